@@ -1,0 +1,59 @@
+"""Alembic environment: runs the migrations on the configured engine (SQLite or PostgreSQL)."""
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from alembic import context
+from sqlalchemy import pool
+from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
+
+from youthcourt.schema import metadata
+
+if TYPE_CHECKING:
+    from advanced_alchemy.alembic.commands import AlembicCommandConfig
+    from sqlalchemy.engine import Connection
+
+config: "AlembicCommandConfig" = context.config  # type: ignore[assignment]
+
+
+def _configure(**kwargs: object) -> None:
+    context.configure(
+        target_metadata=metadata,
+        compare_type=True,
+        render_as_batch=True,
+        version_table=getattr(config, "version_table_name", "alembic_version"),
+        user_module_prefix="sa.",
+        **kwargs,
+    )
+
+
+def run_migrations_offline() -> None:
+    _configure(url=config.db_url, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def do_run_migrations(connection: "Connection") -> None:
+    _configure(connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    engine = getattr(config, "engine", None)
+    connectable = cast(
+        "AsyncEngine",
+        engine
+        or async_engine_from_config(
+            {"sqlalchemy.url": config.db_url}, prefix="sqlalchemy.", poolclass=pool.NullPool
+        ),
+    )
+    async with connectable.connect() as connection:
+        await connection.run_sync(do_run_migrations)
+    await connectable.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    asyncio.run(run_migrations_online())

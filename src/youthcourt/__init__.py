@@ -1,0 +1,1 @@
+"""Youthcourt: case management for peer-jury youth courts."""

@@ -1,0 +1,1 @@
+"""Users, their roles in programs, passwords, sign-in and sessions."""

@@ -1,0 +1,299 @@
+"""Sign-in and sign-out, the user's own account, and program admins' management of users."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
+from litestar import Controller, Request, Response, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.accounts import passwords
+from youthcourt.accounts.models import User
+from youthcourt.accounts.services import MembershipService, UserService
+from youthcourt.accounts.sessions import end_session, session_cookie, start_session
+from youthcourt.audit import service as audit
+from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import ProgramScope, switch_scope
+from youthcourt.programs.viewer import Viewer
+from youthcourt.settings import Settings
+from youthcourt.web.errors import local_path
+from youthcourt.web.flash import flash
+from youthcourt.web.forms import Form, FormData
+from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.templating import page, redirect_to
+
+SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
+ROLE_CHOICES = {role.value: role.label for role in Role}
+
+user_service = Provide(create_service_provider(UserService))
+membership_service = Provide(create_service_provider(MembershipService))
+
+
+def settings_of(request: Request[Any, Any, Any]) -> Settings:
+    return request.app.state.settings
+
+
+def change_password_redirect(request: Request[Any, Any, Any], _exc: PasswordChangeRequired) -> Response[Any]:
+    flash(request, "Choose a new password before you continue.", "info")
+    return redirect_to(request, "/account/password")
+
+
+class SignInController(Controller):
+    dependencies = {"users": user_service}
+
+    @get("/login", opt=PUBLIC, name="login")
+    async def show(self, request: Request[Any, Any, Any], next: str = "") -> Template | Redirect:  # noqa: A002
+        if request.scope.get("user"):
+            return Redirect("/", status_code=303)
+        return page("accounts/login.html", form=Form(values={"next": local_path(next) or ""}))
+
+    @post("/login", opt=PUBLIC)
+    async def sign_in(
+        self, request: Request[Any, Any, Any], users: UserService, db_session: AsyncSession, data: FormData
+    ) -> Any:
+        form = Form.from_data(data)
+        email = form.text("email", "your email address", max_length=254)
+        password = form.values.get("password", "")
+        if not password:
+            form.error("password", "Enter your password.")
+        if not form.is_valid:
+            return page("accounts/login.html", form=form, status_code=422)
+        attempt = await users.authenticate(email, password)
+        if attempt.user is None:
+            await audit.record_independently(
+                request.app.state.session_maker,
+                request,
+                "sign_in",
+                outcome=audit.FAILURE,
+                actor_id=attempt.account_id,
+                record_type="user" if attempt.account_id else None,
+                record_id=attempt.account_id,
+                details={"reason": attempt.failure},
+            )
+            form.values.pop("password", None)
+            return page("accounts/login.html", form=form, failed=SIGN_IN_FAILED, status_code=401)
+        user = attempt.user
+        program_id = users.first_program(user)
+        switch_scope(ProgramScope.of(program_id, include_unowned=user.is_site_admin))
+        token = await start_session(db_session, user, program_id, request, settings_of(request))
+        audit.record(
+            db_session,
+            request,
+            "sign_in",
+            actor_id=user.id,
+            actor_name=user.full_name,
+            program_id=program_id,
+            record_type="user",
+            record_id=user.id,
+        )
+        response = Redirect(local_path(form.get("next")) or "/", status_code=303)
+        response.set_cookie(session_cookie(settings_of(request), token))
+        return response
+
+    @post("/logout", opt={**PUBLIC, **PASSWORD_CHANGE_ALLOWED})
+    async def sign_out(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Redirect:
+        viewer: Viewer | None = request.scope.get("user")
+        if viewer:
+            await end_session(db_session, viewer.session_id)
+            audit.record(db_session, request, "sign_out", record_type="user", record_id=viewer.user_id)
+        flash(request, "You have signed out.", "info")
+        response = Redirect("/login", status_code=303)
+        response.set_cookie(session_cookie(settings_of(request), None))
+        return response
+
+
+class AccountController(Controller):
+    """What every signed-in user can do with their own account."""
+
+    path = "/account"
+    dependencies = {"users": user_service}
+
+    @get("/password", opt=PASSWORD_CHANGE_ALLOWED)
+    async def password_form(self) -> Template:
+        return page("accounts/password.html", form=Form())
+
+    @post("/password", opt=PASSWORD_CHANGE_ALLOWED)
+    async def change_password(
+        self, request: Request[Any, Any, Any], users: UserService, db_session: AsyncSession, data: FormData
+    ) -> Any:
+        viewer: Viewer = request.user
+        form = Form.from_data(data)
+        user = await users.get(viewer.user_id)
+        current, new, confirm = (form.get(k) for k in ("current_password", "new_password", "confirm_password"))
+        if not passwords.verify_password(user.password_hash, current):
+            form.error("current_password", "This is not your current password.")
+        if problem := passwords.password_problem(new):
+            form.error("new_password", problem)
+        elif new == current:
+            form.error("new_password", "Choose a password different from the current one.")
+        if new != confirm:
+            form.error("confirm_password", "The two new passwords are not the same.")
+        if not form.is_valid:
+            return page("accounts/password.html", form=Form(errors=form.errors), status_code=422)
+        await users.set_password(user, new, temporary=False)
+        token = await start_session(db_session, user, viewer.program_id, request, settings_of(request))
+        audit.record(db_session, request, "password_change", record_type="user", record_id=user.id)
+        flash(request, "Your password was changed. Any other browser signed in as you was signed out.")
+        response = Redirect("/", status_code=303)
+        response.set_cookie(session_cookie(settings_of(request), token))
+        return response
+
+    @post("/program")
+    async def switch_program(
+        self, request: Request[Any, Any, Any], users: UserService, db_session: AsyncSession, data: FormData
+    ) -> Any:
+        """Working in another program changes role, so it starts a new session (a new id)."""
+        viewer: Viewer = request.user
+        wanted = Form.from_data(data).get("program_id")
+        choice = next((c for c in viewer.programs if str(c.id) == wanted), None)
+        if choice is None:
+            raise NotFoundException("That program is not one of yours.")
+        user = await users.get(viewer.user_id)
+        switch_scope(ProgramScope.of(choice.id, include_unowned=viewer.is_site_admin))
+        token = await start_session(db_session, user, choice.id, request, settings_of(request))
+        audit.record(
+            db_session, request, "switch_program", program_id=choice.id, record_type="program", record_id=choice.id
+        )
+        flash(request, f"You are now working in {choice.name}.", "info")
+        response = Redirect("/", status_code=303)
+        response.set_cookie(session_cookie(settings_of(request), token))
+        return response
+
+
+class UserAdminController(Controller):
+    """Program admins add people to their program, change roles, deactivate and reset passwords."""
+
+    path = "/admin/users"
+    guards = [requires_role(Role.PROGRAM_ADMIN)]
+    dependencies = {"users": user_service, "memberships": membership_service}
+
+    @get("/", name="users")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        q: str = "",
+        role: str = "",
+        status: str = "",
+        page_no: PageNumber = "1",
+    ) -> Template:
+        listing = MembershipService.listing(q.strip()[:100], role, status)
+        results = await paginate(db_session, listing, page_number(page_no))
+        filters = {"q": q, "role": role, "status": status}
+        template = "accounts/_user_rows.html" if request.htmx and request.htmx.target == "user-rows" else None
+        return page(template or "accounts/users.html", results=results, filters=filters, roles=ROLE_CHOICES)
+
+    @get("/new")
+    async def new(self) -> Template:
+        return page("accounts/user_new.html", form=Form(values={"role": Role.COORDINATOR.value}), roles=ROLE_CHOICES)
+
+    @post("/")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        users: UserService,
+        memberships: MembershipService,
+        db_session: AsyncSession,
+        data: FormData,
+    ) -> Template:
+        viewer: Viewer = request.user
+        form = Form.from_data(data)
+        full_name = form.text("full_name", "the person's full name")
+        email = form.email()
+        role = form.choice("role", "a role", ROLE_CHOICES)
+        existing = await users.get_by_email(email) if email else None
+        if existing and await memberships.get_for_user(existing.id):
+            form.error("email", "This person is already a member of the program.")
+        if not form.is_valid:
+            return page("accounts/user_new.html", form=form, roles=ROLE_CHOICES, status_code=422)
+        temporary = None
+        if existing is None:
+            temporary = passwords.temporary_password()
+            existing = await users.create_user(email=email, full_name=full_name, password=temporary)
+        membership = await memberships.add(viewer.program_id, existing, Role(role))
+        audit.record(
+            db_session, request, "user_add", record_type="user", record_id=existing.id, details={"role": role}
+        )
+        return page("accounts/user_created.html", membership=membership, user=existing, temporary=temporary)
+
+    async def _membership(self, memberships: MembershipService, user_id: UUID) -> Any:
+        membership = await memberships.get_for_user(user_id)
+        if membership is None:
+            raise NotFoundException()
+        return membership
+
+    @get("/{user_id:uuid}")
+    async def show(self, memberships: MembershipService, user_id: UUID) -> Template:
+        membership = await self._membership(memberships, user_id)
+        return page("accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=Form())
+
+    @post("/{user_id:uuid}/role")
+    async def change_role(
+        self,
+        request: Request[Any, Any, Any],
+        memberships: MembershipService,
+        db_session: AsyncSession,
+        user_id: UUID,
+        data: FormData,
+    ) -> Any:
+        membership = await self._membership(memberships, user_id)
+        form = Form.from_data(data)
+        role = form.choice("role", "a role", ROLE_CHOICES)
+        if user_id == request.user.user_id:
+            form.error("role", "You cannot change your own role; ask another program admin.")
+        if not form.is_valid:
+            return page(
+                "accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=form, status_code=422
+            )
+        previous = membership.role.value
+        membership.role = Role(role)
+        audit.record(
+            db_session, request, "user_role_change", record_type="user", record_id=user_id,
+            details={"from": previous, "to": role},
+        )
+        flash(request, "The role was changed.")
+        return redirect_to(request, f"/admin/users/{user_id}")
+
+    @post("/{user_id:uuid}/active")
+    async def set_active(
+        self,
+        request: Request[Any, Any, Any],
+        memberships: MembershipService,
+        db_session: AsyncSession,
+        user_id: UUID,
+        data: FormData,
+    ) -> Any:
+        membership = await self._membership(memberships, user_id)
+        active = Form.from_data(data).get("active") == "true"
+        if user_id == request.user.user_id:
+            flash(request, "You cannot deactivate your own account.", "error")
+            return redirect_to(request, f"/admin/users/{user_id}")
+        await memberships.set_active(membership, active)
+        audit.record(
+            db_session, request, "user_activate" if active else "user_deactivate", record_type="user",
+            record_id=user_id,
+        )
+        flash(request, "The account was reactivated." if active else "The account was deactivated and signed out.")
+        return redirect_to(request, f"/admin/users/{user_id}")
+
+    @post("/{user_id:uuid}/password-reset")
+    async def reset_password(
+        self,
+        request: Request[Any, Any, Any],
+        users: UserService,
+        memberships: MembershipService,
+        db_session: AsyncSession,
+        user_id: UUID,
+    ) -> Template:
+        membership = await self._membership(memberships, user_id)
+        user: User = membership.user
+        temporary = passwords.temporary_password()
+        await users.set_password(user, temporary, temporary=True)
+        audit.record(db_session, request, "user_password_reset", record_type="user", record_id=user_id)
+        return page("accounts/user_created.html", membership=membership, user=user, temporary=temporary, reset=True)

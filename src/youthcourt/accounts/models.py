@@ -1,0 +1,66 @@
+"""People who sign in, the role each holds in a program, and their sign-in sessions."""
+
+from __future__ import annotations
+
+import datetime
+from uuid import UUID
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from youthcourt.database import Base
+from youthcourt.programs.models import Program, ProgramOwned, Role
+
+
+class User(Base):
+    """A person with a sign-in. Belongs to programs through :class:`Membership`."""
+
+    __tablename__ = "user_account"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    """Stored lower-case, so sign-in is case-insensitive."""
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    is_site_admin: Mapped[bool] = mapped_column(default=False)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base, ProgramOwned):
+    """The one role a user holds in one program."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("program_id", "user_id"),)
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda roles: [r.value for r in roles])
+    )
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
+    program: Mapped[Program] = relationship(lazy="raise")
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds a random token; only its hash is stored."""
+
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[UUID | None] = mapped_column(ForeignKey("program.id", ondelete="SET NULL"))
+    """The program the user is working in; switching programs changes it."""
+    last_seen_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True))
+    expires_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
+    """Absolute end of the session, however active it is."""
+    ip_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship(lazy="raise")

@@ -1,0 +1,45 @@
+"""Password hashing (argon2id, OWASP ASVS 11.4.2 parameters) and the password rules."""
+
+from __future__ import annotations
+
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 128
+
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; with no hash (unknown account) still spend the same time, so timing reveals nothing."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, or None. Length only: no composition rules (ASVS 6.2)."""
+    if len(password) < MIN_LENGTH:
+        return f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong, memorable password."
+    if len(password) > MAX_LENGTH:
+        return f"Use at most {MAX_LENGTH} characters."
+    return None
+
+
+def temporary_password() -> str:
+    """A one-time password an admin hands over; the user must replace it at the next sign-in."""
+    words = [secrets.token_hex(2) for _ in range(4)]
+    return "-".join(words)

@@ -1,0 +1,122 @@
+"""Account operations: sign-in checks, creating users, roles, deactivation and passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from youthcourt.accounts import passwords
+from youthcourt.accounts.models import Membership, User
+from youthcourt.accounts.sessions import end_all_sessions
+from youthcourt.audit.models import utc_now
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import across_programs
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    user: User | None
+    account_id: UUID | None
+    """The account the email matched, even when the password was wrong (for the audit trail)."""
+    failure: str
+
+
+def _active_programs(user: User) -> list[Membership]:
+    return [m for m in user.memberships if m.is_active and m.program.is_active]
+
+
+class UserService(SQLAlchemyAsyncRepositoryService[User]):
+    class Repository(SQLAlchemyAsyncRepository[User]):
+        model_type = User
+
+    repository_type = Repository
+
+    async def authenticate(self, email: str, password: str) -> SignInAttempt:
+        """Check an email and password. Unknown emails cost the same time as known ones."""
+        with across_programs():
+            user = await self.get_one_or_none(
+                User.email == email.strip().lower(),
+                load=[selectinload(User.memberships).selectinload(Membership.program)],
+            )
+        if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
+            return SignInAttempt(None, user.id if user else None, "wrong password" if user else "unknown email")
+        if not user.is_active or not (user.is_site_admin or _active_programs(user)):
+            return SignInAttempt(None, user.id, "account inactive")
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        user.last_sign_in_at = utc_now()
+        return SignInAttempt(user, user.id, "")
+
+    @staticmethod
+    def first_program(user: User) -> UUID | None:
+        """The program a user starts in after signing in: the first by name."""
+        programs = sorted(_active_programs(user), key=lambda m: m.program.name)
+        return programs[0].program_id if programs else None
+
+    async def email_taken(self, email: str) -> bool:
+        return await self.exists(User.email == email.lower())
+
+    async def get_by_email(self, email: str) -> User | None:
+        return await self.get_one_or_none(User.email == email.strip().lower())
+
+    async def create_user(
+        self, *, email: str, full_name: str, password: str, must_change: bool = True, site_admin: bool = False
+    ) -> User:
+        user = User(
+            email=email.strip().lower(),
+            full_name=full_name,
+            password_hash=passwords.hash_password(password),
+            must_change_password=must_change,
+            is_site_admin=site_admin,
+        )
+        return await self.create(user)
+
+    async def set_password(self, user: User, password: str, *, temporary: bool) -> None:
+        """A new password ends every session of the user, so a thief's session dies with the old one."""
+        user.password_hash = passwords.hash_password(password)
+        user.must_change_password = temporary
+        await end_all_sessions(self.repository.session, user.id)
+
+
+
+class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
+    """Memberships are program-owned, so every query here is limited to the user's program."""
+
+    class Repository(SQLAlchemyAsyncRepository[Membership]):
+        model_type = Membership
+
+    repository_type = Repository
+
+    @staticmethod
+    def listing(search: str = "", role: str = "", status: str = "") -> Select[tuple[Membership]]:
+        query = select(Membership).join(Membership.user).options(selectinload(Membership.user))
+        if search:
+            pattern = f"%{search.lower()}%"
+            query = query.where(or_(func.lower(User.full_name).like(pattern), User.email.like(pattern)))
+        if role in Role._value2member_map_:
+            query = query.where(Membership.role == Role(role))
+        if status == "active":
+            query = query.where(User.is_active, Membership.is_active)
+        elif status == "inactive":
+            query = query.where(or_(~User.is_active, ~Membership.is_active))
+        return query.order_by(func.lower(User.full_name), User.id)
+
+    async def add(self, program_id: UUID, user: User, role: Role) -> Membership:
+        return await self.create(Membership(program_id=program_id, user_id=user.id, role=role))
+
+    async def set_active(self, membership: Membership, active: bool) -> None:
+        """Deactivating ends the user's sessions, so the change takes effect at once."""
+        membership.is_active = active
+        if not active:
+            await end_all_sessions(self.repository.session, membership.user_id)
+
+    async def get_for_user(self, user_id: UUID) -> Membership | None:
+        """The membership of ``user_id`` in the current program; None for a user of another program."""
+        return await self.get_one_or_none(
+            Membership.user_id == user_id, load=[selectinload(Membership.user)]
+        )

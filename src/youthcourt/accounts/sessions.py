@@ -1,0 +1,160 @@
+"""Sign-in sessions kept in the database, shared by every app process.
+
+The cookie carries a random token and the database keeps only its SHA-256, so a leaked
+database does not hand out sessions. A session ends after 30 idle minutes or 12 hours,
+whichever comes first, and a new one (new token) is made at every sign-in.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from uuid import UUID
+
+from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from youthcourt.accounts.models import Membership, User, UserSession
+from youthcourt.audit.models import utc_now
+from youthcourt.audit.service import client_address
+from youthcourt.programs.models import Program
+from youthcourt.programs.scoping import NOTHING, program_scope
+from youthcourt.programs.viewer import ProgramChoice, Viewer
+from youthcourt.settings import Settings
+
+TOUCH_EVERY = datetime.timedelta(seconds=60)
+"""Write last-seen at most once a minute: idle time is measured to the minute, not per request."""
+
+SESSION_EXPIRED_KEY = "youthcourt.session_expired"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_cookie(settings: Settings, token: str | None) -> Cookie:
+    """The session cookie; ``None`` makes a cookie that deletes it."""
+    return Cookie(
+        key=settings.session.cookie_name,
+        value=token or "",
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        max_age=settings.session.absolute_hours * 3600 if token else 0,
+    )
+
+
+async def start_session(
+    db: AsyncSession, user: User, program_id: UUID | None, connection: ASGIConnection, settings: Settings
+) -> str:
+    """Create a new session for ``user`` and return the cookie token; the old one, if any, is ended."""
+    old_token = connection.cookies.get(settings.session.cookie_name)
+    if old_token:
+        await db.execute(delete(UserSession).where(UserSession.token_hash == hash_token(old_token)))
+    token = secrets.token_urlsafe(32)
+    now = utc_now()
+    db.add(
+        UserSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            program_id=program_id,
+            last_seen_at=now,
+            expires_at=now + datetime.timedelta(hours=settings.session.absolute_hours),
+            ip_address=client_address(connection),
+            user_agent=(connection.headers.get("user-agent") or "")[:300] or None,
+        )
+    )
+    return token
+
+
+async def end_session(db: AsyncSession, session_id: UUID) -> None:
+    await db.execute(delete(UserSession).where(UserSession.id == session_id))
+
+
+async def end_all_sessions(db: AsyncSession, user_id: UUID) -> None:
+    """Sign a user out everywhere: after a password change or a deactivation."""
+    await db.execute(delete(UserSession).where(UserSession.user_id == user_id))
+
+
+async def switch_program(db: AsyncSession, session_id: UUID, program_id: UUID) -> None:
+    await db.execute(update(UserSession).where(UserSession.id == session_id).values(program_id=program_id))
+
+
+async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice, ...]:
+    roles = {m.program_id: m.role for m in user.memberships if m.is_active and m.program.is_active}
+    if user.is_site_admin:
+        programs = (await db.scalars(select(Program).where(Program.is_active).order_by(Program.name))).all()
+        return tuple(ProgramChoice(p.id, p.name, roles.get(p.id)) for p in programs)
+    return tuple(
+        sorted(
+            (ProgramChoice(m.program_id, m.program.name, m.role) for m in user.memberships if m.program_id in roles),
+            key=lambda choice: choice.name,
+        )
+    )
+
+
+async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewer | None:
+    """The signed-in user behind a session token, or None when the session is unknown or over."""
+    row = await db.scalar(
+        select(UserSession)
+        .where(UserSession.token_hash == hash_token(token))
+        .options(selectinload(UserSession.user).selectinload(User.memberships).selectinload(Membership.program))
+    )
+    if row is None:
+        return None
+    now = utc_now()
+    idle_limit = datetime.timedelta(minutes=settings.session.idle_minutes)
+    if not row.user.is_active or now >= row.expires_at or now - row.last_seen_at >= idle_limit:
+        await db.delete(row)
+        await db.commit()
+        return None
+    choices = await _program_choices(db, row.user)
+    current = next((c for c in choices if c.id == row.program_id), choices[0] if choices else None)
+    if now - row.last_seen_at >= TOUCH_EVERY or (current and current.id != row.program_id):
+        row.last_seen_at = now
+        row.program_id = current.id if current else None
+        await db.commit()
+    user = row.user
+    return Viewer(
+        user_id=user.id,
+        session_id=row.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_site_admin=user.is_site_admin,
+        must_change_password=user.must_change_password,
+        program_id=current.id if current else None,
+        program_name=current.name if current else None,
+        role=current.role if current else None,
+        programs=choices,
+    )
+
+
+class SessionMiddleware:
+    """Find the signed-in user for each request and run the request inside their program scope."""
+
+    def __init__(self, app: ASGIApp, session_maker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+        self.app = app
+        self.session_maker = session_maker
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        connection = ASGIConnection(scope)
+        token = connection.cookies.get(self.settings.session.cookie_name)
+        viewer = None
+        if token:
+            async with self.session_maker() as db:
+                viewer = await load_viewer(db, token, self.settings)
+            scope[SESSION_EXPIRED_KEY] = viewer is None  # type: ignore[literal-required]
+        scope["user"] = viewer
+        scope["auth"] = viewer.session_id if viewer else None
+        with program_scope(viewer.scope if viewer else NOTHING):
+            await self.app(scope, receive, send)

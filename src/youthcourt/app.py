@@ -1,0 +1,94 @@
+"""The application factory: settings, database, templates, security, and every area's routes."""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.static_files import create_static_files_router
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+
+from youthcourt.accounts.controllers import AccountController, SignInController, UserAdminController
+from youthcourt.programs.guards import PasswordChangeRequired
+from youthcourt.accounts.sessions import SessionMiddleware
+from youthcourt.audit.controllers import AuditController
+from youthcourt.cases.controllers import CoordinatorHomeController
+from youthcourt.database import create_database_config
+from youthcourt.health import health
+from youthcourt.home import HomeController
+from youthcourt.jurors.controllers import JurorHomeController
+from youthcourt.programs.controllers import ProgramAdminController
+from youthcourt.programs.guards import PUBLIC, require_sign_in
+from youthcourt.reports.controllers import EvaluatorHomeController
+from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
+from youthcourt.web.errors import error_page, sign_in_redirect
+from youthcourt.web.flash import FlashMiddleware
+from youthcourt.web.headers import add_no_store, security_headers
+from youthcourt.web.templating import create_template_config
+from youthcourt.accounts.controllers import change_password_redirect
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    database = create_database_config(settings)
+    session_maker = database.create_session_maker()
+    static_files = create_static_files_router(
+        path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False,
+        cache_control=None,
+    )
+    return Litestar(
+        route_handlers=[
+            static_files,
+            health,
+            HomeController,
+            SignInController,
+            AccountController,
+            UserAdminController,
+            ProgramAdminController,
+            AuditController,
+            CoordinatorHomeController,
+            JurorHomeController,
+            EvaluatorHomeController,
+        ],
+        plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
+        request_class=HTMXRequest,
+        template_config=create_template_config(),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="youthcourt_csrf",
+            cookie_secure=settings.is_production,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=["/health"],
+        ),
+        middleware=[
+            DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
+            DefineMiddleware(
+                SessionMiddleware, session_maker=session_maker, settings=settings
+            ),
+        ],
+        guards=[require_sign_in],
+        after_request=add_no_store,
+        response_headers=security_headers(settings.is_production),
+        exception_handlers={
+            PasswordChangeRequired: change_password_redirect,
+            NotAuthorizedException: sign_in_redirect,
+            Exception: error_page,
+        },
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            loggers={"youthcourt": {"level": "INFO"}},
+            log_exceptions="debug",
+        ),
+        state=State({"settings": settings, "session_maker": session_maker}),
+        debug=False,
+    )
+
+
+logging.getLogger("aiosqlite").setLevel(logging.WARNING)

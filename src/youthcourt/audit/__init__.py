@@ -1,0 +1,1 @@
+"""The audit trail: who viewed, changed or exported which record, when, from where, with what outcome."""

@@ -1,0 +1,94 @@
+"""The one way to write to the audit trail.
+
+Entries are added to the caller's database session, so an entry about a change commits
+or rolls back with the change itself. Outcomes that must be kept even when the request
+fails (a refused sign-in) are written with :func:`record_independently`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar.connection import ASGIConnection
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from youthcourt.audit.models import AuditEntry
+from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.programs.viewer import Viewer
+
+SUCCESS = "success"
+FAILURE = "failure"
+DENIED = "denied"
+
+
+def client_address(connection: ASGIConnection) -> str | None:
+    """The client's address as the server sees it (behind a proxy, uvicorn's --proxy-headers sets it)."""
+    return connection.client.host if connection.client else None
+
+
+def build_entry(
+    connection: ASGIConnection,
+    action: str,
+    *,
+    outcome: str = SUCCESS,
+    record_type: str | None = None,
+    record_id: UUID | str | None = None,
+    details: dict[str, Any] | None = None,
+    actor: Viewer | None = None,
+    actor_id: UUID | None = None,
+    actor_name: str | None = None,
+    program_id: UUID | None = None,
+    site_level: bool = False,
+) -> AuditEntry:
+    """``actor`` defaults to the signed-in user; sign-in passes the account explicitly.
+
+    The entry belongs to the user's current program unless ``program_id`` names another,
+    or ``site_level`` says it concerns the installation (creating a program).
+    """
+    viewer = actor or connection.scope.get("user")
+    if not site_level:
+        program_id = program_id or (viewer.program_id if viewer else None)
+    return AuditEntry(
+        program_id=None if site_level else program_id,
+        actor_id=actor_id or (viewer.user_id if viewer else None),
+        actor_name=actor_name or ((viewer.full_name or viewer.email) if viewer else ""),
+        action=action,
+        outcome=outcome,
+        record_type=record_type,
+        record_id=str(record_id) if record_id is not None else None,
+        ip_address=client_address(connection),
+        user_agent=(connection.headers.get("user-agent") or "")[:300] or None,
+        details=details or {},
+    )
+
+
+def record(db_session: AsyncSession, connection: ASGIConnection, action: str, **fields: Any) -> AuditEntry:
+    """Add an entry to the caller's transaction."""
+    entry = build_entry(connection, action, **fields)
+    db_session.add(entry)
+    return entry
+
+
+async def record_independently(
+    session_maker: async_sessionmaker[AsyncSession], connection: ASGIConnection, action: str, **fields: Any
+) -> None:
+    """Write an entry in its own transaction, kept whatever happens to the request."""
+    entry = build_entry(connection, action, **fields)
+    with program_scope(ProgramScope.of(entry.program_id, include_unowned=True)):
+        async with session_maker() as session:
+            session.add(entry)
+            await session.commit()
+
+
+async def previous_sign_in(db_session: AsyncSession, user_id: UUID) -> AuditEntry | None:
+    """The sign-in before the current one, shown on home pages so people notice use they do not recognise."""
+    entries = await db_session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.actor_id == user_id, AuditEntry.action == "sign_in", AuditEntry.outcome == SUCCESS)
+        .order_by(AuditEntry.occurred_at.desc())
+        .limit(2)
+    )
+    rows = entries.all()
+    return rows[1] if len(rows) > 1 else None

@@ -1,0 +1,1 @@
+"""Cases: referral to closure, for coordinators."""

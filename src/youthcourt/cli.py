@@ -1,0 +1,107 @@
+"""The ``youthcourt`` command: Litestar's command line plus our own commands.
+
+``youthcourt run``, ``youthcourt database upgrade`` (and the other Advanced Alchemy
+database commands), ``youthcourt demo-data`` and ``youthcourt create-user``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import click
+
+from youthcourt.settings import SettingsError, get_settings
+
+
+def _fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+async def _with_session(work):  # type: ignore[no-untyped-def]
+    from youthcourt.database import create_database_config
+
+    config = create_database_config(get_settings())
+    try:
+        async with config.get_session() as db:
+            result = await work(db)
+            await db.commit()
+            return result
+    finally:
+        await config.get_engine().dispose()
+
+
+@click.command(name="demo-data")
+def demo_data() -> None:
+    """Load the demo program and its accounts (once; a second run changes nothing)."""
+    from youthcourt import demo
+
+    if get_settings().is_production:
+        _fail("Demo data is never loaded in production (YOUTHCOURT_ENV=production).")
+    loaded = asyncio.run(_with_session(demo.load))
+    click.echo("Demo data loaded." if loaded else "Demo data is already loaded; nothing changed.")
+    click.echo(demo.logins_text())
+
+
+@click.command(name="create-user")
+@click.option("--email", prompt=True, help="The person's email address; they sign in with it.")
+@click.option("--name", "full_name", prompt="Full name", help="The person's full name.")
+@click.option("--site-admin", is_flag=True, help="Make the user a site administrator (manages programs).")
+@click.option("--program", "program_slug", default=None, help="Short name of a program to add the user to.")
+@click.option("--role", type=click.Choice(["coordinator", "juror", "evaluator", "program_admin"]), default=None)
+@click.password_option(help="The password (asked twice when not given).")
+def create_user(
+    email: str, full_name: str, site_admin: bool, program_slug: str | None, role: str | None, password: str
+) -> None:
+    """Create a user, for example the first administrator of a new installation."""
+    from sqlalchemy import select
+
+    from youthcourt.accounts.models import Membership
+    from youthcourt.accounts.passwords import password_problem
+    from youthcourt.accounts.services import UserService
+    from youthcourt.programs.models import Program, Role
+    from youthcourt.web.forms import Form
+
+    form = Form(values={"email": email, "full_name": full_name})
+    form.email()
+    form.text("full_name", "a full name")
+    if problem := password_problem(password):
+        form.error("password", problem)
+    if bool(program_slug) != bool(role):
+        form.error("role", "Give --program and --role together.")
+    if not site_admin and not program_slug:
+        form.error("role", "Give --site-admin, or --program and --role.")
+    if form.errors:
+        _fail("\n".join(form.errors.values()))
+
+    async def work(db):  # type: ignore[no-untyped-def]
+        users = UserService(session=db)
+        if await users.get_by_email(email):
+            _fail("A user with this email already exists.")
+        user = await users.create_user(
+            email=email, full_name=full_name.strip(), password=password, must_change=False, site_admin=site_admin
+        )
+        if program_slug:
+            program = await db.scalar(select(Program).where(Program.slug == program_slug))
+            if program is None:
+                _fail(f"No program has the short name '{program_slug}'.")
+            db.add(Membership(program_id=program.id, user_id=user.id, role=Role(role)))
+        return user
+
+    asyncio.run(_with_session(work))
+    click.echo("User created. They can sign in now.")
+
+
+def main() -> None:
+    os.environ.setdefault("LITESTAR_APP", "youthcourt.app:create_app")
+    try:
+        get_settings()
+    except SettingsError as error:
+        _fail(str(error))
+    from litestar.cli.main import litestar_group
+
+    litestar_group.add_command(demo_data)
+    litestar_group.add_command(create_user)
+    litestar_group(prog_name="youthcourt")

@@ -1,0 +1,121 @@
+"""The database: the declarative base, the engine configuration and the migrations.
+
+The schema is created only by the Alembic migrations in ``migrations/``; nothing calls
+``create_all``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from advanced_alchemy.base import UUIDAuditBase, orm_registry
+from advanced_alchemy.config import AsyncSessionConfig
+from advanced_alchemy.extensions.litestar import (
+    AlembicAsyncConfig,
+    EngineConfig,
+    SQLAlchemyAsyncConfig,
+)
+from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
+from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
+from litestar.types import Message, Scope
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.settings import Settings, resource_dir
+
+__all__ = ("Base", "create_database_config", "metadata", "upgrade_database")
+
+Base = UUIDAuditBase
+"""Every table: a random UUID primary key (ids in URLs reveal nothing) and UTC audit columns."""
+
+metadata = orm_registry.metadata
+logger = logging.getLogger("youthcourt")
+
+
+def _enable_sqlite_integrity(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite ignores foreign keys unless asked; WAL lets readers work while one writer writes."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+_COMMIT_FAILED = "youthcourt.commit_failed"
+_COMMIT_FAILED_PAGE = (
+    b"<!doctype html><title>Not saved</title><h1>Your change was not saved</h1>"
+    b"<p>The database refused it. Go back and try again.</p>"
+)
+
+
+def commit_before_send(session_scope_key: str) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Commit the request's transaction before its response leaves, or roll it back.
+
+    Successes and redirects (2xx, 3xx) commit; errors, including a form re-shown with
+    422, roll back, so nothing is half-saved. A commit that fails turns the response
+    into an error instead of letting a success page claim what was not saved.
+    """
+
+    async def handler(message: Message, scope: Scope) -> None:
+        session = get_aa_scope_state(scope, session_scope_key)
+        try:
+            if session is not None and message["type"] == "http.response.start":
+                await _commit_or_roll_back(session, message, scope)
+            elif message["type"] == "http.response.body" and scope.get(_COMMIT_FAILED):
+                first = scope[_COMMIT_FAILED] == "pending"  # type: ignore[literal-required]
+                message["body"] = _COMMIT_FAILED_PAGE if first else b""
+                scope[_COMMIT_FAILED] = "sent"  # type: ignore[literal-required]
+        finally:
+            if session is not None and message["type"] in SESSION_TERMINUS_ASGI_EVENTS:
+                await session.close()
+                delete_aa_scope_state(scope, session_scope_key)
+
+    return handler
+
+
+async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: Scope) -> None:
+    if not 200 <= message["status"] < 400:
+        await session.rollback()
+        return
+    try:
+        await session.commit()
+    except Exception:
+        logger.exception("Commit failed on %s", scope.get("path"))
+        await session.rollback()
+        scope[_COMMIT_FAILED] = "pending"  # type: ignore[literal-required]
+        message["status"] = 500
+        message["headers"] = [(b"content-type", b"text/html; charset=utf-8")]
+
+
+def create_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+    """One configuration for the app, the command line and the tests."""
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine_config = EngineConfig()
+    else:
+        engine_config = EngineConfig(pool_size=10, max_overflow=10, pool_pre_ping=True)
+    config = SQLAlchemyAsyncConfig(
+        connection_string=settings.database_url,
+        engine_config=engine_config,
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        create_all=False,
+        alembic_config=AlembicAsyncConfig(
+            script_location=str(resource_dir("migrations")),
+            version_table_name="alembic_version",
+            render_as_batch=True,
+        ),
+    )
+    config.before_send_handler = commit_before_send(config.session_scope_key)
+    if settings.is_sqlite:
+        event.listen(config.get_engine().sync_engine, "connect", _enable_sqlite_integrity)
+    return config
+
+
+def upgrade_database(settings: Settings) -> None:
+    """Bring the schema to the newest migration (what ``youthcourt database upgrade`` does)."""
+    from advanced_alchemy.alembic.commands import AlembicCommands
+
+    config = create_database_config(settings)
+    AlembicCommands(sqlalchemy_config=config).upgrade(revision="head")

@@ -1,0 +1,62 @@
+"""Demo data: one realistic, deterministic program to explore and test against.
+
+Each area adds a step to ``STEPS``; a step receives the database session, the demo
+program and a seeded random generator, so the same data comes out on every machine.
+Loading twice does nothing the second time.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.accounts.models import User
+from youthcourt.demo import people
+from youthcourt.programs.models import Program
+
+SEED = 20260914
+DEMO_PASSWORD = "youthcourt-demo"
+DEMO_PROGRAM_SLUG = "riverside"
+DEMO_LOGINS = (
+    ("coordinator@example.org", "Program coordinator: cases, hearings, sanctions"),
+    ("juror@example.org", "Juror (a former respondent): own hearing nights, hours and credits"),
+    ("evaluator@example.org", "Evaluator: de-identified reports and exports"),
+    ("admin@example.org", "Program admin and site administrator: users, audit trail, programs"),
+)
+
+
+@dataclass
+class DemoContext:
+    db: AsyncSession
+    program: Program
+    rng: random.Random
+    users: dict[str, User] = field(default_factory=dict)
+
+
+Step = Callable[[DemoContext], Awaitable[Any]]
+STEPS: list[Step] = [people.add_staff_and_jurors]
+
+
+async def load(db: AsyncSession) -> bool:
+    """Load the demo program unless it is there already. Returns whether anything was loaded."""
+    if await db.scalar(select(Program).where(Program.slug == DEMO_PROGRAM_SLUG)):
+        return False
+    program = Program(name="Riverside County Youth Court", slug=DEMO_PROGRAM_SLUG, timezone="America/New_York")
+    db.add(program)
+    await db.flush()
+    context = DemoContext(db=db, program=program, rng=random.Random(SEED))
+    for step in STEPS:
+        await step(context)
+        await db.flush()
+    return True
+
+
+def logins_text() -> str:
+    lines = [f"Demo sign-ins (password: {DEMO_PASSWORD}):"]
+    lines += [f"  {email:<26} {what}" for email, what in DEMO_LOGINS]
+    return "\n".join(lines)

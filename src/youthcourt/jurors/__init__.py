@@ -1,0 +1,1 @@
+"""The juror program: records, bookings, attendance, credits and the juror portal."""

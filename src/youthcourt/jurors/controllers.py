@@ -1,0 +1,22 @@
+"""The juror's own portal, built for a phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit.service import previous_sign_in
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.web.templating import page
+
+
+class JurorHomeController(Controller):
+    guards = [requires_role(Role.JUROR)]
+
+    @get("/me")
+    async def portal(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+        return page("jurors/me.html", previous=await previous_sign_in(db_session, request.user.user_id))

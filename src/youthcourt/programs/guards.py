@@ -1,0 +1,53 @@
+"""Route guards: who may reach a route. Every route needs a signed-in user unless marked public."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
+
+PUBLIC = {"public": True}
+"""Route ``opt`` for pages anyone may reach (sign-in, health, error pages, static files)."""
+
+PASSWORD_CHANGE_ALLOWED = {"password_change_allowed": True}
+"""Route ``opt`` for the pages a user who must change their password may still reach."""
+
+
+class PasswordChangeRequired(NotAuthorizedException):
+    """The user signed in with a temporary password and must choose their own first."""
+
+
+def viewer_of(connection: ASGIConnection) -> Viewer | None:
+    return connection.scope.get("user")  # type: ignore[return-value]
+
+
+def require_sign_in(connection: ASGIConnection, route_handler: BaseRouteHandler) -> None:
+    """Application-wide guard: deny by default, so a new route is never public by accident."""
+    if route_handler.opt.get("public"):
+        return
+    viewer = viewer_of(connection)
+    if viewer is None:
+        raise NotAuthorizedException("Sign in to continue.")
+    if viewer.must_change_password and not route_handler.opt.get("password_change_allowed"):
+        raise PasswordChangeRequired("Choose a new password to continue.")
+
+
+def requires_role(*roles: Role) -> Guard:
+    """Allow only users holding one of ``roles`` in their current program."""
+
+    def guard(connection: ASGIConnection, _route_handler: BaseRouteHandler) -> None:
+        viewer = viewer_of(connection)
+        if viewer is None or not viewer.has_role(*roles):
+            raise PermissionDeniedException("Your role in this program does not give access to this page.")
+
+    return guard
+
+
+def requires_site_admin(connection: ASGIConnection, _route_handler: BaseRouteHandler) -> None:
+    viewer = viewer_of(connection)
+    if viewer is None or not viewer.is_site_admin:
+        raise PermissionDeniedException("Only site administrators can open this page.")

@@ -1,0 +1,115 @@
+"""The one mechanism that limits every query to the signed-in user's program.
+
+Each request runs inside a :class:`ProgramScope` (set by the sign-in middleware).
+A SQLAlchemy ``do_orm_execute`` hook adds ``program_id IN (...)`` to every SELECT
+touching a :class:`ProgramOwned` table, and a ``before_flush`` hook refuses to write
+a record into a program outside the scope. Code outside a request (the command line,
+migrations, demo data) runs unscoped, which is why the scope is explicit there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import event, or_
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from youthcourt.programs.models import ProgramOwned
+
+
+class OutOfScopeError(PermissionError):
+    """A write would put a record into a program outside the current scope."""
+
+
+@dataclass(frozen=True)
+class ProgramScope:
+    """The programs whose records the current code may read and write."""
+
+    program_ids: frozenset[UUID]
+    include_unowned: bool = False
+    """Also see records of no program (site-level audit entries): for site administrators only."""
+
+    @classmethod
+    def of(cls, *program_ids: UUID | None, include_unowned: bool = False) -> ProgramScope:
+        return cls(frozenset(pid for pid in program_ids if pid is not None), include_unowned)
+
+    def allows(self, program_id: UUID | None) -> bool:
+        if program_id is None:
+            return self.include_unowned
+        return program_id in self.program_ids
+
+
+NOTHING = ProgramScope(frozenset())
+_current: ContextVar[ProgramScope | None] = ContextVar("program_scope", default=None)
+
+
+def current_scope() -> ProgramScope | None:
+    return _current.get()
+
+
+@contextmanager
+def program_scope(scope: ProgramScope) -> Iterator[ProgramScope]:
+    """Run the enclosed code limited to ``scope``."""
+    token = _current.set(scope)
+    try:
+        yield scope
+    finally:
+        _current.reset(token)
+
+
+def switch_scope(scope: ProgramScope) -> None:
+    """Continue the current request in ``scope``: at sign-in, when a visitor becomes a user.
+
+    The request's own scope is restored when the request ends.
+    """
+    _current.set(scope)
+
+
+@contextmanager
+def across_programs() -> Iterator[None]:
+    """Lift the scope, for the few reads that must span programs by nature.
+
+    Signing in is the one use in request code: it must find all of a user's programs
+    before there is a current program to scope to.
+    """
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _limit_reads_to_scope(execute_state: ORMExecuteState) -> None:
+    scope = _current.get()
+    if scope is None:
+        return
+    if not (execute_state.is_select or execute_state.is_update or execute_state.is_delete):
+        return
+    allowed = tuple(scope.program_ids)
+    if scope.include_unowned:
+        criteria = with_loader_criteria(
+            ProgramOwned,
+            lambda cls: or_(cls.program_id.in_(allowed), cls.program_id.is_(None)),
+            include_aliases=True,
+        )
+    else:
+        criteria = with_loader_criteria(
+            ProgramOwned, lambda cls: cls.program_id.in_(allowed), include_aliases=True
+        )
+    execute_state.statement = execute_state.statement.options(criteria)
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_outside_scope(session: Session, _context: Any, _instances: Any) -> None:
+    scope = _current.get()
+    if scope is None:
+        return
+    for record in (*session.new, *session.dirty):
+        if isinstance(record, ProgramOwned) and not scope.allows(record.program_id):
+            raise OutOfScopeError(f"{type(record).__name__} belongs to a program outside the current scope")

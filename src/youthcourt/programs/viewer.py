@@ -1,0 +1,48 @@
+"""Who is signed in, in which program, with which role: what ``request.user`` holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import NOTHING, ProgramScope
+
+
+@dataclass(frozen=True)
+class ProgramChoice:
+    id: UUID
+    name: str
+    role: Role | None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: UUID
+    session_id: UUID
+    email: str
+    full_name: str
+    is_site_admin: bool
+    must_change_password: bool
+    program_id: UUID | None
+    program_name: str | None
+    role: Role | None
+    programs: tuple[ProgramChoice, ...] = field(default=())
+
+    @property
+    def scope(self) -> ProgramScope:
+        if self.program_id is None and not self.is_site_admin:
+            return NOTHING
+        return ProgramScope.of(self.program_id, include_unowned=self.is_site_admin)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Site administrators act as program admins of the program they are in, never as staff."""
+        if self.program_id is None:
+            return False
+        if self.role in roles:
+            return True
+        return self.is_site_admin and Role.PROGRAM_ADMIN in roles
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0] if self.full_name else self.email

@@ -1,0 +1,1 @@
+"""Evaluation: outcome reports, program measures and de-identified exports."""

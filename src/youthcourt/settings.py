@@ -1,0 +1,118 @@
+"""Settings read once from the environment.
+
+Every setting has a safe default for development so that the app runs with no
+configuration at all; production refuses to start without the values that must
+not be guessed (the secret key).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+def resource_dir(name: str) -> Path:
+    """Find a top-level resource folder (templates, migrations).
+
+    An installed wheel carries them inside the package; a source checkout keeps them
+    at the repository root.
+    """
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PROJECT_DIR / name
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain URLs people copy from their hosting panel and pick the async driver."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def _development_secret(data_dir: Path) -> str:
+    """Generate a secret once and keep it, so sessions survive a restart in development."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """Sign-in session lifetimes (OWASP ASVS 7.3, CJIS 5.5.5)."""
+
+    idle_minutes: int = 30
+    absolute_hours: int = 12
+    cookie_name: str = "youthcourt_session"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    database_url: str
+    secret_key: str
+    data_dir: Path
+    session: SessionSettings = field(default_factory=SessionSettings)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env_vars = os.environ if environ is None else environ
+        env = env_vars.get("YOUTHCOURT_ENV", DEVELOPMENT).strip().lower()
+        if env not in (DEVELOPMENT, PRODUCTION):
+            raise SettingsError(f"YOUTHCOURT_ENV must be '{DEVELOPMENT}' or '{PRODUCTION}', not '{env}'.")
+        data_dir = Path(env_vars.get("YOUTHCOURT_DATA_DIR", "data")).resolve()
+        database_url = normalise_database_url(
+            env_vars.get("YOUTHCOURT_DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir / 'youthcourt.db'}"
+        )
+        secret_key = env_vars.get("YOUTHCOURT_SECRET_KEY", "").strip()
+        if not secret_key:
+            if env == PRODUCTION:
+                raise SettingsError(
+                    "YOUTHCOURT_SECRET_KEY is required in production. Generate one with:\n"
+                    "  python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
+            secret_key = _development_secret(data_dir)
+        elif len(secret_key) < 32:
+            raise SettingsError("YOUTHCOURT_SECRET_KEY must be at least 32 characters long.")
+        session = SessionSettings(
+            idle_minutes=int(env_vars.get("YOUTHCOURT_SESSION_IDLE_MINUTES", "30")),
+            absolute_hours=int(env_vars.get("YOUTHCOURT_SESSION_ABSOLUTE_HOURS", "12")),
+            cookie_name="__Host-youthcourt_session" if env == PRODUCTION else "youthcourt_session",
+        )
+        return cls(env=env, database_url=database_url, secret_key=secret_key, data_dir=data_dir, session=session)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings.from_env()

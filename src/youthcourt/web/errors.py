@@ -1,0 +1,79 @@
+"""What users see when something goes wrong: a page that says what happened and what to do."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+logger = logging.getLogger("youthcourt")
+
+TITLES = {
+    400: "The request could not be read",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "This action is not available here",
+    409: "Someone else changed this record",
+    413: "The upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+CSRF_FAILURE = "CSRF token verification failed"
+CSRF_EXPLANATION = (
+    "The form could not be accepted because it was out of date or did not come from this site. "
+    "Go back, reload the page and try again; nothing was saved."
+)
+
+
+def _is_htmx(request: Request[Any, Any, Any]) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def local_path(target: str | None) -> str | None:
+    """Only same-site paths are followed after sign-in; anything else could send users off-site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def sign_in_redirect(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    """Send signed-out visitors to the sign-in page, then back to the page they asked for."""
+    from youthcourt.web.flash import flash
+
+    if request.scope.get("youthcourt.session_expired"):
+        flash(request, "Your session ended. Sign in again to continue.", "info")
+    target = "/login"
+    wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method == "GET" and local_path(wanted) and wanted != "/":
+        target += "?" + urlencode({"next": wanted})
+    if _is_htmx(request):
+        return Response(content="", status_code=200, headers={"HX-Redirect": target})
+    return Redirect(target, status_code=303)
+
+
+def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
+    if status >= 500:
+        logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+    detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
+    if detail == CSRF_FAILURE:
+        detail = CSRF_EXPLANATION
+    if status in (404, 405):
+        detail = "The address may be mistyped, or the record is not in your program."
+    if request.headers.get("accept", "").startswith("application/json"):
+        return Response(
+            content={"status_code": status, "detail": detail or TITLES.get(status, "Error")},
+            status_code=status,
+            media_type=MediaType.JSON,
+        )
+    return Template(
+        template_name="errors/error.html",
+        context={"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
+        status_code=status,
+    )

@@ -1,0 +1,84 @@
+"""Form handling: read the posted fields, collect errors per field, re-render with everything kept.
+
+Every form page follows one pattern: the handler reads ``FormData``, checks it into a
+``Form`` (values plus errors), and either saves and redirects, or re-renders the same
+template with ``form`` and HTTP 422. Templates show fields with the ``field`` macro in
+``templates/_forms.html``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+"""Type of a handler's ``data`` parameter for a posted HTML form."""
+
+MAX_FIELD_LENGTH = 10_000
+
+
+@dataclass
+class Form:
+    """What the user typed and what is wrong with it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any] | None) -> Form:
+        values: dict[str, str] = {}
+        for key, value in (data or {}).items():
+            if key == "_csrf_token":
+                continue
+            if isinstance(value, list):
+                value = value[-1] if value else ""
+            values[key] = str(value)[:MAX_FIELD_LENGTH]
+        return cls(values=values)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+    def error(self, name: str, message: str) -> None:
+        """Record the first problem with a field (one message per field is easier to act on)."""
+        self.errors.setdefault(name, message)
+
+    def text(self, name: str, label: str, *, required: bool = True, max_length: int = 200) -> str:
+        value = self.values.get(name, "").strip()
+        if required and not value:
+            self.error(name, f"Enter {label}.")
+        elif len(value) > max_length:
+            self.error(name, f"{label.capitalize()} must be at most {max_length} characters.")
+        return value
+
+    def email(self, name: str = "email", *, required: bool = True) -> str:
+        value = self.text(name, "an email address", required=required, max_length=254).lower()
+        if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+            self.error(name, "Enter an email address like name@example.org.")
+        return value
+
+    def choice(self, name: str, label: str, options: Mapping[str, Any]) -> str:
+        value = self.values.get(name, "")
+        if value not in options:
+            self.error(name, f"Choose {label}.")
+        return value
+
+    def date(self, name: str, label: str, *, required: bool = True) -> datetime.date | None:
+        value = self.values.get(name, "").strip()
+        if not value:
+            if required:
+                self.error(name, f"Enter {label}.")
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.error(name, f"Enter {label} as a real date, for example 2026-03-14.")
+            return None
