@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -12,10 +13,13 @@ from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
-from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 
-from youthcourt.accounts.controllers import AccountController, SignInController, UserAdminController
-from youthcourt.programs.guards import PasswordChangeRequired
+from youthcourt.accounts.controllers import (
+    AccountController,
+    SignInController,
+    UserAdminController,
+    change_password_redirect,
+)
 from youthcourt.accounts.sessions import SessionMiddleware
 from youthcourt.audit.controllers import AuditController
 from youthcourt.cases.controllers import CoordinatorHomeController
@@ -24,14 +28,13 @@ from youthcourt.health import health
 from youthcourt.home import HomeController
 from youthcourt.jurors.controllers import JurorHomeController
 from youthcourt.programs.controllers import ProgramAdminController
-from youthcourt.programs.guards import PUBLIC, require_sign_in
+from youthcourt.programs.guards import PUBLIC, PasswordChangeRequired, require_sign_in
 from youthcourt.reports.controllers import EvaluatorHomeController
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
 from youthcourt.web.templating import create_template_config
-from youthcourt.accounts.controllers import change_password_redirect
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -39,7 +42,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     database = create_database_config(settings)
     session_maker = database.create_session_maker()
     static_files = create_static_files_router(
-        path="/static", directories=[PACKAGE_DIR / "static"], opt=PUBLIC, include_in_schema=False,
+        path="/static",
+        directories=[PACKAGE_DIR / "static"],
+        opt=PUBLIC,
+        include_in_schema=False,
         cache_control=None,
     )
     return Litestar(
@@ -69,9 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
-            DefineMiddleware(
-                SessionMiddleware, session_maker=session_maker, settings=settings
-            ),
+            DefineMiddleware(SessionMiddleware, session_maker=session_maker, settings=settings),
         ],
         guards=[require_sign_in],
         after_request=add_no_store,

@@ -50,7 +50,9 @@ def demo_data() -> None:
 @click.option("--name", "full_name", prompt="Full name", help="The person's full name.")
 @click.option("--site-admin", is_flag=True, help="Make the user a site administrator (manages programs).")
 @click.option("--program", "program_slug", default=None, help="Short name of a program to add the user to.")
-@click.option("--role", type=click.Choice(["coordinator", "juror", "evaluator", "program_admin"]), default=None)
+@click.option(
+    "--role", type=click.Choice(["coordinator", "juror", "evaluator", "program_admin"]), default=None
+)
 @click.password_option(help="The password (asked twice when not given).")
 def create_user(
     email: str, full_name: str, site_admin: bool, program_slug: str | None, role: str | None, password: str
@@ -81,7 +83,11 @@ def create_user(
         if await users.get_by_email(email):
             _fail("A user with this email already exists.")
         user = await users.create_user(
-            email=email, full_name=full_name.strip(), password=password, must_change=False, site_admin=site_admin
+            email=email,
+            full_name=full_name.strip(),
+            password=password,
+            must_change=False,
+            site_admin=site_admin,
         )
         if program_slug:
             program = await db.scalar(select(Program).where(Program.slug == program_slug))

@@ -109,7 +109,9 @@ class Settings:
             absolute_hours=int(env_vars.get("YOUTHCOURT_SESSION_ABSOLUTE_HOURS", "12")),
             cookie_name="__Host-youthcourt_session" if env == PRODUCTION else "youthcourt_session",
         )
-        return cls(env=env, database_url=database_url, secret_key=secret_key, data_dir=data_dir, session=session)
+        return cls(
+            env=env, database_url=database_url, secret_key=secret_key, data_dir=data_dir, session=session
+        )
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,9 @@ from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,14 +49,18 @@ class SignInController(Controller):
     dependencies = {"users": user_service}
 
     @get("/login", opt=PUBLIC, name="login")
-    async def show(self, request: Request[Any, Any, Any], next: str = "") -> Template | Redirect:  # noqa: A002
+    async def show(self, request: Request[Any, Any, Any], next: FromQuery[str] = "") -> Template | Redirect:
         if request.scope.get("user"):
             return Redirect("/", status_code=303)
         return page("accounts/login.html", form=Form(values={"next": local_path(next) or ""}))
 
     @post("/login", opt=PUBLIC)
     async def sign_in(
-        self, request: Request[Any, Any, Any], users: UserService, db_session: AsyncSession, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        users: NamedDependency[UserService],
+        db_session: NamedDependency[AsyncSession],
+        data: FormData,
     ) -> Any:
         form = Form.from_data(data)
         email = form.text("email", "your email address", max_length=254)
@@ -97,7 +102,9 @@ class SignInController(Controller):
         return response
 
     @post("/logout", opt={**PUBLIC, **PASSWORD_CHANGE_ALLOWED})
-    async def sign_out(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Redirect:
+    async def sign_out(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Redirect:
         viewer: Viewer | None = request.scope.get("user")
         if viewer:
             await end_session(db_session, viewer.session_id)
@@ -120,12 +127,18 @@ class AccountController(Controller):
 
     @post("/password", opt=PASSWORD_CHANGE_ALLOWED)
     async def change_password(
-        self, request: Request[Any, Any, Any], users: UserService, db_session: AsyncSession, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        users: NamedDependency[UserService],
+        db_session: NamedDependency[AsyncSession],
+        data: FormData,
     ) -> Any:
         viewer: Viewer = request.user
         form = Form.from_data(data)
         user = await users.get(viewer.user_id)
-        current, new, confirm = (form.get(k) for k in ("current_password", "new_password", "confirm_password"))
+        current, new, confirm = (
+            form.get(k) for k in ("current_password", "new_password", "confirm_password")
+        )
         if not passwords.verify_password(user.password_hash, current):
             form.error("current_password", "This is not your current password.")
         if problem := passwords.password_problem(new):
@@ -146,7 +159,11 @@ class AccountController(Controller):
 
     @post("/program")
     async def switch_program(
-        self, request: Request[Any, Any, Any], users: UserService, db_session: AsyncSession, data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        users: NamedDependency[UserService],
+        db_session: NamedDependency[AsyncSession],
+        data: FormData,
     ) -> Any:
         """Working in another program changes role, so it starts a new session (a new id)."""
         viewer: Viewer = request.user
@@ -158,7 +175,12 @@ class AccountController(Controller):
         switch_scope(ProgramScope.of(choice.id, include_unowned=viewer.is_site_admin))
         token = await start_session(db_session, user, choice.id, request, settings_of(request))
         audit.record(
-            db_session, request, "switch_program", program_id=choice.id, record_type="program", record_id=choice.id
+            db_session,
+            request,
+            "switch_program",
+            program_id=choice.id,
+            record_type="program",
+            record_id=choice.id,
         )
         flash(request, f"You are now working in {choice.name}.", "info")
         response = Redirect("/", status_code=303)
@@ -177,10 +199,10 @@ class UserAdminController(Controller):
     async def index(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
-        q: str = "",
-        role: str = "",
-        status: str = "",
+        db_session: NamedDependency[AsyncSession],
+        q: FromQuery[str] = "",
+        role: FromQuery[str] = "",
+        status: FromQuery[str] = "",
         page_no: PageNumber = "1",
     ) -> Template:
         listing = MembershipService.listing(q.strip()[:100], role, status)
@@ -191,15 +213,17 @@ class UserAdminController(Controller):
 
     @get("/new")
     async def new(self) -> Template:
-        return page("accounts/user_new.html", form=Form(values={"role": Role.COORDINATOR.value}), roles=ROLE_CHOICES)
+        return page(
+            "accounts/user_new.html", form=Form(values={"role": Role.COORDINATOR.value}), roles=ROLE_CHOICES
+        )
 
     @post("/")
     async def create(
         self,
         request: Request[Any, Any, Any],
-        users: UserService,
-        memberships: MembershipService,
-        db_session: AsyncSession,
+        users: NamedDependency[UserService],
+        memberships: NamedDependency[MembershipService],
+        db_session: NamedDependency[AsyncSession],
         data: FormData,
     ) -> Template:
         viewer: Viewer = request.user
@@ -222,14 +246,18 @@ class UserAdminController(Controller):
         )
         return page("accounts/user_created.html", membership=membership, user=existing, temporary=temporary)
 
-    async def _membership(self, memberships: MembershipService, user_id: UUID) -> Any:
+    async def _membership(
+        self, memberships: NamedDependency[MembershipService], user_id: FromPath[UUID]
+    ) -> Any:
         membership = await memberships.get_for_user(user_id)
         if membership is None:
             raise NotFoundException()
         return membership
 
     @get("/{user_id:uuid}")
-    async def show(self, memberships: MembershipService, user_id: UUID) -> Template:
+    async def show(
+        self, memberships: NamedDependency[MembershipService], user_id: FromPath[UUID]
+    ) -> Template:
         membership = await self._membership(memberships, user_id)
         return page("accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=Form())
 
@@ -237,9 +265,9 @@ class UserAdminController(Controller):
     async def change_role(
         self,
         request: Request[Any, Any, Any],
-        memberships: MembershipService,
-        db_session: AsyncSession,
-        user_id: UUID,
+        memberships: NamedDependency[MembershipService],
+        db_session: NamedDependency[AsyncSession],
+        user_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         membership = await self._membership(memberships, user_id)
@@ -249,12 +277,20 @@ class UserAdminController(Controller):
             form.error("role", "You cannot change your own role; ask another program admin.")
         if not form.is_valid:
             return page(
-                "accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=form, status_code=422
+                "accounts/user_detail.html",
+                membership=membership,
+                roles=ROLE_CHOICES,
+                form=form,
+                status_code=422,
             )
         previous = membership.role.value
         membership.role = Role(role)
         audit.record(
-            db_session, request, "user_role_change", record_type="user", record_id=user_id,
+            db_session,
+            request,
+            "user_role_change",
+            record_type="user",
+            record_id=user_id,
             details={"from": previous, "to": role},
         )
         flash(request, "The role was changed.")
@@ -264,9 +300,9 @@ class UserAdminController(Controller):
     async def set_active(
         self,
         request: Request[Any, Any, Any],
-        memberships: MembershipService,
-        db_session: AsyncSession,
-        user_id: UUID,
+        memberships: NamedDependency[MembershipService],
+        db_session: NamedDependency[AsyncSession],
+        user_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         membership = await self._membership(memberships, user_id)
@@ -276,24 +312,32 @@ class UserAdminController(Controller):
             return redirect_to(request, f"/admin/users/{user_id}")
         await memberships.set_active(membership, active)
         audit.record(
-            db_session, request, "user_activate" if active else "user_deactivate", record_type="user",
+            db_session,
+            request,
+            "user_activate" if active else "user_deactivate",
+            record_type="user",
             record_id=user_id,
         )
-        flash(request, "The account was reactivated." if active else "The account was deactivated and signed out.")
+        flash(
+            request,
+            "The account was reactivated." if active else "The account was deactivated and signed out.",
+        )
         return redirect_to(request, f"/admin/users/{user_id}")
 
     @post("/{user_id:uuid}/password-reset")
     async def reset_password(
         self,
         request: Request[Any, Any, Any],
-        users: UserService,
-        memberships: MembershipService,
-        db_session: AsyncSession,
-        user_id: UUID,
+        users: NamedDependency[UserService],
+        memberships: NamedDependency[MembershipService],
+        db_session: NamedDependency[AsyncSession],
+        user_id: FromPath[UUID],
     ) -> Template:
         membership = await self._membership(memberships, user_id)
         user: User = membership.user
         temporary = passwords.temporary_password()
         await users.set_password(user, temporary, temporary=True)
         audit.record(db_session, request, "user_password_reset", record_type="user", record_id=user_id)
-        return page("accounts/user_created.html", membership=membership, user=user, temporary=temporary, reset=True)
+        return page(
+            "accounts/user_created.html", membership=membership, user=user, temporary=temporary, reset=True
+        )

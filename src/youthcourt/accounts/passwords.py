@@ -19,7 +19,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check a password; with no hash (unknown account) still spend the same time, so timing reveals nothing."""
+    """Check a password. With no hash (unknown account) it spends the same time, so timing reveals nothing."""
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
@@ -33,7 +33,9 @@ def needs_rehash(password_hash: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why a new password is not acceptable, or None. Length only: no composition rules (ASVS 6.2)."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong, memorable password."
+        return (
+            f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong, memorable password."
+        )
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
     return None

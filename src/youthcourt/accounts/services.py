@@ -44,7 +44,9 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
                 load=[selectinload(User.memberships).selectinload(Membership.program)],
             )
         if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
-            return SignInAttempt(None, user.id if user else None, "wrong password" if user else "unknown email")
+            return SignInAttempt(
+                None, user.id if user else None, "wrong password" if user else "unknown email"
+            )
         if not user.is_active or not (user.is_site_admin or _active_programs(user)):
             return SignInAttempt(None, user.id, "account inactive")
         if passwords.needs_rehash(user.password_hash):
@@ -83,7 +85,6 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         await end_all_sessions(self.repository.session, user.id)
 
 
-
 class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
     """Memberships are program-owned, so every query here is limited to the user's program."""
 
@@ -117,6 +118,4 @@ class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
 
     async def get_for_user(self, user_id: UUID) -> Membership | None:
         """The membership of ``user_id`` in the current program; None for a user of another program."""
-        return await self.get_one_or_none(
-            Membership.user_id == user_id, load=[selectinload(Membership.user)]
-        )
+        return await self.get_one_or_none(Membership.user_id == user_id, load=[selectinload(Membership.user)])

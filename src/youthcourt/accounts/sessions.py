@@ -93,7 +93,11 @@ async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice,
         return tuple(ProgramChoice(p.id, p.name, roles.get(p.id)) for p in programs)
     return tuple(
         sorted(
-            (ProgramChoice(m.program_id, m.program.name, m.role) for m in user.memberships if m.program_id in roles),
+            (
+                ProgramChoice(m.program_id, m.program.name, m.role)
+                for m in user.memberships
+                if m.program_id in roles
+            ),
             key=lambda choice: choice.name,
         )
     )
@@ -104,7 +108,9 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
     row = await db.scalar(
         select(UserSession)
         .where(UserSession.token_hash == hash_token(token))
-        .options(selectinload(UserSession.user).selectinload(User.memberships).selectinload(Membership.program))
+        .options(
+            selectinload(UserSession.user).selectinload(User.memberships).selectinload(Membership.program)
+        )
     )
     if row is None:
         return None
@@ -138,7 +144,9 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
 class SessionMiddleware:
     """Find the signed-in user for each request and run the request inside their program scope."""
 
-    def __init__(self, app: ASGIApp, session_maker: async_sessionmaker[AsyncSession], settings: Settings) -> None:
+    def __init__(
+        self, app: ASGIApp, session_maker: async_sessionmaker[AsyncSession], settings: Settings
+    ) -> None:
         self.app = app
         self.session_maker = session_maker
         self.settings = settings

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +40,9 @@ def audit_query(form: Form) -> Select[tuple[AuditEntry]]:
     if start and end and end < start:
         form.error("end", "The last day must be on or after the first day.")
     if start:
-        query = query.where(AuditEntry.occurred_at >= datetime.datetime.combine(start, datetime.time(), datetime.UTC))
+        query = query.where(
+            AuditEntry.occurred_at >= datetime.datetime.combine(start, datetime.time(), datetime.UTC)
+        )
     if end:
         next_day = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), datetime.UTC)
         query = query.where(AuditEntry.occurred_at < next_day)
@@ -51,15 +54,30 @@ class AuditController(Controller):
     guards = [requires_role(Role.PROGRAM_ADMIN)]
 
     @get("/")
-    async def index(self, request: Request[Any, Any, Any], db_session: AsyncSession,
-                    page_no: PageNumber = "1") -> Template:
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        page_no: PageNumber = "1",
+    ) -> Template:
         form = Form.from_data(dict(request.query_params))
         query = audit_query(form)
-        actions = (await db_session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))).all()
+        actions = (
+            await db_session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+        ).all()
         if not form.is_valid:
-            return page("audit/list.html", form=form, results=None, actions=actions, outcomes=OUTCOMES,
-                        filters="", status_code=422)
+            return page(
+                "audit/list.html",
+                form=form,
+                results=None,
+                actions=actions,
+                outcomes=OUTCOMES,
+                filters="",
+                status_code=422,
+            )
         results = await paginate(db_session, query, page_number(page_no))
-        template = "audit/_rows.html" if request.htmx and request.htmx.target == "audit-rows" else "audit/list.html"
+        template = (
+            "audit/_rows.html" if request.htmx and request.htmx.target == "audit-rows" else "audit/list.html"
+        )
         filters = urlencode({k: v for k, v in form.values.items() if k != "page" and v})
         return page(template, form=form, results=results, actions=actions, outcomes=OUTCOMES, filters=filters)

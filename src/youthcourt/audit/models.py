@@ -30,7 +30,9 @@ class AuditEntry(UUIDBase, ProgramOwned):
     program_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]
         ForeignKey("program.id", ondelete="RESTRICT"), nullable=True
     )
-    occurred_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utc_now, index=True)
+    occurred_at: Mapped[datetime.datetime] = mapped_column(
+        DateTimeUTC(timezone=True), default=utc_now, index=True
+    )
     actor_id: Mapped[UUID | None] = mapped_column(index=True)
     """The user who acted; no foreign key, so the trail outlives the account."""
     actor_name: Mapped[str] = mapped_column(String(200), default="")

@@ -20,7 +20,7 @@ from youthcourt.demo import people
 from youthcourt.programs.models import Program
 
 SEED = 20260914
-DEMO_PASSWORD = "youthcourt-demo"
+DEMO_PASSWORD = "youthcourt-demo"  # noqa: S105 - documented demo sign-in, refused in production
 DEMO_PROGRAM_SLUG = "riverside"
 DEMO_LOGINS = (
     ("coordinator@example.org", "Program coordinator: cases, hearings, sanctions"),
@@ -46,7 +46,9 @@ async def load(db: AsyncSession) -> bool:
     """Load the demo program unless it is there already. Returns whether anything was loaded."""
     if await db.scalar(select(Program).where(Program.slug == DEMO_PROGRAM_SLUG)):
         return False
-    program = Program(name="Riverside County Youth Court", slug=DEMO_PROGRAM_SLUG, timezone="America/New_York")
+    program = Program(
+        name="Riverside County Youth Court", slug=DEMO_PROGRAM_SLUG, timezone="America/New_York"
+    )
     db.add(program)
     await db.flush()
     context = DemoContext(db=db, program=program, rng=random.Random(SEED))

@@ -17,10 +17,50 @@ DOCUMENTED = (
     ("evaluator@example.org", "Dr. Priya Natarajan", Role.EVALUATOR, False),
     ("admin@example.org", "Sam Whitfield", Role.PROGRAM_ADMIN, True),
 )
-FIRST_NAMES = ("Aaliyah", "Brandon", "Camila", "Darnell", "Elena", "Felix", "Grace", "Hector", "Imani", "Jamal",
-               "Keisha", "Liam", "Marisol", "Nathan", "Olivia", "Pedro", "Quinn", "Rosa", "Tariq", "Valerie")
-LAST_NAMES = ("Brooks", "Castillo", "Dawson", "Evans", "Fischer", "Gomez", "Harris", "Ibrahim", "Jensen", "Kim",
-              "Lopez", "Mitchell", "Nguyen", "Okafor", "Patel", "Ramirez", "Sullivan", "Thompson", "Walker", "Young")
+FIRST_NAMES = (
+    "Aaliyah",
+    "Brandon",
+    "Camila",
+    "Darnell",
+    "Elena",
+    "Felix",
+    "Grace",
+    "Hector",
+    "Imani",
+    "Jamal",
+    "Keisha",
+    "Liam",
+    "Marisol",
+    "Nathan",
+    "Olivia",
+    "Pedro",
+    "Quinn",
+    "Rosa",
+    "Tariq",
+    "Valerie",
+)
+LAST_NAMES = (
+    "Brooks",
+    "Castillo",
+    "Dawson",
+    "Evans",
+    "Fischer",
+    "Gomez",
+    "Harris",
+    "Ibrahim",
+    "Jensen",
+    "Kim",
+    "Lopez",
+    "Mitchell",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Ramirez",
+    "Sullivan",
+    "Thompson",
+    "Walker",
+    "Young",
+)
 
 
 async def add_staff_and_jurors(context: DemoContext) -> None:

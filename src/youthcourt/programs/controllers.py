@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,17 +27,22 @@ class ProgramAdminController(Controller):
     guards = [requires_site_admin]
 
     @get("/")
-    async def index(self, db_session: AsyncSession, page_no: PageNumber = "1") -> Template:
+    async def index(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
         results = await paginate(db_session, select(Program).order_by(Program.name), page_number(page_no))
         return page("programs/list.html", results=results, form=Form())
 
     @post("/")
-    async def create(self, request: Request[Any, Any, Any], db_session: AsyncSession, data: FormData) -> Any:
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Any:
         form = Form.from_data(data)
         name = form.text("name", "the program's name")
         slug = form.text("slug", "a short name for addresses", max_length=60).lower()
         if slug and not SLUG.match(slug):
-            form.error("slug", "Use 3 to 60 lower-case letters, digits and dashes, for example riverside-youth-court.")
+            form.error(
+                "slug",
+                "Use 3 to 60 lower-case letters, digits and dashes, for example riverside-youth-court.",
+            )
         elif slug and await db_session.scalar(select(func.count()).where(Program.slug == slug)):
             form.error("slug", "Another program already uses this short name.")
         if not form.is_valid:
@@ -45,7 +51,13 @@ class ProgramAdminController(Controller):
         program = Program(name=name, slug=slug)
         db_session.add(program)
         await db_session.flush()
-        audit.record(db_session, request, "program_create", site_level=True, record_type="program",
-                     record_id=program.id)
+        audit.record(
+            db_session,
+            request,
+            "program_create",
+            site_level=True,
+            record_type="program",
+            record_id=program.id,
+        )
         flash(request, "The program was created. Switch to it to add its first program admin.")
         return redirect_to(request, "/admin/programs")

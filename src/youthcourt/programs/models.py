@@ -43,5 +43,5 @@ class ProgramOwned:
     """
 
     @declared_attr
-    def program_id(cls) -> Mapped[UUID]:  # noqa: N805
+    def program_id(cls) -> Mapped[UUID]:
         return mapped_column(ForeignKey("program.id", ondelete="RESTRICT"), index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,5 +19,7 @@ class EvaluatorHomeController(Controller):
     guards = [requires_role(Role.EVALUATOR)]
 
     @get("/reports")
-    async def workspace(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+    async def workspace(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
         return page("reports/home.html", previous=await previous_sign_in(db_session, request.user.user_id))

@@ -79,7 +79,9 @@ class FlashMiddleware:
             if message["type"] == "http.response.start":
                 outgoing = scope.get(_OUTGOING) or []
                 if outgoing or scope.get("youthcourt.flash_taken"):
-                    value = encode(outgoing, self.secret) if outgoing else ""
+                    # Messages not shown yet (a redirect that rendered nothing) travel on with the new ones.
+                    waiting = [*(scope.get(_INCOMING) or []), *outgoing]
+                    value = encode(waiting, self.secret) if waiting else ""
                     headers = MutableScopeHeaders.from_message(message)
                     headers.add("set-cookie", self._cookie(value).to_header(header=""))
             await send(message)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from litestar.params import Parameter
-
+from litestar.params import QueryParameter
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 PAGE_SIZE = 25
 
-PageNumber = Annotated[str, Parameter(query="page", required=False)]
+PageNumber = Annotated[str, QueryParameter(name="page", required=False)]
 """Type of a list handler's page parameter: ``?page=N``, read leniently by :func:`page_number`."""
 
 

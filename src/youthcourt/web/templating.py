@@ -36,7 +36,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
 
 
 def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(directory=resource_dir("templates"), engine=JinjaTemplateEngine, engine_callback=_configure)
+    return TemplateConfig(
+        directory=resource_dir("templates"), engine=JinjaTemplateEngine, engine_callback=_configure
+    )
 
 
 def page(template_name: str, *, status_code: int = 200, **context: Any) -> Template:

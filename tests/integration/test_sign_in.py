@@ -1,0 +1,205 @@
+"""Signing in and out, sessions, redirects and CSRF, through real HTTP."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from tests.factories import PASSWORD, form_token, make_program, make_user, post_form, sign_in
+from youthcourt.accounts.models import UserSession
+from youthcourt.audit.models import AuditEntry
+from youthcourt.programs.models import Role
+
+HOMES = [
+    (Role.COORDINATOR, "/dashboard", "Dashboard"),
+    (Role.JUROR, "/me", "Your jury service"),
+    (Role.EVALUATOR, "/reports", "De-identified outcome reports"),
+    (Role.PROGRAM_ADMIN, "/admin/users", "Everyone who signs in"),
+]
+
+
+@pytest.mark.parametrize(("role", "home", "text"), HOMES)
+async def test_each_role_lands_on_its_home(client, db, role, home, text):
+    program = await make_program(db)
+    user = await make_user(db, program, role)
+
+    response = await sign_in(client, user)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    landing = await client.get("/", follow_redirects=False)
+    assert landing.headers["location"] == home
+    page = await client.get(home)
+    assert page.status_code == 200
+    assert text in page.text
+    assert program.name in page.text
+
+
+async def test_site_admin_without_program_lands_on_programs(client, db):
+    admin = await make_user(db, None, None, site_admin=True)
+    await sign_in(client, admin)
+    landing = await client.get("/", follow_redirects=False)
+    assert landing.headers["location"] == "/admin/programs"
+
+
+async def test_sign_in_issues_a_new_session_id_and_records_it(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await sign_in(client, user)
+    first = client.cookies.get("youthcourt_session")
+
+    await client.post("/logout", data={"_csrf_token": client.cookies.get("youthcourt_csrf")})
+    await sign_in(client, user)
+    second = client.cookies.get("youthcourt_session")
+
+    assert first and second and first != second
+    sessions = (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all()
+    assert len(sessions) == 1, "signing out ended the first session"
+    assert sessions[0].token_hash != second, "only a hash of the token is stored"
+    entries = (await db.scalars(select(AuditEntry).where(AuditEntry.action == "sign_in"))).all()
+    assert [e.outcome for e in entries] == ["success", "success"]
+    assert entries[0].actor_id == user.id and entries[0].program_id == program.id
+
+
+@pytest.mark.parametrize("email", ["known", "unknown@example.org"])
+async def test_wrong_credentials_get_one_generic_message(client, db, email):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    address = user.email if email == "known" else email
+
+    response = await sign_in(client, address, "wrong password here")
+
+    assert response.status_code == 401
+    assert "The email or password is not right" in response.text
+    assert address in response.text, "the email typed is kept"
+    assert "wrong password here" not in response.text
+    assert client.cookies.get("youthcourt_session") is None
+    failure = await db.scalar(select(AuditEntry).where(AuditEntry.outcome == "failure"))
+    assert failure is not None and failure.action == "sign_in"
+    assert failure.actor_id == (user.id if email == "known" else None)
+    assert address not in str(failure.details), "the typed email is not written to the trail"
+
+
+async def test_inactive_member_cannot_sign_in(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program, active=False)
+    response = await sign_in(client, user)
+    assert response.status_code == 401
+    assert "The email or password is not right" in response.text
+
+
+async def test_empty_form_is_shown_again_with_field_errors(client, db):
+    token = await form_token(client)
+    response = await client.post("/login", data={"email": "someone@example.org", "_csrf_token": token})
+    assert response.status_code == 422
+    assert "Enter your password." in response.text
+    assert 'value="someone@example.org"' in response.text
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+async def test_sign_in_without_a_valid_csrf_token_is_refused(client, db, token):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await client.get("/login")
+    data = {"email": user.email, "password": PASSWORD}
+    if token:
+        data["_csrf_token"] = token
+
+    response = await client.post("/login", data=data, follow_redirects=False)
+
+    assert response.status_code == 403
+    assert "did not come from this site" in response.text
+    assert (await db.scalars(select(UserSession))).all() == []
+
+
+async def test_signed_out_visitor_is_sent_to_login_and_back(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program, Role.PROGRAM_ADMIN)
+
+    response = await client.get("/audit?action=sign_in", follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Faudit%3Faction%3Dsign_in"
+    login = await client.get(response.headers["location"])
+    assert 'name="next" value="/audit?action=sign_in"' in login.text
+    token = await form_token(client)
+    back = await client.post(
+        "/login",
+        data={
+            "email": user.email,
+            "password": PASSWORD,
+            "next": "/audit?action=sign_in",
+            "_csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert back.headers["location"] == "/audit?action=sign_in"
+
+
+async def test_next_cannot_send_users_to_another_site(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    token = await form_token(client)
+    response = await client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD, "next": "//evil.example", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+async def test_htmx_requests_get_hx_redirect_when_signed_out(client, db):
+    response = await client.get("/admin/users", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"last_seen_at": datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=31)},
+        {"expires_at": datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=1)},
+    ],
+    ids=["idle-30-minutes", "absolute-12-hours"],
+)
+async def test_sessions_end_when_idle_or_too_old(client, db, change):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await sign_in(client, user)
+    assert (await client.get("/dashboard")).status_code == 200
+
+    await db.execute(update(UserSession).values(**change))
+    await db.commit()
+    response = await client.get("/dashboard", follow_redirects=False)
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
+    login = await client.get(response.headers["location"])
+    assert "Your session ended" in login.text
+    assert (await db.scalars(select(UserSession))).all() == []
+
+
+async def test_sign_out_ends_the_session(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await sign_in(client, user)
+    token = client.cookies.get("youthcourt_session")
+
+    response = await post_form(client, "/logout", {})
+
+    assert response.headers["location"] == "/login"
+    page = await client.get("/login")
+    assert "You have signed out." in page.text
+    client.cookies.set("youthcourt_session", token)
+    again = await client.get("/dashboard", follow_redirects=False)
+    assert again.status_code == 303
+    assert again.headers["location"].startswith("/login")
+
+
+async def test_signed_in_user_visiting_login_goes_home(client, db):
+    program = await make_program(db)
+    await sign_in(client, await make_user(db, program))
+    response = await client.get("/login", follow_redirects=False)
+    assert response.headers["location"] == "/"
