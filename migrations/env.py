@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
 
+from youthcourt.database import compare_column_types
 from youthcourt.schema import metadata
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ config: "AlembicCommandConfig" = context.config  # type: ignore[assignment]
 def _configure(**kwargs: object) -> None:
     context.configure(
         target_metadata=metadata,
-        compare_type=True,
+        compare_type=compare_column_types,
         render_as_batch=True,
         version_table=getattr(config, "version_table_name", "alembic_version"),
         user_module_prefix="sa.",

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from advanced_alchemy.base import UUIDAuditBase, orm_registry
+from advanced_alchemy.types import GUID
 from advanced_alchemy.config import AsyncSessionConfig
 from advanced_alchemy.extensions.litestar import (
     AlembicAsyncConfig,
@@ -119,3 +120,16 @@ def upgrade_database(settings: Settings) -> None:
 
     config = create_database_config(settings)
     AlembicCommands(sqlalchemy_config=config).upgrade(revision="head")
+
+
+def compare_column_types(
+    _context: Any, _inspected_column: Any, _metadata_column: Any, _inspected_type: Any, metadata_type: Any
+) -> bool | None:
+    """Type comparison for autogenerate and the drift check.
+
+    SQLite reports the UUID columns as NUMERIC(16); they are the same GUID type the models
+    declare, so they are not a difference. Everything else uses Alembic's comparison.
+    """
+    if isinstance(metadata_type, GUID):
+        return False
+    return None

@@ -259,7 +259,8 @@ class UserAdminController(Controller):
         self, memberships: NamedDependency[MembershipService], user_id: FromPath[UUID]
     ) -> Template:
         membership = await self._membership(memberships, user_id)
-        return page("accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=Form())
+        form = Form(values={"role": membership.role.value})
+        return page("accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=form)
 
     @post("/{user_id:uuid}/role")
     async def change_role(

@@ -1,0 +1,117 @@
+"""The ``youthcourt`` command: demo data and creating the first administrator."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from youthcourt import cli, demo
+from youthcourt.accounts.models import Membership, User
+from youthcourt.accounts.passwords import verify_password
+from youthcourt.settings import get_settings
+
+
+@pytest.fixture
+def environment(monkeypatch, database_url, tmp_path):
+    monkeypatch.setenv("YOUTHCOURT_DATABASE_URL", database_url)
+    monkeypatch.setenv("YOUTHCOURT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("YOUTHCOURT_ENV", raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+async def _count(db, model) -> int:
+    return await db.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_data_loads_once_and_prints_the_logins(environment, settings):
+    runner = CliRunner()
+    first = runner.invoke(cli.demo_data)
+    second = runner.invoke(cli.demo_data)
+
+    assert first.exit_code == 0, first.output
+    assert "Demo data loaded." in first.output
+    assert "coordinator@example.org" in first.output
+    assert "youthcourt-demo" in first.output
+    assert "already loaded" in second.output
+
+    async def check():
+        from youthcourt.database import create_database_config
+
+        config = create_database_config(settings)
+        async with config.get_session() as db:
+            users = {u.email: u for u in (await db.scalars(select(User))).all()}
+            memberships = (await db.scalars(select(Membership))).all()
+        await config.get_engine().dispose()
+        return users, memberships
+
+    users, memberships = asyncio.run(check())
+    for email, _ in demo.DEMO_LOGINS:
+        assert verify_password(users[email].password_hash, demo.DEMO_PASSWORD)
+    assert users["admin@example.org"].is_site_admin
+    assert len(memberships) == len(users), "one membership each, none duplicated"
+
+
+def test_demo_data_is_refused_in_production(environment, monkeypatch):
+    monkeypatch.setenv("YOUTHCOURT_ENV", "production")
+    monkeypatch.setenv("YOUTHCOURT_SECRET_KEY", "p" * 40)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli.demo_data)
+    assert result.exit_code == 1
+    assert "never loaded in production" in result.output
+
+
+def test_create_user_makes_a_site_admin(environment, settings):
+    runner = CliRunner()
+    result = runner.invoke(
+        cli.create_user,
+        [
+            "--email",
+            "Chief@Example.org",
+            "--name",
+            "Chief Admin",
+            "--site-admin",
+            "--password",
+            "a strong passphrase",
+        ],
+    )
+    weak = runner.invoke(
+        cli.create_user, ["--email", "b@example.org", "--name", "B", "--site-admin", "--password", "weak"]
+    )
+    duplicate = runner.invoke(
+        cli.create_user,
+        [
+            "--email",
+            "chief@example.org",
+            "--name",
+            "Again",
+            "--site-admin",
+            "--password",
+            "a strong passphrase",
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert weak.exit_code == 1
+    assert "at least 12 characters" in weak.output
+    assert duplicate.exit_code == 1
+    assert "already exists" in duplicate.output
+
+    async def check():
+        from youthcourt.database import create_database_config
+
+        config = create_database_config(settings)
+        async with config.get_session() as db:
+            user = await db.scalar(select(User).where(User.email == "chief@example.org"))
+            total = await _count(db, User)
+        await config.get_engine().dispose()
+        return user, total
+
+    user, total = asyncio.run(check())
+    assert user.is_site_admin
+    assert not user.must_change_password
+    assert total == 1

@@ -1,0 +1,106 @@
+"""One mechanism keeps every query inside the signed-in user's program."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_program, make_user, sign_in
+from youthcourt.accounts.models import Membership
+from youthcourt.audit.models import AuditEntry
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import OutOfScopeError, ProgramScope, program_scope
+
+
+async def test_queries_see_only_the_scoped_program(db):
+    north, south = await make_program(db), await make_program(db)
+    await make_user(db, north)
+    await make_user(db, south)
+    await make_user(db, south)
+
+    with program_scope(ProgramScope.of(north.id)):
+        north_rows = (await db.scalars(select(Membership))).all()
+    with program_scope(ProgramScope.of(south.id)):
+        south_rows = (await db.scalars(select(Membership))).all()
+    with program_scope(ProgramScope.of()):
+        nothing = (await db.scalars(select(Membership))).all()
+
+    assert {m.program_id for m in north_rows} == {north.id}
+    assert len(south_rows) == 2
+    assert {m.program_id for m in south_rows} == {south.id}
+    assert nothing == []
+
+
+async def test_writing_into_another_program_is_refused(db):
+    north, south = await make_program(db), await make_program(db)
+    user = await make_user(db, north)
+    with program_scope(ProgramScope.of(north.id)):
+        db.add(Membership(program_id=south.id, user_id=user.id, role=Role.JUROR))
+        with pytest.raises(OutOfScopeError):
+            await db.flush()
+    await db.rollback()
+
+
+async def test_program_admin_sees_only_their_programs_people(client, db):
+    north, south = await make_program(db), await make_program(db)
+    admin = await make_user(db, north, Role.PROGRAM_ADMIN)
+    colleague = await make_user(db, north, name="Nora Northside")
+    stranger = await make_user(db, south, name="Sid Southside")
+    await sign_in(client, admin)
+
+    listing = await client.get("/admin/users")
+    assert "Nora Northside" in listing.text
+    assert "Sid Southside" not in listing.text
+    assert (await client.get(f"/admin/users/{colleague.id}")).status_code == 200
+    foreign = await client.get(f"/admin/users/{stranger.id}")
+    assert foreign.status_code == 404
+    assert "Sid Southside" not in foreign.text
+
+
+async def test_audit_trail_shows_only_the_programs_entries(client, db):
+    north, south = await make_program(db), await make_program(db)
+    admin = await make_user(db, north, Role.PROGRAM_ADMIN)
+    south_user = await make_user(db, south, name="Sid Southside")
+    db.add(AuditEntry(program_id=south.id, actor_id=south_user.id, actor_name="Sid Southside", action="view"))
+    await db.commit()
+    await sign_in(client, admin)
+
+    page = await client.get("/audit")
+
+    assert page.status_code == 200
+    assert "Sid Southside" not in page.text
+    assert admin.full_name in page.text
+
+
+async def test_member_of_two_programs_switches_between_them(client, db):
+    north, south = await make_program(db, "North Court"), await make_program(db, "South Court")
+    user = await make_user(db, north, Role.COORDINATOR)
+    db.add(Membership(program_id=south.id, user_id=user.id, role=Role.PROGRAM_ADMIN))
+    await db.commit()
+    await sign_in(client, user)
+    before = client.cookies.get("youthcourt_session")
+    assert "North Court" in (await client.get("/dashboard")).text
+    assert (await client.get("/admin/users")).status_code == 403
+
+    response = await client.post(
+        "/account/program",
+        data={"program_id": str(south.id), "_csrf_token": client.cookies.get("youthcourt_csrf")},
+        follow_redirects=False,
+    )
+
+    assert response.status_code == 303
+    assert client.cookies.get("youthcourt_session") != before, "a change of role starts a new session"
+    assert (await client.get("/admin/users")).status_code == 200
+    assert (await client.get("/dashboard")).status_code == 403
+
+
+async def test_switching_to_a_program_one_is_not_in_is_refused(client, db):
+    north, south = await make_program(db), await make_program(db)
+    user = await make_user(db, north)
+    await sign_in(client, user)
+    response = await client.post(
+        "/account/program",
+        data={"program_id": str(south.id), "_csrf_token": client.cookies.get("youthcourt_csrf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 404
