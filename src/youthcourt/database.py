@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from advanced_alchemy.base import UUIDAuditBase, orm_registry
-from advanced_alchemy.types import GUID
 from advanced_alchemy.config import AsyncSessionConfig
 from advanced_alchemy.extensions.litestar import (
     AlembicAsyncConfig,
@@ -20,6 +19,7 @@ from advanced_alchemy.extensions.litestar import (
 )
 from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
+from advanced_alchemy.types import GUID
 from litestar.types import Message, Scope
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
