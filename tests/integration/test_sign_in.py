@@ -72,6 +72,7 @@ async def test_wrong_credentials_get_one_generic_message(client, db, email):
     response = await sign_in(client, address, "wrong password here")
 
     assert response.status_code == 401
+    assert response.headers["content-type"].startswith("text/html")
     assert "The email or password is not right" in response.text
     assert address in response.text, "the email typed is kept"
     assert "wrong password here" not in response.text

@@ -90,7 +90,7 @@ async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice,
     roles = {m.program_id: m.role for m in user.memberships if m.is_active and m.program.is_active}
     if user.is_site_admin:
         programs = (await db.scalars(select(Program).where(Program.is_active).order_by(Program.name))).all()
-        return tuple(ProgramChoice(p.id, p.name, roles.get(p.id)) for p in programs)
+        return tuple(ProgramChoice(p.id, p.name, roles.get(p.id), p.timezone) for p in programs)
     return tuple(
         sorted(
             (
@@ -138,6 +138,7 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
         program_name=current.name if current else None,
         role=current.role if current else None,
         programs=choices,
+        timezone=current.timezone if current else "America/New_York",
     )
 
 

@@ -14,6 +14,7 @@ class ProgramChoice:
     id: UUID
     name: str
     role: Role | None
+    timezone: str = "America/New_York"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Viewer:
     program_name: str | None
     role: Role | None
     programs: tuple[ProgramChoice, ...] = field(default=())
+    timezone: str = "America/New_York"
+    """The current program's time zone, in which times are shown."""
 
     @property
     def scope(self) -> ProgramScope:

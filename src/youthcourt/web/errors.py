@@ -76,4 +76,5 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         template_name="errors/error.html",
         context={"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
         status_code=status,
+        media_type=MediaType.HTML,
     )

@@ -6,7 +6,9 @@ import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from litestar import Request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from litestar import MediaType, Request
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -15,13 +17,17 @@ from litestar.template.config import TemplateConfig
 from youthcourt.settings import resource_dir
 from youthcourt.web.flash import take_flashes
 
-DISPLAY_TIMEZONE = ZoneInfo("America/New_York")
+DEFAULT_TIMEZONE = "America/New_York"
 
 
-def format_datetime(value: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+@pass_context
+def format_datetime(context: Context, value: datetime.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Times are stored in UTC and shown in the program's own time zone."""
     if value is None:
         return ""
-    return value.astimezone(DISPLAY_TIMEZONE).strftime(fmt)
+    viewer = context["request"].scope.get("user")
+    zone = ZoneInfo(getattr(viewer, "timezone", None) or DEFAULT_TIMEZONE)
+    return value.astimezone(zone).strftime(fmt)
 
 
 def format_date(value: datetime.date | None) -> str:
@@ -43,7 +49,9 @@ def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 def page(template_name: str, *, status_code: int = 200, **context: Any) -> Template:
     """A full page; htmx requests for a fragment use a partial template of the same area."""
-    return Template(template_name=template_name, context=context, status_code=status_code)
+    return Template(
+        template_name=template_name, context=context, status_code=status_code, media_type=MediaType.HTML
+    )
 
 
 def redirect_to(request: Request[Any, Any, Any], url: str) -> Redirect | ClientRedirect:

@@ -1,0 +1,117 @@
+"""Browser tests: the real server on a temporary database with the demo data, driven in Chromium.
+
+The server is started the way an operator starts it (``youthcourt database upgrade``,
+``youthcourt demo-data``, ``youthcourt run``). Playwright's own Chromium is used when it
+is installed; otherwise Debian's ``/usr/bin/chromium``. Every test saves screenshots of
+the pages it visits in ``e2e/screenshots/`` for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+DEMO_PASSWORD = "youthcourt-demo"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _playwright_has_its_own_chromium() -> bool:
+    cache = Path(os.environ.get("PLAYWRIGHT_BROWSERS_PATH", Path.home() / ".cache" / "ms-playwright"))
+    return any(cache.glob("chromium-*/chrome-linux*/chrome"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    args = {**browser_type_launch_args, "args": CHROMIUM_FLAGS}
+    system_chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not _playwright_has_its_own_chromium() and system_chromium:
+        args["executable_path"] = system_chromium
+    return args
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _youthcourt(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", "from youthcourt.cli import main; main()", *args]
+    return subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data_dir = tmp_path_factory.mktemp("server")
+    port = _free_port()
+    env = {**os.environ, "YOUTHCOURT_DATA_DIR": str(data_dir), "YOUTHCOURT_ENV": "development"}
+    env.pop("YOUTHCOURT_DATABASE_URL", None)
+    _youthcourt("database", "upgrade", "--no-prompt", env=env)
+    _youthcourt("demo-data", env=env)
+    log = (data_dir / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from youthcourt.cli import main; main()", "run", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base_url}/health", timeout=1) as response:  # noqa: S310 - local server
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError((data_dir / "server.log").read_text()) from None
+            time.sleep(0.2)
+    yield base_url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(server: str) -> str:
+    return server
+
+
+@pytest.fixture
+def shoot(page: Page, request: pytest.FixtureRequest):
+    """Save a full-page screenshot named after the test and the step."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def take(step: str) -> Path:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{request.node.name}-{step}").strip("-")
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
