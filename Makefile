@@ -1,0 +1,76 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else here is a step they use.
+
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+VENDOR := src/youthcourt/static/vendor
+
+.PHONY: run test install install-test assets browser lint unit e2e format clean
+
+run: install assets ## Set up everything, migrate, load the demo once, and serve on http://127.0.0.1:8000
+	$(BIN)/youthcourt database upgrade --no-prompt
+	$(BIN)/youthcourt demo-data
+	$(BIN)/youthcourt run --host $(HOST) --port $(PORT)
+
+test: install-test assets browser lint unit e2e ## Lint, then unit and integration tests (SQLite and PostgreSQL), then browser tests
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.created pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+# Front-end libraries come from the npm registry (package-lock.json pins them) and are not committed.
+assets: $(VENDOR)/.copied
+
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	touch $@
+
+# Playwright's own Chromium when it can be downloaded, otherwise Debian's chromium package.
+browser: install-test
+	@if ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium-*/chrome-linux*/chrome >/dev/null 2>&1 \
+	   || command -v chromium >/dev/null 2>&1; then \
+	  echo "Chromium is available."; \
+	elif timeout 300 $(BIN)/playwright install chromium; then \
+	  echo "Installed Playwright's Chromium."; \
+	else \
+	  echo "Playwright cannot download a browser here; installing Debian's chromium."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check src tests e2e migrations
+	$(BIN)/ruff format --check src tests e2e migrations
+
+unit: install-test assets
+	$(BIN)/pytest tests
+
+# Browser tests run in their own pytest process: Playwright's sync fixtures leave an event loop behind.
+e2e: install-test assets browser
+	$(BIN)/pytest e2e -p no:cacheprovider
+
+format: install-test
+	$(BIN)/ruff check --fix src tests e2e migrations
+	$(BIN)/ruff format src tests e2e migrations
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache e2e/screenshots
