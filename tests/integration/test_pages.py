@@ -20,6 +20,8 @@ async def test_unknown_page_gets_a_helpful_404(client, db):
     response = await client.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.text
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["cache-control"] == "no-store"
     json = await client.get("/no/such/page", headers={"Accept": "application/json"})
     assert json.json()["status_code"] == 404
 

@@ -204,3 +204,38 @@ async def test_signed_in_user_visiting_login_goes_home(client, db):
     await sign_in(client, await make_user(db, program))
     response = await client.get("/login", follow_redirects=False)
     assert response.headers["location"] == "/"
+
+
+async def test_malformed_form_body_is_refused_and_changes_nothing(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await sign_in(client, user)
+
+    response = await client.post(
+        "/admin/programs",
+        content=b"\xff\xfe{not a form",
+        headers={"content-type": "application/json", "x-csrftoken": client.cookies.get("youthcourt_csrf")},
+    )
+
+    assert response.status_code in (400, 403)
+    assert "<h1>" in response.text
+
+
+async def test_htmx_requests_carry_the_csrf_token_in_a_header(client, db):
+    program = await make_program(db)
+    admin = await make_user(db, program, Role.PROGRAM_ADMIN)
+    juror = await make_user(db, program, Role.JUROR)
+    await sign_in(client, admin)
+
+    without = await client.post(
+        f"/admin/users/{juror.id}/active", data={"active": "false"}, headers={"HX-Request": "true"}
+    )
+    with_header = await client.post(
+        f"/admin/users/{juror.id}/active",
+        data={"active": "false"},
+        headers={"HX-Request": "true", "x-csrftoken": client.cookies.get("youthcourt_csrf")},
+    )
+
+    assert without.status_code == 403
+    assert with_header.status_code == 200
+    assert with_header.headers["HX-Redirect"] == f"/admin/users/{juror.id}"

@@ -11,6 +11,8 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from youthcourt.web.headers import security_headers
+
 logger = logging.getLogger("youthcourt")
 
 TITLES = {
@@ -72,9 +74,12 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
             status_code=status,
             media_type=MediaType.JSON,
         )
+    settings = request.app.state.get("settings")
+    headers = security_headers(bool(settings and settings.is_production))
     return Template(
         template_name="errors/error.html",
         context={"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
         status_code=status,
         media_type=MediaType.HTML,
+        headers={**headers, "Cache-Control": "no-store"},
     )

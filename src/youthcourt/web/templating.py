@@ -57,5 +57,7 @@ def page(template_name: str, *, status_code: int = 200, **context: Any) -> Templ
 def redirect_to(request: Request[Any, Any, Any], url: str) -> Redirect | ClientRedirect:
     """Post/Redirect/Get. htmx requests get a client-side redirect instead of a 3xx it would swap in."""
     if isinstance(request, HTMXRequest) and request.htmx:
-        return ClientRedirect(url)
+        response = ClientRedirect(url)
+        response.status_code = 200
+        return response
     return Redirect(url, status_code=303)
