@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import hash_password
+from youthcourt.cases.models import Case, CaseState
 from youthcourt.programs.models import Program, Role
+from youthcourt.reference.defaults import ensure_defaults
+from youthcourt.reference.models import Offense, ReferralSource
+from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -81,3 +87,73 @@ async def sign_in(client: AsyncTestClient[Any], user: User | str, password: str 
         "/login", data={"email": email, "password": password, "_csrf_token": token}, follow_redirects=False
     )
     return response
+
+
+async def make_youth(db: AsyncSession, program: Program, **fields: Any) -> Youth:
+    number = next(_counter)
+    youth = Youth(
+        program_id=program.id,
+        first_name=fields.pop("first_name", f"Youth{number}"),
+        last_name=fields.pop("last_name", f"Family{number}"),
+        date_of_birth=fields.pop("date_of_birth", datetime.date(2011, 5, 17)),
+        **fields,
+    )
+    db.add(youth)
+    await db.commit()
+    return youth
+
+
+async def make_referral(
+    db: AsyncSession, program: Program, youth: Youth | None = None, *, offense_class: str = "A", **fields: Any
+) -> Referral:
+    """A pending referral from the program's first source, for an offense of ``offense_class``."""
+    await ensure_defaults(db, program.id)
+    youth = youth or await make_youth(db, program)
+    source = await db.scalar(select(ReferralSource).where(ReferralSource.program_id == program.id).limit(1))
+    offense = await db.scalar(
+        select(Offense)
+        .where(Offense.program_id == program.id, Offense.offense_class == offense_class)
+        .limit(1)
+    )
+    referral = Referral(
+        program_id=program.id,
+        youth_id=youth.id,
+        source_id=source.id,
+        offense_id=offense.id,
+        source_reference=fields.pop("source_reference", f"PD-{next(_counter):05d}"),
+        received_on=fields.pop("received_on", datetime.date.today() - datetime.timedelta(days=10)),
+        incident_date=fields.pop("incident_date", datetime.date.today() - datetime.timedelta(days=20)),
+        incident_place=fields.pop("incident_place", "Main Street store"),
+        narrative=fields.pop("narrative", "Took a phone charger without paying."),
+        **fields,
+    )
+    db.add(referral)
+    await db.commit()
+    return referral
+
+
+async def make_case(
+    db: AsyncSession,
+    program: Program,
+    state: CaseState = CaseState.REFERRED,
+    *,
+    coordinator: User | None = None,
+    referral: Referral | None = None,
+    **referral_fields: Any,
+) -> Case:
+    """A case opened from a new referral, set directly to ``state`` (no timeline: use the UI to test flows)."""
+    referral = referral or await make_referral(db, program, **referral_fields)
+    referral.status = ReferralStatus.ACCEPTED
+    number = next(_counter)
+    case = Case(
+        program_id=program.id,
+        number=f"{datetime.date.today().year}-{number:04d}",
+        referral_id=referral.id,
+        youth_id=referral.youth_id,
+        coordinator_id=coordinator.id if coordinator else None,
+        state=state,
+        opened_on=referral.received_on,
+    )
+    db.add(case)
+    await db.commit()
+    return case

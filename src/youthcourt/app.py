@@ -22,14 +22,23 @@ from youthcourt.accounts.controllers import (
 )
 from youthcourt.accounts.sessions import SessionMiddleware
 from youthcourt.audit.controllers import AuditController
-from youthcourt.cases.controllers import CoordinatorHomeController
+from youthcourt.cases import controllers as cases
+from youthcourt.closure import case_sections as closure_sections
+from youthcourt.closure import controllers as closure
+from youthcourt.dashboard import controllers as dashboard
 from youthcourt.database import create_database_config
 from youthcourt.health import health
+from youthcourt.hearings import case_sections as hearing_sections
+from youthcourt.hearings import controllers as hearings
 from youthcourt.home import HomeController
-from youthcourt.jurors.controllers import JurorHomeController
+from youthcourt.jurors import controllers as jurors
 from youthcourt.programs.controllers import ProgramAdminController
 from youthcourt.programs.guards import PUBLIC, PasswordChangeRequired, require_sign_in
-from youthcourt.reports.controllers import EvaluatorHomeController
+from youthcourt.reference import controllers as reference
+from youthcourt.referrals import controllers as referrals
+from youthcourt.reports import controllers as reports
+from youthcourt.sanctions import case_sections as sanction_sections
+from youthcourt.sanctions import controllers as sanctions
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
@@ -37,8 +46,15 @@ from youthcourt.web.headers import add_no_store, security_headers
 from youthcourt.web.templating import create_template_config
 
 
+def register_case_sections() -> None:
+    """Areas above cases add their parts of the case page (see ``cases/sections.py``)."""
+    for area in (hearing_sections, sanction_sections, closure_sections):
+        area.register()
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    register_case_sections()
     database = create_database_config(settings)
     session_maker = database.create_session_maker()
     static_files = create_static_files_router(
@@ -58,9 +74,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             UserAdminController,
             ProgramAdminController,
             AuditController,
-            CoordinatorHomeController,
-            JurorHomeController,
-            EvaluatorHomeController,
+            *reference.ROUTES,
+            *referrals.ROUTES,
+            *cases.ROUTES,
+            *hearings.ROUTES,
+            *sanctions.ROUTES,
+            *closure.ROUTES,
+            *dashboard.ROUTES,
+            *jurors.ROUTES,
+            *reports.ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
         request_class=HTMXRequest,

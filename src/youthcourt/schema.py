@@ -2,7 +2,44 @@
 
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
+from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog
+from youthcourt.closure.models import FollowUpCheck
 from youthcourt.database import metadata
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Investigation, InvestigationFactor
 from youthcourt.programs.models import Program
+from youthcourt.reference.models import Factor, Offense, ProgramPolicy, ReferralSource, SanctionRule
+from youthcourt.referrals.models import Document, Guardian, Referral, Youth
+from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 
-__all__ = ("AuditEntry", "Membership", "Program", "User", "UserSession", "metadata")
+__all__ = (
+    "AuditEntry",
+    "Case",
+    "CaseCounter",
+    "CaseEvent",
+    "CaseFactor",
+    "ContactLog",
+    "Courtroom",
+    "DeadlineExtension",
+    "Disposition",
+    "Document",
+    "Factor",
+    "FollowUpCheck",
+    "Guardian",
+    "Hearing",
+    "HearingNight",
+    "Investigation",
+    "InvestigationFactor",
+    "Membership",
+    "Offense",
+    "Program",
+    "ProgramPolicy",
+    "Referral",
+    "ReferralSource",
+    "Sanction",
+    "SanctionProgress",
+    "SanctionRule",
+    "User",
+    "UserSession",
+    "Youth",
+    "metadata",
+)

@@ -1,25 +1,7 @@
-"""The coordinator's pages."""
+"""Pages of the cases area."""
 
 from __future__ import annotations
 
-from typing import Any
+from litestar import Controller
 
-from litestar import Controller, Request, get
-from litestar.di import NamedDependency
-from litestar.response import Template
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from youthcourt.audit.service import previous_sign_in
-from youthcourt.programs.guards import requires_role
-from youthcourt.programs.models import Role
-from youthcourt.web.templating import page
-
-
-class CoordinatorHomeController(Controller):
-    guards = [requires_role(Role.COORDINATOR)]
-
-    @get("/dashboard")
-    async def dashboard(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-    ) -> Template:
-        return page("cases/dashboard.html", previous=await previous_sign_in(db_session, request.user.user_id))
+ROUTES: list[type[Controller]] = []

@@ -23,3 +23,6 @@ class JurorHomeController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         return page("jurors/me.html", previous=await previous_sign_in(db_session, request.user.user_id))
+
+
+ROUTES = [JurorHomeController]

@@ -82,3 +82,10 @@ class Form:
         except ValueError:
             self.error(name, f"Enter {label} as a real date, for example 2026-03-14.")
             return None
+
+
+def new_submission_token() -> str:
+    """A one-time token for a create form: posted twice (a double click), it creates one record."""
+    import secrets
+
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,155 @@
+"""A case: an accepted referral, from intake to closure, with its timeline and contact log."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from uuid import UUID
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from youthcourt.accounts.models import User
+from youthcourt.audit.models import utc_now
+from youthcourt.database import Base
+from youthcourt.programs.models import ProgramOwned
+from youthcourt.reference.models import Factor, enum_column
+from youthcourt.referrals.models import Referral, Youth
+
+
+class CaseState(enum.StrEnum):
+    REFERRED = "referred"
+    INTAKE = "intake"
+    AWAITING_HEARING = "awaiting_hearing"
+    SCHEDULED = "scheduled"
+    SANCTIONS_IN_PROGRESS = "sanctions_in_progress"
+    COMPLETED = "completed"
+    UNSUCCESSFUL = "unsuccessful"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED_STATES
+
+
+CLOSED_STATES = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN})
+
+
+class Case(Base, ProgramOwned):
+    __tablename__ = "youth_case"
+    __table_args__ = (
+        UniqueConstraint("program_id", "number"),
+        Index("ix_youth_case_program_state", "program_id", "state"),
+        Index("ix_youth_case_program_opened", "program_id", "opened_on"),
+    )
+
+    number: Mapped[str] = mapped_column(String(20))
+    """Numbered per program and year: 2026-0042."""
+    referral_id: Mapped[UUID] = mapped_column(ForeignKey("referral.id", ondelete="RESTRICT"), unique=True)
+    youth_id: Mapped[UUID] = mapped_column(ForeignKey("youth.id", ondelete="RESTRICT"), index=True)
+    coordinator_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    state: Mapped[CaseState] = mapped_column(enum_column(CaseState), default=CaseState.REFERRED)
+    state_changed_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utc_now)
+    opened_on: Mapped[datetime.date] = mapped_column(Date)
+    intake_on: Mapped[datetime.date | None] = mapped_column(Date)
+    youth_consent_on: Mapped[datetime.date | None] = mapped_column(Date)
+    guardian_consent_on: Mapped[datetime.date | None] = mapped_column(Date)
+    confidentiality_signed_on: Mapped[datetime.date | None] = mapped_column(Date)
+    waiver_signed_on: Mapped[datetime.date | None] = mapped_column(Date)
+    admission_on: Mapped[datetime.date | None] = mapped_column(Date)
+    intake_notes: Mapped[str] = mapped_column(Text, default="")
+    closed_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
+    closure_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    referral: Mapped[Referral] = relationship(lazy="raise")
+    youth: Mapped[Youth] = relationship(lazy="raise")
+    coordinator: Mapped[User | None] = relationship(lazy="raise")
+    factors: Mapped[list[CaseFactor]] = relationship(lazy="raise", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CaseFactor(Base, ProgramOwned):
+    """A need or strength recorded for the youth at intake (the short risk/needs checklist)."""
+
+    __tablename__ = "case_factor"
+    __table_args__ = (UniqueConstraint("case_id", "factor_id"),)
+
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
+    factor_id: Mapped[UUID] = mapped_column(ForeignKey("factor.id", ondelete="RESTRICT"))
+
+    factor: Mapped[Factor] = relationship(lazy="raise")
+
+
+class CaseCounter(Base, ProgramOwned):
+    """The last case number used in a program and year."""
+
+    __tablename__ = "case_counter"
+    __table_args__ = (UniqueConstraint("program_id", "year"),)
+
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EventKind(enum.StrEnum):
+    TRANSITION = "transition"
+    NOTE = "note"
+    HEARING = "hearing"
+    SANCTION = "sanction"
+    DOCUMENT = "document"
+
+
+class CaseEvent(Base, ProgramOwned):
+    """One line of a case's timeline: a state change, a note, or something another area recorded."""
+
+    __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_case_occurred", "case_id", "occurred_at"),)
+
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"))
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str | None] = mapped_column(String(30))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    occurred_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), default=utc_now)
+    actor_id: Mapped[UUID | None] = mapped_column()
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ContactMethod(enum.StrEnum):
+    PHONE = "phone"
+    MEETING = "meeting"
+    HOME_VISIT = "home_visit"
+    LETTER = "letter"
+    EMAIL = "email"
+    TEXT = "text"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class ContactLog(Base, ProgramOwned):
+    """A call, meeting or letter with the family (coordinators contact families at least monthly)."""
+
+    __tablename__ = "contact_log"
+    __table_args__ = (
+        Index("ix_contact_log_case_contacted", "case_id", "contacted_on"),
+        UniqueConstraint("program_id", "submission_token"),
+    )
+
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"))
+    contacted_on: Mapped[datetime.date] = mapped_column(Date)
+    method: Mapped[ContactMethod] = mapped_column(enum_column(ContactMethod))
+    contact_with: Mapped[str] = mapped_column(String(120), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[UUID | None] = mapped_column()
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    submission_token: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,156 @@
+"""Opening cases, moving them through the state machine, and their timeline.
+
+Other areas change a case only through these functions, so every change of state is
+checked by :mod:`youthcourt.cases.states` and lands on the timeline with who and when.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from uuid import UUID
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from youthcourt.audit.models import utc_now
+from youthcourt.cases import states
+from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, CaseState, ContactLog, EventKind
+from youthcourt.programs.viewer import Viewer
+from youthcourt.referrals.models import Referral, Youth
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    occurred_at: datetime.datetime
+    kind: str
+    title: str
+    body: str
+    actor_name: str
+
+
+def case_loads() -> list:
+    """What a case page needs loaded with the case, in a fixed number of queries."""
+    return [
+        selectinload(Case.youth).selectinload(Youth.guardians),
+        selectinload(Case.referral).selectinload(Referral.offense),
+        selectinload(Case.referral).selectinload(Referral.source),
+        selectinload(Case.coordinator),
+        selectinload(Case.factors).selectinload(CaseFactor.factor),
+    ]
+
+
+class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
+    class Repository(SQLAlchemyAsyncRepository[Case]):
+        model_type = Case
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def get_case(self, case_id: UUID) -> Case | None:
+        """The case with what its page shows; None when unknown or in another program."""
+        return await self.db.scalar(select(Case).where(Case.id == case_id).options(*case_loads()))
+
+    async def next_number(self, program_id: UUID, year: int) -> str:
+        """The next case number of the program's year: 2026-0001, 2026-0002, ..."""
+        counter = await self.db.scalar(
+            select(CaseCounter)
+            .where(CaseCounter.program_id == program_id, CaseCounter.year == year)
+            .with_for_update()
+        )
+        if counter is None:
+            counter = CaseCounter(program_id=program_id, year=year, last_number=0)
+            self.db.add(counter)
+        counter.last_number += 1
+        await self.db.flush()
+        return f"{year}-{counter.last_number:04d}"
+
+    async def open_from_referral(self, referral: Referral, viewer: Viewer, opened_on: datetime.date) -> Case:
+        """An accepted referral becomes a case, in the state ``referred``, assigned to whoever accepted it."""
+        case = Case(
+            program_id=referral.program_id,
+            number=await self.next_number(referral.program_id, opened_on.year),
+            referral_id=referral.id,
+            youth_id=referral.youth_id,
+            coordinator_id=viewer.user_id,
+            state=CaseState.REFERRED,
+            opened_on=opened_on,
+        )
+        self.db.add(case)
+        await self.db.flush()
+        self.add_event(
+            case, EventKind.TRANSITION, viewer, "Referral accepted; case opened.", to_state=case.state
+        )
+        return case
+
+    async def transition(self, case: Case, wanted: CaseState, viewer: Viewer, summary: str = "") -> None:
+        """Move ``case`` to ``wanted`` if the state machine allows it; raises TransitionError otherwise."""
+        states.check(case.state, wanted)
+        previous = case.state
+        case.state = wanted
+        case.state_changed_at = utc_now()
+        self.add_event(
+            case,
+            EventKind.TRANSITION,
+            viewer,
+            summary or f"{previous.label} → {wanted.label}",
+            from_state=previous,
+            to_state=wanted,
+        )
+        await self.db.flush()
+
+    def add_event(
+        self,
+        case: Case,
+        kind: EventKind,
+        viewer: Viewer | None,
+        summary: str,
+        *,
+        from_state: CaseState | None = None,
+        to_state: CaseState | None = None,
+    ) -> CaseEvent:
+        event = CaseEvent(
+            program_id=case.program_id,
+            case_id=case.id,
+            kind=kind,
+            summary=summary,
+            from_state=from_state.value if from_state else None,
+            to_state=to_state.value if to_state else None,
+            actor_id=viewer.user_id if viewer else None,
+            actor_name=(viewer.full_name if viewer else "Youthcourt"),
+        )
+        self.db.add(event)
+        return event
+
+    async def timeline(self, case: Case) -> list[TimelineEntry]:
+        """Every transition, note, contact and event of a case, newest first (two queries)."""
+        events = (await self.db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
+        contacts = (await self.db.scalars(select(ContactLog).where(ContactLog.case_id == case.id))).all()
+        entries = [
+            TimelineEntry(e.occurred_at, e.kind.value, _event_title(e), e.summary, e.actor_name)
+            for e in events
+        ]
+        entries += [
+            TimelineEntry(
+                datetime.datetime.combine(c.contacted_on, datetime.time(12), datetime.UTC),
+                "contact",
+                f"Contact by {c.method.label.lower()}"
+                + (f" with {c.contact_with}" if c.contact_with else ""),
+                c.summary,
+                c.actor_name,
+            )
+            for c in contacts
+        ]
+        return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
+
+
+def _event_title(event: CaseEvent) -> str:
+    if event.kind == EventKind.TRANSITION and event.to_state:
+        return f"Now {CaseState(event.to_state).label.lower()}"
+    return event.kind.value.capitalize()

@@ -1,0 +1,1 @@
+"""Closing a case (successful, unsuccessful or withdrawn), letters to the source, and follow-up checks."""

@@ -1,0 +1,7 @@
+"""Pages of the closure area."""
+
+from __future__ import annotations
+
+from litestar import Controller
+
+ROUTES: list[type[Controller]] = []

@@ -1,0 +1,1 @@
+"""The coordinator's dashboard: what needs attention today, drawn from every area."""

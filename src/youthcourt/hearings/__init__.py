@@ -1,0 +1,1 @@
+"""Hearing nights, courtrooms, dockets, hearing notices and the jury's investigation record."""

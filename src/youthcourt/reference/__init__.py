@@ -1,0 +1,1 @@
+"""Each program's reference data: source agencies, offenses, the sanction grid, factors and policy."""

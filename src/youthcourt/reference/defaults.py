@@ -1,0 +1,114 @@
+"""The reference data a new program starts with; program admins adjust it to their practice."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.reference.models import (
+    Factor,
+    FactorKind,
+    Offense,
+    OffenseClass,
+    ProgramPolicy,
+    ReferralSource,
+    SanctionRule,
+    SanctionType,
+    SourceKind,
+)
+
+SOURCES = [
+    ("Police Department", SourceKind.POLICE),
+    ("School District", SourceKind.SCHOOL),
+    ("Juvenile Probation", SourceKind.PROBATION),
+    ("Family Court", SourceKind.COURT),
+    ("Other", SourceKind.OTHER),
+]
+
+OFFENSES = [
+    ("Petit larceny / shoplifting", "theft", OffenseClass.A),
+    ("Trespass", "trespass", OffenseClass.A),
+    ("Curfew violation", "status", OffenseClass.A),
+    ("Disorderly conduct", "disorderly conduct", OffenseClass.B),
+    ("Possession of alcohol by a minor", "alcohol", OffenseClass.B),
+    ("Criminal mischief / vandalism", "vandalism", OffenseClass.B),
+    ("Possession of marijuana", "drugs", OffenseClass.C),
+    ("Harassment", "harassment", OffenseClass.C),
+    ("Simple assault (no injury)", "assault", OffenseClass.D),
+]
+
+# Ranges seen in published grids; class A least serious.
+GRID: dict[SanctionType, dict[OffenseClass, tuple[int, int]]] = {
+    SanctionType.COMMUNITY_SERVICE: {
+        OffenseClass.A: (8, 17),
+        OffenseClass.B: (18, 26),
+        OffenseClass.C: (27, 34),
+        OffenseClass.D: (35, 50),
+    },
+    SanctionType.JURY_DUTY: {
+        c: r for c, r in zip(OffenseClass, [(1, 4), (2, 6), (3, 8), (4, 12)], strict=True)
+    },
+    SanctionType.APOLOGY_LETTER: {c: (1, 1) for c in OffenseClass},
+    SanctionType.ESSAY: {c: (250, 1000) for c in OffenseClass},
+    SanctionType.RESTITUTION: {c: (0, 500) for c in OffenseClass},
+    SanctionType.WORKSHOP: {c: (1, 6) for c in OffenseClass},
+    SanctionType.COUNSELING: {c: (1, 8) for c in OffenseClass},
+    SanctionType.TUTORING: {c: (1, 12) for c in OffenseClass},
+    SanctionType.MENTORING: {c: (1, 12) for c in OffenseClass},
+    SanctionType.CURFEW: {c: (7, 60) for c in OffenseClass},
+    SanctionType.MEDIATION: {c: (1, 2) for c in OffenseClass},
+}
+
+CONTRIBUTING = [
+    "Family conflict",
+    "School problems",
+    "Peer pressure",
+    "Substance use",
+    "Boredom / lack of activities",
+    "Neighborhood",
+    "Emotional health",
+    "Anger",
+    "Money",
+]
+STRENGTHS = [
+    "Supportive family",
+    "Engaged at school",
+    "Sports or arts",
+    "Job or volunteering",
+    "Honest and remorseful",
+    "Caring for siblings",
+    "Faith community",
+]
+
+
+async def ensure_defaults(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
+    """Give a program its starting reference data once; later calls change nothing."""
+    policy = await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program_id))
+    if policy is not None:
+        return policy
+    policy = ProgramPolicy(program_id=program_id)
+    db.add(policy)
+    db.add_all(ReferralSource(program_id=program_id, name=name, kind=kind) for name, kind in SOURCES)
+    db.add_all(
+        Offense(program_id=program_id, name=name, category=category, offense_class=offense_class)
+        for name, category, offense_class in OFFENSES
+    )
+    db.add_all(
+        SanctionRule(
+            program_id=program_id,
+            offense_class=offense_class,
+            sanction_type=kind,
+            min_quantity=low,
+            max_quantity=high,
+        )
+        for kind, ranges in GRID.items()
+        for offense_class, (low, high) in ranges.items()
+    )
+    db.add_all(
+        Factor(program_id=program_id, kind=FactorKind.CONTRIBUTING, name=name) for name in CONTRIBUTING
+    )
+    db.add_all(Factor(program_id=program_id, kind=FactorKind.STRENGTH, name=name) for name in STRENGTHS)
+    await db.flush()
+    return policy

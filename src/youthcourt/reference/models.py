@@ -1,0 +1,158 @@
+"""Reference data a program admin edits; seeded with sensible defaults when a program is created."""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy import Enum, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from youthcourt.database import Base
+from youthcourt.programs.models import ProgramOwned
+
+
+def enum_column(enum_class: type[enum.Enum], length: int = 30) -> Enum:
+    """Enums are stored as their values in a plain string column (portable, readable in SQL)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=length,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class SourceKind(enum.StrEnum):
+    POLICE = "police"
+    SCHOOL = "school"
+    PROBATION = "probation"
+    COURT = "court"
+    FAMILY = "family"
+    OTHER = "other"
+
+
+class OffenseClass(enum.StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+class SanctionType(enum.StrEnum):
+    """The sanctions juries choose from. Each counts in one unit."""
+
+    COMMUNITY_SERVICE = "community_service"
+    JURY_DUTY = "jury_duty"
+    APOLOGY_LETTER = "apology_letter"
+    ESSAY = "essay"
+    RESTITUTION = "restitution"
+    WORKSHOP = "workshop"
+    COUNSELING = "counseling"
+    TUTORING = "tutoring"
+    MENTORING = "mentoring"
+    CURFEW = "curfew"
+    MEDIATION = "mediation"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+    @property
+    def unit(self) -> str:
+        return SANCTION_UNITS[self]
+
+
+SANCTION_UNITS = {
+    SanctionType.COMMUNITY_SERVICE: "hours",
+    SanctionType.JURY_DUTY: "sessions",
+    SanctionType.APOLOGY_LETTER: "letters",
+    SanctionType.ESSAY: "words",
+    SanctionType.RESTITUTION: "dollars",
+    SanctionType.WORKSHOP: "sessions",
+    SanctionType.COUNSELING: "sessions",
+    SanctionType.TUTORING: "sessions",
+    SanctionType.MENTORING: "sessions",
+    SanctionType.CURFEW: "days",
+    SanctionType.MEDIATION: "sessions",
+}
+
+
+class FactorKind(enum.StrEnum):
+    CONTRIBUTING = "contributing"
+    STRENGTH = "strength"
+
+
+class ReferralSource(Base, ProgramOwned):
+    """An agency that refers young people: a police department, a school, probation, a court."""
+
+    __tablename__ = "referral_source"
+    __table_args__ = (UniqueConstraint("program_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[SourceKind] = mapped_column(enum_column(SourceKind))
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class Offense(Base, ProgramOwned):
+    """An offense in the program's catalog, with its category and class (A least serious, D most)."""
+
+    __tablename__ = "offense"
+    __table_args__ = (UniqueConstraint("program_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(60))
+    offense_class: Mapped[OffenseClass] = mapped_column(enum_column(OffenseClass, 1))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class SanctionRule(Base, ProgramOwned):
+    """One cell of the sanction grid: the range of a sanction type allowed for an offense class."""
+
+    __tablename__ = "sanction_rule"
+    __table_args__ = (UniqueConstraint("program_id", "offense_class", "sanction_type"),)
+
+    offense_class: Mapped[OffenseClass] = mapped_column(enum_column(OffenseClass, 1))
+    sanction_type: Mapped[SanctionType] = mapped_column(enum_column(SanctionType))
+    min_quantity: Mapped[int] = mapped_column(Integer)
+    max_quantity: Mapped[int] = mapped_column(Integer)
+
+
+class Factor(Base, ProgramOwned):
+    """A contributing factor (family, school, peers, ...) or a strength, from the program's list."""
+
+    __tablename__ = "factor"
+    __table_args__ = (UniqueConstraint("program_id", "kind", "name"),)
+
+    kind: Mapped[FactorKind] = mapped_column(enum_column(FactorKind))
+    name: Mapped[str] = mapped_column(String(120))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class ProgramPolicy(Base, ProgramOwned):
+    """A program's rules: eligibility, deadlines and follow-up windows. One row per program."""
+
+    __tablename__ = "program_policy"
+    __table_args__ = (UniqueConstraint("program_id"),)
+
+    min_age: Mapped[int] = mapped_column(default=10)
+    max_age: Mapped[int] = mapped_column(default=17)
+    accepted_classes: Mapped[str] = mapped_column(String(10), default="ABC")
+    """Offense classes the program accepts, as letters: "ABC"."""
+    first_time_only: Mapped[bool] = mapped_column(default=True)
+    family_response_days: Mapped[int] = mapped_column(default=30)
+    hearing_target_days: Mapped[int] = mapped_column(default=56)
+    sanction_deadline_days: Mapped[int] = mapped_column(default=90)
+    contact_interval_days: Mapped[int] = mapped_column(default=30)
+    follow_up_months: Mapped[str] = mapped_column(String(40), default="6,12")
+    """Months after closure at which records are checked for new offenses, comma-separated."""
+
+    @property
+    def accepted_class_set(self) -> set[str]:
+        return set(self.accepted_classes)
+
+    @property
+    def follow_up_windows(self) -> list[int]:
+        return [int(part) for part in self.follow_up_months.split(",") if part.strip().isdigit()]

@@ -1,0 +1,1 @@
+"""Referrals: the youth, their guardians, the incident, the source agency, documents and screening."""

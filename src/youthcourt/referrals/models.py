@@ -1,0 +1,122 @@
+"""A referral from a source agency about one young person and one incident."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from uuid import UUID
+
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from youthcourt.database import Base
+from youthcourt.programs.models import ProgramOwned
+from youthcourt.reference.models import Offense, ReferralSource, enum_column
+
+
+class Youth(Base, ProgramOwned):
+    """A young person known to the program. One record per person, however many referrals."""
+
+    __tablename__ = "youth"
+    __table_args__ = (Index("ix_youth_program_name", "program_id", "last_name", "first_name"),)
+
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[datetime.date] = mapped_column(Date, index=True)
+    gender: Mapped[str] = mapped_column(String(40), default="")
+    race_ethnicity: Mapped[str] = mapped_column(String(80), default="")
+    school: Mapped[str] = mapped_column(String(200), default="")
+    grade: Mapped[str] = mapped_column(String(20), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+
+    guardians: Mapped[list[Guardian]] = relationship(
+        back_populates="youth", lazy="raise", cascade="all, delete-orphan", order_by="Guardian.created_at"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Guardian(Base, ProgramOwned):
+    __tablename__ = "guardian"
+
+    youth_id: Mapped[UUID] = mapped_column(ForeignKey("youth.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_youth: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+
+    youth: Mapped[Youth] = relationship(back_populates="guardians", lazy="raise")
+
+
+class ReferralStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    RETURNED = "returned"
+
+
+class Referral(Base, ProgramOwned):
+    """What the source agency sent. Accepting it opens a case; declining or returning it closes it."""
+
+    __tablename__ = "referral"
+    __table_args__ = (
+        Index("ix_referral_program_status_received", "program_id", "status", "received_on"),
+        UniqueConstraint("program_id", "submission_token"),
+    )
+
+    youth_id: Mapped[UUID] = mapped_column(ForeignKey("youth.id", ondelete="RESTRICT"), index=True)
+    source_id: Mapped[UUID] = mapped_column(ForeignKey("referral_source.id", ondelete="RESTRICT"), index=True)
+    source_reference: Mapped[str] = mapped_column(String(80), default="")
+    """The agency's own reference number (never exported)."""
+    received_on: Mapped[datetime.date] = mapped_column(Date)
+    incident_date: Mapped[datetime.date] = mapped_column(Date)
+    incident_place: Mapped[str] = mapped_column(String(200), default="")
+    offense_id: Mapped[UUID] = mapped_column(ForeignKey("offense.id", ondelete="RESTRICT"), index=True)
+    narrative: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_column(ReferralStatus), default=ReferralStatus.PENDING
+    )
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    decided_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    family_contacted_on: Mapped[datetime.date | None] = mapped_column(Date)
+    """First response from the family; a referral without one after the program's limit is flagged."""
+    submission_token: Mapped[str | None] = mapped_column(String(64))
+    """The form's one-time token: a double-clicked submit finds the referral already made."""
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    youth: Mapped[Youth] = relationship(lazy="raise")
+    source: Mapped[ReferralSource] = relationship(lazy="raise")
+    offense: Mapped[Offense] = relationship(lazy="raise")
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="referral", lazy="raise", order_by="Document.created_at"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Document(Base, ProgramOwned):
+    """An uploaded file (a police report), stored outside the web root under a generated name."""
+
+    __tablename__ = "document"
+
+    referral_id: Mapped[UUID] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="police_report")
+    title: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(80))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    referral: Mapped[Referral] = relationship(back_populates="documents", lazy="raise")

@@ -1,0 +1,1 @@
+"""Dispositions, their sanctions checked against the grid, progress, extensions and overdue work."""
