@@ -23,7 +23,7 @@ Loader = Callable[[AsyncSession, Case], Awaitable[dict[str, Any]]]
 class CaseSection:
     name: str
     template: str
-    """A partial template; it receives ``case`` and what the loader returns."""
+    """A partial template; it receives ``case``, ``request``, ``csrf_input`` and the loader's keys as names."""
     loader: Loader
     order: int
 

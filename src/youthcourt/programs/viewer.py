@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 from uuid import UUID
 
 from youthcourt.programs.models import Role
@@ -45,6 +47,10 @@ class Viewer:
         if self.role in roles:
             return True
         return self.is_site_admin and Role.PROGRAM_ADMIN in roles
+
+    def today(self) -> datetime.date:
+        """Today's date where the program is, which is what dates typed in forms mean."""
+        return datetime.datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def first_name(self) -> str:

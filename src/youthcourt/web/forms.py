@@ -28,17 +28,24 @@ class Form:
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, list[str]] = field(default_factory=dict)
+    """Every value of fields sent more than once (checkbox groups)."""
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any] | None) -> Form:
         values: dict[str, str] = {}
+        lists: dict[str, list[str]] = {}
         for key, value in (data or {}).items():
             if key == "_csrf_token":
                 continue
-            if isinstance(value, list):
-                value = value[-1] if value else ""
-            values[key] = str(value)[:MAX_FIELD_LENGTH]
-        return cls(values=values)
+            items = [str(v)[:MAX_FIELD_LENGTH] for v in value] if isinstance(value, list) else [str(value)]
+            lists[key] = items
+            values[key] = items[-1][:MAX_FIELD_LENGTH] if items else ""
+        return cls(values=values, lists=lists)
+
+    def many(self, name: str) -> list[str]:
+        """All values of a checkbox group (empty when none is ticked)."""
+        return [v for v in self.lists.get(name, []) if v]
 
     @property
     def is_valid(self) -> bool:
@@ -69,6 +76,15 @@ class Form:
         value = self.values.get(name, "")
         if value not in options:
             self.error(name, f"Choose {label}.")
+        return value
+
+    def past_date(
+        self, name: str, label: str, today: datetime.date, *, required: bool = True
+    ) -> datetime.date | None:
+        """A date that cannot be in the future (something that already happened)."""
+        value = self.date(name, label, required=required)
+        if value and value > today:
+            self.error(name, f"{label.capitalize()} cannot be in the future.")
         return value
 
     def date(self, name: str, label: str, *, required: bool = True) -> datetime.date | None:

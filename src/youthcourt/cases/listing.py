@@ -1,0 +1,96 @@
+"""The case list's query: filters, search and sort, in one query for the rows and one for the count."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from youthcourt.cases.models import Case, CaseState
+from youthcourt.reference.models import Offense, OffenseClass
+from youthcourt.referrals.models import Referral, Youth
+from youthcourt.web.forms import Form
+
+SORTS = {
+    "newest": (Case.opened_on.desc(), Case.number.desc()),
+    "oldest": (Case.opened_on.asc(), Case.number.asc()),
+    "number": (Case.number.asc(),),
+    "name": (func.lower(Youth.last_name).asc(), func.lower(Youth.first_name).asc()),
+    "state": (Case.state.asc(), Case.opened_on.desc()),
+}
+FILTER_FIELDS = ("q", "state", "source", "offense_class", "coordinator", "opened_from", "opened_to", "sort")
+
+
+@dataclass
+class CaseFilters:
+    form: Form
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any]) -> CaseFilters:
+        form = Form.from_data({key: params.get(key, "") for key in FILTER_FIELDS})
+        start = form.date("opened_from", "the first day", required=False)
+        end = form.date("opened_to", "the last day", required=False)
+        if start and end and end < start:
+            form.error("opened_to", "The last day must be on or after the first day.")
+        return cls(form)
+
+    @property
+    def query_string(self) -> str:
+        """The filters as they go in a link (page numbers are added by the pager)."""
+        return urlencode({k: v for k, v in self.form.values.items() if v})
+
+    def statement(self) -> Select[tuple[Case]]:
+        values = self.form.values
+        query = (
+            select(Case)
+            .join(Case.youth)
+            .join(Case.referral)
+            .join(Referral.offense)
+            .options(
+                selectinload(Case.youth),
+                selectinload(Case.coordinator),
+                selectinload(Case.referral).selectinload(Referral.offense),
+                selectinload(Case.referral).selectinload(Referral.source),
+            )
+        )
+        if text := values.get("q", "").strip()[:100]:
+            pattern = f"%{text.lower()}%"
+            full_name = func.lower(Youth.first_name + " " + Youth.last_name)
+            query = query.where(or_(full_name.like(pattern), func.lower(Case.number).like(pattern)))
+        if values.get("state") in CaseState._value2member_map_:
+            query = query.where(Case.state == CaseState(values["state"]))
+        elif values.get("state") == "open":
+            query = query.where(Case.closed_on.is_(None))
+        if source := _uuid(values.get("source")):
+            query = query.where(Referral.source_id == source)
+        if values.get("offense_class") in OffenseClass._value2member_map_:
+            query = query.where(Offense.offense_class == OffenseClass(values["offense_class"]))
+        if coordinator := _uuid(values.get("coordinator")):
+            query = query.where(Case.coordinator_id == coordinator)
+        if not self.form.errors:
+            if start := _date(values.get("opened_from")):
+                query = query.where(Case.opened_on >= start)
+            if end := _date(values.get("opened_to")):
+                query = query.where(Case.opened_on <= end)
+        return query.order_by(*SORTS.get(values.get("sort", ""), SORTS["newest"]), Case.id)
+
+
+def _uuid(raw: str | None) -> Any:
+    from uuid import UUID
+
+    try:
+        return UUID(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _date(raw: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
