@@ -10,8 +10,11 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit.service import previous_sign_in
+from youthcourt.dashboard import services
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.templating import page
 
 
@@ -22,9 +25,23 @@ class DashboardController(Controller):
     async def dashboard(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
+        viewer: Viewer = request.user
+        today = viewer.today()
+        policy = await program_policy(db_session, viewer.program_id)
         return page(
-            "dashboard/dashboard.html", previous=await previous_sign_in(db_session, request.user.user_id)
+            "dashboard/dashboard.html",
+            today=today,
+            policy=policy,
+            states=await services.cases_by_state(db_session),
+            nights=await services.upcoming_nights(db_session, today),
+            overdue=await services.overdue_sanctions(db_session, today),
+            uncontacted=await services.families_not_contacted(
+                db_session, today, policy.contact_interval_days
+            ),
+            waiting=await services.waiting_referrals(db_session, today, policy),
+            follow_ups=await services.follow_ups_due(db_session, today),
+            previous=await previous_sign_in(db_session, viewer.user_id),
         )
 
 
-ROUTES = [DashboardController]
+ROUTES: list[type[Controller]] = [DashboardController]

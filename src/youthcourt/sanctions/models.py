@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from youthcourt.cases.models import Case
 from youthcourt.database import Base
 from youthcourt.hearings.models import Hearing
 from youthcourt.programs.models import ProgramOwned
@@ -60,6 +61,7 @@ class Sanction(Base, ProgramOwned):
     status: Mapped[SanctionStatus] = mapped_column(enum_column(SanctionStatus), default=SanctionStatus.OPEN)
     completed_on: Mapped[datetime.date | None] = mapped_column(Date)
 
+    case: Mapped[Case] = relationship(lazy="raise")
     disposition: Mapped[Disposition] = relationship(back_populates="sanctions", lazy="raise")
     factor: Mapped[Factor | None] = relationship(lazy="raise")
     progress: Mapped[list[SanctionProgress]] = relationship(

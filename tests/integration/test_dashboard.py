@@ -1,0 +1,90 @@
+"""The coordinator's dashboard counts what needs attention."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from tests.factories import make_case, make_program, make_referral, make_user, make_youth, sign_in
+from youthcourt.cases.models import CaseState, ContactLog, ContactMethod
+from youthcourt.closure.models import FollowUpCheck
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
+from youthcourt.programs.models import Role
+from youthcourt.reference.models import SanctionType
+from youthcourt.sanctions.models import Disposition, Sanction
+
+TODAY = datetime.date.today()
+
+
+def days(n: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=n)
+
+
+async def test_dashboard_shows_each_panel(client, db):
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    old_referral_youth = await make_youth(db, program, first_name="Olive", last_name="Waiting")
+    await make_referral(db, program, old_referral_youth, received_on=days(-45), incident_date=days(-50))
+    quiet = await make_case(db, program, CaseState.INTAKE, received_on=days(-60), incident_date=days(-70))
+    contacted = await make_case(db, program, CaseState.INTAKE, received_on=days(-60), incident_date=days(-70))
+    db.add(
+        ContactLog(
+            program_id=program.id, case_id=contacted.id, contacted_on=days(-3), method=ContactMethod.PHONE
+        )
+    )
+    sentenced = await make_case(db, program, CaseState.SANCTIONS_IN_PROGRESS)
+    disposition = Disposition(program_id=program.id, case_id=sentenced.id, decided_on=days(-100))
+    db.add(disposition)
+    await db.flush()
+    for due, label in ((days(-5), "late"), (days(20), "fine")):
+        db.add(
+            Sanction(
+                program_id=program.id,
+                case_id=sentenced.id,
+                disposition_id=disposition.id,
+                sanction_type=SanctionType.COMMUNITY_SERVICE if label == "late" else SanctionType.ESSAY,
+                quantity=Decimal(10),
+                due_on=due,
+                original_due_on=due,
+            )
+        )
+    closed = await make_case(db, program, CaseState.COMPLETED)
+    db.add(FollowUpCheck(program_id=program.id, case_id=closed.id, window_months=6, due_on=days(-1)))
+    db.add(FollowUpCheck(program_id=program.id, case_id=closed.id, window_months=12, due_on=days(180)))
+    night = HearingNight(
+        program_id=program.id,
+        held_on=days(7),
+        starts_at=datetime.time(18),
+        ends_at=datetime.time(21),
+        location="Town Hall",
+    )
+    db.add(night)
+    await db.flush()
+    room = Courtroom(program_id=program.id, night_id=night.id, name="Courtroom A", capacity=4)
+    db.add(room)
+    await db.flush()
+    scheduled = await make_case(db, program, CaseState.SCHEDULED)
+    db.add(Hearing(program_id=program.id, courtroom_id=room.id, case_id=scheduled.id))
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    page = await client.get("/dashboard")
+
+    assert page.status_code == 200
+    text = page.text
+    assert "Town Hall" in text
+    assert "1 of 4" in text
+    assert "Overdue sanctions <small>(1)</small>" in text
+    assert "community service" in text
+    assert "essay" not in text.split("Overdue sanctions")[1].split("</article>")[0]
+    assert quiet.number in text
+    assert contacted.number not in text.split("Families not contacted")[1].split("</article>")[0]
+    assert "Olive Waiting" in text
+    assert "Follow-ups due <small>(1)</small>" in text
+    assert "6-month check" in text
+
+
+async def test_dashboard_is_for_coordinators(client, db):
+    program = await make_program(db)
+    await sign_in(client, await make_user(db, program, Role.JUROR))
+    assert (await client.get("/dashboard")).status_code == 403
