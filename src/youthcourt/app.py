@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             loggers={"youthcourt": {"level": "INFO"}},
             log_exceptions="debug",
         ),
-        state=State({"settings": settings, "session_maker": session_maker}),
+        state=State({"settings": settings, "session_maker": session_maker, "database": database}),
         debug=False,
     )
 

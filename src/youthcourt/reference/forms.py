@@ -1,0 +1,276 @@
+"""Reading and checking the reference data forms: sources, offenses, factors, the grid and the policy.
+
+Each reader takes a :class:`~youthcourt.web.forms.Form`, records a message per field that
+is wrong, and returns the cleaned values. Checks that need the database (a name already
+in use) are made by the controllers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from youthcourt.reference.models import (
+    FactorKind,
+    OffenseClass,
+    ProgramPolicy,
+    ReferralSource,
+    SanctionRule,
+    SanctionType,
+    SourceKind,
+)
+from youthcourt.web.forms import Form
+
+SOURCE_KINDS = {
+    SourceKind.POLICE.value: "Police",
+    SourceKind.SCHOOL.value: "School",
+    SourceKind.PROBATION.value: "Probation / juvenile intake",
+    SourceKind.COURT.value: "Court",
+    SourceKind.FAMILY.value: "Family",
+    SourceKind.OTHER.value: "Other",
+}
+OFFENSE_CLASSES = {
+    OffenseClass.A.value: "A (least serious)",
+    OffenseClass.B.value: "B",
+    OffenseClass.C.value: "C",
+    OffenseClass.D.value: "D (most serious)",
+}
+FACTOR_KINDS = {
+    FactorKind.CONTRIBUTING.value: "Contributing factors",
+    FactorKind.STRENGTH.value: "Strengths",
+}
+FOLLOW_UP_MONTHS = ("6", "12", "18", "24")
+
+GRID_MAXIMUM = 100_000
+"""Largest quantity a grid cell may hold (more than any real grid; keeps numbers in range)."""
+
+AGE_LIMITS = (5, 25)
+DAY_FIELDS: dict[str, tuple[str, int]] = {
+    "family_response_days": ("the days a family has to respond", 180),
+    "hearing_target_days": ("the target days from referral to hearing", 365),
+    "sanction_deadline_days": ("the days allowed to complete sanctions", 730),
+    "contact_interval_days": ("the days between family contacts", 180),
+}
+"""Policy fields counted in days: what they are called in messages and their upper bound."""
+
+_DIGITS = re.compile(r"[0-9]+")
+_NEGATIVE = re.compile(r"-[0-9]+")
+_PHONE = re.compile(r"[0-9+()./ x-]*")
+
+
+def whole_number(
+    form: Form, name: str, label: str, *, minimum: int, maximum: int, required: bool = True
+) -> int | None:
+    """A whole number from ``minimum`` to ``maximum``; ``None`` when empty or wrong."""
+    raw = form.get(name).strip()
+    if not raw:
+        if required:
+            form.error(name, f"Enter {label}.")
+        return None
+    if _NEGATIVE.fullmatch(raw):
+        form.error(name, f"{_capitalize(label)} cannot be negative.")
+        return None
+    if not _DIGITS.fullmatch(raw):
+        form.error(name, f"Enter {label} as a whole number, for example 12.")
+        return None
+    value = int(raw) if len(raw) <= 9 else maximum + 1
+    if not minimum <= value <= maximum:
+        form.error(name, f"{_capitalize(label)} must be from {minimum} to {maximum}.")
+        return None
+    return value
+
+
+def checked(data: Mapping[str, Any] | None, name: str, options: Iterable[str]) -> list[str]:
+    """The ticked boxes of a checkbox group, in the order of ``options``; unknown values are ignored."""
+    raw = (data or {}).get(name, [])
+    chosen = {str(value) for value in (raw if isinstance(raw, list) else [raw])}
+    return [option for option in options if option in chosen]
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# Referral sources
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    name: str
+    kind: SourceKind
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    address: str
+
+
+SOURCE_FIELDS = ("name", "kind", "contact_name", "contact_email", "contact_phone", "address")
+
+
+def source_form(source: ReferralSource) -> Form:
+    return Form(values={field: str(getattr(source, field)) for field in SOURCE_FIELDS})
+
+
+def read_source(form: Form) -> SourceInput | None:
+    name = form.text("name", "the agency's name")
+    kind = form.choice("kind", "the kind of agency", SOURCE_KINDS)
+    contact_name = form.text("contact_name", "a contact person", required=False)
+    contact_email = form.email("contact_email", required=False)
+    contact_phone = form.text("contact_phone", "a phone number", required=False, max_length=40)
+    if contact_phone and (not _PHONE.fullmatch(contact_phone) or sum(c.isdigit() for c in contact_phone) < 3):
+        form.error("contact_phone", "Enter a phone number with digits, for example 555-0142.")
+    address = form.text("address", "an address", required=False, max_length=1000)
+    if not form.is_valid:
+        return None
+    return SourceInput(name, SourceKind(kind), contact_name, contact_email, contact_phone, address)
+
+
+# Offenses
+
+
+@dataclass(frozen=True)
+class OffenseInput:
+    name: str
+    category: str
+    offense_class: OffenseClass
+
+
+def offense_form(offense: Any) -> Form:
+    return Form(
+        values={
+            "name": offense.name,
+            "category": offense.category,
+            "offense_class": offense.offense_class.value,
+        }
+    )
+
+
+def read_offense(form: Form) -> OffenseInput | None:
+    name = form.text("name", "the offense's name")
+    category = form.text("category", "a category, for example theft", max_length=60)
+    offense_class = form.choice("offense_class", "the offense class", OFFENSE_CLASSES)
+    if not form.is_valid:
+        return None
+    return OffenseInput(name, category, OffenseClass(offense_class))
+
+
+# Factors
+
+
+def read_factor_name(form: Form, name: str = "name") -> str | None:
+    value = form.text(name, "a name", max_length=120)
+    return value if form.is_valid else None
+
+
+# Sanction grid
+
+
+def grid_field(bound: str, sanction_type: SanctionType, offense_class: OffenseClass) -> str:
+    """Name of a grid input: ``min__community_service__A`` or ``max__community_service__A``."""
+    return f"{bound}__{sanction_type.value}__{offense_class.value}"
+
+
+Cell = tuple[SanctionType, OffenseClass]
+Range = tuple[int, int]
+
+
+def grid_form(rules: Iterable[SanctionRule]) -> Form:
+    values: dict[str, str] = {}
+    for rule in rules:
+        values[grid_field("min", rule.sanction_type, rule.offense_class)] = str(rule.min_quantity)
+        values[grid_field("max", rule.sanction_type, rule.offense_class)] = str(rule.max_quantity)
+    return Form(values=values)
+
+
+def read_grid(form: Form) -> dict[Cell, Range | None]:
+    """Every cell's range; ``None`` for a cell left empty (that sanction is not allowed for the class)."""
+    grid: dict[Cell, Range | None] = {}
+    for sanction_type in SanctionType:
+        for offense_class in OffenseClass:
+            low_name = grid_field("min", sanction_type, offense_class)
+            high_name = grid_field("max", sanction_type, offense_class)
+            where = f"{sanction_type.label.lower()} for class {offense_class.value}"
+            low_raw, high_raw = form.get(low_name).strip(), form.get(high_name).strip()
+            if not low_raw and not high_raw:
+                grid[(sanction_type, offense_class)] = None
+                continue
+            if not low_raw or not high_raw:
+                missing = low_name if not low_raw else high_name
+                form.error(
+                    missing,
+                    f"Enter both the minimum and the maximum of {where}, or leave both empty "
+                    "if it is not allowed.",
+                )
+                continue
+            low = whole_number(form, low_name, f"the minimum of {where}", minimum=0, maximum=GRID_MAXIMUM)
+            high = whole_number(form, high_name, f"the maximum of {where}", minimum=0, maximum=GRID_MAXIMUM)
+            if low is not None and high is not None:
+                if low > high:
+                    form.error(
+                        high_name,
+                        f"The maximum of {where} ({high}) must not be less than the minimum ({low}).",
+                    )
+                else:
+                    grid[(sanction_type, offense_class)] = (low, high)
+    return grid
+
+
+# Program policy
+
+
+@dataclass(frozen=True)
+class PolicyInput:
+    min_age: int
+    max_age: int
+    accepted_classes: str
+    first_time_only: bool
+    family_response_days: int
+    hearing_target_days: int
+    sanction_deadline_days: int
+    contact_interval_days: int
+    follow_up_months: str
+
+
+POLICY_FIELDS = tuple(PolicyInput.__dataclass_fields__)
+
+
+def policy_form(policy: ProgramPolicy) -> Form:
+    values = {name: str(getattr(policy, name)) for name in ("min_age", "max_age", *DAY_FIELDS)}
+    values["accepted_classes"] = policy.accepted_classes
+    values["follow_up_months"] = ",".join(str(m) for m in policy.follow_up_windows)
+    if policy.first_time_only:
+        values["first_time_only"] = "yes"
+    return Form(values=values)
+
+
+def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | None:
+    """Check the policy form; checkbox groups are read from the raw ``data`` (several values per name)."""
+    low, high = AGE_LIMITS
+    min_age = whole_number(form, "min_age", "the youngest age accepted", minimum=low, maximum=high)
+    max_age = whole_number(form, "max_age", "the oldest age accepted", minimum=low, maximum=high)
+    if min_age is not None and max_age is not None and min_age > max_age:
+        form.error("max_age", "The oldest age must not be below the youngest age.")
+    classes = "".join(checked(data, "accepted_classes", OFFENSE_CLASSES))
+    form.values["accepted_classes"] = classes
+    if not classes:
+        form.error("accepted_classes", "Choose at least one offense class the program accepts.")
+    months = ",".join(checked(data, "follow_up_months", FOLLOW_UP_MONTHS))
+    form.values["follow_up_months"] = months
+    if not months:
+        form.error("follow_up_months", "Choose at least one follow-up window.")
+    days = {
+        name: whole_number(form, name, label, minimum=1, maximum=upper)
+        for name, (label, upper) in DAY_FIELDS.items()
+    }
+    if not form.is_valid or min_age is None or max_age is None:
+        return None
+    return PolicyInput(
+        min_age=min_age,
+        max_age=max_age,
+        accepted_classes=classes,
+        first_time_only=form.get("first_time_only") == "yes",
+        follow_up_months=months,
+        **{name: value for name, value in days.items() if value is not None},
+    )

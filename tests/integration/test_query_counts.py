@@ -1,0 +1,49 @@
+"""List pages cost a fixed number of queries, however many rows they show (no query per row)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import make_case, make_program, make_user, sign_in
+from youthcourt.cases.models import CaseState
+from youthcourt.programs.models import Role
+
+
+@contextmanager
+def counting(app):
+    engine = app.state.database.get_engine().sync_engine
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+async def _queries_for(client, app, path: str) -> int:
+    with counting(app) as statements:
+        response = await client.get(path)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["/cases", "/cases?state=intake&sort=name", "/dashboard"])
+async def test_pages_do_not_query_per_row(client, db, app, path):
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    await sign_in(client, coordinator)
+    for _ in range(2):
+        await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    few = await _queries_for(client, app, path)
+    for _ in range(12):
+        await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    many = await _queries_for(client, app, path)
+    assert few > 0
+    assert many == few, f"{path}: {few} queries with 2 cases, {many} with 14"
