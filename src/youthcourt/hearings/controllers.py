@@ -1,7 +1,728 @@
-"""Pages of the hearings area."""
+"""Pages of the hearings area: hearing nights, dockets, notices, outcomes and investigation records."""
 
 from __future__ import annotations
 
-from litestar import Controller
+import datetime
+from typing import Any
+from uuid import UUID
 
-ROUTES: list[type[Controller]] = []
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.cases.models import CaseState
+from youthcourt.cases.states import TransitionError
+from youthcourt.hearings.models import Courtroom, Hearing, HearingKind, HearingNight, HearingOutcome
+from youthcourt.hearings.services import (
+    MAX_CAPACITY,
+    HearingService,
+    RoomInput,
+    SchedulingError,
+    VersionConflict,
+)
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.reference.models import Factor, FactorKind
+from youthcourt.reference.services import active_factors
+from youthcourt.web.flash import flash
+from youthcourt.web.forms import Form, FormData
+from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.templating import page, redirect_to
+
+ROOM_ROWS = 4
+KIND_CHOICES = {
+    "": "From the case: initial if awaiting a hearing, else returning",
+    **{kind.value: f"{kind.label} hearing" for kind in HearingKind},
+}
+RESULTS = {
+    "held": "Held",
+    "no_show_reschedule": "No-show: the case waits for a new hearing date",
+    "no_show_return": "No-show: return the case to the referral source",
+}
+CONFLICT_MESSAGE = (
+    "Someone else saved this record while you were editing it. Nothing you typed was saved: "
+    "your version is in the form below, and the version now saved is shown beside it. "
+    "Combine them and save again."
+)
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _time(form: Form, name: str, label: str) -> datetime.time | None:
+    value = form.get(name).strip()
+    if not value:
+        form.error(name, f"Enter {label}.")
+        return None
+    try:
+        return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
+    except ValueError:
+        form.error(name, f"Enter {label} as a time, for example 18:30.")
+        return None
+
+
+def _room_numbers(form: Form) -> list[int]:
+    """The courtroom rows the form sent (room_name_1, room_name_2, ...)."""
+    numbers = set()
+    for key in form.values:
+        prefix, _, number = key.rpartition("_")
+        if prefix in ("room_name", "room_capacity", "room_id") and number.isdigit() and 0 < int(number) <= 50:
+            numbers.add(int(number))
+    return sorted(numbers) or list(range(1, ROOM_ROWS + 1))
+
+
+def _read_night(
+    form: Form, today: datetime.date, night: HearingNight | None = None
+) -> tuple[dict[str, Any], list[RoomInput]]:
+    """Check the night form; errors go on ``form``. Courtrooms with an empty name are left out."""
+    held_on = form.date("held_on", "the date of the night")
+    if held_on and held_on < today:
+        form.error("held_on", "The date cannot be in the past.")
+    starts_at = _time(form, "starts_at", "the start time")
+    ends_at = _time(form, "ends_at", "the end time")
+    if starts_at and ends_at and ends_at <= starts_at:
+        form.error("ends_at", "The end time must be after the start time.")
+    location = form.text("location", "the location", max_length=200)
+    notes = form.text("notes", "notes", required=False, max_length=2000)
+
+    existing: dict[str, Courtroom] = {str(room.id): room for room in (night.courtrooms if night else [])}
+    rooms: list[RoomInput] = []
+    names: set[str] = set()
+    for number in _room_numbers(form):
+        name = form.get(f"room_name_{number}").strip()
+        current = existing.get(form.get(f"room_id_{number}"))
+        if not name:
+            continue
+        if len(name) > 60:
+            form.error(f"room_name_{number}", "A courtroom name must be at most 60 characters.")
+        elif name.casefold() in names:
+            form.error(f"room_name_{number}", f"“{name}” is used twice; each courtroom needs its own name.")
+        names.add(name.casefold())
+        raw = form.get(f"room_capacity_{number}").strip()
+        capacity = int(raw) if raw.isdigit() else 0
+        booked = len([h for h in current.hearings if h.outcome != HearingOutcome.CANCELLED]) if current else 0
+        if not 1 <= capacity <= MAX_CAPACITY:
+            form.error(
+                f"room_capacity_{number}",
+                f"Enter how many cases {name} can hear, from 1 to {MAX_CAPACITY}.",
+            )
+        elif capacity < booked:
+            form.error(
+                f"room_capacity_{number}",
+                f"{name} already has {booked} cases on its docket; its capacity cannot be lower.",
+            )
+        rooms.append(RoomInput(name=name, capacity=capacity, id=current.id if current else None))
+    kept = {room.id for room in rooms}
+    for key, room in existing.items():
+        if room.id not in kept and room.hearings:
+            number = next((n for n in _room_numbers(form) if form.get(f"room_id_{n}") == key), 1)
+            form.error(
+                f"room_name_{number}",
+                f"{room.name} has cases on its docket; move them before removing the courtroom.",
+            )
+    if not rooms and not any(key.startswith("room_") for key in form.errors):
+        form.error("room_name_1", "Add at least one courtroom with its name and capacity.")
+    fields = {
+        "held_on": held_on,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "location": location,
+        "notes": notes,
+    }
+    return fields, rooms
+
+
+def _night_values(night: HearingNight) -> dict[str, str]:
+    values = {
+        "held_on": night.held_on.isoformat(),
+        "starts_at": night.starts_at.strftime("%H:%M"),
+        "ends_at": night.ends_at.strftime("%H:%M"),
+        "location": night.location,
+        "notes": night.notes,
+    }
+    for number, room in enumerate(night.courtrooms, start=1):
+        values[f"room_id_{number}"] = str(room.id)
+        values[f"room_name_{number}"] = room.name
+        values[f"room_capacity_{number}"] = str(room.capacity)
+    for number in range(len(night.courtrooms) + 1, max(ROOM_ROWS, len(night.courtrooms) + 1) + 1):
+        values[f"room_capacity_{number}"] = "4"
+    return values
+
+
+class HearingController(Controller):
+    path = "/hearings"
+    guards = [requires_role(Role.COORDINATOR)]
+
+    # Hearing nights ----------------------------------------------------------------------------
+
+    @get("/", name="hearings")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        when: FromQuery[str] = "",
+        page_no: PageNumber = "1",
+    ) -> Template:
+        past = when == "past"
+        service = HearingService(db_session)
+        query = service.nights_query(past=past, today=request.user.today())
+        results = await paginate(db_session, query, page_number(page_no))
+        counts = await service.docket_counts(room.id for night in results.items for room in night.courtrooms)
+        template = (
+            "hearings/_night_rows.html" if request.htmx and request.htmx.target == "night-rows" else None
+        )
+        return page(template or "hearings/list.html", results=results, counts=counts, past=past)
+
+    @get("/new")
+    async def new(self) -> Template:
+        values = {"starts_at": "18:00", "ends_at": "20:30", "room_name_1": "Courtroom A"}
+        values |= {f"room_capacity_{n}": "4" for n in range(1, ROOM_ROWS + 1)}
+        return self._night_form(Form(values=values), None)
+
+    @post("/")
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Any:
+        form = Form.from_data(data)
+        fields, rooms = _read_night(form, request.user.today())
+        if not form.is_valid:
+            return self._night_form(form, None, status_code=422)
+        night = await HearingService(db_session).create_night(request.user.program_id, **fields, rooms=rooms)
+        audit.record(
+            db_session,
+            request,
+            "hearing_night_create",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"courtrooms": len(rooms)},
+        )
+        flash(request, "The hearing night was created.")
+        return redirect_to(request, f"/hearings/{night.id}")
+
+    @staticmethod
+    def _night_form(form: Form, night: HearingNight | None, status_code: int = 200) -> Template:
+        return page(
+            "hearings/night_form.html",
+            form=form,
+            night=night,
+            rows=_room_numbers(form),
+            max_capacity=MAX_CAPACITY,
+            status_code=status_code,
+        )
+
+    async def _night(self, db_session: AsyncSession, night_id: UUID, *, with_hearings: bool = False) -> Any:
+        night = await HearingService(db_session).get_night(night_id, with_hearings=with_hearings)
+        if night is None:
+            raise NotFoundException()
+        return night
+
+    @get("/{night_id:uuid}")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+    ) -> Template:
+        night = await self._night(db_session, night_id)
+        return await self._night_page(request, db_session, night, Form(values={"kind": ""}))
+
+    async def _night_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        night: HearingNight,
+        form: Form,
+        status_code: int = 200,
+    ) -> Template:
+        service = HearingService(db_session)
+        today = request.user.today()
+        dockets = await service.dockets(night)
+        counts = {
+            room_id: len([h for h in hearings if h.outcome != HearingOutcome.CANCELLED])
+            for room_id, hearings in dockets.items()
+        }
+        open_for_scheduling = not night.is_cancelled and night.held_on >= today
+        candidates = await service.schedulable_cases(night) if open_for_scheduling else []
+        audit.record(
+            db_session, request, "hearing_night_view", record_type="hearing_night", record_id=night.id
+        )
+        return page(
+            "hearings/night.html",
+            night=night,
+            dockets=dockets,
+            counts=counts,
+            candidates=candidates,
+            open_for_scheduling=open_for_scheduling,
+            is_past=night.held_on < today,
+            form=form,
+            kinds=KIND_CHOICES,
+            today=today,
+            outcome_open=HearingService.outcome_open,
+            status_code=status_code,
+        )
+
+    @get("/{night_id:uuid}/edit")
+    async def edit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        if refusal := self._edit_refusal(night, request.user.today()):
+            flash(request, refusal, "error")
+            return redirect_to(request, f"/hearings/{night.id}")
+        return self._night_form(Form(values=_night_values(night)), night)
+
+    @staticmethod
+    def _edit_refusal(night: HearingNight, today: datetime.date) -> str | None:
+        if night.is_cancelled:
+            return "This night is cancelled and can no longer be changed."
+        if night.held_on < today:
+            return "This night is over and can no longer be changed."
+        return None
+
+    @post("/{night_id:uuid}/edit")
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        night = await self._night(db_session, night_id, with_hearings=True)
+        today = request.user.today()
+        if refusal := self._edit_refusal(night, today):
+            flash(request, refusal, "error")
+            return redirect_to(request, f"/hearings/{night.id}")
+        form = Form.from_data(data)
+        fields, rooms = _read_night(form, today, night)
+        if not form.is_valid:
+            return self._night_form(form, night, status_code=422)
+        moved = await HearingService(db_session).update_night(night, request.user, **fields, rooms=rooms)
+        audit.record(
+            db_session,
+            request,
+            "hearing_night_update",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"courtrooms": len(rooms), "notices_reset": moved},
+        )
+        message = "The hearing night was saved."
+        if moved:
+            message += f" The date, time or place changed: {moved} families need a new notice."
+        flash(request, message)
+        return redirect_to(request, f"/hearings/{night.id}")
+
+    @post("/{night_id:uuid}/cancel")
+    async def cancel(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        if refusal := self._edit_refusal(night, request.user.today()):
+            flash(request, refusal, "error")
+            return redirect_to(request, f"/hearings/{night.id}")
+        cancelled = await HearingService(db_session).cancel_night(night, request.user)
+        audit.record(
+            db_session,
+            request,
+            "hearing_night_cancel",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"hearings_cancelled": cancelled},
+        )
+        flash(
+            request,
+            f"The hearing night was cancelled; {cancelled} scheduled cases were taken off its dockets.",
+        )
+        return redirect_to(request, f"/hearings/{night.id}")
+
+    # Dockets -----------------------------------------------------------------------------------
+
+    @post("/{night_id:uuid}/schedule")
+    async def schedule(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        form = Form.from_data(data)
+        case_id = _uuid(form.get("case_id"))
+        courtroom_id = _uuid(form.get("courtroom_id"))
+        kind_value = form.get("kind")
+        if case_id is None:
+            form.error("case_id", "Choose a case.")
+        if courtroom_id is None:
+            form.error("courtroom_id", "Choose a courtroom.")
+        if kind_value and kind_value not in {kind.value for kind in HearingKind}:
+            form.error("kind", "Choose the kind of hearing.")
+        hearing = None
+        if form.is_valid:
+            service = HearingService(db_session)
+            try:
+                hearing = await service.schedule(
+                    night,
+                    courtroom_id,
+                    case_id,
+                    HearingKind(kind_value) if kind_value else None,
+                    request.user,
+                    request.user.today(),
+                )
+            except SchedulingError as refusal:
+                form.error(refusal.field, refusal.message)
+            except TransitionError as refusal:
+                form.error("case_id", str(refusal))
+        if hearing is None:
+            await db_session.rollback()
+            night = await self._night(db_session, night_id)
+            return await self._night_page(request, db_session, night, form, status_code=422)
+        audit.record(
+            db_session,
+            request,
+            "hearing_schedule",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={
+                "case_id": str(hearing.case_id),
+                "courtroom_id": str(courtroom_id),
+                "kind": hearing.kind.value,
+            },
+        )
+        flash(request, "The case was added to the docket.")
+        return redirect_to(request, f"/hearings/{night.id}#courtroom-{courtroom_id}")
+
+    @get("/{night_id:uuid}/courtrooms/{courtroom_id:uuid}/docket")
+    async def docket(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        courtroom_id: FromPath[UUID],
+    ) -> Template:
+        night = await self._night(db_session, night_id)
+        courtroom = next((room for room in night.courtrooms if room.id == courtroom_id), None)
+        if courtroom is None:
+            raise NotFoundException()
+        dockets = await HearingService(db_session).dockets(night)
+        hearings = [h for h in dockets.get(courtroom.id, []) if h.outcome != HearingOutcome.CANCELLED]
+        audit.record(
+            db_session,
+            request,
+            "docket_view",
+            record_type="courtroom",
+            record_id=courtroom.id,
+            details={"hearing_night_id": str(night.id), "cases": len(hearings)},
+        )
+        return page("hearings/docket.html", night=night, courtroom=courtroom, hearings=hearings)
+
+    # One hearing -------------------------------------------------------------------------------
+
+    async def _hearing(self, db_session: AsyncSession, hearing_id: UUID) -> Hearing:
+        hearing = await HearingService(db_session).get_hearing(hearing_id)
+        if hearing is None:
+            raise NotFoundException()
+        return hearing
+
+    @get("/slots/{hearing_id:uuid}")
+    async def slot(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+    ) -> Template:
+        hearing = await self._hearing(db_session, hearing_id)
+        return self._slot_page(request, db_session, hearing, Form())
+
+    def _slot_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        hearing: Hearing,
+        form: Form,
+        status_code: int = 200,
+    ) -> Template:
+        today = request.user.today()
+        audit.record(db_session, request, "hearing_view", record_type="hearing", record_id=hearing.id)
+        return page(
+            "hearings/slot.html",
+            hearing=hearing,
+            night=hearing.courtroom.night,
+            courtroom=hearing.courtroom,
+            case=hearing.case,
+            form=form,
+            results=RESULTS,
+            outcome_open=HearingService.outcome_open(hearing, today),
+            removable=HearingService.removable(hearing, today),
+            notice_open=self._notice_refusal(hearing, today) is None,
+            investigation_open=HearingService.investigation_open(hearing, today),
+            needs_disposition=hearing.outcome == HearingOutcome.HELD
+            and hearing.case.state == CaseState.SCHEDULED,
+            status_code=status_code,
+        )
+
+    @post("/slots/{hearing_id:uuid}/outcome")
+    async def outcome(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        hearing = await self._hearing(db_session, hearing_id)
+        today = request.user.today()
+        form = Form.from_data(data)
+        result = form.choice("result", "what happened at the hearing", RESULTS)
+        reason = form.text("reason", "the reason", required=result == "no_show_return", max_length=2000)
+        if form.is_valid:
+            service = HearingService(db_session)
+            try:
+                if result == "held":
+                    await service.record_held(hearing, request.user, today)
+                else:
+                    await service.record_no_show(
+                        hearing,
+                        request.user,
+                        today,
+                        return_to_source=result == "no_show_return",
+                        reason=reason,
+                    )
+            except SchedulingError as refusal:
+                form.error(refusal.field, refusal.message)
+            except TransitionError as refusal:
+                form.error("result", str(refusal))
+        if not form.is_valid:
+            await db_session.rollback()
+            hearing = await self._hearing(db_session, hearing_id)
+            return self._slot_page(request, db_session, hearing, form, status_code=422)
+        audit.record(
+            db_session,
+            request,
+            "hearing_outcome",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={
+                "outcome": hearing.outcome.value,
+                "result": result,
+                "case_state": hearing.case.state.value,
+            },
+        )
+        flash(
+            request,
+            {
+                "held": "The hearing was recorded as held.",
+                "no_show_reschedule": "The no-show was recorded; the case waits for a new hearing date.",
+                "no_show_return": "The no-show was recorded and the case was returned to the referral source.",
+            }[result],
+        )
+        return redirect_to(request, f"/hearings/slots/{hearing.id}")
+
+    @post("/slots/{hearing_id:uuid}/remove")
+    async def remove(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+    ) -> Any:
+        hearing = await self._hearing(db_session, hearing_id)
+        night = hearing.courtroom.night
+        try:
+            await HearingService(db_session).remove(hearing, request.user, request.user.today())
+        except SchedulingError as refusal:
+            flash(request, refusal.message, "error")
+            return redirect_to(request, f"/hearings/slots/{hearing.id}")
+        audit.record(
+            db_session,
+            request,
+            "hearing_remove",
+            record_type="hearing",
+            record_id=hearing_id,
+            details={"case_id": str(hearing.case_id), "courtroom_id": str(hearing.courtroom_id)},
+        )
+        flash(request, "The case was taken off the docket.")
+        return redirect_to(request, f"/hearings/{night.id}")
+
+    # Notice to the family ----------------------------------------------------------------------
+
+    @get("/slots/{hearing_id:uuid}/notice")
+    async def notice(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+    ) -> Template:
+        hearing = await self._hearing(db_session, hearing_id)
+        audit.record(db_session, request, "hearing_notice_view", record_type="hearing", record_id=hearing.id)
+        return page(
+            "hearings/notice.html",
+            hearing=hearing,
+            night=hearing.courtroom.night,
+            courtroom=hearing.courtroom,
+            case=hearing.case,
+            youth=hearing.case.youth,
+            today=request.user.today(),
+            can_send=self._notice_refusal(hearing, request.user.today()) is None,
+        )
+
+    @staticmethod
+    def _notice_refusal(hearing: Hearing, today: datetime.date) -> str | None:
+        night = hearing.courtroom.night
+        if hearing.outcome != HearingOutcome.SCHEDULED or night.is_cancelled:
+            return "This hearing is no longer scheduled; no notice is needed."
+        if night.held_on < today:
+            return "This hearing night is over; no notice is needed."
+        return None
+
+    @post("/slots/{hearing_id:uuid}/notice")
+    async def notice_sent(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+    ) -> Any:
+        hearing = await self._hearing(db_session, hearing_id)
+        today = request.user.today()
+        if refusal := self._notice_refusal(hearing, today):
+            flash(request, refusal, "error")
+            return redirect_to(request, f"/hearings/slots/{hearing.id}/notice")
+        await HearingService(db_session).mark_notice_sent(hearing, today)
+        audit.record(db_session, request, "hearing_notice_sent", record_type="hearing", record_id=hearing.id)
+        flash(request, f"The notice for case {hearing.case.number} was marked as sent today.")
+        return redirect_to(
+            request, f"/hearings/{hearing.courtroom.night_id}#courtroom-{hearing.courtroom_id}"
+        )
+
+    # Investigation record ----------------------------------------------------------------------
+
+    @get("/slots/{hearing_id:uuid}/investigation")
+    async def investigation(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+    ) -> Template:
+        hearing = await self._hearing(db_session, hearing_id)
+        record = hearing.investigation
+        form = Form(
+            values={
+                "version": str(record.version if record else 0),
+                "questioning_summary": record.questioning_summary if record else "",
+                "deliberation_summary": record.deliberation_summary if record else "",
+            }
+        )
+        checked = [str(link.factor_id) for link in record.factors] if record else []
+        audit.record(db_session, request, "investigation_view", record_type="hearing", record_id=hearing.id)
+        return await self._investigation_page(request, db_session, hearing, form, checked)
+
+    async def _investigation_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        hearing: Hearing,
+        form: Form,
+        checked: list[str],
+        *,
+        conflict: bool = False,
+        status_code: int = 200,
+    ) -> Template:
+        contributing, strengths = await self._factor_choices(db_session, hearing)
+        return page(
+            "hearings/investigation.html",
+            hearing=hearing,
+            night=hearing.courtroom.night,
+            courtroom=hearing.courtroom,
+            case=hearing.case,
+            record=hearing.investigation,
+            form=form,
+            checked=set(checked),
+            contributing=contributing,
+            strengths=strengths,
+            editable=HearingService.investigation_open(hearing, request.user.today()),
+            conflict=CONFLICT_MESSAGE if conflict else None,
+            status_code=status_code,
+        )
+
+    @staticmethod
+    async def _factor_choices(
+        db_session: AsyncSession, hearing: Hearing
+    ) -> tuple[list[Factor], list[Factor]]:
+        """The program's active factors, plus any the record holds that were retired since."""
+        linked = [link.factor for link in hearing.investigation.factors] if hearing.investigation else []
+        choices = []
+        for kind in (FactorKind.CONTRIBUTING, FactorKind.STRENGTH):
+            active = await active_factors(db_session, kind)
+            known = {factor.id for factor in active}
+            retired = [factor for factor in linked if factor.kind == kind and factor.id not in known]
+            choices.append(sorted([*active, *retired], key=lambda factor: factor.name.casefold()))
+        return choices[0], choices[1]
+
+    @post("/slots/{hearing_id:uuid}/investigation")
+    async def save_investigation(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        hearing_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        hearing = await self._hearing(db_session, hearing_id)
+        form = Form.from_data(data)
+        checked = form.many("factor")
+        if not HearingService.investigation_open(hearing, request.user.today()):
+            form.error("questioning_summary", "The investigation record opens on the night of the hearing.")
+        questioning = form.text(
+            "questioning_summary", "the questioning summary", required=False, max_length=5000
+        )
+        deliberation = form.text(
+            "deliberation_summary", "the deliberation summary", required=False, max_length=5000
+        )
+        version = form.get("version").strip()
+        if not version.isdigit():
+            form.error("version", "The form is out of date; reload the page and try again.")
+        contributing, strengths = await self._factor_choices(db_session, hearing)
+        choices = {str(factor.id): factor for factor in [*contributing, *strengths]}
+        if any(value not in choices for value in checked):
+            form.error("factor", "Choose factors and strengths from the list.")
+        if not form.is_valid:
+            return await self._investigation_page(
+                request, db_session, hearing, form, checked, status_code=422
+            )
+        try:
+            record = await HearingService(db_session).save_investigation(
+                hearing,
+                expected_version=int(version),
+                factor_ids=[choices[value].id for value in dict.fromkeys(checked)],
+                questioning_summary=questioning,
+                deliberation_summary=deliberation,
+            )
+        except VersionConflict:
+            await db_session.rollback()
+            hearing = await self._hearing(db_session, hearing_id)
+            form.values["version"] = str(hearing.investigation.version if hearing.investigation else 0)
+            return await self._investigation_page(
+                request, db_session, hearing, form, checked, conflict=True, status_code=409
+            )
+        audit.record(
+            db_session,
+            request,
+            "investigation_save",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={"version": record.version, "factors": len(checked)},
+        )
+        flash(request, "The investigation record was saved.")
+        return redirect_to(request, f"/hearings/slots/{hearing.id}")
+
+
+ROUTES: list[type[Controller]] = [HearingController]

@@ -1,0 +1,535 @@
+"""Hearing nights, their dockets, what happened at each hearing, and the jury's investigation record.
+
+Every change to a case's state goes through :class:`youthcourt.cases.services.CaseService`,
+so it is checked by the state machine and lands on the case's timeline. The queries here
+load what a page shows in a fixed number of statements, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from youthcourt.cases.models import Case, CaseState, EventKind
+from youthcourt.cases.services import CaseService
+from youthcourt.hearings.models import (
+    Courtroom,
+    Hearing,
+    HearingKind,
+    HearingNight,
+    HearingOutcome,
+    Investigation,
+    InvestigationFactor,
+)
+from youthcourt.programs.viewer import Viewer
+from youthcourt.referrals.models import Referral, Youth
+
+MAX_CAPACITY = 20
+KIND_PRIORITY = case(
+    {HearingKind.RETURNING: 0, HearingKind.DISCHARGE: 1, HearingKind.INITIAL: 2},
+    value=Hearing.kind,
+    else_=3,
+)
+"""Docket order: returning cases first, then discharge hearings, then first hearings."""
+
+SCHEDULABLE_STATES = (CaseState.AWAITING_HEARING, CaseState.SANCTIONS_IN_PROGRESS)
+KINDS_FOR_STATE = {
+    CaseState.AWAITING_HEARING: (HearingKind.INITIAL,),
+    CaseState.SANCTIONS_IN_PROGRESS: (HearingKind.RETURNING, HearingKind.DISCHARGE),
+}
+
+
+def describe(night: HearingNight, courtroom: Courtroom | None = None) -> str:
+    """How a night (and courtroom) is named on a case's timeline: "2026-12-05, Courtroom A"."""
+    text = night.held_on.isoformat()
+    return f"{text}, {courtroom.name}" if courtroom else text
+
+
+class SchedulingError(ValueError):
+    """A hearing cannot be scheduled, moved or recorded; ``field`` is the form field at fault."""
+
+    def __init__(self, message: str, field: str = "case_id") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class VersionConflict(Exception):
+    """The investigation record was saved by someone else since the form was opened."""
+
+
+@dataclass(frozen=True)
+class RoomInput:
+    """A courtroom row of the night form; ``id`` is set for a courtroom that already exists."""
+
+    name: str
+    capacity: int
+    id: UUID | None = None
+
+
+def hearing_loads() -> list:
+    """What a hearing's pages need: its night, the case with the youth, guardians and offense."""
+    return [
+        selectinload(Hearing.courtroom).selectinload(Courtroom.night),
+        selectinload(Hearing.case).selectinload(Case.youth).selectinload(Youth.guardians),
+        selectinload(Hearing.case).selectinload(Case.referral).selectinload(Referral.offense),
+        selectinload(Hearing.investigation)
+        .selectinload(Investigation.factors)
+        .selectinload(InvestigationFactor.factor),
+    ]
+
+
+class HearingService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.db = session
+        self.cases = CaseService(session=session)
+
+    # Reading -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def nights_query(*, past: bool, today: datetime.date) -> Select[tuple[HearingNight]]:
+        """Upcoming nights soonest first, or past nights most recent first, with their courtrooms."""
+        query = select(HearingNight).options(selectinload(HearingNight.courtrooms))
+        if past:
+            return query.where(HearingNight.held_on < today).order_by(
+                HearingNight.held_on.desc(), HearingNight.starts_at.desc(), HearingNight.id
+            )
+        return query.where(HearingNight.held_on >= today).order_by(
+            HearingNight.held_on, HearingNight.starts_at, HearingNight.id
+        )
+
+    async def docket_counts(self, courtroom_ids: Iterable[UUID]) -> dict[UUID, int]:
+        """How many cases each courtroom's docket holds, in one aggregate query."""
+        ids = list(courtroom_ids)
+        if not ids:
+            return {}
+        rows = await self.db.execute(
+            select(Hearing.courtroom_id, func.count(Hearing.id))
+            .where(Hearing.courtroom_id.in_(ids), Hearing.outcome != HearingOutcome.CANCELLED)
+            .group_by(Hearing.courtroom_id)
+        )
+        return {courtroom_id: count for courtroom_id, count in rows.all()}
+
+    async def get_night(self, night_id: UUID, *, with_hearings: bool = False) -> HearingNight | None:
+        """A night with its courtrooms; ``with_hearings`` also loads each docket (to edit courtrooms)."""
+        rooms = selectinload(HearingNight.courtrooms)
+        return await self.db.scalar(
+            select(HearingNight)
+            .where(HearingNight.id == night_id)
+            .options(rooms.selectinload(Courtroom.hearings) if with_hearings else rooms)
+            .execution_options(populate_existing=True)
+        )
+
+    async def dockets(self, night: HearingNight) -> dict[UUID, list[Hearing]]:
+        """Each courtroom's hearings in the order they are heard (one query plus its eager loads)."""
+        hearings = await self.db.scalars(
+            select(Hearing)
+            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+            .where(Courtroom.night_id == night.id)
+            .options(
+                selectinload(Hearing.courtroom).selectinload(Courtroom.night),
+                selectinload(Hearing.case).selectinload(Case.youth),
+                selectinload(Hearing.case).selectinload(Case.referral).selectinload(Referral.offense),
+                selectinload(Hearing.investigation),
+            )
+            .order_by(KIND_PRIORITY, Hearing.position, Hearing.created_at)
+        )
+        result: dict[UUID, list[Hearing]] = {room.id: [] for room in night.courtrooms}
+        for hearing in hearings:
+            result.setdefault(hearing.courtroom_id, []).append(hearing)
+        return result
+
+    async def schedulable_cases(self, night: HearingNight) -> list[Case]:
+        """The program's cases that can go on this night's dockets, oldest case number first."""
+        on_this_night = (
+            select(Hearing.case_id)
+            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+            .where(Courtroom.night_id == night.id, Hearing.outcome != HearingOutcome.CANCELLED)
+        )
+        cases = await self.db.scalars(
+            select(Case)
+            .where(Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night))
+            .options(selectinload(Case.youth))
+            .order_by(Case.number)
+        )
+        return list(cases.all())
+
+    async def get_hearing(self, hearing_id: UUID) -> Hearing | None:
+        return await self.db.scalar(
+            select(Hearing)
+            .where(Hearing.id == hearing_id)
+            .options(*hearing_loads())
+            .execution_options(populate_existing=True)
+        )
+
+    async def hearings_of_case(self, case_id: UUID) -> list[Hearing]:
+        """A case's hearings, latest night first, with their nights and investigation records."""
+        hearings = await self.db.scalars(
+            select(Hearing)
+            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+            .join(HearingNight, Courtroom.night_id == HearingNight.id)
+            .where(Hearing.case_id == case_id)
+            .options(
+                selectinload(Hearing.courtroom).selectinload(Courtroom.night),
+                selectinload(Hearing.investigation)
+                .selectinload(Investigation.factors)
+                .selectinload(InvestigationFactor.factor),
+            )
+            .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc())
+        )
+        return list(hearings.all())
+
+    # Nights ------------------------------------------------------------------------------------
+
+    async def create_night(
+        self,
+        program_id: UUID,
+        *,
+        held_on: datetime.date,
+        starts_at: datetime.time,
+        ends_at: datetime.time,
+        location: str,
+        notes: str,
+        rooms: list[RoomInput],
+    ) -> HearingNight:
+        night = HearingNight(
+            program_id=program_id,
+            held_on=held_on,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            location=location,
+            notes=notes,
+        )
+        night.courtrooms = [
+            Courtroom(program_id=program_id, name=room.name, capacity=room.capacity) for room in rooms
+        ]
+        self.db.add(night)
+        await self.db.flush()
+        return night
+
+    async def update_night(
+        self,
+        night: HearingNight,
+        viewer: Viewer,
+        *,
+        held_on: datetime.date,
+        starts_at: datetime.time,
+        ends_at: datetime.time,
+        location: str,
+        notes: str,
+        rooms: list[RoomInput],
+    ) -> int:
+        """Change a night; returns how many families need a new notice because the date, time or place moved.
+
+        The night is loaded ``with_hearings``; the caller has checked that removed courtrooms are
+        empty and that capacities hold their dockets.
+        """
+        moved = (held_on, starts_at, location) != (night.held_on, night.starts_at, night.location)
+        night.held_on, night.starts_at, night.ends_at = held_on, starts_at, ends_at
+        night.location, night.notes = location, notes
+        # Courtroom names are unique within a night, so the changes go in steps: removed
+        # courtrooms first, then renamed ones through free names (two may swap), then new ones.
+        kept = {room.id: room for room in rooms if room.id}
+        for courtroom in [c for c in night.courtrooms if c.id not in kept]:
+            night.courtrooms.remove(courtroom)
+        await self.db.flush()
+        renamed = [c for c in night.courtrooms if c.name != kept[c.id].name]
+        if len(renamed) > 1:
+            for courtroom in renamed:
+                courtroom.name = f"~{courtroom.id.hex}"
+            await self.db.flush()
+        for courtroom in night.courtrooms:
+            courtroom.name = kept[courtroom.id].name
+            courtroom.capacity = kept[courtroom.id].capacity
+        await self.db.flush()
+        night.courtrooms.extend(
+            Courtroom(program_id=night.program_id, name=room.name, capacity=room.capacity)
+            for room in rooms
+            if room.id is None
+        )
+        await self.db.flush()
+        if not moved:
+            return 0
+        hearings = await self._scheduled_hearings(night)
+        for hearing in hearings:
+            hearing.notice_sent_on = None
+            self.cases.add_event(
+                hearing.case,
+                EventKind.HEARING,
+                viewer,
+                f"Hearing night changed: now {night.held_on.isoformat()} at "
+                f"{night.starts_at.strftime('%H:%M')}, {night.location}. A new notice is needed.",
+            )
+        await self.db.flush()
+        return len(hearings)
+
+    async def cancel_night(self, night: HearingNight, viewer: Viewer) -> int:
+        """Cancel a night: its scheduled hearings are cancelled and first hearings wait for a new date."""
+        hearings = await self._scheduled_hearings(night)
+        night.is_cancelled = True
+        for hearing in hearings:
+            hearing.outcome = HearingOutcome.CANCELLED
+            summary = f"Hearing night of {describe(night)} cancelled."
+            if hearing.kind == HearingKind.INITIAL and hearing.case.state == CaseState.SCHEDULED:
+                await self.cases.transition(
+                    hearing.case, CaseState.AWAITING_HEARING, viewer, f"{summary} Awaiting a new date."
+                )
+            else:
+                self.cases.add_event(hearing.case, EventKind.HEARING, viewer, summary)
+        await self.db.flush()
+        return len(hearings)
+
+    async def _scheduled_hearings(self, night: HearingNight) -> list[Hearing]:
+        hearings = await self.db.scalars(
+            select(Hearing)
+            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+            .where(Courtroom.night_id == night.id, Hearing.outcome == HearingOutcome.SCHEDULED)
+            .options(selectinload(Hearing.case))
+        )
+        return list(hearings.all())
+
+    # Dockets -----------------------------------------------------------------------------------
+
+    async def schedule(
+        self,
+        night: HearingNight,
+        courtroom_id: UUID,
+        case_id: UUID,
+        kind: HearingKind | None,
+        viewer: Viewer,
+        today: datetime.date,
+    ) -> Hearing:
+        """Put a case on a courtroom's docket; raises :class:`SchedulingError` saying why not.
+
+        Without ``kind``, a case awaiting a hearing gets its first hearing and a case with
+        sanctions in progress a returning hearing.
+        """
+        if night.is_cancelled:
+            raise SchedulingError("This hearing night is cancelled; cases cannot be scheduled on it.")
+        if night.held_on < today:
+            raise SchedulingError("This hearing night is over; schedule the case on a later night.")
+        courtroom = await self.db.scalar(
+            select(Courtroom)
+            .where(Courtroom.id == courtroom_id, Courtroom.night_id == night.id)
+            .with_for_update()
+        )
+        if courtroom is None:
+            raise SchedulingError("Choose a courtroom of this night.", "courtroom_id")
+        youth_case = await self.db.scalar(
+            select(Case).where(Case.id == case_id).options(selectinload(Case.youth)).with_for_update()
+        )
+        if youth_case is None:
+            raise SchedulingError("Choose a case.")
+        allowed_kinds = KINDS_FOR_STATE.get(youth_case.state)
+        if allowed_kinds is None:
+            raise SchedulingError(
+                f"Case {youth_case.number} is {youth_case.state.label.lower()}; only cases awaiting a "
+                "hearing or with sanctions in progress can be scheduled."
+            )
+        kind = kind or allowed_kinds[0]
+        if kind not in allowed_kinds:
+            wanted = " or ".join(k.label.lower() for k in allowed_kinds)
+            raise SchedulingError(
+                f"Case {youth_case.number} is {youth_case.state.label.lower()}: "
+                f"its hearing can only be {wanted}.",
+                "kind",
+            )
+        already = await self.db.scalar(
+            select(func.count(Hearing.id))
+            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+            .where(
+                Courtroom.night_id == night.id,
+                Hearing.case_id == youth_case.id,
+                Hearing.outcome != HearingOutcome.CANCELLED,
+            )
+        )
+        if already:
+            raise SchedulingError(f"Case {youth_case.number} is already on this night's dockets.")
+        counts = await self.docket_counts([courtroom.id])
+        if counts.get(courtroom.id, 0) >= courtroom.capacity:
+            raise SchedulingError(
+                f"{courtroom.name} is full ({courtroom.capacity} cases); choose another courtroom.",
+                "courtroom_id",
+            )
+        last = await self.db.scalar(
+            select(func.max(Hearing.position)).where(Hearing.courtroom_id == courtroom.id)
+        )
+        hearing = Hearing(
+            program_id=night.program_id,
+            courtroom_id=courtroom.id,
+            case_id=youth_case.id,
+            kind=kind,
+            position=(last or 0) + 1,
+            outcome=HearingOutcome.SCHEDULED,
+        )
+        self.db.add(hearing)
+        where = describe(night, courtroom)
+        if kind == HearingKind.INITIAL:
+            await self.cases.transition(
+                youth_case, CaseState.SCHEDULED, viewer, f"Scheduled for a hearing on {where}."
+            )
+        self.cases.add_event(
+            youth_case, EventKind.HEARING, viewer, f"Scheduled for {where} ({kind.label.lower()} hearing)."
+        )
+        await self.db.flush()
+        return hearing
+
+    @staticmethod
+    def removable(hearing: Hearing, today: datetime.date) -> bool:
+        night = hearing.courtroom.night
+        return (
+            hearing.outcome == HearingOutcome.SCHEDULED
+            and not night.is_cancelled
+            and night.held_on >= today
+            and hearing.investigation is None
+        )
+
+    async def remove(self, hearing: Hearing, viewer: Viewer, today: datetime.date) -> None:
+        """Take a case off a docket before the night; a first hearing's case waits for a new date."""
+        if not self.removable(hearing, today):
+            raise SchedulingError("Only a case still scheduled on a night to come can be removed.")
+        where = describe(hearing.courtroom.night, hearing.courtroom)
+        youth_case = hearing.case
+        if hearing.kind == HearingKind.INITIAL and youth_case.state == CaseState.SCHEDULED:
+            await self.cases.transition(
+                youth_case, CaseState.AWAITING_HEARING, viewer, f"Removed from the docket of {where}."
+            )
+        self.cases.add_event(youth_case, EventKind.HEARING, viewer, f"Removed from the docket of {where}.")
+        await self.db.delete(hearing)
+        await self.db.flush()
+
+    # Outcomes ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def outcome_open(hearing: Hearing, today: datetime.date) -> bool:
+        """An outcome is recorded once, on or after the night, for a hearing still scheduled."""
+        night = hearing.courtroom.night
+        return (
+            hearing.outcome == HearingOutcome.SCHEDULED and not night.is_cancelled and night.held_on <= today
+        )
+
+    async def record_held(self, hearing: Hearing, viewer: Viewer, today: datetime.date) -> None:
+        """The hearing took place. The case's state changes when the disposition is recorded."""
+        self._check_outcome_open(hearing, today)
+        hearing.outcome = HearingOutcome.HELD
+        where = describe(hearing.courtroom.night, hearing.courtroom)
+        self.cases.add_event(
+            hearing.case, EventKind.HEARING, viewer, f"{hearing.kind.label} hearing held on {where}."
+        )
+        await self.db.flush()
+
+    async def record_no_show(
+        self,
+        hearing: Hearing,
+        viewer: Viewer,
+        today: datetime.date,
+        *,
+        return_to_source: bool,
+        reason: str = "",
+    ) -> None:
+        """The youth did not come: wait for a new date, or end the case and return it to the source."""
+        self._check_outcome_open(hearing, today)
+        hearing.outcome = HearingOutcome.NO_SHOW
+        youth_case = hearing.case
+        where = describe(hearing.courtroom.night, hearing.courtroom)
+        if return_to_source:
+            if not reason:
+                raise SchedulingError("Give the reason the case goes back to the referral source.", "reason")
+            self.cases.add_event(youth_case, EventKind.HEARING, viewer, f"No-show on {where}.")
+            await self.cases.transition(
+                youth_case,
+                CaseState.UNSUCCESSFUL,
+                viewer,
+                f"Returned to the referral source after a no-show: {reason}",
+            )
+            youth_case.closed_on = today
+            youth_case.closure_reason = reason
+        else:
+            self.cases.add_event(
+                youth_case, EventKind.HEARING, viewer, f"No-show on {where}; to be rescheduled."
+            )
+            if youth_case.state == CaseState.SCHEDULED:
+                await self.cases.transition(
+                    youth_case, CaseState.AWAITING_HEARING, viewer, "No-show; awaiting a new hearing date."
+                )
+        await self.db.flush()
+
+    def _check_outcome_open(self, hearing: Hearing, today: datetime.date) -> None:
+        if hearing.outcome != HearingOutcome.SCHEDULED:
+            raise SchedulingError(
+                f"The outcome of this hearing was already recorded ({hearing.outcome.label.lower()}).",
+                "result",
+            )
+        if not self.outcome_open(hearing, today):
+            raise SchedulingError("The outcome can be recorded on or after the hearing night.", "result")
+
+    async def mark_notice_sent(self, hearing: Hearing, today: datetime.date) -> None:
+        hearing.notice_sent_on = today
+        await self.db.flush()
+
+    # Investigation record ----------------------------------------------------------------------
+
+    @staticmethod
+    def investigation_open(hearing: Hearing, today: datetime.date) -> bool:
+        """The jury's findings are recorded for a hearing held, or scheduled on a night that has come."""
+        night = hearing.courtroom.night
+        if hearing.outcome == HearingOutcome.HELD:
+            return True
+        return (
+            hearing.outcome == HearingOutcome.SCHEDULED and not night.is_cancelled and night.held_on <= today
+        )
+
+    async def save_investigation(
+        self,
+        hearing: Hearing,
+        *,
+        expected_version: int,
+        factor_ids: list[UUID],
+        questioning_summary: str,
+        deliberation_summary: str,
+    ) -> Investigation:
+        """Save the record if nobody saved it since ``expected_version`` (0: not saved yet).
+
+        Raises :class:`VersionConflict` otherwise; the caller rolls back and shows both versions.
+        """
+        record = hearing.investigation
+        current = record.version if record else 0
+        if expected_version != current:
+            raise VersionConflict
+        if record is None:
+            record = Investigation(
+                program_id=hearing.program_id,
+                hearing_id=hearing.id,
+                questioning_summary=questioning_summary,
+                deliberation_summary=deliberation_summary,
+            )
+            record.factors = [
+                InvestigationFactor(program_id=hearing.program_id, factor_id=factor_id)
+                for factor_id in factor_ids
+            ]
+            self.db.add(record)
+        else:
+            record.questioning_summary = questioning_summary
+            record.deliberation_summary = deliberation_summary
+            existing = {link.factor_id: link for link in record.factors}
+            record.factors = [
+                existing.get(factor_id)
+                or InvestigationFactor(program_id=hearing.program_id, factor_id=factor_id)
+                for factor_id in factor_ids
+            ]
+            # A change of factors alone must still raise the version others compare with.
+            flag_modified(record, "questioning_summary")
+        try:
+            await self.db.flush()
+        except (StaleDataError, IntegrityError) as error:
+            raise VersionConflict from error
+        return record
