@@ -1,7 +1,545 @@
-"""Pages of the referrals area."""
+"""Pages of the referrals area: the list, intake, the referral page, screening, decisions, documents."""
 
 from __future__ import annotations
 
-from litestar import Controller
+from typing import Annotated, Any
+from uuid import UUID
 
-ROUTES: list[type[Controller]] = []
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import File, Template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.accounts.models import User
+from youthcourt.audit import service as audit
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.defaults import ensure_defaults
+from youthcourt.reference.services import active_offenses, active_sources
+from youthcourt.reference.services import policy as program_policy
+from youthcourt.referrals import screening, services, uploads
+from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
+from youthcourt.referrals.services import STATUS_LABELS, parse_uuid
+from youthcourt.web.flash import flash
+from youthcourt.web.forms import Form, FormData, new_submission_token
+from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.templating import page, redirect_to
+
+MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
+STALE = (
+    "Someone else changed this referral while you were working on it. "
+    "Check the page as it is now, then send your change again."
+)
+DUPLICATE = (
+    "This may be the same young person as a record already on file. Choose that record, "
+    "or tick the box to confirm this is someone new."
+)
+
+
+def _is_partial(request: Request[Any, Any, Any], target: str) -> bool:
+    return bool(getattr(request, "htmx", None)) and request.htmx.target == target
+
+
+async def _pickers(db: AsyncSession) -> tuple[dict[str, str], dict[str, str]]:
+    """The source agencies and the offense catalog as choices for select fields."""
+    sources = {str(s.id): s.name for s in await active_sources(db)}
+    offenses = {str(o.id): f"{o.name} (class {o.offense_class.value})" for o in await active_offenses(db)}
+    return sources, offenses
+
+
+class ReferralController(Controller):
+    path = "/referrals"
+    guards = [requires_role(Role.COORDINATOR)]
+
+    # The list -----------------------------------------------------------------------------------------
+
+    @get("/")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        status: FromQuery[str] = "",
+        source: FromQuery[str] = "",
+        page_no: PageNumber = "1",
+    ) -> Template:
+        viewer: Viewer = request.user
+        policy = await program_policy(db_session, viewer.program_id)
+        sources = {str(s.id): s.name for s in await active_sources(db_session)}
+        filters = {
+            "status": status if status in STATUS_LABELS else "",
+            "source": source if parse_uuid(source) else "",
+        }
+        results = await paginate(
+            db_session, services.listing(filters["status"], filters["source"]), page_number(page_no)
+        )
+        today = viewer.today()
+        flags = {r.id: services.flags(r, policy, today) for r in results.items}
+        audit.record(
+            db_session,
+            request,
+            "referral_list",
+            record_type="referral",
+            details={"page": results.number, "rows": len(results.items)},
+        )
+        template = "referrals/_rows.html" if _is_partial(request, "referral-rows") else "referrals/list.html"
+        return page(
+            template,
+            results=results,
+            flags=flags,
+            filters=filters,
+            sources=sources,
+            statuses=STATUS_LABELS,
+        )
+
+    # Intake ---------------------------------------------------------------------------------------------
+
+    @get("/new")
+    async def new(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        viewer: Viewer = request.user
+        await ensure_defaults(db_session, viewer.program_id)
+        form = Form(
+            values={"received_on": viewer.today().isoformat(), "submission_token": new_submission_token()}
+        )
+        return await self._intake_page(db_session, form)
+
+    async def _intake_page(
+        self,
+        db: AsyncSession,
+        form: Form,
+        *,
+        status_code: int = 200,
+        matches: list[services.YouthMatch] | None = None,
+        chosen: Youth | None = None,
+    ) -> Template:
+        sources, offenses = await _pickers(db)
+        counts = await services.referral_counts(db, [chosen.id]) if chosen is not None else {}
+        return page(
+            "referrals/new.html",
+            form=form,
+            sources=sources,
+            offenses=offenses,
+            matches=matches or [],
+            chosen=chosen,
+            chosen_referrals=counts.get(chosen.id, 0) if chosen is not None else 0,
+            status_code=status_code,
+        )
+
+    @post("/youth-matches")
+    async def youth_matches(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Template:
+        """Active search while a name and birth date are typed. A POST keeps names out of URLs and logs."""
+        form = Form.from_data(data)
+        born = Form(values={"d": form.get("date_of_birth")}).date("d", "", required=False)
+        matches = await services.youth_matches(
+            db_session, form.get("first_name"), form.get("last_name"), born
+        )
+        if matches:
+            audit.record(
+                db_session, request, "youth_search", record_type="youth", details={"matches": len(matches)}
+            )
+        return page("referrals/_youth_matches.html", matches=matches, form=Form(values=form.values))
+
+    @post("/youth-section")
+    async def youth_section(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Template:
+        """Swap the young person's part of the intake form: a record on file chosen, or blank fields.
+
+        The whole form is posted so the guardians' part, whose wording depends on the choice, is
+        re-rendered with what was typed in it.
+        """
+        form = Form.from_data(data)
+        youth_id = "" if form.get("choose") == "new" else form.get("youth_id").strip()
+        chosen = await services.youth_with_guardians(db_session, parse_uuid(youth_id))
+        if youth_id and chosen is None:
+            raise NotFoundException()
+        counts = {}
+        if chosen is not None:
+            counts = await services.referral_counts(db_session, [chosen.id])
+            audit.record(db_session, request, "youth_view", record_type="youth", record_id=chosen.id)
+        guardian_values = {k: v for k, v in form.values.items() if k.startswith("guardian")}
+        return page(
+            "referrals/_youth_section.html",
+            form=Form(values=guardian_values),
+            matches=[],
+            chosen=chosen,
+            chosen_referrals=counts.get(chosen.id, 0) if chosen is not None else 0,
+            oob=True,
+        )
+
+    @post("/")
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Any:
+        viewer: Viewer = request.user
+        form = Form.from_data(data)
+        token = form.get("submission_token").strip()[:64]
+        if already := await services.referral_by_token(db_session, token):
+            flash(request, "This referral was already saved; here it is.", "info")
+            return redirect_to(request, f"/referrals/{already.id}")
+
+        chosen = None
+        if form.get("youth_id").strip():
+            chosen = await services.youth_with_guardians(db_session, parse_uuid(form.get("youth_id")))
+            if chosen is None:
+                form.values["youth_id"] = ""
+                form.error("first_name", "The chosen record is no longer available. Enter the young person.")
+        intake = services.check_intake(
+            form,
+            today=viewer.today(),
+            sources=await active_sources(db_session),
+            offenses=await active_offenses(db_session),
+            existing_youth=chosen,
+        )
+        matches: list[services.YouthMatch] = []
+        youth = intake.youth
+        if chosen is None and youth.get("first_name") and youth.get("last_name") and youth["date_of_birth"]:
+            matches = await services.youth_matches(
+                db_session, youth["first_name"], youth["last_name"], youth["date_of_birth"]
+            )
+            if matches and not form.get("confirm_new_youth"):
+                form.error("confirm_new_youth", DUPLICATE)
+        if not form.is_valid:
+            if matches:
+                await audit.record_independently(
+                    request.app.state.session_maker,
+                    request,
+                    "youth_search",
+                    record_type="youth",
+                    details={"matches": len(matches)},
+                )
+            return await self._intake_page(db_session, form, status_code=422, matches=matches, chosen=chosen)
+
+        try:
+            referral = await services.create_referral(db_session, viewer, intake, token or None)
+        except IntegrityError:
+            # A second click raced the first past the token check; the first one's referral stands.
+            await db_session.rollback()
+            already = await services.referral_by_token(db_session, token)
+            if already is None:
+                raise
+            flash(request, "This referral was already saved; here it is.", "info")
+            return redirect_to(request, f"/referrals/{already.id}")
+        audit.record(
+            db_session,
+            request,
+            "referral_create",
+            record_type="referral",
+            record_id=referral.id,
+            details={"existing_youth": chosen is not None, "guardians_added": len(intake.guardians)},
+        )
+        flash(request, "The referral was saved. Screen it below.")
+        return redirect_to(request, f"/referrals/{referral.id}")
+
+    # One referral ---------------------------------------------------------------------------------------
+
+    async def _referral(self, db: AsyncSession, referral_id: UUID) -> Referral:
+        referral = await services.load_referral(db, referral_id)
+        if referral is None:
+            raise NotFoundException()
+        return referral
+
+    @get("/{referral_id:uuid}")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        referral_id: FromPath[UUID],
+    ) -> Template:
+        referral = await self._referral(db_session, referral_id)
+        audit.record(db_session, request, "referral_view", record_type="referral", record_id=referral.id)
+        return await self._detail_page(request, db_session, referral)
+
+    async def _detail_page(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        referral: Referral,
+        *,
+        status_code: int = 200,
+        forms: dict[str, Form] | None = None,
+        problem: str = "",
+    ) -> Template:
+        """The referral page; re-shown with 422/409 after a refused change, with what was typed."""
+        viewer: Viewer = request.user
+        if status_code >= 400:
+            # The request's transaction rolls back: the view is recorded on its own.
+            await audit.record_independently(
+                request.app.state.session_maker,
+                request,
+                "referral_view",
+                record_type="referral",
+                record_id=referral.id,
+            )
+        policy = await program_policy(db, viewer.program_id)
+        earlier = await screening.earlier_referrals(db, referral)
+        people = {
+            referral.decided_by_id,
+            *(d.uploaded_by_id for d in referral.documents),
+        } - {None}
+        names = {}
+        if people:
+            names = {u.id: u.full_name for u in await db.scalars(select(User).where(User.id.in_(people)))}
+        today = viewer.today()
+        all_forms = {
+            "contact": Form(
+                values={"family_contacted_on": (referral.family_contacted_on or today).isoformat()}
+            ),
+            "decline": Form(),
+            "return": Form(),
+            "upload": Form(),
+            **(forms or {}),
+        }
+        return page(
+            "referrals/detail.html",
+            referral=referral,
+            youth=referral.youth,
+            screening=screening.screen(referral, policy, earlier),
+            earlier=earlier,
+            flags=services.flags(referral, policy, today),
+            policy=policy,
+            forms=all_forms,
+            names=names,
+            problem=problem,
+            today=today,
+            statuses=STATUS_LABELS,
+            kinds=uploads.KIND_LABELS,
+            max_mb=uploads.MAX_BYTES // (1024 * 1024),
+            status_code=status_code,
+        )
+
+    def _conflict(self, referral: Referral, form: Form) -> str:
+        """Why a change to the referral cannot be made as sent, or ''."""
+        if referral.status != ReferralStatus.PENDING:
+            label = STATUS_LABELS[referral.status.value].lower()
+            return f"This referral is no longer pending (it is {label}), so nothing was changed."
+        version = form.get("version").strip()
+        if version and version != str(referral.version):
+            return STALE
+        return ""
+
+    @post("/{referral_id:uuid}/family-contact")
+    async def family_contact(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        referral_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        referral = await self._referral(db_session, referral_id)
+        form = Form.from_data(data)
+        if problem := self._conflict(referral, form):
+            return await self._detail_page(
+                request, db_session, referral, status_code=409, forms={"contact": form}, problem=problem
+            )
+        day = form.date("family_contacted_on", "the date of the first contact with the family")
+        if day and day > request.user.today():
+            form.error("family_contacted_on", "The date of the first contact cannot be in the future.")
+        elif day and day < referral.received_on:
+            form.error(
+                "family_contacted_on",
+                f"The first contact cannot be before the referral was received "
+                f"({referral.received_on.isoformat()}).",
+            )
+        if not form.is_valid:
+            return await self._detail_page(
+                request, db_session, referral, status_code=422, forms={"contact": form}
+            )
+        referral.family_contacted_on = day
+        audit.record(
+            db_session, request, "referral_family_contact", record_type="referral", record_id=referral.id
+        )
+        flash(request, "The first contact with the family was recorded.")
+        return redirect_to(request, f"/referrals/{referral.id}")
+
+    async def _decide(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        referral_id: UUID,
+        data: dict[str, Any],
+        *,
+        status: ReferralStatus,
+        key: str,
+        missing: str,
+        done: str,
+    ) -> Any:
+        referral = await self._referral(db_session, referral_id)
+        form = Form.from_data(data)
+        if problem := self._conflict(referral, form):
+            return await self._detail_page(
+                request, db_session, referral, status_code=409, forms={key: form}, problem=problem
+            )
+        field = f"{key}_reason"
+        reason = form.get(field).strip()
+        if not reason:
+            form.error(field, missing)
+        elif len(reason) > services.MAX_TEXT:
+            form.error(field, f"The reason must be at most {services.MAX_TEXT} characters.")
+        if not form.is_valid:
+            return await self._detail_page(request, db_session, referral, status_code=422, forms={key: form})
+        services.decide(referral, request.user, status, reason)
+        audit.record(
+            db_session,
+            request,
+            f"referral_{key}",
+            record_type="referral",
+            record_id=referral.id,
+            details={"status": status.value},
+        )
+        flash(request, done)
+        return redirect_to(request, f"/referrals/{referral.id}")
+
+    @post("/{referral_id:uuid}/decline")
+    async def decline(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        referral_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        return await self._decide(
+            request,
+            db_session,
+            referral_id,
+            data,
+            status=ReferralStatus.DECLINED,
+            key="decline",
+            missing="Enter the reason for declining; the source agency is told why.",
+            done="The referral was declined.",
+        )
+
+    @post("/{referral_id:uuid}/return")
+    async def return_to_source(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        referral_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        return await self._decide(
+            request,
+            db_session,
+            referral_id,
+            data,
+            status=ReferralStatus.RETURNED,
+            key="return",
+            missing="Enter the reason for returning the referral; the source agency is told why.",
+            done="The referral was returned to the source.",
+        )
+
+    # Documents ------------------------------------------------------------------------------------------
+
+    @post("/{referral_id:uuid}/documents", request_max_body_size=uploads.MAX_REQUEST_BYTES)
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        referral_id: FromPath[UUID],
+        data: MultipartData,
+    ) -> Any:
+        referral = await self._referral(db_session, referral_id)
+        fields = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (data or {}).items()}
+        file = fields.pop("file", None)
+        form = Form.from_data({k: v for k, v in fields.items() if isinstance(v, str)})
+        typed = form.get("title").strip()
+        title = uploads.clean_title(typed)
+        if not typed:
+            form.error("title", "Enter a title for the document, for example Police report.")
+        elif not title:
+            form.error("title", "Enter a title made of words, not a file path.")
+        stored = None
+        try:
+            if not isinstance(file, UploadFile):
+                form.error("file", "Choose a PDF, PNG or JPEG file to upload.")
+            elif form.is_valid:
+                folder = uploads.program_folder(request.app.state.settings.upload_dir, referral.program_id)
+                stored = await uploads.store(file, folder)
+        except uploads.UploadRejected as rejected:
+            form.error("file", str(rejected))
+        finally:
+            for value in (data or {}).values():
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, UploadFile):
+                        await item.close()
+        if stored is None:
+            return await self._detail_page(
+                request, db_session, referral, status_code=422, forms={"upload": form}
+            )
+        document = Document(
+            program_id=referral.program_id,
+            referral_id=referral.id,
+            title=title,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            uploaded_by_id=request.user.user_id,
+        )
+        db_session.add(document)
+        try:
+            await db_session.flush()
+        except Exception:
+            uploads.discard(stored)
+            raise
+        audit.record(
+            db_session,
+            request,
+            "document_upload",
+            record_type="document",
+            record_id=document.id,
+            details={
+                "referral_id": str(referral.id),
+                "content_type": stored.content_type,
+                "size_bytes": stored.size_bytes,
+            },
+        )
+        flash(request, "The document was uploaded.")
+        return redirect_to(request, f"/referrals/{referral.id}#documents")
+
+    @get("/{referral_id:uuid}/documents/{document_id:uuid}")
+    async def download(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        referral_id: FromPath[UUID],
+        document_id: FromPath[UUID],
+    ) -> File:
+        document = await db_session.scalar(
+            select(Document).where(Document.id == document_id, Document.referral_id == referral_id)
+        )
+        if document is None:
+            raise NotFoundException()
+        path = uploads.stored_path(
+            request.app.state.settings.upload_dir, document.program_id, document.stored_name
+        )
+        if path is None:
+            raise NotFoundException()
+        audit.record(
+            db_session,
+            request,
+            "document_download",
+            record_type="document",
+            record_id=document.id,
+            details={"referral_id": str(referral_id)},
+        )
+        return File(
+            path=path,
+            filename=uploads.download_name(document.id, document.content_type),
+            media_type=document.content_type,
+            content_disposition_type="attachment",
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
+
+
+ROUTES: list[type[Controller]] = [ReferralController]

@@ -1,0 +1,371 @@
+"""Referral intake: the list, the intake form's checks, finding a young person already on record,
+creating referrals and deciding them.
+
+Every query here runs inside the request's program scope (``programs/scoping.py``), so none of
+them filters by program by hand.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from youthcourt.audit.models import utc_now
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
+from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth
+from youthcourt.web.forms import Form
+
+STATUS_LABELS = {
+    ReferralStatus.PENDING.value: "Pending",
+    ReferralStatus.ACCEPTED.value: "Accepted",
+    ReferralStatus.DECLINED.value: "Declined",
+    ReferralStatus.RETURNED.value: "Returned to source",
+}
+WAITING_DAYS = 30
+"""A pending referral older than this is flagged: programs aim to hear cases within weeks."""
+YOUNGEST_PLAUSIBLE, OLDEST_PLAUSIBLE = 5, 25
+"""Ages on the incident date outside this range are typing mistakes, whatever the policy says."""
+GUARDIAN_SLOTS = (1, 2)
+MAX_TEXT = 5000
+MAX_MATCHES = 10
+
+
+# The list -------------------------------------------------------------------------------------------
+
+
+def listing(status: str = "", source_id: str = "") -> Select[tuple[Referral]]:
+    """Referrals matching the filters: pending first, then newest; youth, offense and source loaded."""
+    query = select(Referral).options(
+        selectinload(Referral.youth), selectinload(Referral.offense), selectinload(Referral.source)
+    )
+    if status in STATUS_LABELS:
+        query = query.where(Referral.status == ReferralStatus(status))
+    if (source := parse_uuid(source_id)) is not None:
+        query = query.where(Referral.source_id == source)
+    pending_first = case((Referral.status == ReferralStatus.PENDING, 0), else_=1)
+    return query.order_by(pending_first, Referral.received_on.desc(), Referral.created_at.desc(), Referral.id)
+
+
+def flags(referral: Referral, policy: ProgramPolicy, today: datetime.date) -> list[str]:
+    """Warnings a coordinator should act on; only pending referrals can be late."""
+    if referral.status != ReferralStatus.PENDING:
+        return []
+    waited = (today - referral.received_on).days
+    found = []
+    if referral.family_contacted_on is None and waited > policy.family_response_days:
+        found.append(f"No family response after {policy.family_response_days} days")
+    if waited > WAITING_DAYS:
+        found.append(f"Waiting more than {WAITING_DAYS} days")
+    return found
+
+
+def parse_uuid(value: str | None) -> UUID | None:
+    try:
+        return UUID(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+# Finding a young person already on record ---------------------------------------------------------
+
+
+def _plain(name: str) -> str:
+    """A name reduced for comparison: no accents, no case, letters only ("Zoë O'Neil" -> "zoeoneil")."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch))
+
+
+def similar_names(a: str, b: str) -> bool:
+    """Spelling variants (Jon/John, Lopez/Lopes) and double names (Garcia/Lopez-Garcia) count as similar."""
+    a, b = _plain(a), _plain(b)
+    if not a or not b:
+        return False
+    if a == b or (min(len(a), len(b)) >= 3 and (a in b or b in a)):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def is_likely_same(
+    youth: Youth, first_name: str, last_name: str, date_of_birth: datetime.date | None
+) -> bool:
+    """The same birth date and a similar name, or the very same name."""
+    same_name = (
+        bool(first_name and last_name)
+        and _plain(youth.first_name) == _plain(first_name)
+        and _plain(youth.last_name) == _plain(last_name)
+    )
+    if same_name:
+        return True
+    if date_of_birth is None or youth.date_of_birth != date_of_birth:
+        return False
+    if last_name:
+        return similar_names(youth.last_name, last_name)
+    return bool(first_name) and similar_names(youth.first_name, first_name)
+
+
+@dataclass(frozen=True)
+class YouthMatch:
+    youth: Youth
+    referral_count: int
+
+
+async def youth_matches(
+    db: AsyncSession, first_name: str, last_name: str, date_of_birth: datetime.date | None
+) -> list[YouthMatch]:
+    """Young people already on record who may be the one being entered (two queries in all)."""
+    first_name, last_name = first_name.strip()[:100], last_name.strip()[:100]
+    conditions: list[Any] = []
+    if date_of_birth is not None and (first_name or last_name):
+        conditions.append(Youth.date_of_birth == date_of_birth)
+    if first_name and last_name:
+        conditions.append(
+            and_(
+                func.lower(Youth.first_name) == first_name.lower(),
+                func.lower(Youth.last_name) == last_name.lower(),
+            )
+        )
+    if not conditions:
+        return []
+    candidates = (
+        await db.scalars(
+            select(Youth)
+            .where(or_(*conditions))
+            .options(selectinload(Youth.guardians))
+            .order_by(Youth.last_name, Youth.first_name, Youth.date_of_birth)
+            .limit(200)
+        )
+    ).all()
+    likely = [y for y in candidates if is_likely_same(y, first_name, last_name, date_of_birth)][:MAX_MATCHES]
+    counts = await referral_counts(db, [y.id for y in likely])
+    return [YouthMatch(y, counts.get(y.id, 0)) for y in likely]
+
+
+async def referral_counts(db: AsyncSession, youth_ids: Sequence[UUID]) -> dict[UUID, int]:
+    if not youth_ids:
+        return {}
+    rows = await db.execute(
+        select(Referral.youth_id, func.count())
+        .where(Referral.youth_id.in_(youth_ids))
+        .group_by(Referral.youth_id)
+    )
+    return {youth_id: count for youth_id, count in rows.all()}
+
+
+async def youth_with_guardians(db: AsyncSession, youth_id: UUID | None) -> Youth | None:
+    if youth_id is None:
+        return None
+    return await db.scalar(select(Youth).where(Youth.id == youth_id).options(selectinload(Youth.guardians)))
+
+
+# The intake form -------------------------------------------------------------------------------------
+
+
+@dataclass
+class GuardianEntry:
+    name: str
+    relationship: str
+    phone: str
+    email: str
+    address: str
+
+    @property
+    def is_reachable(self) -> bool:
+        return bool(self.name and (self.phone or self.email))
+
+
+@dataclass
+class Intake:
+    """A checked intake form, ready to save."""
+
+    youth: dict[str, Any]
+    guardians: list[GuardianEntry]
+    referral: dict[str, Any]
+    existing_youth: Youth | None = None
+    likely_duplicates: list[YouthMatch] = field(default_factory=list)
+
+
+def _youth_fields(form: Form) -> dict[str, Any]:
+    return {
+        "first_name": form.text("first_name", "the first name", max_length=100),
+        "last_name": form.text("last_name", "the last name", max_length=100),
+        "date_of_birth": form.date("date_of_birth", "the date of birth"),
+        "gender": form.text("gender", "the gender", required=False, max_length=40),
+        "school": form.text("school", "the school", required=False, max_length=200),
+        "grade": form.text("grade", "the grade", required=False, max_length=20),
+        "phone": form.text("phone", "the phone number", required=False, max_length=40),
+        "email": form.email("email", required=False),
+        "address": form.text("address", "the address", required=False, max_length=1000),
+    }
+
+
+def _guardian_entries(form: Form) -> list[GuardianEntry]:
+    entries = []
+    for slot in GUARDIAN_SLOTS:
+        prefix = f"guardian{slot}_"
+        which = "the first guardian's" if slot == 1 else "the second guardian's"
+        entry = GuardianEntry(
+            name=form.text(prefix + "name", f"{which} name", required=False, max_length=200),
+            relationship=form.text(
+                prefix + "relationship", f"{which} relationship", required=False, max_length=60
+            ),
+            phone=form.text(prefix + "phone", f"{which} phone number", required=False, max_length=40),
+            email=form.email(prefix + "email", required=False),
+            address=form.text(prefix + "address", f"{which} address", required=False, max_length=1000),
+        )
+        typed = any((entry.relationship, entry.phone, entry.email, entry.address))
+        if typed and not entry.name:
+            form.error(prefix + "name", f"Enter {which} name, or clear the other fields of this guardian.")
+        if entry.name or typed:
+            entries.append(entry)
+    return entries
+
+
+def check_intake(
+    form: Form,
+    *,
+    today: datetime.date,
+    sources: Sequence[ReferralSource],
+    offenses: Sequence[Offense],
+    existing_youth: Youth | None,
+) -> Intake:
+    """Read and check the intake form; problems are recorded on ``form`` field by field."""
+    youth = (
+        {"date_of_birth": existing_youth.date_of_birth} if existing_youth is not None else _youth_fields(form)
+    )
+    guardians = _guardian_entries(form)
+    on_record = existing_youth is not None and any(
+        g.name and (g.phone or g.email) for g in existing_youth.guardians
+    )
+    if not on_record and not any(g.is_reachable for g in guardians):
+        target = "guardian1_phone" if form.get("guardian1_name").strip() else "guardian1_name"
+        form.error(target, "Enter at least one parent or guardian with a name and a phone number or email.")
+
+    source_choices = {str(s.id): s for s in sources}
+    offense_choices = {str(o.id): o for o in offenses}
+    referral = {
+        "incident_date": form.date("incident_date", "the incident date"),
+        "incident_place": form.text("incident_place", "the place", required=False, max_length=200),
+        "offense_id": form.choice("offense_id", "the offense", offense_choices),
+        "narrative": form.text("narrative", "what happened", required=False, max_length=MAX_TEXT),
+        "source_id": form.choice("source_id", "the referring agency", source_choices),
+        "source_reference": form.text(
+            "source_reference", "the agency's reference number", required=False, max_length=80
+        ),
+        "received_on": form.date("received_on", "the date the referral was received"),
+    }
+    _check_dates(
+        form,
+        today,
+        youth["date_of_birth"],
+        referral["incident_date"],
+        referral["received_on"],
+        age_field="date_of_birth" if existing_youth is None else "incident_date",
+    )
+    return Intake(youth=youth, guardians=guardians, referral=referral, existing_youth=existing_youth)
+
+
+def _check_dates(
+    form: Form,
+    today: datetime.date,
+    born: datetime.date | None,
+    incident: datetime.date | None,
+    received: datetime.date | None,
+    *,
+    age_field: str,
+) -> None:
+    if born and born > today:
+        form.error("date_of_birth", "The date of birth cannot be in the future.")
+    if incident and incident > today:
+        form.error("incident_date", "The incident date cannot be in the future.")
+    if received and received > today:
+        form.error("received_on", "The date received cannot be in the future.")
+    if born and incident and incident < born:
+        form.error("incident_date", "The incident date is before the date of birth. Check both dates.")
+    elif born and incident:
+        age = incident.year - born.year - ((incident.month, incident.day) < (born.month, born.day))
+        if not YOUNGEST_PLAUSIBLE <= age <= OLDEST_PLAUSIBLE:
+            form.error(
+                age_field,
+                f"With this date of birth the young person was {age} on the incident date. "
+                "Check the date of birth and the incident date.",
+            )
+    if incident and received and received < incident:
+        form.error("received_on", "The referral cannot be received before the incident happened.")
+
+
+async def referral_by_token(db: AsyncSession, token: str) -> Referral | None:
+    if not token:
+        return None
+    return await db.scalar(select(Referral).where(Referral.submission_token == token))
+
+
+async def create_referral(
+    db: AsyncSession, viewer: Viewer, intake: Intake, submission_token: str | None
+) -> Referral:
+    """Save the youth (unless one on record was chosen), the new guardians and the referral."""
+    program_id = viewer.program_id
+    youth = intake.existing_youth
+    if youth is None:
+        youth = Youth(program_id=program_id, **intake.youth)
+        db.add(youth)
+        await db.flush()
+    for entry in intake.guardians:
+        db.add(
+            Guardian(
+                program_id=program_id,
+                youth_id=youth.id,
+                name=entry.name,
+                relationship_to_youth=entry.relationship,
+                phone=entry.phone,
+                email=entry.email,
+                address=entry.address,
+            )
+        )
+    values = dict(intake.referral)
+    values["offense_id"] = UUID(values["offense_id"])
+    values["source_id"] = UUID(values["source_id"])
+    referral = Referral(
+        program_id=program_id,
+        youth_id=youth.id,
+        status=ReferralStatus.PENDING,
+        submission_token=submission_token or None,
+        **values,
+    )
+    db.add(referral)
+    await db.flush()
+    return referral
+
+
+# One referral ----------------------------------------------------------------------------------------
+
+
+async def load_referral(db: AsyncSession, referral_id: UUID) -> Referral | None:
+    """A referral with everything its page shows; ``None`` if unknown or of another program."""
+    return await db.scalar(
+        select(Referral)
+        .where(Referral.id == referral_id)
+        .options(
+            selectinload(Referral.youth).selectinload(Youth.guardians),
+            selectinload(Referral.source),
+            selectinload(Referral.offense),
+            selectinload(Referral.documents),
+        )
+    )
+
+
+def decide(referral: Referral, viewer: Viewer, status: ReferralStatus, reason: str) -> None:
+    """Close a pending referral without a case: declined, or returned to its source."""
+    referral.status = status
+    referral.decision_reason = reason
+    referral.decided_at = utc_now()
+    referral.decided_by_id = viewer.user_id

@@ -1,0 +1,247 @@
+"""Documents on a referral: only real PDF, PNG and JPEG files, at most 10 MB, downloaded only in the program."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.factories import csrf_token, form_token, make_program, make_referral, make_user, sign_in
+from youthcourt.audit.models import AuditEntry
+from youthcourt.programs.models import Program, Role
+from youthcourt.referrals import uploads
+from youthcourt.referrals.models import Document, Referral
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + os.urandom(3000) + b"\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(500)
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(500)
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + os.urandom(500)
+
+
+async def coordinator_with_referral(client: Any, db: Any, program: Program | None = None) -> Referral:
+    program = program or await make_program(db)
+    referral = await make_referral(db, program)
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await form_token(client, f"/referrals/{referral.id}")
+    return referral
+
+
+async def upload(
+    client: Any,
+    referral_id: Any,
+    content: bytes,
+    *,
+    filename: str = "report.pdf",
+    title: str = "Police report",
+) -> Any:
+    return await client.post(
+        f"/referrals/{referral_id}/documents",
+        data={"title": title, "_csrf_token": csrf_token(client)},
+        files={"file": (filename, content, "application/pdf")},
+        follow_redirects=False,
+    )
+
+
+def stored_files(settings: Any) -> list[Path]:
+    return [p for p in settings.upload_dir.rglob("*") if p.is_file()] if settings.upload_dir.exists() else []
+
+
+async def documents(db: Any) -> list[Document]:
+    return list((await db.scalars(select(Document))).all())
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "extension"),
+    [(PDF, "application/pdf", "pdf"), (PNG, "image/png", "png"), (JPEG, "image/jpeg", "jpg")],
+)
+async def test_document_is_stored_and_downloaded_byte_identical(
+    client, db, settings, content, content_type, extension
+):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, content, filename="scan.bin")
+
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/referrals/{referral.id}#documents"
+    [document] = await documents(db)
+    assert (document.referral_id, document.program_id) == (referral.id, referral.program_id)
+    assert document.content_type == content_type
+    assert document.size_bytes == len(content)
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert document.title == "Police report"
+    path = settings.upload_dir / str(referral.program_id) / document.stored_name
+    assert re.fullmatch(r"[0-9a-f]{32}", document.stored_name)
+    assert path.read_bytes() == content
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+    page = await client.get(f"/referrals/{referral.id}")
+    link = f"/referrals/{referral.id}/documents/{document.id}"
+    assert link in page.text and "Police report" in page.text
+
+    download = await client.get(link)
+
+    assert download.status_code == 200
+    assert download.content == content
+    assert download.headers["content-type"].startswith(content_type)
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert f'filename="document-{document.id.hex[:8]}.{extension}"' in download.headers["content-disposition"]
+    assert download.headers["cache-control"] == "no-store"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    actions = (
+        await db.scalars(select(AuditEntry.action).where(AuditEntry.record_id == str(document.id)))
+    ).all()
+    assert set(actions) == {"document_upload", "document_download"}
+
+
+async def test_disguised_file_is_rejected_and_nothing_is_kept(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, EXE, filename="police-report.pdf", title="Kept title")
+
+    assert response.status_code == 422
+    assert "Only PDF, PNG and JPEG files can be uploaded" in response.text
+    assert 'value="Kept title"' in response.text
+    assert await documents(db) == []
+    assert stored_files(settings) == []
+
+
+async def test_oversized_file_is_rejected_and_nothing_is_kept(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+    too_big = b"%PDF-1.7\n" + b"0" * uploads.MAX_BYTES
+
+    response = await upload(client, referral.id, too_big)
+
+    assert response.status_code == 422
+    assert "larger than 10 MB" in response.text
+    assert await documents(db) == []
+    assert stored_files(settings) == []
+
+
+async def test_file_of_exactly_the_limit_is_accepted(client, db):
+    referral = await coordinator_with_referral(client, db)
+    at_limit = b"%PDF-1.7\n" + b"0" * (uploads.MAX_BYTES - 9)
+
+    response = await upload(client, referral.id, at_limit)
+
+    assert response.status_code == 303
+    assert (await documents(db))[0].size_bytes == uploads.MAX_BYTES
+
+
+async def test_huge_request_body_is_refused_before_it_is_read(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, b"%PDF-" + b"0" * (uploads.MAX_REQUEST_BYTES + 1))
+
+    assert response.status_code == 413
+    assert await documents(db) == []
+    assert stored_files(settings) == []
+
+
+async def test_empty_or_missing_file_and_empty_title_are_explained(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+
+    empty = await upload(client, referral.id, b"")
+    untitled = await upload(client, referral.id, PDF, title="  ")
+    no_file = await client.post(
+        f"/referrals/{referral.id}/documents",
+        data={"title": "Police report", "_csrf_token": csrf_token(client)},
+        files={"other": ("x.txt", b"x", "text/plain")},
+        follow_redirects=False,
+    )
+
+    assert empty.status_code == untitled.status_code == no_file.status_code == 422
+    assert "The file is empty" in empty.text
+    assert "Enter a title for the document" in untitled.text
+    assert "Choose a PDF, PNG or JPEG file to upload." in no_file.text
+    assert await documents(db) == []
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("../../etc/passwd", "etc passwd"),
+        ("..\\..\\windows\\system32", "windows system32"),
+        ("report\x00.pdf\n", "report .pdf"),
+        ("x" * 300, "x" * 200),
+    ],
+)
+async def test_path_like_titles_are_neutralised(client, db, settings, typed, kept):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, PDF, filename="../../../../tmp/evil.pdf", title=typed)
+
+    assert response.status_code == 303
+    [document] = await documents(db)
+    assert document.title == kept
+    assert "/" not in document.title and "\\" not in document.title
+    [path] = stored_files(settings)
+    assert path.parent == settings.upload_dir / str(referral.program_id)
+    assert path.name == document.stored_name
+
+
+async def test_only_dots_and_slashes_is_not_a_title(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, PDF, title="../..//")
+
+    assert response.status_code == 422
+    assert "not a file path" in response.text
+    assert stored_files(settings) == []
+
+
+async def test_other_programs_and_other_roles_cannot_download(client, db):
+    referral = await coordinator_with_referral(client, db)
+    await upload(client, referral.id, PDF)
+    [document] = await documents(db)
+    link = f"/referrals/{referral.id}/documents/{document.id}"
+    other_referral = await make_referral(db, await db.get(Program, referral.program_id))
+
+    assert (await client.get(f"/referrals/{other_referral.id}/documents/{document.id}")).status_code == 404
+    assert (await client.get(f"/referrals/{referral.id}/documents/{uuid.uuid4()}")).status_code == 404
+
+    client.cookies.clear()
+    await sign_in(client, await make_user(db, await make_program(db), Role.COORDINATOR))
+    assert (await client.get(link)).status_code == 404
+    foreign_upload = await client.post(
+        f"/referrals/{referral.id}/documents",
+        data={"title": "x", "_csrf_token": await form_token(client, "/referrals")},
+        files={"file": ("a.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert foreign_upload.status_code == 404
+
+    client.cookies.clear()
+    await sign_in(client, await make_user(db, await db.get(Program, referral.program_id), Role.JUROR))
+    assert (await client.get(link)).status_code == 403
+    downloads = await db.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "document_download")
+    )
+    assert downloads == 0
+
+
+async def test_missing_file_on_disk_is_not_found(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+    await upload(client, referral.id, PDF)
+    [document] = await documents(db)
+    (settings.upload_dir / str(referral.program_id) / document.stored_name).unlink()
+
+    response = await client.get(f"/referrals/{referral.id}/documents/{document.id}")
+
+    assert response.status_code == 404
+
+
+def test_sniffing_trusts_content_only():
+    assert uploads.sniff(PDF) == "application/pdf"
+    assert uploads.sniff(PNG) == "image/png"
+    assert uploads.sniff(JPEG) == "image/jpeg"
+    assert uploads.sniff(EXE) is None
+    assert uploads.sniff(b"<html><script>") is None
+    assert uploads.stored_path(Path("uploads"), uuid.uuid4(), "../../etc/passwd") is None
