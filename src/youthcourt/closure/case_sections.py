@@ -2,6 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.cases import sections
+from youthcourt.cases.models import Case
+from youthcourt.closure.services import follow_ups_of
+from youthcourt.programs.models import Program
+from youthcourt.sanctions.services import today_in
+
+
+async def load_closure(db: AsyncSession, case: Case) -> dict[str, Any]:
+    """The case's follow-up checks, and today where the program is (two queries)."""
+    zone = await db.scalar(select(Program.timezone).where(Program.id == case.program_id))
+    return {"closure_checks": await follow_ups_of(db, case.id), "closure_today": today_in(zone)}
+
 
 def register() -> None:
     """Register this area's case page sections with :mod:`youthcourt.cases.sections`."""
+    sections.register("closure", "closure/_case_section.html", load_closure, order=50)
