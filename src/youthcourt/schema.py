@@ -2,8 +2,7 @@
 
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
-from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog
-from youthcourt.closure.models import FollowUpCheck
+from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog, FollowUpCheck
 from youthcourt.database import metadata
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Investigation, InvestigationFactor
 from youthcourt.programs.models import Program

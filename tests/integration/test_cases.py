@@ -62,7 +62,7 @@ async def test_case_page_shows_the_case_and_is_audited(client, db):
 
 
 async def test_cases_of_another_program_are_not_found(client, db):
-    program, coordinator = await _coordinator(db)
+    _program, coordinator = await _coordinator(db)
     other = await make_program(db)
     foreign = await make_case(db, other, CaseState.INTAKE)
     await sign_in(client, coordinator)

@@ -13,10 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.factories import make_case, make_program, make_user, post_form, sign_in
 from tests.integration.test_sanctions import make_sanction
 from youthcourt.audit.models import AuditEntry
-from youthcourt.cases.models import Case, CaseEvent, CaseState
+from youthcourt.cases.models import Case, CaseEvent, CaseState, FollowUpCheck
+from youthcourt.cases.services import add_months
 from youthcourt.closure.case_sections import load_closure
-from youthcourt.closure.models import FollowUpCheck
-from youthcourt.closure.services import add_months
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import ProgramPolicy, ReferralSource, SanctionType

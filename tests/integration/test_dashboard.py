@@ -6,8 +6,7 @@ import datetime
 from decimal import Decimal
 
 from tests.factories import make_case, make_program, make_referral, make_user, make_youth, sign_in
-from youthcourt.cases.models import CaseState, ContactLog, ContactMethod
-from youthcourt.closure.models import FollowUpCheck
+from youthcourt.cases.models import CaseState, ContactLog, ContactMethod, FollowUpCheck
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from youthcourt.cases.models import CaseState
@@ -12,7 +14,7 @@ HAPPY_PATH = [S.REFERRED, S.INTAKE, S.AWAITING_HEARING, S.SCHEDULED, S.SANCTIONS
 
 
 def test_the_happy_path_is_allowed_step_by_step():
-    for current, following in zip(HAPPY_PATH, HAPPY_PATH[1:], strict=False):
+    for current, following in itertools.pairwise(HAPPY_PATH):
         assert allowed(current, following)
 
 

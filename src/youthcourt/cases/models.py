@@ -153,3 +153,22 @@ class ContactLog(Base, ProgramOwned):
     actor_id: Mapped[UUID | None] = mapped_column()
     actor_name: Mapped[str] = mapped_column(String(200), default="")
     submission_token: Mapped[str | None] = mapped_column(String(64))
+
+
+class FollowUpCheck(Base, ProgramOwned):
+    """A check of police and court records for new offenses, due some months after a case closed.
+
+    Scheduled when a case closes; the outcomes area records what each check found."""
+
+    __tablename__ = "follow_up_check"
+    __table_args__ = (
+        UniqueConstraint("case_id", "window_months"),
+        Index("ix_follow_up_check_program_due", "program_id", "completed_on", "due_on"),
+    )
+
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
+    window_months: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[datetime.date] = mapped_column(Date)
+    completed_on: Mapped[datetime.date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(lazy="raise")

@@ -6,6 +6,7 @@ checked by :mod:`youthcourt.cases.states` and lands on the timeline with who and
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from uuid import UUID
@@ -18,7 +19,16 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.audit.models import utc_now
 from youthcourt.cases import states
-from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, CaseState, ContactLog, EventKind
+from youthcourt.cases.models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseFactor,
+    CaseState,
+    ContactLog,
+    EventKind,
+    FollowUpCheck,
+)
 from youthcourt.programs.viewer import Viewer
 from youthcourt.referrals.models import Referral, Youth
 
@@ -105,6 +115,39 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         )
         await self.db.flush()
 
+    async def close(
+        self,
+        case: Case,
+        outcome: CaseState,
+        viewer: Viewer,
+        *,
+        reason: str,
+        closed_on: datetime.date,
+        follow_up_months: list[int],
+    ) -> list[FollowUpCheck]:
+        """End a case: completed, unsuccessful (returned to the source) or withdrawn.
+
+        Completed and unsuccessful cases get a records check at each follow-up window;
+        withdrawn ones were never heard, so there is nothing to follow up.
+        """
+        case.closed_on = closed_on
+        case.closure_reason = reason
+        summary = f"Case closed: {outcome.label.lower()}." + (f" {reason}" if reason else "")
+        await self.transition(case, outcome, viewer, summary)
+        checks = []
+        if outcome in FOLLOWED_UP:
+            checks = [
+                FollowUpCheck(
+                    program_id=case.program_id,
+                    case_id=case.id,
+                    window_months=months,
+                    due_on=add_months(closed_on, months),
+                )
+                for months in sorted({m for m in follow_up_months if m > 0})
+            ]
+            self.db.add_all(checks)
+        return checks
+
     def add_event(
         self,
         case: Case,
@@ -148,6 +191,17 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
             for c in contacts
         ]
         return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
+
+
+FOLLOWED_UP = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL})
+"""Closures after which the program checks records for new offenses."""
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it is shorter (Aug 31 + 6 = Feb 28)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _event_title(event: CaseEvent) -> str:

@@ -11,7 +11,7 @@ from youthcourt.cases import sections
 from youthcourt.cases.models import Case
 from youthcourt.closure.services import follow_ups_of
 from youthcourt.programs.models import Program
-from youthcourt.sanctions.services import today_in
+from youthcourt.programs.viewer import today_in
 
 
 async def load_closure(db: AsyncSession, case: Case) -> dict[str, Any]:

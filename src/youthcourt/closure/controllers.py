@@ -20,7 +20,7 @@ from youthcourt.cases import states
 from youthcourt.cases.models import Case
 from youthcourt.cases.services import CaseService
 from youthcourt.closure import services
-from youthcourt.closure.services import FOLLOWED_UP, Outcome
+from youthcourt.closure.services import Outcome
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -135,26 +135,20 @@ class ClosureController(Controller):
         if not form.is_valid or outcome is None or closed_on is None:
             return closure_page(case, sanctions, form, status_code=422)
 
-        case.closed_on = closed_on
-        case.closure_reason = reason
         if outcome != Outcome.SUCCESSFUL:
             for summary in sanctions:
                 if summary.sanction.status == SanctionStatus.OPEN:
                     summary.sanction.status = SanctionStatus.NOT_COMPLETED
-        summary_text = f"Case closed: {outcome.value}." + (f" {reason}" if reason else "")
+        windows = (await policy(db_session, case.program_id)).follow_up_windows
         try:
-            await CaseService(session=db_session).transition(case, outcome.state, viewer, summary_text)
+            checks = await CaseService(session=db_session).close(
+                case, outcome.state, viewer, reason=reason, closed_on=closed_on, follow_up_months=windows
+            )
         except StaleDataError as error:
             raise HTTPException(
                 status_code=409,
                 detail="Someone else changed this case at the same time. Reload it and try again.",
             ) from error
-        checks = []
-        if outcome in FOLLOWED_UP:
-            checks = services.schedule_follow_ups(
-                case, (await policy(db_session, case.program_id)).follow_up_windows
-            )
-            db_session.add_all(checks)
         audit.record(
             db_session,
             request,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import datetime
 import enum
 from dataclasses import dataclass
 from uuid import UUID
@@ -11,8 +9,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.cases.models import Case, CaseState
-from youthcourt.closure.models import FollowUpCheck
+from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.sanctions.models import SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary
 
@@ -41,15 +38,6 @@ OUTCOME_LABELS = {
     Outcome.UNSUCCESSFUL: "Unsuccessful: returned to the referral source",
     Outcome.WITHDRAWN: "Withdrawn",
 }
-FOLLOWED_UP = frozenset({Outcome.SUCCESSFUL, Outcome.UNSUCCESSFUL})
-"""Outcomes after which the program checks records for new offenses."""
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day when it is shorter (Aug 31 + 6 = Feb 28)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def successful_problem(case: Case, sanctions: list[SanctionSummary]) -> str | None:
@@ -70,20 +58,6 @@ def successful_problem(case: Case, sanctions: list[SanctionSummary]) -> str | No
         )
         return f"Every sanction must be completed first. Not completed: {listed}."
     return None
-
-
-def schedule_follow_ups(case: Case, windows: list[int]) -> list[FollowUpCheck]:
-    """Checks for new offenses at each window after the case closed (one per window)."""
-    assert case.closed_on is not None
-    return [
-        FollowUpCheck(
-            program_id=case.program_id,
-            case_id=case.id,
-            window_months=months,
-            due_on=add_months(case.closed_on, months),
-        )
-        for months in sorted({w for w in windows if w > 0})
-    ]
 
 
 async def follow_ups_of(db: AsyncSession, case_id: UUID) -> list[FollowUpCheck]:

@@ -10,8 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from youthcourt.cases.models import Case, CaseState, ContactLog
-from youthcourt.closure.models import FollowUpCheck
+from youthcourt.cases.models import Case, CaseState, ContactLog, FollowUpCheck
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals.models import Referral, ReferralStatus

@@ -21,8 +21,9 @@ from youthcourt.cases.models import (
     ContactLog,
     ContactMethod,
     EventKind,
+    FollowUpCheck,
 )
-from youthcourt.closure.models import FollowUpCheck
+from youthcourt.cases.services import add_months
 from youthcourt.hearings.models import (
     Courtroom,
     Hearing,
@@ -194,7 +195,7 @@ class CaseBuilder:
         """Three past nights and two coming ones, each with two courtrooms."""
         self.past_rooms: list[Courtroom] = []
         self.future_rooms: list[Courtroom] = []
-        for offset in (-84, -56, -28, 9, 23):
+        for offset in (-364, -308, -252, -196, -140, -84, -56, -28, 9, 23):
             night = HearingNight(
                 program_id=self.program_id,
                 held_on=self.today + datetime.timedelta(days=offset),
@@ -261,6 +262,8 @@ class CaseBuilder:
         day = opened
         for previous, state in itertools.pairwise(path):
             day += datetime.timedelta(days=self.rng.randint(5, 12))
+            if state == CaseState.SANCTIONS_IN_PROGRESS:
+                day = self.hearings[id(case)].courtroom.night.held_on  # sentenced on the hearing night
             await self.enter(case, state, day, upcoming=final == CaseState.SCHEDULED)
             self.event(case, at(day), f"{previous.label} → {state.label}", state, previous)
         case.state = path[-1]
@@ -303,12 +306,17 @@ class CaseBuilder:
             ):
                 setattr(case, name, day)
         elif state == CaseState.SCHEDULED:
-            self.schedule(case, upcoming)
+            self.schedule(case, upcoming, day)
         elif state == CaseState.SANCTIONS_IN_PROGRESS:
             await self.sentence(case, day)
 
-    def schedule(self, case: Case, upcoming: bool) -> None:
-        room = self.rng.choice(self.future_rooms if upcoming else self.past_rooms)
+    def schedule(self, case: Case, upcoming: bool, day: datetime.date) -> None:
+        """Put the case on a coming night, or on the first past night after ``day``."""
+        if upcoming:
+            room = self.rng.choice(self.future_rooms)
+        else:
+            later = [r for r in self.past_rooms if r.night.held_on > day] or self.past_rooms[-2:]
+            room = self.rng.choice(later[:2])
         hearing = Hearing(
             program_id=self.program_id,
             courtroom=room,
@@ -370,6 +378,8 @@ class CaseBuilder:
     def progress(self, sanction: Sanction, share: float, start: datetime.date) -> None:
         """Log work toward ``sanction``: ``share`` of it, in a few entries after ``start``."""
         target = sanction.quantity * Decimal(str(share))
+        if sanction.sanction_type != SanctionType.COMMUNITY_SERVICE:
+            target = Decimal(int(target))  # sessions and payments come in whole units here
         if sanction.sanction_type in (SanctionType.APOLOGY_LETTER, SanctionType.ESSAY):
             if share >= 1:
                 for kind in (ProgressKind.RECEIVED, ProgressKind.REVIEWED):
@@ -434,7 +444,7 @@ class CaseBuilder:
         self.event(case, at(day), case.closure_reason, outcome, previous)
         if outcome != CaseState.WITHDRAWN:
             for months in (6, 12):
-                due = _add_months(day, months)
+                due = add_months(day, months)
                 done = due <= self.today - datetime.timedelta(days=10) and self.rng.random() < 0.7
                 self.db.add(
                     FollowUpCheck(
@@ -445,17 +455,6 @@ class CaseBuilder:
                         completed_on=due + datetime.timedelta(days=3) if done else None,
                     )
                 )
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 async def add_cases(context: DemoContext) -> None:

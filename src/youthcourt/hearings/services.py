@@ -31,6 +31,7 @@ from youthcourt.hearings.models import (
     InvestigationFactor,
 )
 from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.services import policy
 from youthcourt.referrals.models import Referral, Youth
 
 MAX_CAPACITY = 20
@@ -445,14 +446,15 @@ class HearingService:
             if not reason:
                 raise SchedulingError("Give the reason the case goes back to the referral source.", "reason")
             self.cases.add_event(youth_case, EventKind.HEARING, viewer, f"No-show on {where}.")
-            await self.cases.transition(
+            windows = (await policy(self.db, youth_case.program_id)).follow_up_windows
+            await self.cases.close(
                 youth_case,
                 CaseState.UNSUCCESSFUL,
                 viewer,
-                f"Returned to the referral source after a no-show: {reason}",
+                reason=reason,
+                closed_on=today,
+                follow_up_months=windows,
             )
-            youth_case.closed_on = today
-            youth_case.closure_reason = reason
         else:
             self.cases.add_event(
                 youth_case, EventKind.HEARING, viewer, f"No-show on {where}; to be rescheduled."

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import NOTHING, ProgramScope
+
+
+def today_in(zone: str | None) -> datetime.date:
+    """Today's date where the program is: what "today" means in its forms and deadlines."""
+    return datetime.datetime.now(ZoneInfo(zone or "America/New_York")).date()
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class Viewer:
 
     def today(self) -> datetime.date:
         """Today's date where the program is, which is what dates typed in forms mean."""
-        return datetime.datetime.now(ZoneInfo(self.timezone)).date()
+        return today_in(self.timezone)
 
     @property
     def first_name(self) -> str:

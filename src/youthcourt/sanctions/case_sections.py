@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.cases import sections
 from youthcourt.cases.models import Case
 from youthcourt.programs.models import Program
+from youthcourt.programs.viewer import today_in
 from youthcourt.sanctions.models import SanctionStatus
-from youthcourt.sanctions.services import SanctionSummary, dispositions_of, today_in
+from youthcourt.sanctions.services import SanctionSummary, dispositions_of
 
 
 async def load_sanctions(db: AsyncSession, case: Case) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Exists, ScalarSelect, Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,11 +52,6 @@ REVIEWED_TYPES = frozenset({T.APOLOGY_LETTER, T.ESSAY})
 
 UNCOUNTED_KINDS = frozenset({K.REVIEWED})
 """A review marks a letter or essay as accepted; its amount does not add to what was received."""
-
-
-def today_in(zone: str | None) -> datetime.date:
-    """Today's date where the program is (a date typed "today" must never count as in the future)."""
-    return datetime.datetime.now(ZoneInfo(zone or "America/New_York")).date()
 
 
 def format_number(value: Decimal | int | float) -> str:
