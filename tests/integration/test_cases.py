@@ -238,3 +238,17 @@ async def test_referral_of_this_program_is_accepted_once_even_when_clicked_twice
     await post_form(client, f"/referrals/{referral.id}/accept", {})
     assert await db.scalar(select(func.count()).select_from(Case)) == 1
     assert (await db.scalar(select(Referral).where(Referral.id == referral.id))) is not None
+
+
+async def test_numbering_continues_after_cases_made_without_a_counter(client, db):
+    program, coordinator = await _coordinator(db)
+    existing = await make_case(db, program, CaseState.INTAKE)
+    existing.number = f"{TODAY.year}-0041"
+    await db.commit()
+    referral = await make_referral(db, program)
+    await sign_in(client, coordinator)
+
+    await post_form(client, f"/referrals/{referral.id}/accept", {})
+
+    numbers = set((await db.scalars(select(Case.number))).all())
+    assert numbers == {f"{TODAY.year}-0041", f"{TODAY.year}-0042"}

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -75,7 +75,14 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
             .with_for_update()
         )
         if counter is None:
-            counter = CaseCounter(program_id=program_id, year=year, last_number=0)
+            # Start after any number already used that year (cases imported or loaded without a counter).
+            highest = await self.db.scalar(
+                select(func.max(Case.number)).where(
+                    Case.program_id == program_id, Case.number.like(f"{year}-%")
+                )
+            )
+            start = int(highest.split("-", 1)[1]) if highest else 0
+            counter = CaseCounter(program_id=program_id, year=year, last_number=start)
             self.db.add(counter)
         counter.last_number += 1
         await self.db.flush()

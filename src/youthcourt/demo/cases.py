@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from youthcourt.cases.models import (
     Case,
+    CaseCounter,
     CaseEvent,
     CaseFactor,
     CaseState,
@@ -499,4 +500,8 @@ async def add_cases(context: DemoContext) -> None:
                 if status == ReferralStatus.DECLINED
                 else "Family did not respond within 30 days."
             )
+    context.db.add_all(
+        CaseCounter(program_id=builder.program_id, year=year, last_number=last)
+        for year, last in builder.counters.items()
+    )
     await context.db.flush()
