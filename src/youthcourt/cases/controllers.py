@@ -23,7 +23,7 @@ from youthcourt.audit.models import utc_now
 from youthcourt.cases import sections
 from youthcourt.cases.listing import CaseFilters
 from youthcourt.cases.models import Case, CaseFactor, CaseState, ContactLog, ContactMethod, EventKind
-from youthcourt.cases.services import CaseService
+from youthcourt.cases.services import CaseService, case_or_404
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -51,13 +51,6 @@ REQUIRED_FOR_HEARING = (
     "admission_on",
 )
 CONTACT_METHODS = {method.value: method.label for method in ContactMethod}
-
-
-async def load_case(cases: CaseService, case_id: UUID) -> Case:
-    case = await cases.get_case(case_id)
-    if case is None:
-        raise NotFoundException()
-    return case
 
 
 async def coordinators(db: AsyncSession) -> dict[str, str]:
@@ -136,7 +129,7 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await load_case(cases, case_id)
+        case = await case_or_404(db_session, case_id)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
         return page("cases/detail.html", **await self._case_page(request, cases, db_session, case))
 
@@ -179,11 +172,10 @@ class CaseController(Controller):
     async def intake_form(
         self,
         request: Request[Any, Any, Any],
-        cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await load_case(cases, case_id)
+        case = await case_or_404(db_session, case_id)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
         return page("cases/intake.html", **await self._intake_context(db_session, case, _intake_values(case)))
 
@@ -207,7 +199,7 @@ class CaseController(Controller):
         data: FormData,
     ) -> Any:
         viewer: Viewer = request.user
-        case = await load_case(cases, case_id)
+        case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
         if form.get("version") != str(case.version):
             form.error(
@@ -258,7 +250,7 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Any:
-        case = await load_case(cases, case_id)
+        case = await case_or_404(db_session, case_id)
         missing = [INTAKE_DATES[f] for f in REQUIRED_FOR_HEARING if getattr(case, f) is None]
         if missing or case.state != CaseState.INTAKE:
             reason = (
@@ -290,7 +282,7 @@ class CaseController(Controller):
         data: FormData,
     ) -> Any:
         viewer: Viewer = request.user
-        case = await load_case(cases, case_id)
+        case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
         token = form.get("submission_token")[:64] or None
         if token and await db_session.scalar(
@@ -334,7 +326,7 @@ class CaseController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await load_case(cases, case_id)
+        case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
         note = form.text("note", "the note", max_length=5000)
         if not form.is_valid:

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -53,6 +54,14 @@ def case_loads() -> list:
     ]
 
 
+async def case_or_404(db: AsyncSession, case_id: UUID) -> Case:
+    """The case with what its pages show; 404 when unknown or in another program (the scope hides it)."""
+    case = await db.scalar(select(Case).where(Case.id == case_id).options(*case_loads()))
+    if case is None:
+        raise NotFoundException()
+    return case
+
+
 class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
     class Repository(SQLAlchemyAsyncRepository[Case]):
         model_type = Case
@@ -62,10 +71,6 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
     @property
     def db(self) -> AsyncSession:
         return self.repository.session
-
-    async def get_case(self, case_id: UUID) -> Case | None:
-        """The case with what its page shows; None when unknown or in another program."""
-        return await self.db.scalar(select(Case).where(Case.id == case_id).options(*case_loads()))
 
     async def next_number(self, program_id: UUID, year: int) -> str:
         """The next case number of the program's year: 2026-0001, 2026-0002, ..."""

@@ -7,25 +7,22 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Template
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.audit import service as audit
 from youthcourt.cases import states
 from youthcourt.cases.models import Case
-from youthcourt.cases.services import CaseService
+from youthcourt.cases.services import CaseService, case_or_404
 from youthcourt.closure import services
 from youthcourt.closure.services import Outcome
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy
-from youthcourt.referrals.models import Referral
 from youthcourt.sanctions.models import SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary, sanctions_of
 from youthcourt.web.flash import flash
@@ -38,21 +35,6 @@ REASON_LABELS = {
     Outcome.UNSUCCESSFUL.value: "the reason the case returns to the referral source",
     Outcome.WITHDRAWN.value: "the reason the case is withdrawn",
 }
-
-
-async def load_case(db: AsyncSession, case_id: UUID) -> Case:
-    case = await db.scalar(
-        select(Case)
-        .where(Case.id == case_id)
-        .options(
-            selectinload(Case.youth),
-            selectinload(Case.referral).selectinload(Referral.source),
-            selectinload(Case.coordinator),
-        )
-    )
-    if case is None:
-        raise NotFoundException()
-    return case
 
 
 def closure_page(
@@ -88,7 +70,7 @@ class ClosureController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await load_case(db_session, case_id)
+        case = await case_or_404(db_session, case_id)
         sanctions = await sanctions_of(db_session, case.id)
         audit.record(db_session, request, "closure_form_view", record_type="case", record_id=case.id)
         form = Form(values={"closed_on": request.user.today().isoformat()})
@@ -103,7 +85,7 @@ class ClosureController(Controller):
         data: FormData,
     ) -> Any:
         viewer: Viewer = request.user
-        case = await load_case(db_session, case_id)
+        case = await case_or_404(db_session, case_id)
         sanctions = await sanctions_of(db_session, case.id)
         form = Form.from_data(data)
         if case.state.is_closed:
@@ -167,7 +149,7 @@ class ClosureController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await load_case(db_session, case_id)
+        case = await case_or_404(db_session, case_id)
         if not case.state.is_closed:
             return page("closure/letter.html", case=case, letter=None, status_code=409)
         sanctions = await sanctions_of(db_session, case.id)

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.audit import service as audit
 from youthcourt.cases.models import Case, CaseState, EventKind
-from youthcourt.cases.services import CaseService
+from youthcourt.cases.services import CaseService, case_or_404
 from youthcourt.cases.states import TransitionError
 from youthcourt.hearings.models import Courtroom, Hearing, HearingOutcome
 from youthcourt.programs.guards import requires_role
@@ -30,7 +30,6 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import FactorKind, OffenseClass, SanctionRule, SanctionType
 from youthcourt.reference.services import active_factors, check_against_grid, policy
-from youthcourt.referrals.models import Referral
 from youthcourt.sanctions import services
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, ProgressKind, Sanction, SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary, format_number, read_amount, unit_of
@@ -81,17 +80,6 @@ class DispositionChoices:
     factors: dict[str, str]
     grid: list[tuple[SanctionType, int, int]]
     deadline_days: int
-
-
-async def load_case(db: AsyncSession, case_id: UUID) -> Case:
-    case = await db.scalar(
-        select(Case)
-        .where(Case.id == case_id)
-        .options(selectinload(Case.youth), selectinload(Case.referral).selectinload(Referral.offense))
-    )
-    if case is None:
-        raise NotFoundException()
-    return case
 
 
 async def disposition_choices(
@@ -233,7 +221,7 @@ class DispositionController(Controller):
         case_id: FromPath[UUID],
         hearing: FromQuery[str] = "",
     ) -> Template:
-        case = await load_case(db_session, case_id)
+        case = await case_or_404(db_session, case_id)
         choices = await disposition_choices(db_session, case, request.user.program_id, request.user.today())
         if hearing and hearing not in choices.hearings:
             raise NotFoundException()
@@ -253,7 +241,7 @@ class DispositionController(Controller):
         data: FormData,
     ) -> Any:
         viewer: Viewer = request.user
-        case = await load_case(db_session, case_id)
+        case = await case_or_404(db_session, case_id)
         choices = await disposition_choices(db_session, case, viewer.program_id, viewer.today())
         form = Form.from_data(data)
         hearing_value = form.get("hearing")
