@@ -41,6 +41,8 @@ class TimelineEntry:
     title: str
     body: str
     actor_name: str
+    date_only: bool = False
+    """Contacts are logged by date; the time they were typed in means nothing."""
 
 
 def case_loads() -> list:
