@@ -5,6 +5,17 @@ from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog, FollowUpCheck
 from youthcourt.database import metadata
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Investigation, InvestigationFactor
+from youthcourt.jurors.models import (
+    Booking,
+    ConflictDeclaration,
+    CreditEntry,
+    Juror,
+    OutboxMessage,
+    Qualification,
+    Reward,
+    TrainingAttendance,
+    TrainingSession,
+)
 from youthcourt.programs.models import Program
 from youthcourt.reference.models import Factor, Offense, ProgramPolicy, ReferralSource, SanctionRule
 from youthcourt.referrals.models import Document, Guardian, Referral, Youth
@@ -12,12 +23,15 @@ from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction
 
 __all__ = (
     "AuditEntry",
+    "Booking",
     "Case",
     "CaseCounter",
     "CaseEvent",
     "CaseFactor",
+    "ConflictDeclaration",
     "ContactLog",
     "Courtroom",
+    "CreditEntry",
     "DeadlineExtension",
     "Disposition",
     "Document",
@@ -28,15 +42,21 @@ __all__ = (
     "HearingNight",
     "Investigation",
     "InvestigationFactor",
+    "Juror",
     "Membership",
     "Offense",
+    "OutboxMessage",
     "Program",
     "ProgramPolicy",
+    "Qualification",
     "Referral",
     "ReferralSource",
+    "Reward",
     "Sanction",
     "SanctionProgress",
     "SanctionRule",
+    "TrainingAttendance",
+    "TrainingSession",
     "User",
     "UserSession",
     "Youth",

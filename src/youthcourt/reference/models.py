@@ -146,6 +146,13 @@ class ProgramPolicy(Base, ProgramOwned):
     hearing_target_days: Mapped[int] = mapped_column(default=56)
     sanction_deadline_days: Mapped[int] = mapped_column(default=90)
     contact_interval_days: Mapped[int] = mapped_column(default=30)
+    jury_min: Mapped[int] = mapped_column(default=6)
+    jury_max: Mapped[int] = mapped_column(default=8)
+    """A courtroom's jury closes when this many jurors have confirmed; later replies wait."""
+    absence_limit: Mapped[int] = mapped_column(default=3)
+    absence_window: Mapped[int] = mapped_column(default=10)
+    """A juror absent ``absence_limit`` times in their last ``absence_window`` nights is flagged."""
+    credits_per_hour: Mapped[int] = mapped_column(default=1)
     follow_up_months: Mapped[str] = mapped_column(String(40), default="6,12")
     """Months after closure at which records are checked for new offenses, comma-separated."""
 

@@ -30,7 +30,7 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import FactorKind, OffenseClass, SanctionRule, SanctionType
 from youthcourt.reference.services import active_factors, check_against_grid, policy
-from youthcourt.sanctions import services
+from youthcourt.sanctions import events, services
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, ProgressKind, Sanction, SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary, format_number, read_amount, unit_of
 from youthcourt.web.flash import flash
@@ -287,8 +287,9 @@ class DispositionController(Controller):
         )
         db_session.add(disposition)
         await db_session.flush()
+        recorded: list[Sanction] = []
         for row in rows:
-            db_session.add(
+            recorded.append(
                 Sanction(
                     program_id=viewer.program_id,
                     case_id=case.id,
@@ -303,7 +304,9 @@ class DispositionController(Controller):
                     status=SanctionStatus.OPEN,
                 )
             )
+            db_session.add(recorded[-1])
             await db_session.flush()
+        await events.disposition_recorded(db_session, case, recorded, viewer)
         cases = CaseService(session=db_session)
         try:
             await cases.transition(
