@@ -45,6 +45,11 @@ GOOD_POLICY = {
     "sanction_deadline_days": "120",
     "contact_interval_days": "14",
     "follow_up_months": ["6", "24"],
+    "jury_min": "6",
+    "jury_max": "7",
+    "absence_limit": "3",
+    "absence_window": "10",
+    "credits_per_hour": "2",
 }
 
 
@@ -566,6 +571,7 @@ async def test_admin_changes_eligibility_and_deadlines(client, db):
     assert (policy.sanction_deadline_days, policy.contact_interval_days) == (120, 14)
     assert policy.follow_up_months == "6,24"
     assert policy.follow_up_windows == [6, 24]
+    assert (policy.jury_min, policy.jury_max, policy.credits_per_hour) == (6, 7, 2)
 
     unticked = {k: v for k, v in GOOD_POLICY.items() if k != "first_time_only"}
     await post_form(client, "/reference/policy", unticked)
@@ -578,6 +584,7 @@ async def test_admin_changes_eligibility_and_deadlines(client, db):
     assert entries[0].record_id == str(policy.id)
     assert entries[0].details["min_age"] == "10 -> 11"
     assert entries[0].details["accepted_classes"] == "ABC -> AB"
+    assert entries[0].details["jury_max"] == "8 -> 7"
     assert entries[1].details == {"change": "edit", "first_time_only": "True -> False"}
 
 
@@ -617,3 +624,17 @@ async def test_bad_policy_is_refused_and_everything_typed_is_kept(client, db):
     policy = await one(db, select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
     assert (policy.min_age, policy.max_age, policy.accepted_classes) == (10, 17, "ABC")
     assert await changes(db, "program_policy") == []
+
+
+async def test_jury_sizes_and_absence_rule_must_make_sense(client, db):
+    program = await signed_in_admin(client, db)
+    await client.get("/reference/policy")
+    bad = {**GOOD_POLICY, "jury_min": "9", "jury_max": "8", "absence_limit": "12", "absence_window": "10"}
+
+    response = await post_form(client, "/reference/policy", bad)
+
+    assert response.status_code == 422
+    assert "The largest jury must not be smaller than the smallest." in response.text
+    assert "cannot be more than the nights counted" in response.text
+    policy = await one(db, select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
+    assert (policy.jury_min, policy.jury_max) == (6, 8)

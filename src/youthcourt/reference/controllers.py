@@ -29,6 +29,7 @@ from youthcourt.reference.forms import (
     DAY_FIELDS,
     FACTOR_KINDS,
     FOLLOW_UP_MONTHS,
+    JURY_FIELDS,
     OFFENSE_CLASSES,
     POLICY_FIELDS,
     SOURCE_FIELDS,
@@ -641,6 +642,7 @@ class PolicyController(Controller):
             months=FOLLOW_UP_MONTHS,
             age_limits=AGE_LIMITS,
             day_fields=DAY_FIELDS,
+            jury_fields=JURY_FIELDS,
             section="policy",
             status_code=status_code,
         )

@@ -55,6 +55,15 @@ DAY_FIELDS: dict[str, tuple[str, int]] = {
 }
 """Policy fields counted in days: what they are called in messages and their upper bound."""
 
+JURY_FIELDS: dict[str, tuple[str, str, int]] = {
+    "jury_min": ("Smallest jury", "the smallest jury", 20),
+    "jury_max": ("Largest jury", "the largest jury", 20),
+    "absence_limit": ("Absences that flag a juror", "the absences that flag a juror", 20),
+    "absence_window": ("Out of the last nights", "the nights the absence rule looks back over", 50),
+    "credits_per_hour": ("Time credits per hour served", "the credits per hour", 10),
+}
+"""Juror program settings: label, name in messages, upper bound (all whole numbers from 1)."""
+
 _DIGITS = re.compile(r"[0-9]+")
 _NEGATIVE = re.compile(r"-[0-9]+")
 _PHONE = re.compile(r"[0-9+()./ x-]*")
@@ -231,13 +240,18 @@ class PolicyInput:
     sanction_deadline_days: int
     contact_interval_days: int
     follow_up_months: str
+    jury_min: int
+    jury_max: int
+    absence_limit: int
+    absence_window: int
+    credits_per_hour: int
 
 
 POLICY_FIELDS = tuple(PolicyInput.__dataclass_fields__)
 
 
 def policy_form(policy: ProgramPolicy) -> Form:
-    values = {name: str(getattr(policy, name)) for name in ("min_age", "max_age", *DAY_FIELDS)}
+    values = {name: str(getattr(policy, name)) for name in ("min_age", "max_age", *DAY_FIELDS, *JURY_FIELDS)}
     values["accepted_classes"] = policy.accepted_classes
     values["follow_up_months"] = ",".join(str(m) for m in policy.follow_up_windows)
     if policy.first_time_only:
@@ -264,6 +278,14 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         name: whole_number(form, name, label, minimum=1, maximum=upper)
         for name, (label, upper) in DAY_FIELDS.items()
     }
+    jury = {
+        name: whole_number(form, name, label, minimum=1, maximum=upper)
+        for name, (_title, label, upper) in JURY_FIELDS.items()
+    }
+    if jury["jury_min"] and jury["jury_max"] and jury["jury_min"] > jury["jury_max"]:
+        form.error("jury_max", "The largest jury must not be smaller than the smallest.")
+    if jury["absence_limit"] and jury["absence_window"] and jury["absence_limit"] > jury["absence_window"]:
+        form.error("absence_window", "The absences that flag a juror cannot be more than the nights counted.")
     if not form.is_valid or min_age is None or max_age is None:
         return None
     return PolicyInput(
@@ -273,4 +295,5 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         first_time_only=form.get("first_time_only") == "yes",
         follow_up_months=months,
         **{name: value for name, value in days.items() if value is not None},
+        **{name: value for name, value in jury.items() if value is not None},
     )
