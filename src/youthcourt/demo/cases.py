@@ -193,10 +193,10 @@ class CaseBuilder:
         return referral
 
     async def nights(self) -> None:
-        """Three past nights and two coming ones, each with two courtrooms."""
+        """A year of past nights and three coming ones (the first tomorrow), each with two courtrooms."""
         self.past_rooms: list[Courtroom] = []
         self.future_rooms: list[Courtroom] = []
-        for offset in (-364, -308, -252, -196, -140, -84, -56, -28, 9, 23):
+        for offset in (-364, -308, -252, -196, -140, -84, -56, -28, 1, 9, 23):
             night = HearingNight(
                 program_id=self.program_id,
                 held_on=self.today + datetime.timedelta(days=offset),
@@ -314,7 +314,10 @@ class CaseBuilder:
     def schedule(self, case: Case, upcoming: bool, day: datetime.date) -> None:
         """Put the case on a coming night, or on the first past night after ``day``."""
         if upcoming:
-            room = self.rng.choice(self.future_rooms)
+            # Tomorrow's first courtroom always has a case, so jurors seated there see a docket.
+            booked = {id(h.courtroom) for h in self.hearings.values()}
+            first = self.future_rooms[0]
+            room = first if id(first) not in booked else self.rng.choice(self.future_rooms)
         else:
             later = [r for r in self.past_rooms if r.night.held_on > day] or self.past_rooms[-2:]
             room = self.rng.choice(later[:2])
