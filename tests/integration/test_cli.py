@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from youthcourt import cli, demo
 from youthcourt.accounts.models import Membership, User
+from youthcourt.cases.models import Case, CaseCounter
 from youthcourt.accounts.passwords import verify_password
 from youthcourt.settings import get_settings
 
@@ -46,10 +47,17 @@ def test_demo_data_loads_once_and_prints_the_logins(environment, settings):
         async with config.get_session() as db:
             users = {u.email: u for u in (await db.scalars(select(User))).all()}
             memberships = (await db.scalars(select(Membership))).all()
+            counters = {c.year: c.last_number for c in (await db.scalars(select(CaseCounter))).all()}
+            numbers = (await db.scalars(select(Case.number))).all()
         await config.get_engine().dispose()
-        return users, memberships
+        return users, memberships, counters, numbers
 
-    users, memberships = asyncio.run(check())
+    users, memberships, counters, numbers = asyncio.run(check())
+    highest: dict[int, int] = {}
+    for number in numbers:
+        year, sequence = (int(part) for part in number.split("-"))
+        highest[year] = max(highest.get(year, 0), sequence)
+    assert counters == highest, "the next case opened after the demo must not reuse a demo number"
     for email, _ in demo.DEMO_LOGINS:
         assert verify_password(users[email].password_hash, demo.DEMO_PASSWORD)
     assert users["admin@example.org"].is_site_admin

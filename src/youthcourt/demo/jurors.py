@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts.models import Membership, User
-from youthcourt.cases.models import Case, CaseState
+from youthcourt.cases.models import Case, CaseCounter, CaseState
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.jurors.models import (
     Attendance,
@@ -171,13 +171,14 @@ async def jordan_reyes(builder: JurorBuilder) -> Juror:
     )
     db.add(referral)
     await db.flush()
-    numbers = (
-        await db.scalars(select(Case.number).where(Case.number.like(f"{referral.received_on.year}-%")))
-    ).all()
-    last = max(int(n.split("-")[1]) for n in numbers) if numbers else 0
+    counter = await db.scalar(select(CaseCounter).where(CaseCounter.year == referral.received_on.year))
+    if counter is None:
+        counter = CaseCounter(program_id=program_id, year=referral.received_on.year, last_number=0)
+        db.add(counter)
+    counter.last_number += 1
     case = Case(
         program_id=program_id,
-        number=f"{referral.received_on.year}-{last + 1:04d}",
+        number=f"{referral.received_on.year}-{counter.last_number:04d}",
         referral=referral,
         youth=youth,
         coordinator_id=builder.coordinator.id,
