@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from youthcourt import cli, demo
 from youthcourt.accounts.models import Membership, User
-from youthcourt.cases.models import Case, CaseCounter
 from youthcourt.accounts.passwords import verify_password
+from youthcourt.cases.models import Case, CaseCounter
 from youthcourt.settings import get_settings
 
 
