@@ -43,6 +43,7 @@ from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
+from youthcourt.web.logging import redact_access_log
 from youthcourt.web.templating import create_template_config
 
 
@@ -55,6 +56,7 @@ def register_case_sections() -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     register_case_sections()
+    redact_access_log()
     database = create_database_config(settings)
     session_maker = database.create_session_maker()
     static_files = create_static_files_router(

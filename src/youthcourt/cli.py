@@ -1,7 +1,8 @@
 """The ``youthcourt`` command: Litestar's command line plus our own commands.
 
 ``youthcourt run``, ``youthcourt database upgrade`` (and the other Advanced Alchemy
-database commands), ``youthcourt demo-data`` and ``youthcourt create-user``.
+database commands), ``youthcourt demo-data``, ``youthcourt create-user`` and
+``youthcourt send-mail`` (run it from cron, for example every hour).
 """
 
 from __future__ import annotations
@@ -100,6 +101,37 @@ def create_user(
     click.echo("User created. They can sign in now.")
 
 
+@click.command(name="send-mail")
+def send_mail() -> None:
+    """Queue the reminders for hearing nights in two days, then send the pending mail of every program."""
+    from sqlalchemy import select
+
+    from youthcourt.jurors.delivery import deliver_pending
+    from youthcourt.jurors.reminders import queue_reminders
+    from youthcourt.programs.models import Program
+    from youthcourt.programs.scoping import ProgramScope, program_scope
+    from youthcourt.programs.viewer import today_in
+
+    smtp = get_settings().smtp
+
+    async def work(db):  # type: ignore[no-untyped-def]
+        queued = 0
+        for program in (await db.scalars(select(Program).where(Program.is_active.is_(True)))).all():
+            # "In two days" counts from today where each program is.
+            with program_scope(ProgramScope.of(program.id)):
+                queued += await queue_reminders(db, today_in(program.timezone))
+        await db.commit()
+        sent, failed = await deliver_pending(db, smtp, limit=1000)
+        return queued, sent, failed
+
+    queued, sent, failed = asyncio.run(_with_session(work))
+    click.echo(f"Reminders queued: {queued}.")
+    if smtp.enabled:
+        click.echo(f"Messages sent: {sent}. Failed: {failed}.")
+    else:
+        click.echo("No mail server is set (YOUTHCOURT_SMTP_HOST): messages stay in the outbox. Sent: 0.")
+
+
 def main() -> None:
     os.environ.setdefault("LITESTAR_APP", "youthcourt.app:create_app")
     try:
@@ -110,4 +142,5 @@ def main() -> None:
 
     litestar_group.add_command(demo_data)
     litestar_group.add_command(create_user)
+    litestar_group.add_command(send_mail)
     litestar_group(prog_name="youthcourt")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -65,12 +66,46 @@ class SessionSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server the outbox sends through. No host means no SMTP: messages stay in the outbox."""
+
+    host: str = ""
+    port: int = 25
+    from_address: str = "youthcourt@localhost"
+    user: str = ""
+    password: str = field(default="", repr=False)
+    starttls: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def from_env(cls, env_vars: Mapping[str, str]) -> SmtpSettings:
+        port = env_vars.get("YOUTHCOURT_SMTP_PORT", "").strip() or "25"
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise SettingsError(f"YOUTHCOURT_SMTP_PORT must be a port number, not '{port}'.")
+        starttls = env_vars.get("YOUTHCOURT_SMTP_STARTTLS", "").strip().lower()
+        if starttls not in ("", "0", "1", "true", "false", "yes", "no"):
+            raise SettingsError("YOUTHCOURT_SMTP_STARTTLS must be 'true' or 'false'.")
+        return cls(
+            host=env_vars.get("YOUTHCOURT_SMTP_HOST", "").strip(),
+            port=int(port),
+            from_address=env_vars.get("YOUTHCOURT_SMTP_FROM", "").strip() or "youthcourt@localhost",
+            user=env_vars.get("YOUTHCOURT_SMTP_USER", "").strip(),
+            password=env_vars.get("YOUTHCOURT_SMTP_PASSWORD", ""),
+            starttls=starttls in ("1", "true", "yes"),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     env: str
     database_url: str
     secret_key: str
     data_dir: Path
     session: SessionSettings = field(default_factory=SessionSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property
     def is_production(self) -> bool:
@@ -110,7 +145,12 @@ class Settings:
             cookie_name="__Host-youthcourt_session" if env == PRODUCTION else "youthcourt_session",
         )
         return cls(
-            env=env, database_url=database_url, secret_key=secret_key, data_dir=data_dir, session=session
+            env=env,
+            database_url=database_url,
+            secret_key=secret_key,
+            data_dir=data_dir,
+            session=session,
+            smtp=SmtpSettings.from_env(env_vars),
         )
 
 

@@ -77,3 +77,23 @@ def test_page_arithmetic():
     assert page_number("x") == 1
     assert page_number("-4") == 1
     assert page_number("7") == 7
+
+
+def test_calendar_secrets_are_removed_from_access_log_lines():
+    import logging
+
+    from youthcourt.web.logging import RedactSecretPaths
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/calendar/s3cr3t-token_value.ics", "1.1", 200),
+        None,
+    )
+    assert RedactSecretPaths().filter(record)
+    line = record.getMessage()
+    assert "s3cr3t" not in line
+    assert "/calendar/[secret]" in line

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from litestar import Controller
 
-from youthcourt.jurors.controllers import portal
+from youthcourt.jurors.controllers import ledger, outbox, portal
 
-ROUTES: list[type[Controller]] = [*portal.ROUTES]
+ROUTES: list[type[Controller]] = [*portal.ROUTES, *ledger.ROUTES, *outbox.ROUTES]

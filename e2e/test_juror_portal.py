@@ -1,0 +1,63 @@
+"""A juror opens their portal on a phone: their nights, a reply to an invitation, hours, credits, calendar."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from e2e.conftest import sign_in
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_juror_uses_the_portal_on_a_phone(page: Page, base_url: str, shoot):
+    page.set_viewport_size(PHONE)
+    page.goto("/login")
+    sign_in(page, "juror@example.org")
+
+    expect(page).to_have_url(base_url + "/me")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hi Jordan")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+
+    if page.get_by_text("Your juror record is not set up yet").count():
+        # The sign-in is not linked to a juror record (yet): a friendly page, not an error.
+        expect(page.get_by_text("Ask your coordinator")).to_be_visible()
+        shoot("not-set-up")
+        _staff_pages_are_closed(page)
+        return
+
+    shoot("portal")
+    service = page.get_by_role("region", name="Your service")
+    expect(service.get_by_text("hours", exact=True)).to_be_visible()
+    expect(service.get_by_text("credits", exact=True)).to_be_visible()
+
+    yes = page.get_by_role("button", name="Yes, I'll come")
+    if yes.count():
+        card_id = yes.first.locator("xpath=ancestor::article[1]").get_attribute("id")
+        yes.first.click()
+        card = page.locator(f"#{card_id}")
+        expect(card.get_by_role("status")).to_contain_text(re.compile(r"You're confirmed|waiting list"))
+        expect(card).not_to_contain_text("Invited: please reply")
+        shoot("replied")
+
+    page.get_by_role("button", name=re.compile(r"calendar address")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your calendar address")
+    address = page.get_by_label("Your private calendar address").input_value()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/calendar/[A-Za-z0-9_-]{43}\.ics", address.strip())
+    shoot("calendar")
+    feed = page.request.get(address.strip())
+    assert feed.status == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    assert feed.text().startswith("BEGIN:VCALENDAR")
+
+    page.goto("/me")
+    expect(page.get_by_role("button", name="Make a new calendar address")).to_be_visible()
+    _staff_pages_are_closed(page)
+
+
+def _staff_pages_are_closed(page: Page) -> None:
+    response = page.goto("/cases")
+    assert response is not None and response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
