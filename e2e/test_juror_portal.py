@@ -21,26 +21,30 @@ def test_juror_uses_the_portal_on_a_phone(page: Page, base_url: str, shoot):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
 
-    if page.get_by_text("Your juror record is not set up yet").count():
-        # The sign-in is not linked to a juror record (yet): a friendly page, not an error.
-        expect(page.get_by_text("Ask your coordinator")).to_be_visible()
-        shoot("not-set-up")
-        _staff_pages_are_closed(page)
-        return
-
     shoot("portal")
     service = page.get_by_role("region", name="Your service")
     expect(service.get_by_text("hours", exact=True)).to_be_visible()
     expect(service.get_by_text("credits", exact=True)).to_be_visible()
 
+    # The demo juror is invited to a coming night: they confirm it.
     yes = page.get_by_role("button", name="Yes, I'll come")
-    if yes.count():
-        card_id = yes.first.locator("xpath=ancestor::article[1]").get_attribute("id")
-        yes.first.click()
-        card = page.locator(f"#{card_id}")
-        expect(card.get_by_role("status")).to_contain_text(re.compile(r"You're confirmed|waiting list"))
-        expect(card).not_to_contain_text("Invited: please reply")
-        shoot("replied")
+    card_id = yes.first.locator("xpath=ancestor::article[1]").get_attribute("id")
+    yes.first.click()
+    card = page.locator(f"#{card_id}")
+    expect(card.get_by_role("status")).to_contain_text(re.compile(r"You're confirmed|waiting list"))
+    expect(card).not_to_contain_text("Invited: please reply")
+    shoot("replied")
+
+    # Tomorrow they sit in Courtroom A: the day before, they see who they will hear, and only the minimum.
+    page.get_by_role("link", name="Who you will hear").first.click()
+    rows = page.get_by_role("table").locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    for name in rows.locator("th").all_inner_texts():
+        assert re.fullmatch(r"\S+ \S\.", name.strip()), f"more than a first name and initial: {name!r}"
+    expect(page.locator("main")).not_to_contain_text(re.compile(r"\d{4}-\d{4}"))  # no case numbers
+    shoot("who-you-will-hear")
+    assert page.goto("/me/nights/00000000-0000-0000-0000-000000000000").status == 404
+    page.goto("/me")
 
     page.get_by_role("button", name=re.compile(r"calendar address")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your calendar address")

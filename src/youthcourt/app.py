@@ -32,6 +32,7 @@ from youthcourt.hearings import case_sections as hearing_sections
 from youthcourt.hearings import controllers as hearings
 from youthcourt.home import HomeController
 from youthcourt.jurors import controllers as jurors
+from youthcourt.jurors import enrollment
 from youthcourt.programs.controllers import ProgramAdminController
 from youthcourt.programs.guards import PUBLIC, PasswordChangeRequired, require_sign_in
 from youthcourt.reference import controllers as reference
@@ -48,9 +49,11 @@ from youthcourt.web.templating import create_template_config
 
 
 def register_case_sections() -> None:
-    """Areas above cases add their parts of the case page (see ``cases/sections.py``)."""
+    """Areas above cases add their parts of the case page (see ``cases/sections.py``) and listen for
+    dispositions (the juror program enrolls respondents sentenced to jury duty)."""
     for area in (hearing_sections, sanction_sections, closure_sections):
         area.register()
+    enrollment.register()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import uuid4
 
 from advanced_alchemy.base import UUIDAuditBase, orm_registry
 from advanced_alchemy.config import AsyncSessionConfig
@@ -97,7 +98,14 @@ def create_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
         engine_config = EngineConfig()
     else:
         engine_config = EngineConfig(pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # Advanced Alchemy keeps a class-wide registry of scope keys and renames clashes by
+    # recursion, which overflows after a thousand apps in one process (the test suite):
+    # give every configuration keys of its own.
+    own = uuid4().hex[:12]
     config = SQLAlchemyAsyncConfig(
+        session_scope_key=f"_sqlalchemy_db_session_{own}",
+        engine_app_state_key=f"db_engine_{own}",
+        session_maker_app_state_key=f"session_maker_class_{own}",
         connection_string=settings.database_url,
         engine_config=engine_config,
         session_config=AsyncSessionConfig(expire_on_commit=False),

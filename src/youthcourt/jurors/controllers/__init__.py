@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from litestar import Controller
 
-from youthcourt.jurors.controllers import ledger, outbox, portal
+from youthcourt.jurors.controllers import ledger, nights, outbox, portal, records, reports, training
 
-ROUTES: list[type[Controller]] = [*portal.ROUTES, *ledger.ROUTES, *outbox.ROUTES]
+ROUTES: list[type[Controller]] = [
+    *portal.ROUTES,
+    *records.ROUTES,
+    *training.ROUTES,
+    *reports.ROUTES,
+    *nights.ROUTES,
+    *ledger.ROUTES,
+    *outbox.ROUTES,
+]

@@ -1,0 +1,609 @@
+"""Coordinators book jurors for hearing nights: invitations, replies, panels and check-in."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.hearings.models import HearingNight
+from youthcourt.jurors import checkin, invitations, panels, records
+from youthcourt.jurors.bookings import BookingError, respond
+from youthcourt.jurors.models import Attendance, Booking, BookingStatus, CourtRole
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.models import ProgramPolicy
+from youthcourt.reference.services import policy as program_policy
+from youthcourt.web.flash import flash
+from youthcourt.web.forms import Form, FormData
+from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.templating import page, redirect_to
+
+CANDIDATES_PER_PAGE = 50
+RepliesPage = Annotated[str, QueryParameter(name="replies_page", required=False)]
+ROLE_CHOICES = {role.value: role.label for role in CourtRole}
+QUALIFICATION_CHOICES = {role.value: role.label for role in CourtRole if role != CourtRole.JUROR}
+STATUS_TABS = {status.value: invitations.STATUS_HEADINGS[status] for status in invitations.REPLY_STATUSES}
+ATTENDANCE_CHOICES = {kind.value: kind.label for kind in Attendance}
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _time(form: Form, name: str, label: str) -> datetime.time | None:
+    value = form.get(name).strip()
+    if not value:
+        form.error(name, f"Enter {label}.")
+        return None
+    try:
+        return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
+    except ValueError:
+        form.error(name, f"Enter {label} as a time, for example 18:40.")
+        return None
+
+
+def _portal_url(request: Request[Any, Any, Any]) -> str:
+    return str(request.base_url).rstrip("/") + "/me"
+
+
+def _arrival_guess(night: HearingNight, viewer: Viewer) -> str:
+    """The late-arrival field starts at the current time while the night is on, else empty."""
+    now = datetime.datetime.now(ZoneInfo(viewer.timezone))
+    if now.date() == night.held_on and night.starts_at < now.time() < night.ends_at:
+        return now.strftime("%H:%M")
+    return ""
+
+
+def _plural(count: int, one: str) -> str:
+    return f"{count} {one if count == 1 else one + 's'}"
+
+
+class JurorNightController(Controller):
+    path = "/jurors/nights"
+    guards = [requires_role(Role.COORDINATOR)]
+
+    # Loading -----------------------------------------------------------------------------------
+
+    @staticmethod
+    async def _night(db_session: AsyncSession, night_id: UUID) -> HearingNight:
+        night = await invitations.get_night(db_session, night_id)
+        if night is None:
+            raise NotFoundException()
+        return night
+
+    @staticmethod
+    async def _booking(db_session: AsyncSession, night: HearingNight, booking_id: UUID) -> Booking:
+        booking = await invitations.get_booking(db_session, night, booking_id)
+        if booking is None:
+            raise NotFoundException()
+        return booking
+
+    @staticmethod
+    async def _policy(db_session: AsyncSession, request: Request[Any, Any, Any]) -> ProgramPolicy:
+        return await program_policy(db_session, request.user.program_id)
+
+    # The nights --------------------------------------------------------------------------------
+
+    @get("/", name="juror_nights")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        when: FromQuery[str] = "",
+        page_no: PageNumber = "1",
+    ) -> Template:
+        past = when == "past"
+        policy = await self._policy(db_session, request)
+        query = invitations.nights_query(request.user.today(), past=past)
+        results = await paginate(db_session, query, page_number(page_no))
+        counts = await invitations.night_counts(db_session, results.items, policy)
+        return page("jurors/nights/list.html", results=results, counts=counts, policy=policy, past=past)
+
+    # One night: invitations and replies --------------------------------------------------------
+
+    @get("/{night_id:uuid}")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        status: FromQuery[str] = "",
+        page_no: PageNumber = "1",
+        replies_page: RepliesPage = "1",
+    ) -> Template:
+        night = await self._night(db_session, night_id)
+        chosen = invitations.InviteFilter.read(dict(request.query_params))
+        form = Form(values={**chosen.params})
+        target = request.htmx.target if request.htmx else None
+        template = {
+            "candidates": "jurors/nights/_candidates.html",
+            "replies": "jurors/nights/_replies.html",
+        }.get(target or "", "jurors/nights/night.html")
+        return await self._night_page(
+            request, db_session, night, chosen, form, status, page_no, replies_page, template=template
+        )
+
+    async def _night_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        night: HearingNight,
+        chosen: invitations.InviteFilter,
+        form: Form,
+        status: str = "",
+        page_no: str = "1",
+        replies_page: str = "1",
+        *,
+        template: str = "jurors/nights/night.html",
+        status_code: int = 200,
+    ) -> Template:
+        policy = await self._policy(db_session, request)
+        today = request.user.today()
+        counts = (await invitations.night_counts(db_session, [night], policy))[night.id]
+        tab = BookingStatus(status) if status in STATUS_TABS else BookingStatus.INVITED
+        replies = await paginate(db_session, invitations.replies_query(night, tab), page_number(replies_page))
+        can_invite = invitations.invitations_open(night, today)
+        candidates = (
+            await paginate(
+                db_session,
+                invitations.candidates_query(night, chosen),
+                page_number(page_no),
+                size=CANDIDATES_PER_PAGE,
+            )
+            if can_invite
+            else None
+        )
+        juror_ids = [juror.id for juror in candidates.items] if candidates else []
+        waiting = await invitations.first_waiting(db_session, night)
+        taken = await invitations.seats_taken(db_session, night)
+        audit.record(
+            db_session,
+            request,
+            "juror_night_view",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"status": tab.value},
+        )
+        return page(
+            template,
+            night=night,
+            counts=counts,
+            policy=policy,
+            today=today,
+            tab=tab,
+            tabs=STATUS_TABS,
+            replies=replies,
+            can_invite=can_invite,
+            chosen=chosen,
+            form=form,
+            schools=await invitations.schools(db_session) if can_invite else [],
+            qualifications=QUALIFICATION_CHOICES,
+            candidates=candidates,
+            booked=await invitations.bookings_by_juror(db_session, night, juror_ids),
+            flagged=await records.absence_flags(db_session, juror_ids, policy),
+            waiting=waiting,
+            can_move_up=waiting is not None and taken < counts.seats and not night.is_cancelled,
+            base=f"/jurors/nights/{night.id}",
+            status_code=status_code,
+        )
+
+    @post("/{night_id:uuid}/invitations")
+    async def invite(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        form = Form.from_data(data)
+        chosen = invitations.InviteFilter.read(form.values)
+        back = f"/jurors/nights/{night.id}" + (f"?{chosen.query_string}" if chosen.query_string else "")
+        if not invitations.invitations_open(night, request.user.today()):
+            flash(request, "This night is cancelled or over: no more invitations can be sent.", "error")
+            return redirect_to(request, back)
+        wanted = [juror_id for value in form.many("juror_id") if (juror_id := _uuid(value))]
+        if not wanted:
+            form.error("juror_id", "Choose at least one juror to invite.")
+            return await self._night_page(request, db_session, night, chosen, form, status_code=422)
+        result = await invitations.invite(db_session, night, wanted, portal_url=_portal_url(request))
+        audit.record(
+            db_session,
+            request,
+            "juror_invite",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={
+                "count": result.invited,
+                "already_booked": result.already_booked,
+                "not_eligible": result.not_eligible,
+            },
+        )
+        message = f"{_plural(result.invited, 'juror')} invited; {_plural(result.emailed, 'invitation email')} queued."
+        if result.invited > result.emailed:
+            message += f" {_plural(result.invited - result.emailed, 'juror')} without an email address: tell them another way."
+        if result.already_booked:
+            message += f" {_plural(result.already_booked, 'juror')} already booked for this night left out."
+        if result.not_eligible:
+            message += (
+                f" {_plural(result.not_eligible, 'juror')} not active or without a signed oath left out."
+            )
+        flash(request, message, "success" if result.invited else "info")
+        return redirect_to(request, back)
+
+    @post("/{night_id:uuid}/bookings/{booking_id:uuid}/reply")
+    async def reply(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        booking_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        booking = await self._booking(db_session, night, booking_id)
+        form = Form.from_data(data)
+        answer = form.get("reply")
+        back = f"/jurors/nights/{night.id}?" + urlencode({"status": booking.status.value})
+        if answer not in ("confirm", "decline"):
+            flash(request, "Choose whether the juror confirmed or declined.", "error")
+            return redirect_to(request, back)
+        was_seated = panels.is_seated(booking)
+        try:
+            status = await respond(
+                db_session,
+                booking,
+                booking.juror,
+                night,
+                await self._policy(db_session, request),
+                accept=answer == "confirm",
+            )
+        except BookingError as error:
+            flash(request, str(error), "error")
+            return redirect_to(request, back)
+        audit.record(
+            db_session,
+            request,
+            "juror_reply",
+            record_type="booking",
+            record_id=booking.id,
+            details={"status": status.value, "on_behalf": True},
+        )
+        messages = {
+            BookingStatus.CONFIRMED: "The juror is confirmed.",
+            BookingStatus.WAITLISTED: "Every seat is taken: the juror is on the waiting list.",
+            BookingStatus.DECLINED: "The juror declined."
+            + (" They were taken off their panel." if was_seated else ""),
+        }
+        flash(request, messages.get(status, "The reply was recorded."))
+        return redirect_to(request, f"/jurors/nights/{night.id}?" + urlencode({"status": status.value}))
+
+    @post("/{night_id:uuid}/move-up")
+    async def move_up(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        policy = await self._policy(db_session, request)
+        try:
+            booking = await invitations.move_up(db_session, night, policy, portal_url=_portal_url(request))
+        except BookingError as error:
+            flash(request, str(error), "error")
+            return redirect_to(request, f"/jurors/nights/{night.id}?status=waitlisted")
+        audit.record(db_session, request, "juror_move_up", record_type="booking", record_id=booking.id)
+        flash(request, "The first juror on the waiting list moved up and is confirmed.")
+        return redirect_to(request, f"/jurors/nights/{night.id}?status=confirmed")
+
+    # Panels ------------------------------------------------------------------------------------
+
+    @get("/{night_id:uuid}/panels")
+    async def panels_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+    ) -> Template:
+        night = await self._night(db_session, night_id)
+        return await self._panels_page(request, db_session, night)
+
+    async def _panels_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        night: HearingNight,
+        forms: dict[UUID, Form] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        policy = await self._policy(db_session, request)
+        night_panels = await panels.load(db_session, night)
+        audit.record(db_session, request, "juror_panel_view", record_type="hearing_night", record_id=night.id)
+        forms = forms or {}
+        errors = [message for form in forms.values() for message in form.errors.values()]
+        return page(
+            "jurors/nights/panels.html",
+            night=night,
+            panels=night_panels,
+            policy=policy,
+            shortfall=panels.shortfall,
+            jury_roles=panels.JURY_ROLES,
+            forms=forms,
+            errors=errors,
+            roles=ROLE_CHOICES,
+            status_code=status_code,
+        )
+
+    @post("/{night_id:uuid}/bookings/{booking_id:uuid}/panel")
+    async def assign(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        booking_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        await self._booking(db_session, night, booking_id)
+        form = Form.from_data(data)
+        back = f"/jurors/nights/{night.id}/panels"
+        if night.is_cancelled:
+            flash(request, "This hearing night was cancelled.", "error")
+            return redirect_to(request, back)
+        policy = await self._policy(db_session, request)
+        night_panels = await panels.load(db_session, night)
+        booking = next((b for b in night_panels.bookings if b.id == booking_id), None)
+        if booking is None:
+            flash(request, "Only jurors who confirmed the night can be seated.", "error")
+            return redirect_to(request, back)
+        courtroom_value = form.get("courtroom_id")
+        if not courtroom_value:
+            if booking.courtroom_id is None:
+                flash(request, "The juror is not on a panel.", "info")
+                return redirect_to(request, back)
+            previous = night_panels.room(booking.courtroom_id)
+            panels.unseat(booking)
+            audit.record(
+                db_session,
+                request,
+                "juror_panel_remove",
+                record_type="booking",
+                record_id=booking.id,
+                details={"courtroom_id": str(previous.id) if previous else None},
+            )
+            flash(request, "The juror was taken off the panel.")
+            return redirect_to(request, back)
+        courtroom = night_panels.room(_uuid(courtroom_value))
+        if courtroom is None:
+            form.error("courtroom_id", "Choose one of this night's courtrooms.")
+        role_value = form.choice("role", "a role", ROLE_CHOICES)
+        warnings: list[str] = []
+        if form.is_valid and courtroom is not None:
+            try:
+                warnings = panels.seat(night_panels, booking, courtroom, CourtRole(role_value), policy)
+            except panels.PanelError as error:
+                form.error("courtroom_id", str(error))
+        if not form.is_valid:
+            return await self._panels_page(request, db_session, night, {booking.id: form}, status_code=422)
+        audit.record(
+            db_session,
+            request,
+            "juror_panel_assign",
+            record_type="booking",
+            record_id=booking.id,
+            details={"courtroom_id": str(courtroom.id), "role": role_value, "flagged": bool(warnings)},
+        )
+        flash(request, f"The juror sits in {courtroom.name} as {CourtRole(role_value).label.lower()}.")
+        if warnings:
+            flash(
+                request,
+                "Please check the flag beside the juror: it is for you to decide whether they sit.",
+                "info",
+            )
+        return redirect_to(request, back)
+
+    # Check-in ----------------------------------------------------------------------------------
+
+    @get("/{night_id:uuid}/check-in")
+    async def checkin_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+    ) -> Template:
+        night = await self._night(db_session, night_id)
+        return await self._checkin_page(request, db_session, night)
+
+    async def _checkin_context(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, night: HearingNight
+    ) -> dict[str, Any]:
+        policy = await self._policy(db_session, request)
+        today = request.user.today()
+        night_panels = await panels.load(db_session, night)
+        rows = sorted(
+            night_panels.bookings,
+            key=lambda b: (
+                night_panels.room(b.courtroom_id).name if b.courtroom_id else "~",
+                panels.ROLE_ORDER[b.role or CourtRole.JUROR],
+                b.juror.last_name,
+                b.juror.first_name,
+            ),
+        )
+        ids = [b.id for b in rows]
+        return {
+            "night": night,
+            "policy": policy,
+            "panels": night_panels,
+            "rows": rows,
+            "credited": await checkin.credited(db_session, ids),
+            "flagged": await records.absence_flags(db_session, [b.juror_id for b in rows], policy),
+            "waiting": await invitations.first_waiting(db_session, night),
+            "is_open": checkin.is_open(night, today),
+            "now_time": _arrival_guess(night, request.user),
+            "number": checkin.number,
+            "arrival_of": checkin.arrival_of,
+        }
+
+    async def _checkin_page(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        night: HearingNight,
+        forms: dict[UUID, Form] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        context = await self._checkin_context(request, db_session, night)
+        audit.record(
+            db_session, request, "juror_checkin_view", record_type="hearing_night", record_id=night.id
+        )
+        forms = forms or {}
+        errors = [message for form in forms.values() for message in form.errors.values()]
+        return page(
+            "jurors/nights/checkin.html", forms=forms, errors=errors, status_code=status_code, **context
+        )
+
+    @post("/{night_id:uuid}/bookings/{booking_id:uuid}/attendance")
+    async def attendance(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        booking_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        viewer: Viewer = request.user
+        night = await self._night(db_session, night_id)
+        booking = await self._booking(db_session, night, booking_id)
+        back = f"/jurors/nights/{night.id}/check-in"
+        if not checkin.is_open(night, viewer.today()):
+            flash(request, "Check-in opens on the day of the night.", "error")
+            return redirect_to(request, back)
+        form = Form.from_data(data)
+        choice = form.choice("attendance", "present, late, absent or excused", ATTENDANCE_CHOICES)
+        attendance = Attendance(choice) if choice in ATTENDANCE_CHOICES else None
+        arrived_at = _time(form, "arrived_at", "the arrival time") if attendance == Attendance.LATE else None
+        reason = ""
+        if attendance == Attendance.EXCUSED:
+            reason = form.text("reason", "why the juror is excused", max_length=500)
+        result = None
+        if form.is_valid and attendance is not None:
+            try:
+                result = await checkin.record_attendance(
+                    db_session,
+                    booking,
+                    night,
+                    attendance,
+                    await self._policy(db_session, request),
+                    viewer,
+                    arrived_at=arrived_at,
+                    reason=reason,
+                )
+            except checkin.CheckinError as error:
+                form.error(error.field, error.message)
+        if result is None or attendance is None:
+            if request.htmx:
+                return await self._checkin_row(request, db_session, night, booking, form, status_code=422)
+            return await self._checkin_page(request, db_session, night, {booking.id: form}, status_code=422)
+        audit.record(
+            db_session,
+            request,
+            "juror_checkin",
+            record_type="booking",
+            record_id=booking.id,
+            details={
+                "attendance": attendance.value,
+                "hours": str(result.hours),
+                "credits": str(result.credits),
+                "jury_duty_counted": result.sanction is not None,
+            },
+        )
+        message = f"Marked {attendance.label.lower()}"
+        if result.credits:
+            message += (
+                f", {checkin.number(result.hours)} hours, {checkin.number(result.credits)} credits added"
+            )
+        if result.sanction is not None:
+            message += ", counted toward the juror's jury-duty sanction"
+        message += "."
+        if request.htmx:
+            return await self._checkin_row(request, db_session, night, booking, Form(), saved=message)
+        flash(request, message)
+        return redirect_to(request, f"{back}#checkin-{booking.id}")
+
+    async def _checkin_row(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: AsyncSession,
+        night: HearingNight,
+        booking: Booking,
+        form: Form,
+        *,
+        saved: str = "",
+        status_code: int = 200,
+    ) -> Template:
+        """The one juror's row, for htmx to swap in place."""
+        context = await self._checkin_context(request, db_session, night)
+        row = next((b for b in context["rows"] if b.id == booking.id), booking)
+        return page(
+            "jurors/nights/_checkin_row.html",
+            booking=row,
+            forms={booking.id: form},
+            saved=saved,
+            status_code=status_code,
+            **context,
+        )
+
+    @post("/{night_id:uuid}/bookings/{booking_id:uuid}/replace")
+    async def replace(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        booking_id: FromPath[UUID],
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        freed = await self._booking(db_session, night, booking_id)
+        back = f"/jurors/nights/{night.id}/check-in"
+        policy = await self._policy(db_session, request)
+        try:
+            replacement = await checkin.replace(
+                db_session, night, freed, policy, portal_url=_portal_url(request)
+            )
+        except (checkin.CheckinError, BookingError) as error:
+            # Nothing of the attempt may show on the page shown again: start from what is saved.
+            await db_session.rollback()
+            problem = Form()
+            problem.error("replace", str(error))
+            night = await self._night(db_session, night_id)
+            return await self._checkin_page(
+                request, db_session, night, {booking_id: problem}, status_code=422
+            )
+        audit.record(
+            db_session,
+            request,
+            "juror_replace",
+            record_type="booking",
+            record_id=replacement.id,
+            details={"replaces": str(freed.id)},
+        )
+        room = next((r.name for r in night.courtrooms if r.id == replacement.courtroom_id), "the courtroom")
+        flash(request, f"The first juror on the waiting list moved up and takes the seat in {room}.")
+        return redirect_to(request, f"{back}#checkin-{replacement.id}")
+
+
+ROUTES: list[type[Controller]] = [JurorNightController]

@@ -1,0 +1,493 @@
+"""Coordinators keep the juror roster: the list, new volunteers, and each juror's page.
+
+A juror's page gathers their details, status, oath and consent, court roles, declared
+conflicts, training, service on hearing nights and portal access. Every view of it and
+every change is written to the audit trail; audit details hold ids and codes, never names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from youthcourt.audit import service as audit
+from youthcourt.jurors import credits, records
+from youthcourt.jurors.models import ConflictDeclaration, CourtRole, Juror, JurorSource, JurorStatus
+from youthcourt.jurors.records import JurorError, JurorFilters, format_number, format_rate
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.services import policy as program_policy
+from youthcourt.referrals.models import Youth
+from youthcourt.web.flash import flash
+from youthcourt.web.forms import Form, FormData
+from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.templating import page, redirect_to
+
+STALE = (
+    "Someone else saved this juror's record while you were editing it. Nothing you typed was saved: "
+    "your version is in the form below, and what is saved now is shown above it. "
+    "Combine them and save again."
+)
+STALE_ACTION = "Someone else changed this juror's record at the same moment. Reload the page and try again."
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except (TypeError, ValueError):
+        return None
+
+
+async def save(db: AsyncSession) -> None:
+    """Write the change now; a juror saved by someone else meanwhile (its version moved) is a 409."""
+    try:
+        await db.flush()
+    except StaleDataError as error:
+        raise HTTPException(status_code=409, detail=STALE_ACTION) from error
+
+
+async def juror_or_404(db: AsyncSession, juror_id: UUID) -> Juror:
+    juror = await records.juror_or_none(db, juror_id)
+    if juror is None:
+        raise NotFoundException()
+    return juror
+
+
+class JurorRecordsController(Controller):
+    path = "/jurors"
+    guards = [requires_role(Role.COORDINATOR)]
+
+    # The roster ---------------------------------------------------------------------------------
+
+    @get("/", name="jurors")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        status: FromQuery[str] = "",
+        source: FromQuery[str] = "",
+        school: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        page_no: PageNumber = "1",
+    ) -> Template:
+        filters = JurorFilters(
+            status=status if status in records.STATUS_CHOICES else "",
+            source=source if source in records.SOURCE_CHOICES else "",
+            school=school.strip()[:200],
+            q=q.strip()[:100],
+        )
+        results = await paginate(db_session, records.listing(filters), page_number(page_no))
+        ids = [juror.id for juror in results.items]
+        policy = await program_policy(db_session, request.user.program_id)
+        context = {
+            "results": results,
+            "filters": filters,
+            "stats": await records.service_stats(db_session, ids),
+            "flags": await records.absence_flags(db_session, ids, policy),
+            "policy": policy,
+            "statuses": records.STATUS_CHOICES,
+            "sources": records.SOURCE_CHOICES,
+            "number": format_number,
+            "rate": format_rate,
+        }
+        if request.htmx and request.htmx.target == "juror-rows":
+            return page("jurors/records/_rows.html", **context)
+        return page("jurors/records/list.html", schools=await records.schools(db_session), **context)
+
+    @get("/new")
+    async def new(self) -> Template:
+        return page("jurors/records/new.html", form=Form())
+
+    @post("/")
+    async def create(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Any:
+        viewer: Viewer = request.user
+        form = Form.from_data(data)
+        fields = records.read_details(form, viewer.today())
+        if form.is_valid and await records.same_person(db_session, fields):
+            form.error(
+                "first_name",
+                "A juror with this name and date of birth is already on the roster. "
+                "Search the roster instead of adding them twice.",
+            )
+        if not form.is_valid:
+            return page("jurors/records/new.html", form=form, status_code=422)
+        juror = Juror(
+            program_id=viewer.program_id,
+            source=JurorSource.VOLUNTEER,
+            status=JurorStatus.APPLICANT,
+            **fields,
+        )
+        db_session.add(juror)
+        await db_session.flush()
+        audit.record(
+            db_session,
+            request,
+            "juror_create",
+            record_type="juror",
+            record_id=juror.id,
+            details={"source": JurorSource.VOLUNTEER.value},
+        )
+        flash(request, "The volunteer was added as an applicant.")
+        return redirect_to(request, f"/jurors/{juror.id}")
+
+    # One juror ----------------------------------------------------------------------------------
+
+    @get("/{juror_id:uuid}")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+    ) -> Template:
+        juror = await juror_or_404(db_session, juror_id)
+        return await self._juror_page(request, db_session, juror)
+
+    async def _juror_page(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        juror: Juror,
+        *,
+        forms: dict[str, Form] | None = None,
+        matches: list[Youth] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        viewer: Viewer = request.user
+        policy = await program_policy(db, viewer.program_id)
+        stats = (await records.service_stats(db, [juror.id]))[juror.id]
+        flags = await records.absence_flags(db, [juror.id], policy)
+        today = viewer.today()
+        defaults = {
+            "status": Form(),
+            "oath": Form(
+                values={
+                    "oath_signed_on": (juror.oath_signed_on or today).isoformat(),
+                    "parent_consent_on": juror.parent_consent_on.isoformat()
+                    if juror.parent_consent_on
+                    else "",
+                }
+            ),
+            "qualification": Form(values={"earned_on": today.isoformat()}),
+            "conflict": Form(),
+            "portal": Form(values={"email": juror.email}),
+        }
+        held = {q.role for q in juror.qualifications}
+        audit.record(db, request, "juror_view", record_type="juror", record_id=juror.id)
+        return page(
+            "jurors/records/detail.html",
+            juror=juror,
+            today=today,
+            stats=stats,
+            absences=flags.get(juror.id),
+            policy=policy,
+            balance=await credits.balance(db, juror.id),
+            conflicts=await records.conflicts_of(db, juror),
+            trainings=await records.trainings_of(db, juror),
+            bookings=await records.recent_bookings(db, juror),
+            forms={**defaults, **(forms or {})},
+            matches=matches,
+            next_statuses={s.value: s.label for s in JurorStatus if s != juror.status},
+            open_roles={r.value: r.label for r in CourtRole if r not in held},
+            number=format_number,
+            rate=format_rate,
+            status_code=status_code,
+        )
+
+    # Details ------------------------------------------------------------------------------------
+
+    @get("/{juror_id:uuid}/edit")
+    async def edit(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+    ) -> Template:
+        juror = await juror_or_404(db_session, juror_id)
+        audit.record(db_session, request, "juror_view", record_type="juror", record_id=juror.id)
+        return page("jurors/records/edit.html", juror=juror, form=Form(values=records.detail_values(juror)))
+
+    @post("/{juror_id:uuid}/edit")
+    async def update(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        if form.get("version").strip() != str(juror.version):
+            form.error("version", STALE)
+            return page(
+                "jurors/records/edit.html",
+                juror=juror,
+                form=form,
+                saved=records.detail_values(juror),
+                status_code=409,
+            )
+        fields = records.read_details(form, request.user.today())
+        if form.is_valid and await records.same_person(db_session, fields, besides=juror.id):
+            form.error("first_name", "Another juror on the roster has this name and date of birth.")
+        if not form.is_valid:
+            return page("jurors/records/edit.html", juror=juror, form=form, status_code=422)
+        changed = records.changed_fields(juror, fields)
+        for name, value in fields.items():
+            setattr(juror, name, value)
+        await save(db_session)
+        audit.record(
+            db_session,
+            request,
+            "juror_update",
+            record_type="juror",
+            record_id=juror.id,
+            details={"fields": changed},
+        )
+        flash(request, "The juror's details were saved." if changed else "Nothing was changed.")
+        return redirect_to(request, f"/jurors/{juror.id}")
+
+    # Status, oath and consent ---------------------------------------------------------------------
+
+    @post("/{juror_id:uuid}/status")
+    async def change_status(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        wanted = form.choice("status", "the new status", records.STATUS_CHOICES)
+        previous = juror.status
+        withdrawn = 0
+        if form.is_valid:
+            try:
+                withdrawn = await records.change_status(
+                    db_session, juror, JurorStatus(wanted), request.user.today()
+                )
+            except JurorError as error:
+                form.error("status", str(error))
+            except StaleDataError as error:
+                raise HTTPException(status_code=409, detail=STALE_ACTION) from error
+        if not form.is_valid:
+            return await self._juror_page(request, db_session, juror, forms={"status": form}, status_code=422)
+        audit.record(
+            db_session,
+            request,
+            "juror_status_change",
+            record_type="juror",
+            record_id=juror.id,
+            details={"from": previous.value, "to": wanted, "bookings_withdrawn": withdrawn},
+        )
+        message = f"The juror is now {juror.status.label.lower()}."
+        if withdrawn:
+            message += f" Their {withdrawn} upcoming booking{'s' if withdrawn > 1 else ''} were withdrawn."
+        flash(request, message)
+        return redirect_to(request, f"/jurors/{juror.id}")
+
+    @post("/{juror_id:uuid}/oath")
+    async def record_oath(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        today = request.user.today()
+        oath = form.past_date("oath_signed_on", "the date the oath was signed", today)
+        consent = juror.parent_consent_on
+        if juror.source == JurorSource.VOLUNTEER:
+            consent = form.past_date(
+                "parent_consent_on", "the date of the parent's consent", today, required=False
+            )
+        born = juror.date_of_birth
+        if born and oath and oath < born:
+            form.error("oath_signed_on", "The oath cannot be signed before the juror was born.")
+        if born and consent and consent < born:
+            form.error("parent_consent_on", "The parent's consent cannot be before the juror was born.")
+        if not form.is_valid:
+            return await self._juror_page(request, db_session, juror, forms={"oath": form}, status_code=422)
+        juror.oath_signed_on = oath
+        juror.parent_consent_on = consent
+        await save(db_session)
+        audit.record(
+            db_session,
+            request,
+            "juror_oath",
+            record_type="juror",
+            record_id=juror.id,
+            details={"oath": True, "parent_consent": consent is not None},
+        )
+        flash(request, "The oath" + (" and the parent's consent were" if consent else " was") + " recorded.")
+        return redirect_to(request, f"/jurors/{juror.id}")
+
+    # Court roles --------------------------------------------------------------------------------
+
+    @post("/{juror_id:uuid}/qualifications")
+    async def add_qualification(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        role = form.choice("role", "a court role", records.ROLE_CHOICES)
+        earned_on = form.past_date("earned_on", "the date the role was earned", request.user.today())
+        if role in records.ROLE_CHOICES and any(q.role == CourtRole(role) for q in juror.qualifications):
+            form.error("role", f"This juror is already qualified as {CourtRole(role).label.lower()}.")
+        if not form.is_valid or earned_on is None:
+            return await self._juror_page(
+                request, db_session, juror, forms={"qualification": form}, status_code=422
+            )
+        qualification = records.grant_qualification(juror, CourtRole(role), earned_on)
+        await db_session.flush()
+        audit.record(
+            db_session,
+            request,
+            "juror_qualification_add",
+            record_type="juror",
+            record_id=juror.id,
+            details={"role": role, "qualification_id": str(qualification.id) if qualification else None},
+        )
+        flash(request, f"{CourtRole(role).label} was added to the juror's court roles.")
+        return redirect_to(request, f"/jurors/{juror.id}#roles")
+
+    # Conflicts ----------------------------------------------------------------------------------
+
+    @post("/{juror_id:uuid}/conflicts/search")
+    async def search_youth(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Template:
+        """Names are searched by POST so they stay out of addresses and server logs."""
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        search = form.get("youth_search").strip()
+        matches = await records.youth_matches(db_session, juror, search)
+        if request.htmx:
+            return page("jurors/records/_youth_matches.html", juror=juror, matches=matches, form=form)
+        return await self._juror_page(request, db_session, juror, forms={"conflict": form}, matches=matches)
+
+    @post("/{juror_id:uuid}/conflicts")
+    async def declare_conflict(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        youth_id = _uuid(form.get("youth_id"))
+        youth = await db_session.scalar(select(Youth).where(Youth.id == youth_id)) if youth_id else None
+        if youth is None:
+            raise NotFoundException()
+        note = form.text("note", "a note", required=False, max_length=500)
+        declaration = None
+        if form.is_valid:
+            try:
+                declaration = await records.declare_conflict(db_session, juror, youth, note)
+            except JurorError as error:
+                form.error("youth_search", str(error))
+        if declaration is None:
+            return await self._juror_page(
+                request, db_session, juror, forms={"conflict": form}, status_code=422
+            )
+        audit.record(
+            db_session,
+            request,
+            "juror_conflict_declare",
+            record_type="juror",
+            record_id=juror.id,
+            details={"youth_id": str(youth.id), "conflict_id": str(declaration.id)},
+        )
+        flash(request, "The conflict was declared: the juror will be kept off that youth's hearings.")
+        return redirect_to(request, f"/jurors/{juror.id}#conflicts")
+
+    @post("/{juror_id:uuid}/conflicts/{conflict_id:uuid}/remove")
+    async def remove_conflict(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        conflict_id: FromPath[UUID],
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        declaration = await db_session.scalar(
+            select(ConflictDeclaration).where(
+                ConflictDeclaration.id == conflict_id, ConflictDeclaration.juror_id == juror.id
+            )
+        )
+        if declaration is None:
+            raise NotFoundException()
+        youth_id = declaration.youth_id
+        await db_session.delete(declaration)
+        audit.record(
+            db_session,
+            request,
+            "juror_conflict_remove",
+            record_type="juror",
+            record_id=juror.id,
+            details={"youth_id": str(youth_id), "conflict_id": str(conflict_id)},
+        )
+        flash(request, "The conflict was removed.")
+        return redirect_to(request, f"/jurors/{juror.id}#conflicts")
+
+    # Portal access ------------------------------------------------------------------------------
+
+    @post("/{juror_id:uuid}/portal")
+    async def give_portal_access(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        juror = await juror_or_404(db_session, juror_id)
+        form = Form.from_data(data)
+        email = form.email("email")
+        access = None
+        if form.is_valid:
+            try:
+                access = await records.give_portal_access(db_session, juror, email)
+            except JurorError as error:
+                form.error("email", str(error))
+            except StaleDataError as error:
+                raise HTTPException(status_code=409, detail=STALE_ACTION) from error
+        if access is None:
+            return await self._juror_page(request, db_session, juror, forms={"portal": form}, status_code=422)
+        audit.record(
+            db_session,
+            request,
+            "juror_portal_access",
+            record_type="juror",
+            record_id=juror.id,
+            details={"user_id": str(access.user.id), "new_account": access.temporary_password is not None},
+        )
+        if access.temporary_password is None:
+            flash(request, "The juror's existing account was linked; they sign in with their own password.")
+            return redirect_to(request, f"/jurors/{juror.id}#portal")
+        # The temporary password is shown on this response only, never stored or sent again.
+        return page("jurors/records/portal_created.html", juror=juror, access=access)
+
+
+ROUTES: list[type[Controller]] = [JurorRecordsController]

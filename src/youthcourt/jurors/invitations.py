@@ -1,0 +1,401 @@
+"""Inviting jurors to hearing nights, their replies, and moving the waiting list up.
+
+A coordinator invites many jurors at once (only active jurors who signed the oath), each
+gets one booking per night and one invitation email. Replies go through
+:func:`youthcourt.jurors.bookings.respond`, which puts confirmations past the night's
+seats on the waiting list; when a seat frees, the first on the waiting list moves up.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+from uuid import UUID
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from youthcourt.hearings.models import HearingNight
+from youthcourt.jurors import mail
+from youthcourt.jurors.bookings import BookingError
+from youthcourt.jurors.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    CourtRole,
+    Juror,
+    JurorStatus,
+    Qualification,
+)
+from youthcourt.reference.models import ProgramPolicy
+
+REPLY_STATUSES = (
+    BookingStatus.INVITED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.WAITLISTED,
+    BookingStatus.DECLINED,
+)
+STATUS_HEADINGS = {
+    BookingStatus.INVITED: "Invited, no reply yet",
+    BookingStatus.CONFIRMED: "Confirmed",
+    BookingStatus.WAITLISTED: "Waiting list",
+    BookingStatus.DECLINED: "Declined",
+}
+SERVING = (Attendance.PRESENT, Attendance.LATE)
+"""Attendance that keeps a seat; an absent or excused juror's seat is free for someone else."""
+
+
+def long_date(day: datetime.date) -> str:
+    return f"{day:%A, %B} {day.day}, {day.year}"
+
+
+def clock(moment: datetime.time) -> str:
+    return moment.strftime("%I:%M %p").lstrip("0")
+
+
+# The nights ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NightCounts:
+    """How a night's jury bookings stand."""
+
+    seats: int
+    confirmed: int = 0
+    invited: int = 0
+    waitlisted: int = 0
+    declined: int = 0
+
+    @property
+    def free(self) -> int:
+        return max(0, self.seats - self.confirmed)
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats > 0 and self.confirmed >= self.seats
+
+    def of(self, status: BookingStatus) -> int:
+        return {
+            BookingStatus.CONFIRMED: self.confirmed,
+            BookingStatus.INVITED: self.invited,
+            BookingStatus.WAITLISTED: self.waitlisted,
+            BookingStatus.DECLINED: self.declined,
+        }.get(status, 0)
+
+
+def nights_query(today: datetime.date, *, past: bool = False) -> Select[tuple[HearingNight]]:
+    """Nights to come soonest first, or past nights latest first; never cancelled ones. With courtrooms."""
+    query = (
+        select(HearingNight)
+        .where(HearingNight.is_cancelled.is_(False))
+        .options(selectinload(HearingNight.courtrooms))
+    )
+    if past:
+        return query.where(HearingNight.held_on < today).order_by(
+            HearingNight.held_on.desc(), HearingNight.starts_at.desc(), HearingNight.id
+        )
+    return query.where(HearingNight.held_on >= today).order_by(
+        HearingNight.held_on, HearingNight.starts_at, HearingNight.id
+    )
+
+
+async def night_counts(
+    db: AsyncSession, nights: Iterable[HearingNight], policy: ProgramPolicy
+) -> dict[UUID, NightCounts]:
+    """Seats and bookings per status for many nights: one grouped query (courtrooms must be loaded)."""
+    nights = list(nights)
+    found: dict[UUID, dict[BookingStatus, int]] = {night.id: {} for night in nights}
+    if nights:
+        rows = await db.execute(
+            select(Booking.night_id, Booking.status, func.count(Booking.id))
+            .where(Booking.night_id.in_([night.id for night in nights]))
+            .group_by(Booking.night_id, Booking.status)
+        )
+        for night_id, status, count in rows.all():
+            found.setdefault(night_id, {})[BookingStatus(status)] = count
+    return {
+        night.id: NightCounts(
+            seats=len(night.courtrooms) * policy.jury_max,
+            confirmed=found[night.id].get(BookingStatus.CONFIRMED, 0),
+            invited=found[night.id].get(BookingStatus.INVITED, 0),
+            waitlisted=found[night.id].get(BookingStatus.WAITLISTED, 0),
+            declined=found[night.id].get(BookingStatus.DECLINED, 0),
+        )
+        for night in nights
+    }
+
+
+async def get_night(db: AsyncSession, night_id: UUID) -> HearingNight | None:
+    return await db.scalar(
+        select(HearingNight)
+        .where(HearingNight.id == night_id)
+        .options(selectinload(HearingNight.courtrooms))
+        .execution_options(populate_existing=True)
+    )
+
+
+def invitations_open(night: HearingNight, today: datetime.date) -> bool:
+    return not night.is_cancelled and night.held_on >= today
+
+
+# Who can be invited ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteFilter:
+    """The invite form's filter: a school, a court role qualification, and jurors free that night."""
+
+    school: str = ""
+    role: CourtRole | None = None
+    free_only: bool = False
+
+    @classmethod
+    def read(cls, values: dict[str, str]) -> InviteFilter:
+        role = values.get("role", "")
+        return cls(
+            school=values.get("school", "").strip()[:200],
+            role=CourtRole(role) if role in CourtRole._value2member_map_ else None,
+            free_only=values.get("free") == "1",
+        )
+
+    @property
+    def params(self) -> dict[str, str]:
+        values = {"school": self.school, "role": self.role.value if self.role else ""}
+        if self.free_only:
+            values["free"] = "1"
+        return {key: value for key, value in values.items() if value}
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.params)
+
+
+def eligible() -> list:
+    """Who may be invited or sit on a jury: active jurors who signed the confidentiality oath."""
+    return [Juror.status == JurorStatus.ACTIVE, Juror.oath_signed_on.is_not(None)]
+
+
+def candidates_query(night: HearingNight, chosen: InviteFilter) -> Select[tuple[Juror]]:
+    query = (
+        select(Juror)
+        .where(*eligible())
+        .options(selectinload(Juror.qualifications))
+        .order_by(Juror.last_name, Juror.first_name, Juror.id)
+    )
+    if chosen.school:
+        query = query.where(func.lower(Juror.school) == chosen.school.lower())
+    if chosen.role is not None:
+        query = query.where(
+            exists().where(Qualification.juror_id == Juror.id, Qualification.role == chosen.role)
+        )
+    if chosen.free_only:
+        query = query.where(~exists().where(Booking.juror_id == Juror.id, Booking.night_id == night.id))
+    return query
+
+
+async def schools(db: AsyncSession) -> list[str]:
+    """The schools of jurors who can be invited, for the filter."""
+    rows = await db.scalars(
+        select(Juror.school).where(*eligible(), Juror.school != "").distinct().order_by(Juror.school)
+    )
+    return list(rows.all())
+
+
+async def bookings_by_juror(
+    db: AsyncSession, night: HearingNight, juror_ids: list[UUID]
+) -> dict[UUID, Booking]:
+    if not juror_ids:
+        return {}
+    rows = await db.scalars(
+        select(Booking).where(Booking.night_id == night.id, Booking.juror_id.in_(juror_ids))
+    )
+    return {booking.juror_id: booking for booking in rows.all()}
+
+
+# Inviting --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    invited: int
+    already_booked: int
+    not_eligible: int
+    emailed: int
+
+
+def invitation_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
+    """The invitation email's subject and body."""
+    subject = f"Jury night invitation: {long_date(night.held_on)}"
+    body = "\n".join(
+        [
+            f"Hi {juror.first_name},",
+            "",
+            "You are invited to serve on a youth court jury:",
+            "",
+            f"  Date: {long_date(night.held_on)}",
+            f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
+            f"  Location: {night.location}",
+            "",
+            f"Please reply in your juror portal at {portal_url}: confirm if you can come, or decline.",
+            "Seats go to the first jurors who confirm; later replies join the waiting list.",
+            "",
+            "Thank you for serving.",
+        ]
+    )
+    return subject, body
+
+
+async def invite(
+    db: AsyncSession, night: HearingNight, juror_ids: list[UUID], *, portal_url: str
+) -> InviteResult:
+    """Book each chosen juror as invited and email them, once per juror and night.
+
+    Jurors already booked that night (whatever their reply) are left out: a juror has one
+    booking per night. Jurors who are not active or have not signed the oath are left out.
+    """
+    wanted = list(dict.fromkeys(juror_ids))
+    jurors = (
+        (
+            await db.scalars(
+                select(Juror)
+                .where(Juror.id.in_(wanted), *eligible())
+                .order_by(Juror.last_name, Juror.first_name, Juror.id)
+            )
+        ).all()
+        if wanted
+        else []
+    )
+    booked = set(await bookings_by_juror(db, night, [juror.id for juror in jurors]))
+    created: list[tuple[Booking, Juror]] = []
+    for juror in jurors:
+        if juror.id in booked:
+            continue
+        booking = Booking(
+            program_id=night.program_id, juror_id=juror.id, night_id=night.id, status=BookingStatus.INVITED
+        )
+        db.add(booking)
+        created.append((booking, juror))
+    await db.flush()
+    emailed = 0
+    for booking, juror in created:
+        subject, body = invitation_text(night, juror, portal_url)
+        message = await mail.enqueue(
+            db,
+            night.program_id,
+            to_address=juror.email,
+            subject=subject,
+            body=body,
+            kind="juror_invitation",
+            dedupe_key=f"invite:{booking.id}",
+        )
+        emailed += message is not None
+    return InviteResult(
+        invited=len(created),
+        already_booked=len(booked),
+        not_eligible=len(wanted) - len(jurors),
+        emailed=emailed,
+    )
+
+
+# Replies and the waiting list ------------------------------------------------------------------
+
+
+def replies_query(night: HearingNight, status: BookingStatus) -> Select[tuple[Booking]]:
+    """A night's bookings with one reply status, in the order the replies came."""
+    return (
+        select(Booking)
+        .where(Booking.night_id == night.id, Booking.status == status)
+        .options(selectinload(Booking.juror), selectinload(Booking.courtroom))
+        .order_by(Booking.responded_at.nulls_first(), Booking.created_at, Booking.id)
+    )
+
+
+async def get_booking(db: AsyncSession, night: HearingNight, booking_id: UUID) -> Booking | None:
+    """One of the night's bookings, with its juror (and their qualifications) and courtroom."""
+    return await db.scalar(
+        select(Booking)
+        .where(Booking.id == booking_id, Booking.night_id == night.id)
+        .options(
+            selectinload(Booking.juror).selectinload(Juror.qualifications),
+            selectinload(Booking.courtroom),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+async def seats_taken(db: AsyncSession, night: HearingNight) -> int:
+    """Confirmed jurors still holding a seat (an absent or excused juror frees theirs)."""
+    return (
+        await db.scalar(
+            select(func.count(Booking.id)).where(
+                Booking.night_id == night.id,
+                Booking.status == BookingStatus.CONFIRMED,
+                or_(Booking.attendance.is_(None), Booking.attendance.in_(SERVING)),
+            )
+        )
+        or 0
+    )
+
+
+async def first_waiting(db: AsyncSession, night: HearingNight) -> Booking | None:
+    """The juror longest on the night's waiting list."""
+    return await db.scalar(
+        replies_query(night, BookingStatus.WAITLISTED)
+        .options(selectinload(Booking.juror).selectinload(Juror.qualifications))
+        .limit(1)
+    )
+
+
+def moved_up_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
+    subject = f"You have a seat on the jury: {long_date(night.held_on)}"
+    body = "\n".join(
+        [
+            f"Hi {juror.first_name},",
+            "",
+            "A seat became free and you moved up from the waiting list. You are now confirmed for:",
+            "",
+            f"  Date: {long_date(night.held_on)}",
+            f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
+            f"  Location: {night.location}",
+            "",
+            f"If you can no longer come, decline in your juror portal at {portal_url}.",
+        ]
+    )
+    return subject, body
+
+
+async def promote(db: AsyncSession, night: HearingNight, booking: Booking, *, portal_url: str) -> None:
+    """Confirm a juror from the waiting list and tell them by email."""
+    juror = booking.juror
+    if juror.status != JurorStatus.ACTIVE or juror.oath_signed_on is None:
+        raise BookingError("The first juror on the waiting list is not active or has not signed the oath.")
+    booking.status = BookingStatus.CONFIRMED
+    await db.flush()
+    subject, body = moved_up_text(night, juror, portal_url)
+    await mail.enqueue(
+        db,
+        night.program_id,
+        to_address=juror.email,
+        subject=subject,
+        body=body,
+        kind="juror_moved_up",
+        dedupe_key=f"moved-up:{booking.id}",
+    )
+
+
+async def move_up(
+    db: AsyncSession, night: HearingNight, policy: ProgramPolicy, *, portal_url: str
+) -> Booking:
+    """Give a free seat to the first juror on the waiting list."""
+    if night.is_cancelled:
+        raise BookingError("This hearing night was cancelled.")
+    if await seats_taken(db, night) >= len(night.courtrooms) * policy.jury_max:
+        raise BookingError("No seat is free: every seat of the night is taken.")
+    booking = await first_waiting(db, night)
+    if booking is None:
+        raise BookingError("No one is on the waiting list.")
+    await promote(db, night, booking, portal_url=portal_url)
+    return booking

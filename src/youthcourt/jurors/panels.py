@@ -1,0 +1,255 @@
+"""Panels: which confirmed jurors sit in which courtroom, in which role, and who is kept off.
+
+A courtroom's jury is its jurors and its foreperson (up to ``jury_max``, at least
+``jury_min``); a clerk, a bailiff and a youth judge serve the court beside it, one of each
+at most. Roles other than juror need the juror's qualification for them.
+
+Impartiality is checked against the courtroom's docket (its hearings' respondents):
+
+* a juror who *is* a respondent on the docket is kept off (and off every courtroom of a
+  night on which they have their own hearing);
+* a juror who declared knowing a respondent on the docket is kept off;
+* a juror from the same school as a respondent is flagged; the coordinator decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from youthcourt.cases.models import Case
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.jurors.invitations import SERVING
+from youthcourt.jurors.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    ConflictDeclaration,
+    CourtRole,
+    Juror,
+    JurorStatus,
+)
+from youthcourt.reference.models import ProgramPolicy
+from youthcourt.referrals.models import Referral
+
+JURY_ROLES = frozenset({CourtRole.JUROR, CourtRole.FOREPERSON})
+"""Roles that count toward the jury's size."""
+SINGLE_ROLES = frozenset({CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRole.YOUTH_JUDGE})
+"""Roles a courtroom has at most one of."""
+ROLE_ORDER = {
+    CourtRole.YOUTH_JUDGE: 0,
+    CourtRole.FOREPERSON: 1,
+    CourtRole.CLERK: 2,
+    CourtRole.BAILIFF: 3,
+    CourtRole.JUROR: 4,
+}
+
+
+_GONE = frozenset({Attendance.ABSENT, Attendance.EXCUSED})
+
+
+class PanelError(ValueError):
+    """The juror cannot take that seat; the message says why."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    message: str
+    blocking: bool
+    """Kept off the courtroom (True), or only flagged for the coordinator to decide (False)."""
+
+    @property
+    def sentence(self) -> str:
+        """The message on its own: "Goes to the same school as ..."."""
+        return self.message[:1].upper() + self.message[1:]
+
+
+@dataclass
+class NightPanels:
+    """Everything the panel rules need about one night, loaded in a fixed number of queries."""
+
+    night: HearingNight
+    bookings: list[Booking]
+    """The night's confirmed bookings, with jurors and their qualifications."""
+    dockets: dict[UUID, list[Hearing]]
+    declared: dict[UUID, set[UUID]]
+    """Per juror, the youths they declared knowing."""
+
+    def room(self, courtroom_id: UUID | None) -> Courtroom | None:
+        return next((room for room in self.night.courtrooms if room.id == courtroom_id), None)
+
+    def seated(self, courtroom_id: UUID) -> list[Booking]:
+        """A courtroom's panel, court roles first, then jurors by name."""
+        found = [b for b in self.bookings if is_seated(b) and b.courtroom_id == courtroom_id]
+        return sorted(
+            found,
+            key=lambda b: (ROLE_ORDER[b.role or CourtRole.JUROR], b.juror.last_name, b.juror.first_name),
+        )
+
+    def jury_size(self, courtroom_id: UUID) -> int:
+        return sum(1 for b in self.seated(courtroom_id) if (b.role or CourtRole.JUROR) in JURY_ROLES)
+
+    def unseated(self) -> list[Booking]:
+        return [b for b in self.bookings if not is_seated(b) and b.attendance not in _GONE]
+
+    def conflicts(self, juror: Juror, courtroom_id: UUID) -> list[Conflict]:
+        return conflicts_for(juror, courtroom_id, self.dockets, self.declared.get(juror.id, set()))
+
+
+def is_seated(booking: Booking) -> bool:
+    """On a panel and still there (an absent or excused juror's seat is free)."""
+    return (
+        booking.status == BookingStatus.CONFIRMED
+        and booking.courtroom_id is not None
+        and (booking.attendance is None or booking.attendance in SERVING)
+    )
+
+
+def shortfall(jury_size: int, policy: ProgramPolicy) -> int:
+    """How many more jurors a courtroom needs to reach the program's minimum jury."""
+    return max(0, policy.jury_min - jury_size)
+
+
+async def dockets(db: AsyncSession, night: HearingNight) -> dict[UUID, list[Hearing]]:
+    """Each courtroom's hearings still on the docket, with the case's youth and offense."""
+    hearings = await db.scalars(
+        select(Hearing)
+        .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+        .where(Courtroom.night_id == night.id, Hearing.outcome != HearingOutcome.CANCELLED)
+        .options(
+            selectinload(Hearing.case).selectinload(Case.youth),
+            selectinload(Hearing.case).selectinload(Case.referral).selectinload(Referral.offense),
+        )
+        .order_by(Hearing.position, Hearing.created_at)
+    )
+    result: dict[UUID, list[Hearing]] = {room.id: [] for room in night.courtrooms}
+    for hearing in hearings:
+        result.setdefault(hearing.courtroom_id, []).append(hearing)
+    return result
+
+
+async def declared_conflicts(db: AsyncSession, juror_ids: Iterable[UUID]) -> dict[UUID, set[UUID]]:
+    ids = list(juror_ids)
+    if not ids:
+        return {}
+    rows = await db.execute(
+        select(ConflictDeclaration.juror_id, ConflictDeclaration.youth_id).where(
+            ConflictDeclaration.juror_id.in_(ids)
+        )
+    )
+    found: dict[UUID, set[UUID]] = {}
+    for juror_id, youth_id in rows.all():
+        found.setdefault(juror_id, set()).add(youth_id)
+    return found
+
+
+async def load(db: AsyncSession, night: HearingNight) -> NightPanels:
+    """The night's confirmed bookings, dockets and declared conflicts (five queries)."""
+    bookings = list(
+        (
+            await db.scalars(
+                select(Booking)
+                .where(Booking.night_id == night.id, Booking.status == BookingStatus.CONFIRMED)
+                .options(selectinload(Booking.juror).selectinload(Juror.qualifications))
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+    )
+    bookings.sort(key=lambda b: (b.juror.last_name, b.juror.first_name, b.id))
+    return NightPanels(
+        night=night,
+        bookings=bookings,
+        dockets=await dockets(db, night),
+        declared=await declared_conflicts(db, (b.juror_id for b in bookings)),
+    )
+
+
+def _same_school(juror: Juror, school: str) -> bool:
+    mine = juror.school.strip().casefold()
+    return bool(mine) and mine == school.strip().casefold()
+
+
+def conflicts_for(
+    juror: Juror, courtroom_id: UUID, night_dockets: dict[UUID, list[Hearing]], declared: set[UUID]
+) -> list[Conflict]:
+    """Why ``juror`` should not, or may not, sit in the courtroom."""
+    found: list[Conflict] = []
+    for room_id, hearings in night_dockets.items():
+        for hearing in hearings:
+            case = hearing.case
+            youth = case.youth
+            if room_id != courtroom_id:
+                if juror.youth_id is not None and juror.youth_id == case.youth_id:
+                    found.append(Conflict(f"has their own hearing tonight (case {case.number}).", True))
+                continue
+            if juror.youth_id is not None and juror.youth_id == case.youth_id:
+                found.append(Conflict(f"is the respondent in case {case.number} on this docket.", True))
+            elif case.youth_id in declared:
+                found.append(Conflict(f"declared knowing the respondent in case {case.number}.", True))
+            elif _same_school(juror, youth.school):
+                found.append(
+                    Conflict(f"goes to the same school as the respondent in case {case.number}.", False)
+                )
+    return found
+
+
+def seat_problems(
+    panels: NightPanels, booking: Booking, courtroom: Courtroom, role: CourtRole, policy: ProgramPolicy
+) -> list[str]:
+    """Everything that keeps ``booking``'s juror from taking the seat; empty when they may sit."""
+    juror = booking.juror
+    name = juror.short_name
+    problems: list[str] = []
+    if booking.status != BookingStatus.CONFIRMED:
+        problems.append(f"{name} has not confirmed this night, so cannot be seated.")
+    if booking.attendance is not None and booking.attendance not in SERVING:
+        problems.append(f"{name} was marked {booking.attendance.label.lower()} tonight, so cannot be seated.")
+    if juror.status != JurorStatus.ACTIVE:
+        problems.append(f"{name} is not an active juror, so cannot be seated.")
+    if juror.oath_signed_on is None:
+        problems.append(f"{name} has not signed the confidentiality oath, so cannot be seated.")
+    if role != CourtRole.JUROR and role not in {q.role for q in juror.qualifications}:
+        problems.append(f"{name} is not qualified as {role.label.lower()}.")
+    others = [b for b in panels.seated(courtroom.id) if b.id != booking.id]
+    if role in SINGLE_ROLES:
+        holder = next((b for b in others if b.role == role), None)
+        if holder is not None:
+            problems.append(
+                f"{courtroom.name} already has a {role.label.lower()}: {holder.juror.short_name}."
+            )
+    if role in JURY_ROLES:
+        jury = sum(1 for b in others if (b.role or CourtRole.JUROR) in JURY_ROLES)
+        if jury >= policy.jury_max:
+            problems.append(f"{courtroom.name}'s jury is full ({policy.jury_max} jurors).")
+    problems += [
+        f"{name} {conflict.message}"
+        for conflict in panels.conflicts(juror, courtroom.id)
+        if conflict.blocking
+    ]
+    return problems
+
+
+def seat(
+    panels: NightPanels, booking: Booking, courtroom: Courtroom, role: CourtRole, policy: ProgramPolicy
+) -> list[str]:
+    """Put the juror on the courtroom's panel; returns the warnings the coordinator accepted by seating."""
+    problems = seat_problems(panels, booking, courtroom, role, policy)
+    if problems:
+        raise PanelError(" ".join(problems))
+    booking.courtroom_id = courtroom.id
+    booking.role = role
+    return [
+        f"{booking.juror.short_name} {conflict.message}"
+        for conflict in panels.conflicts(booking.juror, courtroom.id)
+        if not conflict.blocking
+    ]
+
+
+def unseat(booking: Booking) -> None:
+    booking.courtroom_id = None
+    booking.role = None

@@ -1,0 +1,618 @@
+"""Juror records: the roster with attendance and hours, the absence rule, status rules,
+qualifications, declared conflicts, training attendance and portal access.
+
+Figures shown beside many jurors (attendance, hours, absence flags) are computed with one
+grouped query for the whole page of jurors, never one query per juror.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from youthcourt.accounts import passwords
+from youthcourt.accounts.models import User
+from youthcourt.accounts.services import MembershipService, UserService
+from youthcourt.hearings.models import HearingNight
+from youthcourt.jurors import credits
+from youthcourt.jurors.models import (
+    Attendance,
+    Booking,
+    BookingStatus,
+    ConflictDeclaration,
+    CourtRole,
+    CreditKind,
+    Juror,
+    JurorSource,
+    JurorStatus,
+    Qualification,
+    TrainingAttendance,
+    TrainingSession,
+)
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import across_programs
+from youthcourt.reference.models import ProgramPolicy
+from youthcourt.referrals.models import Youth
+from youthcourt.web.forms import Form
+
+STATUS_CHOICES = {status.value: status.label for status in JurorStatus}
+SOURCE_CHOICES = {
+    JurorSource.FORMER_RESPONDENT.value: "Former respondent",
+    JurorSource.VOLUNTEER.value: "Volunteer",
+}
+ROLE_CHOICES = {role.value: role.label for role in CourtRole}
+
+ATTENDED = (Attendance.PRESENT, Attendance.LATE)
+COUNTED = (Attendance.PRESENT, Attendance.LATE, Attendance.ABSENT)
+"""Nights that count toward attendance: the juror came (on time or late) or did not. Excused nights do not."""
+
+UPCOMING_BOOKINGS = (BookingStatus.INVITED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
+TRAINABLE = (JurorStatus.ACTIVE, JurorStatus.APPLICANT)
+"""Who can be marked present at a training session."""
+
+MAX_TRAINING_HOURS = Decimal(100)
+EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+
+
+class JurorError(ValueError):
+    """The change is not possible; the message says why, in words a coordinator can act on."""
+
+
+def format_number(value: Decimal | int | float | None) -> str:
+    """12 rather than 12.00; 12.5 keeps its part of an hour."""
+    number = Decimal(str(value or 0))
+    if number == number.to_integral_value():
+        return str(int(number))
+    return f"{number:.2f}".rstrip("0")
+
+
+def format_rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{round(rate * 100)}%"
+
+
+# ---------------------------------------------------------------------------------------------
+# The roster
+
+
+@dataclass(frozen=True)
+class JurorFilters:
+    status: str = ""
+    source: str = ""
+    school: str = ""
+    q: str = ""
+
+    def query_string(self) -> str:
+        return urlencode({"status": self.status, "source": self.source, "school": self.school, "q": self.q})
+
+
+def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
+    """Jurors matching the filters, by last name."""
+    query = select(Juror)
+    if filters.status in STATUS_CHOICES:
+        query = query.where(Juror.status == JurorStatus(filters.status))
+    if filters.source in SOURCE_CHOICES:
+        query = query.where(Juror.source == JurorSource(filters.source))
+    if filters.school:
+        query = query.where(Juror.school == filters.school)
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        full_name = func.lower(Juror.first_name + " " + Juror.last_name)
+        query = query.where(
+            or_(
+                func.lower(Juror.first_name).like(pattern),
+                func.lower(Juror.last_name).like(pattern),
+                full_name.like(pattern),
+            )
+        )
+    return query.order_by(func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
+
+
+async def schools(db: AsyncSession) -> list[str]:
+    """The schools jurors come from, for the list's filter."""
+    rows = await db.scalars(select(Juror.school).where(Juror.school != "").distinct().order_by(Juror.school))
+    return list(rows.all())
+
+
+@dataclass(frozen=True)
+class ServiceStats:
+    """A juror's record of service on hearing nights."""
+
+    booked: int = 0
+    attended: int = 0
+    absent: int = 0
+    excused: int = 0
+    hours: Decimal = field(default_factory=Decimal)
+
+    @property
+    def counted(self) -> int:
+        return self.attended + self.absent
+
+    @property
+    def rate(self) -> float | None:
+        """Present or late over the nights that count (attendance recorded, other than excused)."""
+        return self.attended / self.counted if self.counted else None
+
+
+def _flag(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+async def service_stats(db: AsyncSession, juror_ids: Iterable[UUID]) -> dict[UUID, ServiceStats]:
+    """Attendance and hours of many jurors in one grouped query; jurors never booked get zeros."""
+    ids = list(dict.fromkeys(juror_ids))
+    if not ids:
+        return {}
+    booked = Booking.status.in_((BookingStatus.CONFIRMED,)) | Booking.attendance.is_not(None)
+    rows = await db.execute(
+        select(
+            Booking.juror_id,
+            _flag(booked),
+            _flag(Booking.attendance.in_(ATTENDED)),
+            _flag(Booking.attendance == Attendance.ABSENT),
+            _flag(Booking.attendance == Attendance.EXCUSED),
+            func.sum(Booking.hours),
+        )
+        .where(Booking.juror_id.in_(ids))
+        .group_by(Booking.juror_id)
+    )
+    found = {
+        juror_id: ServiceStats(
+            booked=int(n_booked or 0),
+            attended=int(n_attended or 0),
+            absent=int(n_absent or 0),
+            excused=int(n_excused or 0),
+            hours=Decimal(str(hours or 0)),
+        )
+        for juror_id, n_booked, n_attended, n_absent, n_excused, hours in rows.all()
+    }
+    return {juror_id: found.get(juror_id, ServiceStats()) for juror_id in ids}
+
+
+async def absence_flags(
+    db: AsyncSession, juror_ids: Iterable[UUID], policy: ProgramPolicy
+) -> dict[UUID, int]:
+    """Jurors over the program's absence rule, with their absences inside the window.
+
+    A juror is flagged when absent ``policy.absence_limit`` times or more among their last
+    ``policy.absence_window`` nights that count (present, late or absent; excused nights
+    are left out). Jurors not flagged are not in the result, so ``juror.id in flags`` reads
+    as "is flagged". One query whatever the number of jurors.
+    """
+    ids = list(dict.fromkeys(juror_ids))
+    if not ids or policy.absence_limit <= 0 or policy.absence_window <= 0:
+        return {}
+    position = (
+        func.row_number()
+        .over(
+            partition_by=Booking.juror_id,
+            order_by=(HearingNight.held_on.desc(), HearingNight.starts_at.desc(), Booking.id.desc()),
+        )
+        .label("position")
+    )
+    ranked = (
+        select(Booking.juror_id.label("juror_id"), Booking.attendance.label("attendance"), position)
+        .join(HearingNight, HearingNight.id == Booking.night_id)
+        .where(Booking.juror_id.in_(ids), Booking.attendance.in_(COUNTED))
+        .subquery()
+    )
+    absences = func.count()
+    rows = await db.execute(
+        select(ranked.c.juror_id, absences)
+        .where(ranked.c.position <= policy.absence_window, ranked.c.attendance == Attendance.ABSENT)
+        .group_by(ranked.c.juror_id)
+        .having(absences >= policy.absence_limit)
+    )
+    return {juror_id: int(count) for juror_id, count in rows.all()}
+
+
+# ---------------------------------------------------------------------------------------------
+# One juror
+
+
+async def juror_or_none(db: AsyncSession, juror_id: UUID) -> Juror | None:
+    """The juror with their qualifications and portal account; None when unknown or in another program."""
+    return await db.scalar(
+        select(Juror)
+        .where(Juror.id == juror_id)
+        .options(selectinload(Juror.qualifications), selectinload(Juror.user))
+    )
+
+
+DETAIL_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "school",
+    "grade",
+    "email",
+    "phone",
+    "guardian_name",
+    "guardian_email",
+    "parent_consent_on",
+    "screening_notes",
+)
+
+
+def detail_values(juror: Juror) -> dict[str, str]:
+    """The details form filled with what is saved."""
+    values: dict[str, str] = {}
+    for name in DETAIL_FIELDS:
+        value = getattr(juror, name)
+        values[name] = value.isoformat() if isinstance(value, datetime.date) else (value or "")
+    values["version"] = str(juror.version)
+    return values
+
+
+def read_details(form: Form, today: datetime.date) -> dict[str, Any]:
+    """Check the details form (new volunteer or edit); problems are recorded on ``form``."""
+    fields: dict[str, Any] = {
+        "first_name": form.text("first_name", "the first name", max_length=100),
+        "last_name": form.text("last_name", "the last name", max_length=100),
+        "date_of_birth": form.past_date("date_of_birth", "the date of birth", today),
+        "school": form.text("school", "the school", required=False, max_length=200),
+        "grade": form.text("grade", "the grade", required=False, max_length=20),
+        "email": form.email("email", required=False),
+        "phone": form.text("phone", "the phone number", required=False, max_length=40),
+        "guardian_name": form.text("guardian_name", "the guardian's name", required=False),
+        "guardian_email": form.email("guardian_email", required=False),
+        "parent_consent_on": form.past_date(
+            "parent_consent_on", "the date of the parent's consent", today, required=False
+        ),
+        "screening_notes": form.text("screening_notes", "notes", required=False, max_length=5000),
+    }
+    born = fields["date_of_birth"]
+    if born and born < EARLIEST_BIRTH:
+        form.error("date_of_birth", "Check the date of birth: it is too long ago.")
+        born = None
+    consent = fields["parent_consent_on"]
+    if born and consent and consent < born:
+        form.error("parent_consent_on", "The parent's consent cannot be before the juror was born.")
+    return fields
+
+
+async def same_person(
+    db: AsyncSession, fields: dict[str, Any], *, besides: UUID | None = None
+) -> Juror | None:
+    """Another juror of the program with the same name and date of birth (a duplicate, or a double click)."""
+    query = select(Juror).where(
+        func.lower(Juror.first_name) == fields["first_name"].lower(),
+        func.lower(Juror.last_name) == fields["last_name"].lower(),
+        Juror.date_of_birth == fields["date_of_birth"],
+    )
+    if besides is not None:
+        query = query.where(Juror.id != besides)
+    return await db.scalar(query.limit(1))
+
+
+def changed_fields(juror: Juror, fields: dict[str, Any]) -> list[str]:
+    """Names (never values) of the fields an edit changes, for the audit trail."""
+    return [name for name, value in fields.items() if getattr(juror, name) != value]
+
+
+def status_problem(juror: Juror, wanted: JurorStatus) -> str | None:
+    """Why ``juror`` cannot move to ``wanted``, or None."""
+    if wanted == juror.status:
+        return f"This juror is already {wanted.label.lower()}."
+    if wanted == JurorStatus.ACTIVE:
+        if juror.oath_signed_on is None:
+            return "Record the confidentiality oath before making this juror active."
+        if juror.source == JurorSource.VOLUNTEER and juror.parent_consent_on is None:
+            return "Record the parent's consent before making a volunteer active."
+    return None
+
+
+async def cancel_upcoming_bookings(db: AsyncSession, juror: Juror, today: datetime.date) -> int:
+    """A suspended juror or an alumnus sits on no more juries: their places on coming nights are withdrawn."""
+    bookings = (
+        await db.scalars(
+            select(Booking)
+            .join(HearingNight, HearingNight.id == Booking.night_id)
+            .where(
+                Booking.juror_id == juror.id,
+                Booking.status.in_(UPCOMING_BOOKINGS),
+                Booking.attendance.is_(None),
+                HearingNight.held_on >= today,
+            )
+        )
+    ).all()
+    for booking in bookings:
+        booking.status = BookingStatus.CANCELLED
+        booking.courtroom_id = None
+        booking.role = None
+    return len(bookings)
+
+
+async def change_status(db: AsyncSession, juror: Juror, wanted: JurorStatus, today: datetime.date) -> int:
+    """Move the juror to ``wanted``; returns how many upcoming bookings were withdrawn."""
+    if problem := status_problem(juror, wanted):
+        raise JurorError(problem)
+    juror.status = wanted
+    withdrawn = 0
+    if wanted in (JurorStatus.SUSPENDED, JurorStatus.ALUMNI):
+        withdrawn = await cancel_upcoming_bookings(db, juror, today)
+    await db.flush()
+    return withdrawn
+
+
+def grant_qualification(juror: Juror, role: CourtRole, earned_on: datetime.date) -> Qualification | None:
+    """Add ``role`` to the juror's qualifications; None when they hold it already.
+
+    Needs ``juror.qualifications`` loaded.
+    """
+    if any(q.role == role for q in juror.qualifications):
+        return None
+    qualification = Qualification(
+        program_id=juror.program_id, juror_id=juror.id, role=role, earned_on=earned_on
+    )
+    juror.qualifications.append(qualification)
+    return qualification
+
+
+@dataclass(frozen=True)
+class DeclaredConflict:
+    declaration: ConflictDeclaration
+    youth: Youth
+
+
+async def conflicts_of(db: AsyncSession, juror: Juror) -> list[DeclaredConflict]:
+    rows = await db.execute(
+        select(ConflictDeclaration, Youth)
+        .join(Youth, Youth.id == ConflictDeclaration.youth_id)
+        .where(ConflictDeclaration.juror_id == juror.id)
+        .order_by(Youth.last_name, Youth.first_name, Youth.id)
+    )
+    return [DeclaredConflict(declaration, youth) for declaration, youth in rows.all()]
+
+
+async def youth_matches(db: AsyncSession, juror: Juror, search: str, limit: int = 10) -> list[Youth]:
+    """Youth of the program whose name matches ``search``, without those already declared or the juror."""
+    search = search.strip().lower()[:100]
+    if len(search) < 2:
+        return []
+    pattern = f"%{search}%"
+    declared = select(ConflictDeclaration.youth_id).where(ConflictDeclaration.juror_id == juror.id)
+    query = select(Youth).where(
+        or_(
+            func.lower(Youth.first_name).like(pattern),
+            func.lower(Youth.last_name).like(pattern),
+            func.lower(Youth.first_name + " " + Youth.last_name).like(pattern),
+        ),
+        Youth.id.not_in(declared),
+    )
+    if juror.youth_id is not None:
+        query = query.where(Youth.id != juror.youth_id)
+    rows = await db.scalars(query.order_by(Youth.last_name, Youth.first_name, Youth.id).limit(limit))
+    return list(rows.all())
+
+
+async def declare_conflict(db: AsyncSession, juror: Juror, youth: Youth, note: str) -> ConflictDeclaration:
+    if youth.id == juror.youth_id:
+        raise JurorError("A juror cannot declare a conflict with themselves.")
+    existing = await db.scalar(
+        select(ConflictDeclaration.id).where(
+            ConflictDeclaration.juror_id == juror.id, ConflictDeclaration.youth_id == youth.id
+        )
+    )
+    if existing is not None:
+        raise JurorError("This conflict is already declared.")
+    declaration = ConflictDeclaration(
+        program_id=juror.program_id, juror_id=juror.id, youth_id=youth.id, note=note
+    )
+    db.add(declaration)
+    await db.flush()
+    return declaration
+
+
+async def trainings_of(db: AsyncSession, juror: Juror) -> list[TrainingSession]:
+    rows = await db.scalars(
+        select(TrainingSession)
+        .join(TrainingAttendance, TrainingAttendance.session_id == TrainingSession.id)
+        .where(TrainingAttendance.juror_id == juror.id)
+        .order_by(TrainingSession.held_on.desc(), TrainingSession.title)
+    )
+    return list(rows.all())
+
+
+async def recent_bookings(db: AsyncSession, juror: Juror, limit: int = 10) -> list[Booking]:
+    rows = await db.scalars(
+        select(Booking)
+        .join(HearingNight, HearingNight.id == Booking.night_id)
+        .where(Booking.juror_id == juror.id)
+        .options(selectinload(Booking.night), selectinload(Booking.courtroom))
+        .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+# ---------------------------------------------------------------------------------------------
+# Portal access
+
+
+@dataclass(frozen=True)
+class PortalAccess:
+    user: User
+    temporary_password: str | None
+    """Shown once; None when an existing account was linked (it keeps its own password)."""
+
+
+async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> PortalAccess:
+    """A sign-in for the juror's portal: a new account with a temporary password, or an existing
+    account (same email) linked and given a juror membership in the program."""
+    if juror.user_id is not None:
+        raise JurorError("This juror already has portal access.")
+    users = UserService(session=db)
+    memberships = MembershipService(session=db)
+    user = await users.get_by_email(email)
+    temporary = None
+    if user is None:
+        temporary = passwords.temporary_password()
+        user = await users.create_user(email=email, full_name=juror.full_name, password=temporary)
+        await memberships.add(juror.program_id, user, Role.JUROR)
+    else:
+        with across_programs():
+            # Juror.user_id is unique across every program: one sign-in, one juror record.
+            linked = await db.scalar(select(Juror.id).where(Juror.user_id == user.id).limit(1))
+        if linked is not None:
+            raise JurorError("This email's account is already linked to another juror record.")
+        membership = await memberships.get_for_user(user.id)
+        if membership is not None and membership.role != Role.JUROR:
+            raise JurorError(
+                "This email belongs to a staff account of the program. Use the juror's own email address."
+            )
+        if membership is None:
+            await memberships.add(juror.program_id, user, Role.JUROR)
+    juror.user_id = user.id
+    await db.flush()
+    return PortalAccess(user=user, temporary_password=temporary)
+
+
+# ---------------------------------------------------------------------------------------------
+# Training
+
+
+def read_training(form: Form) -> dict[str, Any]:
+    """Check the new training session form; problems are recorded on ``form``."""
+    held_on = form.date("held_on", "the date of the session")
+    title = form.text("title", "a title", max_length=200)
+    hours = None
+    raw = form.get("hours").strip()
+    if not raw:
+        form.error("hours", "Enter how many hours the session lasts.")
+    else:
+        try:
+            hours = Decimal(raw)
+        except InvalidOperation:
+            form.error("hours", "Enter the hours as a number, for example 2 or 1.5.")
+        else:
+            if not hours.is_finite() or hours <= 0:
+                form.error("hours", "The hours must be more than 0.")
+                hours = None
+            elif hours > MAX_TRAINING_HOURS:
+                form.error("hours", f"A session lasts at most {MAX_TRAINING_HOURS} hours.")
+                hours = None
+            elif hours != hours.quantize(Decimal("0.01")):
+                form.error("hours", "Use at most two decimals, for example 1.25.")
+                hours = None
+    role_value = form.get("role")
+    role = None
+    if role_value:
+        if role_value in ROLE_CHOICES:
+            role = CourtRole(role_value)
+        else:
+            form.error("role", "Choose a court role, or none.")
+    return {"held_on": held_on, "title": title, "hours": hours, "role": role}
+
+
+async def attendance_counts(db: AsyncSession, session_ids: Iterable[UUID]) -> dict[UUID, int]:
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = await db.execute(
+        select(TrainingAttendance.session_id, func.count())
+        .where(TrainingAttendance.session_id.in_(ids))
+        .group_by(TrainingAttendance.session_id)
+    )
+    return {session_id: int(count) for session_id, count in rows.all()}
+
+
+async def attendees(db: AsyncSession, session: TrainingSession) -> list[Juror]:
+    rows = await db.scalars(
+        select(Juror)
+        .join(TrainingAttendance, TrainingAttendance.juror_id == Juror.id)
+        .where(TrainingAttendance.session_id == session.id)
+        .order_by(func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
+    )
+    return list(rows.all())
+
+
+MAX_CANDIDATES = 500
+
+
+async def training_candidates(db: AsyncSession, session: TrainingSession) -> list[Juror]:
+    """Active and applicant jurors not yet marked present at ``session``."""
+    present = select(TrainingAttendance.juror_id).where(TrainingAttendance.session_id == session.id)
+    rows = await db.scalars(
+        select(Juror)
+        .where(Juror.status.in_(TRAINABLE), Juror.id.not_in(present))
+        .order_by(func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
+        .limit(MAX_CANDIDATES)
+    )
+    return list(rows.all())
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    attended: int
+    credits: Decimal
+    qualified: int
+
+
+async def record_training_attendance(
+    db: AsyncSession,
+    session: TrainingSession,
+    juror_ids: list[UUID],
+    policy: ProgramPolicy,
+    *,
+    actor_name: str,
+    today: datetime.date,
+) -> TrainingResult:
+    """Mark jurors present at a session. Each earns the session's hours in time credits and, when
+    the session trains for a court role, that role (dated the day of the session).
+
+    Refuses the whole set, saving nothing, when one of them is already marked, is not an active
+    or applicant juror of the program, or the session has not happened yet.
+    """
+    if session.held_on > today:
+        raise JurorError("Attendance can be recorded once the session has taken place.")
+    if not juror_ids:
+        raise JurorError("Tick at least one juror who attended.")
+    jurors = (
+        await db.scalars(
+            select(Juror)
+            .where(Juror.id.in_(juror_ids))
+            .options(selectinload(Juror.qualifications))
+            .order_by(Juror.last_name, Juror.first_name)
+        )
+    ).all()
+    if len(jurors) != len(set(juror_ids)) or any(j.status not in TRAINABLE for j in jurors):
+        raise JurorError("Choose jurors from the list: only active jurors and applicants can be marked.")
+    already = (
+        await db.scalars(
+            select(TrainingAttendance.juror_id).where(
+                TrainingAttendance.session_id == session.id, TrainingAttendance.juror_id.in_(juror_ids)
+            )
+        )
+    ).all()
+    if already:
+        raise JurorError("Some of these jurors are already marked present at this session.")
+    amount = session.hours * policy.credits_per_hour
+    qualified = 0
+    for juror in jurors:
+        attendance = TrainingAttendance(program_id=juror.program_id, session_id=session.id, juror_id=juror.id)
+        db.add(attendance)
+        await db.flush()
+        if amount > 0:
+            await credits.add_entry(
+                db,
+                juror,
+                CreditKind.TRAINING,
+                amount,
+                session.held_on,
+                reason=f"Training: {session.title}",
+                actor_name=actor_name,
+                training_id=attendance.id,
+            )
+        if session.role is not None and grant_qualification(juror, session.role, session.held_on):
+            qualified += 1
+    await db.flush()
+    return TrainingResult(attended=len(jurors), credits=amount * len(jurors), qualified=qualified)
