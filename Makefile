@@ -62,7 +62,7 @@ lint: install-test
 	$(BIN)/ruff format --check src tests e2e migrations
 
 unit: install-test assets
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests -n auto
 
 # Browser tests run in their own pytest process: Playwright's sync fixtures leave an event loop behind.
 e2e: install-test assets browser
