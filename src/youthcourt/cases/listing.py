@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from youthcourt.cases.models import Case, CaseState
 from youthcourt.reference.models import Offense, OffenseClass
 from youthcourt.referrals.models import Referral, Youth
-from youthcourt.web.forms import Form
+from youthcourt.web.forms import Form, parse_uuid
 
 SORTS = {
     "newest": (Case.opened_on.desc(), Case.number.desc()),
@@ -66,11 +66,11 @@ class CaseFilters:
             query = query.where(Case.state == CaseState(values["state"]))
         elif values.get("state") == "open":
             query = query.where(Case.closed_on.is_(None))
-        if source := _uuid(values.get("source")):
+        if source := parse_uuid(values.get("source")):
             query = query.where(Referral.source_id == source)
         if values.get("offense_class") in OffenseClass._value2member_map_:
             query = query.where(Offense.offense_class == OffenseClass(values["offense_class"]))
-        if coordinator := _uuid(values.get("coordinator")):
+        if coordinator := parse_uuid(values.get("coordinator")):
             query = query.where(Case.coordinator_id == coordinator)
         if not self.form.errors:
             if start := _date(values.get("opened_from")):
@@ -78,15 +78,6 @@ class CaseFilters:
             if end := _date(values.get("opened_to")):
                 query = query.where(Case.opened_on <= end)
         return query.order_by(*SORTS.get(values.get("sort", ""), SORTS["newest"]), Case.id)
-
-
-def _uuid(raw: str | None) -> Any:
-    from uuid import UUID
-
-    try:
-        return UUID(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _date(raw: str | None) -> datetime.date | None:

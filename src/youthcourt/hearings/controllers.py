@@ -29,7 +29,7 @@ from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor, FactorKind
 from youthcourt.reference.services import active_factors
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData
+from youthcourt.web.forms import Form, FormData, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -50,25 +50,6 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _time(form: Form, name: str, label: str) -> datetime.time | None:
-    value = form.get(name).strip()
-    if not value:
-        form.error(name, f"Enter {label}.")
-        return None
-    try:
-        return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
-    except ValueError:
-        form.error(name, f"Enter {label} as a time, for example 18:30.")
-        return None
-
-
 def _room_numbers(form: Form) -> list[int]:
     """The courtroom rows the form sent (room_name_1, room_name_2, ...)."""
     numbers = set()
@@ -86,8 +67,8 @@ def _read_night(
     held_on = form.date("held_on", "the date of the night")
     if held_on and held_on < today:
         form.error("held_on", "The date cannot be in the past.")
-    starts_at = _time(form, "starts_at", "the start time")
-    ends_at = _time(form, "ends_at", "the end time")
+    starts_at = form.time("starts_at", "the start time")
+    ends_at = form.time("ends_at", "the end time")
     if starts_at and ends_at and ends_at <= starts_at:
         form.error("ends_at", "The end time must be after the start time.")
     location = form.text("location", "the location", max_length=200)
@@ -360,8 +341,8 @@ class HearingController(Controller):
     ) -> Any:
         night = await self._night(db_session, night_id)
         form = Form.from_data(data)
-        case_id = _uuid(form.get("case_id"))
-        courtroom_id = _uuid(form.get("courtroom_id"))
+        case_id = parse_uuid(form.get("case_id"))
+        courtroom_id = parse_uuid(form.get("courtroom_id"))
         kind_value = form.get("kind")
         if case_id is None:
             form.error("case_id", "Choose a case.")

@@ -26,9 +26,9 @@ from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals import screening, services, uploads
 from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
-from youthcourt.referrals.services import STATUS_LABELS, parse_uuid
+from youthcourt.referrals.services import STATUS_LABELS
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData, new_submission_token
+from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 

@@ -23,7 +23,7 @@ from youthcourt.audit.models import utc_now
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth
-from youthcourt.web.forms import Form
+from youthcourt.web.forms import Form, parse_uuid
 
 STATUS_LABELS = {
     ReferralStatus.PENDING.value: "Pending",
@@ -67,16 +67,6 @@ def flags(referral: Referral, policy: ProgramPolicy, today: datetime.date) -> li
     if waited > WAITING_DAYS:
         found.append(f"Waiting more than {WAITING_DAYS} days")
     return found
-
-
-def parse_uuid(value: str | None) -> UUID | None:
-    try:
-        return UUID(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
-# Finding a young person already on record ---------------------------------------------------------
 
 
 def _plain(name: str) -> str:

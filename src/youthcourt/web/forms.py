@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -87,6 +88,18 @@ class Form:
             self.error(name, f"{label.capitalize()} cannot be in the future.")
         return value
 
+    def time(self, name: str, label: str) -> datetime.time | None:
+        """A required time of day, to the minute."""
+        value = self.values.get(name, "").strip()
+        if not value:
+            self.error(name, f"Enter {label}.")
+            return None
+        try:
+            return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
+        except ValueError:
+            self.error(name, f"Enter {label} as a time, for example 18:30.")
+            return None
+
     def date(self, name: str, label: str, *, required: bool = True) -> datetime.date | None:
         value = self.values.get(name, "").strip()
         if not value:
@@ -98,6 +111,14 @@ class Form:
         except ValueError:
             self.error(name, f"Enter {label} as a real date, for example 2026-03-14.")
             return None
+
+
+def parse_uuid(value: str | None) -> UUID | None:
+    """An id from a form or query field, or None when it is not one (a tampered field is simply not found)."""
+    try:
+        return UUID(value) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def new_submission_token() -> str:

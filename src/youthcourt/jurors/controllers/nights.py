@@ -26,7 +26,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData
+from youthcourt.web.forms import Form, FormData, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -36,25 +36,6 @@ ROLE_CHOICES = {role.value: role.label for role in CourtRole}
 QUALIFICATION_CHOICES = {role.value: role.label for role in CourtRole if role != CourtRole.JUROR}
 STATUS_TABS = {status.value: invitations.STATUS_HEADINGS[status] for status in invitations.REPLY_STATUSES}
 ATTENDANCE_CHOICES = {kind.value: kind.label for kind in Attendance}
-
-
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _time(form: Form, name: str, label: str) -> datetime.time | None:
-    value = form.get(name).strip()
-    if not value:
-        form.error(name, f"Enter {label}.")
-        return None
-    try:
-        return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
-    except ValueError:
-        form.error(name, f"Enter {label} as a time, for example 18:40.")
-        return None
 
 
 def _portal_url(request: Request[Any, Any, Any]) -> str:
@@ -217,7 +198,7 @@ class JurorNightController(Controller):
         if not invitations.invitations_open(night, request.user.today()):
             flash(request, "This night is cancelled or over: no more invitations can be sent.", "error")
             return redirect_to(request, back)
-        wanted = [juror_id for value in form.many("juror_id") if (juror_id := _uuid(value))]
+        wanted = [juror_id for value in form.many("juror_id") if (juror_id := parse_uuid(value))]
         if not wanted:
             form.error("juror_id", "Choose at least one juror to invite.")
             return await self._night_page(request, db_session, night, chosen, form, status_code=422)
@@ -388,7 +369,7 @@ class JurorNightController(Controller):
             )
             flash(request, "The juror was taken off the panel.")
             return redirect_to(request, back)
-        courtroom = night_panels.room(_uuid(courtroom_value))
+        courtroom = night_panels.room(parse_uuid(courtroom_value))
         if courtroom is None:
             form.error("courtroom_id", "Choose one of this night's courtrooms.")
         role_value = form.choice("role", "a role", ROLE_CHOICES)
@@ -496,7 +477,7 @@ class JurorNightController(Controller):
         form = Form.from_data(data)
         choice = form.choice("attendance", "present, late, absent or excused", ATTENDANCE_CHOICES)
         attendance = Attendance(choice) if choice in ATTENDANCE_CHOICES else None
-        arrived_at = _time(form, "arrived_at", "the arrival time") if attendance == Attendance.LATE else None
+        arrived_at = form.time("arrived_at", "the arrival time") if attendance == Attendance.LATE else None
         reason = ""
         if attendance == Attendance.EXCUSED:
             reason = form.text("reason", "why the juror is excused", max_length=500)

@@ -29,7 +29,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData
+from youthcourt.web.forms import Form, FormData, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -39,13 +39,6 @@ STALE = (
     "Combine them and save again."
 )
 STALE_ACTION = "Someone else changed this juror's record at the same moment. Reload the page and try again."
-
-
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except (TypeError, ValueError):
-        return None
 
 
 async def save(db: AsyncSession) -> None:
@@ -397,7 +390,7 @@ class JurorRecordsController(Controller):
     ) -> Any:
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
-        youth_id = _uuid(form.get("youth_id"))
+        youth_id = parse_uuid(form.get("youth_id"))
         youth = await db_session.scalar(select(Youth).where(Youth.id == youth_id)) if youth_id else None
         if youth is None:
             raise NotFoundException()
