@@ -8,7 +8,6 @@ The feed holds the night's time and place and nothing about the cases heard.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.accounts.sessions import hash_token
 from youthcourt.audit.models import utc_now
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors.models import Booking, BookingStatus, Juror
@@ -26,10 +26,6 @@ SUMMARY = "Youth court jury"
 PRODUCT_ID = "-//Youthcourt//Juror calendar//EN"
 UID_DOMAIN = "youthcourt"
 FEED_SUFFIX = ".ics"
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token(juror: Juror) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.jurors.invitations import clock, long_date
 from youthcourt.jurors.mail import enqueue
 from youthcourt.jurors.models import Booking, BookingStatus, JurorStatus
 from youthcourt.programs.models import Program
@@ -26,14 +27,6 @@ from youthcourt.referrals.models import Youth
 
 DAYS_AHEAD = 2
 MAX_DEDUPE_KEY_LENGTH = 120
-
-
-def long_date(day: datetime.date) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
-
-
-def clock(moment: datetime.time) -> str:
-    return f"{moment.hour % 12 or 12}:{moment:%M} {'PM' if moment.hour >= 12 else 'AM'}"
 
 
 def when_and_where(night: HearingNight) -> str:

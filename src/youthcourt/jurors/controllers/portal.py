@@ -45,10 +45,6 @@ REPLY_MESSAGES = {
 }
 
 
-def _is_htmx(request: Request[Any, Any, Any]) -> bool:
-    return bool(getattr(request, "htmx", None))
-
-
 class JurorPortalController(Controller):
     """``/me``: the signed-in juror's nights, service, credits, roles and calendar."""
 
@@ -155,7 +151,7 @@ class JurorPortalController(Controller):
             except BookingError as refused:
                 error = str(refused)
         if error:
-            if _is_htmx(request):
+            if request.htmx:
                 return self._booking_card(request, juror, booking, today, error=error, status_code=422)
             return await self._portal_page(request, db_session, juror, reply_error=error, status_code=422)
         audit.record(
@@ -167,7 +163,7 @@ class JurorPortalController(Controller):
             details={"accept": ANSWERS[answer], "status": booking.status.value},
         )
         message = REPLY_MESSAGES.get(booking.status, "Your reply was saved.")
-        if _is_htmx(request):
+        if request.htmx:
             return self._booking_card(request, juror, booking, today, message=message)
         flash(request, message)
         return Redirect("/me", status_code=303)
