@@ -16,9 +16,11 @@ from youthcourt.jurors.models import (
     TrainingAttendance,
     TrainingSession,
 )
+from youthcourt.outcomes.models import OutcomeEvent
 from youthcourt.programs.models import Program
 from youthcourt.reference.models import Factor, Offense, ProgramPolicy, ReferralSource, SanctionRule
 from youthcourt.referrals.models import Document, Guardian, Referral, Youth
+from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 
 __all__ = (
@@ -28,6 +30,9 @@ __all__ = (
     "CaseCounter",
     "CaseEvent",
     "CaseFactor",
+    "ComparisonEvent",
+    "ComparisonImport",
+    "ComparisonRecord",
     "ConflictDeclaration",
     "ContactLog",
     "Courtroom",
@@ -46,6 +51,7 @@ __all__ = (
     "Membership",
     "Offense",
     "OutboxMessage",
+    "OutcomeEvent",
     "Program",
     "ProgramPolicy",
     "Qualification",

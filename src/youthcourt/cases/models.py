@@ -155,10 +155,20 @@ class ContactLog(Base, ProgramOwned):
     submission_token: Mapped[str | None] = mapped_column(String(64))
 
 
+class CheckResult(enum.StrEnum):
+    NO_NEW_OFFENSE = "no_new_offense"
+    NEW_OFFENSE = "new_offense"
+
+    @property
+    def label(self) -> str:
+        return "No new offense" if self is CheckResult.NO_NEW_OFFENSE else "New offense found"
+
+
 class FollowUpCheck(Base, ProgramOwned):
     """A check of police and court records for new offenses, due some months after a case closed.
 
-    Scheduled when a case closes; the outcomes area records what each check found."""
+    Scheduled when a case closes; the outcomes area records what each check found. The date of
+    the latest completed check is how far a youth's record is known: follow-up beyond it is censored."""
 
     __tablename__ = "follow_up_check"
     __table_args__ = (
@@ -170,5 +180,9 @@ class FollowUpCheck(Base, ProgramOwned):
     window_months: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[datetime.date] = mapped_column(Date)
     completed_on: Mapped[datetime.date | None] = mapped_column(Date)
+    records_searched: Mapped[str] = mapped_column(String(80), default="")
+    """The record systems searched, as comma-separated codes (police, juvenile_court, school, other)."""
+    result: Mapped[CheckResult | None] = mapped_column(enum_column(CheckResult))
+    checked_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     case: Mapped[Case] = relationship(lazy="raise")

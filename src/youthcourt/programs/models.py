@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from uuid import UUID
 
 from sqlalchemy import ForeignKey, String
@@ -33,6 +34,9 @@ class Program(Base):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     timezone: Mapped[str] = mapped_column(String(60), default="America/New_York")
     is_active: Mapped[bool] = mapped_column(default=True)
+    research_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
+    """The program's secret for de-identified exports: it keys the pseudonymous youth ids and the
+    per-youth date shifts, so neither can be reversed by anyone without it. Never shown."""
 
 
 class ProgramOwned:

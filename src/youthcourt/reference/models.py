@@ -155,6 +155,8 @@ class ProgramPolicy(Base, ProgramOwned):
     credits_per_hour: Mapped[int] = mapped_column(default=1)
     follow_up_months: Mapped[str] = mapped_column(String(40), default="6,12")
     """Months after closure at which records are checked for new offenses, comma-separated."""
+    suppression_threshold: Mapped[int] = mapped_column(default=10)
+    """Counts from 1 to one below this are hidden in reports and exports (small cells identify children)."""
 
     @property
     def accepted_class_set(self) -> set[str]:

@@ -1,0 +1,1 @@
+"""Outcomes: follow-up checks of records after closure, and the new offenses they find."""
