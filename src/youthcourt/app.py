@@ -33,6 +33,8 @@ from youthcourt.hearings import controllers as hearings
 from youthcourt.home import HomeController
 from youthcourt.jurors import controllers as jurors
 from youthcourt.jurors import enrollment
+from youthcourt.outcomes import case_sections as outcome_sections
+from youthcourt.outcomes import controllers as outcomes
 from youthcourt.programs.controllers import ProgramAdminController
 from youthcourt.programs.guards import PUBLIC, PasswordChangeRequired, require_sign_in
 from youthcourt.reference import controllers as reference
@@ -51,7 +53,7 @@ from youthcourt.web.templating import create_template_config
 def register_case_sections() -> None:
     """Areas above cases add their parts of the case page (see ``cases/sections.py``) and listen for
     dispositions (the juror program enrolls respondents sentenced to jury duty)."""
-    for area in (hearing_sections, sanction_sections, closure_sections):
+    for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections):
         area.register()
     enrollment.register()
 
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *closure.ROUTES,
             *dashboard.ROUTES,
             *jurors.ROUTES,
+            *outcomes.ROUTES,
             *reports.ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

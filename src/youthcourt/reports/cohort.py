@@ -1,0 +1,300 @@
+"""The cohort behind every outcome report and export: which cases, and what is known about each.
+
+A cohort is the cases of the programs an evaluator is granted, referred within a date range.
+Each case becomes a :class:`Subject`: categories and dates only, never a name, contact or
+reference number, so nothing identifying can leak from here into a report or an export.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.cases.models import Case, CaseState, FollowUpCheck
+from youthcourt.cases.services import add_months
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.jurors.models import Attendance, Booking, Juror
+from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.programs.viewer import ProgramChoice, Viewer
+from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
+from youthcourt.referrals.models import Referral, Youth
+from youthcourt.web.forms import Form, parse_uuid
+
+WINDOWS = (6, 12, 18, 24)
+"""Follow-up windows in months that reports offer."""
+
+LONGEST_RANGE_YEARS = 15
+
+
+class Anchor(enum.StrEnum):
+    """Where the follow-up clock starts; each answers a different question."""
+
+    REFERRAL = "referral"
+    HEARING = "hearing"
+    CLOSURE = "closure"
+
+    @property
+    def label(self) -> str:
+        return {"referral": "Referral received", "hearing": "First hearing held", "closure": "Case closed"}[
+            self.value
+        ]
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return "Unknown"
+    if age <= 12:
+        return "12 and under"
+    if age <= 14:
+        return "13 to 14"
+    if age <= 16:
+        return "15 to 16"
+    return "17 and over"
+
+
+def completion_status(state: CaseState) -> str:
+    """Completion is analysed apart from assignment: non-completers reoffend faster."""
+    if state in (CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN):
+        return state.label
+    return "Open"
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """One case of the cohort, de-identified: what reports group by and measure from."""
+
+    case_id: UUID
+    program_id: UUID
+    youth_id: UUID
+    referred_on: datetime.date
+    intake_on: datetime.date | None
+    heard_on: datetime.date | None
+    closed_on: datetime.date | None
+    state: CaseState
+    offense_class: str
+    offense_category: str
+    source_kind: str
+    age: int
+    gender: str
+    race_ethnicity: str
+    served_as_juror: bool
+    """Served on a jury (present or late) on a night after the referral."""
+    checked_until: datetime.date | None
+    """The latest completed follow-up check: records are known up to here, later time is censored."""
+    events: tuple[tuple[datetime.date, OutcomeEventType], ...]
+    """New offenses, oldest first."""
+
+    def anchor_date(self, anchor: Anchor) -> datetime.date | None:
+        return {Anchor.REFERRAL: self.referred_on, Anchor.HEARING: self.heard_on, Anchor.CLOSURE: self.closed_on}[
+            anchor
+        ]
+
+    @property
+    def completion(self) -> str:
+        return completion_status(self.state)
+
+    @property
+    def age_band(self) -> str:
+        return age_band(self.age)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Which cases a report or an export covers."""
+
+    program_ids: tuple[UUID, ...]
+    referred_from: datetime.date
+    referred_to: datetime.date
+
+    def as_details(self, programs: Mapping[UUID, str]) -> dict[str, Any]:
+        """The filters in words, for the audit trail and the export's notes."""
+        return {
+            "programs": [programs.get(pid, str(pid)) for pid in self.program_ids],
+            "referred_from": self.referred_from.isoformat(),
+            "referred_to": self.referred_to.isoformat(),
+        }
+
+
+def granted_programs(viewer: Viewer) -> tuple[ProgramChoice, ...]:
+    """The programs whose de-identified data the evaluator may report on: those they hold the role in."""
+    return tuple(choice for choice in viewer.programs if choice.role == Role.EVALUATOR)
+
+
+@contextmanager
+def granted_scope(cohort: Cohort) -> Iterator[None]:
+    """Read the cohort's programs through the one scoping mechanism (a report may span programs)."""
+    with program_scope(ProgramScope.of(*cohort.program_ids)):
+        yield
+
+
+def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Three years of referrals, ending today: long enough for follow-up to have happened."""
+    return today.replace(year=today.year - 3, month=1, day=1), today
+
+
+def read_cohort(form: Form, viewer: Viewer) -> Cohort | None:
+    """Check the cohort fields of a report or export form: programs, and the referral date range."""
+    granted = {choice.id: choice for choice in granted_programs(viewer)}
+    chosen: list[UUID] = []
+    for raw in form.many("program"):
+        program_id = parse_uuid(raw)
+        if program_id is None or program_id not in granted:
+            form.error("program", "Choose programs from the list: one of them is not a program you report on.")
+            break
+        chosen.append(program_id)
+    if not form.many("program"):
+        form.error("program", "Choose at least one program.")
+    start = form.date("referred_from", "the first referral date")
+    end = form.date("referred_to", "the last referral date")
+    if start and end and end < start:
+        form.error("referred_to", "The last referral date must not be before the first.")
+    elif start and end and (end - start).days > 366 * LONGEST_RANGE_YEARS:
+        form.error("referred_from", f"Choose a range of at most {LONGEST_RANGE_YEARS} years.")
+    if not form.is_valid or start is None or end is None:
+        return None
+    return Cohort(tuple(dict.fromkeys(chosen)), start, end)
+
+
+async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
+    """The strictest threshold of the cohort's programs (a report spanning programs obeys all of them)."""
+    threshold = await db.scalar(
+        select(func.max(ProgramPolicy.suppression_threshold)).where(
+            ProgramPolicy.program_id.in_(cohort.program_ids)
+        )
+    )
+    return max(int(threshold or 10), 2)
+
+
+def _first_heard() -> Any:
+    return (
+        select(Hearing.case_id, func.min(HearingNight.held_on).label("heard_on"))
+        .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+        .join(HearingNight, Courtroom.night_id == HearingNight.id)
+        .where(Hearing.outcome == HearingOutcome.HELD)
+        .group_by(Hearing.case_id)
+        .subquery()
+    )
+
+
+def _last_checked() -> Any:
+    return (
+        select(FollowUpCheck.case_id, func.max(FollowUpCheck.completed_on).label("checked_until"))
+        .where(FollowUpCheck.completed_on.is_not(None))
+        .group_by(FollowUpCheck.case_id)
+        .subquery()
+    )
+
+
+def _last_served() -> Any:
+    return (
+        select(Juror.youth_id, func.max(HearingNight.held_on).label("served_on"))
+        .join(Booking, Booking.juror_id == Juror.id)
+        .join(HearingNight, Booking.night_id == HearingNight.id)
+        .where(Juror.youth_id.is_not(None), Booking.attendance.in_((Attendance.PRESENT, Attendance.LATE)))
+        .group_by(Juror.youth_id)
+        .subquery()
+    )
+
+
+def _in_cohort(cohort: Cohort) -> Any:
+    return and_(
+        Case.program_id.in_(cohort.program_ids),
+        Referral.received_on >= cohort.referred_from,
+        Referral.received_on <= cohort.referred_to,
+    )
+
+
+async def _events_by_case(
+    db: AsyncSession, cohort: Cohort
+) -> dict[UUID, list[tuple[datetime.date, OutcomeEventType]]]:
+    rows = await db.execute(
+        select(OutcomeEvent.case_id, OutcomeEvent.occurred_on, OutcomeEvent.event_type)
+        .join(Case, OutcomeEvent.case_id == Case.id)
+        .join(Referral, Case.referral_id == Referral.id)
+        .where(_in_cohort(cohort))
+        .order_by(OutcomeEvent.case_id, OutcomeEvent.occurred_on)
+    )
+    events: dict[UUID, list[tuple[datetime.date, OutcomeEventType]]] = defaultdict(list)
+    for case_id, occurred_on, event_type in rows:
+        events[case_id].append((occurred_on, OutcomeEventType(event_type)))
+    return events
+
+
+async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
+    """Every case of the cohort with its dates, categories and new offenses, in two queries."""
+    heard, checked, served = _first_heard(), _last_checked(), _last_served()
+    statement = (
+        select(
+            Case.id,
+            Case.program_id,
+            Case.youth_id,
+            Referral.received_on,
+            Case.intake_on,
+            heard.c.heard_on,
+            Case.closed_on,
+            Case.state,
+            Offense.offense_class,
+            Offense.category,
+            ReferralSource.kind,
+            Youth.date_of_birth,
+            Youth.gender,
+            Youth.race_ethnicity,
+            served.c.served_on,
+            checked.c.checked_until,
+        )
+        .join(Referral, Case.referral_id == Referral.id)
+        .join(Youth, Case.youth_id == Youth.id)
+        .join(Offense, Referral.offense_id == Offense.id)
+        .join(ReferralSource, Referral.source_id == ReferralSource.id)
+        .outerjoin(heard, heard.c.case_id == Case.id)
+        .outerjoin(checked, checked.c.case_id == Case.id)
+        .outerjoin(served, served.c.youth_id == Case.youth_id)
+        .where(_in_cohort(cohort))
+    )
+    events = await _events_by_case(db, cohort)
+    subjects = []
+    for row in await db.execute(statement):
+        (case_id, program_id, youth_id, referred_on, intake_on, heard_on, closed_on, state) = row[:8]
+        (offense_class, category, source_kind, birth, gender, race, served_on, checked_until) = row[8:]
+        subjects.append(
+            Subject(
+                case_id=case_id,
+                program_id=program_id,
+                youth_id=youth_id,
+                referred_on=referred_on,
+                intake_on=intake_on,
+                heard_on=heard_on,
+                closed_on=closed_on,
+                state=CaseState(state),
+                offense_class=str(offense_class),
+                offense_category=category,
+                source_kind=str(source_kind),
+                age=age_on(birth, referred_on),
+                gender=gender or "Not recorded",
+                race_ethnicity=race or "Not recorded",
+                served_as_juror=served_on is not None and served_on >= referred_on,
+                checked_until=checked_until,
+                events=tuple(events.get(case_id, ())),
+            )
+        )
+    return subjects
+
+
+def window_end(anchor_on: datetime.date, months: int) -> datetime.date:
+    """The last day of a follow-up window that starts on ``anchor_on``."""
+    return add_months(anchor_on, months)
