@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
-from youthcourt.demo import cases, jurors, people
+from youthcourt.demo import cases, jurors, outcomes, people
 from youthcourt.programs.models import Program
 
 SEED = 20260914
@@ -39,7 +39,7 @@ class DemoContext:
 
 
 Step = Callable[[DemoContext], Awaitable[Any]]
-STEPS: list[Step] = [people.add_staff_and_jurors, cases.add_cases, jurors.add_jurors]
+STEPS: list[Step] = [people.add_staff_and_jurors, cases.add_cases, jurors.add_jurors, outcomes.add_outcomes]
 
 
 async def load(db: AsyncSession) -> bool:

@@ -273,7 +273,8 @@ class CaseBuilder:
         if final in (CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN):
             await self.close(case, final, day + datetime.timedelta(days=self.rng.randint(40, 80)))
         if case.intake_on:
-            for weeks in range(0, max(1, (self.today - case.intake_on).days // 21)):
+            until = case.closed_on or self.today
+            for weeks in range(0, max(1, (until - case.intake_on).days // 21)):
                 contact_day = case.intake_on + datetime.timedelta(days=21 * weeks + self.rng.randint(0, 6))
                 if contact_day < self.today - datetime.timedelta(days=self.rng.choice((2, 10, 40))):
                     self.db.add(
