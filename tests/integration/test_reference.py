@@ -50,6 +50,7 @@ GOOD_POLICY = {
     "absence_limit": "3",
     "absence_window": "10",
     "credits_per_hour": "2",
+    "suppression_threshold": "11",
 }
 
 
@@ -572,6 +573,7 @@ async def test_admin_changes_eligibility_and_deadlines(client, db):
     assert policy.follow_up_months == "6,24"
     assert policy.follow_up_windows == [6, 24]
     assert (policy.jury_min, policy.jury_max, policy.credits_per_hour) == (6, 7, 2)
+    assert policy.suppression_threshold == 11
 
     unticked = {k: v for k, v in GOOD_POLICY.items() if k != "first_time_only"}
     await post_form(client, "/reference/policy", unticked)
@@ -599,6 +601,7 @@ async def test_bad_policy_is_refused_and_everything_typed_is_kept(client, db):
         "sanction_deadline_days": "",
         "contact_interval_days": "30",
         "accepted_classes": ["Z"],
+        "suppression_threshold": "3",
     }
 
     response = await post_form(client, "/reference/policy", bad)
@@ -615,6 +618,7 @@ async def test_bad_policy_is_refused_and_everything_typed_is_kept(client, db):
     assert "The days a family has to respond must be from 1 to 180." in text
     assert "The target days from referral to hearing must be from 1 to 365." in text
     assert "Enter the days allowed to complete sanctions." in text
+    assert "The smallest count reports show must be from 5 to 50." in text
     assert 'value="ten"' in text and 'value="9999"' in text
     assert reversed_ages.status_code == 422
     assert "The oldest age must not be below the youngest age." in reversed_ages.text

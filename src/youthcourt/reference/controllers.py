@@ -34,6 +34,7 @@ from youthcourt.reference.forms import (
     POLICY_FIELDS,
     SOURCE_FIELDS,
     SOURCE_KINDS,
+    SUPPRESSION_LIMITS,
     grid_field,
     grid_form,
     offense_form,
@@ -643,6 +644,7 @@ class PolicyController(Controller):
             age_limits=AGE_LIMITS,
             day_fields=DAY_FIELDS,
             jury_fields=JURY_FIELDS,
+            suppression_limits=SUPPRESSION_LIMITS,
             section="policy",
             status_code=status_code,
         )

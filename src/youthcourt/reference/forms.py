@@ -47,6 +47,8 @@ GRID_MAXIMUM = 100_000
 """Largest quantity a grid cell may hold (more than any real grid; keeps numbers in range)."""
 
 AGE_LIMITS = (5, 25)
+SUPPRESSION_LIMITS = (5, 50)
+"""Reports hide counts below the threshold; below 5 would identify children, above 50 hides too much."""
 DAY_FIELDS: dict[str, tuple[str, int]] = {
     "family_response_days": ("the days a family has to respond", 180),
     "hearing_target_days": ("the target days from referral to hearing", 365),
@@ -245,13 +247,15 @@ class PolicyInput:
     absence_limit: int
     absence_window: int
     credits_per_hour: int
+    suppression_threshold: int
 
 
 POLICY_FIELDS = tuple(PolicyInput.__dataclass_fields__)
 
 
 def policy_form(policy: ProgramPolicy) -> Form:
-    values = {name: str(getattr(policy, name)) for name in ("min_age", "max_age", *DAY_FIELDS, *JURY_FIELDS)}
+    names = ("min_age", "max_age", "suppression_threshold", *DAY_FIELDS, *JURY_FIELDS)
+    values = {name: str(getattr(policy, name)) for name in names}
     values["accepted_classes"] = policy.accepted_classes
     values["follow_up_months"] = ",".join(str(m) for m in policy.follow_up_windows)
     if policy.first_time_only:
@@ -286,11 +290,19 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         form.error("jury_max", "The largest jury must not be smaller than the smallest.")
     if jury["absence_limit"] and jury["absence_window"] and jury["absence_limit"] > jury["absence_window"]:
         form.error("absence_window", "The absences that flag a juror cannot be more than the nights counted.")
-    if not form.is_valid or min_age is None or max_age is None:
+    threshold = whole_number(
+        form,
+        "suppression_threshold",
+        "the smallest count reports show",
+        minimum=SUPPRESSION_LIMITS[0],
+        maximum=SUPPRESSION_LIMITS[1],
+    )
+    if not form.is_valid or min_age is None or max_age is None or threshold is None:
         return None
     return PolicyInput(
         min_age=min_age,
         max_age=max_age,
+        suppression_threshold=threshold,
         accepted_classes=classes,
         first_time_only=form.get("first_time_only") == "yes",
         follow_up_months=months,
