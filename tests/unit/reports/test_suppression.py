@@ -1,0 +1,270 @@
+"""Small-cell suppression: nothing hidden can be worked back out from what is shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from youthcourt.reports.suppression import (
+    CellStatus,
+    Relation,
+    Suppressed,
+    cell_name,
+    grid_relations,
+    suppress,
+)
+
+ROWS = ("Police", "School", "Probation")
+COLUMNS = ("Completed", "Unsuccessful")
+
+
+def grid_cells(counts: dict[tuple[str, str], int], rows, columns) -> dict[str, int]:
+    """A full table with its row, column and grand totals."""
+    cells = {cell_name(row, column): counts[row, column] for row in rows for column in columns}
+    for row in rows:
+        cells[cell_name(row, "Total")] = sum(counts[row, column] for column in columns)
+    for column in columns:
+        cells[cell_name("Total", column)] = sum(counts[row, column] for row in rows)
+    cells["Total|Total"] = sum(counts.values())
+    return cells
+
+
+def hidden_cells(result: Suppressed, cells) -> list[str]:
+    return [name for name in cells if result.is_hidden(name)]
+
+
+def recoverable(hidden: list[str], relations: list[Relation]) -> list[str]:
+    """Hidden cells whose unit vector lies in the row space of the relations over the hidden cells.
+
+    Worked out here with numpy ranks, independently of the module's exact elimination.
+    """
+    if not hidden:
+        return []
+    index = {name: position for position, name in enumerate(hidden)}
+    matrix = np.zeros((len(relations), len(hidden)))
+    for row, relation in enumerate(relations):
+        if relation.total in index:
+            matrix[row, index[relation.total]] += 1
+        for part in relation.parts:
+            if part in index:
+                matrix[row, index[part]] -= 1
+    rank = np.linalg.matrix_rank(matrix)
+    found = []
+    for name in hidden:
+        unit = np.zeros(len(hidden))
+        unit[index[name]] = 1
+        if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
+            found.append(name)
+    return found
+
+
+def test_a_small_cell_forces_a_complement_in_its_row_and_column():
+    counts = {
+        ("Police", "Completed"): 40,
+        ("Police", "Unsuccessful"): 4,
+        ("School", "Completed"): 25,
+        ("School", "Unsuccessful"): 12,
+        ("Probation", "Completed"): 30,
+        ("Probation", "Unsuccessful"): 15,
+    }
+    cells = grid_cells(counts, ROWS, COLUMNS)
+    relations = grid_relations(ROWS, COLUMNS)
+    result = suppress(cells, relations, threshold=10)
+
+    assert result.status("Police|Unsuccessful") is CellStatus.PRIMARY
+    assert result.display("Police|Unsuccessful") == "<10"
+    # The smallest other unsuccessful count hides with it, and so does the police row's
+    # other cell, closing the rectangle.
+    assert {name for name in cells if result.status(name) is CellStatus.SECONDARY} == {
+        "School|Unsuccessful",
+        "Police|Completed",
+        "School|Completed",
+    }
+    assert result.display("School|Unsuccessful") == "\N{EM DASH}"
+    assert result.display("Total|Total") == "126"
+    assert result.value("Police|Total") == 44
+    assert result.value("Police|Unsuccessful") is None
+    assert "Police|Unsuccessful" not in result.shown
+    assert recoverable(hidden_cells(result, cells), relations) == []
+
+
+def test_zeros_are_shown_and_large_counts_get_thousands_separators():
+    counts = {
+        ("Police", "Completed"): 1200,
+        ("Police", "Unsuccessful"): 0,
+        ("School", "Completed"): 310,
+        ("School", "Unsuccessful"): 45,
+        ("Probation", "Completed"): 0,
+        ("Probation", "Unsuccessful"): 0,
+    }
+    cells = grid_cells(counts, ROWS, COLUMNS)
+    result = suppress(cells, grid_relations(ROWS, COLUMNS), threshold=10)
+
+    assert not result.any_hidden(*cells)
+    assert result.display("Police|Completed") == "1,200"
+    assert result.display("Police|Unsuccessful") == "0"
+    assert result.display("Total|Total") == "1,555"
+
+
+def test_rates_on_a_hidden_count_are_withheld():
+    counts = {
+        ("Police", "Completed"): 50,
+        ("Police", "Unsuccessful"): 3,
+        ("School", "Completed"): 60,
+        ("School", "Unsuccessful"): 20,
+        ("Probation", "Completed"): 70,
+        ("Probation", "Unsuccessful"): 22,
+    }
+    cells = grid_cells(counts, ROWS, COLUMNS)
+    result = suppress(cells, grid_relations(ROWS, COLUMNS), threshold=10)
+
+    assert result.any_hidden("Police|Unsuccessful", "Police|Total")
+    assert not result.any_hidden("Probation|Unsuccessful", "Probation|Total")
+    assert not result.any_hidden()
+
+
+def test_threshold_sets_the_marker_and_zero_is_never_primary():
+    cells = {"all": 7, "boys": 0, "girls": 7}
+    relations = [Relation("all", ("boys", "girls"))]
+    result = suppress(cells, relations, threshold=11)
+
+    # The total is as small as the cell, so both are primary and neither gives the other away.
+    assert result.display("girls") == "<11"
+    assert result.display("all") == "<11"
+    assert result.display("boys") == "0"
+
+    result = suppress({"all": 12, "boys": 0, "girls": 12}, relations, threshold=5)
+    assert not result.any_hidden("all", "boys", "girls")
+
+
+def test_a_zero_is_hidden_only_when_nothing_else_can_protect_a_cell():
+    cells = {"all": 25, "a": 3, "b": 0, "c": 22}
+    relations = [Relation("all", ("a", "b", "c"))]
+    result = suppress(cells, relations, threshold=10)
+    assert result.status("c") is CellStatus.SECONDARY
+    assert result.display("b") == "0"
+
+    cells = {"all": 3, "a": 3, "b": 0}
+    result = suppress(cells, [Relation("all", ("a", "b"))], threshold=10)
+    assert result.status("all") is CellStatus.PRIMARY
+    assert result.status("b") is CellStatus.SHOWN
+
+
+def test_a_part_is_preferred_to_a_total_and_a_smaller_count_to_a_larger_one():
+    cells = {"all": 60, "a": 4, "b": 20, "c": 36}
+    result = suppress(cells, [Relation("all", ("a", "b", "c"))], threshold=10)
+    assert [name for name in cells if result.is_hidden(name)] == ["a", "b"]
+    assert result.display("all") == "60"
+
+
+def test_small_cells_that_cover_each_other_need_no_complement():
+    counts = {
+        ("Police", "Completed"): 5,
+        ("Police", "Unsuccessful"): 6,
+        ("School", "Completed"): 5,
+        ("School", "Unsuccessful"): 7,
+        ("Probation", "Completed"): 30,
+        ("Probation", "Unsuccessful"): 40,
+    }
+    cells = grid_cells(counts, ROWS, COLUMNS)
+    relations = grid_relations(ROWS, COLUMNS)
+    result = suppress(cells, relations, threshold=10)
+    assert {name for name in cells if result.status(name) is CellStatus.SECONDARY} == set()
+    assert result.display("Police|Total") == "11"
+    assert recoverable(hidden_cells(result, cells), relations) == []
+
+
+def test_grid_relations_names_the_margins():
+    relations = grid_relations(["a", "b"], ["x", "y", "z"], row_total="All", column_total="Sum")
+    assert Relation("a|All", ("a|x", "a|y", "a|z")) in relations
+    assert Relation("Sum|y", ("a|y", "b|y")) in relations
+    assert Relation("Sum|All", ("Sum|x", "Sum|y", "Sum|z")) in relations
+    assert Relation("Sum|All", ("a|All", "b|All")) in relations
+    assert len(relations) == 2 + 3 + 2
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns"),
+    [([], ["x"]), (["a"], []), (["a", "a"], ["x"]), (["Total"], ["x"]), (["a"], ["Total"])],
+)
+def test_grid_relations_rejects_ambiguous_labels(rows, columns):
+    with pytest.raises(ValueError, match=r"\w"):
+        grid_relations(rows, columns)
+
+
+@pytest.mark.parametrize(
+    ("cells", "relations", "threshold"),
+    [
+        ({"all": 5, "a": 2, "b": 2}, [Relation("all", ("a", "b"))], 10),
+        ({"all": 4, "a": 2, "b": 2}, [Relation("all", ("a", "c"))], 10),
+        ({"all": 4, "a": 2, "b": 2}, [Relation("all", ())], 10),
+        ({"all": 4, "a": -2, "b": 6}, [Relation("all", ("a", "b"))], 10),
+        ({"all": 4, "a": 2.0, "b": 2}, [Relation("all", ("a", "b"))], 10),
+        ({"all": 4, "a": 2, "b": 2}, [Relation("all", ("a", "b"))], 0),
+    ],
+    ids=["not-additive", "unknown-cell", "no-parts", "negative", "not-a-count", "threshold"],
+)
+def test_suppress_rejects_inconsistent_tables(cells, relations, threshold):
+    with pytest.raises(ValueError, match=r"\w"):
+        suppress(cells, relations, threshold)
+
+
+def test_unknown_cell_names_raise():
+    result = suppress({"all": 20, "a": 20}, [Relation("all", ("a",))], threshold=10)
+    with pytest.raises(KeyError):
+        result.display("b")
+    with pytest.raises(KeyError):
+        result.is_hidden("b")
+
+
+def test_two_hundred_cells_are_protected():
+    rows = [f"r{index}" for index in range(20)]
+    columns = [f"c{index}" for index in range(9)]
+    counts = {
+        (row, column): (3 + (i * j) % 7 if (i * 7 + j * 3) % 11 == 0 else 12 + (i * 31 + j * 17) % 90)
+        for i, row in enumerate(rows)
+        for j, column in enumerate(columns)
+    }
+    cells = grid_cells(counts, rows, columns)
+    relations = grid_relations(rows, columns)
+    result = suppress(cells, relations, threshold=10)
+    hidden = hidden_cells(result, cells)
+    assert any(result.status(name) is CellStatus.SECONDARY for name in hidden)
+    assert recoverable(hidden, relations) == []
+
+
+count = st.one_of(st.integers(0, 4), st.integers(0, 12), st.integers(0, 40))
+
+
+@st.composite
+def tables(draw):
+    rows = [f"r{index}" for index in range(draw(st.integers(2, 6)))]
+    columns = [f"c{index}" for index in range(draw(st.integers(2, 4)))]
+    counts = {(row, column): draw(count) for row in rows for column in columns}
+    return grid_cells(counts, rows, columns), grid_relations(rows, columns), draw(st.integers(5, 11))
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables())
+def test_no_hidden_cell_can_be_worked_out(table):
+    cells, relations, threshold = table
+    result = suppress(cells, relations, threshold)
+    hidden = hidden_cells(result, cells)
+
+    assert recoverable(hidden, relations) == []
+    for name in hidden:
+        if result.status(name) is CellStatus.SECONDARY:
+            # Every complement is needed: showing it again would give a hidden cell away.
+            assert recoverable([other for other in hidden if other != name], relations) != []
+    for name, value in cells.items():
+        if 0 < value < threshold:
+            assert result.status(name) is CellStatus.PRIMARY
+            assert result.display(name) == f"<{threshold}"
+        elif result.is_hidden(name):
+            assert result.status(name) is CellStatus.SECONDARY
+            assert result.display(name) == "\N{EM DASH}"
+        else:
+            assert result.value(name) == value
+            assert result.display(name) == f"{value:,}"
