@@ -1,0 +1,598 @@
+"""Comparison groups: reading, checking and importing the de-identified CSV files evaluators upload.
+
+Youth processed elsewhere (regular court, another diversion program) are the yardstick for the
+program's own outcomes. Their records arrive as a CSV file from another agency. A file is
+imported whole or not at all: every row is checked first, and any problem refuses the whole
+file with a list of what to fix, row by row, so a half-imported group can never skew a report.
+
+Only the columns named in :data:`COLUMNS` are accepted. Anything else is refused rather than
+ignored, because an extra column (a name, a birth date, a case number) may identify someone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.programs.scoping import OutOfScopeError, current_scope
+from youthcourt.reference.models import OffenseClass
+from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
+
+MAX_BYTES = 10 * 1024 * 1024
+"""The largest file accepted: 10 MB, room for :data:`MAX_ROWS` rows with all columns and a few events each."""
+MAX_REQUEST_BYTES = MAX_BYTES + 64 * 1024
+"""The upload route's body limit: the file plus the form's other fields; more gets a 413."""
+MAX_ROWS = 50_000
+MAX_PROBLEMS_SHOWN = 100
+"""Row problems listed on the page; the rest are only counted (the same mistake usually repeats)."""
+MAX_LABELS_LENGTH = 400
+"""The group labels of one file, joined with ", ", must fit ``ComparisonImport.group_labels``."""
+INSERT_BATCH = 5_000
+MIN_AGE, MAX_AGE = 10, 25
+MAX_ID, MAX_GROUP, MAX_GENDER, MAX_RACE = 64, 80, 40, 80
+LABEL_SEPARATOR = ", "
+
+EVENT_TYPES = ", ".join(t.value for t in OutcomeEventType)
+TOO_LARGE = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into several files by group."
+EMPTY = "The file is empty. Choose the CSV file again."
+SAVE_AS_CSV = 'In your spreadsheet, use "Save as" and choose "CSV UTF-8 (comma delimited)".'
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a spreadsheet workbook (Excel, LibreOffice or Numbers)"),
+    (b"\xd0\xcf\x11\xe0", "a spreadsheet workbook (an older Excel file)"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "an image"),
+    (b"\xff\xd8\xff", "an image"),
+)
+
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EXTERNAL_ID = re.compile(r"[A-Za-z0-9_-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One accepted column, described for the page that explains the format."""
+
+    name: str
+    required: bool
+    meaning: str
+    example: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", True, "The source's de-identified id: 1 to 64 letters, digits, - or _.", "RC-0042"),
+    Column("group", True, f"The comparison group, 1 to {MAX_GROUP} characters, no commas.", "Regular court"),
+    Column(
+        "anchor_date",
+        True,
+        "When the clock starts (referral, hearing or case closure), YYYY-MM-DD.",
+        "2024-03-14",
+    ),
+    Column(
+        "followed_until",
+        True,
+        "How far the youth's records were searched, YYYY-MM-DD: on or after anchor_date, not in the future.",
+        "2025-03-14",
+    ),
+    Column(
+        "events",
+        True,
+        f"New offenses found, as DATE:TYPE separated by ; (may be empty), for example "
+        f"2024-09-02:arrest;2024-10-15:charge. TYPE is one of {EVENT_TYPES}; "
+        "each date on or after anchor_date and not after followed_until.",
+        "2024-09-02:arrest",
+    ),
+    Column("age", False, f"Age in whole years at the anchor date, {MIN_AGE} to {MAX_AGE}.", "15"),
+    Column("gender", False, f"A short category, at most {MAX_GENDER} characters.", "Female"),
+    Column(
+        "race_ethnicity", False, f"A short category, at most {MAX_RACE} characters.", "Hispanic or Latino"
+    ),
+    Column("offense_class", False, "The offense class, A to D.", "A"),
+)
+COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+REQUIRED_COLUMNS = tuple(c.name for c in COLUMNS if c.required)
+
+EXAMPLE_ROWS = (
+    ("RC-0001", "Regular court", "2024-01-15", "2025-01-15", "", "15", "Female", "Hispanic or Latino", "A"),
+    (
+        "RC-0002",
+        "Regular court",
+        "2024-02-03",
+        "2025-02-03",
+        "2024-06-10:arrest;2024-07-02:charge",
+        "16",
+        "Male",
+        "Black",
+        "B",
+    ),
+    ("RC-0003", "Regular court", "2024-03-20", "2024-12-31", "2024-11-05:new_referral", "14", "", "", ""),
+    (
+        "DP-17",
+        "Diversion program",
+        "2024-04-02",
+        "2025-04-02",
+        "2025-01-20:adjudication",
+        "17",
+        "Male",
+        "White",
+        "C",
+    ),
+)
+
+
+class FileRejected(ValueError):
+    """The upload cannot be read as a CSV file at all; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the file: in one cell, one row, or the file as a whole."""
+
+    message: str
+    row: int | None = None
+    """The row as a spreadsheet numbers it: the header is row 1."""
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}" if self.row is not None else ""
+        if self.column:
+            where = f"{where}, {self.column}" if where else f"Column {self.column}"
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Problems:
+    """Every problem is counted; only the first :data:`MAX_PROBLEMS_SHOWN` row problems are kept."""
+
+    general: list[Problem] = field(default_factory=list)
+    """About the file as a whole (header, size, groups already imported): always shown."""
+    rows: list[Problem] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, problem: Problem) -> None:
+        self.total += 1
+        if problem.row is None:
+            self.general.append(problem)
+        elif len(self.rows) < MAX_PROBLEMS_SHOWN:
+            self.rows.append(problem)
+
+    @property
+    def shown(self) -> list[Problem]:
+        return [*self.general, *self.rows]
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.general) - len(self.rows)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+@dataclass(frozen=True)
+class Event:
+    occurred_on: datetime.date
+    event_type: OutcomeEventType
+
+
+@dataclass(frozen=True)
+class Row:
+    """One comparison youth, checked and ready to insert."""
+
+    external_id: str
+    group_label: str
+    anchor_on: datetime.date
+    followed_until: datetime.date
+    events: tuple[Event, ...] = ()
+    age_years: int | None = None
+    gender: str = ""
+    race_ethnicity: str = ""
+    offense_class: OffenseClass | None = None
+
+
+@dataclass
+class CheckedFile:
+    rows: list[Row] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    labels: list[str] = field(default_factory=list)
+    """The group labels, in the order they first appear."""
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    @property
+    def joined_labels(self) -> str:
+        return LABEL_SEPARATOR.join(self.labels)
+
+
+class CellError(ValueError):
+    pass
+
+
+# Reading the upload --------------------------------------------------------------------------------------
+
+
+async def read_upload(upload: Any) -> bytes:
+    """The uploaded file's bytes (a Litestar ``UploadFile``), refused beyond :data:`MAX_BYTES`."""
+    data = await upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise FileRejected(TOO_LARGE)
+    return data
+
+
+def decode(raw: bytes) -> str:
+    """The file as text, or :class:`FileRejected` saying what it is instead (a workbook, binary, not UTF-8)."""
+    if not raw.strip():
+        raise FileRejected(EMPTY)
+    for signature, what in BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            raise FileRejected(f"This file is {what}, not a CSV file. {SAVE_AS_CSV}")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRejected(f"The file is saved as UTF-16 text; it must be UTF-8. {SAVE_AS_CSV}")
+    if b"\x00" in raw:
+        raise FileRejected(f"This is a binary file, not a CSV file. {SAVE_AS_CSV}")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise FileRejected(
+            f"The file is not UTF-8 text (the first character that is not is on line {line}). {SAVE_AS_CSV}"
+        ) from None
+
+
+# Checking the rows ---------------------------------------------------------------------------------------
+
+
+def check(text: str, today: datetime.date) -> CheckedFile:
+    """Check every row of a decoded file; ``today`` is the program's date (``followed_until`` limit)."""
+    result = CheckedFile()
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        columns = _header(header or [], result.problems)
+        if columns is None:
+            return result
+        _rows(reader, columns, today, result)
+    except csv.Error as error:
+        result.problems.add(
+            Problem(
+                f"The file could not be read as CSV ({error}); check the quotes on this line.",
+                reader.line_num,
+            )
+        )
+    _check_labels(result)
+    return result
+
+
+def _header(cells: list[str], problems: Problems) -> list[str | None] | None:
+    """The column each position holds (``None`` for unknown ones), or ``None`` when rows cannot be read."""
+    names = [cell.strip().lower() for cell in cells]
+    if not any(names):
+        problems.add(
+            Problem(
+                f"The file has no header row. The first row must name the columns: {', '.join(COLUMN_NAMES)}."
+            )
+        )
+        return None
+    if len(names) == 1 and ";" in names[0]:
+        problems.add(
+            Problem(
+                f"The columns are separated by semicolons; they must be separated by commas. {SAVE_AS_CSV}"
+            )
+        )
+        return None
+    unknown = [name for name in names if name and name not in COLUMN_NAMES]
+    if unknown:
+        listed = ", ".join(f'"{_shorten(name)}"' for name in unknown)
+        problems.add(
+            Problem(
+                f"Unknown column{'s' if len(unknown) > 1 else ''} {listed}: remove "
+                f"{'them' if len(unknown) > 1 else 'it'}. Only the columns described on this page are accepted, "
+                "so that nothing identifying is imported by mistake."
+            )
+        )
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.add(Problem(f"Column {position} of the header has no name: remove the empty column."))
+    duplicates = sorted({name for name in names if name and names.count(name) > 1})
+    for name in duplicates:
+        problems.add(Problem(f'The header names the column "{name}" more than once.'))
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        problems.add(
+            Problem(
+                f"The header has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}. "
+                f"Every file needs {', '.join(REQUIRED_COLUMNS)}."
+            )
+        )
+    if missing or duplicates:
+        return None
+    return [name if name in COLUMN_NAMES else None for name in names]
+
+
+def _rows(reader: Any, columns: list[str | None], today: datetime.date, result: CheckedFile) -> None:
+    first_row_of: dict[tuple[str, str], int] = {}
+    counted = 0
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        counted += 1
+        if counted > MAX_ROWS:
+            result.problems.add(
+                Problem(f"The file has more than {MAX_ROWS:,} rows. Split it into several files by group.")
+            )
+            return
+        if len(cells) != len(columns):
+            result.problems.add(
+                Problem(
+                    f"The row has {len(cells)} values but the header names {len(columns)} columns.", number
+                )
+            )
+            continue
+        values = {name: cell.strip() for name, cell in zip(columns, cells, strict=True) if name}
+        row = _row(number, values, today, result)
+        if row is None:
+            continue
+        key = (row.group_label, row.external_id)
+        if key in first_row_of:
+            result.problems.add(
+                Problem(
+                    f'"{row.external_id}" appears twice in group "{row.group_label}" (first on row {first_row_of[key]}).',
+                    number,
+                    "id",
+                )
+            )
+            continue
+        first_row_of[key] = number
+        result.rows.append(row)
+    if counted == 0 and not result.problems:
+        result.problems.add(Problem("The file has a header but no rows under it."))
+
+
+def _row(number: int, values: dict[str, str], today: datetime.date, result: CheckedFile) -> Row | None:
+    """The row as a :class:`Row`, or ``None`` after recording each of its cells' problems."""
+    failed = False
+
+    def cell(column: str, parse: Any, *args: Any) -> Any:
+        nonlocal failed
+        try:
+            return parse(values.get(column, ""), *args)
+        except CellError as error:
+            failed = True
+            result.problems.add(Problem(str(error), number, column))
+            return None
+
+    external_id = cell("id", _external_id)
+    group = cell("group", _group)
+    if group and group not in result.labels:
+        result.labels.append(group)
+    anchor = cell("anchor_date", _date)
+    followed = cell("followed_until", _followed_until, anchor, today)
+    events = cell("events", _events, anchor, followed)
+    age = cell("age", _age)
+    gender = cell("gender", _category, MAX_GENDER)
+    race = cell("race_ethnicity", _category, MAX_RACE)
+    offense_class = cell("offense_class", _offense_class)
+    if failed:
+        return None
+    return Row(external_id, group, anchor, followed, events, age, gender, race, offense_class)
+
+
+def _check_labels(result: CheckedFile) -> None:
+    if len(result.joined_labels) > MAX_LABELS_LENGTH:
+        result.problems.add(
+            Problem(
+                f"The file holds {len(result.labels)} groups whose labels together are longer than "
+                f"{MAX_LABELS_LENGTH} characters. Import fewer groups per file, or use shorter labels."
+            )
+        )
+
+
+# One cell each -------------------------------------------------------------------------------------------
+
+
+def _shorten(value: str, length: int = 40) -> str:
+    return value if len(value) <= length else value[: length - 1] + "…"
+
+
+def _external_id(value: str) -> str:
+    if not value:
+        raise CellError("Enter the record's id.")
+    if len(value) > MAX_ID:
+        raise CellError(f"The id is longer than {MAX_ID} characters.")
+    if not _EXTERNAL_ID.fullmatch(value):
+        raise CellError(f'"{_shorten(value)}" may hold only letters, digits, - and _.')
+    return value
+
+
+def _one_line(value: str, label: str, length: int) -> str:
+    if len(value) > length:
+        raise CellError(f"The {label} is longer than {length} characters.")
+    if _CONTROL.search(value):
+        raise CellError(f"The {label} must be one line of text.")
+    return value
+
+
+def _group(value: str) -> str:
+    if not value:
+        raise CellError("Enter the group's label, for example Regular court.")
+    _one_line(value, "group label", MAX_GROUP)
+    if "," in value:
+        raise CellError(f'"{_shorten(value)}" contains a comma; group labels may not.')
+    return value
+
+
+def _category(value: str, length: int) -> str:
+    return _one_line(value, "category", length)
+
+
+def _date(value: str) -> datetime.date:
+    if not value:
+        raise CellError("Enter a date as YYYY-MM-DD.")
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CellError(f'"{_shorten(value)}" is not a date as YYYY-MM-DD, for example 2024-03-14.') from None
+
+
+def _followed_until(value: str, anchor: datetime.date | None, today: datetime.date) -> datetime.date:
+    day = _date(value)
+    if anchor and day < anchor:
+        raise CellError(f"{day} is before anchor_date ({anchor}).")
+    if day > today:
+        raise CellError(f"{day} is in the future: enter the date up to which records were searched.")
+    return day
+
+
+def _events(value: str, anchor: datetime.date | None, followed: datetime.date | None) -> tuple[Event, ...]:
+    events = []
+    for piece in (p.strip() for p in value.split(";")):
+        if not piece:
+            continue
+        day_text, colon, type_text = piece.partition(":")
+        if not colon:
+            raise CellError(f'"{_shorten(piece)}" is not DATE:TYPE, for example 2024-09-02:arrest.')
+        try:
+            event_type = OutcomeEventType(type_text.strip().lower())
+        except ValueError:
+            raise CellError(f'"{_shorten(piece)}": the type must be one of {EVENT_TYPES}.') from None
+        day = _date(day_text.strip())
+        if anchor and day < anchor:
+            raise CellError(f"{piece} is before anchor_date ({anchor}).")
+        if followed and day > followed:
+            raise CellError(
+                f"{piece} is after followed_until ({followed}): records were searched only until then."
+            )
+        events.append(Event(day, event_type))
+    return tuple(events)
+
+
+def _age(value: str) -> int | None:
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        raise CellError(f'"{_shorten(value)}" is not a whole number of years.')
+    age = int(value)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise CellError(f"{age} is outside {MIN_AGE} to {MAX_AGE} years.")
+    return age
+
+
+def _offense_class(value: str) -> OffenseClass | None:
+    if not value:
+        return None
+    try:
+        return OffenseClass(value.upper())
+    except ValueError:
+        raise CellError(
+            f'"{_shorten(value)}" is not an offense class: use A, B, C or D, or leave it empty.'
+        ) from None
+
+
+def example_csv() -> str:
+    """A small file in the accepted format, offered as a template (made-up records)."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMN_NAMES)
+    writer.writerows(EXAMPLE_ROWS)
+    return out.getvalue()
+
+
+# The database --------------------------------------------------------------------------------------------
+
+
+async def already_imported(db: AsyncSession, labels: list[str]) -> list[Problem]:
+    """One problem for each label the program already holds: a group is replaced by deleting its import."""
+    if not labels or len(LABEL_SEPARATOR.join(labels)) > MAX_LABELS_LENGTH:
+        return []
+    found = await db.execute(
+        select(ComparisonRecord.group_label, ComparisonImport.file_name)
+        .join(ComparisonImport, ComparisonImport.id == ComparisonRecord.import_id)
+        .where(ComparisonRecord.group_label.in_(labels))
+        .distinct()
+    )
+    sources = dict(found.all())
+    return [
+        Problem(f'The group "{label}" is already imported (from {sources[label]}). Delete that import first.')
+        for label in labels
+        if label in sources
+    ]
+
+
+async def save(
+    db: AsyncSession, checked: CheckedFile, *, program_id: UUID, uploaded_by_id: UUID | None, file_name: str
+) -> ComparisonImport:
+    """Insert the import, its records and their events in the caller's transaction, in batches.
+
+    Bulk inserts bypass the flush-time scope check, so the program is checked here instead.
+    """
+    scope = current_scope()
+    if scope is not None and not scope.allows(program_id):
+        raise OutOfScopeError("A comparison import would be written into a program outside the current scope")
+    imported = ComparisonImport(
+        program_id=program_id,
+        file_name=file_name,
+        row_count=len(checked.rows),
+        group_labels=checked.joined_labels,
+        uploaded_by_id=uploaded_by_id,
+    )
+    db.add(imported)
+    await db.flush()
+    now = datetime.datetime.now(datetime.UTC)
+    stamps = {"created_at": now, "updated_at": now}
+    records: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for row in checked.rows:
+        record_id = uuid4()
+        records.append(
+            {
+                "id": record_id,
+                "program_id": program_id,
+                "import_id": imported.id,
+                "external_id": row.external_id,
+                "group_label": row.group_label,
+                "anchor_on": row.anchor_on,
+                "followed_until": row.followed_until,
+                "age_years": row.age_years,
+                "gender": row.gender,
+                "race_ethnicity": row.race_ethnicity,
+                "offense_class": row.offense_class,
+                **stamps,
+            }
+        )
+        events.extend(
+            {
+                "program_id": program_id,
+                "record_id": record_id,
+                "occurred_on": event.occurred_on,
+                "event_type": event.event_type,
+                **stamps,
+            }
+            for event in row.events
+        )
+    await _insert(db, ComparisonRecord, records)
+    await _insert(db, ComparisonEvent, events)
+    return imported
+
+
+async def _insert(db: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """An executemany per batch into the table itself: the ORM would split rows by which cells are empty."""
+    for start in range(0, len(rows), INSERT_BATCH):
+        await db.execute(insert(model.__table__), rows[start : start + INSERT_BATCH])
+
+
+async def delete_import(db: AsyncSession, imported: ComparisonImport) -> None:
+    """Remove an import; the database removes its records and their events with it (ON DELETE CASCADE)."""
+    await db.delete(imported)
+    await db.flush()
