@@ -1,5 +1,98 @@
-"""placeholder"""
+"""Program measures for grant reports: counts and derived figures for any period, with small counts hidden.
+
+The period is in the query string (dates are not personal data), so a report can be bookmarked
+and shared. The page and its CSV show aggregates only; exporting is on the audit trail.
+"""
 
 from __future__ import annotations
 
-ROUTES: list = []
+import csv
+import io
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.reference.services import policy
+from youthcourt.reports import measures
+from youthcourt.web.forms import Form
+from youthcourt.web.templating import page
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with these as a formula."""
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+class MeasuresController(Controller):
+    guards = [requires_role(Role.EVALUATOR, Role.COORDINATOR, Role.PROGRAM_ADMIN)]
+
+    async def _table(
+        self, request: Request[Any, Any, Any], db: AsyncSession, form: Form, choices: list[measures.Period]
+    ) -> measures.MeasuresTable | None:
+        period = measures.read_period(form, request.user.today())
+        if period is None:
+            return None
+        threshold = (await policy(db, request.user.program_id)).suppression_threshold
+        figures = await measures.load_figures(db, period)
+        return measures.build_table(figures, measures.named(period, choices), threshold)
+
+    def _choices(self, request: Request[Any, Any, Any]) -> list[measures.Period]:
+        today = request.user.today()
+        return [*measures.recent_quarters(today), measures.year_to_date(today)]
+
+    @get("/reports/measures", name="measures")
+    async def show(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        form = Form.from_data(dict(request.query_params))
+        choices = self._choices(request)
+        table = await self._table(request, db_session, form, choices)
+        return page(
+            "reports/measures.html",
+            form=form,
+            table=table,
+            choices=choices,
+            status_code=200 if table else 422,
+        )
+
+    @get("/reports/measures.csv", name="measures_csv")
+    async def download(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[str] | Template:
+        form = Form.from_data(dict(request.query_params))
+        choices = self._choices(request)
+        table = await self._table(request, db_session, form, choices)
+        if table is None:
+            return page("reports/measures.html", form=form, table=None, choices=choices, status_code=422)
+        period = table.period
+        audit.record(
+            db_session,
+            request,
+            "measures.exported",
+            record_type="measures",
+            details={"start": period.start.isoformat(), "end": period.end.isoformat()},
+        )
+        name = f"measures-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
+        return Response(
+            content=_csv_text(table.csv_rows()),
+            media_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+ROUTES: list[type[Controller]] = [MeasuresController]
