@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         cache_control=None,
     )
     return Litestar(
+        openapi_config=None,  # no API schema pages: they would list every route to anyone signed in
         route_handlers=[
             static_files,
             health,
