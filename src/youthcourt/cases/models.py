@@ -105,6 +105,7 @@ class EventKind(enum.StrEnum):
     HEARING = "hearing"
     SANCTION = "sanction"
     DOCUMENT = "document"
+    FOLLOW_UP = "follow_up"
 
 
 class CaseEvent(Base, ProgramOwned):

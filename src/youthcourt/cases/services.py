@@ -221,4 +221,4 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def _event_title(event: CaseEvent) -> str:
     if event.kind == EventKind.TRANSITION and event.to_state:
         return f"Now {CaseState(event.to_state).label.lower()}"
-    return event.kind.value.capitalize()
+    return event.kind.value.replace("_", "-").capitalize()

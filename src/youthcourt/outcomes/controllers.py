@@ -2,4 +2,330 @@
 
 from __future__ import annotations
 
-ROUTES: list = []
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.cases.models import Case, FollowUpCheck
+from youthcourt.cases.services import case_or_404
+from youthcourt.outcomes import services
+from youthcourt.outcomes.services import LATER_PREFIX
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
+from youthcourt.web.flash import flash
+from youthcourt.web.forms import Form, FormData
+from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.templating import page, redirect_to
+
+STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
+"""Coordinators do the checks; program admins may too. Only coordinators see youth names and case pages."""
+
+FIELD_CHOICES = {
+    "event_types": services.EVENT_TYPES,
+    "sources": services.RECORD_SYSTEMS,
+    "results": services.RESULTS,
+}
+
+
+def sees_cases(viewer: Viewer) -> bool:
+    return viewer.has_role(Role.COORDINATOR)
+
+
+async def load_check(db: AsyncSession, check_id: UUID) -> FollowUpCheck:
+    check = await services.check_with_case(db, check_id)
+    if check is None:
+        raise NotFoundException()
+    return check
+
+
+def closed_problem(case: Case) -> str:
+    return (
+        f"Case {case.number} is open ({case.state.label.lower()}). New offenses are recorded after a "
+        "case closes; until then, write what you learned in a note on the case."
+    )
+
+
+class FollowUpController(Controller):
+    """The follow-up worklist and the form that records what a check found."""
+
+    path = "/follow-ups"
+    guards = STAFF
+
+    @get("/")
+    async def index(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        view: FromQuery[str] = services.DUE,
+        page_no: PageNumber = "1",
+    ) -> Template:
+        viewer: Viewer = request.user
+        view = view if view in services.VIEWS else services.DUE
+        today = viewer.today()
+        names = sees_cases(viewer)
+        query = services.worklist_query(view, today, with_youth=names)
+        results = await paginate(db_session, query, page_number(page_no))
+        rows = services.worklist_rows(results.items, today)
+        audit.record(
+            db_session,
+            request,
+            "follow_up_list_view",
+            record_type="follow_up_check",
+            details={"view": view, "rows": len(rows)},
+        )
+        return page(
+            "outcomes/list.html",
+            view=view,
+            views=services.VIEWS,
+            results=results,
+            rows=rows,
+            today=today,
+            names=names,
+            base=f"/follow-ups?view={view}",
+            upcoming_days=services.UPCOMING_DAYS,
+        )
+
+    @get("/{check_id:uuid}")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        check_id: FromPath[UUID],
+        back: FromQuery[str] = "",
+    ) -> Template:
+        check = await load_check(db_session, check_id)
+        audit.record(
+            db_session,
+            request,
+            "follow_up_check_view",
+            record_type="follow_up_check",
+            record_id=check.id,
+            details={"case_id": str(check.case_id)},
+        )
+        form = Form(values={"checked_on": request.user.today().isoformat(), "back": back})
+        return await self._check_page(request, db_session, check, form)
+
+    @post("/{check_id:uuid}")
+    async def record(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        check_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        viewer: Viewer = request.user
+        check = await load_check(db_session, check_id)
+        case = check.case
+        form = Form.from_data(data)
+        if check.completed_on is not None:
+            problem = "This check was recorded already; it cannot be recorded twice."
+            return await self._check_page(request, db_session, check, form, problem=problem, status_code=409)
+        if case.closed_on is None:
+            return await self._check_page(
+                request, db_session, check, form, problem=closed_problem(case), status_code=409
+            )
+        if form.get("add_event"):
+            # Without JavaScript, "Add another event" posts the form back to show one more row.
+            form.values["event_rows"] = str(services.row_count(form) + 1)
+            return await self._check_page(request, db_session, check, form)
+        categories = await services.offense_categories(db_session)
+        data_in = services.read_check(form, case, viewer.today(), categories)
+        if data_in is None:
+            return await self._check_page(request, db_session, check, form, status_code=422)
+        events = await services.record_check(db_session, check, data_in, viewer)
+        if events is None:
+            problem = "Someone else recorded this check a moment ago; nothing of yours was saved."
+            return await self._check_page(request, db_session, check, form, problem=problem, status_code=409)
+        audit.record(
+            db_session,
+            request,
+            "follow_up_check_record",
+            record_type="follow_up_check",
+            record_id=check.id,
+            details={
+                "case_id": str(case.id),
+                "window_months": check.window_months,
+                "result": data_in.result.value,
+                "records_searched": data_in.records_searched,
+                "events": len(events),
+                "event_types": sorted({event.event_type.value for event in events}),
+            },
+        )
+        found = f", {len(events)} event{'s' if len(events) != 1 else ''}" if events else ""
+        flash(
+            request,
+            f"Case {case.number}: the {check.window_months}-month check is recorded "
+            f"({data_in.result.label.lower()}{found}).",
+        )
+        if form.get("back") == "case" and sees_cases(viewer):
+            return redirect_to(request, f"/cases/{case.id}#outcomes")
+        return redirect_to(request, "/follow-ups")
+
+    @get("/{check_id:uuid}/event-row")
+    async def event_row(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        check_id: FromPath[UUID],
+        event_rows: FromQuery[str] = "",
+    ) -> Template:
+        """One more empty event row, for htmx to append; the row count travels with it (out of band)."""
+        check = await load_check(db_session, check_id)
+        shown = services.row_count(Form(values={"event_rows": event_rows}))
+        number = shown + 1 if shown < services.MAX_EVENT_ROWS else None
+        return page(
+            "outcomes/_event_row.html",
+            check=check,
+            form=Form(),
+            n=number,
+            rows_shown=number or shown,
+            max_rows=services.MAX_EVENT_ROWS,
+            oob=True,
+            today=request.user.today(),
+            categories=await services.offense_categories(db_session),
+            **FIELD_CHOICES,
+        )
+
+    async def _check_page(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        check: FollowUpCheck,
+        form: Form,
+        *,
+        problem: str = "",
+        status_code: int = 200,
+    ) -> Template:
+        viewer: Viewer = request.user
+        rows = services.row_count(form)
+        completed = check.completed_on is not None
+        return page(
+            "outcomes/check.html",
+            check=check,
+            case=check.case,
+            form=form,
+            rows=range(1, rows + 1),
+            rows_shown=rows,
+            max_rows=services.MAX_EVENT_ROWS,
+            ticked=form.many("records"),
+            categories=await services.offense_categories(db),
+            events=await services.events_of_check(db, check.id) if completed else [],
+            checked_by=await services.name_of(db, check.checked_by_id) if completed else "",
+            searched=[
+                services.RECORD_SYSTEMS.get(code, code) for code in check.records_searched.split(",") if code
+            ],
+            today=viewer.today(),
+            names=sees_cases(viewer),
+            problem=problem,
+            status_code=status_code,
+            **FIELD_CHOICES,
+        )
+
+
+class CaseOutcomeController(Controller):
+    """New offenses learned of after a case closed, outside any follow-up check."""
+
+    path = "/cases/{case_id:uuid}/outcome-events"
+    guards = STAFF
+
+    @get("/")
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        case_id: FromPath[UUID],
+    ) -> Template:
+        case = await case_or_404(db_session, case_id)
+        audit.record(db_session, request, "outcome_events_view", record_type="case", record_id=case.id)
+        if not case.state.is_closed:
+            return await self._page(request, db_session, case, Form(), problem=closed_problem(case))
+        return await self._page(request, db_session, case, Form())
+
+    @post("/")
+    async def create(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        case_id: FromPath[UUID],
+        data: FormData,
+    ) -> Any:
+        viewer: Viewer = request.user
+        case = await case_or_404(db_session, case_id)
+        form = Form.from_data(data)
+        if not case.state.is_closed:
+            return await self._page(
+                request, db_session, case, form, problem=closed_problem(case), status_code=409
+            )
+        limits = services.EventLimits(
+            referred_on=case.referral.received_on,
+            latest=viewer.today(),
+            latest_label="today",
+            categories=await services.offense_categories(db_session),
+        )
+        event_in = services.read_event(form, LATER_PREFIX, "the offense", limits)
+        if event_in is None:
+            if request.htmx:
+                return self._form(case, form, limits.categories, status_code=422)
+            return await self._page(request, db_session, case, form, status_code=422)
+        event = await services.record_later_event(db_session, case, event_in, viewer)
+        audit.record(
+            db_session,
+            request,
+            "outcome_event_create",
+            record_type="case",
+            record_id=case.id,
+            details={
+                "event_id": str(event.id),
+                "event_type": event.event_type.value,
+                "source": event.source.value,
+            },
+        )
+        flash(request, f"The {event_in.event_type.label.lower()} was recorded on case {case.number}.")
+        if not sees_cases(viewer):
+            return redirect_to(request, f"/cases/{case.id}/outcome-events")
+        # htmx sends the browser to the address it is given; a new fragment alone would not reload the page.
+        return redirect_to(request, f"/cases/{case.id}" + ("" if request.htmx else "#outcomes"))
+
+    @staticmethod
+    def _form(case: Case, form: Form, categories: dict[str, str], *, status_code: int) -> Template:
+        return page(
+            "outcomes/_event_form.html",
+            case=case,
+            form=form,
+            categories=categories,
+            status_code=status_code,
+            **FIELD_CHOICES,
+        )
+
+    async def _page(
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        case: Case,
+        form: Form,
+        *,
+        problem: str = "",
+        status_code: int = 200,
+    ) -> Template:
+        return page(
+            "outcomes/case_events.html",
+            case=case,
+            form=form,
+            outcome_events=await services.events_of_case(db, case.id),
+            categories=await services.offense_categories(db),
+            names=sees_cases(request.user),
+            problem=problem,
+            status_code=status_code,
+            **FIELD_CHOICES,
+        )
+
+
+ROUTES: list[type[Controller]] = [FollowUpController, CaseOutcomeController]

@@ -1,0 +1,342 @@
+"""Follow-up checks and the new offenses they find: the worklist, reading the forms, and saving.
+
+A check is recorded once. Its events and its result are saved with it in the request's one
+transaction, and the check is marked done by a conditional update, so two coordinators
+recording the same check at the same moment cannot both succeed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import Select, distinct, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from youthcourt.accounts.models import User
+from youthcourt.cases.models import Case, CheckResult, EventKind, FollowUpCheck
+from youthcourt.cases.services import CaseService
+from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.models import Offense
+from youthcourt.web.forms import Form
+
+DUE = "due"
+UPCOMING = "upcoming"
+COMPLETED = "completed"
+VIEWS = {DUE: "Due now", UPCOMING: "Due in the next 30 days", COMPLETED: "Completed"}
+UPCOMING_DAYS = 30
+
+EVENT_ROWS = 3
+"""Event rows the check form offers at first; "Add another event" adds more, up to ``MAX_EVENT_ROWS``."""
+MAX_EVENT_ROWS = 10
+EVENT_FIELDS = ("occurred_on", "event_type", "offense_category", "source")
+
+EVENT_TYPES = {kind.value: kind.label for kind in OutcomeEventType}
+RECORD_SYSTEMS = {system.value: system.label for system in RecordSystem}
+RESULTS = {result.value: result.label for result in CheckResult}
+
+LATER_PREFIX = "event_"
+"""Field prefix of the one-event form on the case page ("Record a new offense")."""
+
+
+def event_prefix(number: int) -> str:
+    """Field prefix of the check form's event row ``number``: ``e1_occurred_on``, ``e2_source``..."""
+    return f"e{number}_"
+
+
+# ---------------------------------------------------------------------------------------------
+# The worklist
+
+
+@dataclass(frozen=True)
+class WorklistRow:
+    check: FollowUpCheck
+    case: Case
+    days_overdue: int
+    """Days past the due date of an open check; 0 when due today, not due yet, or done."""
+
+
+def worklist_query(view: str, today: datetime.date, *, with_youth: bool) -> Select:
+    """Checks with their case for one view; soonest due first (latest done first when completed).
+
+    One query for the rows, plus one for the youths when names are shown, whatever the page holds.
+    The conditions on ``completed_on`` and ``due_on`` follow ``ix_follow_up_check_program_due``.
+    """
+    query = select(FollowUpCheck, Case).join(Case, Case.id == FollowUpCheck.case_id)
+    if with_youth:
+        query = query.options(selectinload(Case.youth))
+    if view == COMPLETED:
+        return query.where(FollowUpCheck.completed_on.is_not(None)).order_by(
+            FollowUpCheck.completed_on.desc(), Case.number
+        )
+    query = query.where(FollowUpCheck.completed_on.is_(None))
+    if view == UPCOMING:
+        horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
+        query = query.where(FollowUpCheck.due_on > today, FollowUpCheck.due_on <= horizon)
+    else:
+        query = query.where(FollowUpCheck.due_on <= today)
+    return query.order_by(FollowUpCheck.due_on, Case.number, FollowUpCheck.window_months)
+
+
+def worklist_rows(rows: Iterable[tuple[FollowUpCheck, Case]], today: datetime.date) -> list[WorklistRow]:
+    return [WorklistRow(check, case, days_overdue(check, today)) for check, case in rows]
+
+
+def days_overdue(check: FollowUpCheck, today: datetime.date) -> int:
+    if check.completed_on is not None or check.due_on >= today:
+        return 0
+    return (today - check.due_on).days
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+async def check_with_case(db: AsyncSession, check_id: UUID) -> FollowUpCheck | None:
+    """The check with its case, the case's youth and referral; None when unknown or another program's."""
+    return await db.scalar(
+        select(FollowUpCheck)
+        .where(FollowUpCheck.id == check_id)
+        .options(
+            selectinload(FollowUpCheck.case).selectinload(Case.youth),
+            selectinload(FollowUpCheck.case).selectinload(Case.referral),
+        )
+    )
+
+
+async def events_of_check(db: AsyncSession, check_id: UUID) -> list[OutcomeEvent]:
+    query = (
+        select(OutcomeEvent)
+        .where(OutcomeEvent.check_id == check_id)
+        .order_by(OutcomeEvent.occurred_on, OutcomeEvent.created_at)
+    )
+    return list((await db.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """An event of a case, with the window of the check that found it (None: reported later)."""
+
+    event: OutcomeEvent
+    window_months: int | None
+
+
+async def events_of_case(db: AsyncSession, case_id: UUID) -> list[CaseOutcome]:
+    """A case's outcome events, oldest first, each with the check that found it (one query)."""
+    rows = await db.execute(
+        select(OutcomeEvent, FollowUpCheck.window_months)
+        .outerjoin(FollowUpCheck, FollowUpCheck.id == OutcomeEvent.check_id)
+        .where(OutcomeEvent.case_id == case_id)
+        .order_by(OutcomeEvent.occurred_on, OutcomeEvent.created_at)
+    )
+    return [CaseOutcome(event, months) for event, months in rows.all()]
+
+
+async def offense_categories(db: AsyncSession) -> dict[str, str]:
+    """The distinct categories of the program's offense catalog: what an event's category may be."""
+    rows = await db.scalars(select(distinct(Offense.category)).order_by(Offense.category))
+    return {category: category.capitalize() for category in rows.all() if category}
+
+
+async def name_of(db: AsyncSession, user_id: UUID | None) -> str:
+    if user_id is None:
+        return ""
+    return await db.scalar(select(User.full_name).where(User.id == user_id)) or ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the forms
+
+
+@dataclass(frozen=True)
+class EventInput:
+    occurred_on: datetime.date
+    event_type: OutcomeEventType
+    offense_category: str
+    source: RecordSystem
+
+    @property
+    def description(self) -> str:
+        """For the timeline: "Arrest on 2026-03-02 (theft), in police records"."""
+        return (
+            f"{self.event_type.label} on {self.occurred_on.isoformat()} ({self.offense_category}), "
+            f"in {self.source.label.lower()} records"
+        )
+
+
+@dataclass(frozen=True)
+class EventLimits:
+    """What an event's date and source may be."""
+
+    referred_on: datetime.date
+    """Events count after the referral of the case; the day itself is the original offense's."""
+    latest: datetime.date
+    """Today, or the day of the check that found it."""
+    latest_label: str
+    categories: dict[str, str]
+    sources: tuple[str, ...] = tuple(RECORD_SYSTEMS)
+    """The record systems the event may come from: for a check, those it searched."""
+
+
+def event_is_filled(form: Form, prefix: str) -> bool:
+    return any(form.get(prefix + name).strip() for name in EVENT_FIELDS)
+
+
+def read_event(form: Form, prefix: str, label: str, limits: EventLimits) -> EventInput | None:
+    """One event from the fields starting with ``prefix``; errors go on the fields. ``label``: "event 2"."""
+    before = len(form.errors)
+    occurred_on = form.date(prefix + "occurred_on", f"the date of {label}")
+    if occurred_on and occurred_on > limits.latest:
+        form.error(prefix + "occurred_on", f"The date of {label} cannot be after {limits.latest_label}.")
+    elif occurred_on and occurred_on <= limits.referred_on:
+        form.error(
+            prefix + "occurred_on",
+            f"The date of {label} must be after the case was referred ({limits.referred_on.isoformat()}).",
+        )
+    kind = form.choice(prefix + "event_type", f"the type of {label}", EVENT_TYPES)
+    category = form.choice(prefix + "offense_category", f"the offense category of {label}", limits.categories)
+    source = form.choice(prefix + "source", f"the records {label} was found in", RECORD_SYSTEMS)
+    if source in RECORD_SYSTEMS and source not in limits.sources:
+        form.error(
+            prefix + "source",
+            f"{label.capitalize()} was found in {RECORD_SYSTEMS[source].lower()} records, "
+            "which the check did not search. Tick them under records searched, or choose another source.",
+        )
+    if len(form.errors) > before or occurred_on is None:
+        return None
+    return EventInput(occurred_on, OutcomeEventType(kind), category, RecordSystem(source))
+
+
+@dataclass(frozen=True)
+class CheckInput:
+    checked_on: datetime.date
+    records: tuple[RecordSystem, ...]
+    result: CheckResult
+    events: tuple[EventInput, ...]
+
+    @property
+    def records_searched(self) -> str:
+        return ",".join(system.value for system in self.records)
+
+
+def row_count(form: Form) -> int:
+    """How many event rows the form shows: the rows it had (kept when re-shown), within the limits."""
+    try:
+        wanted = int(form.get("event_rows", str(EVENT_ROWS)))
+    except ValueError:
+        wanted = EVENT_ROWS
+    return max(EVENT_ROWS, min(wanted, MAX_EVENT_ROWS))
+
+
+def read_check(form: Form, case: Case, today: datetime.date, categories: dict[str, str]) -> CheckInput | None:
+    """The check form: date, records searched, result and, for a new offense, its events."""
+    if case.closed_on is None:
+        raise ValueError("only a closed case's checks are recorded")
+    checked_on = form.date("checked_on", "the date of the check")
+    if checked_on and checked_on > today:
+        form.error("checked_on", "The date of the check cannot be in the future.")
+    elif checked_on and checked_on < case.closed_on:
+        form.error(
+            "checked_on",
+            f"The date of the check cannot be before the case closed ({case.closed_on.isoformat()}).",
+        )
+    ticked = form.many("records")
+    if not ticked:
+        form.error("records", "Choose at least one kind of record you searched.")
+    elif any(value not in RECORD_SYSTEMS for value in ticked):
+        form.error("records", "Choose the records searched from the list.")
+    records = tuple(system for system in RecordSystem if system.value in ticked)
+    result = form.choice("result", "what the check found", RESULTS)
+    filled = [n for n in range(1, row_count(form) + 1) if event_is_filled(form, event_prefix(n))]
+    events: list[EventInput] = []
+    if result == CheckResult.NO_NEW_OFFENSE and filled:
+        form.error(
+            "result",
+            "You chose no new offense but filled in events. Clear the events, or choose new offense found.",
+        )
+    elif result == CheckResult.NEW_OFFENSE:
+        if not filled:
+            form.error(
+                event_prefix(1) + "occurred_on",
+                "Enter at least one new offense: its date, type, offense category and where it was found.",
+            )
+        limits = EventLimits(
+            referred_on=case.referral.received_on,
+            latest=checked_on or today,
+            latest_label="the date of the check" if checked_on else "today",
+            categories=categories,
+            sources=tuple(system.value for system in records) or tuple(RECORD_SYSTEMS),
+        )
+        for number in filled:
+            event = read_event(form, event_prefix(number), f"event {number}", limits)
+            if event is not None:
+                events.append(event)
+    if not form.is_valid or checked_on is None:
+        return None
+    return CheckInput(checked_on, records, CheckResult(result), tuple(events))
+
+
+# ---------------------------------------------------------------------------------------------
+# Saving
+
+
+def _new_event(case: Case, data: EventInput, viewer: Viewer, check_id: UUID | None) -> OutcomeEvent:
+    return OutcomeEvent(
+        program_id=case.program_id,
+        case_id=case.id,
+        check_id=check_id,
+        occurred_on=data.occurred_on,
+        event_type=data.event_type,
+        offense_category=data.offense_category,
+        source=data.source,
+        recorded_by_id=viewer.user_id,
+    )
+
+
+async def record_check(
+    db: AsyncSession, check: FollowUpCheck, data: CheckInput, viewer: Viewer
+) -> list[OutcomeEvent] | None:
+    """Mark ``check`` done with what it found and add its events and a timeline entry.
+
+    Returns None, saving nothing, when the check was recorded already (by someone else, just now).
+    """
+    done = await db.execute(
+        update(FollowUpCheck)
+        .where(FollowUpCheck.id == check.id, FollowUpCheck.completed_on.is_(None))
+        .values(
+            completed_on=data.checked_on,
+            records_searched=data.records_searched,
+            result=data.result,
+            checked_by_id=viewer.user_id,
+        )
+    )
+    if done.rowcount != 1:
+        return None
+    case = check.case
+    events = [_new_event(case, event, viewer, check.id) for event in data.events]
+    db.add_all(events)
+    searched = ", ".join(system.label.lower() for system in data.records)
+    summary = (
+        f"{check.window_months}-month follow-up check on {data.checked_on.isoformat()} "
+        f"({searched} records): {data.result.label.lower()}."
+    )
+    if data.events:
+        summary += " " + "; ".join(event.description for event in data.events) + "."
+    CaseService(session=db).add_event(case, EventKind.FOLLOW_UP, viewer, summary)
+    await db.flush()
+    return events
+
+
+async def record_later_event(db: AsyncSession, case: Case, data: EventInput, viewer: Viewer) -> OutcomeEvent:
+    """A new offense learned of outside a follow-up check, with its timeline entry."""
+    event = _new_event(case, data, viewer, None)
+    db.add(event)
+    CaseService(session=db).add_event(
+        case, EventKind.FOLLOW_UP, viewer, f"New offense recorded: {data.description}."
+    )
+    await db.flush()
+    return event
