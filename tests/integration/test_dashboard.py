@@ -79,7 +79,7 @@ async def test_dashboard_shows_each_panel(client, db):
     assert quiet.number in text
     assert contacted.number not in text.split("Families not contacted")[1].split("</article>")[0]
     assert "Olive Waiting" in text
-    assert "<a href="/follow-ups">Follow-ups due</a> <small>(1)</small>" in text
+    assert '<a href="/follow-ups">Follow-ups due</a> <small>(1)</small>' in text
     assert "6-month check" in text
 
 
