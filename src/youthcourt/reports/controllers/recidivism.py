@@ -1,5 +1,386 @@
-"""placeholder"""
+"""The evaluator's recidivism report: the page, and its group table and curves as CSV.
+
+Everything the report needs is in the query string (program ids, dates and codes; nothing
+personal), so a report can be bookmarked, shared, and downloaded as shown. Each view and
+each download goes on the audit trail with the filters used.
+"""
 
 from __future__ import annotations
 
-ROUTES: list = []
+import csv
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+from uuid import UUID
+
+from litestar import Controller, MediaType, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.reports.charts import series_style, survival_chart
+from youthcourt.reports.cohort import (
+    WINDOWS,
+    Anchor,
+    Cohort,
+    default_range,
+    granted_programs,
+    granted_scope,
+    load_subjects,
+    read_cohort,
+    suppression_threshold,
+)
+from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
+from youthcourt.reports.recidivism import (
+    ANCHOR_PHRASES,
+    COLUMN_LABELS,
+    COLUMNS,
+    ComparisonSubject,
+    Grouping,
+    RecidivismReport,
+    ReportOptions,
+    build_report,
+)
+from youthcourt.web.forms import Form
+from youthcourt.web.templating import page
+
+PAGE_URL = "/reports/recidivism"
+RESULTS_TARGET = "recidivism-report"
+FIELDS = ("program", "referred_from", "referred_to", "event", "anchor", "window", "group")
+DEFAULT_EVENTS = (OutcomeEventType.ARREST, OutcomeEventType.CHARGE)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with these as a formula."""
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A checked report request: whom it covers and how it counts."""
+
+    cohort: Cohort
+    options: ReportOptions
+    program_names: dict[UUID, str]
+
+    def details(self) -> dict[str, Any]:
+        """The filters for the audit trail: codes, dates and program names, nothing personal."""
+        return {
+            "report": "recidivism",
+            **self.cohort.as_details(self.program_names),
+            **self.options.as_details(),
+        }
+
+    def leading_columns(self) -> list[str]:
+        """What every CSV row starts with, so a file read on its own still says what it counts."""
+        return [
+            self.options.anchor.value,
+            str(self.options.window_months),
+            ";".join(self.options.event_codes),
+            "; ".join(self.program_names[pid] for pid in self.cohort.program_ids),
+            self.cohort.referred_from.isoformat(),
+            self.cohort.referred_to.isoformat(),
+            self.options.grouping.value,
+        ]
+
+    def file_name(self, part: str) -> str:
+        events = "+".join(self.options.event_codes)
+        return (
+            f"recidivism-{part}_{self.options.anchor.value}-{self.options.window_months}m_{events}_"
+            f"{self.cohort.referred_from.isoformat()}_to_{self.cohort.referred_to.isoformat()}.csv"
+        )
+
+
+LEADING_HEADERS = [
+    "anchor",
+    "window_months",
+    "event_types",
+    "programs",
+    "referred_from",
+    "referred_to",
+    "grouping",
+]
+
+
+def default_form(request: Request[Any, Any, Any]) -> Form:
+    """The form as first shown: every granted program, three years of referrals, arrests and charges
+    within 12 months of closure."""
+    start, end = default_range(request.user.today())
+    programs = [str(choice.id) for choice in granted_programs(request.user)]
+    events = [t.value for t in DEFAULT_EVENTS]
+    values = {
+        "referred_from": start.isoformat(),
+        "referred_to": end.isoformat(),
+        "anchor": Anchor.CLOSURE.value,
+        "window": "12",
+        "group": Grouping.NONE.value,
+    }
+    return Form(values=values, lists={"program": programs, "event": events})
+
+
+def read_options(form: Form) -> ReportOptions | None:
+    """Check the counting choices: event types, anchor, window and grouping."""
+    known = {t.value for t in OutcomeEventType}
+    chosen = form.many("event")
+    if not chosen:
+        form.error("event", "Choose at least one kind of event that counts as a new offense.")
+    elif any(value not in known for value in chosen):
+        form.error("event", "Choose the kinds of event from the list.")
+    anchor = form.choice("anchor", "when the follow-up clock starts", {a.value: a for a in Anchor})
+    window = form.choice("window", "a follow-up window", {str(months): months for months in WINDOWS})
+    grouping = form.choice("group", "how to group the youth", {g.value: g for g in Grouping})
+    if not form.is_valid:
+        return None
+    return ReportOptions(
+        event_types=frozenset(OutcomeEventType(value) for value in chosen),
+        anchor=Anchor(anchor),
+        window_months=int(window),
+        grouping=Grouping(grouping),
+    )
+
+
+def read_choices(request: Request[Any, Any, Any], form: Form) -> Choices | None:
+    options = read_options(form)
+    cohort = read_cohort(form, request.user)
+    if options is None or cohort is None:
+        return None
+    names = {choice.id: choice.name for choice in granted_programs(request.user)}
+    return Choices(cohort, options, names)
+
+
+async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[ComparisonSubject]:
+    """The comparison youth of the cohort's programs whose clock started within the referral range.
+
+    Two queries: the records, and all their events.
+    """
+    in_cohort = and_(
+        ComparisonRecord.program_id.in_(cohort.program_ids),
+        ComparisonRecord.anchor_on >= cohort.referred_from,
+        ComparisonRecord.anchor_on <= cohort.referred_to,
+    )
+    events: dict[UUID, list[tuple[datetime.date, OutcomeEventType]]] = defaultdict(list)
+    rows = await db.execute(
+        select(ComparisonEvent.record_id, ComparisonEvent.occurred_on, ComparisonEvent.event_type)
+        .join(ComparisonRecord, ComparisonEvent.record_id == ComparisonRecord.id)
+        .where(in_cohort)
+        .order_by(ComparisonEvent.record_id, ComparisonEvent.occurred_on)
+    )
+    for record_id, occurred_on, event_type in rows:
+        events[record_id].append((occurred_on, OutcomeEventType(event_type)))
+    records = await db.execute(
+        select(
+            ComparisonRecord.id,
+            ComparisonRecord.group_label,
+            ComparisonRecord.anchor_on,
+            ComparisonRecord.followed_until,
+        ).where(in_cohort)
+    )
+    return [
+        ComparisonSubject(label, anchor_on, followed_until, tuple(events.get(record_id, ())))
+        for record_id, label, anchor_on, followed_until in records
+    ]
+
+
+async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
+    """Read the cohort in its programs' scope and compute the report."""
+    with granted_scope(choices.cohort):
+        subjects = await load_subjects(db, choices.cohort)
+        comparisons = (
+            await load_comparison_subjects(db, choices.cohort)
+            if choices.options.grouping == Grouping.COMPARISON
+            else []
+        )
+        threshold = await suppression_threshold(db, choices.cohort)
+    return build_report(subjects, comparisons, choices.options, threshold)
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def interval(bounds: tuple[float, float] | None) -> str:
+    return "" if bounds is None else f"{bounds[0] * 100:.1f}\N{EN DASH}{bounds[1] * 100:.1f}%"
+
+
+def _spreadsheet_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_response(rows: list[list[str]], file_name: str) -> Response[str]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
+    return Response(
+        content="\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
+def _count(report: RecidivismReport, row: Any, column: str) -> str:
+    """A count as the page shows it, without the thousands separator (spreadsheets read it as a number)."""
+    shown = report.display(row, column)
+    return shown.replace(",", "") if shown.replace(",", "").isdigit() else shown
+
+
+def group_rows(choices: Choices, report: RecidivismReport) -> list[list[str]]:
+    header = [
+        *LEADING_HEADERS,
+        "group",
+        *COLUMNS,
+        "rate_percent",
+        "ci95_low_percent",
+        "ci95_high_percent",
+        "note",
+    ]
+    rows = [header]
+    lead = choices.leading_columns()
+    for row in report.rows:
+        low, high = row.interval or (None, None)
+        rows.append(
+            [
+                *lead,
+                row.label,
+                *(_count(report, row, column) for column in COLUMNS),
+                "" if row.rate is None else f"{row.rate * 100:.1f}",
+                "" if low is None else f"{low * 100:.1f}",
+                "" if high is None else f"{high * 100:.1f}",
+                row.withheld or "",
+            ]
+        )
+    return rows
+
+
+def curve_rows(choices: Choices, report: RecidivismReport) -> list[list[str]]:
+    header = [
+        *LEADING_HEADERS,
+        "group",
+        "month",
+        "at_risk",
+        "survival_percent",
+        "ci95_low_percent",
+        "ci95_high_percent",
+    ]
+    rows = [header]
+    lead = choices.leading_columns()
+    for curve in report.shown_curves:
+        for point in curve.points:
+            rows.append(
+                [
+                    *lead,
+                    curve.label,
+                    str(point.month),
+                    str(point.at_risk),
+                    f"{point.survival * 100:.1f}",
+                    f"{point.lower * 100:.1f}",
+                    f"{point.upper * 100:.1f}",
+                ]
+            )
+    return rows
+
+
+def query_string(form: Form) -> str:
+    """The report's filters, for the download links and bookmarks: ids, dates and codes only."""
+    pairs = [
+        (name, value) for name in FIELDS for value in (form.lists.get(name) or [form.get(name)]) if value
+    ]
+    return urlencode(pairs)
+
+
+class RecidivismController(Controller):
+    path = PAGE_URL
+    guards = [requires_role(Role.EVALUATOR)]
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        form: Form,
+        choices: Choices | None = None,
+        report: RecidivismReport | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        partial = request.htmx and request.htmx.target == RESULTS_TARGET
+        chart = None
+        anchor_words = ""
+        if report is not None:
+            anchor_words = ANCHOR_PHRASES[report.options.anchor].removeprefix("of ")
+            chart = survival_chart(
+                report.curves,
+                months=report.options.window_months,
+                x_label=f"Months since {anchor_words}",
+                title=f"Share of youth without a new offense, by month since {anchor_words}",
+                chart_id="recidivism-chart",
+            )
+        return page(
+            "reports/_recidivism_report.html" if partial else "reports/recidivism.html",
+            status_code=status_code,
+            form=form,
+            report=report,
+            chart=chart,
+            programs=granted_programs(request.user),
+            choices=choices,
+            program_names=[choices.program_names[pid] for pid in choices.cohort.program_ids]
+            if choices
+            else [],
+            anchor_words=anchor_words,
+            event_types=list(OutcomeEventType),
+            anchor_options={anchor.value: anchor.label for anchor in Anchor},
+            window_options={str(months): f"{months} months" for months in WINDOWS},
+            group_options={grouping.value: grouping.label for grouping in Grouping},
+            columns=COLUMN_LABELS,
+            query=query_string(form),
+            percent=percent,
+            interval=interval,
+            series_style=series_style,
+        )
+
+    @get("/", name="recidivism_report")
+    async def show(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        if not any(name in request.query_params for name in FIELDS):
+            return self._page(request, default_form(request))
+        form = Form.from_data(request.query_params.dict())
+        choices = read_choices(request, form)
+        if choices is None:
+            return self._page(request, form, status_code=422)
+        report = await run_report(db_session, choices)
+        audit.record(db_session, request, "report.viewed", details=choices.details())
+        return self._page(request, form, choices, report)
+
+    async def _download(
+        self, request: Request[Any, Any, Any], db: AsyncSession, part: str
+    ) -> Response[str] | Template:
+        form = Form.from_data(request.query_params.dict())
+        choices = read_choices(request, form)
+        if choices is None:
+            return self._page(request, form, status_code=422)
+        report = await run_report(db, choices)
+        rows = group_rows(choices, report) if part == "groups" else curve_rows(choices, report)
+        audit.record(
+            db,
+            request,
+            "report.downloaded",
+            details={**choices.details(), "file": f"{part}.csv", "rows": len(rows) - 1},
+        )
+        return _csv_response(rows, choices.file_name(part))
+
+    @get("/groups.csv", name="recidivism_groups_csv", media_type=MediaType.TEXT)
+    async def groups_csv(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[str] | Template:
+        return await self._download(request, db_session, "groups")
+
+    @get("/curves.csv", name="recidivism_curves_csv", media_type=MediaType.TEXT)
+    async def curves_csv(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[str] | Template:
+        return await self._download(request, db_session, "curves")
+
+
+ROUTES = [RecidivismController]

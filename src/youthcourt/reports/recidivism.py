@@ -1,0 +1,518 @@
+"""The recidivism report: who had a new offense within a follow-up window, by group, with uncertainty.
+
+Pure computation on de-identified subjects (see :mod:`youthcourt.reports.cohort`), so the
+same code serves the page, its CSV downloads and the benchmark.
+
+The rules, in the words an evaluator would use:
+
+- The clock starts at the chosen anchor (referral, first hearing, or case closure). A case
+  that has not reached its anchor yet (no hearing, still open) is left out, and counted in a note.
+- Only the chosen event types count, and only on or after the anchor.
+- A youth *reoffended* when the first counted event falls on or before the window's last day.
+  Otherwise, a youth whose records are known up to the window's end (a completed follow-up
+  check, or a later event) is *not reoffended*; anyone else is *censored*: their outcome over
+  the window is not known yet, so they count neither as a success nor as a failure.
+- The rate is reoffended over those whose outcome over the whole window is known, with a
+  Wilson 95% interval. The Kaplan-Meier curve and the log-rank test also use the follow-up of
+  the censored youth, for as long as it lasted.
+- Small counts are hidden (and any count from which a hidden one could be worked out); a rate
+  or a curve resting on a hidden count is withheld.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import math
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.reports.cohort import Anchor, Subject, age_band, completion_status, window_end
+from youthcourt.reports.statistics import (
+    LogRankResult,
+    kaplan_meier,
+    logrank_test,
+    survival_at,
+    wilson_interval,
+)
+from youthcourt.reports.suppression import Relation, Suppressed, suppress
+
+DAYS_PER_MONTH = 365.25 / 12
+"""Curves are read on a grid of average months: follow-up is measured in days."""
+
+COLUMNS = ("cohort", "full_window", "reoffended", "not_reoffended", "censored")
+"""The counts of the group table, in the order shown: ``cohort = full_window + censored`` and
+``full_window = reoffended + not_reoffended``."""
+
+COLUMN_LABELS = {
+    "cohort": "In cohort",
+    "full_window": "Full window",
+    "reoffended": "Reoffended",
+    "not_reoffended": "Not reoffended",
+    "censored": "Censored",
+}
+
+TOTAL_KEY = "total"
+PROGRAM_YOUTH = "Program youth"
+ALL_YOUTH = "All youth"
+
+WITHHELD_SMALL = "Withheld: the rate would rest on a count hidden to protect small numbers."
+WITHHELD_CURVE_SMALL = "Withheld: some of this group's counts are hidden to protect small numbers."
+TOO_FEW_FOLLOWED = "Not drawn: fewer than {threshold} youth were followed for a month or more."
+NO_FULL_WINDOW = "Not yet: no youth in the group has been followed for the full window."
+
+
+class Grouping(enum.StrEnum):
+    """How the cohort is split for comparison."""
+
+    NONE = "none"
+    COMPLETION = "completion"
+    OFFENSE_CLASS = "offense_class"
+    SOURCE_KIND = "source_kind"
+    AGE_BAND = "age_band"
+    GENDER = "gender"
+    RACE_ETHNICITY = "race_ethnicity"
+    JUROR = "juror"
+    COMPARISON = "comparison"
+
+    @property
+    def label(self) -> str:
+        return {
+            "none": "No grouping: all youth together",
+            "completion": "Completion status",
+            "offense_class": "Offense class",
+            "source_kind": "Referral source",
+            "age_band": "Age at referral",
+            "gender": "Gender",
+            "race_ethnicity": "Race and ethnicity",
+            "juror": "Later served as a juror",
+            "comparison": "Program youth and comparison groups",
+        }[self.value]
+
+
+ANCHOR_PHRASES = {
+    Anchor.REFERRAL: "of referral",
+    Anchor.HEARING: "of the first hearing",
+    Anchor.CLOSURE: "of case closure",
+}
+
+_ORDER = {
+    Grouping.COMPLETION: ("Completed", "Unsuccessful", "Withdrawn", "Open"),
+    Grouping.AGE_BAND: tuple(age_band(age) for age in (12, 14, 16, 17, None)),
+    Grouping.JUROR: ("Served as a juror", "Did not serve as a juror"),
+    Grouping.COMPARISON: (PROGRAM_YOUTH,),
+}
+_LAST = ("Not recorded", "Unknown", "Other")
+
+_ANCHOR_FIELDS = {Anchor.REFERRAL: "referred_on", Anchor.HEARING: "heard_on", Anchor.CLOSURE: "closed_on"}
+
+
+def _juror(served: bool) -> str:
+    return "Served as a juror" if served else "Did not serve as a juror"
+
+
+def _offense_class(offense_class: str) -> str:
+    return f"Class {offense_class}"
+
+
+def _source_kind(kind: str) -> str:
+    return kind.replace("_", " ").capitalize()
+
+
+def _same(value: str) -> str:
+    return value
+
+
+_GROUP_OF: dict[Grouping, tuple[Callable[[Subject], Any], Callable[[Any], str]]] = {
+    Grouping.COMPLETION: (attrgetter("state"), completion_status),
+    Grouping.OFFENSE_CLASS: (attrgetter("offense_class"), _offense_class),
+    Grouping.SOURCE_KIND: (attrgetter("source_kind"), _source_kind),
+    Grouping.AGE_BAND: (attrgetter("age"), age_band),
+    Grouping.GENDER: (attrgetter("gender"), _same),
+    Grouping.RACE_ETHNICITY: (attrgetter("race_ethnicity"), _same),
+    Grouping.JUROR: (attrgetter("served_as_juror"), _juror),
+}
+"""Per grouping: the raw field each subject is sorted by (cheap), and its group label (once per value)."""
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the evaluator chose: which events count, when the clock starts, for how long, split how."""
+
+    event_types: frozenset[OutcomeEventType]
+    anchor: Anchor
+    window_months: int
+    grouping: Grouping = Grouping.NONE
+
+    @property
+    def event_words(self) -> str:
+        """The counted event types in words, in their usual order: "arrest or charge"."""
+        names = [t.label.lower() for t in OutcomeEventType if t in self.event_types]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+    @property
+    def definition(self) -> str:
+        """The headline definition: "New offense = arrest or charge, within 12 months of case closure"."""
+        return f"New offense = {self.event_words}, within {self.window_months} months {ANCHOR_PHRASES[self.anchor]}"
+
+    @property
+    def event_codes(self) -> list[str]:
+        """The counted event types as codes, in their usual order."""
+        return [t.value for t in OutcomeEventType if t in self.event_types]
+
+    def as_details(self) -> dict[str, object]:
+        """The choices for the audit trail and the downloads (codes, nothing personal)."""
+        return {
+            "event_types": self.event_codes,
+            "anchor": self.anchor.value,
+            "window_months": self.window_months,
+            "grouping": self.grouping.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonSubject:
+    """A youth of an imported comparison group: already de-identified, with its own anchor date."""
+
+    group_label: str
+    anchor_on: datetime.date
+    followed_until: datetime.date
+    events: tuple[tuple[datetime.date, OutcomeEventType], ...]
+    """New offenses, oldest first."""
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One line of the group table. Counts are read through :meth:`RecidivismReport.display`."""
+
+    key: str
+    label: str
+    counts: dict[str, int]
+    rate: float | None
+    interval: tuple[float, float] | None
+    withheld: str | None
+    """Why no rate is shown, when none is."""
+
+    @property
+    def is_total(self) -> bool:
+        return self.key == TOTAL_KEY
+
+    @property
+    def withheld_short(self) -> str:
+        """The first word of the reason, for a table cell; the reason itself goes below the table."""
+        return (self.withheld or "").split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    month: int
+    at_risk: int
+    survival: float
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A group's share not reoffended, month by month, as far as enough youth are still followed."""
+
+    key: str
+    label: str
+    points: tuple[CurvePoint, ...]
+    withheld: str | None
+    """Why no curve is shown, when none is."""
+    stopped_after: int | None
+    """The last month shown when the curve stops early because few youth were still followed."""
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.points)
+
+
+@dataclass(frozen=True)
+class LogRank:
+    """The log-rank test across the groups whose curves are shown, or why it was not run."""
+
+    result: LogRankResult | None
+    groups: tuple[str, ...]
+    withheld: str | None
+
+    @property
+    def sentence(self) -> str:
+        """The result in plain words, with the usual 5% reading."""
+        if self.result is None:
+            return self.withheld or ""
+        r = self.result
+        degrees = f"{r.degrees_of_freedom} degree{'s' if r.degrees_of_freedom != 1 else ''} of freedom"
+        if r.p_value < 0.01:
+            reading = "strong evidence that the groups differ"
+        elif r.p_value < 0.05:
+            reading = "some evidence that the groups differ"
+        else:
+            reading = "no clear evidence that the groups differ"
+        return f"χ² = {r.statistic:.1f} on {degrees}, {format_p(r.p_value)}: {reading}."
+
+
+@dataclass(frozen=True)
+class RecidivismReport:
+    options: ReportOptions
+    threshold: int
+    rows: tuple[GroupRow, ...]
+    """The groups, then the total when there is one."""
+    cells: Suppressed
+    curves: tuple[Curve, ...]
+    logrank: LogRank
+    without_anchor: int
+    """Cases left out because they have not reached the anchor (no hearing yet, not closed yet)."""
+    comparison_youth: int
+
+    def display(self, row: GroupRow, column: str) -> str:
+        """A count as it may be shown: the number, or a mark saying it is hidden."""
+        return self.cells.display(f"{row.key}|{column}")
+
+    @property
+    def groups(self) -> tuple[GroupRow, ...]:
+        return tuple(row for row in self.rows if not row.is_total)
+
+    @property
+    def headline(self) -> GroupRow:
+        """The row that speaks for the program: the total, or program youth in a comparison."""
+        return next((row for row in self.rows if row.is_total), self.rows[0])
+
+    @property
+    def shown_curves(self) -> tuple[Curve, ...]:
+        return tuple(curve for curve in self.curves if curve.shown)
+
+    @property
+    def without_anchor_display(self) -> str:
+        if 0 < self.without_anchor < self.threshold:
+            return f"fewer than {self.threshold}"
+        return f"{self.without_anchor:,}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.counts["cohort"] for row in self.rows)
+
+
+def format_p(p_value: float) -> str:
+    if math.isnan(p_value):
+        return "p not defined"
+    if p_value < 0.001:
+        return "p < 0.001"
+    return f"p = {p_value:.3f}" if p_value < 0.1 else f"p = {p_value:.2f}"
+
+
+class _Tally:
+    """Per-group accumulator: the counts, and each youth's follow-up for the curve."""
+
+    __slots__ = ("censored", "durations", "not_reoffended", "observed", "reoffended")
+
+    def __init__(self) -> None:
+        self.reoffended = 0
+        self.not_reoffended = 0
+        self.censored = 0
+        self.durations: list[int] = []
+        self.observed: list[bool] = []
+
+    def add(
+        self,
+        anchor_on: datetime.date,
+        events: Iterable[tuple[datetime.date, OutcomeEventType]],
+        known_until: datetime.date | None,
+        counted: frozenset[OutcomeEventType],
+        ends: dict[datetime.date, datetime.date],
+        months: int,
+    ) -> None:
+        end = ends.get(anchor_on)
+        if end is None:
+            end = ends[anchor_on] = window_end(anchor_on, months)
+        first = None
+        for occurred_on, event_type in events:
+            if occurred_on >= anchor_on and event_type in counted:
+                first = occurred_on
+                break
+        if first is not None and first <= end:
+            self.reoffended += 1
+            self.durations.append((first - anchor_on).days)
+            self.observed.append(True)
+            return
+        if first is not None or (known_until is not None and known_until >= end):
+            self.not_reoffended += 1
+            self.durations.append((end - anchor_on).days)
+        else:
+            self.censored += 1
+            followed = (known_until - anchor_on).days if known_until is not None else 0
+            self.durations.append(max(followed, 0))
+        self.observed.append(False)
+
+    def merge(self, other: _Tally) -> _Tally:
+        """Join two raw values that share a label (the open case states all read "Open")."""
+        self.reoffended += other.reoffended
+        self.not_reoffended += other.not_reoffended
+        self.censored += other.censored
+        self.durations += other.durations
+        self.observed += other.observed
+        return self
+
+    def counts(self) -> dict[str, int]:
+        full = self.reoffended + self.not_reoffended
+        return {
+            "cohort": full + self.censored,
+            "full_window": full,
+            "reoffended": self.reoffended,
+            "not_reoffended": self.not_reoffended,
+            "censored": self.censored,
+        }
+
+
+def _ordered(labels: Iterable[str], grouping: Grouping) -> list[str]:
+    known = _ORDER.get(grouping, ())
+    first = [label for label in known if label in labels]
+    rest = sorted((label for label in labels if label not in known), key=lambda x: (x in _LAST, x.casefold()))
+    return first + rest
+
+
+def _tally_groups(
+    subjects: Sequence[Subject], comparison_subjects: Sequence[ComparisonSubject], options: ReportOptions
+) -> tuple[dict[str, _Tally], int]:
+    counted = options.event_types
+    months = options.window_months
+    anchor_of = attrgetter(_ANCHOR_FIELDS[options.anchor])
+    key_of, label_of = _GROUP_OF.get(options.grouping, (None, _same))
+    ends: dict[datetime.date, datetime.date] = {}
+    by_key: dict[object, _Tally] = {}
+    without_anchor = 0
+    for subject in subjects:
+        anchor_on = anchor_of(subject)
+        if anchor_on is None:
+            without_anchor += 1
+            continue
+        key = key_of(subject) if key_of else None
+        tally = by_key.get(key)
+        if tally is None:
+            tally = by_key[key] = _Tally()
+        tally.add(anchor_on, subject.events, subject.checked_until, counted, ends, months)
+    single = PROGRAM_YOUTH if options.grouping == Grouping.COMPARISON else ALL_YOUTH
+    tallies: dict[str, _Tally] = {}
+    for key, tally in by_key.items():
+        label = label_of(key) if key_of else single
+        tallies[label] = tallies[label].merge(tally) if label in tallies else tally
+    if options.grouping == Grouping.COMPARISON:
+        for other in comparison_subjects:
+            label = other.group_label if other.group_label != single else f"{single} (comparison)"
+            tally = tallies.get(label)
+            if tally is None:
+                tally = tallies[label] = _Tally()
+            tally.add(other.anchor_on, other.events, other.followed_until, counted, ends, months)
+    return tallies, without_anchor
+
+
+def _relations(keys: Sequence[str], with_total: bool) -> list[Relation]:
+    rows = [*keys, TOTAL_KEY] if with_total else list(keys)
+    relations = []
+    for key in rows:
+        relations.append(Relation(f"{key}|cohort", (f"{key}|full_window", f"{key}|censored")))
+        relations.append(Relation(f"{key}|full_window", (f"{key}|reoffended", f"{key}|not_reoffended")))
+    if with_total:
+        for column in COLUMNS:
+            relations.append(Relation(f"{TOTAL_KEY}|{column}", tuple(f"{key}|{column}" for key in keys)))
+    return relations
+
+
+def _row(key: str, label: str, counts: dict[str, int], cells: Suppressed) -> GroupRow:
+    if cells.any_hidden(*(f"{key}|{column}" for column in ("full_window", "reoffended", "not_reoffended"))):
+        return GroupRow(key, label, counts, None, None, WITHHELD_SMALL)
+    if not counts["full_window"]:
+        return GroupRow(key, label, counts, None, None, NO_FULL_WINDOW)
+    rate = counts["reoffended"] / counts["full_window"]
+    return GroupRow(
+        key, label, counts, rate, wilson_interval(counts["reoffended"], counts["full_window"]), None
+    )
+
+
+def _curve(key: str, label: str, tally: _Tally, cells: Suppressed, threshold: int, months: int) -> Curve:
+    """The group's curve on the month grid, as far as at least ``threshold`` youth are still followed."""
+    if not tally.durations:
+        return Curve(key, label, (), "No youth in this group.", None)
+    if cells.any_hidden(*(f"{key}|{column}" for column in COLUMNS)):
+        return Curve(key, label, (), WITHHELD_CURVE_SMALL, None)
+    steps = kaplan_meier(tally.durations, tally.observed)
+    ordered = sorted(tally.durations)
+    size = len(ordered)
+    points = []
+    for month in range(months + 1):
+        if month < months:
+            time = month * DAYS_PER_MONTH
+            at_risk = size - bisect_left(ordered, time)
+        else:
+            # Windows differ by a day or two with the calendar: read the end of every youth's window.
+            time = math.inf
+            at_risk = tally.not_reoffended
+        if at_risk < threshold:
+            break
+        step = survival_at(steps, time)
+        points.append(CurvePoint(month, at_risk, step.survival, step.lower, step.upper))
+    if len(points) < 2:
+        return Curve(key, label, (), TOO_FEW_FOLLOWED.format(threshold=threshold), None)
+    stopped = points[-1].month if points[-1].month < months else None
+    return Curve(key, label, tuple(points), None, stopped)
+
+
+def _logrank(curves: Sequence[Curve], tallies: dict[str, _Tally], grouping: Grouping) -> LogRank:
+    if grouping == Grouping.NONE:
+        return LogRank(None, (), "Choose a grouping to compare groups with the log-rank test.")
+    compared = [curve for curve in curves if curve.shown]
+    if len(compared) < 2:
+        return LogRank(
+            None,
+            tuple(curve.label for curve in compared),
+            "Not run: the log-rank test needs at least two groups whose curves can be shown.",
+        )
+    groups = [(tallies[curve.label].durations, tallies[curve.label].observed) for curve in compared]
+    return LogRank(logrank_test(groups), tuple(curve.label for curve in compared), None)
+
+
+def build_report(
+    subjects: Sequence[Subject],
+    comparison_subjects: Sequence[ComparisonSubject],
+    options: ReportOptions,
+    threshold: int,
+) -> RecidivismReport:
+    """Count, rate and chart reoffending for the cohort, group by group, with small counts hidden.
+
+    ``comparison_subjects`` join as their own groups only when grouping by comparison group.
+    ``threshold`` is the smallest count that may be shown.
+    """
+    tallies, without_anchor = _tally_groups(subjects, comparison_subjects, options)
+    labels = _ordered(tallies, options.grouping)
+    keys = [f"g{index}" for index in range(len(labels))]
+    counts = {key: tallies[label].counts() for key, label in zip(keys, labels, strict=True)}
+    with_total = len(labels) > 1 and options.grouping != Grouping.COMPARISON
+    if with_total:
+        counts[TOTAL_KEY] = {column: sum(counts[key][column] for key in keys) for column in COLUMNS}
+    cells = suppress(
+        {f"{key}|{column}": value for key, row in counts.items() for column, value in row.items()},
+        _relations(keys, with_total),
+        threshold,
+    )
+    rows = [_row(key, label, counts[key], cells) for key, label in zip(keys, labels, strict=True)]
+    if with_total:
+        rows.append(_row(TOTAL_KEY, "Total", counts[TOTAL_KEY], cells))
+    curves = [
+        _curve(key, label, tallies[label], cells, threshold, options.window_months)
+        for key, label in zip(keys, labels, strict=True)
+    ]
+    return RecidivismReport(
+        options=options,
+        threshold=threshold,
+        rows=tuple(rows),
+        cells=cells,
+        curves=tuple(curves),
+        logrank=_logrank(curves, tallies, options.grouping),
+        without_anchor=without_anchor,
+        comparison_youth=len(comparison_subjects) if options.grouping == Grouping.COMPARISON else 0,
+    )

@@ -1,0 +1,395 @@
+"""The recidivism report's counting rules, suppression and chart, on hand-built subjects."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+
+from youthcourt.cases.models import CaseState
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.reports.charts import survival_chart
+from youthcourt.reports.cohort import Anchor, Subject
+from youthcourt.reports.recidivism import (
+    NO_FULL_WINDOW,
+    WITHHELD_CURVE_SMALL,
+    WITHHELD_SMALL,
+    ComparisonSubject,
+    Curve,
+    CurvePoint,
+    Grouping,
+    LogRank,
+    ReportOptions,
+    build_report,
+)
+from youthcourt.reports.statistics import LogRankResult, logrank_test
+
+ARREST = OutcomeEventType.ARREST
+CHARGE = OutcomeEventType.CHARGE
+NEW_REFERRAL = OutcomeEventType.NEW_REFERRAL
+CLOSED = datetime.date(2024, 1, 15)
+WINDOW_END = datetime.date(2024, 7, 15)
+"""Six months after ``CLOSED``."""
+DAY = datetime.timedelta(days=1)
+
+
+def subject(
+    *,
+    closed: datetime.date | None = CLOSED,
+    checked: datetime.date | None = None,
+    events: tuple[tuple[datetime.date, OutcomeEventType], ...] = (),
+    state: CaseState = CaseState.COMPLETED,
+    referred: datetime.date = datetime.date(2023, 11, 1),
+    heard: datetime.date | None = datetime.date(2023, 11, 20),
+    served_as_juror: bool = False,
+) -> Subject:
+    return Subject(
+        case_id=uuid.uuid4(),
+        program_id=uuid.uuid4(),
+        youth_id=uuid.uuid4(),
+        referred_on=referred,
+        intake_on=None,
+        heard_on=heard,
+        closed_on=closed,
+        state=state,
+        offense_class="A",
+        offense_category="Property",
+        source_kind="police",
+        age=15,
+        gender="Female",
+        race_ethnicity="Not recorded",
+        served_as_juror=served_as_juror,
+        checked_until=checked,
+        events=events,
+    )
+
+
+def options(
+    events: frozenset[OutcomeEventType] = frozenset({ARREST, CHARGE}),
+    anchor: Anchor = Anchor.CLOSURE,
+    window: int = 6,
+    grouping: Grouping = Grouping.NONE,
+) -> ReportOptions:
+    return ReportOptions(events, anchor, window, grouping)
+
+
+def counts(report, label: str | None = None) -> dict[str, int]:
+    row = report.rows[0] if label is None else next(r for r in report.rows if r.label == label)
+    return row.counts
+
+
+def test_censored_youth_are_not_counted_as_successes():
+    report = build_report(
+        [
+            subject(checked=WINDOW_END),
+            subject(checked=CLOSED + 60 * DAY),
+            subject(checked=None),
+            subject(events=((CLOSED + 30 * DAY, ARREST),)),
+        ],
+        [],
+        options(),
+        threshold=1,
+    )
+    assert counts(report) == {
+        "cohort": 4,
+        "full_window": 2,
+        "reoffended": 1,
+        "not_reoffended": 1,
+        "censored": 2,
+    }
+    [row] = report.rows
+    assert row.label == "All youth"
+    assert row.rate == 0.5, "one of the two youth followed for the whole window; the censored are left out"
+    assert row.interval == pytest.approx((0.0945, 0.9055), abs=1e-4)
+
+
+def test_window_boundaries_count_the_last_day_in():
+    report = build_report(
+        [
+            subject(events=((WINDOW_END, ARREST),)),
+            subject(events=((WINDOW_END + DAY, ARREST),)),
+            subject(checked=WINDOW_END),
+            subject(checked=WINDOW_END - DAY),
+            subject(closed=datetime.date(2023, 8, 31), checked=datetime.date(2024, 2, 29)),
+            subject(closed=datetime.date(2023, 8, 31), events=((datetime.date(2024, 2, 29), CHARGE),)),
+        ],
+        [],
+        options(),
+        threshold=1,
+    )
+    assert counts(report) == {
+        "cohort": 6,
+        "full_window": 5,
+        "reoffended": 2,
+        "not_reoffended": 3,
+        "censored": 1,
+    }
+
+
+def test_an_event_before_the_anchor_is_ignored():
+    before_closure = subject(events=((CLOSED - 20 * DAY, ARREST),), checked=WINDOW_END)
+    by_closure = build_report([before_closure], [], options(), threshold=1)
+    by_referral = build_report([before_closure], [], options(anchor=Anchor.REFERRAL), threshold=1)
+
+    assert counts(by_closure)["reoffended"] == 0
+    assert counts(by_closure)["not_reoffended"] == 1
+    assert counts(by_referral)["reoffended"] == 1
+
+
+def test_only_the_chosen_event_types_count_and_the_first_of_them_dates_the_offense():
+    youth = subject(events=((CLOSED + 10 * DAY, NEW_REFERRAL), (WINDOW_END + 5 * DAY, ARREST)))
+    arrests = build_report([youth], [], options(frozenset({ARREST})), threshold=1)
+    referrals = build_report([youth], [], options(frozenset({NEW_REFERRAL})), threshold=1)
+
+    assert counts(arrests) == {
+        "cohort": 1,
+        "full_window": 1,
+        "reoffended": 0,
+        "not_reoffended": 1,
+        "censored": 0,
+    }
+    assert counts(referrals)["reoffended"] == 1
+    assert arrests.options.definition == "New offense = arrest, within 6 months of case closure"
+    assert (
+        options(frozenset({ARREST, CHARGE, NEW_REFERRAL}), window=12).definition
+        == "New offense = new referral, arrest or charge, within 12 months of case closure"
+    )
+
+
+def test_cases_without_their_anchor_are_left_out_and_counted():
+    subjects = [
+        subject(checked=WINDOW_END),
+        subject(closed=None, state=CaseState.SANCTIONS_IN_PROGRESS),
+        subject(closed=None, heard=None, state=CaseState.SCHEDULED),
+    ]
+    by_closure = build_report(subjects, [], options(), threshold=1)
+    by_hearing = build_report(subjects, [], options(anchor=Anchor.HEARING), threshold=1)
+
+    assert by_closure.without_anchor == 2
+    assert counts(by_closure)["cohort"] == 1
+    assert by_hearing.without_anchor == 1
+    assert counts(by_hearing)["cohort"] == 2
+    assert by_closure.without_anchor_display == "2"
+    assert build_report(subjects, [], options(), threshold=10).without_anchor_display == "fewer than 10"
+
+
+def test_groups_come_in_their_natural_order_with_a_total():
+    subjects = [
+        subject(state=CaseState.UNSUCCESSFUL, checked=WINDOW_END),
+        subject(state=CaseState.COMPLETED, events=((CLOSED + DAY, ARREST),)),
+        subject(state=CaseState.WITHDRAWN, checked=WINDOW_END),
+        subject(state=CaseState.COMPLETED, checked=WINDOW_END),
+    ]
+    report = build_report(subjects, [], options(grouping=Grouping.COMPLETION), threshold=1)
+
+    assert [row.label for row in report.rows] == ["Completed", "Unsuccessful", "Withdrawn", "Total"]
+    assert counts(report, "Completed") == {
+        "cohort": 2,
+        "full_window": 2,
+        "reoffended": 1,
+        "not_reoffended": 1,
+        "censored": 0,
+    }
+    assert counts(report, "Total") == {
+        "cohort": 4,
+        "full_window": 4,
+        "reoffended": 1,
+        "not_reoffended": 3,
+        "censored": 0,
+    }
+    assert report.headline.label == "Total"
+
+
+def test_small_counts_are_hidden_and_what_rests_on_them_is_withheld():
+    served = [subject(served_as_juror=True, checked=WINDOW_END) for _ in range(20)]
+    served += [subject(served_as_juror=True, events=((CLOSED + 40 * DAY, ARREST),)) for _ in range(10)]
+    others = [subject(checked=WINDOW_END) for _ in range(3)] + [subject(events=((CLOSED + DAY, ARREST),))]
+    report = build_report(served + others, [], options(grouping=Grouping.JUROR), threshold=10)
+
+    served_row, others_row, total = report.rows
+    assert (served_row.label, others_row.label, total.label) == (
+        "Served as a juror",
+        "Did not serve as a juror",
+        "Total",
+    )
+    assert [
+        report.display(others_row, c) for c in ("cohort", "reoffended", "not_reoffended", "censored")
+    ] == [
+        "<10",
+        "<10",
+        "<10",
+        "0",
+    ]
+    assert report.display(total, "cohort") == "34"
+    assert "—" in [report.display(served_row, c) for c in ("reoffended", "not_reoffended")], (
+        "the total minus the other group would give the small group away"
+    )
+    assert (served_row.rate, others_row.rate, total.rate) == (None, None, None)
+    assert others_row.withheld == WITHHELD_SMALL
+    assert others_row.withheld_short == "Withheld"
+    assert [curve.withheld for curve in report.curves] == [WITHHELD_CURVE_SMALL, WITHHELD_CURVE_SMALL]
+    assert report.logrank.result is None
+    assert "at least two groups" in report.logrank.sentence
+
+
+def test_without_a_small_group_every_rate_and_curve_is_shown():
+    served = [subject(served_as_juror=True, checked=WINDOW_END) for _ in range(20)]
+    served += [subject(served_as_juror=True, events=((CLOSED + 40 * DAY, ARREST),)) for _ in range(10)]
+    others = [subject(checked=WINDOW_END) for _ in range(12)] + [
+        subject(checked=CLOSED + DAY) for _ in range(10)
+    ]
+    report = build_report(served + others, [], options(grouping=Grouping.JUROR), threshold=10)
+
+    served_row, others_row, total = report.rows
+    assert [report.display(others_row, c) for c in ("cohort", "full_window", "reoffended", "censored")] == [
+        "22",
+        "12",
+        "0",
+        "10",
+    ]
+    assert (served_row.rate, others_row.rate) == (pytest.approx(1 / 3), 0.0)
+    assert total.rate == pytest.approx(10 / 42)
+    assert all(curve.shown for curve in report.curves)
+    assert report.logrank.result is not None
+
+
+def test_a_group_with_no_full_window_says_so_instead_of_a_rate():
+    report = build_report([subject(checked=CLOSED + 30 * DAY) for _ in range(3)], [], options(), threshold=1)
+    [row] = report.rows
+    assert row.rate is None
+    assert row.withheld == NO_FULL_WINDOW
+
+
+def test_curves_are_read_monthly_and_end_at_the_window():
+    reoffending = [subject(events=((CLOSED + 40 * DAY, ARREST),)) for _ in range(10)]
+    clean = [subject(checked=WINDOW_END) for _ in range(10)]
+    report = build_report(reoffending + clean, [], options(), threshold=5)
+
+    [curve] = report.curves
+    assert [(p.month, p.at_risk, round(p.survival, 9)) for p in curve.points] == [
+        (0, 20, 1.0),
+        (1, 20, 1.0),
+        (2, 10, 0.5),
+        (3, 10, 0.5),
+        (4, 10, 0.5),
+        (5, 10, 0.5),
+        (6, 10, 0.5),
+    ]
+    assert curve.stopped_after is None
+    assert curve.points[2].lower < 0.5 < curve.points[2].upper
+
+
+def test_a_curve_stops_where_too_few_youth_are_still_followed():
+    report = build_report(
+        [subject(checked=CLOSED + 100 * DAY) for _ in range(12)], [], options(), threshold=10
+    )
+
+    [curve] = report.curves
+    assert [(p.month, p.at_risk) for p in curve.points] == [(0, 12), (1, 12), (2, 12), (3, 12)]
+    assert curve.stopped_after == 3
+
+
+def test_the_log_rank_test_compares_the_shown_groups_with_their_whole_follow_up():
+    completed = [subject(checked=WINDOW_END) for _ in range(15)]
+    completed += [subject(events=((CLOSED + 100 * DAY, ARREST),)) for _ in range(5)]
+    unsuccessful = [subject(state=CaseState.UNSUCCESSFUL, checked=WINDOW_END) for _ in range(5)]
+    unsuccessful += [
+        subject(state=CaseState.UNSUCCESSFUL, events=((CLOSED + 20 * DAY, ARREST),)) for _ in range(15)
+    ]
+    report = build_report(completed + unsuccessful, [], options(grouping=Grouping.COMPLETION), threshold=5)
+
+    end = (WINDOW_END - CLOSED).days
+    expected = logrank_test(
+        [
+            ([end] * 15 + [100] * 5, [False] * 15 + [True] * 5),
+            ([end] * 5 + [20] * 15, [False] * 5 + [True] * 15),
+        ]
+    )
+    assert report.logrank.result == expected
+    assert report.logrank.groups == ("Completed", "Unsuccessful")
+    assert report.logrank.sentence.startswith(
+        f"χ² = {expected.statistic:.1f} on 1 degree of freedom, p < 0.001"
+    )
+    assert report.logrank.sentence.endswith("strong evidence that the groups differ.")
+
+
+def test_the_log_rank_result_reads_in_plain_words():
+    result = LogRank(LogRankResult(3.2, 2, 0.2019), ("A", "B", "C"), None)
+    assert (
+        result.sentence
+        == "χ² = 3.2 on 2 degrees of freedom, p = 0.20: no clear evidence that the groups differ."
+    )
+    assert LogRank(LogRankResult(4.5, 1, 0.034), ("A", "B"), None).sentence.endswith(
+        "p = 0.034: some evidence that the groups differ."
+    )
+
+
+def test_comparison_groups_sit_beside_program_youth_without_a_total():
+    program = [subject(checked=WINDOW_END) for _ in range(3)] + [subject(events=((CLOSED + DAY, CHARGE),))]
+    comparison = [
+        ComparisonSubject("Regular court", CLOSED, WINDOW_END, ((CLOSED + 10 * DAY, ARREST),)),
+        ComparisonSubject("Regular court", CLOSED, WINDOW_END, ()),
+        ComparisonSubject("Regular court", CLOSED, CLOSED + 20 * DAY, ()),
+        ComparisonSubject("Another diversion", CLOSED, WINDOW_END, ((CLOSED - DAY, ARREST),)),
+    ]
+    report = build_report(program, comparison, options(grouping=Grouping.COMPARISON), threshold=1)
+
+    assert [row.label for row in report.rows] == ["Program youth", "Another diversion", "Regular court"]
+    assert counts(report, "Program youth") == {
+        "cohort": 4,
+        "full_window": 4,
+        "reoffended": 1,
+        "not_reoffended": 3,
+        "censored": 0,
+    }
+    assert counts(report, "Regular court") == {
+        "cohort": 3,
+        "full_window": 2,
+        "reoffended": 1,
+        "not_reoffended": 1,
+        "censored": 1,
+    }
+    assert counts(report, "Another diversion")["not_reoffended"] == 1
+    assert report.headline.label == "Program youth"
+    assert report.comparison_youth == 4
+
+    ungrouped = build_report(program, comparison, options(), threshold=1)
+    assert [row.label for row in ungrouped.rows] == ["All youth"]
+    assert counts(ungrouped)["cohort"] == 4, "comparison youth join only a comparison of groups"
+
+
+def test_no_youth_at_all_gives_an_empty_report():
+    report = build_report([subject(closed=None, state=CaseState.INTAKE)], [], options(), threshold=10)
+    assert report.rows == ()
+    assert report.is_empty
+    assert report.without_anchor == 1
+
+
+def curve(label: str, values: list[float]) -> Curve:
+    points = tuple(CurvePoint(m, 50, v, v - 0.05, min(v + 0.05, 1.0)) for m, v in enumerate(values))
+    return Curve(label, label, points, None, None)
+
+
+def test_the_chart_is_accessible_svg_without_scripts_or_inline_styles():
+    curves = [
+        curve("Completed", [1.0, 0.95, 0.9]),
+        Curve("x", "Withheld group", (), WITHHELD_CURVE_SMALL, None),
+        curve("<b>Regular</b> court", [1.0, 0.8, 0.7]),
+    ]
+    svg = str(
+        survival_chart(curves, months=2, x_label="Months since case closure", title="Share", chart_id="c")
+    )
+
+    assert svg.startswith('<svg class="survival-chart" role="img"')
+    assert '<title id="c-title">Share</title>' in svg
+    assert "Completed: 90% not reoffended after 2 months (95% interval 85% to 95%)." in svg
+    assert "&lt;b&gt;Regular&lt;/b&gt; court" in svg
+    assert "<b>" not in svg
+    assert "style=" not in svg
+    assert "<script" not in svg
+    assert svg.count("<polygon") == 2, "a band per shown curve"
+    assert 'stroke-dasharray="2 3"' in svg, "the third group keeps its own dash pattern"
+    assert "Withheld group" not in svg
+    assert ">0%</text>" not in svg or ">60%</text>" in svg
+    assert survival_chart([curves[1]], months=2, x_label="x", title="t", chart_id="c") == ""
