@@ -37,15 +37,16 @@ if TYPE_CHECKING:
 
     from youthcourt.demo import DemoContext
 
-HISTORY_CASES = 220
+HISTORY_CASES = 520
 RACES = ("Black", "Hispanic or Latino", "White", "White", "Asian", "Two or more races", "")
 # Chance of a new offense within two years of referral, by how the case ended.
-REOFFENDING = {CaseState.COMPLETED: 0.14, CaseState.UNSUCCESSFUL: 0.40, CaseState.WITHDRAWN: 0.30}
-COMPARISON_REOFFENDING = 0.30
+REOFFENDING = {CaseState.COMPLETED: 0.2, CaseState.UNSUCCESSFUL: 0.5, CaseState.WITHDRAWN: 0.45}
+COMPARISON_REOFFENDING = 0.35
+COMPARISON_YOUTH = 300
 FIRST_EVENT_TYPES = (
-    (OutcomeEventType.NEW_REFERRAL, 0.3),
-    (OutcomeEventType.ARREST, 0.45),
-    (OutcomeEventType.CHARGE, 0.15),
+    (OutcomeEventType.NEW_REFERRAL, 0.2),
+    (OutcomeEventType.ARREST, 0.5),
+    (OutcomeEventType.CHARGE, 0.2),
     (OutcomeEventType.ADJUDICATION, 0.10),
 )
 SEARCHED = "police,juvenile_court"
@@ -153,13 +154,16 @@ class HistoryBuilder:
         recorder = self.context.users["coordinator@example.org"]
         for case in cases:
             checks = checks_by_case.get(case.id, [])
-            if case.state != CaseState.WITHDRAWN:
-                due = add_months(case.closed_on, 24)
-                two_years = FollowUpCheck(
-                    program_id=self.program_id, case_id=case.id, window_months=24, due_on=due
+            # Withdrawn youth are checked too here, so that every group of a report can be followed.
+            for months in (6, 12, 24) if case.state == CaseState.WITHDRAWN else (24,):
+                check = FollowUpCheck(
+                    program_id=self.program_id,
+                    case_id=case.id,
+                    window_months=months,
+                    due_on=add_months(case.closed_on, months),
                 )
-                self.db.add(two_years)
-                checks.append(two_years)
+                self.db.add(check)
+                checks.append(check)
             for check in checks:
                 if check.due_on <= self.today - datetime.timedelta(days=10) and self.rng.random() < 0.92:
                     check.completed_on = check.due_on + datetime.timedelta(days=self.rng.randint(1, 12))
@@ -239,14 +243,14 @@ class HistoryBuilder:
         upload = ComparisonImport(
             program_id=self.program_id,
             file_name="regular-court-extract.csv",
-            row_count=200,
+            row_count=COMPARISON_YOUTH,
             group_labels="Regular court",
             uploaded_by_id=evaluator.id,
         )
         self.db.add(upload)
         await self.db.flush()
         start = self.today - datetime.timedelta(days=3 * 365)
-        for number in range(1, 201):
+        for number in range(1, COMPARISON_YOUTH + 1):
             anchor = start + datetime.timedelta(days=self.rng.randint(0, 2 * 365 - 60))
             followed = min(add_months(anchor, 24), self.today - datetime.timedelta(days=60))
             record = ComparisonRecord(
