@@ -47,6 +47,8 @@ DAYS_PER_MONTH = 365.25 / 12
 COLUMNS = ("cohort", "full_window", "reoffended", "not_reoffended", "censored")
 """The counts of the group table, in the order shown: ``cohort = full_window + censored`` and
 ``full_window = reoffended + not_reoffended``."""
+RATE_COLUMNS = ("full_window", "reoffended", "not_reoffended")
+"""The counts a group's rate rests on: suppression hides others first when it has a choice."""
 
 COLUMN_LABELS = {
     "cohort": "In cohort",
@@ -424,7 +426,7 @@ def _relations(keys: Sequence[str], with_total: bool) -> list[Relation]:
 
 
 def _row(key: str, label: str, counts: dict[str, int], cells: Suppressed) -> GroupRow:
-    if cells.any_hidden(*(f"{key}|{column}" for column in ("full_window", "reoffended", "not_reoffended"))):
+    if cells.any_hidden(*(f"{key}|{column}" for column in RATE_COLUMNS)):
         return GroupRow(key, label, counts, None, None, WITHHELD_SMALL)
     if not counts["full_window"]:
         return GroupRow(key, label, counts, None, None, NO_FULL_WINDOW)
@@ -498,6 +500,7 @@ def build_report(
         {f"{key}|{column}": value for key, row in counts.items() for column, value in row.items()},
         _relations(keys, with_total),
         threshold,
+        keep={f"{key}|{column}" for key in counts for column in RATE_COLUMNS},
     )
     rows = [_row(key, label, counts[key], cells) for key, label in zip(keys, labels, strict=True)]
     if with_total:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.optimize import linprog
 
 from youthcourt.reports.suppression import (
     CellStatus,
@@ -58,6 +62,71 @@ def recoverable(hidden: list[str], relations: list[Relation]) -> list[str]:
         if np.linalg.matrix_rank(np.vstack([matrix, unit])) == rank:
             found.append(name)
     return found
+
+
+def pinned(cells: dict[str, int], relations: list[Relation], threshold: int, hidden) -> list[str]:
+    """Hidden cells whose smallest and largest possible counts are equal."""
+    return list(pinned_cells(cells, relations, threshold, hidden))
+
+
+def pinned_cells(cells: dict[str, int], relations: list[Relation], threshold: int, hidden) -> Iterator[str]:
+    """The hidden cells whose smallest and largest possible counts are equal, one by one.
+
+    A reader knows the shown counts, the relations, that a "<threshold" cell holds 1 to
+    threshold - 1 and that any other hidden count is at least 0. The range of each hidden cell
+    over those is found with scipy's linear programming, independently of the module.
+    """
+    names = list(cells)
+    index = {name: position for position, name in enumerate(names)}
+    equations = np.zeros((len(relations), len(names)))
+    for row, relation in enumerate(relations):
+        equations[row, index[relation.total]] += 1
+        for part in relation.parts:
+            equations[row, index[part]] -= 1
+    bounds = [
+        (cells[name], cells[name])
+        if name not in hidden
+        else (1, threshold - 1)
+        if 0 < cells[name] < threshold
+        else (0, None)
+        for name in names
+    ]
+    for name in hidden:
+        # The true counts are possible, so a cell is pinned when neither a smaller nor a
+        # larger count than its own is.
+        objective = np.zeros(len(names))
+        objective[index[name]] = 1
+        smallest = linprog(objective, A_eq=equations, b_eq=np.zeros(len(relations)), bounds=bounds)
+        assert smallest.status == 0
+        if smallest.fun < cells[name] - 1e-6:
+            continue
+        largest = linprog(-objective, A_eq=equations, b_eq=np.zeros(len(relations)), bounds=bounds)
+        assert largest.status in (0, 3)  # 3: no largest count
+        if largest.status == 0 and -largest.fun < cells[name] + 1e-6:
+            yield name
+
+
+class Reader:
+    """What a reader can work out of a table from its shown cells and markers."""
+
+    def __init__(self, cells: dict[str, int], relations: list[Relation], threshold: int) -> None:
+        self.cells, self.relations, self.threshold = cells, relations, threshold
+
+    @functools.cached_property
+    def inherent(self) -> set[str]:
+        """Cells pinned even with every cell hidden: no suppression can protect them."""
+        return set(pinned(self.cells, self.relations, self.threshold, list(self.cells)))
+
+    def given_away(self, hidden: list[str]) -> list[str]:
+        """Hidden cells recoverable exactly, or else pinned by the bounds (bar the inherent ones)."""
+        return recoverable(hidden, self.relations) or list(self._pinned(hidden))
+
+    def gives_away(self, hidden: list[str]) -> bool:
+        return bool(recoverable(hidden, self.relations)) or next(self._pinned(hidden), None) is not None
+
+    def _pinned(self, hidden: list[str]) -> Iterator[str]:
+        found = pinned_cells(self.cells, self.relations, self.threshold, hidden)
+        return (name for name in found if name not in self.inherent)
 
 
 def test_a_small_cell_forces_a_complement_in_its_row_and_column():
@@ -176,6 +245,73 @@ def test_small_cells_that_cover_each_other_need_no_complement():
     assert recoverable(hidden_cells(result, cells), relations) == []
 
 
+def test_small_cells_held_by_their_bounds_get_a_complement():
+    # 13 completed of 15 closed leave 2 for the two "<10" cells, which hold at least 1 each:
+    # subtraction alone gives neither away, but together with the bounds both are 1.
+    cells = {"closed": 15, "completed": 13, "unsuccessful": 1, "withdrawn": 1}
+    relations = [Relation("closed", ("completed", "unsuccessful", "withdrawn"))]
+    assert recoverable(["unsuccessful", "withdrawn"], relations) == []
+    assert pinned(cells, relations, 10, ["unsuccessful", "withdrawn"]) == ["unsuccessful", "withdrawn"]
+
+    result = suppress(cells, relations, threshold=10)
+
+    assert result.status("completed") is CellStatus.SECONDARY
+    assert result.display("completed") == "\N{EM DASH}"
+    assert result.display("closed") == "15"
+    assert pinned(cells, relations, 10, hidden_cells(result, cells)) == []
+
+
+def test_a_cycle_of_hidden_cells_held_by_bounds_is_opened():
+    columns = ("Completed", "Unsuccessful", "Withdrawn")
+    counts = {
+        ("Police", "Completed"): 13,
+        ("Police", "Unsuccessful"): 1,
+        ("Police", "Withdrawn"): 1,
+        ("School", "Completed"): 12,
+        ("School", "Unsuccessful"): 31,
+        ("School", "Withdrawn"): 20,
+        ("Probation", "Completed"): 20,
+        ("Probation", "Unsuccessful"): 45,
+        ("Probation", "Withdrawn"): 14,
+    }
+    cells = grid_cells(counts, ROWS, columns)
+    relations = grid_relations(ROWS, columns)
+    # A cycle through the other rows stops subtraction, but it can only move the two police
+    # cells in opposite directions and both sit at their least count of 1: every cell on it
+    # would be given away, the school's 12 completed included.
+    cycle = [
+        "Police|Unsuccessful",
+        "Police|Withdrawn",
+        "School|Completed",
+        "School|Unsuccessful",
+        "Probation|Completed",
+        "Probation|Withdrawn",
+    ]
+    assert recoverable(cycle, relations) == []
+    assert sorted(pinned(cells, relations, 10, cycle)) == sorted(cycle)
+
+    result = suppress(cells, relations, threshold=10)
+    hidden = hidden_cells(result, cells)
+
+    assert result.status("Police|Completed") is CellStatus.SECONDARY
+    assert result.display("Police|Total") == "15"
+    assert recoverable(hidden, relations) == []
+    assert pinned(cells, relations, 10, hidden) == []
+
+
+def test_cells_the_markers_give_away_on_their_own_hide_nothing_more():
+    # Two cells of at least 1 make a total below 3: whatever else is hidden, all three are
+    # known. Hiding more would only lose counts.
+    cells = {"all": 2, "a": 1, "b": 1, "c": 0}
+    relations = [Relation("all", ("a", "b", "c"))]
+    assert pinned(cells, relations, 3, list(cells)) == ["all", "a", "b", "c"]
+
+    result = suppress(cells, relations, threshold=3)
+
+    assert [name for name in cells if result.is_hidden(name)] == ["all", "a", "b"]
+    assert result.display("c") == "0"
+
+
 def test_grid_relations_names_the_margins():
     relations = grid_relations(["a", "b"], ["x", "y", "z"], row_total="All", column_total="Sum")
     assert Relation("a|All", ("a|x", "a|y", "a|z")) in relations
@@ -233,6 +369,7 @@ def test_two_hundred_cells_are_protected():
     hidden = hidden_cells(result, cells)
     assert any(result.status(name) is CellStatus.SECONDARY for name in hidden)
     assert recoverable(hidden, relations) == []
+    assert pinned(cells, relations, 10, hidden) == []
 
 
 count = st.one_of(st.integers(0, 4), st.integers(0, 12), st.integers(0, 40))
@@ -246,18 +383,50 @@ def tables(draw):
     return grid_cells(counts, rows, columns), grid_relations(rows, columns), draw(st.integers(5, 11))
 
 
+@st.composite
+def chains(draw):
+    """Tables shaped like the reoffending report's: cohort = full window + censored, full
+    window = reoffended + not reoffended, group by group, with a total row over several groups.
+    """
+    groups = [f"g{index}" for index in range(draw(st.integers(1, 4)))]
+    columns = ("cohort", "full", "censored", "reoffended", "not")
+    cells = {}
+    for group in groups:
+        reoffended, not_reoffended, censored = draw(count), draw(count), draw(count)
+        full = reoffended + not_reoffended
+        counts = (full + censored, full, censored, reoffended, not_reoffended)
+        cells |= {f"{group}|{column}": value for column, value in zip(columns, counts, strict=True)}
+    rows = list(groups)
+    if len(groups) > 1:
+        rows.append("total")
+        for column in columns:
+            cells[f"total|{column}"] = sum(cells[f"{group}|{column}"] for group in groups)
+    relations = []
+    for row in rows:
+        relations.append(Relation(f"{row}|cohort", (f"{row}|full", f"{row}|censored")))
+        relations.append(Relation(f"{row}|full", (f"{row}|reoffended", f"{row}|not")))
+    if len(groups) > 1:
+        relations += [
+            Relation(f"total|{column}", tuple(f"{group}|{column}" for group in groups)) for column in columns
+        ]
+    return cells, relations, draw(st.integers(5, 11))
+
+
 @settings(max_examples=300, deadline=None)
-@given(tables())
+@given(st.one_of(tables(), chains()))
 def test_no_hidden_cell_can_be_worked_out(table):
     cells, relations, threshold = table
     result = suppress(cells, relations, threshold)
     hidden = hidden_cells(result, cells)
 
+    reader = Reader(cells, relations, threshold)
     assert recoverable(hidden, relations) == []
+    # Nor is any pinned to one value by the bounds, unless the markers alone do that.
+    assert reader.given_away(hidden) == []
     for name in hidden:
         if result.status(name) is CellStatus.SECONDARY:
             # Every complement is needed: showing it again would give a hidden cell away.
-            assert recoverable([other for other in hidden if other != name], relations) != []
+            assert reader.gives_away([other for other in hidden if other != name])
     for name, value in cells.items():
         if 0 < value < threshold:
             assert result.status(name) is CellStatus.PRIMARY
@@ -268,3 +437,17 @@ def test_no_hidden_cell_can_be_worked_out(table):
         else:
             assert result.value(name) == value
             assert result.display(name) == f"{value:,}"
+
+
+def test_cells_to_keep_are_hidden_last_when_another_cell_protects_as_well():
+    """A small censored count is protected by hiding the cohort size, not the counts a rate rests on."""
+    cells = {"cohort": 120, "full": 115, "censored": 5, "reoffended": 20, "not": 95}
+    relations = [Relation("cohort", ("full", "censored")), Relation("full", ("reoffended", "not"))]
+
+    plain = suppress(cells, relations, threshold=10)
+    kept = suppress(cells, relations, threshold=10, keep={"full", "reoffended", "not"})
+
+    assert plain.is_hidden("full") and not plain.is_hidden("cohort")
+    assert kept.is_hidden("censored") and kept.is_hidden("cohort")
+    assert not kept.any_hidden("full", "reoffended", "not")
+    assert kept.display("cohort") == "—" and kept.display("full") == "115"
