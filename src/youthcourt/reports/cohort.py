@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import enum
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -100,9 +100,11 @@ class Subject:
     """New offenses, oldest first."""
 
     def anchor_date(self, anchor: Anchor) -> datetime.date | None:
-        return {Anchor.REFERRAL: self.referred_on, Anchor.HEARING: self.heard_on, Anchor.CLOSURE: self.closed_on}[
-            anchor
-        ]
+        return {
+            Anchor.REFERRAL: self.referred_on,
+            Anchor.HEARING: self.heard_on,
+            Anchor.CLOSURE: self.closed_on,
+        }[anchor]
 
     @property
     def completion(self) -> str:
@@ -154,7 +156,9 @@ def read_cohort(form: Form, viewer: Viewer) -> Cohort | None:
     for raw in form.many("program"):
         program_id = parse_uuid(raw)
         if program_id is None or program_id not in granted:
-            form.error("program", "Choose programs from the list: one of them is not a program you report on.")
+            form.error(
+                "program", "Choose programs from the list: one of them is not a program you report on."
+            )
             break
         chosen.append(program_id)
     if not form.many("program"):
@@ -229,16 +233,21 @@ async def _events_by_case(
         .where(_in_cohort(cohort))
         .order_by(OutcomeEvent.case_id, OutcomeEvent.occurred_on)
     )
+    return _grouped_events(rows)
+
+
+def _grouped_events(rows: Any) -> dict[UUID, list[tuple[datetime.date, OutcomeEventType]]]:
+    """Rows of (case id, date, type), oldest first per case, as each case's events."""
     events: dict[UUID, list[tuple[datetime.date, OutcomeEventType]]] = defaultdict(list)
     for case_id, occurred_on, event_type in rows:
         events[case_id].append((occurred_on, OutcomeEventType(event_type)))
     return events
 
 
-async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
-    """Every case of the cohort with its dates, categories and new offenses, in two queries."""
+def _subjects_query() -> Any:
+    """One row per case: its dates and categories, the first hearing held, the latest check, jury service."""
     heard, checked, served = _first_heard(), _last_checked(), _last_served()
-    statement = (
+    return (
         select(
             Case.id,
             Case.program_id,
@@ -264,35 +273,72 @@ async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
         .outerjoin(heard, heard.c.case_id == Case.id)
         .outerjoin(checked, checked.c.case_id == Case.id)
         .outerjoin(served, served.c.youth_id == Case.youth_id)
-        .where(_in_cohort(cohort))
     )
+
+
+def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEventType]]]) -> Subject:
+    """A row of :func:`_subjects_query` as a Subject; the birth date is used for the age and dropped."""
+    (case_id, program_id, youth_id, referred_on, intake_on, heard_on, closed_on, state) = row[:8]
+    (offense_class, category, source_kind, birth, gender, race, served_on, checked_until) = row[8:]
+    return Subject(
+        case_id=case_id,
+        program_id=program_id,
+        youth_id=youth_id,
+        referred_on=referred_on,
+        intake_on=intake_on,
+        heard_on=heard_on,
+        closed_on=closed_on,
+        state=CaseState(state),
+        offense_class=str(offense_class),
+        offense_category=category,
+        source_kind=str(source_kind),
+        age=age_on(birth, referred_on),
+        gender=gender or "Not recorded",
+        race_ethnicity=race or "Not recorded",
+        served_as_juror=served_on is not None and served_on >= referred_on,
+        checked_until=checked_until,
+        events=tuple(events.get(case_id, ())),
+    )
+
+
+async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
+    """Every case of the cohort with its dates, categories and new offenses, in two queries."""
     events = await _events_by_case(db, cohort)
-    subjects = []
-    for row in await db.execute(statement):
-        (case_id, program_id, youth_id, referred_on, intake_on, heard_on, closed_on, state) = row[:8]
-        (offense_class, category, source_kind, birth, gender, race, served_on, checked_until) = row[8:]
-        subjects.append(
-            Subject(
-                case_id=case_id,
-                program_id=program_id,
-                youth_id=youth_id,
-                referred_on=referred_on,
-                intake_on=intake_on,
-                heard_on=heard_on,
-                closed_on=closed_on,
-                state=CaseState(state),
-                offense_class=str(offense_class),
-                offense_category=category,
-                source_kind=str(source_kind),
-                age=age_on(birth, referred_on),
-                gender=gender or "Not recorded",
-                race_ethnicity=race or "Not recorded",
-                served_as_juror=served_on is not None and served_on >= referred_on,
-                checked_until=checked_until,
-                events=tuple(events.get(case_id, ())),
-            )
-        )
-    return subjects
+    return [_subject(row, events) for row in await db.execute(_subjects_query().where(_in_cohort(cohort)))]
+
+
+async def _events_of_cases(
+    db: AsyncSession, case_ids: list[UUID]
+) -> dict[UUID, list[tuple[datetime.date, OutcomeEventType]]]:
+    rows = await db.execute(
+        select(OutcomeEvent.case_id, OutcomeEvent.occurred_on, OutcomeEvent.event_type)
+        .where(OutcomeEvent.case_id.in_(case_ids))
+        .order_by(OutcomeEvent.case_id, OutcomeEvent.occurred_on)
+    )
+    return _grouped_events(rows)
+
+
+async def stream_subjects(
+    db: AsyncSession, cohort: Cohort, batch_size: int = 2000
+) -> AsyncIterator[list[Subject]]:
+    """The cohort in batches, for exports of any size in flat memory.
+
+    The cases come from one streamed query (a server-side cursor on PostgreSQL) and each
+    batch's new offenses from one more query, so the cost is one query per batch, never
+    per case. Batches come in case-id order, which is stable and says nothing about the
+    youth. Each batch is read when it is asked for: hold the cohort's scope
+    (:func:`granted_scope`) around every step of the iteration.
+    """
+    statement = (
+        _subjects_query().where(_in_cohort(cohort)).order_by(Case.id).execution_options(yield_per=batch_size)
+    )
+    result = await db.stream(statement)
+    try:
+        async for rows in result.partitions(batch_size):
+            events = await _events_of_cases(db, [row[0] for row in rows])
+            yield [_subject(row, events) for row in rows]
+    finally:
+        await result.close()
 
 
 def window_end(anchor_on: datetime.date, months: int) -> datetime.date:

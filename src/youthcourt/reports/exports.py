@@ -1,0 +1,525 @@
+"""De-identified case-level exports for researchers: one row per case, categories and dates only.
+
+What leaves the program is decided here and nowhere else: the columns in :data:`COLUMNS`
+(never a name, birth date, contact, address, school, free text, agency reference number,
+case number or internal id), a pseudonymous youth id keyed with the program's secret
+``research_key``, the age in years instead of the birth date, and every date either shifted
+by one secret offset per youth (so intervals between a youth's dates are kept) or coarsened
+to the month.
+
+Exports of any size run in flat memory: the cohort is read in batches
+(:func:`~youthcourt.reports.cohort.stream_subjects`) and each batch is written out before the
+next is read: straight into the response for CSV, into a temporary file for XLSX and Parquet
+(those formats need the whole file before the first byte can be sent).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime
+import enum
+import hashlib
+import hmac
+import io
+import os
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import anyio
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.reference.models import OffenseClass, SourceKind
+from youthcourt.reports.cohort import Cohort, Subject, granted_scope, stream_subjects
+
+PSEUDONYM_PREFIX = "pseudo-"
+PSEUDONYM_LENGTH = 20
+"""Hex characters of the HMAC kept in a pseudonym (80 bits: no collisions at any program's size)."""
+MAX_SHIFT_DAYS = 180
+BATCH_SIZE = 2000
+CHUNK_SIZE = 64 * 1024
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class DateHandling(enum.StrEnum):
+    """How the dates of a youth are de-identified."""
+
+    SHIFT = "shift"
+    MONTH = "month"
+
+    @property
+    def label(self) -> str:
+        if self is DateHandling.SHIFT:
+            return "Shift each youth's dates by a secret offset (intervals kept)"
+        return "Coarsen dates to the month (YYYY-MM)"
+
+    @property
+    def explanation(self) -> str:
+        if self is DateHandling.SHIFT:
+            return (
+                f"Every date of a youth is moved by the same secret number of days, between -{MAX_SHIFT_DAYS} "
+                f"and +{MAX_SHIFT_DAYS} (never 0), derived from the program's secret key. The number of days "
+                "between two dates of one youth is exact; calendar dates, weekdays and seasons are not. "
+                "Rows were chosen by their true referral date, so shifted referral dates can fall up to "
+                f"{MAX_SHIFT_DAYS} days outside the range."
+            )
+        return (
+            "Every date is given as its year and month only (YYYY-MM). Intervals can be estimated to "
+            "within a month."
+        )
+
+
+class ExportFormat(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    PARQUET = "parquet"
+
+    @property
+    def label(self) -> str:
+        return {
+            "csv": "CSV (any statistics package)",
+            "xlsx": "Excel workbook (with the data dictionary)",
+            "parquet": "Parquet (typed columns, for R, Python or Stata)",
+        }[self.value]
+
+    @property
+    def media_type(self) -> str:
+        return {
+            "csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "parquet": "application/vnd.apache.parquet",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class ProgramKey:
+    """A program's name and the secret that keys its pseudonyms and date shifts (kept out of reprs)."""
+
+    id: UUID
+    name: str
+    research_key: str = field(repr=False)
+
+
+def _digest(research_key: str, message: str) -> bytes:
+    return hmac.digest(research_key.encode(), message.encode(), hashlib.sha256)
+
+
+def pseudonym(research_key: str, youth_id: UUID) -> str:
+    """The youth's id in exports: the same in every export of the program, unlinkable without the key."""
+    return PSEUDONYM_PREFIX + _digest(research_key, str(youth_id)).hex()[:PSEUDONYM_LENGTH]
+
+
+def shift_days(research_key: str, youth_id: UUID) -> int:
+    """The youth's secret date offset: one number of days in ±1..MAX_SHIFT_DAYS, the same every time.
+
+    Zero is left out so that no youth's true dates appear by chance.
+    """
+    value = int.from_bytes(_digest(research_key, f"shift:{youth_id}")[:8], "big") % (2 * MAX_SHIFT_DAYS)
+    return value - MAX_SHIFT_DAYS if value < MAX_SHIFT_DAYS else value - MAX_SHIFT_DAYS + 1
+
+
+def coarsen(day: datetime.date | None) -> str | None:
+    return day.strftime("%Y-%m") if day else None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    """``text``, ``integer``, ``boolean`` or ``date`` (a shifted date or a month, by the date handling)."""
+    meaning: str
+    allowed: str
+
+    def type_label(self, dates: DateHandling) -> str:
+        if self.kind != "date":
+            return self.kind
+        return "date (YYYY-MM-DD, shifted)" if dates is DateHandling.SHIFT else "month (YYYY-MM)"
+
+
+def _event_columns() -> tuple[Column, ...]:
+    return tuple(
+        Column(
+            f"first_{event_type.value}_on",
+            "date",
+            f"The first new offense of type '{event_type.label.lower()}' found after the referral.",
+            "Empty when none was found (see followed_until for how far records were searched).",
+        )
+        for event_type in OutcomeEventType
+    )
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "youth_id",
+        "text",
+        "Pseudonymous id of the young person: the same youth has the same id in every export of the "
+        "program; it cannot be traced back without the program's secret key, nor linked across programs.",
+        f"'{PSEUDONYM_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+    ),
+    Column("program", "text", "The youth court program that handled the case.", "The exported programs."),
+    Column(
+        "age_at_referral",
+        "integer",
+        "Age in whole years on the day the referral was received (no birth date is exported).",
+        "Whole years, typically 10 to 18.",
+    ),
+    Column(
+        "gender", "text", "Gender as recorded by the program.", "The program's categories; 'Not recorded'."
+    ),
+    Column(
+        "race_ethnicity",
+        "text",
+        "Race or ethnicity as recorded by the program.",
+        "The program's categories; 'Not recorded'.",
+    ),
+    Column(
+        "offense_class",
+        "text",
+        "Class of the referred offense in the program's sanction grid (A least serious).",
+        ", ".join(c.value for c in OffenseClass),
+    ),
+    Column(
+        "offense_category",
+        "text",
+        "Category of the referred offense (property, person, drug...).",
+        "The categories of the program's offense catalog.",
+    ),
+    Column(
+        "referral_source_kind",
+        "text",
+        "Kind of agency that referred the youth.",
+        ", ".join(k.value for k in SourceKind),
+    ),
+    Column("referred_on", "date", "The day the referral was received.", "Always present."),
+    Column("intake_on", "date", "The day of the intake interview.", "Empty when intake has not happened."),
+    Column(
+        "first_hearing_on",
+        "date",
+        "The night of the first hearing that was held (no-shows and postponements not counted).",
+        "Empty when no hearing was held.",
+    ),
+    Column("closed_on", "date", "The day the case was closed.", "Empty while the case is open."),
+    Column(
+        "completion_status",
+        "text",
+        "How the case ended; analyse it apart from assignment (non-completers reoffend faster).",
+        "Open, Completed, Unsuccessful, Withdrawn",
+    ),
+    Column(
+        "served_as_juror",
+        "boolean",
+        "Served on a jury (present or late) on a night after the referral.",
+        "true, false",
+    ),
+    Column(
+        "followed_until",
+        "date",
+        "The latest completed records check: new offenses are known up to here; later time is censored, "
+        "not event-free.",
+        "Empty when no check has been completed.",
+    ),
+    *_event_columns(),
+    Column(
+        "event_count",
+        "integer",
+        "Number of new offenses of any type found after the referral.",
+        "0 or more.",
+    ),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """Everything an export needs besides the data: what to read, how to write it, with which keys."""
+
+    cohort: Cohort
+    dates: DateHandling
+    format: ExportFormat
+    programs: Mapping[UUID, ProgramKey]
+    created_on: datetime.date
+    suppression_threshold: int = 10
+
+    @property
+    def filename(self) -> str:
+        return f"youthcourt-cases-{self.created_on.isoformat()}.{self.format.value}"
+
+    def details(self) -> dict[str, Any]:
+        """The filters and choices in words, for the audit trail (nothing about any youth)."""
+        names = {pid: key.name for pid, key in self.programs.items()}
+        return {**self.cohort.as_details(names), "format": self.format.value, "dates": self.dates.value}
+
+    def about(self, rows: int | None = None) -> list[tuple[str, str]]:
+        """What the file holds and how it was made, for its "About this file" sheet and metadata."""
+        lines = [
+            ("Created", self.created_on.isoformat()),
+            ("Programs", "; ".join(self.programs[pid].name for pid in self.cohort.program_ids)),
+            ("Referrals received from", self.cohort.referred_from.isoformat()),
+            ("Referrals received to", self.cohort.referred_to.isoformat()),
+            ("One row per", "case (a youth with several cases has several rows with the same youth_id)"),
+            ("Dates", f"{self.dates.label}. {self.dates.explanation}"),
+            (
+                "Follow-up anchor",
+                "None applied: each row has the referral, first hearing and closure dates, so the clock can "
+                "start at any of them. followed_until says how far records were searched; a youth followed "
+                "for less than the chosen window is censored, not a success.",
+            ),
+            (
+                "Left out",
+                "Names, birth dates, contact details, addresses, schools, free text, agency reference "
+                "numbers, case numbers and internal record ids.",
+            ),
+            (
+                "Publishing",
+                f"Do not publish any table cell counting fewer than {self.suppression_threshold} youth, nor "
+                "one from which such a cell could be worked out.",
+            ),
+        ]
+        if rows is not None:
+            lines.append(("Rows", str(rows)))
+        return lines
+
+
+def export_row(subject: Subject, program: ProgramKey, dates: DateHandling) -> tuple[Any, ...]:
+    """One case as the export's row, in :data:`COLUMN_NAMES` order."""
+    if dates is DateHandling.SHIFT:
+        offset = datetime.timedelta(days=shift_days(program.research_key, subject.youth_id))
+
+        def when(day: datetime.date | None) -> Any:
+            return day + offset if day else None
+    else:
+        when = coarsen
+    first: dict[OutcomeEventType, datetime.date] = {}
+    for occurred_on, event_type in subject.events:
+        first.setdefault(event_type, occurred_on)
+    return (
+        pseudonym(program.research_key, subject.youth_id),
+        program.name,
+        subject.age,
+        subject.gender,
+        subject.race_ethnicity,
+        subject.offense_class,
+        subject.offense_category,
+        subject.source_kind,
+        when(subject.referred_on),
+        when(subject.intake_on),
+        when(subject.heard_on),
+        when(subject.closed_on),
+        subject.completion,
+        subject.served_as_juror,
+        when(subject.checked_until),
+        *(when(first.get(event_type)) for event_type in OutcomeEventType),
+        len(subject.events),
+    )
+
+
+def plain_text(value: Any) -> Any:
+    """Text that a spreadsheet could run as a formula (``=``, ``+``, ``-``, ``@``) is kept as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Rows of text as CSV (RFC 4180), safe to open in a spreadsheet."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([plain_text(value) for value in row] for row in rows)
+    return buffer.getvalue().encode()
+
+
+_TEXT_AT = tuple(index for index, column in enumerate(COLUMNS) if column.kind == "text")
+_BOOLEAN_AT = tuple(index for index, column in enumerate(COLUMNS) if column.kind == "boolean")
+
+
+def export_csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+    """Export rows as CSV: dates as YYYY-MM-DD, booleans as true/false, empty for none.
+
+    Only the text columns can hold a spreadsheet formula, so only they are checked
+    (this runs for every row of an export of any size).
+    """
+    lines = []
+    for row in rows:
+        values = list(row)
+        for index in _TEXT_AT:
+            values[index] = plain_text(values[index])
+        for index in _BOOLEAN_AT:
+            values[index] = "true" if values[index] else "false"
+        lines.append(values)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue().encode()
+
+
+def dictionary_rows(dates: DateHandling) -> list[tuple[str, str, str, str]]:
+    return [(c.name, c.type_label(dates), c.meaning, c.allowed) for c in COLUMNS]
+
+
+def dictionary_csv(dates: DateHandling) -> bytes:
+    return csv_bytes([("column", "type", "meaning", "allowed_values"), *dictionary_rows(dates)])
+
+
+class XlsxWriter:
+    """A write-only workbook (rows go to disk as they come): the cases, what the file is, the dictionary."""
+
+    def __init__(self, path: Path, spec: ExportSpec) -> None:
+        self.path = path
+        self.spec = spec
+        self.workbook = Workbook(write_only=True)
+        self.cases = self.workbook.create_sheet("Cases")
+        self.about = self.workbook.create_sheet("About this file")
+        self.dictionary = self.workbook.create_sheet("Data dictionary")
+        self.cases.freeze_panes = "B2"
+        self.cases.append(self._heading(COLUMN_NAMES))
+
+    def _heading(self, names: Sequence[str]) -> list[WriteOnlyCell]:
+        cells = []
+        for name in names:
+            cell = WriteOnlyCell(self.cases, value=name)
+            cell.font = Font(bold=True)
+            cells.append(cell)
+        return cells
+
+    def write(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self.cases.append([plain_text(value) for value in row])
+
+    def close(self, row_count: int) -> None:
+        for label, text in self.spec.about(row_count):
+            self.about.append([label, plain_text(text)])
+        self.dictionary.append(self._heading(("column", "type", "meaning", "allowed_values")))
+        for row in dictionary_rows(self.spec.dates):
+            self.dictionary.append([plain_text(value) for value in row])
+        self.workbook.save(self.path)
+
+    def discard(self) -> None:
+        """An export that stopped half-way: remove the sheets' own temporary files now, not at exit."""
+        for sheet in self.workbook.worksheets:
+            with contextlib.suppress(OSError, ValueError):
+                if not sheet.closed:
+                    sheet.close()
+                sheet._writer.cleanup()
+
+
+def parquet_schema(spec: ExportSpec) -> pa.Schema:
+    """Typed columns, each with its meaning; the file's own metadata says how it was made."""
+    date_type = pa.date32() if spec.dates is DateHandling.SHIFT else pa.string()
+    kinds = {"text": pa.string(), "integer": pa.int32(), "boolean": pa.bool_(), "date": date_type}
+    fields = [
+        pa.field(
+            column.name,
+            kinds[column.kind],
+            metadata={
+                "description": column.meaning,
+                "type": column.type_label(spec.dates),
+                "allowed_values": column.allowed,
+            },
+        )
+        for column in COLUMNS
+    ]
+    about = {f"youthcourt.{label.lower().replace(' ', '_')}": text for label, text in spec.about()}
+    return pa.schema(fields, metadata=about)
+
+
+class ParquetFileWriter:
+    """One row group per batch, so only a batch is ever in memory."""
+
+    def __init__(self, path: Path, spec: ExportSpec) -> None:
+        self.path = path
+        self.spec = spec
+        self.schema = parquet_schema(spec)
+        self.writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+
+    def write(self, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        columns = [list(values) for values in zip(*rows, strict=True)]
+        self.writer.write_table(pa.Table.from_arrays(columns, schema=self.schema))
+
+    def close(self, row_count: int) -> None:
+        self.writer.add_key_value_metadata({"youthcourt.rows": str(row_count)})
+        self.writer.close()
+
+    def discard(self) -> None:
+        self.writer.close()
+
+
+@dataclass
+class Progress:
+    """How far an export got: the rows written, and whether the whole file went out."""
+
+    rows: int = 0
+    finished: bool = False
+
+
+FileWriter = Callable[[Path, ExportSpec], "XlsxWriter | ParquetFileWriter"]
+FILE_WRITERS: dict[ExportFormat, FileWriter] = {
+    ExportFormat.XLSX: XlsxWriter,
+    ExportFormat.PARQUET: ParquetFileWriter,
+}
+
+
+async def _rows(
+    session_maker: async_sessionmaker[AsyncSession], spec: ExportSpec, progress: Progress
+) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """The export's rows in batches, read in a session of the export's own.
+
+    The body of a streamed response is produced after the request's session is closed, so
+    the export opens its own, and enters the cohort's scope around each read (never across
+    a ``yield``, so the scope cannot leak into whatever runs between batches).
+    """
+    async with session_maker() as session:
+        batches = stream_subjects(session, spec.cohort, BATCH_SIZE)
+        try:
+            while True:
+                with granted_scope(spec.cohort):
+                    batch = await anext(batches, None)
+                if batch is None:
+                    return
+                rows = [export_row(s, spec.programs[s.program_id], spec.dates) for s in batch]
+                progress.rows += len(rows)
+                yield rows
+        finally:
+            with granted_scope(spec.cohort):
+                await batches.aclose()
+
+
+async def export_chunks(
+    session_maker: async_sessionmaker[AsyncSession], spec: ExportSpec, progress: Progress
+) -> AsyncIterator[bytes]:
+    """The file's bytes, as they become ready. ``progress`` counts the rows and says if it finished."""
+    if spec.format is ExportFormat.CSV:
+        yield csv_bytes([COLUMN_NAMES])
+        async for rows in _rows(session_maker, spec, progress):
+            yield export_csv_bytes(rows)
+        progress.finished = True
+        return
+    handle, name = tempfile.mkstemp(prefix="youthcourt-export-", suffix=f".{spec.format.value}")
+    os.close(handle)
+    path = Path(name)
+    writer = None
+    try:
+        writer = FILE_WRITERS[spec.format](path, spec)
+        # Writing is CPU work: off the event loop, so other requests are served meanwhile.
+        async for rows in _rows(session_maker, spec, progress):
+            await anyio.to_thread.run_sync(writer.write, rows)
+        await anyio.to_thread.run_sync(writer.close, progress.rows)
+        async with await anyio.open_file(path, "rb") as file:
+            while chunk := await file.read(CHUNK_SIZE):
+                yield chunk
+        progress.finished = True
+    finally:
+        if writer is not None and not progress.finished:
+            writer.discard()
+        # Synchronous on purpose: a cancelled export still removes its file.
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(name)

@@ -1,0 +1,457 @@
+"""De-identified case exports through HTTP: the rows of the cohort, nothing identifying, on the audit trail."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlencode
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from litestar.exceptions import LitestarException
+from sqlalchemy import event, select
+
+from tests.factories import make_case, make_program, make_referral, make_user, make_youth, sign_in
+from youthcourt.accounts.models import Membership
+from youthcourt.audit.models import AuditEntry
+from youthcourt.cases.models import Case, CaseState, FollowUpCheck
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
+from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.referrals.models import Referral, Youth
+from youthcourt.reports import exports
+from youthcourt.reports.cohort import Cohort, load_subjects, stream_subjects
+from youthcourt.reports.exports import COLUMN_NAMES
+
+TODAY = datetime.date.today()
+DAY = datetime.timedelta(days=1)
+START = TODAY - 900 * DAY
+
+
+async def add_hearing(db, case, held_on: datetime.date) -> None:
+    night = HearingNight(
+        program_id=case.program_id,
+        held_on=held_on,
+        starts_at=datetime.time(18),
+        ends_at=datetime.time(20),
+        location="Town hall",
+    )
+    db.add(night)
+    await db.flush()
+    room = Courtroom(program_id=case.program_id, night_id=night.id, name="A")
+    db.add(room)
+    await db.flush()
+    db.add(
+        Hearing(
+            program_id=case.program_id, courtroom_id=room.id, case_id=case.id, outcome=HearingOutcome.HELD
+        )
+    )
+    await db.commit()
+
+
+async def add_event(db, case, occurred_on: datetime.date, event_type: OutcomeEventType) -> None:
+    db.add(
+        OutcomeEvent(
+            program_id=case.program_id,
+            case_id=case.id,
+            occurred_on=occurred_on,
+            event_type=event_type,
+            offense_category="property",
+            source=RecordSystem.POLICE,
+        )
+    )
+    await db.commit()
+
+
+async def make_cohort(db) -> dict[str, Any]:
+    """Three cases (one youth twice) in the program, one too old, and one in a program not granted."""
+    program = await make_program(db, "Export Test Court")
+    other = await make_program(db, "Other Court")
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    quinn = await make_youth(
+        db, program, first_name="Zephyrine", last_name="Quackenbush", date_of_birth=datetime.date(2010, 2, 3)
+    )
+    first = await make_case(
+        db,
+        program,
+        CaseState.COMPLETED,
+        referral=await make_referral(
+            db, program, quinn, source_reference="PD-77123", received_on=TODAY - 400 * DAY
+        ),
+    )
+    first.intake_on = TODAY - 390 * DAY
+    first.closed_on = TODAY - 250 * DAY
+    db.add(
+        FollowUpCheck(
+            program_id=program.id,
+            case_id=first.id,
+            window_months=6,
+            due_on=TODAY - 60 * DAY,
+            completed_on=TODAY - 50 * DAY,
+        )
+    )
+    await db.commit()
+    await add_hearing(db, first, TODAY - 370 * DAY)
+    await add_event(db, first, TODAY - 100 * DAY, OutcomeEventType.ARREST)
+    await add_event(db, first, TODAY - 90 * DAY, OutcomeEventType.CHARGE)
+    again = await make_case(
+        db,
+        program,
+        CaseState.SANCTIONS_IN_PROGRESS,
+        referral=await make_referral(
+            db, program, quinn, source_reference="PD-88456", received_on=TODAY - 80 * DAY
+        ),
+    )
+    third = await make_case(
+        db,
+        program,
+        CaseState.INTAKE,
+        referral=await make_referral(
+            db,
+            program,
+            await make_youth(db, program, first_name="Bartholomew", last_name="Vandersloot"),
+            source_reference="SCH-55501",
+            received_on=TODAY - 20 * DAY,
+        ),
+    )
+    too_old = await make_case(db, program, received_on=START - 10 * DAY, source_reference="PD-OLD-1")
+    outsider = await make_case(
+        db,
+        other,
+        referral=await make_referral(
+            db,
+            other,
+            await make_youth(db, other, first_name="Ottoline", last_name="Outerbridge"),
+            source_reference="OC-99999",
+        ),
+    )
+    return {
+        "program": program,
+        "other": other,
+        "evaluator": evaluator,
+        "quinn": quinn,
+        "cases": [first, again, third],
+        "too_old": too_old,
+        "outsider": outsider,
+    }
+
+
+def query(program_ids, **fields: str) -> str:
+    params = [("program", str(pid)) for pid in program_ids]
+    params += list(
+        {
+            "referred_from": START.isoformat(),
+            "referred_to": TODAY.isoformat(),
+            "dates": "shift",
+            "format": "csv",
+            **fields,
+        }.items()
+    )
+    return "/reports/exports/download?" + urlencode(params)
+
+
+async def identifying_values(db, data) -> list[str]:
+    """Everything that must never appear in an export: names, birth dates, references, numbers, ids."""
+    values: list[str] = []
+    for youth in (await db.scalars(select(Youth))).all():
+        values += [
+            youth.first_name,
+            youth.last_name,
+            youth.date_of_birth.isoformat(),
+            str(youth.id),
+            youth.id.hex,
+        ]
+    for referral in (await db.scalars(select(Referral))).all():
+        values += [referral.source_reference, referral.narrative, referral.incident_place, str(referral.id)]
+    for case in (await db.scalars(select(Case))).all():
+        values += [case.number, str(case.id)]
+    values += [data["program"].research_key, str(data["program"].id)]
+    return [v for v in values if v]
+
+
+def assert_none_in(text: str, forbidden: list[str]) -> None:
+    lowered = text.lower()
+    for value in forbidden:
+        assert value.lower() not in lowered, f"{value!r} found in the export"
+
+
+async def download(client, path: str) -> Any:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text[:500]
+    return response
+
+
+async def test_csv_export_holds_the_cohort_and_nothing_identifying(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await download(client, query([data["program"].id]))
+
+    assert response.headers["content-type"].startswith("text/csv")
+    assert (
+        response.headers["content-disposition"]
+        == f'attachment; filename="youthcourt-cases-{TODAY.isoformat()}.csv"'
+    )
+    assert response.headers["cache-control"] == "no-store"
+    assert "content-length" not in response.headers
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(rows[0]) == list(COLUMN_NAMES)
+    assert len(rows) == 3
+    assert {row["program"] for row in rows} == {"Export Test Court"}
+    key = data["program"].research_key
+    quinn_id = exports.pseudonym(key, data["quinn"].id)
+    quinns = sorted((row for row in rows if row["youth_id"] == quinn_id), key=lambda row: row["referred_on"])
+    assert len(quinns) == 2
+    shift = exports.shift_days(key, data["quinn"].id) * DAY
+    done = quinns[0]
+    assert done["referred_on"] == (TODAY - 400 * DAY + shift).isoformat()
+    assert done["closed_on"] == (TODAY - 250 * DAY + shift).isoformat()
+    assert done["first_hearing_on"] == (TODAY - 370 * DAY + shift).isoformat()
+    assert done["followed_until"] == (TODAY - 50 * DAY + shift).isoformat()
+    assert done["first_arrest_on"] == (TODAY - 100 * DAY + shift).isoformat()
+    assert done["first_adjudication_on"] == ""
+    assert done["event_count"] == "2"
+    assert done["completion_status"] == "Completed"
+    assert done["age_at_referral"] == str(data["quinn"].age_on(TODAY - 400 * DAY))
+    assert quinns[1]["completion_status"] == "Open"
+    assert_none_in(response.text, await identifying_values(db, data))
+    assert "Other Court" not in response.text
+
+
+async def test_month_dates_are_coarsened(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await download(client, query([data["program"].id], dates="month"))
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert sorted(row["referred_on"] for row in rows) == sorted(
+        (TODAY - days * DAY).strftime("%Y-%m") for days in (400, 80, 20)
+    )
+
+
+async def test_xlsx_export_has_the_rows_the_about_sheet_and_the_dictionary(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await download(client, query([data["program"].id], format="xlsx"))
+
+    assert response.headers["content-type"] == exports.ExportFormat.XLSX.media_type
+    assert response.headers["content-disposition"].endswith(f'youthcourt-cases-{TODAY.isoformat()}.xlsx"')
+    assert response.headers["cache-control"] == "no-store"
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["Cases", "About this file", "Data dictionary"]
+    cases = list(workbook["Cases"].iter_rows(values_only=True))
+    assert cases[0] == COLUMN_NAMES
+    assert len(cases) == 4
+    about = dict(workbook["About this file"].iter_rows(values_only=True))
+    assert about["Rows"] == "3"
+    assert about["Programs"] == "Export Test Court"
+    assert about["Referrals received from"] == START.isoformat()
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        text = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert_none_in(text, await identifying_values(db, data))
+
+
+async def test_parquet_export_has_typed_rows_and_metadata(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await download(client, query([data["program"].id], format="parquet"))
+
+    assert response.headers["content-type"] == "application/vnd.apache.parquet"
+    parquet = pq.ParquetFile(io.BytesIO(response.content))
+    table = parquet.read().to_pylist()
+    assert len(table) == 3
+    assert {row["program"] for row in table} == {"Export Test Court"}
+    assert all(isinstance(row["referred_on"], datetime.date) for row in table)
+    assert parquet.metadata.metadata[b"youthcourt.rows"] == b"3"
+    everything = repr(table) + repr(parquet.metadata.metadata) + repr(parquet.schema_arrow)
+    assert_none_in(everything, await identifying_values(db, data))
+
+
+async def test_an_export_spanning_granted_programs_keys_each_program_apart(client, db):
+    data = await make_cohort(db)
+    second = await make_program(db, "Second Court")
+    db.add(Membership(program_id=second.id, user_id=data["evaluator"].id, role=Role.EVALUATOR))
+    moved = await make_case(db, second, received_on=TODAY - 30 * DAY)
+    await db.commit()
+    await sign_in(client, data["evaluator"])
+    response = await download(client, query([data["program"].id, second.id]))
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == 4
+    assert [row["youth_id"] for row in rows if row["program"] == "Second Court"] == [
+        exports.pseudonym(second.research_key, moved.youth_id)
+    ]
+
+
+async def test_export_is_audited_with_its_row_count(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    await download(client, query([data["program"].id], format="xlsx", dates="month"))
+
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "cases.exported"))
+    assert entry is not None
+    assert entry.outcome == "success"
+    assert entry.program_id == data["program"].id
+    assert entry.actor_id == data["evaluator"].id
+    assert entry.details == {
+        "programs": ["Export Test Court"],
+        "referred_from": START.isoformat(),
+        "referred_to": TODAY.isoformat(),
+        "format": "xlsx",
+        "dates": "month",
+        "rows": 3,
+    }
+
+
+async def test_export_streams_in_batches(client, db, monkeypatch):
+    data = await make_cohort(db)
+    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    await sign_in(client, data["evaluator"])
+    chunks = []
+    async with client.stream("GET", query([data["program"].id])) as response:
+        assert response.status_code == 200
+        assert "content-length" not in response.headers
+        assert response.headers["cache-control"] == "no-store"
+        async for chunk in response.aiter_raw():
+            chunks.append(chunk)
+    text = b"".join(chunks).decode()
+    assert len(list(csv.DictReader(io.StringIO(text)))) == 3
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"referred_to": (START - DAY).isoformat()}, "referred_to", "must not be before the first"),
+        ({"format": "pdf"}, "format", "Choose a file format"),
+        ({"dates": "exact"}, "dates", "Choose how dates are de-identified"),
+        ({"referred_from": "not-a-date"}, "referred_from", "real date"),
+    ],
+)
+async def test_bad_input_shows_the_form_again_without_a_file(client, db, fields, field, message):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await client.get(query([data["program"].id], **fields))
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "attachment" not in response.headers.get("content-disposition", "")
+    assert f'id="error-{field}"' in response.text
+    assert message in response.text
+    assert f'value="{data["program"].id}" checked' in response.text
+    assert await db.scalar(select(AuditEntry).where(AuditEntry.action == "cases.exported")) is None
+
+
+async def test_a_program_not_granted_is_refused(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await client.get(query([data["program"].id, data["other"].id]))
+    assert response.status_code == 422
+    assert "not a program you report on" in response.text
+    assert "Ottoline" not in response.text
+    response = await client.get(query([]))
+    assert response.status_code == 422
+    assert "Choose at least one program" in response.text
+
+
+async def test_form_and_dictionary_pages(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    response = await client.get("/reports/exports")
+    assert response.status_code == 200
+    assert f'value="{data["program"].id}" checked' in response.text
+    assert re.search(r'name="referred_from" type="date"\s+value="\d{4}-01-01"', response.text)
+    assert 'name="dates" value="shift" checked' in response.text
+    assert 'name="format" value="csv" checked' in response.text
+    assert 'href="/reports/exports/dictionary"' in response.text
+
+    page = await client.get("/reports/exports/dictionary?dates=month")
+    assert page.status_code == 200
+    for name in COLUMN_NAMES:
+        assert f"<code>{name}</code>" in page.text
+    assert "month (YYYY-MM)" in page.text
+
+    csv_file = await client.get("/reports/exports/dictionary.csv")
+    assert csv_file.status_code == 200
+    assert csv_file.headers["content-disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(csv_file.text)))
+    assert rows[0] == ["column", "type", "meaning", "allowed_values"]
+    assert [row[0] for row in rows[1:]] == list(COLUMN_NAMES)
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR, Role.PROGRAM_ADMIN])
+async def test_only_evaluators_export(client, db, role):
+    data = await make_cohort(db)
+    user = await make_user(db, data["program"], role)
+    await sign_in(client, user)
+    for path in (query([data["program"].id]), "/reports/exports", "/reports/exports/dictionary"):
+        response = await client.get(path)
+        assert response.status_code == 403, path
+        assert "attachment" not in response.headers.get("content-disposition", "")
+
+
+@contextmanager
+def counting(db):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.bind.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+async def test_stream_subjects_matches_load_subjects_in_one_query_per_batch(db):
+    data = await make_cohort(db)
+    for _ in range(4):
+        await make_case(db, data["program"], received_on=TODAY - 5 * DAY)
+    cohort = Cohort((data["program"].id,), START, TODAY)
+    with program_scope(ProgramScope.of(data["program"].id)):
+        expected = {s.case_id: s for s in await load_subjects(db, cohort)}
+        with counting(db) as statements:
+            batches = [batch async for batch in stream_subjects(db, cohort, batch_size=3)]
+    assert [len(batch) for batch in batches] == [3, 3, 1]
+    streamed = [s for batch in batches for s in batch]
+    assert {s.case_id: s for s in streamed} == expected
+    assert [s.case_id for s in streamed] == sorted(s.case_id for s in streamed)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) <= 1 + len(batches)
+    assert (
+        next(s for s in streamed if s.case_id == data["cases"][0].id).events[0][1] is OutcomeEventType.ARREST
+    )
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "parquet"])
+async def test_an_export_that_fails_half_way_is_audited_and_leaves_no_file(
+    client, db, monkeypatch, tmp_path, file_format
+):
+    data = await make_cohort(db)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(exports, "BATCH_SIZE", 2)
+    real_row = exports.export_row
+    calls = []
+
+    def failing_row(*args):
+        calls.append(args)
+        if len(calls) > 2:
+            raise RuntimeError("the database went away")
+        return real_row(*args)
+
+    monkeypatch.setattr(exports, "export_row", failing_row)
+    await sign_in(client, data["evaluator"])
+    with pytest.raises(LitestarException, match="after response started"):
+        await client.get(query([data["program"].id], format=file_format))
+
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "cases.exported"))
+    assert entry.outcome == "failure"
+    assert entry.details["rows"] == 2
+    assert entry.details["format"] == file_format
+    assert list(scratch.iterdir()) == []

@@ -1,0 +1,254 @@
+"""The de-identification rules of the case export, and the files its writers produce."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import uuid
+from pathlib import Path
+
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+
+from youthcourt.cases.models import CaseState
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.reports import exports
+from youthcourt.reports.cohort import Cohort, Subject
+from youthcourt.reports.exports import (
+    COLUMN_NAMES,
+    DateHandling,
+    ExportFormat,
+    ExportSpec,
+    ParquetFileWriter,
+    ProgramKey,
+    XlsxWriter,
+)
+
+KEY = "a" * 64
+OTHER_KEY = "b" * 64
+YOUTH = uuid.UUID("6f1c1e0e-4a8b-4a53-9d8e-0f6d2b7f2a11")
+PROGRAM = ProgramKey(uuid.uuid4(), "Riverside Test Court", KEY)
+DAY = datetime.timedelta(days=1)
+
+
+def subject(youth_id: uuid.UUID = YOUTH, **fields) -> Subject:
+    values = {
+        "case_id": uuid.uuid4(),
+        "program_id": PROGRAM.id,
+        "youth_id": youth_id,
+        "referred_on": datetime.date(2025, 1, 10),
+        "intake_on": datetime.date(2025, 1, 24),
+        "heard_on": datetime.date(2025, 2, 20),
+        "closed_on": datetime.date(2025, 5, 30),
+        "state": CaseState.COMPLETED,
+        "offense_class": "A",
+        "offense_category": "property",
+        "source_kind": "police",
+        "age": 14,
+        "gender": "Female",
+        "race_ethnicity": "Not recorded",
+        "served_as_juror": True,
+        "checked_until": datetime.date(2025, 11, 30),
+        "events": (
+            (datetime.date(2025, 8, 1), OutcomeEventType.ARREST),
+            (datetime.date(2025, 9, 1), OutcomeEventType.CHARGE),
+            (datetime.date(2025, 10, 1), OutcomeEventType.ARREST),
+        ),
+    }
+    return Subject(**{**values, **fields})
+
+
+def spec(
+    file_format: ExportFormat = ExportFormat.CSV, dates: DateHandling = DateHandling.SHIFT
+) -> ExportSpec:
+    cohort = Cohort((PROGRAM.id,), datetime.date(2024, 1, 1), datetime.date(2025, 12, 31))
+    return ExportSpec(cohort, dates, file_format, {PROGRAM.id: PROGRAM}, datetime.date(2026, 1, 15), 10)
+
+
+def as_dict(row: tuple) -> dict:
+    return dict(zip(COLUMN_NAMES, row, strict=True))
+
+
+def test_pseudonym_is_stable_per_youth_and_keyed_per_program():
+    first = exports.pseudonym(KEY, YOUTH)
+    assert first == exports.pseudonym(KEY, YOUTH)
+    assert first.startswith(exports.PSEUDONYM_PREFIX)
+    assert len(first) == len(exports.PSEUDONYM_PREFIX) + exports.PSEUDONYM_LENGTH
+    assert first != exports.pseudonym(OTHER_KEY, YOUTH)
+    assert first != exports.pseudonym(KEY, uuid.uuid4())
+    assert str(YOUTH) not in first
+    assert YOUTH.hex[:12] not in first
+
+
+def test_shift_is_stable_bounded_and_never_zero():
+    assert exports.shift_days(KEY, YOUTH) == exports.shift_days(KEY, YOUTH)
+    offsets = {exports.shift_days(KEY, uuid.uuid4()) for _ in range(3000)}
+    assert 0 not in offsets
+    assert min(offsets) >= -exports.MAX_SHIFT_DAYS
+    assert max(offsets) <= exports.MAX_SHIFT_DAYS
+    assert min(offsets) < -150
+    assert max(offsets) > 150
+    assert len(offsets) > 300
+
+
+def test_shifted_row_moves_all_dates_of_a_youth_by_one_offset():
+    case = subject()
+    row = as_dict(exports.export_row(case, PROGRAM, DateHandling.SHIFT))
+    offset = exports.shift_days(KEY, YOUTH) * DAY
+    assert row["referred_on"] == case.referred_on + offset
+    assert row["closed_on"] == case.closed_on + offset
+    assert row["followed_until"] == case.checked_until + offset
+    assert row["first_arrest_on"] == datetime.date(2025, 8, 1) + offset
+    assert row["first_charge_on"] == datetime.date(2025, 9, 1) + offset
+    assert row["first_adjudication_on"] is None
+    assert row["first_new_referral_on"] is None
+    assert row["closed_on"] - row["referred_on"] == case.closed_on - case.referred_on
+    assert row["first_hearing_on"] - row["intake_on"] == case.heard_on - case.intake_on
+    assert row["event_count"] == 3
+    later = as_dict(
+        exports.export_row(subject(referred_on=datetime.date(2026, 2, 1)), PROGRAM, DateHandling.SHIFT)
+    )
+    assert later["referred_on"] - row["referred_on"] == datetime.date(2026, 2, 1) - case.referred_on
+
+
+def test_row_holds_categories_and_the_pseudonym():
+    row = as_dict(exports.export_row(subject(), PROGRAM, DateHandling.SHIFT))
+    assert row["youth_id"] == exports.pseudonym(KEY, YOUTH)
+    assert row["program"] == "Riverside Test Court"
+    assert row["age_at_referral"] == 14
+    assert row["offense_class"] == "A"
+    assert row["completion_status"] == "Completed"
+    assert row["served_as_juror"] is True
+    assert str(YOUTH) not in map(str, row.values())
+
+
+def test_coarsened_row_has_months_only():
+    row = as_dict(exports.export_row(subject(intake_on=None), PROGRAM, DateHandling.MONTH))
+    assert row["referred_on"] == "2025-01"
+    assert row["intake_on"] is None
+    assert row["closed_on"] == "2025-05"
+    assert row["first_arrest_on"] == "2025-08"
+    assert exports.coarsen(datetime.date(2024, 12, 31)) == "2024-12"
+    assert exports.coarsen(None) is None
+
+
+FORBIDDEN = (
+    "name",
+    "birth",
+    "dob",
+    "phone",
+    "email",
+    "address",
+    "school",
+    "reference",
+    "number",
+    "narrative",
+)
+
+
+def test_no_identifying_column_names():
+    assert len(set(COLUMN_NAMES)) == len(COLUMN_NAMES)
+    for column in COLUMN_NAMES:
+        assert not any(word in column for word in FORBIDDEN), column
+    assert "case_id" not in COLUMN_NAMES
+    assert "program_id" not in COLUMN_NAMES
+    for event_type in OutcomeEventType:
+        assert f"first_{event_type.value}_on" in COLUMN_NAMES
+
+
+def test_csv_rows_are_spreadsheet_safe_with_plain_dates_and_booleans():
+    case = subject(gender="=HYPERLINK(1)", race_ethnicity="-5", intake_on=None, served_as_juror=False)
+    row = exports.export_row(case, PROGRAM, DateHandling.SHIFT)
+    text = exports.export_csv_bytes([row]).decode()
+    values = dict(zip(COLUMN_NAMES, next(csv.reader(io.StringIO(text))), strict=True))
+    assert values["gender"] == "'=HYPERLINK(1)"
+    assert values["race_ethnicity"] == "'-5"
+    assert values["served_as_juror"] == "false"
+    assert values["intake_on"] == ""
+    assert values["referred_on"] == row[COLUMN_NAMES.index("referred_on")].isoformat()
+    assert values["age_at_referral"] == "14"
+    assert next(csv.reader(io.StringIO(exports.csv_bytes([["@SUM(A1)", "ok"]]).decode()))) == [
+        "'@SUM(A1)",
+        "ok",
+    ]
+
+
+@pytest.mark.parametrize("dates", list(DateHandling))
+def test_dictionary_lists_every_column_with_its_date_type(dates):
+    rows = list(csv.reader(io.StringIO(exports.dictionary_csv(dates).decode())))
+    assert rows[0] == ["column", "type", "meaning", "allowed_values"]
+    assert [row[0] for row in rows[1:]] == list(COLUMN_NAMES)
+    types = {row[0]: row[1] for row in rows[1:]}
+    assert types["referred_on"] == (
+        "month (YYYY-MM)" if dates is DateHandling.MONTH else "date (YYYY-MM-DD, shifted)"
+    )
+    assert types["age_at_referral"] == "integer"
+
+
+def test_xlsx_writer_produces_a_workbook_with_about_and_dictionary(tmp_path):
+    path = tmp_path / "out.xlsx"
+    writer = XlsxWriter(path, spec(ExportFormat.XLSX))
+    rows = [exports.export_row(subject(), PROGRAM, DateHandling.SHIFT) for _ in range(3)]
+    writer.write(rows[:2])
+    writer.write([*rows[2:], exports.export_row(subject(gender="=1+1"), PROGRAM, DateHandling.SHIFT)])
+    writer.close(4)
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    assert workbook.sheetnames == ["Cases", "About this file", "Data dictionary"]
+    cases = list(workbook["Cases"].iter_rows(values_only=True))
+    assert cases[0] == COLUMN_NAMES
+    assert len(cases) == 5
+    first = dict(zip(COLUMN_NAMES, cases[1], strict=True))
+    assert first["youth_id"] == exports.pseudonym(KEY, YOUTH)
+    assert first["referred_on"].date() == rows[0][COLUMN_NAMES.index("referred_on")]
+    assert first["served_as_juror"] is True
+    assert cases[4][COLUMN_NAMES.index("gender")] == "'=1+1"
+    about = dict(workbook["About this file"].iter_rows(values_only=True))
+    assert about["Rows"] == "4"
+    assert about["Programs"] == "Riverside Test Court"
+    assert about["Referrals received from"] == "2024-01-01"
+    assert "secret" in about["Dates"]
+    dictionary = list(workbook["Data dictionary"].iter_rows(values_only=True))
+    assert [row[0] for row in dictionary[1:]] == list(COLUMN_NAMES)
+
+
+def test_xlsx_writer_discards_its_temporary_sheets(tmp_path):
+    writer = XlsxWriter(tmp_path / "out.xlsx", spec(ExportFormat.XLSX))
+    writer.write([exports.export_row(subject(), PROGRAM, DateHandling.SHIFT)])
+    sheet_file = Path(writer.cases._writer.out)
+    assert sheet_file.exists()
+    writer.discard()
+    assert not sheet_file.exists()
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+@pytest.mark.parametrize("dates", list(DateHandling))
+def test_parquet_writer_produces_typed_columns_with_descriptions(tmp_path, dates):
+    path = tmp_path / "out.parquet"
+    writer = ParquetFileWriter(path, spec(ExportFormat.PARQUET, dates))
+    writer.write([exports.export_row(subject(), PROGRAM, dates) for _ in range(2)])
+    writer.write([])
+    writer.write([exports.export_row(subject(uuid.uuid4(), closed_on=None), PROGRAM, dates)])
+    writer.close(3)
+
+    parquet = pq.ParquetFile(path)
+    assert parquet.metadata.num_rows == 3
+    assert parquet.metadata.num_row_groups == 2
+    assert parquet.metadata.metadata[b"youthcourt.rows"] == b"3"
+    metadata = parquet.schema_arrow.metadata
+    assert metadata[b"youthcourt.programs"] == b"Riverside Test Court"
+    assert dates.label.encode() in metadata[b"youthcourt.dates"]
+    field = parquet.schema_arrow.field("referred_on")
+    assert b"referral was received" in field.metadata[b"description"]
+    table = parquet.read().to_pylist()
+    assert list(table[0]) == list(COLUMN_NAMES)
+    assert table[0]["youth_id"] == exports.pseudonym(KEY, YOUTH)
+    assert table[2]["closed_on"] is None
+    assert table[0]["event_count"] == 3
+    if dates is DateHandling.MONTH:
+        assert table[0]["referred_on"] == "2025-01"
+    else:
+        shift = exports.shift_days(KEY, YOUTH) * DAY
+        assert table[0]["referred_on"] == datetime.date(2025, 1, 10) + shift
