@@ -4,35 +4,13 @@ from __future__ import annotations
 
 import datetime
 import re
-import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import sign_in
-
-
-def demo_identifiers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set]:
-    """Names, birth dates, agency reference numbers and case numbers of the demo youth, from the server's database."""
-    databases = sorted(tmp_path_factory.getbasetemp().glob("server*/youthcourt.db"))
-    assert databases, "the e2e server's database was not found"
-    connection = sqlite3.connect(f"file:{databases[0]}?mode=ro", uri=True)
-    try:
-        youth = connection.execute("SELECT first_name, last_name, date_of_birth FROM youth").fetchall()
-        references = {row[0] for row in connection.execute("SELECT source_reference FROM referral") if row[0]}
-        numbers = {row[0] for row in connection.execute("SELECT number FROM youth_case")}
-    finally:
-        connection.close()
-    assert youth and references and numbers
-    return {
-        "names": {f"{first} {last}" for first, last, _ in youth},
-        "last_names": {last for _, last, _ in youth},
-        "births": {datetime.date.fromisoformat(str(born)[:10]) for _, _, born in youth},
-        "references": references,
-        "numbers": numbers,
-    }
+from e2e.conftest import demo_identifiers, sign_in
 
 
 def test_evaluator_exports_xlsx_with_no_identifying_data(
