@@ -184,7 +184,7 @@ async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
     return max(int(threshold or 10), 2)
 
 
-def _first_heard() -> Any:
+def first_heard() -> Any:
     return (
         select(Hearing.case_id, func.min(HearingNight.held_on).label("heard_on"))
         .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
@@ -195,7 +195,7 @@ def _first_heard() -> Any:
     )
 
 
-def _last_checked() -> Any:
+def last_checked() -> Any:
     return (
         select(FollowUpCheck.case_id, func.max(FollowUpCheck.completed_on).label("checked_until"))
         .where(FollowUpCheck.completed_on.is_not(None))
@@ -204,7 +204,7 @@ def _last_checked() -> Any:
     )
 
 
-def _last_served() -> Any:
+def last_served() -> Any:
     return (
         select(Juror.youth_id, func.max(HearingNight.held_on).label("served_on"))
         .join(Booking, Booking.juror_id == Juror.id)
@@ -215,7 +215,7 @@ def _last_served() -> Any:
     )
 
 
-def _in_cohort(cohort: Cohort) -> Any:
+def in_cohort(cohort: Cohort) -> Any:
     return and_(
         Case.program_id.in_(cohort.program_ids),
         Referral.received_on >= cohort.referred_from,
@@ -230,7 +230,7 @@ async def _events_by_case(
         select(OutcomeEvent.case_id, OutcomeEvent.occurred_on, OutcomeEvent.event_type)
         .join(Case, OutcomeEvent.case_id == Case.id)
         .join(Referral, Case.referral_id == Referral.id)
-        .where(_in_cohort(cohort))
+        .where(in_cohort(cohort))
         .order_by(OutcomeEvent.case_id, OutcomeEvent.occurred_on)
     )
     return _grouped_events(rows)
@@ -246,7 +246,7 @@ def _grouped_events(rows: Any) -> dict[UUID, list[tuple[datetime.date, OutcomeEv
 
 def _subjects_query() -> Any:
     """One row per case: its dates and categories, the first hearing held, the latest check, jury service."""
-    heard, checked, served = _first_heard(), _last_checked(), _last_served()
+    heard, checked, served = first_heard(), last_checked(), last_served()
     return (
         select(
             Case.id,
@@ -304,7 +304,7 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
 async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
     """Every case of the cohort with its dates, categories and new offenses, in two queries."""
     events = await _events_by_case(db, cohort)
-    return [_subject(row, events) for row in await db.execute(_subjects_query().where(_in_cohort(cohort)))]
+    return [_subject(row, events) for row in await db.execute(_subjects_query().where(in_cohort(cohort)))]
 
 
 async def _events_of_cases(
@@ -330,7 +330,7 @@ async def stream_subjects(
     (:func:`granted_scope`) around every step of the iteration.
     """
     statement = (
-        _subjects_query().where(_in_cohort(cohort)).order_by(Case.id).execution_options(yield_per=batch_size)
+        _subjects_query().where(in_cohort(cohort)).order_by(Case.id).execution_options(yield_per=batch_size)
     )
     result = await db.stream(statement)
     try:

@@ -308,7 +308,11 @@ def format_p(p_value: float) -> str:
     return f"p = {p_value:.3f}" if p_value < 0.1 else f"p = {p_value:.2f}"
 
 
-class _Tally:
+REOFFENDED, NOT_REOFFENDED, CENSORED = 0, 1, 2
+"""A youth's outcome over the window, as :mod:`youthcourt.reports.tallies` counts them in SQL."""
+
+
+class Tally:
     """Per-group accumulator: the counts, and each youth's follow-up for the curve."""
 
     __slots__ = ("censored", "durations", "not_reoffended", "observed", "reoffended")
@@ -351,7 +355,18 @@ class _Tally:
             self.durations.append(max(followed, 0))
         self.observed.append(False)
 
-    def merge(self, other: _Tally) -> _Tally:
+    def add_many(self, outcome: int, days: int, youth: int) -> None:
+        """``youth`` youth with the same outcome and the same days followed (or to their first event)."""
+        if outcome == REOFFENDED:
+            self.reoffended += youth
+        elif outcome == NOT_REOFFENDED:
+            self.not_reoffended += youth
+        else:
+            self.censored += youth
+        self.durations += [days] * youth
+        self.observed += [outcome == REOFFENDED] * youth
+
+    def merge(self, other: Tally) -> Tally:
         """Join two raw values that share a label (the open case states all read "Open")."""
         self.reoffended += other.reoffended
         self.not_reoffended += other.not_reoffended
@@ -378,15 +393,21 @@ def _ordered(labels: Iterable[str], grouping: Grouping) -> list[str]:
     return first + rest
 
 
-def _tally_groups(
-    subjects: Sequence[Subject], comparison_subjects: Sequence[ComparisonSubject], options: ReportOptions
-) -> tuple[dict[str, _Tally], int]:
+def group_label(grouping: Grouping, key: Any) -> str:
+    """The label of the group a raw value (a case state, an age...) falls in."""
+    key_of, label_of = _GROUP_OF.get(grouping, (None, _same))
+    if key_of is None:
+        return PROGRAM_YOUTH if grouping == Grouping.COMPARISON else ALL_YOUTH
+    return label_of(key)
+
+
+def _tally_groups(subjects: Sequence[Subject], options: ReportOptions) -> tuple[dict[str, Tally], int]:
     counted = options.event_types
     months = options.window_months
     anchor_of = attrgetter(_ANCHOR_FIELDS[options.anchor])
-    key_of, label_of = _GROUP_OF.get(options.grouping, (None, _same))
+    key_of, _ = _GROUP_OF.get(options.grouping, (None, _same))
     ends: dict[datetime.date, datetime.date] = {}
-    by_key: dict[object, _Tally] = {}
+    by_key: dict[object, Tally] = {}
     without_anchor = 0
     for subject in subjects:
         anchor_on = anchor_of(subject)
@@ -396,21 +417,32 @@ def _tally_groups(
         key = key_of(subject) if key_of else None
         tally = by_key.get(key)
         if tally is None:
-            tally = by_key[key] = _Tally()
+            tally = by_key[key] = Tally()
         tally.add(anchor_on, subject.events, subject.checked_until, counted, ends, months)
-    single = PROGRAM_YOUTH if options.grouping == Grouping.COMPARISON else ALL_YOUTH
-    tallies: dict[str, _Tally] = {}
+    tallies: dict[str, Tally] = {}
     for key, tally in by_key.items():
-        label = label_of(key) if key_of else single
+        label = group_label(options.grouping, key)
         tallies[label] = tallies[label].merge(tally) if label in tallies else tally
-    if options.grouping == Grouping.COMPARISON:
-        for other in comparison_subjects:
-            label = other.group_label if other.group_label != single else f"{single} (comparison)"
-            tally = tallies.get(label)
-            if tally is None:
-                tally = tallies[label] = _Tally()
-            tally.add(other.anchor_on, other.events, other.followed_until, counted, ends, months)
     return tallies, without_anchor
+
+
+def _add_comparisons(
+    tallies: dict[str, Tally], comparison_subjects: Sequence[ComparisonSubject], options: ReportOptions
+) -> None:
+    ends: dict[datetime.date, datetime.date] = {}
+    for other in comparison_subjects:
+        label = other.group_label if other.group_label != PROGRAM_YOUTH else f"{PROGRAM_YOUTH} (comparison)"
+        tally = tallies.get(label)
+        if tally is None:
+            tally = tallies[label] = Tally()
+        tally.add(
+            other.anchor_on,
+            other.events,
+            other.followed_until,
+            options.event_types,
+            ends,
+            options.window_months,
+        )
 
 
 def _relations(keys: Sequence[str], with_total: bool) -> list[Relation]:
@@ -436,7 +468,7 @@ def _row(key: str, label: str, counts: dict[str, int], cells: Suppressed) -> Gro
     )
 
 
-def _curve(key: str, label: str, tally: _Tally, cells: Suppressed, threshold: int, months: int) -> Curve:
+def _curve(key: str, label: str, tally: Tally, cells: Suppressed, threshold: int, months: int) -> Curve:
     """The group's curve on the month grid, as far as at least ``threshold`` youth are still followed."""
     if not tally.durations:
         return Curve(key, label, (), "No youth in this group.", None)
@@ -464,7 +496,7 @@ def _curve(key: str, label: str, tally: _Tally, cells: Suppressed, threshold: in
     return Curve(key, label, tuple(points), None, stopped)
 
 
-def _logrank(curves: Sequence[Curve], tallies: dict[str, _Tally], grouping: Grouping) -> LogRank:
+def _logrank(curves: Sequence[Curve], tallies: dict[str, Tally], grouping: Grouping) -> LogRank:
     if grouping == Grouping.NONE:
         return LogRank(None, (), "Choose a grouping to compare groups with the log-rank test.")
     compared = [curve for curve in curves if curve.shown]
@@ -489,7 +521,20 @@ def build_report(
     ``comparison_subjects`` join as their own groups only when grouping by comparison group.
     ``threshold`` is the smallest count that may be shown.
     """
-    tallies, without_anchor = _tally_groups(subjects, comparison_subjects, options)
+    tallies, without_anchor = _tally_groups(subjects, options)
+    return report_from_tallies(tallies, without_anchor, comparison_subjects, options, threshold)
+
+
+def report_from_tallies(
+    tallies: dict[str, Tally],
+    without_anchor: int,
+    comparison_subjects: Sequence[ComparisonSubject],
+    options: ReportOptions,
+    threshold: int,
+) -> RecidivismReport:
+    """The report from the program youth's tallies, counted here or by the database."""
+    if options.grouping == Grouping.COMPARISON:
+        _add_comparisons(tallies, comparison_subjects, options)
     labels = _ordered(tallies, options.grouping)
     keys = [f"g{index}" for index in range(len(labels))]
     counts = {key: tallies[label].counts() for key, label in zip(keys, labels, strict=True)}

@@ -34,7 +34,6 @@ from youthcourt.reports.cohort import (
     default_range,
     granted_programs,
     granted_scope,
-    load_subjects,
     read_cohort,
     suppression_threshold,
 )
@@ -47,8 +46,9 @@ from youthcourt.reports.recidivism import (
     Grouping,
     RecidivismReport,
     ReportOptions,
-    build_report,
+    report_from_tallies,
 )
+from youthcourt.reports.tallies import tally_in_database
 from youthcourt.web.forms import Form
 from youthcourt.web.templating import page
 
@@ -189,14 +189,14 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
 async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
     """Read the cohort in its programs' scope and compute the report."""
     with granted_scope(choices.cohort):
-        subjects = await load_subjects(db, choices.cohort)
+        tallies, without_anchor = await tally_in_database(db, choices.cohort, choices.options)
         comparisons = (
             await load_comparison_subjects(db, choices.cohort)
             if choices.options.grouping == Grouping.COMPARISON
             else []
         )
         threshold = await suppression_threshold(db, choices.cohort)
-    return build_report(subjects, comparisons, choices.options, threshold)
+    return report_from_tallies(tallies, without_anchor, comparisons, choices.options, threshold)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
