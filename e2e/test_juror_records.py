@@ -106,6 +106,7 @@ def test_coordinator_enrolls_trains_and_reports_on_a_volunteer(page: Page, shoot
     shoot("juror-trained")
 
     page.goto("/jurors")
+    page.get_by_label("Name").fill("Osei")
     expect(page.locator("#juror-rows")).to_contain_text("Osei, Nadia")
     page.get_by_label("Status").select_option(label="Suspended")
     expect(page.locator("#juror-rows")).to_contain_text("No juror matches these filters.")
