@@ -11,7 +11,7 @@ from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, ContactLog
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor
-from youthcourt.referrals.models import Referral, ReferralStatus
+from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 
 TODAY = datetime.date.today()
 
@@ -112,11 +112,15 @@ async def test_intake_moves_the_case_along_the_state_machine(client, db):
             "factor": str(need.id),
             "intake_notes": "Met with mother and youth.",
             "coordinator_id": str(coordinator.id),
+            "race_ethnicity": "Hispanic or Latino",
         },
     )
     assert saved.status_code == 303
     await db.refresh(case)
     assert case.state == CaseState.INTAKE
+    youth = await db.scalar(select(Youth).where(Youth.id == case.youth_id))
+    await db.refresh(youth)
+    assert youth.race_ethnicity == "Hispanic or Latino"
     done = await post_form(client, f"/cases/{case.id}/intake/complete", {})
     assert done.status_code == 303
     await db.refresh(case)
@@ -136,10 +140,17 @@ async def test_intake_refuses_impossible_dates_and_keeps_input(client, db):
     response = await post_form(
         client,
         f"/cases/{case.id}/intake",
-        {"version": "1", "intake_on": tomorrow, "admission_on": "2026-02-30", "intake_notes": "typed notes"},
+        {
+            "version": "1",
+            "intake_on": tomorrow,
+            "admission_on": "2026-02-30",
+            "intake_notes": "typed notes",
+            "race_ethnicity": "Martian",
+        },
     )
 
     assert response.status_code == 422
+    assert "Choose race and ethnicity from the list" in response.text
     assert "cannot be in the future" in response.text
     assert "as a real date" in response.text
     assert "typed notes" in response.text

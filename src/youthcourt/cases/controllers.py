@@ -29,7 +29,7 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference import services as reference
 from youthcourt.reference.models import FactorKind, OffenseClass
-from youthcourt.referrals.models import Referral, ReferralStatus
+from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, Referral, ReferralStatus
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -187,6 +187,7 @@ class CaseController(Controller):
             "needs": await reference.active_factors(db, FactorKind.CONTRIBUTING),
             "strengths": await reference.active_factors(db, FactorKind.STRENGTH),
             "coordinators": await coordinators(db),
+            "race_ethnicity": {category: category for category in RACE_ETHNICITY_CATEGORIES},
         }
 
     @post("/{case_id:uuid}/intake")
@@ -223,6 +224,9 @@ class CaseController(Controller):
             form.error("coordinator_id", "Choose one of the program's coordinators.")
         factor_ids = await _valid_factor_ids(db_session, form)
         notes = form.text("intake_notes", "notes", required=False, max_length=5000)
+        race_ethnicity = form.get("race_ethnicity")
+        if race_ethnicity and race_ethnicity not in RACE_ETHNICITY_CATEGORIES:
+            form.error("race_ethnicity", "Choose race and ethnicity from the list, or leave it unrecorded.")
         if case.closed_on is not None:
             form.error("version", "This case is closed; its intake can no longer be changed.")
         if not form.is_valid:
@@ -232,6 +236,7 @@ class CaseController(Controller):
         for name, value in dates.items():
             setattr(case, name, value)
         case.intake_notes = notes
+        case.youth.race_ethnicity = race_ethnicity
         flag_modified(case, "intake_notes")  # every save bumps the version, so a concurrent editor is told
         case.coordinator_id = UUID(chosen_coordinator) if chosen_coordinator else None
         _replace_factors(case, factor_ids)
@@ -358,6 +363,7 @@ def _intake_values(case: Case) -> Form:
     values |= {
         "intake_notes": case.intake_notes,
         "coordinator_id": str(case.coordinator_id or ""),
+        "race_ethnicity": case.youth.race_ethnicity,
         "version": str(case.version),
     }
     return Form(values=values, lists={"factor": [str(f.factor_id) for f in case.factors]})

@@ -38,7 +38,15 @@ if TYPE_CHECKING:
     from youthcourt.demo import DemoContext
 
 HISTORY_CASES = 520
-RACES = ("Black", "Hispanic or Latino", "White", "White", "Asian", "Two or more races", "")
+RACES = (
+    "Black or African American",
+    "Hispanic or Latino",
+    "White",
+    "White",
+    "Asian",
+    "Two or more races",
+    "",
+)
 # Chance of a new offense within two years of referral, by how the case ended.
 REOFFENDING = {CaseState.COMPLETED: 0.2, CaseState.UNSUCCESSFUL: 0.5, CaseState.WITHDRAWN: 0.45}
 COMPARISON_REOFFENDING = 0.35

@@ -14,6 +14,20 @@ from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Offense, ReferralSource, enum_column
 
+RACE_ETHNICITY_CATEGORIES = (
+    "American Indian or Alaska Native",
+    "Asian",
+    "Black or African American",
+    "Hispanic or Latino",
+    "Native Hawaiian or Other Pacific Islander",
+    "White",
+    "Two or more races",
+    "Another race or ethnicity",
+    "Prefers not to say",
+)
+"""Race and ethnicity as recorded at intake, when the family answers: categories only, so program
+reports can compare outcomes across groups."""
+
 
 class Youth(Base, ProgramOwned):
     """A young person known to the program. One record per person, however many referrals."""
