@@ -484,7 +484,8 @@ async def test_the_csv_holds_the_whole_table_and_is_audited(client, db):
     assert response.headers["content-type"].startswith("text/csv")
     assert response.headers["cache-control"] == "no-store"
     assert 'filename="measures-2025-01-01-to-2025-03-31.csv"' in response.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(response.text)))
+    assert response.content.startswith("\ufeff".encode()), "a byte-order mark, so spreadsheets read UTF-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Section", "Measure", "Value", "How counted"]
     values = {(row[0], row[1]): row[2] for row in rows[1:]}
     assert values[("Youth served", "Total")] == "8"

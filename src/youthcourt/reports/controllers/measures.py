@@ -6,8 +6,6 @@ and shared. The page and its CSV show aggregates only; exporting is on the audit
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -20,22 +18,9 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
 from youthcourt.reports import measures
+from youthcourt.web.downloads import csv_download
 from youthcourt.web.forms import Form
 from youthcourt.web.templating import page
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet runs a cell starting with these as a formula."""
-
-
-def _spreadsheet_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def _csv_text(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
-    return out.getvalue()
 
 
 class MeasuresController(Controller):
@@ -88,11 +73,7 @@ class MeasuresController(Controller):
             details={"start": period.start.isoformat(), "end": period.end.isoformat()},
         )
         name = f"measures-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
-        return Response(
-            content=_csv_text(table.csv_rows()),
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        return csv_download(table.csv_rows(), name)
 
 
 ROUTES: list[type[Controller]] = [MeasuresController]

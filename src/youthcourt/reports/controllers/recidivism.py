@@ -7,9 +7,7 @@ each download goes on the audit trail with the filters used.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +47,7 @@ from youthcourt.reports.recidivism import (
     report_from_tallies,
 )
 from youthcourt.reports.tallies import tally_in_database
+from youthcourt.web.downloads import csv_download
 from youthcourt.web.forms import Form
 from youthcourt.web.templating import page
 
@@ -56,7 +55,6 @@ PAGE_URL = "/reports/recidivism"
 RESULTS_TARGET = "recidivism-report"
 FIELDS = ("program", "referred_from", "referred_to", "event", "anchor", "window", "group")
 DEFAULT_EVENTS = (OutcomeEventType.ARREST, OutcomeEventType.CHARGE)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell starting with these as a formula."""
 
 
@@ -207,21 +205,6 @@ def interval(bounds: tuple[float, float] | None) -> str:
     return "" if bounds is None else f"{bounds[0] * 100:.1f}\N{EN DASH}{bounds[1] * 100:.1f}%"
 
 
-def _spreadsheet_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def _csv_response(rows: list[list[str]], file_name: str) -> Response[str]:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([_spreadsheet_safe(cell) for cell in row] for row in rows)
-    return Response(
-        content="\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
-    )
-
-
 def _count(report: RecidivismReport, row: Any, column: str) -> str:
     """A count as the page shows it, without the thousands separator (spreadsheets read it as a number)."""
     shown = report.display(row, column)
@@ -368,7 +351,7 @@ class RecidivismController(Controller):
             "report.downloaded",
             details={**choices.details(), "file": f"{part}.csv", "rows": len(rows) - 1},
         )
-        return _csv_response(rows, choices.file_name(part))
+        return csv_download(rows, choices.file_name(part))
 
     @get("/groups.csv", name="recidivism_groups_csv", media_type=MediaType.TEXT)
     async def groups_csv(
