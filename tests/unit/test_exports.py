@@ -6,7 +6,7 @@ import csv
 import datetime
 import io
 import uuid
-from pathlib import Path
+import zipfile
 
 import openpyxl
 import pyarrow.parquet as pq
@@ -214,14 +214,68 @@ def test_xlsx_writer_produces_a_workbook_with_about_and_dictionary(tmp_path):
     assert [row[0] for row in dictionary[1:]] == list(COLUMN_NAMES)
 
 
-def test_xlsx_writer_discards_its_temporary_sheets(tmp_path):
-    writer = XlsxWriter(tmp_path / "out.xlsx", spec(ExportFormat.XLSX))
+def test_xlsx_writer_escapes_markup_drops_forbidden_characters_and_defuses_formulas(tmp_path):
+    path = tmp_path / "out.xlsx"
+    writer = XlsxWriter(path, spec(ExportFormat.XLSX))
+    tricky = {
+        "gender": "A & B <c> \"d\" 'e'",
+        "race_ethnicity": "bell\x07 nul\x00 tab\there\nline \ufffe end",
+        "offense_category": "@SUM(A1)",
+        "offense_class": "+1",
+        "source_kind": "  padded  ",
+    }
+    writer.write([exports.export_row(subject(**tricky), PROGRAM, DateHandling.SHIFT)])
+    writer.write(
+        [
+            exports.export_row(
+                subject(offense_category="-2", source_kind="=HYPERLINK()"), PROGRAM, DateHandling.SHIFT
+            )
+        ]
+    )
+    writer.close(2)
+
+    cases = list(openpyxl.load_workbook(path, read_only=True)["Cases"].iter_rows(values_only=True))
+    first, second = as_dict(cases[1]), as_dict(cases[2])
+    assert first["gender"] == "A & B <c> \"d\" 'e'"
+    assert first["race_ethnicity"] == "bell nul tab\there\nline  end"
+    assert first["offense_category"] == "'@SUM(A1)"
+    assert first["offense_class"] == "'+1"
+    assert first["referral_source_kind"] == "  padded  "
+    assert second["offense_category"] == "'-2"
+    assert second["referral_source_kind"] == "'=HYPERLINK()"
+    assert exports.xml_text("a\x0bb\x1fc\r<&>") == "abc&#13;&lt;&amp;&gt;"
+
+
+def test_xlsx_writer_writes_months_as_text_and_freezes_the_heading(tmp_path):
+    path = tmp_path / "out.xlsx"
+    writer = XlsxWriter(path, spec(ExportFormat.XLSX, DateHandling.MONTH))
+    writer.write([exports.export_row(subject(closed_on=None), PROGRAM, DateHandling.MONTH)])
+    writer.close(1)
+
+    workbook = openpyxl.load_workbook(path)
+    cases = workbook["Cases"]
+    assert cases.freeze_panes == "B2"
+    assert cases["A1"].font.b
+    row = as_dict(next(cases.iter_rows(min_row=2, values_only=True)))
+    assert row["referred_on"] == "2025-01"
+    assert row["closed_on"] is None
+    assert row["age_at_referral"] == 14
+    assert row["event_count"] == 3
+    dictionary = {r[0]: r[1] for r in workbook["Data dictionary"].iter_rows(min_row=2, values_only=True)}
+    assert dictionary["referred_on"] == "month (YYYY-MM)"
+    with zipfile.ZipFile(path) as archive:
+        assert archive.namelist()[0] == "[Content_Types].xml"
+        assert archive.testzip() is None
+
+
+def test_xlsx_writer_discard_releases_the_file(tmp_path):
+    path = tmp_path / "out.xlsx"
+    writer = XlsxWriter(path, spec(ExportFormat.XLSX))
     writer.write([exports.export_row(subject(), PROGRAM, DateHandling.SHIFT)])
-    sheet_file = Path(writer.cases._writer.out)
-    assert sheet_file.exists()
     writer.discard()
-    assert not sheet_file.exists()
-    assert not (tmp_path / "out.xlsx").exists()
+    assert writer.archive.fp is None
+    assert writer.file.closed
+    assert list(tmp_path.iterdir()) == [path]
 
 
 @pytest.mark.parametrize("dates", list(DateHandling))
