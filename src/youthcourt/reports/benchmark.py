@@ -428,14 +428,15 @@ def measure_in_child(step: Callable[..., Any], *args: str) -> list[Measure]:
 
 def print_table(title: str, measures: list[Measure]) -> None:
     print(title)
-    header = f"{'step':<50} {'seconds':>8} {'rows':>9} {'output':>10} {'peak RSS':>10} {'growth':>9}"
+    width = max(len(m.step) for m in measures)
+    header = f"{'step':<{width}} {'seconds':>8} {'rows':>9} {'output':>10} {'peak RSS':>10} {'growth':>9}"
     print(header)
     print("-" * len(header))
     for m in measures:
         rows = f"{m.rows:,}" if m.rows is not None else ""
         peak = f"{m.peak_mib:.0f} MiB" if m.peak_mib else ""
         growth = f"+{m.growth_mib:.0f} MiB" if m.peak_mib else ""
-        print(f"{m.step:<50} {m.seconds:>8.2f} {rows:>9} {m.output:>10} {peak:>10} {growth:>9}")
+        print(f"{m.step:<{width}} {m.seconds:>8.2f} {rows:>9} {m.output:>10} {peak:>10} {growth:>9}")
 
 
 def main(argv: list[str] | None = None) -> None:
