@@ -2,7 +2,8 @@
 
 ``youthcourt run``, ``youthcourt database upgrade`` (and the other Advanced Alchemy
 database commands), ``youthcourt demo-data``, ``youthcourt create-user`` and
-``youthcourt send-mail`` (run it from cron, for example every hour).
+``youthcourt send-mail`` (run it from cron, for example every hour), ``youthcourt backup``
+and ``youthcourt restore``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -132,6 +134,54 @@ def send_mail() -> None:
         click.echo("No mail server is set (YOUTHCOURT_SMTP_HOST): messages stay in the outbox. Sent: 0.")
 
 
+@click.command(name="backup")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the database backup (default: <data dir>/backups/youthcourt-<UTC time>.sqlite3 or .dump).",
+)
+def backup(output: Path | None) -> None:
+    """Back up the database and the uploaded documents; safe while the app runs."""
+    from youthcourt.backup import BackupError, back_up, human_size
+
+    try:
+        written = back_up(get_settings(), output)
+    except BackupError as error:
+        _fail(str(error))
+    for item in written:
+        click.echo(f"Backed up to {item.path} ({human_size(item.size_bytes)}).")
+    if len(written) == 1:
+        click.echo("There are no uploaded documents to back up.")
+    click.echo("These files hold children's records: keep them encrypted and off this server.")
+
+
+@click.command(name="restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (required in production).")
+def restore(path: Path, yes: bool) -> None:
+    """Replace the database (and the uploaded documents beside the backup) with a backup. Stop the app first."""
+    from youthcourt.backup import BackupError, human_size
+    from youthcourt.backup import restore as restore_backup
+
+    settings = get_settings()
+    if not yes:
+        if settings.is_production:
+            _fail("Restoring replaces every record. In production, stop the app and run again with --yes.")
+        click.confirm(
+            "Restoring replaces every record in the database. Is the app stopped, and go on?", abort=True
+        )
+    try:
+        restored = restore_backup(settings, path)
+    except BackupError as error:
+        _fail(str(error))
+    for item in restored:
+        click.echo(f"Restored from {item.path} ({human_size(item.size_bytes)}).")
+    if len(restored) == 1:
+        click.echo("No uploads archive was beside the backup: the uploaded documents were left as they are.")
+    click.echo("If the backup is from an older version, run `youthcourt database upgrade --no-prompt` now.")
+
+
 def main() -> None:
     os.environ.setdefault("LITESTAR_APP", "youthcourt.app:create_app")
     try:
@@ -143,4 +193,6 @@ def main() -> None:
     litestar_group.add_command(demo_data)
     litestar_group.add_command(create_user)
     litestar_group.add_command(send_mail)
+    litestar_group.add_command(backup)
+    litestar_group.add_command(restore)
     litestar_group(prog_name="youthcourt")
