@@ -72,7 +72,7 @@ def create_user(
     form = Form(values={"email": email, "full_name": full_name})
     form.email()
     form.text("full_name", "a full name")
-    if problem := password_problem(password):
+    if problem := password_problem(password, email=email):
         form.error("password", problem)
     if bool(program_slug) != bool(role):
         form.error("role", "Give --program and --role together.")

@@ -106,6 +106,8 @@ class Settings:
     data_dir: Path
     session: SessionSettings = field(default_factory=SessionSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    lockout_minutes: int = 15
+    """How long an account stays locked after too many failed sign-ins, unless an admin unlocks it."""
 
     @property
     def is_production(self) -> bool:
@@ -144,6 +146,11 @@ class Settings:
             absolute_hours=int(env_vars.get("YOUTHCOURT_SESSION_ABSOLUTE_HOURS", "12")),
             cookie_name="__Host-youthcourt_session" if env == PRODUCTION else "youthcourt_session",
         )
+        lockout = env_vars.get("YOUTHCOURT_LOCKOUT_MINUTES", "").strip() or "15"
+        if not lockout.isdigit() or int(lockout) < 1:
+            raise SettingsError(
+                f"YOUTHCOURT_LOCKOUT_MINUTES must be a whole number of minutes, not '{lockout}'."
+            )
         return cls(
             env=env,
             database_url=database_url,
@@ -151,6 +158,7 @@ class Settings:
             data_dir=data_dir,
             session=session,
             smtp=SmtpSettings.from_env(env_vars),
+            lockout_minutes=int(lockout),
         )
 
 

@@ -90,6 +90,18 @@ def test_create_user_makes_a_site_admin(environment, settings):
     weak = runner.invoke(
         cli.create_user, ["--email", "b@example.org", "--name", "B", "--site-admin", "--password", "weak"]
     )
+    own_name = runner.invoke(
+        cli.create_user,
+        [
+            "--email",
+            "marguerite@example.org",
+            "--name",
+            "M",
+            "--site-admin",
+            "--password",
+            "marguerite-2026!",
+        ],
+    )
     duplicate = runner.invoke(
         cli.create_user,
         [
@@ -106,6 +118,7 @@ def test_create_user_makes_a_site_admin(environment, settings):
     assert result.exit_code == 0, result.output
     assert weak.exit_code == 1
     assert "at least 12 characters" in weak.output
+    assert own_name.exit_code == 1, "a password holding the email's name is easy to guess"
     assert duplicate.exit_code == 1
     assert "already exists" in duplicate.output
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from tests.factories import PASSWORD, form_token, make_program, make_user, post_form, sign_in
+from youthcourt import cli
+from youthcourt.accounts import passwords
 from youthcourt.accounts.models import UserSession
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Role
@@ -239,3 +242,122 @@ async def test_htmx_requests_carry_the_csrf_token_in_a_header(client, db):
     assert without.status_code == 403
     assert with_header.status_code == 200
     assert with_header.headers["HX-Redirect"] == f"/admin/users/{juror.id}"
+
+
+async def change_password(client, current: str, new: str):
+    return await post_form(
+        client,
+        "/account/password",
+        {"current_password": current, "new_password": new, "confirm_password": new},
+    )
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        "password1234",
+        "QwertyUiop123",
+        "123456789012",
+        "aaaaaaaaaaaaaaaaaaaa",
+        "youthcourt2026",
+        "EMAIL-is-mine",
+    ],
+    ids=["common", "common-any-case", "digits", "one-character", "product-name", "email-local-part"],
+)
+async def test_guessable_passwords_are_refused_kindly(client, db, new):
+    program = await make_program(db)
+    user = await make_user(db, program, email="jordan.reyes@example.org")
+    await sign_in(client, user)
+
+    response = await change_password(client, PASSWORD, new.replace("EMAIL", "Jordan.Reyes"))
+
+    assert response.status_code == 422
+    assert "too easy to guess" in response.text
+    assert "Try a few unrelated words" in response.text
+    assert not await db.scalar(select(AuditEntry).where(AuditEntry.action == "password_change"))
+
+
+async def test_a_long_passphrase_of_64_characters_is_accepted(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await sign_in(client, user)
+    passphrase = "rivers remember the names of stones that fell in quiet autumn rain"[:64]
+
+    response = await change_password(client, PASSWORD, passphrase)
+
+    assert len(passphrase) == 64
+    assert response.status_code == 303
+    assert passwords.password_problem("x y" * 30) is None
+
+
+def test_common_password_list_is_loaded_and_lower_case():
+    common = passwords.common_passwords()
+    assert len(common) > 3000
+    assert {"password1234", "qwertyuiop12", "123456789012", "iloveyou1234"} <= common
+    assert all(entry == entry.lower() for entry in common)
+    assert PASSWORD not in common
+
+
+def test_the_cli_refuses_a_common_password():
+    result = CliRunner().invoke(
+        cli.create_user,
+        ["--email", "chief@example.org", "--name", "Chief", "--site-admin", "--password", "Password1234"],
+    )
+    assert result.exit_code != 0
+    assert "too easy to guess" in result.output
+
+
+def test_passwords_are_hashed_with_argon2id_and_at_least_19_mib():
+    encoded = passwords.hash_password("a passphrase of my own")
+    variant, version, parameters, *_ = encoded.lstrip("$").split("$")
+    values = dict(pair.split("=") for pair in parameters.split(","))
+    assert variant == "argon2id"
+    assert version == "v=19"
+    assert int(values["m"]) >= 19 * 1024, "memory cost is in KiB"
+    assert int(values["t"]) >= 2 and int(values["p"]) >= 1
+
+
+async def signed_in_elsewhere(client, user) -> str:
+    """Sign ``user`` in as if from another browser and return that browser's session token."""
+    await sign_in(client, user)
+    token = client.cookies.get("youthcourt_session")
+    client.cookies.clear()
+    return token
+
+
+async def still_signed_in(client, token: str) -> bool:
+    client.cookies.set("youthcourt_session", token)
+    response = await client.get("/dashboard", follow_redirects=False)
+    return response.status_code == 200
+
+
+async def test_changing_the_password_ends_every_other_session(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    elsewhere = await signed_in_elsewhere(client, user)
+    await sign_in(client, user)
+
+    changed = await change_password(client, PASSWORD, "a brand new passphrase here")
+
+    assert changed.status_code == 303
+    here = client.cookies.get("youthcourt_session")
+    assert not await still_signed_in(client, elsewhere)
+    assert await still_signed_in(client, here), "the browser that changed it stays signed in"
+    sessions = (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all()
+    assert len(sessions) == 1
+
+
+async def test_deactivating_a_user_ends_their_sessions(client, db):
+    program = await make_program(db)
+    admin = await make_user(db, program, Role.PROGRAM_ADMIN)
+    user = await make_user(db, program)
+    elsewhere = await signed_in_elsewhere(client, user)
+    assert await still_signed_in(client, elsewhere)
+    client.cookies.clear()
+    await sign_in(client, admin)
+
+    response = await post_form(client, f"/admin/users/{user.id}/active", {"active": "false"})
+
+    assert response.status_code == 303
+    assert (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all() == []
+    assert not await still_signed_in(client, elsewhere)

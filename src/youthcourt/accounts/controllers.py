@@ -13,9 +13,9 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts import passwords
+from youthcourt.accounts import lockout, passwords
 from youthcourt.accounts.models import User
-from youthcourt.accounts.services import MembershipService, UserService
+from youthcourt.accounts.services import MembershipService, SignInAttempt, UserService
 from youthcourt.accounts.sessions import end_session, session_cookie, start_session
 from youthcourt.audit import service as audit
 from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
@@ -30,6 +30,7 @@ from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
 SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
+THROTTLED = "Too many attempts from this address; try again in {minutes} {unit}."
 ROLE_CHOICES = {role.value: role.label for role in Role}
 
 user_service = Provide(create_service_provider(UserService))
@@ -69,19 +70,15 @@ class SignInController(Controller):
             form.error("password", "Enter your password.")
         if not form.is_valid:
             return page("accounts/login.html", form=form, status_code=422)
+        form.values.pop("password", None)
+        address = audit.client_address(request)
+        if wait := await lockout.address_wait_minutes(db_session, address):
+            await self._audit_throttled(request)
+            failed = THROTTLED.format(minutes=wait, unit="minute" if wait == 1 else "minutes")
+            return page("accounts/login.html", form=form, failed=failed, status_code=429)
         attempt = await users.authenticate(email, password)
         if attempt.user is None:
-            await audit.record_independently(
-                request.app.state.session_maker,
-                request,
-                "sign_in",
-                outcome=audit.FAILURE,
-                actor_id=attempt.account_id,
-                record_type="user" if attempt.account_id else None,
-                record_id=attempt.account_id,
-                details={"reason": attempt.failure},
-            )
-            form.values.pop("password", None)
+            await self._record_failure(request, attempt, address)
             return page("accounts/login.html", form=form, failed=SIGN_IN_FAILED, status_code=401)
         user = attempt.user
         program_id = users.first_program(user)
@@ -100,6 +97,53 @@ class SignInController(Controller):
         response = Redirect(local_path(form.get("next")) or "/", status_code=303)
         response.set_cookie(session_cookie(settings_of(request), token))
         return response
+
+    @staticmethod
+    async def _record_failure(
+        request: Request[Any, Any, Any], attempt: SignInAttempt, address: str | None
+    ) -> None:
+        """Count the failure towards a lock and write it to the trail, both kept though the request fails.
+
+        The trail holds the account's id when the email matched one, never the email typed.
+        Like every failed sign-in, the entries are site-level: no program is named.
+        """
+        session_maker = request.app.state.session_maker
+        locked = await lockout.record_failure(
+            session_maker, attempt.account_id, address, settings_of(request).lockout_minutes
+        )
+        fields: dict[str, Any] = {
+            "actor_id": attempt.account_id,
+            "record_type": "user" if attempt.account_id else None,
+            "record_id": attempt.account_id,
+        }
+        await audit.record_independently(
+            session_maker,
+            request,
+            "sign_in",
+            outcome=audit.FAILURE,
+            details={"reason": attempt.failure},
+            **fields,
+        )
+        if locked:
+            minutes = settings_of(request).lockout_minutes
+            await audit.record_independently(
+                session_maker,
+                request,
+                "account_lock",
+                outcome=audit.DENIED,
+                details={"failures": lockout.FAILURES_TO_LOCK, "minutes": minutes},
+                **fields,
+            )
+
+    @staticmethod
+    async def _audit_throttled(request: Request[Any, Any, Any]) -> None:
+        await audit.record_independently(
+            request.app.state.session_maker,
+            request,
+            "sign_in",
+            outcome=audit.DENIED,
+            details={"reason": "too many attempts from this address"},
+        )
 
     @post("/logout", opt={**PUBLIC, **PASSWORD_CHANGE_ALLOWED})
     async def sign_out(
@@ -141,7 +185,7 @@ class AccountController(Controller):
         )
         if not passwords.verify_password(user.password_hash, current):
             form.error("current_password", "This is not your current password.")
-        if problem := passwords.password_problem(new):
+        if problem := passwords.password_problem(new, email=user.email):
             form.error("new_password", problem)
         elif new == current:
             form.error("new_password", "Choose a password different from the current one.")
@@ -323,6 +367,25 @@ class UserAdminController(Controller):
             request,
             "The account was reactivated." if active else "The account was deactivated and signed out.",
         )
+        return redirect_to(request, f"/admin/users/{user_id}")
+
+    @post("/{user_id:uuid}/unlock")
+    async def unlock(
+        self,
+        request: Request[Any, Any, Any],
+        memberships: NamedDependency[MembershipService],
+        db_session: NamedDependency[AsyncSession],
+        user_id: FromPath[UUID],
+    ) -> Any:
+        """Lift a lock after too many failed sign-ins, before the cool-down ends."""
+        membership = await self._membership(memberships, user_id)
+        user: User = membership.user
+        if user.is_locked:
+            lockout.unlock(user)
+            audit.record(db_session, request, "user_unlock", record_type="user", record_id=user_id)
+            flash(request, "The account was unlocked. They can sign in again.")
+        else:
+            flash(request, "The account was not locked.", "info")
         return redirect_to(request, f"/admin/users/{user_id}")
 
     @post("/{user_id:uuid}/password-reset")

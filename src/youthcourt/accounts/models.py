@@ -9,6 +9,7 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from youthcourt.audit.models import utc_now
 from youthcourt.database import Base
 from youthcourt.programs.models import Program, ProgramOwned, Role
 
@@ -26,10 +27,16 @@ class User(Base):
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     must_change_password: Mapped[bool] = mapped_column(default=False)
     last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """Sign-in is refused until then. Failed sign-ins before it no longer count towards a lock."""
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > utc_now()
 
 
 class Membership(Base, ProgramOwned):
@@ -46,6 +53,22 @@ class Membership(Base, ProgramOwned):
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
     program: Mapped[Program] = relationship(lazy="raise")
+
+
+class SignInFailure(Base):
+    """A refused sign-in, kept in the database so every app process counts the same failures.
+
+    Failures count towards locking the account (``user_id``; none for an unknown email)
+    and towards throttling the client address, whichever account was tried.
+    """
+
+    __tablename__ = "sign_in_failure"
+
+    user_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    ip_address: Mapped[str | None] = mapped_column(String(45), index=True)
+    occurred_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
 
 class UserSession(Base):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+"""Long enough for a passphrase (ASVS 6.2.9 asks for at least 64)."""
 
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
@@ -30,14 +33,38 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None. Length only: no composition rules (ASVS 6.2)."""
+@cache
+def common_passwords() -> frozenset[str]:
+    """The list of well-known passwords a new password must not be (ASVS 6.2.4), read once."""
+    text = (Path(__file__).parent / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, *, email: str = "") -> str | None:
+    """Why a new password is not acceptable, or None.
+
+    Length and guessability only: no composition rules (ASVS 6.2.1, 6.2.5). A password is
+    too easy to guess when it is on the list of common passwords, is one character
+    repeated, or contains the first part of the person's own email address.
+    """
     if len(password) < MIN_LENGTH:
         return (
             f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong, memorable password."
         )
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
+    lowered = password.lower()
+    local_part = email.partition("@")[0].strip().lower()
+    if (
+        lowered in common_passwords()
+        or len(set(password)) == 1
+        or (len(local_part) >= 3 and local_part in lowered)
+    ):
+        return (
+            "This password is too easy to guess: it is a well-known one, one character repeated, "
+            "or based on your email address. "
+            "Try a few unrelated words that mean something to you."
+        )
     return None
 
 

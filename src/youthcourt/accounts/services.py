@@ -37,16 +37,23 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
     repository_type = Repository
 
     async def authenticate(self, email: str, password: str) -> SignInAttempt:
-        """Check an email and password. Unknown emails cost the same time as known ones."""
+        """Check an email and password. Unknown emails and locked accounts cost the same time.
+
+        The password is verified whatever happens next, so that the answer's timing does not
+        tell an unknown or locked account from a wrong password.
+        """
         with across_programs():
             user = await self.get_one_or_none(
                 User.email == email.strip().lower(),
                 load=[selectinload(User.memberships).selectinload(Membership.program)],
             )
-        if not passwords.verify_password(user.password_hash if user else None, password) or user is None:
-            return SignInAttempt(
-                None, user.id if user else None, "wrong password" if user else "unknown email"
-            )
+        matches = passwords.verify_password(user.password_hash if user else None, password)
+        if user is None:
+            return SignInAttempt(None, None, "unknown email")
+        if user.is_locked:
+            return SignInAttempt(None, user.id, "account locked")
+        if not matches:
+            return SignInAttempt(None, user.id, "wrong password")
         if not user.is_active or not (user.is_site_admin or _active_programs(user)):
             return SignInAttempt(None, user.id, "account inactive")
         if passwords.needs_rehash(user.password_hash):
