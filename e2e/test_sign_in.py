@@ -29,7 +29,7 @@ def test_each_role_signs_in_sees_home_and_signs_out(page: Page, base_url: str, s
     shoot("home")
 
     page.locator("summary").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page).to_have_url(base_url + "/login")
     expect(page.get_by_role("status")).to_have_text("You have signed out.")
     page.goto(home)
@@ -68,3 +68,23 @@ def test_juror_cannot_open_coordinator_pages(page: Page, shoot):
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
     shoot("forbidden")
+
+
+def test_signing_out_on_every_device_ends_the_other_sessions_too(page: Page, browser, base_url: str, shoot):
+    other_device = browser.new_context(base_url=base_url)
+    phone = other_device.new_page()
+    phone.goto("/login")
+    sign_in(phone, "evaluator@example.org")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Reports")
+
+    page.goto("/login")
+    sign_in(page, "evaluator@example.org")
+    page.locator("summary").click()
+    shoot("account-menu")
+    page.get_by_role("button", name="Sign out on every device").click()
+    expect(page).to_have_url(base_url + "/login")
+    expect(page.get_by_role("status")).to_have_text("You have signed out on every device.")
+
+    phone.goto("/reports")
+    expect(phone).to_have_url(re.compile(r"/login\?next="))
+    other_device.close()

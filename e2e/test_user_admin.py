@@ -34,7 +34,7 @@ def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: s
     shoot("search")
 
     page.locator("summary").click()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     sign_in(page, "rosa.delgado@example.org", temporary)
     expect(page).to_have_url(base_url + "/account/password")
     expect(page.get_by_role("status")).to_contain_text("Choose a new password")

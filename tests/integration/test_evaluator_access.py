@@ -16,7 +16,7 @@ from tests.factories import make_case, make_program, make_referral, make_user, m
 from youthcourt.cases.models import CaseState
 from youthcourt.programs.models import Role
 
-EVALUATOR_PATHS = re.compile(r"^/(reports(/.*)?|account/.*|login|logout|health|static/.*)?$")
+EVALUATOR_PATHS = re.compile(r"^/(reports(/.*)?|account/.*|login|logout(/everywhere)?|health|static/.*)?$")
 """Where an evaluator may go: their workspace, their own account, and the public pages."""
 
 DENIED = {403, 404, 405}

@@ -202,6 +202,39 @@ async def test_sign_out_ends_the_session(client, db):
     assert again.headers["location"].startswith("/login")
 
 
+async def _device(client, user) -> str:
+    """Sign in afresh, as on another device, and return that device's session cookie."""
+    client.cookies.clear()
+    await sign_in(client, user)
+    return client.cookies.get("youthcourt_session")
+
+
+async def test_sign_out_everywhere_ends_the_sessions_on_every_device(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    other = await make_user(db, program)
+    phone = await _device(client, user)
+    colleague = await _device(client, other)
+    client.cookies.set("youthcourt_session", phone)
+    assert (await client.get("/dashboard", follow_redirects=False)).status_code == 200
+    await _device(client, user)
+
+    response = await post_form(client, "/logout/everywhere", {})
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    assert "You have signed out on every device." in (await client.get("/login")).text
+    client.cookies.set("youthcourt_session", phone)
+    on_phone = await client.get("/dashboard", follow_redirects=False)
+    assert on_phone.status_code == 303 and on_phone.headers["location"].startswith("/login")
+    client.cookies.set("youthcourt_session", colleague)
+    assert (await client.get("/dashboard", follow_redirects=False)).status_code == 200
+    sessions = (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all()
+    assert sessions == []
+    entries = (await db.scalars(select(AuditEntry).where(AuditEntry.action == "sign_out_everywhere"))).all()
+    assert [entry.record_id for entry in entries] == [str(user.id)]
+
+
 async def test_signed_in_user_visiting_login_goes_home(client, db):
     program = await make_program(db)
     await sign_in(client, await make_user(db, program))

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.accounts import lockout, passwords
 from youthcourt.accounts.models import User
 from youthcourt.accounts.services import MembershipService, SignInAttempt, UserService
-from youthcourt.accounts.sessions import end_session, session_cookie, start_session
+from youthcourt.accounts.sessions import end_all_sessions, end_session, session_cookie, start_session
 from youthcourt.audit import service as audit
 from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
 from youthcourt.programs.models import Role
@@ -154,6 +154,19 @@ class SignInController(Controller):
             await end_session(db_session, viewer.session_id)
             audit.record(db_session, request, "sign_out", record_type="user", record_id=viewer.user_id)
         flash(request, "You have signed out.", "info")
+        response = Redirect("/login", status_code=303)
+        response.set_cookie(session_cookie(settings_of(request), None))
+        return response
+
+    @post("/logout/everywhere", opt=PASSWORD_CHANGE_ALLOWED)
+    async def sign_out_everywhere(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Redirect:
+        """End every session of the user, on every device: for a lost phone or a shared computer."""
+        viewer: Viewer = request.user
+        await end_all_sessions(db_session, viewer.user_id)
+        audit.record(db_session, request, "sign_out_everywhere", record_type="user", record_id=viewer.user_id)
+        flash(request, "You have signed out on every device.", "info")
         response = Redirect("/login", status_code=303)
         response.set_cookie(session_cookie(settings_of(request), None))
         return response
