@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.factories import csrf_token, form_token, make_program, make_user, sign_in
+from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.models import Program, Role
@@ -81,26 +81,14 @@ async def audit_actions(db: Any) -> list[AuditEntry]:
     )
 
 
-@contextmanager
-def counting_inserts(app: Any):
-    engine = app.state.database.get_engine().sync_engine
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("INSERT INTO COMPARISON"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+def comparison_inserts(statements: list[str]) -> list[str]:
+    return [sql for sql in statements if sql.lstrip().upper().startswith("INSERT INTO COMPARISON")]
 
 
 async def test_a_good_file_is_imported_with_its_events_into_the_program(client, db, app):
     program = await evaluator_signed_in(client, db)
 
-    with counting_inserts(app) as inserts:
+    with counting(app) as statements:
         response = await upload(client, GOOD)
 
     assert response.status_code == 303
@@ -143,7 +131,9 @@ async def test_a_good_file_is_imported_with_its_events_into_the_program(client, 
         (records["RC-2"].id, datetime.date(2025, 4, 1), OutcomeEventType.CHARGE, program.id),
         (records["DP-7"].id, datetime.date(2025, 6, 1), OutcomeEventType.NEW_REFERRAL, program.id),
     ]
-    assert len(inserts) == 3, "one statement each for the import, its records and their events"
+    assert len(comparison_inserts(statements)) == 3, (
+        "one statement each for the import, its records and their events"
+    )
     [entry] = await audit_actions(db)
     assert (entry.action, entry.record_id, entry.program_id) == (
         "comparison_import",
@@ -170,12 +160,12 @@ async def test_many_rows_are_inserted_in_a_few_statements(client, db, app):
     await evaluator_signed_in(client, db)
     rows = [f"R{n},Big group,2025-01-01,2025-12-31,2025-02-01:arrest,,,," for n in range(1200)]
 
-    with counting_inserts(app) as inserts:
+    with counting(app) as statements:
         response = await upload(client, "\n".join([HEADER, *rows]))
 
     assert response.status_code == 303
     assert await counts(db) == (1, 1200, 1200)
-    assert len(inserts) <= 5
+    assert len(comparison_inserts(statements)) <= 5
 
 
 async def test_a_file_with_bad_rows_is_refused_whole_with_every_problem_listed(client, db):

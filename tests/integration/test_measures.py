@@ -7,15 +7,14 @@ import csv
 import datetime
 import io
 import re
-from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_case, make_program, make_referral, make_user, sign_in
+from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseState
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
@@ -510,21 +509,6 @@ async def test_spreadsheet_formulas_in_source_names_are_defused(client, db):
     text = (await client.get(Q1.replace("measures", "measures.csv"))).text
     assert "'=HYPERLINK(1): accepted" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
-
-
-@contextmanager
-def counting(app: Any):
-    engine = app.state.database.get_engine().sync_engine
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 async def test_the_page_costs_the_same_queries_however_much_data(client, db, app):

@@ -99,13 +99,6 @@ class Subject:
     events: tuple[tuple[datetime.date, OutcomeEventType], ...]
     """New offenses, oldest first."""
 
-    def anchor_date(self, anchor: Anchor) -> datetime.date | None:
-        return {
-            Anchor.REFERRAL: self.referred_on,
-            Anchor.HEARING: self.heard_on,
-            Anchor.CLOSURE: self.closed_on,
-        }[anchor]
-
     @property
     def completion(self) -> str:
         return completion_status(self.state)
