@@ -6,7 +6,8 @@ import datetime
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.audit.models import utc_now
@@ -29,6 +30,12 @@ class User(Base):
     last_sign_in_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     locked_until: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     """Sign-in is refused until then. Failed sign-ins before it no longer count towards a lock."""
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """Base32 secret of the user's authenticator app; set at enrollment, confirmed by a first code."""
+    totp_enabled_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """When the first code was accepted; until then the secret is only a pending enrollment."""
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The 30-second step of the last accepted code: a code is accepted once only."""
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
@@ -37,6 +44,10 @@ class User(Base):
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > utc_now()
+
+    @property
+    def has_mfa(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
 
 class Membership(Base, ProgramOwned):
@@ -71,6 +82,16 @@ class SignInFailure(Base):
     occurred_at: Mapped[datetime.datetime] = mapped_column(DateTimeUTC(timezone=True), index=True)
 
 
+class RecoveryCode(Base):
+    """A one-time code that replaces the authenticator app once; only its hash is stored."""
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[UUID] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
 class UserSession(Base):
     """A signed-in browser. The cookie holds a random token; only its hash is stored."""
 
@@ -85,5 +106,9 @@ class UserSession(Base):
     """Absolute end of the session, however active it is."""
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    idle_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    """Idle limit fixed at sign-in: the installation's, or shorter where a program's policy says so."""
+    awaiting_code: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    """The password was right but the second step (authenticator code) is still to come."""
 
     user: Mapped[User] = relationship(lazy="raise")

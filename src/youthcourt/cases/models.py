@@ -46,6 +46,7 @@ class Case(Base, ProgramOwned):
         UniqueConstraint("program_id", "number"),
         Index("ix_youth_case_program_state", "program_id", "state"),
         Index("ix_youth_case_program_opened", "program_id", "opened_on"),
+        Index("ix_youth_case_program_sealed", "program_id", "sealed_at"),
     )
 
     number: Mapped[str] = mapped_column(String(20))
@@ -67,11 +68,17 @@ class Case(Base, ProgramOwned):
     intake_notes: Mapped[str] = mapped_column(Text, default="")
     closed_on: Mapped[datetime.date | None] = mapped_column(Date, index=True)
     closure_reason: Mapped[str] = mapped_column(Text, default="")
+    sealed_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """A sealed case is left out of lists, searches, dashboards and case-level reports."""
+    sealed_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    seal_reason: Mapped[str] = mapped_column(Text, default="")
+    expunged_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """The youth's identifying data is destroyed; the row stays as a de-identified tombstone."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     referral: Mapped[Referral] = relationship(lazy="raise")
     youth: Mapped[Youth] = relationship(lazy="raise")
-    coordinator: Mapped[User | None] = relationship(lazy="raise")
+    coordinator: Mapped[User | None] = relationship(lazy="raise", foreign_keys=[coordinator_id])
     factors: Mapped[list[CaseFactor]] = relationship(lazy="raise", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from sqlalchemy import Enum, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from youthcourt.database import Base
@@ -157,6 +158,13 @@ class ProgramPolicy(Base, ProgramOwned):
     """Months after closure at which records are checked for new offenses, comma-separated."""
     suppression_threshold: Mapped[int] = mapped_column(default=10)
     """Counts from 1 to one below this are hidden in reports and exports (small cells identify children)."""
+    mfa_for_jurors: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    """Jurors also sign in with an authenticator code (always required for staff and evaluators)."""
+    session_idle_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    session_absolute_hours: Mapped[int] = mapped_column(default=12, server_default="12")
+    """Session limits for this program's users; they can only shorten the installation's."""
+    auto_seal_months: Mapped[int | None] = mapped_column()
+    """Seal a successfully completed case this many months after closure; empty for never."""
 
     @property
     def accepted_class_set(self) -> set[str]:

@@ -45,6 +45,8 @@ class Youth(Base, ProgramOwned):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    expunged_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """Names and contact details are destroyed; the row keeps only what statistics need."""
 
     guardians: Mapped[list[Guardian]] = relationship(
         back_populates="youth", lazy="raise", cascade="all, delete-orphan", order_by="Guardian.created_at"
