@@ -51,6 +51,10 @@ GOOD_POLICY = {
     "absence_window": "10",
     "credits_per_hour": "2",
     "suppression_threshold": "11",
+    "mfa_for_jurors": "yes",
+    "session_idle_minutes": "15",
+    "session_absolute_hours": "8",
+    "auto_seal_months": "24",
 }
 
 
@@ -574,6 +578,12 @@ async def test_admin_changes_eligibility_and_deadlines(client, db):
     assert policy.follow_up_windows == [6, 24]
     assert (policy.jury_min, policy.jury_max, policy.credits_per_hour) == (6, 7, 2)
     assert policy.suppression_threshold == 11
+    assert policy.mfa_for_jurors
+    assert (policy.session_idle_minutes, policy.session_absolute_hours, policy.auto_seal_months) == (
+        15,
+        8,
+        24,
+    )
 
     unticked = {k: v for k, v in GOOD_POLICY.items() if k != "first_time_only"}
     await post_form(client, "/reference/policy", unticked)
@@ -642,3 +652,28 @@ async def test_jury_sizes_and_absence_rule_must_make_sense(client, db):
     assert "cannot be more than the nights counted" in response.text
     policy = await one(db, select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
     assert (policy.jury_min, policy.jury_max) == (6, 8)
+
+
+async def test_sessions_can_only_be_shortened_and_sealing_left_empty_means_never(client, db):
+    program = await signed_in_admin(client, db)
+    await client.get("/reference/policy")
+    longer = {
+        **GOOD_POLICY,
+        "session_idle_minutes": "45",
+        "session_absolute_hours": "24",
+        "auto_seal_months": "0",
+    }
+
+    refused = await post_form(client, "/reference/policy", longer)
+    never = {k: v for k, v in GOOD_POLICY.items() if k != "mfa_for_jurors"} | {"auto_seal_months": ""}
+    saved = await post_form(client, "/reference/policy", never)
+
+    assert refused.status_code == 422
+    assert "The idle minutes before sign-out must be from 5 to 30." in refused.text
+    assert "The longest session in hours must be from 1 to 12." in refused.text
+    assert "The months before a completed case is sealed must be from 1 to 120." in refused.text
+    assert 'value="45"' in refused.text
+    assert saved.status_code == 303
+    policy = await one(db, select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
+    assert policy.auto_seal_months is None and not policy.mfa_for_jurors
+    assert (policy.session_idle_minutes, policy.session_absolute_hours) == (15, 8)

@@ -26,12 +26,15 @@ from youthcourt.programs.models import Role
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.forms import (
     AGE_LIMITS,
+    AUTO_SEAL_LIMIT,
     DAY_FIELDS,
     FACTOR_KINDS,
     FOLLOW_UP_MONTHS,
     JURY_FIELDS,
     OFFENSE_CLASSES,
     POLICY_FIELDS,
+    SESSION_ABSOLUTE_LIMITS,
+    SESSION_IDLE_LIMITS,
     SOURCE_FIELDS,
     SOURCE_KINDS,
     SUPPRESSION_LIMITS,
@@ -645,6 +648,9 @@ class PolicyController(Controller):
             day_fields=DAY_FIELDS,
             jury_fields=JURY_FIELDS,
             suppression_limits=SUPPRESSION_LIMITS,
+            session_idle_limits=SESSION_IDLE_LIMITS,
+            session_absolute_limits=SESSION_ABSOLUTE_LIMITS,
+            auto_seal_limit=AUTO_SEAL_LIMIT,
             section="policy",
             status_code=status_code,
         )

@@ -49,6 +49,11 @@ GRID_MAXIMUM = 100_000
 AGE_LIMITS = (5, 25)
 SUPPRESSION_LIMITS = (5, 50)
 """Reports hide counts below the threshold; below 5 would identify children, above 50 hides too much."""
+SESSION_IDLE_LIMITS = (5, 30)
+SESSION_ABSOLUTE_LIMITS = (1, 12)
+"""A program may shorten sessions, never lengthen them past the installation's 30 minutes and 12 hours."""
+AUTO_SEAL_LIMIT = 120
+"""Automatic sealing waits at most ten years after completion."""
 DAY_FIELDS: dict[str, tuple[str, int]] = {
     "family_response_days": ("the days a family has to respond", 180),
     "hearing_target_days": ("the target days from referral to hearing", 365),
@@ -248,19 +253,62 @@ class PolicyInput:
     absence_window: int
     credits_per_hour: int
     suppression_threshold: int
+    mfa_for_jurors: bool
+    session_idle_minutes: int
+    session_absolute_hours: int
+    auto_seal_months: int | None
 
 
 POLICY_FIELDS = tuple(PolicyInput.__dataclass_fields__)
 
 
 def policy_form(policy: ProgramPolicy) -> Form:
-    names = ("min_age", "max_age", "suppression_threshold", *DAY_FIELDS, *JURY_FIELDS)
+    names = (
+        "min_age",
+        "max_age",
+        "suppression_threshold",
+        "session_idle_minutes",
+        "session_absolute_hours",
+        *DAY_FIELDS,
+        *JURY_FIELDS,
+    )
     values = {name: str(getattr(policy, name)) for name in names}
     values["accepted_classes"] = policy.accepted_classes
     values["follow_up_months"] = ",".join(str(m) for m in policy.follow_up_windows)
+    values["auto_seal_months"] = str(policy.auto_seal_months or "")
     if policy.first_time_only:
         values["first_time_only"] = "yes"
+    if policy.mfa_for_jurors:
+        values["mfa_for_jurors"] = "yes"
     return Form(values=values)
+
+
+def read_security(form: Form) -> dict[str, int | None]:
+    """The security settings: session limits and automatic sealing (empty means never)."""
+    return {
+        "session_idle_minutes": whole_number(
+            form,
+            "session_idle_minutes",
+            "the idle minutes before sign-out",
+            minimum=SESSION_IDLE_LIMITS[0],
+            maximum=SESSION_IDLE_LIMITS[1],
+        ),
+        "session_absolute_hours": whole_number(
+            form,
+            "session_absolute_hours",
+            "the longest session in hours",
+            minimum=SESSION_ABSOLUTE_LIMITS[0],
+            maximum=SESSION_ABSOLUTE_LIMITS[1],
+        ),
+        "auto_seal_months": whole_number(
+            form,
+            "auto_seal_months",
+            "the months before a completed case is sealed",
+            minimum=1,
+            maximum=AUTO_SEAL_LIMIT,
+            required=False,
+        ),
+    }
 
 
 def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | None:
@@ -297,6 +345,7 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         minimum=SUPPRESSION_LIMITS[0],
         maximum=SUPPRESSION_LIMITS[1],
     )
+    security = read_security(form)
     if not form.is_valid or min_age is None or max_age is None or threshold is None:
         return None
     return PolicyInput(
@@ -306,6 +355,8 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         accepted_classes=classes,
         first_time_only=form.get("first_time_only") == "yes",
         follow_up_months=months,
+        mfa_for_jurors=form.get("mfa_for_jurors") == "yes",
+        **security,  # type: ignore[arg-type]
         **{name: value for name, value in days.items() if value is not None},
         **{name: value for name, value in jury.items() if value is not None},
     )
