@@ -1,0 +1,60 @@
+"""In production the session cookie is Secure and host-bound, and browsers are told to use HTTPS only."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.factories import make_program, make_user, sign_in
+from youthcourt.app import create_app
+from youthcourt.settings import PRODUCTION, SessionSettings, Settings
+
+
+@pytest.fixture
+async def production(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
+    """The app as production runs it, behind TLS (the cookie is only ever sent over HTTPS)."""
+    production_settings = dataclasses.replace(
+        settings, env=PRODUCTION, session=SessionSettings(cookie_name="__Host-youthcourt_session")
+    )
+    async with AsyncTestClient(
+        app=create_app(production_settings), base_url="https://youthcourt.test"
+    ) as client:
+        yield client
+
+
+async def test_the_session_cookie_is_secure_host_only_http_only_and_lax(production, db):
+    program = await make_program(db)
+    response = await sign_in(production, await make_user(db, program))
+
+    cookies = [value for key, value in response.headers.multi_items() if key == "set-cookie"]
+    session = next(cookie for cookie in cookies if cookie.startswith("__Host-youthcourt_session="))
+    attributes = {part.strip().split("=")[0].lower() for part in session.split(";")[1:]}
+    assert {"secure", "httponly", "path"} <= attributes
+    assert "domain" not in attributes, "a __Host- cookie must not name a domain"
+    assert "samesite=lax" in session.lower()
+    assert (await production.get("/dashboard")).status_code == 200
+
+
+async def test_every_page_tells_browsers_to_use_https_and_keep_nothing(production, db):
+    program = await make_program(db)
+    await sign_in(production, await make_user(db, program))
+
+    for path in ("/login", "/dashboard", "/no/such/page"):
+        response = await production.get(path, follow_redirects=False)
+        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+        assert response.headers["cache-control"] == "no-store"
+        policy = response.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert response.headers["referrer-policy"] == "same-origin"
+
+
+async def test_development_does_not_send_hsts(client, db):
+    response = await client.get("/login")
+
+    assert "strict-transport-security" not in response.headers
+    assert "unsafe-inline" not in response.headers["content-security-policy"]
