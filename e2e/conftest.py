@@ -20,9 +20,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page
+
+from youthcourt.accounts.mfa import STEP_SECONDS, code_at, current_step
+from youthcourt.demo.people import DEMO_TOTP_SECRET
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 DEMO_PASSWORD = "youthcourt-demo"
@@ -113,10 +118,77 @@ def shoot(page: Page, request: pytest.FixtureRequest):
     return take
 
 
-def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
+_last_steps: dict[str, int] = {}
+"""The step of the last code sent per email: the tests share one server, and a code counts once."""
+
+
+def fresh_code(email: str, secret: str = DEMO_TOTP_SECRET) -> str:
+    """A code the server has not accepted yet: previous, current, next step in turn, else wait for one."""
+    last = _last_steps.get(email)
+    while True:
+        now = time.time()
+        step = current_step(now)
+        candidates = [s for s in (step - 1, step, step + 1) if last is None or s > last]
+        if (step + 1) * STEP_SECONDS - now < 2 and step - 1 in candidates:
+            candidates.remove(step - 1)  # it could expire on the way to the server
+        if candidates:
+            _last_steps[email] = candidates[0]
+            return code_at(secret, candidates[0])
+        time.sleep((step + 1) * STEP_SECONDS - now + 0.05)
+
+
+_sessions: dict[str, list[Any]] = {}
+"""The session cookie of each demo account's last full sign-in, for tests about something else."""
+
+
+def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, *, fresh: bool = False) -> None:
+    """Sign in from the sign-in page, landing where a real sign-in lands.
+
+    A code is accepted once, so one account can sign in only about once per 30 seconds. Tests
+    about other things therefore resume the account's last session (as a browser that stayed
+    signed in would); tests of signing in pass ``fresh=True`` and always type password and code.
+    """
+    if not fresh and password == DEMO_PASSWORD and _resume(page, email):
+        return
+    _type_credentials(page, email, password)
+    if password == DEMO_PASSWORD and "/login" not in page.url:
+        _sessions[email] = [c for c in page.context.cookies() if c["name"].endswith("youthcourt_session")]
+
+
+def _resume(page: Page, email: str) -> bool:
+    cookies = _sessions.get(email)
+    if not cookies:
+        return False
+    login_url = page.url
+    wanted = parse_qs(urlsplit(login_url).query).get("next", ["/"])[0]
+    page.context.add_cookies(cookies)
+    page.goto(wanted if wanted.startswith("/") else "/")
+    if "/login" in urlsplit(page.url).path:  # the session ended (signed out, timed out)
+        del _sessions[email]
+        page.context.clear_cookies()
+        page.goto(login_url)
+        return False
+    return True
+
+
+def _type_credentials(page: Page, email: str, password: str) -> None:
+    """The password, then (for accounts with MFA, such as the four documented demo accounts) the code."""
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if "/login/code" in page.url:
+        page.get_by_label("Code from your authenticator app").fill(fresh_code(email))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
+
+
+def enroll(page: Page, email: str) -> None:
+    """Forced set-up of the authenticator app: read the key from the page, confirm it, pass the codes."""
+    secret = page.locator("#secret-key").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(fresh_code(email, secret))
+    page.get_by_role("button", name="Confirm and continue").click()
+    page.get_by_role("button", name="I have saved them, continue").click()
 
 
 def demo_identifiers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set]:

@@ -21,7 +21,7 @@ ROLES = [
 def test_each_role_signs_in_sees_home_and_signs_out(page: Page, base_url: str, shoot, email, home, heading):
     page.goto("/login")
     shoot("login")
-    sign_in(page, email)
+    sign_in(page, email, fresh=True)
 
     expect(page).to_have_url(base_url + home)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -52,7 +52,7 @@ def test_page_reached_while_signed_out_opens_after_sign_in(page: Page, base_url:
     page.goto("/audit?outcome=success")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Faudit"))
     shoot("redirected")
-    sign_in(page, "admin@example.org")
+    sign_in(page, "admin@example.org", fresh=True)
 
     expect(page).to_have_url(base_url + "/audit?outcome=success")
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit trail")
@@ -74,11 +74,11 @@ def test_signing_out_on_every_device_ends_the_other_sessions_too(page: Page, bro
     other_device = browser.new_context(base_url=base_url)
     phone = other_device.new_page()
     phone.goto("/login")
-    sign_in(phone, "evaluator@example.org")
+    sign_in(phone, "evaluator@example.org", fresh=True)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Reports")
 
     page.goto("/login")
-    sign_in(page, "evaluator@example.org")
+    sign_in(page, "evaluator@example.org", fresh=True)
     page.locator("summary").click()
     shoot("account-menu")
     page.get_by_role("button", name="Sign out on every device").click()

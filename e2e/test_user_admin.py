@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import sign_in
+from e2e.conftest import enroll, sign_in
 
 
 def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: str, shoot):
@@ -36,6 +36,8 @@ def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: s
     page.locator("summary").click()
     page.get_by_role("button", name="Sign out", exact=True).click()
     sign_in(page, "rosa.delgado@example.org", temporary)
+    expect(page).to_have_url(base_url + "/account/mfa/setup")  # a coordinator sets up MFA first
+    enroll(page, "rosa.delgado@example.org")
     expect(page).to_have_url(base_url + "/account/password")
     expect(page.get_by_role("status")).to_contain_text("Choose a new password")
     page.get_by_label("Current password").fill(temporary)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import itertools
 import re
+import time
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.accounts import mfa as mfa_codes
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import hash_password
 from youthcourt.cases.models import Case, CaseState
@@ -20,6 +24,8 @@ from youthcourt.reference.models import Offense, ReferralSource
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+"""The authenticator secret of every user ``make_user`` enrolls (test data only)."""
 _counter = itertools.count(1)
 _HASH = hash_password(PASSWORD)
 
@@ -42,7 +48,9 @@ async def make_user(
     site_admin: bool = False,
     must_change_password: bool = False,
     active: bool = True,
+    mfa: bool = True,
 ) -> User:
+    """A user, enrolled in multi-factor sign-in with :data:`TOTP_SECRET` unless ``mfa=False``."""
     number = next(_counter)
     user = User(
         email=email or f"person{number}@example.org",
@@ -50,6 +58,8 @@ async def make_user(
         password_hash=_HASH,
         is_site_admin=site_admin,
         must_change_password=must_change_password,
+        totp_secret=TOTP_SECRET if mfa else None,
+        totp_enabled_at=datetime.datetime.now(datetime.UTC) if mfa else None,
     )
     if program is not None and role is not None:
         user.memberships = [Membership(program_id=program.id, role=role, is_active=active)]
@@ -80,12 +90,89 @@ async def post_form(client: AsyncTestClient[Any], path: str, data: dict[str, str
     return await client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False, **kwargs)
 
 
-async def sign_in(client: AsyncTestClient[Any], user: User | str, password: str = PASSWORD) -> Any:
+_used_steps: dict[tuple[str, str], int] = {}
+"""Per test database and email: the last step whose code was sent."""
+
+
+def _key(client: AsyncTestClient[Any], email: str) -> tuple[str, str]:
+    return (client.app.state.settings.database_url, email)
+
+
+def _last_step(client: AsyncTestClient[Any], email: str) -> int | None:
+    return _used_steps.get(_key(client, email))
+
+
+def remember_step(client: AsyncTestClient[Any], email: str, step: int) -> None:
+    _used_steps[_key(client, email)] = step
+
+
+async def fresh_code(client: AsyncTestClient[Any], email: str, secret: str = TOTP_SECRET) -> str:
+    """A code the server has not accepted yet for ``email``, from the steps it accepts now.
+
+    Codes are single-use and only a later step is accepted after one, so steps are spent in
+    order: the previous, the current, then the next; only when all three are spent does this
+    wait for the clock to reach a new step. The previous step is skipped in the last two
+    seconds of a step, when it could expire on the way to the server.
+    """
+    last = _last_step(client, email)
+    while True:
+        now = time.time()
+        step = mfa_codes.current_step(now)
+        near_end = (step + 1) * mfa_codes.STEP_SECONDS - now < 2
+        candidates = [s for s in (step - 1, step, step + 1) if (last is None or s > last)]
+        if near_end and step - 1 in candidates:
+            candidates.remove(step - 1)
+        if candidates:
+            remember_step(client, email, candidates[0])
+            return mfa_codes.code_at(secret, candidates[0])
+        await asyncio.sleep((step + 1) * mfa_codes.STEP_SECONDS - now + 0.05)
+
+
+async def enter_code(
+    client: AsyncTestClient[Any], email: str, next_path: str = "", secret: str = TOTP_SECRET
+) -> Any:
+    """The second step of sign-in, with a fresh code from the authenticator app."""
+    code = await fresh_code(client, email, secret)
+    return await client.post(
+        "/login/code",
+        data={"code": code, "next": next_path, "_csrf_token": csrf_token(client)},
+        follow_redirects=False,
+    )
+
+
+async def enroll(client: AsyncTestClient[Any], email: str, next_path: str = "") -> Any:
+    """Forced enrollment: read the key from the set-up page and confirm it with a first code."""
+    setup = await client.get("/account/mfa/setup")
+    match = re.search(r'id="secret-key">([A-Z2-7 ]+)<', setup.text)
+    assert match, "no key on the set-up page"
+    secret = match.group(1).replace(" ", "")
+    code = await fresh_code(client, email, secret)
+    return await client.post(
+        "/account/mfa/setup",
+        data={"code": code, "next": next_path, "_csrf_token": csrf_token(client)},
+        follow_redirects=False,
+    )
+
+
+async def sign_in(
+    client: AsyncTestClient[Any], user: User | str, password: str = PASSWORD, *, next_path: str = ""
+) -> Any:
+    """Sign in as a browser does: the password, then the authenticator code when one is asked for.
+
+    Returns the last response: the code step's redirect for users with MFA, the password
+    step's answer otherwise (a redirect, or the refusal). Users who must set up MFA are
+    left at the set-up page (tests of enrollment drive it with :func:`enroll`).
+    """
     email = user if isinstance(user, str) else user.email
     token = await form_token(client, "/login")
-    response = await client.post(
-        "/login", data={"email": email, "password": password, "_csrf_token": token}, follow_redirects=False
-    )
+    data = {"email": email, "password": password, "_csrf_token": token}
+    if next_path:
+        data["next"] = next_path
+    response = await client.post("/login", data=data, follow_redirects=False)
+    if response.status_code == 303 and response.headers["location"].startswith("/login/code"):
+        # The code step carries on the page asked for, as the browser's form does.
+        query = parse_qs(urlsplit(response.headers["location"]).query)
+        return await enter_code(client, email.strip().lower(), query.get("next", [""])[0])
     return response
 
 

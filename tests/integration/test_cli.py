@@ -38,6 +38,7 @@ def test_demo_data_loads_once_and_prints_the_logins(environment, settings):
     assert "Demo data loaded." in first.output
     assert "coordinator@example.org" in first.output
     assert "youthcourt-demo" in first.output
+    assert "Authenticator key for every demo account: YOUTHCOURTDEMOAA" in first.output
     assert "already loaded" in second.output
 
     async def check():
@@ -60,6 +61,7 @@ def test_demo_data_loads_once_and_prints_the_logins(environment, settings):
     assert counters == highest, "the next case opened after the demo must not reuse a demo number"
     for email, _ in demo.DEMO_LOGINS:
         assert verify_password(users[email].password_hash, demo.DEMO_PASSWORD)
+        assert users[email].has_mfa and users[email].totp_secret == "YOUTHCOURTDEMOAA"
     assert users["admin@example.org"].is_site_admin
     assert len(memberships) == len(users), "one membership each, none duplicated"
 

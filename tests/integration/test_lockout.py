@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.factories import PASSWORD, make_program, make_user, post_form, sign_in
 from youthcourt.accounts import lockout
@@ -199,3 +201,43 @@ async def test_the_lock_lasts_as_long_as_the_setting_says(client, db, app):
     await db.refresh(user)
     remaining = user.locked_until - datetime.datetime.now(datetime.UTC)
     assert datetime.timedelta(minutes=59) < remaining <= datetime.timedelta(minutes=60)
+
+
+async def test_failures_on_a_locked_account_do_not_extend_the_lock(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await fail(client, user, 5)
+    await db.refresh(user)
+    locked_until = user.locked_until
+
+    await fail(client, user, 7)
+    sessions = async_sessionmaker(db.bind, expire_on_commit=False)
+    await asyncio.gather(*(lockout.record_failure(sessions, user.id, "192.0.2.9", 15) for _ in range(3)))
+
+    db.expire_all()
+    await db.refresh(user)
+    assert user.locked_until == locked_until
+    assert await actions(db, "denied") == ["account_lock"], "locked once, not once per failure"
+    failures = await db.scalar(select(func.count(SignInFailure.id)).where(SignInFailure.user_id == user.id))
+    assert failures == 15, "the failures are still kept, for throttling the address"
+
+
+async def test_two_failures_arriving_together_lock_the_account_once(db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    now = datetime.datetime.now(datetime.UTC)
+    for seconds in range(lockout.FAILURES_TO_LOCK - 1):
+        db.add(SignInFailure(user_id=user.id, occurred_at=now - datetime.timedelta(seconds=seconds + 1)))
+    await db.commit()
+
+    sessions = async_sessionmaker(db.bind, expire_on_commit=False)
+    results = await asyncio.gather(
+        lockout.record_failure(sessions, user.id, "192.0.2.1", 15),
+        lockout.record_failure(sessions, user.id, "192.0.2.2", 30),
+    )
+
+    assert sorted(results) == [False, True]
+    await db.refresh(user)
+    minutes = 15 if results[0] else 30
+    remaining = user.locked_until - datetime.datetime.now(datetime.UTC)
+    assert datetime.timedelta(minutes=minutes - 1) < remaining <= datetime.timedelta(minutes=minutes)

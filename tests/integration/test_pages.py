@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 from sqlalchemy import select
 
 from tests.factories import make_program, make_user, post_form, sign_in
@@ -73,3 +77,14 @@ async def test_program_page_is_for_site_admins_only(client, db):
     response = await post_form(client, "/admin/programs", {"name": "Sneaky", "slug": "sneaky"})
     assert response.status_code == 403
     assert await db.scalar(select(Program).where(Program.slug == "sneaky")) is None
+
+
+async def test_htmx_keeps_no_page_copies_in_browser_storage_and_runs_no_script(client, db):
+    """htmx's history cache would keep copies of pages, names and all, in localStorage."""
+    response = await client.get("/login")
+
+    config = json.loads(
+        html.unescape(re.search(r'name="htmx-config" content=\'([^\']+)\'', response.text)[1])
+    )
+    assert config["historyCacheSize"] == 0
+    assert config["allowEval"] is False and config["allowScriptTags"] is False

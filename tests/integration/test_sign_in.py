@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select, update
 
-from tests.factories import PASSWORD, form_token, make_program, make_user, post_form, sign_in
+from tests.factories import PASSWORD, form_token, fresh_code, make_program, make_user, post_form, sign_in
 from youthcourt import cli
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import UserSession
@@ -128,29 +128,21 @@ async def test_signed_out_visitor_is_sent_to_login_and_back(client, db):
     assert response.headers["location"] == "/login?next=%2Faudit%3Faction%3Dsign_in"
     login = await client.get(response.headers["location"])
     assert 'name="next" value="/audit?action=sign_in"' in login.text
-    token = await form_token(client)
-    back = await client.post(
-        "/login",
-        data={
-            "email": user.email,
-            "password": PASSWORD,
-            "next": "/audit?action=sign_in",
-            "_csrf_token": token,
-        },
-        follow_redirects=False,
-    )
+    back = await sign_in(client, user, next_path="/audit?action=sign_in")
     assert back.headers["location"] == "/audit?action=sign_in"
 
 
 async def test_next_cannot_send_users_to_another_site(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
-    token = await form_token(client)
-    response = await client.post(
-        "/login",
-        data={"email": user.email, "password": PASSWORD, "next": "//evil.example", "_csrf_token": token},
-        follow_redirects=False,
+    password_step = await post_form(
+        client, "/login", {"email": user.email, "password": PASSWORD, "next": "//evil.example"}
     )
+    assert password_step.headers["location"] == "/login/code", "the foreign address is dropped at once"
+    code_step = await post_form(client, "/login/code", {"code": await fresh_code(client, user.email)})
+    assert code_step.headers["location"] == "/"
+    client.cookies.clear()
+    response = await sign_in(client, user, next_path="//evil.example")
     assert response.headers["location"] == "/"
 
 

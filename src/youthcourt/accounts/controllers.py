@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts import lockout, passwords
+from youthcourt.accounts import lockout, mfa, passwords
 from youthcourt.accounts.models import User
-from youthcourt.accounts.services import MembershipService, SignInAttempt, UserService
+from youthcourt.accounts.services import MembershipService, UserService
 from youthcourt.accounts.sessions import end_all_sessions, end_session, session_cookie, start_session
 from youthcourt.audit import service as audit
+from youthcourt.audit.models import utc_now
 from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, switch_scope
@@ -27,6 +29,7 @@ from youthcourt.web.errors import local_path
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to
 
 SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
@@ -41,9 +44,87 @@ def settings_of(request: Request[Any, Any, Any]) -> Settings:
     return request.app.state.settings
 
 
+def with_next(path: str, next_path: str | None) -> str:
+    return f"{path}?{urlencode({'next': next_path})}" if next_path else path
+
+
+async def start_code_step(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    user: User,
+    program_id: UUID | None,
+    next_path: str | None,
+) -> Redirect:
+    """The password was right: a short session that reaches only the code (or enrollment) step."""
+    token = await start_session(db, user, program_id, request, settings_of(request), awaiting_code=True)
+    target = "/login/code" if user.has_mfa else "/account/mfa/setup"
+    response = Redirect(with_next(target, next_path), status_code=303)
+    response.set_cookie(session_cookie(settings_of(request), token))
+    return response
+
+
+async def finish_sign_in(
+    request: Request[Any, Any, Any], db: AsyncSession, user: User, program_id: UUID | None, method: str
+) -> str:
+    """Start the full session (a new token) and record the sign-in; returns the cookie token.
+
+    Only here is a sign-in a success in the trail and for the lockout count: after the
+    password alone for those without MFA, after the code for everyone else.
+    """
+    switch_scope(ProgramScope.of(program_id, include_unowned=user.is_site_admin))
+    user.last_sign_in_at = utc_now()
+    token = await start_session(db, user, program_id, request, settings_of(request))
+    audit.record(
+        db,
+        request,
+        "sign_in",
+        actor_id=user.id,
+        actor_name=user.full_name,
+        program_id=program_id,
+        record_type="user",
+        record_id=user.id,
+        details={"method": method},
+    )
+    return token
+
+
 def change_password_redirect(request: Request[Any, Any, Any], _exc: PasswordChangeRequired) -> Response[Any]:
     flash(request, "Choose a new password before you continue.", "info")
     return redirect_to(request, "/account/password")
+
+
+async def record_sign_in_failure(
+    request: Request[Any, Any, Any], account_id: UUID | None, reason: str, address: str | None
+) -> bool:
+    """Count the failure towards a lock and write it to the trail, both kept though the request fails.
+
+    True when this failure has just locked the account. The trail holds the account's id
+    when the email matched one, never the email typed. Like every failed sign-in, the
+    entries are site-level: no program is named.
+    """
+    session_maker = request.app.state.session_maker
+    locked = await lockout.record_failure(
+        session_maker, account_id, address, settings_of(request).lockout_minutes
+    )
+    fields: dict[str, Any] = {
+        "actor_id": account_id,
+        "record_type": "user" if account_id else None,
+        "record_id": account_id,
+    }
+    await audit.record_independently(
+        session_maker, request, "sign_in", outcome=audit.FAILURE, details={"reason": reason}, **fields
+    )
+    if locked:
+        minutes = settings_of(request).lockout_minutes
+        await audit.record_independently(
+            session_maker,
+            request,
+            "account_lock",
+            outcome=audit.DENIED,
+            details={"failures": lockout.FAILURES_TO_LOCK, "minutes": minutes},
+            **fields,
+        )
+    return locked
 
 
 class SignInController(Controller):
@@ -51,7 +132,8 @@ class SignInController(Controller):
 
     @get("/login", opt=PUBLIC, name="login")
     async def show(self, request: Request[Any, Any, Any], next: FromQuery[str] = "") -> Template | Redirect:
-        if request.scope.get("user"):
+        viewer: Viewer | None = request.scope.get("user")
+        if viewer and not viewer.awaiting_code:
             return Redirect("/", status_code=303)
         return page("accounts/login.html", form=Form(values={"next": local_path(next) or ""}))
 
@@ -78,62 +160,16 @@ class SignInController(Controller):
             return page("accounts/login.html", form=form, failed=failed, status_code=429)
         attempt = await users.authenticate(email, password)
         if attempt.user is None:
-            await self._record_failure(request, attempt, address)
+            await record_sign_in_failure(request, attempt.account_id, attempt.failure, address)
             return page("accounts/login.html", form=form, failed=SIGN_IN_FAILED, status_code=401)
         user = attempt.user
-        program_id = users.first_program(user)
-        switch_scope(ProgramScope.of(program_id, include_unowned=user.is_site_admin))
-        token = await start_session(db_session, user, program_id, request, settings_of(request))
-        audit.record(
-            db_session,
-            request,
-            "sign_in",
-            actor_id=user.id,
-            actor_name=user.full_name,
-            program_id=program_id,
-            record_type="user",
-            record_id=user.id,
-        )
-        response = Redirect(local_path(form.get("next")) or "/", status_code=303)
+        next_path = local_path(form.get("next"))
+        if user.has_mfa or await mfa.is_required(db_session, user):
+            return await start_code_step(request, db_session, user, users.first_program(user), next_path)
+        token = await finish_sign_in(request, db_session, user, users.first_program(user), "password")
+        response = Redirect(next_path or "/", status_code=303)
         response.set_cookie(session_cookie(settings_of(request), token))
         return response
-
-    @staticmethod
-    async def _record_failure(
-        request: Request[Any, Any, Any], attempt: SignInAttempt, address: str | None
-    ) -> None:
-        """Count the failure towards a lock and write it to the trail, both kept though the request fails.
-
-        The trail holds the account's id when the email matched one, never the email typed.
-        Like every failed sign-in, the entries are site-level: no program is named.
-        """
-        session_maker = request.app.state.session_maker
-        locked = await lockout.record_failure(
-            session_maker, attempt.account_id, address, settings_of(request).lockout_minutes
-        )
-        fields: dict[str, Any] = {
-            "actor_id": attempt.account_id,
-            "record_type": "user" if attempt.account_id else None,
-            "record_id": attempt.account_id,
-        }
-        await audit.record_independently(
-            session_maker,
-            request,
-            "sign_in",
-            outcome=audit.FAILURE,
-            details={"reason": attempt.failure},
-            **fields,
-        )
-        if locked:
-            minutes = settings_of(request).lockout_minutes
-            await audit.record_independently(
-                session_maker,
-                request,
-                "account_lock",
-                outcome=audit.DENIED,
-                details={"failures": lockout.FAILURES_TO_LOCK, "minutes": minutes},
-                **fields,
-            )
 
     @staticmethod
     async def _audit_throttled(request: Request[Any, Any, Any]) -> None:
@@ -245,6 +281,10 @@ class AccountController(Controller):
         return response
 
 
+USER_FILTERS = ("q", "role", "status")
+"""The user list's filters; ``q`` is a name or an email, so it is only read from a POST body."""
+
+
 class UserAdminController(Controller):
     """Program admins add people to their program, change roles, deactivate and reset passwords."""
 
@@ -257,16 +297,34 @@ class UserAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        q: FromQuery[str] = "",
-        role: FromQuery[str] = "",
-        status: FromQuery[str] = "",
         page_no: PageNumber = "1",
     ) -> Template:
-        listing = MembershipService.listing(q.strip()[:100], role, status)
-        results = await paginate(db_session, listing, page_number(page_no))
-        filters = {"q": q, "role": role, "status": status}
+        search = ListSearch.read(request, "/admin/users", USER_FILTERS)
+        return await self._list(request, db_session, search, page_number(page_no))
+
+    @post("/search", status_code=200)
+    async def search(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Template:
+        """People searched by name or email: the terms come in the body, out of addresses and logs."""
+        search = ListSearch.read(request, "/admin/users", USER_FILTERS, data)
+        listed = await self._list(request, db_session, search, posted_page(data))
+        return shown_address(listed, request, search)
+
+    async def _list(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, search: ListSearch, number: int
+    ) -> Template:
+        filters = search.values
+        listing = MembershipService.listing(filters["q"].strip()[:100], filters["role"], filters["status"])
+        results = await paginate(db_session, listing, number)
         template = "accounts/_user_rows.html" if request.htmx and request.htmx.target == "user-rows" else None
-        return page(template or "accounts/users.html", results=results, filters=filters, roles=ROLE_CHOICES)
+        return page(
+            template or "accounts/users.html",
+            results=results,
+            filters=filters,
+            search=search,
+            roles=ROLE_CHOICES,
+        )
 
     @get("/new")
     async def new(self) -> Template:
@@ -309,6 +367,19 @@ class UserAdminController(Controller):
         membership = await memberships.get_for_user(user_id)
         if membership is None:
             raise NotFoundException()
+        return membership
+
+    async def _credentials_of(
+        self, request: Request[Any, Any, Any], memberships: MembershipService, user_id: UUID
+    ) -> Any:
+        """The membership whose sign-in an admin may reset. A site administrator's password and
+        authenticator are reset only by another site administrator: a program admin who could
+        reset them would hold every program's records."""
+        membership = await self._membership(memberships, user_id)
+        if membership.user.is_site_admin and not request.user.is_site_admin:
+            raise PermissionDeniedException(
+                "Only a site administrator can reset a site administrator's sign-in."
+            )
         return membership
 
     @get("/{user_id:uuid}")
@@ -410,7 +481,7 @@ class UserAdminController(Controller):
         db_session: NamedDependency[AsyncSession],
         user_id: FromPath[UUID],
     ) -> Template:
-        membership = await self._membership(memberships, user_id)
+        membership = await self._credentials_of(request, memberships, user_id)
         user: User = membership.user
         temporary = passwords.temporary_password()
         await users.set_password(user, temporary, temporary=True)
@@ -418,3 +489,26 @@ class UserAdminController(Controller):
         return page(
             "accounts/user_created.html", membership=membership, user=user, temporary=temporary, reset=True
         )
+
+    @post("/{user_id:uuid}/mfa-reset")
+    async def reset_mfa(
+        self,
+        request: Request[Any, Any, Any],
+        memberships: NamedDependency[MembershipService],
+        db_session: NamedDependency[AsyncSession],
+        user_id: FromPath[UUID],
+    ) -> Any:
+        """For a lost phone: the app's key and recovery codes are forgotten and the person signed out;
+        they set up the app again at their next sign-in."""
+        membership = await self._credentials_of(request, memberships, user_id)
+        user: User = membership.user
+        if user_id == request.user.user_id:
+            flash(
+                request, "You cannot reset your own multi-factor sign-in; ask another program admin.", "error"
+            )
+            return redirect_to(request, f"/admin/users/{user_id}")
+        await mfa.disable(db_session, user)
+        await end_all_sessions(db_session, user.id)
+        audit.record(db_session, request, "user_mfa_reset", record_type="user", record_id=user_id)
+        flash(request, "Multi-factor sign-in was reset. They set up their app again at their next sign-in.")
+        return redirect_to(request, f"/admin/users/{user_id}")

@@ -7,6 +7,11 @@ program admin unlocks it. Failures before the last successful sign-in, before th
 the last lock or before an admin's unlock do not count again. A client address with
 :data:`ADDRESS_LIMIT` failures within the window is refused, whatever account it tries,
 which slows guessing one common password across many accounts.
+
+Failures while an account is locked are kept (they count towards throttling the address) but
+never extend the lock: it ends when it was first set to, so someone who keeps guessing cannot
+keep the owner locked out. Failures older than :data:`FAILURES_KEPT` no longer count for
+anything and are purged by ``youthcourt audit purge`` (the audit trail keeps the record).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import datetime
 import math
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.accounts.models import SignInFailure, User
@@ -24,6 +29,7 @@ from youthcourt.audit.models import utc_now
 FAILURES_TO_LOCK = 5
 ADDRESS_LIMIT = 20
 WINDOW = datetime.timedelta(minutes=15)
+FAILURES_KEPT = datetime.timedelta(days=1)
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
@@ -73,11 +79,31 @@ async def record_failure(
             user is not None
             and not user.is_locked
             and await _failures_counted(db, user, now) >= FAILURES_TO_LOCK
+            and await _lock_unless_locked(db, user.id, now, now + datetime.timedelta(minutes=lockout_minutes))
         )
-        if locks and user is not None:
-            user.locked_until = now + datetime.timedelta(minutes=lockout_minutes)
         await db.commit()
     return locks
+
+
+async def _lock_unless_locked(
+    db: AsyncSession, user_id: UUID, now: datetime.datetime, until: datetime.datetime
+) -> bool:
+    """Set the lock in one conditional UPDATE, so that of two failures arriving together only one
+    locks the account and the second cannot push the end of the lock further away."""
+    result = await db.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(locked_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+async def purge_failures(db: AsyncSession, now: datetime.datetime | None = None) -> int:
+    """Delete failures older than :data:`FAILURES_KEPT`; returns how many went."""
+    cutoff = (now or utc_now()) - FAILURES_KEPT
+    result = await db.execute(delete(SignInFailure).where(SignInFailure.occurred_at < cutoff))
+    return result.rowcount or 0
 
 
 def unlock(user: User) -> None:

@@ -13,7 +13,6 @@ from sqlalchemy.orm import selectinload
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.sessions import end_all_sessions
-from youthcourt.audit.models import utc_now
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import across_programs
 
@@ -58,8 +57,14 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
             return SignInAttempt(None, user.id, "account inactive")
         if passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
-        user.last_sign_in_at = utc_now()
         return SignInAttempt(user, user.id, "")
+
+    async def get_for_sign_in(self, user_id: UUID) -> User:
+        """The user with every membership and its program: sign-in needs them before any program scope."""
+        with across_programs():
+            return await self.get(
+                user_id, load=[selectinload(User.memberships).selectinload(Membership.program)]
+            )
 
     @staticmethod
     def first_program(user: User) -> UUID | None:

@@ -2,7 +2,9 @@
 
 The cookie carries a random token and the database keeps only its SHA-256, so a leaked
 database does not hand out sessions. A session ends after 30 idle minutes or 12 hours,
-whichever comes first, and a new one (new token) is made at every sign-in.
+whichever comes first (or sooner where a program's policy says so), and a new one (new
+token) is made at every sign-in. After the password alone, a short session waits for the
+authenticator code; the full session replaces it once the code is right.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
 from uuid import UUID
 
 from litestar.connection import ASGIConnection
@@ -23,14 +26,44 @@ from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import utc_now
 from youthcourt.audit.service import client_address
 from youthcourt.programs.models import Program
-from youthcourt.programs.scoping import NOTHING, program_scope
+from youthcourt.programs.scoping import NOTHING, across_programs, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
+from youthcourt.reference.models import ProgramPolicy
 from youthcourt.settings import Settings
 
 TOUCH_EVERY = datetime.timedelta(seconds=60)
 """Write last-seen at most once a minute: idle time is measured to the minute, not per request."""
 
 SESSION_EXPIRED_KEY = "youthcourt.session_expired"
+
+CODE_STEP_MINUTES = 10
+"""How long a session that has passed the password waits for the authenticator code."""
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    idle_minutes: int
+    absolute_hours: int
+
+
+async def session_limits(db: AsyncSession, user: User, settings: Settings) -> SessionLimits:
+    """The strictest of the installation's limits and those of the user's active programs' policies.
+
+    A program may shorten sessions (a shared computer in a school office) but never lengthen
+    them beyond what the installation allows.
+    """
+    with across_programs():
+        rows = (
+            await db.execute(
+                select(ProgramPolicy.session_idle_minutes, ProgramPolicy.session_absolute_hours)
+                .join(Membership, Membership.program_id == ProgramPolicy.program_id)
+                .join(Program, Program.id == Membership.program_id)
+                .where(Membership.user_id == user.id, Membership.is_active, Program.is_active)
+            )
+        ).all()
+    idle = min([settings.session.idle_minutes, *(row[0] for row in rows if row[0] and row[0] > 0)])
+    hours = min([settings.session.absolute_hours, *(row[1] for row in rows if row[1] and row[1] > 0)])
+    return SessionLimits(idle, hours)
 
 
 def hash_token(token: str) -> str:
@@ -51,21 +84,38 @@ def session_cookie(settings: Settings, token: str | None) -> Cookie:
 
 
 async def start_session(
-    db: AsyncSession, user: User, program_id: UUID | None, connection: ASGIConnection, settings: Settings
+    db: AsyncSession,
+    user: User,
+    program_id: UUID | None,
+    connection: ASGIConnection,
+    settings: Settings,
+    *,
+    awaiting_code: bool = False,
 ) -> str:
-    """Create a new session for ``user`` and return the cookie token; the old one, if any, is ended."""
+    """Create a new session for ``user`` and return the cookie token; the old one, if any, is ended.
+
+    ``awaiting_code`` makes the short session that only reaches the code step.
+    """
     old_token = connection.cookies.get(settings.session.cookie_name)
     if old_token:
         await db.execute(delete(UserSession).where(UserSession.token_hash == hash_token(old_token)))
     token = secrets.token_urlsafe(32)
     now = utc_now()
+    limits = await session_limits(db, user, settings)
+    lifetime = datetime.timedelta(hours=limits.absolute_hours)
+    idle = limits.idle_minutes
+    if awaiting_code:
+        lifetime = datetime.timedelta(minutes=CODE_STEP_MINUTES)
+        idle = min(idle, CODE_STEP_MINUTES)
     db.add(
         UserSession(
             token_hash=hash_token(token),
             user_id=user.id,
             program_id=program_id,
             last_seen_at=now,
-            expires_at=now + datetime.timedelta(hours=settings.session.absolute_hours),
+            expires_at=now + lifetime,
+            idle_minutes=idle,
+            awaiting_code=awaiting_code,
             ip_address=client_address(connection),
             user_agent=(connection.headers.get("user-agent") or "")[:300] or None,
         )
@@ -115,11 +165,13 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
     if row is None:
         return None
     now = utc_now()
-    idle_limit = datetime.timedelta(minutes=settings.session.idle_minutes)
+    idle_limit = datetime.timedelta(minutes=min(row.idle_minutes, settings.session.idle_minutes))
     if not row.user.is_active or now >= row.expires_at or now - row.last_seen_at >= idle_limit:
         await db.delete(row)
         await db.commit()
         return None
+    if row.awaiting_code:
+        return _awaiting_code(row)
     choices = await _program_choices(db, row.user)
     current = next((c for c in choices if c.id == row.program_id), choices[0] if choices else None)
     if now - row.last_seen_at >= TOUCH_EVERY or (current and current.id != row.program_id):
@@ -139,6 +191,23 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
         role=current.role if current else None,
         programs=choices,
         timezone=current.timezone if current else "America/New_York",
+    )
+
+
+def _awaiting_code(row: UserSession) -> Viewer:
+    """Who has typed the right password but not yet the code: no program, no role, no records."""
+    user = row.user
+    return Viewer(
+        user_id=user.id,
+        session_id=row.id,
+        email=user.email,
+        full_name=user.full_name,
+        is_site_admin=False,
+        must_change_password=user.must_change_password,
+        program_id=None,
+        program_name=None,
+        role=None,
+        awaiting_code=True,
     )
 
 

@@ -61,4 +61,8 @@ async def load(db: AsyncSession) -> bool:
 def logins_text() -> str:
     lines = [f"Demo sign-ins (password: {DEMO_PASSWORD}):"]
     lines += [f"  {email:<26} {what}" for email, what in DEMO_LOGINS]
+    lines.append(
+        f"Authenticator key for every demo account: {people.DEMO_TOTP_SECRET} "
+        "(add it to an authenticator app, then enter its 6-digit code after the password)."
+    )
     return "\n".join(lines)

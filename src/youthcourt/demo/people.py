@@ -6,11 +6,18 @@ from typing import TYPE_CHECKING
 
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import hash_password
+from youthcourt.audit.models import utc_now
 from youthcourt.programs.models import Role
 
 if TYPE_CHECKING:
     from youthcourt.demo import DemoContext
 
+DEMO_TOTP_SECRET = "YOUTHCOURTDEMOAA"  # noqa: S105 - demo data only, documented in the README
+"""The authenticator key of the four documented demo accounts, printed in the README.
+
+Demo data only: a known key is no second factor at all, which is fine for a demo and never
+for real accounts (real users get a random key at enrollment).
+"""
 DOCUMENTED = (
     ("coordinator@example.org", "Maya Alvarez", Role.COORDINATOR, False),
     ("juror@example.org", "Jordan Reyes", Role.JUROR, False),
@@ -69,7 +76,10 @@ async def add_staff_and_jurors(context: DemoContext) -> None:
 
     password_hash = hash_password(DEMO_PASSWORD)
     for email, name, role, site_admin in DOCUMENTED:
-        context.users[email] = _member(context, email, name, role, password_hash, site_admin)
+        user = _member(context, email, name, role, password_hash, site_admin)
+        user.totp_secret = DEMO_TOTP_SECRET
+        user.totp_enabled_at = utc_now()
+        context.users[email] = user
     _member(context, "deshawn.carter@example.org", "DeShawn Carter", Role.COORDINATOR, password_hash)
     for index in range(12):
         first, last = context.rng.choice(FIRST_NAMES), context.rng.choice(LAST_NAMES)

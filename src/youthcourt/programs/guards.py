@@ -16,6 +16,13 @@ PUBLIC = {"public": True}
 PASSWORD_CHANGE_ALLOWED = {"password_change_allowed": True}
 """Route ``opt`` for the pages a user who must change their password may still reach."""
 
+CODE_STEP_ALLOWED = {"code_step_allowed": True}
+"""Route ``opt`` for the pages a session still waiting for its authenticator code may reach."""
+
+
+class CodeRequired(NotAuthorizedException):
+    """The password was right; the second step of sign-in (an authenticator code) is still due."""
+
 
 class PasswordChangeRequired(NotAuthorizedException):
     """The user signed in with a temporary password and must choose their own first."""
@@ -32,6 +39,10 @@ def require_sign_in(connection: ASGIConnection, route_handler: BaseRouteHandler)
     viewer = viewer_of(connection)
     if viewer is None:
         raise NotAuthorizedException("Sign in to continue.")
+    if viewer.awaiting_code:
+        if not route_handler.opt.get("code_step_allowed"):
+            raise CodeRequired("Enter the code from your authenticator app to continue.")
+        return
     if viewer.must_change_password and not route_handler.opt.get("password_change_allowed"):
         raise PasswordChangeRequired("Choose a new password to continue.")
 

@@ -38,10 +38,12 @@ class Viewer:
     programs: tuple[ProgramChoice, ...] = field(default=())
     timezone: str = "America/New_York"
     """The current program's time zone, in which times are shown."""
+    awaiting_code: bool = False
+    """Only the password was checked so far: the session may reach the code step and nothing else."""
 
     @property
     def scope(self) -> ProgramScope:
-        if self.program_id is None and not self.is_site_admin:
+        if self.awaiting_code or (self.program_id is None and not self.is_site_admin):
             return NOTHING
         return ProgramScope.of(self.program_id, include_unowned=self.is_site_admin)
 
