@@ -74,6 +74,8 @@ def unprotect_audit_trail() -> None:
 
 def upgrade() -> None:
     protect_audit_trail()
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_audit_entry_outcome"), ["outcome"], unique=False)
     op.create_table(
         "recovery_code",
         sa.Column("id", sa.GUID(length=16), nullable=False),
@@ -136,6 +138,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_entry_outcome"))
     unprotect_audit_trail()
     with op.batch_alter_table("youth_case", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_youth_case_sealed_by_id_user_account"), type_="foreignkey")

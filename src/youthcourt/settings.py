@@ -20,6 +20,11 @@ PROJECT_DIR = PACKAGE_DIR.parent.parent
 DEVELOPMENT = "development"
 PRODUCTION = "production"
 
+AUDIT_MINIMUM_DAYS = 365
+"""The audit trail is kept at least a year (CJIS 5.4.7); the database refuses earlier deletes too."""
+AUDIT_DEFAULT_DAYS = 2555
+"""Seven years, a common retention period for juvenile justice records."""
+
 
 class SettingsError(RuntimeError):
     """A setting is missing or invalid; the message says which and how to fix it."""
@@ -108,6 +113,8 @@ class Settings:
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     lockout_minutes: int = 15
     """How long an account stays locked after too many failed sign-ins, unless an admin unlocks it."""
+    audit_retention_days: int = AUDIT_DEFAULT_DAYS
+    """Audit entries older than this are deleted by ``youthcourt audit purge``."""
 
     @property
     def is_production(self) -> bool:
@@ -159,7 +166,20 @@ class Settings:
             session=session,
             smtp=SmtpSettings.from_env(env_vars),
             lockout_minutes=int(lockout),
+            audit_retention_days=_audit_retention_days(env_vars),
         )
+
+
+def _audit_retention_days(env_vars: Mapping[str, str]) -> int:
+    days = env_vars.get("YOUTHCOURT_AUDIT_RETENTION_DAYS", "").strip() or str(AUDIT_DEFAULT_DAYS)
+    if not days.isdigit():
+        raise SettingsError(f"YOUTHCOURT_AUDIT_RETENTION_DAYS must be a whole number of days, not '{days}'.")
+    if int(days) < AUDIT_MINIMUM_DAYS:
+        raise SettingsError(
+            f"YOUTHCOURT_AUDIT_RETENTION_DAYS must be at least {AUDIT_MINIMUM_DAYS}: "
+            f"the audit trail is kept at least a year (it is {days})."
+        )
+    return int(days)
 
 
 @lru_cache(maxsize=1)

@@ -58,3 +58,25 @@ def test_invalid_settings_say_what_is_wrong(tmp_path, env, message):
 )
 def test_database_urls_get_the_async_driver(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_the_audit_trail_is_kept_seven_years_unless_set(tmp_path):
+    base = {"YOUTHCOURT_DATA_DIR": str(tmp_path)}
+    assert Settings.from_env(base).audit_retention_days == 2555
+    assert Settings.from_env({**base, "YOUTHCOURT_AUDIT_RETENTION_DAYS": "365"}).audit_retention_days == 365
+    assert (
+        Settings.from_env({**base, "YOUTHCOURT_AUDIT_RETENTION_DAYS": " 3650 "}).audit_retention_days == 3650
+    )
+
+
+@pytest.mark.parametrize(
+    ("days", "message"),
+    [
+        ("364", "must be at least 365"),
+        ("0", "must be at least 365"),
+        ("a year", "must be a whole number of days"),
+    ],
+)
+def test_an_audit_retention_under_a_year_is_refused(tmp_path, days, message):
+    with pytest.raises(SettingsError, match=f"YOUTHCOURT_AUDIT_RETENTION_DAYS {message}"):
+        Settings.from_env({"YOUTHCOURT_DATA_DIR": str(tmp_path), "YOUTHCOURT_AUDIT_RETENTION_DAYS": days})

@@ -37,7 +37,7 @@ class AuditEntry(UUIDBase, ProgramOwned):
     """The user who acted; no foreign key, so the trail outlives the account."""
     actor_name: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(60), index=True)
-    outcome: Mapped[str] = mapped_column(String(20), default="success")
+    outcome: Mapped[str] = mapped_column(String(20), default="success", index=True)
     record_type: Mapped[str | None] = mapped_column(String(60))
     record_id: Mapped[str | None] = mapped_column(String(64))
     ip_address: Mapped[str | None] = mapped_column(String(45))

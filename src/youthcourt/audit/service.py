@@ -71,6 +71,13 @@ def record(db_session: AsyncSession, connection: ASGIConnection, action: str, **
     return entry
 
 
+def record_site_event(db_session: AsyncSession, action: str, *, actor_name: str, **fields: Any) -> AuditEntry:
+    """An entry about the installation made outside any request (a command run by an operator)."""
+    entry = AuditEntry(program_id=None, actor_id=None, actor_name=actor_name, action=action, **fields)
+    db_session.add(entry)
+    return entry
+
+
 async def record_independently(
     session_maker: async_sessionmaker[AsyncSession], connection: ASGIConnection, action: str, **fields: Any
 ) -> None:

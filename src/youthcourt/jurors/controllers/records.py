@@ -13,7 +13,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to
 
 STALE = (
@@ -67,24 +68,39 @@ class JurorRecordsController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        status: FromQuery[str] = "",
-        source: FromQuery[str] = "",
-        school: FromQuery[str] = "",
-        q: FromQuery[str] = "",
         page_no: PageNumber = "1",
     ) -> Template:
-        filters = JurorFilters(
-            status=status if status in records.STATUS_CHOICES else "",
-            source=source if source in records.SOURCE_CHOICES else "",
-            school=school.strip()[:200],
-            q=q.strip()[:100],
-        )
-        results = await paginate(db_session, records.listing(filters), page_number(page_no))
+        search = ListSearch.read(request, "/jurors", records.FILTER_FIELDS)
+        return await self._roster(request, db_session, search, page_number(page_no))
+
+    @post("/search", status_code=200)
+    async def search(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Template:
+        """The roster searched by name: the name comes in the body, so it stays out of addresses and logs."""
+        search = ListSearch.read(request, "/jurors", records.FILTER_FIELDS, data)
+        listed = await self._roster(request, db_session, search, posted_page(data))
+        return shown_address(listed, request, search)
+
+    async def _roster(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, search: ListSearch, number: int
+    ) -> Template:
+        filters = JurorFilters.of(search.values)
+        results = await paginate(db_session, records.listing(filters), number)
         ids = [juror.id for juror in results.items]
         policy = await program_policy(db_session, request.user.program_id)
+        # The roster names jurors, many of them minors: each page shown is on the audit trail.
+        audit.record(
+            db_session,
+            request,
+            "juror_list",
+            record_type="juror",
+            details={"page": results.number, "rows": len(results.items)},
+        )
         context = {
             "results": results,
             "filters": filters,
+            "search": search,
             "stats": await records.service_stats(db_session, ids),
             "flags": await records.absence_flags(db_session, ids, policy),
             "policy": policy,

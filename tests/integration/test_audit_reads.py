@@ -1,0 +1,298 @@
+"""Every page that shows a youth, a case, a referral or a juror, and every download, is on the audit trail.
+
+The demo program is loaded once per database into a template, so each row of the table runs
+against realistic records in a fresh copy. A second test walks the app's own route table: a new
+page about a record, or a new download, fails it until it is added to the table (or exempted
+with a reason).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.conftest import _postgres_admin, _postgres_url, make_settings
+from tests.factories import csrf_token, form_token, make_user, post_form, sign_in
+from youthcourt import demo
+from youthcourt.app import create_app
+from youthcourt.audit.models import AuditEntry
+from youthcourt.cases.models import CLOSED_STATES, Case, FollowUpCheck
+from youthcourt.database import create_database_config
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
+from youthcourt.jurors.models import Juror, OutboxMessage, TrainingSession
+from youthcourt.programs.models import Program, Role
+from youthcourt.referrals.models import Document, Referral, Youth
+from youthcourt.sanctions.models import Sanction
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
+REPORT_QUERY = "program={program}&referred_from=2020-01-01&referred_to={today}"
+RECIDIVISM_QUERY = f"{REPORT_QUERY}&event=arrest&event=charge&anchor=closure&window=6&group=none"
+
+
+# A database with the demo program, made once per run and copied for each test ---------------------------
+
+
+async def _load_demo(database_url: str, data_dir: Path) -> None:
+    config = create_database_config(make_settings(database_url, data_dir))
+    try:
+        async with config.get_session() as session:
+            await demo.load(session)
+            await session.commit()
+    finally:
+        await config.get_engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo-sqlite")
+    path = folder / "demo.db"
+    shutil.copy(sqlite_template, path)
+    asyncio.run(_load_demo(f"sqlite+aiosqlite:///{path}", folder))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(postgres_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    name = f"youthcourt_demo_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    asyncio.run(_load_demo(_postgres_url(name), tmp_path_factory.mktemp("demo-pg")))
+    yield name
+    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Replaces the empty database of conftest with a fresh copy of the demo program."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("demo_sqlite"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    template = request.getfixturevalue("demo_postgres")
+    name = f"youthcourt_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield _postgres_url(name)
+    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# The table -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Read:
+    """A request that shows or hands out a record, and the entry it must leave on the trail.
+
+    ``path`` names records in braces (``{case}``); ``record`` is the one the entry is about.
+    """
+
+    path: str
+    role: Role
+    action: str
+    record_type: str | None
+    record: str | None
+    method: str = "GET"
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path.split('?')[0]}"
+
+
+COORDINATOR, EVALUATOR, ADMIN = Role.COORDINATOR, Role.EVALUATOR, Role.PROGRAM_ADMIN
+READS = [
+    # A youth's record and a referral.
+    Read(
+        "/referrals/youth-section",
+        COORDINATOR,
+        "youth_view",
+        "youth",
+        "youth",
+        "POST",
+        {"youth_id": "{youth}"},
+    ),
+    Read("/referrals/{referral}", COORDINATOR, "referral_view", "referral", "referral"),
+    Read(
+        "/referrals/{referral}/documents/{document}", COORDINATOR, "document_download", "document", "document"
+    ),
+    # A case and each of its pages.
+    Read("/cases/{case}", COORDINATOR, "case_view", "case", "case"),
+    Read("/cases/{case}/intake", COORDINATOR, "case_view", "case", "case"),
+    Read("/cases/{case}/disposition", COORDINATOR, "disposition_form_view", "case", "case"),
+    Read("/cases/{case}/closure", COORDINATOR, "closure_form_view", "case", "case"),
+    Read("/cases/{case}/letter", COORDINATOR, "letter_view", "case", "case"),
+    Read("/cases/{case}/outcome-events", COORDINATOR, "outcome_events_view", "case", "case"),
+    Read("/sanctions/{sanction}", COORDINATOR, "sanction_view", "sanction", "sanction"),
+    Read("/follow-ups/{check}", ADMIN, "follow_up_check_view", "follow_up_check", "check"),
+    # Hearings, where cases are named.
+    Read("/hearings/{night}", COORDINATOR, "hearing_night_view", "hearing_night", "night"),
+    Read(
+        "/hearings/{night}/courtrooms/{courtroom}/docket",
+        COORDINATOR,
+        "docket_view",
+        "courtroom",
+        "courtroom",
+    ),
+    Read("/hearings/slots/{hearing}", COORDINATOR, "hearing_view", "hearing", "hearing"),
+    Read("/hearings/slots/{hearing}/notice", COORDINATOR, "hearing_notice_view", "hearing", "hearing"),
+    Read("/hearings/slots/{hearing}/investigation", COORDINATOR, "investigation_view", "hearing", "hearing"),
+    # A juror's record, and the pages that list jurors by name.
+    Read("/jurors", COORDINATOR, "juror_list", "juror", None),
+    Read("/jurors/{juror}", COORDINATOR, "juror_view", "juror", "juror"),
+    Read("/jurors/{juror}/edit", COORDINATOR, "juror_view", "juror", "juror"),
+    Read("/jurors/{juror}/credits", COORDINATOR, "juror_credits_view", "juror", "juror"),
+    Read("/jurors/nights/{night}", COORDINATOR, "juror_night_view", "hearing_night", "night"),
+    Read("/jurors/nights/{night}/panels", COORDINATOR, "juror_panel_view", "hearing_night", "night"),
+    Read("/jurors/nights/{night}/check-in", COORDINATOR, "juror_checkin_view", "hearing_night", "night"),
+    Read("/jurors/training/{training}", COORDINATOR, "training_view", "training_session", "training"),
+    Read("/jurors/outbox/{message}", COORDINATOR, "outbox_message_view", "outbox_message", "message"),
+    Read("/jurors/reports", COORDINATOR, "juror_report_view", "juror_report", None),
+    # Downloads and exports.
+    Read(
+        "/reports/measures.csv?start=2025-01-01&end=2025-03-31", ADMIN, "measures.exported", "measures", None
+    ),
+    Read(f"/reports/recidivism/groups.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
+    Read(f"/reports/recidivism/curves.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
+    Read(
+        f"/reports/exports/download?{REPORT_QUERY}&dates=shift&format=csv",
+        EVALUATOR,
+        "cases.exported",
+        "case_export",
+        None,
+    ),
+    Read("/audit/export", ADMIN, "audit_export", "audit_entry", None),
+]
+
+EXEMPT = {
+    "/calendar/{feed:str}": "a juror's own calendar app polls it; it holds only the juror's own nights",
+    "/follow-ups/{check_id:uuid}/event-row": "an empty form row, no record",
+    "/hearings/{night_id:uuid}/edit": "the night's date and place, no case or person",
+    "/jurors/rewards/{reward_id:uuid}": "a reward in the catalogue, no person",
+    "/me/nights/{booking_id:uuid}": "the juror's own booking; the case facts shown there are audited by the portal",
+    "/reference/factors/{factor_id:uuid}": "reference data",
+    "/reference/offenses/{offense_id:uuid}": "reference data",
+    "/reference/sources/{source_id:uuid}": "reference data",
+    "/admin/users/{user_id:uuid}": "a staff account, not a youth's or juror's record",
+    "/reports/comparison/example.csv": "a made-up example file, no record",
+    "/reports/exports/dictionary.csv": "the data dictionary, no record",
+    "/cases/{case_id:uuid}/sealed": "a sealed case's cover: its number and dates, no youth (opening it is audited)",
+    "/cases/{case_id:uuid}/seal": "the confirmation form: case number and state, no youth",
+    "/cases/{case_id:uuid}/expunge": "the confirmation form: case number and state, no youth",
+}
+
+
+def _route_key(path: str) -> str:
+    """``/cases/{case_id:uuid}/intake`` and ``/cases/{case}/intake`` both become ``/cases/{}/intake``."""
+    parts = path.split("?")[0].rstrip("/").split("/")
+    return "/".join("{}" if part.startswith("{") else part for part in parts)
+
+
+def test_every_record_page_and_download_is_in_the_table(tmp_path: Path) -> None:
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'unused.db'}", tmp_path))
+    covered = {_route_key(read.path) for read in READS} | {_route_key(path) for path in EXEMPT}
+    missing = []
+    for route in app.routes:
+        methods = {m for handler in getattr(route, "route_handlers", []) for m in handler.http_methods}
+        shows_a_record = "{" in route.path and not route.path.startswith("/static")
+        is_download = route.path.endswith((".csv", "/download", "/export"))
+        if "GET" in methods and (shows_a_record or is_download) and _route_key(route.path) not in covered:
+            missing.append(route.path)
+    assert missing == [], f"add these to READS (or EXEMPT, with the reason): {missing}"
+
+
+# Records of the demo program that the paths name ------------------------------------------------------
+
+
+async def _first(db: AsyncSession, query: Any) -> Any:
+    found = await db.scalar(query.limit(1))
+    assert found is not None, f"the demo data has no row for {query}"
+    return found
+
+
+async def demo_records(db: AsyncSession) -> dict[str, Any]:
+    program = await _first(db, select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+    case = await _first(
+        db,
+        select(Case)
+        .where(Case.state.in_(CLOSED_STATES), Case.sealed_at.is_(None))
+        .join(Sanction, Sanction.case_id == Case.id)
+        .join(FollowUpCheck, FollowUpCheck.case_id == Case.id)
+        .order_by(Case.number),
+    )
+    hearing = await _first(db, select(Hearing).where(Hearing.case_id == case.id))
+    courtroom = await db.get(Courtroom, hearing.courtroom_id)
+    return {
+        "program": program,
+        "case": case,
+        "youth": await db.get(Youth, case.youth_id),
+        "referral": await db.get(Referral, case.referral_id),
+        "sanction": await _first(db, select(Sanction).where(Sanction.case_id == case.id)),
+        "check": await _first(db, select(FollowUpCheck).where(FollowUpCheck.case_id == case.id)),
+        "hearing": hearing,
+        "courtroom": courtroom,
+        "night": await db.get(HearingNight, courtroom.night_id),
+        "juror": await _first(db, select(Juror).order_by(Juror.last_name)),
+        "training": await _first(db, select(TrainingSession)),
+        "message": await _first(db, select(OutboxMessage)),
+    }
+
+
+async def upload_document(client: Any, referral: Referral, db: AsyncSession) -> Document:
+    await form_token(client, f"/referrals/{referral.id}")
+    response = await client.post(
+        f"/referrals/{referral.id}/documents",
+        data={"title": "Police report", "_csrf_token": csrf_token(client)},
+        files={"file": ("report.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return await _first(db, select(Document).where(Document.referral_id == referral.id))
+
+
+def fill(template: str, records: dict[str, Any]) -> str:
+    values = {name: getattr(record, "id", record) for name, record in records.items()}
+    return template.format(**values)
+
+
+@pytest.mark.parametrize("read", READS, ids=[read.id for read in READS])
+async def test_the_read_is_on_the_audit_trail(client, db, read: Read) -> None:
+    records = await demo_records(db)
+    program, youth = records["program"], records["youth"]
+    records["today"] = datetime.date.today().isoformat()
+    user = await make_user(db, program, read.role)
+    assert (await sign_in(client, user)).status_code == 303
+    if "{document}" in read.path:
+        records["document"] = await upload_document(client, records["referral"], db)
+    path = fill(read.path, records)
+
+    if read.method == "POST":
+        response = await post_form(client, path, {k: fill(v, records) for k, v in read.form.items()})
+    else:
+        response = await client.get(path, follow_redirects=False)
+
+    assert response.status_code == 200, (response.headers.get("location"), response.text[:500])
+    entries = (
+        await db.scalars(
+            select(AuditEntry).where(AuditEntry.actor_id == user.id, AuditEntry.action == read.action)
+        )
+    ).all()
+    expected_id = str(records[read.record].id) if read.record else None
+    matching = [e for e in entries if e.record_type == read.record_type and e.record_id == expected_id]
+    assert matching, (
+        f"no {read.action} entry for {read.record_type} {expected_id}: {[vars(e) for e in entries]}"
+    )
+    entry = matching[0]
+    assert entry.outcome == "success" and entry.program_id == program.id
+    details = json.dumps(entry.details)
+    for name in (youth.first_name, youth.last_name, user.full_name, user.email):
+        assert name not in details
