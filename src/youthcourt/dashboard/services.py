@@ -1,4 +1,8 @@
-"""What the coordinator's dashboard counts: one query per panel, whatever the program's size."""
+"""What the coordinator's dashboard counts: one query per panel, whatever the program's size.
+
+Sealed cases are left out of every panel (they are closed, so only the follow-ups panel would
+otherwise show one); the follow-up worklist still lists their checks, without the youth's name.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,9 @@ class NightLoad:
 
 
 async def cases_by_state(db: AsyncSession) -> dict[CaseState, int]:
-    rows = await db.execute(select(Case.state, func.count()).group_by(Case.state))
+    rows = await db.execute(
+        select(Case.state, func.count()).where(Case.sealed_at.is_(None)).group_by(Case.state)
+    )
     counts = dict(rows.all())
     return {state: counts.get(state, 0) for state in CaseState}
 
@@ -59,7 +65,11 @@ async def upcoming_nights(db: AsyncSession, today: datetime.date) -> list[NightL
 
 
 async def overdue_sanctions(db: AsyncSession, today: datetime.date) -> tuple[int, list[Sanction]]:
-    condition = and_(Sanction.status == SanctionStatus.OPEN, Sanction.due_on < today)
+    condition = and_(
+        Sanction.status == SanctionStatus.OPEN,
+        Sanction.due_on < today,
+        Sanction.case_id.in_(select(Case.id).where(Case.sealed_at.is_(None))),
+    )
     total = await db.scalar(select(func.count()).select_from(Sanction).where(condition)) or 0
     rows = await db.scalars(
         select(Sanction)
@@ -83,6 +93,7 @@ async def families_not_contacted(
     cutoff = today - datetime.timedelta(days=interval_days)
     condition = and_(
         Case.closed_on.is_(None),
+        Case.sealed_at.is_(None),
         Case.opened_on < cutoff,
         or_(last_contact.c.last_contact.is_(None), last_contact.c.last_contact < cutoff),
     )
@@ -125,7 +136,11 @@ async def waiting_referrals(
 
 
 async def follow_ups_due(db: AsyncSession, today: datetime.date) -> tuple[int, list[FollowUpCheck]]:
-    condition = and_(FollowUpCheck.completed_on.is_(None), FollowUpCheck.due_on <= today)
+    condition = and_(
+        FollowUpCheck.completed_on.is_(None),
+        FollowUpCheck.due_on <= today,
+        FollowUpCheck.case_id.in_(select(Case.id).where(Case.sealed_at.is_(None))),
+    )
     total = await db.scalar(select(func.count()).select_from(FollowUpCheck).where(condition)) or 0
     rows = await db.scalars(
         select(FollowUpCheck)

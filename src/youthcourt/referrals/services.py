@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, case, column, exists, func, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -40,13 +40,32 @@ MAX_TEXT = 5000
 MAX_MATCHES = 10
 
 
+_sealed_cases = table("youth_case", column("referral_id"), column("youth_id"), column("sealed_at"))
+"""The case table, named rather than imported: cases stand above referrals, yet a sealed case's
+referral and youth must stay out of the referral list and the youth search (see ``sealing``)."""
+
+
+def not_sealed_referral() -> Any:
+    """The referral has no sealed case."""
+    return ~exists().where(_sealed_cases.c.referral_id == Referral.id, _sealed_cases.c.sealed_at.is_not(None))
+
+
+def findable_youth() -> Any:
+    """Not expunged, and not a youth whose only cases are sealed (one with a current case is still found)."""
+    sealed = exists().where(_sealed_cases.c.youth_id == Youth.id, _sealed_cases.c.sealed_at.is_not(None))
+    current = exists().where(_sealed_cases.c.youth_id == Youth.id, _sealed_cases.c.sealed_at.is_(None))
+    return and_(Youth.expunged_at.is_(None), or_(~sealed, current))
+
+
 # The list -------------------------------------------------------------------------------------------
 
 
 def listing(status: str = "", source_id: str = "") -> Select[tuple[Referral]]:
     """Referrals matching the filters: pending first, then newest; youth, offense and source loaded."""
-    query = select(Referral).options(
-        selectinload(Referral.youth), selectinload(Referral.offense), selectinload(Referral.source)
+    query = (
+        select(Referral)
+        .where(not_sealed_referral())
+        .options(selectinload(Referral.youth), selectinload(Referral.offense), selectinload(Referral.source))
     )
     if status in STATUS_LABELS:
         query = query.where(Referral.status == ReferralStatus(status))
@@ -129,7 +148,7 @@ async def youth_matches(
     candidates = (
         await db.scalars(
             select(Youth)
-            .where(or_(*conditions))
+            .where(or_(*conditions), findable_youth())
             .options(selectinload(Youth.guardians))
             .order_by(Youth.last_name, Youth.first_name, Youth.date_of_birth)
             .limit(200)
@@ -145,7 +164,7 @@ async def referral_counts(db: AsyncSession, youth_ids: Sequence[UUID]) -> dict[U
         return {}
     rows = await db.execute(
         select(Referral.youth_id, func.count())
-        .where(Referral.youth_id.in_(youth_ids))
+        .where(Referral.youth_id.in_(youth_ids), not_sealed_referral())
         .group_by(Referral.youth_id)
     )
     return {youth_id: count for youth_id, count in rows.all()}

@@ -295,7 +295,11 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
 
 
 async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
-    """Every case of the cohort with its dates, categories and new offenses, in two queries."""
+    """Every case of the cohort with its dates, categories and new offenses, in two queries.
+
+    Sealed and expunged cases are included: reports built on this only show aggregates, and the
+    program's rates would drift if sealing a successful case removed it from them.
+    """
     events = await _events_by_case(db, cohort)
     return [_subject(row, events) for row in await db.execute(_subjects_query().where(in_cohort(cohort)))]
 
@@ -314,7 +318,10 @@ async def _events_of_cases(
 async def stream_subjects(
     db: AsyncSession, cohort: Cohort, batch_size: int = 2000
 ) -> AsyncIterator[list[Subject]]:
-    """The cohort in batches, for exports of any size in flat memory.
+    """The cohort in batches, for exports of any size in flat memory; sealed cases left out.
+
+    A case-level export is a list of cases, so sealed (and expunged) cases are not in it;
+    :func:`load_subjects`, behind the aggregate reports and measures, keeps counting them.
 
     The cases come from one streamed query (a server-side cursor on PostgreSQL) and each
     batch's new offenses from one more query, so the cost is one query per batch, never
@@ -323,7 +330,10 @@ async def stream_subjects(
     (:func:`granted_scope`) around every step of the iteration.
     """
     statement = (
-        _subjects_query().where(in_cohort(cohort)).order_by(Case.id).execution_options(yield_per=batch_size)
+        _subjects_query()
+        .where(in_cohort(cohort), Case.sealed_at.is_(None))
+        .order_by(Case.id)
+        .execution_options(yield_per=batch_size)
     )
     result = await db.stream(statement)
     try:

@@ -1,0 +1,1 @@
+"""Sealing and expungement of closed cases."""
