@@ -238,9 +238,9 @@ async def test_list_filters_and_shows_attendance_and_hours(client, db):
     assert "Former, Ben" not in by_source.text
     by_school = await client.get("/jurors?school=South+High")
     assert "Former, Ben" in by_school.text and "Regular, Ana" not in by_school.text
-    by_name = await client.get("/jurors?q=ana+reg")
+    by_name = await post_form(client, "/jurors/search", {"q": "ana reg"})
     assert "Regular, Ana" in by_name.text and "Former, Ben" not in by_name.text
-    nobody = await client.get("/jurors?q=zzz")
+    nobody = await post_form(client, "/jurors/search", {"q": "zzz"})
     assert "No juror matches these filters." in nobody.text
 
     partial = await client.get(

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, make_program, make_user, post_form, sign_in
+from tests.factories import PASSWORD, enroll, make_program, make_user, post_form, sign_in
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Role
@@ -40,7 +40,9 @@ async def test_admin_adds_a_person_who_must_choose_a_password(client, db, app):
     assert await db.scalar(select(AuditEntry).where(AuditEntry.action == "user_add"))
 
     await post_form(client, "/logout", {})
-    await sign_in(client, "tanya@example.org", password)
+    password_step = await sign_in(client, "tanya@example.org", password)
+    assert password_step.headers["location"] == "/account/mfa/setup", "an evaluator sets up MFA first"
+    assert (await enroll(client, "tanya@example.org")).status_code == 200
     forced = await client.get("/reports", follow_redirects=False)
     assert forced.headers["location"] == "/account/password"
     weak = await post_form(
@@ -172,8 +174,11 @@ async def test_user_list_filters_and_paginates(client, db):
 
     first = await client.get("/admin/users?role=juror")
     second = await client.get("/admin/users?role=juror&page=2")
-    search = await client.get(
-        "/admin/users?q=number07", headers={"HX-Request": "true", "HX-Target": "user-rows"}
+    search = await post_form(
+        client,
+        "/admin/users/search",
+        {"q": "number07"},
+        headers={"HX-Request": "true", "HX-Target": "user-rows"},
     )
 
     assert "Showing 1 to 25 of 30" in first.text

@@ -21,7 +21,7 @@ from youthcourt.accounts.models import Membership, User
 from youthcourt.audit import service as audit
 from youthcourt.audit.models import utc_now
 from youthcourt.cases import sections
-from youthcourt.cases.listing import CaseFilters
+from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
 from youthcourt.cases.models import Case, CaseFactor, CaseState, ContactLog, ContactMethod, EventKind
 from youthcourt.cases.services import CaseService, case_or_404
 from youthcourt.programs.guards import requires_role
@@ -33,6 +33,7 @@ from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, Referral, Ref
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
 from youthcourt.web.pagination import PageNumber, page_number, paginate
+from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to
 
 case_service = Provide(create_service_provider(CaseService))
@@ -107,10 +108,26 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         page_no: PageNumber = "1",
     ) -> Template:
-        filters = CaseFilters.from_query(request.query_params)
-        results = await paginate(db_session, filters.statement(), page_number(page_no))
+        search = ListSearch.read(request, "/cases", FILTER_FIELDS)
+        return await self._list(request, db_session, search, page_number(page_no))
+
+    @post("/search", status_code=200)
+    async def search(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+    ) -> Template:
+        """The list searched by name or case number: the terms come in the body, out of addresses and logs."""
+        search = ListSearch.read(request, "/cases", FILTER_FIELDS, data)
+        listed = await self._list(request, db_session, search, posted_page(data))
+        return shown_address(listed, request, search)
+
+    async def _list(
+        self, request: Request[Any, Any, Any], db_session: AsyncSession, search: ListSearch, number: int
+    ) -> Template:
+        filters = CaseFilters.read(search.values)
+        results = await paginate(db_session, filters.statement(), number)
         context = {
             "filters": filters,
+            "search": search,
             "results": results,
             "states": {s.value: s.label for s in CaseState},
             "sources": {str(s.id): s.name for s in await reference.active_sources(db_session)},

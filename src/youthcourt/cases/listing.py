@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -31,18 +30,13 @@ class CaseFilters:
     form: Form
 
     @classmethod
-    def from_query(cls, params: Mapping[str, Any]) -> CaseFilters:
+    def read(cls, params: Mapping[str, Any]) -> CaseFilters:
         form = Form.from_data({key: params.get(key, "") for key in FILTER_FIELDS})
         start = form.date("opened_from", "the first day", required=False)
         end = form.date("opened_to", "the last day", required=False)
         if start and end and end < start:
             form.error("opened_to", "The last day must be on or after the first day.")
         return cls(form)
-
-    @property
-    def query_string(self) -> str:
-        """The filters as they go in a link (page numbers are added by the pager)."""
-        return urlencode({k: v for k, v in self.form.values.items() if v})
 
     def statement(self) -> Select[tuple[Case]]:
         values = self.form.values
@@ -58,6 +52,7 @@ class CaseFilters:
                 selectinload(Case.referral).selectinload(Referral.source),
             )
         )
+        query = query.where(Case.sealed_at.is_(None))  # sealed cases are reached from /sealed-cases only
         if text := values.get("q", "").strip()[:100]:
             pattern = f"%{text.lower()}%"
             full_name = func.lower(Youth.first_name + " " + Youth.last_name)

@@ -8,11 +8,10 @@ grouped query for the whole page of jurors, never one query per juror.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import urlencode
 from uuid import UUID
 
 from sqlalchemy import Select, case, func, or_, select
@@ -42,6 +41,7 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals.models import Youth
+from youthcourt.referrals.services import findable_youth
 from youthcourt.web.forms import Form
 
 STATUS_CHOICES = {status.value: status.label for status in JurorStatus}
@@ -83,6 +83,10 @@ def format_rate(rate: float | None) -> str:
 # The roster
 
 
+FILTER_FIELDS = ("q", "status", "source", "school")
+"""The roster's filters; ``q`` is a name, so it is only ever read from a POST body (see web/search.py)."""
+
+
 @dataclass(frozen=True)
 class JurorFilters:
     status: str = ""
@@ -90,8 +94,16 @@ class JurorFilters:
     school: str = ""
     q: str = ""
 
-    def query_string(self) -> str:
-        return urlencode({"status": self.status, "source": self.source, "school": self.school, "q": self.q})
+    @classmethod
+    def of(cls, values: Mapping[str, str]) -> JurorFilters:
+        """The filters as sent; unknown choices are dropped rather than refused."""
+        status, source = values.get("status", ""), values.get("source", "")
+        return cls(
+            status=status if status in STATUS_CHOICES else "",
+            source=source if source in SOURCE_CHOICES else "",
+            school=values.get("school", "").strip()[:200],
+            q=values.get("q", "").strip()[:100],
+        )
 
 
 def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
@@ -387,6 +399,7 @@ async def youth_matches(db: AsyncSession, juror: Juror, search: str, limit: int 
             func.lower(Youth.first_name + " " + Youth.last_name).like(pattern),
         ),
         Youth.id.not_in(declared),
+        findable_youth(),  # sealed and expunged youth are not offered
     )
     if juror.youth_id is not None:
         query = query.where(Youth.id != juror.youth_id)
