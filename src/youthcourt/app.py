@@ -20,6 +20,7 @@ from youthcourt.accounts.controllers import (
     UserAdminController,
     change_password_redirect,
 )
+from youthcourt.accounts.mfa_controllers import CodeStepController, MfaController, code_required_redirect
 from youthcourt.accounts.sessions import SessionMiddleware
 from youthcourt.audit.controllers import AuditController
 from youthcourt.cases import controllers as cases
@@ -36,24 +37,27 @@ from youthcourt.jurors import enrollment
 from youthcourt.outcomes import case_sections as outcome_sections
 from youthcourt.outcomes import controllers as outcomes
 from youthcourt.programs.controllers import ProgramAdminController
-from youthcourt.programs.guards import PUBLIC, PasswordChangeRequired, require_sign_in
+from youthcourt.programs.guards import PUBLIC, CodeRequired, PasswordChangeRequired, require_sign_in
 from youthcourt.reference import controllers as reference
 from youthcourt.referrals import controllers as referrals
 from youthcourt.reports import controllers as reports
 from youthcourt.sanctions import case_sections as sanction_sections
 from youthcourt.sanctions import controllers as sanctions
+from youthcourt.sealing import case_sections as sealing_sections
+from youthcourt.sealing import controllers as sealing
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
 from youthcourt.web.logging import redact_access_log
+from youthcourt.web.query import refuse_nul_characters
 from youthcourt.web.templating import create_template_config
 
 
 def register_case_sections() -> None:
     """Areas above cases add their parts of the case page (see ``cases/sections.py``) and listen for
     dispositions (the juror program enrolls respondents sentenced to jury duty)."""
-    for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections):
+    for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections, sealing_sections):
         area.register()
     enrollment.register()
 
@@ -78,7 +82,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             HomeController,
             SignInController,
+            CodeStepController,
             AccountController,
+            MfaController,
             UserAdminController,
             ProgramAdminController,
             AuditController,
@@ -92,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *jurors.ROUTES,
             *outcomes.ROUTES,
             *reports.ROUTES,
+            *sealing.ROUTES,
         ],
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
         request_class=HTMXRequest,
@@ -108,11 +115,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
             DefineMiddleware(SessionMiddleware, session_maker=session_maker, settings=settings),
         ],
-        guards=[require_sign_in],
+        guards=[refuse_nul_characters, require_sign_in],
+        before_request=sealing.sealed_case_gate,
         after_request=add_no_store,
         response_headers=security_headers(settings.is_production),
         exception_handlers={
             PasswordChangeRequired: change_password_redirect,
+            CodeRequired: code_required_redirect,
             NotAuthorizedException: sign_in_redirect,
             Exception: error_page,
         },

@@ -182,6 +182,15 @@ def restore(path: Path, yes: bool) -> None:
     click.echo("If the backup is from an older version, run `youthcourt database upgrade --no-prompt` now.")
 
 
+@click.command(name="seal-due")
+def seal_due() -> None:
+    """Seal the completed cases past each program's auto-seal time (run daily; a second run seals nothing)."""
+    from youthcourt.sealing.services import seal_due as seal_due_cases
+
+    sealed = asyncio.run(_with_session(seal_due_cases))
+    click.echo(f"Cases sealed: {sum(sealed.values())} (in {len(sealed)} programs with automatic sealing).")
+
+
 def main() -> None:
     os.environ.setdefault("LITESTAR_APP", "youthcourt.app:create_app")
     try:
@@ -195,4 +204,8 @@ def main() -> None:
     litestar_group.add_command(send_mail)
     litestar_group.add_command(backup)
     litestar_group.add_command(restore)
+    from youthcourt.audit_commands import audit_group  # `youthcourt audit purge` / `grant-app-role`
+
+    litestar_group.add_command(audit_group)
+    litestar_group.add_command(seal_due)
     litestar_group(prog_name="youthcourt")

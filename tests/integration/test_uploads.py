@@ -18,6 +18,7 @@ from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Program, Role
 from youthcourt.referrals import uploads
 from youthcourt.referrals.models import Document, Referral
+from youthcourt.reports.models import ComparisonImport
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + os.urandom(3000) + b"\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(500)
@@ -169,7 +170,7 @@ async def test_empty_or_missing_file_and_empty_title_are_explained(client, db, s
     [
         ("../../etc/passwd", "etc passwd"),
         ("..\\..\\windows\\system32", "windows system32"),
-        ("report\x00.pdf\n", "report .pdf"),
+        ("report\x00.pdf\n", "report.pdf"),
         ("x" * 300, "x" * 200),
     ],
 )
@@ -245,3 +246,179 @@ def test_sniffing_trusts_content_only():
     assert uploads.sniff(EXE) is None
     assert uploads.sniff(b"<html><script>") is None
     assert uploads.stored_path(Path("uploads"), uuid.uuid4(), "../../etc/passwd") is None
+
+
+# Hostile files: wrong types, lying names, path-like names ------------------------------------------------
+
+HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
+SCRIPT_PDF = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [
+        (EXE, "setup.exe"),
+        (EXE, "scan.png"),
+        (HTML, "report.html"),
+        (HTML, "police-report.pdf"),
+        (SVG, "drawing.svg"),
+        (SVG, "photo.png"),
+        (b"#!/bin/sh\nrm -rf /\n", "report.jpg"),
+        (b"GIF89a" + os.urandom(100), "photo.jpeg"),
+    ],
+)
+async def test_wrong_types_and_lying_extensions_are_refused_by_their_content(
+    client, db, settings, content, filename
+):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, content, filename=filename)
+
+    assert response.status_code == 422
+    assert "Only PDF, PNG and JPEG files can be uploaded" in response.text
+    assert "<script>alert" not in response.text
+    assert await documents(db) == []
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    "filename",
+    [
+        "..\\..\\x.pdf",
+        "../../etc/passwd",
+        "/etc/cron.d/evil.pdf",
+        "report\x00.exe.pdf",
+        "C:\\Windows\\system32\\x.pdf",
+        "x" * 900 + ".pdf",
+        "\u202egnp.exe.pdf",
+    ],
+)
+async def test_path_like_file_names_never_choose_where_the_file_is_stored(client, db, settings, filename):
+    referral = await coordinator_with_referral(client, db)
+    before = {p for p in settings.data_dir.rglob("*") if p.is_file()}
+
+    response = await upload(client, referral.id, PDF, filename=filename)
+
+    assert response.status_code == 303, response.text[-2000:]
+    [document] = await documents(db)
+    [path] = [p for p in settings.data_dir.rglob("*") if p.is_file() and p not in before]
+    assert path == settings.upload_dir / str(referral.program_id) / document.stored_name
+    assert re.fullmatch(r"[0-9a-f]{32}", path.name)
+    download = await client.get(f"/referrals/{referral.id}/documents/{document.id}")
+    assert (
+        download.headers["content-disposition"]
+        == f'attachment; filename="document-{document.id.hex[:8]}.pdf"'
+    )
+
+
+async def test_a_file_name_too_long_to_read_is_refused_and_nothing_is_kept(client, db, settings):
+    referral = await coordinator_with_referral(client, db)
+
+    response = await upload(client, referral.id, PDF, filename="x" * 20_000 + ".pdf")
+
+    assert response.status_code == 400
+    assert "The request could not be read" in response.text
+    assert await documents(db) == []
+    assert stored_files(settings) == []
+
+
+async def test_a_pdf_holding_html_is_only_ever_served_as_a_pdf_attachment(client, db):
+    referral = await coordinator_with_referral(client, db)
+    await upload(client, referral.id, SCRIPT_PDF, filename="page.html")
+    [document] = await documents(db)
+
+    download = await client.get(f"/referrals/{referral.id}/documents/{document.id}")
+
+    assert download.status_code == 200
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in download.headers["content-security-policy"] or (
+        "default-src" in download.headers["content-security-policy"]
+    )
+
+
+async def test_a_huge_upload_is_written_in_chunks_and_never_read_whole(client, db, settings, monkeypatch):
+    referral = await coordinator_with_referral(client, db)
+    reads: list[int] = []
+    original = uploads.store
+
+    class Watched:
+        def __init__(self, upload_file: Any) -> None:
+            self.upload_file = upload_file
+
+        async def read(self, size: int = -1) -> bytes:
+            reads.append(size)
+            return await self.upload_file.read(size)
+
+    async def watched_store(upload_file: Any, folder: Path) -> Any:
+        return await original(Watched(upload_file), folder)
+
+    monkeypatch.setattr(uploads, "store", watched_store)
+    response = await upload(client, referral.id, b"%PDF-1.7\n" + b"0" * uploads.MAX_BYTES)
+
+    assert response.status_code == 422
+    assert reads and all(0 < size <= uploads.CHUNK_BYTES for size in reads)
+    assert stored_files(settings) == []
+
+
+# The comparison-group CSV import: the other upload in the app --------------------------------------------
+
+COMPARISON_URL = "/reports/comparison"
+COMPARISON_CSV = (
+    "id,group,anchor_date,followed_until,events,age,gender,race_ethnicity,offense_class\r\n"
+    "RC-1,Regular court,2025-01-10,2026-01-10,,15,Female,,A\r\n"
+)
+
+
+async def evaluator_upload(client: Any, db: Any, content: bytes, filename: str) -> Any:
+    await sign_in(client, await make_user(db, await make_program(db), Role.EVALUATOR))
+    return await client.post(
+        COMPARISON_URL,
+        data={"_csrf_token": await form_token(client, COMPARISON_URL)},
+        files={"file": (filename, content, "text/csv")},
+        follow_redirects=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (EXE, "groups.csv", "This is a binary file, not a CSV file."),
+        (EXE, "setup.exe", "This is a binary file, not a CSV file."),
+        (PNG, "groups.csv", "This file is an image, not a CSV file."),
+        (HTML, "groups.csv", "Unknown column"),
+        (SVG, "groups.csv", "Unknown column"),
+    ],
+)
+async def test_comparison_import_refuses_what_is_not_csv_whatever_its_name(
+    client, db, content, filename, message
+):
+    response = await evaluator_upload(client, db, content, filename)
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert "<script>alert" not in response.text and "onload=" not in response.text
+    assert await db.scalar(select(func.count()).select_from(ComparisonImport)) == 0
+
+
+@pytest.mark.parametrize(
+    ("filename", "kept"),
+    [
+        ("../../etc/passwd", "etc passwd"),
+        ("..\\..\\x.csv", "x.csv"),
+        ("groups\x00\x1b[31m.csv", "groups%00 [31m.csv"),
+        ("<img src=x onerror=alert(1)>.csv", "<img src=x onerror=alert(1)>.csv"),
+        ("g" * 900 + ".csv", "g" * 200),
+    ],
+)
+async def test_comparison_file_names_are_only_cleaned_labels(client, db, settings, filename, kept):
+    response = await evaluator_upload(client, db, COMPARISON_CSV.encode(), filename)
+
+    assert response.status_code == 303
+    imported = await db.scalar(select(ComparisonImport))
+    assert imported.file_name == kept
+    page = await client.get(COMPARISON_URL)
+    assert "<img src=x" not in page.text
+    assert not settings.upload_dir.exists() or stored_files(settings) == []

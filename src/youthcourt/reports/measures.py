@@ -7,6 +7,7 @@ counts. Figures are counts and derived values only: no names, no record ids.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import statistics
 from dataclasses import dataclass
@@ -69,8 +70,9 @@ class Period:
 
 def quarter_containing(day: datetime.date) -> Period:
     first_month = (day.month - 1) // 3 * 3 + 1
+    last_month = first_month + 2
     start = datetime.date(day.year, first_month, 1)
-    end = add_months(start, 3) - datetime.timedelta(days=1)
+    end = datetime.date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
     return Period(start, end, f"Q{(first_month + 2) // 3} {day.year}")
 
 

@@ -23,6 +23,11 @@ FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENC
 MAX_FIELD_LENGTH = 10_000
 
 
+def _text(value: Any) -> str:
+    """A posted value as text, without NUL characters: no field means one, and PostgreSQL cannot store it."""
+    return str(value).replace("\x00", "")[:MAX_FIELD_LENGTH]
+
+
 @dataclass
 class Form:
     """What the user typed and what is wrong with it."""
@@ -39,7 +44,7 @@ class Form:
         for key, value in (data or {}).items():
             if key == "_csrf_token":
                 continue
-            items = [str(v)[:MAX_FIELD_LENGTH] for v in value] if isinstance(value, list) else [str(value)]
+            items = [_text(v) for v in value] if isinstance(value, list) else [_text(value)]
             lists[key] = items
             values[key] = items[-1][:MAX_FIELD_LENGTH] if items else ""
         return cls(values=values, lists=lists)
