@@ -71,19 +71,26 @@ def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, fully migrated database for one test."""
+def copy_of_template(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_fixture: str, postgres_fixture: str
+) -> Iterator[str]:
+    """A fresh copy, for one test, of the template database the named fixtures provide; dropped after."""
     if request.param == "sqlite":
         path = tmp_path / "test.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        shutil.copy(request.getfixturevalue(sqlite_fixture), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
+    template = request.getfixturevalue(postgres_fixture)
     name = f"youthcourt_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield _postgres_url(name)
     asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, fully migrated database for one test."""
+    yield from copy_of_template(request, tmp_path, "sqlite_template", "postgres_template")
 
 
 @pytest.fixture

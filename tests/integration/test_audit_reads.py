@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.conftest import _postgres_admin, _postgres_url, make_settings
+from tests.conftest import _postgres_admin, _postgres_url, copy_of_template, make_settings
 from tests.factories import csrf_token, form_token, make_user, post_form, sign_in
 from youthcourt import demo
 from youthcourt.app import create_app
@@ -74,16 +74,7 @@ def demo_postgres(postgres_template: str, tmp_path_factory: pytest.TempPathFacto
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Replaces the empty database of conftest with a fresh copy of the demo program."""
-    if request.param == "sqlite":
-        path = tmp_path / "test.db"
-        shutil.copy(request.getfixturevalue("demo_sqlite"), path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
-    template = request.getfixturevalue("demo_postgres")
-    name = f"youthcourt_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield _postgres_url(name)
-    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield from copy_of_template(request, tmp_path, "demo_sqlite", "demo_postgres")
 
 
 # The table -------------------------------------------------------------------------------------------

@@ -169,6 +169,16 @@ class MfaController(Controller):
         user = await users.get(request.user.user_id)
         return await self._status_page(db_session, user, Form())
 
+    async def _unless_current_code(
+        self, db: AsyncSession, user: User, form: Form, error_field: str
+    ) -> Template | None:
+        """Nothing when the form holds a current code (now spent); else the account page saying so."""
+        if await mfa.claim_totp(db, user, form.get("code")):
+            return None
+        form.values.pop("code", None)
+        form.error(error_field, WRONG_CURRENT_CODE)
+        return await self._status_page(db, user, form, status_code=422)
+
     @staticmethod
     async def _status_page(db: AsyncSession, user: User, form: Form, status_code: int = 200) -> Template:
         return page(
@@ -270,10 +280,8 @@ class MfaController(Controller):
         form = Form.from_data(data)
         if not user.has_mfa:
             return redirect_to(request, "/account/mfa")
-        if not await mfa.claim_totp(db_session, user, form.get("code")):
-            form.values.pop("code", None)
-            form.error("code", WRONG_CURRENT_CODE)
-            return await self._status_page(db_session, user, form, status_code=422)
+        if refused := await self._unless_current_code(db_session, user, form, "code"):
+            return refused
         codes = await mfa.new_recovery_codes(db_session, user)
         audit.record(
             db_session, request, "mfa_recovery_codes_regenerate", record_type="user", record_id=user.id
@@ -296,10 +304,8 @@ class MfaController(Controller):
         if await mfa.is_required(db_session, user):
             flash(request, "Your role requires multi-factor sign-in; it cannot be turned off.", "error")
             return redirect_to(request, "/account/mfa")
-        if not await mfa.claim_totp(db_session, user, form.get("code")):
-            form.values.pop("code", None)
-            form.error("disable_code", WRONG_CURRENT_CODE)
-            return await self._status_page(db_session, user, form, status_code=422)
+        if refused := await self._unless_current_code(db_session, user, form, "disable_code"):
+            return refused
         await mfa.disable(db_session, user)
         audit.record(db_session, request, "mfa_disable", record_type="user", record_id=user.id)
         flash(request, "Multi-factor sign-in is off. You sign in with your password alone.")
