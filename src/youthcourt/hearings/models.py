@@ -25,6 +25,9 @@ class HearingNight(Base, ProgramOwned):
     location: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text, default="")
     is_cancelled: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Goes up each time the date, time or place changes or the night is cancelled: the
+    iCalendar SEQUENCE of the night's events, and part of each reminder's once-only key."""
 
     courtrooms: Mapped[list[Courtroom]] = relationship(
         back_populates="night", lazy="raise", cascade="all, delete-orphan", order_by="Courtroom.name"

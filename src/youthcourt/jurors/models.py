@@ -250,6 +250,8 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    WITHDRAWN = "withdrawn"
+    """Never sent: the night it was about moved or was cancelled, and a new message replaced it."""
 
 
 class OutboxMessage(Base, ProgramOwned):
@@ -271,3 +273,25 @@ class OutboxMessage(Base, ProgramOwned):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
+    night_id: Mapped[UUID | None] = mapped_column(
+        ForeignKey("hearing_night.id", ondelete="SET NULL"), index=True
+    )
+    """The hearing night the message is about, so a moved or cancelled night can rewrite it."""
+    booking_id: Mapped[UUID | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
+    """The juror's booking the message is about (invitations, reminders, notices)."""
+
+
+class NightNotice(Base, ProgramOwned):
+    """Something coordinators must know about a night's jury, shown on the night's page until read.
+
+    Written when a confirmed juror withdraws (and who took the seat), when a declared conflict
+    takes a juror off a panel, and when a reply leaves a seat that nobody could take.
+    """
+
+    __tablename__ = "juror_night_notice"
+    __table_args__ = (Index("ix_juror_night_notice_night", "night_id", "created_at"),)
+
+    night_id: Mapped[UUID] = mapped_column(ForeignKey("hearing_night.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    acknowledged_by: Mapped[str] = mapped_column(String(200), default="")
