@@ -396,3 +396,38 @@ async def test_only_a_site_admin_resets_a_site_admins_sign_in(client, db):
     client.cookies.clear()
     await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN, site_admin=True))
     assert (await post_form(client, f"/admin/users/{site_admin.id}/mfa-reset", {})).status_code == 303
+
+
+async def test_signing_out_from_the_code_page_ends_the_waiting_session(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await password_step(client, user)
+    waiting = client.cookies.get("youthcourt_session")
+
+    response = await post_form(client, "/logout", {})
+
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    assert (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all() == []
+    [entry] = await entries(db, "sign_out")
+    assert entry.actor_id == user.id and entry.program_id is None, "a site-level entry, like a failed sign-in"
+    assert entry.details == {"stage": "code"}
+    client.cookies.set("youthcourt_session", waiting)
+    late = await post_form(client, "/login/code", {"code": await fresh_code(client, user.email)})
+    assert late.status_code == 303 and late.headers["location"].split("?")[0] == "/login"
+    assert (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all() == []
+    assert await entries(db, "sign_in") == []
+
+
+async def test_the_code_page_shows_no_name_and_no_account_menu(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program, name="Priscilla Waverly")
+    await password_step(client, user)
+
+    page = await client.get("/login/code")
+
+    assert page.status_code == 200
+    assert "Priscilla" not in page.text and "Waverly" not in page.text
+    assert "/account/password" not in page.text and "/logout/everywhere" not in page.text
+    assert "/account/mfa" not in page.text and program.name not in page.text
+    assert page.text.count('action="/logout"') == 2, "a sign-out in the header and Cancel and sign out"

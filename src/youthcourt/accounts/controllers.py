@@ -186,7 +186,20 @@ class SignInController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Redirect:
         viewer: Viewer | None = request.scope.get("user")
-        if viewer:
+        if viewer and viewer.awaiting_code:
+            # Half signed in: no program yet, so the entry is site-level, as a failed sign-in is.
+            switch_scope(ProgramScope.of(include_unowned=True))
+            await end_session(db_session, viewer.session_id)
+            audit.record(
+                db_session,
+                request,
+                "sign_out",
+                site_level=True,
+                record_type="user",
+                record_id=viewer.user_id,
+                details={"stage": "code"},
+            )
+        elif viewer:
             await end_session(db_session, viewer.session_id)
             audit.record(db_session, request, "sign_out", record_type="user", record_id=viewer.user_id)
         flash(request, "You have signed out.", "info")
