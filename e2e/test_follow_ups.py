@@ -28,7 +28,7 @@ def test_coordinator_records_a_follow_up_check_that_found_a_new_offense(page: Pa
 
     first = page.locator(ROW).first
     case_number = first.locator("td").first.inner_text()
-    first.get_by_role("link", name=re.compile(r"^Record the \d+-month check of case")).click()
+    first.get_by_role("link", name=re.compile(rf"^Record the check of case {case_number}\b")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record the")
     expect(page.get_by_label("Date checked")).to_have_value(TODAY.isoformat())
     shoot("check-form")

@@ -28,6 +28,7 @@ from youthcourt.closure import case_sections as closure_sections
 from youthcourt.closure import controllers as closure
 from youthcourt.dashboard import controllers as dashboard
 from youthcourt.database import create_database_config
+from youthcourt.favicon import favicon
 from youthcourt.health import health
 from youthcourt.hearings import case_sections as hearing_sections
 from youthcourt.hearings import controllers as hearings
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=None,  # no API schema pages: they would list every route to anyone signed in
         route_handlers=[
             static_files,
+            favicon,
             health,
             HomeController,
             SignInController,

@@ -363,7 +363,7 @@ async def test_the_export_holds_the_filtered_entries_of_the_program_only(client,
     response = await client.get("/audit/export?action=case_view")
 
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["content-disposition"].startswith('attachment; filename="audit-trail-')
     rows = read_csv(response)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Any
 
@@ -369,10 +370,12 @@ async def test_only_evaluators_reach_comparison_groups(client, db, role):
 async def test_the_example_file_downloads_and_imports(client, db):
     await evaluator_signed_in(client, db)
 
-    example = await client.get(f"{URL}/example.csv")
+    listing = await client.get(URL)
+    link = re.search(r'<a href="([^"]+)" download>Download an example file</a>', listing.text)[1]
+    example = await client.get(link)
 
     assert example.status_code == 200
-    assert example.headers["content-type"].startswith("text/csv")
+    assert example.headers["content-type"] == "text/csv; charset=utf-8"
     assert example.headers["content-disposition"] == 'attachment; filename="comparison-groups-example.csv"'
     assert (await upload(client, example.content)).status_code == 303
     assert (await counts(db))[1] == len(comparison.EXAMPLE_ROWS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 from typing import Any
 
@@ -161,6 +162,24 @@ async def test_the_worklist_pages_and_says_when_nothing_is_due(client, db):
     assert 'href="/follow-ups?view=due&amp;page=2"' in first.text
     second = await client.get("/follow-ups?view=due&page=2")
     assert "Showing 26 to 26 of 26" in second.text
+
+
+async def test_the_worklist_links_are_named_by_their_visible_words_first(client, db):
+    """WCAG 2.5.3 (label in name): a voice user says "Record the check" and the link answers."""
+    _, coordinator, case, check = await coordinator_and_check(db)
+    await sign_in(client, coordinator)
+
+    text = (await client.get("/follow-ups")).text
+
+    link = re.search(rf'<a href="/follow-ups/{check.id}"([^>]*)>(.*?)</a>', text, re.S)
+    assert link is not None
+    label = re.search(r'aria-label="([^"]*)"', link[1])
+    hidden = r'<span class="visually-hidden">.*?</span>'
+    visible = " ".join(re.sub(r"<[^>]+>", "", re.sub(hidden, "", link[2])).split())
+    name = label[1] if label else " ".join(re.sub(r"<[^>]+>", "", link[2]).split())
+    assert visible == "Record the check"
+    assert name.startswith(visible)
+    assert case.number in name
 
 
 async def test_program_admins_see_the_worklist_without_names(client, db):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+import logging
 import re
 
+from litestar import Litestar, Response, get
+from litestar.testing import TestClient
 from sqlalchemy import select
 
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import csrf_token, form_token, make_program, make_user, post_form, sign_in
 from youthcourt.programs.models import Program, Role
+from youthcourt.web.downloads import csv_download
 
 
 async def test_health_reports_app_and_database(client):
@@ -88,3 +93,71 @@ async def test_htmx_keeps_no_page_copies_in_browser_storage_and_runs_no_script(c
     )
     assert config["historyCacheSize"] == 0
     assert config["allowEval"] is False and config["allowScriptTags"] is False
+
+
+async def test_every_page_has_a_favicon(client, db):
+    program = await make_program(db)
+    await sign_in(client, await make_user(db, program))
+
+    dashboard = await client.get("/dashboard")
+    link = re.search(r'<link rel="icon" href="([^"]+)"', dashboard.text)
+    icon = await client.get("/favicon.ico")
+
+    assert link is not None
+    assert (await client.get(link[1])).status_code == 200
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/")
+
+
+def test_csv_downloads_name_their_character_set_once():
+    @get("/table.csv", sync_to_thread=False)
+    def table() -> Response[str]:
+        return csv_download([("a", "b"), ("1", "2")], "table.csv")
+
+    with TestClient(Litestar([table])) as test_client:
+        response = test_client.get("/table.csv")
+
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+
+
+async def test_a_client_that_leaves_during_the_duplicate_lookup_is_not_an_error(app, client, db, caplog):
+    """htmx drops the previous lookup when the coordinator types on: the server sees a disconnect."""
+    program = await make_program(db)
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await form_token(client, "/referrals/new")
+    cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/referrals/youth-matches",
+        "raw_path": b"/referrals/youth-matches",
+        "root_path": "",
+        "query_string": b"",
+        "server": ("testserver.local", 80),
+        "client": ("127.0.0.1", 50000),
+        "headers": [
+            (b"host", b"testserver.local"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"40"),
+            (b"hx-request", b"true"),
+            (b"x-csrftoken", csrf_token(client).encode()),
+            (b"cookie", cookies.encode()),
+        ],
+    }
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    with caplog.at_level(logging.INFO):
+        # On the loop that serves the client's requests, where the database pool lives.
+        await asyncio.wrap_future(client.blocking_portal.start_task_soon(app, scope, receive, send))
+
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert not [record for record in caplog.records if record.exc_info]

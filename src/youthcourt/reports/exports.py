@@ -96,7 +96,7 @@ class ExportFormat(enum.StrEnum):
     @property
     def media_type(self) -> str:
         return {
-            "csv": "text/csv; charset=utf-8",
+            "csv": "text/csv",  # Litestar adds "; charset=utf-8" to text types
             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "parquet": "application/vnd.apache.parquet",
         }[self.value]

@@ -25,7 +25,7 @@ def csv_download(rows: Iterable[Sequence[str]], file_name: str) -> Response[str]
     writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return Response(
         content="\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
         headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
 
@@ -53,6 +53,6 @@ def csv_stream(rows: AsyncIterable[Sequence[str]], file_name: str) -> Stream:
     """Like :func:`csv_download`, for tables too long to hold in memory: written while it is sent."""
     return Stream(
         _csv_chunks(rows),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
         headers={"Content-Disposition": f'attachment; filename="{file_name}"', "Cache-Control": "no-store"},
     )

@@ -7,9 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, InternalServerException, NotAuthorizedException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 
 from youthcourt.web.headers import security_headers
 
@@ -27,6 +27,8 @@ TITLES = {
 }
 
 CSRF_FAILURE = "CSRF token verification failed"
+CLIENT_DISCONNECTED = "client disconnected prematurely"
+"""Litestar's message when the connection closes while a request body is read."""
 CSRF_EXPLANATION = (
     "The form could not be accepted because it was out of date or did not come from this site. "
     "Go back, reload the page and try again; nothing was saved."
@@ -59,7 +61,15 @@ def sign_in_redirect(request: Request[Any, Any, Any], exc: NotAuthorizedExceptio
     return Redirect(target, status_code=303)
 
 
+def client_left(exc: Exception) -> bool:
+    """The browser dropped the request before its body arrived: htmx cancels a lookup when typing goes on."""
+    return isinstance(exc, InternalServerException) and exc.detail == CLIENT_DISCONNECTED
+
+
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if client_left(exc):
+        logger.debug("Client left before %s %s was read", request.method, request.url.path)
+        return Response(content=b"", status_code=HTTP_400_BAD_REQUEST)
     status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
     if status >= 500:
         logger.exception("Unhandled error on %s %s", request.method, request.url.path)

@@ -54,11 +54,11 @@ class ComparisonController(Controller):
     async def index(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
         return await self._page(db_session, page_number(page_no))
 
-    @get("/example.csv")
+    @get("/example.csv", name="comparison_example")
     async def example(self) -> Response[str]:
         return Response(
             content=comparison.example_csv(),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={"Content-Disposition": f'attachment; filename="{EXAMPLE_NAME}"'},
         )
 
@@ -177,7 +177,6 @@ class ComparisonController(Controller):
             problems=problems,
             file_name=file_name,
             columns=comparison.COLUMNS,
-            example_name=EXAMPLE_NAME,
             max_mb=comparison.MAX_BYTES // (1024 * 1024),
             max_rows=comparison.MAX_ROWS,
             status_code=status_code,

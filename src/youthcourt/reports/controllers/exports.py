@@ -159,7 +159,7 @@ class ExportController(Controller):
         handling = DateHandling(dates) if dates in DATE_CHOICES else DateHandling.SHIFT
         return Response(
             content=exports.dictionary_csv(handling),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={
                 "Content-Disposition": f'attachment; filename="youthcourt-cases-dictionary-{handling.value}.csv"'
             },
