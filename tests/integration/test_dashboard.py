@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 from tests.factories import make_case, make_program, make_referral, make_user, make_youth, sign_in
@@ -10,6 +11,7 @@ from youthcourt.cases.models import CaseState, ContactLog, ContactMethod, Follow
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
+from youthcourt.referrals.models import Referral
 from youthcourt.sanctions.models import Disposition, Sanction
 
 TODAY = datetime.date.today()
@@ -87,3 +89,68 @@ async def test_dashboard_is_for_coordinators(client, db):
     program = await make_program(db)
     await sign_in(client, await make_user(db, program, Role.JUROR))
     assert (await client.get("/dashboard")).status_code == 403
+
+
+async def quiet_cases(db, program, count: int) -> list:
+    return [
+        await make_case(db, program, CaseState.INTAKE, received_on=days(-60 - n), incident_date=days(-90))
+        for n in range(count)
+    ]
+
+
+async def test_the_uncontacted_count_matches_a_full_list_reached_from_the_panel(client, db):
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    cases = await quiet_cases(db, program, 27)
+    await sign_in(client, coordinator)
+
+    dashboard = (await client.get("/dashboard")).text
+    panel = dashboard.split("Families not contacted")[1].split("</article>")[0]
+    link = re.search(r'<a href="([^"]+)">All 27 families not contacted', panel)
+    assert "<small>(27)</small>" in panel
+    assert link is not None
+    first = await client.get(link[1])
+    second = await client.get(link[1] + "?page=2")
+
+    assert first.status_code == 200
+    assert "Showing 1 to 25 of 27" in first.text
+    assert "Showing 26 to 27 of 27" in second.text
+    listed = {case.number for case in cases if case.number in first.text + second.text}
+    assert listed == {case.number for case in cases}
+
+
+async def test_a_case_opened_today_after_a_first_contact_on_the_referral_is_not_overdue(client, db):
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    contacted = await make_case(db, program, received_on=TODAY, incident_date=days(-5))
+    referral = await db.get(Referral, contacted.referral_id)
+    referral.family_contacted_on = TODAY
+    fresh = await make_case(db, program, received_on=TODAY, incident_date=days(-5))
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    dashboard = (await client.get("/dashboard")).text
+    contacted_page = (await client.get(f"/cases/{contacted.id}")).text
+    fresh_page = (await client.get(f"/cases/{fresh.id}")).text
+
+    panel = dashboard.split("Families not contacted")[1].split("</article>")[0]
+    assert contacted.number not in panel and fresh.number not in panel
+    assert "days without contact" not in contacted_page
+    assert f"Last contact {TODAY.isoformat()}" in contacted_page
+    assert "days without contact" not in fresh_page
+
+
+async def test_a_first_contact_on_the_referral_counts_on_an_older_case(client, db):
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    case = await make_case(db, program, received_on=days(-40), incident_date=days(-50))
+    referral = await db.get(Referral, case.referral_id)
+    referral.family_contacted_on = days(-35)
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    dashboard = (await client.get("/dashboard")).text
+
+    panel = dashboard.split("Families not contacted")[1].split("</article>")[0]
+    assert case.number in panel
+    assert f"last contact {days(-35).isoformat()}" in panel

@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from youthcourt.accounts.models import Membership, User
 from youthcourt.audit import service as audit
 from youthcourt.audit.models import utc_now
-from youthcourt.cases import sections
+from youthcourt.cases import contacts, sections
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
 from youthcourt.cases.models import Case, CaseFactor, CaseState, ContactLog, ContactMethod, EventKind
 from youthcourt.cases.services import CaseService, case_or_404
@@ -160,7 +160,7 @@ class CaseController(Controller):
     ) -> dict[str, Any]:
         viewer: Viewer = request.user
         policy = await reference.policy(db, viewer.program_id)
-        last_contact = await db.scalar(
+        logged_contact = await db.scalar(
             select(func.max(ContactLog.contacted_on)).where(ContactLog.case_id == case.id)
         )
         return {
@@ -168,9 +168,10 @@ class CaseController(Controller):
             "timeline": await cases.timeline(case),
             "sections": await _render_sections(request, db, case),
             "policy": policy,
-            "last_contact": last_contact,
-            "contact_overdue": case.closed_on is None
-            and (last_contact is None or (viewer.today() - last_contact).days > policy.contact_interval_days),
+            "last_contact": contacts.last_contact(logged_contact, case.referral),
+            "contact_overdue": contacts.contact_overdue(
+                case, logged_contact, viewer.today(), policy.contact_interval_days
+            ),
             "today": viewer.today(),
             "contact_form": contact_form
             or Form(

@@ -14,7 +14,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from youthcourt.cases.models import Case, CaseState, ContactLog, FollowUpCheck
+from youthcourt.cases import contacts
+from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals.models import Referral, ReferralStatus
@@ -84,29 +85,10 @@ async def overdue_sanctions(db: AsyncSession, today: datetime.date) -> tuple[int
 async def families_not_contacted(
     db: AsyncSession, today: datetime.date, interval_days: int
 ) -> tuple[int, list[Any]]:
-    """Open cases whose family was last contacted more than ``interval_days`` ago, or never."""
-    last_contact = (
-        select(ContactLog.case_id, func.max(ContactLog.contacted_on).label("last_contact"))
-        .group_by(ContactLog.case_id)
-        .subquery()
-    )
-    cutoff = today - datetime.timedelta(days=interval_days)
-    condition = and_(
-        Case.closed_on.is_(None),
-        Case.sealed_at.is_(None),
-        Case.opened_on < cutoff,
-        or_(last_contact.c.last_contact.is_(None), last_contact.c.last_contact < cutoff),
-    )
-    base = select(Case, last_contact.c.last_contact).outerjoin(
-        last_contact, last_contact.c.case_id == Case.id
-    )
-    total = await db.scalar(select(func.count()).select_from(base.where(condition).subquery())) or 0
-    rows = await db.execute(
-        base.where(condition)
-        .options(selectinload(Case.youth))
-        .order_by(last_contact.c.last_contact.asc().nulls_first(), Case.opened_on)
-        .limit(PANEL_ROWS)
-    )
+    """How many open cases are overdue for a contact with the family, and the longest waiting."""
+    query = contacts.families_not_contacted(today, interval_days)
+    total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = await db.execute(query.limit(PANEL_ROWS))
     return total, list(rows.all())
 
 
