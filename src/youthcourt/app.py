@@ -34,7 +34,7 @@ from youthcourt.hearings import case_sections as hearing_sections
 from youthcourt.hearings import controllers as hearings
 from youthcourt.home import HomeController
 from youthcourt.jurors import controllers as jurors
-from youthcourt.jurors import enrollment
+from youthcourt.jurors import account_notices, enrollment
 from youthcourt.outcomes import case_sections as outcome_sections
 from youthcourt.outcomes import controllers as outcomes
 from youthcourt.programs.controllers import ProgramAdminController
@@ -61,6 +61,7 @@ def register_case_sections() -> None:
     for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections, sealing_sections):
         area.register()
     enrollment.register()
+    account_notices.register()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tests.factories import PASSWORD, enroll, make_program, make_user, post_form, sign_in
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
+from youthcourt.jurors.models import OutboxMessage
 from youthcourt.programs.models import Role
 
 
@@ -30,7 +31,7 @@ async def test_admin_adds_a_person_who_must_choose_a_password(client, db, app):
     )
 
     assert created.status_code == 200
-    password = temporary_password(created.text)
+    assert "temporary-password" not in created.text, "no password on the page that adds someone"
     user = await db.scalar(select(User).where(User.email == "tanya@example.org"))
     assert user is not None
     assert user.must_change_password
@@ -38,6 +39,9 @@ async def test_admin_adds_a_person_who_must_choose_a_password(client, db, app):
     assert membership.role == Role.EVALUATOR
     assert membership.program_id == program.id
     assert await db.scalar(select(AuditEntry).where(AuditEntry.action == "user_add"))
+    given = await post_form(client, f"/admin/users/{user.id}/password-reset", {})
+    assert given.status_code == 200, "the admin gives a temporary password to an account only they manage"
+    password = temporary_password(given.text)
 
     await post_form(client, "/logout", {})
     password_step = await sign_in(client, "tanya@example.org", password)
@@ -83,17 +87,61 @@ async def test_bad_input_is_shown_again_with_everything_typed(client, db):
 async def test_person_from_another_program_is_added_without_a_new_account(client, db):
     north, south = await make_program(db), await make_program(db)
     admin = await make_user(db, north, Role.PROGRAM_ADMIN)
-    elsewhere = await make_user(db, south, Role.JUROR)
+    elsewhere = await make_user(db, south, Role.JUROR, name="Quentin Realname")
     await sign_in(client, admin)
 
     response = await post_form(
-        client, "/admin/users", {"full_name": elsewhere.full_name, "email": elsewhere.email, "role": "juror"}
+        client, "/admin/users", {"full_name": "Q. Typed", "email": elsewhere.email, "role": "juror"}
     )
 
     assert response.status_code == 200
-    assert "existing password" in response.text
     memberships = (await db.scalars(select(Membership).where(Membership.user_id == elsewhere.id))).all()
     assert {m.program_id for m in memberships} == {north.id, south.id}
+    assert (
+        await db.scalar(select(User).where(User.id == elsewhere.id))
+    ).password_hash == elsewhere.password_hash
+    listing = await client.get("/admin/users")
+    assert "Q. Typed" in listing.text and "Realname" not in listing.text
+
+
+def _page_shape(html: str, email: str, user_id: str) -> str:
+    """The page without what differs by design: the email typed, the id and one-time form tokens."""
+    html = re.sub(r'<input[^>]*name="_once"[^>]*>', "", html)
+    return html.replace(email, "EMAIL").replace(user_id, "ID")
+
+
+async def _added_page(client, name: str, email: str) -> tuple[str, str]:
+    response = await post_form(
+        client, "/admin/users", {"full_name": name, "email": email, "role": "coordinator"}
+    )
+    assert response.status_code == 200
+    user_id = re.search(r"/admin/users/([0-9a-f-]{36})/password-reset", response.text).group(1)
+    return response.text, user_id
+
+
+async def test_adding_an_email_tells_nothing_of_an_account_it_may_have(client, db):
+    """The same page, the name typed, no password, whether or not the email had an account."""
+    north, south = await make_program(db), await make_program(db)
+    admin = await make_user(db, north, Role.PROGRAM_ADMIN)
+    elsewhere = await make_user(db, south, email="known@example.org", name="Quentin Realname")
+    await sign_in(client, admin)
+
+    known, known_id = await _added_page(client, "Typed Person", "known@example.org")
+    unknown, unknown_id = await _added_page(client, "Typed Person", "unknown@example.org")
+
+    assert known_id == str(elsewhere.id)
+    assert "Realname" not in known and "Quentin" not in known
+    assert "already had an account" not in known and "temporary-password" not in known
+    assert _page_shape(known, "known@example.org", known_id) == _page_shape(
+        unknown, "unknown@example.org", unknown_id
+    )
+    mail = (await db.scalars(select(OutboxMessage).order_by(OutboxMessage.to_address))).all()
+    assert [(m.to_address, m.program_id, m.kind) for m in mail] == [
+        ("known@example.org", north.id, "membership_added"),
+        ("unknown@example.org", north.id, "membership_added"),
+    ]
+    assert mail[0].body.replace("known@", "X@") == mail[1].body.replace("unknown@", "X@")
+    assert "Realname" not in mail[0].body and south.name not in mail[0].body
 
 
 async def test_deactivating_signs_the_person_out_at_once(client, db):

@@ -14,8 +14,8 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts import lockout, mfa, passwords
-from youthcourt.accounts.models import User
+from youthcourt.accounts import events, lockout, mfa, passwords
+from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
 from youthcourt.accounts.sessions import end_all_sessions, end_session, session_cookie, start_session
 from youthcourt.audit import service as audit
@@ -35,6 +35,14 @@ from youthcourt.web.templating import page, redirect_to
 SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
 THROTTLED = "Too many attempts from this address; try again in {minutes} {unit}."
 ROLE_CHOICES = {role.value: role.label for role in Role}
+SHARED_ACCOUNT = (
+    "This person's account also belongs to a program you do not administer, so only a site "
+    "administrator can reset their password or multi-factor sign-in, unlock it or sign them out. "
+    "You can change their role in this program or deactivate them here."
+)
+SITE_ADMIN_ACCOUNT = (
+    "Only a site administrator can reset a site administrator's sign-in, unlock it or sign them out."
+)
 
 user_service = Provide(create_service_provider(UserService))
 membership_service = Provide(create_service_provider(MembershipService))
@@ -309,31 +317,33 @@ class UserAdminController(Controller):
     async def index(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        memberships: NamedDependency[MembershipService],
         page_no: PageNumber = "1",
     ) -> Template:
         search = ListSearch.read(request, "/admin/users", USER_FILTERS)
-        return await self._list(request, db_session, search, page_number(page_no))
+        return await self._list(request, memberships, search, page_number(page_no))
 
     @post("/search", status_code=200)
     async def search(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+        self, request: Request[Any, Any, Any], memberships: NamedDependency[MembershipService], data: FormData
     ) -> Template:
         """People searched by name or email: the terms come in the body, out of addresses and logs."""
         search = ListSearch.read(request, "/admin/users", USER_FILTERS, data)
-        listed = await self._list(request, db_session, search, posted_page(data))
+        listed = await self._list(request, memberships, search, posted_page(data))
         return shown_address(listed, request, search)
 
     async def _list(
-        self, request: Request[Any, Any, Any], db_session: AsyncSession, search: ListSearch, number: int
+        self, request: Request[Any, Any, Any], memberships: MembershipService, search: ListSearch, number: int
     ) -> Template:
         filters = search.values
         listing = MembershipService.listing(filters["q"].strip()[:100], filters["role"], filters["status"])
-        results = await paginate(db_session, listing, number)
+        results = await paginate(memberships.repository.session, listing, number)
+        governed = await memberships.governed_accounts(request.user, [m.user for m in results.items])
         template = "accounts/_user_rows.html" if request.htmx and request.htmx.target == "user-rows" else None
         return page(
             template or "accounts/users.html",
             results=results,
+            governed=governed,
             filters=filters,
             search=search,
             roles=ROLE_CHOICES,
@@ -354,6 +364,9 @@ class UserAdminController(Controller):
         db_session: NamedDependency[AsyncSession],
         data: FormData,
     ) -> Template:
+        """Add a person to the program by email. Whether the email already had an account (in any
+        program) changes nothing the admin sees: the same page, the name they typed, an email to the
+        person, and no password; an existing account keeps its own password and authenticator."""
         viewer: Viewer = request.user
         form = Form.from_data(data)
         full_name = form.text("full_name", "the person's full name")
@@ -364,15 +377,26 @@ class UserAdminController(Controller):
             form.error("email", "This person is already a member of the program.")
         if not form.is_valid:
             return page("accounts/user_new.html", form=form, roles=ROLE_CHOICES, status_code=422)
-        temporary = None
-        if existing is None:
-            temporary = passwords.temporary_password()
-            existing = await users.create_user(email=email, full_name=full_name, password=temporary)
-        membership = await memberships.add(viewer.program_id, existing, Role(role))
+        # Hashed whichever way, so the answer takes as long whether the email had an account or not.
+        unusable = passwords.hash_password(passwords.temporary_password() + passwords.temporary_password())
+        account = existing or await users.create_user(email=email, full_name=full_name, password=unusable)
+        membership = await memberships.add(viewer.program_id, account, Role(role), full_name)
         audit.record(
-            db_session, request, "user_add", record_type="user", record_id=existing.id, details={"role": role}
+            db_session, request, "user_add", record_type="user", record_id=account.id, details={"role": role}
         )
-        return page("accounts/user_created.html", membership=membership, user=existing, temporary=temporary)
+        await events.membership_added(
+            db_session,
+            events.MembershipAdded(
+                program_id=membership.program_id,
+                program_name=viewer.program_name or "",
+                email=email,
+                name=full_name,
+                role=Role(role),
+                added_by=viewer.full_name,
+                sign_in_url=str(request.base_url).rstrip("/") + "/login",
+            ),
+        )
+        return page("accounts/user_created.html", membership=membership, name=full_name, email=email)
 
     async def _membership(
         self, memberships: NamedDependency[MembershipService], user_id: FromPath[UUID]
@@ -382,26 +406,51 @@ class UserAdminController(Controller):
             raise NotFoundException()
         return membership
 
-    async def _credentials_of(
+    async def _account_of(
         self, request: Request[Any, Any, Any], memberships: MembershipService, user_id: UUID
-    ) -> Any:
-        """The membership whose sign-in an admin may reset. A site administrator's password and
-        authenticator are reset only by another site administrator: a program admin who could
-        reset them would hold every program's records."""
+    ) -> Membership:
+        """The membership whose account (password, authenticator, lock, sessions) the admin may manage.
+
+        Only accounts whose every membership is in programs the admin administers: resetting the
+        sign-in of someone who also belongs elsewhere would hand over that program's records. A site
+        administrator's account is managed only by another site administrator.
+        """
         membership = await self._membership(memberships, user_id)
-        if membership.user.is_site_admin and not request.user.is_site_admin:
+        if not await memberships.governs(request.user, membership.user):
             raise PermissionDeniedException(
-                "Only a site administrator can reset a site administrator's sign-in."
+                SITE_ADMIN_ACCOUNT if membership.user.is_site_admin else SHARED_ACCOUNT
             )
         return membership
 
     @get("/{user_id:uuid}")
     async def show(
-        self, memberships: NamedDependency[MembershipService], user_id: FromPath[UUID]
+        self,
+        request: Request[Any, Any, Any],
+        memberships: NamedDependency[MembershipService],
+        user_id: FromPath[UUID],
     ) -> Template:
         membership = await self._membership(memberships, user_id)
-        form = Form(values={"role": membership.role.value})
-        return page("accounts/user_detail.html", membership=membership, roles=ROLE_CHOICES, form=form)
+        return await self._detail(
+            request, memberships, membership, Form(values={"role": membership.role.value})
+        )
+
+    @staticmethod
+    async def _detail(
+        request: Request[Any, Any, Any],
+        memberships: MembershipService,
+        membership: Membership,
+        form: Form,
+        status_code: int = 200,
+    ) -> Template:
+        return page(
+            "accounts/user_detail.html",
+            membership=membership,
+            governed=await memberships.governs(request.user, membership.user),
+            shared_account=SITE_ADMIN_ACCOUNT if membership.user.is_site_admin else SHARED_ACCOUNT,
+            roles=ROLE_CHOICES,
+            form=form,
+            status_code=status_code,
+        )
 
     @post("/{user_id:uuid}/role")
     async def change_role(
@@ -418,13 +467,7 @@ class UserAdminController(Controller):
         if user_id == request.user.user_id:
             form.error("role", "You cannot change your own role; ask another program admin.")
         if not form.is_valid:
-            return page(
-                "accounts/user_detail.html",
-                membership=membership,
-                roles=ROLE_CHOICES,
-                form=form,
-                status_code=422,
-            )
+            return await self._detail(request, memberships, membership, form, status_code=422)
         previous = membership.role.value
         membership.role = Role(role)
         audit.record(
@@ -462,7 +505,9 @@ class UserAdminController(Controller):
         )
         flash(
             request,
-            "The account was reactivated." if active else "The account was deactivated and signed out.",
+            f"{membership.name} can work in this program again."
+            if active
+            else f"{membership.name} no longer has access to this program and was signed out of it.",
         )
         return redirect_to(request, f"/admin/users/{user_id}")
 
@@ -475,7 +520,7 @@ class UserAdminController(Controller):
         user_id: FromPath[UUID],
     ) -> Any:
         """Lift a lock after too many failed sign-ins, before the cool-down ends."""
-        membership = await self._membership(memberships, user_id)
+        membership = await self._account_of(request, memberships, user_id)
         user: User = membership.user
         if user.is_locked:
             lockout.unlock(user)
@@ -494,14 +539,12 @@ class UserAdminController(Controller):
         db_session: NamedDependency[AsyncSession],
         user_id: FromPath[UUID],
     ) -> Template:
-        membership = await self._credentials_of(request, memberships, user_id)
+        membership = await self._account_of(request, memberships, user_id)
         user: User = membership.user
         temporary = passwords.temporary_password()
         await users.set_password(user, temporary, temporary=True)
         audit.record(db_session, request, "user_password_reset", record_type="user", record_id=user_id)
-        return page(
-            "accounts/user_created.html", membership=membership, user=user, temporary=temporary, reset=True
-        )
+        return page("accounts/temporary_password.html", membership=membership, temporary=temporary)
 
     @post("/{user_id:uuid}/mfa-reset")
     async def reset_mfa(
@@ -513,7 +556,7 @@ class UserAdminController(Controller):
     ) -> Any:
         """For a lost phone: the app's key and recovery codes are forgotten and the person signed out;
         they set up the app again at their next sign-in."""
-        membership = await self._credentials_of(request, memberships, user_id)
+        membership = await self._account_of(request, memberships, user_id)
         user: User = membership.user
         if user_id == request.user.user_id:
             flash(

@@ -61,9 +61,18 @@ class Membership(Base, ProgramOwned):
         Enum(Role, native_enum=False, length=20, values_callable=lambda roles: [r.value for r in roles])
     )
     is_active: Mapped[bool] = mapped_column(default=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    """The name the program's admin typed when adding the person. An account belongs to the
+    installation and may be shared with programs this one knows nothing of, so a program shows
+    its own name for the person, never the account's."""
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
     program: Mapped[Program] = relationship(lazy="raise")
+
+    @property
+    def name(self) -> str:
+        """How this program names the person (older memberships fall back to the account's name)."""
+        return self.display_name or self.user.full_name
 
 
 class SignInFailure(Base):

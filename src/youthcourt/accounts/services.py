@@ -12,9 +12,10 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User
-from youthcourt.accounts.sessions import end_all_sessions
+from youthcourt.accounts.sessions import end_all_sessions, end_program_sessions
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import across_programs
+from youthcourt.programs.viewer import Viewer
 
 
 @dataclass(frozen=True)
@@ -108,25 +109,59 @@ class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
     @staticmethod
     def listing(search: str = "", role: str = "", status: str = "") -> Select[tuple[Membership]]:
         query = select(Membership).join(Membership.user).options(selectinload(Membership.user))
+        shown_name = func.lower(func.coalesce(Membership.display_name, User.full_name))
         if search:
             pattern = f"%{search.lower()}%"
-            query = query.where(or_(func.lower(User.full_name).like(pattern), User.email.like(pattern)))
+            query = query.where(or_(shown_name.like(pattern), User.email.like(pattern)))
         if role in Role._value2member_map_:
             query = query.where(Membership.role == Role(role))
         if status == "active":
             query = query.where(User.is_active, Membership.is_active)
         elif status == "inactive":
             query = query.where(or_(~User.is_active, ~Membership.is_active))
-        return query.order_by(func.lower(User.full_name), User.id)
+        return query.order_by(shown_name, User.id)
 
-    async def add(self, program_id: UUID, user: User, role: Role) -> Membership:
-        return await self.create(Membership(program_id=program_id, user_id=user.id, role=role))
+    async def add(self, program_id: UUID, user: User, role: Role, name: str) -> Membership:
+        return await self.create(
+            Membership(program_id=program_id, user_id=user.id, role=role, display_name=name)
+        )
 
     async def set_active(self, membership: Membership, active: bool) -> None:
-        """Deactivating ends the user's sessions, so the change takes effect at once."""
+        """Deactivating a membership ends the sessions working in its program, so the change takes
+        effect at once; the person's work in other programs goes on."""
         membership.is_active = active
         if not active:
-            await end_all_sessions(self.repository.session, membership.user_id)
+            await end_program_sessions(self.repository.session, membership.user_id, membership.program_id)
+
+    async def governed_accounts(self, viewer: Viewer, users: list[User]) -> set[UUID]:
+        """Which of ``users`` the viewer may manage as accounts (password, authenticator, lock, sessions).
+
+        An account belongs to the installation; a program admin manages it only when every one of
+        its memberships, active or not, is in a program they administer. Anything else could hand
+        them another program's records. A site administrator manages every account; only a site
+        administrator manages a site administrator's. One query, whatever the number of users.
+        """
+        if viewer.is_site_admin:
+            return {user.id for user in users}
+        administered = {choice.id for choice in viewer.programs if choice.role == Role.PROGRAM_ADMIN}
+        candidates = {user.id for user in users if not user.is_site_admin}
+        if not candidates or not administered:
+            return set()
+        with across_programs():
+            rows = (
+                await self.repository.session.execute(
+                    select(Membership.user_id, Membership.program_id).where(
+                        Membership.user_id.in_(candidates)
+                    )
+                )
+            ).all()
+        programs: dict[UUID, set[UUID]] = {}
+        for user_id, program_id in rows:
+            programs.setdefault(user_id, set()).add(program_id)
+        return {user_id for user_id, held in programs.items() if held <= administered}
+
+    async def governs(self, viewer: Viewer, user: User) -> bool:
+        return user.id in await self.governed_accounts(viewer, [user])
 
     async def get_for_user(self, user_id: UUID) -> Membership | None:
         """The membership of ``user_id`` in the current program; None for a user of another program."""

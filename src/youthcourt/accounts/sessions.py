@@ -132,6 +132,13 @@ async def end_all_sessions(db: AsyncSession, user_id: UUID) -> None:
     await db.execute(delete(UserSession).where(UserSession.user_id == user_id))
 
 
+async def end_program_sessions(db: AsyncSession, user_id: UUID, program_id: UUID) -> None:
+    """Sign a user out of one program only: their sessions working in it end, others go on."""
+    await db.execute(
+        delete(UserSession).where(UserSession.user_id == user_id, UserSession.program_id == program_id)
+    )
+
+
 async def switch_program(db: AsyncSession, session_id: UUID, program_id: UUID) -> None:
     await db.execute(update(UserSession).where(UserSession.id == session_id).values(program_id=program_id))
 
