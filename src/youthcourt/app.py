@@ -50,6 +50,7 @@ from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
+from youthcourt.web.idempotency import OnceMiddleware
 from youthcourt.web.logging import redact_access_log
 from youthcourt.web.query import refuse_nul_characters
 from youthcourt.web.templating import create_template_config
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
             DefineMiddleware(SessionMiddleware, session_maker=session_maker, settings=settings),
+            DefineMiddleware(OnceMiddleware, database=database),
         ],
         guards=[refuse_nul_characters, require_sign_in],
         before_request=sealing.sealed_case_gate,

@@ -23,6 +23,7 @@ from youthcourt.reference.models import Factor, Offense, ProgramPolicy, Referral
 from youthcourt.referrals.models import Document, Guardian, Referral, Youth
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
+from youthcourt.web.idempotency import FormSubmission
 
 __all__ = (
     "AuditEntry",
@@ -42,6 +43,7 @@ __all__ = (
     "Disposition",
     "Document",
     "Factor",
+    "FormSubmission",
     "FollowUpCheck",
     "Guardian",
     "Hearing",

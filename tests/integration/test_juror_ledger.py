@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_program, make_user, post_form, sign_in
 from youthcourt.audit.models import AuditEntry
-from youthcourt.jurors.credits import balance
+from youthcourt.jurors.credits import LedgerError, add_entry, balance
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, JurorSource, JurorStatus, Reward
 from youthcourt.programs.models import Program, Role
 
@@ -199,6 +200,37 @@ async def test_only_coordinators_reach_the_ledger_and_rewards(client, db, role):
     )
     assert response.status_code == 403
     assert len(await entries(db, juror)) == 1
+
+
+# The balance the database keeps ---------------------------------------------------------------
+
+
+async def test_the_balance_is_kept_by_the_database_in_step_with_the_entries(db):
+    program = await make_program(db)
+    juror = await make_juror(db, program)
+    for amount in ("0.1", "0.2", "2.5"):
+        await credit(db, juror, amount)
+    await add_entry(db, juror, CreditKind.REDEMPTION, Decimal("-0.3"), TODAY)
+    await add_entry(db, juror, CreditKind.ADJUSTMENT, Decimal("-2.5"), TODAY, reason="Hours corrected")
+    await db.commit()
+
+    assert await ledger_sum(db, juror) == await balance(db, juror.id) == Decimal(0)
+    with pytest.raises(LedgerError, match="Only 0 credits are available"):
+        await add_entry(db, juror, CreditKind.REDEMPTION, Decimal("-0.01"), TODAY)
+
+
+async def test_the_database_refuses_any_entry_that_would_overdraw(db):
+    """Even an entry written without the ledger's own check cannot take the balance below zero."""
+    program = await make_program(db)
+    juror = await make_juror(db, program)
+    await credit(db, juror, "3")
+
+    with pytest.raises(IntegrityError):
+        await credit(db, juror, "-5", CreditKind.ADJUSTMENT, reason="Written around the check")
+    await db.rollback()
+    await db.refresh(juror)
+
+    assert await ledger_sum(db, juror) == await balance(db, juror.id) == Decimal(3)
 
 
 # Redemptions ----------------------------------------------------------------------------------

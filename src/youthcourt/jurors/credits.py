@@ -2,6 +2,13 @@
 
 Entries are only ever added. The balance is the sum of a juror's entries and can never
 go below zero: a redemption or adjustment that would overdraw it is refused.
+
+The database holds both rules, so they hold for requests that arrive together: the juror's
+``credit_balance`` column is moved by a trigger on every new entry and a check constraint
+keeps it at zero or above. Before spending, :func:`add_entry` claims the credits with a
+conditional update of the juror's row, which waits for any other transaction spending from
+the same balance and then sees its result; if the credits are no longer there, nothing is
+written and the refusal says how many are left.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror
@@ -21,9 +28,7 @@ class LedgerError(ValueError):
 
 
 async def balance(db: AsyncSession, juror_id: UUID) -> Decimal:
-    total = await db.scalar(
-        select(func.coalesce(func.sum(CreditEntry.amount), 0)).where(CreditEntry.juror_id == juror_id)
-    )
+    total = await db.scalar(select(Juror.credit_balance).where(Juror.id == juror_id))
     return Decimal(total or 0)
 
 
@@ -31,13 +36,24 @@ async def balances(db: AsyncSession, juror_ids: list[UUID]) -> dict[UUID, Decima
     """Balances of many jurors in one query."""
     if not juror_ids:
         return {}
-    rows = await db.execute(
-        select(CreditEntry.juror_id, func.sum(CreditEntry.amount))
-        .where(CreditEntry.juror_id.in_(juror_ids))
-        .group_by(CreditEntry.juror_id)
-    )
+    rows = await db.execute(select(Juror.id, Juror.credit_balance).where(Juror.id.in_(juror_ids)))
     found = {juror_id: Decimal(total) for juror_id, total in rows.all()}
     return {juror_id: found.get(juror_id, Decimal(0)) for juror_id in juror_ids}
+
+
+async def _claim(db: AsyncSession, juror_id: UUID, amount: Decimal) -> bool:
+    """Take the juror's row for this transaction if the balance covers ``amount`` (negative).
+
+    The update changes nothing itself (the entry's trigger moves the balance); it holds the row
+    until the transaction ends, so a concurrent spend waits and then finds what is left.
+    """
+    table = Juror.__table__
+    result = await db.execute(
+        update(table)
+        .where(table.c.id == juror_id, table.c.credit_balance + amount >= 0)
+        .values(credit_balance=table.c.credit_balance)
+    )
+    return result.rowcount == 1
 
 
 async def add_entry(
@@ -62,12 +78,9 @@ async def add_entry(
         raise LedgerError("A redemption spends credits.")
     if kind == CreditKind.ADJUSTMENT and not reason.strip():
         raise LedgerError("An adjustment needs a reason.")
-    if amount < 0:
-        # Lock the juror's row while checking, so two redemptions at once cannot both pass.
-        await db.scalar(select(Juror.id).where(Juror.id == juror.id).with_for_update())
+    if amount < 0 and not await _claim(db, juror.id, amount):
         available = await balance(db, juror.id)
-        if available + amount < 0:
-            raise LedgerError(f"Only {available:g} credits are available.")
+        raise LedgerError(f"Only {available.normalize():f} credits are available.")
     entry = CreditEntry(
         program_id=juror.program_id,
         juror_id=juror.id,

@@ -8,7 +8,17 @@ from decimal import Decimal
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
@@ -60,6 +70,7 @@ class Juror(Base, ProgramOwned):
     __table_args__ = (
         UniqueConstraint("program_id", "youth_id"),
         Index("ix_juror_program_status", "program_id", "status"),
+        CheckConstraint("credit_balance >= 0", name="credit_balance_not_negative"),
     )
 
     source: Mapped[JurorSource] = mapped_column(enum_column(JurorSource))
@@ -85,6 +96,11 @@ class Juror(Base, ProgramOwned):
     """The confidentiality oath; nobody sits on a jury before it is recorded."""
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     """SHA-256 of the secret in the juror's calendar feed address; resetting replaces it."""
+    credit_balance: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0), server_default="0")
+    """The sum of the juror's credit entries, kept by the database and never below zero.
+
+    Only the database changes it: a trigger on ``credit_entry`` adds each new entry's amount,
+    and the check constraint refuses any entry that would take it below zero (see ``credits.py``)."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     youth: Mapped[Youth | None] = relationship(lazy="raise")

@@ -16,6 +16,7 @@ from litestar.template.config import TemplateConfig
 
 from youthcourt.settings import resource_dir
 from youthcourt.web.flash import take_flashes
+from youthcourt.web.idempotency import OnceTemplate
 
 DEFAULT_TIMEZONE = "America/New_York"
 
@@ -48,8 +49,11 @@ def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 
 def page(template_name: str, *, status_code: int = 200, **context: Any) -> Template:
-    """A full page; htmx requests for a fragment use a partial template of the same area."""
-    return Template(
+    """A full page; htmx requests for a fragment use a partial template of the same area.
+
+    Its forms carry once-tokens beside their CSRF tokens (see ``web/idempotency.py``).
+    """
+    return OnceTemplate(
         template_name=template_name, context=context, status_code=status_code, media_type=MediaType.HTML
     )
 

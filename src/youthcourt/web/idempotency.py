@@ -1,0 +1,219 @@
+"""Every form does its work once, however often it is sent: a double-click does one thing.
+
+Every form of the app carries a once-token beside its CSRF token: wherever a template writes
+``{{ csrf_input | safe }}``, :func:`youthcourt.web.templating.page` adds a hidden ``_once``
+field with a fresh random value (a new one for each form, so a page's forms never share one).
+
+When a POST arrives with a token, :class:`OnceMiddleware` inserts a row keyed by the token,
+the address and the values sent into ``form_submission``, in the request's own database
+transaction and before the handler runs. The key is unique, so a second request with the same
+key waits on the first one's uncommitted row (PostgreSQL's unique index, SQLite's write lock)
+and fails as soon as the first commits: it then answers with the first one's redirect and a
+note that nothing was done twice, without running the handler. A request that fails (a form
+re-shown with 422, a conflict, an error) rolls back, its row with it, so the same form can be
+sent again. Forms posted without a token (clients other than a browser on our pages) work
+as before.
+
+Rows only need to outlive a double-click or a resent page: ``youthcourt audit purge`` removes
+them after a day.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import html
+import secrets
+from collections.abc import Mapping
+from typing import Any
+from uuid import uuid4
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders, UploadFile
+from litestar.response import Template
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from sqlalchemy import String, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from youthcourt.database import Base
+from youthcourt.web.flash import flash
+
+FIELD = "_once"
+"""The hidden field that carries the token."""
+KEEP_FOR = datetime.timedelta(days=1)
+ALREADY_DONE = "That form was already sent, so it was done only once."
+READ_ONLY_SUFFIXES = ("/search", "/youth-matches", "/youth-section")
+"""POSTs that only look something up (searches travel in a body, see ``web/search.py``)."""
+SIGN_IN_PATHS = frozenset({"/login", "/login/code", "/logout"})
+"""Signing in and out are governed by their own rules (single-use codes, throttling)."""
+
+
+class FormSubmission(Base):
+    """A form that was sent and done: its key, and where its answer sent the browser."""
+
+    __tablename__ = "form_submission"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the once-token, the address and the values sent."""
+    location: Mapped[str | None] = mapped_column(String(2000))
+    """The redirect the first request answered with, for the duplicates to follow."""
+
+
+# Emitting the token -----------------------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class FormInputs:
+    """The hidden inputs every form carries: the CSRF token and a fresh once-token per form.
+
+    Rendered through ``__html__`` (what ``| safe`` and autoescaping call), so each form written
+    with it gets a token of its own.
+    """
+
+    def __init__(self, csrf_input: str) -> None:
+        self.csrf_input = csrf_input
+
+    def __html__(self) -> str:
+        return f'{self.csrf_input}<input type="hidden" name="{FIELD}" value="{html.escape(new_token())}">'
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
+class OnceTemplate(Template):
+    """A page whose forms carry once-tokens."""
+
+    def create_template_context(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        context = super().create_template_context(request)
+        context["csrf_input"] = FormInputs(context["csrf_input"])
+        return context
+
+
+# Spending it -----------------------------------------------------------------------------------
+
+
+def submission_key(token: str, path: str, values: Mapping[str, Any]) -> str:
+    """The token, the address and the values sent (without the tokens), hashed together."""
+    digest = hashlib.sha256()
+    for part in (token, path):
+        digest.update(part.encode() + b"\0")
+    for name in sorted(values):
+        if name in (FIELD, "_csrf_token"):
+            continue
+        items = values[name] if isinstance(values[name], list) else [values[name]]
+        for item in items:
+            text = item.filename if isinstance(item, UploadFile) else str(item)
+            digest.update(f"{name}={text}".encode() + b"\0")
+    return digest.hexdigest()
+
+
+def applies_to(scope: Scope) -> bool:
+    path = scope["path"]
+    return (
+        scope["type"] == "http"
+        and scope.get("method") == "POST"
+        and path not in SIGN_IN_PATHS
+        and not path.endswith(READ_ONLY_SUFFIXES)
+    )
+
+
+def _local(target: str | None) -> str | None:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _redirect_target(message: Message) -> str | None:
+    """Where a response sends the browser: a 3xx ``Location``, or htmx's redirect headers."""
+    headers = MutableScopeHeaders.from_message(message)
+    if 300 <= message["status"] < 400:
+        return _local(headers.get("location"))
+    return _local(headers.get("hx-redirect") or headers.get("hx-location"))
+
+
+class OnceMiddleware:
+    """Record each form's once-token in the request's transaction; answer duplicates without a second effect."""
+
+    def __init__(self, app: ASGIApp, database: Any) -> None:
+        self.app = app
+        self.database = database
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not applies_to(scope) or scope.get("user") is None:
+            await self.app(scope, receive, send)
+            return
+        request: Request[Any, Any, Any] = Request(scope, receive)
+        form = await request.form()
+        token = str(form.get(FIELD) or "")[:100]
+        if not token:
+            await self.app(scope, receive, send)
+            return
+        key = submission_key(token, scope["path"], form.dict())
+        session: AsyncSession = self.database.provide_session(scope["app"].state, scope)
+        try:
+            now = datetime.datetime.now(datetime.UTC)
+            await session.execute(
+                insert(FormSubmission).values(id=uuid4(), key=key, created_at=now, updated_at=now)
+            )
+        except IntegrityError:
+            await session.rollback()
+            await self._answer_duplicate(request, session, key, send)
+            return
+
+        async def remember_location(message: Message) -> None:
+            if message["type"] == "http.response.start" and (target := _redirect_target(message)):
+                await session.execute(
+                    update(FormSubmission).where(FormSubmission.key == key).values(location=target)
+                )
+            await send(message)
+
+        await self.app(scope, receive, remember_location)
+
+    async def _answer_duplicate(
+        self, request: Request[Any, Any, Any], session: AsyncSession, key: str, send: Send
+    ) -> None:
+        location = await session.scalar(select(FormSubmission.location).where(FormSubmission.key == key))
+        htmx = request.headers.get("hx-request") == "true"
+        if htmx and not location:
+            # The first answer replaced part of the page; the duplicate changes nothing.
+            await _send(send, 204, [])
+            return
+        target = location or _local(_referer_path(request)) or "/"
+        flash(request, ALREADY_DONE, "info")
+        if htmx:
+            await _send(send, 200, [(b"hx-redirect", target.encode())])
+        else:
+            await _send(send, 303, [(b"location", target.encode())])
+
+
+def _referer_path(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    referer = request.headers.get("referer") or ""
+    host = request.headers.get("host") or ""
+    for scheme in ("http://", "https://"):
+        prefix = f"{scheme}{host}"
+        if host and referer.startswith(prefix):
+            return referer[len(prefix) :] or "/"
+    return None
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]]) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", b"0"), (b"cache-control", b"no-store")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def purge_spent(db: AsyncSession, now: datetime.datetime) -> int:
+    """Forget forms sent more than a day ago."""
+    result = await db.execute(delete(FormSubmission).where(FormSubmission.created_at < now - KEEP_FOR))
+    return result.rowcount or 0
