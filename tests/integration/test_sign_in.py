@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from tests.factories import PASSWORD, form_token, fresh_code, make_program, make_user, post_form, sign_in
 from youthcourt import cli
@@ -386,3 +386,48 @@ async def test_deactivating_a_user_ends_their_sessions(client, db):
     assert response.status_code == 303
     assert (await db.scalars(select(UserSession).where(UserSession.user_id == user.id))).all() == []
     assert not await still_signed_in(client, elsewhere)
+
+
+async def _work_of_a_refused_sign_in(client, app, monkeypatch, email: str) -> tuple[list[str], int]:
+    """The SQL statements and password-hash checks one refused sign-in costs."""
+    engine = app.state.database.get_engine().sync_engine
+    statements: list[str] = []
+    checks = []
+    hasher = passwords._hasher
+
+    class CountingHasher:
+        def verify(self, *args):
+            checks.append(1)
+            return hasher.verify(*args)
+
+        def __getattr__(self, name):
+            return getattr(hasher, name)
+
+    monkeypatch.setattr(passwords, "_hasher", CountingHasher())
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    token = await form_token(client)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = await client.post(
+            "/login", data={"email": email, "password": "wrong password here", "_csrf_token": token}
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 401
+    return statements, len(checks)
+
+
+async def test_known_and_unknown_emails_cost_the_same_work(client, db, app, monkeypatch):
+    """Timing cannot tell a known email from an unknown one: the same queries and one hash check each."""
+    program = await make_program(db)
+    user = await make_user(db, program)
+    await make_user(db, program)  # a second account, so "known" is not simply "the only row"
+
+    known, known_checks = await _work_of_a_refused_sign_in(client, app, monkeypatch, user.email)
+    unknown, unknown_checks = await _work_of_a_refused_sign_in(client, app, monkeypatch, "nobody@example.org")
+
+    assert known_checks == unknown_checks == 1
+    assert known == unknown

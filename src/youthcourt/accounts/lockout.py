@@ -32,6 +32,8 @@ WINDOW = datetime.timedelta(minutes=15)
 FAILURES_KEPT = datetime.timedelta(days=1)
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+NO_ACCOUNT = UUID(int=0)
+"""An id no account has: unknown emails are looked up with it, to cost what known ones do."""
 
 
 async def address_wait_minutes(db: AsyncSession, address: str | None) -> int:
@@ -53,11 +55,14 @@ async def address_wait_minutes(db: AsyncSession, address: str | None) -> int:
     return max(1, math.ceil((times[-1] + WINDOW - now).total_seconds() / 60))
 
 
-async def _failures_counted(db: AsyncSession, user: User, now: datetime.datetime) -> int:
-    since = max(now - WINDOW, user.locked_until or _EPOCH, user.last_sign_in_at or _EPOCH)
+async def _failures_counted(
+    db: AsyncSession, user_id: UUID, user: User | None, now: datetime.datetime
+) -> int:
+    last = (user.locked_until, user.last_sign_in_at) if user else (None, None)
+    since = max(now - WINDOW, last[0] or _EPOCH, last[1] or _EPOCH)
     count = await db.scalar(
         select(func.count(SignInFailure.id)).where(
-            SignInFailure.user_id == user.id, SignInFailure.occurred_at > since
+            SignInFailure.user_id == user_id, SignInFailure.occurred_at > since
         )
     )
     return count or 0
@@ -69,16 +74,21 @@ async def record_failure(
     address: str | None,
     lockout_minutes: int,
 ) -> bool:
-    """Keep a failed sign-in, in its own transaction; True when it has just locked the account."""
+    """Keep a failed sign-in, in its own transaction; True when it has just locked the account.
+
+    An unknown email (no ``user_id``) runs the same queries against an id no account has, so the
+    answer takes as long for it as for a known account's wrong password.
+    """
     now = utc_now()
     async with session_maker() as db:
         db.add(SignInFailure(user_id=user_id, ip_address=address, occurred_at=now))
         await db.flush()
-        user = await db.get(User, user_id) if user_id else None
+        user = await db.get(User, user_id or NO_ACCOUNT)
+        counted = await _failures_counted(db, user_id or NO_ACCOUNT, user, now)
         locks = (
             user is not None
             and not user.is_locked
-            and await _failures_counted(db, user, now) >= FAILURES_TO_LOCK
+            and counted >= FAILURES_TO_LOCK
             and await _lock_unless_locked(db, user.id, now, now + datetime.timedelta(minutes=lockout_minutes))
         )
         await db.commit()

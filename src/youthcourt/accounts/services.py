@@ -8,7 +8,7 @@ from uuid import UUID
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User
@@ -37,16 +37,19 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
     repository_type = Repository
 
     async def authenticate(self, email: str, password: str) -> SignInAttempt:
-        """Check an email and password. Unknown emails and locked accounts cost the same time.
+        """Check an email and password. Unknown emails and locked accounts cost the same work.
 
-        The password is verified whatever happens next, so that the answer's timing does not
-        tell an unknown or locked account from a wrong password.
+        The same query runs and the password is verified whatever happens next, so that the
+        answer's timing does not tell an unknown or locked account from a wrong password.
         """
         with across_programs():
-            user = await self.get_one_or_none(
-                User.email == email.strip().lower(),
-                load=[selectinload(User.memberships).selectinload(Membership.program)],
+            # One joined query, so a known email costs no more queries than an unknown one.
+            found = await self.repository.session.execute(
+                select(User)
+                .where(User.email == email.strip().lower())
+                .options(joinedload(User.memberships).joinedload(Membership.program))
             )
+            user = found.unique().scalar_one_or_none()
         matches = passwords.verify_password(user.password_hash if user else None, password)
         if user is None:
             return SignInAttempt(None, None, "unknown email")
