@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from sqlalchemy import func, select
 
 from tests.factories import make_case, make_program, make_referral, make_user, make_youth, post_form, sign_in
+from tests.integration.test_hearings import make_hearing, make_night
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, ContactLog
+from youthcourt.hearings.models import HearingOutcome
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
@@ -265,3 +268,129 @@ async def test_numbering_continues_after_cases_made_without_a_counter(client, db
 
     numbers = set((await db.scalars(select(Case.number))).all())
     assert numbers == {f"{TODAY.year}-0041", f"{TODAY.year}-0042"}
+
+
+def timeline_of(page: str) -> str:
+    return page.split('<article id="timeline">')[1].split("</article>")[0]
+
+
+async def test_intake_edits_are_on_the_timeline_with_who_and_what_changed(client, db):
+    program, coordinator = await _coordinator(db)
+    other = await make_user(db, program, Role.COORDINATOR, name="Robin Other")
+    case = await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    need = await db.scalar(
+        select(Factor).where(Factor.program_id == program.id, Factor.name == "Peer pressure")
+    )
+    await sign_in(client, coordinator)
+    day = (TODAY - datetime.timedelta(days=1)).isoformat()
+
+    saved = await post_form(
+        client,
+        f"/cases/{case.id}/intake",
+        {
+            "version": "1",
+            "intake_on": day,
+            "factor": str(need.id),
+            "intake_notes": "Met the family.",
+            "coordinator_id": str(other.id),
+        },
+    )
+
+    assert saved.status_code == 303
+    timeline = timeline_of((await client.get(f"/cases/{case.id}")).text)
+    assert "Intake updated" in timeline
+    assert "by Casey Coordinator" in timeline
+    for change in ("intake interview date", "Peer pressure", "Robin Other", "notes"):
+        assert change in timeline, change
+    events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
+    assert [event.actor_id for event in events] == [coordinator.id]
+
+
+async def test_a_contact_logged_today_is_above_the_opening_and_has_no_invented_time(client, db):
+    program, coordinator = await _coordinator(db)
+    referral = await make_referral(db, program, received_on=TODAY)
+    await sign_in(client, coordinator)
+    opened = await post_form(client, f"/referrals/{referral.id}/accept", {})
+    case_url = opened.headers["location"]
+    page = await client.get(case_url)
+    token = re.search(r'name="submission_token" value="([^"]+)"', page.text)[1]
+
+    logged = await post_form(
+        client,
+        f"{case_url}/contacts",
+        {
+            "contacted_on": TODAY.isoformat(),
+            "method": "phone",
+            "summary": "Called.",
+            "submission_token": token,
+        },
+    )
+
+    assert logged.status_code == 303
+    timeline = timeline_of((await client.get(case_url)).text)
+    assert timeline.index("Contact by phone") < timeline.index("case opened")
+    contact = timeline.split('class="timeline-contact"')[1].split("</li>")[0]
+    shown = re.search(r"<time[^>]*>([^<]*)</time>", contact)[1]
+    assert shown == TODAY.isoformat(), "a contact logged by date shows its date, not a made-up hour"
+
+
+async def test_the_conflict_message_shows_every_field_the_other_coordinator_changed(client, db):
+    program, coordinator = await _coordinator(db)
+    other = await make_user(db, program, Role.COORDINATOR, name="Robin Other")
+    case = await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    factors = (await db.scalars(select(Factor).where(Factor.program_id == program.id))).all()
+    need = next(f for f in factors if f.name == "Peer pressure")
+    strength = next(f for f in factors if f.name == "Supportive family")
+    await sign_in(client, coordinator)
+    first = await post_form(
+        client,
+        f"/cases/{case.id}/intake",
+        {
+            "version": "1",
+            "factor": [str(need.id), str(strength.id)],
+            "coordinator_id": str(other.id),
+            "race_ethnicity": "Hispanic or Latino",
+            "intake_notes": "First save.",
+        },
+    )
+    assert first.status_code == 303
+
+    stale = await post_form(
+        client,
+        f"/cases/{case.id}/intake",
+        {"version": "1", "intake_notes": "Second, stale.", "coordinator_id": str(coordinator.id)},
+    )
+
+    assert stale.status_code == 409
+    conflict = stale.text.split('class="conflict"')[1].split("</article>")[0]
+    for saved in ("Peer pressure", "Supportive family", "Robin Other", "Hispanic or Latino", "First save."):
+        assert saved in conflict, saved
+    assert "Casey Coordinator" in conflict, "what this coordinator chose is shown beside it"
+
+
+async def test_the_jurys_findings_are_on_the_case_timeline_with_who(client, db):
+    program, coordinator = await _coordinator(db)
+    night = await make_night(db, program, TODAY - datetime.timedelta(days=1))
+    case = await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator)
+    hearing = await make_hearing(db, night.courtrooms[0], case, outcome=HearingOutcome.HELD)
+    factors = (await db.scalars(select(Factor).where(Factor.program_id == program.id))).all()
+    peers = next(f for f in factors if f.name == "Peer pressure")
+    family = next(f for f in factors if f.name == "Supportive family")
+    await sign_in(client, coordinator)
+
+    saved = await post_form(
+        client,
+        f"/hearings/slots/{hearing.id}/investigation",
+        {
+            "version": "0",
+            "factor": [str(peers.id), str(family.id)],
+            "questioning_summary": "Went along with friends.",
+            "deliberation_summary": "Apology and service hours.",
+        },
+    )
+
+    assert saved.status_code == 303
+    timeline = timeline_of((await client.get(f"/cases/{case.id}")).text)
+    assert "Jury&#39;s findings recorded" in timeline or "Jury's findings recorded" in timeline
+    assert "by Casey Coordinator" in timeline
+    assert "Peer pressure" in timeline and "Supportive family" in timeline

@@ -31,7 +31,7 @@ from youthcourt.reference import services as reference
 from youthcourt.reference.models import FactorKind, OffenseClass
 from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, Referral, ReferralStatus
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData, new_submission_token
+from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to
@@ -165,7 +165,7 @@ class CaseController(Controller):
         )
         return {
             "case": case,
-            "timeline": await cases.timeline(case),
+            "timeline": await cases.timeline(case, viewer.timezone),
             "sections": await _render_sections(request, db, case),
             "policy": policy,
             "last_contact": contacts.last_contact(logged_contact, case.referral),
@@ -225,7 +225,15 @@ class CaseController(Controller):
                 "version", "Someone else saved this case while you were editing. Nothing of yours was saved."
             )
             context = await self._intake_context(db_session, case, form)
-            return page("cases/intake.html", conflict=_intake_values(case), status_code=409, **context)
+            saved = _intake_values(case)
+            names = await _intake_names(db_session, case, saved, form)
+            theirs, yours = _intake_shown(saved, names), _intake_shown(form, names)
+            differences = [
+                (label, theirs[label], yours[label]) for label in theirs if theirs[label] != yours[label]
+            ]
+            return page(
+                "cases/intake.html", conflict=saved, differences=differences, status_code=409, **context
+            )
         earliest = case.referral.incident_date
         dates = {
             name: form.past_date(name, label, viewer.today(), required=False)
@@ -251,6 +259,8 @@ class CaseController(Controller):
             return page(
                 "cases/intake.html", status_code=422, **await self._intake_context(db_session, case, form)
             )
+        names = await _intake_names(db_session, case, _intake_values(case), form)
+        before = _intake_shown(_intake_values(case), names)
         for name, value in dates.items():
             setattr(case, name, value)
         case.intake_notes = notes
@@ -258,6 +268,7 @@ class CaseController(Controller):
         flag_modified(case, "intake_notes")  # every save bumps the version, so a concurrent editor is told
         case.coordinator_id = UUID(chosen_coordinator) if chosen_coordinator else None
         _replace_factors(case, factor_ids)
+        cases.record_intake_edit(case, viewer, before, _intake_shown(_intake_values(case), names))
         if case.state == CaseState.REFERRED and case.intake_on:
             await cases.transition(case, CaseState.INTAKE, viewer, "Intake started.")
         await db_session.flush()
@@ -385,6 +396,36 @@ def _intake_values(case: Case) -> Form:
         "version": str(case.version),
     }
     return Form(values=values, lists={"factor": [str(f.factor_id) for f in case.factors]})
+
+
+async def _intake_names(db: AsyncSession, case: Case, *forms: Form) -> dict[str, tuple[str, str]]:
+    """Names for the ids in intake forms: factor id -> (kind, name), coordinator id -> ("coordinator", name)."""
+    from youthcourt.reference.models import Factor
+
+    ids = {parse_uuid(value) for form in forms for value in form.many("factor")} - {None}
+    names = {}
+    if ids:
+        factors = await db.scalars(select(Factor).where(Factor.id.in_(ids)))
+        names = {str(factor.id): (factor.kind.value, factor.name) for factor in factors}
+    people = await coordinators(db)
+    if case.coordinator is not None:
+        people[str(case.coordinator.id)] = case.coordinator.full_name
+    return names | {user_id: ("coordinator", name) for user_id, name in people.items()}
+
+
+def _intake_shown(form: Form, names: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The intake as a person reads it, label -> text: to compare two versions or name what changed."""
+    shown = {
+        label[0].upper() + label[1:]: form.get(name) or "Not recorded" for name, label in INTAKE_DATES.items()
+    }
+    for kind, label in ((FactorKind.CONTRIBUTING, "Needs"), (FactorKind.STRENGTH, "Strengths")):
+        chosen = sorted(names[f][1] for f in form.many("factor") if names.get(f, ("",))[0] == kind.value)
+        shown[label] = ", ".join(chosen) or "None"
+    shown["Race and ethnicity"] = form.get("race_ethnicity") or "Not recorded"
+    coordinator = names.get(form.get("coordinator_id"))
+    shown["Coordinator"] = coordinator[1] if coordinator else "Unassigned"
+    shown["Notes"] = form.get("intake_notes").strip() or "None"
+    return shown
 
 
 async def _valid_factor_ids(db: AsyncSession, form: Form) -> list[UUID]:

@@ -113,6 +113,8 @@ class EventKind(enum.StrEnum):
     SANCTION = "sanction"
     DOCUMENT = "document"
     FOLLOW_UP = "follow_up"
+    INTAKE = "intake"
+    FINDINGS = "findings"
 
 
 class CaseEvent(Base, ProgramOwned):

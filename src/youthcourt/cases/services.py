@@ -10,6 +10,7 @@ import calendar
 import datetime
 from dataclasses import dataclass
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
@@ -33,16 +34,22 @@ from youthcourt.cases.models import (
 from youthcourt.programs.viewer import Viewer
 from youthcourt.referrals.models import Referral, Youth
 
+DEFAULT_ZONE = "America/New_York"
+"""The time zone of a timeline read without a viewer's (the programs' default)."""
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    day: datetime.date
+    """The day it happened, in the program's time zone."""
     occurred_at: datetime.datetime
+    """When it happened or, for entries dated by day only, when it was recorded (orders one day's entries)."""
     kind: str
     title: str
     body: str
     actor_name: str
     date_only: bool = False
-    """Contacts are logged by date; the time they were typed in means nothing."""
+    """Contacts are logged by date: the page shows the day, never an hour nobody gave."""
 
 
 def case_loads() -> list:
@@ -185,26 +192,50 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         self.db.add(event)
         return event
 
-    async def timeline(self, case: Case) -> list[TimelineEntry]:
-        """Every transition, note, contact and event of a case, newest first (two queries)."""
+    async def timeline(self, case: Case, zone: str | None = None) -> list[TimelineEntry]:
+        """Every transition, note, contact and event of a case, newest first (two queries).
+
+        Entries are ordered by day in the program's time zone, then by time; a contact, dated
+        by day only, takes the time it was logged, so one logged today sits above the morning's
+        events and below nothing that happened after it was typed in.
+        """
+        local = ZoneInfo(zone or DEFAULT_ZONE)
         events = (await self.db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
         contacts = (await self.db.scalars(select(ContactLog).where(ContactLog.case_id == case.id))).all()
         entries = [
-            TimelineEntry(e.occurred_at, e.kind.value, _event_title(e), e.summary, e.actor_name)
+            TimelineEntry(
+                e.occurred_at.astimezone(local).date(),
+                e.occurred_at,
+                e.kind.value,
+                _event_title(e),
+                e.summary,
+                e.actor_name,
+            )
             for e in events
         ]
         entries += [
             TimelineEntry(
-                datetime.datetime.combine(c.contacted_on, datetime.time(12), datetime.UTC),
+                c.contacted_on,
+                c.created_at,
                 "contact",
                 f"Contact by {c.method.label.lower()}"
                 + (f" with {c.contact_with}" if c.contact_with else ""),
                 c.summary,
                 c.actor_name,
+                date_only=True,
             )
             for c in contacts
         ]
-        return sorted(entries, key=lambda entry: entry.occurred_at, reverse=True)
+        return sorted(entries, key=lambda entry: (entry.day, entry.occurred_at), reverse=True)
+
+    def record_intake_edit(
+        self, case: Case, viewer: Viewer, before: dict[str, str], after: dict[str, str]
+    ) -> CaseEvent | None:
+        """Put an intake save on the timeline, naming what changed; nothing when nothing did."""
+        changes = intake_changes(before, after)
+        if not changes:
+            return None
+        return self.add_event(case, EventKind.INTAKE, viewer, "; ".join(changes) + ".")
 
 
 FOLLOWED_UP = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL})
@@ -221,4 +252,41 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def _event_title(event: CaseEvent) -> str:
     if event.kind == EventKind.TRANSITION and event.to_state:
         return f"Now {CaseState(event.to_state).label.lower()}"
-    return event.kind.value.replace("_", "-").capitalize()
+    return EVENT_TITLES.get(event.kind) or event.kind.value.replace("_", "-").capitalize()
+
+
+EVENT_TITLES = {EventKind.INTAKE: "Intake updated", EventKind.FINDINGS: "Jury's findings recorded"}
+
+LISTED_FIELDS = frozenset({"Needs", "Strengths"})
+"""Intake fields holding a comma-separated list: a change names what was added and removed."""
+PLACEHOLDERS = frozenset({"Not recorded", "Unassigned", "None"})
+"""What the intake shows for an empty field."""
+PRIVATE_FIELDS = frozenset({"Notes", "Race and ethnicity"})
+"""Intake fields the timeline names as changed without repeating their content."""
+
+
+def intake_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """What an intake save changed, in words: ``{label: shown value}`` before and after."""
+    changes = []
+    for label, new in after.items():
+        old = before.get(label, "")
+        if new == old:
+            continue
+        if label in LISTED_FIELDS:
+            old_items, new_items = _items(old), _items(new)
+            added = [item for item in new_items if item not in old_items]
+            removed = [item for item in old_items if item not in new_items]
+            parts = ([f"added {', '.join(added)}"] if added else []) + (
+                [f"removed {', '.join(removed)}"] if removed else []
+            )
+            changes.append(f"{label.lower()}: {'; '.join(parts)}")
+        elif label in PRIVATE_FIELDS:
+            changes.append(f"{label.lower()} changed")
+        else:
+            was = old.lower() if old in PLACEHOLDERS else old
+            changes.append(f"{label[0].lower()}{label[1:]}: {new} (was {was})")
+    return changes
+
+
+def _items(shown: str) -> list[str]:
+    return [item for item in shown.split(", ") if item and item != "None"]

@@ -14,7 +14,8 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
-from youthcourt.cases.models import CaseState
+from youthcourt.cases.models import CaseState, EventKind
+from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
 from youthcourt.hearings.models import Courtroom, Hearing, HearingKind, HearingNight, HearingOutcome
 from youthcourt.hearings.services import (
@@ -694,6 +695,16 @@ class HearingController(Controller):
             return await self._investigation_page(
                 request, db_session, hearing, form, checked, conflict=True, status_code=409
             )
+        found = [choices[value] for value in dict.fromkeys(checked)]
+        needs = ", ".join(f.name for f in found if f.kind == FactorKind.CONTRIBUTING) or "none"
+        strengths = ", ".join(f.name for f in found if f.kind == FactorKind.STRENGTH) or "none"
+        CaseService(session=db_session).add_event(
+            hearing.case,
+            EventKind.FINDINGS,
+            request.user,
+            f"{'Updated' if record.version > 1 else 'Recorded'} for the hearing of "
+            f"{hearing.courtroom.night.held_on.isoformat()}. Contributing factors: {needs}. Strengths: {strengths}.",
+        )
         audit.record(
             db_session,
             request,
