@@ -19,7 +19,14 @@ from youthcourt.jurors.models import (
 )
 from youthcourt.outcomes.models import OutcomeEvent
 from youthcourt.programs.models import Program
-from youthcourt.reference.models import Factor, Offense, ProgramPolicy, ReferralSource, SanctionRule
+from youthcourt.reference.models import (
+    Factor,
+    Offense,
+    ProgramPolicy,
+    ReferralSource,
+    RoleRequirement,
+    SanctionRule,
+)
 from youthcourt.referrals.models import Document, Guardian, Referral, Youth
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
@@ -43,8 +50,8 @@ __all__ = (
     "Disposition",
     "Document",
     "Factor",
-    "FormSubmission",
     "FollowUpCheck",
+    "FormSubmission",
     "Guardian",
     "Hearing",
     "HearingNight",
@@ -62,6 +69,7 @@ __all__ = (
     "Referral",
     "ReferralSource",
     "Reward",
+    "RoleRequirement",
     "Sanction",
     "SanctionProgress",
     "SanctionRule",

@@ -25,7 +25,7 @@ from youthcourt.accounts.models import User
 from youthcourt.database import Base
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.programs.models import ProgramOwned
-from youthcourt.reference.models import enum_column
+from youthcourt.reference.models import CourtRole, enum_column
 from youthcourt.referrals.models import Youth
 
 
@@ -47,20 +47,6 @@ class JurorStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
-
-
-class CourtRole(enum.StrEnum):
-    """Roles a juror grows into: from juror to foreperson, clerk, bailiff and youth judge."""
-
-    JUROR = "juror"
-    FOREPERSON = "foreperson"
-    CLERK = "clerk"
-    BAILIFF = "bailiff"
-    YOUTH_JUDGE = "youth_judge"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class Juror(Base, ProgramOwned):
@@ -130,6 +116,10 @@ class Qualification(Base, ProgramOwned):
     juror_id: Mapped[UUID] = mapped_column(ForeignKey("juror.id", ondelete="CASCADE"), index=True)
     role: Mapped[CourtRole] = mapped_column(enum_column(CourtRole))
     earned_on: Mapped[datetime.date] = mapped_column(Date)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why the role was granted before the juror met the program's progression rule for it."""
+    unmet: Mapped[str] = mapped_column(Text, default="")
+    """The prerequisites the juror had not met when the role was granted with that reason."""
 
     juror: Mapped[Juror] = relationship(back_populates="qualifications", lazy="raise")
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 
-from sqlalchemy import Enum, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Enum, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -75,6 +76,20 @@ SANCTION_UNITS = {
     SanctionType.CURFEW: "days",
     SanctionType.MEDIATION: "sessions",
 }
+
+
+class CourtRole(enum.StrEnum):
+    """Roles a juror grows into: from juror to foreperson, clerk, bailiff and youth judge."""
+
+    JUROR = "juror"
+    FOREPERSON = "foreperson"
+    CLERK = "clerk"
+    BAILIFF = "bailiff"
+    YOUTH_JUDGE = "youth_judge"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
 
 class FactorKind(enum.StrEnum):
@@ -165,6 +180,8 @@ class ProgramPolicy(Base, ProgramOwned):
     """Session limits for this program's users; they can only shorten the installation's."""
     auto_seal_months: Mapped[int | None] = mapped_column()
     """Seal a successfully completed case this many months after closure; empty for never."""
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    """The number families call (printed on hearing notices); empty until an admin sets it."""
 
     @property
     def accepted_class_set(self) -> set[str]:
@@ -173,3 +190,23 @@ class ProgramPolicy(Base, ProgramOwned):
     @property
     def follow_up_windows(self) -> list[int]:
         return [int(part) for part in self.follow_up_months.split(",") if part.strip().isdigit()]
+
+
+class RoleRequirement(Base, ProgramOwned):
+    """What a juror needs before a court role is granted: the program's progression rule for it.
+
+    A program without a row for a role uses the defaults in ``reference/defaults.py``.
+    """
+
+    __tablename__ = "role_requirement"
+    __table_args__ = (UniqueConstraint("program_id", "role"),)
+
+    role: Mapped[CourtRole] = mapped_column(enum_column(CourtRole))
+    min_nights: Mapped[int] = mapped_column(Integer, default=0)
+    """Hearing nights served (present or late) before the role."""
+    training_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
+    """Hours of training attended, all sessions together."""
+    training_course: Mapped[str] = mapped_column(String(200), default="")
+    """A training session the juror must have attended, by its title; empty for none."""
+    prior_role: Mapped[CourtRole | None] = mapped_column(enum_column(CourtRole))
+    """A role the juror must hold first (youth judge after foreperson); empty for none."""

@@ -105,6 +105,8 @@ class Referral(Base, ProgramOwned):
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     decided_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    failed_rules: Mapped[str] = mapped_column(Text, default="")
+    """The screening rules it failed when accepted all the same (the reason is ``decision_reason``)."""
     family_contacted_on: Mapped[datetime.date | None] = mapped_column(Date)
     """First response from the family; a referral without one after the program's limit is flagged."""
     submission_token: Mapped[str | None] = mapped_column(String(64))

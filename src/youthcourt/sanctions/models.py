@@ -54,7 +54,9 @@ class Sanction(Base, ProgramOwned):
     description: Mapped[str] = mapped_column(Text, default="")
     """Details the jury gave: an essay's topic, a workshop's name, the restitution payee."""
     factor_id: Mapped[UUID | None] = mapped_column(ForeignKey("factor.id", ondelete="SET NULL"))
-    """The contributing factor this sanction addresses."""
+    """The factor the jury found that this sanction addresses: a contributing factor, or a strength to build on."""
+    no_factor_reason: Mapped[str] = mapped_column(Text, default="")
+    """Why the sanction addresses none of the jury's findings (required when ``factor_id`` is empty)."""
     due_on: Mapped[datetime.date] = mapped_column(Date)
     original_due_on: Mapped[datetime.date] = mapped_column(Date)
     outside_grid_reason: Mapped[str] = mapped_column(Text, default="")
