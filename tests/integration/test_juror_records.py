@@ -31,11 +31,13 @@ from youthcourt.jurors.models import (
     JurorSource,
     JurorStatus,
     Qualification,
+    TrainingAttendance,
+    TrainingSession,
 )
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.defaults import ensure_defaults
-from youthcourt.reference.models import SanctionType
+from youthcourt.reference.models import RoleRequirement, SanctionType
 from youthcourt.referrals.models import Guardian, Youth
 from youthcourt.sanctions import events
 from youthcourt.sanctions.models import Disposition, Sanction
@@ -596,9 +598,22 @@ async def test_the_oath_date_is_checked(client, db):
 # Court roles and conflicts
 
 
+async def attend_training(
+    db: AsyncSession, program: Program, juror: Juror, title: str = "Court roles", hours: str = "4"
+) -> None:
+    session = TrainingSession(
+        program_id=program.id, held_on=TODAY - 30 * DAY, title=title, hours=Decimal(hours), role=None
+    )
+    db.add(session)
+    await db.flush()
+    db.add(TrainingAttendance(program_id=program.id, session_id=session.id, juror_id=juror.id))
+    await db.commit()
+
+
 async def test_court_roles_are_added_once_each(client, db):
     program, coordinator = await coordinator_and_program(db)
     juror = await make_juror(db, program)
+    await attend_training(db, program, juror)
     await sign_in(client, coordinator)
     response = await post_form(
         client,
@@ -632,6 +647,128 @@ async def test_court_roles_are_added_once_each(client, db):
     assert unknown.status_code == 422
     assert "Choose a court role." in unknown.text
     assert await count(db, Qualification) == 1
+
+
+async def test_a_new_volunteer_is_not_made_youth_judge_without_a_reason(client, db):
+    program, coordinator = await coordinator_and_program(db)
+    juror = await make_juror(db, program, first_name="Nadia")
+    await sign_in(client, coordinator)
+    page = await client.get(f"/jurors/{juror.id}")
+    assert "What the next court roles need" in page.text
+    assert "10 nights served, 8 hours of training, Foreperson first" in page.text
+    assert "Needs 10 nights served (has 0)" in page.text
+
+    refused = await post_form(
+        client,
+        f"/jurors/{juror.id}/qualifications",
+        {"role": "youth_judge", "earned_on": TODAY.isoformat()},
+    )
+
+    assert refused.status_code == 422
+    text = refused.text
+    assert "Nadia does not meet the program&#39;s rule for youth judge yet" in text
+    assert "10 nights served (has 0); 8 hours of training (has 0); foreperson first (not held)" in text
+    assert 'aria-invalid="true"' in re.search(r'<textarea id="field-override_reason"[^>]*>', text).group(0)
+    assert re.search(r'<option value="youth_judge"\s+selected>', text), "the chosen role is kept"
+    assert await count(db, Qualification) == 0
+    assert await audited(db, "juror_qualification_add") == []
+
+    granted = await post_form(
+        client,
+        f"/jurors/{juror.id}/qualifications",
+        {
+            "role": "youth_judge",
+            "earned_on": TODAY.isoformat(),
+            "override_reason": "Served as youth judge for two years in the county's other program.",
+        },
+    )
+
+    assert granted.status_code == 303
+    [qualification] = (
+        await db.scalars(select(Qualification).where(Qualification.juror_id == juror.id))
+    ).all()
+    assert qualification.role == CourtRole.YOUTH_JUDGE
+    assert qualification.override_reason.startswith("Served as youth judge for two years")
+    assert qualification.unmet == (
+        "10 nights served (has 0); 8 hours of training (has 0); foreperson first (not held)"
+    )
+    [entry] = await audited(db, "juror_qualification_add")
+    assert entry.details["override"] is True
+    assert entry.details["reason"].startswith("Served as youth judge")
+    assert entry.details["unmet"][0] == "10 nights served (has 0)"
+    shown = await client.get(f"/jurors/{juror.id}")
+    assert "Granted before the program's rule was met" in shown.text
+    assert "Served as youth judge for two years in the county&#39;s other program." in shown.text
+
+
+async def test_a_juror_who_meets_the_programs_rule_needs_no_reason(client, db):
+    program, coordinator = await coordinator_and_program(db)
+    juror = await make_juror(db, program)
+    await serve(db, program, juror, Attendance.PRESENT, Attendance.LATE, start=TODAY - 5 * DAY)
+    await sign_in(client, coordinator)
+
+    short = await post_form(
+        client, f"/jurors/{juror.id}/qualifications", {"role": "foreperson", "earned_on": TODAY.isoformat()}
+    )
+    assert short.status_code == 422
+    assert "needs 3 nights served (has 2)" in short.text
+
+    await serve(db, program, juror, Attendance.ABSENT, Attendance.PRESENT, start=TODAY - 2 * DAY)
+    ready = await client.get(f"/jurors/{juror.id}")
+    assert re.search(
+        r"<th scope=\"row\">Foreperson</th>\s*<td>3 nights served</td>\s*<td><ins>Ready</ins>", ready.text
+    )
+    granted = await post_form(
+        client, f"/jurors/{juror.id}/qualifications", {"role": "foreperson", "earned_on": TODAY.isoformat()}
+    )
+    assert granted.status_code == 303
+    [qualification] = (
+        await db.scalars(select(Qualification).where(Qualification.juror_id == juror.id))
+    ).all()
+    assert (qualification.override_reason, qualification.unmet) == ("", "")
+    [entry] = await audited(db, "juror_qualification_add")
+    assert "override" not in entry.details
+
+
+async def test_the_progression_rule_is_the_programs_own(client, db):
+    program, coordinator = await coordinator_and_program(db)
+    db.add(
+        RoleRequirement(
+            program_id=program.id,
+            role=CourtRole.CLERK,
+            min_nights=0,
+            training_hours=Decimal(0),
+            training_course="Clerk of the court",
+            prior_role=None,
+        )
+    )
+    await db.commit()
+    juror = await make_juror(db, program)
+    await attend_training(db, program, juror, title="General training", hours="10")
+    other_program, other_coordinator = await coordinator_and_program(db)
+    other_juror = await make_juror(db, other_program)
+    await attend_training(db, other_program, other_juror, title="General training", hours="10")
+    await sign_in(client, coordinator)
+
+    refused = await post_form(
+        client, f"/jurors/{juror.id}/qualifications", {"role": "clerk", "earned_on": TODAY.isoformat()}
+    )
+    assert refused.status_code == 422
+    assert "needs the training “Clerk of the court” (not attended)" in refused.text
+
+    await attend_training(db, program, juror, title="clerk of the  Court", hours="2")
+    granted = await post_form(
+        client, f"/jurors/{juror.id}/qualifications", {"role": "clerk", "earned_on": TODAY.isoformat()}
+    )
+    assert granted.status_code == 303
+
+    await sign_in(client, other_coordinator)
+    default_rule = await post_form(
+        client,
+        f"/jurors/{other_juror.id}/qualifications",
+        {"role": "clerk", "earned_on": TODAY.isoformat()},
+    )
+    assert default_rule.status_code == 303, "the other program keeps the default: 4 hours of training"
 
 
 async def test_conflicts_are_found_by_name_declared_and_removed(client, db):
@@ -921,6 +1058,8 @@ async def test_recording_a_disposition_with_jury_duty_enrolls_the_youth(client, 
             "decided_on": TODAY.isoformat(),
             "s1_type": "jury_duty",
             "s1_quantity": "2",
+            "s1_factor": "none",
+            "s1_no_factor_reason": "Every sentence in this program includes jury duty.",
             "s1_due_on": (TODAY + 60 * DAY).isoformat(),
         },
     )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.factories import make_program, make_user, post_form, sign_in
 from tests.integration.test_juror_records import (  # noqa: F401 - fixtures used by name
+    attend_training,
     audited,
     coordinator_and_program,
     count,
@@ -127,6 +128,7 @@ async def test_attendance_earns_credits_and_the_role_once(client, db):
     await db.commit()
     session = await make_session(db, program, hours="1.5", role=CourtRole.CLERK, held_on=TODAY - 2 * DAY)
     active = await make_juror(db, program, first_name="Ivy", last_name="Active")
+    await attend_training(db, program, active, title="Earlier training", hours="2.5")
     applicant = await make_juror(
         db, program, first_name="Jon", last_name="Applicant", status=JurorStatus.APPLICANT
     )
@@ -152,7 +154,9 @@ async def test_attendance_earns_credits_and_the_role_once(client, db):
         client, f"/jurors/training/{session.id}/attendance", {"juror_id": [str(active.id), str(applicant.id)]}
     )
     assert response.status_code == 303
-    attendances = (await db.scalars(select(TrainingAttendance))).all()
+    attendances = (
+        await db.scalars(select(TrainingAttendance).where(TrainingAttendance.session_id == session.id))
+    ).all()
     assert {a.juror_id for a in attendances} == {active.id, applicant.id}
     entries = (await db.scalars(select(CreditEntry))).all()
     assert len(entries) == 2
@@ -182,7 +186,7 @@ async def test_attendance_earns_credits_and_the_role_once(client, db):
     again = await post_form(client, f"/jurors/training/{session.id}/attendance", {"juror_id": str(active.id)})
     assert again.status_code == 422
     assert "already marked present" in again.text
-    assert await count(db, TrainingAttendance) == 2
+    assert await count(db, TrainingAttendance, TrainingAttendance.session_id == session.id) == 2
     assert await count(db, CreditEntry) == 2
 
     refused = await post_form(
@@ -191,6 +195,31 @@ async def test_attendance_earns_credits_and_the_role_once(client, db):
     assert refused.status_code == 422
     assert "only active jurors and applicants" in refused.text
     assert await count(db, TrainingAttendance, TrainingAttendance.juror_id == suspended.id) == 0
+
+
+async def test_role_training_grants_the_role_only_with_the_rest_of_the_progression(client, db):
+    program, coordinator = await coordinator_and_program(db)
+    session = await make_session(
+        db, program, hours="8", role=CourtRole.YOUTH_JUDGE, title="Youth judge training", held_on=TODAY - DAY
+    )
+    newcomer = await make_juror(db, program, first_name="Nia", last_name="New")
+    await sign_in(client, coordinator)
+
+    response = await post_form(
+        client, f"/jurors/training/{session.id}/attendance", {"juror_id": str(newcomer.id)}
+    )
+
+    assert response.status_code == 303
+    assert await count(db, Qualification, Qualification.juror_id == newcomer.id) == 0
+    [entry] = await audited(db, "training_attendance")
+    assert (entry.details["qualified"], entry.details["waiting"]) == (0, 1)
+    page = await client.get(f"/jurors/training/{session.id}")
+    assert (
+        "1 juror marked present, 8 credits earned in all; 1 still short of the program&#39;s other "
+        "prerequisites for youth judge (see their records)." in page.text
+    )
+    record = await client.get(f"/jurors/{newcomer.id}")
+    assert "Needs 10 nights served (has 0); foreperson first (not held)" in record.text
 
 
 async def test_attendance_needs_jurors_of_the_program_and_a_past_session(client, db):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,12 +16,14 @@ from youthcourt.programs.models import Program, Role
 from youthcourt.reference import defaults
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.models import (
+    CourtRole,
     Factor,
     FactorKind,
     Offense,
     OffenseClass,
     ProgramPolicy,
     ReferralSource,
+    RoleRequirement,
     SanctionRule,
     SanctionType,
 )
@@ -55,6 +58,16 @@ GOOD_POLICY = {
     "session_idle_minutes": "15",
     "session_absolute_hours": "8",
     "auto_seal_months": "24",
+    "contact_phone": "",
+    "foreperson__min_nights": "3",
+    "foreperson__training_hours": "0",
+    "clerk__min_nights": "0",
+    "clerk__training_hours": "4",
+    "bailiff__min_nights": "0",
+    "bailiff__training_hours": "4",
+    "youth_judge__min_nights": "10",
+    "youth_judge__training_hours": "8",
+    "youth_judge__prior_role": "foreperson",
 }
 
 
@@ -677,3 +690,99 @@ async def test_sessions_can_only_be_shortened_and_sealing_left_empty_means_never
     policy = await one(db, select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
     assert policy.auto_seal_months is None and not policy.mfa_for_jurors
     assert (policy.session_idle_minutes, policy.session_absolute_hours) == (15, 8)
+
+
+# Court-role progression and the program's phone number
+
+
+async def test_policy_page_offers_the_default_progression_and_the_phone(client, db):
+    await signed_in_admin(client, db)
+
+    response = await client.get("/reference/policy")
+
+    assert response.status_code == 200
+    text = response.text
+    assert "Court roles" in text
+    assert re.search(
+        r'id="field-foreperson__min_nights" name="foreperson__min_nights" type="text" value="3"', text
+    )
+    assert re.search(
+        r'id="field-clerk__training_hours" name="clerk__training_hours" type="text" value="4"', text
+    )
+    assert re.search(
+        r'id="field-youth_judge__min_nights" name="youth_judge__min_nights" type="text" value="10"', text
+    )
+    assert re.search(r'<option value="foreperson"\s+selected>Foreperson</option>', text)
+    assert 'name="contact_phone"' in text
+
+
+async def test_progression_rules_and_phone_are_saved_per_program_and_audited(client, db):
+    program = await signed_in_admin(client, db)
+    other = await make_program(db)
+    await client.get("/reference/policy")
+
+    saved = await post_form(
+        client,
+        "/reference/policy",
+        {
+            **GOOD_POLICY,
+            "contact_phone": "555-0142",
+            "youth_judge__min_nights": "12",
+            "youth_judge__training_course": "Judging a hearing",
+            "clerk__training_hours": "2.5",
+            "bailiff__prior_role": "foreperson",
+        },
+    )
+
+    assert saved.status_code == 303
+    policy = await one(db, select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
+    assert policy.contact_phone == "555-0142"
+    saved_rules = {
+        row.role: row
+        for row in await rows(db, select(RoleRequirement).where(RoleRequirement.program_id == program.id))
+    }
+    judge = saved_rules[CourtRole.YOUTH_JUDGE]
+    assert (judge.min_nights, judge.training_hours, judge.training_course, judge.prior_role) == (
+        12,
+        Decimal("8"),
+        "Judging a hearing",
+        CourtRole.FOREPERSON,
+    )
+    assert saved_rules[CourtRole.CLERK].training_hours == Decimal("2.5")
+    assert saved_rules[CourtRole.BAILIFF].prior_role == CourtRole.FOREPERSON
+    assert await rows(db, select(RoleRequirement).where(RoleRequirement.program_id == other.id)) == []
+    entry = (await changes(db, "program_policy"))[0]
+    assert entry.details["youth_judge.min_nights"] == "10 -> 12"
+    assert entry.details["youth_judge.training_course"] == "none -> Judging a hearing"
+    assert entry.details["clerk.training_hours"] == "4 -> 2.5"
+    assert entry.details["bailiff.prior_role"] == "none -> foreperson"
+    assert entry.details["contact_phone"] == " -> 555-0142"
+    page = await client.get("/reference/policy")
+    assert 'value="Judging a hearing"' in page.text and 'value="555-0142"' in page.text
+
+
+async def test_bad_progression_rules_are_refused_with_the_input_kept(client, db):
+    program = await signed_in_admin(client, db)
+    await client.get("/reference/policy")
+
+    response = await post_form(
+        client,
+        "/reference/policy",
+        {
+            **GOOD_POLICY,
+            "foreperson__min_nights": "-1",
+            "clerk__training_hours": "lots",
+            "foreperson__prior_role": "youth_judge",
+            "contact_phone": "call the office",
+        },
+    )
+
+    assert response.status_code == 422
+    text = response.text
+    assert "The nights a foreperson must have served cannot be negative." in text
+    assert "Enter the training hours of a clerk as a number, for example 4." in text
+    assert "The prior roles go round in a circle (foreperson → youth judge → foreperson)" in text
+    assert "Enter a phone number with digits, for example 555-0142." in text
+    assert 'value="lots"' in text and 'value="call the office"' in text
+    assert await rows(db, select(RoleRequirement).where(RoleRequirement.program_id == program.id)) == []
+    assert await changes(db, "program_policy") == []

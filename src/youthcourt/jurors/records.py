@@ -40,6 +40,7 @@ from youthcourt.jurors.models import (
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.reference.services import RoleRule, format_hours
 from youthcourt.referrals.models import Youth
 from youthcourt.referrals.services import findable_youth
 from youthcourt.web.forms import Form
@@ -355,18 +356,97 @@ async def change_status(db: AsyncSession, juror: Juror, wanted: JurorStatus, tod
     return withdrawn
 
 
-def grant_qualification(juror: Juror, role: CourtRole, earned_on: datetime.date) -> Qualification | None:
+def grant_qualification(
+    juror: Juror,
+    role: CourtRole,
+    earned_on: datetime.date,
+    *,
+    override_reason: str = "",
+    unmet: Iterable[str] = (),
+) -> Qualification | None:
     """Add ``role`` to the juror's qualifications; None when they hold it already.
 
-    Needs ``juror.qualifications`` loaded.
+    A role granted before the juror met its progression rule keeps the reason and what was
+    missing. Needs ``juror.qualifications`` loaded.
     """
     if any(q.role == role for q in juror.qualifications):
         return None
     qualification = Qualification(
-        program_id=juror.program_id, juror_id=juror.id, role=role, earned_on=earned_on
+        program_id=juror.program_id,
+        juror_id=juror.id,
+        role=role,
+        earned_on=earned_on,
+        override_reason=override_reason,
+        unmet="; ".join(unmet),
     )
     juror.qualifications.append(qualification)
     return qualification
+
+
+# ---------------------------------------------------------------------------------------------
+# Court-role progression
+
+
+@dataclass(frozen=True)
+class RoleProgress:
+    """What a juror has toward the program's progression rules."""
+
+    nights: int = 0
+    training_hours: Decimal = field(default_factory=Decimal)
+    courses: frozenset[str] = frozenset()
+    """Titles of the training sessions attended, folded for comparison."""
+    roles: frozenset[CourtRole] = frozenset()
+
+
+def _folded(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+async def progress_of(db: AsyncSession, jurors: Iterable[Juror]) -> dict[UUID, RoleProgress]:
+    """Nights served, training and roles of many jurors in two grouped queries (qualifications loaded)."""
+    jurors = list(jurors)
+    ids = [juror.id for juror in jurors]
+    if not ids:
+        return {}
+    stats = await service_stats(db, ids)
+    rows = await db.execute(
+        select(TrainingAttendance.juror_id, TrainingSession.title, TrainingSession.hours)
+        .join(TrainingSession, TrainingSession.id == TrainingAttendance.session_id)
+        .where(TrainingAttendance.juror_id.in_(ids))
+    )
+    hours: dict[UUID, Decimal] = {}
+    titles: dict[UUID, set[str]] = {}
+    for juror_id, title, session_hours in rows.all():
+        hours[juror_id] = hours.get(juror_id, Decimal(0)) + Decimal(str(session_hours))
+        titles.setdefault(juror_id, set()).add(_folded(title))
+    return {
+        juror.id: RoleProgress(
+            nights=stats[juror.id].attended,
+            training_hours=hours.get(juror.id, Decimal(0)),
+            courses=frozenset(titles.get(juror.id, set())),
+            roles=frozenset(q.role for q in juror.qualifications),
+        )
+        for juror in jurors
+    }
+
+
+def unmet_prerequisites(rule: RoleRule | None, progress: RoleProgress) -> list[str]:
+    """The parts of ``rule`` the juror has not met yet, each with where they stand."""
+    if rule is None:
+        return []
+    missing = []
+    if progress.nights < rule.min_nights:
+        missing.append(f"{rule.min_nights} nights served (has {progress.nights})")
+    if progress.training_hours < rule.training_hours:
+        missing.append(
+            f"{format_hours(rule.training_hours)} hours of training "
+            f"(has {format_hours(progress.training_hours)})"
+        )
+    if rule.training_course and _folded(rule.training_course) not in progress.courses:
+        missing.append(f"the training “{rule.training_course}” (not attended)")
+    if rule.prior_role is not None and rule.prior_role not in progress.roles:
+        missing.append(f"{rule.prior_role.label.lower()} first (not held)")
+    return missing
 
 
 @dataclass(frozen=True)
@@ -568,6 +648,8 @@ class TrainingResult:
     attended: int
     credits: Decimal
     qualified: int
+    waiting: int = 0
+    """Trained for the session's role but still short of its other prerequisites: not granted yet."""
 
 
 async def record_training_attendance(
@@ -578,9 +660,11 @@ async def record_training_attendance(
     *,
     actor_name: str,
     today: datetime.date,
+    rules: Mapping[CourtRole, RoleRule] | None = None,
 ) -> TrainingResult:
     """Mark jurors present at a session. Each earns the session's hours in time credits and, when
-    the session trains for a court role, that role (dated the day of the session).
+    the session trains for a court role, that role (dated the day of the session) once they meet
+    the rest of its progression rule in ``rules``; the others wait until they do.
 
     Refuses the whole set, saving nothing, when one of them is already marked, is not an active
     or applicant juror of the program, or the session has not happened yet.
@@ -625,7 +709,19 @@ async def record_training_attendance(
                 actor_name=actor_name,
                 training_id=attendance.id,
             )
-        if session.role is not None and grant_qualification(juror, session.role, session.held_on):
-            qualified += 1
     await db.flush()
-    return TrainingResult(attended=len(jurors), credits=amount * len(jurors), qualified=qualified)
+    waiting = 0
+    if session.role is not None:
+        progress = await progress_of(db, jurors)
+        rule = (rules or {}).get(session.role)
+        for juror in jurors:
+            if any(q.role == session.role for q in juror.qualifications):
+                continue
+            if unmet_prerequisites(rule, progress[juror.id]):
+                waiting += 1
+            elif grant_qualification(juror, session.role, session.held_on):
+                qualified += 1
+    await db.flush()
+    return TrainingResult(
+        attended=len(jurors), credits=amount * len(jurors), qualified=qualified, waiting=waiting
+    )

@@ -9,6 +9,7 @@ people's names are never put in the trail, only which fields changed).
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -42,11 +43,15 @@ from youthcourt.reference.forms import (
     grid_form,
     offense_form,
     policy_form,
+    prior_role_choices,
     read_factor_name,
     read_grid,
     read_offense,
     read_policy,
+    read_role_rules,
     read_source,
+    role_field,
+    role_rules_values,
     source_form,
 )
 from youthcourt.reference.models import (
@@ -56,9 +61,11 @@ from youthcourt.reference.models import (
     OffenseClass,
     ProgramPolicy,
     ReferralSource,
+    RoleRequirement,
     SanctionRule,
     SanctionType,
 )
+from youthcourt.reference.services import PROGRESSION_ROLES, RoleRule, format_hours, progression_rules
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -613,7 +620,9 @@ class PolicyController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         policy = await seeded(db_session, request)
-        return self._page(policy_form(policy))
+        form = policy_form(policy)
+        form.values.update(role_rules_values(await progression_rules(db_session)))
+        return self._page(form)
 
     @post("/")
     async def save(
@@ -621,6 +630,7 @@ class PolicyController(Controller):
     ) -> Any:
         policy = await seeded(db_session, request)
         form = Form.from_data(data)
+        rules = read_role_rules(form)
         values = read_policy(form, data)
         if values is None:
             return self._page(form, status_code=422)
@@ -629,6 +639,7 @@ class PolicyController(Controller):
             for name in POLICY_FIELDS
             if getattr(policy, name) != getattr(values, name)
         }
+        details.update(await self._save_rules(db_session, request.user.program_id, rules))
         if not details:
             flash(request, "Nothing was changed.", "info")
             return redirect_to(request, "/reference/policy")
@@ -638,10 +649,37 @@ class PolicyController(Controller):
         flash(request, "The eligibility rules and deadlines were saved.")
         return redirect_to(request, "/reference/policy")
 
+    @staticmethod
+    async def _save_rules(
+        db_session: AsyncSession, program_id: UUID, rules: dict[Any, RoleRule]
+    ) -> dict[str, str]:
+        """Store each role's rule; returns the changes, "youth_judge.min_nights": "10 -> 12"."""
+        current = await progression_rules(db_session)
+        saved = {row.role: row for row in (await db_session.scalars(select(RoleRequirement))).all()}
+        changes: dict[str, str] = {}
+        for role, rule in rules.items():
+            before = current[role]
+            for name in ("min_nights", "training_hours", "training_course", "prior_role"):
+                old, new = getattr(before, name), getattr(rule, name)
+                if old != new:
+                    changes[f"{role.value}.{name}"] = f"{_shown(old)} -> {_shown(new)}"
+            row = saved.get(role)
+            if row is None:
+                row = RoleRequirement(program_id=program_id, role=role)
+                db_session.add(row)
+            row.min_nights = rule.min_nights
+            row.training_hours = rule.training_hours
+            row.training_course = rule.training_course
+            row.prior_role = rule.prior_role
+        return changes
+
     def _page(self, form: Form, status_code: int = 200) -> Template:
         return page(
             "reference/policy.html",
             form=form,
+            progression_roles=PROGRESSION_ROLES,
+            role_field=role_field,
+            prior_role_choices=prior_role_choices,
             classes=OFFENSE_CLASSES,
             months=FOLLOW_UP_MONTHS,
             age_limits=AGE_LIMITS,
@@ -654,6 +692,15 @@ class PolicyController(Controller):
             section="policy",
             status_code=status_code,
         )
+
+
+def _shown(value: Any) -> str:
+    """A progression setting as the audit trail shows it."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, Decimal):
+        return format_hours(value)
+    return str(getattr(value, "value", value))
 
 
 ROUTES: list[type[Controller]] = [

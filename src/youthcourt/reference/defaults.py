@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.database import insert_missing
 from youthcourt.reference.models import (
+    CourtRole,
     Factor,
     FactorKind,
     Offense,
@@ -82,14 +85,39 @@ STRENGTHS = [
     "Faith community",
 ]
 
+ROLE_RULES: dict[CourtRole, dict[str, object]] = {
+    CourtRole.FOREPERSON: {"min_nights": 3},
+    CourtRole.CLERK: {"training_hours": Decimal(4)},
+    CourtRole.BAILIFF: {"training_hours": Decimal(4)},
+    CourtRole.YOUTH_JUDGE: {
+        "min_nights": 10,
+        "training_hours": Decimal(8),
+        "prior_role": CourtRole.FOREPERSON,
+    },
+}
+"""The progression a program starts with: foreperson after three nights on a jury, clerk and
+bailiff after their training, youth judge after ten nights, training and serving as foreperson.
+Plain jurors need only the oath."""
+
 
 async def ensure_defaults(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
-    """Give a program its starting reference data once; later calls change nothing."""
+    """Give a program its starting reference data once; later calls change nothing.
+
+    A new program's first pages may be opened together (several tabs, a dashboard and its
+    parts): the policy row is inserted with ``ON CONFLICT DO NOTHING``, and only the request
+    whose row went in adds the rest. The others wait for it (PostgreSQL's unique index,
+    SQLite's write lock) and read what it saved.
+    """
     policy = await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program_id))
     if policy is not None:
         return policy
-    policy = ProgramPolicy(program_id=program_id)
-    db.add(policy)
+    if await insert_missing(db, ProgramPolicy, [{"program_id": program_id}], ["program_id"]):
+        _add_starting_lists(db, program_id)
+        await db.flush()
+    return await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program_id))
+
+
+def _add_starting_lists(db: AsyncSession, program_id: UUID) -> None:
     db.add_all(ReferralSource(program_id=program_id, name=name, kind=kind) for name, kind in SOURCES)
     db.add_all(
         Offense(program_id=program_id, name=name, category=category, offense_class=offense_class)
@@ -110,5 +138,3 @@ async def ensure_defaults(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
         Factor(program_id=program_id, kind=FactorKind.CONTRIBUTING, name=name) for name in CONTRIBUTING
     )
     db.add_all(Factor(program_id=program_id, kind=FactorKind.STRENGTH, name=name) for name in STRENGTHS)
-    await db.flush()
-    return policy

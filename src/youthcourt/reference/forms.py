@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from youthcourt.reference.models import (
+    CourtRole,
     FactorKind,
     OffenseClass,
     ProgramPolicy,
@@ -21,6 +23,7 @@ from youthcourt.reference.models import (
     SanctionType,
     SourceKind,
 )
+from youthcourt.reference.services import PROGRESSION_ROLES, RoleRule, format_hours
 from youthcourt.web.forms import Form
 
 SOURCE_KINDS = {
@@ -257,6 +260,7 @@ class PolicyInput:
     session_idle_minutes: int
     session_absolute_hours: int
     auto_seal_months: int | None
+    contact_phone: str
 
 
 POLICY_FIELDS = tuple(PolicyInput.__dataclass_fields__)
@@ -276,11 +280,20 @@ def policy_form(policy: ProgramPolicy) -> Form:
     values["accepted_classes"] = policy.accepted_classes
     values["follow_up_months"] = ",".join(str(m) for m in policy.follow_up_windows)
     values["auto_seal_months"] = str(policy.auto_seal_months or "")
+    values["contact_phone"] = policy.contact_phone
     if policy.first_time_only:
         values["first_time_only"] = "yes"
     if policy.mfa_for_jurors:
         values["mfa_for_jurors"] = "yes"
     return Form(values=values)
+
+
+def read_phone(form: Form, name: str, label: str) -> str:
+    """An optional phone number: digits with the usual separators."""
+    phone = form.text(name, label, required=False, max_length=40)
+    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
+        form.error(name, "Enter a phone number with digits, for example 555-0142.")
+    return phone
 
 
 def read_security(form: Form) -> dict[str, int | None]:
@@ -346,6 +359,7 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         maximum=SUPPRESSION_LIMITS[1],
     )
     security = read_security(form)
+    contact_phone = read_phone(form, "contact_phone", "the program's phone number")
     if not form.is_valid or min_age is None or max_age is None or threshold is None:
         return None
     return PolicyInput(
@@ -356,7 +370,99 @@ def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | Non
         first_time_only=form.get("first_time_only") == "yes",
         follow_up_months=months,
         mfa_for_jurors=form.get("mfa_for_jurors") == "yes",
+        contact_phone=contact_phone,
         **security,  # type: ignore[arg-type]
         **{name: value for name, value in days.items() if value is not None},
         **{name: value for name, value in jury.items() if value is not None},
     )
+
+
+# Court-role progression
+
+ROLE_RULE_FIELDS = ("min_nights", "training_hours", "training_course", "prior_role")
+MAX_ROLE_NIGHTS = 100
+MAX_ROLE_TRAINING_HOURS = Decimal(200)
+
+
+def role_field(role: CourtRole, name: str) -> str:
+    """Name of a progression input: ``youth_judge__min_nights``."""
+    return f"{role.value}__{name}"
+
+
+def prior_role_choices(role: CourtRole) -> dict[str, str]:
+    return {other.value: other.label for other in PROGRESSION_ROLES if other != role}
+
+
+def role_rules_values(rules: Mapping[CourtRole, RoleRule]) -> dict[str, str]:
+    values = {}
+    for role, rule in rules.items():
+        values[role_field(role, "min_nights")] = str(rule.min_nights)
+        values[role_field(role, "training_hours")] = format_hours(rule.training_hours)
+        values[role_field(role, "training_course")] = rule.training_course
+        values[role_field(role, "prior_role")] = rule.prior_role.value if rule.prior_role else ""
+    return values
+
+
+def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
+    """Each role's rule from the policy form; a prior role that leads back to the role is refused."""
+    rules: dict[CourtRole, RoleRule] = {}
+    for role in PROGRESSION_ROLES:
+        where = role.label.lower()
+        nights = whole_number(
+            form,
+            role_field(role, "min_nights"),
+            f"the nights a {where} must have served",
+            minimum=0,
+            maximum=MAX_ROLE_NIGHTS,
+        )
+        hours_name = role_field(role, "training_hours")
+        hours = Decimal(0)
+        raw = form.get(hours_name).strip()
+        if not raw:
+            form.error(hours_name, f"Enter the hours of training a {where} needs, or 0.")
+        else:
+            try:
+                hours = Decimal(raw)
+            except InvalidOperation:
+                form.error(hours_name, f"Enter the training hours of a {where} as a number, for example 4.")
+            else:
+                if not hours.is_finite() or not 0 <= hours <= MAX_ROLE_TRAINING_HOURS:
+                    form.error(
+                        hours_name,
+                        f"The training hours of a {where} must be from 0 to {MAX_ROLE_TRAINING_HOURS}.",
+                    )
+                elif hours != hours.quantize(Decimal("0.01")):
+                    form.error(hours_name, "Use at most two decimals, for example 1.5.")
+        course = form.text(
+            role_field(role, "training_course"), f"the training a {where} must attend", required=False
+        )
+        prior_name = role_field(role, "prior_role")
+        prior_value = form.get(prior_name)
+        prior = None
+        if prior_value:
+            if prior_value in prior_role_choices(role):
+                prior = CourtRole(prior_value)
+            else:
+                form.error(prior_name, f"Choose the role a {where} must hold first, or none.")
+        rules[role] = RoleRule(
+            role,
+            min_nights=nights or 0,
+            training_hours=hours.quantize(Decimal("0.01")) if hours.is_finite() else Decimal(0),
+            training_course=course,
+            prior_role=prior,
+        )
+    for role, rule in rules.items():
+        seen = [role]
+        current = rule.prior_role
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = rules[current].prior_role if current in rules else None
+        if current is not None:
+            chain = " → ".join(r.label.lower() for r in [*seen, current])
+            form.error(
+                role_field(role, "prior_role"),
+                f"The prior roles go round in a circle ({chain}), so nobody could ever be granted them. "
+                "Remove one of them.",
+            )
+            break
+    return rules

@@ -9,14 +9,16 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.reference.defaults import ensure_defaults
+from youthcourt.reference.defaults import ROLE_RULES, ensure_defaults
 from youthcourt.reference.models import (
+    CourtRole,
     Factor,
     FactorKind,
     Offense,
     OffenseClass,
     ProgramPolicy,
     ReferralSource,
+    RoleRequirement,
     SanctionRule,
     SanctionType,
 )
@@ -67,3 +69,64 @@ async def check_against_grid(
     if rule is None:
         return GridCheck(False, None, None)
     return GridCheck(rule.min_quantity <= quantity <= rule.max_quantity, rule.min_quantity, rule.max_quantity)
+
+
+PROGRESSION_ROLES = (CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRole.YOUTH_JUDGE)
+"""Roles with a progression rule; plain jurors need only the oath."""
+
+
+def format_hours(value: Decimal) -> str:
+    """4 rather than 4.00; 1.5 keeps its half hour."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return f"{value:.2f}".rstrip("0")
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """What a juror needs before ``role`` is granted."""
+
+    role: CourtRole
+    min_nights: int = 0
+    training_hours: Decimal = Decimal(0)
+    training_course: str = ""
+    prior_role: CourtRole | None = None
+
+    @property
+    def needs(self) -> list[str]:
+        """The prerequisites in words: "3 nights served", "Foreperson first"."""
+        parts = []
+        if self.min_nights:
+            parts.append(f"{self.min_nights} night{'s' if self.min_nights != 1 else ''} served")
+        if self.training_hours:
+            hours = format_hours(self.training_hours)
+            parts.append(f"{hours} hour{'s' if self.training_hours != 1 else ''} of training")
+        if self.training_course:
+            parts.append(f"the training “{self.training_course}”")
+        if self.prior_role is not None:
+            parts.append(f"{self.prior_role.label} first")
+        return parts
+
+    @property
+    def text(self) -> str:
+        return ", ".join(self.needs) if self.needs else "No prerequisites"
+
+
+def rule_of(requirement: RoleRequirement) -> RoleRule:
+    return RoleRule(
+        role=requirement.role,
+        min_nights=requirement.min_nights,
+        training_hours=Decimal(str(requirement.training_hours)),
+        training_course=requirement.training_course,
+        prior_role=requirement.prior_role,
+    )
+
+
+def default_rule(role: CourtRole) -> RoleRule:
+    return RoleRule(role, **ROLE_RULES.get(role, {}))  # type: ignore[arg-type]
+
+
+async def progression_rules(db: AsyncSession) -> dict[CourtRole, RoleRule]:
+    """The program's progression rule for each court role; the defaults where it has not set one."""
+    saved = {row.role: rule_of(row) for row in (await db.scalars(select(RoleRequirement))).all()}
+    return {role: saved.get(role) or default_rule(role) for role in PROGRESSION_ROLES}

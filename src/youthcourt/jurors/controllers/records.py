@@ -27,6 +27,7 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
+from youthcourt.reference.services import progression_rules
 from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, parse_uuid
@@ -193,6 +194,8 @@ class JurorRecordsController(Controller):
             "portal": Form(values={"email": juror.email}),
         }
         held = {q.role for q in juror.qualifications}
+        rules = await progression_rules(db)
+        progress = (await records.progress_of(db, [juror]))[juror.id]
         audit.record(db, request, "juror_view", record_type="juror", record_id=juror.id)
         return page(
             "jurors/records/detail.html",
@@ -209,6 +212,12 @@ class JurorRecordsController(Controller):
             matches=matches,
             next_statuses={s.value: s.label for s in JurorStatus if s != juror.status},
             open_roles={r.value: r.label for r in CourtRole if r not in held},
+            progression=[
+                (rule, records.unmet_prerequisites(rule, progress))
+                for role, rule in rules.items()
+                if role not in held
+            ],
+            progress=progress,
             number=format_number,
             rate=format_rate,
             status_code=status_code,
@@ -358,23 +367,51 @@ class JurorRecordsController(Controller):
         form = Form.from_data(data)
         role = form.choice("role", "a court role", records.ROLE_CHOICES)
         earned_on = form.past_date("earned_on", "the date the role was earned", request.user.today())
-        if role in records.ROLE_CHOICES and any(q.role == CourtRole(role) for q in juror.qualifications):
-            form.error("role", f"This juror is already qualified as {CourtRole(role).label.lower()}.")
+        reason = form.text(
+            "override_reason", "the reason to grant the role early", required=False, max_length=2000
+        )
+        unmet: list[str] = []
+        if role in records.ROLE_CHOICES:
+            wanted = CourtRole(role)
+            if any(q.role == wanted for q in juror.qualifications):
+                form.error("role", f"This juror is already qualified as {wanted.label.lower()}.")
+            else:
+                rules = await progression_rules(db_session)
+                progress = (await records.progress_of(db_session, [juror]))[juror.id]
+                unmet = records.unmet_prerequisites(rules.get(wanted), progress)
+            if unmet and not reason and "override_reason" not in form.errors:
+                form.error(
+                    "override_reason",
+                    f"{juror.first_name} does not meet the program's rule for {wanted.label.lower()} yet: "
+                    f"needs {'; '.join(unmet)}. Give the reason to grant the role now, or grant it later.",
+                )
         if not form.is_valid or earned_on is None:
             return await self._juror_page(
                 request, db_session, juror, forms={"qualification": form}, status_code=422
             )
-        qualification = records.grant_qualification(juror, CourtRole(role), earned_on)
+        qualification = records.grant_qualification(
+            juror, CourtRole(role), earned_on, override_reason=reason if unmet else "", unmet=unmet
+        )
         await db_session.flush()
+        details: dict[str, Any] = {
+            "role": role,
+            "qualification_id": str(qualification.id) if qualification else None,
+        }
+        if unmet:
+            details |= {"override": True, "unmet": unmet, "reason": reason}
         audit.record(
             db_session,
             request,
             "juror_qualification_add",
             record_type="juror",
             record_id=juror.id,
-            details={"role": role, "qualification_id": str(qualification.id) if qualification else None},
+            details=details,
         )
-        flash(request, f"{CourtRole(role).label} was added to the juror's court roles.")
+        flash(
+            request,
+            f"{CourtRole(role).label} was added to the juror's court roles"
+            + (", as an exception to the program's rule." if unmet else "."),
+        )
         return redirect_to(request, f"/jurors/{juror.id}#roles")
 
     # Conflicts ----------------------------------------------------------------------------------

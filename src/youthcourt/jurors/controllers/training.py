@@ -26,6 +26,7 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
+from youthcourt.reference.services import progression_rules
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -152,6 +153,7 @@ class TrainingController(Controller):
                     await program_policy(db_session, viewer.program_id),
                     actor_name=viewer.full_name,
                     today=viewer.today(),
+                    rules=await progression_rules(db_session),
                 )
             except JurorError as error:
                 form.error("juror_id", str(error))
@@ -174,12 +176,18 @@ class TrainingController(Controller):
                 "juror_ids": [str(juror_id) for juror_id in juror_ids],
                 "credits_each": format_number(result.credits / result.attended),
                 "qualified": result.qualified,
+                "waiting": result.waiting,
             },
         )
         message = f"{result.attended} juror{'s' if result.attended != 1 else ''} marked present"
         message += f", {format_number(result.credits)} credits earned in all"
         if result.qualified:
             message += f", {result.qualified} newly qualified as {session.role.label.lower()}"  # type: ignore[union-attr]
+        if result.waiting:
+            message += (
+                f"; {result.waiting} still short of the program's other prerequisites for "
+                f"{session.role.label.lower()} (see their records)"  # type: ignore[union-attr]
+            )
         flash(request, message + ".")
         return redirect_to(request, f"/jurors/training/{session.id}")
 
