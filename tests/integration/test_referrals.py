@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_program, make_referral, make_user, make_youth, post_form, sign_in
 from youthcourt.audit.models import AuditEntry
+from youthcourt.cases.models import Case, CaseEvent
 from youthcourt.programs.models import Program, Role
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.models import Offense, OffenseClass, ProgramPolicy, ReferralSource
@@ -530,6 +531,79 @@ async def test_pending_referral_offers_accept_decline_and_return(client, db):
     assert "Accept and open a case" in response.text
     assert f'action="/referrals/{referral.id}/decline"' in response.text
     assert f'action="/referrals/{referral.id}/return"' in response.text
+
+
+async def test_an_ineligible_referral_is_accepted_only_with_a_reason(client, db):
+    program = await signed_in_coordinator(client, db)
+    adult = await make_youth(db, program, first_name="Dana", date_of_birth=TODAY - 18 * 365 * DAY - 60 * DAY)
+    referral = await make_referral(db, program, adult, offense_class="D")
+
+    page = await client.get(f"/referrals/{referral.id}")
+    assert "Accept as an exception" in page.text
+    assert "Accept anyway and open a case" in page.text
+    assert "Accept and open a case</button>" not in page.text
+
+    refused = await post_form(client, f"/referrals/{referral.id}/accept", {"accept_reason": "   "})
+
+    assert refused.status_code == 422
+    assert (
+        "This referral fails 2 of the program&#39;s eligibility rules (age, offense class)." in refused.text
+    )
+    assert "Nothing was saved." in refused.text
+    assert 'aria-invalid="true"' in re.search(
+        r'<textarea id="field-accept_reason"[^>]*>', refused.text
+    ).group(0)
+    assert (await fresh_referral(db, referral.id)).status == ReferralStatus.PENDING
+    assert await count(db, Case) == 0
+    assert "referral_accept" not in await audit_actions(db)
+
+    accepted = await post_form(
+        client,
+        f"/referrals/{referral.id}/accept",
+        {"accept_reason": "The judge asked us to take this case; the victim agreed."},
+    )
+
+    assert accepted.status_code == 303
+    saved = await fresh_referral(db, referral.id)
+    assert saved.status == ReferralStatus.ACCEPTED
+    assert saved.decision_reason == "The judge asked us to take this case; the victim agreed."
+    assert saved.failed_rules.startswith("Age: 18 on the incident date, older than 17")
+    assert "Offense class: Class D is not accepted" in saved.failed_rules
+    case = await db.scalar(select(Case).where(Case.referral_id == referral.id))
+    events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
+    assert any(
+        e.summary.startswith("Accepted although the referral fails the eligibility rules (Age: 18")
+        and e.summary.endswith("Reason: The judge asked us to take this case; the victim agreed.")
+        for e in events
+    )
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "referral_accept"))
+    assert entry.details == {
+        "override": True,
+        "failed_rules": ["Age", "Offense class"],
+        "reason": "The judge asked us to take this case; the victim agreed.",
+    }
+    shown = await client.get(f"/referrals/{referral.id}")
+    assert "Accepted although it failed the eligibility rules" in shown.text
+    assert "Reason: The judge asked us to take this case; the victim agreed." in shown.text
+
+
+async def test_an_eligible_referral_is_accepted_with_one_click_and_no_reason(client, db):
+    program = await signed_in_coordinator(client, db)
+    referral = await make_referral(db, program)
+
+    accepted = await post_form(client, f"/referrals/{referral.id}/accept", {})
+
+    assert accepted.status_code == 303
+    saved = await fresh_referral(db, referral.id)
+    assert (saved.status, saved.decision_reason, saved.failed_rules) == (ReferralStatus.ACCEPTED, "", "")
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "referral_accept"))
+    assert entry.details == {}
+
+
+async def fresh_referral(db: AsyncSession, referral_id: Any) -> Referral:
+    return await db.scalar(
+        select(Referral).where(Referral.id == referral_id).execution_options(populate_existing=True)
+    )
 
 
 @pytest.mark.parametrize(

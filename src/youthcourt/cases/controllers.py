@@ -19,7 +19,6 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from youthcourt.accounts.models import Membership, User
 from youthcourt.audit import service as audit
-from youthcourt.audit.models import utc_now
 from youthcourt.cases import contacts, sections
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
 from youthcourt.cases.models import Case, CaseFactor, CaseState, ContactLog, ContactMethod, EventKind
@@ -29,7 +28,10 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference import services as reference
 from youthcourt.reference.models import FactorKind, OffenseClass
-from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, Referral, ReferralStatus
+from youthcourt.referrals import services as referral_services
+from youthcourt.referrals.controllers import referral_page
+from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, ReferralStatus
+from youthcourt.referrals.screening import screen_referral
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -78,20 +80,44 @@ class ReferralAcceptanceController(Controller):
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
         referral_id: FromPath[UUID],
+        data: FormData,
     ) -> Any:
         viewer: Viewer = request.user
-        referral = await db_session.scalar(select(Referral).where(Referral.id == referral_id))
+        referral = await referral_services.load_referral(db_session, referral_id)
         if referral is None:
             raise NotFoundException()
         if referral.status != ReferralStatus.PENDING:
             flash(request, "This referral was already decided.", "error")
             return redirect_to(request, f"/referrals/{referral_id}")
-        referral.status = ReferralStatus.ACCEPTED
-        referral.decided_at = utc_now()
-        referral.decided_by_id = viewer.user_id
+        # A referral failing the program's eligibility rules is accepted only with a recorded reason.
+        screened = await screen_referral(
+            db_session, referral, await reference.policy(db_session, viewer.program_id)
+        )
+        form = Form.from_data(data)
+        reason = referral_services.read_acceptance(form, screened)
+        if not form.is_valid:
+            return await referral_page(request, db_session, referral, status_code=422, forms={"accept": form})
+        referral_services.accept(referral, viewer, screened, reason)
         case = await cases.open_from_referral(referral, viewer, viewer.today())
-        audit.record(db_session, request, "referral_accept", record_type="referral", record_id=referral.id)
-        audit.record(db_session, request, "case_open", record_type="case", record_id=case.id)
+        details: dict[str, Any] = {}
+        if not screened.passed:
+            details = {"override": True, "failed_rules": [c.rule for c in screened.failed], "reason": reason}
+            cases.add_event(
+                case,
+                EventKind.NOTE,
+                viewer,
+                f"Accepted although the referral fails the eligibility rules ({referral.failed_rules}). "
+                f"Reason: {reason}",
+            )
+        audit.record(
+            db_session,
+            request,
+            "referral_accept",
+            record_type="referral",
+            record_id=referral.id,
+            details=details,
+        )
+        audit.record(db_session, request, "case_open", record_type="case", record_id=case.id, details=details)
         flash(request, f"Case {case.number} was opened. Start the intake when you meet the family.")
         return redirect_to(request, f"/cases/{case.id}")
 

@@ -54,6 +54,66 @@ async def _pickers(db: AsyncSession) -> tuple[dict[str, str], dict[str, str]]:
     return sources, offenses
 
 
+async def referral_page(
+    request: Request[Any, Any, Any],
+    db: AsyncSession,
+    referral: Referral,
+    *,
+    status_code: int = 200,
+    forms: dict[str, Form] | None = None,
+    problem: str = "",
+) -> Template:
+    """The referral page; re-shown with 422/409 after a refused change, with what was typed.
+
+    Accepting a referral (the cases area) re-shows it the same way when the acceptance is refused.
+    """
+    viewer: Viewer = request.user
+    if status_code >= 400:
+        # The request's transaction rolls back: the view is recorded on its own.
+        await audit.record_independently(
+            request.app.state.session_maker,
+            request,
+            "referral_view",
+            record_type="referral",
+            record_id=referral.id,
+        )
+    policy = await program_policy(db, viewer.program_id)
+    earlier = await screening.earlier_referrals(db, referral)
+    people = {
+        referral.decided_by_id,
+        *(d.uploaded_by_id for d in referral.documents),
+    } - {None}
+    names = {}
+    if people:
+        names = {u.id: u.full_name for u in await db.scalars(select(User).where(User.id.in_(people)))}
+    today = viewer.today()
+    all_forms = {
+        "contact": Form(values={"family_contacted_on": (referral.family_contacted_on or today).isoformat()}),
+        "decline": Form(),
+        "return": Form(),
+        "upload": Form(),
+        "accept": Form(),
+        **(forms or {}),
+    }
+    return page(
+        "referrals/detail.html",
+        referral=referral,
+        youth=referral.youth,
+        screening=screening.screen(referral, policy, earlier),
+        earlier=earlier,
+        flags=services.flags(referral, policy, today),
+        policy=policy,
+        forms=all_forms,
+        names=names,
+        problem=problem,
+        today=today,
+        statuses=STATUS_LABELS,
+        kinds=uploads.KIND_LABELS,
+        max_mb=uploads.MAX_BYTES // (1024 * 1024),
+        status_code=status_code,
+    )
+
+
 class ReferralController(Controller):
     path = "/referrals"
     guards = [requires_role(Role.COORDINATOR)]
@@ -270,52 +330,8 @@ class ReferralController(Controller):
         forms: dict[str, Form] | None = None,
         problem: str = "",
     ) -> Template:
-        """The referral page; re-shown with 422/409 after a refused change, with what was typed."""
-        viewer: Viewer = request.user
-        if status_code >= 400:
-            # The request's transaction rolls back: the view is recorded on its own.
-            await audit.record_independently(
-                request.app.state.session_maker,
-                request,
-                "referral_view",
-                record_type="referral",
-                record_id=referral.id,
-            )
-        policy = await program_policy(db, viewer.program_id)
-        earlier = await screening.earlier_referrals(db, referral)
-        people = {
-            referral.decided_by_id,
-            *(d.uploaded_by_id for d in referral.documents),
-        } - {None}
-        names = {}
-        if people:
-            names = {u.id: u.full_name for u in await db.scalars(select(User).where(User.id.in_(people)))}
-        today = viewer.today()
-        all_forms = {
-            "contact": Form(
-                values={"family_contacted_on": (referral.family_contacted_on or today).isoformat()}
-            ),
-            "decline": Form(),
-            "return": Form(),
-            "upload": Form(),
-            **(forms or {}),
-        }
-        return page(
-            "referrals/detail.html",
-            referral=referral,
-            youth=referral.youth,
-            screening=screening.screen(referral, policy, earlier),
-            earlier=earlier,
-            flags=services.flags(referral, policy, today),
-            policy=policy,
-            forms=all_forms,
-            names=names,
-            problem=problem,
-            today=today,
-            statuses=STATUS_LABELS,
-            kinds=uploads.KIND_LABELS,
-            max_mb=uploads.MAX_BYTES // (1024 * 1024),
-            status_code=status_code,
+        return await referral_page(
+            request, db, referral, status_code=status_code, forms=forms, problem=problem
         )
 
     def _conflict(self, referral: Referral, form: Form) -> str:

@@ -113,3 +113,13 @@ async def earlier_referrals(db: AsyncSession, referral: Referral) -> list[Referr
         .order_by(Referral.received_on.desc(), Referral.created_at.desc())
     )
     return list(rows.all())
+
+
+async def screen_referral(db: AsyncSession, referral: Referral, policy: ProgramPolicy) -> Screening:
+    """Screen ``referral`` (youth and offense loaded) against the policy and the youth's history."""
+    return screen(referral, policy, await earlier_referrals(db, referral))
+
+
+def failed_text(screening: Screening) -> str:
+    """The failed rules with their reasons, as kept on a referral accepted all the same."""
+    return "; ".join(f"{check.rule}: {check.reason}" for check in screening.failed)

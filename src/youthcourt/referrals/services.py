@@ -23,6 +23,7 @@ from youthcourt.audit.models import utc_now
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth
+from youthcourt.referrals.screening import Screening, failed_text
 from youthcourt.web.forms import Form, parse_uuid
 
 STATUS_LABELS = {
@@ -378,3 +379,29 @@ def decide(referral: Referral, viewer: Viewer, status: ReferralStatus, reason: s
     referral.decision_reason = reason
     referral.decided_at = utc_now()
     referral.decided_by_id = viewer.user_id
+
+
+def read_acceptance(form: Form, screening: Screening) -> str:
+    """The reason to accept a referral that fails screening ("" when it passes); an error on ``form`` if missing."""
+    if screening.passed:
+        return ""
+    reason = form.text("accept_reason", "the reason to accept it", required=False, max_length=MAX_TEXT)
+    if not reason and "accept_reason" not in form.errors:
+        failed = screening.failed
+        names = ", ".join(check.rule.lower() for check in failed)
+        form.error(
+            "accept_reason",
+            f"This referral fails {len(failed)} of the program's eligibility rules ({names}). "
+            "Nothing was saved. To accept it all the same, give the reason; "
+            "otherwise decline it or return it to the source.",
+        )
+    return reason
+
+
+def accept(referral: Referral, viewer: Viewer, screening: Screening, reason: str) -> None:
+    """Mark a pending referral accepted; one that fails screening keeps its failed rules and the reason."""
+    referral.status = ReferralStatus.ACCEPTED
+    referral.decided_at = utc_now()
+    referral.decided_by_id = viewer.user_id
+    referral.decision_reason = reason if not screening.passed else ""
+    referral.failed_rules = failed_text(screening)
