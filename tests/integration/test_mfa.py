@@ -431,3 +431,17 @@ async def test_the_code_page_shows_no_name_and_no_account_menu(client, db):
     assert "/account/password" not in page.text and "/logout/everywhere" not in page.text
     assert "/account/mfa" not in page.text and program.name not in page.text
     assert page.text.count('action="/logout"') == 2, "a sign-out in the header and Cancel and sign out"
+
+
+async def test_the_cookie_of_a_waiting_session_lives_as_long_as_the_wait(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+
+    response = await password_step(client, user)
+
+    cookie = next(
+        value
+        for key, value in response.headers.multi_items()
+        if key == "set-cookie" and value.startswith("youthcourt_session=")
+    )
+    assert "max-age=600" in cookie.lower().replace(" ", ""), cookie

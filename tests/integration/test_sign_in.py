@@ -431,3 +431,25 @@ async def test_known_and_unknown_emails_cost_the_same_work(client, db, app, monk
 
     assert known_checks == unknown_checks == 1
     assert known == unknown
+
+
+async def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, db):
+    program = await make_program(db)
+    user = await make_user(db, program)
+    before = await form_token(client)
+
+    await sign_in(client, user)
+    signed_in = client.cookies.get("youthcourt_csrf")
+    stale = await client.post("/logout", data={"_csrf_token": before}, follow_redirects=False)
+    page = await client.get("/dashboard")
+    assert 'name="_csrf_token" value="' + signed_in in page.text, "pages carry the new token"
+    out = await post_form(client, "/logout", {})
+    after = client.cookies.get("youthcourt_csrf")
+
+    assert signed_in and signed_in != before
+    assert stale.status_code == 403, "the token from before sign-in is no longer accepted"
+    assert out.status_code == 303 and after and after != signed_in
+    login = await client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "_csrf_token": signed_in}
+    )
+    assert login.status_code == 403, "the token from before sign-out is no longer accepted"

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.accounts import events, lockout, mfa, passwords
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
-from youthcourt.accounts.sessions import end_all_sessions, end_session, session_cookie, start_session
+from youthcourt.accounts.sessions import end_all_sessions, end_session, set_sign_in_cookies, start_session
 from youthcourt.audit import service as audit
 from youthcourt.audit.models import utc_now
 from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
@@ -67,7 +67,7 @@ async def start_code_step(
     token = await start_session(db, user, program_id, request, settings_of(request), awaiting_code=True)
     target = "/login/code" if user.has_mfa else "/account/mfa/setup"
     response = Redirect(with_next(target, next_path), status_code=303)
-    response.set_cookie(session_cookie(settings_of(request), token))
+    set_sign_in_cookies(response, request, token, awaiting_code=True)
     return response
 
 
@@ -176,7 +176,7 @@ class SignInController(Controller):
             return await start_code_step(request, db_session, user, users.first_program(user), next_path)
         token = await finish_sign_in(request, db_session, user, users.first_program(user), "password")
         response = Redirect(next_path or "/", status_code=303)
-        response.set_cookie(session_cookie(settings_of(request), token))
+        set_sign_in_cookies(response, request, token)
         return response
 
     @staticmethod
@@ -212,7 +212,7 @@ class SignInController(Controller):
             audit.record(db_session, request, "sign_out", record_type="user", record_id=viewer.user_id)
         flash(request, "You have signed out.", "info")
         response = Redirect("/login", status_code=303)
-        response.set_cookie(session_cookie(settings_of(request), None))
+        set_sign_in_cookies(response, request, None)
         return response
 
     @post("/logout/everywhere", opt=PASSWORD_CHANGE_ALLOWED)
@@ -225,7 +225,7 @@ class SignInController(Controller):
         audit.record(db_session, request, "sign_out_everywhere", record_type="user", record_id=viewer.user_id)
         flash(request, "You have signed out on every device.", "info")
         response = Redirect("/login", status_code=303)
-        response.set_cookie(session_cookie(settings_of(request), None))
+        set_sign_in_cookies(response, request, None)
         return response
 
 
@@ -268,7 +268,7 @@ class AccountController(Controller):
         audit.record(db_session, request, "password_change", record_type="user", record_id=user.id)
         flash(request, "Your password was changed. Any other browser signed in as you was signed out.")
         response = Redirect("/", status_code=303)
-        response.set_cookie(session_cookie(settings_of(request), token))
+        set_sign_in_cookies(response, request, token)
         return response
 
     @post("/program")
@@ -298,7 +298,7 @@ class AccountController(Controller):
         )
         flash(request, f"You are now working in {choice.name}.", "info")
         response = Redirect("/", status_code=303)
-        response.set_cookie(session_cookie(settings_of(request), token))
+        set_sign_in_cookies(response, request, token)
         return response
 
 

@@ -22,13 +22,12 @@ from youthcourt.accounts.controllers import (
     THROTTLED,
     finish_sign_in,
     record_sign_in_failure,
-    settings_of,
     user_service,
     with_next,
 )
 from youthcourt.accounts.models import SignInFailure, User, UserSession
 from youthcourt.accounts.services import UserService
-from youthcourt.accounts.sessions import end_session, session_cookie
+from youthcourt.accounts.sessions import end_session, set_sign_in_cookies
 from youthcourt.audit import service as audit
 from youthcourt.programs.guards import CODE_STEP_ALLOWED, CodeRequired
 from youthcourt.programs.viewer import Viewer
@@ -57,13 +56,13 @@ def code_required_redirect(request: Request[Any, Any, Any], _exc: CodeRequired) 
 def _signed_out(request: Request[Any, Any, Any], message: str) -> Redirect:
     flash(request, message, "error")
     response = Redirect("/login", status_code=303)
-    response.set_cookie(session_cookie(settings_of(request), None))
+    set_sign_in_cookies(response, request, None)
     return response
 
 
 def _signed_in(request: Request[Any, Any, Any], token: str, target: str) -> Redirect:
     response = Redirect(target, status_code=303)
-    response.set_cookie(session_cookie(settings_of(request), token))
+    set_sign_in_cookies(response, request, token)
     return response
 
 
@@ -264,7 +263,7 @@ class MfaController(Controller):
         response = page(
             "accounts/recovery_codes.html", codes=codes, continue_to=local_path(form.get("next")) or "/"
         )
-        response.set_cookie(session_cookie(settings_of(request), token))
+        set_sign_in_cookies(response, request, token)
         return response
 
     @post("/recovery-codes")

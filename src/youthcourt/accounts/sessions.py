@@ -13,11 +13,15 @@ import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
+from litestar import Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.utils.scope.state import ScopeState
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
@@ -70,8 +74,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_cookie(settings: Settings, token: str | None) -> Cookie:
-    """The session cookie; ``None`` makes a cookie that deletes it."""
+def session_cookie(settings: Settings, token: str | None, *, max_age: int | None = None) -> Cookie:
+    """The session cookie; ``None`` makes a cookie that deletes it.
+
+    It lives as long as the server keeps the session at most: ``max_age`` seconds, or the
+    installation's absolute lifetime.
+    """
     return Cookie(
         key=settings.session.cookie_name,
         value=token or "",
@@ -79,8 +87,38 @@ def session_cookie(settings: Settings, token: str | None) -> Cookie:
         httponly=True,
         samesite="lax",
         secure=settings.is_production,
-        max_age=settings.session.absolute_hours * 3600 if token else 0,
+        max_age=(settings.session.absolute_hours * 3600 if max_age is None else max_age) if token else 0,
     )
+
+
+def fresh_csrf_cookie(connection: ASGIConnection) -> Cookie:
+    """A new CSRF token, so one read before signing in or out is no use afterwards.
+
+    The forms of the response being made carry the new token too.
+    """
+    config = connection.app.csrf_config
+    assert config is not None, "the app is built with a CSRF configuration"
+    token = generate_csrf_token(secret=config.secret)
+    ScopeState.from_scope(connection.scope).csrf_token = token
+    return Cookie(
+        key=config.cookie_name,
+        value=token,
+        path=config.cookie_path,
+        secure=config.cookie_secure,
+        httponly=config.cookie_httponly,
+        samesite=config.cookie_samesite,
+        domain=config.cookie_domain,
+    )
+
+
+def set_sign_in_cookies(
+    response: Response[Any], connection: ASGIConnection, token: str | None, *, awaiting_code: bool = False
+) -> None:
+    """At every sign-in step and sign-out: the new session cookie (or its removal) and a new CSRF token."""
+    settings: Settings = connection.app.state.settings
+    max_age = CODE_STEP_MINUTES * 60 if awaiting_code else None
+    response.set_cookie(session_cookie(settings, token, max_age=max_age))
+    response.set_cookie(fresh_csrf_cookie(connection))
 
 
 async def start_session(
