@@ -10,7 +10,7 @@ from sqlalchemy import event, select, update
 
 from tests.factories import PASSWORD, form_token, fresh_code, make_program, make_user, post_form, sign_in
 from youthcourt import cli
-from youthcourt.accounts import passwords
+from youthcourt.accounts import passwords, sessions
 from youthcourt.accounts.models import UserSession
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Role
@@ -453,3 +453,23 @@ async def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, db):
         "/login", data={"email": user.email, "password": PASSWORD, "_csrf_token": signed_in}
     )
     assert login.status_code == 403, "the token from before sign-out is no longer accepted"
+
+
+async def test_the_idle_limit_never_ends_a_session_early(client, db, monkeypatch):
+    """Last-seen is written at most once a minute; the idle limit still counts from the last request."""
+    program = await make_program(db)
+    user = await make_user(db, program)
+    start = datetime.datetime.now(datetime.UTC)
+    clock = [start]
+    monkeypatch.setattr(sessions, "utc_now", lambda: clock[0])
+    await sign_in(client, user)
+
+    clock[0] = start + datetime.timedelta(seconds=59)
+    assert (await client.get("/dashboard", follow_redirects=False)).status_code == 200
+    clock[0] += datetime.timedelta(minutes=30) - datetime.timedelta(seconds=1)
+    still = await client.get("/dashboard", follow_redirects=False)
+    clock[0] += datetime.timedelta(minutes=30, seconds=61)
+    ended = await client.get("/dashboard", follow_redirects=False)
+
+    assert still.status_code == 200, "29 minutes 59 seconds after the last request the session goes on"
+    assert ended.status_code == 303 and ended.headers["location"].startswith("/login")

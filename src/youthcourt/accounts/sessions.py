@@ -36,7 +36,9 @@ from youthcourt.reference.models import ProgramPolicy
 from youthcourt.settings import Settings
 
 TOUCH_EVERY = datetime.timedelta(seconds=60)
-"""Write last-seen at most once a minute: idle time is measured to the minute, not per request."""
+"""Write last-seen at most once a minute, not at every request. The last request may so be up to a
+minute later than last-seen, and the idle limit allows for it: a session never ends before the
+limit has passed since its last request (it may last up to a minute longer)."""
 
 SESSION_EXPIRED_KEY = "youthcourt.session_expired"
 
@@ -211,7 +213,9 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
         return None
     now = utc_now()
     idle_limit = datetime.timedelta(minutes=min(row.idle_minutes, settings.session.idle_minutes))
-    if not row.user.is_active or now >= row.expires_at or now - row.last_seen_at >= idle_limit:
+    # The last request may have come up to TOUCH_EVERY after last-seen was written.
+    idle_at_least = now - row.last_seen_at - TOUCH_EVERY
+    if not row.user.is_active or now >= row.expires_at or idle_at_least >= idle_limit:
         await db.delete(row)
         await db.commit()
         return None
