@@ -23,11 +23,12 @@ from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESS
 from advanced_alchemy.types import GUID
 from litestar.types import Message, Scope
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.settings import Settings, resource_dir
 
-__all__ = ("Base", "create_database_config", "metadata", "upgrade_database")
+__all__ = ("Base", "create_database_config", "insert_missing", "metadata", "upgrade_database")
 
 Base = UUIDAuditBase
 """Every table: a random UUID primary key (ids in URLs reveal nothing) and UTC audit columns."""
@@ -89,6 +90,20 @@ async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: S
         scope[_COMMIT_FAILED] = "pending"  # type: ignore[literal-required]
         message["status"] = 500
         message["headers"] = [(b"content-type", b"text/html; charset=utf-8")]
+
+
+async def insert_missing(db: AsyncSession, model: Any, rows: list[dict[str, Any]], unique: list[str]) -> int:
+    """Insert the rows whose ``unique`` columns are not taken yet; returns how many went in.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` on both engines: a row another transaction is
+    inserting at the same moment is waited for and skipped, never a unique violation.
+    """
+    if not rows:
+        return 0
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(model).values(rows).on_conflict_do_nothing(index_elements=unique)
+    result = await db.execute(statement)
+    return result.rowcount or 0
 
 
 def create_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:

@@ -17,9 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.concurrency import Browser, fire, running_server
-from tests.factories import make_program, make_user
+from tests.factories import make_case, make_program, make_referral, make_user
+from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, JurorSource, JurorStatus, Reward
 from youthcourt.programs.models import Program, Role
+from youthcourt.reference.defaults import CONTRIBUTING, STRENGTHS
+from youthcourt.reference.models import Factor, ProgramPolicy, ReferralSource
 
 PARALLEL = 4
 
@@ -173,3 +176,87 @@ async def test_the_same_token_on_another_form_or_other_values_is_another_submiss
     assert (first.status_code, second.status_code) == (303, 303)
     assert statuses(repeated) == [303] * PARALLEL
     assert (await ledger(db, juror))[:2] == (Decimal(13), Decimal(13))
+
+
+async def test_an_htmx_form_sent_twice_follows_the_first_answer(app, db, database_url):
+    program, coordinator = await coordinator_in_new_program(db)
+    juror = await juror_with_credits(db, program, "10")
+    adjust = f"/jurors/{juror.id}/credits/adjust"
+    async with running_server(app) as base:
+        browser = Browser(base)
+        await browser.sign_in(coordinator, database_url)
+        fields = await form_fields(browser, f"/jurors/{juror.id}/credits", adjust)
+        data = {**fields, "amount": "1", "reason": "Set-up"}
+        answers = [await browser.http.post(adjust, data=data, headers={"HX-Request": "true"}) for _ in "12"]
+        await browser.close()
+    assert [a.status_code for a in answers] == [200, 200]
+    assert [a.headers.get("hx-redirect") for a in answers] == [f"/jurors/{juror.id}/credits"] * 2
+    assert (await ledger(db, juror))[:2] == (Decimal(11), Decimal(11))
+
+
+# Case numbers and states ----------------------------------------------------------------------
+
+
+async def test_referrals_accepted_at_once_get_distinct_consecutive_case_numbers(app, db, database_url):
+    program, coordinator = await coordinator_in_new_program(db)
+    referrals = [await make_referral(db, program) for _ in range(PARALLEL + 2)]
+    async with running_server(app) as base:
+        browser = Browser(base)
+        await browser.sign_in(coordinator, database_url)
+        responses = await fire(
+            len(referrals), lambda i: browser.post(f"/referrals/{referrals[i].id}/accept", {})
+        )
+        await browser.close()
+    assert statuses(responses) == [303] * len(referrals), [r.text[:300] for r in responses]
+    numbers = sorted((await db.scalars(select(Case.number).where(Case.program_id == program.id))).all())
+    year = datetime.date.today().year
+    assert numbers == [f"{year}-{n:04d}" for n in range(1, len(referrals) + 1)]
+
+
+async def test_two_transitions_from_one_state_make_one_change_and_one_timeline_entry(app, db, database_url):
+    program, coordinator = await coordinator_in_new_program(db)
+    today = datetime.date.today()
+    case = await make_case(db, program, CaseState.INTAKE)
+    for name in ("intake_on", "youth_consent_on", "guardian_consent_on", "confidentiality_signed_on"):
+        setattr(case, name, today)
+    case.admission_on = today
+    await db.commit()
+    async with running_server(app) as base:
+        browser = Browser(base)
+        await browser.sign_in(coordinator, database_url)
+        responses = await fire(PARALLEL, lambda _: browser.post(f"/cases/{case.id}/intake/complete", {}))
+        conflicts = [r for r in responses if r.status_code == 409]
+        await browser.close()
+    assert set(statuses(responses)) <= {303, 409}, [r.text[:300] for r in responses]
+    assert all("at the same time" in r.text for r in conflicts)
+    state = await db.scalar(
+        select(Case.state).where(Case.id == case.id).execution_options(populate_existing=True)
+    )
+    assert state == CaseState.AWAITING_HEARING
+    moves = await db.scalar(
+        select(func.count())
+        .select_from(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == EventKind.TRANSITION)
+    )
+    assert moves == 1
+
+
+# Reference data -------------------------------------------------------------------------------
+
+
+async def test_first_page_views_of_a_new_program_insert_its_defaults_once(app, db, database_url):
+    program, coordinator = await coordinator_in_new_program(db)
+    async with running_server(app) as base:
+        browser = Browser(base)
+        await browser.sign_in(coordinator, database_url)
+        responses = await fire(6, lambda _: browser.http.get("/dashboard"))
+        await browser.close()
+    assert statuses(responses) == [200] * 6, [r.text[:300] for r in responses]
+
+    async def count(model, *where) -> int:
+        query = select(func.count()).select_from(model).where(model.program_id == program.id, *where)
+        return await db.scalar(query)
+
+    assert await count(ProgramPolicy) == 1
+    assert await count(Factor) == len(CONTRIBUTING) + len(STRENGTHS)
+    assert await count(ReferralSource) > 0

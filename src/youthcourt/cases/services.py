@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from litestar.exceptions import NotFoundException
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from youthcourt.audit.models import utc_now
 from youthcourt.cases import states
@@ -31,6 +32,7 @@ from youthcourt.cases.models import (
     EventKind,
     FollowUpCheck,
 )
+from youthcourt.database import insert_missing
 from youthcourt.programs.viewer import Viewer
 from youthcourt.referrals.models import Referral, Youth
 
@@ -82,13 +84,21 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         return self.repository.session
 
     async def next_number(self, program_id: UUID, year: int) -> str:
-        """The next case number of the program's year: 2026-0001, 2026-0002, ..."""
-        counter = await self.db.scalar(
-            select(CaseCounter)
-            .where(CaseCounter.program_id == program_id, CaseCounter.year == year)
-            .with_for_update()
+        """The next case number of the program's year: 2026-0001, 2026-0002, ...
+
+        The counter row is incremented in the database by one statement, which waits for any
+        other transaction numbering a case of the same year, so numbers never repeat or skip.
+        The year's first case creates the row; two at once insert it once.
+        """
+        counters = CaseCounter.__table__
+        bump = (
+            update(counters)
+            .where(counters.c.program_id == program_id, counters.c.year == year)
+            .values(last_number=counters.c.last_number + 1)
+            .returning(counters.c.last_number)
         )
-        if counter is None:
+        number = (await self.db.execute(bump)).scalar_one_or_none()
+        if number is None:
             # Start after any number already used that year (cases imported or loaded without a counter).
             highest = await self.db.scalar(
                 select(func.max(Case.number)).where(
@@ -96,11 +106,10 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
                 )
             )
             start = int(highest.split("-", 1)[1]) if highest else 0
-            counter = CaseCounter(program_id=program_id, year=year, last_number=start)
-            self.db.add(counter)
-        counter.last_number += 1
-        await self.db.flush()
-        return f"{year}-{counter.last_number:04d}"
+            row = {"program_id": program_id, "year": year, "last_number": start}
+            await insert_missing(self.db, CaseCounter, [row], ["program_id", "year"])
+            number = (await self.db.execute(bump)).scalar_one()
+        return f"{year}-{number:04d}"
 
     async def open_from_referral(self, referral: Referral, viewer: Viewer, opened_on: datetime.date) -> Case:
         """An accepted referral becomes a case, in the state ``referred``, assigned to whoever accepted it."""
@@ -121,11 +130,30 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         return case
 
     async def transition(self, case: Case, wanted: CaseState, viewer: Viewer, summary: str = "") -> None:
-        """Move ``case`` to ``wanted`` if the state machine allows it; raises TransitionError otherwise."""
+        """Move ``case`` to ``wanted`` if the state machine allows it; raises TransitionError otherwise.
+
+        The move is one conditional update (``WHERE state = <the state it was read in>``), so of
+        two requests moving the case out of the same state at once exactly one succeeds; the
+        other gets :class:`~youthcourt.cases.states.TransitionConflict` and writes nothing.
+        """
         states.check(case.state, wanted)
         previous = case.state
-        case.state = wanted
-        case.state_changed_at = utc_now()
+        changed_at = utc_now()
+        await self.db.flush()  # the caller's own changes to the case go first, checked by its version
+        cases = Case.__table__
+        version = (
+            await self.db.execute(
+                update(cases)
+                .where(cases.c.id == case.id, cases.c.state == previous)
+                .values(state=wanted, state_changed_at=changed_at, version=cases.c.version + 1)
+                .returning(cases.c.version)
+            )
+        ).scalar_one_or_none()
+        if version is None:
+            now = await self.db.scalar(select(Case.state).where(Case.id == case.id))
+            raise states.TransitionConflict(now or previous, wanted)
+        for name, value in (("state", wanted), ("state_changed_at", changed_at), ("version", version)):
+            set_committed_value(case, name, value)
         self.add_event(
             case,
             EventKind.TRANSITION,

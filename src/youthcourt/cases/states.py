@@ -10,6 +10,7 @@ Any open case may also end unsuccessful (returned to the source) or withdrawn.
 from __future__ import annotations
 
 from youthcourt.cases.models import CLOSED_STATES, CaseState
+from youthcourt.web.errors import ConflictError
 
 S = CaseState
 _ENDINGS = {S.UNSUCCESSFUL, S.WITHDRAWN}
@@ -33,6 +34,17 @@ class TransitionError(ValueError):
         super().__init__(f"A case that is {current.label.lower()} cannot become {wanted.label.lower()}.")
         self.current = current
         self.wanted = wanted
+
+
+class TransitionConflict(TransitionError, ConflictError):
+    """Another request moved the case first: it is no longer in the state this one read."""
+
+    def __init__(self, current: CaseState, wanted: CaseState) -> None:
+        super().__init__(current, wanted)
+        self.args = (
+            "Someone else changed this case at the same time: it is now "
+            f"{current.label.lower()}. Nothing was changed; reload the case and try again.",
+        )
 
 
 def allowed(current: CaseState, wanted: CaseState) -> bool:

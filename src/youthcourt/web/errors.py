@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, InternalServerException, NotAuthorizedException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.web.headers import security_headers
 
@@ -27,12 +28,19 @@ TITLES = {
 }
 
 CSRF_FAILURE = "CSRF token verification failed"
+STALE_EXPLANATION = (
+    "Someone else changed this record at the same time. Reload the page and try again; nothing was saved."
+)
 CLIENT_DISCONNECTED = "client disconnected prematurely"
 """Litestar's message when the connection closes while a request body is read."""
 CSRF_EXPLANATION = (
     "The form could not be accepted because it was out of date or did not come from this site. "
     "Go back, reload the page and try again; nothing was saved."
 )
+
+
+class ConflictError(Exception):
+    """A change refused because another request changed the record first: a 409 page with the message."""
 
 
 def _is_htmx(request: Request[Any, Any, Any]) -> bool:
@@ -71,9 +79,15 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         logger.debug("Client left before %s %s was read", request.method, request.url.path)
         return Response(content=b"", status_code=HTTP_400_BAD_REQUEST)
     status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
+    if isinstance(exc, ConflictError | StaleDataError):
+        status = HTTP_409_CONFLICT
     if status >= 500:
         logger.exception("Unhandled error on %s %s", request.method, request.url.path)
     detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
+    if isinstance(exc, ConflictError):
+        detail = str(exc)
+    elif isinstance(exc, StaleDataError):
+        detail = STALE_EXPLANATION
     if detail == CSRF_FAILURE:
         detail = CSRF_EXPLANATION
     if status in (404, 405):
