@@ -2,7 +2,8 @@
 
 ``youthcourt audit purge`` (run it daily from cron) deletes audit entries past
 ``YOUTHCOURT_AUDIT_RETENTION_DAYS``, failed sign-ins older than a day (they no longer count
-towards a lock) and sign-in sessions that have expired, and writes what it did to the trail.
+towards a lock), sign-in sessions that have expired, the once-tokens of forms sent more than
+a day ago (see ``web/idempotency.py``), and writes what it did to the trail.
 ``youthcourt audit grant-app-role ROLE`` (PostgreSQL) gives the app's login role every privilege
 it needs except changing or deleting audit entries.
 """
@@ -25,6 +26,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.app_role import AppRoleError, grant_app_role
 from youthcourt.audit.models import utc_now
 from youthcourt.settings import Settings, get_settings
+from youthcourt.web import idempotency
 
 PURGE_ACTION = "audit_purge"
 
@@ -34,6 +36,7 @@ class PurgeCounts:
     audit_entries: int
     sign_in_failures: int
     sessions: int
+    sent_forms: int
 
 
 async def purge_expired_sessions(db: AsyncSession, now: datetime.datetime) -> int:
@@ -58,6 +61,7 @@ async def purge(db: AsyncSession, settings: Settings, now: datetime.datetime | N
         audit_entries=await retention.purge_entries(db, settings.audit_retention_days, now),
         sign_in_failures=await lockout.purge_failures(db, now),
         sessions=await purge_expired_sessions(db, now),
+        sent_forms=await idempotency.purge_spent(db, now),
     )
     audit.record_site_event(
         db,
@@ -101,6 +105,7 @@ def purge_command() -> None:
     )
     click.echo(f"Failed sign-ins older than a day deleted: {counts.sign_in_failures}.")
     click.echo(f"Expired sign-in sessions deleted: {counts.sessions}.")
+    click.echo(f"Forms sent more than a day ago forgotten: {counts.sent_forms}.")
 
 
 @audit_group.command(name="grant-app-role")

@@ -39,6 +39,7 @@ from youthcourt.audit_commands import audit_group
 from youthcourt.database import create_database_config
 from youthcourt.programs.models import Program, Role
 from youthcourt.settings import get_settings
+from youthcourt.web.idempotency import FormSubmission
 
 NOW = datetime.datetime.now(datetime.UTC)
 TWO_YEARS_AGO = NOW - datetime.timedelta(days=730)
@@ -267,6 +268,8 @@ def test_the_purge_command_deletes_what_is_past_keeping_and_records_itself(
                 [
                     SignInFailure(user_id=user.id, occurred_at=NOW - datetime.timedelta(days=2)),
                     SignInFailure(user_id=user.id, occurred_at=NOW - datetime.timedelta(hours=1)),
+                    FormSubmission(key="sent two days ago", created_at=NOW - datetime.timedelta(days=2)),
+                    FormSubmission(key="sent an hour ago", created_at=NOW - datetime.timedelta(hours=1)),
                     _session(user.id, expires=NOW - datetime.timedelta(minutes=1), seen=NOW),
                     _session(
                         user.id,
@@ -307,6 +310,7 @@ def test_the_purge_command_deletes_what_is_past_keeping_and_records_itself(
     assert "Audit entries older than 2555 days deleted: 0." in first.output
     assert "Failed sign-ins older than a day deleted: 1." in first.output
     assert "Expired sign-in sessions deleted: 2." in first.output
+    assert "Forms sent more than a day ago forgotten: 1." in first.output
     after_first = asyncio.run(state())
     assert after_first["entries"] == {ids["old"], ids["recent"]}, "seven years by default: both are kept"
     assert after_first["failures"] == 1 and after_first["sessions"] == 1
@@ -319,8 +323,8 @@ def test_the_purge_command_deletes_what_is_past_keeping_and_records_itself(
     assert after["entries"] == {ids["recent"]}
     purges = sorted(after["purges"], key=lambda e: e.occurred_at)
     assert [p.details for p in purges] == [
-        {"audit_entries": 0, "sign_in_failures": 1, "sessions": 2, "retention_days": 2555},
-        {"audit_entries": 1, "sign_in_failures": 0, "sessions": 0, "retention_days": 365},
+        {"audit_entries": 0, "sign_in_failures": 1, "sessions": 2, "sent_forms": 1, "retention_days": 2555},
+        {"audit_entries": 1, "sign_in_failures": 0, "sessions": 0, "sent_forms": 0, "retention_days": 365},
     ]
     assert all(p.program_id is None and p.actor_id is None for p in purges), "site-level entries"
 
