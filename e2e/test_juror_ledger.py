@@ -86,3 +86,39 @@ def test_coordinator_keeps_rewards_credits_and_the_outbox(page: Page, base_url: 
     else:
         expect(page.locator("#outbox-rows")).to_contain_text("No messages yet.")
         shoot("outbox-empty")
+
+
+def test_a_double_clicked_redeem_redeems_once(page: Page, base_url: str, shoot):
+    """Two clicks in a row on Redeem send the form twice; the juror is charged once."""
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    page.goto("/jurors/rewards/new")
+    page.get_by_label("Name").fill("Cinema voucher")
+    page.get_by_label("Cost in credits").fill("3")
+    page.get_by_role("button", name="Add the reward").click()
+    expect(page.get_by_role("status")).to_contain_text("The reward was added.")
+
+    page.goto("/jurors")
+    page.locator("tbody a[href^='/jurors/']").first.click()
+    page.get_by_role("link", name="Open the credit ledger").click()
+    page.get_by_label("Credits to add or take away").fill("6")
+    page.get_by_label("Reason").fill("Helped at the open day")
+    page.get_by_role("button", name="Add the adjustment").click()
+    expect(page.get_by_role("status")).to_contain_text("The adjustment of +6 credits was added.")
+    before = float(page.locator("#balance strong").inner_text())
+
+    page.get_by_label("Reward").select_option(label="Cinema voucher (3 credits)")
+    sent = []
+    page.on("request", lambda r: sent.append(r) if r.method == "POST" and "/redeem" in r.url else None)
+    page.get_by_role("button", name="Redeem").dblclick()
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(re.compile(r"/jurors/[0-9a-f-]{36}/credits$"))
+    expect(page.get_by_role("status").first).to_contain_text(
+        re.compile("Cinema voucher was redeemed|already sent, so it was done only once")
+    )
+    shoot("double-clicked-redeem")
+    page.reload()
+    expect(page.get_by_role("row", name=re.compile("Redeemed: Cinema voucher"))).to_have_count(1)
+    after = float(page.locator("#balance strong").inner_text())
+    assert len(sent) == 2
+    assert after == before - 3 >= 3
