@@ -53,6 +53,7 @@ from youthcourt.web.headers import add_no_store, security_headers
 from youthcourt.web.idempotency import OnceMiddleware
 from youthcourt.web.logging import redact_access_log
 from youthcourt.web.query import refuse_nul_characters
+from youthcourt.web.static import StaticHeadersMiddleware
 from youthcourt.web.templating import create_template_config
 
 
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         directories=[PACKAGE_DIR / "static"],
         opt=PUBLIC,
         include_in_schema=False,
-        cache_control=None,
+        middleware=[DefineMiddleware(StaticHeadersMiddleware, production=settings.is_production)],
     )
     return Litestar(
         openapi_config=None,  # no API schema pages: they would list every route to anyone signed in
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.is_production,
             cookie_samesite="lax",
             header_name="x-csrftoken",
-            exclude=["/health"],
+            exclude=["/health", "/static/"],  # publicly cached files must not set a cookie
         ),
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -58,3 +59,26 @@ async def test_development_does_not_send_hsts(client, db):
 
     assert "strict-transport-security" not in response.headers
     assert "unsafe-inline" not in response.headers["content-security-policy"]
+
+
+async def test_static_files_carry_the_security_headers_and_are_cached_publicly(production, db):
+    login = await production.get("/login")
+    stylesheet = re.search(r'href="(/static/app\.css\?v=[0-9a-f]+)"', login.text)
+    assert stylesheet, "pages link static files by versioned addresses"
+
+    versioned = await production.get(stylesheet.group(1))
+    plain = await production.get("/static/app.css")
+    stale = await production.get("/static/app.css?v=0000000000")
+
+    for response in (versioned, plain, stale):
+        assert response.status_code == 200
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["referrer-policy"] == "same-origin"
+        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+        assert "set-cookie" not in response.headers, "a publicly cached file sets no cookie"
+    assert versioned.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert plain.headers["cache-control"] == stale.headers["cache-control"] == "public, max-age=3600"
+    assert login.headers["cache-control"] == "no-store", "pages are still never kept"
+    missing = await production.get("/static/no-such-file.css")
+    assert missing.status_code == 404 and missing.headers["cache-control"] == "no-store"

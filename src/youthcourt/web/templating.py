@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 from youthcourt.settings import resource_dir
 from youthcourt.web.flash import take_flashes
 from youthcourt.web.idempotency import OnceTemplate
+from youthcourt.web.static import static_url
 
 DEFAULT_TIMEZONE = "America/New_York"
 
@@ -38,6 +39,7 @@ def format_date(value: datetime.date | None) -> str:
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.globals["take_flashes"] = take_flashes
+    env.globals["static_url"] = static_url
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
 
