@@ -14,6 +14,7 @@ from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
 from litestar.static_files import create_static_files_router
 
+from youthcourt import audit_records
 from youthcourt.accounts.controllers import (
     AccountController,
     SignInController,
@@ -23,6 +24,7 @@ from youthcourt.accounts.controllers import (
 from youthcourt.accounts.mfa_controllers import CodeStepController, MfaController, code_required_redirect
 from youthcourt.accounts.sessions import SessionMiddleware
 from youthcourt.audit.controllers import AuditController
+from youthcourt.audit.refusals import refusal_audit
 from youthcourt.cases import controllers as cases
 from youthcourt.closure import case_sections as closure_sections
 from youthcourt.closure import controllers as closure
@@ -69,6 +71,7 @@ def register_case_sections() -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     register_case_sections()
+    audit_records.register()
     redact_access_log()
     database = create_database_config(settings)
     session_maker = database.create_session_maker()
@@ -119,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
             DefineMiddleware(SessionMiddleware, session_maker=session_maker, settings=settings),
+            refusal_audit,
             DefineMiddleware(OnceMiddleware, database=database),
         ],
         guards=[refuse_nul_characters, require_sign_in],

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.models import AuditEntry
+from youthcourt.audit.records import name_records
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
@@ -152,6 +153,7 @@ class AuditController(Controller):
             template,
             form=form,
             results=results,
+            names=await name_records(db_session, results.items, request.user),
             actions=await self._actions(db_session),
             outcomes=OUTCOMES,
             search=search,
