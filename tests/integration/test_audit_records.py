@@ -17,12 +17,19 @@ from youthcourt.programs.models import Program, Role
 NOW = datetime.datetime.now(datetime.UTC)
 
 
-def entry(program: Program, record_type: str, record_id: object, action: str = "record_view") -> AuditEntry:
+def entry(
+    program: Program,
+    record_type: str,
+    record_id: object,
+    action: str = "record_view",
+    outcome: str = "success",
+) -> AuditEntry:
     return AuditEntry(
         program_id=program.id,
         occurred_at=NOW,
         actor_name="Test Actor",
         action=action,
+        outcome=outcome,
         record_type=record_type,
         record_id=str(record_id),
     )
@@ -159,6 +166,24 @@ async def test_a_foreign_record_and_a_forbidden_page_are_recorded_as_refusals(cl
     assert found[1].details == {"method": "GET", "path": "/audit", "status": 403}
     assert all(e.actor_id == coordinator.id for e in found)
     assert await refusals(db, other) == [], "the other program's trail is not written to"
+
+
+async def test_program_admins_filter_the_trail_by_refusal(client, db):
+    program = await make_program(db)
+    admin = await make_user(db, program, Role.PROGRAM_ADMIN)
+    refused, viewed = uuid.uuid4(), uuid.uuid4()
+    db.add(entry(program, "case", refused, action="request_refused", outcome="not_found"))
+    db.add(entry(program, "case", viewed, action="case_view"))
+    await db.commit()
+    await sign_in(client, admin)
+
+    page = await client.get("/audit?outcome=not_found")
+
+    assert page.status_code == 200
+    assert '<option value="not_found" selected>' in page.text
+    assert '<option value="conflict"' in page.text
+    assert f'data-record="{refused}"' in page.text
+    assert f'data-record="{viewed}"' not in page.text
 
 
 async def test_a_refused_conflicting_save_is_recorded(client, db):

@@ -30,7 +30,7 @@ from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page
 
-OUTCOMES = ("success", "failure", "denied")
+OUTCOMES = ("success", "failure", "denied", "not_found", "conflict")
 FILTERS = ("action", "outcome", "actor", "record_type", "record_id", "start", "end")
 PERSONAL_FILTERS = ("actor",)
 """The "who" filter is a staff member's name: it is only read from a POST body (see web/search.py)."""
