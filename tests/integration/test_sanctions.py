@@ -16,7 +16,14 @@ from tests.factories import make_case, make_program, make_user, post_form, sign_
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases import sections
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
-from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.hearings.models import (
+    Courtroom,
+    Hearing,
+    HearingNight,
+    HearingOutcome,
+    Investigation,
+    InvestigationFactor,
+)
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import Factor, FactorKind, SanctionType
@@ -111,9 +118,38 @@ async def make_sanction(
     return sanction
 
 
+NOT_TIED = {"factor": "none", "no_factor_reason": "Asked for by the family; not tied to a finding."}
+
+
 def sanction_rows(*rows: dict[str, str]) -> dict[str, str]:
-    """Form fields for the disposition's rows: ``{"type": ..., "quantity": ...}`` becomes ``s1_type`` ..."""
-    return {f"s{number}_{name}": value for number, row in enumerate(rows, 1) for name, value in row.items()}
+    """Form fields for the disposition's rows: ``{"type": ..., "quantity": ...}`` becomes ``s1_type`` ...
+
+    A row with a type and no factor says it addresses none of the jury's findings, with a reason.
+    """
+    filled = [{**NOT_TIED, **row} if row.get("type") and "factor" not in row else row for row in rows]
+    return {f"s{number}_{name}": value for number, row in enumerate(filled, 1) for name, value in row.items()}
+
+
+async def record_findings(db: AsyncSession, program: Program, hearing: Hearing, *factors: Factor) -> None:
+    """The jury's investigation record at ``hearing``, naming ``factors``."""
+    record = Investigation(
+        program_id=program.id, hearing_id=hearing.id, questioning_summary="Asked about school."
+    )
+    record.factors = [InvestigationFactor(program_id=program.id, factor_id=factor.id) for factor in factors]
+    db.add(record)
+    await db.commit()
+
+
+async def factors_of(db: AsyncSession, program: Program, kind: FactorKind) -> list[Factor]:
+    return list(
+        (
+            await db.scalars(
+                select(Factor)
+                .where(Factor.program_id == program.id, Factor.kind == kind)
+                .order_by(Factor.name)
+            )
+        ).all()
+    )
 
 
 async def fresh(db: AsyncSession, model: Any, record_id: uuid.UUID) -> Any:
@@ -140,6 +176,7 @@ async def test_disposition_inside_the_grid_moves_the_case_and_marks_the_hearing_
     factor = await db.scalar(
         select(Factor).where(Factor.program_id == program.id, Factor.kind == FactorKind.CONTRIBUTING)
     )
+    await record_findings(db, program, hearing, factor)
     await sign_in(client, coordinator)
 
     form = await client.get(f"/cases/{case.id}/disposition?hearing={hearing.id}")
@@ -192,6 +229,119 @@ async def test_disposition_inside_the_grid_moves_the_case_and_marks_the_hearing_
     assert entry.details["sanctions"] == 3
     assert case.youth_id and "Youth" not in str(entry.details), "no personal data in the audit details"
     assert await audited(db, "disposition_form_view")
+
+
+async def test_the_form_offers_only_the_factors_and_strengths_the_jury_found(client, db):
+    program, coordinator, case = await coordinator_with_case(db)
+    hearing = await make_hearing(db, program, case, TODAY - DAY)
+    contributing = await factors_of(db, program, FactorKind.CONTRIBUTING)
+    strengths = await factors_of(db, program, FactorKind.STRENGTH)
+    found, not_found, strength = contributing[0], contributing[1], strengths[0]
+    await record_findings(db, program, hearing, found, strength)
+    await sign_in(client, coordinator)
+
+    form = await client.get(f"/cases/{case.id}/disposition?hearing={hearing.id}")
+
+    assert form.status_code == 200
+    select_html = re.search(r'<select id="field-s1_factor".*?</select>', form.text, re.S).group(0)
+    assert f'<option value="{found.id}" >{found.name}</option>' in select_html
+    assert f'<option value="{strength.id}" >{strength.name}</option>' in select_html
+    assert 'label="Strengths to build on"' in select_html
+    assert str(not_found.id) not in select_html
+    assert "No particular factor" not in form.text
+    assert '<option value="">Choose a finding of the jury</option>' in select_html
+    assert "None of the findings (give the reason)" in select_html
+
+
+async def test_each_sanction_addresses_a_finding_or_says_why_not(client, db):
+    program, coordinator, case = await coordinator_with_case(db)
+    hearing = await make_hearing(db, program, case, TODAY - DAY)
+    contributing = await factors_of(db, program, FactorKind.CONTRIBUTING)
+    strength = (await factors_of(db, program, FactorKind.STRENGTH))[0]
+    found, not_found = contributing[0], contributing[1]
+    await record_findings(db, program, hearing, found, strength)
+    await sign_in(client, coordinator)
+    base = {"decided_on": TODAY.isoformat(), "hearing": str(hearing.id)}
+
+    refused = await post_form(
+        client,
+        f"/cases/{case.id}/disposition",
+        {
+            **base,
+            **sanction_rows(
+                {"type": "community_service", "quantity": "10", "factor": ""},
+                {"type": "essay", "quantity": "500", "factor": str(not_found.id)},
+                {"type": "apology_letter", "quantity": "1", "factor": "none", "no_factor_reason": ""},
+            ),
+        },
+    )
+
+    assert refused.status_code == 422
+    text = refused.text
+    assert "Choose the finding sanction 1 addresses." in text
+    assert "Choose one of the jury&#39;s findings for sanction 2." in text
+    assert "Sanction 3 addresses none of the jury&#39;s findings: say why" in text
+    assert re.search(r'<option value="none"\s+selected>None of the findings', text), "the choice is kept"
+    assert await count(db, Sanction) == 0
+    assert (await fresh(db, Case, case.id)).state == CaseState.SCHEDULED
+
+    saved = await post_form(
+        client,
+        f"/cases/{case.id}/disposition",
+        {
+            **base,
+            **sanction_rows(
+                {"type": "community_service", "quantity": "10", "factor": str(found.id)},
+                {"type": "essay", "quantity": "500", "factor": str(strength.id)},
+                {
+                    "type": "apology_letter",
+                    "quantity": "1",
+                    "factor": "none",
+                    "no_factor_reason": "The victim asked for a letter.",
+                },
+            ),
+        },
+    )
+
+    assert saved.status_code == 303
+    sanctions = (
+        await db.scalars(select(Sanction).where(Sanction.case_id == case.id).order_by(Sanction.created_at))
+    ).all()
+    assert [(s.factor_id, s.no_factor_reason) for s in sanctions] == [
+        (found.id, ""),
+        (strength.id, ""),
+        (None, "The victim asked for a letter."),
+    ]
+    [entry] = await audited(db, "disposition_create")
+    assert entry.details["no_finding"] == 1
+    section = await client.get(f"/cases/{case.id}")
+    assert "Addresses none of the jury's findings: The victim asked for a letter." in section.text
+
+
+async def test_without_an_investigation_record_the_form_says_so_and_links_to_it(client, db):
+    program, coordinator, case = await coordinator_with_case(db)
+    hearing = await make_hearing(db, program, case, TODAY - DAY)
+    await sign_in(client, coordinator)
+
+    form = await client.get(f"/cases/{case.id}/disposition?hearing={hearing.id}")
+
+    assert "The jury's findings are not recorded yet." in form.text
+    assert f'href="/hearings/slots/{hearing.id}/investigation"' in form.text
+    select_html = re.search(r'<select id="field-s1_factor".*?</select>', form.text, re.S).group(0)
+    assert "<optgroup" not in select_html
+    refused = await post_form(
+        client,
+        f"/cases/{case.id}/disposition",
+        {
+            "decided_on": TODAY.isoformat(),
+            "hearing": str(hearing.id),
+            **sanction_rows({"type": "apology_letter", "quantity": "1", "factor": ""}),
+        },
+    )
+    assert refused.status_code == 422
+    assert (
+        "The jury&#39;s findings are not recorded yet: record the investigation record first" in refused.text
+    )
 
 
 async def test_outside_the_grid_without_a_reason_is_refused_with_the_range(client, db):
@@ -283,7 +433,7 @@ async def test_each_row_is_checked(client, db):
     assert "The quantity of sanction 4 can have at most two decimal places." in text
     assert "The due date of sanction 5 cannot be before the decision" in text
     assert "Choose the type of sanction 6." in text
-    assert "Choose one of the listed factors for sanction 6." in text
+    assert "Choose one of the jury&#39;s findings for sanction 6." in text
     assert await count(db, Sanction) == 0
 
 

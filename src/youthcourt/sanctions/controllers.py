@@ -29,7 +29,7 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import FactorKind, OffenseClass, SanctionRule, SanctionType
-from youthcourt.reference.services import active_factors, check_against_grid, policy
+from youthcourt.reference.services import check_against_grid, policy
 from youthcourt.sanctions import events, services
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, ProgressKind, Sanction, SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary, format_number, read_amount, unit_of
@@ -41,7 +41,9 @@ from youthcourt.web.templating import page, redirect_to
 ROWS = 6
 """Sanction rows on the disposition form; empty rows are ignored."""
 
-ROW_FIELDS = ("type", "quantity", "due_on", "description", "factor", "reason")
+ROW_FIELDS = ("type", "quantity", "due_on", "description", "factor", "reason", "no_factor_reason")
+NO_FINDING = "none"
+"""The factor choice of a sanction that addresses none of the jury's findings (it needs a reason)."""
 TYPE_CHOICES = {t.value: t.label for t in SanctionType}
 SanctionTypeFilter = Annotated[str, QueryParameter(name="type", required=False)]
 
@@ -67,6 +69,7 @@ class SanctionRow:
     description: str
     factor_id: UUID | None
     outside_grid_reason: str
+    no_factor_reason: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,13 @@ class DispositionChoices:
     awaiting_hearing: str
     """The latest hearing held by today and still marked scheduled: where the disposition comes from."""
     factors: dict[str, str]
+    """The factors and strengths the jury found: the only ones a sanction may address."""
+    contributing: dict[str, str]
+    strengths: dict[str, str]
+    investigated: bool
+    """Whether the jury's investigation record exists for any of the case's hearings."""
+    investigation_hearing: str
+    """The hearing whose investigation record to open when none is recorded yet."""
     grid: list[tuple[SanctionType, int, int]]
     deadline_days: int
 
@@ -97,6 +107,16 @@ async def disposition_choices(
         await db.scalars(select(SanctionRule).where(SanctionRule.offense_class == offense_class_of(case)))
     ).all()
     order = list(SanctionType)
+    findings = await services.jury_findings(db, case.id)
+    open_hearing = next(
+        (
+            str(h.id)
+            for h in reversed(hearings)
+            if h.outcome in (HearingOutcome.HELD, HearingOutcome.SCHEDULED)
+            and h.courtroom.night.held_on <= today
+        ),
+        "",
+    )
     return DispositionChoices(
         hearings={
             str(h.id): f"{h.courtroom.night.held_on.isoformat()}, {h.courtroom.name} "
@@ -112,7 +132,11 @@ async def disposition_choices(
             ),
             "",
         ),
-        factors={str(f.id): f.name for f in await active_factors(db, FactorKind.CONTRIBUTING)},
+        factors={str(f.id): f.name for f in findings.factors},
+        contributing={str(f.id): f.name for f in findings.factors if f.kind == FactorKind.CONTRIBUTING},
+        strengths={str(f.id): f.name for f in findings.factors if f.kind == FactorKind.STRENGTH},
+        investigated=findings.recorded,
+        investigation_hearing=open_hearing,
         grid=sorted(
             ((r.sanction_type, r.min_quantity, r.max_quantity) for r in rules),
             key=lambda item: order.index(item[0]),
@@ -152,8 +176,35 @@ async def read_rows(
                 f"The due date of sanction {number} cannot be before the decision ({decided_on.isoformat()}).",
             )
         factor = form.get(prefix + "factor")
-        if factor and factor not in choices.factors:
-            form.error(prefix + "factor", f"Choose one of the listed factors for sanction {number}.")
+        no_factor_reason = form.text(
+            prefix + "no_factor_reason",
+            f"the reason sanction {number} addresses none of the jury's findings",
+            required=False,
+            max_length=2000,
+        )
+        if factor == NO_FINDING:
+            if not no_factor_reason and prefix + "no_factor_reason" not in form.errors:
+                form.error(
+                    prefix + "no_factor_reason",
+                    f"Sanction {number} addresses none of the jury's findings: say why, "
+                    "or choose the finding it addresses.",
+                )
+            factor = ""
+        elif not factor:
+            form.error(
+                prefix + "factor",
+                f"Choose the finding sanction {number} addresses"
+                + (
+                    "."
+                    if choices.investigated
+                    else ". The jury's findings are not recorded yet: record the investigation record "
+                    "first, or choose “None of the findings” and give the reason."
+                ),
+            )
+        elif factor not in choices.factors:
+            form.error(prefix + "factor", f"Choose one of the jury's findings for sanction {number}.")
+        else:
+            no_factor_reason = ""
         description = form.text(
             prefix + "description", f"the description of sanction {number}", required=False, max_length=1000
         )
@@ -177,7 +228,14 @@ async def read_rows(
         if len(form.errors) == before and kind and quantity is not None and due_on:
             rows.append(
                 SanctionRow(
-                    number, kind, quantity, due_on, description, UUID(factor) if factor else None, reason
+                    number,
+                    kind,
+                    quantity,
+                    due_on,
+                    description,
+                    UUID(factor) if factor else None,
+                    reason,
+                    no_factor_reason,
                 )
             )
     return rows
@@ -193,6 +251,7 @@ def disposition_page(
         form=form,
         rows=range(1, ROWS + 1),
         types=TYPE_CHOICES,
+        no_finding=NO_FINDING,
         problem=problem,
         status_code=status_code,
     )
@@ -301,6 +360,7 @@ class DispositionController(Controller):
                     due_on=row.due_on,
                     original_due_on=row.due_on,
                     outside_grid_reason=row.outside_grid_reason,
+                    no_factor_reason=row.no_factor_reason,
                     status=SanctionStatus.OPEN,
                 )
             )
@@ -340,6 +400,7 @@ class DispositionController(Controller):
                 "disposition_id": str(disposition.id),
                 "sanctions": len(rows),
                 "outside_grid": sum(1 for row in rows if row.outside_grid_reason),
+                "no_finding": sum(1 for row in rows if row.no_factor_reason),
                 "hearing_id": str(hearing.id) if hearing else None,
             },
         )

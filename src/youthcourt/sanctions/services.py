@@ -18,9 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import CLOSED_STATES, Case, EventKind
 from youthcourt.cases.services import CaseService
-from youthcourt.hearings.models import Courtroom, Hearing
+from youthcourt.hearings.models import Courtroom, Hearing, Investigation, InvestigationFactor
 from youthcourt.programs.viewer import Viewer
-from youthcourt.reference.models import SanctionType
+from youthcourt.reference.models import Factor, SanctionType
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress, SanctionStatus
 from youthcourt.web.forms import Form
 
@@ -346,3 +346,37 @@ async def sanctions_of(db: AsyncSession, case_id: UUID) -> list[SanctionSummary]
 
 def add_days(day: datetime.date, days: int) -> datetime.date:
     return day + datetime.timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class JuryFindings:
+    """What the jury found in the case's investigation records: the choices a sanction addresses."""
+
+    recorded: bool
+    """Whether any investigation record exists for the case."""
+    factors: list[Factor]
+
+    @property
+    def by_id(self) -> dict[str, Factor]:
+        return {str(factor.id): factor for factor in self.factors}
+
+
+async def jury_findings(db: AsyncSession, case_id: UUID) -> JuryFindings:
+    """The factors and strengths the jury found at the case's hearings (two queries)."""
+    recorded = await db.scalar(
+        select(Investigation.id)
+        .join(Hearing, Hearing.id == Investigation.hearing_id)
+        .where(Hearing.case_id == case_id)
+        .limit(1)
+    )
+    found = (
+        await db.scalars(
+            select(Factor)
+            .join(InvestigationFactor, InvestigationFactor.factor_id == Factor.id)
+            .join(Investigation, Investigation.id == InvestigationFactor.investigation_id)
+            .join(Hearing, Hearing.id == Investigation.hearing_id)
+            .where(Hearing.case_id == case_id)
+            .distinct()
+        )
+    ).all()
+    return JuryFindings(recorded is not None, sorted(found, key=lambda f: f.name.casefold()))
