@@ -23,13 +23,14 @@ from youthcourt.hearings.models import (
     Investigation,
 )
 from youthcourt.programs.models import Program, Role
-from youthcourt.reference.models import Factor, FactorKind
+from youthcourt.reference.models import Factor, FactorKind, ProgramPolicy
 from youthcourt.referrals.models import Guardian
 
 TODAY = datetime.date.today()
 NEXT_WEEK = TODAY + datetime.timedelta(days=7)
 LAST_WEEK = TODAY - datetime.timedelta(days=7)
 YESTERDAY = TODAY - datetime.timedelta(days=1)
+DAY = datetime.timedelta(days=1)
 
 
 # Builders for this area -----------------------------------------------------------------------
@@ -63,6 +64,7 @@ async def make_hearing(
     kind: HearingKind = HearingKind.INITIAL,
     outcome: HearingOutcome = HearingOutcome.SCHEDULED,
     position: int = 1,
+    notice_sent_on: datetime.date | None = None,
 ) -> Hearing:
     hearing = Hearing(
         program_id=courtroom.program_id,
@@ -71,6 +73,7 @@ async def make_hearing(
         kind=kind,
         outcome=outcome,
         position=position,
+        notice_sent_on=notice_sent_on,
     )
     db.add(hearing)
     await db.commit()
@@ -505,7 +508,7 @@ async def test_no_show_reschedule_sends_the_case_back_to_waiting(client, db):
     program, coordinator = await signed_in_coordinator(client, db)
     night = await make_night(db, program, YESTERDAY)
     case = await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator)
-    hearing = await make_hearing(db, night.courtrooms[0], case)
+    hearing = await make_hearing(db, night.courtrooms[0], case, notice_sent_on=YESTERDAY - 7 * DAY)
 
     response = await post_form(
         client, f"/hearings/slots/{hearing.id}/outcome", {"result": "no_show_reschedule"}
@@ -527,7 +530,7 @@ async def test_no_show_return_to_source_needs_a_reason_and_closes_the_case(clien
     program, coordinator = await signed_in_coordinator(client, db)
     night = await make_night(db, program, YESTERDAY)
     case = await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator)
-    hearing = await make_hearing(db, night.courtrooms[0], case)
+    hearing = await make_hearing(db, night.courtrooms[0], case, notice_sent_on=YESTERDAY - 7 * DAY)
 
     missing = await post_form(client, f"/hearings/slots/{hearing.id}/outcome", {"result": "no_show_return"})
     assert missing.status_code == 422
@@ -549,6 +552,66 @@ async def test_no_show_return_to_source_needs_a_reason_and_closes_the_case(clien
     transition = [e for e in await events(db, case) if e.kind == EventKind.TRANSITION][-1]
     assert transition.to_state == "unsuccessful"
     assert "family unreachable" in transition.summary
+
+
+async def test_a_no_show_without_a_notice_sent_needs_a_reason(client, db):
+    program, coordinator = await signed_in_coordinator(client, db)
+    night = await make_night(db, program, YESTERDAY)
+    case = await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator)
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+    slot = await client.get(f"/hearings/slots/{hearing.id}")
+    assert "No hearing notice was recorded as sent to the family." in slot.text
+
+    refused = await post_form(
+        client,
+        f"/hearings/slots/{hearing.id}/outcome",
+        {"result": "no_show_return", "reason": "Did not come."},
+    )
+
+    assert refused.status_code == 422
+    assert "No hearing notice was recorded as sent to the family, so they may not have known the date." in (
+        refused.text
+    )
+    assert 'aria-invalid="true"' in re.search(
+        r'<textarea id="field-no_notice_reason"[^>]*>', refused.text
+    ).group(0)
+    assert "Did not come." in refused.text, "what was typed is kept"
+    assert (await fresh(db, Hearing, hearing.id)).outcome == HearingOutcome.SCHEDULED
+    assert (await fresh(db, Case, case.id)).state == CaseState.SCHEDULED
+    assert "hearing_outcome" not in await actions(db)
+
+    recorded = await post_form(
+        client,
+        f"/hearings/slots/{hearing.id}/outcome",
+        {
+            "result": "no_show_return",
+            "reason": "Did not come.",
+            "no_notice_reason": "The mother confirmed the date by phone on Monday.",
+        },
+    )
+
+    assert recorded.status_code == 303
+    assert (await fresh(db, Case, case.id)).state == CaseState.UNSUCCESSFUL
+    summaries = [e.summary for e in await events(db, case)]
+    assert (
+        "No-show recorded although no hearing notice was recorded as sent. "
+        "Reason: The mother confirmed the date by phone on Monday." in summaries
+    )
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "hearing_outcome"))
+    assert entry.details["notice_sent"] is False
+    assert entry.details["no_notice_reason"] == "The mother confirmed the date by phone on Monday."
+
+
+async def test_a_hearing_held_needs_no_notice(client, db):
+    program, coordinator = await signed_in_coordinator(client, db)
+    night = await make_night(db, program, YESTERDAY)
+    case = await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator)
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+
+    response = await post_form(client, f"/hearings/slots/{hearing.id}/outcome", {"result": "held"})
+
+    assert response.status_code == 303
+    assert (await fresh(db, Hearing, hearing.id)).outcome == HearingOutcome.HELD
 
 
 async def test_held_hearing_leaves_the_state_and_offers_the_disposition(client, db):
@@ -614,6 +677,29 @@ async def test_notice_is_addressed_to_the_guardians_and_can_be_marked_sent(clien
     assert {"hearing_notice_view", "hearing_notice_sent"} <= set(await actions(db))
     night_page = await client.get(f"/hearings/{night.id}")
     assert "Sent " in night_page.text
+
+
+async def test_the_notice_gives_the_programs_phone_or_asks_for_it(client, db):
+    program, coordinator = await signed_in_coordinator(client, db)
+    night = await make_night(db, program, NEXT_WEEK)
+    case = await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator)
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+
+    unset = await client.get(f"/hearings/slots/{hearing.id}/notice")
+
+    assert "The program's phone number is not set, so this letter cannot tell the family whom to call." in (
+        unset.text
+    )
+    assert "Ask a program admin to set it on the policy page" in unset.text
+    assert "call us at <mark>[the program's phone number is not set]</mark>" in unset.text
+
+    policy = await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
+    policy.contact_phone = "555-0142"
+    await db.commit()
+    letter = await client.get(f"/hearings/slots/{hearing.id}/notice")
+
+    assert "call us at <strong>555-0142</strong> as soon as possible" in letter.text
+    assert "is not set" not in letter.text
 
 
 # Investigation record -----------------------------------------------------------------------

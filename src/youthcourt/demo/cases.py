@@ -141,7 +141,8 @@ class CaseBuilder:
         self.open_cases: list[Case] = []
 
     async def load_reference(self) -> None:
-        await ensure_defaults(self.db, self.program_id)
+        policy = await ensure_defaults(self.db, self.program_id)
+        policy.contact_phone = "555-0140"  # printed on hearing notices
         self.sources = list(
             (await self.db.scalars(select(ReferralSource).order_by(ReferralSource.name))).all()
         )

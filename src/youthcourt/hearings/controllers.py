@@ -28,7 +28,7 @@ from youthcourt.hearings.services import (
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor, FactorKind
-from youthcourt.reference.services import active_factors
+from youthcourt.reference.services import active_factors, policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -468,6 +468,12 @@ class HearingController(Controller):
         form = Form.from_data(data)
         result = form.choice("result", "what happened at the hearing", RESULTS)
         reason = form.text("reason", "the reason", required=result == "no_show_return", max_length=2000)
+        no_notice_reason = form.text(
+            "no_notice_reason",
+            "the reason the no-show stands without a notice",
+            required=False,
+            max_length=2000,
+        )
         if form.is_valid:
             service = HearingService(db_session)
             try:
@@ -480,6 +486,7 @@ class HearingController(Controller):
                         today,
                         return_to_source=result == "no_show_return",
                         reason=reason,
+                        no_notice_reason=no_notice_reason,
                     )
             except SchedulingError as refusal:
                 form.error(refusal.field, refusal.message)
@@ -499,6 +506,11 @@ class HearingController(Controller):
                 "outcome": hearing.outcome.value,
                 "result": result,
                 "case_state": hearing.case.state.value,
+                **(
+                    {"notice_sent": False, "no_notice_reason": no_notice_reason}
+                    if result != "held" and hearing.notice_sent_on is None
+                    else {}
+                ),
             },
         )
         flash(
@@ -547,8 +559,10 @@ class HearingController(Controller):
     ) -> Template:
         hearing = await self._hearing(db_session, hearing_id)
         audit.record(db_session, request, "hearing_notice_view", record_type="hearing", record_id=hearing.id)
+        program_policy = await policy(db_session, request.user.program_id)
         return page(
             "hearings/notice.html",
+            phone=program_policy.contact_phone,
             hearing=hearing,
             night=hearing.courtroom.night,
             courtroom=hearing.courtroom,

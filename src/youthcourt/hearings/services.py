@@ -436,12 +436,30 @@ class HearingService:
         *,
         return_to_source: bool,
         reason: str = "",
+        no_notice_reason: str = "",
     ) -> None:
-        """The youth did not come: wait for a new date, or end the case and return it to the source."""
+        """The youth did not come: wait for a new date, or end the case and return it to the source.
+
+        A family never sent the hearing notice may not have known the date: the no-show is recorded
+        only with ``no_notice_reason`` (why it stands anyway), which goes on the timeline.
+        """
         self._check_outcome_open(hearing, today)
+        if hearing.notice_sent_on is None and not no_notice_reason:
+            raise SchedulingError(
+                "No hearing notice was recorded as sent to the family, so they may not have known the date. "
+                "Mark the notice sent if it went out, or give the reason the no-show stands without it.",
+                "no_notice_reason",
+            )
         hearing.outcome = HearingOutcome.NO_SHOW
         youth_case = hearing.case
         where = describe(hearing.courtroom.night, hearing.courtroom)
+        if hearing.notice_sent_on is None:
+            self.cases.add_event(
+                youth_case,
+                EventKind.HEARING,
+                viewer,
+                f"No-show recorded although no hearing notice was recorded as sent. Reason: {no_notice_reason}",
+            )
         if return_to_source:
             if not reason:
                 raise SchedulingError("Give the reason the case goes back to the referral source.", "reason")
