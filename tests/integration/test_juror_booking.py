@@ -388,14 +388,12 @@ async def test_replies_fill_the_seats_then_the_waiting_list_and_move_up(client, 
     refused = await post_form(client, f"/jurors/nights/{night.id}/move-up", {})
     assert "No seat is free" in (await client.get(refused.headers["location"])).text
 
+    # Ann withdraws: the seat goes to Cy, first on the waiting list, without anyone pressing a button.
     await post_form(client, f"/jurors/nights/{night.id}/bookings/{ann.id}/reply", {"reply": "decline"})
     assert (await fresh(db, Booking, ann.id)).status == BookingStatus.DECLINED
-    page = await client.get(f"/jurors/nights/{night.id}")
-    assert "A seat is free." in page.text and "Move Cy T. up" in page.text
-
-    moved = await post_form(client, f"/jurors/nights/{night.id}/move-up", {})
-    assert moved.status_code == 303
     assert (await fresh(db, Booking, cy.id)).status == BookingStatus.CONFIRMED
+    page = await client.get(f"/jurors/nights/{night.id}")
+    assert "A seat is free." not in page.text
     moved_up = await db.scalar(select(OutboxMessage).where(OutboxMessage.kind == "juror_moved_up"))
     assert moved_up is not None and moved_up.to_address == jurors[2].email
     assert [e.details["status"] for e in await audited(db, "juror_reply")] == [
@@ -406,7 +404,8 @@ async def test_replies_fill_the_seats_then_the_waiting_list_and_move_up(client, 
     ]
     assert [e.record_id for e in await audited(db, "juror_move_up")] == [str(cy.id)]
     confirmed = await client.get(f"/jurors/nights/{night.id}?status=confirmed")
-    assert "Bo T." in confirmed.text and "Cy T." in confirmed.text and "Ann T." not in confirmed.text
+    replies = confirmed.text.split('id="replies"', 1)[1].split("</section>", 1)[0]
+    assert "Bo T." in replies and "Cy T." in replies and "Ann T." not in replies
 
 
 async def test_declining_takes_the_juror_off_their_panel(client, db):
@@ -553,3 +552,113 @@ async def test_night_pages_cost_the_same_number_of_queries_for_few_or_many_juror
     await add_jurors(10)
     many = await queries()
     assert many == few
+
+
+# One seat count ------------------------------------------------------------------------------
+
+
+async def test_absent_and_excused_jurors_hold_no_seat_anywhere(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    await set_policy(db, program, jury_max=3)
+    night = await make_night(db, program)
+    room = night.courtrooms[0]
+    for attendance in (Attendance.PRESENT, Attendance.ABSENT, Attendance.EXCUSED):
+        await make_booking(db, await make_juror(db, program), night, courtroom=room, attendance=attendance)
+    zoe = await make_juror(db, program, first_name="Zoe", last_name="Test")
+    await make_booking(db, zoe, night, BookingStatus.WAITLISTED)
+
+    page = await client.get(f"/jurors/nights/{night.id}")
+
+    assert "1 of 3 seats taken" in page.text
+    assert "<mark>full</mark>" not in page.text
+    assert "Move Zoe T. up" in page.text
+    listing = await client.get("/jurors/nights")
+    row = re.search(rf'<a href="/jurors/nights/{night.id}">.*?</tr>', listing.text, re.S)
+    assert row and "<mark>full</mark>" not in row.group(0)
+    cells = re.findall(r"<td>(.*?)</td>", row.group(0), re.S)
+    assert cells[2].strip() == "1"
+
+
+async def test_a_full_night_says_full_and_offers_no_move_up(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    await set_policy(db, program, jury_max=2)
+    night = await make_night(db, program)
+    for _ in range(2):
+        await make_booking(db, await make_juror(db, program), night)
+    await make_booking(
+        db, await make_juror(db, program, first_name="Zoe", last_name="Test"), night, BookingStatus.WAITLISTED
+    )
+    page = await client.get(f"/jurors/nights/{night.id}")
+    assert "2 of 2 seats taken" in page.text and "<mark>full</mark>" in page.text
+    assert "Move Zoe T. up" not in page.text
+
+
+async def test_a_withdrawal_gives_the_seat_to_the_waiting_list_and_tells_the_coordinator(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    await set_policy(db, program, jury_max=1)
+    night = await make_night(db, program)
+    ann = await make_juror(db, program, first_name="Ann", last_name="Test")
+    cy = await make_juror(db, program, first_name="Cy", last_name="Test")
+    ann_booking = await make_booking(db, ann, night, courtroom=night.courtrooms[0])
+    cy_booking = await make_booking(db, cy, night, BookingStatus.WAITLISTED)
+
+    response = await post_form(
+        client, f"/jurors/nights/{night.id}/bookings/{ann_booking.id}/reply", {"reply": "decline"}
+    )
+
+    assert response.status_code == 303
+    assert (await fresh(db, Booking, ann_booking.id)).status == BookingStatus.DECLINED
+    assert (await fresh(db, Booking, cy_booking.id)).status == BookingStatus.CONFIRMED
+    offer = await db.scalar(select(OutboxMessage).where(OutboxMessage.to_address == cy.email))
+    assert offer is not None and offer.kind == "juror_moved_up" and offer.night_id == night.id
+    shown = await client.get(response.headers["location"])
+    assert "Cy T. moved up from the waiting list" in shown.text
+    page = await client.get(f"/jurors/nights/{night.id}")
+    assert "Ann T. withdrew" in page.text and "Cy T. moved up from the waiting list" in page.text
+
+
+async def test_a_withdrawal_with_nobody_waiting_leaves_a_notice(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    night = await make_night(db, program)
+    booking = await make_booking(db, await make_juror(db, program, first_name="Ann", last_name="Test"), night)
+    await post_form(client, f"/jurors/nights/{night.id}/bookings/{booking.id}/reply", {"reply": "decline"})
+    page = await client.get(f"/jurors/nights/{night.id}")
+    assert "Ann T. withdrew" in page.text and "nobody is on the waiting list" in page.text
+
+
+async def test_inviting_a_juror_booked_for_an_overlapping_night_warns(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    first = await make_night(db, program, location="Town Hall")
+    second = await make_night(
+        db, program, starts_at=datetime.time(19, 0), ends_at=datetime.time(21, 0), location="Library"
+    )
+    later = await make_night(db, program, starts_at=datetime.time(21, 0), ends_at=datetime.time(22, 30))
+    juror = await make_juror(db, program, first_name="Ann", last_name="Test")
+    await make_booking(db, juror, first)
+
+    response = await post_form(client, f"/jurors/nights/{second.id}/invitations", {"juror_id": str(juror.id)})
+    shown = await client.get(response.headers["location"])
+    assert "Ann T. is already booked for an overlapping night" in shown.text
+    assert (await bookings_of(db, second))[juror.id].status == BookingStatus.INVITED
+    page = await client.get(f"/jurors/nights/{second.id}")
+    assert "Booked for an overlapping night" in page.text
+
+    response = await post_form(client, f"/jurors/nights/{later.id}/invitations", {"juror_id": str(juror.id)})
+    assert "overlapping" not in (await client.get(response.headers["location"])).text, "back to back is fine"
+
+
+async def test_confirming_a_juror_for_two_overlapping_nights_is_refused(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    first = await make_night(db, program)
+    second = await make_night(db, program, starts_at=datetime.time(17, 0), ends_at=datetime.time(18, 30))
+    juror = await make_juror(db, program, first_name="Ann", last_name="Test")
+    await make_booking(db, juror, first)
+    booking = await make_booking(db, juror, second, BookingStatus.INVITED)
+
+    response = await post_form(
+        client, f"/jurors/nights/{second.id}/bookings/{booking.id}/reply", {"reply": "confirm"}
+    )
+
+    assert (await fresh(db, Booking, booking.id)).status == BookingStatus.INVITED
+    shown = await client.get(response.headers["location"])
+    assert "already confirmed for a night at the same time" in shown.text

@@ -231,7 +231,7 @@ def test_smtp_settings_are_read_from_the_environment():
 # Reminders ------------------------------------------------------------------------------------
 
 
-async def test_reminders_go_to_booked_jurors_and_families_of_nights_in_two_days_once(db):
+async def test_reminders_go_to_booked_jurors_and_families_of_nights_in_the_next_two_days_once(db):
     program = await make_program(db, "Riverside County Youth Court")
     night = await make_night(db, program)
     tomorrow = await make_night(db, program, TODAY + datetime.timedelta(days=1))
@@ -277,8 +277,19 @@ async def test_reminders_go_to_booked_jurors_and_families_of_nights_in_two_days_
     await db.commit()
 
     saved = {m.to_address: m for m in await messages(db)}
-    assert queued == 4
-    assert sorted(saved) == ["ana@example.org", "avery@example.org", "dana@example.org", "rosa@example.org"]
+    assert queued == 5
+    assert sorted(saved) == [
+        "ana@example.org",
+        "avery@example.org",
+        "dana@example.org",
+        "elsewhere@example.org",
+        "rosa@example.org",
+    ]
+    reminded = saved["elsewhere@example.org"]
+    assert (
+        f"{TODAY + datetime.timedelta(days=1):%B} {(TODAY + datetime.timedelta(days=1)).day}"
+        in reminded.subject
+    )
     juror_message = saved["avery@example.org"]
     assert juror_message.kind == "juror_reminder"
     assert (
@@ -310,8 +321,10 @@ async def test_reminders_go_to_booked_jurors_and_families_of_nights_in_two_days_
 
     assert await queue_reminders(db, TODAY) == 0
     await db.commit()
-    assert len(await messages(db)) == 4
-    assert await queue_reminders(db, TODAY - datetime.timedelta(days=1)) == 1, "the night of tomorrow"
+    assert len(await messages(db)) == 5
+    assert await queue_reminders(db, TODAY + datetime.timedelta(days=1)) == 2, (
+        "the juror and family of the night in three days"
+    )
 
 
 async def test_a_long_address_still_gets_one_reminder(db):
@@ -494,7 +507,7 @@ async def test_outbox_lists_and_filters_messages_without_smtp(client, db):
     ):
         assert text in page.text
     assert "other@example.org" not in page.text
-    assert "Queue reminders for nights in two days" in page.text
+    assert "Queue reminders for nights in the next two days" in page.text
     assert "Send pending mail now" in page.text
 
     sent = await client.get(
@@ -668,3 +681,27 @@ def test_send_mail_without_a_server_keeps_messages(environment, settings, monkey
     assert result.exit_code == 0, result.output
     assert "Reminders queued: 0." in result.output
     assert "No mail server is set (YOUTHCOURT_SMTP_HOST): messages stay in the outbox." in result.output
+
+
+async def test_a_juror_who_confirms_the_day_before_is_reminded_at_once(client, db):
+    program = await make_program(db, "Riverside County Youth Court")
+    user = await make_user(db, program, Role.JUROR)
+    juror = await make_juror(
+        db,
+        program,
+        "Avery",
+        "avery@example.org",
+        user_id=user.id,
+        oath_signed_on=TODAY - datetime.timedelta(days=30),
+    )
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    booking = await book(db, juror, await make_night(db, program, tomorrow), BookingStatus.INVITED)
+    await sign_in(client, user)
+
+    response = await post_form(client, f"/me/bookings/{booking.id}/reply", {"accept": "yes"})
+
+    assert response.status_code == 303
+    (reminder,) = [m for m in await messages(db) if m.kind == "juror_reminder"]
+    assert reminder.to_address == "avery@example.org"
+    assert f"{tomorrow:%B} {tomorrow.day}" in reminder.subject
+    assert await queue_reminders(db, TODAY) == 0, "once only"

@@ -1,23 +1,48 @@
-"""Booking rules for hearing nights: replies, full juries and the waiting list.
+"""Booking rules for hearing nights: replies, seats, full juries and the waiting list.
 
-A night seats up to ``jury_max`` jurors per courtroom (a program setting). Confirmations
-past that go to the waiting list; when a confirmed juror declines or is excused, the
-first on the waiting list can be moved up.
+A night seats up to ``jury_max`` jurors per courtroom (a program setting). There is one seat
+count, :func:`seats_taken`: confirmed jurors who still hold a seat. A juror marked absent or
+excused frees theirs; declined, withdrawn and waiting jurors never hold one.
+
+Anything that may give a seat away first takes the night's lock (:func:`lock_night`), so two
+replies at the same moment cannot both take the last seat: on PostgreSQL a row lock on the
+night, on SQLite the database's write lock, both held until the transaction ends.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import datetime
+from uuid import UUID
+
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit.models import utc_now
 from youthcourt.hearings.models import Courtroom, HearingNight
-from youthcourt.jurors.models import Booking, BookingStatus, Juror, JurorStatus
+from youthcourt.jurors.models import Attendance, Booking, BookingStatus, Juror, JurorStatus
 from youthcourt.reference.models import ProgramPolicy
+
+SERVING = (Attendance.PRESENT, Attendance.LATE)
+"""Attendance that keeps a seat; an absent or excused juror's seat is free for someone else."""
 
 
 class BookingError(ValueError):
     """The reply or booking is not possible; the message says why."""
+
+
+async def lock_night(db: AsyncSession, night_id: UUID) -> None:
+    """Hold the night until the transaction ends; a second caller waits for the first to commit.
+
+    A write that changes nothing: PostgreSQL locks the row (``SELECT ... FOR UPDATE`` would
+    too, but SQLite ignores it), SQLite takes its single write lock. Counts read after this
+    see every reply committed before it.
+    """
+    await db.execute(
+        update(HearingNight)
+        .where(HearingNight.id == night_id)
+        .values(sequence=HearingNight.sequence, updated_at=HearingNight.updated_at)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def seats(db: AsyncSession, night: HearingNight, policy: ProgramPolicy) -> int:
@@ -25,15 +50,71 @@ async def seats(db: AsyncSession, night: HearingNight, policy: ProgramPolicy) ->
     return (rooms or 0) * policy.jury_max
 
 
-async def confirmed_count(db: AsyncSession, night: HearingNight) -> int:
+def holds_seat() -> list:
+    """The one definition of a seat taken: confirmed, and not marked absent or excused."""
+    return [
+        Booking.status == BookingStatus.CONFIRMED,
+        or_(Booking.attendance.is_(None), Booking.attendance.in_(SERVING)),
+    ]
+
+
+async def seats_taken(db: AsyncSession, night: HearingNight) -> int:
+    """Confirmed jurors still holding a seat of the night."""
     return (
-        await db.scalar(
-            select(func.count())
-            .select_from(Booking)
-            .where(Booking.night_id == night.id, Booking.status == BookingStatus.CONFIRMED)
-        )
+        await db.scalar(select(func.count(Booking.id)).where(Booking.night_id == night.id, *holds_seat()))
         or 0
     )
+
+
+# Overlapping nights ------------------------------------------------------------------------------
+
+
+def _span(night: HearingNight) -> tuple[datetime.datetime, datetime.datetime]:
+    starts = datetime.datetime.combine(night.held_on, night.starts_at)
+    ends = datetime.datetime.combine(night.held_on, night.ends_at)
+    if ends <= starts:
+        ends += datetime.timedelta(days=1)
+    return starts, ends
+
+
+def overlap(one: HearingNight, other: HearingNight) -> bool:
+    """The two nights share some time (back to back does not count)."""
+    first, second = _span(one), _span(other)
+    return first[0] < second[1] and second[0] < first[1]
+
+
+async def overlapping(
+    db: AsyncSession,
+    night: HearingNight,
+    juror_ids: list[UUID],
+    statuses: tuple[BookingStatus, ...] = (BookingStatus.CONFIRMED,),
+) -> dict[UUID, HearingNight]:
+    """Per juror, another night they are booked for (with one of ``statuses``) that overlaps this one."""
+    if not juror_ids:
+        return {}
+    rows = await db.execute(
+        select(Booking.juror_id, HearingNight)
+        .join(HearingNight, HearingNight.id == Booking.night_id)
+        .where(
+            Booking.juror_id.in_(juror_ids),
+            Booking.night_id != night.id,
+            Booking.status.in_(statuses),
+            Booking.attendance.is_(None),
+            HearingNight.is_cancelled.is_(False),
+            HearingNight.held_on.between(
+                night.held_on - datetime.timedelta(days=1), night.held_on + datetime.timedelta(days=1)
+            ),
+        )
+        .order_by(HearingNight.held_on, HearingNight.starts_at)
+    )
+    found: dict[UUID, HearingNight] = {}
+    for juror_id, other in rows.all():
+        if juror_id not in found and overlap(night, other):
+            found[juror_id] = other
+    return found
+
+
+# Replies ----------------------------------------------------------------------------------------
 
 
 async def respond(
@@ -44,8 +125,13 @@ async def respond(
     policy: ProgramPolicy,
     *,
     accept: bool,
+    by_juror: bool = False,
 ) -> BookingStatus:
-    """A juror's reply to an invitation: confirmed (or waiting list when the night is full) or declined."""
+    """A juror's reply to an invitation: confirmed (or waiting list when the night is full) or declined.
+
+    Confirming a night that overlaps one the juror is already confirmed for is refused: nobody
+    can sit on two juries at once, so there is nothing for a coordinator to override.
+    """
     if night.is_cancelled:
         raise BookingError("This hearing night was cancelled.")
     if booking.status in (BookingStatus.CANCELLED,):
@@ -59,9 +145,24 @@ async def respond(
             raise BookingError("Sign the confidentiality oath before you can sit on a jury.")
         if booking.status == BookingStatus.CONFIRMED:
             return booking.status
-        full = await confirmed_count(db, night) >= await seats(db, night, policy)
+        await lock_night(db, night.id)
+        await db.refresh(booking, ["status", "attendance"])
+        if booking.status == BookingStatus.CONFIRMED:
+            return booking.status
+        clash = (await overlapping(db, night, [juror.id])).get(juror.id)
+        if clash is not None:
+            who = "You are" if by_juror else f"{juror.short_name} is"
+            raise BookingError(
+                f"{who} already confirmed for a night at the same time "
+                f"({clash.held_on:%B} {clash.held_on.day}, {clash.starts_at:%H:%M}). "
+                "Decline that night first."
+            )
+        full = await seats_taken(db, night) >= await seats(db, night, policy)
         booking.status = BookingStatus.WAITLISTED if full else BookingStatus.CONFIRMED
     else:
+        if booking.status == BookingStatus.CONFIRMED:
+            await lock_night(db, night.id)
+            await db.refresh(booking, ["status", "attendance"])
         booking.status = BookingStatus.DECLINED
         booking.courtroom_id = None
         booking.role = None

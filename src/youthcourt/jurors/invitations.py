@@ -1,9 +1,10 @@
 """Inviting jurors to hearing nights, their replies, and moving the waiting list up.
 
 A coordinator invites many jurors at once (only active jurors who signed the oath), each
-gets one booking per night and one invitation email. Replies go through
-:func:`youthcourt.jurors.bookings.respond`, which puts confirmations past the night's
-seats on the waiting list; when a seat frees, the first on the waiting list moves up.
+gets one booking per night and one invitation email. Replies go through :func:`reply`
+(the rules are :func:`youthcourt.jurors.bookings.respond`), which puts confirmations past the
+night's seats on the waiting list. When a confirmed juror withdraws, the first on the waiting
+list takes the seat and is emailed, and the coordinator finds a notice on the night's page.
 """
 
 from __future__ import annotations
@@ -14,23 +15,35 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 from uuid import UUID
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.audit.models import utc_now
 from youthcourt.hearings.models import HearingNight
-from youthcourt.jurors import mail
-from youthcourt.jurors.bookings import BookingError
+from youthcourt.jurors import mail, reminders
+from youthcourt.jurors.bookings import (
+    SERVING,
+    BookingError,
+    holds_seat,
+    lock_night,
+    overlapping,
+    respond,
+    seats_taken,
+)
+from youthcourt.jurors.mail import clock, long_date
 from youthcourt.jurors.models import (
-    Attendance,
     Booking,
     BookingStatus,
     CourtRole,
     Juror,
     JurorStatus,
+    NightNotice,
     Qualification,
 )
 from youthcourt.reference.models import ProgramPolicy
+
+__all__ = ("SERVING", "BookingError", "clock", "long_date", "seats_taken")
 
 REPLY_STATUSES = (
     BookingStatus.INVITED,
@@ -44,26 +57,20 @@ STATUS_HEADINGS = {
     BookingStatus.WAITLISTED: "Waiting list",
     BookingStatus.DECLINED: "Declined",
 }
-SERVING = (Attendance.PRESENT, Attendance.LATE)
-"""Attendance that keeps a seat; an absent or excused juror's seat is free for someone else."""
-
-
-def long_date(day: datetime.date) -> str:
-    return f"{day:%A, %B} {day.day}, {day.year}"
-
-
-def clock(moment: datetime.time) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0")
-
-
 # The nights ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class NightCounts:
-    """How a night's jury bookings stand."""
+    """How a night's jury bookings stand.
+
+    ``taken`` is the seat count shown everywhere: confirmed jurors who hold a seat (see
+    :func:`youthcourt.jurors.bookings.holds_seat`). ``confirmed`` counts every confirmed
+    booking, absent and excused jurors included, for the replies tab.
+    """
 
     seats: int
+    taken: int = 0
     confirmed: int = 0
     invited: int = 0
     waitlisted: int = 0
@@ -71,11 +78,11 @@ class NightCounts:
 
     @property
     def free(self) -> int:
-        return max(0, self.seats - self.confirmed)
+        return max(0, self.seats - self.taken)
 
     @property
     def is_full(self) -> bool:
-        return self.seats > 0 and self.confirmed >= self.seats
+        return self.seats > 0 and self.taken >= self.seats
 
     def of(self, status: BookingStatus) -> int:
         return {
@@ -105,20 +112,32 @@ def nights_query(today: datetime.date, *, past: bool = False) -> Select[tuple[He
 async def night_counts(
     db: AsyncSession, nights: Iterable[HearingNight], policy: ProgramPolicy
 ) -> dict[UUID, NightCounts]:
-    """Seats and bookings per status for many nights: one grouped query (courtrooms must be loaded)."""
+    """Seats and bookings per status for many nights: two grouped queries (courtrooms must be loaded)."""
     nights = list(nights)
     found: dict[UUID, dict[BookingStatus, int]] = {night.id: {} for night in nights}
+    taken: dict[UUID, int] = {}
     if nights:
+        ids = [night.id for night in nights]
         rows = await db.execute(
             select(Booking.night_id, Booking.status, func.count(Booking.id))
-            .where(Booking.night_id.in_([night.id for night in nights]))
+            .where(Booking.night_id.in_(ids))
             .group_by(Booking.night_id, Booking.status)
         )
         for night_id, status, count in rows.all():
             found.setdefault(night_id, {})[BookingStatus(status)] = count
+        taken = dict(
+            (
+                await db.execute(
+                    select(Booking.night_id, func.count(Booking.id))
+                    .where(Booking.night_id.in_(ids), *holds_seat())
+                    .group_by(Booking.night_id)
+                )
+            ).all()
+        )
     return {
         night.id: NightCounts(
             seats=len(night.courtrooms) * policy.jury_max,
+            taken=taken.get(night.id, 0),
             confirmed=found[night.id].get(BookingStatus.CONFIRMED, 0),
             invited=found[night.id].get(BookingStatus.INVITED, 0),
             waitlisted=found[night.id].get(BookingStatus.WAITLISTED, 0),
@@ -224,6 +243,8 @@ class InviteResult:
     already_booked: int
     not_eligible: int
     emailed: int
+    overlapping: tuple[str, ...] = ()
+    """Short names of the invited jurors already booked for a night at the same time."""
 
 
 def invitation_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
@@ -254,9 +275,14 @@ async def invite(
     """Book each chosen juror as invited and email them, once per juror and night.
 
     Jurors already booked that night (whatever their reply) are left out: a juror has one
-    booking per night. Jurors who are not active or have not signed the oath are left out.
+    booking per night (a unique constraint; the night's lock makes two invitations at the same
+    moment find each other's booking instead of failing on it). Jurors who are not active or
+    have not signed the oath are left out. Jurors booked for an overlapping night are invited
+    all the same and named in the result: an invitation only asks, and they may decline the
+    other night; confirming both is what :func:`respond` refuses.
     """
     wanted = list(dict.fromkeys(juror_ids))
+    await lock_night(db, night.id)
     jurors = (
         (
             await db.scalars(
@@ -290,14 +316,31 @@ async def invite(
             body=body,
             kind="juror_invitation",
             dedupe_key=f"invite:{booking.id}",
+            night_id=night.id,
+            booking_id=booking.id,
         )
         emailed += message is not None
+    clashes = await overlapping(
+        db,
+        night,
+        [juror.id for _, juror in created],
+        (BookingStatus.CONFIRMED, BookingStatus.INVITED, BookingStatus.WAITLISTED),
+    )
     return InviteResult(
         invited=len(created),
         already_booked=len(booked),
         not_eligible=len(wanted) - len(jurors),
         emailed=emailed,
+        overlapping=tuple(juror.short_name for _, juror in created if juror.id in clashes),
     )
+
+
+async def overlap_flags(db: AsyncSession, night: HearingNight, juror_ids: list[UUID]) -> set[UUID]:
+    """Candidates booked (invited, confirmed or waiting) for another night at the same time."""
+    found = await overlapping(
+        db, night, juror_ids, (BookingStatus.CONFIRMED, BookingStatus.INVITED, BookingStatus.WAITLISTED)
+    )
+    return set(found)
 
 
 # Replies and the waiting list ------------------------------------------------------------------
@@ -323,20 +366,6 @@ async def get_booking(db: AsyncSession, night: HearingNight, booking_id: UUID) -
             selectinload(Booking.courtroom),
         )
         .execution_options(populate_existing=True)
-    )
-
-
-async def seats_taken(db: AsyncSession, night: HearingNight) -> int:
-    """Confirmed jurors still holding a seat (an absent or excused juror frees theirs)."""
-    return (
-        await db.scalar(
-            select(func.count(Booking.id)).where(
-                Booking.night_id == night.id,
-                Booking.status == BookingStatus.CONFIRMED,
-                or_(Booking.attendance.is_(None), Booking.attendance.in_(SERVING)),
-            )
-        )
-        or 0
     )
 
 
@@ -368,11 +397,14 @@ def moved_up_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[s
 
 
 async def promote(db: AsyncSession, night: HearingNight, booking: Booking, *, portal_url: str) -> None:
-    """Confirm a juror from the waiting list and tell them by email."""
+    """Confirm a juror from the waiting list and tell them by email. The caller holds the night's lock."""
     juror = booking.juror
     if juror.status != JurorStatus.ACTIVE or juror.oath_signed_on is None:
-        raise BookingError("The first juror on the waiting list is not active or has not signed the oath.")
+        raise BookingError(f"{juror.short_name} is not active or has not signed the oath.")
+    if juror.id in await overlapping(db, night, [juror.id]):
+        raise BookingError(f"{juror.short_name} is confirmed for another night at the same time.")
     booking.status = BookingStatus.CONFIRMED
+    booking.responded_at = booking.responded_at or utc_now()
     await db.flush()
     subject, body = moved_up_text(night, juror, portal_url)
     await mail.enqueue(
@@ -383,6 +415,8 @@ async def promote(db: AsyncSession, night: HearingNight, booking: Booking, *, po
         body=body,
         kind="juror_moved_up",
         dedupe_key=f"moved-up:{booking.id}",
+        night_id=night.id,
+        booking_id=booking.id,
     )
 
 
@@ -392,6 +426,7 @@ async def move_up(
     """Give a free seat to the first juror on the waiting list."""
     if night.is_cancelled:
         raise BookingError("This hearing night was cancelled.")
+    await lock_night(db, night.id)
     if await seats_taken(db, night) >= len(night.courtrooms) * policy.jury_max:
         raise BookingError("No seat is free: every seat of the night is taken.")
     booking = await first_waiting(db, night)
@@ -399,3 +434,119 @@ async def move_up(
         raise BookingError("No one is on the waiting list.")
     await promote(db, night, booking, portal_url=portal_url)
     return booking
+
+
+# Withdrawals --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    status: BookingStatus
+    withdrew: bool = False
+    """A confirmed juror declined: their seat was given up."""
+    moved_up: Booking | None = None
+    """Who took the seat from the waiting list, when someone could."""
+    notice: str = ""
+    """What the coordinator was told on the night's page."""
+
+
+async def reply(
+    db: AsyncSession,
+    booking: Booking,
+    juror: Juror,
+    night: HearingNight,
+    policy: ProgramPolicy,
+    today: datetime.date,
+    *,
+    accept: bool,
+    portal_url: str,
+    by_juror: bool = False,
+) -> ReplyResult:
+    """A juror's reply, and what follows it.
+
+    A juror who confirms a night in the next days is reminded at once. A confirmed juror who
+    declines (withdraws) gives their seat to the first juror on the waiting list, who is
+    confirmed and emailed: waiting jurors already said they would come, so the seat is not
+    left empty while an offer waits for an answer. The coordinator is told on the night's page.
+    """
+    if not accept and booking.status == BookingStatus.CONFIRMED:
+        await lock_night(db, night.id)
+        await db.refresh(booking, ["status", "attendance"])
+    was_seated = booking.status == BookingStatus.CONFIRMED and booking.attendance is None
+    status = await respond(db, booking, juror, night, policy, accept=accept, by_juror=by_juror)
+    if status == BookingStatus.CONFIRMED:
+        await remind_if_soon(db, booking, night, today)
+    if not (was_seated and status == BookingStatus.DECLINED):
+        return ReplyResult(status)
+    moved_up = await offer_free_seat(db, night, policy, today, portal_url=portal_url)
+    notice = f"{juror.short_name} withdrew from the night."
+    if moved_up is not None:
+        notice += f" {moved_up.juror.short_name} moved up from the waiting list and was emailed."
+    elif await seats_taken(db, night) < len(night.courtrooms) * policy.jury_max:
+        notice += " Their seat is free and nobody is on the waiting list: invite another juror."
+    await notify(db, night, notice)
+    return ReplyResult(status, withdrew=True, moved_up=moved_up, notice=notice)
+
+
+async def offer_free_seat(
+    db: AsyncSession, night: HearingNight, policy: ProgramPolicy, today: datetime.date, *, portal_url: str
+) -> Booking | None:
+    """Give a free seat to the first juror on the waiting list who can take it. The caller holds the lock."""
+    if night.is_cancelled or await seats_taken(db, night) >= len(night.courtrooms) * policy.jury_max:
+        return None
+    waiting = (
+        await db.scalars(
+            replies_query(night, BookingStatus.WAITLISTED).options(
+                selectinload(Booking.juror).selectinload(Juror.qualifications)
+            )
+        )
+    ).all()
+    for booking in waiting:
+        try:
+            await promote(db, night, booking, portal_url=portal_url)
+        except BookingError:
+            continue
+        await remind_if_soon(db, booking, night, today)
+        return booking
+    return None
+
+
+async def remind_if_soon(
+    db: AsyncSession, booking: Booking, night: HearingNight, today: datetime.date
+) -> None:
+    """A juror confirmed for a night inside the reminder window gets their reminder now."""
+    if reminders.is_soon(night, today):
+        await reminders.queue_reminders(db, today, booking_id=booking.id)
+
+
+# Notices to coordinators ---------------------------------------------------------------------------
+
+
+async def notify(db: AsyncSession, night: HearingNight, message: str) -> NightNotice:
+    notice = NightNotice(program_id=night.program_id, night_id=night.id, message=message)
+    db.add(notice)
+    await db.flush()
+    return notice
+
+
+async def open_notices(db: AsyncSession, night: HearingNight) -> list[NightNotice]:
+    """The night's notices nobody has marked as read, newest first."""
+    rows = await db.scalars(
+        select(NightNotice)
+        .where(NightNotice.night_id == night.id, NightNotice.acknowledged_at.is_(None))
+        .order_by(NightNotice.created_at.desc(), NightNotice.id)
+    )
+    return list(rows.all())
+
+
+async def acknowledge(db: AsyncSession, night: HearingNight, notice_id: UUID, who: str) -> bool:
+    notice = await db.scalar(
+        select(NightNotice).where(NightNotice.id == notice_id, NightNotice.night_id == night.id)
+    )
+    if notice is None:
+        return False
+    if notice.acknowledged_at is None:
+        notice.acknowledged_at = utc_now()
+        notice.acknowledged_by = who[:200]
+    await db.flush()
+    return True

@@ -1,17 +1,30 @@
 """Email through an outbox: messages are stored first and sent by SMTP when a server is set.
 
 Storing first means an invitation is never lost when the mail server is down, and
-coordinators can see what went out (or what waits, when no server is configured).
+coordinators can see what went out (or what waits, when no server is configured). A message
+about a hearing night keeps the night (and the booking) it is about, so that when the night
+moves or is cancelled, what still waits can be rewritten or withdrawn before it goes out.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.jurors.models import OutboxMessage
+from youthcourt.jurors.models import OutboxMessage, OutboxStatus
+
+
+def long_date(day: datetime.date) -> str:
+    """ "Sunday, December 6, 2026": how every message names a night's date."""
+    return f"{day:%A, %B} {day.day}, {day.year}"
+
+
+def clock(moment: datetime.time) -> str:
+    return moment.strftime("%I:%M %p").lstrip("0")
 
 
 async def enqueue(
@@ -23,6 +36,8 @@ async def enqueue(
     body: str,
     kind: str,
     dedupe_key: str | None = None,
+    night_id: UUID | None = None,
+    booking_id: UUID | None = None,
 ) -> OutboxMessage | None:
     """Store a message to send. With a ``dedupe_key`` already used, nothing is added (returns None)."""
     if not to_address:
@@ -36,7 +51,28 @@ async def enqueue(
         body=body,
         kind=kind,
         dedupe_key=dedupe_key,
+        night_id=night_id,
+        booking_id=booking_id,
     )
     db.add(message)
     await db.flush()
     return message
+
+
+async def waiting_for_night(
+    db: AsyncSession, night_id: UUID, kinds: Iterable[str] | None = None
+) -> list[OutboxMessage]:
+    """Messages about the night that have not gone out yet, oldest first."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.night_id == night_id, OutboxMessage.status == OutboxStatus.PENDING
+    )
+    if kinds is not None:
+        query = query.where(OutboxMessage.kind.in_(list(kinds)))
+    rows = await db.scalars(query.order_by(OutboxMessage.created_at, OutboxMessage.id))
+    return list(rows.all())
+
+
+def withdraw(message: OutboxMessage, reason: str) -> None:
+    """Keep a waiting message from going out, with the reason shown in the outbox."""
+    message.status = OutboxStatus.WITHDRAWN
+    message.last_error = reason

@@ -1,9 +1,12 @@
-"""Reminders two days before a hearing night, to the jurors booked and to the families on its dockets.
+"""Reminders of a hearing night, to the jurors booked and to the families on its dockets.
 
-Each reminder has a dedupe key (the booking, or the hearing and the address), so running
-this any number of times on the same day queues each reminder once. Reminders say when
-and where only: a juror's reminder never names a respondent or a case, and a family's
-names the young person by first name and nothing about the offense.
+Everyone booked for a night in the next ``DAYS_AHEAD`` days who has not had a reminder gets
+one: a juror who confirms the day before is reminded too, not only those booked when the
+night was exactly two days away. Each reminder has a dedupe key (the booking, or the
+hearing and the address, and the night's schedule sequence), so running this any number of
+times queues each reminder once, and a night that moves is reminded again at its new date.
+Reminders say when and where only: a juror's reminder never names a respondent or a case,
+and a family's names the young person by first name and nothing about the offense.
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
-from youthcourt.jurors.invitations import clock, long_date
-from youthcourt.jurors.mail import enqueue
+from youthcourt.jurors.mail import clock, enqueue, long_date
 from youthcourt.jurors.models import Booking, BookingStatus, JurorStatus
 from youthcourt.programs.models import Program
 from youthcourt.referrals.models import Youth
@@ -37,11 +39,20 @@ def when_and_where(night: HearingNight) -> str:
     )
 
 
-def family_key(hearing_id: UUID, address: str) -> str:
-    """One reminder per hearing and address; very long addresses are hashed to fit the column."""
-    key = f"remind-family:{hearing_id}:{address}"
+def _moved(sequence: int) -> str:
+    """The schedule sequence in a key, once the night has moved (keys of unmoved nights are unchanged)."""
+    return f":{sequence}" if sequence else ""
+
+
+def juror_key(booking_id: UUID, sequence: int = 0) -> str:
+    return f"remind-juror:{booking_id}{_moved(sequence)}"
+
+
+def family_key(hearing_id: UUID, address: str, sequence: int = 0) -> str:
+    """One reminder per hearing, address and schedule; very long addresses are hashed to fit the column."""
+    key = f"remind-family:{hearing_id}{_moved(sequence)}:{address}"
     if len(key) > MAX_DEDUPE_KEY_LENGTH:
-        key = f"remind-family:{hearing_id}:{hashlib.sha256(address.encode()).hexdigest()}"
+        key = f"remind-family:{hearing_id}{_moved(sequence)}:{hashlib.sha256(address.encode()).hexdigest()}"
     return key
 
 
@@ -89,25 +100,40 @@ def family_addresses(youth: Youth) -> Iterator[tuple[str, str, bool]]:
         yield youth.email.strip().lower(), youth.first_name, True
 
 
-async def queue_reminders(db: AsyncSession, today: datetime.date) -> int:
-    """Queue the reminders for hearing nights ``DAYS_AHEAD`` days after ``today``; returns how many.
+def is_soon(night: HearingNight, today: datetime.date) -> bool:
+    """The night is within the reminder window: from today to ``DAYS_AHEAD`` days ahead."""
+    return not night.is_cancelled and today <= night.held_on <= today + datetime.timedelta(days=DAYS_AHEAD)
 
-    Within a request the program scope limits this to the user's program; unscoped (the
-    command line) it covers every program's nights held on that date.
+
+async def queue_reminders(
+    db: AsyncSession, today: datetime.date, *, night_id: UUID | None = None, booking_id: UUID | None = None
+) -> int:
+    """Queue the reminders not yet queued for nights from ``today`` to ``DAYS_AHEAD`` days ahead.
+
+    ``night_id`` limits it to one night (a night just moved), ``booking_id`` to one juror's
+    booking (a juror just confirmed or moved up; no family reminders then). Within a request
+    the program scope limits this to the user's program; unscoped (the command line) it
+    covers every program. Returns how many were queued.
     """
-    day = today + datetime.timedelta(days=DAYS_AHEAD)
+    last = today + datetime.timedelta(days=DAYS_AHEAD)
+    query = select(HearingNight).where(
+        HearingNight.held_on >= today, HearingNight.held_on <= last, HearingNight.is_cancelled.is_(False)
+    )
+    if night_id is not None:
+        query = query.where(HearingNight.id == night_id)
+    if booking_id is not None:
+        query = query.where(HearingNight.id.in_(select(Booking.night_id).where(Booking.id == booking_id)))
     nights = (
         await db.scalars(
-            select(HearingNight)
-            .where(HearingNight.held_on == day, HearingNight.is_cancelled.is_(False))
-            .options(
+            query.options(
                 selectinload(HearingNight.courtrooms)
                 .selectinload(Courtroom.hearings)
                 .selectinload(Hearing.case)
                 .selectinload(Case.youth)
                 .selectinload(Youth.guardians)
             )
-            .order_by(HearingNight.starts_at, HearingNight.id)
+            .order_by(HearingNight.held_on, HearingNight.starts_at, HearingNight.id)
+            .execution_options(populate_existing=True)
         )
     ).all()
     if not nights:
@@ -119,13 +145,15 @@ async def queue_reminders(db: AsyncSession, today: datetime.date) -> int:
             )
         ).all()
     )
+    booked = select(Booking).where(
+        Booking.night_id.in_([n.id for n in nights]),
+        Booking.status == BookingStatus.CONFIRMED,
+        Booking.attendance.is_(None),
+    )
+    if booking_id is not None:
+        booked = booked.where(Booking.id == booking_id)
     bookings = (
-        await db.scalars(
-            select(Booking)
-            .where(Booking.night_id.in_([n.id for n in nights]), Booking.status == BookingStatus.CONFIRMED)
-            .options(selectinload(Booking.juror))
-            .order_by(Booking.created_at, Booking.id)
-        )
+        await db.scalars(booked.options(selectinload(Booking.juror)).order_by(Booking.created_at, Booking.id))
     ).all()
     by_id = {night.id: night for night in nights}
     queued = 0
@@ -141,9 +169,13 @@ async def queue_reminders(db: AsyncSession, today: datetime.date) -> int:
             subject=subject,
             body=body,
             kind="juror_reminder",
-            dedupe_key=f"remind-juror:{booking.id}",
+            dedupe_key=juror_key(booking.id, night.sequence),
+            night_id=night.id,
+            booking_id=booking.id,
         )
         queued += message is not None
+    if booking_id is not None:
+        return queued
     for night in nights:
         for courtroom in night.courtrooms:
             for hearing in courtroom.hearings:
@@ -161,7 +193,8 @@ async def queue_reminders(db: AsyncSession, today: datetime.date) -> int:
                         subject=subject,
                         body=body,
                         kind="family_reminder",
-                        dedupe_key=family_key(hearing.id, address),
+                        dedupe_key=family_key(hearing.id, address, night.sequence),
+                        night_id=night.id,
                     )
                     queued += message is not None
     return queued

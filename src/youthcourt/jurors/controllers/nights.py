@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.audit import service as audit
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import checkin, invitations, panels, records
-from youthcourt.jurors.bookings import BookingError, respond
+from youthcourt.jurors.bookings import BookingError
 from youthcourt.jurors.models import Attendance, Booking, BookingStatus, CourtRole
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -151,7 +151,6 @@ class JurorNightController(Controller):
         )
         juror_ids = [juror.id for juror in candidates.items] if candidates else []
         waiting = await invitations.first_waiting(db_session, night)
-        taken = await invitations.seats_taken(db_session, night)
         audit.record(
             db_session,
             request,
@@ -177,8 +176,10 @@ class JurorNightController(Controller):
             candidates=candidates,
             booked=await invitations.bookings_by_juror(db_session, night, juror_ids),
             flagged=await records.absence_flags(db_session, juror_ids, policy),
+            overlaps=await invitations.overlap_flags(db_session, night, juror_ids) if can_invite else set(),
+            notices=await invitations.open_notices(db_session, night),
             waiting=waiting,
-            can_move_up=waiting is not None and taken < counts.seats and not night.is_cancelled,
+            can_move_up=waiting is not None and counts.free > 0 and not night.is_cancelled,
             base=f"/jurors/nights/{night.id}",
             status_code=status_code,
         )
@@ -225,6 +226,13 @@ class JurorNightController(Controller):
                 f" {_plural(result.not_eligible, 'juror')} not active or without a signed oath left out."
             )
         flash(request, message, "success" if result.invited else "info")
+        if result.overlapping:
+            flash(
+                request,
+                f"{', '.join(result.overlapping)} {'is' if len(result.overlapping) == 1 else 'are'} "
+                "already booked for an overlapping night: they can confirm only one of the two.",
+                "info",
+            )
         return redirect_to(request, back)
 
     @post("/{night_id:uuid}/bookings/{booking_id:uuid}/reply")
@@ -246,17 +254,20 @@ class JurorNightController(Controller):
             return redirect_to(request, back)
         was_seated = panels.is_seated(booking)
         try:
-            status = await respond(
+            result = await invitations.reply(
                 db_session,
                 booking,
                 booking.juror,
                 night,
                 await self._policy(db_session, request),
+                request.user.today(),
                 accept=answer == "confirm",
+                portal_url=_portal_url(request),
             )
         except BookingError as error:
             flash(request, str(error), "error")
             return redirect_to(request, back)
+        status = result.status
         audit.record(
             db_session,
             request,
@@ -265,6 +276,10 @@ class JurorNightController(Controller):
             record_id=booking.id,
             details={"status": status.value, "on_behalf": True},
         )
+        if result.moved_up is not None:
+            audit.record(
+                db_session, request, "juror_move_up", record_type="booking", record_id=result.moved_up.id
+            )
         messages = {
             BookingStatus.CONFIRMED: "The juror is confirmed.",
             BookingStatus.WAITLISTED: "Every seat is taken: the juror is on the waiting list.",
@@ -272,6 +287,8 @@ class JurorNightController(Controller):
             + (" They were taken off their panel." if was_seated else ""),
         }
         flash(request, messages.get(status, "The reply was recorded."))
+        if result.notice:
+            flash(request, result.notice, "info")
         return redirect_to(request, f"/jurors/nights/{night.id}?" + urlencode({"status": status.value}))
 
     @post("/{night_id:uuid}/move-up")
@@ -288,9 +305,27 @@ class JurorNightController(Controller):
         except BookingError as error:
             flash(request, str(error), "error")
             return redirect_to(request, f"/jurors/nights/{night.id}?status=waitlisted")
+        await invitations.remind_if_soon(db_session, booking, night, request.user.today())
         audit.record(db_session, request, "juror_move_up", record_type="booking", record_id=booking.id)
         flash(request, "The first juror on the waiting list moved up and is confirmed.")
         return redirect_to(request, f"/jurors/nights/{night.id}?status=confirmed")
+
+    @post("/{night_id:uuid}/notices/{notice_id:uuid}/read")
+    async def notice_read(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        night_id: FromPath[UUID],
+        notice_id: FromPath[UUID],
+    ) -> Any:
+        night = await self._night(db_session, night_id)
+        viewer: Viewer = request.user
+        if not await invitations.acknowledge(db_session, night, notice_id, viewer.full_name or viewer.email):
+            raise NotFoundException()
+        audit.record(
+            db_session, request, "juror_notice_read", record_type="hearing_night", record_id=night.id
+        )
+        return redirect_to(request, f"/jurors/nights/{night.id}")
 
     # Panels ------------------------------------------------------------------------------------
 

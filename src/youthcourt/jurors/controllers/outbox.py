@@ -114,13 +114,14 @@ class OutboxController(Controller):
         if queued:
             flash(
                 request,
-                f"{plural(queued, 'reminder was', 'reminders were')} queued for the night of {long_date(night_day)}.",
+                f"{plural(queued, 'reminder was', 'reminders were')} queued for the nights "
+                f"until {long_date(night_day)}.",
             )
         else:
             flash(
                 request,
-                f"No new reminder to queue for {long_date(night_day)}: "
-                "no hearing night that day, or its reminders are queued already.",
+                f"No new reminder to queue for the nights until {long_date(night_day)}: "
+                "no hearing night in the next days, or everyone booked has had their reminder.",
                 "info",
             )
         return redirect_to(request, "/jurors/outbox")
@@ -159,7 +160,13 @@ class OutboxController(Controller):
     ) -> Any:
         """Without SMTP a coordinator passes the message on themselves, then marks it sent."""
         message = await self._message(db_session, message_id)
-        if message.status != OutboxStatus.SENT:
+        if message.status == OutboxStatus.WITHDRAWN:
+            flash(
+                request,
+                "This message was withdrawn: what it said is out of date. Do not pass it on.",
+                "error",
+            )
+        elif message.status != OutboxStatus.SENT:
             message.status = OutboxStatus.SENT
             message.sent_at = datetime.datetime.now(datetime.UTC)
             audit.record(

@@ -19,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import previous_sign_in
-from youthcourt.jurors import calendar, credits
+from youthcourt.jurors import calendar, credits, invitations
 from youthcourt.jurors import portal as service
-from youthcourt.jurors.bookings import BookingError, respond
+from youthcourt.jurors.bookings import BookingError
 from youthcourt.jurors.models import Booking, BookingStatus, Juror
 from youthcourt.programs.guards import PUBLIC, requires_role
 from youthcourt.programs.models import Program, Role
@@ -140,13 +140,16 @@ class JurorPortalController(Controller):
             error = "This night has already happened."
         else:
             try:
-                await respond(
+                await invitations.reply(
                     db_session,
                     booking,
                     juror,
                     booking.night,
                     await policy(db_session, juror.program_id),
+                    today,
                     accept=ANSWERS[answer],
+                    portal_url=str(request.base_url).rstrip("/") + "/me",
+                    by_juror=True,
                 )
             except BookingError as refused:
                 error = str(refused)
