@@ -35,8 +35,8 @@ from youthcourt.health import health
 from youthcourt.hearings import case_sections as hearing_sections
 from youthcourt.hearings import controllers as hearings
 from youthcourt.home import HomeController
+from youthcourt.jurors import account_notices, enrollment, night_changes
 from youthcourt.jurors import controllers as jurors
-from youthcourt.jurors import account_notices, enrollment
 from youthcourt.outcomes import case_sections as outcome_sections
 from youthcourt.outcomes import controllers as outcomes
 from youthcourt.programs.controllers import ProgramAdminController
@@ -66,6 +66,7 @@ def register_case_sections() -> None:
         area.register()
     enrollment.register()
     account_notices.register()
+    night_changes.register()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -289,7 +289,10 @@ class HearingController(Controller):
         fields, rooms = _read_night(form, today, night)
         if not form.is_valid:
             return self._night_form(form, night, status_code=422)
-        moved = await HearingService(db_session).update_night(night, request.user, **fields, rooms=rooms)
+        service = HearingService(db_session)
+        moved = await service.update_night(
+            night, request.user, **fields, rooms=rooms, base_url=str(request.base_url)
+        )
         audit.record(
             db_session,
             request,
@@ -301,7 +304,7 @@ class HearingController(Controller):
         message = "The hearing night was saved."
         if moved:
             message += f" The date, time or place changed: {moved} families need a new notice."
-        flash(request, message)
+        flash(request, " ".join([message, *service.told]))
         return redirect_to(request, f"/hearings/{night.id}")
 
     @post("/{night_id:uuid}/cancel")
@@ -315,7 +318,8 @@ class HearingController(Controller):
         if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
-        cancelled = await HearingService(db_session).cancel_night(night, request.user)
+        service = HearingService(db_session)
+        cancelled = await service.cancel_night(night, request.user, base_url=str(request.base_url))
         audit.record(
             db_session,
             request,
@@ -326,7 +330,12 @@ class HearingController(Controller):
         )
         flash(
             request,
-            f"The hearing night was cancelled; {cancelled} scheduled cases were taken off its dockets.",
+            " ".join(
+                [
+                    f"The hearing night was cancelled; {cancelled} scheduled cases were taken off its dockets.",
+                    *service.told,
+                ]
+            ),
         )
         return redirect_to(request, f"/hearings/{night.id}")
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
+from youthcourt.hearings import events
 from youthcourt.hearings.models import (
     Courtroom,
     Hearing,
@@ -93,6 +94,8 @@ class HearingService:
     def __init__(self, session: AsyncSession) -> None:
         self.db = session
         self.cases = CaseService(session=session)
+        self.told: list[str] = []
+        """What the areas listening for night changes did, in sentences for the coordinator."""
 
     # Reading -----------------------------------------------------------------------------------
 
@@ -228,13 +231,17 @@ class HearingService:
         location: str,
         notes: str,
         rooms: list[RoomInput],
+        base_url: str = "",
     ) -> int:
         """Change a night; returns how many families need a new notice because the date, time or place moved.
 
         The night is loaded ``with_hearings``; the caller has checked that removed courtrooms are
-        empty and that capacities hold their dockets.
+        empty and that capacities hold their dockets. When the date, the hours or the place
+        change, the night's sequence goes up and the listeners of :mod:`events` are told.
         """
         moved = (held_on, starts_at, location) != (night.held_on, night.starts_at, night.location)
+        before = (night.held_on, night.starts_at, night.ends_at, night.location)
+        rescheduled = before != (held_on, starts_at, ends_at, location)
         night.held_on, night.starts_at, night.ends_at = held_on, starts_at, ends_at
         night.location, night.notes = location, notes
         # Courtroom names are unique within a night, so the changes go in steps: removed
@@ -258,6 +265,13 @@ class HearingService:
             if room.id is None
         )
         await self.db.flush()
+        if rescheduled:
+            night.sequence += 1
+            await self.db.flush()
+            self.told += await events.night_changed(
+                self.db,
+                events.NightChange(events.NightChangeKind.MOVED, night, viewer, *before, base_url=base_url),
+            )
         if not moved:
             return 0
         hearings = await self._scheduled_hearings(night)
@@ -273,10 +287,25 @@ class HearingService:
         await self.db.flush()
         return len(hearings)
 
-    async def cancel_night(self, night: HearingNight, viewer: Viewer) -> int:
+    async def cancel_night(self, night: HearingNight, viewer: Viewer, base_url: str = "") -> int:
         """Cancel a night: its scheduled hearings are cancelled and first hearings wait for a new date."""
         hearings = await self._scheduled_hearings(night)
         night.is_cancelled = True
+        night.sequence += 1
+        await self.db.flush()
+        self.told += await events.night_changed(
+            self.db,
+            events.NightChange(
+                events.NightChangeKind.CANCELLED,
+                night,
+                viewer,
+                night.held_on,
+                night.starts_at,
+                night.ends_at,
+                night.location,
+                base_url=base_url,
+            ),
+        )
         for hearing in hearings:
             hearing.outcome = HearingOutcome.CANCELLED
             summary = f"Hearing night of {describe(night)} cancelled."

@@ -110,7 +110,11 @@ def night_span(night: HearingNight, zone: ZoneInfo) -> tuple[datetime.datetime, 
 
 
 def render_feed(bookings: Iterable[Booking], timezone: str, calendar_name: str) -> str:
-    """The feed as iCalendar text: one event per booking, its UID stable across fetches."""
+    """The feed as iCalendar text: one event per booking, its UID stable across fetches.
+
+    SEQUENCE is the night's sequence, which goes up when the night moves, so calendar apps
+    take the new time as a change of the same event. A cancelled night leaves the feed.
+    """
     zone = ZoneInfo(timezone)
     stamp = _utc(utc_now())
     lines = [
@@ -135,6 +139,7 @@ def render_feed(bookings: Iterable[Booking], timezone: str, calendar_name: str) 
             f"DTSTAMP:{stamp}",
             f"DTSTART:{_utc(starts)}",
             f"DTEND:{_utc(ends)}",
+            f"SEQUENCE:{night.sequence}",
             f"SUMMARY:{SUMMARY}",
             f"LOCATION:{_escape(place)}",
             "STATUS:CONFIRMED",
