@@ -54,7 +54,9 @@ async def test_a_juror_who_is_a_respondent_on_the_docket_is_kept_off(client, db)
     booking = await make_booking(db, juror, night)
 
     page = await client.get(f"/jurors/nights/{night.id}/panels")
-    assert f"<mark>Kept off Courtroom A:</mark> is the respondent in case {case.number}" in page.text
+    assert (
+        f'<small class="flag-hard">Kept off Courtroom A: is the respondent in case {case.number}' in page.text
+    )
     response = await seat(client, night, booking)
 
     assert response.status_code == 422
@@ -94,7 +96,7 @@ async def test_a_juror_from_a_respondents_school_is_flagged_but_can_sit(client, 
 
     before = await client.get(f"/jurors/nights/{night.id}/panels")
     assert (
-        f"<mark>Courtroom A:</mark> goes to the same school as the respondent in case {case.number}."
+        f'<small class="flag-soft">Courtroom A, for you to decide: goes to the same school as the respondent in case {case.number}.'
         in before.text
     )
     response = await seat(client, night, booking)
@@ -104,7 +106,10 @@ async def test_a_juror_from_a_respondents_school_is_flagged_but_can_sit(client, 
     assert saved.courtroom_id == night.courtrooms[0].id and saved.role == CourtRole.JUROR
     page = await client.get(response.headers["location"])
     assert "Please check the flag beside the juror" in page.text
-    assert f"<mark>Goes to the same school as the respondent in case {case.number}.</mark>" in page.text
+    assert (
+        f'<small class="flag-soft">For you to decide: Goes to the same school as the respondent in case {case.number}.</small>'
+        in page.text
+    )
     (entry,) = await audited(db, "juror_panel_assign")
     assert entry.record_id == str(booking.id)
     assert entry.details == {"courtroom_id": str(night.courtrooms[0].id), "role": "juror", "flagged": True}
@@ -286,3 +291,81 @@ async def test_panels_page_lists_the_docket_and_many_jurors(client, db):
     assert f"{case.number} · Dee Z." in page.text
     assert page.text.count('action="/jurors/nights/') >= 20
     assert youth.last_name not in page.text
+
+
+# A conflict declared after seating -------------------------------------------------------------
+
+
+async def declare(client, juror: Juror, youth_id) -> object:
+    return await post_form(client, f"/jurors/{juror.id}/conflicts", {"youth_id": str(youth_id), "note": ""})
+
+
+async def test_a_conflict_declared_after_seating_moves_the_juror_to_another_panel(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    night, youth, case = await night_with_docket(db, program)
+    juror = await make_juror(db, program, first_name="Kit", last_name="Lane")
+    booking = await make_booking(db, juror, night, courtroom=night.courtrooms[0])
+
+    response = await declare(client, juror, youth.id)
+
+    assert response.status_code == 303
+    saved = await fresh(db, Booking, booking.id)
+    assert saved.status == BookingStatus.CONFIRMED and saved.courtroom_id == night.courtrooms[1].id
+    shown = await client.get(response.headers["location"])
+    assert "Kit L. was moved from Courtroom A to Courtroom B" in shown.text
+    night_page = await client.get(f"/jurors/nights/{night.id}")
+    assert "Kit L. was moved from Courtroom A to Courtroom B" in night_page.text
+    assert f"declared knowing the respondent in case {case.number}" in night_page.text
+
+
+async def test_a_conflict_declared_after_seating_takes_the_juror_off_a_night_with_no_other_panel(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    await set_policy(db, program, jury_max=1)
+    night = await make_night(db, program)
+    youth = await make_youth(db, program)
+    await put_on_docket(
+        db,
+        night.courtrooms[0],
+        await make_case(db, program, CaseState.AWAITING_HEARING, referral=None, youth=youth),
+    )
+    juror = await make_juror(db, program, first_name="Kit", last_name="Lane")
+    booking = await make_booking(db, juror, night, courtroom=night.courtrooms[0])
+    waiting = await make_booking(
+        db, await make_juror(db, program, first_name="Zoe", last_name="Test"), night, BookingStatus.WAITLISTED
+    )
+
+    response = await declare(client, juror, youth.id)
+
+    saved = await fresh(db, Booking, booking.id)
+    assert saved.status == BookingStatus.CANCELLED and saved.courtroom_id is None
+    assert (await fresh(db, Booking, waiting.id)).status == BookingStatus.CONFIRMED
+    shown = await client.get(response.headers["location"])
+    assert "Kit L. was taken off the night" in shown.text
+    panels_page = await client.get(f"/jurors/nights/{night.id}/panels")
+    assert "Kit L." not in panels_page.text
+    night_page = await client.get(f"/jurors/nights/{night.id}")
+    assert "Kit L. was taken off the night" in night_page.text and "Zoe T. moved up" in night_page.text
+
+
+async def test_a_conflict_with_nobody_on_tonights_dockets_changes_no_seat(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    night, _youth, _case = await night_with_docket(db, program)
+    other = await make_youth(db, program)
+    juror = await make_juror(db, program, first_name="Kit", last_name="Lane")
+    booking = await make_booking(db, juror, night, courtroom=night.courtrooms[0])
+    await declare(client, juror, other.id)
+    assert (await fresh(db, Booking, booking.id)).courtroom_id == night.courtrooms[0].id
+
+
+async def test_hard_conflicts_and_soft_flags_look_different(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    night, youth, _case = await night_with_docket(db, program, school="Riverside High")
+    flagged = await make_juror(db, program, school="Riverside High", first_name="Sam", last_name="Ito")
+    kept_off = await make_juror(db, program, first_name="Kit", last_name="Lane")
+    db.add(ConflictDeclaration(program_id=program.id, juror_id=kept_off.id, youth_id=youth.id))
+    await db.commit()
+    await make_booking(db, flagged, night)
+    await make_booking(db, kept_off, night)
+    page = await client.get(f"/jurors/nights/{night.id}/panels")
+    assert re.search(r'class="flag-hard"[^>]*>Kept off Courtroom A:', page.text)
+    assert re.search(r'class="flag-soft"[^>]*>Courtroom A, for you to decide:', page.text)

@@ -10,10 +10,16 @@ Impartiality is checked against the courtroom's docket (its hearings' respondent
   night on which they have their own hearing);
 * a juror who declared knowing a respondent on the docket is kept off;
 * a juror from the same school as a respondent is flagged; the coordinator decides.
+
+A conflict declared after the juror was seated is enforced at once (:func:`enforce_conflicts`):
+the juror moves to another panel of the night where nothing keeps them off, or, when there is
+none, leaves the night (their seat goes to the waiting list); the coordinator is told on the
+night's page.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
@@ -24,6 +30,8 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.jurors import invitations, mail
+from youthcourt.jurors.bookings import lock_night
 from youthcourt.jurors.invitations import SERVING
 from youthcourt.jurors.models import (
     Attendance,
@@ -253,3 +261,116 @@ def seat(
 def unseat(booking: Booking) -> None:
     booking.courtroom_id = None
     booking.role = None
+
+
+# Conflicts declared after seating ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reseated:
+    """What a newly declared conflict did to one of the juror's seats."""
+
+    night: HearingNight
+    booking: Booking
+    left: Courtroom
+    moved_to: Courtroom | None
+    """The panel the juror now sits on; None when they were taken off the night."""
+    reason: str
+    notice: str
+
+
+def _removal_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
+    subject = f"Change to your jury night: {mail.long_date(night.held_on)}"
+    body = "\n".join(
+        [
+            f"Hi {juror.first_name},",
+            "",
+            f"You are no longer on the jury on {mail.long_date(night.held_on)}: after the conflict you told us",
+            "about, there is no courtroom that night where you can sit. You do not need to come.",
+            "",
+            f"Thank you for telling us. Your other nights are in your juror portal at {portal_url}.",
+        ]
+    )
+    return subject, body
+
+
+async def enforce_conflicts(
+    db: AsyncSession, juror: Juror, policy: ProgramPolicy, today: datetime.date, *, portal_url: str
+) -> list[Reseated]:
+    """Take the juror off every panel of a coming night that their declared conflicts now forbid.
+
+    Each such juror moves to another courtroom of the night where no rule keeps them off and
+    the jury has room (keeping their role when it is free there, else as a juror). With no
+    such courtroom, they leave the night: the booking is withdrawn by the program, the seat
+    goes to the first on the waiting list, and the juror is emailed that they need not come.
+    """
+    rows = await db.scalars(
+        select(Booking)
+        .join(HearingNight, HearingNight.id == Booking.night_id)
+        .where(
+            Booking.juror_id == juror.id,
+            Booking.status == BookingStatus.CONFIRMED,
+            Booking.courtroom_id.is_not(None),
+            Booking.attendance.is_(None),
+            HearingNight.is_cancelled.is_(False),
+            HearingNight.held_on >= today,
+        )
+        .options(selectinload(Booking.night).selectinload(HearingNight.courtrooms))
+        .order_by(HearingNight.held_on, HearingNight.starts_at)
+    )
+    changes: list[Reseated] = []
+    for seated in rows.all():
+        night = seated.night
+        await lock_night(db, night.id)
+        night_panels = await load(db, night)
+        booking = next((b for b in night_panels.bookings if b.id == seated.id), None)
+        if booking is None or booking.courtroom_id is None:
+            continue
+        hard = [c for c in night_panels.conflicts(booking.juror, booking.courtroom_id) if c.blocking]
+        if not hard:
+            continue
+        left = night_panels.room(booking.courtroom_id)
+        if left is None:
+            continue
+        reason = f"{booking.juror.short_name} {hard[0].message}"
+        moved_to = _other_seat(night_panels, booking, policy)
+        if moved_to is not None:
+            notice = f"{booking.juror.short_name} was moved from {left.name} to {moved_to.name}: {reason}"
+        else:
+            unseat(booking)
+            booking.status = BookingStatus.CANCELLED
+            await db.flush()
+            subject, body = _removal_text(night, booking.juror, portal_url)
+            await mail.enqueue(
+                db,
+                night.program_id,
+                to_address=booking.juror.email.strip(),
+                subject=subject,
+                body=body,
+                kind="juror_unseated",
+                dedupe_key=f"unseated:{booking.id}",
+                night_id=night.id,
+                booking_id=booking.id,
+            )
+            notice = f"{booking.juror.short_name} was taken off the night, as no other courtroom can take them: {reason}"
+            replacement = await invitations.offer_free_seat(db, night, policy, today, portal_url=portal_url)
+            if replacement is not None:
+                notice += f" {replacement.juror.short_name} moved up from the waiting list and was emailed."
+        await db.flush()
+        await invitations.notify(db, night, notice)
+        changes.append(Reseated(night, booking, left, moved_to, reason, notice))
+    return changes
+
+
+def _other_seat(night_panels: NightPanels, booking: Booking, policy: ProgramPolicy) -> Courtroom | None:
+    """Seat the juror in the first other courtroom that takes them, in their role or as a juror."""
+    role = booking.role or CourtRole.JUROR
+    for room in night_panels.night.courtrooms:
+        if room.id == booking.courtroom_id:
+            continue
+        for choice in dict.fromkeys((role, CourtRole.JUROR)):
+            if not seat_problems(night_panels, booking, room, choice, policy):
+                booking.courtroom_id = room.id
+                booking.role = choice
+                return room
+    return None

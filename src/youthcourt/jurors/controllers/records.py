@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.audit import service as audit
-from youthcourt.jurors import credits, records
+from youthcourt.jurors import credits, panels, records
 from youthcourt.jurors.models import ConflictDeclaration, CourtRole, Juror, JurorSource, JurorStatus
 from youthcourt.jurors.records import JurorError, JurorFilters, format_number, format_rate
 from youthcourt.programs.guards import requires_role
@@ -467,6 +467,26 @@ class JurorRecordsController(Controller):
             details={"youth_id": str(youth.id), "conflict_id": str(declaration.id)},
         )
         flash(request, "The conflict was declared: the juror will be kept off that youth's hearings.")
+        reseated = await panels.enforce_conflicts(
+            db_session,
+            juror,
+            await program_policy(db_session, juror.program_id),
+            request.user.today(),
+            portal_url=str(request.base_url).rstrip("/") + "/me",
+        )
+        for change in reseated:
+            audit.record(
+                db_session,
+                request,
+                "juror_panel_conflict",
+                record_type="booking",
+                record_id=change.booking.id,
+                details={
+                    "left": str(change.left.id),
+                    "moved_to": str(change.moved_to.id) if change.moved_to else None,
+                },
+            )
+            flash(request, change.notice, "info")
         return redirect_to(request, f"/jurors/{juror.id}#conflicts")
 
     @post("/{juror_id:uuid}/conflicts/{conflict_id:uuid}/remove")
