@@ -107,6 +107,7 @@ def upgrade() -> None:
         "form_submission",
         sa.Column("id", sa.GUID(length=16), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("completed_at", sa.DateTimeUTC(timezone=True), nullable=True),
         sa.Column("location", sa.String(length=2000), nullable=True),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),

@@ -4,15 +4,18 @@ Every form of the app carries a once-token beside its CSRF token: wherever a tem
 ``{{ csrf_input | safe }}``, :func:`youthcourt.web.templating.page` adds a hidden ``_once``
 field with a fresh random value (a new one for each form, so a page's forms never share one).
 
-When a POST arrives with a token, :class:`OnceMiddleware` inserts a row keyed by the token,
-the address and the values sent into ``form_submission``, in the request's own database
-transaction and before the handler runs. The key is unique, so a second request with the same
-key waits on the first one's uncommitted row (PostgreSQL's unique index, SQLite's write lock)
-and fails as soon as the first commits: it then answers with the first one's redirect and a
-note that nothing was done twice, without running the handler. A request that fails (a form
-re-shown with 422, a conflict, an error) rolls back, its row with it, so the same form can be
-sent again. Forms posted without a token (clients other than a browser on our pages) work
-as before.
+When a POST arrives with a token, :class:`OnceMiddleware` claims it before the handler runs:
+a row keyed by the token, the address and the values sent is inserted into ``form_submission``
+in a short transaction of its own (the key is unique, so only one request can claim it). When
+the handler succeeds, the row is marked done, with the redirect it answered, in the request's
+own transaction: done if and only if the request's changes are saved. A request that fails
+(a form re-shown with 422, a conflict, an error) gives the token back, so the same form can be
+sent again. A second request with a claimed key runs no handler: it waits for the first to
+finish and follows its redirect, with a note that nothing was done twice (an htmx request whose
+first answer replaced part of the page gets an empty 204). The claim has its own transaction so
+that a request holds no write lock while its handler works (SQLite has one for the whole
+database, and error pages write their audit entry on their own). Forms posted without a token
+(clients other than a browser on our pages) work as before.
 
 Rows only need to outlive a double-click or a resent page: ``youthcourt audit purge`` removes
 them after a day.
@@ -20,14 +23,17 @@ them after a day.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import html
 import secrets
+import time
 from collections.abc import Mapping
 from typing import Any
 from uuid import uuid4
 
+from advanced_alchemy.types import DateTimeUTC
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, UploadFile
@@ -45,6 +51,7 @@ FIELD = "_once"
 """The hidden field that carries the token."""
 KEEP_FOR = datetime.timedelta(days=1)
 ALREADY_DONE = "That form was already sent, so it was done only once."
+STILL_AT_WORK = "That form was already sent and is still being saved. Reload the page in a moment to see it."
 READ_ONLY_SUFFIXES = ("/search", "/youth-matches", "/youth-section")
 """POSTs that only look something up (searches travel in a body, see ``web/search.py``)."""
 SIGN_IN_PATHS = frozenset({"/login", "/login/code", "/logout"})
@@ -58,6 +65,8 @@ class FormSubmission(Base):
 
     key: Mapped[str] = mapped_column(String(64), unique=True)
     """SHA-256 of the once-token, the address and the values sent."""
+    completed_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """When the request that sent it saved its changes; empty while it is at work."""
     location: Mapped[str | None] = mapped_column(String(2000))
     """The redirect the first request answered with, for the duplicates to follow."""
 
@@ -138,7 +147,7 @@ def _redirect_target(message: Message) -> str | None:
 
 
 class OnceMiddleware:
-    """Record each form's once-token in the request's transaction; answer duplicates without a second effect."""
+    """Claim each form's once-token before its handler runs; answer duplicates without a second effect."""
 
     def __init__(self, app: ASGIApp, database: Any) -> None:
         self.app = app
@@ -155,41 +164,111 @@ class OnceMiddleware:
             await self.app(scope, receive, send)
             return
         key = submission_key(token, scope["path"], form.dict())
-        session: AsyncSession = self.database.provide_session(scope["app"].state, scope)
-        try:
-            now = datetime.datetime.now(datetime.UTC)
-            await session.execute(
-                insert(FormSubmission).values(id=uuid4(), key=key, created_at=now, updated_at=now)
-            )
-        except IntegrityError:
-            await session.rollback()
-            await self._answer_duplicate(request, session, key, send)
-            return
+        session_maker = scope["app"].state.session_maker
+        while not await _claim(session_maker, key):
+            outcome, location = await _wait_for_first(session_maker, key)
+            if outcome != GONE:
+                await _answer_duplicate(request, location, send, busy=outcome == BUSY)
+                return
+            # The first one failed and gave the token back: this one does the work.
 
-        async def remember_location(message: Message) -> None:
-            if message["type"] == "http.response.start" and (target := _redirect_target(message)):
-                await session.execute(
-                    update(FormSubmission).where(FormSubmission.key == key).values(location=target)
-                )
+        status = 0
+
+        async def mark_done(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                if status < 400:
+                    # In the request's own transaction: done if, and only if, its changes are saved.
+                    session: AsyncSession = self.database.provide_session(scope["app"].state, scope)
+                    await session.execute(
+                        update(FormSubmission)
+                        .where(FormSubmission.key == key)
+                        .values(completed_at=_now(), location=_redirect_target(message))
+                    )
             await send(message)
 
-        await self.app(scope, receive, remember_location)
+        try:
+            await self.app(scope, receive, mark_done)
+        finally:
+            if status >= 400 or not await _completed(session_maker, key):
+                await _release(session_maker, key)
 
-    async def _answer_duplicate(
-        self, request: Request[Any, Any, Any], session: AsyncSession, key: str, send: Send
-    ) -> None:
-        location = await session.scalar(select(FormSubmission.location).where(FormSubmission.key == key))
-        htmx = request.headers.get("hx-request") == "true"
-        if htmx and not location:
-            # The first answer replaced part of the page; the duplicate changes nothing.
-            await _send(send, 204, [])
-            return
-        target = location or _local(_referer_path(request)) or "/"
-        flash(request, ALREADY_DONE, "info")
-        if htmx:
-            await _send(send, 200, [(b"hx-redirect", target.encode())])
-        else:
-            await _send(send, 303, [(b"location", target.encode())])
+
+PENDING, DONE, GONE, BUSY = "pending", "done", "gone", "busy"
+WAIT_SECONDS = 20.0
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+async def _claim(session_maker: Any, key: str) -> bool:
+    """Insert the token's row in a short transaction of its own; False when it is there already."""
+    async with session_maker() as db:
+        try:
+            now = _now()
+            await db.execute(
+                insert(FormSubmission).values(id=uuid4(), key=key, created_at=now, updated_at=now)
+            )
+            await db.commit()
+        except IntegrityError:
+            await db.rollback()
+            return False
+    return True
+
+
+async def _state(session_maker: Any, key: str) -> tuple[str, str | None]:
+    async with session_maker() as db:
+        row = (
+            await db.execute(
+                select(FormSubmission.completed_at, FormSubmission.location).where(FormSubmission.key == key)
+            )
+        ).first()
+    if row is None:
+        return GONE, None
+    return (DONE if row.completed_at is not None else PENDING), row.location
+
+
+async def _completed(session_maker: Any, key: str) -> bool:
+    return (await _state(session_maker, key))[0] == DONE
+
+
+async def _release(session_maker: Any, key: str) -> None:
+    """Give the token back after a request that saved nothing (a 422, a conflict, an error)."""
+    async with session_maker() as db:
+        await db.execute(
+            delete(FormSubmission).where(FormSubmission.key == key, FormSubmission.completed_at.is_(None))
+        )
+        await db.commit()
+
+
+async def _wait_for_first(session_maker: Any, key: str) -> tuple[str, str | None]:
+    """Wait while the first request with this token is still at work; then say how it ended."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        outcome, location = await _state(session_maker, key)
+        if outcome != PENDING:
+            return outcome, location
+        if time.monotonic() > deadline:
+            return BUSY, None
+        await asyncio.sleep(0.05)
+
+
+async def _answer_duplicate(
+    request: Request[Any, Any, Any], location: str | None, send: Send, *, busy: bool
+) -> None:
+    htmx = request.headers.get("hx-request") == "true"
+    if htmx and not location and not busy:
+        # The first answer replaced part of the page; the duplicate changes nothing.
+        await _send(send, 204, [])
+        return
+    target = location or _local(_referer_path(request)) or "/"
+    flash(request, STILL_AT_WORK if busy else ALREADY_DONE, "info")
+    if htmx:
+        await _send(send, 200, [(b"hx-redirect", target.encode())])
+    else:
+        await _send(send, 303, [(b"location", target.encode())])
 
 
 def _referer_path(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
