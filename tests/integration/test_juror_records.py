@@ -654,7 +654,7 @@ async def test_a_new_volunteer_is_not_made_youth_judge_without_a_reason(client, 
     juror = await make_juror(db, program, first_name="Nadia")
     await sign_in(client, coordinator)
     page = await client.get(f"/jurors/{juror.id}")
-    assert "What the next court roles need" in page.text
+    assert "What each next role needs" in page.text
     assert "10 nights served, 8 hours of training, Foreperson first" in page.text
     assert "Needs 10 nights served (has 0)" in page.text
 

@@ -550,7 +550,7 @@ async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> Port
     if user is None:
         temporary = passwords.temporary_password()
         user = await users.create_user(email=email, full_name=juror.full_name, password=temporary)
-        await memberships.add(juror.program_id, user, Role.JUROR)
+        await memberships.add(juror.program_id, user, Role.JUROR, juror.full_name)
     else:
         with across_programs():
             # Juror.user_id is unique across every program: one sign-in, one juror record.
@@ -563,7 +563,7 @@ async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> Port
                 "This email belongs to a staff account of the program. Use the juror's own email address."
             )
         if membership is None:
-            await memberships.add(juror.program_id, user, Role.JUROR)
+            await memberships.add(juror.program_id, user, Role.JUROR, juror.full_name)
     juror.user_id = user.id
     await db.flush()
     return PortalAccess(user=user, temporary_password=temporary)
