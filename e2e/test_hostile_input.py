@@ -704,6 +704,7 @@ def _forced_enrollment(page: Page, dialogs: list[str]) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Role in this program").select_option("coordinator")
     page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Give a temporary password").click()
     temporary = page.locator(".temporary-password code").inner_text()
     page.context.clear_cookies()
     page.goto("/login")

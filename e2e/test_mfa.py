@@ -38,6 +38,7 @@ def test_a_new_coordinator_sets_up_the_app_at_first_sign_in(page: Page, base_url
     page.get_by_label("Email address").fill("robin.okafor@example.org")
     page.get_by_label("Role in this program").select_option("coordinator")
     page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Give a temporary password").click()
     temporary = page.locator(".temporary-password code").inner_text()
     page.locator("summary").click()
     page.get_by_role("button", name="Sign out", exact=True).click()
@@ -79,3 +80,27 @@ def test_the_account_page_shows_the_status_and_makes_recovery_codes(page: Page, 
     page.get_by_role("button", name="I have saved them, continue").click()
     expect(page).to_have_url(base_url + "/account/mfa")
     expect(page.locator("main")).to_contain_text("Recovery codes left: 10 of 10")
+
+
+def test_signing_out_from_the_code_page_ends_the_half_signed_in_session(page: Page, base_url: str, shoot):
+    page.goto("/login")
+    page.get_by_label("Email address").fill("evaluator@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(base_url + "/login/code")
+    expect(page.locator("header.site-header")).not_to_contain_text("Priya")  # no name before the second factor
+    expect(page.locator("header.site-header summary")).to_have_count(0)  # and no account menu
+    shoot("code-page")
+
+    page.locator("header.site-header").get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(base_url + "/login")
+    expect(page.get_by_role("status")).to_have_text("You have signed out.")
+
+    page.get_by_label("Email address").fill("evaluator@example.org")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(base_url + "/login/code")
+    page.get_by_role("button", name="Cancel and sign out").click()
+    expect(page).to_have_url(base_url + "/login")
+    page.goto("/login/code")
+    expect(page).to_have_url(re.compile(r"/login\?next="))  # the half session is gone

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import enroll, sign_in
+from e2e.conftest import DEMO_PASSWORD, enroll, sign_in
 
 
 def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: str, shoot):
@@ -23,6 +23,10 @@ def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: s
     page.get_by_role("button", name="Add").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Rosa Delgado was added")
+    expect(page.locator(".temporary-password")).to_have_count(0)  # the same page for any email
+    shoot("added")
+    page.get_by_role("button", name="Give a temporary password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Temporary password for Rosa Delgado")
     temporary = page.locator(".temporary-password code").inner_text()
     assert re.fullmatch(r"[0-9a-f]{4}(-[0-9a-f]{4}){3}", temporary)
     shoot("created")
@@ -49,3 +53,65 @@ def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: s
     expect(page).to_have_url(base_url + "/dashboard")
     expect(page.get_by_role("status")).to_contain_text("Your password was changed")
     shoot("dashboard")
+
+
+def test_the_admin_of_another_program_adds_an_existing_account_but_cannot_take_it_over(
+    page: Page, base_url: str, shoot
+):
+    """Program B's admin adds the demo program's coordinator by email: no name, no password, no reset."""
+    page.goto("/login")
+    sign_in(page, "admin@example.org")  # a site administrator, who creates program B
+    page.goto("/admin/programs")
+    page.get_by_label("Name", exact=True).fill("Westbrook Teen Court")
+    page.get_by_label("Short name").fill("westbrook")
+    page.get_by_role("button", name="Create program").click()
+    expect(page.get_by_role("status")).to_contain_text("The program was created")
+    page.get_by_label("Working in").select_option(label="Westbrook Teen Court")
+    page.get_by_role("button", name="Switch").click()
+    page.goto("/admin/users/new")
+    page.get_by_label("Full name").fill("Wes Brook")
+    page.get_by_label("Email address").fill("wes.brook@example.org")
+    page.get_by_label("Role in this program").select_option("program_admin")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Give a temporary password").click()
+    temporary = page.locator(".temporary-password code").inner_text()
+    page.context.clear_cookies()
+    page.goto("/login")
+    sign_in(page, "wes.brook@example.org", temporary)
+    enroll(page, "wes.brook@example.org")
+    page.get_by_label("Current password").fill(temporary)
+    page.get_by_label("New password", exact=True).fill("westbrook lanterns at dusk")
+    page.get_by_label("New password again").fill("westbrook lanterns at dusk")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".program-name")).to_have_text("Westbrook Teen Court")
+
+    page.goto("/admin/users/new")
+    page.get_by_label("Full name").fill("Maya from Riverside")
+    page.get_by_label("Email address").fill("coordinator@example.org")
+    page.get_by_label("Role in this program").select_option("coordinator")
+    page.get_by_role("button", name="Add", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maya from Riverside was added")
+    expect(page.locator("main")).not_to_contain_text("Alvarez")
+    expect(page.locator("main")).not_to_contain_text("already had an account")
+    expect(page.locator(".temporary-password")).to_have_count(0)
+    shoot("added-existing")
+    page.get_by_role("button", name="Give a temporary password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+    expect(page.locator("main")).to_contain_text("only a site administrator can reset their password")
+    shoot("reset-refused")
+
+    page.goto("/admin/users")
+    page.get_by_role("link", name="Maya from Riverside").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maya from Riverside")
+    expect(page.locator("main")).not_to_contain_text("Alvarez")
+    expect(page.get_by_role("button", name="Reset password")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reset multi-factor sign-in")).to_have_count(0)
+    expect(page.locator(".account-shared")).to_contain_text("only a site administrator")
+    shoot("detail-as-other-admin")
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org", DEMO_PASSWORD, fresh=True)
+    expect(page).to_have_url(base_url + "/dashboard")  # still their own password and code
+    expect(page.locator(".program-name")).to_have_text("Riverside County Youth Court")
