@@ -23,6 +23,7 @@ def invite_free_jurors(page: Page, how_many: int) -> int:
     page.get_by_label("Only jurors free that night (not booked for it yet)").check()
     page.get_by_role("button", name="Show jurors").click()
     expect(page).to_have_url(re.compile(r"free=1"))
+    page.wait_for_load_state("networkidle")  # ticking the box and the button each load the list
     boxes = page.locator("#candidates input[name=juror_id]:not([disabled])")
     if not boxes.count():
         expect(page.locator("#candidates")).to_contain_text("No active juror with a signed oath matches")
@@ -164,9 +165,56 @@ def test_coordinator_checks_jurors_in_on_the_night_with_a_tablet(page: Page, bas
         expect(excused).to_contain_text("The seat in Courtroom A is free.")
     shoot("checkin-done")
 
+    # The seat counter leaves out the excused juror: their seat is free again.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"/jurors/nights/{night_id}")
+    taken = invited - 1 if invited > 2 else invited
+    expect(page.get_by_text(re.compile(rf"^{taken} of \d+ seats taken$"))).to_be_visible()
+    expect(page.locator("#seats-heading + p mark")).to_have_count(0)
+    shoot("night-after-absence")
+    page.set_viewport_size(TABLET)
+    page.goto(f"/jurors/nights/{night_id}/check-in")
+
     # The plain page shows the same after a reload.
     page.reload()
     expect(page.locator("article", has_text=present_name)).to_contain_text("Present · 2.5 hours")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("link", name="Jury nights").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jury nights")
+
+
+def test_moving_a_night_sends_its_jurors_a_change_notice(page: Page, base_url: str, shoot):
+    today = program_today()
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    page.goto("/hearings/new")
+    page.get_by_label("Date", exact=True).fill((today + datetime.timedelta(days=20)).isoformat())
+    page.get_by_label("Starts at").fill("18:00")
+    page.get_by_label("Ends at").fill("20:30")
+    page.get_by_label("Location").fill("Library, Room 3")
+    page.get_by_role("button", name="Create the night").click()
+    expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
+    night_id = re.search(r"/hearings/([0-9a-f-]{36})", page.url).group(1)
+
+    page.goto(f"/jurors/nights/{night_id}")
+    if not invite_free_jurors(page, 1):
+        return
+    page.get_by_role("link", name=re.compile(r"^Invited, no reply yet")).click()
+    page.locator("#replies tbody tr").first.get_by_role("button", name="Confirmed").click()
+    expect(page.get_by_role("status")).to_contain_text("is confirmed")
+
+    new_day = today + datetime.timedelta(days=18)
+    page.goto(f"/hearings/{night_id}/edit")
+    page.get_by_label("Date", exact=True).fill(new_day.isoformat())
+    page.get_by_role("button", name="Save the night").click()
+    expect(page.get_by_role("status")).to_contain_text("1 booked juror was sent a change notice.")
+    shoot("night-moved")
+
+    page.goto("/jurors/outbox")
+    subject = f"Jury night moved: now {new_day:%A, %B} {new_day.day}, {new_day.year}"
+    notice = page.get_by_role("link", name=subject)
+    expect(notice.first).to_be_visible()
+    shoot("outbox-change-notice")
+    notice.first.click()
+    expect(page.locator("main")).to_contain_text("It was:")
+    shoot("change-notice")

@@ -65,3 +65,61 @@ def _staff_pages_are_closed(page: Page) -> None:
     response = page.goto("/cases")
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+
+
+def test_a_conflict_declared_after_seating_takes_the_juror_off_that_panel(page: Page, base_url: str, shoot):
+    # The demo juror sits in a courtroom tomorrow; they see whom they will hear.
+    page.set_viewport_size(PHONE)
+    page.goto("/login")
+    sign_in(page, "juror@example.org")
+    seated = page.locator("article.juror-night", has=page.get_by_role("link", name="Who you will hear")).first
+    expect(seated).to_be_visible()
+    card_id = seated.get_attribute("id")
+    room = seated.locator("dt:text-is('Courtroom') + dd").inner_text()
+    seated.get_by_role("link", name="Who you will hear").click()
+    first_name, initial = page.get_by_role("table").locator("tbody th").first.inner_text().strip().split(" ")
+
+    # The juror tells the coordinator they know that respondent.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    page.goto("/jurors")
+    page.get_by_label("Name").fill("Reyes")
+    page.get_by_role("link", name="Reyes, Jordan").first.click()
+    page.get_by_label("Find a youth of the program by name").fill(first_name)
+    match = page.locator(".youth-matches li", has_text=re.compile(rf"{first_name} {initial[0]}")).first
+    expect(match).to_be_visible()
+    match.get_by_role("button", name="Declare a conflict").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("The conflict was declared")
+    expect(status).to_contain_text(re.compile(rf"Jordan R\. was (moved from {room} to|taken off the night)"))
+    moved = "was moved from" in status.inner_text()
+    shoot("conflict-declared")
+
+    # The coordinator finds the change on the night's page; the panel no longer holds the juror.
+    page.goto("/jurors/nights")
+    nights = [link.get_attribute("href") for link in page.locator("tbody th a").all()[:3]]
+    for address in nights:
+        page.goto(address)
+        if page.get_by_role("region", name="Changes to the jury").count():
+            break
+    expect(page.get_by_role("region", name="Changes to the jury")).to_contain_text("Jordan R.")
+    shoot("night-notice")
+    page.get_by_role("link", name="Panels", exact=True).click()
+    panel = page.locator("section[id^=panel-]", has=page.get_by_role("heading", name=room, exact=True))
+    expect(panel.locator("tbody th", has_text="Jordan R.")).to_have_count(0)
+    expect(page.locator(".flag-hard").first).to_be_visible()
+    shoot("panels-after-conflict")
+
+    # The juror's phone shows where they sit now, or no longer lists the night.
+    page.context.clear_cookies()
+    page.set_viewport_size(PHONE)
+    page.goto("/login")
+    sign_in(page, "juror@example.org")
+    card = page.locator(f"#{card_id}")
+    if moved:
+        expect(card).not_to_contain_text(room)
+    else:
+        expect(card).to_have_count(0)
+    shoot("portal-after-conflict")
