@@ -300,7 +300,12 @@ async def test_intake_edits_are_on_the_timeline_with_who_and_what_changed(client
     timeline = timeline_of((await client.get(f"/cases/{case.id}")).text)
     assert "Intake updated" in timeline
     assert "by Casey Coordinator" in timeline
-    for change in ("intake interview date", "Peer pressure", "Robin Other", "notes"):
+    for change in (
+        "Intake interview: ",
+        "Needs: added Peer pressure",
+        "Coordinator: Robin Other",
+        "Notes changed",
+    ):
         assert change in timeline, change
     events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
     assert [event.actor_id for event in events] == [coordinator.id]

@@ -47,6 +47,15 @@ INTAKE_DATES = {
     "waiver_signed_on": "the waiver date",
     "admission_on": "the date the youth admitted the offense",
 }
+SHOWN_DATES = {
+    "intake_on": "Intake interview",
+    "admission_on": "Admission of the offense",
+    "youth_consent_on": "Youth consent signed",
+    "guardian_consent_on": "Guardian consent signed",
+    "confidentiality_signed_on": "Confidentiality agreement signed",
+    "waiver_signed_on": "Waiver signed",
+}
+"""The intake dates as the intake form names them, in its order: for the conflict message and the timeline."""
 REQUIRED_FOR_HEARING = (
     "youth_consent_on",
     "guardian_consent_on",
@@ -441,9 +450,7 @@ async def _intake_names(db: AsyncSession, case: Case, *forms: Form) -> dict[str,
 
 def _intake_shown(form: Form, names: dict[str, tuple[str, str]]) -> dict[str, str]:
     """The intake as a person reads it, label -> text: to compare two versions or name what changed."""
-    shown = {
-        label[0].upper() + label[1:]: form.get(name) or "Not recorded" for name, label in INTAKE_DATES.items()
-    }
+    shown = {label: form.get(name) or "Not recorded" for name, label in SHOWN_DATES.items()}
     for kind, label in ((FactorKind.CONTRIBUTING, "Needs"), (FactorKind.STRENGTH, "Strengths")):
         chosen = sorted(names[f][1] for f in form.many("factor") if names.get(f, ("",))[0] == kind.value)
         shown[label] = ", ".join(chosen) or "None"

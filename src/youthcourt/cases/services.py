@@ -307,12 +307,12 @@ def intake_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
             parts = ([f"added {', '.join(added)}"] if added else []) + (
                 [f"removed {', '.join(removed)}"] if removed else []
             )
-            changes.append(f"{label.lower()}: {'; '.join(parts)}")
+            changes.append(f"{label}: {'; '.join(parts)}")
         elif label in PRIVATE_FIELDS:
-            changes.append(f"{label.lower()} changed")
+            changes.append(f"{label} changed")
         else:
             was = old.lower() if old in PLACEHOLDERS else old
-            changes.append(f"{label[0].lower()}{label[1:]}: {new} (was {was})")
+            changes.append(f"{label}: {new} (was {was})")
     return changes
 
 
