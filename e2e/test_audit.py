@@ -38,7 +38,10 @@ def test_admin_filters_the_trail_and_downloads_it(
     expect(download_link).to_have_attribute("href", re.compile(rf"record_id={check_id}"))
     expect(page.locator(ROW)).to_have_count(1)
     expect(page.locator(ROW).first).to_contain_text("follow up check view")
-    expect(page.locator(ROW).first).to_contain_text(check_id[:8])
+    named = page.locator(ROW).first.get_by_role(
+        "link", name=re.compile(r"^\d+-month check, case \d{4}-\d{4}$")
+    )
+    expect(named).to_have_attribute("href", f"/follow-ups/{check_id}")
     expect(page).to_have_url(re.compile(r"/audit\?.*action=follow_up_check_view"))
     shoot("filtered")
 
@@ -63,3 +66,34 @@ def test_admin_filters_the_trail_and_downloads_it(
     expect(page.locator(ROW).first).to_contain_text("audit export")
     expect(page.locator(ROW).first).to_contain_text("action: follow_up_check_view")
     shoot("export-recorded")
+
+
+def test_the_trail_names_cases_links_them_and_shows_refused_requests(page: Page, shoot):
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    page.goto("/cases")
+    case_link = page.locator("#case-rows tbody tr").first.get_by_role("link")
+    number = case_link.inner_text()
+    case_link.click()
+    case_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    page.goto("/audit")  # not a coordinator's page: refused, and the refusal is recorded
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    sign_in(page, "admin@example.org")
+    page.goto(f"/audit?record_type=case&record_id={case_id}")
+    row = page.locator(ROW, has_text="case view").first
+    named = row.get_by_role("link", name=f"Case {number}", exact=True)
+    expect(named).to_be_visible()
+    expect(row).not_to_contain_text(case_id[:8])
+    shoot("case-named")
+    named.click()
+    expect(page).to_have_url(re.compile(rf"/audit\?record_type=case&record_id={case_id}$"))
+
+    page.goto("/audit?outcome=denied")
+    refused = page.locator(ROW, has_text="request refused").first
+    expect(refused).to_contain_text("Maya Alvarez")
+    expect(refused).to_contain_text("path: /audit")
+    expect(refused).to_contain_text("denied")
+    shoot("refusals")

@@ -4,6 +4,7 @@ bad file, and deletes an import."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -40,9 +41,12 @@ def test_evaluator_imports_a_comparison_group_and_sees_what_is_wrong_with_a_bad_
     page.goto("/reports/comparison")
     expect(page.get_by_role("heading", level=1)).to_have_text("Comparison groups")
     expect(page.locator("#format")).to_contain_text("followed_until")
-    expect(page.get_by_role("link", name="Download an example file")).to_have_attribute(
-        "href", "/reports/comparison/comparison-groups-example.csv"
-    )
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download an example file").click()
+    example = info.value
+    assert example.suggested_filename == "comparison-groups-example.csv"
+    assert example.failure() is None
+    assert Path(example.path()).read_text(encoding="utf-8-sig").startswith("id,group,anchor_date")
     shoot("page")
 
     page.get_by_label("CSV file").set_input_files(str(good))
