@@ -543,3 +543,22 @@ async def test_staff_cannot_open_the_juror_portal(client, db):
 
     assert (await client.get("/me")).status_code == 403
     assert (await post_form(client, "/me/calendar/reset", {})).status_code == 403
+
+
+async def test_a_juror_who_withdraws_in_the_portal_hands_the_seat_to_the_waiting_list(client, db):
+    program = await make_program(db)
+    user, juror = await juror_user(db, program)
+    night = await make_night(db, program, days(7))
+    booking = await make_booking(db, juror, night, BookingStatus.CONFIRMED, seated=True)
+    _, waiting_juror = await juror_user(db, program)
+    waiting = await make_booking(db, waiting_juror, night, BookingStatus.WAITLISTED)
+    policy = await ensure_defaults(db, program.id)
+    policy.jury_max = 1
+    await db.commit()
+    await sign_in(client, user)
+
+    response = await post_form(client, f"/me/bookings/{booking.id}/reply", {"accept": "no"})
+
+    assert response.status_code == 303
+    assert await status_of(db, booking) == BookingStatus.DECLINED
+    assert await status_of(db, waiting) == BookingStatus.CONFIRMED

@@ -29,6 +29,7 @@ from youthcourt.jurors.bookings import (
     lock_night,
     overlapping,
     respond,
+    seats,
     seats_taken,
 )
 from youthcourt.jurors.mail import clock, long_date
@@ -427,7 +428,7 @@ async def move_up(
     if night.is_cancelled:
         raise BookingError("This hearing night was cancelled.")
     await lock_night(db, night.id)
-    if await seats_taken(db, night) >= len(night.courtrooms) * policy.jury_max:
+    if await seats_taken(db, night) >= await seats(db, night, policy):
         raise BookingError("No seat is free: every seat of the night is taken.")
     booking = await first_waiting(db, night)
     if booking is None:
@@ -482,7 +483,7 @@ async def reply(
     notice = f"{juror.short_name} withdrew from the night."
     if moved_up is not None:
         notice += f" {moved_up.juror.short_name} moved up from the waiting list and was emailed."
-    elif await seats_taken(db, night) < len(night.courtrooms) * policy.jury_max:
+    elif await seats_taken(db, night) < await seats(db, night, policy):
         notice += " Their seat is free and nobody is on the waiting list: invite another juror."
     await notify(db, night, notice)
     return ReplyResult(status, withdrew=True, moved_up=moved_up, notice=notice)
@@ -492,7 +493,7 @@ async def offer_free_seat(
     db: AsyncSession, night: HearingNight, policy: ProgramPolicy, today: datetime.date, *, portal_url: str
 ) -> Booking | None:
     """Give a free seat to the first juror on the waiting list who can take it. The caller holds the lock."""
-    if night.is_cancelled or await seats_taken(db, night) >= len(night.courtrooms) * policy.jury_max:
+    if night.is_cancelled or await seats_taken(db, night) >= await seats(db, night, policy):
         return None
     waiting = (
         await db.scalars(
