@@ -202,3 +202,13 @@ async def test_a_refused_conflicting_save_is_recorded(client, db):
     assert (refused.outcome, refused.record_type, refused.record_id) == ("conflict", "case", str(case.id))
     assert refused.details == {"method": "POST", "path": "/cases/{case_id}/intake", "status": 409}
     assert "Tasha" not in str(refused.details), "nothing typed in the form is kept"
+
+
+async def test_a_missing_public_file_is_not_a_refusal(client, db):
+    program = await make_program(db)
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+
+    missing = await client.get("/static/no-such-file.css")
+
+    assert missing.status_code == 404
+    assert await refusals(db, program) == [], "nothing was refused: the file does not exist for anyone"

@@ -73,7 +73,11 @@ def refusal_audit(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         await app(scope, receive, watch)
-        if status in OUTCOMES and scope.get("user") is not None:
+        handler = scope.get("route_handler")
+        public = handler is not None and handler.opt.get(
+            "public"
+        )  # static files, sign-in: no access decision
+        if status in OUTCOMES and scope.get("user") is not None and not public:
             try:
                 await record_refusal(scope, status)
             except Exception:  # the refusal was sent; a trail that cannot be written is logged, not raised
