@@ -110,12 +110,12 @@ def test_a_double_clicked_redeem_redeems_once(page: Page, base_url: str, shoot):
     page.get_by_label("Reward").select_option(label="Cinema voucher (3 credits)")
     sent = []
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and "/redeem" in r.url else None)
-    page.get_by_role("button", name="Redeem").dblclick()
+    # Two rapid clicks, the second while the first is on its way (a double-click on a slow line).
+    page.get_by_role("button", name="Redeem").evaluate("b => { b.click(); setTimeout(() => b.click(), 25); }")
+    page.wait_for_timeout(300)
     page.wait_for_load_state("networkidle")
     expect(page).to_have_url(re.compile(r"/jurors/[0-9a-f-]{36}/credits$"))
-    expect(page.get_by_role("status").first).to_contain_text(
-        re.compile("Cinema voucher was redeemed|already sent, so it was done only once")
-    )
+    expect(page.get_by_role("status").first).to_contain_text("Cinema voucher was redeemed for 3 credits.")
     shoot("double-clicked-redeem")
     page.reload()
     expect(page.get_by_role("row", name=re.compile("Redeemed: Cinema voucher"))).to_have_count(1)

@@ -16,11 +16,12 @@ import datetime
 import uuid
 
 import sqlalchemy as sa
-from advanced_alchemy.types import GUID, DateTimeUTC
+from advanced_alchemy.types import GUID, DateTimeUTC, JsonB
 from alembic import op
 
 sa.GUID = GUID
 sa.DateTimeUTC = DateTimeUTC
+sa.JsonB = JsonB
 
 revision = "074bddb04747"
 down_revision = "d4a9e2c7b1f3"
@@ -109,6 +110,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("completed_at", sa.DateTimeUTC(timezone=True), nullable=True),
         sa.Column("location", sa.String(length=2000), nullable=True),
+        sa.Column("notices", sa.JsonB, nullable=False),
         sa.Column("sa_orm_sentinel", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTimeUTC(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTimeUTC(timezone=True), nullable=False),

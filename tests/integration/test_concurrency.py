@@ -130,6 +130,7 @@ async def test_a_double_clicked_redeem_button_redeems_once(app, db, database_url
     assert {r.headers["location"] for r in responses} == {f"/jurors/{juror.id}/credits"}
     assert await ledger(db, juror) == (Decimal(1), Decimal(1), 1)
     assert "Balance: <strong>1</strong>" in landing.text
+    assert "Movie ticket was redeemed for 10 credits." in landing.text
 
 
 async def test_a_refused_form_can_be_sent_again_with_the_same_token(app, db, database_url):
@@ -150,10 +151,14 @@ async def test_a_refused_form_can_be_sent_again_with_the_same_token(app, db, dat
             f"/jurors/{juror.id}/credits/adjust", {"amount": "5", "reason": "Helped set up the courtroom"}
         )
         accepted = await browser.http.post(action, data=fields)
+        await browser.http.get(accepted.headers["location"])
         again = await browser.http.post(action, data=fields)
+        landing = await browser.http.get(again.headers["location"])
         await browser.close()
     assert (refused.status_code, adjusted.status_code, accepted.status_code) == (422, 303, 303)
-    assert again.status_code == 303
+    assert (again.status_code, again.headers["location"]) == (303, f"/jurors/{juror.id}/credits")
+    assert "Movie ticket was redeemed for 10 credits." in landing.text
+    assert "That form was sent twice; it was done once." in landing.text
     assert await ledger(db, juror) == (Decimal(0), Decimal(0), 1)
 
 

@@ -32,6 +32,11 @@ def flash(connection: ASGIConnection, message: str, category: str = "success") -
     connection.scope.setdefault(_OUTGOING, []).append(Flash(message, category))  # type: ignore[misc]
 
 
+def outgoing(connection: ASGIConnection) -> list[Flash]:
+    """The messages this response will carry to the next page (read only)."""
+    return list(connection.scope.get(_OUTGOING) or [])
+
+
 def take_flashes(connection: ASGIConnection) -> list[Flash]:
     """The messages waiting for this page; taking them clears them."""
     waiting = connection.scope.get(_INCOMING) or []

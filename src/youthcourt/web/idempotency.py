@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import uuid4
 
-from advanced_alchemy.types import DateTimeUTC
+from advanced_alchemy.types import DateTimeUTC, JsonB
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import MutableScopeHeaders, UploadFile
@@ -45,12 +45,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from youthcourt.database import Base
-from youthcourt.web.flash import flash
+from youthcourt.web.flash import flash, outgoing
 
 FIELD = "_once"
 """The hidden field that carries the token."""
 KEEP_FOR = datetime.timedelta(days=1)
-ALREADY_DONE = "That form was already sent, so it was done only once."
+ALREADY_DONE = "That form was sent twice; it was done once."
 STILL_AT_WORK = "That form was already sent and is still being saved. Reload the page in a moment to see it."
 READ_ONLY_SUFFIXES = ("/search", "/youth-matches", "/youth-section")
 """POSTs that only look something up (searches travel in a body, see ``web/search.py``)."""
@@ -69,6 +69,8 @@ class FormSubmission(Base):
     """When the request that sent it saved its changes; empty while it is at work."""
     location: Mapped[str | None] = mapped_column(String(2000))
     """The redirect the first request answered with, for the duplicates to follow."""
+    notices: Mapped[list[list[str]]] = mapped_column(JsonB, default=list)
+    """The messages the first answer showed ("The reward was redeemed."), shown again to the duplicates."""
 
 
 # Emitting the token -----------------------------------------------------------------------------
@@ -166,9 +168,9 @@ class OnceMiddleware:
         key = submission_key(token, scope["path"], form.dict())
         session_maker = scope["app"].state.session_maker
         while not await _claim(session_maker, key):
-            outcome, location = await _wait_for_first(session_maker, key)
+            outcome, first = await _wait_for_first(session_maker, key)
             if outcome != GONE:
-                await _answer_duplicate(request, location, send, busy=outcome == BUSY)
+                await _answer_duplicate(request, first, send, busy=outcome == BUSY)
                 return
             # The first one failed and gave the token back: this one does the work.
 
@@ -181,10 +183,11 @@ class OnceMiddleware:
                 if status < 400:
                     # In the request's own transaction: done if, and only if, its changes are saved.
                     session: AsyncSession = self.database.provide_session(scope["app"].state, scope)
+                    notices = [[notice.message, notice.category] for notice in outgoing(request)]
                     await session.execute(
                         update(FormSubmission)
                         .where(FormSubmission.key == key)
-                        .values(completed_at=_now(), location=_redirect_target(message))
+                        .values(completed_at=_now(), location=_redirect_target(message), notices=notices)
                     )
             await send(message)
 
@@ -218,16 +221,12 @@ async def _claim(session_maker: Any, key: str) -> bool:
     return True
 
 
-async def _state(session_maker: Any, key: str) -> tuple[str, str | None]:
+async def _state(session_maker: Any, key: str) -> tuple[str, FormSubmission | None]:
     async with session_maker() as db:
-        row = (
-            await db.execute(
-                select(FormSubmission.completed_at, FormSubmission.location).where(FormSubmission.key == key)
-            )
-        ).first()
+        row = await db.scalar(select(FormSubmission).where(FormSubmission.key == key))
     if row is None:
         return GONE, None
-    return (DONE if row.completed_at is not None else PENDING), row.location
+    return (DONE if row.completed_at is not None else PENDING), row
 
 
 async def _completed(session_maker: Any, key: str) -> bool:
@@ -243,27 +242,30 @@ async def _release(session_maker: Any, key: str) -> None:
         await db.commit()
 
 
-async def _wait_for_first(session_maker: Any, key: str) -> tuple[str, str | None]:
+async def _wait_for_first(session_maker: Any, key: str) -> tuple[str, FormSubmission | None]:
     """Wait while the first request with this token is still at work; then say how it ended."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        outcome, location = await _state(session_maker, key)
+        outcome, first = await _state(session_maker, key)
         if outcome != PENDING:
-            return outcome, location
+            return outcome, first
         if time.monotonic() > deadline:
             return BUSY, None
         await asyncio.sleep(0.05)
 
 
 async def _answer_duplicate(
-    request: Request[Any, Any, Any], location: str | None, send: Send, *, busy: bool
+    request: Request[Any, Any, Any], first: FormSubmission | None, send: Send, *, busy: bool
 ) -> None:
+    location = first.location if first and not busy else None
     htmx = request.headers.get("hx-request") == "true"
     if htmx and not location and not busy:
         # The first answer replaced part of the page; the duplicate changes nothing.
         await _send(send, 204, [])
         return
     target = location or _local(_referer_path(request)) or "/"
+    for message, category in (first.notices or []) if first and not busy else []:
+        flash(request, message, category)
     flash(request, STILL_AT_WORK if busy else ALREADY_DONE, "info")
     if htmx:
         await _send(send, 200, [(b"hx-redirect", target.encode())])
