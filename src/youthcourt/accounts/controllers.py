@@ -373,7 +373,8 @@ class UserAdminController(Controller):
         email = form.email()
         role = form.choice("role", "a role", ROLE_CHOICES)
         existing = await users.get_by_email(email) if email else None
-        if existing and await memberships.get_for_user(existing.id):
+        # The same lookups whether or not the email has an account, as at sign-in.
+        if await memberships.get_for_user(existing.id if existing else lockout.NO_ACCOUNT) and existing:
             form.error("email", "This person is already a member of the program.")
         if not form.is_valid:
             return page("accounts/user_new.html", form=form, roles=ROLE_CHOICES, status_code=422)
