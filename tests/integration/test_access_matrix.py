@@ -56,6 +56,7 @@ from youthcourt.jurors.models import (
     Juror,
     JurorSource,
     JurorStatus,
+    NightNotice,
     OutboxMessage,
     Qualification,
     Reward,
@@ -234,6 +235,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/jurors/nights/{night_id:uuid}/panels": CASEWORK,
     "/jurors/nights/{night_id:uuid}/invitations": CASEWORK,
     "/jurors/nights/{night_id:uuid}/move-up": CASEWORK,
+    "/jurors/nights/{night_id:uuid}/notices/{notice_id:uuid}/read": CASEWORK,
     "/jurors/nights/{night_id:uuid}/bookings/{booking_id:uuid}/panel": CASEWORK,
     "/jurors/nights/{night_id:uuid}/bookings/{booking_id:uuid}/attendance": CASEWORK,
     "/jurors/nights/{night_id:uuid}/bookings/{booking_id:uuid}/replace": CASEWORK,
@@ -298,6 +300,7 @@ PARAMETER_RECORDS = {
     "reward_id": "reward",
     "booking_id": "booking",
     "message_id": "message",
+    "notice_id": "notice",
     "import_id": "comparison",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
@@ -660,7 +663,10 @@ async def build_program_a(db: AsyncSession, upload_dir: Path) -> ProgramData:
     comparison = ComparisonImport(
         program_id=program.id, file_name="county-court.csv", row_count=0, group_labels="County court"
     )
-    await _add(db, message, comparison)
+    notice = NightNotice(
+        program_id=program.id, night_id=night.id, message="Tamsin F. withdrew from the night."
+    )
+    await _add(db, message, comparison, notice)
     feed = calendar.new_token(juror)
     await db.commit()
 
@@ -687,6 +693,7 @@ async def build_program_a(db: AsyncSession, upload_dir: Path) -> ProgramData:
         "reward": reward.id,
         "booking": booking.id,
         "message": message.id,
+        "notice": notice.id,
         "comparison": comparison.id,
         "other_juror": other_juror.id,
         "other_booking": other_booking.id,

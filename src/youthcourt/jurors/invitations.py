@@ -398,7 +398,8 @@ def moved_up_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[s
 
 
 async def promote(db: AsyncSession, night: HearingNight, booking: Booking, *, portal_url: str) -> None:
-    """Confirm a juror from the waiting list and tell them by email. The caller holds the night's lock."""
+    """Confirm a juror from the waiting list and tell them by email, under the night's lock."""
+    await lock_night(db, night.id)
     juror = booking.juror
     if juror.status != JurorStatus.ACTIVE or juror.oath_signed_on is None:
         raise BookingError(f"{juror.short_name} is not active or has not signed the oath.")
