@@ -90,6 +90,11 @@ def hold_hearing(page: Page, case_number: str, case_url: str) -> None:
     page.locator("#case-hearings").get_by_role("link", name=re.compile(TODAY.isoformat())).click()
     page.get_by_label("Held").check()
     page.get_by_role("button", name="Record the outcome").click()
+    page.get_by_role("link", name="Record the jury's findings").click()
+    page.get_by_label("Peer pressure").check()
+    page.get_by_label("Sports or arts").check()
+    page.get_by_role("button", name="Save the record").click()
+    expect(flash(page)).to_contain_text("The investigation record was saved.")
     page.get_by_role("button", name="Record the disposition").click()
 
 
@@ -98,6 +103,7 @@ def record_disposition(page: Page, rows: list[tuple[str, str]]) -> None:
         page.get_by_label(f"Sanction {number} type").select_option(label=kind)
         page.get_by_label(f"Sanction {number} quantity").fill(quantity)
     page.get_by_label("Sanction 1 addresses").select_option(label="Peer pressure")
+    page.get_by_label("Sanction 2 addresses").select_option(label="Sports or arts")
     page.get_by_role("button", name="Record the disposition").click()
     expect(page.locator("hgroup .state")).to_have_text("Sanctions in progress")
 

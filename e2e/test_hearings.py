@@ -56,6 +56,8 @@ def test_coordinator_plans_a_night_and_prints_a_docket(page: Page, base_url: str
         expect(page.get_by_role("status")).to_contain_text("The case was added to the docket.")
         page.get_by_role("link", name="Prepare the notice").first.click()
         expect(page.locator("article")).to_contain_text("Please bring")
+        expect(page.locator("article.letter")).to_contain_text("call us at 555-0140 as soon as possible")
+        expect(page.locator("#no-phone")).to_have_count(0)
         shoot("notice")
         page.get_by_role("button", name="Mark notice sent").click()
         expect(page.get_by_role("status")).to_contain_text("was marked as sent today")

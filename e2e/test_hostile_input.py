@@ -568,6 +568,8 @@ def _disposition_and_sanction(page: Page, dialogs: list[str]) -> None:
     hostile_submit(page, dialogs, form, "disposition refused (no quantity)")
     page.get_by_label("Sanction 1 quantity").fill("10")
     page.get_by_label("Sanction 1 reason outside the grid").fill("")
+    # The jury found nothing here: the sanction addresses none of the findings, the payload is the reason.
+    page.get_by_label("Sanction 1 addresses").select_option(value="none")
     for row in page.locator("main fieldset").all()[1:]:
         for field in row.locator("input[type=text]").all():
             field.fill("")

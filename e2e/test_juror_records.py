@@ -56,10 +56,32 @@ def test_coordinator_enrolls_trains_and_reports_on_a_volunteer(page: Page, shoot
     expect(page.get_by_text("The juror is now active.")).to_be_visible()
     expect(page.locator(".page-head .state")).to_have_text("Active")
 
-    page.get_by_label("Court role").select_option(label="Foreperson")
+    # A new volunteer with no nights and no training is not made youth judge without a reason.
+    roles = page.locator("#roles")
+    expect(roles.get_by_role("row", name=re.compile("^Youth judge"))).to_contain_text(
+        "Needs 10 nights served"
+    )
+    page.get_by_label("Court role").select_option(label="Youth judge")
     page.get_by_label("Earned on").fill((TODAY - DAY).isoformat())
     page.get_by_role("button", name="Add the court role").click()
-    expect(page.locator("#roles")).to_contain_text("Foreperson since")
+    expect(roles.get_by_role("alert")).to_contain_text(
+        "Nadia does not meet the program's rule for youth judge yet: needs 10 nights served (has 0)"
+    )
+    expect(page.get_by_label("Court role")).to_have_value("youth_judge")
+    roles.scroll_into_view_if_needed()
+    shoot("youth-judge-needs-a-reason")
+    page.get_by_label("Reason to grant it before the program's rule is met").fill(
+        "Youth judge for two years in the neighbouring county's youth court."
+    )
+    page.get_by_role("button", name="Add the court role").click()
+    expect(
+        page.get_by_text("Youth judge was added to the juror's court roles, as an exception")
+    ).to_be_visible()
+    expect(roles).to_contain_text("Youth judge since")
+    expect(roles).to_contain_text("Granted before the program's rule was met")
+    expect(roles).to_contain_text("Youth judge for two years in the neighbouring county's youth court.")
+    roles.scroll_into_view_if_needed()
+    shoot("youth-judge-granted")
 
     # The juror knows a respondent: found by name as the coordinator types.
     page.get_by_label("Find a youth of the program by name").fill(respondent)
@@ -86,7 +108,7 @@ def test_coordinator_enrolls_trains_and_reports_on_a_volunteer(page: Page, shoot
     expect(page.get_by_role("heading", level=1)).to_have_text("Juror training")
     page.get_by_label("Title").fill("Clerk training")
     page.get_by_label("Date").fill((TODAY - DAY).isoformat())
-    page.get_by_label("Hours").fill("2")
+    page.get_by_label("Hours").fill("4")
     page.get_by_label("Qualifies for the court role").select_option(label="Clerk")
     page.get_by_role("button", name="Add the session").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clerk training")
@@ -94,7 +116,7 @@ def test_coordinator_enrolls_trains_and_reports_on_a_volunteer(page: Page, shoot
     shoot("training-attendance")
     page.get_by_role("button", name="Mark as present").click()
     expect(
-        page.get_by_text("1 juror marked present, 2 credits earned in all, 1 newly qualified as clerk.")
+        page.get_by_text("1 juror marked present, 4 credits earned in all, 1 newly qualified as clerk.")
     ).to_be_visible()
     expect(page.locator("#attended")).to_contain_text("Nadia Osei")
     shoot("training-done")

@@ -33,6 +33,27 @@ def test_admin_changes_policy_grid_and_catalog(page: Page, base_url: str, shoot)
     expect(page.get_by_label("Oldest age accepted")).to_have_value("18")
     shoot("policy-saved")
 
+    # The court-role progression and the phone families call are the program's own settings.
+    roles = page.locator("#progression")
+    expect(roles.get_by_label("Youth judge: nights served")).to_have_value("10")
+    expect(roles.get_by_label("Youth judge: role held first")).to_have_value("foreperson")
+    expect(page.get_by_label("The program's phone number")).to_have_value("555-0140")
+    roles.get_by_label("Foreperson: nights served").fill("-2")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "The nights a foreperson must have served cannot be negative."
+    )
+    expect(roles.get_by_label("Foreperson: nights served")).to_have_value("-2")
+    roles.scroll_into_view_if_needed()
+    shoot("policy-court-roles-refused")
+    roles.get_by_label("Foreperson: nights served").fill("4")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+    expect(roles.get_by_label("Foreperson: nights served")).to_have_value("4")
+    roles.get_by_label("Foreperson: nights served").fill("3")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("saved")
+
     open_section(page, "Sanction grid")
     page.get_by_label("Community service, class A, minimum (hours)").fill("10")
     page.get_by_label("Community service, class A, maximum (hours)").fill("20")

@@ -106,6 +106,29 @@ def test_coordinator_takes_in_screens_and_follows_up_a_referral(page: Page, base
     expect(first_time).to_contain_text("first-time referrals only")
     shoot("repeat-referral-screening")
 
+    # Failing a rule, the referral is accepted only as an exception, with the reason.
+    decision = page.locator("#decision")
+    expect(decision).to_contain_text("Accept as an exception")
+    expect(decision).to_contain_text("First referral")
+    expect(decision.get_by_role("button", name="Accept and open a case", exact=True)).to_have_count(0)
+    decision.get_by_role("button", name="Accept anyway and open a case").click()
+    expect(decision.get_by_role("alert")).to_contain_text(
+        "This referral fails 1 of the program's eligibility rules (first referral). Nothing was saved."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Darius Whitaker")
+    decision.scroll_into_view_if_needed()
+    shoot("accept-needs-a-reason")
+    decision.get_by_label("Reason to accept it all the same").fill(
+        "The first referral was withdrawn by the school; the judge asked us to take this one."
+    )
+    decision.get_by_role("button", name="Accept anyway and open a case").click()
+    expect(page).to_have_url(re.compile(r"/cases/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("status")).to_contain_text("was opened")
+    expect(page.locator("#timeline")).to_contain_text(
+        "Accepted although the referral fails the eligibility rules"
+    )
+    shoot("accepted-as-exception")
+
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Referrals").click()
     rows = page.locator("#referral-rows tbody tr")
     expect(rows.filter(has_text="Darius Whitaker")).to_have_count(2)

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import sign_in
+from e2e.test_case_lifecycle import hold_hearing, open_case
 
 ROW = "#sanction-rows tbody tr"
 
@@ -60,12 +61,17 @@ def test_coordinator_records_a_disposition_then_progress_then_closes_the_case(
     case_url = page.url
     page.get_by_role("button", name="Record the disposition").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the disposition")
+    # The demo's scheduled cases are heard on nights still to come: no findings yet.
+    expect(page.locator("#no-findings")).to_contain_text("The jury's findings are not recorded yet.")
     shoot("disposition-form")
 
     page.get_by_label("Sanction 1 type").select_option(label="Community service")
     page.get_by_label("Sanction 1 quantity").fill("60")
     page.get_by_label("Sanction 1 description").fill("Riverside parks cleanup")
-    page.get_by_label("Sanction 1 addresses").select_option(label="Boredom / lack of activities")
+    page.get_by_label("Sanction 1 addresses").select_option(label="None of the findings (give the reason)")
+    page.get_by_label("Sanction 1: why it addresses none").fill("Decided before the findings were written up")
+    page.get_by_label("Sanction 2 addresses").select_option(label="None of the findings (give the reason)")
+    page.get_by_label("Sanction 2: why it addresses none").fill("The store manager asked for a letter")
     page.get_by_label("Sanction 2 type").select_option(label="Apology letter")
     page.get_by_label("Sanction 2 quantity").fill("1")
     page.get_by_label("Sanction 2 due date").fill((today + datetime.timedelta(days=30)).isoformat())
@@ -144,3 +150,43 @@ def test_juror_cannot_open_the_sanctions_list(page: Page):
     page.goto("/sanctions")
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Sanctions")).to_have_count(0)
+
+
+def test_the_disposition_form_offers_only_the_jurys_findings(page: Page, shoot):
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    case_url, number = open_case(page, "Ines", "Valderrama")
+    hold_hearing(page, number, case_url)  # the jury found peer pressure, and sports or arts as a strength
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the disposition")
+    expect(page.locator("#no-findings")).to_have_count(0)
+    assert page.locator("#field-s1_factor option").all_inner_texts() == [
+        "Choose a finding of the jury",
+        "Peer pressure",
+        "Sports or arts",
+        "None of the findings (give the reason)",
+    ]
+    expect(page.locator("#field-s1_factor optgroup[label='Strengths to build on']")).to_contain_text(
+        "Sports or arts"
+    )
+    shoot("findings-only")
+
+    page.get_by_label("Sanction 1 type").select_option(label="Community service")
+    page.get_by_label("Sanction 1 quantity").fill("10")
+    page.get_by_label("Sanction 1 addresses").select_option(label="None of the findings (give the reason)")
+    page.get_by_label("Sanction 2 type").select_option(label="Essay")
+    page.get_by_label("Sanction 2 quantity").fill("500")
+    page.get_by_role("button", name="Record the disposition").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Sanction 1 addresses none of the jury's findings: say why")
+    expect(alert).to_contain_text("Choose the finding sanction 2 addresses.")
+    expect(page.get_by_label("Sanction 1 addresses")).to_have_value("none")
+    expect(page.get_by_label("Sanction 1 quantity")).to_have_value("10")
+    shoot("finding-needed")
+
+    page.get_by_label("Sanction 1 addresses").select_option(label="Peer pressure")
+    page.get_by_label("Sanction 2 addresses").select_option(label="Sports or arts")
+    page.get_by_role("button", name="Record the disposition").click()
+    expect(page).to_have_url(case_url)
+    expect(page.locator("#sanctions")).to_contain_text("Addresses: Peer pressure")
+    expect(page.locator("#sanctions")).to_contain_text("Addresses: Sports or arts")
