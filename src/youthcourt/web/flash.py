@@ -84,8 +84,9 @@ class FlashMiddleware:
             if message["type"] == "http.response.start":
                 outgoing = scope.get(_OUTGOING) or []
                 if outgoing or scope.get("youthcourt.flash_taken"):
-                    # Messages not shown yet (a redirect that rendered nothing) travel on with the new ones.
-                    waiting = [*(scope.get(_INCOMING) or []), *outgoing]
+                    # Messages not shown yet (a redirect that rendered nothing) travel on with the new ones,
+                    # each once (a form sent twice repeats the first answer's message, which may be waiting).
+                    waiting = list(dict.fromkeys([*(scope.get(_INCOMING) or []), *outgoing]))
                     value = encode(waiting, self.secret) if waiting else ""
                     headers = MutableScopeHeaders.from_message(message)
                     headers.add("set-cookie", self._cookie(value).to_header(header=""))
