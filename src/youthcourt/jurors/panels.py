@@ -332,7 +332,7 @@ async def enforce_conflicts(
         left = night_panels.room(booking.courtroom_id)
         if left is None:
             continue
-        reason = f"{booking.juror.short_name} {hard[0].message}"
+        reason = hard[0].message
         moved_to = _other_seat(night_panels, booking, policy)
         if moved_to is not None:
             notice = f"{booking.juror.short_name} was moved from {left.name} to {moved_to.name}: {reason}"
