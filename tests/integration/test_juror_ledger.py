@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import re
 from decimal import Decimal
@@ -498,3 +499,43 @@ async def test_other_programs_rewards_are_not_found(client, db):
     assert "Their reward" not in (await client.get("/jurors/rewards")).text
     await db.refresh(foreign)
     assert (foreign.name, foreign.is_active) == ("Their reward", True)
+
+
+def test_the_migration_settles_balances_that_went_below_zero(settings):
+    """Jurors taken below zero by the old check get an adjustment back to zero, which says why."""
+    from advanced_alchemy.alembic.commands import AlembicCommands
+
+    from youthcourt.database import create_database_config, upgrade_database
+
+    async def with_session(work):
+        config = create_database_config(settings)
+        try:
+            async with config.get_session() as session:
+                return await work(session)
+        finally:
+            await config.get_engine().dispose()
+
+    async def seed(db):
+        program = await make_program(db)
+        juror = await make_juror(db, program)
+        await credit(db, juror, "11")
+        return juror
+
+    async def overdraw(db):
+        for _ in range(2):  # the double-click the old code let through
+            await credit(db, juror, "-10", CreditKind.REDEMPTION, reason="Redeemed: Movie ticket")
+
+    async def after(db):
+        rows = await entries(db, juror)
+        return rows, await balance(db, juror.id), await ledger_sum(db, juror)
+
+    juror = asyncio.run(with_session(seed))
+    AlembicCommands(sqlalchemy_config=create_database_config(settings)).downgrade(revision="d4a9e2c7b1f3")
+    asyncio.run(with_session(overdraw))
+    upgrade_database(settings)
+
+    rows, kept, total = asyncio.run(with_session(after))
+    assert kept == total == Decimal(0)
+    settled = rows[-1]
+    assert (settled.kind, settled.amount) == (CreditKind.ADJUSTMENT, Decimal(9))
+    assert "below zero" in settled.reason
