@@ -572,7 +572,7 @@ async def test_an_ineligible_referral_is_accepted_only_with_a_reason(client, db)
     case = await db.scalar(select(Case).where(Case.referral_id == referral.id))
     events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
     assert any(
-        e.summary.startswith("Accepted although the referral fails the eligibility rules (Age: 18")
+        e.summary.startswith("Accepted although the referral fails the eligibility rules. Failed: Age: 18")
         and e.summary.endswith("Reason: The judge asked us to take this case; the victim agreed.")
         for e in events
     )

@@ -115,7 +115,7 @@ class ReferralAcceptanceController(Controller):
                 case,
                 EventKind.NOTE,
                 viewer,
-                f"Accepted although the referral fails the eligibility rules ({referral.failed_rules}). "
+                f"Accepted although the referral fails the eligibility rules. Failed: {referral.failed_rules} "
                 f"Reason: {reason}",
             )
         audit.record(
