@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.concurrency import Browser, fire, running_server
-from tests.factories import make_case, make_program, make_referral, make_user
+from tests.factories import make_case, make_program, make_referral, make_user, sign_in
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, JurorSource, JurorStatus, Reward
 from youthcourt.programs.models import Program, Role
@@ -131,6 +131,18 @@ async def test_a_double_clicked_redeem_button_redeems_once(app, db, database_url
     assert await ledger(db, juror) == (Decimal(1), Decimal(1), 1)
     assert "Balance: <strong>1</strong>" in landing.text
     assert "Movie ticket was redeemed for 10 credits." in landing.text
+
+
+async def test_every_form_carries_a_once_token_of_its_own(client, db):
+    program, coordinator = await coordinator_in_new_program(db)
+    juror = await juror_with_credits(db, program, "10")
+    await reward(db, program, "5")
+    await sign_in(client, coordinator)
+    page = await client.get(f"/jurors/{juror.id}/credits")
+    forms = re.findall(r'<form\b[^>]*method="post".*?</form>', page.text, re.S)
+    tokens = [re.search(r'name="_once" value="([^"]+)"', form) for form in forms]
+    assert len(forms) >= 2 and all(tokens)
+    assert len({token[1] for token in tokens}) == len(forms)
 
 
 async def test_a_refused_form_can_be_sent_again_with_the_same_token(app, db, database_url):
