@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import sign_in
@@ -123,3 +124,40 @@ def test_coordinator_reads_a_past_night_and_its_investigation_records(page: Page
         expect(page.get_by_role("heading", name="Saved by someone else")).to_be_visible()
         expect(page.get_by_text("Saved first from the other tab.")).to_be_visible()
         shoot("investigation-conflict")
+
+
+def test_a_no_show_without_a_notice_sent_asks_for_a_reason(page: Page, shoot):
+    today = datetime.date.today()
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    page.goto("/hearings/new")
+    page.get_by_label("Date", exact=True).fill(today.isoformat())
+    page.get_by_label("Starts at").fill("00:00")
+    page.get_by_label("Ends at").fill("23:59")
+    page.get_by_label("Location").fill("Riverside County Courthouse, 3rd floor")
+    page.get_by_label("Courtroom 1: cases it can hear").fill("4")
+    page.get_by_role("button", name="Create the night").click()
+    expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
+    if not page.locator("#field-case_id").count():
+        pytest.skip("no case of the demo program is waiting for a hearing")
+    page.locator("#field-case_id").select_option(index=1)
+    page.locator("#schedule").get_by_role("button", name="Add to the docket").click()
+    expect(page.get_by_role("status")).to_contain_text("The case was added to the docket.")
+    page.get_by_role("link", name="Record the outcome").first.click()
+
+    expect(page.locator("#no-notice")).to_contain_text(
+        "No hearing notice was recorded as sent to the family."
+    )
+    page.get_by_label("No-show: the case waits for a new hearing date").check()
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "No hearing notice was recorded as sent to the family, so they may not have known the date."
+    )
+    expect(page.get_by_label("No-show: the case waits for a new hearing date")).to_be_checked()
+    shoot("no-show-needs-a-reason")
+    page.get_by_label("Reason the no-show stands without a notice").fill(
+        "The mother confirmed the date by phone on Monday."
+    )
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_role("status")).to_contain_text("The no-show was recorded")
+    shoot("no-show-recorded")
