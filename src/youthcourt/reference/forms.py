@@ -417,7 +417,7 @@ def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
         )
         hours_name = role_field(role, "training_hours")
         hours = Decimal(0)
-        raw = form.get(hours_name).strip()
+        raw = form.get(hours_name).strip()[:20]
         if not raw:
             form.error(hours_name, f"Enter the hours of training a {where} needs, or 0.")
         else:
@@ -433,6 +433,8 @@ def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
                     )
                 elif hours != hours.quantize(Decimal("0.01")):
                     form.error(hours_name, "Use at most two decimals, for example 1.5.")
+        if hours_name in form.errors:
+            hours = Decimal(0)
         course = form.text(
             role_field(role, "training_course"), f"the training a {where} must attend", required=False
         )
@@ -447,7 +449,7 @@ def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
         rules[role] = RoleRule(
             role,
             min_nights=nights or 0,
-            training_hours=hours.quantize(Decimal("0.01")) if hours.is_finite() else Decimal(0),
+            training_hours=hours.quantize(Decimal("0.01")),
             training_course=course,
             prior_role=prior,
         )
