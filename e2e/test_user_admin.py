@@ -102,6 +102,8 @@ def test_the_admin_of_another_program_adds_an_existing_account_but_cannot_take_i
     shoot("reset-refused")
 
     page.goto("/admin/users")
+    expect(page.locator("#user-rows")).not_to_contain_text("Alvarez")
+    shoot("users-list")
     page.get_by_role("link", name="Maya from Riverside").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Maya from Riverside")
     expect(page.locator("main")).not_to_contain_text("Alvarez")
