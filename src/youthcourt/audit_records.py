@@ -1,10 +1,10 @@
-"""How the audit trail names each kind of record: by case number, or by the person's name.
+"""How the audit trail names each kind of record: by case number, or by a staff member's or juror's name.
 
 The namers live here, at the app factory's level, because they read the models of every area;
 :mod:`youthcourt.audit.records` explains the registry they plug into. Each runs one query for
 all the ids of its type on a page, through the reader's program scope, so a record of another
-program is never named. A sealed or expunged case is named by its number only: its youth's
-name appears nowhere in the trail, as on every other page.
+program is never named. A youth is never named: the trail's readers are admins, who open no
+case page, so a youth and a referral are named by case number (marked when sealed).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Integer, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User
@@ -46,27 +46,35 @@ async def _cases(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
 
 
 async def _referrals(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
+    """By case number, or by the day it came in: the trail's readers are admins, who see no youth's name."""
     rows = await db.execute(
-        select(Referral.id, Youth.first_name, Youth.last_name, Case.number, _hidden(Case))
-        .join(Youth, Youth.id == Referral.youth_id)
+        select(Referral.id, Referral.received_on, Case.number, _hidden(Case))
         .outerjoin(Case, Case.referral_id == Referral.id)
         .where(Referral.id.in_(ids))
     )
     names = {}
-    for referral_id, first, last, number, hidden in rows.all():
-        label = f"Referral of case {number} (sealed)" if hidden else f"Referral of {first} {last}"
+    for referral_id, received_on, number, hidden in rows.all():
+        if number:
+            label = f"Referral of case {number}" + (" (sealed)" if hidden else "")
+        else:
+            label = f"Referral received {received_on.isoformat()}"
         names[referral_id] = RecordName(label, f"/referrals/{referral_id}", COORDINATORS)
     return names
 
 
 async def _youth(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
-    sealed = exists().where(Case.youth_id == Youth.id, _hidden(Case))
+    """By the youth's first case number: never by name, as the trail's readers may not see it."""
     rows = await db.execute(
-        select(Youth.id, Youth.first_name, Youth.last_name, sealed.label("sealed")).where(Youth.id.in_(ids))
+        select(Youth.id, func.min(Case.number), func.max(_hidden(Case).cast(Integer)))
+        .outerjoin(Case, Case.youth_id == Youth.id)
+        .where(Youth.id.in_(ids))
+        .group_by(Youth.id)
     )
     return {
-        youth_id: RecordName("Youth of a sealed case" if hidden else f"{first} {last}")
-        for youth_id, first, last, hidden in rows.all()
+        youth_id: RecordName(
+            f"Youth of case {number}" + (" (sealed)" if hidden else "") if number else "Youth of a referral"
+        )
+        for youth_id, number, hidden in rows.all()
     }
 
 

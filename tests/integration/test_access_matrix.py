@@ -113,6 +113,7 @@ JUROR_PORTAL = frozenset({JUROR})
 ACCESS: dict[str, frozenset[str]] = {
     # Public pages and the sign-in flow
     "/static/{file_path:path}": PUBLIC,
+    "/favicon.ico": PUBLIC,
     "/health": PUBLIC,
     "/login": PUBLIC,
     "/logout": PUBLIC,
@@ -158,6 +159,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/admin/programs": SITE_ADMIN_ONLY,
     # Referrals and cases
     "/dashboard": CASEWORK,
+    "/dashboard/families-to-contact": CASEWORK,
     "/referrals": CASEWORK,
     "/referrals/new": CASEWORK,
     "/referrals/youth-matches": CASEWORK,
