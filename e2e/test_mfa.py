@@ -88,7 +88,9 @@ def test_signing_out_from_the_code_page_ends_the_half_signed_in_session(page: Pa
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(base_url + "/login/code")
-    expect(page.locator("header.site-header")).not_to_contain_text("Priya")  # no name before the second factor
+    expect(page.locator("header.site-header")).not_to_contain_text(
+        "Priya"
+    )  # no name before the second factor
     expect(page.locator("header.site-header summary")).to_have_count(0)  # and no account menu
     shoot("code-page")
 
