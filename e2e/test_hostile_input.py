@@ -165,6 +165,7 @@ WITHOUT_TEXT_FIELDS = {
     "sanctions/list.html": "sanction type filter: a select",
     "base.html": "sign out, sign out everywhere and the program switch: buttons and a select",
     "accounts/user_detail.html": "role select, unlock and activate buttons",
+    "accounts/user_created.html": "a 'give a temporary password' button",
     "hearings/night.html": "scheduling: selects and buttons",
     "hearings/notice.html": "a 'notice sent' button",
     "jurors/me.html": "a 'new calendar address' button",
