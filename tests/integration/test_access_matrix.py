@@ -220,6 +220,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/jurors/{juror_id:uuid}/status": CASEWORK,
     "/jurors/{juror_id:uuid}/oath": CASEWORK,
     "/jurors/{juror_id:uuid}/portal": CASEWORK,
+    "/jurors/{juror_id:uuid}/portal/password": CASEWORK,
     "/jurors/{juror_id:uuid}/qualifications": CASEWORK,
     "/jurors/{juror_id:uuid}/conflicts": CASEWORK,
     "/jurors/{juror_id:uuid}/conflicts/search": CASEWORK,

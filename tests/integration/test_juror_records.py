@@ -851,9 +851,8 @@ async def test_portal_access_creates_a_juror_account_with_a_temporary_password(c
 
     missing = await post_form(client, f"/jurors/{juror.id}/portal", {"email": ""})
     assert missing.status_code == 422
-    response = await post_form(client, f"/jurors/{juror.id}/portal", {"email": "Gia.Portal@Example.org"})
-    assert response.status_code == 200
-    password = re.search(r'<p class="temporary-password"><code>([^<]+)</code>', response.text).group(1)
+    given = await post_form(client, f"/jurors/{juror.id}/portal", {"email": "Gia.Portal@Example.org"})
+    assert given.status_code == 303
     user = await db.scalar(select(User).where(User.email == "gia.portal@example.org"))
     assert user.full_name == "Gia Portal"
     assert user.must_change_password
@@ -861,8 +860,13 @@ async def test_portal_access_creates_a_juror_account_with_a_temporary_password(c
     assert membership.program_id == program.id and membership.role == Role.JUROR
     assert (await fresh(db, Juror, juror.id)).user_id == user.id
     [entry] = await audited(db, "juror_portal_access")
-    assert entry.details == {"user_id": str(user.id), "new_account": True}
-    assert password not in str(entry.details)
+    assert entry.details == {"user_id": str(user.id)}
+
+    response = await post_form(client, f"/jurors/{juror.id}/portal/password", {})
+    assert response.status_code == 200
+    password = re.search(r'<p class="temporary-password"><code>([^<]+)</code>', response.text).group(1)
+    [reset] = await audited(db, "juror_portal_password")
+    assert password not in str(reset.details)
 
     again = await post_form(client, f"/jurors/{juror.id}/portal", {"email": "gia2@example.org"})
     assert again.status_code == 422
@@ -873,6 +877,38 @@ async def test_portal_access_creates_a_juror_account_with_a_temporary_password(c
     signed_in = await sign_in(client, "gia.portal@example.org", password)
     assert signed_in.status_code == 303
     assert (await client.get("/me", follow_redirects=False)).headers["location"] == "/account/password"
+
+
+async def test_portal_access_tells_nothing_of_an_account_in_another_program(client, db):
+    """Giving access answers the same whether the email has an account elsewhere; a temporary
+    password is given only for an account that is nothing but this program's juror."""
+    program, coordinator = await coordinator_and_program(db)
+    elsewhere = await make_program(db)
+    known = await make_user(
+        db, elsewhere, Role.COORDINATOR, email="known@example.org", name="Kendra Elsewhere"
+    )
+    known_hash = known.password_hash
+    first, second = await make_juror(db, program), await make_juror(db, program)
+    await sign_in(client, coordinator)
+
+    answers, shown = [], []
+    for juror, email in ((first, "known@example.org"), (second, "brand.new@example.org")):
+        answers.append(await post_form(client, f"/jurors/{juror.id}/portal", {"email": email}))
+        shown.append((await client.get(answers[-1].headers["location"])).text)
+    assert [a.status_code for a in answers] == [303, 303]
+    notes = [re.findall(r'<p class="flash[^"]*">([^<]*)</p>', text) for text in shown]
+    assert notes[0] == notes[1] and len(notes[0]) == 1, (
+        "the same message whether or not the email had an account"
+    )
+    assert all("Kendra" not in text and "Elsewhere" not in text for text in shown)
+    entries = await audited(db, "juror_portal_access")
+    assert all(set(entry.details) == {"user_id"} for entry in entries)
+
+    refused = await post_form(client, f"/jurors/{first.id}/portal/password", {})
+    assert refused.status_code == 403
+    assert (await fresh(db, User, known.id)).password_hash == known_hash
+    given = await post_form(client, f"/jurors/{second.id}/portal/password", {})
+    assert given.status_code == 200 and 'class="temporary-password"' in given.text
 
 
 async def test_portal_access_links_an_existing_account(client, db):
@@ -897,13 +933,13 @@ async def test_portal_access_links_an_existing_account(client, db):
     }
     assert roles == {(elsewhere.id, Role.JUROR), (program.id, Role.JUROR)}
     [entry] = await audited(db, "juror_portal_access")
-    assert entry.details["new_account"] is False
+    assert set(entry.details) == {"user_id"}
     assert staff.id != existing.id
 
     other = await make_juror(db, program)
     taken = await post_form(client, f"/jurors/{other.id}/portal", {"email": "known@example.org"})
     assert taken.status_code == 422
-    assert "already linked to another juror" in taken.text
+    assert "cannot be used for this juror" in taken.text
 
 
 # ---------------------------------------------------------------------------------------------

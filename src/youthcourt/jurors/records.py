@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts import passwords
-from youthcourt.accounts.models import User
+from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import credits
@@ -531,42 +531,63 @@ async def recent_bookings(db: AsyncSession, juror: Juror, limit: int = 10) -> li
 # Portal access
 
 
-@dataclass(frozen=True)
-class PortalAccess:
-    user: User
-    temporary_password: str | None
-    """Shown once; None when an existing account was linked (it keeps its own password)."""
+async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> User:
+    """A sign-in for the juror's portal: the account of that email, made if there is none, with a
+    juror membership in the program.
 
-
-async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> PortalAccess:
-    """A sign-in for the juror's portal: a new account with a temporary password, or an existing
-    account (same email) linked and given a juror membership in the program."""
+    Whether the email already had an account (here or in another program) changes nothing the
+    coordinator sees; a new account gets no usable password until :func:`give_temporary_password`.
+    """
     if juror.user_id is not None:
         raise JurorError("This juror already has portal access.")
     users = UserService(session=db)
     memberships = MembershipService(session=db)
     user = await users.get_by_email(email)
-    temporary = None
+    # Hashed whichever way, so the answer takes as long whether the email had an account or not.
+    unusable = passwords.hash_password(passwords.temporary_password() + passwords.temporary_password())
     if user is None:
-        temporary = passwords.temporary_password()
-        user = await users.create_user(email=email, full_name=juror.full_name, password=temporary)
+        user = await users.create_user(email=email, full_name=juror.full_name, password=unusable)
+    with across_programs():
+        # Juror.user_id is unique across every program: one sign-in, one juror record.
+        linked = await db.scalar(select(Juror.id).where(Juror.user_id == user.id).limit(1))
+    if linked is not None:
+        raise JurorError("This email cannot be used for this juror's portal. Use the juror's own address.")
+    membership = await memberships.get_for_user(user.id)
+    if membership is not None and membership.role != Role.JUROR:
+        raise JurorError(
+            "This email belongs to a staff account of the program. Use the juror's own email address."
+        )
+    if membership is None:
         await memberships.add(juror.program_id, user, Role.JUROR, juror.full_name)
-    else:
-        with across_programs():
-            # Juror.user_id is unique across every program: one sign-in, one juror record.
-            linked = await db.scalar(select(Juror.id).where(Juror.user_id == user.id).limit(1))
-        if linked is not None:
-            raise JurorError("This email's account is already linked to another juror record.")
-        membership = await memberships.get_for_user(user.id)
-        if membership is not None and membership.role != Role.JUROR:
-            raise JurorError(
-                "This email belongs to a staff account of the program. Use the juror's own email address."
-            )
-        if membership is None:
-            await memberships.add(juror.program_id, user, Role.JUROR, juror.full_name)
     juror.user_id = user.id
     await db.flush()
-    return PortalAccess(user=user, temporary_password=temporary)
+    return user
+
+
+async def give_temporary_password(db: AsyncSession, juror: Juror) -> str:
+    """A temporary password for the juror's portal account, shown once.
+
+    Only for an account that is nothing but a juror of this program: any other membership
+    (another program, a staff role) means the account is not the coordinator's to reset, and
+    they sign in with their own password.
+    """
+    if juror.user_id is None:
+        raise JurorError("Give portal access first.")
+    with across_programs():
+        held = (
+            await db.execute(
+                select(Membership.program_id, Membership.role).where(Membership.user_id == juror.user_id)
+            )
+        ).all()
+        user = await db.get_one(User, juror.user_id)
+    if user.is_site_admin or any((pid, role) != (juror.program_id, Role.JUROR) for pid, role in held):
+        raise PermissionError(
+            "This sign-in is also used outside this program's juror portal, so only an administrator "
+            "can reset its password. The juror signs in with their own password."
+        )
+    temporary = passwords.temporary_password()
+    await UserService(session=db).set_password(user, temporary, temporary=True)
+    return temporary
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from youthcourt.accounts import events
 from youthcourt.audit import service as audit
 from youthcourt.jurors import credits, panels, records
 from youthcourt.jurors.models import ConflictDeclaration, CourtRole, Juror, JurorSource, JurorStatus
@@ -39,6 +40,10 @@ STALE = (
     "Someone else saved this juror's record while you were editing it. Nothing you typed was saved: "
     "your version is in the form below, and what is saved now is shown above it. "
     "Combine them and save again."
+)
+PORTAL_GIVEN = (
+    "Portal access was given and the juror was emailed how to sign in. If they are new to Youthcourt, "
+    "give them a temporary password below; if they already sign in elsewhere, their own password works."
 )
 STALE_ACTION = "Someone else changed this juror's record at the same moment. Reload the page and try again."
 
@@ -528,18 +533,19 @@ class JurorRecordsController(Controller):
         juror_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
+        """The same answer whether or not the email had an account, here or in another program."""
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
         email = form.email("email")
-        access = None
+        user = None
         if form.is_valid:
             try:
-                access = await records.give_portal_access(db_session, juror, email)
+                user = await records.give_portal_access(db_session, juror, email)
             except JurorError as error:
                 form.error("email", str(error))
             except StaleDataError as error:
                 raise HTTPException(status_code=409, detail=STALE_ACTION) from error
-        if access is None:
+        if user is None:
             return await self._juror_page(request, db_session, juror, forms={"portal": form}, status_code=422)
         audit.record(
             db_session,
@@ -547,13 +553,40 @@ class JurorRecordsController(Controller):
             "juror_portal_access",
             record_type="juror",
             record_id=juror.id,
-            details={"user_id": str(access.user.id), "new_account": access.temporary_password is not None},
+            details={"user_id": str(user.id)},
         )
-        if access.temporary_password is None:
-            flash(request, "The juror's existing account was linked; they sign in with their own password.")
-            return redirect_to(request, f"/jurors/{juror.id}#portal")
-        # The temporary password is shown on this response only, never stored or sent again.
-        return page("jurors/records/portal_created.html", juror=juror, access=access)
+        await events.membership_added(
+            db_session,
+            events.MembershipAdded(
+                program_id=juror.program_id,
+                program_name=request.user.program_name or "",
+                email=email,
+                name=juror.full_name,
+                role=Role.JUROR,
+                added_by=request.user.full_name,
+                sign_in_url=str(request.base_url).rstrip("/") + "/login",
+            ),
+        )
+        flash(request, PORTAL_GIVEN)
+        return redirect_to(request, f"/jurors/{juror.id}#portal")
+
+    @post("/{juror_id:uuid}/portal/password")
+    async def give_temporary_password(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        juror_id: FromPath[UUID],
+    ) -> Template:
+        juror = await juror_or_404(db_session, juror_id)
+        try:
+            temporary = await records.give_temporary_password(db_session, juror)
+        except JurorError as error:
+            raise HTTPException(status_code=409, detail=str(error)) from error
+        except PermissionError as error:
+            raise PermissionDeniedException(str(error)) from error
+        audit.record(db_session, request, "juror_portal_password", record_type="juror", record_id=juror.id)
+        # Shown on this response only, never stored or sent again.
+        return page("jurors/records/portal_created.html", juror=juror, temporary=temporary)
 
 
 ROUTES: list[type[Controller]] = [JurorRecordsController]
