@@ -29,6 +29,12 @@ from playwright.sync_api import Page
 from youthcourt.accounts.mfa import STEP_SECONDS, code_at, current_step
 from youthcourt.demo.people import DEMO_TOTP_SECRET
 
+# The demo program counts days in New York; the tests name days with ``date.today()``. Run them
+# (and the server they start) in that zone, so the evening hours when New York and UTC are on
+# different days do not move "today".
+os.environ["TZ"] = "America/New_York"
+time.tzset()
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 DEMO_PASSWORD = "youthcourt-demo"
 CHROMIUM_FLAGS = [

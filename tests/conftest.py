@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -24,6 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.app import create_app
 from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.settings import Settings
+
+# Tests name days with ``date.today()``; programs count days in their own zone (New York by
+# default). Run the tests in that zone, so that in the evening hours when New York and UTC are on
+# different days, "today" in a test is the program's today.
+os.environ["TZ"] = "America/New_York"
+time.tzset()
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "YOUTHCOURT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
