@@ -569,6 +569,7 @@ async def test_an_ineligible_referral_is_accepted_only_with_a_reason(client, db)
     assert saved.decision_reason == "The judge asked us to take this case; the victim agreed."
     assert saved.failed_rules.startswith("Age: 18 on the incident date, older than 17")
     assert "Offense class: Class D is not accepted" in saved.failed_rules
+    assert ".;" not in saved.failed_rules and saved.failed_rules.endswith("."), "the rules read as sentences"
     case = await db.scalar(select(Case).where(Case.referral_id == referral.id))
     events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
     assert any(

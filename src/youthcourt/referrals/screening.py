@@ -122,4 +122,4 @@ async def screen_referral(db: AsyncSession, referral: Referral, policy: ProgramP
 
 def failed_text(screening: Screening) -> str:
     """The failed rules with their reasons, as kept on a referral accepted all the same."""
-    return "; ".join(f"{check.rule}: {check.reason}" for check in screening.failed)
+    return " ".join(f"{check.rule}: {check.reason.rstrip('.')}." for check in screening.failed)
