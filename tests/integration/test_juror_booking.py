@@ -216,7 +216,8 @@ async def test_nights_list_works_with_many_nights(client, db):
 async def test_bulk_invite_books_active_sworn_jurors_and_skips_the_rest(client, db):
     program, _ = await signed_in_coordinator(client, db)
     night = await make_night(db, program, location="Town Hall, Room 4")
-    ana = await make_juror(db, program, first_name="Ana", last_name="Lopez")
+    ana_user = await make_user(db, program, Role.JUROR)
+    ana = await make_juror(db, program, first_name="Ana", last_name="Lopez", user_id=ana_user.id)
     ben = await make_juror(db, program, first_name="Ben", last_name="Moore")
     booked = await make_juror(db, program, first_name="Cleo", last_name="Nash")
     applicant = await make_juror(
@@ -662,3 +663,44 @@ async def test_confirming_a_juror_for_two_overlapping_nights_is_refused(client, 
     assert (await fresh(db, Booking, booking.id)).status == BookingStatus.INVITED
     shown = await client.get(response.headers["location"])
     assert "already confirmed for a night at the same time" in shown.text
+
+
+async def test_a_juror_without_email_who_moves_up_is_not_said_to_be_emailed(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    await set_policy(db, program, jury_max=1)
+    night = await make_night(db, program)
+    ann = await make_juror(db, program, first_name="Ann", last_name="Test")
+    gabe = await make_juror(db, program, first_name="Gabriel", last_name="Mills", email="")
+    ann_booking = await make_booking(db, ann, night, courtroom=night.courtrooms[0])
+    await make_booking(db, gabe, night, BookingStatus.WAITLISTED)
+
+    response = await post_form(
+        client, f"/jurors/nights/{night.id}/bookings/{ann_booking.id}/reply", {"reply": "decline"}
+    )
+
+    assert await count(db, OutboxMessage, OutboxMessage.kind == "juror_moved_up") == 0
+    page = await client.get(f"/jurors/nights/{night.id}")
+    assert "Gabriel M. moved up from the waiting list" in page.text
+    assert "was emailed" not in page.text
+    assert "has no email address: tell them another way" in page.text
+    assert "was emailed" not in (await client.get(response.headers["location"])).text
+
+
+async def test_a_juror_without_portal_access_is_asked_to_reply_to_the_coordinator(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    policy = await ensure_defaults(db, program.id)
+    policy.contact_phone = "555-0142"
+    await db.commit()
+    night = await make_night(db, program)
+    juror = await make_juror(db, program, first_name="Noa", last_name="Test")
+
+    page = await client.get(f"/jurors/nights/{night.id}")
+    row = re.search(r"<tr[^>]*>(?:(?!</tr>).)*Noa(?:(?!</tr>).)*</tr>", page.text, re.S)
+    assert row and "No portal access" in row.group(0)
+
+    await post_form(client, f"/jurors/nights/{night.id}/invitations", {"juror_id": str(juror.id)})
+
+    message = await db.scalar(select(OutboxMessage).where(OutboxMessage.to_address == juror.email))
+    assert message is not None
+    assert "juror portal" not in message.body and "/me" not in message.body
+    assert "reply to this email or call 555-0142" in message.body

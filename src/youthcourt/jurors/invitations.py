@@ -40,6 +40,7 @@ from youthcourt.jurors.models import (
     Juror,
     JurorStatus,
     NightNotice,
+    OutboxMessage,
     Qualification,
 )
 from youthcourt.reference.models import ProgramPolicy
@@ -248,7 +249,18 @@ class InviteResult:
     """Short names of the invited jurors already booked for a night at the same time."""
 
 
-def invitation_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
+def reply_line(juror: Juror, portal_url: str, contact_phone: str = "") -> str:
+    """How the juror answers: in their portal, or to the coordinator when they have no portal access."""
+    if juror.user_id is not None:
+        return f"Please reply in your juror portal at {portal_url}: confirm if you can come, or decline."
+    phone = contact_phone.strip()
+    how = f"reply to this email or call {phone}" if phone else "reply to this email"
+    return f"Please tell your coordinator if you can come or not: {how}."
+
+
+def invitation_text(
+    night: HearingNight, juror: Juror, portal_url: str, contact_phone: str = ""
+) -> tuple[str, str]:
     """The invitation email's subject and body."""
     subject = f"Jury night invitation: {long_date(night.held_on)}"
     body = "\n".join(
@@ -261,7 +273,7 @@ def invitation_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple
             f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
             f"  Location: {night.location}",
             "",
-            f"Please reply in your juror portal at {portal_url}: confirm if you can come, or decline.",
+            reply_line(juror, portal_url, contact_phone),
             "Seats go to the first jurors who confirm; later replies join the waiting list.",
             "",
             "Thank you for serving.",
@@ -271,7 +283,12 @@ def invitation_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple
 
 
 async def invite(
-    db: AsyncSession, night: HearingNight, juror_ids: list[UUID], *, portal_url: str
+    db: AsyncSession,
+    night: HearingNight,
+    juror_ids: list[UUID],
+    *,
+    portal_url: str,
+    contact_phone: str = "",
 ) -> InviteResult:
     """Book each chosen juror as invited and email them, once per juror and night.
 
@@ -308,7 +325,7 @@ async def invite(
     await db.flush()
     emailed = 0
     for booking, juror in created:
-        subject, body = invitation_text(night, juror, portal_url)
+        subject, body = invitation_text(night, juror, portal_url, contact_phone)
         message = await mail.enqueue(
             db,
             night.program_id,
@@ -483,7 +500,7 @@ async def reply(
     moved_up = await offer_free_seat(db, night, policy, today, portal_url=portal_url)
     notice = f"{juror.short_name} withdrew from the night."
     if moved_up is not None:
-        notice += f" {moved_up.juror.short_name} moved up from the waiting list and was emailed."
+        notice += " " + await moved_up_notice(db, moved_up)
     elif await seats_taken(db, night) < await seats(db, night, policy):
         notice += " Their seat is free and nobody is on the waiting list: invite another juror."
     await notify(db, night, notice)
@@ -511,6 +528,19 @@ async def offer_free_seat(
         await remind_if_soon(db, booking, night, today)
         return booking
     return None
+
+
+async def moved_up_notice(db: AsyncSession, booking: Booking) -> str:
+    """What the coordinator is told about a juror who moved up: emailed only when a message was queued."""
+    queued = await db.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.booking_id == booking.id, OutboxMessage.kind == "juror_moved_up")
+        .limit(1)
+    )
+    name = booking.juror.short_name
+    if queued is not None:
+        return f"{name} moved up from the waiting list and was emailed."
+    return f"{name} moved up from the waiting list and has no email address: tell them another way."
 
 
 async def remind_if_soon(

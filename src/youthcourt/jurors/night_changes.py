@@ -28,6 +28,7 @@ from youthcourt.jurors import invitations, mail, reminders
 from youthcourt.jurors.mail import clock, long_date
 from youthcourt.jurors.models import Booking, BookingStatus, Juror, OutboxMessage, OutboxStatus
 from youthcourt.programs.viewer import today_in
+from youthcourt.reference.services import policy as program_policy
 
 LISTENER_NAME = "jurors.night_changes"
 STILL_BOOKED = (BookingStatus.INVITED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
@@ -105,12 +106,13 @@ async def night_changed(db: AsyncSession, change: events.NightChange) -> list[st
         ).all()
     }
     waiting = await mail.waiting_for_night(db, night.id)
+    policy = await program_policy(db, night.program_id)
     rewritten = withdrawn = 0
     for message in waiting:
         booking = bookings.get(message.booking_id) if message.booking_id else None
         if not cancelled and message.kind in REWRITTEN and booking is not None:
             text = (
-                invitations.invitation_text(night, booking.juror, portal_url)
+                invitations.invitation_text(night, booking.juror, portal_url, policy.contact_phone)
                 if message.kind == "juror_invitation"
                 else invitations.moved_up_text(night, booking.juror, portal_url)
             )

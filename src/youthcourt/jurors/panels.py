@@ -355,7 +355,7 @@ async def enforce_conflicts(
             notice = f"{booking.juror.short_name} was taken off the night, as no other courtroom can take them: {reason}"
             replacement = await invitations.offer_free_seat(db, night, policy, today, portal_url=portal_url)
             if replacement is not None:
-                notice += f" {replacement.juror.short_name} moved up from the waiting list and was emailed."
+                notice += " " + await invitations.moved_up_notice(db, replacement)
         await db.flush()
         await invitations.notify(db, night, notice)
         changes.append(Reseated(night, booking, left, moved_to, reason, notice))

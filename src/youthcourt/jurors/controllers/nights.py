@@ -203,7 +203,10 @@ class JurorNightController(Controller):
         if not wanted:
             form.error("juror_id", "Choose at least one juror to invite.")
             return await self._night_page(request, db_session, night, chosen, form, status_code=422)
-        result = await invitations.invite(db_session, night, wanted, portal_url=_portal_url(request))
+        policy = await self._policy(db_session, request)
+        result = await invitations.invite(
+            db_session, night, wanted, portal_url=_portal_url(request), contact_phone=policy.contact_phone
+        )
         audit.record(
             db_session,
             request,
