@@ -1,4 +1,5 @@
-"""How the audit trail names each kind of record: by case number, or by a staff member's or juror's name.
+"""How the audit trail names each kind of record: by case number, a staff member's name, or a juror's
+first name and initial.
 
 The namers live here, at the app factory's level, because they read the models of every area;
 :mod:`youthcourt.audit.records` explains the registry they plug into. Each runs one query for
@@ -90,25 +91,26 @@ async def _users(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
 
 
 async def _jurors(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
-    rows = await db.execute(select(Juror.id, Juror.first_name, Juror.last_name).where(Juror.id.in_(ids)))
+    """By first name and initial, what other young people see: admins read the trail, not the roster."""
+    jurors = await db.scalars(select(Juror).where(Juror.id.in_(ids)))
     return {
-        juror_id: RecordName(f"Juror {first} {last}", f"/jurors/{juror_id}", COORDINATORS)
-        for juror_id, first, last in rows.all()
+        juror.id: RecordName(f"Juror {juror.short_name}", f"/jurors/{juror.id}", COORDINATORS)
+        for juror in jurors
     }
 
 
 async def _bookings(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
     rows = await db.execute(
-        select(Booking.id, Juror.id, Juror.first_name, Juror.last_name, HearingNight.held_on)
+        select(Booking.id, Juror, HearingNight.held_on)
         .join(Juror, Juror.id == Booking.juror_id)
         .join(HearingNight, HearingNight.id == Booking.night_id)
         .where(Booking.id.in_(ids))
     )
     return {
         booking_id: RecordName(
-            f"Booking of {first} {last} for {held_on.isoformat()}", f"/jurors/{juror_id}", COORDINATORS
+            f"Booking of {juror.short_name} for {held_on.isoformat()}", f"/jurors/{juror.id}", COORDINATORS
         )
-        for booking_id, juror_id, first, last, held_on in rows.all()
+        for booking_id, juror, held_on in rows.all()
     }
 
 

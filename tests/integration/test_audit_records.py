@@ -213,3 +213,20 @@ async def test_a_missing_public_file_is_not_a_refusal(client, db):
 
     assert missing.status_code == 404
     assert await refusals(db, program) == [], "nothing was refused: the file does not exist for anyone"
+
+
+async def test_jurors_are_named_by_first_name_and_initial_in_the_trail(client, db):
+    """Jurors are young people, and the trail's readers (admins) do not open the juror roster."""
+    from tests.integration.test_juror_records import make_juror
+
+    program = await make_program(db)
+    admin = await make_user(db, program, Role.PROGRAM_ADMIN)
+    juror = await make_juror(db, program, first_name="Vera", last_name="Newbyfamily")
+    db.add(entry(program, "juror", juror.id))
+    await db.commit()
+    await sign_in(client, admin)
+
+    page = (await client.get("/audit?action=record_view")).text
+
+    assert "Juror Vera N." in row_of(page, juror.id)
+    assert "Newbyfamily" not in page
