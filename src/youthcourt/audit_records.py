@@ -16,7 +16,7 @@ from uuid import UUID
 from sqlalchemy import Integer, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts.models import Membership, User
+from youthcourt.accounts.models import Membership, User, member_name
 from youthcourt.audit import records
 from youthcourt.audit.records import RecordName
 from youthcourt.cases.models import Case, FollowUpCheck
@@ -80,12 +80,10 @@ async def _youth(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
 
 
 async def _users(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
-    """Only people with a membership in the reader's program (the scope limits memberships)."""
+    """Only people with a membership in the reader's program (the scope limits memberships),
+    by the name that program knows them by."""
     rows = await db.execute(
-        select(User.id, User.full_name)
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.id.in_(ids))
-        .distinct()
+        select(User.id, member_name()).join(Membership, Membership.user_id == User.id).where(User.id.in_(ids))
     )
     return {user_id: RecordName(name, f"/admin/users/{user_id}", ADMINS) for user_id, name in rows.all()}
 

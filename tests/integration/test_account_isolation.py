@@ -11,7 +11,7 @@ from __future__ import annotations
 from litestar.routes import HTTPRoute
 from sqlalchemy import select
 
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import make_case, make_program, make_user, post_form, sign_in
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.programs.models import Role
 
@@ -131,3 +131,49 @@ async def test_deactivating_in_one_program_ends_only_the_sessions_working_in_it(
     assert (await client.get("/dashboard", follow_redirects=False)).headers["location"].startswith("/login")
     client.cookies.set("youthcourt_session", in_a)
     assert (await client.get("/dashboard", follow_redirects=False)).status_code == 200
+
+
+async def test_a_program_names_an_added_person_by_the_name_it_typed(client, db):
+    """Program B knows A's coordinator only by the name B's admin typed; A still knows their own."""
+    a_program, b_program = await make_program(db, "A Youth Court"), await make_program(db, "B Youth Court")
+    maya = await make_user(db, a_program, Role.COORDINATOR, name="Maya Realname")
+    a_admin = await make_user(db, a_program, Role.PROGRAM_ADMIN)
+    b_admin = await make_user(db, b_program, Role.PROGRAM_ADMIN)
+    await sign_in(client, b_admin)
+    added = await post_form(
+        client, "/admin/users", {"full_name": "Typed Name", "email": maya.email, "role": "coordinator"}
+    )
+    assert added.status_code == 200
+    b_case = await make_case(db, b_program, coordinator=maya)
+    a_case = await make_case(db, a_program, coordinator=maya)
+    client.cookies.clear()
+
+    await sign_in(client, maya)
+    await post_form(client, "/account/program", {"program_id": str(b_program.id)})
+    shown_in_b = [
+        await client.get("/dashboard"),
+        await client.get("/cases"),
+        await client.get(f"/cases/{b_case.id}"),
+        await client.get(f"/cases/{b_case.id}/intake"),
+    ]
+    for response in shown_in_b:
+        assert response.status_code == 200, response.url
+        assert "Realname" not in response.text and "Maya" not in response.text, response.url
+    assert "Typed Name" in shown_in_b[1].text and "Typed Name" in shown_in_b[3].text
+    assert "Typed Name" in shown_in_b[2].text
+    client.cookies.clear()
+    await sign_in(client, b_admin)
+    trail = await client.get("/audit/")
+    assert trail.status_code == 200 and "Typed Name" in trail.text
+    assert "Realname" not in trail.text and "Maya" not in trail.text
+    client.cookies.clear()
+
+    await sign_in(client, maya)
+    await post_form(client, "/account/program", {"program_id": str(a_program.id)})
+    listed = await client.get("/cases")
+    assert "Maya Realname" in listed.text and "Typed Name" not in listed.text
+    assert "Maya Realname" in (await client.get(f"/cases/{a_case.id}/intake")).text
+    client.cookies.clear()
+    await sign_in(client, a_admin)
+    trail = await client.get("/audit/")
+    assert "Maya Realname" in trail.text and "Typed Name" not in trail.text

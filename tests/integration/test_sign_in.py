@@ -11,7 +11,7 @@ from sqlalchemy import event, select, update
 from tests.factories import PASSWORD, form_token, fresh_code, make_program, make_user, post_form, sign_in
 from youthcourt import cli
 from youthcourt.accounts import passwords, sessions
-from youthcourt.accounts.models import UserSession
+from youthcourt.accounts.models import Membership, UserSession
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Role
 
@@ -473,3 +473,37 @@ async def test_the_idle_limit_never_ends_a_session_early(client, db, monkeypatch
 
     assert still.status_code == 200, "29 minutes 59 seconds after the last request the session goes on"
     assert ended.status_code == 303 and ended.headers["location"].startswith("/login")
+
+
+async def test_sign_in_lands_in_the_program_last_worked_in(client, db):
+    """Not the first by name: the program of the person's latest session, while still a member."""
+    a_program = await make_program(db, "Zeta Youth Court")
+    b_program = await make_program(db, "Alpha Youth Court")
+    person = await make_user(db, a_program, Role.COORDINATOR)
+    db.add(Membership(program_id=b_program.id, user_id=person.id, role=Role.COORDINATOR))
+    await db.commit()
+
+    async def signed_in_to():
+        client.cookies.clear()
+        await sign_in(client, person)
+        latest = await db.scalars(
+            select(UserSession.program_id)
+            .where(UserSession.user_id == person.id)
+            .order_by(UserSession.created_at.desc())
+            .limit(1)
+        )
+        return latest.one()
+
+    assert await signed_in_to() == a_program.id, "first sign-in: the oldest membership"
+    await post_form(client, "/account/program", {"program_id": str(b_program.id)})
+    await post_form(client, "/account/program", {"program_id": str(a_program.id)})
+    assert await signed_in_to() == a_program.id
+    await post_form(client, "/account/program", {"program_id": str(b_program.id)})
+    assert await signed_in_to() == b_program.id
+    await db.execute(
+        update(Membership)
+        .where(Membership.program_id == b_program.id, Membership.user_id == person.id)
+        .values(is_active=False)
+    )
+    await db.commit()
+    assert await signed_in_to() == a_program.id, "no longer a member of the last one"

@@ -87,7 +87,7 @@ async def finish_sign_in(
         request,
         "sign_in",
         actor_id=user.id,
-        actor_name=user.full_name,
+        actor_name=user.name_in(program_id),
         program_id=program_id,
         record_type="user",
         record_id=user.id,
@@ -173,8 +173,10 @@ class SignInController(Controller):
         user = attempt.user
         next_path = local_path(form.get("next"))
         if user.has_mfa or await mfa.is_required(db_session, user):
-            return await start_code_step(request, db_session, user, users.first_program(user), next_path)
-        token = await finish_sign_in(request, db_session, user, users.first_program(user), "password")
+            return await start_code_step(
+                request, db_session, user, await users.first_program(user), next_path
+            )
+        token = await finish_sign_in(request, db_session, user, await users.first_program(user), "password")
         response = Redirect(next_path or "/", status_code=303)
         set_sign_in_cookies(response, request, token)
         return response

@@ -122,7 +122,7 @@ class CodeStepController(Controller):
         check = await mfa.check_code(db_session, user, code)
         if check.method is None:
             return await self._wrong_code(request, db_session, viewer, form, address)
-        token = await finish_sign_in(request, db_session, user, users.first_program(user), check.method)
+        token = await finish_sign_in(request, db_session, user, await users.first_program(user), check.method)
         if check.method == "recovery code":
             left = await mfa.remaining_recovery_codes(db_session, user)
             flash(
@@ -243,18 +243,17 @@ class MfaController(Controller):
         mfa.enable(user, step)
         codes = await mfa.new_recovery_codes(db_session, user)
         token = None
+        program_id = await users.first_program(user) if viewer.awaiting_code else None
         if viewer.awaiting_code:
             # Signing in first moves the request into the user's program, where the entry belongs.
-            token = await finish_sign_in(
-                request, db_session, user, users.first_program(user), "authenticator"
-            )
+            token = await finish_sign_in(request, db_session, user, program_id, "authenticator")
         audit.record(
             db_session,
             request,
             "mfa_enroll",
             actor_id=user.id,
-            actor_name=user.full_name,
-            program_id=users.first_program(user) if token else None,
+            actor_name=user.name_in(program_id) if token else None,
+            program_id=program_id if token else None,
             record_type="user",
             record_id=user.id,
         )

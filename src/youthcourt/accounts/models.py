@@ -6,7 +6,7 @@ import datetime
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ColumnElement, Enum, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +41,11 @@ class User(Base):
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
     )
 
+    def name_in(self, program_id: UUID | None) -> str:
+        """How a program names the person (memberships must be loaded): see :attr:`Membership.name`."""
+        membership = next((m for m in self.memberships if m.program_id == program_id), None)
+        return (membership.display_name if membership else None) or self.full_name
+
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > utc_now()
@@ -73,6 +78,15 @@ class Membership(Base, ProgramOwned):
     def name(self) -> str:
         """How this program names the person (older memberships fall back to the account's name)."""
         return self.display_name or self.user.full_name
+
+
+def member_name() -> ColumnElement[str]:
+    """:attr:`Membership.name` in SQL, for queries joining User and Membership.
+
+    Join the membership of the program being read (the program scope limits memberships to it),
+    never only the account: a program must not show a name another program's admin gave.
+    """
+    return func.coalesce(Membership.display_name, User.full_name)
 
 
 class SignInFailure(Base):

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from youthcourt.accounts import passwords
-from youthcourt.accounts.models import Membership, User
+from youthcourt.accounts.models import Membership, User, UserSession, member_name
 from youthcourt.accounts.sessions import end_all_sessions, end_program_sessions
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import across_programs
@@ -24,6 +26,20 @@ class SignInAttempt:
     account_id: UUID | None
     """The account the email matched, even when the password was wrong (for the audit trail)."""
     failure: str
+
+
+async def member_names(db: AsyncSession, user_ids: Iterable[UUID | None]) -> dict[UUID, str]:
+    """How the current program names these people, in one query (the scope limits memberships to
+    the program, so someone who is not a member of it is left out)."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    rows = await db.execute(
+        select(User.id, member_name())
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id.in_(wanted))
+    )
+    return dict(rows.tuples().all())
 
 
 def _active_programs(user: User) -> list[Membership]:
@@ -70,11 +86,23 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
                 user_id, load=[selectinload(User.memberships).selectinload(Membership.program)]
             )
 
-    @staticmethod
-    def first_program(user: User) -> UUID | None:
-        """The program a user starts in after signing in: the first by name."""
-        programs = sorted(_active_programs(user), key=lambda m: m.program.name)
-        return programs[0].program_id if programs else None
+    async def first_program(self, user: User) -> UUID | None:
+        """The program a user starts in after signing in: the one they last worked in, while they
+        are still an active member of it, else their oldest active membership."""
+        active = sorted(_active_programs(user), key=lambda m: (m.created_at, m.program.name))
+        if not active:
+            return None
+        last = await self.repository.session.scalar(
+            select(UserSession.program_id)
+            .where(
+                UserSession.user_id == user.id,
+                ~UserSession.awaiting_code,
+                UserSession.program_id.in_([m.program_id for m in active]),
+            )
+            .order_by(UserSession.created_at.desc())
+            .limit(1)
+        )
+        return last or active[0].program_id
 
     async def email_taken(self, email: str) -> bool:
         return await self.exists(User.email == email.lower())
@@ -112,7 +140,7 @@ class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
     @staticmethod
     def listing(search: str = "", role: str = "", status: str = "") -> Select[tuple[Membership]]:
         query = select(Membership).join(Membership.user).options(selectinload(Membership.user))
-        shown_name = func.lower(func.coalesce(Membership.display_name, User.full_name))
+        shown_name = func.lower(member_name())
         if search:
             pattern = f"%{search.lower()}%"
             query = query.where(or_(shown_name.like(pattern), User.email.like(pattern)))

@@ -185,13 +185,17 @@ async def switch_program(db: AsyncSession, session_id: UUID, program_id: UUID) -
 
 async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice, ...]:
     roles = {m.program_id: m.role for m in user.memberships if m.is_active and m.program.is_active}
+    names = {m.program_id: m.display_name or user.full_name for m in user.memberships}
     if user.is_site_admin:
         programs = (await db.scalars(select(Program).where(Program.is_active).order_by(Program.name))).all()
-        return tuple(ProgramChoice(p.id, p.name, roles.get(p.id), p.timezone) for p in programs)
+        return tuple(
+            ProgramChoice(p.id, p.name, roles.get(p.id), p.timezone, names.get(p.id, user.full_name))
+            for p in programs
+        )
     return tuple(
         sorted(
             (
-                ProgramChoice(m.program_id, m.program.name, m.role)
+                ProgramChoice(m.program_id, m.program.name, m.role, member_name=names[m.program_id])
                 for m in user.memberships
                 if m.program_id in roles
             ),
@@ -232,7 +236,8 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
         user_id=user.id,
         session_id=row.id,
         email=user.email,
-        full_name=user.full_name,
+        full_name=(current.member_name if current else "") or user.full_name,
+        account_name=user.full_name,
         is_site_admin=user.is_site_admin,
         must_change_password=user.must_change_password,
         program_id=current.id if current else None,

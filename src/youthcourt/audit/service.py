@@ -53,7 +53,7 @@ def build_entry(
     return AuditEntry(
         program_id=None if site_level else program_id,
         actor_id=actor_id or (viewer.user_id if viewer else None),
-        actor_name=actor_name or ((viewer.full_name or viewer.email) if viewer else ""),
+        actor_name=actor_name or ((viewer.name_in(program_id) or viewer.email) if viewer else ""),
         action=action,
         outcome=outcome,
         record_type=record_type,

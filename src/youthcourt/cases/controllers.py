@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
-from youthcourt.accounts.models import Membership, User
+from youthcourt.accounts.models import Membership, User, member_name
+from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.cases import contacts, sections
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
@@ -68,10 +69,10 @@ CONTACT_METHODS = {method.value: method.label for method in ContactMethod}
 async def coordinators(db: AsyncSession) -> dict[str, str]:
     """The program's active coordinators, for assigning cases."""
     rows = await db.execute(
-        select(User.id, User.full_name)
+        select(User.id, member_name())
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.role == Role.COORDINATOR, Membership.is_active, User.is_active)
-        .order_by(User.full_name)
+        .order_by(member_name(), User.id)
     )
     return {str(user_id): name for user_id, name in rows.all()}
 
@@ -168,6 +169,7 @@ class CaseController(Controller):
             "sources": {str(s.id): s.name for s in await reference.active_sources(db_session)},
             "classes": {c.value: f"Class {c.value}" for c in OffenseClass},
             "coordinators": await coordinators(db_session),
+            "coordinator_names": await member_names(db_session, (c.coordinator_id for c in results.items)),
         }
         wants_rows = request.htmx and request.htmx.target == "case-rows"
         status = 422 if filters.form.errors else 200
@@ -198,8 +200,10 @@ class CaseController(Controller):
         logged_contact = await db.scalar(
             select(func.max(ContactLog.contacted_on)).where(ContactLog.case_id == case.id)
         )
+        names = await member_names(db, [case.coordinator_id])
         return {
             "case": case,
+            "coordinator_name": names.get(case.coordinator_id) if case.coordinator_id else None,
             "timeline": await cases.timeline(case, viewer.timezone),
             "sections": await _render_sections(request, db, case),
             "policy": policy,
@@ -443,8 +447,8 @@ async def _intake_names(db: AsyncSession, case: Case, *forms: Form) -> dict[str,
         factors = await db.scalars(select(Factor).where(Factor.id.in_(ids)))
         names = {str(factor.id): (factor.kind.value, factor.name) for factor in factors}
     people = await coordinators(db)
-    if case.coordinator is not None:
-        people[str(case.coordinator.id)] = case.coordinator.full_name
+    if case.coordinator_id is not None and str(case.coordinator_id) not in people:
+        people |= {str(k): v for k, v in (await member_names(db, [case.coordinator_id])).items()}
     return names | {user_id: ("coordinator", name) for user_id, name in people.items()}
 
 

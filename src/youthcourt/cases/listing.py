@@ -47,7 +47,6 @@ class CaseFilters:
             .join(Referral.offense)
             .options(
                 selectinload(Case.youth),
-                selectinload(Case.coordinator),
                 selectinload(Case.referral).selectinload(Referral.offense),
                 selectinload(Case.referral).selectinload(Referral.source),
             )

@@ -22,6 +22,8 @@ class ProgramChoice:
     name: str
     role: Role | None
     timezone: str = "America/New_York"
+    member_name: str = ""
+    """How this program names the person: the name its admin typed when adding them."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Viewer:
     session_id: UUID
     email: str
     full_name: str
+    """The person's name in the current program (:attr:`ProgramChoice.member_name`), else the account's."""
     is_site_admin: bool
     must_change_password: bool
     program_id: UUID | None
@@ -40,6 +43,15 @@ class Viewer:
     """The current program's time zone, in which times are shown."""
     awaiting_code: bool = False
     """Only the password was checked so far: the session may reach the code step and nothing else."""
+    account_name: str = ""
+    """The account's own name, for programs that have none of their own for the person."""
+
+    def name_in(self, program_id: UUID | None) -> str:
+        """The person's name in a program: what entries written there carry."""
+        if program_id == self.program_id:
+            return self.full_name
+        choice = next((c for c in self.programs if c.id == program_id), None)
+        return (choice.member_name if choice else "") or self.account_name or self.full_name
 
     @property
     def scope(self) -> ProgramScope:
