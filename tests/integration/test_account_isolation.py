@@ -9,11 +9,12 @@ password and code.
 from __future__ import annotations
 
 from litestar.routes import HTTPRoute
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.factories import make_case, make_program, make_user, post_form, sign_in
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.programs.models import Role
+from youthcourt.referrals.models import Referral
 
 REAL_NAME = "Octavia Secretname"
 TYPED_NAME = "Tav Added"
@@ -146,6 +147,8 @@ async def test_a_program_names_an_added_person_by_the_name_it_typed(client, db):
     assert added.status_code == 200
     b_case = await make_case(db, b_program, coordinator=maya)
     a_case = await make_case(db, a_program, coordinator=maya)
+    await db.execute(update(Referral).where(Referral.id == b_case.referral_id).values(decided_by_id=maya.id))
+    await db.commit()
     client.cookies.clear()
 
     await sign_in(client, maya)
@@ -155,12 +158,13 @@ async def test_a_program_names_an_added_person_by_the_name_it_typed(client, db):
         await client.get("/cases"),
         await client.get(f"/cases/{b_case.id}"),
         await client.get(f"/cases/{b_case.id}/intake"),
+        await client.get(f"/referrals/{b_case.referral_id}"),
     ]
     for response in shown_in_b:
         assert response.status_code == 200, response.url
         assert "Realname" not in response.text and "Maya" not in response.text, response.url
     assert "Typed Name" in shown_in_b[1].text and "Typed Name" in shown_in_b[3].text
-    assert "Typed Name" in shown_in_b[2].text
+    assert "Typed Name" in shown_in_b[2].text and "Typed Name" in shown_in_b[4].text
     client.cookies.clear()
     await sign_in(client, b_admin)
     trail = await client.get("/audit/")

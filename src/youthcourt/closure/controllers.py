@@ -13,6 +13,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.cases import states
 from youthcourt.cases.models import Case
@@ -158,6 +159,7 @@ class ClosureController(Controller):
             "closure/letter.html",
             case=case,
             letter=services.letter_for(case, sanctions),
+            coordinator_name=(await member_names(db_session, [case.coordinator_id])).get(case.coordinator_id),
             today=request.user.today(),
         )
 

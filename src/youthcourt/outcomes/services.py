@@ -16,7 +16,7 @@ from sqlalchemy import Select, distinct, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from youthcourt.accounts.models import User
+from youthcourt.accounts.services import member_names
 from youthcourt.cases.models import Case, CheckResult, EventKind, FollowUpCheck
 from youthcourt.cases.services import CaseService
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
@@ -143,9 +143,7 @@ async def offense_categories(db: AsyncSession) -> dict[str, str]:
 
 
 async def name_of(db: AsyncSession, user_id: UUID | None) -> str:
-    if user_id is None:
-        return ""
-    return await db.scalar(select(User.full_name).where(User.id == user_id)) or ""
+    return (await member_names(db, [user_id])).get(user_id, "") if user_id else ""
 
 
 # ---------------------------------------------------------------------------------------------

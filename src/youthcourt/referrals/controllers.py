@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts.models import User
+from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -83,9 +83,7 @@ async def referral_page(
         referral.decided_by_id,
         *(d.uploaded_by_id for d in referral.documents),
     } - {None}
-    names = {}
-    if people:
-        names = {u.id: u.full_name for u in await db.scalars(select(User).where(User.id.in_(people)))}
+    names = await member_names(db, people)
     today = viewer.today()
     all_forms = {
         "contact": Form(values={"family_contacted_on": (referral.family_contacted_on or today).isoformat()}),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts.models import User
+from youthcourt.accounts.models import Membership, User, member_name
 from youthcourt.audit import service as audit
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -165,8 +165,9 @@ class ComparisonController(Controller):
     ) -> Template:
         imports = await paginate(
             db,
-            select(ComparisonImport, User.full_name)
-            .outerjoin(User, User.id == ComparisonImport.uploaded_by_id)
+            select(ComparisonImport, member_name())
+            .outerjoin(Membership, Membership.user_id == ComparisonImport.uploaded_by_id)
+            .outerjoin(User, User.id == Membership.user_id)
             .order_by(ComparisonImport.created_at.desc(), ComparisonImport.id),
             number,
         )
