@@ -20,7 +20,7 @@ from tests.integration.test_juror_calendar import events, fetch, reset
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors.models import Booking, BookingStatus, Juror, OutboxMessage, OutboxStatus
 from youthcourt.jurors.reminders import queue_reminders
-from youthcourt.programs.models import Role
+from youthcourt.programs.models import Program, Role
 
 
 def long(day: datetime.date) -> str:
@@ -165,3 +165,38 @@ async def test_the_calendar_feed_shows_the_new_time_with_a_higher_sequence(clien
     assert f"DTSTART:{(TODAY + 8 * DAY):%Y%m%d}T" in after
     await post_form(client, f"/hearings/{night.id}/cancel", {})
     assert events((await fetch(client, f"/calendar/{token}.ics")).text) == []
+
+
+async def test_the_demo_invitations_are_rewritten_when_their_night_moves(client, db):
+    from youthcourt import demo
+
+    await demo.load(db)
+    await db.commit()
+    pending = (await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "juror_invitation"))).all()
+    assert pending
+    bookings = {b.id: b for b in (await db.scalars(select(Booking))).all()}
+    for message in pending:
+        booking = bookings.get(message.booking_id)
+        assert booking is not None and booking.status == BookingStatus.INVITED
+        assert message.night_id == booking.night_id
+        assert "at /me" not in message.body, "no relative link"
+    message = pending[0]
+    night = await db.scalar(select(HearingNight).where(HearingNight.id == message.night_id))
+    await db.refresh(night, ["courtrooms"])
+    old_day = night.held_on
+    assert long(old_day) in message.body
+    new_day = old_day + DAY
+    program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+
+    response = await post_form(client, f"/hearings/{night.id}/edit", night_form(night, new_day))
+
+    assert response.status_code == 303, response.text
+    (rewritten,) = (
+        await db.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    assert long(new_day) in rewritten.body and long(old_day) not in rewritten.body

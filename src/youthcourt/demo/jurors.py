@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from youthcourt.accounts.models import Membership, User
 from youthcourt.cases.models import Case, CaseCounter, CaseState
 from youthcourt.hearings.models import Courtroom, HearingNight
+from youthcourt.jurors import invitations
 from youthcourt.jurors.models import (
     Attendance,
     Booking,
@@ -26,7 +27,6 @@ from youthcourt.jurors.models import (
     Juror,
     JurorSource,
     JurorStatus,
-    OutboxMessage,
     Qualification,
     Reward,
     TrainingAttendance,
@@ -34,6 +34,7 @@ from youthcourt.jurors.models import (
 )
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
+from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from youthcourt.demo import DemoContext
 
 SCHOOLS = ("Riverside High School", "Lincoln Middle School", "Eastside Academy", "Northgate High School")
+DEMO_PORTAL_URL = "http://127.0.0.1:8000/me"
+"""Where ``make run`` serves the juror portal: the address in the demo's queued invitations."""
 REWARDS = (
     ("Movie ticket", 5),
     ("$10 bookstore gift card", 10),
@@ -327,25 +330,22 @@ async def add_jurors(context: DemoContext) -> None:
                     "Jury service",
                     booking_id=booking.id,
                 )
+    # The pending invitations are made by the app's own invitation function (its text, tied to
+    # the night and the booking), so moving or cancelling a demo night rewrites or withdraws them.
+    policy = await program_policy(db, builder.program_id)
     for night in builder.coming:
-        for position, juror in enumerate(others[:10]):
-            status = BookingStatus.CONFIRMED if position < 6 else BookingStatus.INVITED
-            room = (
-                night.courtrooms[position % len(night.courtrooms)]
-                if status == BookingStatus.CONFIRMED
-                else None
+        for position, juror in enumerate(others[:6]):
+            builder.book(
+                juror, night, night.courtrooms[position % len(night.courtrooms)], BookingStatus.CONFIRMED
             )
-            builder.book(juror, night, room, status)
-            if status == BookingStatus.INVITED and juror.email:
-                db.add(
-                    OutboxMessage(
-                        program_id=builder.program_id,
-                        to_address=juror.email,
-                        subject=f"Youth court jury invitation for {night.held_on:%B} {night.held_on.day}",
-                        body="You are invited to serve on a youth court jury. Reply in your portal at /me.",
-                        kind="juror_invitation",
-                    )
-                )
+        await db.flush()
+        await invitations.invite(
+            db,
+            night,
+            [juror.id for juror in others[6:10]],
+            portal_url=DEMO_PORTAL_URL,
+            contact_phone=policy.contact_phone,
+        )
     await db.flush()
     for juror in others[:3]:
         builder.credit(
