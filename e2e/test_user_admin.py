@@ -111,9 +111,22 @@ def test_the_admin_of_another_program_adds_an_existing_account_but_cannot_take_i
     expect(page.get_by_role("button", name="Reset multi-factor sign-in")).to_have_count(0)
     expect(page.locator(".account-shared")).to_contain_text("only a site administrator")
     shoot("detail-as-other-admin")
+    page.goto("/audit/")
+    expect(page.locator("main")).to_contain_text("Maya from Riverside")
+    expect(page.locator("main")).not_to_contain_text("Alvarez")
+    shoot("audit-as-other-admin")
 
     page.context.clear_cookies()
     page.goto("/login")
     sign_in(page, "coordinator@example.org", DEMO_PASSWORD, fresh=True)
     expect(page).to_have_url(base_url + "/dashboard")  # still their own password and code
     expect(page.locator(".program-name")).to_have_text("Riverside County Youth Court")
+    page.get_by_label("Working in").select_option(label="Westbrook Teen Court (Coordinator)")
+    page.get_by_role("button", name="Switch").click()
+    expect(page.locator(".program-name")).to_have_text("Westbrook Teen Court")
+    expect(page.locator("body")).not_to_contain_text("Alvarez")
+    shoot("coordinator-in-other-program")
+    page.context.clear_cookies()
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org", DEMO_PASSWORD, fresh=True)
+    expect(page.locator(".program-name")).to_have_text("Westbrook Teen Court")  # where they last worked
