@@ -704,3 +704,17 @@ async def test_a_juror_without_portal_access_is_asked_to_reply_to_the_coordinato
     assert message is not None
     assert "juror portal" not in message.body and "/me" not in message.body
     assert "reply to this email or call 555-0142" in message.body
+
+
+async def test_the_check_in_page_names_the_first_waiting_juror_without_a_double_period(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    night = await make_night(db, program, TODAY)
+    await make_booking(db, await make_juror(db, program), night, courtroom=night.courtrooms[0])
+    oscar = await make_juror(db, program, first_name="Oscar", last_name="Kim")
+    await make_booking(db, oscar, night, BookingStatus.WAITLISTED)
+
+    page = await client.get(f"/jurors/nights/{night.id}/check-in")
+
+    assert page.status_code == 200
+    assert "<strong>Oscar K.</strong>" in page.text
+    assert "</strong>." not in page.text

@@ -539,3 +539,12 @@ def test_the_migration_settles_balances_that_went_below_zero(settings):
     settled = rows[-1]
     assert (settled.kind, settled.amount) == (CreditKind.ADJUSTMENT, Decimal(9))
     assert "below zero" in settled.reason
+
+
+async def test_the_shortfall_message_says_credit_for_one(db):
+    program = await make_program(db)
+    juror = await make_juror(db, program)
+    await credit(db, juror, "1")
+    await db.commit()
+    with pytest.raises(LedgerError, match=r"^Only 1 credit is available\.$"):
+        await add_entry(db, juror, CreditKind.REDEMPTION, Decimal(-5), TODAY)

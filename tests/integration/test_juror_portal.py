@@ -562,3 +562,21 @@ async def test_a_juror_who_withdraws_in_the_portal_hands_the_seat_to_the_waiting
     assert response.status_code == 303
     assert await status_of(db, booking) == BookingStatus.DECLINED
     assert await status_of(db, waiting) == BookingStatus.CONFIRMED
+
+
+async def test_a_withdrawn_night_shows_no_seat(client, db):
+    program = await make_program(db)
+    user, juror = await juror_user(db, program)
+    night = await make_night(db, program, days(7))
+    booking = await make_booking(db, juror, night, BookingStatus.CONFIRMED, seated=True, role=CourtRole.JUROR)
+    await sign_in(client, user)
+    assert "Courtroom A" in (await client.get("/me")).text
+
+    response = await post_form(
+        client, f"/me/bookings/{booking.id}/reply", {"accept": "no"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert await status_of(db, booking) == BookingStatus.DECLINED
+    assert "Courtroom A" not in response.text and "Juror</dd>" not in response.text
+    assert "Courtroom A" not in (await client.get("/me")).text

@@ -56,6 +56,27 @@ async def _claim(db: AsyncSession, juror_id: UUID, amount: Decimal) -> bool:
     return result.rowcount == 1
 
 
+def format_credits(value: Decimal | int | None, *, signed: bool = False) -> str:
+    """Credits without trailing zeros: 5, 1.5, -2.25 (and +3 when ``signed``)."""
+    number = Decimal(value or 0).quantize(Decimal("0.01"))
+    text = f"{number.normalize():f}"
+    if text in ("-0", "0"):
+        text = "0"
+    return f"+{text}" if signed and number > 0 else text
+
+
+def credits_text(value: Decimal | int | None) -> str:
+    """ "1 credit", "2.5 credits", "0 credits"."""
+    text = format_credits(value)
+    return f"{text} credit" if text == "1" else f"{text} credits"
+
+
+def shortfall(available: Decimal | int | None) -> str:
+    """Why a spend is refused: "Only 1 credit is available." """
+    verb = "is" if format_credits(available) == "1" else "are"
+    return f"Only {credits_text(available)} {verb} available."
+
+
 async def add_entry(
     db: AsyncSession,
     juror: Juror,
@@ -80,7 +101,7 @@ async def add_entry(
         raise LedgerError("An adjustment needs a reason.")
     if amount < 0 and not await _claim(db, juror.id, amount):
         available = await balance(db, juror.id)
-        raise LedgerError(f"Only {available.normalize():f} credits are available.")
+        raise LedgerError(shortfall(available))
     entry = CreditEntry(
         program_id=juror.program_id,
         juror_id=juror.id,

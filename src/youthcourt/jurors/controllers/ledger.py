@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
-from youthcourt.jurors.credits import LedgerError, add_entry, balance
+from youthcourt.jurors.credits import LedgerError, add_entry, balance, credits_text, format_credits, shortfall
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, Reward
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -31,15 +31,6 @@ from youthcourt.web.templating import page, redirect_to
 
 COORDINATORS = [requires_role(Role.COORDINATOR)]
 MAX_AMOUNT = Decimal(10_000)
-
-
-def format_credits(value: Decimal | int | None, *, signed: bool = False) -> str:
-    """Credits without trailing zeros: 5, 1.5, -2.25 (and +3 when ``signed``)."""
-    number = Decimal(value or 0).quantize(Decimal("0.01"))
-    text = f"{number.normalize():f}"
-    if text in ("-0", "0"):
-        text = "0"
-    return f"+{text}" if signed and number > 0 else text
 
 
 def read_amount(form: Form, name: str, label: str, *, allow_negative: bool) -> Decimal | None:
@@ -242,7 +233,7 @@ class LedgerController(Controller):
         else:
             available = await balance(db_session, juror.id)
             if reward.cost > available:
-                form.error("reward_id", f"Only {format_credits(available)} credits are available.")
+                form.error("reward_id", shortfall(available))
         if not form.is_valid or reward is None:
             return await self._page(db_session, juror, "1", redeem_form=form, status_code=422)
         try:
@@ -271,7 +262,7 @@ class LedgerController(Controller):
                 "amount": format_credits(entry.amount),
             },
         )
-        flash(request, f"{reward.name} was redeemed for {format_credits(reward.cost)} credits.")
+        flash(request, f"{reward.name} was redeemed for {credits_text(reward.cost)}.")
         return redirect_to(request, f"/jurors/{juror.id}/credits")
 
     @post("/adjust")
@@ -291,8 +282,7 @@ class LedgerController(Controller):
             if available + amount < 0:
                 form.error(
                     "amount",
-                    f"Only {format_credits(available)} credits are available: "
-                    "the balance cannot go below zero.",
+                    f"{shortfall(available).removesuffix('.')}: the balance cannot go below zero.",
                 )
         if not form.is_valid or amount is None:
             return await self._page(db_session, juror, "1", adjust_form=form, status_code=422)
