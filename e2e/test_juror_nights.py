@@ -47,6 +47,8 @@ def test_coordinator_invites_records_replies_and_seats_a_panel(page: Page, base_
     nights.last.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jurors for")
     shoot("night")
+    # Jurors without portal access are marked: their invitation asks them to reply to the coordinator.
+    expect(page.locator("#candidates").get_by_text("No portal access").first).to_be_visible()
 
     # Nothing ticked: the form says so and keeps the filter.
     page.get_by_label("Only jurors free that night (not booked for it yet)").check()
