@@ -612,6 +612,9 @@ async def test_a_withdrawal_gives_the_seat_to_the_waiting_list_and_tells_the_coo
     assert (await fresh(db, Booking, cy_booking.id)).status == BookingStatus.CONFIRMED
     offer = await db.scalar(select(OutboxMessage).where(OutboxMessage.to_address == cy.email))
     assert offer is not None and offer.kind == "juror_moved_up" and offer.night_id == night.id
+    assert "juror portal" not in offer.body and "tell your coordinator" in offer.body, (
+        "Cy has no portal access"
+    )
     shown = await client.get(response.headers["location"])
     assert "Cy T. moved up from the waiting list" in shown.text
     page = await client.get(f"/jurors/nights/{night.id}")

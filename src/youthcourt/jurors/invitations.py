@@ -408,7 +408,9 @@ def moved_up_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[s
             f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
             f"  Location: {night.location}",
             "",
-            f"If you can no longer come, decline in your juror portal at {portal_url}.",
+            f"If you can no longer come, decline in your juror portal at {portal_url}."
+            if juror.user_id is not None
+            else "If you can no longer come, tell your coordinator: reply to this email.",
         ]
     )
     return subject, body
