@@ -59,7 +59,7 @@ def test_coordinator_keeps_rewards_credits_and_the_outbox(page: Page, base_url: 
         )
         page.get_by_label("Reason").fill("Helped set up the courtroom")
         page.get_by_role("button", name="Add the adjustment").click()
-        expect(page.get_by_role("status")).to_contain_text("The adjustment of +1 credits was added.")
+        expect(page.get_by_role("status")).to_contain_text("The adjustment of +1 credit was added.")
         expect(page.get_by_role("row").nth(1)).to_contain_text("Helped set up the courtroom")
         expect(page.get_by_role("button", name=re.compile("Edit|Delete"))).to_have_count(0)
         shoot("adjusted")
@@ -68,7 +68,7 @@ def test_coordinator_keeps_rewards_credits_and_the_outbox(page: Page, base_url: 
     expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
     expect(page.locator("#no-smtp")).to_contain_text("configure YOUTHCOURT_SMTP_HOST")
     expect(page.get_by_role("button", name="Send pending mail now")).to_be_disabled()
-    page.get_by_role("button", name="Queue reminders for nights in two days").click()
+    page.get_by_role("button", name="Queue reminders for nights in the next two days").click()
     expect(page.get_by_role("status")).to_contain_text(
         re.compile(r"reminders? (was|were) queued|No new reminder")
     )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_program, make_user, post_form, sign_in
 from youthcourt.audit.models import AuditEntry
-from youthcourt.jurors.credits import LedgerError, add_entry, balance
+from youthcourt.jurors.credits import LedgerError, add_entry, balance, credits_text
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, JurorSource, JurorStatus, Reward
 from youthcourt.programs.models import Program, Role
 
@@ -548,3 +548,10 @@ async def test_the_shortfall_message_says_credit_for_one(db):
     await db.commit()
     with pytest.raises(LedgerError, match=r"^Only 1 credit is available\.$"):
         await add_entry(db, juror, CreditKind.REDEMPTION, Decimal(-5), TODAY)
+
+
+def test_credit_amounts_read_singular_for_one():
+    assert credits_text(Decimal(1), signed=True) == "+1 credit"
+    assert credits_text(Decimal(-1), signed=True) == "-1 credit"
+    assert credits_text(Decimal("5.5"), signed=True) == "+5.5 credits"
+    assert credits_text(Decimal(0)) == "0 credits"

@@ -65,10 +65,10 @@ def format_credits(value: Decimal | int | None, *, signed: bool = False) -> str:
     return f"+{text}" if signed and number > 0 else text
 
 
-def credits_text(value: Decimal | int | None) -> str:
-    """ "1 credit", "2.5 credits", "0 credits"."""
-    text = format_credits(value)
-    return f"{text} credit" if text == "1" else f"{text} credits"
+def credits_text(value: Decimal | int | None, *, signed: bool = False) -> str:
+    """ "1 credit", "2.5 credits", "0 credits" (and "+1 credit" when ``signed``)."""
+    text = format_credits(value, signed=signed)
+    return f"{text} credit" if text.lstrip("+-") == "1" else f"{text} credits"
 
 
 def shortfall(available: Decimal | int | None) -> str:

@@ -307,7 +307,7 @@ class LedgerController(Controller):
             record_id=juror.id,
             details={"entry_id": str(entry.id), "amount": format_credits(entry.amount)},
         )
-        flash(request, f"The adjustment of {format_credits(amount, signed=True)} credits was added.")
+        flash(request, f"The adjustment of {credits_text(amount, signed=True)} was added.")
         return redirect_to(request, f"/jurors/{juror.id}/credits")
 
     async def _juror(self, db_session: AsyncSession, juror_id: UUID) -> Juror:
