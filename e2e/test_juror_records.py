@@ -95,7 +95,9 @@ def test_coordinator_enrolls_trains_and_reports_on_a_volunteer(page: Page, shoot
     shoot("juror-active")
 
     page.get_by_role("button", name="Give portal access").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nadia Osei can now sign in")
+    expect(page.get_by_role("status")).to_contain_text("Portal access was given")
+    page.get_by_role("button", name="Give a temporary password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A temporary password for Nadia Osei")
     expect(page.locator(".temporary-password code")).to_have_text(
         re.compile(r"^[0-9a-f]{4}(-[0-9a-f]{4}){3}$")
     )
