@@ -105,7 +105,7 @@ def test_a_conflict_declared_after_seating_takes_the_juror_off_that_panel(page: 
 
     # The coordinator finds the change on the night's page; the panel no longer holds the juror.
     page.goto("/jurors/nights")
-    nights = [link.get_attribute("href") for link in page.locator("tbody th a").all()[:3]]
+    nights = [link.get_attribute("href") for link in page.locator("tbody th a").all()]
     for address in nights:
         page.goto(address)
         if page.get_by_role("region", name="Changes to the jury").count():
