@@ -387,17 +387,13 @@ class UserAdminController(Controller):
         audit.record(
             db_session, request, "user_add", record_type="user", record_id=account.id, details={"role": role}
         )
-        await events.membership_added(
+        await events.announce(
             db_session,
-            events.MembershipAdded(
-                program_id=membership.program_id,
-                program_name=viewer.program_name or "",
-                email=email,
-                name=full_name,
-                role=Role(role),
-                added_by=viewer.full_name,
-                sign_in_url=str(request.base_url).rstrip("/") + "/login",
-            ),
+            request,
+            program_id=membership.program_id,
+            email=email,
+            name=full_name,
+            role=Role(role),
         )
         return page("accounts/user_created.html", membership=membership, name=full_name, email=email)
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
+from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.programs.models import Role
@@ -41,3 +43,22 @@ def on_membership_added(name: str, listener: MembershipListener) -> None:
 async def membership_added(db: AsyncSession, event: MembershipAdded) -> None:
     for listener in _listeners.values():
         await listener(db, event)
+
+
+async def announce(
+    db: AsyncSession, request: Request[Any, Any, Any], *, program_id: UUID, email: str, name: str, role: Role
+) -> None:
+    """Tell the listeners that the signed-in user added ``email`` to their current program."""
+    viewer = request.user
+    await membership_added(
+        db,
+        MembershipAdded(
+            program_id=program_id,
+            program_name=viewer.program_name or "",
+            email=email,
+            name=name,
+            role=role,
+            added_by=viewer.full_name,
+            sign_in_url=str(request.base_url).rstrip("/") + "/login",
+        ),
+    )

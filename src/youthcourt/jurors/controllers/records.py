@@ -555,17 +555,13 @@ class JurorRecordsController(Controller):
             record_id=juror.id,
             details={"user_id": str(user.id)},
         )
-        await events.membership_added(
+        await events.announce(
             db_session,
-            events.MembershipAdded(
-                program_id=juror.program_id,
-                program_name=request.user.program_name or "",
-                email=email,
-                name=juror.full_name,
-                role=Role.JUROR,
-                added_by=request.user.full_name,
-                sign_in_url=str(request.base_url).rstrip("/") + "/login",
-            ),
+            request,
+            program_id=juror.program_id,
+            email=email,
+            name=juror.full_name,
+            role=Role.JUROR,
         )
         flash(request, PORTAL_GIVEN)
         return redirect_to(request, f"/jurors/{juror.id}#portal")
