@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.is_production,
             cookie_samesite="lax",
             header_name="x-csrftoken",
-            exclude=["/health", "/static/"],  # publicly cached files must not set a cookie
+            exclude=["/health", "/static/", "/favicon.ico"],  # publicly cached files must not set a cookie
         ),
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),

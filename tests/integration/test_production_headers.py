@@ -82,3 +82,11 @@ async def test_static_files_carry_the_security_headers_and_are_cached_publicly(p
     assert login.headers["cache-control"] == "no-store", "pages are still never kept"
     missing = await production.get("/static/no-such-file.css")
     assert missing.status_code == 404 and missing.headers["cache-control"] == "no-store"
+
+
+async def test_the_favicon_sets_no_cookie_that_would_replace_the_forms_csrf_token(production, db):
+    """A browser asks for /favicon.ico beside the sign-in page; a second CSRF cookie would refuse the form."""
+    icon = await production.get("/favicon.ico")
+
+    assert icon.status_code == 200
+    assert "set-cookie" not in icon.headers
