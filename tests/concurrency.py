@@ -22,8 +22,7 @@ import httpx
 import uvicorn
 from litestar import Litestar
 
-from tests.factories import PASSWORD, TOTP_SECRET, _used_steps
-from youthcourt.accounts import mfa as mfa_codes
+from tests.factories import PASSWORD, unused_code
 from youthcourt.accounts.models import User
 
 
@@ -47,20 +46,6 @@ async def running_server(app: Litestar) -> AsyncIterator[str]:
         await asyncio.to_thread(thread.join, 20)
 
 
-def _code_for(database_url: str, email: str) -> str:
-    """A code not yet used for this account, shared with the in-process sign-in helpers."""
-    key = (database_url, email)
-    while True:
-        now = time.time()
-        step = mfa_codes.current_step(now)
-        last = _used_steps.get(key)
-        candidates = [s for s in (step, step + 1) if last is None or s > last]
-        if candidates:
-            _used_steps[key] = candidates[0]
-            return mfa_codes.code_at(TOTP_SECRET, candidates[0])
-        time.sleep((step + 1) * mfa_codes.STEP_SECONDS - now + 0.05)
-
-
 class Browser:
     """One signed-in person, as a browser with its own cookies, talking to the running server."""
 
@@ -76,7 +61,7 @@ class Browser:
         location = response.headers["location"]
         if location.startswith("/login/code"):
             next_path = parse_qs(urlsplit(location).query).get("next", [""])[0]
-            code = _code_for(database_url, user.email)
+            code = unused_code(database_url, user.email)
             response = await self.http.post(
                 "/login/code", data={"code": code, "next": next_path, "_csrf_token": self.token}
             )

@@ -1,9 +1,12 @@
-"""Test databases built with the real migrations, on SQLite and on PostgreSQL.
+"""Test databases built with the real migrations, on SQLite and on PostgreSQL, and one app per engine.
 
-Each engine is migrated once per run into a template; every test gets a fresh copy
-(a copied SQLite file, or ``CREATE DATABASE ... TEMPLATE``), so tests are independent
-and still fast. PostgreSQL is skipped only on a developer machine without it: with
-``CI`` set, an unreachable server fails the run.
+Each engine is migrated once per run into a template. Each pytest worker then keeps, per
+engine, one database copied from the template and one app serving it; after every test the
+database goes back to that state (the SQLite file restored from the template; every PostgreSQL
+table emptied with triggers and foreign-key checks off for that one statement), so tests are
+independent without paying for a new app and a new database each.
+PostgreSQL is skipped only on a developer machine without it: with ``CI`` set, an unreachable
+server fails the run.
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -22,6 +28,8 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.factories import AuthenticatorClock, forget_database
+from youthcourt.accounts import mfa as mfa_codes
 from youthcourt.app import create_app
 from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.settings import Settings
@@ -56,6 +64,14 @@ async def _postgres_admin(*statements: str) -> None:
         await connection.close()
 
 
+@pytest.fixture(autouse=True)
+def authenticator_clock(monkeypatch: pytest.MonkeyPatch) -> AuthenticatorClock:
+    """Codes are read against a clock tests move on, never one they wait for."""
+    clock = AuthenticatorClock()
+    monkeypatch.setattr(mfa_codes, "clock", clock)
+    return clock
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
@@ -78,36 +94,131 @@ def postgres_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def copy_of_template(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_fixture: str, postgres_fixture: str
-) -> Iterator[str]:
-    """A fresh copy, for one test, of the template database the named fixtures provide; dropped after."""
-    if request.param == "sqlite":
-        path = tmp_path / "test.db"
-        shutil.copy(request.getfixturevalue(sqlite_fixture), path)
-        yield f"sqlite+aiosqlite:///{path}"
-        return
-    template = request.getfixturevalue(postgres_fixture)
-    name = f"youthcourt_test_{uuid.uuid4().hex[:12]}"
+@dataclass
+class WorkerDatabase:
+    """This worker's database on one engine, the app that serves it, and how to bring it back.
+
+    SQLite: the file is copied back from its template. PostgreSQL: every table is emptied
+    (triggers and foreign-key checks off for that statement), or, for a template that holds
+    rows (``postgres_template``), the database is made again from it.
+    """
+
+    engine: str
+    settings: Settings
+    app: Litestar
+    sqlite_template: Path | None = None
+    postgres_template: str | None = None
+    tables: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return self.settings.database_url
+
+    def restore(self) -> None:
+        """Back to the template's state, and forget what helpers remembered about the old one."""
+        if self.sqlite_template is not None:
+            # Through SQLite's backup API, not a file copy: a connection still open sees the new
+            # content instead of a file swapped under it.
+            source = sqlite3.connect(self.sqlite_template)
+            target = sqlite3.connect(self.url.split("///", 1)[1])
+            try:
+                source.backup(target)
+            finally:
+                source.close()
+                target.close()
+        elif self.postgres_template is not None:
+            name = self.url.rsplit("/", 1)[1]
+            asyncio.run(
+                _postgres_admin(
+                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                    f'CREATE DATABASE "{name}" TEMPLATE "{self.postgres_template}"',
+                )
+            )
+        else:
+            statements = ["SET session_replication_role = replica"]
+            statements += [f'DELETE FROM "{table}"' for table in self.tables]  # noqa: S608 - table names read from the catalog
+            asyncio.run(_postgres_run(self.url, "; ".join(statements), fetch=False))
+        for item in self.settings.data_dir.iterdir():
+            shutil.rmtree(item) if item.is_dir() else item.unlink()
+        forget_database(self.url)
+        self.app.state.settings = self.settings
+
+
+async def _postgres_run(url: str, sql: str, *, fetch: bool = True) -> list[Any]:
+    """Run ``sql`` on the database at ``url``; several statements at once when ``fetch`` is false."""
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://", 1), timeout=5)
+    try:
+        if not fetch:
+            await connection.execute(sql)
+            return []
+        return await connection.fetch(sql)
+    finally:
+        await connection.close()
+
+
+def sqlite_worker(template: Path, folder: Path) -> WorkerDatabase:
+    """A worker database copied from the SQLite ``template``, in ``folder``."""
+    (folder / "data").mkdir()
+    path = folder / "worker.db"
+    shutil.copy(template, path)
+    settings = make_settings(f"sqlite+aiosqlite:///{path}", folder / "data")
+    return WorkerDatabase("sqlite", settings, create_app(settings), sqlite_template=template)
+
+
+def postgres_worker(template: str, folder: Path, *, empty: bool = True) -> Iterator[WorkerDatabase]:
+    """A worker database made from the PostgreSQL ``template``; dropped at the end of the run.
+
+    ``empty`` says the template holds no rows, so emptying every table brings it back.
+    """
+    name = f"youthcourt_worker_{uuid.uuid4().hex[:10]}"
     asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield _postgres_url(name)
+    url = _postgres_url(name)
+    rows = asyncio.run(_postgres_run(url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+    tables = tuple(sorted(row[0] for row in rows if row[0] != "alembic_version"))
+    settings = make_settings(url, folder)
+    app = create_app(settings)
+    yield WorkerDatabase(
+        "postgresql", settings, app, postgres_template=None if empty else template, tables=tables
+    )
     asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def sqlite_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WorkerDatabase:
+    return sqlite_worker(sqlite_template, tmp_path_factory.mktemp("sqlite-worker"))
+
+
+@pytest.fixture(scope="session")
+def postgresql_database(
+    postgres_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerDatabase]:
+    yield from postgres_worker(postgres_template, tmp_path_factory.mktemp("pg-worker"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, fully migrated database for one test."""
-    yield from copy_of_template(request, tmp_path, "sqlite_template", "postgres_template")
+def worker_database(request: pytest.FixtureRequest) -> Iterator[WorkerDatabase]:
+    """This worker's database on the engine of the test's parameter; emptied when the test ends."""
+    database: WorkerDatabase = request.getfixturevalue(f"{request.param}_database")
+    yield database
+    database.restore()
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    return make_settings(database_url, tmp_path)
+def database_url(worker_database: WorkerDatabase) -> str:
+    """The migrated database of this test: empty when it starts."""
+    return worker_database.url
 
 
 @pytest.fixture
-def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def settings(worker_database: WorkerDatabase) -> Settings:
+    return worker_database.settings
+
+
+@pytest.fixture
+async def app(worker_database: WorkerDatabase) -> AsyncIterator[Litestar]:
+    """The worker's app for this engine; its connections are closed when the test ends."""
+    yield worker_database.app
+    await worker_database.app.state.database.get_engine().dispose()
 
 
 @pytest.fixture

@@ -7,17 +7,23 @@ import datetime
 import itertools
 import re
 import time
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts import mfa as mfa_codes
+from youthcourt.accounts.controllers import finish_sign_in
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import hash_password
+from youthcourt.accounts.services import UserService
 from youthcourt.cases.models import Case, CaseState
+from youthcourt.database import create_database_config
 from youthcourt.programs.models import Program, Role
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.models import Offense, ReferralSource
@@ -90,42 +96,73 @@ async def post_form(client: AsyncTestClient[Any], path: str, data: dict[str, str
     return await client.post(path, data={**data, "_csrf_token": token}, follow_redirects=False, **kwargs)
 
 
-_used_steps: dict[tuple[str, str], int] = {}
+_per_database: list[dict[tuple[str, str], Any]] = []
+
+
+def remembered_per_database(cache: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+    """Register a cache keyed by (database URL, name), to be forgotten when that database is restored."""
+    _per_database.append(cache)
+    return cache
+
+
+def forget_database(url: str) -> None:
+    """The database at ``url`` is back to its template: what helpers remembered of it no longer holds."""
+    for cache in _per_database:
+        for key in [key for key in cache if key[0] == url]:
+            del cache[key]
+
+
+_used_steps: dict[tuple[str, str], int] = remembered_per_database({})
 """Per test database and email: the last step whose code was sent."""
 
 
-def _key(client: AsyncTestClient[Any], email: str) -> tuple[str, str]:
-    return (client.app.state.settings.database_url, email)
+class AuthenticatorClock:
+    """The time the server reads codes against: real time plus an offset tests move on.
+
+    When every code a test may use now is spent, the clock is moved to the next window
+    instead of sleeping until it comes.
+    """
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
 
 
-def _last_step(client: AsyncTestClient[Any], email: str) -> int | None:
-    return _used_steps.get(_key(client, email))
-
-
-def remember_step(client: AsyncTestClient[Any], email: str, step: int) -> None:
-    _used_steps[_key(client, email)] = step
-
-
-async def fresh_code(client: AsyncTestClient[Any], email: str, secret: str = TOTP_SECRET) -> str:
-    """A code the server has not accepted yet for ``email``, from the steps it accepts now.
+def unused_code(database_url: str, email: str, secret: str = TOTP_SECRET) -> str:
+    """A code the server at ``database_url`` has not accepted yet for ``email``, from the steps it accepts now.
 
     Codes are single-use and only a later step is accepted after one, so steps are spent in
-    order: the previous, the current, then the next; only when all three are spent does this
-    wait for the clock to reach a new step. The previous step is skipped in the last two
-    seconds of a step, when it could expire on the way to the server.
+    order: the previous, the current, then the next; when all three are spent the clock moves
+    to a new step. The previous step is skipped in the last two seconds of a step, when it
+    could expire on the way to the server.
     """
-    last = _last_step(client, email)
+    key = (database_url, email)
     while True:
-        now = time.time()
+        now = mfa_codes.clock()
         step = mfa_codes.current_step(now)
         near_end = (step + 1) * mfa_codes.STEP_SECONDS - now < 2
+        last = _used_steps.get(key)
         candidates = [s for s in (step - 1, step, step + 1) if (last is None or s > last)]
         if near_end and step - 1 in candidates:
             candidates.remove(step - 1)
         if candidates:
-            remember_step(client, email, candidates[0])
+            _used_steps[key] = candidates[0]
             return mfa_codes.code_at(secret, candidates[0])
-        await asyncio.sleep((step + 1) * mfa_codes.STEP_SECONDS - now + 0.05)
+        mfa_codes.clock.advance((step + 1) * mfa_codes.STEP_SECONDS - now + 0.05)  # type: ignore[attr-defined]
+
+
+def remember_step(client: AsyncTestClient[Any], email: str, step: int) -> None:
+    _used_steps[(client.app.state.settings.database_url, email)] = step
+
+
+async def fresh_code(client: AsyncTestClient[Any], email: str, secret: str = TOTP_SECRET) -> str:
+    """A code the client's server has not accepted yet for ``email`` (see :func:`unused_code`)."""
+    return unused_code(client.app.state.settings.database_url, email, secret)
 
 
 async def enter_code(
@@ -154,7 +191,7 @@ async def enroll(client: AsyncTestClient[Any], email: str, next_path: str = "") 
     )
 
 
-async def sign_in(
+async def sign_in_with_form(
     client: AsyncTestClient[Any], user: User | str, password: str = PASSWORD, *, next_path: str = ""
 ) -> Any:
     """Sign in as a browser does: the password, then the authenticator code when one is asked for.
@@ -174,6 +211,52 @@ async def sign_in(
         query = parse_qs(urlsplit(response.headers["location"]).query)
         return await enter_code(client, email.strip().lower(), query.get("next", [""])[0])
     return response
+
+
+@dataclass
+class _SignInRequest:
+    """What the sign-in code reads from a request: the app, the browser's cookies, headers and address."""
+
+    app: Any
+    cookies: dict[str, str]
+    headers: dict[str, str]
+    client: Any = field(default_factory=lambda: SimpleNamespace(host="testclient"))
+    scope: dict[str, Any] = field(default_factory=dict)
+
+
+async def sign_in(client: AsyncTestClient[Any], user: User) -> None:
+    """Give ``client`` the session a completed sign-in gives ``user``, without the sign-in pages.
+
+    The session, the sign-in time and the audit entry are made by the app's own
+    ``finish_sign_in``; only the password and code checks (argon2 and TOTP, which the sign-in
+    tests drive through :func:`sign_in_with_form`) are left out. Users who have no
+    authenticator yet go through the pages, which send them to set one up.
+    """
+    if user.totp_enabled_at is None:
+        await sign_in_with_form(client, user)
+        return
+    app = client.app
+    request = _SignInRequest(app, dict(client.cookies), {"user-agent": client.headers.get("user-agent", "")})
+
+    async def finish() -> str:  # in a task of its own: the sign-in switches the task's program scope
+        config = create_database_config(app.state.settings)  # the app's pool belongs to the app's loop
+        try:
+            async with config.get_session() as db:
+                users = UserService(session=db)
+                account = await users.get_for_sign_in(user.id)
+                token = await finish_sign_in(
+                    request, db, account, await users.first_program(account), "authenticator"
+                )  # type: ignore[arg-type]
+                await db.commit()
+                return token
+        finally:
+            await config.get_engine().dispose()
+
+    token = await asyncio.create_task(finish())
+    host = client.base_url.host  # as the server's own cookies are kept, so these replace them
+    client.cookies.set(app.state.settings.session.cookie_name, token, domain=host, path="/")
+    csrf = generate_csrf_token(secret=app.csrf_config.secret)
+    client.cookies.set(app.csrf_config.cookie_name, csrf, domain=host, path="/")
 
 
 async def make_youth(db: AsyncSession, program: Program, **fields: Any) -> Youth:

@@ -39,7 +39,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import make_settings
-from tests.factories import make_case, make_program, make_referral, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_referral,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in_with_form,
+)
 from youthcourt.accounts.models import User
 from youthcourt.app import create_app
 from youthcourt.cases.models import CaseState, FollowUpCheck
@@ -757,7 +765,7 @@ async def signed_in(client: Any, user: User | None, program: Program | None = No
     if user is None:
         await client.get("/login")
         return client.cookies
-    response = await sign_in(client, user)
+    response = await sign_in_with_form(client, user)
     assert response.status_code in (302, 303), f"{user.full_name} could not sign in"
     if program is not None:
         switched = await post_form(client, "/account/program", {"program_id": str(program.id)})

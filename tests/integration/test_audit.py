@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from tests.factories import make_program, make_user, sign_in
+from tests.factories import make_program, make_user, sign_in, sign_in_with_form
 from youthcourt.programs.models import Role
 
 
 async def test_failed_sign_ins_show_in_the_trail_and_can_be_filtered(client, db):
     program = await make_program(db)
     admin = await make_user(db, program, Role.PROGRAM_ADMIN, name="Ada Admin")
-    await sign_in(client, admin, "not the password")
+    await sign_in_with_form(client, admin, "not the password")
     await sign_in(client, admin)
 
     everything = await client.get("/audit")
@@ -25,7 +25,7 @@ async def test_failed_sign_ins_show_in_the_trail_and_can_be_filtered(client, db)
 
 async def test_end_before_start_is_refused_with_a_message(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
 
     response = await client.get("/audit?start=2026-05-02&end=2026-05-01")
 
@@ -36,7 +36,7 @@ async def test_end_before_start_is_refused_with_a_message(client, db):
 
 async def test_impossible_date_gets_a_clear_message(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
     response = await client.get("/audit?start=2026-02-30")
     assert response.status_code == 422
     assert "as a real date" in response.text
@@ -45,7 +45,7 @@ async def test_impossible_date_gets_a_clear_message(client, db):
 async def test_site_admin_sees_site_level_failures(client, db):
     program = await make_program(db)
     site_admin = await make_user(db, program, Role.PROGRAM_ADMIN, site_admin=True)
-    await sign_in(client, "nobody@example.org", "whatever password")
+    await sign_in_with_form(client, "nobody@example.org", "whatever password")
     await sign_in(client, site_admin)
     page = await client.get("/audit?outcome=failure")
     assert "<mark>failure</mark>" in page.text

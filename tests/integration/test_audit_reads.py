@@ -22,8 +22,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.conftest import _postgres_admin, _postgres_url, copy_of_template, make_settings
-from tests.factories import csrf_token, form_token, make_user, post_form, sign_in
+from tests.conftest import (
+    WorkerDatabase,
+    _postgres_admin,
+    _postgres_url,
+    make_settings,
+    postgres_worker,
+    sqlite_worker,
+)
+from tests.factories import csrf_token, form_token, make_user, post_form, sign_in_with_form
 from youthcourt import demo
 from youthcourt.app import create_app
 from youthcourt.audit.models import AuditEntry
@@ -71,10 +78,24 @@ def demo_postgres(postgres_template: str, tmp_path_factory: pytest.TempPathFacto
     asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def demo_sqlite_database(demo_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> WorkerDatabase:
+    return sqlite_worker(demo_sqlite, tmp_path_factory.mktemp("demo-sqlite-worker"))
+
+
+@pytest.fixture(scope="session")
+def demo_postgresql_database(
+    demo_postgres: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerDatabase]:
+    yield from postgres_worker(demo_postgres, tmp_path_factory.mktemp("demo-pg-worker"), empty=False)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """Replaces the empty database of conftest with a fresh copy of the demo program."""
-    yield from copy_of_template(request, tmp_path, "demo_sqlite", "demo_postgres")
+def worker_database(request: pytest.FixtureRequest) -> Iterator[WorkerDatabase]:
+    """Replaces the empty database of conftest with the demo program, restored after each test."""
+    database: WorkerDatabase = request.getfixturevalue(f"demo_{request.param}_database")
+    yield database
+    database.restore()
 
 
 # The table -------------------------------------------------------------------------------------------
@@ -261,7 +282,7 @@ async def test_the_read_is_on_the_audit_trail(client, db, read: Read) -> None:
     program, youth = records["program"], records["youth"]
     records["today"] = datetime.date.today().isoformat()
     user = await make_user(db, program, read.role)
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
     if "{document}" in read.path:
         records["document"] = await upload_document(client, records["referral"], db)
     path = fill(read.path, records)

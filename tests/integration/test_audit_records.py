@@ -8,7 +8,16 @@ import uuid
 
 from sqlalchemy import select
 
-from tests.factories import make_case, make_program, make_referral, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_referral,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import CaseState
@@ -207,7 +216,7 @@ async def test_a_refused_conflicting_save_is_recorded(client, db):
 
 async def test_a_missing_public_file_is_not_a_refusal(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
 
     missing = await client.get("/static/no-such-file.css")
 

@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import POSTGRES_ADMIN_URL, _postgres_admin, _postgres_url, make_settings
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import make_program, make_user, post_form, sign_in, sign_in_with_form
 from youthcourt.accounts.models import SignInFailure, UserSession
 from youthcourt.app import create_app
 from youthcourt.audit import retention
@@ -230,7 +230,7 @@ def test_the_apps_role_can_add_to_the_trail_but_never_change_it(postgres_db, app
         app = create_app(make_settings(app_url.render_as_string(hide_password=False), tmp_path))
         async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
             assert (await client.get("/login")).status_code == 200
-            assert (await sign_in(client, admin_email)).status_code == 303
+            assert (await sign_in_with_form(client, admin_email)).status_code == 303
             page = await client.get("/audit?action=sign_in")
             assert page.status_code == 200 and "sign in" in page.text
             export = await client.get("/audit/export")
@@ -414,7 +414,7 @@ async def test_the_export_takes_every_filter_of_the_list_and_keeps_names_out_of_
 
 async def test_the_audit_page_offers_the_export_of_what_it_shows(client, db) -> None:
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
 
     page = await client.get("/audit?action=sign_in&outcome=success")
 
@@ -424,7 +424,7 @@ async def test_the_audit_page_offers_the_export_of_what_it_shows(client, db) -> 
 @pytest.mark.parametrize("role", [Role.JUROR, Role.COORDINATOR, Role.EVALUATOR])
 async def test_only_program_admins_export_the_trail(client, db, role: Role) -> None:
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     response = await client.get("/audit/export")
 

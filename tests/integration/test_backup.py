@@ -276,7 +276,7 @@ def test_a_backup_never_overwrites_an_existing_file(database_url, tmp_path, monk
     assert existing.read_text() == "an older backup"
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
 def test_the_postgresql_password_stays_off_command_lines_and_output(database_url, tmp_path, monkeypatch):
     """Only PostgreSQL URLs carry a password; SQLite has none to leak."""
     secret = "Sup3r-secret-pw"

@@ -7,7 +7,16 @@ import re
 
 from sqlalchemy import func, select
 
-from tests.factories import make_case, make_program, make_referral, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_referral,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from tests.integration.test_hearings import make_hearing, make_night
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, ContactLog
@@ -86,7 +95,7 @@ async def test_other_roles_cannot_open_cases(client, db):
     case = await make_case(db, program, CaseState.INTAKE)
     for role in (Role.JUROR, Role.EVALUATOR, Role.PROGRAM_ADMIN):
         client.cookies.clear()
-        await sign_in(client, await make_user(db, program, role))
+        await sign_in_with_form(client, await make_user(db, program, role))
         assert (await client.get(f"/cases/{case.id}")).status_code == 403, role
         assert (await client.get("/cases")).status_code == 403, role
 

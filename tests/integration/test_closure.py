@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, post_form, sign_in
+from tests.factories import make_case, make_program, make_user, post_form, sign_in, sign_in_with_form
 from tests.integration.test_sanctions import make_sanction
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, FollowUpCheck
@@ -306,7 +306,7 @@ async def test_unknown_and_foreign_cases_are_not_found(client, db):
 @pytest.mark.parametrize("role", [Role.JUROR, Role.EVALUATOR])
 async def test_jurors_and_evaluators_cannot_close_cases(client, db, role):
     program, _, case = await coordinator_with_case(db, CaseState.UNSUCCESSFUL)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
     for path in (f"/cases/{case.id}/closure", f"/cases/{case.id}/letter"):
         assert (await client.get(path)).status_code == 403, path
     assert (

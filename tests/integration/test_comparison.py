@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import csrf_token, form_token, make_program, make_user, sign_in
+from tests.factories import csrf_token, form_token, make_program, make_user, sign_in_with_form
 from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.outcomes.models import OutcomeEventType
@@ -46,7 +46,7 @@ BAD = "\n".join(
 
 async def evaluator_signed_in(client: Any, db: Any, program: Program | None = None) -> Program:
     program = program or await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR, name="Eve Evaluator"))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR, name="Eve Evaluator"))
     await form_token(client, URL)
     return program
 
@@ -354,7 +354,7 @@ async def test_the_same_group_label_may_exist_in_another_program(client, db):
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR, Role.PROGRAM_ADMIN])
 async def test_only_evaluators_reach_comparison_groups(client, db, role):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
     token = await form_token(client, "/login")
 
     page = await client.get(URL)

@@ -6,7 +6,15 @@ import datetime
 import re
 from decimal import Decimal
 
-from tests.factories import make_case, make_program, make_referral, make_user, make_youth, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_referral,
+    make_user,
+    make_youth,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt.cases.models import CaseState, ContactLog, ContactMethod, FollowUpCheck
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.programs.models import Role
@@ -87,7 +95,7 @@ async def test_dashboard_shows_each_panel(client, db):
 
 async def test_dashboard_is_for_coordinators(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.JUROR))
+    await sign_in_with_form(client, await make_user(db, program, Role.JUROR))
     assert (await client.get("/dashboard")).status_code == 403
 
 

@@ -25,7 +25,15 @@ from hypothesis import strategies as st
 from litestar import Litestar
 from sqlalchemy import select
 
-from tests.factories import csrf_token, form_token, make_program, make_user, sign_in
+from tests.factories import (
+    csrf_token,
+    form_token,
+    make_program,
+    make_user,
+    remembered_per_database,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt import demo
 from youthcourt.accounts.models import User
 from youthcourt.programs.models import Program, Role
@@ -297,20 +305,23 @@ def assert_no_server_error(response: Any, route: Route, sent: Any) -> None:
 
 
 _users: dict[str, dict[str, Any]] = {}
-_signed_in: dict[str, dict[str, str]] = {}
+_signed_in: dict[tuple[str, str], dict[str, str]] = remembered_per_database({})
 """Each role's cookies, kept between uses: an authenticator code is spent at every sign-in."""
 
 
 async def sign_in_as(client: Any, role: str, *, again: bool = False) -> None:
     """Put ``role``'s session in the client, signing in only the first time (or ``again``)."""
-    key = f"{client.app.state.settings.database_url} {role}"
+    key = (client.app.state.settings.database_url, role)
     client.cookies.clear()
     if key in _signed_in and not again:
         client.cookies.update(_signed_in[key])
         return
-    user = _users[key.split(" ")[0]][role]
-    response = await (sign_in(client, user) if role in STAFF else sign_in(client, user, demo.DEMO_PASSWORD))
-    assert response.status_code in (302, 303), f"{role} could not sign in"
+    user = _users[key[0]][role]
+    if role in STAFF:
+        await sign_in(client, user)
+    else:
+        response = await sign_in_with_form(client, user, demo.DEMO_PASSWORD)
+        assert response.status_code in (302, 303), f"{role} could not sign in"
     home = await client.get("/", follow_redirects=False)
     assert not home.headers.get("location", "").startswith("/login"), f"{role} is not signed in"
     _signed_in[key] = dict(client.cookies)
@@ -452,7 +463,7 @@ async def test_every_route_survives_hostile_input(client, db, app):
 async def test_the_last_day_of_the_calendar_is_a_period_not_a_server_error(client, db):
     """Found by the fuzzing: a period ending 9999-12-31 overflowed computing its quarter or the next day."""
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
 
     measures = await client.get("/reports/measures", params={"start": "9999-10-01", "end": "9999-12-31"})
     audit = await client.get("/audit", params={"start": "9999-12-31", "end": "9999-12-31"})
@@ -465,7 +476,7 @@ async def test_the_last_day_of_the_calendar_is_a_period_not_a_server_error(clien
 async def test_nul_characters_are_dropped_from_forms_and_refused_in_addresses(client, db):
     """Found by the fuzzing on PostgreSQL, which cannot store or compare text holding NUL."""
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
     token = await form_token(client, "/referrals/new")
 
     posted = await client.post(

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases import sections
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
@@ -882,7 +890,7 @@ async def test_jurors_and_evaluators_are_refused(client, db):
     night = await make_night(db, program)
     for role in (Role.JUROR, Role.EVALUATOR):
         client.cookies.clear()
-        await sign_in(client, await make_user(db, program, role))
+        await sign_in_with_form(client, await make_user(db, program, role))
         for path in ("/hearings", "/hearings/new", f"/hearings/{night.id}"):
             assert (await client.get(path)).status_code == 403, (role, path)
         refused = await post_form(client, "/hearings", night_form())

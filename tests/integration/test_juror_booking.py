@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import make_program, make_user, post_form, sign_in, sign_in_with_form
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
@@ -491,7 +491,7 @@ async def test_jurors_and_evaluators_are_turned_away(client, db, role):
     program = await make_program(db)
     night = await make_night(db, program)
     booking = await make_booking(db, await make_juror(db, program), night, BookingStatus.INVITED)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
     for path in ("", f"/{night.id}", f"/{night.id}/panels", f"/{night.id}/check-in"):
         assert (await client.get(f"/jurors/nights{path}")).status_code == 403, path
     for path, data in (

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from sqlalchemy import select
 
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import make_program, make_user, post_form, sign_in, sign_in_with_form
 from tests.integration.test_juror_portal import (
     days,
     juror_user,
@@ -211,7 +211,7 @@ async def test_feed_is_found_across_programs_whoever_asks(client, db):
     _, token = await reset(client)
     other_program = await make_program(db)
     await client.post("/logout", data={"_csrf_token": client.cookies.get("youthcourt_csrf") or ""})
-    await sign_in(client, await make_user(db, other_program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, other_program, Role.COORDINATOR))
     await make_night(db, other_program, days(4), location="Other courthouse")
 
     response = await client.get(f"/calendar/{token}.ics")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import make_program, make_user, post_form, sign_in, sign_in_with_form
 from youthcourt.audit.models import AuditEntry
 from youthcourt.jurors.credits import LedgerError, add_entry, balance, credits_text
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, JurorSource, JurorStatus, Reward
@@ -190,7 +190,7 @@ async def test_only_coordinators_reach_the_ledger_and_rewards(client, db, role):
     juror = await make_juror(db, program)
     await credit(db, juror, "10")
     reward = await make_reward(db, program)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     assert (await client.get(f"/jurors/{juror.id}/credits")).status_code == 403
     assert (await client.get("/jurors/rewards")).status_code == 403

@@ -11,7 +11,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt.accounts.models import User
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseState
@@ -151,7 +159,7 @@ async def audit_entries(db: AsyncSession, action: str) -> list[AuditEntry]:
 
 async def test_juror_without_a_record_sees_a_friendly_page(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.JUROR))
+    await sign_in_with_form(client, await make_user(db, program, Role.JUROR))
 
     for path in ("/me", "/me/credits", "/me/service", "/me/training"):
         response = await client.get(path)
@@ -539,7 +547,7 @@ async def test_a_juror_reaches_only_their_own_pages(client, db):
 
 async def test_staff_cannot_open_the_juror_portal(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
 
     assert (await client.get("/me")).status_code == 403
     assert (await post_form(client, "/me/calendar/reset", {})).status_code == 403

@@ -15,7 +15,15 @@ from litestar import Litestar
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt.accounts.models import Membership, User
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
@@ -874,7 +882,7 @@ async def test_portal_access_creates_a_juror_account_with_a_temporary_password(c
 
     # The new account signs in with the temporary password and must change it.
     client.cookies.clear()
-    signed_in = await sign_in(client, "gia.portal@example.org", password)
+    signed_in = await sign_in_with_form(client, "gia.portal@example.org", password)
     assert signed_in.status_code == 303
     assert (await client.get("/me", follow_redirects=False)).headers["location"] == "/account/password"
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from tests.factories import PASSWORD, make_program, make_user, post_form, sign_in
+from tests.factories import PASSWORD, make_program, make_user, post_form, sign_in_with_form
 from youthcourt.accounts import lockout
 from youthcourt.accounts.models import SignInFailure, User
 from youthcourt.audit.models import AuditEntry
@@ -23,7 +23,7 @@ WRONG = "not the right password"
 
 async def fail(client, user_or_email, times: int) -> None:
     for _ in range(times):
-        response = await sign_in(client, user_or_email, WRONG)
+        response = await sign_in_with_form(client, user_or_email, WRONG)
         assert response.status_code == 401
 
 
@@ -39,7 +39,7 @@ async def test_five_failures_lock_the_account_even_for_the_right_password(client
     user = await make_user(db, program)
 
     await fail(client, user, 5)
-    response = await sign_in(client, user)
+    response = await sign_in_with_form(client, user)
 
     assert response.status_code == 401
     assert "The email or password is not right" in response.text
@@ -64,11 +64,11 @@ async def test_four_failures_do_not_lock_and_a_sign_in_starts_the_count_again(cl
     user = await make_user(db, program)
 
     await fail(client, user, 4)
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
     await post_form(client, "/logout", {})
     await fail(client, user, 4)
 
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
     assert "account_lock" not in await actions(db)
 
 
@@ -76,14 +76,14 @@ async def test_the_lock_ends_after_the_cool_down(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
     await fail(client, user, 5)
-    assert (await sign_in(client, user)).status_code == 401
+    assert (await sign_in_with_form(client, user)).status_code == 401
 
     past = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16)
     await db.execute(update(User).where(User.id == user.id).values(locked_until=past))
     await db.execute(update(SignInFailure).values(occurred_at=past - datetime.timedelta(minutes=1)))
     await db.commit()
 
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
 
 
 async def test_failures_before_a_lock_ended_do_not_lock_again_at_once(client, db):
@@ -96,7 +96,7 @@ async def test_failures_before_a_lock_ended_do_not_lock_again_at_once(client, db
 
     await fail(client, user, 1)
 
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
 
 
 async def test_a_program_admin_unlocks_the_account_and_it_is_audited(client, db):
@@ -105,7 +105,7 @@ async def test_a_program_admin_unlocks_the_account_and_it_is_audited(client, db)
     admin = await make_user(db, program, Role.PROGRAM_ADMIN)
     await fail(client, user, 5)
 
-    await sign_in(client, admin)
+    await sign_in_with_form(client, admin)
     page = await client.get(f"/admin/users/{user.id}")
     assert "Locked until" in page.text and f'action="/admin/users/{user.id}/unlock"' in page.text
     response = await post_form(client, f"/admin/users/{user.id}/unlock", {})
@@ -116,13 +116,13 @@ async def test_a_program_admin_unlocks_the_account_and_it_is_audited(client, db)
     entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "user_unlock"))
     assert entry is not None and entry.actor_id == admin.id and entry.record_id == str(user.id)
     await post_form(client, "/logout", {})
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
 
 
 async def test_an_admin_cannot_unlock_someone_of_another_program(client, db):
     program, other = await make_program(db), await make_program(db)
     stranger = await make_user(db, other)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
 
     response = await post_form(client, f"/admin/users/{stranger.id}/unlock", {})
 
@@ -140,8 +140,8 @@ async def test_locked_and_unknown_accounts_get_the_same_answer(client, db):
     user = await make_user(db, program)
     await fail(client, user, 5)
 
-    locked = await sign_in(client, user)
-    unknown = await sign_in(client, "nobody@example.org")
+    locked = await sign_in_with_form(client, user)
+    unknown = await sign_in_with_form(client, "nobody@example.org")
 
     assert locked.status_code == unknown.status_code == 401
     assert without_once_tokens(locked.text).replace(user.email, "EMAIL") == without_once_tokens(
@@ -168,7 +168,7 @@ async def test_an_address_with_too_many_failures_is_throttled_for_every_account(
         db.add(SignInFailure(ip_address=address, occurred_at=now - datetime.timedelta(minutes=minute % 5)))
     await db.commit()
 
-    response = await sign_in(client, user if who == "known" else "other@example.org", PASSWORD)
+    response = await sign_in_with_form(client, user if who == "known" else "other@example.org", PASSWORD)
 
     assert response.status_code == 429
     assert "Too many attempts from this address; try again in 11 minutes." in response.text
@@ -188,7 +188,7 @@ async def test_throttling_ends_when_the_failures_leave_the_window(client, db):
         db.add(SignInFailure(ip_address=address, occurred_at=old))
     await db.commit()
 
-    assert (await sign_in(client, user)).status_code == 303
+    assert (await sign_in_with_form(client, user)).status_code == 303
 
 
 def test_the_lockout_minutes_are_a_setting(tmp_path):

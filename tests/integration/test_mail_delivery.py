@@ -19,7 +19,15 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt import cli
 from youthcourt.app import create_app
 from youthcourt.audit.models import AuditEntry
@@ -193,7 +201,7 @@ async def audit_entries(db: AsyncSession, action: str) -> list[AuditEntry]:
 
 async def signed_in_coordinator(client, db) -> Program:
     program = await make_program(db, "Riverside County Youth Court")
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR, name="Maya Alvarez"))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR, name="Maya Alvarez"))
     return program
 
 
@@ -606,7 +614,7 @@ async def test_other_programs_messages_are_not_found(client, db):
 async def test_only_coordinators_reach_the_outbox(client, db, role):
     program = await make_program(db)
     waiting = await message(db, program, "avery@example.org", "Jury invitation")
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     assert (await client.get("/jurors/outbox")).status_code == 403
     assert (await client.get(f"/jurors/outbox/{waiting.id}")).status_code == 403

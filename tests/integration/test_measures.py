@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_referral, make_user, sign_in
+from tests.factories import make_case, make_program, make_referral, make_user, sign_in, sign_in_with_form
 from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseState
@@ -313,7 +313,7 @@ def referral_row(text: str, name: str) -> list[str]:
 
 async def test_each_measure_on_a_known_data_set(client, db):
     program = await first_quarter_of_2025(db)
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
 
     response = await client.get(Q1)
 
@@ -361,7 +361,7 @@ async def test_each_measure_on_a_known_data_set(client, db):
 async def test_an_empty_period_shows_zeros_and_no_rates(client, db):
     program = await make_program(db)
     await low_threshold(db, program, 10)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
     text = (await client.get("/reports/measures?start=2030-01-01&end=2030-01-31")).text
     assert measure(text, "Total") == "0"
     assert measure(text, "Completion rate") == "none in the period"
@@ -380,7 +380,7 @@ async def test_small_counts_are_hidden_and_what_rests_on_them_is_withheld(client
         await case_on(
             db, program, "2025-01-10", CaseState.UNSUCCESSFUL, closed="2025-02-01", intake="2025-01-11"
         )
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
 
     text = (await client.get(Q1)).text
 
@@ -402,7 +402,7 @@ async def test_a_period_with_one_referral_hides_the_referral_cells(client, db):
     await referral_on(
         db, program, "2025-02-01", (await sources(db, program))["Other"], ReferralStatus.PENDING
     )
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
     text = (await client.get(Q1)).text
     assert referral_row(text, "Other") == ["0", "0", "0", "&lt;10", "&lt;10"]
     assert referral_row(text, "All sources") == ["0", "0", "0", "&lt;10", "&lt;10"]
@@ -419,7 +419,7 @@ async def ensure_policy(db: AsyncSession, program: Program) -> None:
 
 async def test_the_page_opens_on_the_last_complete_quarter(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
     today = today_in("America/New_York")
     quarter = measures.last_complete_quarter(today)
 
@@ -444,7 +444,7 @@ async def test_the_page_opens_on_the_last_complete_quarter(client, db):
 @pytest.mark.parametrize("path", ["/reports/measures", "/reports/measures.csv"])
 async def test_bad_periods_get_the_form_and_a_message_only(client, db, query, message, path):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
     response = await client.get(f"{path}?{query}")
     assert response.status_code == 422
     assert message in response.text
@@ -456,13 +456,13 @@ async def test_bad_periods_get_the_form_and_a_message_only(client, db, query, me
 @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.COORDINATOR, Role.PROGRAM_ADMIN])
 async def test_evaluators_coordinators_and_program_admins_may_open_it(client, db, role):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
     assert (await client.get(Q1)).status_code == 200
 
 
 async def test_jurors_may_not(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.JUROR))
+    await sign_in_with_form(client, await make_user(db, program, Role.JUROR))
     assert (await client.get(Q1)).status_code == 403
     assert (await client.get(Q1.replace("measures", "measures.csv"))).status_code == 403
     assert await audited(db) == []
@@ -505,7 +505,7 @@ async def test_spreadsheet_formulas_in_source_names_are_defused(client, db):
     await ensure_policy(db, program)
     (await sources(db, program))["Other"].name = "=HYPERLINK(1)"
     await db.commit()
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
     text = (await client.get(Q1.replace("measures", "measures.csv"))).text
     assert "'=HYPERLINK(1): accepted" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
@@ -514,7 +514,7 @@ async def test_spreadsheet_formulas_in_source_names_are_defused(client, db):
 async def test_the_page_costs_the_same_queries_however_much_data(client, db, app):
     program = await make_program(db)
     await low_threshold(db, program)
-    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
     await case_on(db, program, "2025-01-10", CaseState.COMPLETED, closed="2025-02-01", intake="2025-01-11")
     with counting(app) as few:
         assert (await client.get(Q1)).status_code == 200

@@ -17,7 +17,7 @@ from tests.factories import (
     make_program,
     make_user,
     post_form,
-    sign_in,
+    sign_in_with_form,
 )
 from youthcourt.accounts import mfa
 from youthcourt.accounts.models import RecoveryCode, SignInFailure, UserSession
@@ -174,7 +174,7 @@ async def test_five_wrong_codes_end_the_waiting_session_and_lock_the_account(cli
     await db.refresh(user)
     assert user.is_locked, "wrong codes count towards the account's lock"
     assert [e.outcome for e in await entries(db, "account_lock")] == ["denied"]
-    assert (await sign_in(client, user)).status_code == 401, "locked: the right password is refused"
+    assert (await sign_in_with_form(client, user)).status_code == 401, "locked: the right password is refused"
 
 
 async def test_wrong_codes_and_wrong_passwords_add_up_to_a_lock(client, db):
@@ -267,7 +267,7 @@ async def test_the_account_page_regenerates_recovery_codes_with_a_current_code(c
     user = await make_user(db, program)
     old = await mfa.new_recovery_codes(db, user)
     await db.commit()
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     page = await client.get("/account/mfa")
     assert "Recovery codes left: <strong>10</strong>" in page.text
     assert "Turn off" not in page.text, "a coordinator must keep MFA"
@@ -293,7 +293,7 @@ async def test_the_account_page_regenerates_recovery_codes_with_a_current_code(c
 async def test_a_juror_may_turn_optional_mfa_off(client, db):
     program = await make_program(db)
     juror = await make_user(db, program, Role.JUROR)
-    await sign_in(client, juror)
+    await sign_in_with_form(client, juror)
 
     response = await post_form(
         client, "/account/mfa/disable", {"code": await fresh_code(client, juror.email)}
@@ -311,10 +311,10 @@ async def test_a_program_admin_resets_a_lost_phone(client, db):
     user = await make_user(db, program)
     await mfa.new_recovery_codes(db, user)
     await db.commit()
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     assert await db.scalar(select(func.count(UserSession.id)).where(UserSession.user_id == user.id)) == 1
     client.cookies.clear()
-    await sign_in(client, admin)
+    await sign_in_with_form(client, admin)
     detail = await client.get(f"/admin/users/{user.id}")
     assert "Reset multi-factor sign-in" in detail.text
 
@@ -334,7 +334,7 @@ async def test_a_program_admin_resets_a_lost_phone(client, db):
 async def test_an_admin_of_another_program_cannot_reset(client, db):
     program, other = await make_program(db), await make_program(db)
     user = await make_user(db, program)
-    await sign_in(client, await make_user(db, other, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, other, Role.PROGRAM_ADMIN))
 
     response = await post_form(client, f"/admin/users/{user.id}/mfa-reset", {})
 
@@ -350,7 +350,7 @@ async def test_a_program_policy_shortens_session_limits(client, db):
     policy.session_absolute_hours = 2
     await db.commit()
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
 
     session = await db.scalar(select(UserSession).where(UserSession.user_id == user.id))
     assert session.idle_minutes == 5
@@ -373,7 +373,7 @@ async def test_policies_cannot_lengthen_sessions_beyond_the_installation(client,
     policy.session_absolute_hours = 48
     await db.commit()
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
 
     session = await db.scalar(select(UserSession).where(UserSession.user_id == user.id))
     assert session.idle_minutes == 30
@@ -385,7 +385,7 @@ async def test_only_a_site_admin_resets_a_site_admins_sign_in(client, db):
     site_admin = await make_user(db, program, Role.PROGRAM_ADMIN, site_admin=True)
     program_admin = await make_user(db, program, Role.PROGRAM_ADMIN)
     hash_before = site_admin.password_hash
-    await sign_in(client, program_admin)
+    await sign_in_with_form(client, program_admin)
 
     mfa_reset = await post_form(client, f"/admin/users/{site_admin.id}/mfa-reset", {})
     password_reset = await post_form(client, f"/admin/users/{site_admin.id}/password-reset", {})
@@ -394,7 +394,7 @@ async def test_only_a_site_admin_resets_a_site_admins_sign_in(client, db):
     await db.refresh(site_admin)
     assert site_admin.has_mfa and site_admin.password_hash == hash_before
     client.cookies.clear()
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN, site_admin=True))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN, site_admin=True))
     assert (await post_form(client, f"/admin/users/{site_admin.id}/mfa-reset", {})).status_code == 303
 
 

@@ -6,7 +6,7 @@ import datetime
 
 from sqlalchemy import select
 
-from tests.factories import make_user, post_form, sign_in
+from tests.factories import make_user, post_form, sign_in, sign_in_with_form
 from tests.integration.test_juror_booking import (
     DAY,
     TODAY,
@@ -187,7 +187,7 @@ async def test_the_demo_invitations_are_rewritten_when_their_night_moves(client,
     assert long(old_day) in message.body
     new_day = old_day + DAY
     program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
 
     response = await post_form(client, f"/hearings/{night.id}/edit", night_form(night, new_day))
 

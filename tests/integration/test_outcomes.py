@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, post_form, sign_in
+from tests.factories import make_case, make_program, make_user, post_form, sign_in, sign_in_with_form
 from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, CheckResult, FollowUpCheck
@@ -558,7 +558,7 @@ async def test_open_cases_take_no_outcome_events(client, db):
 @pytest.mark.parametrize("role", [Role.EVALUATOR, Role.JUROR])
 async def test_evaluators_and_jurors_are_turned_away(client, db, role):
     program, _, case, check = await coordinator_and_check(db)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     for path in (
         "/follow-ups",

@@ -12,7 +12,15 @@ from litestar import Litestar, Response, get
 from litestar.testing import TestClient
 from sqlalchemy import select
 
-from tests.factories import csrf_token, form_token, make_program, make_user, post_form, sign_in
+from tests.factories import (
+    csrf_token,
+    form_token,
+    make_program,
+    make_user,
+    post_form,
+    sign_in,
+    sign_in_with_form,
+)
 from youthcourt.programs.models import Program, Role
 from youthcourt.web.downloads import csv_download
 
@@ -25,7 +33,7 @@ async def test_health_reports_app_and_database(client):
 
 async def test_unknown_page_gets_a_helpful_404(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program))
+    await sign_in_with_form(client, await make_user(db, program))
     response = await client.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.text
@@ -37,7 +45,7 @@ async def test_unknown_page_gets_a_helpful_404(client, db):
 
 async def test_pages_carry_security_headers_and_are_not_cached(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program))
+    await sign_in_with_form(client, await make_user(db, program))
     response = await client.get("/dashboard")
     assert response.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
@@ -49,7 +57,7 @@ async def test_pages_carry_security_headers_and_are_not_cached(client, db):
 
 async def test_session_cookie_is_http_only_and_same_site(client, db):
     program = await make_program(db)
-    response = await sign_in(client, await make_user(db, program))
+    response = await sign_in_with_form(client, await make_user(db, program))
     set_cookie = response.headers["set-cookie"].lower()
     assert "httponly" in set_cookie
     assert "samesite=lax" in set_cookie
@@ -78,7 +86,7 @@ async def test_site_admin_creates_a_program(client, db):
 
 async def test_program_page_is_for_site_admins_only(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
     response = await post_form(client, "/admin/programs", {"name": "Sneaky", "slug": "sneaky"})
     assert response.status_code == 403
     assert await db.scalar(select(Program).where(Program.slug == "sneaky")) is None
@@ -97,7 +105,7 @@ async def test_htmx_keeps_no_page_copies_in_browser_storage_and_runs_no_script(c
 
 async def test_every_page_has_a_favicon(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program))
+    await sign_in_with_form(client, await make_user(db, program))
 
     dashboard = await client.get("/dashboard")
     link = re.search(r'<link rel="icon" href="([^"]+)"', dashboard.text)
@@ -123,7 +131,7 @@ def test_csv_downloads_name_their_character_set_once():
 async def test_a_client_that_leaves_during_the_duplicate_lookup_is_not_an_error(app, client, db, caplog):
     """htmx drops the previous lookup when the coordinator types on: the server sees a disconnect."""
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
     await form_token(client, "/referrals/new")
     cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
     scope = {

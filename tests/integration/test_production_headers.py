@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from tests.factories import make_program, make_user, sign_in
+from tests.factories import make_program, make_user, sign_in_with_form
 from youthcourt.app import create_app
 from youthcourt.settings import PRODUCTION, SessionSettings, Settings
 
@@ -29,7 +29,7 @@ async def production(settings: Settings) -> AsyncIterator[AsyncTestClient[Any]]:
 
 async def test_the_session_cookie_is_secure_host_only_http_only_and_lax(production, db):
     program = await make_program(db)
-    response = await sign_in(production, await make_user(db, program))
+    response = await sign_in_with_form(production, await make_user(db, program))
 
     cookies = [value for key, value in response.headers.multi_items() if key == "set-cookie"]
     session = next(cookie for cookie in cookies if cookie.startswith("__Host-youthcourt_session="))
@@ -42,7 +42,7 @@ async def test_the_session_cookie_is_secure_host_only_http_only_and_lax(producti
 
 async def test_every_page_tells_browsers_to_use_https_and_keep_nothing(production, db):
     program = await make_program(db)
-    await sign_in(production, await make_user(db, program))
+    await sign_in_with_form(production, await make_user(db, program))
 
     for path in ("/login", "/dashboard", "/no/such/page"):
         response = await production.get(path, follow_redirects=False)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, make_youth, sign_in
+from tests.factories import make_case, make_program, make_user, make_youth, sign_in, sign_in_with_form
 from tests.integration.test_query_counts import counting
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import CaseState, CheckResult, FollowUpCheck
@@ -372,7 +372,7 @@ async def test_htmx_gets_the_report_region_only(client, db):
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR])
 async def test_only_evaluators_reach_the_report(client, db, role):
     program, _ = await evaluator_with_cohort(db)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     for path in ("/reports/recidivism", f"/reports/recidivism/groups.csv?{report_query(program)}"):
         response = await client.get(path)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_program, make_user, post_form, sign_in
+from tests.factories import make_program, make_user, post_form, sign_in_with_form
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Program, Role
 from youthcourt.reference import defaults
@@ -73,7 +73,7 @@ GOOD_POLICY = {
 
 async def signed_in_admin(client: Any, db: AsyncSession) -> Program:
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
     return program
 
 
@@ -156,7 +156,7 @@ async def test_other_roles_are_turned_away(client, db, role):
     program = await make_program(db)
     await ensure_defaults(db, program.id)
     await db.commit()
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
     source = await one(db, select(ReferralSource).where(ReferralSource.program_id == program.id))
 
     for path in PAGES:

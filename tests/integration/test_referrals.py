@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_program, make_referral, make_user, make_youth, post_form, sign_in
+from tests.factories import (
+    make_program,
+    make_referral,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in_with_form,
+)
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent
 from youthcourt.programs.models import Program, Role
@@ -29,7 +36,7 @@ DAY = datetime.timedelta(days=1)
 
 async def signed_in_coordinator(client: Any, db: AsyncSession, program: Program | None = None) -> Program:
     program = program or await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
     return program
 
 
@@ -453,7 +460,7 @@ async def test_unknown_and_foreign_referrals_are_not_found(client, db):
 async def test_other_roles_cannot_open_referrals(client, db, role):
     program = await make_program(db)
     referral = await make_referral(db, program)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     for path in ("/referrals", "/referrals/new", f"/referrals/{referral.id}"):
         assert (await client.get(path)).status_code == 403

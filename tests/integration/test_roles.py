@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_program, make_user, sign_in
+from tests.factories import make_program, make_user, sign_in, sign_in_with_form
 from youthcourt.programs.models import Role
 
 PAGES = ["/dashboard", "/me", "/reports", "/admin/users", "/audit", "/admin/programs"]
@@ -19,7 +19,7 @@ ALLOWED = {
 @pytest.mark.parametrize("role", list(ALLOWED))
 async def test_role_reaches_only_its_pages(client, db, role):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
     for path in PAGES:
         response = await client.get(path, follow_redirects=False)
         expected = 200 if path in ALLOWED[role] else 403

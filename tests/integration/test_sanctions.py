@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_case, make_program, make_user, post_form, sign_in
+from tests.factories import make_case, make_program, make_user, post_form, sign_in, sign_in_with_form
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases import sections
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
@@ -542,7 +542,7 @@ async def test_unknown_and_foreign_ids_are_not_found(client, db):
 async def test_only_coordinators_reach_the_sanction_pages(client, db, role):
     program, _, case = await coordinator_with_case(db)
     sanction = await make_sanction(db, program, case)
-    await sign_in(client, await make_user(db, program, role))
+    await sign_in_with_form(client, await make_user(db, program, role))
 
     for path in ("/sanctions", f"/sanctions/{sanction.id}", f"/cases/{case.id}/disposition"):
         assert (await client.get(path)).status_code == 403, path
@@ -854,7 +854,7 @@ async def test_the_list_is_paginated(client, db):
 
 async def test_an_empty_program_says_there_is_nothing_overdue(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
     response = await client.get("/sanctions")
     assert response.status_code == 200
     assert "No sanction is overdue" in response.text

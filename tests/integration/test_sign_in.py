@@ -8,7 +8,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import event, select, update
 
-from tests.factories import PASSWORD, form_token, fresh_code, make_program, make_user, post_form, sign_in
+from tests.factories import (
+    PASSWORD,
+    form_token,
+    fresh_code,
+    make_program,
+    make_user,
+    post_form,
+    sign_in_with_form,
+)
 from youthcourt import cli
 from youthcourt.accounts import passwords, sessions
 from youthcourt.accounts.models import Membership, UserSession
@@ -28,7 +36,7 @@ async def test_each_role_lands_on_its_home(client, db, role, home, text):
     program = await make_program(db)
     user = await make_user(db, program, role)
 
-    response = await sign_in(client, user)
+    response = await sign_in_with_form(client, user)
 
     assert response.status_code == 303
     assert response.headers["location"] == "/"
@@ -42,7 +50,7 @@ async def test_each_role_lands_on_its_home(client, db, role, home, text):
 
 async def test_site_admin_without_program_lands_on_programs(client, db):
     admin = await make_user(db, None, None, site_admin=True)
-    await sign_in(client, admin)
+    await sign_in_with_form(client, admin)
     landing = await client.get("/", follow_redirects=False)
     assert landing.headers["location"] == "/admin/programs"
 
@@ -50,11 +58,11 @@ async def test_site_admin_without_program_lands_on_programs(client, db):
 async def test_sign_in_issues_a_new_session_id_and_records_it(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     first = client.cookies.get("youthcourt_session")
 
     await client.post("/logout", data={"_csrf_token": client.cookies.get("youthcourt_csrf")})
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     second = client.cookies.get("youthcourt_session")
 
     assert first and second and first != second
@@ -72,7 +80,7 @@ async def test_wrong_credentials_get_one_generic_message(client, db, email):
     user = await make_user(db, program)
     address = user.email if email == "known" else email
 
-    response = await sign_in(client, address, "wrong password here")
+    response = await sign_in_with_form(client, address, "wrong password here")
 
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("text/html")
@@ -89,7 +97,7 @@ async def test_wrong_credentials_get_one_generic_message(client, db, email):
 async def test_inactive_member_cannot_sign_in(client, db):
     program = await make_program(db)
     user = await make_user(db, program, active=False)
-    response = await sign_in(client, user)
+    response = await sign_in_with_form(client, user)
     assert response.status_code == 401
     assert "The email or password is not right" in response.text
 
@@ -128,7 +136,7 @@ async def test_signed_out_visitor_is_sent_to_login_and_back(client, db):
     assert response.headers["location"] == "/login?next=%2Faudit%3Faction%3Dsign_in"
     login = await client.get(response.headers["location"])
     assert 'name="next" value="/audit?action=sign_in"' in login.text
-    back = await sign_in(client, user, next_path="/audit?action=sign_in")
+    back = await sign_in_with_form(client, user, next_path="/audit?action=sign_in")
     assert back.headers["location"] == "/audit?action=sign_in"
 
 
@@ -142,7 +150,7 @@ async def test_next_cannot_send_users_to_another_site(client, db):
     code_step = await post_form(client, "/login/code", {"code": await fresh_code(client, user.email)})
     assert code_step.headers["location"] == "/"
     client.cookies.clear()
-    response = await sign_in(client, user, next_path="//evil.example")
+    response = await sign_in_with_form(client, user, next_path="//evil.example")
     assert response.headers["location"] == "/"
 
 
@@ -163,7 +171,7 @@ async def test_htmx_requests_get_hx_redirect_when_signed_out(client, db):
 async def test_sessions_end_when_idle_or_too_old(client, db, change):
     program = await make_program(db)
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     assert (await client.get("/dashboard")).status_code == 200
 
     await db.execute(update(UserSession).values(**change))
@@ -180,7 +188,7 @@ async def test_sessions_end_when_idle_or_too_old(client, db, change):
 async def test_sign_out_ends_the_session(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     token = client.cookies.get("youthcourt_session")
 
     response = await post_form(client, "/logout", {})
@@ -197,7 +205,7 @@ async def test_sign_out_ends_the_session(client, db):
 async def _device(client, user) -> str:
     """Sign in afresh, as on another device, and return that device's session cookie."""
     client.cookies.clear()
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     return client.cookies.get("youthcourt_session")
 
 
@@ -229,7 +237,7 @@ async def test_sign_out_everywhere_ends_the_sessions_on_every_device(client, db)
 
 async def test_signed_in_user_visiting_login_goes_home(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program))
+    await sign_in_with_form(client, await make_user(db, program))
     response = await client.get("/login", follow_redirects=False)
     assert response.headers["location"] == "/"
 
@@ -237,7 +245,7 @@ async def test_signed_in_user_visiting_login_goes_home(client, db):
 async def test_malformed_form_body_is_refused_and_changes_nothing(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
 
     response = await client.post(
         "/admin/programs",
@@ -253,7 +261,7 @@ async def test_htmx_requests_carry_the_csrf_token_in_a_header(client, db):
     program = await make_program(db)
     admin = await make_user(db, program, Role.PROGRAM_ADMIN)
     juror = await make_user(db, program, Role.JUROR)
-    await sign_in(client, admin)
+    await sign_in_with_form(client, admin)
 
     without = await client.post(
         f"/admin/users/{juror.id}/active", data={"active": "false"}, headers={"HX-Request": "true"}
@@ -292,7 +300,7 @@ async def change_password(client, current: str, new: str):
 async def test_guessable_passwords_are_refused_kindly(client, db, new):
     program = await make_program(db)
     user = await make_user(db, program, email="jordan.reyes@example.org")
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
 
     response = await change_password(client, PASSWORD, new.replace("EMAIL", "Jordan.Reyes"))
 
@@ -305,7 +313,7 @@ async def test_guessable_passwords_are_refused_kindly(client, db, new):
 async def test_a_long_passphrase_of_64_characters_is_accepted(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     passphrase = "rivers remember the names of stones that fell in quiet autumn rain"[:64]
 
     response = await change_password(client, PASSWORD, passphrase)
@@ -344,7 +352,7 @@ def test_passwords_are_hashed_with_argon2id_and_at_least_19_mib():
 
 async def signed_in_elsewhere(client, user) -> str:
     """Sign ``user`` in as if from another browser and return that browser's session token."""
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     token = client.cookies.get("youthcourt_session")
     client.cookies.clear()
     return token
@@ -360,7 +368,7 @@ async def test_changing_the_password_ends_every_other_session(client, db):
     program = await make_program(db)
     user = await make_user(db, program)
     elsewhere = await signed_in_elsewhere(client, user)
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
 
     changed = await change_password(client, PASSWORD, "a brand new passphrase here")
 
@@ -379,7 +387,7 @@ async def test_deactivating_a_user_ends_their_sessions(client, db):
     elsewhere = await signed_in_elsewhere(client, user)
     assert await still_signed_in(client, elsewhere)
     client.cookies.clear()
-    await sign_in(client, admin)
+    await sign_in_with_form(client, admin)
 
     response = await post_form(client, f"/admin/users/{user.id}/active", {"active": "false"})
 
@@ -438,7 +446,7 @@ async def test_the_csrf_token_changes_at_sign_in_and_sign_out(client, db):
     user = await make_user(db, program)
     before = await form_token(client)
 
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
     signed_in = client.cookies.get("youthcourt_csrf")
     stale = await client.post("/logout", data={"_csrf_token": before}, follow_redirects=False)
     page = await client.get("/dashboard")
@@ -462,7 +470,7 @@ async def test_the_idle_limit_never_ends_a_session_early(client, db, monkeypatch
     start = datetime.datetime.now(datetime.UTC)
     clock = [start]
     monkeypatch.setattr(sessions, "utc_now", lambda: clock[0])
-    await sign_in(client, user)
+    await sign_in_with_form(client, user)
 
     clock[0] = start + datetime.timedelta(seconds=59)
     assert (await client.get("/dashboard", follow_redirects=False)).status_code == 200
@@ -485,7 +493,7 @@ async def test_sign_in_lands_in_the_program_last_worked_in(client, db):
 
     async def signed_in_to():
         client.cookies.clear()
-        await sign_in(client, person)
+        await sign_in_with_form(client, person)
         latest = await db.scalars(
             select(UserSession.program_id)
             .where(UserSession.user_id == person.id)

@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import csrf_token, form_token, make_program, make_referral, make_user, sign_in
+from tests.factories import (
+    csrf_token,
+    form_token,
+    make_program,
+    make_referral,
+    make_user,
+    sign_in_with_form,
+)
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Program, Role
 from youthcourt.referrals import uploads
@@ -29,7 +36,7 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00" + os.urandom(500)
 async def coordinator_with_referral(client: Any, db: Any, program: Program | None = None) -> Referral:
     program = program or await make_program(db)
     referral = await make_referral(db, program)
-    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
     await form_token(client, f"/referrals/{referral.id}")
     return referral
 
@@ -209,7 +216,7 @@ async def test_other_programs_and_other_roles_cannot_download(client, db):
     assert (await client.get(f"/referrals/{referral.id}/documents/{uuid.uuid4()}")).status_code == 404
 
     client.cookies.clear()
-    await sign_in(client, await make_user(db, await make_program(db), Role.COORDINATOR))
+    await sign_in_with_form(client, await make_user(db, await make_program(db), Role.COORDINATOR))
     assert (await client.get(link)).status_code == 404
     foreign_upload = await client.post(
         f"/referrals/{referral.id}/documents",
@@ -220,7 +227,9 @@ async def test_other_programs_and_other_roles_cannot_download(client, db):
     assert foreign_upload.status_code == 404
 
     client.cookies.clear()
-    await sign_in(client, await make_user(db, await db.get(Program, referral.program_id), Role.JUROR))
+    await sign_in_with_form(
+        client, await make_user(db, await db.get(Program, referral.program_id), Role.JUROR)
+    )
     assert (await client.get(link)).status_code == 403
     downloads = await db.scalar(
         select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "document_download")
@@ -373,7 +382,7 @@ COMPARISON_CSV = (
 
 
 async def evaluator_upload(client: Any, db: Any, content: bytes, filename: str) -> Any:
-    await sign_in(client, await make_user(db, await make_program(db), Role.EVALUATOR))
+    await sign_in_with_form(client, await make_user(db, await make_program(db), Role.EVALUATOR))
     return await client.post(
         COMPARISON_URL,
         data={"_csrf_token": await form_token(client, COMPARISON_URL)},

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, enroll, make_program, make_user, post_form, sign_in
+from tests.factories import PASSWORD, enroll, make_program, make_user, post_form, sign_in, sign_in_with_form
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
 from youthcourt.jurors.models import OutboxMessage
@@ -44,7 +44,7 @@ async def test_admin_adds_a_person_who_must_choose_a_password(client, db, app):
     password = temporary_password(given.text)
 
     await post_form(client, "/logout", {})
-    password_step = await sign_in(client, "tanya@example.org", password)
+    password_step = await sign_in_with_form(client, "tanya@example.org", password)
     assert password_step.headers["location"] == "/account/mfa/setup", "an evaluator sets up MFA first"
     assert (await enroll(client, "tanya@example.org")).status_code == 200
     forced = await client.get("/reports", follow_redirects=False)
@@ -161,7 +161,7 @@ async def test_deactivating_signs_the_person_out_at_once(client, db):
     client.cookies.set("youthcourt_session", coordinator_session)
     kicked = await client.get("/dashboard", follow_redirects=False)
     assert kicked.headers["location"].startswith("/login")
-    again = await sign_in(client, coordinator)
+    again = await sign_in_with_form(client, coordinator)
     assert again.status_code == 401
 
 
@@ -198,13 +198,13 @@ async def test_role_change_and_password_reset_are_audited(client, db):
     assert actions["user_role_change"].details == {"from": "juror", "to": "coordinator"}
     assert actions["user_password_reset"].record_id == str(juror.id)
     await post_form(client, "/logout", {})
-    assert (await sign_in(client, juror)).status_code == 401, "the old password no longer works"
-    assert (await sign_in(client, juror.email, password)).status_code == 303
+    assert (await sign_in_with_form(client, juror)).status_code == 401, "the old password no longer works"
+    assert (await sign_in_with_form(client, juror.email, password)).status_code == 303
 
 
 async def test_unknown_user_id_is_not_found(client, db):
     program = await make_program(db)
-    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    await sign_in_with_form(client, await make_user(db, program, Role.PROGRAM_ADMIN))
     assert (await client.get("/admin/users/00000000-0000-0000-0000-000000000000")).status_code == 404
     assert (await client.get("/admin/users/not-a-uuid")).status_code in (400, 404)
     response = await post_form(
