@@ -60,6 +60,7 @@ browser: install-test
 lint: install-test
 	$(BIN)/ruff check src tests e2e migrations
 	$(BIN)/ruff format --check src tests e2e migrations
+	$(BIN)/lint-imports
 
 unit: install-test assets
 	$(BIN)/pytest tests -n auto

@@ -22,6 +22,7 @@ from youthcourt.accounts.controllers import (
     change_password_redirect,
 )
 from youthcourt.accounts.mfa_controllers import CodeStepController, MfaController, code_required_redirect
+from youthcourt.accounts.program_admin import ProgramAdminController
 from youthcourt.accounts.sessions import SessionMiddleware
 from youthcourt.audit.controllers import AuditController
 from youthcourt.audit.refusals import refusal_audit
@@ -39,7 +40,6 @@ from youthcourt.jurors import account_notices, enrollment, night_changes
 from youthcourt.jurors import controllers as jurors
 from youthcourt.outcomes import case_sections as outcome_sections
 from youthcourt.outcomes import controllers as outcomes
-from youthcourt.programs.controllers import ProgramAdminController
 from youthcourt.programs.guards import PUBLIC, CodeRequired, PasswordChangeRequired, require_sign_in
 from youthcourt.reference import controllers as reference
 from youthcourt.referrals import controllers as referrals

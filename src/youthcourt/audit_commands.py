@@ -24,7 +24,7 @@ from youthcourt.accounts.models import UserSession
 from youthcourt.audit import retention
 from youthcourt.audit import service as audit
 from youthcourt.audit.app_role import AppRoleError, grant_app_role
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.settings import Settings, get_settings
 from youthcourt.web import idempotency
 

@@ -18,7 +18,6 @@ from advanced_alchemy.extensions.litestar import (
     EngineConfig,
     SQLAlchemyAsyncConfig,
 )
-from advanced_alchemy.extensions.litestar._utils import delete_aa_scope_state, get_aa_scope_state
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from advanced_alchemy.types import GUID
 from litestar.types import Message, Scope
@@ -53,27 +52,29 @@ _COMMIT_FAILED_PAGE = (
 )
 
 
-def commit_before_send(session_scope_key: str) -> Callable[[Message, Scope], Awaitable[None]]:
+def commit_before_send(config: SQLAlchemyAsyncConfig) -> Callable[[Message, Scope], Awaitable[None]]:
     """Commit the request's transaction before its response leaves, or roll it back.
 
     Successes and redirects (2xx, 3xx) commit; errors, including a form re-shown with
     422, roll back, so nothing is half-saved. A commit that fails turns the response
-    into an error instead of letting a success page claim what was not saved.
+    into an error instead of letting a success page claim what was not saved (Advanced
+    Alchemy's own autocommit handler logs such a failure and sends the success anyway).
+    The request's session comes from the configuration's public ``provide_session``: a
+    request that used none gets an unused one, whose commit and close cost nothing.
     """
 
     async def handler(message: Message, scope: Scope) -> None:
-        session = get_aa_scope_state(scope, session_scope_key)
+        session = config.provide_session(scope["app"].state, scope)
         try:
-            if session is not None and message["type"] == "http.response.start":
+            if message["type"] == "http.response.start":
                 await _commit_or_roll_back(session, message, scope)
             elif message["type"] == "http.response.body" and scope.get(_COMMIT_FAILED):
                 first = scope[_COMMIT_FAILED] == "pending"  # type: ignore[literal-required]
                 message["body"] = _COMMIT_FAILED_PAGE if first else b""
                 scope[_COMMIT_FAILED] = "sent"  # type: ignore[literal-required]
         finally:
-            if session is not None and message["type"] in SESSION_TERMINUS_ASGI_EVENTS:
+            if message["type"] in SESSION_TERMINUS_ASGI_EVENTS:
                 await session.close()
-                delete_aa_scope_state(scope, session_scope_key)
 
     return handler
 
@@ -131,7 +132,7 @@ def create_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
             render_as_batch=True,
         ),
     )
-    config.before_send_handler = commit_before_send(config.session_scope_key)
+    config.before_send_handler = commit_before_send(config)
     if settings.is_sqlite:
         event.listen(config.get_engine().sync_engine, "connect", _enable_sqlite_integrity)
     return config

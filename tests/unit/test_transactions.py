@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from advanced_alchemy.extensions.litestar._utils import set_aa_scope_state
+from types import SimpleNamespace
 
 from youthcourt.database import commit_before_send
 
-KEY = "test_session"
+
+class FakeConfig:
+    """Hands out the request's session as Advanced Alchemy's configuration does."""
+
+    @staticmethod
+    def provide_session(_state: object, scope: dict) -> FakeSession:
+        return scope["session"]
+
+
+CONFIG = FakeConfig()
 
 
 class FakeSession:
@@ -27,9 +36,7 @@ class FakeSession:
 
 
 def _scope(session: FakeSession) -> dict:
-    scope: dict = {"path": "/x"}
-    set_aa_scope_state(scope, KEY, session)
-    return scope
+    return {"path": "/x", "app": SimpleNamespace(state={}), "session": session}
 
 
 async def _send(handler, scope, status: int) -> tuple[dict, dict]:
@@ -41,7 +48,7 @@ async def _send(handler, scope, status: int) -> tuple[dict, dict]:
 
 
 async def test_success_and_redirect_commit():
-    handler = commit_before_send(KEY)
+    handler = commit_before_send(CONFIG)
     for status in (200, 303):
         session = FakeSession()
         await _send(handler, _scope(session), status)
@@ -49,7 +56,7 @@ async def test_success_and_redirect_commit():
 
 
 async def test_errors_and_rejected_forms_roll_back():
-    handler = commit_before_send(KEY)
+    handler = commit_before_send(CONFIG)
     for status in (401, 403, 422, 500):
         session = FakeSession()
         await _send(handler, _scope(session), status)
@@ -58,7 +65,7 @@ async def test_errors_and_rejected_forms_roll_back():
 
 async def test_a_failed_commit_becomes_an_error_page():
     session = FakeSession(fail=True)
-    start, body = await _send(commit_before_send(KEY), _scope(session), 303)
+    start, body = await _send(commit_before_send(CONFIG), _scope(session), 303)
     assert start["status"] == 500
     assert (b"location", b"/done") not in start["headers"]
     assert b"not saved" in body["body"]

@@ -19,7 +19,7 @@ from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
 from youthcourt.accounts.sessions import end_all_sessions, end_session, set_sign_in_cookies, start_session
 from youthcourt.audit import service as audit
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, switch_scope

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.accounts.models import SignInFailure, User
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 
 FAILURES_TO_LOCK = 5
 ADDRESS_LIMIT = 20

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from youthcourt.accounts.models import Membership, RecoveryCode, User
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.reference.models import ProgramPolicy

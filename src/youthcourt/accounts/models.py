@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Enum, ForeignKey, Integer, String, UniqueC
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.database import Base
 from youthcourt.programs.models import Program, ProgramOwned, Role
 

@@ -27,8 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts.models import Membership, User, UserSession
-from youthcourt.audit.models import utc_now
 from youthcourt.audit.service import client_address
+from youthcourt.clock import utc_now
 from youthcourt.programs.models import Program
 from youthcourt.programs.scoping import NOTHING, across_programs, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer

@@ -11,11 +11,8 @@ from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from youthcourt.clock import utc_now
 from youthcourt.programs.models import ProgramOwned
-
-
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.UTC)
 
 
 class AuditEntry(UUIDBase, ProgramOwned):

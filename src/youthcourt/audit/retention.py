@@ -11,7 +11,8 @@ import datetime
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.audit.models import AuditEntry, utc_now
+from youthcourt.audit.models import AuditEntry
+from youthcourt.clock import utc_now
 from youthcourt.settings import AUDIT_MINIMUM_DAYS
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Factor, enum_column

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from youthcourt.audit.models import utc_now
 from youthcourt.cases import states
 from youthcourt.cases.models import (
     Case,
@@ -32,6 +31,7 @@ from youthcourt.cases.models import (
     EventKind,
     FollowUpCheck,
 )
+from youthcourt.clock import utc_now
 from youthcourt.database import insert_missing
 from youthcourt.programs.viewer import Viewer
 from youthcourt.referrals.models import Referral, Youth

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import hash_password
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.programs.models import Role
 
 if TYPE_CHECKING:

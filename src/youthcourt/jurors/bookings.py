@@ -17,7 +17,7 @@ from uuid import UUID
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.jurors.models import Attendance, Booking, BookingStatus, Juror, JurorStatus
 from youthcourt.reference.models import ProgramPolicy

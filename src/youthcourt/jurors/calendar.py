@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts.sessions import hash_token
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors.models import Booking, BookingStatus, Juror
 from youthcourt.programs.scoping import across_programs

@@ -19,7 +19,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import mail, reminders
 from youthcourt.jurors.bookings import (

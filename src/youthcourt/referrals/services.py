@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, case, column, exists, func, or_, select, ta
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from youthcourt.audit.models import utc_now
+from youthcourt.clock import utc_now
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth

@@ -29,7 +29,7 @@ from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User, UserSession
-from youthcourt.audit.models import AuditEntry, utc_now
+from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import (
     Case,
     CaseEvent,
@@ -37,6 +37,7 @@ from youthcourt.cases.models import (
     ContactLog,
 )
 from youthcourt.cases.services import add_months
+from youthcourt.clock import utc_now
 from youthcourt.hearings.models import Hearing, Investigation
 from youthcourt.jurors.models import ConflictDeclaration, Juror, JurorStatus, OutboxMessage
 from youthcourt.programs.viewer import today_in

@@ -1,4 +1,4 @@
-"""Site administrators list and create the programs a deployment hosts."""
+"""Site administrators list and create the programs a deployment hosts, beside the people in them."""
 
 from __future__ import annotations
 
