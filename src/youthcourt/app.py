@@ -8,6 +8,7 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
@@ -26,6 +27,7 @@ from youthcourt.accounts.program_admin import ProgramAdminController
 from youthcourt.accounts.sessions import SessionMiddleware
 from youthcourt.audit.controllers import AuditController
 from youthcourt.audit.refusals import refusal_audit
+from youthcourt.audit.service import provide_actor
 from youthcourt.cases import controllers as cases
 from youthcourt.closure import case_sections as closure_sections
 from youthcourt.closure import controllers as closure
@@ -127,6 +129,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(OnceMiddleware, database=database),
         ],
         guards=[refuse_nul_characters, require_sign_in],
+        dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
         before_request=sealing.sealed_case_gate,
         after_request=add_no_store,
         response_headers=security_headers(settings.is_production),

@@ -7,9 +7,11 @@ fails (a refused sign-in) are written with :func:`record_independently`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from litestar import Request
 from litestar.connection import ASGIConnection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,8 +30,31 @@ def client_address(connection: ASGIConnection) -> str | None:
     return connection.client.host if connection.client else None
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, and from where: what the trail needs from a request.
+
+    Handlers receive it as the ``actor`` dependency and pass it to their service, so services
+    write the trail without the request, and tests call them with ``Actor(viewer)``.
+    """
+
+    viewer: Viewer | None
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+    @classmethod
+    def of(cls, connection: ASGIConnection) -> Actor:
+        user_agent = (connection.headers.get("user-agent") or "")[:300] or None
+        return cls(connection.scope.get("user"), client_address(connection), user_agent)
+
+
+def provide_actor(request: Request[Any, Any, Any]) -> Actor:
+    """The ``actor`` dependency of every handler."""
+    return Actor.of(request)
+
+
 def build_entry(
-    connection: ASGIConnection,
+    source: ASGIConnection | Actor,
     action: str,
     *,
     outcome: str = SUCCESS,
@@ -47,7 +72,8 @@ def build_entry(
     The entry belongs to the user's current program unless ``program_id`` names another,
     or ``site_level`` says it concerns the installation (creating a program).
     """
-    viewer = actor or connection.scope.get("user")
+    by = source if isinstance(source, Actor) else Actor.of(source)
+    viewer = actor or by.viewer
     if not site_level:
         program_id = program_id or (viewer.program_id if viewer else None)
     return AuditEntry(
@@ -58,15 +84,17 @@ def build_entry(
         outcome=outcome,
         record_type=record_type,
         record_id=str(record_id) if record_id is not None else None,
-        ip_address=client_address(connection),
-        user_agent=(connection.headers.get("user-agent") or "")[:300] or None,
+        ip_address=by.ip_address,
+        user_agent=by.user_agent,
         details=details or {},
     )
 
 
-def record(db_session: AsyncSession, connection: ASGIConnection, action: str, **fields: Any) -> AuditEntry:
-    """Add an entry to the caller's transaction."""
-    entry = build_entry(connection, action, **fields)
+def record(
+    db_session: AsyncSession, source: ASGIConnection | Actor, action: str, **fields: Any
+) -> AuditEntry:
+    """Add an entry to the caller's transaction; ``source`` is the request, or the actor a service was given."""
+    entry = build_entry(source, action, **fields)
     db_session.add(entry)
     return entry
 
