@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+
+from youthcourt.web.numbers import decimal_places, format_number, parse_number
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 """Type of a handler's ``data`` parameter for a posted HTML form."""
@@ -77,6 +80,56 @@ class Form:
         if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
             self.error(name, "Enter an email address like name@example.org.")
         return value
+
+    def number(
+        self,
+        name: str,
+        label: str,
+        *,
+        places: int = 0,
+        maximum: Decimal | int | None = None,
+        allow_zero: bool = False,
+        allow_negative: bool = False,
+        required: bool = True,
+        example: str = "12",
+    ) -> Decimal | None:
+        """A number in plain decimal notation with at most ``places`` decimal places.
+
+        Positive unless ``allow_zero`` or ``allow_negative``; ``maximum`` bounds its size.
+        """
+        raw = self.values.get(name, "").strip()
+        if not raw:
+            if required:
+                self.error(name, f"Enter {label}.")
+            return None
+        value = parse_number(raw)
+        if value is None:
+            self.error(name, f"Enter {label} as a number, for example {example}.")
+        elif decimal_places(value) > places:
+            plural = "decimal place" if places == 1 else "decimal places"
+            self.error(
+                name,
+                f"{label.capitalize()} can have at most {places} {plural}."
+                if places
+                else f"{label.capitalize()} must be a whole number.",
+            )
+        elif value == 0 and not allow_zero:
+            self.error(
+                name,
+                f"{label.capitalize()} cannot be zero."
+                if allow_negative
+                else f"{label.capitalize()} must be more than 0.",
+            )
+        elif value < 0 and not allow_negative:
+            self.error(
+                name,
+                f"{label.capitalize()} must be more than 0."
+                if not allow_zero
+                else f"{label.capitalize()} cannot be negative.",
+            )
+        elif maximum is not None and abs(value) > maximum:
+            self.error(name, f"{label.capitalize()} must be at most {format_number(maximum)}.")
+        return value if name not in self.errors else None
 
     def choice(self, name: str, label: str, options: Mapping[str, Any]) -> str:
         value = self.values.get(name, "")

@@ -17,6 +17,7 @@ from litestar.template.config import TemplateConfig
 from youthcourt.settings import resource_dir
 from youthcourt.web.flash import take_flashes
 from youthcourt.web.idempotency import OnceTemplate
+from youthcourt.web.numbers import format_number
 from youthcourt.web.static import static_url
 
 DEFAULT_TIMEZONE = "America/New_York"
@@ -42,6 +43,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals["static_url"] = static_url
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
+    env.filters["number"] = format_number
 
 
 def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:

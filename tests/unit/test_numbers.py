@@ -1,0 +1,101 @@
+"""One number parser and one number format for every form and page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from youthcourt.web.forms import Form
+from youthcourt.web.numbers import format_number, parse_number
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1e3",
+        "1E3",
+        "NaN",
+        "nan",
+        "inf",
+        "-Infinity",
+        "1,000.5",
+        "1 000",
+        "0x10",
+        "½",
+        "1.",
+        ".5",
+        "12abc",
+        "١٢",
+    ],
+)
+def test_what_is_not_plain_decimal_notation_is_a_field_error(typed):
+    form = Form(values={"hours": typed})
+
+    assert form.number("hours", "the hours", places=2) is None
+    assert form.errors["hours"] == "Enter the hours as a number, for example 12."
+    assert form.values["hours"] == typed, "what the user typed is kept"
+
+
+@pytest.mark.parametrize(
+    ("typed", "places", "expected"),
+    [
+        ("12", 0, Decimal(12)),
+        (" 2.5 ", 2, Decimal("2.5")),
+        ("0.25", 2, Decimal("0.25")),
+        ("+3", 0, Decimal(3)),
+    ],
+)
+def test_plain_numbers_are_read(typed, places, expected):
+    form = Form(values={"n": typed})
+
+    assert form.number("n", "the amount", places=places) == expected
+    assert form.is_valid
+
+
+@pytest.mark.parametrize(
+    ("typed", "options", "message"),
+    [
+        ("", {}, "Enter the amount."),
+        ("2.5", {}, "The amount must be a whole number."),
+        ("2.125", {"places": 2}, "The amount can have at most 2 decimal places."),
+        ("0", {}, "The amount must be more than 0."),
+        ("-3", {}, "The amount must be more than 0."),
+        ("0", {"allow_negative": True}, "The amount cannot be zero."),
+        ("-1", {"allow_zero": True}, "The amount cannot be negative."),
+        ("10001", {"maximum": 10_000, "allow_negative": True}, "The amount must be at most 10000."),
+        ("-10001", {"maximum": 10_000, "allow_negative": True}, "The amount must be at most 10000."),
+    ],
+)
+def test_bounds_give_one_message_each(typed, options, message):
+    form = Form(values={"n": typed})
+
+    assert form.number("n", "the amount", **options) is None
+    assert form.errors["n"] == message
+
+
+def test_an_empty_optional_number_is_none_without_an_error():
+    form = Form(values={"n": " "})
+
+    assert form.number("n", "the amount", required=False) is None
+    assert form.is_valid
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("12.00"), "12"),
+        (Decimal("12.50"), "12.5"),
+        (Decimal("0.25"), "0.25"),
+        (3, "3"),
+        (2.5, "2.5"),
+        (None, "0"),
+    ],
+)
+def test_one_format_for_every_number_shown(value, shown):
+    assert format_number(value) == shown
+
+
+def test_the_parser_reads_only_plain_notation():
+    assert parse_number("1e3") is None
+    assert parse_number("-0.5") == Decimal("-0.5")
