@@ -30,7 +30,7 @@ from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import page, redirect_to, wants_part
 
 SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
 THROTTLED = "Too many attempts from this address; try again in {minutes} {unit}."
@@ -341,9 +341,9 @@ class UserAdminController(Controller):
         listing = MembershipService.listing(filters["q"].strip()[:100], filters["role"], filters["status"])
         results = await paginate(memberships.repository.session, listing, number)
         governed = await memberships.governed_accounts(request.user, [m.user for m in results.items])
-        template = "accounts/_user_rows.html" if request.htmx and request.htmx.target == "user-rows" else None
+        template = "accounts/_user_rows.html" if wants_part(request, "user-rows") else "accounts/users.html"
         return page(
-            template or "accounts/users.html",
+            template,
             results=results,
             governed=governed,
             filters=filters,

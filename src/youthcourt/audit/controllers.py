@@ -28,7 +28,7 @@ from youthcourt.web.downloads import csv_stream
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
-from youthcourt.web.templating import page
+from youthcourt.web.templating import page, wants_part
 
 OUTCOMES = ("success", "failure", "denied", "not_found", "conflict")
 FILTERS = ("action", "outcome", "actor", "record_type", "record_id", "start", "end")
@@ -146,9 +146,7 @@ class AuditController(Controller):
         if not form.is_valid:
             return await self._invalid(db_session, form, search)
         results = await paginate(db_session, query, number)
-        template = (
-            "audit/_rows.html" if request.htmx and request.htmx.target == "audit-rows" else "audit/list.html"
-        )
+        template = "audit/_rows.html" if wants_part(request, "audit-rows") else "audit/list.html"
         return page(
             template,
             form=form,

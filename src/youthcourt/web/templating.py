@@ -62,6 +62,15 @@ def page(template_name: str, *, status_code: int = 200, **context: Any) -> Templ
     )
 
 
+def wants_part(request: Request[Any, Any, Any], target: str) -> bool:
+    """Whether htmx asked for the element with id ``target`` alone, to swap it in.
+
+    The one test handlers use to answer with a partial template instead of the full page;
+    a plain request (or htmx swapping something else) gets the full page.
+    """
+    return isinstance(request, HTMXRequest) and bool(request.htmx) and request.htmx.target == target
+
+
 def redirect_to(request: Request[Any, Any, Any], url: str) -> Redirect | ClientRedirect:
     """Post/Redirect/Get. htmx requests get a client-side redirect instead of a 3xx it would swap in."""
     if isinstance(request, HTMXRequest) and request.htmx:

@@ -49,7 +49,7 @@ from youthcourt.reports.recidivism import (
 from youthcourt.reports.tallies import tally_in_database
 from youthcourt.web.downloads import csv_download
 from youthcourt.web.forms import Form
-from youthcourt.web.templating import page
+from youthcourt.web.templating import page, wants_part
 
 PAGE_URL = "/reports/recidivism"
 RESULTS_TARGET = "recidivism-report"
@@ -287,7 +287,7 @@ class RecidivismController(Controller):
         report: RecidivismReport | None = None,
         status_code: int = 200,
     ) -> Template:
-        partial = request.htmx and request.htmx.target == RESULTS_TARGET
+        partial = wants_part(request, RESULTS_TARGET)
         chart = None
         anchor_words = ""
         if report is not None:
