@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -21,8 +23,10 @@ from sqlalchemy.orm import selectinload
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.hearings.models import HearingNight
-from youthcourt.jurors import credits
+from youthcourt.jurors import credits, panels
 from youthcourt.jurors.models import (
     Attendance,
     Booking,
@@ -40,10 +44,11 @@ from youthcourt.jurors.models import (
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.reference.models import ProgramPolicy
-from youthcourt.reference.services import RoleRule, format_hours
+from youthcourt.reference.services import RoleRule, format_hours, progression_rules
+from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Youth
 from youthcourt.referrals.services import findable_youth
-from youthcourt.web.forms import Form
+from youthcourt.web.forms import Form, parse_uuid
 
 STATUS_CHOICES = {status.value: status.label for status in JurorStatus}
 SOURCE_CHOICES = {
@@ -238,6 +243,12 @@ async def juror_or_none(db: AsyncSession, juror_id: UUID) -> Juror | None:
         .where(Juror.id == juror_id)
         .options(selectinload(Juror.qualifications), selectinload(Juror.user))
     )
+
+
+async def youth_or_none(db: AsyncSession, youth_id: str) -> Youth | None:
+    """The youth a form names by id; None when the id is malformed, unknown or in another program."""
+    parsed = parse_uuid(youth_id)
+    return await db.scalar(select(Youth).where(Youth.id == parsed)) if parsed else None
 
 
 DETAIL_FIELDS = (
@@ -503,6 +514,131 @@ async def declare_conflict(db: AsyncSession, juror: Juror, youth: Youth, note: s
     db.add(declaration)
     await db.flush()
     return declaration
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes to one juror's record, each with its audit entry
+
+
+@dataclass(frozen=True)
+class QualificationAdded:
+    """A court role granted; ``exception`` when the juror did not meet the program's rule for it yet."""
+
+    role: CourtRole
+    exception: bool
+
+    @property
+    def message(self) -> str:
+        ending = ", as an exception to the program's rule." if self.exception else "."
+        return f"{self.role.label} was added to the juror's court roles{ending}"
+
+
+class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
+    """What a coordinator changes on a juror's page, with its audit entry, callable without a request."""
+
+    class Repository(SQLAlchemyAsyncRepository[Juror]):
+        model_type = Juror
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def add_qualification(self, actor: Actor, juror: Juror, form: Form) -> QualificationAdded | None:
+        """Grant the court role chosen on ``form``; None, with the form's errors, when refused.
+
+        A juror short of the role's progression rule gets it only with a reason, which the
+        qualification and the audit entry keep beside what was missing.
+        """
+        role = form.choice("role", "a court role", ROLE_CHOICES)
+        earned_on = form.past_date("earned_on", "the date the role was earned", actor.viewer.today())
+        reason = form.text(
+            "override_reason", "the reason to grant the role early", required=False, max_length=2000
+        )
+        unmet = await self._unmet_for_role(juror, form, role, reason)
+        if not form.is_valid or earned_on is None:
+            return None
+        wanted = CourtRole(role)
+        qualification = grant_qualification(
+            juror, wanted, earned_on, override_reason=reason if unmet else "", unmet=unmet
+        )
+        await self.db.flush()
+        details: dict[str, Any] = {
+            "role": role,
+            "qualification_id": str(qualification.id) if qualification else None,
+        }
+        if unmet:
+            details |= {"override": True, "unmet": unmet, "reason": reason}
+        audit.record(
+            self.db,
+            actor,
+            "juror_qualification_add",
+            record_type="juror",
+            record_id=juror.id,
+            details=details,
+        )
+        return QualificationAdded(wanted, exception=bool(unmet))
+
+    async def _unmet_for_role(self, juror: Juror, form: Form, role: str, reason: str) -> list[str]:
+        """What the juror lacks of the rule for ``role``; the form says why when the role cannot be granted."""
+        if role not in ROLE_CHOICES:
+            return []
+        wanted = CourtRole(role)
+        if any(q.role == wanted for q in juror.qualifications):
+            form.error("role", f"This juror is already qualified as {wanted.label.lower()}.")
+            return []
+        rules = await progression_rules(self.db)
+        progress = (await progress_of(self.db, [juror]))[juror.id]
+        unmet = unmet_prerequisites(rules.get(wanted), progress)
+        if unmet and not reason and "override_reason" not in form.errors:
+            form.error(
+                "override_reason",
+                f"{juror.first_name} does not meet the program's rule for {wanted.label.lower()} yet: "
+                f"needs {'; '.join(unmet)}. Give the reason to grant the role now, or grant it later.",
+            )
+        return unmet
+
+    async def declare_conflict(
+        self, actor: Actor, juror: Juror, youth: Youth, form: Form, *, portal_url: str
+    ) -> list[panels.Reseated] | None:
+        """Keep the juror off ``youth``'s hearings, taking them off any coming panel that now breaks
+        the rule; None, with the form's errors, when refused. Returns the seats changed, each with
+        the notice for the coordinator; every change is on the audit trail.
+        """
+        note = form.text("note", "a note", required=False, max_length=500)
+        if not form.is_valid:
+            return None
+        try:
+            declaration = await declare_conflict(self.db, juror, youth, note)
+        except JurorError as error:
+            form.error("youth_search", str(error))
+            return None
+        audit.record(
+            self.db,
+            actor,
+            "juror_conflict_declare",
+            record_type="juror",
+            record_id=juror.id,
+            details={"youth_id": str(youth.id), "conflict_id": str(declaration.id)},
+        )
+        policy = await program_policy(self.db, juror.program_id)
+        reseated = await panels.enforce_conflicts(
+            self.db, juror, policy, actor.viewer.today(), portal_url=portal_url
+        )
+        for change in reseated:
+            audit.record(
+                self.db,
+                actor,
+                "juror_panel_conflict",
+                record_type="booking",
+                record_id=change.booking.id,
+                details={
+                    "left": str(change.left.id),
+                    "moved_to": str(change.moved_to.id) if change.moved_to else None,
+                },
+            )
+        return reseated
 
 
 async def trainings_of(db: AsyncSession, juror: Juror) -> list[TrainingSession]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.params import FromPath
 from litestar.response import Template
@@ -21,9 +22,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.accounts import events
 from youthcourt.audit import service as audit
-from youthcourt.jurors import credits, panels, records
+from youthcourt.audit.service import Actor
+from youthcourt.jurors import credits, records
 from youthcourt.jurors.models import ConflictDeclaration, CourtRole, Juror, JurorSource, JurorStatus
-from youthcourt.jurors.records import JurorError, JurorFilters, format_number, format_rate
+from youthcourt.jurors.records import JurorError, JurorFilters, JurorService, format_number, format_rate
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -31,7 +33,7 @@ from youthcourt.reference.services import policy as program_policy
 from youthcourt.reference.services import progression_rules
 from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData, parse_uuid
+from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to
@@ -66,6 +68,7 @@ async def juror_or_404(db: AsyncSession, juror_id: UUID) -> Juror:
 class JurorRecordsController(Controller):
     path = "/jurors"
     guards = [requires_role(Role.COORDINATOR)]
+    dependencies = {"jurors": Provide(create_service_provider(JurorService))}
 
     # The roster ---------------------------------------------------------------------------------
 
@@ -365,58 +368,19 @@ class JurorRecordsController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        jurors: NamedDependency[JurorService],
+        actor: NamedDependency[Actor],
         juror_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
-        role = form.choice("role", "a court role", records.ROLE_CHOICES)
-        earned_on = form.past_date("earned_on", "the date the role was earned", request.user.today())
-        reason = form.text(
-            "override_reason", "the reason to grant the role early", required=False, max_length=2000
-        )
-        unmet: list[str] = []
-        if role in records.ROLE_CHOICES:
-            wanted = CourtRole(role)
-            if any(q.role == wanted for q in juror.qualifications):
-                form.error("role", f"This juror is already qualified as {wanted.label.lower()}.")
-            else:
-                rules = await progression_rules(db_session)
-                progress = (await records.progress_of(db_session, [juror]))[juror.id]
-                unmet = records.unmet_prerequisites(rules.get(wanted), progress)
-            if unmet and not reason and "override_reason" not in form.errors:
-                form.error(
-                    "override_reason",
-                    f"{juror.first_name} does not meet the program's rule for {wanted.label.lower()} yet: "
-                    f"needs {'; '.join(unmet)}. Give the reason to grant the role now, or grant it later.",
-                )
-        if not form.is_valid or earned_on is None:
+        added = await jurors.add_qualification(actor, juror, form)
+        if added is None:
             return await self._juror_page(
                 request, db_session, juror, forms={"qualification": form}, status_code=422
             )
-        qualification = records.grant_qualification(
-            juror, CourtRole(role), earned_on, override_reason=reason if unmet else "", unmet=unmet
-        )
-        await db_session.flush()
-        details: dict[str, Any] = {
-            "role": role,
-            "qualification_id": str(qualification.id) if qualification else None,
-        }
-        if unmet:
-            details |= {"override": True, "unmet": unmet, "reason": reason}
-        audit.record(
-            db_session,
-            request,
-            "juror_qualification_add",
-            record_type="juror",
-            record_id=juror.id,
-            details=details,
-        )
-        flash(
-            request,
-            f"{CourtRole(role).label} was added to the juror's court roles"
-            + (", as an exception to the program's rule." if unmet else "."),
-        )
+        flash(request, added.message)
         return redirect_to(request, f"/jurors/{juror.id}#roles")
 
     # Conflicts ----------------------------------------------------------------------------------
@@ -443,54 +407,24 @@ class JurorRecordsController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        jurors: NamedDependency[JurorService],
+        actor: NamedDependency[Actor],
         juror_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
-        youth_id = parse_uuid(form.get("youth_id"))
-        youth = await db_session.scalar(select(Youth).where(Youth.id == youth_id)) if youth_id else None
+        youth = await records.youth_or_none(db_session, form.get("youth_id"))
         if youth is None:
             raise NotFoundException()
-        note = form.text("note", "a note", required=False, max_length=500)
-        declaration = None
-        if form.is_valid:
-            try:
-                declaration = await records.declare_conflict(db_session, juror, youth, note)
-            except JurorError as error:
-                form.error("youth_search", str(error))
-        if declaration is None:
+        portal_url = str(request.base_url).rstrip("/") + "/me"
+        reseated = await jurors.declare_conflict(actor, juror, youth, form, portal_url=portal_url)
+        if reseated is None:
             return await self._juror_page(
                 request, db_session, juror, forms={"conflict": form}, status_code=422
             )
-        audit.record(
-            db_session,
-            request,
-            "juror_conflict_declare",
-            record_type="juror",
-            record_id=juror.id,
-            details={"youth_id": str(youth.id), "conflict_id": str(declaration.id)},
-        )
         flash(request, "The conflict was declared: the juror will be kept off that youth's hearings.")
-        reseated = await panels.enforce_conflicts(
-            db_session,
-            juror,
-            await program_policy(db_session, juror.program_id),
-            request.user.today(),
-            portal_url=str(request.base_url).rstrip("/") + "/me",
-        )
         for change in reseated:
-            audit.record(
-                db_session,
-                request,
-                "juror_panel_conflict",
-                record_type="booking",
-                record_id=change.booking.id,
-                details={
-                    "left": str(change.left.id),
-                    "moved_to": str(change.moved_to.id) if change.moved_to else None,
-                },
-            )
             flash(request, change.notice, "info")
         return redirect_to(request, f"/jurors/{juror.id}#conflicts")
 
