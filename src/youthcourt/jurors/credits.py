@@ -14,13 +14,21 @@ written and the refusal says how many are left.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.jurors.models import CreditEntry, CreditKind, Juror
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
+from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, Reward
+from youthcourt.web.forms import Form
+
+MAX_AMOUNT = Decimal(10_000)
 
 
 class LedgerError(ValueError):
@@ -117,3 +125,141 @@ async def add_entry(
     db.add(entry)
     await db.flush()
     return entry
+
+
+def read_amount(form: Form, name: str, label: str, *, allow_negative: bool) -> Decimal | None:
+    """A number of credits, at most two decimals, never zero, within a sane range."""
+    raw = form.get(name).strip()
+    if not raw:
+        form.error(name, f"Enter {label}.")
+        return None
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        form.error(name, f"Enter {label} as a number, for example 5 or 2.5.")
+        return None
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        form.error(name, f"{label.capitalize()} can have at most two decimals.")
+    elif amount == 0:
+        form.error(name, f"{label.capitalize()} cannot be zero.")
+    elif amount < 0 and not allow_negative:
+        form.error(name, f"{label.capitalize()} must be more than zero.")
+    elif abs(amount) > MAX_AMOUNT:
+        form.error(name, f"{label.capitalize()} must be at most {format_credits(MAX_AMOUNT)}.")
+    return amount if name not in form.errors else None
+
+
+async def active_rewards(db: AsyncSession) -> list[Reward]:
+    """The rewards a juror can redeem now, cheapest first."""
+    query = select(Reward).where(Reward.is_active.is_(True)).order_by(Reward.cost, Reward.name)
+    return list((await db.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    entry: CreditEntry
+    reward: Reward
+
+    @property
+    def message(self) -> str:
+        return f"{self.reward.name} was redeemed for {credits_text(self.reward.cost)}."
+
+
+class LedgerService(SQLAlchemyAsyncRepositoryService[CreditEntry]):
+    """A coordinator's entries on a juror's ledger, each with its audit entry, callable without a request.
+
+    The form's checks of the balance are for a clear message; :func:`add_entry` and the database
+    still refuse an overdraft when two spends arrive together, and the form then says so.
+    """
+
+    class Repository(SQLAlchemyAsyncRepository[CreditEntry]):
+        model_type = CreditEntry
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def redeem(self, actor: Actor, juror: Juror, form: Form) -> Redeemed | None:
+        """Spend credits on the active reward chosen on ``form``; None, with the form's errors, when refused."""
+        reward = next((r for r in await active_rewards(self.db) if str(r.id) == form.get("reward_id")), None)
+        if reward is None:
+            form.error("reward_id", "Choose one of the rewards offered.")
+            return None
+        available = await balance(self.db, juror.id)
+        if reward.cost > available:
+            form.error("reward_id", shortfall(available))
+            return None
+        entry = await self._add(
+            actor,
+            juror,
+            form,
+            "reward_id",
+            CreditKind.REDEMPTION,
+            -reward.cost,
+            reason=f"Redeemed: {reward.name}",
+            reward_id=reward.id,
+        )
+        if entry is None:
+            return None
+        details = {
+            "entry_id": str(entry.id),
+            "reward_id": str(reward.id),
+            "amount": format_credits(entry.amount),
+        }
+        audit.record(
+            self.db, actor, "credit_redeem", record_type="juror", record_id=juror.id, details=details
+        )
+        return Redeemed(entry, reward)
+
+    async def adjust(self, actor: Actor, juror: Juror, form: Form) -> CreditEntry | None:
+        """Add or take off credits with a reason; None, with the form's errors, when refused."""
+        amount = read_amount(form, "amount", "the number of credits", allow_negative=True)
+        reason = form.text("reason", "the reason for the adjustment", max_length=500)
+        if amount is not None and amount < 0:
+            available = await balance(self.db, juror.id)
+            if available + amount < 0:
+                form.error(
+                    "amount", f"{shortfall(available).removesuffix('.')}: the balance cannot go below zero."
+                )
+        if not form.is_valid or amount is None:
+            return None
+        entry = await self._add(actor, juror, form, "amount", CreditKind.ADJUSTMENT, amount, reason=reason)
+        if entry is None:
+            return None
+        details = {"entry_id": str(entry.id), "amount": format_credits(entry.amount)}
+        audit.record(
+            self.db, actor, "credit_adjust", record_type="juror", record_id=juror.id, details=details
+        )
+        return entry
+
+    async def _add(
+        self,
+        actor: Actor,
+        juror: Juror,
+        form: Form,
+        field: str,
+        kind: CreditKind,
+        amount: Decimal,
+        *,
+        reason: str,
+        reward_id: UUID | None = None,
+    ) -> CreditEntry | None:
+        """The entry, or None with the refusal on ``field`` (credits spent meanwhile by another request)."""
+        try:
+            return await add_entry(
+                self.db,
+                juror,
+                kind,
+                amount,
+                actor.viewer.today(),
+                reason=reason,
+                actor_name=actor.viewer.full_name,
+                reward_id=reward_id,
+            )
+        except LedgerError as error:
+            form.error(field, str(error))
+            return None

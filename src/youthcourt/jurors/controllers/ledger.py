@@ -7,12 +7,13 @@ beside the entry it corrects.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
@@ -20,8 +21,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
-from youthcourt.jurors.credits import LedgerError, add_entry, balance, credits_text, format_credits, shortfall
-from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, Reward
+from youthcourt.audit.service import Actor
+from youthcourt.jurors.credits import (
+    LedgerService,
+    active_rewards,
+    balance,
+    credits_text,
+    format_credits,
+    read_amount,
+)
+from youthcourt.jurors.models import CreditEntry, Juror, Reward
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.web.flash import flash
@@ -30,33 +39,6 @@ from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
 COORDINATORS = [requires_role(Role.COORDINATOR)]
-MAX_AMOUNT = Decimal(10_000)
-
-
-def read_amount(form: Form, name: str, label: str, *, allow_negative: bool) -> Decimal | None:
-    """A number of credits, at most two decimals, never zero, within a sane range."""
-    raw = form.get(name).strip()
-    if not raw:
-        form.error(name, f"Enter {label}.")
-        return None
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        form.error(name, f"Enter {label} as a number, for example 5 or 2.5.")
-        return None
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        form.error(name, f"{label.capitalize()} can have at most two decimals.")
-    elif amount == 0:
-        form.error(name, f"{label.capitalize()} cannot be zero.")
-    elif amount < 0 and not allow_negative:
-        form.error(name, f"{label.capitalize()} must be more than zero.")
-    elif abs(amount) > MAX_AMOUNT:
-        form.error(name, f"{label.capitalize()} must be at most {format_credits(MAX_AMOUNT)}.")
-    return amount if name not in form.errors else None
-
-
 # Rewards --------------------------------------------------------------------------------------
 
 
@@ -203,6 +185,7 @@ class LedgerController(Controller):
 
     path = "/jurors/{juror_id:uuid}/credits"
     guards = COORDINATORS
+    dependencies = {"ledger": Provide(create_service_provider(LedgerService))}
 
     @get("/")
     async def show(
@@ -221,48 +204,17 @@ class LedgerController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        ledger: NamedDependency[LedgerService],
+        actor: NamedDependency[Actor],
         juror_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         juror = await self._juror(db_session, juror_id)
         form = Form.from_data(data)
-        rewards = await self._active_rewards(db_session)
-        reward = next((r for r in rewards if str(r.id) == form.get("reward_id")), None)
-        if reward is None:
-            form.error("reward_id", "Choose one of the rewards offered.")
-        else:
-            available = await balance(db_session, juror.id)
-            if reward.cost > available:
-                form.error("reward_id", shortfall(available))
-        if not form.is_valid or reward is None:
+        redeemed = await ledger.redeem(actor, juror, form)
+        if redeemed is None:
             return await self._page(db_session, juror, "1", redeem_form=form, status_code=422)
-        try:
-            entry = await add_entry(
-                db_session,
-                juror,
-                CreditKind.REDEMPTION,
-                -reward.cost,
-                request.user.today(),
-                reason=f"Redeemed: {reward.name}",
-                actor_name=request.user.full_name,
-                reward_id=reward.id,
-            )
-        except LedgerError as error:
-            form.error("reward_id", str(error))
-            return await self._page(db_session, juror, "1", redeem_form=form, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "credit_redeem",
-            record_type="juror",
-            record_id=juror.id,
-            details={
-                "entry_id": str(entry.id),
-                "reward_id": str(reward.id),
-                "amount": format_credits(entry.amount),
-            },
-        )
-        flash(request, f"{reward.name} was redeemed for {credits_text(reward.cost)}.")
+        flash(request, redeemed.message)
         return redirect_to(request, f"/jurors/{juror.id}/credits")
 
     @post("/adjust")
@@ -270,44 +222,17 @@ class LedgerController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        ledger: NamedDependency[LedgerService],
+        actor: NamedDependency[Actor],
         juror_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         juror = await self._juror(db_session, juror_id)
         form = Form.from_data(data)
-        amount = read_amount(form, "amount", "the number of credits", allow_negative=True)
-        reason = form.text("reason", "the reason for the adjustment", max_length=500)
-        if amount is not None and amount < 0:
-            available = await balance(db_session, juror.id)
-            if available + amount < 0:
-                form.error(
-                    "amount",
-                    f"{shortfall(available).removesuffix('.')}: the balance cannot go below zero.",
-                )
-        if not form.is_valid or amount is None:
+        entry = await ledger.adjust(actor, juror, form)
+        if entry is None:
             return await self._page(db_session, juror, "1", adjust_form=form, status_code=422)
-        try:
-            entry = await add_entry(
-                db_session,
-                juror,
-                CreditKind.ADJUSTMENT,
-                amount,
-                request.user.today(),
-                reason=reason,
-                actor_name=request.user.full_name,
-            )
-        except LedgerError as error:
-            form.error("amount", str(error))
-            return await self._page(db_session, juror, "1", adjust_form=form, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "credit_adjust",
-            record_type="juror",
-            record_id=juror.id,
-            details={"entry_id": str(entry.id), "amount": format_credits(entry.amount)},
-        )
-        flash(request, f"The adjustment of {credits_text(amount, signed=True)} was added.")
+        flash(request, f"The adjustment of {credits_text(entry.amount, signed=True)} was added.")
         return redirect_to(request, f"/jurors/{juror.id}/credits")
 
     async def _juror(self, db_session: AsyncSession, juror_id: UUID) -> Juror:
@@ -315,10 +240,6 @@ class LedgerController(Controller):
         if juror is None:
             raise NotFoundException()
         return juror
-
-    async def _active_rewards(self, db_session: AsyncSession) -> list[Reward]:
-        query = select(Reward).where(Reward.is_active.is_(True)).order_by(Reward.cost, Reward.name)
-        return list((await db_session.scalars(query)).all())
 
     async def _page(
         self,
@@ -336,7 +257,7 @@ class LedgerController(Controller):
             .order_by(CreditEntry.occurred_on.desc(), CreditEntry.created_at.desc(), CreditEntry.id)
         )
         results = await paginate(db_session, entries, page_number(page_no))
-        rewards = await self._active_rewards(db_session)
+        rewards = await active_rewards(db_session)
         return page(
             "jurors/ledger/credits.html",
             juror=juror,
