@@ -14,13 +14,19 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Hearing, HearingNight, HearingOutcome
 from youthcourt.hearings.services import KIND_PRIORITY
+from youthcourt.jurors import invitations
+from youthcourt.jurors.bookings import BookingError
 from youthcourt.jurors.models import (
     Attendance,
     Booking,
@@ -33,6 +39,7 @@ from youthcourt.jurors.models import (
     TrainingSession,
 )
 from youthcourt.reference.models import Offense
+from youthcourt.reference.services import policy
 from youthcourt.referrals.models import Referral, Youth
 
 OPEN_STATUSES = (BookingStatus.INVITED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
@@ -46,6 +53,14 @@ FACTS_DAYS_BEFORE = 1
 
 HEARD_OUTCOMES = (HearingOutcome.SCHEDULED, HearingOutcome.HELD, HearingOutcome.NO_SHOW)
 """Hearings still on a docket (moved and cancelled ones are not)."""
+
+ANSWERS = {"yes": True, "no": False}
+REPLY_MESSAGES = {
+    BookingStatus.CONFIRMED: "You're confirmed. See you there!",
+    BookingStatus.WAITLISTED: "That night is full, so you're on the waiting list. "
+    "Your coordinator will tell you if a seat opens.",
+    BookingStatus.DECLINED: "Got it: you're not coming that night. Thanks for telling us.",
+}
 
 
 async def juror_for_user(db: AsyncSession, user_id: UUID) -> Juror | None:
@@ -246,3 +261,65 @@ async def case_facts(db: AsyncSession, booking: Booking) -> list[CaseFacts]:
         )
         for first, initial, born, category in rows.all()
     ]
+
+
+# Replying to an invitation ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the juror is told after answering: ``error`` when the answer was refused and nothing changed."""
+
+    message: str = ""
+    error: str = ""
+
+
+class JurorPortalService(SQLAlchemyAsyncRepositoryService[Booking]):
+    """What a juror changes from their portal, with its audit entry, callable without a request."""
+
+    class Repository(SQLAlchemyAsyncRepository[Booking]):
+        model_type = Booking
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def reply(
+        self, actor: Actor, juror: Juror, booking: Booking, answer: str, *, portal_url: str
+    ) -> Reply:
+        """Confirm (or join the waiting list) or decline ``booking``, through the booking rules.
+
+        ``answer`` is "yes" or "no" as the form sends it; anything else, a night already past or
+        a reply the booking rules refuse comes back as the error, with nothing saved.
+        """
+        today = actor.viewer.today()
+        if answer not in ANSWERS:
+            return Reply(error="Choose whether you can come.")
+        if booking.night.held_on < today:
+            return Reply(error="This night has already happened.")
+        program_policy = await policy(self.db, juror.program_id)
+        try:
+            await invitations.reply(
+                self.db,
+                booking,
+                juror,
+                booking.night,
+                program_policy,
+                today,
+                accept=ANSWERS[answer],
+                portal_url=portal_url,
+                by_juror=True,
+            )
+        except BookingError as refused:
+            return Reply(error=str(refused))
+        audit.record(
+            self.db,
+            actor,
+            "juror_booking_reply",
+            record_type="booking",
+            record_id=booking.id,
+            details={"accept": ANSWERS[answer], "status": booking.status.value},
+        )
+        return Reply(message=REPLY_MESSAGES.get(booking.status, "Your reply was saved."))

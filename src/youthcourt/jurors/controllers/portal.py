@@ -10,24 +10,24 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
-from youthcourt.audit.service import previous_sign_in
-from youthcourt.jurors import calendar, credits, invitations
+from youthcourt.audit.service import Actor, previous_sign_in
+from youthcourt.jurors import calendar, credits
 from youthcourt.jurors import portal as service
-from youthcourt.jurors.bookings import BookingError
-from youthcourt.jurors.models import Booking, BookingStatus, Juror
+from youthcourt.jurors.models import Booking, Juror
+from youthcourt.jurors.portal import JurorPortalService
 from youthcourt.programs.guards import PUBLIC, requires_role
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import today_in
-from youthcourt.reference.services import policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -36,20 +36,13 @@ from youthcourt.web.templating import page
 RECENT = 3
 """How many of the newest credits, nights and trainings the portal's front page shows."""
 
-ANSWERS = {"yes": True, "no": False}
-REPLY_MESSAGES = {
-    BookingStatus.CONFIRMED: "You're confirmed. See you there!",
-    BookingStatus.WAITLISTED: "That night is full, so you're on the waiting list. "
-    "Your coordinator will tell you if a seat opens.",
-    BookingStatus.DECLINED: "Got it: you're not coming that night. Thanks for telling us.",
-}
-
 
 class JurorPortalController(Controller):
     """``/me``: the signed-in juror's nights, service, credits, roles and calendar."""
 
     path = "/me"
     guards = [requires_role(Role.JUROR)]
+    dependencies = {"portal": Provide(create_service_provider(JurorPortalService))}
 
     async def _juror(self, request: Request[Any, Any, Any], db_session: AsyncSession) -> Juror | None:
         return await service.juror_for_user(db_session, request.user.user_id)
@@ -125,6 +118,8 @@ class JurorPortalController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        portal: NamedDependency[JurorPortalService],
+        actor: NamedDependency[Actor],
         booking_id: FromPath[UUID],
         data: FormData,
     ) -> Template | Redirect:
@@ -132,43 +127,18 @@ class JurorPortalController(Controller):
         juror = await self._juror_or_404(request, db_session)
         booking = await self._booking_or_404(db_session, juror, booking_id)
         answer = Form.from_data(data).get("accept")
+        portal_url = str(request.base_url).rstrip("/") + "/me"
+        result = await portal.reply(actor, juror, booking, answer, portal_url=portal_url)
         today = request.user.today()
-        error = None
-        if answer not in ANSWERS:
-            error = "Choose whether you can come."
-        elif booking.night.held_on < today:
-            error = "This night has already happened."
-        else:
-            try:
-                await invitations.reply(
-                    db_session,
-                    booking,
-                    juror,
-                    booking.night,
-                    await policy(db_session, juror.program_id),
-                    today,
-                    accept=ANSWERS[answer],
-                    portal_url=str(request.base_url).rstrip("/") + "/me",
-                    by_juror=True,
-                )
-            except BookingError as refused:
-                error = str(refused)
-        if error:
+        if result.error:
             if request.htmx:
-                return self._booking_card(request, juror, booking, today, error=error, status_code=422)
-            return await self._portal_page(request, db_session, juror, reply_error=error, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "juror_booking_reply",
-            record_type="booking",
-            record_id=booking.id,
-            details={"accept": ANSWERS[answer], "status": booking.status.value},
-        )
-        message = REPLY_MESSAGES.get(booking.status, "Your reply was saved.")
+                return self._booking_card(request, juror, booking, today, error=result.error, status_code=422)
+            return await self._portal_page(
+                request, db_session, juror, reply_error=result.error, status_code=422
+            )
         if request.htmx:
-            return self._booking_card(request, juror, booking, today, message=message)
-        flash(request, message)
+            return self._booking_card(request, juror, booking, today, message=result.message)
+        flash(request, result.message)
         return Redirect("/me", status_code=303)
 
     def _booking_card(
