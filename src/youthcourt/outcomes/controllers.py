@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, FollowUpCheck
 from youthcourt.cases.services import case_or_404
 from youthcourt.outcomes import services
-from youthcourt.outcomes.services import LATER_PREFIX
+from youthcourt.outcomes.services import FollowUpService
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -35,6 +37,9 @@ FIELD_CHOICES = {
 }
 
 
+follow_up_service = Provide(create_service_provider(FollowUpService))
+
+
 def sees_cases(viewer: Viewer) -> bool:
     return viewer.has_role(Role.COORDINATOR)
 
@@ -46,18 +51,12 @@ async def load_check(db: AsyncSession, check_id: UUID) -> FollowUpCheck:
     return check
 
 
-def closed_problem(case: Case) -> str:
-    return (
-        f"Case {case.number} is open ({case.state.label.lower()}). New offenses are recorded after a "
-        "case closes; until then, write what you learned in a note on the case."
-    )
-
-
 class FollowUpController(Controller):
     """The follow-up worklist and the form that records what a check found."""
 
     path = "/follow-ups"
     guards = STAFF
+    dependencies = {"follow_ups": follow_up_service}
 
     @get("/")
     async def index(
@@ -118,55 +117,27 @@ class FollowUpController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        follow_ups: NamedDependency[FollowUpService],
+        actor: NamedDependency[Actor],
         check_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         check = await load_check(db_session, check_id)
-        case = check.case
         form = Form.from_data(data)
-        if check.completed_on is not None:
-            problem = "This check was recorded already; it cannot be recorded twice."
-            return await self._check_page(request, db_session, check, form, problem=problem, status_code=409)
-        if case.closed_on is None:
+        attempt = await follow_ups.record(check, form, actor)
+        if attempt.data is None:
             return await self._check_page(
-                request, db_session, check, form, problem=closed_problem(case), status_code=409
+                request, db_session, check, form, problem=attempt.problem, status_code=attempt.status_code
             )
-        if form.get("add_event"):
-            # Without JavaScript, "Add another event" posts the form back to show one more row.
-            form.values["event_rows"] = str(services.row_count(form) + 1)
-            return await self._check_page(request, db_session, check, form)
-        categories = await services.offense_categories(db_session)
-        data_in = services.read_check(form, case, viewer.today(), categories)
-        if data_in is None:
-            return await self._check_page(request, db_session, check, form, status_code=422)
-        events = await services.record_check(db_session, check, data_in, viewer)
-        if events is None:
-            problem = "Someone else recorded this check a moment ago; nothing of yours was saved."
-            return await self._check_page(request, db_session, check, form, problem=problem, status_code=409)
-        audit.record(
-            db_session,
-            request,
-            "follow_up_check_record",
-            record_type="follow_up_check",
-            record_id=check.id,
-            details={
-                "case_id": str(case.id),
-                "window_months": check.window_months,
-                "result": data_in.result.value,
-                "records_searched": data_in.records_searched,
-                "events": len(events),
-                "event_types": sorted({event.event_type.value for event in events}),
-            },
-        )
-        found = f", {len(events)} event{'s' if len(events) != 1 else ''}" if events else ""
+        count = len(attempt.events)
+        found = f", {count} event{'s' if count != 1 else ''}" if count else ""
         flash(
             request,
-            f"Case {case.number}: the {check.window_months}-month check is recorded "
-            f"({data_in.result.label.lower()}{found}).",
+            f"Case {check.case.number}: the {check.window_months}-month check is recorded "
+            f"({attempt.data.result.label.lower()}{found}).",
         )
-        if form.get("back") == "case" and sees_cases(viewer):
-            return redirect_to(request, f"/cases/{case.id}#outcomes")
+        if form.get("back") == "case" and sees_cases(request.user):
+            return redirect_to(request, f"/cases/{check.case_id}#outcomes")
         return redirect_to(request, "/follow-ups")
 
     @get("/{check_id:uuid}/event-row")
@@ -235,6 +206,7 @@ class CaseOutcomeController(Controller):
 
     path = "/cases/{case_id:uuid}/outcome-events"
     guards = STAFF
+    dependencies = {"follow_ups": follow_up_service}
 
     @get("/")
     async def show(
@@ -246,7 +218,7 @@ class CaseOutcomeController(Controller):
         case = await case_or_404(db_session, case_id)
         audit.record(db_session, request, "outcome_events_view", record_type="case", record_id=case.id)
         if not case.state.is_closed:
-            return await self._page(request, db_session, case, Form(), problem=closed_problem(case))
+            return await self._page(request, db_session, case, Form(), problem=services.closed_problem(case))
         return await self._page(request, db_session, case, Form())
 
     @post("/")
@@ -254,42 +226,23 @@ class CaseOutcomeController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        follow_ups: NamedDependency[FollowUpService],
+        actor: NamedDependency[Actor],
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
-        if not case.state.is_closed:
+        attempt = await follow_ups.record_later(case, form, actor)
+        if attempt.event is None:
+            if request.htmx and attempt.status_code == 422:
+                categories = await services.offense_categories(db_session)
+                return self._form(case, form, categories, status_code=422)
             return await self._page(
-                request, db_session, case, form, problem=closed_problem(case), status_code=409
+                request, db_session, case, form, problem=attempt.problem, status_code=attempt.status_code
             )
-        limits = services.EventLimits(
-            referred_on=case.referral.received_on,
-            latest=viewer.today(),
-            latest_label="today",
-            categories=await services.offense_categories(db_session),
-        )
-        event_in = services.read_event(form, LATER_PREFIX, "the offense", limits)
-        if event_in is None:
-            if request.htmx:
-                return self._form(case, form, limits.categories, status_code=422)
-            return await self._page(request, db_session, case, form, status_code=422)
-        event = await services.record_later_event(db_session, case, event_in, viewer)
-        audit.record(
-            db_session,
-            request,
-            "outcome_event_create",
-            record_type="case",
-            record_id=case.id,
-            details={
-                "event_id": str(event.id),
-                "event_type": event.event_type.value,
-                "source": event.source.value,
-            },
-        )
-        flash(request, f"The {event_in.event_type.label.lower()} was recorded on case {case.number}.")
-        if not sees_cases(viewer):
+        flash(request, f"The {attempt.event.event_type.label.lower()} was recorded on case {case.number}.")
+        if not sees_cases(request.user):
             return redirect_to(request, f"/cases/{case.id}/outcome-events")
         # htmx sends the browser to the address it is given; a new fragment alone would not reload the page.
         return redirect_to(request, f"/cases/{case.id}" + ("" if request.htmx else "#outcomes"))

@@ -12,11 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, distinct, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts.services import member_names
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, CheckResult, EventKind, FollowUpCheck
 from youthcourt.cases.services import CaseService
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
@@ -41,6 +45,9 @@ RESULTS = {result.value: result.label for result in CheckResult}
 
 LATER_PREFIX = "event_"
 """Field prefix of the one-event form on the case page ("Record a new offense")."""
+
+RECORDED_ALREADY = "This check was recorded already; it cannot be recorded twice."
+RECORDED_MEANWHILE = "Someone else recorded this check a moment ago; nothing of yours was saved."
 
 
 def event_prefix(number: int) -> str:
@@ -338,3 +345,112 @@ async def record_later_event(db: AsyncSession, case: Case, data: EventInput, vie
     )
     await db.flush()
     return event
+
+
+def closed_problem(case: Case) -> str:
+    return (
+        f"Case {case.number} is open ({case.state.label.lower()}). New offenses are recorded after a "
+        "case closes; until then, write what you learned in a note on the case."
+    )
+
+
+@dataclass(frozen=True)
+class CheckAttempt:
+    """What posting the check form came to: the check saved, or the page again with a problem or errors."""
+
+    status_code: int = 200
+    problem: str = ""
+    data: CheckInput | None = None
+    """What was recorded; None when nothing was."""
+    events: tuple[OutcomeEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventAttempt:
+    """What posting the one-event form came to: the event saved, or the form again."""
+
+    status_code: int = 200
+    problem: str = ""
+    event: OutcomeEvent | None = None
+
+
+class FollowUpService(SQLAlchemyAsyncRepositoryService[FollowUpCheck]):
+    """Recording follow-up checks and new offenses, each with its timeline and audit entries."""
+
+    class Repository(SQLAlchemyAsyncRepository[FollowUpCheck]):
+        model_type = FollowUpCheck
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def record(self, check: FollowUpCheck, form: Form, actor: Actor) -> CheckAttempt:
+        """Record what ``check`` found, from the check form; errors go on ``form``.
+
+        A check done already, or whose case is open again, is a conflict (409). "Add another
+        event", pressed without JavaScript, saves nothing and asks for one more event row.
+        """
+        case = check.case
+        if check.completed_on is not None:
+            return CheckAttempt(409, RECORDED_ALREADY)
+        if case.closed_on is None:
+            return CheckAttempt(409, closed_problem(case))
+        if form.get("add_event"):
+            form.values["event_rows"] = str(row_count(form) + 1)
+            return CheckAttempt()
+        viewer = actor.viewer
+        assert viewer is not None
+        data = read_check(form, case, viewer.today(), await offense_categories(self.db))
+        if data is None:
+            return CheckAttempt(422)
+        events = await record_check(self.db, check, data, viewer)
+        if events is None:
+            return CheckAttempt(409, RECORDED_MEANWHILE)
+        audit.record(
+            self.db,
+            actor,
+            "follow_up_check_record",
+            record_type="follow_up_check",
+            record_id=check.id,
+            details={
+                "case_id": str(case.id),
+                "window_months": check.window_months,
+                "result": data.result.value,
+                "records_searched": data.records_searched,
+                "events": len(events),
+                "event_types": sorted({event.event_type.value for event in events}),
+            },
+        )
+        return CheckAttempt(data=data, events=tuple(events))
+
+    async def record_later(self, case: Case, form: Form, actor: Actor) -> EventAttempt:
+        """Record a new offense of a closed case from the one-event form; errors go on ``form``."""
+        if not case.state.is_closed:
+            return EventAttempt(409, closed_problem(case))
+        viewer = actor.viewer
+        assert viewer is not None
+        limits = EventLimits(
+            referred_on=case.referral.received_on,
+            latest=viewer.today(),
+            latest_label="today",
+            categories=await offense_categories(self.db),
+        )
+        data = read_event(form, LATER_PREFIX, "the offense", limits)
+        if data is None:
+            return EventAttempt(422)
+        event = await record_later_event(self.db, case, data, viewer)
+        audit.record(
+            self.db,
+            actor,
+            "outcome_event_create",
+            record_type="case",
+            record_id=case.id,
+            details={
+                "event_id": str(event.id),
+                "event_type": event.event_type.value,
+                "source": event.source.value,
+            },
+        )
+        return EventAttempt(event=event)
