@@ -21,7 +21,7 @@ from litestar.response import Template
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.defaults import ensure_defaults
@@ -65,13 +65,19 @@ from youthcourt.reference.models import (
     SanctionRule,
     SanctionType,
 )
-from youthcourt.reference.services import PROGRESSION_ROLES, RoleRule, format_hours, progression_rules
+from youthcourt.reference.services import (
+    PROGRESSION_ROLES,
+    RoleRule,
+    format_hours,
+    progression_rules,
+    record_change,
+    save_grid,
+)
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
-CHANGE = "reference_change"
 ADMIN_ONLY = [requires_role(Role.PROGRAM_ADMIN)]
 
 ContributingPage = Annotated[str, QueryParameter(name="contributing_page", required=False)]
@@ -81,24 +87,6 @@ StrengthPage = Annotated[str, QueryParameter(name="strength_page", required=Fals
 async def seeded(db_session: AsyncSession, request: Request[Any, Any, Any]) -> ProgramPolicy:
     """The program's policy, after giving the program its default reference data if it has none."""
     return await ensure_defaults(db_session, request.user.program_id)
-
-
-def record_change(
-    db_session: AsyncSession,
-    request: Request[Any, Any, Any],
-    record_type: str,
-    record_id: UUID,
-    change: str,
-    **details: str,
-) -> None:
-    audit.record(
-        db_session,
-        request,
-        CHANGE,
-        record_type=record_type,
-        record_id=record_id,
-        details={"change": change, **details},
-    )
 
 
 async def name_taken(
@@ -410,49 +398,24 @@ class GridController(Controller):
 
     @post("/")
     async def save(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        data: FormData,
     ) -> Any:
         await seeded(db_session, request)
         form = Form.from_data(data)
         grid = read_grid(form)
         if not form.is_valid:
             return self._page(form, status_code=422)
-        rules = {
-            (r.sanction_type, r.offense_class): r
-            for r in (await db_session.scalars(select(SanctionRule))).all()
-        }
-        details: dict[str, str] = {}
-        for cell, wanted in grid.items():
-            rule = rules.get(cell)
-            key = f"{cell[0].value} {cell[1].value}"
-            before = f"{rule.min_quantity}-{rule.max_quantity}" if rule else "not allowed"
-            if wanted is None:
-                if rule is not None:
-                    await db_session.delete(rule)
-                    details[key] = f"{before} -> not allowed"
-                continue
-            low, high = wanted
-            if rule is None:
-                db_session.add(
-                    SanctionRule(
-                        program_id=request.user.program_id,
-                        sanction_type=cell[0],
-                        offense_class=cell[1],
-                        min_quantity=low,
-                        max_quantity=high,
-                    )
-                )
-            elif (rule.min_quantity, rule.max_quantity) != wanted:
-                rule.min_quantity, rule.max_quantity = low, high
-            else:
-                continue
-            details[key] = f"{before} -> {low}-{high}"
-        if not details:
+        cells = await save_grid(db_session, actor, grid)
+        if not cells:
             flash(request, "Nothing was changed.", "info")
-            return redirect_to(request, "/reference/grid")
-        record_change(db_session, request, "sanction_grid", request.user.program_id, "edit", **details)
-        cells = len(details)
-        flash(request, f"The sanction grid was saved ({cells} {'cell' if cells == 1 else 'cells'} changed).")
+        else:
+            flash(
+                request, f"The sanction grid was saved ({cells} {'cell' if cells == 1 else 'cells'} changed)."
+            )
         return redirect_to(request, "/reference/grid")
 
     def _page(self, form: Form, status_code: int = 200) -> Template:

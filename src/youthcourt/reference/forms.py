@@ -23,7 +23,7 @@ from youthcourt.reference.models import (
     SanctionType,
     SourceKind,
 )
-from youthcourt.reference.services import PROGRESSION_ROLES, RoleRule, format_hours
+from youthcourt.reference.services import PROGRESSION_ROLES, Cell, Range, RoleRule, format_hours
 from youthcourt.web.forms import Form
 
 SOURCE_KINDS = {
@@ -189,10 +189,6 @@ def read_factor_name(form: Form, name: str = "name") -> str | None:
 def grid_field(bound: str, sanction_type: SanctionType, offense_class: OffenseClass) -> str:
     """Name of a grid input: ``min__community_service__A`` or ``max__community_service__A``."""
     return f"{bound}__{sanction_type.value}__{offense_class.value}"
-
-
-Cell = tuple[SanctionType, OffenseClass]
-Range = tuple[int, int]
 
 
 def grid_form(rules: Iterable[SanctionRule]) -> Form:

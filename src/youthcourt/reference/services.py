@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
+from litestar.connection import ASGIConnection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.reference.defaults import ROLE_RULES, ensure_defaults
 from youthcourt.reference.models import (
     CourtRole,
@@ -22,6 +25,31 @@ from youthcourt.reference.models import (
     SanctionRule,
     SanctionType,
 )
+
+CHANGE = "reference_change"
+"""The audit action of every change to reference data; ``details["change"]`` says which."""
+
+Cell = tuple[SanctionType, OffenseClass]
+Range = tuple[int, int]
+
+
+def record_change(
+    db: AsyncSession,
+    source: ASGIConnection | Actor,
+    record_type: str,
+    record_id: UUID,
+    change: str,
+    **details: str,
+) -> None:
+    """An entry for a change to reference data: which fields changed, never agency people's names."""
+    audit.record(
+        db,
+        source,
+        CHANGE,
+        record_type=record_type,
+        record_id=record_id,
+        details={"change": change, **details},
+    )
 
 
 async def policy(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
@@ -130,3 +158,32 @@ async def progression_rules(db: AsyncSession) -> dict[CourtRole, RoleRule]:
     """The program's progression rule for each court role; the defaults where it has not set one."""
     saved = {row.role: rule_of(row) for row in (await db.scalars(select(RoleRequirement))).all()}
     return {role: saved.get(role) or default_rule(role) for role in PROGRESSION_ROLES}
+
+
+async def save_grid(db: AsyncSession, actor: Actor, grid: dict[Cell, Range | None]) -> int:
+    """Make the program's sanction grid ``grid`` and audit each changed cell; returns how many changed.
+
+    A cell set to None is not allowed any more: its rule is removed. Nothing changed, nothing is audited.
+    """
+    program_id = actor.viewer.program_id if actor.viewer else None
+    assert program_id is not None
+    rules = {(r.sanction_type, r.offense_class): r for r in (await db.scalars(select(SanctionRule))).all()}
+    details: dict[str, str] = {}
+    for cell, wanted in grid.items():
+        rule = rules.get(cell)
+        before = f"{rule.min_quantity}-{rule.max_quantity}" if rule else "not allowed"
+        if wanted is None:
+            if rule is not None:
+                await db.delete(rule)
+                details[f"{cell[0].value} {cell[1].value}"] = f"{before} -> not allowed"
+            continue
+        if rule is None:
+            rule = SanctionRule(program_id=program_id, sanction_type=cell[0], offense_class=cell[1])
+            db.add(rule)
+        elif (rule.min_quantity, rule.max_quantity) == wanted:
+            continue
+        rule.min_quantity, rule.max_quantity = wanted
+        details[f"{cell[0].value} {cell[1].value}"] = f"{before} -> {wanted[0]}-{wanted[1]}"
+    if details:
+        record_change(db, actor, "sanction_grid", program_id, "edit", **details)
+    return len(details)
