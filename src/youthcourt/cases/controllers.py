@@ -15,15 +15,22 @@ from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import flag_modified
 
-from youthcourt.accounts.models import Membership, User, member_name
 from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases import contacts, sections
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
-from youthcourt.cases.models import Case, CaseFactor, CaseState, ContactLog, ContactMethod, EventKind
-from youthcourt.cases.services import CaseService, case_or_404
+from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
+from youthcourt.cases.services import (
+    CONTACT_METHODS,
+    INTAKE_DATES,
+    CaseService,
+    ReferralDecided,
+    case_or_404,
+    coordinators,
+    intake_values,
+)
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -31,50 +38,20 @@ from youthcourt.reference import services as reference
 from youthcourt.reference.models import FactorKind, OffenseClass
 from youthcourt.referrals import services as referral_services
 from youthcourt.referrals.controllers import referral_page
-from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, ReferralStatus
-from youthcourt.referrals.screening import screen_referral
+from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
+from youthcourt.web.forms import Form, FormData, new_submission_token
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to
 
 case_service = Provide(create_service_provider(CaseService))
-INTAKE_DATES = {
-    "intake_on": "the intake interview date",
-    "youth_consent_on": "the youth's consent date",
-    "guardian_consent_on": "the guardian's consent date",
-    "confidentiality_signed_on": "the confidentiality agreement date",
-    "waiver_signed_on": "the waiver date",
-    "admission_on": "the date the youth admitted the offense",
-}
-SHOWN_DATES = {
-    "intake_on": "Intake interview",
-    "admission_on": "Admission of the offense",
-    "youth_consent_on": "Youth consent signed",
-    "guardian_consent_on": "Guardian consent signed",
-    "confidentiality_signed_on": "Confidentiality agreement signed",
-    "waiver_signed_on": "Waiver signed",
-}
-"""The intake dates as the intake form names them, in its order: for the conflict message and the timeline."""
 REQUIRED_FOR_HEARING = (
     "youth_consent_on",
     "guardian_consent_on",
     "confidentiality_signed_on",
     "admission_on",
 )
-CONTACT_METHODS = {method.value: method.label for method in ContactMethod}
-
-
-async def coordinators(db: AsyncSession) -> dict[str, str]:
-    """The program's active coordinators, for assigning cases."""
-    rows = await db.execute(
-        select(User.id, member_name())
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == Role.COORDINATOR, Membership.is_active, User.is_active)
-        .order_by(member_name(), User.id)
-    )
-    return {str(user_id): name for user_id, name in rows.all()}
 
 
 class ReferralAcceptanceController(Controller):
@@ -87,47 +64,23 @@ class ReferralAcceptanceController(Controller):
     async def accept(
         self,
         request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
         referral_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         referral = await referral_services.load_referral(db_session, referral_id)
         if referral is None:
             raise NotFoundException()
-        if referral.status != ReferralStatus.PENDING:
+        form = Form.from_data(data)
+        try:
+            case = await cases.accept_referral(referral, form, actor)
+        except ReferralDecided:
             flash(request, "This referral was already decided.", "error")
             return redirect_to(request, f"/referrals/{referral_id}")
-        # A referral failing the program's eligibility rules is accepted only with a recorded reason.
-        screened = await screen_referral(
-            db_session, referral, await reference.policy(db_session, viewer.program_id)
-        )
-        form = Form.from_data(data)
-        reason = referral_services.read_acceptance(form, screened)
-        if not form.is_valid:
+        if case is None:
             return await referral_page(request, db_session, referral, status_code=422, forms={"accept": form})
-        referral_services.accept(referral, viewer, screened, reason)
-        case = await cases.open_from_referral(referral, viewer, viewer.today())
-        details: dict[str, Any] = {}
-        if not screened.passed:
-            details = {"override": True, "failed_rules": [c.rule for c in screened.failed], "reason": reason}
-            cases.add_event(
-                case,
-                EventKind.NOTE,
-                viewer,
-                f"Accepted although the referral fails the eligibility rules. Failed: {referral.failed_rules} "
-                f"Reason: {reason}",
-            )
-        audit.record(
-            db_session,
-            request,
-            "referral_accept",
-            record_type="referral",
-            record_id=referral.id,
-            details=details,
-        )
-        audit.record(db_session, request, "case_open", record_type="case", record_id=case.id, details=details)
         flash(request, f"Case {case.number} was opened. Start the intake when you meet the family.")
         return redirect_to(request, f"/cases/{case.id}")
 
@@ -234,7 +187,7 @@ class CaseController(Controller):
     ) -> Template:
         case = await case_or_404(db_session, case_id)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
-        return page("cases/intake.html", **await self._intake_context(db_session, case, _intake_values(case)))
+        return page("cases/intake.html", **await self._intake_context(db_session, case, intake_values(case)))
 
     async def _intake_context(self, db: AsyncSession, case: Case, form: Form) -> dict[str, Any]:
         return {
@@ -251,67 +204,28 @@ class CaseController(Controller):
     async def save_intake(
         self,
         request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
-        if form.get("version") != str(case.version):
-            form.error(
-                "version", "Someone else saved this case while you were editing. Nothing of yours was saved."
-            )
+        conflict = await cases.save_intake(case, form, actor)
+        if conflict is not None:
             context = await self._intake_context(db_session, case, form)
-            saved = _intake_values(case)
-            names = await _intake_names(db_session, case, saved, form)
-            theirs, yours = _intake_shown(saved, names), _intake_shown(form, names)
-            differences = [
-                (label, theirs[label], yours[label]) for label in theirs if theirs[label] != yours[label]
-            ]
             return page(
-                "cases/intake.html", conflict=saved, differences=differences, status_code=409, **context
+                "cases/intake.html",
+                conflict=conflict.saved,
+                differences=conflict.differences,
+                status_code=409,
+                **context,
             )
-        earliest = case.referral.incident_date
-        dates = {
-            name: form.past_date(name, label, viewer.today(), required=False)
-            for name, label in INTAKE_DATES.items()
-        }
-        for name, value in dates.items():
-            if value and value < earliest:
-                form.error(
-                    name, f"{INTAKE_DATES[name].capitalize()} cannot be before the incident ({earliest})."
-                )
-        chosen_coordinator = form.get("coordinator_id")
-        allowed_coordinators = await coordinators(db_session)
-        if chosen_coordinator and chosen_coordinator not in allowed_coordinators:
-            form.error("coordinator_id", "Choose one of the program's coordinators.")
-        factor_ids = await _valid_factor_ids(db_session, form)
-        notes = form.text("intake_notes", "notes", required=False, max_length=5000)
-        race_ethnicity = form.get("race_ethnicity")
-        if race_ethnicity and race_ethnicity not in RACE_ETHNICITY_CATEGORIES:
-            form.error("race_ethnicity", "Choose race and ethnicity from the list, or leave it unrecorded.")
-        if case.closed_on is not None:
-            form.error("version", "This case is closed; its intake can no longer be changed.")
         if not form.is_valid:
             return page(
                 "cases/intake.html", status_code=422, **await self._intake_context(db_session, case, form)
             )
-        names = await _intake_names(db_session, case, _intake_values(case), form)
-        before = _intake_shown(_intake_values(case), names)
-        for name, value in dates.items():
-            setattr(case, name, value)
-        case.intake_notes = notes
-        case.youth.race_ethnicity = race_ethnicity
-        flag_modified(case, "intake_notes")  # every save bumps the version, so a concurrent editor is told
-        case.coordinator_id = UUID(chosen_coordinator) if chosen_coordinator else None
-        _replace_factors(case, factor_ids)
-        cases.record_intake_edit(case, viewer, before, _intake_shown(_intake_values(case), names))
-        if case.state == CaseState.REFERRED and case.intake_on:
-            await cases.transition(case, CaseState.INTAKE, viewer, "Intake started.")
-        await db_session.flush()
-        audit.record(db_session, request, "case_intake_update", record_type="case", record_id=case.id)
         flash(request, "The intake was saved.")
         return redirect_to(request, f"/cases/{case.id}")
 
@@ -349,45 +263,20 @@ class CaseController(Controller):
     async def add_contact(
         self,
         request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
-        token = form.get("submission_token")[:64] or None
-        if token and await db_session.scalar(
-            select(ContactLog.id).where(ContactLog.submission_token == token)
-        ):
-            return redirect_to(request, f"/cases/{case.id}")
-        contacted_on = form.past_date("contacted_on", "the contact date", viewer.today())
-        if contacted_on and contacted_on < case.opened_on:
-            form.error(
-                "contacted_on", f"The contact date cannot be before the case opened ({case.opened_on})."
-            )
-        method = form.choice("method", "how you made contact", CONTACT_METHODS)
-        with_whom = form.text("contact_with", "who you spoke with", required=False, max_length=120)
-        summary = form.text("summary", "a short summary", max_length=5000)
+        contact = await cases.log_contact(case, form, actor)
         if not form.is_valid:
             context = await self._case_page(request, cases, db_session, case, contact_form=form)
             return page("cases/detail.html", status_code=422, **context)
-        db_session.add(
-            ContactLog(
-                program_id=case.program_id,
-                case_id=case.id,
-                contacted_on=contacted_on,
-                method=ContactMethod(method),
-                contact_with=with_whom,
-                summary=summary,
-                actor_id=viewer.user_id,
-                actor_name=viewer.full_name,
-                submission_token=token,
-            )
-        )
-        audit.record(db_session, request, "case_contact_add", record_type="case", record_id=case.id)
-        flash(request, "The contact was added to the log.")
+        if contact is not None:
+            flash(request, "The contact was added to the log.")
         return redirect_to(request, f"/cases/{case.id}")
 
     @post("/{case_id:uuid}/notes")
@@ -423,64 +312,6 @@ async def _render_sections(request: Request[Any, Any, Any], db: AsyncSession, ca
             )
         )
         for section, context in await sections.load_all(db, case)
-    ]
-
-
-def _intake_values(case: Case) -> Form:
-    values = {name: (getattr(case, name).isoformat() if getattr(case, name) else "") for name in INTAKE_DATES}
-    values |= {
-        "intake_notes": case.intake_notes,
-        "coordinator_id": str(case.coordinator_id or ""),
-        "race_ethnicity": case.youth.race_ethnicity,
-        "version": str(case.version),
-    }
-    return Form(values=values, lists={"factor": [str(f.factor_id) for f in case.factors]})
-
-
-async def _intake_names(db: AsyncSession, case: Case, *forms: Form) -> dict[str, tuple[str, str]]:
-    """Names for the ids in intake forms: factor id -> (kind, name), coordinator id -> ("coordinator", name)."""
-    from youthcourt.reference.models import Factor
-
-    ids = {parse_uuid(value) for form in forms for value in form.many("factor")} - {None}
-    names = {}
-    if ids:
-        factors = await db.scalars(select(Factor).where(Factor.id.in_(ids)))
-        names = {str(factor.id): (factor.kind.value, factor.name) for factor in factors}
-    people = await coordinators(db)
-    if case.coordinator_id is not None and str(case.coordinator_id) not in people:
-        people |= {str(k): v for k, v in (await member_names(db, [case.coordinator_id])).items()}
-    return names | {user_id: ("coordinator", name) for user_id, name in people.items()}
-
-
-def _intake_shown(form: Form, names: dict[str, tuple[str, str]]) -> dict[str, str]:
-    """The intake as a person reads it, label -> text: to compare two versions or name what changed."""
-    shown = {label: form.get(name) or "Not recorded" for name, label in SHOWN_DATES.items()}
-    for kind, label in ((FactorKind.CONTRIBUTING, "Needs"), (FactorKind.STRENGTH, "Strengths")):
-        chosen = sorted(names[f][1] for f in form.many("factor") if names.get(f, ("",))[0] == kind.value)
-        shown[label] = ", ".join(chosen) or "None"
-    shown["Race and ethnicity"] = form.get("race_ethnicity") or "Not recorded"
-    coordinator = names.get(form.get("coordinator_id"))
-    shown["Coordinator"] = coordinator[1] if coordinator else "Unassigned"
-    shown["Notes"] = form.get("intake_notes").strip() or "None"
-    return shown
-
-
-async def _valid_factor_ids(db: AsyncSession, form: Form) -> list[UUID]:
-    """The ticked needs and strengths that are really the program's factors."""
-    from youthcourt.reference.models import Factor
-
-    wanted = set(form.many("factor"))
-    factors = (await db.scalars(select(Factor.id).where(Factor.is_active))).all()
-    known = {str(factor_id): factor_id for factor_id in factors}
-    if wanted - known.keys():
-        form.error("factor", "Choose needs and strengths from the program's lists.")
-    return [known[w] for w in wanted if w in known]
-
-
-def _replace_factors(case: Case, factor_ids: list[UUID]) -> None:
-    keep = {f.factor_id: f for f in case.factors if f.factor_id in factor_ids}
-    case.factors = list(keep.values()) + [
-        CaseFactor(program_id=case.program_id, factor_id=fid) for fid in factor_ids if fid not in keep
     ]
 
 

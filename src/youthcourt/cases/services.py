@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -18,8 +19,12 @@ from litestar.exceptions import NotFoundException
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
+from youthcourt.accounts.models import Membership, User, member_name
+from youthcourt.accounts.services import member_names
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases import states
 from youthcourt.cases.models import (
     Case,
@@ -28,16 +33,67 @@ from youthcourt.cases.models import (
     CaseFactor,
     CaseState,
     ContactLog,
+    ContactMethod,
     EventKind,
     FollowUpCheck,
 )
 from youthcourt.clock import utc_now
 from youthcourt.database import insert_missing
+from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
-from youthcourt.referrals.models import Referral, Youth
+from youthcourt.reference import services as reference
+from youthcourt.reference.models import Factor, FactorKind
+from youthcourt.referrals import services as referral_services
+from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, Referral, ReferralStatus, Youth
+from youthcourt.referrals.screening import screen_referral
+from youthcourt.web.forms import Form, parse_uuid
 
 DEFAULT_ZONE = "America/New_York"
 """The time zone of a timeline read without a viewer's (the programs' default)."""
+INTAKE_DATES = {
+    "intake_on": "the intake interview date",
+    "youth_consent_on": "the youth's consent date",
+    "guardian_consent_on": "the guardian's consent date",
+    "confidentiality_signed_on": "the confidentiality agreement date",
+    "waiver_signed_on": "the waiver date",
+    "admission_on": "the date the youth admitted the offense",
+}
+SHOWN_DATES = {
+    "intake_on": "Intake interview",
+    "admission_on": "Admission of the offense",
+    "youth_consent_on": "Youth consent signed",
+    "guardian_consent_on": "Guardian consent signed",
+    "confidentiality_signed_on": "Confidentiality agreement signed",
+    "waiver_signed_on": "Waiver signed",
+}
+"""The intake dates as the intake form names them, in its order: for the conflict message and the timeline."""
+CONTACT_METHODS = {method.value: method.label for method in ContactMethod}
+STALE_INTAKE = "Someone else saved this case while you were editing. Nothing of yours was saved."
+
+
+class ReferralDecided(Exception):
+    """The referral was already accepted, declined or returned: it opens no case."""
+
+
+@dataclass(frozen=True)
+class IntakeConflict:
+    """An intake form sent from an older version of the case: what is saved now, and how it differs."""
+
+    saved: Form
+    differences: list[tuple[str, str, str]]
+    """(label, saved text, sent text) for each field that differs."""
+
+
+@dataclass(frozen=True)
+class IntakeEntry:
+    """A checked intake form: the case's new values."""
+
+    dates: dict[str, datetime.date | None]
+    notes: str
+    race_ethnicity: str
+    coordinator: str
+    """The chosen coordinator's id, or "" for none."""
+    factor_ids: list[UUID]
 
 
 @dataclass(frozen=True)
@@ -264,6 +320,204 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         if not changes:
             return None
         return self.add_event(case, EventKind.INTAKE, viewer, "; ".join(changes) + ".")
+
+    async def accept_referral(self, referral: Referral, form: Form, actor: Actor) -> Case | None:
+        """Accept a pending referral and open its case, assigned to whoever accepted it.
+
+        A referral failing the program's eligibility rules is accepted only with a recorded
+        reason: without one, ``form`` says so and nothing is saved (``None``). The override and
+        its reason go on the timeline and in both audit entries. Raises :class:`ReferralDecided`
+        when the referral is no longer pending.
+        """
+        if referral.status != ReferralStatus.PENDING:
+            raise ReferralDecided(referral.id)
+        viewer = actor.viewer
+        screened = await screen_referral(
+            self.db, referral, await reference.policy(self.db, viewer.program_id)
+        )
+        reason = referral_services.read_acceptance(form, screened)
+        if not form.is_valid:
+            return None
+        referral_services.accept(referral, viewer, screened, reason)
+        case = await self.open_from_referral(referral, viewer, viewer.today())
+        details: dict[str, Any] = {}
+        if not screened.passed:
+            details = {"override": True, "failed_rules": [c.rule for c in screened.failed], "reason": reason}
+            self.add_event(
+                case,
+                EventKind.NOTE,
+                viewer,
+                f"Accepted although the referral fails the eligibility rules. Failed: {referral.failed_rules} "
+                f"Reason: {reason}",
+            )
+        audit.record(
+            self.db, actor, "referral_accept", record_type="referral", record_id=referral.id, details=details
+        )
+        audit.record(self.db, actor, "case_open", record_type="case", record_id=case.id, details=details)
+        return case
+
+    async def save_intake(self, case: Case, form: Form, actor: Actor) -> IntakeConflict | None:
+        """Save the intake form onto ``case``; the first intake date moves a referred case into intake.
+
+        A form sent from an older version of the case saves nothing and returns the conflict (the
+        page answers 409 with both versions). Problems are recorded on ``form`` and nothing is
+        saved. The timeline names what changed; every save bumps the case's version.
+        """
+        if form.get("version") != str(case.version):
+            return await self._intake_conflict(case, form)
+        viewer = actor.viewer
+        entry = await self._check_intake(case, form, viewer.today())
+        if not form.is_valid:
+            return None
+        names = await intake_names(self.db, case, intake_values(case), form)
+        before = intake_shown(intake_values(case), names)
+        _apply_intake(case, entry)
+        self.record_intake_edit(case, viewer, before, intake_shown(intake_values(case), names))
+        if case.state == CaseState.REFERRED and case.intake_on:
+            await self.transition(case, CaseState.INTAKE, viewer, "Intake started.")
+        await self.db.flush()
+        audit.record(self.db, actor, "case_intake_update", record_type="case", record_id=case.id)
+        return None
+
+    async def _intake_conflict(self, case: Case, form: Form) -> IntakeConflict:
+        form.error("version", STALE_INTAKE)
+        saved = intake_values(case)
+        names = await intake_names(self.db, case, saved, form)
+        theirs, yours = intake_shown(saved, names), intake_shown(form, names)
+        differences = [
+            (label, theirs[label], yours[label]) for label in theirs if theirs[label] != yours[label]
+        ]
+        return IntakeConflict(saved, differences)
+
+    async def _check_intake(self, case: Case, form: Form, today: datetime.date) -> IntakeEntry:
+        """Read the intake form; each problem is recorded on ``form``."""
+        earliest = case.referral.incident_date
+        dates = {
+            name: form.past_date(name, label, today, required=False) for name, label in INTAKE_DATES.items()
+        }
+        for name, value in dates.items():
+            if value and value < earliest:
+                form.error(
+                    name, f"{INTAKE_DATES[name].capitalize()} cannot be before the incident ({earliest})."
+                )
+        chosen_coordinator = form.get("coordinator_id")
+        if chosen_coordinator and chosen_coordinator not in await coordinators(self.db):
+            form.error("coordinator_id", "Choose one of the program's coordinators.")
+        factor_ids = await _valid_factor_ids(self.db, form)
+        notes = form.text("intake_notes", "notes", required=False, max_length=5000)
+        race_ethnicity = form.get("race_ethnicity")
+        if race_ethnicity and race_ethnicity not in RACE_ETHNICITY_CATEGORIES:
+            form.error("race_ethnicity", "Choose race and ethnicity from the list, or leave it unrecorded.")
+        if case.closed_on is not None:
+            form.error("version", "This case is closed; its intake can no longer be changed.")
+        return IntakeEntry(dates, notes, race_ethnicity, chosen_coordinator, factor_ids)
+
+    async def log_contact(self, case: Case, form: Form, actor: Actor) -> ContactLog | None:
+        """Add a contact with the family to the case's log.
+
+        ``None`` when ``form`` has problems (recorded on it), or when the same form, known by its
+        submission token, was logged already: a double-click logs one contact.
+        """
+        viewer = actor.viewer
+        token = form.get("submission_token")[:64] or None
+        if token and await self.db.scalar(select(ContactLog.id).where(ContactLog.submission_token == token)):
+            return None
+        contacted_on = form.past_date("contacted_on", "the contact date", viewer.today())
+        if contacted_on and contacted_on < case.opened_on:
+            form.error(
+                "contacted_on", f"The contact date cannot be before the case opened ({case.opened_on})."
+            )
+        method = form.choice("method", "how you made contact", CONTACT_METHODS)
+        with_whom = form.text("contact_with", "who you spoke with", required=False, max_length=120)
+        summary = form.text("summary", "a short summary", max_length=5000)
+        if not form.is_valid:
+            return None
+        contact = ContactLog(
+            program_id=case.program_id,
+            case_id=case.id,
+            contacted_on=contacted_on,
+            method=ContactMethod(method),
+            contact_with=with_whom,
+            summary=summary,
+            actor_id=viewer.user_id,
+            actor_name=viewer.full_name,
+            submission_token=token,
+        )
+        self.db.add(contact)
+        audit.record(self.db, actor, "case_contact_add", record_type="case", record_id=case.id)
+        return contact
+
+
+async def coordinators(db: AsyncSession) -> dict[str, str]:
+    """The program's active coordinators, id -> name: whom a case can be assigned to."""
+    rows = await db.execute(
+        select(User.id, member_name())
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role.COORDINATOR, Membership.is_active, User.is_active)
+        .order_by(member_name(), User.id)
+    )
+    return {str(user_id): name for user_id, name in rows.all()}
+
+
+def intake_values(case: Case) -> Form:
+    """The case's intake as the intake form holds it, with the version it was read in."""
+    values = {name: (getattr(case, name).isoformat() if getattr(case, name) else "") for name in INTAKE_DATES}
+    values |= {
+        "intake_notes": case.intake_notes,
+        "coordinator_id": str(case.coordinator_id or ""),
+        "race_ethnicity": case.youth.race_ethnicity,
+        "version": str(case.version),
+    }
+    return Form(values=values, lists={"factor": [str(f.factor_id) for f in case.factors]})
+
+
+async def intake_names(db: AsyncSession, case: Case, *forms: Form) -> dict[str, tuple[str, str]]:
+    """Names for the ids in intake forms: factor id -> (kind, name), coordinator id -> ("coordinator", name)."""
+    ids = {parse_uuid(value) for form in forms for value in form.many("factor")} - {None}
+    names = {}
+    if ids:
+        factors = await db.scalars(select(Factor).where(Factor.id.in_(ids)))
+        names = {str(factor.id): (factor.kind.value, factor.name) for factor in factors}
+    people = await coordinators(db)
+    if case.coordinator_id is not None and str(case.coordinator_id) not in people:
+        people |= {str(k): v for k, v in (await member_names(db, [case.coordinator_id])).items()}
+    return names | {user_id: ("coordinator", name) for user_id, name in people.items()}
+
+
+def intake_shown(form: Form, names: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The intake as a person reads it, label -> text: to compare two versions or name what changed."""
+    shown = {label: form.get(name) or "Not recorded" for name, label in SHOWN_DATES.items()}
+    for kind, label in ((FactorKind.CONTRIBUTING, "Needs"), (FactorKind.STRENGTH, "Strengths")):
+        chosen = sorted(names[f][1] for f in form.many("factor") if names.get(f, ("",))[0] == kind.value)
+        shown[label] = ", ".join(chosen) or "None"
+    shown["Race and ethnicity"] = form.get("race_ethnicity") or "Not recorded"
+    coordinator = names.get(form.get("coordinator_id"))
+    shown["Coordinator"] = coordinator[1] if coordinator else "Unassigned"
+    shown["Notes"] = form.get("intake_notes").strip() or "None"
+    return shown
+
+
+async def _valid_factor_ids(db: AsyncSession, form: Form) -> list[UUID]:
+    """The ticked needs and strengths that are really the program's factors."""
+    wanted = set(form.many("factor"))
+    factors = (await db.scalars(select(Factor.id).where(Factor.is_active))).all()
+    known = {str(factor_id): factor_id for factor_id in factors}
+    if wanted - known.keys():
+        form.error("factor", "Choose needs and strengths from the program's lists.")
+    return [known[w] for w in wanted if w in known]
+
+
+def _apply_intake(case: Case, entry: IntakeEntry) -> None:
+    for name, value in entry.dates.items():
+        setattr(case, name, value)
+    case.intake_notes = entry.notes
+    case.youth.race_ethnicity = entry.race_ethnicity
+    flag_modified(case, "intake_notes")  # every save bumps the version, so a concurrent editor is told
+    case.coordinator_id = UUID(entry.coordinator) if entry.coordinator else None
+    keep = {f.factor_id: f for f in case.factors if f.factor_id in entry.factor_ids}
+    case.factors = list(keep.values()) + [
+        CaseFactor(program_id=case.program_id, factor_id=fid) for fid in entry.factor_ids if fid not in keep
+    ]
 
 
 FOLLOWED_UP = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL})
