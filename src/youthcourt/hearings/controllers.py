@@ -6,20 +6,21 @@ import datetime
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
-from youthcourt.cases.models import CaseState, EventKind
-from youthcourt.cases.services import CaseService
-from youthcourt.cases.states import TransitionError
+from youthcourt.audit.service import Actor
+from youthcourt.cases.models import CaseState
 from youthcourt.hearings.models import Courtroom, Hearing, HearingKind, HearingNight, HearingOutcome
 from youthcourt.hearings.services import (
     MAX_CAPACITY,
+    RESULTS,
     HearingService,
     RoomInput,
     SchedulingError,
@@ -27,10 +28,9 @@ from youthcourt.hearings.services import (
 )
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
-from youthcourt.reference.models import Factor, FactorKind
-from youthcourt.reference.services import active_factors, policy
+from youthcourt.reference.services import policy
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData, parse_uuid
+from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -39,10 +39,10 @@ KIND_CHOICES = {
     "": "From the case: initial if awaiting a hearing, else returning",
     **{kind.value: f"{kind.label} hearing" for kind in HearingKind},
 }
-RESULTS = {
-    "held": "Held",
-    "no_show_reschedule": "No-show: the case waits for a new hearing date",
-    "no_show_return": "No-show: return the case to the referral source",
+RESULT_MESSAGES = {
+    "held": "The hearing was recorded as held.",
+    "no_show_reschedule": "The no-show was recorded; the case waits for a new hearing date.",
+    "no_show_return": "The no-show was recorded and the case was returned to the referral source.",
 }
 CONFLICT_MESSAGE = (
     "Someone else saved this record while you were editing it. Nothing you typed was saved: "
@@ -142,6 +142,7 @@ def _night_values(night: HearingNight) -> dict[str, str]:
 class HearingController(Controller):
     path = "/hearings"
     guards = [requires_role(Role.COORDINATOR)]
+    dependencies = {"hearing_service": Provide(create_service_provider(HearingService))}
 
     # Hearing nights ----------------------------------------------------------------------------
 
@@ -346,54 +347,19 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         night = await self._night(db_session, night_id)
         form = Form.from_data(data)
-        case_id = parse_uuid(form.get("case_id"))
-        courtroom_id = parse_uuid(form.get("courtroom_id"))
-        kind_value = form.get("kind")
-        if case_id is None:
-            form.error("case_id", "Choose a case.")
-        if courtroom_id is None:
-            form.error("courtroom_id", "Choose a courtroom.")
-        if kind_value and kind_value not in {kind.value for kind in HearingKind}:
-            form.error("kind", "Choose the kind of hearing.")
-        hearing = None
-        if form.is_valid:
-            service = HearingService(db_session)
-            try:
-                hearing = await service.schedule(
-                    night,
-                    courtroom_id,
-                    case_id,
-                    HearingKind(kind_value) if kind_value else None,
-                    request.user,
-                    request.user.today(),
-                )
-            except SchedulingError as refusal:
-                form.error(refusal.field, refusal.message)
-            except TransitionError as refusal:
-                form.error("case_id", str(refusal))
+        hearing = await hearing_service.schedule_from_form(night, form, actor)
         if hearing is None:
-            await db_session.rollback()
             night = await self._night(db_session, night_id)
             return await self._night_page(request, db_session, night, form, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "hearing_schedule",
-            record_type="hearing",
-            record_id=hearing.id,
-            details={
-                "case_id": str(hearing.case_id),
-                "courtroom_id": str(courtroom_id),
-                "kind": hearing.kind.value,
-            },
-        )
         flash(request, "The case was added to the docket.")
-        return redirect_to(request, f"/hearings/{night.id}#courtroom-{courtroom_id}")
+        return redirect_to(request, f"/hearings/{night.id}#courtroom-{hearing.courtroom_id}")
 
     @get("/{night_id:uuid}/courtrooms/{courtroom_id:uuid}/docket")
     async def docket(
@@ -469,67 +435,18 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         hearing = await self._hearing(db_session, hearing_id)
-        today = request.user.today()
         form = Form.from_data(data)
-        result = form.choice("result", "what happened at the hearing", RESULTS)
-        reason = form.text("reason", "the reason", required=result == "no_show_return", max_length=2000)
-        no_notice_reason = form.text(
-            "no_notice_reason",
-            "the reason the no-show stands without a notice",
-            required=False,
-            max_length=2000,
-        )
-        if form.is_valid:
-            service = HearingService(db_session)
-            try:
-                if result == "held":
-                    await service.record_held(hearing, request.user, today)
-                else:
-                    await service.record_no_show(
-                        hearing,
-                        request.user,
-                        today,
-                        return_to_source=result == "no_show_return",
-                        reason=reason,
-                        no_notice_reason=no_notice_reason,
-                    )
-            except SchedulingError as refusal:
-                form.error(refusal.field, refusal.message)
-            except TransitionError as refusal:
-                form.error("result", str(refusal))
-        if not form.is_valid:
-            await db_session.rollback()
+        result = await hearing_service.record_outcome(hearing, form, actor)
+        if result is None:
             hearing = await self._hearing(db_session, hearing_id)
             return self._slot_page(request, db_session, hearing, form, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "hearing_outcome",
-            record_type="hearing",
-            record_id=hearing.id,
-            details={
-                "outcome": hearing.outcome.value,
-                "result": result,
-                "case_state": hearing.case.state.value,
-                **(
-                    {"notice_sent": False, "no_notice_reason": no_notice_reason}
-                    if result != "held" and hearing.notice_sent_on is None
-                    else {}
-                ),
-            },
-        )
-        flash(
-            request,
-            {
-                "held": "The hearing was recorded as held.",
-                "no_show_reschedule": "The no-show was recorded; the case waits for a new hearing date.",
-                "no_show_return": "The no-show was recorded and the case was returned to the referral source.",
-            }[result],
-        )
+        flash(request, RESULT_MESSAGES[result])
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
 
     @post("/slots/{hearing_id:uuid}/remove")
@@ -642,7 +559,7 @@ class HearingController(Controller):
         conflict: bool = False,
         status_code: int = 200,
     ) -> Template:
-        contributing, strengths = await self._factor_choices(db_session, hearing)
+        contributing, strengths = await HearingService(db_session).factor_choices(hearing)
         return page(
             "hearings/investigation.html",
             hearing=hearing,
@@ -659,83 +576,31 @@ class HearingController(Controller):
             status_code=status_code,
         )
 
-    @staticmethod
-    async def _factor_choices(
-        db_session: AsyncSession, hearing: Hearing
-    ) -> tuple[list[Factor], list[Factor]]:
-        """The program's active factors, plus any the record holds that were retired since."""
-        linked = [link.factor for link in hearing.investigation.factors] if hearing.investigation else []
-        choices = []
-        for kind in (FactorKind.CONTRIBUTING, FactorKind.STRENGTH):
-            active = await active_factors(db_session, kind)
-            known = {factor.id for factor in active}
-            retired = [factor for factor in linked if factor.kind == kind and factor.id not in known]
-            choices.append(sorted([*active, *retired], key=lambda factor: factor.name.casefold()))
-        return choices[0], choices[1]
-
     @post("/slots/{hearing_id:uuid}/investigation")
     async def save_investigation(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         hearing = await self._hearing(db_session, hearing_id)
         form = Form.from_data(data)
         checked = form.many("factor")
-        if not HearingService.investigation_open(hearing, request.user.today()):
-            form.error("questioning_summary", "The investigation record opens on the night of the hearing.")
-        questioning = form.text(
-            "questioning_summary", "the questioning summary", required=False, max_length=5000
-        )
-        deliberation = form.text(
-            "deliberation_summary", "the deliberation summary", required=False, max_length=5000
-        )
-        version = form.get("version").strip()
-        if not version.isdigit():
-            form.error("version", "The form is out of date; reload the page and try again.")
-        contributing, strengths = await self._factor_choices(db_session, hearing)
-        choices = {str(factor.id): factor for factor in [*contributing, *strengths]}
-        if any(value not in choices for value in checked):
-            form.error("factor", "Choose factors and strengths from the list.")
-        if not form.is_valid:
-            return await self._investigation_page(
-                request, db_session, hearing, form, checked, status_code=422
-            )
         try:
-            record = await HearingService(db_session).save_investigation(
-                hearing,
-                expected_version=int(version),
-                factor_ids=[choices[value].id for value in dict.fromkeys(checked)],
-                questioning_summary=questioning,
-                deliberation_summary=deliberation,
-            )
+            record = await hearing_service.record_findings(hearing, form, actor)
         except VersionConflict:
-            await db_session.rollback()
             hearing = await self._hearing(db_session, hearing_id)
             form.values["version"] = str(hearing.investigation.version if hearing.investigation else 0)
             return await self._investigation_page(
                 request, db_session, hearing, form, checked, conflict=True, status_code=409
             )
-        found = [choices[value] for value in dict.fromkeys(checked)]
-        needs = ", ".join(f.name for f in found if f.kind == FactorKind.CONTRIBUTING) or "none"
-        strengths = ", ".join(f.name for f in found if f.kind == FactorKind.STRENGTH) or "none"
-        CaseService(session=db_session).add_event(
-            hearing.case,
-            EventKind.FINDINGS,
-            request.user,
-            f"{'Updated' if record.version > 1 else 'Recorded'} for the hearing of "
-            f"{hearing.courtroom.night.held_on.isoformat()}. Contributing factors: {needs}. Strengths: {strengths}.",
-        )
-        audit.record(
-            db_session,
-            request,
-            "investigation_save",
-            record_type="hearing",
-            record_id=hearing.id,
-            details={"version": record.version, "factors": len(checked)},
-        )
+        if record is None:
+            return await self._investigation_page(
+                request, db_session, hearing, form, checked, status_code=422
+            )
         flash(request, "The investigation record was saved.")
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +22,11 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
+from youthcourt.cases.states import TransitionError
 from youthcourt.hearings import events
 from youthcourt.hearings.models import (
     Courtroom,
@@ -32,8 +38,10 @@ from youthcourt.hearings.models import (
     InvestigationFactor,
 )
 from youthcourt.programs.viewer import Viewer
-from youthcourt.reference.services import policy
+from youthcourt.reference.models import Factor, FactorKind
+from youthcourt.reference.services import active_factors, policy
 from youthcourt.referrals.models import Referral, Youth
+from youthcourt.web.forms import Form, parse_uuid
 
 MAX_CAPACITY = 20
 KIND_PRIORITY = case(
@@ -42,6 +50,13 @@ KIND_PRIORITY = case(
     else_=3,
 )
 """Docket order: returning cases first, then discharge hearings, then first hearings."""
+
+RESULTS = {
+    "held": "Held",
+    "no_show_reschedule": "No-show: the case waits for a new hearing date",
+    "no_show_return": "No-show: return the case to the referral source",
+}
+"""What a coordinator can record happened at a hearing."""
 
 SCHEDULABLE_STATES = (CaseState.AWAITING_HEARING, CaseState.SANCTIONS_IN_PROGRESS)
 KINDS_FOR_STATE = {
@@ -90,12 +105,27 @@ def hearing_loads() -> list:
     ]
 
 
-class HearingService:
-    def __init__(self, session: AsyncSession) -> None:
-        self.db = session
+class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
+    """Nights, dockets and hearings; handlers receive it as ``hearing_service``."""
+
+    class Repository(SQLAlchemyAsyncRepository[Hearing]):
+        model_type = Hearing
+
+    repository_type = Repository
+
+    def __init__(self, session: AsyncSession, **options: Any) -> None:
+        super().__init__(session=session, **options)
         self.cases = CaseService(session=session)
         self.told: list[str] = []
         """What the areas listening for night changes did, in sentences for the coordinator."""
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def _refused(self) -> None:
+        """Undo whatever a refused change had begun, so the form is shown again over what is saved."""
+        await self.db.rollback()
 
     # Reading -----------------------------------------------------------------------------------
 
@@ -329,6 +359,46 @@ class HearingService:
 
     # Dockets -----------------------------------------------------------------------------------
 
+    async def schedule_from_form(self, night: HearingNight, form: Form, actor: Actor) -> Hearing | None:
+        """Put the case the form names on a courtroom's docket, with its timeline and audit entries.
+
+        A refusal goes on ``form`` as a field error and leaves nothing written: None is returned.
+        """
+        case_id = parse_uuid(form.get("case_id"))
+        courtroom_id = parse_uuid(form.get("courtroom_id"))
+        kind_value = form.get("kind")
+        if case_id is None:
+            form.error("case_id", "Choose a case.")
+        if courtroom_id is None:
+            form.error("courtroom_id", "Choose a courtroom.")
+        if kind_value and kind_value not in {kind.value for kind in HearingKind}:
+            form.error("kind", "Choose the kind of hearing.")
+        if case_id is None or courtroom_id is None or not form.is_valid:
+            return await self._refused()
+        viewer = actor.viewer
+        try:
+            kind = HearingKind(kind_value) if kind_value else None
+            hearing = await self.schedule(night, courtroom_id, case_id, kind, viewer, viewer.today())
+        except SchedulingError as refusal:
+            form.error(refusal.field, refusal.message)
+            return await self._refused()
+        except TransitionError as refusal:
+            form.error("case_id", str(refusal))
+            return await self._refused()
+        audit.record(
+            self.db,
+            actor,
+            "hearing_schedule",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={
+                "case_id": str(hearing.case_id),
+                "courtroom_id": str(courtroom_id),
+                "kind": hearing.kind.value,
+            },
+        )
+        return hearing
+
     async def schedule(
         self,
         night: HearingNight,
@@ -447,6 +517,61 @@ class HearingService:
             hearing.outcome == HearingOutcome.SCHEDULED and not night.is_cancelled and night.held_on <= today
         )
 
+    async def record_outcome(self, hearing: Hearing, form: Form, actor: Actor) -> str | None:
+        """Record what happened at the hearing as the form says, with timeline and audit entries.
+
+        Returns the result chosen (a key of :data:`RESULTS`); a refusal goes on ``form`` as a
+        field error and leaves nothing written: None is returned.
+        """
+        result = form.choice("result", "what happened at the hearing", RESULTS)
+        reason = form.text("reason", "the reason", required=result == "no_show_return", max_length=2000)
+        no_notice_reason = form.text(
+            "no_notice_reason",
+            "the reason the no-show stands without a notice",
+            required=False,
+            max_length=2000,
+        )
+        if form.is_valid:
+            try:
+                await self._apply_result(hearing, actor.viewer, result, reason, no_notice_reason)
+            except SchedulingError as refusal:
+                form.error(refusal.field, refusal.message)
+            except TransitionError as refusal:
+                form.error("result", str(refusal))
+        if not form.is_valid:
+            return await self._refused()
+        without_notice = result != "held" and hearing.notice_sent_on is None
+        audit.record(
+            self.db,
+            actor,
+            "hearing_outcome",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={
+                "outcome": hearing.outcome.value,
+                "result": result,
+                "case_state": hearing.case.state.value,
+                **({"notice_sent": False, "no_notice_reason": no_notice_reason} if without_notice else {}),
+            },
+        )
+        return result
+
+    async def _apply_result(
+        self, hearing: Hearing, viewer: Viewer, result: str, reason: str, no_notice_reason: str
+    ) -> None:
+        today = viewer.today()
+        if result == "held":
+            await self.record_held(hearing, viewer, today)
+            return
+        await self.record_no_show(
+            hearing,
+            viewer,
+            today,
+            return_to_source=result == "no_show_return",
+            reason=reason,
+            no_notice_reason=no_notice_reason,
+        )
+
     async def record_held(self, hearing: Hearing, viewer: Viewer, today: datetime.date) -> None:
         """The hearing took place. The case's state changes when the disposition is recorded."""
         self._check_outcome_open(hearing, today)
@@ -535,6 +660,78 @@ class HearingService:
             return True
         return (
             hearing.outcome == HearingOutcome.SCHEDULED and not night.is_cancelled and night.held_on <= today
+        )
+
+    async def factor_choices(self, hearing: Hearing) -> tuple[list[Factor], list[Factor]]:
+        """The program's active factors and strengths, plus any the record holds that were retired since."""
+        linked = [link.factor for link in hearing.investigation.factors] if hearing.investigation else []
+        choices = []
+        for kind in (FactorKind.CONTRIBUTING, FactorKind.STRENGTH):
+            active = await active_factors(self.db, kind)
+            known = {factor.id for factor in active}
+            retired = [factor for factor in linked if factor.kind == kind and factor.id not in known]
+            choices.append(sorted([*active, *retired], key=lambda factor: factor.name.casefold()))
+        return choices[0], choices[1]
+
+    async def record_findings(self, hearing: Hearing, form: Form, actor: Actor) -> Investigation | None:
+        """Save the jury's findings as the form says, with timeline and audit entries.
+
+        Field errors go on ``form`` and None is returned. When someone saved the record since
+        the form was opened, the session is rolled back and :class:`VersionConflict` raised.
+        """
+        checked = form.many("factor")
+        if not self.investigation_open(hearing, actor.viewer.today()):
+            form.error("questioning_summary", "The investigation record opens on the night of the hearing.")
+        questioning = form.text(
+            "questioning_summary", "the questioning summary", required=False, max_length=5000
+        )
+        deliberation = form.text(
+            "deliberation_summary", "the deliberation summary", required=False, max_length=5000
+        )
+        version = form.get("version").strip()
+        if not version.isdigit():
+            form.error("version", "The form is out of date; reload the page and try again.")
+        contributing, strengths = await self.factor_choices(hearing)
+        choices = {str(factor.id): factor for factor in [*contributing, *strengths]}
+        if any(value not in choices for value in checked):
+            form.error("factor", "Choose factors and strengths from the list.")
+        if not form.is_valid:
+            return None
+        found = [choices[value] for value in dict.fromkeys(checked)]
+        try:
+            record = await self.save_investigation(
+                hearing,
+                expected_version=int(version),
+                factor_ids=[factor.id for factor in found],
+                questioning_summary=questioning,
+                deliberation_summary=deliberation,
+            )
+        except VersionConflict:
+            await self._refused()
+            raise
+        self._findings_event(hearing, record, found, actor.viewer)
+        audit.record(
+            self.db,
+            actor,
+            "investigation_save",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={"version": record.version, "factors": len(checked)},
+        )
+        return record
+
+    def _findings_event(
+        self, hearing: Hearing, record: Investigation, found: list[Factor], viewer: Viewer | None
+    ) -> None:
+        """The findings on the case's timeline, naming the factors and strengths found."""
+        needs = ", ".join(f.name for f in found if f.kind == FactorKind.CONTRIBUTING) or "none"
+        strengths = ", ".join(f.name for f in found if f.kind == FactorKind.STRENGTH) or "none"
+        self.cases.add_event(
+            hearing.case,
+            EventKind.FINDINGS,
+            viewer,
+            f"{'Updated' if record.version > 1 else 'Recorded'} for the hearing of "
+            f"{hearing.courtroom.night.held_on.isoformat()}. Contributing factors: {needs}. Strengths: {strengths}.",
         )
 
     async def save_investigation(
