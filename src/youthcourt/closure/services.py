@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar.exceptions import HTTPException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
+from youthcourt.cases import states
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
+from youthcourt.cases.services import CaseService
+from youthcourt.reference.services import policy
 from youthcourt.sanctions.models import SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary
+from youthcourt.web.forms import Form
 
 
 class Outcome(enum.StrEnum):
@@ -38,6 +49,116 @@ OUTCOME_LABELS = {
     Outcome.UNSUCCESSFUL: "Unsuccessful: returned to the referral source",
     Outcome.WITHDRAWN: "Withdrawn",
 }
+
+
+OUTCOME_CHOICES = {outcome.value: outcome.label for outcome in Outcome}
+REASON_LABELS = {
+    Outcome.SUCCESSFUL.value: "the reason",
+    Outcome.UNSUCCESSFUL.value: "the reason the case returns to the referral source",
+    Outcome.WITHDRAWN.value: "the reason the case is withdrawn",
+}
+ALREADY_CLOSED = "This case is closed already."
+CHANGED_MEANWHILE = "Someone else changed this case at the same time. Reload it and try again."
+
+
+class ClosedAlready(Exception):
+    """The case was closed before the closing form was sent (the page answers 409)."""
+
+
+@dataclass(frozen=True)
+class Closing:
+    """A closing form that passed its checks."""
+
+    outcome: Outcome
+    reason: str
+    closed_on: datetime.date
+
+
+class ClosureService(SQLAlchemyAsyncRepositoryService[Case]):
+    """Ending cases; handlers receive it as ``closure_service``. The state moves through ``CaseService``."""
+
+    class Repository(SQLAlchemyAsyncRepository[Case]):
+        model_type = Case
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def close(
+        self, case: Case, sanctions: list[SanctionSummary], form: Form, actor: Actor
+    ) -> Outcome | None:
+        """Close ``case`` as the form says: its state, follow-up checks, timeline and audit entries.
+
+        ``sanctions`` are the case's, as the form shows them. Raises :class:`ClosedAlready` for a
+        closed case; field errors go on ``form`` and leave nothing written: None is returned.
+        Open sanctions of a case that does not close successfully are marked not completed.
+        """
+        if case.state.is_closed:
+            raise ClosedAlready(ALREADY_CLOSED)
+        closing = read_closing(case, sanctions, form, actor.viewer.today())
+        if closing is None:
+            return None
+        if closing.outcome != Outcome.SUCCESSFUL:
+            for summary in sanctions:
+                if summary.sanction.status == SanctionStatus.OPEN:
+                    summary.sanction.status = SanctionStatus.NOT_COMPLETED
+        windows = (await policy(self.db, case.program_id)).follow_up_windows
+        try:
+            checks = await CaseService(session=self.db).close(
+                case,
+                closing.outcome.state,
+                actor.viewer,
+                reason=closing.reason,
+                closed_on=closing.closed_on,
+                follow_up_months=windows,
+            )
+        except StaleDataError as error:
+            raise HTTPException(status_code=409, detail=CHANGED_MEANWHILE) from error
+        audit.record(
+            self.db,
+            actor,
+            "case_close",
+            record_type="case",
+            record_id=case.id,
+            details={
+                "outcome": closing.outcome.value,
+                "closed_on": closing.closed_on.isoformat(),
+                "follow_ups": len(checks),
+            },
+        )
+        return closing.outcome
+
+
+def read_closing(
+    case: Case, sanctions: list[SanctionSummary], form: Form, today: datetime.date
+) -> Closing | None:
+    """Check the closing form against the case; errors go on ``form`` and None is returned."""
+    choice = form.choice("outcome", "the outcome", OUTCOME_CHOICES)
+    reason = form.text(
+        "reason",
+        REASON_LABELS.get(choice, "the reason"),
+        required=choice in {Outcome.UNSUCCESSFUL.value, Outcome.WITHDRAWN.value},
+        max_length=2000,
+    )
+    closed_on = form.date("closed_on", "the date the case closed")
+    if closed_on and closed_on > today:
+        form.error("closed_on", "The closing date cannot be in the future.")
+    elif closed_on and closed_on < case.opened_on:
+        form.error(
+            "closed_on",
+            f"The closing date cannot be before the case opened ({case.opened_on.isoformat()}).",
+        )
+    outcome = Outcome(choice) if choice in OUTCOME_CHOICES else None
+    if outcome == Outcome.SUCCESSFUL:
+        if problem := successful_problem(case, sanctions):
+            form.error("outcome", problem)
+    elif outcome is not None and not states.allowed(case.state, outcome.state):
+        form.error("outcome", str(states.TransitionError(case.state, outcome.state)))
+    if not form.is_valid or outcome is None or closed_on is None:
+        return None
+    return Closing(outcome, reason, closed_on)
 
 
 def successful_problem(case: Case, sanctions: list[SanctionSummary]) -> str | None:
