@@ -20,11 +20,15 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.scoping import OutOfScopeError, current_scope
 from youthcourt.reference.models import OffenseClass
+from youthcourt.referrals.uploads import clean_title
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -44,6 +48,8 @@ LABEL_SEPARATOR = ", "
 EVENT_TYPES = ", ".join(t.value for t in OutcomeEventType)
 TOO_LARGE = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into several files by group."
 EMPTY = "The file is empty. Choose the CSV file again."
+NO_FILE = "Choose a CSV file to import."
+RACE_LOST = "Another import of the same group was saved a moment ago; nothing from this file was imported."
 SAVE_AS_CSV = 'In your spreadsheet, use "Save as" and choose "CSV UTF-8 (comma delimited)".'
 BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "a spreadsheet workbook (Excel, LibreOffice or Numbers)"),
@@ -592,7 +598,85 @@ async def _insert(db: AsyncSession, model: type[Any], rows: list[dict[str, Any]]
         await db.execute(insert(model.__table__), rows[start : start + INSERT_BATCH])
 
 
-async def delete_import(db: AsyncSession, imported: ComparisonImport) -> None:
-    """Remove an import; the database removes its records and their events with it (ON DELETE CASCADE)."""
+def trail_details(imported: ComparisonImport) -> dict[str, Any]:
+    """What the audit trail keeps of an import: never its rows."""
+    return {
+        "file_name": imported.file_name,
+        "row_count": imported.row_count,
+        "group_labels": imported.group_labels.split(LABEL_SEPARATOR),
+    }
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What importing an uploaded file came to: the import, or why nothing was imported."""
+
+    file_name: str = ""
+    rejected: str = ""
+    """Why the upload could not be read as a CSV file at all; empty when it could."""
+    problems: Problems | None = None
+    """What to fix in the file, row by row, when it was read but refused."""
+    imported: ComparisonImport | None = None
+    groups: int = 0
+
+
+async def import_upload(db: AsyncSession, actor: Actor, upload: Any | None) -> Upload:
+    """Read, check and import an uploaded file (a Litestar ``UploadFile``, or None when none was chosen).
+
+    The file is imported whole and audited, or not at all. When another import of the same group
+    wins a race to the database, the transaction is rolled back and the file refused like a duplicate.
+    """
+    file_name, raw = "", b""
+    try:
+        if upload is not None:
+            file_name = clean_title(upload.filename or "")
+            raw = await read_upload(upload)
+        text = decode(raw)
+    except FileRejected as rejected:
+        return Upload(file_name, rejected=str(rejected) if raw or file_name else NO_FILE)
+    viewer = actor.viewer
+    assert viewer is not None and viewer.program_id is not None
+    checked = check(text, viewer.today())
+    for problem in await already_imported(db, checked.labels):
+        checked.problems.add(problem)
+    if not checked.is_valid:
+        return Upload(file_name, problems=checked.problems)
+    try:
+        imported = await save(
+            db,
+            checked,
+            program_id=viewer.program_id,
+            uploaded_by_id=viewer.user_id,
+            file_name=file_name or "comparison.csv",
+        )
+    except IntegrityError:
+        await db.rollback()
+        problems = Problems()
+        problems.add(Problem(RACE_LOST))
+        return Upload(file_name, problems=problems)
+    details = trail_details(imported)
+    audit.record(
+        db,
+        actor,
+        "comparison_import",
+        record_type="comparison_import",
+        record_id=imported.id,
+        details=details,
+    )
+    return Upload(file_name, imported=imported, groups=len(checked.labels))
+
+
+async def delete_import(db: AsyncSession, actor: Actor, imported: ComparisonImport) -> None:
+    """Remove an import, and say so in the trail; the database removes its records and their events
+    with it (ON DELETE CASCADE)."""
+    details = trail_details(imported)
     await db.delete(imported)
     await db.flush()
+    audit.record(
+        db,
+        actor,
+        "comparison_import_delete",
+        record_type="comparison_import",
+        record_id=imported.id,
+        details=details,
+    )

@@ -13,16 +13,14 @@ from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath
 from litestar.response import Template
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User, member_name
-from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
-from youthcourt.referrals.uploads import clean_title
 from youthcourt.reports import comparison
-from youthcourt.reports.comparison import Problem, Problems
+from youthcourt.reports.comparison import Problems
 from youthcourt.reports.models import ComparisonImport
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form
@@ -32,7 +30,6 @@ from youthcourt.web.templating import page, redirect_to
 MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 LIST_URL = "/reports/comparison"
 EXAMPLE_NAME = "comparison-groups-example.csv"
-RACE_LOST = "Another import of the same group was saved a moment ago; nothing from this file was imported."
 
 
 def _plural(count: int, word: str) -> str:
@@ -64,53 +61,30 @@ class ComparisonController(Controller):
 
     @post("/", request_max_body_size=comparison.MAX_REQUEST_BYTES)
     async def upload(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: MultipartData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        data: MultipartData,
     ) -> Any:
-        form = Form()
         file = (data or {}).get("file")
         file = file[-1] if isinstance(file, list) and file else file
-        file_name = ""
-        raw = b""
         try:
-            if isinstance(file, UploadFile):
-                file_name = clean_title(file.filename or "")
-                raw = await comparison.read_upload(file)
-            text = comparison.decode(raw)
-        except comparison.FileRejected as rejected:
-            form.error("file", str(rejected) if raw or file_name else "Choose a CSV file to import.")
-            return await self._page(db_session, 1, form=form, status_code=422)
+            upload = await comparison.import_upload(
+                db_session, actor, file if isinstance(file, UploadFile) else None
+            )
         finally:
             await _close_uploads(data)
-        checked = comparison.check(text, request.user.today())
-        for problem in await comparison.already_imported(db_session, checked.labels):
-            checked.problems.add(problem)
-        if not checked.is_valid:
-            return await self._refused(db_session, checked.problems, file_name)
-        try:
-            imported = await comparison.save(
-                db_session,
-                checked,
-                program_id=request.user.program_id,
-                uploaded_by_id=request.user.user_id,
-                file_name=file_name or "comparison.csv",
-            )
-        except IntegrityError:
-            await db_session.rollback()
-            problems = Problems()
-            problems.add(Problem(RACE_LOST))
-            return await self._refused(db_session, problems, file_name)
-        audit.record(
-            db_session,
-            request,
-            "comparison_import",
-            record_type="comparison_import",
-            record_id=imported.id,
-            details=self._details(imported),
-        )
+        if upload.rejected:
+            form = Form()
+            form.error("file", upload.rejected)
+            return await self._page(db_session, 1, form=form, status_code=422)
+        if upload.imported is None:
+            return await self._refused(db_session, upload.problems, upload.file_name)
         flash(
             request,
-            f"Imported {_plural(imported.row_count, 'record')} in "
-            f"{'group' if len(checked.labels) == 1 else 'groups'} {imported.group_labels}.",
+            f"Imported {_plural(upload.imported.row_count, 'record')} in "
+            f"{'group' if upload.groups == 1 else 'groups'} {upload.imported.group_labels}.",
         )
         return redirect_to(request, LIST_URL)
 
@@ -119,21 +93,13 @@ class ComparisonController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
         import_id: FromPath[UUID],
     ) -> Any:
         imported = await db_session.scalar(select(ComparisonImport).where(ComparisonImport.id == import_id))
         if imported is None:
             raise NotFoundException()
-        details = self._details(imported)
-        await comparison.delete_import(db_session, imported)
-        audit.record(
-            db_session,
-            request,
-            "comparison_import_delete",
-            record_type="comparison_import",
-            record_id=import_id,
-            details=details,
-        )
+        await comparison.delete_import(db_session, actor, imported)
         flash(
             request,
             f"The import of {imported.file_name} was deleted with its "
@@ -141,16 +107,7 @@ class ComparisonController(Controller):
         )
         return redirect_to(request, LIST_URL)
 
-    @staticmethod
-    def _details(imported: ComparisonImport) -> dict[str, Any]:
-        """What the audit trail keeps of an import: never its rows."""
-        return {
-            "file_name": imported.file_name,
-            "row_count": imported.row_count,
-            "group_labels": imported.group_labels.split(comparison.LABEL_SEPARATOR),
-        }
-
-    async def _refused(self, db: AsyncSession, problems: Problems, file_name: str) -> Template:
+    async def _refused(self, db: AsyncSession, problems: Problems | None, file_name: str) -> Template:
         return await self._page(db, 1, problems=problems, file_name=file_name, status_code=422)
 
     async def _page(
