@@ -9,24 +9,25 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.jurors import records
 from youthcourt.jurors.models import TrainingSession
-from youthcourt.jurors.records import JurorError, format_number
+from youthcourt.jurors.records import format_number
+from youthcourt.jurors.training import TrainingService
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
-from youthcourt.reference.services import progression_rules
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -40,6 +41,7 @@ def sessions_query() -> Any:
 class TrainingController(Controller):
     path = "/jurors/training"
     guards = [requires_role(Role.COORDINATOR)]
+    dependencies = {"training": Provide(create_service_provider(TrainingService))}
 
     @get("/", name="juror_training")
     async def index(
@@ -131,64 +133,17 @@ class TrainingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        training: NamedDependency[TrainingService],
+        actor: NamedDependency[Actor],
         session_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         session = await self._session(db_session, session_id)
         form = Form.from_data(data)
-        juror_ids: list[UUID] = []
-        for value in form.many("juror_id"):
-            try:
-                juror_ids.append(UUID(value))
-            except ValueError:
-                form.error("juror_id", "Choose jurors from the list.")
-        result = None
-        if form.is_valid:
-            try:
-                result = await records.record_training_attendance(
-                    db_session,
-                    session,
-                    juror_ids,
-                    await program_policy(db_session, viewer.program_id),
-                    actor_name=viewer.full_name,
-                    today=viewer.today(),
-                    rules=await progression_rules(db_session),
-                )
-            except JurorError as error:
-                form.error("juror_id", str(error))
-            except IntegrityError as error:
-                # Two coordinators marked the same juror at the same moment: the unique
-                # constraint refuses the second, and the request rolls back.
-                raise HTTPException(
-                    status_code=409,
-                    detail="Someone else marked some of these jurors at the same time. Reload the page.",
-                ) from error
-        if result is None:
+        marked = await training.mark_attendance(actor, session, form)
+        if marked is None:
             return await self._session_page(request, db_session, session, form, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "training_attendance",
-            record_type="training_session",
-            record_id=session.id,
-            details={
-                "juror_ids": [str(juror_id) for juror_id in juror_ids],
-                "credits_each": format_number(result.credits / result.attended),
-                "qualified": result.qualified,
-                "waiting": result.waiting,
-            },
-        )
-        message = f"{result.attended} juror{'s' if result.attended != 1 else ''} marked present"
-        message += f", {format_number(result.credits)} credits earned in all"
-        if result.qualified:
-            message += f", {result.qualified} newly qualified as {session.role.label.lower()}"  # type: ignore[union-attr]
-        if result.waiting:
-            message += (
-                f"; {result.waiting} still short of the program's other prerequisites for "
-                f"{session.role.label.lower()} (see their records)"  # type: ignore[union-attr]
-            )
-        flash(request, message + ".")
+        flash(request, marked.message)
         return redirect_to(request, f"/jurors/training/{session.id}")
 
 

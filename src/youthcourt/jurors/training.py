@@ -1,0 +1,119 @@
+"""Marking who attended a training session, as a coordinator does on the session's page.
+
+The rules (who can be marked, the credits earned, the court role granted) are
+:func:`youthcourt.jurors.records.record_training_attendance`; this service reads the form,
+turns a simultaneous marking into a conflict and writes the audit entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
+from youthcourt.jurors.models import TrainingSession
+from youthcourt.jurors.records import JurorError, TrainingResult, format_number, record_training_attendance
+from youthcourt.reference.services import policy as program_policy
+from youthcourt.reference.services import progression_rules
+from youthcourt.web.errors import ConflictError
+from youthcourt.web.forms import Form
+
+MARKED_AT_ONCE = "Someone else marked some of these jurors at the same time. Reload the page."
+
+
+@dataclass(frozen=True)
+class AttendanceMarked:
+    """Jurors marked present at ``session``, and what they earned."""
+
+    session: TrainingSession
+    result: TrainingResult
+
+    @property
+    def message(self) -> str:
+        """What the coordinator is told: how many attended, the credits, and any role granted or pending."""
+        result = self.result
+        message = f"{result.attended} juror{'s' if result.attended != 1 else ''} marked present"
+        message += f", {format_number(result.credits)} credits earned in all"
+        role = self.session.role.label.lower() if self.session.role else ""
+        if result.qualified:
+            message += f", {result.qualified} newly qualified as {role}"
+        if result.waiting:
+            message += (
+                f"; {result.waiting} still short of the program's other prerequisites for "
+                f"{role} (see their records)"
+            )
+        return message + "."
+
+
+def ticked_jurors(form: Form) -> list[UUID]:
+    """The jurors ticked on ``form``; a value that is not a juror's id is the form's error."""
+    juror_ids: list[UUID] = []
+    for value in form.many("juror_id"):
+        try:
+            juror_ids.append(UUID(value))
+        except ValueError:
+            form.error("juror_id", "Choose jurors from the list.")
+    return juror_ids
+
+
+class TrainingService(SQLAlchemyAsyncRepositoryService[TrainingSession]):
+    """Training attendance as a coordinator marks it, with its audit entry."""
+
+    class Repository(SQLAlchemyAsyncRepository[TrainingSession]):
+        model_type = TrainingSession
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def mark_attendance(
+        self, actor: Actor, session: TrainingSession, form: Form
+    ) -> AttendanceMarked | None:
+        """Mark the jurors ticked on ``form`` present; None, with the form's error, when refused.
+
+        Raises :class:`ConflictError` (a 409) when another coordinator marked one of them at the
+        same moment: the unique constraint refuses the second, and its request rolls back.
+        """
+        juror_ids = ticked_jurors(form)
+        if not form.is_valid:
+            return None
+        viewer = actor.viewer
+        policy = await program_policy(self.db, viewer.program_id)
+        rules = await progression_rules(self.db)
+        try:
+            result = await record_training_attendance(
+                self.db,
+                session,
+                juror_ids,
+                policy,
+                actor_name=viewer.full_name,
+                today=viewer.today(),
+                rules=rules,
+            )
+        except JurorError as error:
+            form.error("juror_id", str(error))
+            return None
+        except IntegrityError as error:
+            raise ConflictError(MARKED_AT_ONCE) from error
+        audit.record(
+            self.db,
+            actor,
+            "training_attendance",
+            record_type="training_session",
+            record_id=session.id,
+            details={
+                "juror_ids": [str(juror_id) for juror_id in juror_ids],
+                "credits_each": format_number(result.credits / result.attended),
+                "qualified": result.qualified,
+                "waiting": result.waiting,
+            },
+        )
+        return AttendanceMarked(session, result)
