@@ -58,6 +58,15 @@ def holds_seat() -> list:
     ]
 
 
+def is_seated(booking: Booking) -> bool:
+    """On a panel and still there (an absent or excused juror's seat is free)."""
+    return (
+        booking.status == BookingStatus.CONFIRMED
+        and booking.courtroom_id is not None
+        and (booking.attendance is None or booking.attendance in SERVING)
+    )
+
+
 async def seats_taken(db: AsyncSession, night: HearingNight) -> int:
     """Confirmed jurors still holding a seat of the night."""
     return (

@@ -21,9 +21,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CLOSED_STATES, Case
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import credits, panels
@@ -31,10 +35,13 @@ from youthcourt.jurors.invitations import SERVING, first_waiting, promote
 from youthcourt.jurors.models import Attendance, Booking, BookingStatus, CourtRole, CreditEntry, CreditKind
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import ProgramPolicy, SanctionType
+from youthcourt.reference.services import policy as program_policy
 from youthcourt.sanctions.models import ProgressKind, Sanction, SanctionStatus
 from youthcourt.sanctions.services import record_progress
+from youthcourt.web.forms import Form
 
 CENT = Decimal("0.01")
+ATTENDANCE_CHOICES = {kind.value: kind.label for kind in Attendance}
 
 
 class CheckinError(ValueError):
@@ -109,11 +116,22 @@ async def open_jury_duty(db: AsyncSession, youth_id: UUID) -> Sanction | None:
 
 @dataclass(frozen=True)
 class CheckinResult:
+    attendance: Attendance
     hours: Decimal
     credits: Decimal
     sanction: Sanction | None
     """The jury-duty sanction the night counted toward, if any."""
     seat_freed: bool
+
+    @property
+    def message(self) -> str:
+        """What the coordinator is told: "Marked present, 2.5 hours, 5 credits added."."""
+        message = f"Marked {self.attendance.label.lower()}"
+        if self.credits:
+            message += f", {number(self.hours)} hours, {number(self.credits)} credits added"
+        if self.sanction is not None:
+            message += ", counted toward the juror's jury-duty sanction"
+        return message + "."
 
 
 async def record_attendance(
@@ -166,7 +184,70 @@ async def record_attendance(
             )
         sanction = await count_toward_jury_duty(db, booking, night, viewer)
     await db.flush()
-    return CheckinResult(hours, earned, sanction, seat_freed=was_seated and attendance not in SERVING)
+    return CheckinResult(
+        attendance, hours, earned, sanction, seat_freed=was_seated and attendance not in SERVING
+    )
+
+
+class CheckinService(SQLAlchemyAsyncRepositoryService[Booking]):
+    """A coordinator's check-in of one juror on the night, with its audit entry."""
+
+    class Repository(SQLAlchemyAsyncRepository[Booking]):
+        model_type = Booking
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def check_in(
+        self, actor: Actor, night: HearingNight, booking: Booking, form: Form
+    ) -> CheckinResult | None:
+        """Record the attendance chosen on ``form``; None, with the form's errors, when refused.
+
+        Raises :class:`CheckinError` while check-in is closed (before the night, or a cancelled
+        night): nothing on the form can change that.
+        """
+        if not is_open(night, actor.viewer.today()):
+            raise CheckinError("Check-in opens on the day of the night.")
+        choice = form.choice("attendance", "present, late, absent or excused", ATTENDANCE_CHOICES)
+        attendance = Attendance(choice) if choice in ATTENDANCE_CHOICES else None
+        arrived_at = form.time("arrived_at", "the arrival time") if attendance == Attendance.LATE else None
+        reason = ""
+        if attendance == Attendance.EXCUSED:
+            reason = form.text("reason", "why the juror is excused", max_length=500)
+        if not form.is_valid or attendance is None:
+            return None
+        policy = await program_policy(self.db, night.program_id)
+        try:
+            result = await record_attendance(
+                self.db,
+                booking,
+                night,
+                attendance,
+                policy,
+                actor.viewer,
+                arrived_at=arrived_at,
+                reason=reason,
+            )
+        except CheckinError as error:
+            form.error(error.field, error.message)
+            return None
+        audit.record(
+            self.db,
+            actor,
+            "juror_checkin",
+            record_type="booking",
+            record_id=booking.id,
+            details={
+                "attendance": attendance.value,
+                "hours": str(result.hours),
+                "credits": str(result.credits),
+                "jury_duty_counted": result.sanction is not None,
+            },
+        )
+        return result
 
 
 async def count_toward_jury_duty(

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.clock import utc_now
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import mail, reminders
@@ -26,6 +30,7 @@ from youthcourt.jurors.bookings import (
     SERVING,
     BookingError,
     holds_seat,
+    is_seated,
     lock_night,
     overlapping,
     respond,
@@ -44,6 +49,8 @@ from youthcourt.jurors.models import (
     Qualification,
 )
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.reference.services import policy as program_policy
+from youthcourt.web.forms import Form, parse_uuid
 
 __all__ = ("SERVING", "BookingError", "clock", "long_date", "seats_taken")
 
@@ -247,6 +254,35 @@ class InviteResult:
     emailed: int
     overlapping: tuple[str, ...] = ()
     """Short names of the invited jurors already booked for a night at the same time."""
+
+    @property
+    def message(self) -> str:
+        """What the coordinator is told: who was invited and emailed, and who was left out."""
+        message = (
+            f"{_plural(self.invited, 'juror')} invited; {_plural(self.emailed, 'invitation email')} queued."
+        )
+        if self.invited > self.emailed:
+            message += f" {_plural(self.invited - self.emailed, 'juror')} without an email address: tell them another way."
+        if self.already_booked:
+            message += f" {_plural(self.already_booked, 'juror')} already booked for this night left out."
+        if self.not_eligible:
+            message += f" {_plural(self.not_eligible, 'juror')} not active or without a signed oath left out."
+        return message
+
+    @property
+    def overlap_message(self) -> str:
+        """Who was invited though booked for an overlapping night; empty when nobody."""
+        if not self.overlapping:
+            return ""
+        verb = "is" if len(self.overlapping) == 1 else "are"
+        return (
+            f"{', '.join(self.overlapping)} {verb} "
+            "already booked for an overlapping night: they can confirm only one of the two."
+        )
+
+
+def _plural(count: int, one: str) -> str:
+    return f"{count} {one if count == 1 else one + 's'}"
 
 
 def reply_line(juror: Juror, portal_url: str, contact_phone: str = "") -> str:
@@ -460,6 +496,13 @@ async def move_up(
 # Withdrawals --------------------------------------------------------------------------------------
 
 
+REPLY_MESSAGES = {
+    BookingStatus.CONFIRMED: "The juror is confirmed.",
+    BookingStatus.WAITLISTED: "Every seat is taken: the juror is on the waiting list.",
+    BookingStatus.DECLINED: "The juror declined.",
+}
+
+
 @dataclass(frozen=True)
 class ReplyResult:
     status: BookingStatus
@@ -469,6 +512,14 @@ class ReplyResult:
     """Who took the seat from the waiting list, when someone could."""
     notice: str = ""
     """What the coordinator was told on the night's page."""
+    left_panel: bool = False
+    """The juror declined while seated on a panel, and so left it."""
+
+    @property
+    def message(self) -> str:
+        """What the coordinator who entered the reply is told."""
+        message = REPLY_MESSAGES.get(self.status, "The reply was recorded.")
+        return message + (" They were taken off their panel." if self.left_panel else "")
 
 
 async def reply(
@@ -584,3 +635,87 @@ async def acknowledge(db: AsyncSession, night: HearingNight, notice_id: UUID, wh
         notice.acknowledged_by = who[:200]
     await db.flush()
     return True
+
+
+# A coordinator's invitations and replies -----------------------------------------------------------
+
+
+class InvitationService(SQLAlchemyAsyncRepositoryService[Booking]):
+    """What a coordinator does on a night's page: invite jurors, enter a juror's reply.
+
+    Each step is on the audit trail, written with the ``actor`` the handler passes.
+    """
+
+    class Repository(SQLAlchemyAsyncRepository[Booking]):
+        model_type = Booking
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def invite(
+        self, actor: Actor, night: HearingNight, form: Form, *, portal_url: str
+    ) -> InviteResult | None:
+        """Invite the jurors ticked on ``form``; None, with the form's error, when none is ticked.
+
+        Raises :class:`BookingError` when the night takes no more invitations (cancelled or over).
+        """
+        if not invitations_open(night, actor.viewer.today()):
+            raise BookingError("This night is cancelled or over: no more invitations can be sent.")
+        wanted = [juror_id for value in form.many("juror_id") if (juror_id := parse_uuid(value))]
+        if not wanted:
+            form.error("juror_id", "Choose at least one juror to invite.")
+            return None
+        policy = await program_policy(self.db, night.program_id)
+        result = await invite(
+            self.db, night, wanted, portal_url=portal_url, contact_phone=policy.contact_phone
+        )
+        audit.record(
+            self.db,
+            actor,
+            "juror_invite",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={
+                "count": result.invited,
+                "already_booked": result.already_booked,
+                "not_eligible": result.not_eligible,
+            },
+        )
+        return result
+
+    async def reply_for_juror(
+        self, actor: Actor, night: HearingNight, booking: Booking, answer: str, *, portal_url: str
+    ) -> ReplyResult:
+        """Enter the reply ``answer`` ("confirm" or "decline") a juror gave the coordinator.
+
+        Raises :class:`BookingError` for any other answer and when the reply is refused
+        (:func:`youthcourt.jurors.bookings.respond` says why).
+        """
+        if answer not in ("confirm", "decline"):
+            raise BookingError("Choose whether the juror confirmed or declined.")
+        was_seated = is_seated(booking)
+        policy = await program_policy(self.db, night.program_id)
+        result = await reply(
+            self.db,
+            booking,
+            booking.juror,
+            night,
+            policy,
+            actor.viewer.today(),
+            accept=answer == "confirm",
+            portal_url=portal_url,
+        )
+        audit.record(
+            self.db,
+            actor,
+            "juror_reply",
+            record_type="booking",
+            record_id=booking.id,
+            details={"status": result.status.value, "on_behalf": True},
+        )
+        if result.moved_up is not None:
+            audit.record(self.db, actor, "juror_move_up", record_type="booking", record_id=result.moved_up.id)
+        return replace(result, left_panel=was_seated and result.status == BookingStatus.DECLINED)

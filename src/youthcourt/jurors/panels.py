@@ -24,14 +24,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.jurors import invitations, mail
-from youthcourt.jurors.bookings import lock_night
+from youthcourt.jurors.bookings import is_seated, lock_night
 from youthcourt.jurors.invitations import SERVING
 from youthcourt.jurors.models import (
     Attendance,
@@ -43,8 +47,11 @@ from youthcourt.jurors.models import (
     JurorStatus,
 )
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Referral
+from youthcourt.web.forms import Form, parse_uuid
 
+ROLE_CHOICES = {role.value: role.label for role in CourtRole}
 JURY_ROLES = frozenset({CourtRole.JUROR, CourtRole.FOREPERSON})
 """Roles that count toward the jury's size."""
 SINGLE_ROLES = frozenset({CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRole.YOUTH_JUDGE})
@@ -107,15 +114,6 @@ class NightPanels:
 
     def conflicts(self, juror: Juror, courtroom_id: UUID) -> list[Conflict]:
         return conflicts_for(juror, courtroom_id, self.dockets, self.declared.get(juror.id, set()))
-
-
-def is_seated(booking: Booking) -> bool:
-    """On a panel and still there (an absent or excused juror's seat is free)."""
-    return (
-        booking.status == BookingStatus.CONFIRMED
-        and booking.courtroom_id is not None
-        and (booking.attendance is None or booking.attendance in SERVING)
-    )
 
 
 def shortfall(jury_size: int, policy: ProgramPolicy) -> int:
@@ -261,6 +259,98 @@ def seat(
 def unseat(booking: Booking) -> None:
     booking.courtroom_id = None
     booking.role = None
+
+
+# A coordinator seating jurors ---------------------------------------------------------------------
+
+FLAG_CHECK = "Please check the flag beside the juror: it is for you to decide whether they sit."
+
+
+@dataclass(frozen=True)
+class PanelChange:
+    """What a seating did, told to the coordinator as ``message`` (a flash of ``category``)."""
+
+    message: str
+    category: str = "success"
+    flagged: bool = False
+    """The juror sits despite a flag (same school as a respondent) the coordinator should check."""
+
+
+class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
+    """Seats on a night's panels as a coordinator sets them, each change on the audit trail."""
+
+    class Repository(SQLAlchemyAsyncRepository[Booking]):
+        model_type = Booking
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def assign(
+        self, actor: Actor, night: HearingNight, booking_id: UUID, form: Form
+    ) -> PanelChange | None:
+        """Seat the booking's juror in the courtroom and role chosen on ``form``, or take them off
+        their panel when no courtroom is chosen; None, with the form's errors, when the seat is refused.
+
+        Raises :class:`PanelError` when nobody can be seated: the night is cancelled, or the
+        juror has not confirmed it.
+        """
+        if night.is_cancelled:
+            raise PanelError("This hearing night was cancelled.")
+        night_panels = await load(self.db, night)
+        booking = next((b for b in night_panels.bookings if b.id == booking_id), None)
+        if booking is None:
+            raise PanelError("Only jurors who confirmed the night can be seated.")
+        if not form.get("courtroom_id"):
+            return await self._take_off(actor, night_panels, booking)
+        policy = await program_policy(self.db, night.program_id)
+        return await self._seat(actor, night_panels, booking, form, policy)
+
+    async def _take_off(self, actor: Actor, night_panels: NightPanels, booking: Booking) -> PanelChange:
+        if booking.courtroom_id is None:
+            return PanelChange("The juror is not on a panel.", "info")
+        previous = night_panels.room(booking.courtroom_id)
+        unseat(booking)
+        await self.db.flush()
+        audit.record(
+            self.db,
+            actor,
+            "juror_panel_remove",
+            record_type="booking",
+            record_id=booking.id,
+            details={"courtroom_id": str(previous.id) if previous else None},
+        )
+        return PanelChange("The juror was taken off the panel.")
+
+    async def _seat(
+        self, actor: Actor, night_panels: NightPanels, booking: Booking, form: Form, policy: ProgramPolicy
+    ) -> PanelChange | None:
+        courtroom = night_panels.room(parse_uuid(form.get("courtroom_id")))
+        if courtroom is None:
+            form.error("courtroom_id", "Choose one of this night's courtrooms.")
+        role_value = form.choice("role", "a role", ROLE_CHOICES)
+        if not form.is_valid or courtroom is None:
+            return None
+        role = CourtRole(role_value)
+        try:
+            warnings = seat(night_panels, booking, courtroom, role, policy)
+        except PanelError as error:
+            form.error("courtroom_id", str(error))
+            return None
+        await self.db.flush()
+        audit.record(
+            self.db,
+            actor,
+            "juror_panel_assign",
+            record_type="booking",
+            record_id=booking.id,
+            details={"courtroom_id": str(courtroom.id), "role": role_value, "flagged": bool(warnings)},
+        )
+        return PanelChange(
+            f"The juror sits in {courtroom.name} as {role.label.lower()}.", flagged=bool(warnings)
+        )
 
 
 # Conflicts declared after seating ---------------------------------------------------------------

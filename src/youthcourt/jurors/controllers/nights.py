@@ -8,34 +8,37 @@ from urllib.parse import urlencode
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import checkin, invitations, panels, records
 from youthcourt.jurors.bookings import BookingError
-from youthcourt.jurors.models import Attendance, Booking, BookingStatus, CourtRole
+from youthcourt.jurors.checkin import CheckinService
+from youthcourt.jurors.invitations import InvitationService
+from youthcourt.jurors.models import Booking, BookingStatus, CourtRole
+from youthcourt.jurors.panels import PanelService
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData, parse_uuid
+from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
 CANDIDATES_PER_PAGE = 50
 RepliesPage = Annotated[str, QueryParameter(name="replies_page", required=False)]
-ROLE_CHOICES = {role.value: role.label for role in CourtRole}
 QUALIFICATION_CHOICES = {role.value: role.label for role in CourtRole if role != CourtRole.JUROR}
 STATUS_TABS = {status.value: invitations.STATUS_HEADINGS[status] for status in invitations.REPLY_STATUSES}
-ATTENDANCE_CHOICES = {kind.value: kind.label for kind in Attendance}
 
 
 def _portal_url(request: Request[Any, Any, Any]) -> str:
@@ -50,13 +53,14 @@ def _arrival_guess(night: HearingNight, viewer: Viewer) -> str:
     return ""
 
 
-def _plural(count: int, one: str) -> str:
-    return f"{count} {one if count == 1 else one + 's'}"
-
-
 class JurorNightController(Controller):
     path = "/jurors/nights"
     guards = [requires_role(Role.COORDINATOR)]
+    dependencies = {
+        "invites": Provide(create_service_provider(InvitationService)),
+        "seating": Provide(create_service_provider(PanelService)),
+        "checkins": Provide(create_service_provider(CheckinService)),
+    }
 
     # Loading -----------------------------------------------------------------------------------
 
@@ -189,6 +193,8 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        invites: NamedDependency[InvitationService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
@@ -196,46 +202,16 @@ class JurorNightController(Controller):
         form = Form.from_data(data)
         chosen = invitations.InviteFilter.read(form.values)
         back = f"/jurors/nights/{night.id}" + (f"?{chosen.query_string}" if chosen.query_string else "")
-        if not invitations.invitations_open(night, request.user.today()):
-            flash(request, "This night is cancelled or over: no more invitations can be sent.", "error")
+        try:
+            result = await invites.invite(actor, night, form, portal_url=_portal_url(request))
+        except BookingError as error:
+            flash(request, str(error), "error")
             return redirect_to(request, back)
-        wanted = [juror_id for value in form.many("juror_id") if (juror_id := parse_uuid(value))]
-        if not wanted:
-            form.error("juror_id", "Choose at least one juror to invite.")
+        if result is None:
             return await self._night_page(request, db_session, night, chosen, form, status_code=422)
-        policy = await self._policy(db_session, request)
-        result = await invitations.invite(
-            db_session, night, wanted, portal_url=_portal_url(request), contact_phone=policy.contact_phone
-        )
-        audit.record(
-            db_session,
-            request,
-            "juror_invite",
-            record_type="hearing_night",
-            record_id=night.id,
-            details={
-                "count": result.invited,
-                "already_booked": result.already_booked,
-                "not_eligible": result.not_eligible,
-            },
-        )
-        message = f"{_plural(result.invited, 'juror')} invited; {_plural(result.emailed, 'invitation email')} queued."
-        if result.invited > result.emailed:
-            message += f" {_plural(result.invited - result.emailed, 'juror')} without an email address: tell them another way."
-        if result.already_booked:
-            message += f" {_plural(result.already_booked, 'juror')} already booked for this night left out."
-        if result.not_eligible:
-            message += (
-                f" {_plural(result.not_eligible, 'juror')} not active or without a signed oath left out."
-            )
-        flash(request, message, "success" if result.invited else "info")
-        if result.overlapping:
-            flash(
-                request,
-                f"{', '.join(result.overlapping)} {'is' if len(result.overlapping) == 1 else 'are'} "
-                "already booked for an overlapping night: they can confirm only one of the two.",
-                "info",
-            )
+        flash(request, result.message, "success" if result.invited else "info")
+        if result.overlap_message:
+            flash(request, result.overlap_message, "info")
         return redirect_to(request, back)
 
     @post("/{night_id:uuid}/bookings/{booking_id:uuid}/reply")
@@ -243,56 +219,29 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        invites: NamedDependency[InvitationService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         booking_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         night = await self._night(db_session, night_id)
         booking = await self._booking(db_session, night, booking_id)
-        form = Form.from_data(data)
-        answer = form.get("reply")
+        answer = Form.from_data(data).get("reply")
         back = f"/jurors/nights/{night.id}?" + urlencode({"status": booking.status.value})
-        if answer not in ("confirm", "decline"):
-            flash(request, "Choose whether the juror confirmed or declined.", "error")
-            return redirect_to(request, back)
-        was_seated = panels.is_seated(booking)
         try:
-            result = await invitations.reply(
-                db_session,
-                booking,
-                booking.juror,
-                night,
-                await self._policy(db_session, request),
-                request.user.today(),
-                accept=answer == "confirm",
-                portal_url=_portal_url(request),
+            result = await invites.reply_for_juror(
+                actor, night, booking, answer, portal_url=_portal_url(request)
             )
         except BookingError as error:
             flash(request, str(error), "error")
             return redirect_to(request, back)
-        status = result.status
-        audit.record(
-            db_session,
-            request,
-            "juror_reply",
-            record_type="booking",
-            record_id=booking.id,
-            details={"status": status.value, "on_behalf": True},
-        )
-        if result.moved_up is not None:
-            audit.record(
-                db_session, request, "juror_move_up", record_type="booking", record_id=result.moved_up.id
-            )
-        messages = {
-            BookingStatus.CONFIRMED: "The juror is confirmed.",
-            BookingStatus.WAITLISTED: "Every seat is taken: the juror is on the waiting list.",
-            BookingStatus.DECLINED: "The juror declined."
-            + (" They were taken off their panel." if was_seated else ""),
-        }
-        flash(request, messages.get(status, "The reply was recorded."))
+        flash(request, result.message)
         if result.notice:
             flash(request, result.notice, "info")
-        return redirect_to(request, f"/jurors/nights/{night.id}?" + urlencode({"status": status.value}))
+        return redirect_to(
+            request, f"/jurors/nights/{night.id}?" + urlencode({"status": result.status.value})
+        )
 
     @post("/{night_id:uuid}/move-up")
     async def move_up(
@@ -364,7 +313,7 @@ class JurorNightController(Controller):
             jury_roles=panels.JURY_ROLES,
             forms=forms,
             errors=errors,
-            roles=ROLE_CHOICES,
+            roles=panels.ROLE_CHOICES,
             status_code=status_code,
         )
 
@@ -373,6 +322,8 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        seating: NamedDependency[PanelService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         booking_id: FromPath[UUID],
         data: FormData,
@@ -381,59 +332,16 @@ class JurorNightController(Controller):
         await self._booking(db_session, night, booking_id)
         form = Form.from_data(data)
         back = f"/jurors/nights/{night.id}/panels"
-        if night.is_cancelled:
-            flash(request, "This hearing night was cancelled.", "error")
+        try:
+            change = await seating.assign(actor, night, booking_id, form)
+        except panels.PanelError as error:
+            flash(request, str(error), "error")
             return redirect_to(request, back)
-        policy = await self._policy(db_session, request)
-        night_panels = await panels.load(db_session, night)
-        booking = next((b for b in night_panels.bookings if b.id == booking_id), None)
-        if booking is None:
-            flash(request, "Only jurors who confirmed the night can be seated.", "error")
-            return redirect_to(request, back)
-        courtroom_value = form.get("courtroom_id")
-        if not courtroom_value:
-            if booking.courtroom_id is None:
-                flash(request, "The juror is not on a panel.", "info")
-                return redirect_to(request, back)
-            previous = night_panels.room(booking.courtroom_id)
-            panels.unseat(booking)
-            audit.record(
-                db_session,
-                request,
-                "juror_panel_remove",
-                record_type="booking",
-                record_id=booking.id,
-                details={"courtroom_id": str(previous.id) if previous else None},
-            )
-            flash(request, "The juror was taken off the panel.")
-            return redirect_to(request, back)
-        courtroom = night_panels.room(parse_uuid(courtroom_value))
-        if courtroom is None:
-            form.error("courtroom_id", "Choose one of this night's courtrooms.")
-        role_value = form.choice("role", "a role", ROLE_CHOICES)
-        warnings: list[str] = []
-        if form.is_valid and courtroom is not None:
-            try:
-                warnings = panels.seat(night_panels, booking, courtroom, CourtRole(role_value), policy)
-            except panels.PanelError as error:
-                form.error("courtroom_id", str(error))
-        if not form.is_valid:
-            return await self._panels_page(request, db_session, night, {booking.id: form}, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "juror_panel_assign",
-            record_type="booking",
-            record_id=booking.id,
-            details={"courtroom_id": str(courtroom.id), "role": role_value, "flagged": bool(warnings)},
-        )
-        flash(request, f"The juror sits in {courtroom.name} as {CourtRole(role_value).label.lower()}.")
-        if warnings:
-            flash(
-                request,
-                "Please check the flag beside the juror: it is for you to decide whether they sit.",
-                "info",
-            )
+        if change is None:
+            return await self._panels_page(request, db_session, night, {booking_id: form}, status_code=422)
+        flash(request, change.message, change.category)
+        if change.flagged:
+            flash(request, panels.FLAG_CHECK, "info")
         return redirect_to(request, back)
 
     # Check-in ----------------------------------------------------------------------------------
@@ -501,67 +409,28 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        checkins: NamedDependency[CheckinService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         booking_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         night = await self._night(db_session, night_id)
         booking = await self._booking(db_session, night, booking_id)
         back = f"/jurors/nights/{night.id}/check-in"
-        if not checkin.is_open(night, viewer.today()):
-            flash(request, "Check-in opens on the day of the night.", "error")
-            return redirect_to(request, back)
         form = Form.from_data(data)
-        choice = form.choice("attendance", "present, late, absent or excused", ATTENDANCE_CHOICES)
-        attendance = Attendance(choice) if choice in ATTENDANCE_CHOICES else None
-        arrived_at = form.time("arrived_at", "the arrival time") if attendance == Attendance.LATE else None
-        reason = ""
-        if attendance == Attendance.EXCUSED:
-            reason = form.text("reason", "why the juror is excused", max_length=500)
-        result = None
-        if form.is_valid and attendance is not None:
-            try:
-                result = await checkin.record_attendance(
-                    db_session,
-                    booking,
-                    night,
-                    attendance,
-                    await self._policy(db_session, request),
-                    viewer,
-                    arrived_at=arrived_at,
-                    reason=reason,
-                )
-            except checkin.CheckinError as error:
-                form.error(error.field, error.message)
-        if result is None or attendance is None:
+        try:
+            result = await checkins.check_in(actor, night, booking, form)
+        except checkin.CheckinError as error:
+            flash(request, str(error), "error")
+            return redirect_to(request, back)
+        if result is None:
             if request.htmx:
                 return await self._checkin_row(request, db_session, night, booking, form, status_code=422)
             return await self._checkin_page(request, db_session, night, {booking.id: form}, status_code=422)
-        audit.record(
-            db_session,
-            request,
-            "juror_checkin",
-            record_type="booking",
-            record_id=booking.id,
-            details={
-                "attendance": attendance.value,
-                "hours": str(result.hours),
-                "credits": str(result.credits),
-                "jury_duty_counted": result.sanction is not None,
-            },
-        )
-        message = f"Marked {attendance.label.lower()}"
-        if result.credits:
-            message += (
-                f", {checkin.number(result.hours)} hours, {checkin.number(result.credits)} credits added"
-            )
-        if result.sanction is not None:
-            message += ", counted toward the juror's jury-duty sanction"
-        message += "."
         if request.htmx:
-            return await self._checkin_row(request, db_session, night, booking, Form(), saved=message)
-        flash(request, message)
+            return await self._checkin_row(request, db_session, night, booking, Form(), saved=result.message)
+        flash(request, result.message)
         return redirect_to(request, f"{back}#checkin-{booking.id}")
 
     async def _checkin_row(
