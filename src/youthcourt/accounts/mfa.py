@@ -18,9 +18,10 @@ import hmac
 import secrets
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
+from uuid import UUID
 
 import segno
 from sqlalchemy import delete, func, or_, select, update
@@ -28,10 +29,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from youthcourt.accounts.models import Membership, RecoveryCode, User
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.clock import utc_now
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.web.forms import Form
 
 ISSUER = "Youthcourt"
 STEP_SECONDS = 30
@@ -43,6 +47,11 @@ SECRET_BYTES = 20
 RECOVERY_CODE_COUNT = 10
 STAFF_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.COORDINATOR, Role.EVALUATOR})
 """Roles that always sign in with a second factor: they see youth's records or statistics."""
+
+ENTER_CODE = "Enter the 6-digit code from your authenticator app, or a recovery code."
+WRONG_FIRST_CODE = (
+    "That code is not right. Check that your phone's clock is set automatically and type the code shown now."
+)
 
 
 def new_secret() -> str:
@@ -239,3 +248,52 @@ async def is_required(db: AsyncSession, user: User) -> bool:
             )
         ).all()
     return any(role in STAFF_ROLES or (role == Role.JUROR and jurors_too) for role, jurors_too in rows)
+
+
+SignIn = Callable[[], Awaitable[str]]
+"""Finishes a waiting sign-in and returns the new session's cookie token."""
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    recovery_codes: list[str]
+    """Shown once, never stored in the clear."""
+    token: str | None = None
+    """The full session's cookie token when the enrollment finished a sign-in; None otherwise."""
+
+
+async def confirm_enrollment(
+    db: AsyncSession,
+    actor: Actor,
+    user: User,
+    form: Form,
+    *,
+    sign_in: SignIn | None = None,
+    program_id: UUID | None = None,
+) -> Enrollment | None:
+    """Turn MFA on when the form's code proves the app holds the user's new secret; errors go on ``form``.
+
+    The code is taken out of the form, so it is never shown again. Enrolled, the user gets new
+    recovery codes; when enrolling was the second step of a sign-in, ``sign_in`` finishes it first
+    (into ``program_id``), so the entry is written in the program the user signed in to.
+    """
+    code = form.get("code").strip()
+    form.values.pop("code", None)
+    step = matching_step(user.totp_secret, code, None) if code and user.totp_secret else None
+    if step is None:
+        form.error("code", WRONG_FIRST_CODE if code else ENTER_CODE)
+        return None
+    enable(user, step)
+    codes = await new_recovery_codes(db, user)
+    token = await sign_in() if sign_in is not None else None
+    audit.record(
+        db,
+        actor,
+        "mfa_enroll",
+        actor_id=user.id,
+        actor_name=user.name_in(program_id) if token else None,
+        program_id=program_id if token else None,
+        record_type="user",
+        record_id=user.id,
+    )
+    return Enrollment(codes, token)

@@ -8,6 +8,7 @@ the audit trail or the logs.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -29,6 +30,7 @@ from youthcourt.accounts.models import SignInFailure, User, UserSession
 from youthcourt.accounts.services import UserService
 from youthcourt.accounts.sessions import end_session, set_sign_in_cookies
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.programs.guards import CODE_STEP_ALLOWED, CodeRequired
 from youthcourt.programs.viewer import Viewer
 from youthcourt.web.errors import local_path
@@ -38,10 +40,6 @@ from youthcourt.web.templating import page, redirect_to
 
 WRONG_CODE = (
     "That code is not right. Type the 6-digit code your app shows now, or one of your recovery codes."
-)
-ENTER_CODE = "Enter the 6-digit code from your authenticator app, or a recovery code."
-WRONG_FIRST_CODE = (
-    "That code is not right. Check that your phone's clock is set automatically and type the code shown now."
 )
 WRONG_CURRENT_CODE = "That code is not right. Type the 6-digit code your app shows now."
 CODES_PER_SESSION = 5
@@ -108,7 +106,7 @@ class CodeStepController(Controller):
         code = form.get("code").strip()
         form.values.pop("code", None)
         if not code:
-            form.error("code", ENTER_CODE)
+            form.error("code", mfa.ENTER_CODE)
             return page("accounts/code.html", form=form, status_code=422)
         user = await users.get_for_sign_in(viewer.user_id)
         if user.is_locked or not user.has_mfa:
@@ -226,6 +224,7 @@ class MfaController(Controller):
         request: Request[Any, Any, Any],
         users: NamedDependency[UserService],
         db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
         data: FormData,
     ) -> Any:
         """The first code proves the app holds the secret; then recovery codes are shown, once."""
@@ -234,35 +233,21 @@ class MfaController(Controller):
         if user.has_mfa or not user.totp_secret:
             return Redirect("/login/code" if viewer.awaiting_code else "/account/mfa", status_code=303)
         form = Form.from_data(data)
-        code = form.get("code").strip()
-        form.values.pop("code", None)
-        step = mfa.matching_step(user.totp_secret, code, None) if code else None
-        if step is None:
-            form.error("code", WRONG_FIRST_CODE if code else ENTER_CODE)
+        program_id, sign_in = None, None
+        if viewer.awaiting_code:  # enrolling is the second step of signing in, which it finishes
+            program_id = await users.first_program(user)
+            sign_in = partial(finish_sign_in, request, db_session, user, program_id, "authenticator")
+        enrolled = await mfa.confirm_enrollment(
+            db_session, actor, user, form, sign_in=sign_in, program_id=program_id
+        )
+        if enrolled is None:
             return await self._setup_page(db_session, user, viewer, form, status_code=422)
-        mfa.enable(user, step)
-        codes = await mfa.new_recovery_codes(db_session, user)
-        token = None
-        program_id = await users.first_program(user) if viewer.awaiting_code else None
-        if viewer.awaiting_code:
-            # Signing in first moves the request into the user's program, where the entry belongs.
-            token = await finish_sign_in(request, db_session, user, program_id, "authenticator")
-        audit.record(
-            db_session,
-            request,
-            "mfa_enroll",
-            actor_id=user.id,
-            actor_name=user.name_in(program_id) if token else None,
-            program_id=program_id if token else None,
-            record_type="user",
-            record_id=user.id,
-        )
-        if token is None:
-            return page("accounts/recovery_codes.html", codes=codes, continue_to="/account/mfa")
+        continue_to = (local_path(form.get("next")) or "/") if enrolled.token else "/account/mfa"
         response = page(
-            "accounts/recovery_codes.html", codes=codes, continue_to=local_path(form.get("next")) or "/"
+            "accounts/recovery_codes.html", codes=enrolled.recovery_codes, continue_to=continue_to
         )
-        set_sign_in_cookies(response, request, token)
+        if enrolled.token:
+            set_sign_in_cookies(response, request, enrolled.token)
         return response
 
     @post("/recovery-codes")
