@@ -1,9 +1,11 @@
-"""HearingService without HTTP: what scheduling, an outcome and the jury's findings save, refuse and audit."""
+"""HearingService without HTTP: what nights, dockets, outcomes and the jury's findings save, refuse and audit."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.factories import make_case, make_program, make_user
 from tests.integration.service_actors import actor_for
@@ -18,8 +20,9 @@ from tests.integration.test_hearings import (
 )
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind, FollowUpCheck
-from youthcourt.hearings.models import Hearing, HearingOutcome, Investigation
-from youthcourt.hearings.services import HearingService, VersionConflict
+from youthcourt.hearings.forms import night_values
+from youthcourt.hearings.models import Hearing, HearingNight, HearingOutcome, Investigation
+from youthcourt.hearings.services import HearingService, SchedulingError, VersionConflict
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor, FactorKind
 from youthcourt.web.forms import Form
@@ -278,3 +281,138 @@ async def test_an_unknown_factor_is_a_field_error(db):
     assert form.errors == {"factor": "Choose factors and strengths from the list."}
     assert await db.scalar(select(Investigation).where(Investigation.hearing_id == hearing_id)) is None
     assert "investigation_save" not in await actions(db)
+
+
+# Nights -----------------------------------------------------------------------------------------
+
+
+def night_fields(**overrides: str) -> dict[str, str]:
+    fields = {
+        "held_on": NEXT_WEEK.isoformat(),
+        "starts_at": "18:00",
+        "ends_at": "20:30",
+        "location": "Riverside Courthouse",
+        "room_name_1": "Courtroom A",
+        "room_capacity_1": "4",
+        "room_name_2": "Courtroom B",
+        "room_capacity_2": "3",
+    }
+    return {**fields, **overrides}
+
+
+async def test_adding_a_night_saves_its_courtrooms_and_an_audit_entry(db):
+    *_, actor = await coordinator_case_and_night(db)
+    service = HearingService(db)
+
+    night = await service.add_night(Form.from_data(night_fields()), actor)
+    await db.commit()
+
+    assert night is not None
+    saved = await service.get_night(night.id)
+    assert (saved.program_id, saved.held_on, saved.location) == (
+        actor.viewer.program_id,
+        NEXT_WEEK,
+        "Riverside Courthouse",
+    )
+    assert [(room.name, room.capacity) for room in saved.courtrooms] == [
+        ("Courtroom A", 4),
+        ("Courtroom B", 3),
+    ]
+    entry = await only_entry(db, "hearing_night_create")
+    assert (entry.record_id, entry.details) == (str(night.id), {"courtrooms": 2})
+
+
+async def test_a_night_in_the_past_is_a_field_error_and_writes_nothing(db):
+    *_, actor = await coordinator_case_and_night(db)
+    form = Form.from_data(night_fields(held_on=YESTERDAY.isoformat()))
+
+    night = await HearingService(db).add_night(form, actor)
+
+    assert night is None
+    assert form.errors == {"held_on": "The date cannot be in the past."}
+    assert await db.scalar(select(func.count(HearingNight.id))) == 1, "only the night the test made"
+    assert "hearing_night_create" not in await actions(db)
+
+
+async def test_moving_a_night_resets_its_notices_and_is_audited(db):
+    _, case, night, actor = await coordinator_case_and_night(db, CaseState.SCHEDULED)
+    case_id = case.id
+    hearing = await make_hearing(db, night.courtrooms[0], case, notice_sent_on=YESTERDAY)
+    hearing_id = hearing.id
+    service = HearingService(db)
+    loaded_night = await service.get_night(night.id, with_hearings=True)
+    later = NEXT_WEEK + datetime.timedelta(days=7)
+    form = Form.from_data({**night_values(loaded_night), "held_on": later.isoformat()})
+
+    moved = await service.change_night(loaded_night, form, actor)
+    await db.commit()
+
+    assert moved == 1
+    assert (await fresh(db, HearingNight, night.id)).held_on == later
+    assert (await fresh(db, Hearing, hearing_id)).notice_sent_on is None
+    [event] = await events(db, case_id)
+    assert event.summary.startswith(f"Hearing night changed: now {later.isoformat()} at 18:00")
+    entry = await only_entry(db, "hearing_night_update")
+    assert entry.details == {"courtrooms": 1, "notices_reset": 1}
+
+
+async def test_cancelling_a_night_sends_its_first_hearings_back_and_is_audited(db):
+    _, case, night, actor = await coordinator_case_and_night(db, CaseState.SCHEDULED)
+    case_id = case.id
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+    hearing_id = hearing.id
+    service = HearingService(db)
+
+    cancelled = await service.cancel_night(await service.get_night(night.id), actor)
+    await db.commit()
+
+    assert cancelled == 1
+    assert (await fresh(db, HearingNight, night.id)).is_cancelled
+    assert (await fresh(db, Hearing, hearing_id)).outcome == HearingOutcome.CANCELLED
+    assert (await fresh(db, Case, case_id)).state == CaseState.AWAITING_HEARING
+    entry = await only_entry(db, "hearing_night_cancel")
+    assert entry.details == {"hearings_cancelled": 1}
+
+
+# One hearing ------------------------------------------------------------------------------------
+
+
+async def test_removing_a_case_from_the_docket_sends_it_back_and_is_audited(db):
+    _, case, night, actor = await coordinator_case_and_night(db, CaseState.SCHEDULED)
+    case_id, room_id = case.id, night.courtrooms[0].id
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+    hearing_id = hearing.id
+
+    await HearingService(db).remove(await loaded(db, hearing), actor)
+    await db.commit()
+
+    assert await hearing_count(db) == 0
+    assert (await fresh(db, Case, case_id)).state == CaseState.AWAITING_HEARING
+    entry = await only_entry(db, "hearing_remove")
+    assert entry.record_id == str(hearing_id)
+    assert entry.details == {"case_id": str(case_id), "courtroom_id": str(room_id)}
+
+
+async def test_a_hearing_of_a_past_night_is_not_removed(db):
+    _, case, night, actor = await coordinator_case_and_night(db, CaseState.SCHEDULED, YESTERDAY)
+    case_id = case.id
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+
+    with pytest.raises(SchedulingError, match="Only a case still scheduled on a night to come"):
+        await HearingService(db).remove(await loaded(db, hearing), actor)
+
+    assert await hearing_count(db) == 1
+    assert await events(db, case_id) == []
+    assert "hearing_remove" not in await actions(db)
+
+
+async def test_marking_the_notice_sent_dates_it_today_and_is_audited(db):
+    _, case, night, actor = await coordinator_case_and_night(db, CaseState.SCHEDULED)
+    hearing = await make_hearing(db, night.courtrooms[0], case)
+    hearing_id = hearing.id
+
+    await HearingService(db).mark_notice_sent(await loaded(db, hearing), actor)
+    await db.commit()
+
+    assert (await fresh(db, Hearing, hearing_id)).notice_sent_on == actor.viewer.today()
+    assert (await only_entry(db, "hearing_notice_sent")).record_id == str(hearing_id)

@@ -17,15 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CaseState
-from youthcourt.hearings.models import Courtroom, Hearing, HearingKind, HearingNight, HearingOutcome
-from youthcourt.hearings.services import (
-    MAX_CAPACITY,
-    RESULTS,
-    HearingService,
-    RoomInput,
-    SchedulingError,
-    VersionConflict,
-)
+from youthcourt.hearings.forms import MAX_CAPACITY, ROOM_ROWS, night_values, room_numbers
+from youthcourt.hearings.models import Hearing, HearingKind, HearingNight, HearingOutcome
+from youthcourt.hearings.services import RESULTS, HearingService, SchedulingError, VersionConflict
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
@@ -34,7 +28,6 @@ from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
-ROOM_ROWS = 4
 KIND_CHOICES = {
     "": "From the case: initial if awaiting a hearing, else returning",
     **{kind.value: f"{kind.label} hearing" for kind in HearingKind},
@@ -49,94 +42,6 @@ CONFLICT_MESSAGE = (
     "your version is in the form below, and the version now saved is shown beside it. "
     "Combine them and save again."
 )
-
-
-def _room_numbers(form: Form) -> list[int]:
-    """The courtroom rows the form sent (room_name_1, room_name_2, ...)."""
-    numbers = set()
-    for key in form.values:
-        prefix, _, number = key.rpartition("_")
-        if prefix in ("room_name", "room_capacity", "room_id") and number.isdigit() and 0 < int(number) <= 50:
-            numbers.add(int(number))
-    return sorted(numbers) or list(range(1, ROOM_ROWS + 1))
-
-
-def _read_night(
-    form: Form, today: datetime.date, night: HearingNight | None = None
-) -> tuple[dict[str, Any], list[RoomInput]]:
-    """Check the night form; errors go on ``form``. Courtrooms with an empty name are left out."""
-    held_on = form.date("held_on", "the date of the night")
-    if held_on and held_on < today:
-        form.error("held_on", "The date cannot be in the past.")
-    starts_at = form.time("starts_at", "the start time")
-    ends_at = form.time("ends_at", "the end time")
-    if starts_at and ends_at and ends_at <= starts_at:
-        form.error("ends_at", "The end time must be after the start time.")
-    location = form.text("location", "the location", max_length=200)
-    notes = form.text("notes", "notes", required=False, max_length=2000)
-
-    existing: dict[str, Courtroom] = {str(room.id): room for room in (night.courtrooms if night else [])}
-    rooms: list[RoomInput] = []
-    names: set[str] = set()
-    for number in _room_numbers(form):
-        name = form.get(f"room_name_{number}").strip()
-        current = existing.get(form.get(f"room_id_{number}"))
-        if not name:
-            continue
-        if len(name) > 60:
-            form.error(f"room_name_{number}", "A courtroom name must be at most 60 characters.")
-        elif name.casefold() in names:
-            form.error(f"room_name_{number}", f"“{name}” is used twice; each courtroom needs its own name.")
-        names.add(name.casefold())
-        raw = form.get(f"room_capacity_{number}").strip()
-        capacity = int(raw) if raw.isdigit() else 0
-        booked = len([h for h in current.hearings if h.outcome != HearingOutcome.CANCELLED]) if current else 0
-        if not 1 <= capacity <= MAX_CAPACITY:
-            form.error(
-                f"room_capacity_{number}",
-                f"Enter how many cases {name} can hear, from 1 to {MAX_CAPACITY}.",
-            )
-        elif capacity < booked:
-            form.error(
-                f"room_capacity_{number}",
-                f"{name} already has {booked} cases on its docket; its capacity cannot be lower.",
-            )
-        rooms.append(RoomInput(name=name, capacity=capacity, id=current.id if current else None))
-    kept = {room.id for room in rooms}
-    for key, room in existing.items():
-        if room.id not in kept and room.hearings:
-            number = next((n for n in _room_numbers(form) if form.get(f"room_id_{n}") == key), 1)
-            form.error(
-                f"room_name_{number}",
-                f"{room.name} has cases on its docket; move them before removing the courtroom.",
-            )
-    if not rooms and not any(key.startswith("room_") for key in form.errors):
-        form.error("room_name_1", "Add at least one courtroom with its name and capacity.")
-    fields = {
-        "held_on": held_on,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "location": location,
-        "notes": notes,
-    }
-    return fields, rooms
-
-
-def _night_values(night: HearingNight) -> dict[str, str]:
-    values = {
-        "held_on": night.held_on.isoformat(),
-        "starts_at": night.starts_at.strftime("%H:%M"),
-        "ends_at": night.ends_at.strftime("%H:%M"),
-        "location": night.location,
-        "notes": night.notes,
-    }
-    for number, room in enumerate(night.courtrooms, start=1):
-        values[f"room_id_{number}"] = str(room.id)
-        values[f"room_name_{number}"] = room.name
-        values[f"room_capacity_{number}"] = str(room.capacity)
-    for number in range(len(night.courtrooms) + 1, max(ROOM_ROWS, len(night.courtrooms) + 1) + 1):
-        values[f"room_capacity_{number}"] = "4"
-    return values
 
 
 class HearingController(Controller):
@@ -172,21 +77,16 @@ class HearingController(Controller):
 
     @post("/")
     async def create(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
+        data: FormData,
     ) -> Any:
         form = Form.from_data(data)
-        fields, rooms = _read_night(form, request.user.today())
-        if not form.is_valid:
+        night = await hearing_service.add_night(form, actor)
+        if night is None:
             return self._night_form(form, None, status_code=422)
-        night = await HearingService(db_session).create_night(request.user.program_id, **fields, rooms=rooms)
-        audit.record(
-            db_session,
-            request,
-            "hearing_night_create",
-            record_type="hearing_night",
-            record_id=night.id,
-            details={"courtrooms": len(rooms)},
-        )
         flash(request, "The hearing night was created.")
         return redirect_to(request, f"/hearings/{night.id}")
 
@@ -196,7 +96,7 @@ class HearingController(Controller):
             "hearings/night_form.html",
             form=form,
             night=night,
-            rows=_room_numbers(form),
+            rows=room_numbers(form),
             max_capacity=MAX_CAPACITY,
             status_code=status_code,
         )
@@ -263,7 +163,7 @@ class HearingController(Controller):
         if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
-        return self._night_form(Form(values=_night_values(night)), night)
+        return self._night_form(Form(values=night_values(night)), night)
 
     @staticmethod
     def _edit_refusal(night: HearingNight, today: datetime.date) -> str | None:
@@ -278,34 +178,23 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
         night = await self._night(db_session, night_id, with_hearings=True)
-        today = request.user.today()
-        if refusal := self._edit_refusal(night, today):
+        if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
         form = Form.from_data(data)
-        fields, rooms = _read_night(form, today, night)
-        if not form.is_valid:
+        moved = await hearing_service.change_night(night, form, actor, base_url=str(request.base_url))
+        if moved is None:
             return self._night_form(form, night, status_code=422)
-        service = HearingService(db_session)
-        moved = await service.update_night(
-            night, request.user, **fields, rooms=rooms, base_url=str(request.base_url)
-        )
-        audit.record(
-            db_session,
-            request,
-            "hearing_night_update",
-            record_type="hearing_night",
-            record_id=night.id,
-            details={"courtrooms": len(rooms), "notices_reset": moved},
-        )
         message = "The hearing night was saved."
         if moved:
             message += f" The date, time or place changed: {moved} families need a new notice."
-        flash(request, " ".join([message, *service.told]))
+        flash(request, " ".join([message, *hearing_service.told]))
         return redirect_to(request, f"/hearings/{night.id}")
 
     @post("/{night_id:uuid}/cancel")
@@ -313,31 +202,17 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
     ) -> Any:
         night = await self._night(db_session, night_id)
         if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
-        service = HearingService(db_session)
-        cancelled = await service.cancel_night(night, request.user, base_url=str(request.base_url))
-        audit.record(
-            db_session,
-            request,
-            "hearing_night_cancel",
-            record_type="hearing_night",
-            record_id=night.id,
-            details={"hearings_cancelled": cancelled},
-        )
-        flash(
-            request,
-            " ".join(
-                [
-                    f"The hearing night was cancelled; {cancelled} scheduled cases were taken off its dockets.",
-                    *service.told,
-                ]
-            ),
-        )
+        cancelled = await hearing_service.cancel_night(night, actor, base_url=str(request.base_url))
+        said = f"The hearing night was cancelled; {cancelled} scheduled cases were taken off its dockets."
+        flash(request, " ".join([said, *hearing_service.told]))
         return redirect_to(request, f"/hearings/{night.id}")
 
     # Dockets -----------------------------------------------------------------------------------
@@ -454,23 +329,17 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
     ) -> Any:
         hearing = await self._hearing(db_session, hearing_id)
         night = hearing.courtroom.night
         try:
-            await HearingService(db_session).remove(hearing, request.user, request.user.today())
+            await hearing_service.remove(hearing, actor)
         except SchedulingError as refusal:
             flash(request, refusal.message, "error")
             return redirect_to(request, f"/hearings/slots/{hearing.id}")
-        audit.record(
-            db_session,
-            request,
-            "hearing_remove",
-            record_type="hearing",
-            record_id=hearing_id,
-            details={"case_id": str(hearing.case_id), "courtroom_id": str(hearing.courtroom_id)},
-        )
         flash(request, "The case was taken off the docket.")
         return redirect_to(request, f"/hearings/{night.id}")
 
@@ -512,15 +381,15 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
+        actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
     ) -> Any:
         hearing = await self._hearing(db_session, hearing_id)
-        today = request.user.today()
-        if refusal := self._notice_refusal(hearing, today):
+        if refusal := self._notice_refusal(hearing, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/slots/{hearing.id}/notice")
-        await HearingService(db_session).mark_notice_sent(hearing, today)
-        audit.record(db_session, request, "hearing_notice_sent", record_type="hearing", record_id=hearing.id)
+        await hearing_service.mark_notice_sent(hearing, actor)
         flash(request, f"The notice for case {hearing.case.number} was marked as sent today.")
         return redirect_to(
             request, f"/hearings/{hearing.courtroom.night_id}#courtroom-{hearing.courtroom_id}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +27,7 @@ from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
 from youthcourt.hearings import events
+from youthcourt.hearings.forms import RoomInput, read_night
 from youthcourt.hearings.models import (
     Courtroom,
     Hearing,
@@ -43,7 +43,6 @@ from youthcourt.reference.services import active_factors, policy
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.web.forms import Form, parse_uuid
 
-MAX_CAPACITY = 20
 KIND_PRIORITY = case(
     {HearingKind.RETURNING: 0, HearingKind.DISCHARGE: 1, HearingKind.INITIAL: 2},
     value=Hearing.kind,
@@ -82,15 +81,6 @@ class SchedulingError(ValueError):
 
 class VersionConflict(Exception):
     """The investigation record was saved by someone else since the form was opened."""
-
-
-@dataclass(frozen=True)
-class RoomInput:
-    """A courtroom row of the night form; ``id`` is set for a courtroom that already exists."""
-
-    name: str
-    capacity: int
-    id: UUID | None = None
 
 
 def hearing_loads() -> list:
@@ -250,6 +240,47 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         await self.db.flush()
         return night
 
+    async def add_night(self, form: Form, actor: Actor) -> HearingNight | None:
+        """Create the night the form describes, with its courtrooms and audit entry.
+
+        Field errors go on ``form`` and nothing is written: None is returned.
+        """
+        fields, rooms = read_night(form, actor.viewer.today())
+        if not form.is_valid:
+            return None
+        night = await self.create_night(actor.viewer.program_id, **fields, rooms=rooms)
+        audit.record(
+            self.db,
+            actor,
+            "hearing_night_create",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"courtrooms": len(rooms)},
+        )
+        return night
+
+    async def change_night(
+        self, night: HearingNight, form: Form, actor: Actor, base_url: str = ""
+    ) -> int | None:
+        """Save the night form over ``night`` (loaded ``with_hearings``), with its audit entry.
+
+        Returns how many families need a new notice (:meth:`update_night`); field errors go on
+        ``form`` and nothing is written: None is returned.
+        """
+        fields, rooms = read_night(form, actor.viewer.today(), night)
+        if not form.is_valid:
+            return None
+        moved = await self.update_night(night, actor.viewer, **fields, rooms=rooms, base_url=base_url)
+        audit.record(
+            self.db,
+            actor,
+            "hearing_night_update",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"courtrooms": len(rooms), "notices_reset": moved},
+        )
+        return moved
+
     async def update_night(
         self,
         night: HearingNight,
@@ -317,8 +348,12 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         await self.db.flush()
         return len(hearings)
 
-    async def cancel_night(self, night: HearingNight, viewer: Viewer, base_url: str = "") -> int:
-        """Cancel a night: its scheduled hearings are cancelled and first hearings wait for a new date."""
+    async def cancel_night(self, night: HearingNight, actor: Actor, base_url: str = "") -> int:
+        """Cancel a night: its scheduled hearings are cancelled and first hearings wait for a new date.
+
+        Returns how many hearings were taken off its dockets.
+        """
+        viewer = actor.viewer
         hearings = await self._scheduled_hearings(night)
         night.is_cancelled = True
         night.sequence += 1
@@ -346,6 +381,14 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             else:
                 self.cases.add_event(hearing.case, EventKind.HEARING, viewer, summary)
         await self.db.flush()
+        audit.record(
+            self.db,
+            actor,
+            "hearing_night_cancel",
+            record_type="hearing_night",
+            record_id=night.id,
+            details={"hearings_cancelled": len(hearings)},
+        )
         return len(hearings)
 
     async def _scheduled_hearings(self, night: HearingNight) -> list[Hearing]:
@@ -493,9 +536,13 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             and hearing.investigation is None
         )
 
-    async def remove(self, hearing: Hearing, viewer: Viewer, today: datetime.date) -> None:
-        """Take a case off a docket before the night; a first hearing's case waits for a new date."""
-        if not self.removable(hearing, today):
+    async def remove(self, hearing: Hearing, actor: Actor) -> None:
+        """Take a case off a docket before the night; a first hearing's case waits for a new date.
+
+        Raises :class:`SchedulingError` when the hearing can no longer be removed.
+        """
+        viewer = actor.viewer
+        if not self.removable(hearing, viewer.today()):
             raise SchedulingError("Only a case still scheduled on a night to come can be removed.")
         where = describe(hearing.courtroom.night, hearing.courtroom)
         youth_case = hearing.case
@@ -504,6 +551,14 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
                 youth_case, CaseState.AWAITING_HEARING, viewer, f"Removed from the docket of {where}."
             )
         self.cases.add_event(youth_case, EventKind.HEARING, viewer, f"Removed from the docket of {where}.")
+        audit.record(
+            self.db,
+            actor,
+            "hearing_remove",
+            record_type="hearing",
+            record_id=hearing.id,
+            details={"case_id": str(hearing.case_id), "courtroom_id": str(hearing.courtroom_id)},
+        )
         await self.db.delete(hearing)
         await self.db.flush()
 
@@ -646,9 +701,11 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         if not self.outcome_open(hearing, today):
             raise SchedulingError("The outcome can be recorded on or after the hearing night.", "result")
 
-    async def mark_notice_sent(self, hearing: Hearing, today: datetime.date) -> None:
-        hearing.notice_sent_on = today
+    async def mark_notice_sent(self, hearing: Hearing, actor: Actor) -> None:
+        """The family's notice went out today."""
+        hearing.notice_sent_on = actor.viewer.today()
         await self.db.flush()
+        audit.record(self.db, actor, "hearing_notice_sent", record_type="hearing", record_id=hearing.id)
 
     # Investigation record ----------------------------------------------------------------------
 
