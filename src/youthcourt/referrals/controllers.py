@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import File, Template
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -26,7 +27,7 @@ from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals import screening, services, uploads
 from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
-from youthcourt.referrals.services import STATUS_LABELS
+from youthcourt.referrals.services import STATUS_LABELS, ReferralService
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -36,10 +37,6 @@ MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MU
 STALE = (
     "Someone else changed this referral while you were working on it. "
     "Check the page as it is now, then send your change again."
-)
-DUPLICATE = (
-    "This may be the same young person as a record already on file. Choose that record, "
-    "or tick the box to confirm this is someone new."
 )
 
 
@@ -115,6 +112,7 @@ async def referral_page(
 class ReferralController(Controller):
     path = "/referrals"
     guards = [requires_role(Role.COORDINATOR)]
+    dependencies = {"referrals": Provide(create_service_provider(ReferralService))}
 
     # The list -----------------------------------------------------------------------------------------
 
@@ -237,67 +235,39 @@ class ReferralController(Controller):
 
     @post("/")
     async def create(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        referrals: NamedDependency[ReferralService],
+        db_session: NamedDependency[AsyncSession],
+        data: FormData,
     ) -> Any:
-        viewer: Viewer = request.user
         form = Form.from_data(data)
-        token = form.get("submission_token").strip()[:64]
-        if already := await services.referral_by_token(db_session, token):
+        result = await referrals.take_in(form, actor)
+        if result.referral is None:
+            return await self._refused_intake(request, db_session, form, result)
+        if result.already_saved:
             flash(request, "This referral was already saved; here it is.", "info")
-            return redirect_to(request, f"/referrals/{already.id}")
+        else:
+            flash(request, "The referral was saved. Screen it below.")
+        return redirect_to(request, f"/referrals/{result.referral.id}")
 
-        chosen = None
-        if form.get("youth_id").strip():
-            chosen = await services.youth_with_guardians(db_session, parse_uuid(form.get("youth_id")))
-            if chosen is None:
-                form.values["youth_id"] = ""
-                form.error("first_name", "The chosen record is no longer available. Enter the young person.")
-        intake = services.check_intake(
-            form,
-            today=viewer.today(),
-            sources=await active_sources(db_session),
-            offenses=await active_offenses(db_session),
-            existing_youth=chosen,
-        )
-        matches: list[services.YouthMatch] = []
-        youth = intake.youth
-        if chosen is None and youth.get("first_name") and youth.get("last_name") and youth["date_of_birth"]:
-            matches = await services.youth_matches(
-                db_session, youth["first_name"], youth["last_name"], youth["date_of_birth"]
+    async def _refused_intake(
+        self, request: Request[Any, Any, Any], db: AsyncSession, form: Form, result: services.IntakeResult
+    ) -> Template:
+        """The intake form again, with its problems (422); the youth search it ran is recorded on its own,
+        as the request's transaction rolls back."""
+        if result.matches:
+            await audit.record_independently(
+                request.app.state.session_maker,
+                request,
+                "youth_search",
+                record_type="youth",
+                details={"matches": len(result.matches)},
             )
-            if matches and not form.get("confirm_new_youth"):
-                form.error("confirm_new_youth", DUPLICATE)
-        if not form.is_valid:
-            if matches:
-                await audit.record_independently(
-                    request.app.state.session_maker,
-                    request,
-                    "youth_search",
-                    record_type="youth",
-                    details={"matches": len(matches)},
-                )
-            return await self._intake_page(db_session, form, status_code=422, matches=matches, chosen=chosen)
-
-        try:
-            referral = await services.create_referral(db_session, viewer, intake, token or None)
-        except IntegrityError:
-            # A second click raced the first past the token check; the first one's referral stands.
-            await db_session.rollback()
-            already = await services.referral_by_token(db_session, token)
-            if already is None:
-                raise
-            flash(request, "This referral was already saved; here it is.", "info")
-            return redirect_to(request, f"/referrals/{already.id}")
-        audit.record(
-            db_session,
-            request,
-            "referral_create",
-            record_type="referral",
-            record_id=referral.id,
-            details={"existing_youth": chosen is not None, "guardians_added": len(intake.guardians)},
+        return await self._intake_page(
+            db, form, status_code=422, matches=result.matches, chosen=result.chosen
         )
-        flash(request, "The referral was saved. Screen it below.")
-        return redirect_to(request, f"/referrals/{referral.id}")
 
     # One referral ---------------------------------------------------------------------------------------
 
@@ -458,66 +428,23 @@ class ReferralController(Controller):
     async def upload(
         self,
         request: Request[Any, Any, Any],
+        actor: NamedDependency[Actor],
+        referrals: NamedDependency[ReferralService],
         db_session: NamedDependency[AsyncSession],
         referral_id: FromPath[UUID],
         data: MultipartData,
     ) -> Any:
         referral = await self._referral(db_session, referral_id)
-        fields = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (data or {}).items()}
-        file = fields.pop("file", None)
-        form = Form.from_data({k: v for k, v in fields.items() if isinstance(v, str)})
-        typed = form.get("title").strip()
-        title = uploads.clean_title(typed)
-        if not typed:
-            form.error("title", "Enter a title for the document, for example Police report.")
-        elif not title:
-            form.error("title", "Enter a title made of words, not a file path.")
-        stored = None
+        form, file = _upload_form(data)
+        upload_dir = request.app.state.settings.upload_dir
         try:
-            if not isinstance(file, UploadFile):
-                form.error("file", "Choose a PDF, PNG or JPEG file to upload.")
-            elif form.is_valid:
-                folder = uploads.program_folder(request.app.state.settings.upload_dir, referral.program_id)
-                stored = await uploads.store(file, folder)
-        except uploads.UploadRejected as rejected:
-            form.error("file", str(rejected))
+            document = await referrals.attach_document(referral, form, file, upload_dir, actor)
         finally:
-            for value in (data or {}).values():
-                for item in value if isinstance(value, list) else [value]:
-                    if isinstance(item, UploadFile):
-                        await item.close()
-        if stored is None:
+            await _close_uploads(data)
+        if document is None:
             return await self._detail_page(
                 request, db_session, referral, status_code=422, forms={"upload": form}
             )
-        document = Document(
-            program_id=referral.program_id,
-            referral_id=referral.id,
-            title=title,
-            stored_name=stored.stored_name,
-            content_type=stored.content_type,
-            size_bytes=stored.size_bytes,
-            sha256=stored.sha256,
-            uploaded_by_id=request.user.user_id,
-        )
-        db_session.add(document)
-        try:
-            await db_session.flush()
-        except Exception:
-            uploads.discard(stored)
-            raise
-        audit.record(
-            db_session,
-            request,
-            "document_upload",
-            record_type="document",
-            record_id=document.id,
-            details={
-                "referral_id": str(referral.id),
-                "content_type": stored.content_type,
-                "size_bytes": stored.size_bytes,
-            },
-        )
         flash(request, "The document was uploaded.")
         return redirect_to(request, f"/referrals/{referral.id}#documents")
 
@@ -554,6 +481,22 @@ class ReferralController(Controller):
             content_disposition_type="attachment",
             headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
         )
+
+
+def _upload_form(data: dict[str, Any] | None) -> tuple[Form, UploadFile | None]:
+    """The upload form's text fields, and its file when one was sent (the last of each name)."""
+    fields = {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (data or {}).items()}
+    file = fields.pop("file", None)
+    form = Form.from_data({k: v for k, v in fields.items() if isinstance(v, str)})
+    return form, file if isinstance(file, UploadFile) else None
+
+
+async def _close_uploads(data: dict[str, Any] | None) -> None:
+    """Close every file the request carried, used or not: their temporary copies go at once."""
+    for value in (data or {}).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, UploadFile):
+                await item.close()
 
 
 ROUTES: list[type[Controller]] = [ReferralController]

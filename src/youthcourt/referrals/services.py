@@ -1,5 +1,5 @@
 """Referral intake: the list, the intake form's checks, finding a young person already on record,
-creating referrals and deciding them.
+creating referrals, attaching their documents and deciding them.
 
 Every query here runs inside the request's program scope (``programs/scoping.py``), so none of
 them filters by program by hand.
@@ -12,17 +12,26 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar.datastructures import UploadFile
 from sqlalchemy import Select, and_, case, column, exists, func, or_, select, table
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.clock import utc_now
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
-from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth
+from youthcourt.reference.services import active_offenses, active_sources
+from youthcourt.referrals import uploads
+from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import Screening, failed_text
 from youthcourt.web.forms import Form, parse_uuid
 
@@ -39,6 +48,10 @@ YOUNGEST_PLAUSIBLE, OLDEST_PLAUSIBLE = 5, 25
 GUARDIAN_SLOTS = (1, 2)
 MAX_TEXT = 5000
 MAX_MATCHES = 10
+DUPLICATE = (
+    "This may be the same young person as a record already on file. Choose that record, "
+    "or tick the box to confirm this is someone new."
+)
 
 
 _sealed_cases = table("youth_case", column("referral_id"), column("youth_id"), column("sealed_at"))
@@ -405,3 +418,140 @@ def accept(referral: Referral, viewer: Viewer, screening: Screening, reason: str
     referral.decided_by_id = viewer.user_id
     referral.decision_reason = reason if not screening.passed else ""
     referral.failed_rules = failed_text(screening)
+
+
+# What the referral pages change ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """What sending the intake form did: a referral saved (or found saved already), or nothing."""
+
+    referral: Referral | None = None
+    already_saved: bool = False
+    """The same form was saved before (a double-click, a resent page): ``referral`` is that one."""
+    matches: list[YouthMatch] = field(default_factory=list)
+    """Young people on record who may be the one typed in, when the form was refused."""
+    chosen: Youth | None = None
+    """The record on file the form chose, when the form was refused."""
+
+
+class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
+    """What the referral pages change, each with its audit entry: intake and documents."""
+
+    class Repository(SQLAlchemyAsyncRepository[Referral]):
+        model_type = Referral
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def take_in(self, form: Form, actor: Actor) -> IntakeResult:
+        """Save the intake form as a new referral, with its youth (unless one on record was chosen).
+
+        A form is saved once, however often it is sent: its submission token finds the referral
+        it made, even when a second click raced the first past the check. Problems are recorded
+        on ``form``, and nothing is saved; a young person who may be on record already must be
+        chosen, or confirmed as someone new.
+        """
+        token = form.get("submission_token").strip()[:64]
+        if already := await referral_by_token(self.db, token):
+            return IntakeResult(already, already_saved=True)
+        chosen = await self._chosen_youth(form)
+        intake = check_intake(
+            form,
+            today=actor.viewer.today(),
+            sources=await active_sources(self.db),
+            offenses=await active_offenses(self.db),
+            existing_youth=chosen,
+        )
+        matches = [] if chosen is not None else await self._likely_duplicates(form, intake)
+        if not form.is_valid:
+            return IntakeResult(matches=matches, chosen=chosen)
+        try:
+            referral = await create_referral(self.db, actor.viewer, intake, token or None)
+        except IntegrityError:
+            # A second click raced the first past the token check; the first one's referral stands.
+            await self.db.rollback()
+            if (already := await referral_by_token(self.db, token)) is None:
+                raise
+            return IntakeResult(already, already_saved=True)
+        details = {"existing_youth": chosen is not None, "guardians_added": len(intake.guardians)}
+        audit.record(
+            self.db, actor, "referral_create", record_type="referral", record_id=referral.id, details=details
+        )
+        return IntakeResult(referral)
+
+    async def _chosen_youth(self, form: Form) -> Youth | None:
+        """The record on file the form chose; one gone since is an error on ``form``."""
+        if not form.get("youth_id").strip():
+            return None
+        chosen = await youth_with_guardians(self.db, parse_uuid(form.get("youth_id")))
+        if chosen is None:
+            form.values["youth_id"] = ""
+            form.error("first_name", "The chosen record is no longer available. Enter the young person.")
+        return chosen
+
+    async def _likely_duplicates(self, form: Form, intake: Intake) -> list[YouthMatch]:
+        """Young people on record like the one typed in; unless confirmed as someone new, an error on ``form``."""
+        youth = intake.youth
+        if not (youth.get("first_name") and youth.get("last_name") and youth["date_of_birth"]):
+            return []
+        matches = await youth_matches(
+            self.db, youth["first_name"], youth["last_name"], youth["date_of_birth"]
+        )
+        if matches and not form.get("confirm_new_youth"):
+            form.error("confirm_new_youth", DUPLICATE)
+        return matches
+
+    async def attach_document(
+        self, referral: Referral, form: Form, file: UploadFile | None, upload_dir: Path, actor: Actor
+    ) -> Document | None:
+        """Store an uploaded file under the referral's program and list it on the referral.
+
+        ``None``, with the reason on ``form`` and nothing kept on disk, when the title or the file
+        is refused (see :mod:`youthcourt.referrals.uploads`).
+        """
+        typed = form.get("title").strip()
+        title = uploads.clean_title(typed)
+        if not typed:
+            form.error("title", "Enter a title for the document, for example Police report.")
+        elif not title:
+            form.error("title", "Enter a title made of words, not a file path.")
+        stored = None
+        try:
+            if file is None:
+                form.error("file", "Choose a PDF, PNG or JPEG file to upload.")
+            elif form.is_valid:
+                stored = await uploads.store(file, uploads.program_folder(upload_dir, referral.program_id))
+        except uploads.UploadRejected as rejected:
+            form.error("file", str(rejected))
+        if stored is None:
+            return None
+        document = Document(
+            program_id=referral.program_id,
+            referral_id=referral.id,
+            title=title,
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+            uploaded_by_id=actor.viewer.user_id,
+        )
+        self.db.add(document)
+        try:
+            await self.db.flush()
+        except Exception:
+            uploads.discard(stored)
+            raise
+        details = {
+            "referral_id": str(referral.id),
+            "content_type": stored.content_type,
+            "size_bytes": stored.size_bytes,
+        }
+        audit.record(
+            self.db, actor, "document_upload", record_type="document", record_id=document.id, details=details
+        )
+        return document
