@@ -1,7 +1,9 @@
 """Dispositions and their sanctions: quantities, progress, completion, extensions and overdue work.
 
 Other areas record work toward a sanction through :func:`record_progress` (the jurors area
-calls it when a respondent serves on a jury), so completion is decided in one place.
+calls it when a respondent serves on a jury), so completion is decided in one place. The
+coordinator's pages go through :class:`DispositionService` and :class:`SanctionService`,
+which check the forms, write the records, the case's timeline and the audit trail.
 """
 
 from __future__ import annotations
@@ -10,19 +12,39 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.repository import SQLAlchemyAsyncRepository
+from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar.exceptions import NotFoundException
 from sqlalchemy import Exists, ScalarSelect, Select, exists, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
-from youthcourt.cases.models import CLOSED_STATES, Case, EventKind
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
+from youthcourt.cases.models import CLOSED_STATES, Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
-from youthcourt.hearings.models import Courtroom, Hearing, Investigation, InvestigationFactor
+from youthcourt.cases.states import TransitionError
+from youthcourt.hearings.models import Courtroom, Hearing, HearingOutcome, Investigation, InvestigationFactor
 from youthcourt.programs.viewer import Viewer
-from youthcourt.reference.models import Factor, SanctionType
-from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress, SanctionStatus
+from youthcourt.reference.models import Factor, FactorKind, OffenseClass, SanctionRule, SanctionType
+from youthcourt.reference.services import check_against_grid, policy
+from youthcourt.sanctions import events
+from youthcourt.sanctions.models import (
+    DeadlineExtension,
+    Disposition,
+    ProgressKind,
+    Sanction,
+    SanctionProgress,
+    SanctionStatus,
+)
+from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
+from youthcourt.web.pagination import Page, paginate
 
 T = SanctionType
 K = ProgressKind
@@ -380,3 +402,677 @@ async def jury_findings(db: AsyncSession, case_id: UUID) -> JuryFindings:
         )
     ).all()
     return JuryFindings(recorded is not None, sorted(found, key=lambda f: f.name.casefold()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording a disposition
+
+ROWS = 6
+"""Sanction rows on the disposition form; empty rows are ignored."""
+
+ROW_FIELDS = ("type", "quantity", "due_on", "description", "factor", "reason", "no_factor_reason")
+NO_FINDING = "none"
+"""The factor choice of a sanction that addresses none of the jury's findings (it needs a reason)."""
+TYPE_CHOICES = {t.value: t.label for t in SanctionType}
+
+
+def row_field(number: int, name: str) -> str:
+    return f"s{number}_{name}"
+
+
+@dataclass(frozen=True)
+class SanctionRow:
+    number: int
+    sanction_type: SanctionType
+    quantity: Decimal
+    due_on: datetime.date
+    description: str
+    factor_id: UUID | None
+    outside_grid_reason: str
+    no_factor_reason: str
+
+
+@dataclass(frozen=True)
+class DispositionChoices:
+    """What the disposition form offers: the case's hearings, factors and grid."""
+
+    hearings: dict[str, str]
+    hearing_dates: dict[str, datetime.date]
+    awaiting_hearing: str
+    """The latest hearing held by today and still marked scheduled: where the disposition comes from."""
+    factors: dict[str, str]
+    """The factors and strengths the jury found: the only ones a sanction may address."""
+    contributing: dict[str, str]
+    strengths: dict[str, str]
+    investigated: bool
+    """Whether the jury's investigation record exists for any of the case's hearings."""
+    investigation_hearing: str
+    """The hearing whose investigation record to open when none is recorded yet."""
+    grid: list[tuple[SanctionType, int, int]]
+    deadline_days: int
+
+
+async def disposition_choices(
+    db: AsyncSession, case: Case, program_id: UUID, today: datetime.date
+) -> DispositionChoices:
+    hearings = (
+        await db.scalars(
+            select(Hearing)
+            .where(Hearing.case_id == case.id)
+            .options(selectinload(Hearing.courtroom).selectinload(Courtroom.night))
+        )
+    ).all()
+    hearings = sorted(hearings, key=lambda h: (h.courtroom.night.held_on, h.courtroom.night.starts_at))
+    rules = (
+        await db.scalars(select(SanctionRule).where(SanctionRule.offense_class == offense_class_of(case)))
+    ).all()
+    order = list(SanctionType)
+    findings = await jury_findings(db, case.id)
+    open_hearing = next(
+        (
+            str(h.id)
+            for h in reversed(hearings)
+            if h.outcome in (HearingOutcome.HELD, HearingOutcome.SCHEDULED)
+            and h.courtroom.night.held_on <= today
+        ),
+        "",
+    )
+    return DispositionChoices(
+        hearings={
+            str(h.id): f"{h.courtroom.night.held_on.isoformat()}, {h.courtroom.name} "
+            f"({h.kind.label.lower()} hearing, {h.outcome.label.lower()})"
+            for h in hearings
+        },
+        hearing_dates={str(h.id): h.courtroom.night.held_on for h in hearings},
+        awaiting_hearing=next(
+            (
+                str(h.id)
+                for h in reversed(hearings)
+                if h.outcome == HearingOutcome.SCHEDULED and h.courtroom.night.held_on <= today
+            ),
+            "",
+        ),
+        factors={str(f.id): f.name for f in findings.factors},
+        contributing={str(f.id): f.name for f in findings.factors if f.kind == FactorKind.CONTRIBUTING},
+        strengths={str(f.id): f.name for f in findings.factors if f.kind == FactorKind.STRENGTH},
+        investigated=findings.recorded,
+        investigation_hearing=open_hearing,
+        grid=sorted(
+            ((r.sanction_type, r.min_quantity, r.max_quantity) for r in rules),
+            key=lambda item: order.index(item[0]),
+        ),
+        deadline_days=(await policy(db, program_id)).sanction_deadline_days,
+    )
+
+
+def offense_class_of(case: Case) -> OffenseClass:
+    return case.referral.offense.offense_class
+
+
+async def read_rows(
+    db: AsyncSession, form: Form, case: Case, choices: DispositionChoices, decided_on: datetime.date | None
+) -> list[SanctionRow]:
+    """Check every non-empty row, against the grid too; errors go on the row's fields."""
+    rows: list[SanctionRow] = []
+    for number in range(1, ROWS + 1):
+        if not any(form.get(row_field(number, name)).strip() for name in ROW_FIELDS):
+            continue
+        row = await _read_row(db, form, number, offense_class_of(case), choices, decided_on)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+async def _read_row(
+    db: AsyncSession,
+    form: Form,
+    number: int,
+    offense_class: OffenseClass,
+    choices: DispositionChoices,
+    decided_on: datetime.date | None,
+) -> SanctionRow | None:
+    """One row of the form, or None when it has errors (they are on the form, in the order of its fields)."""
+    prefix = row_field(number, "")
+    before = len(form.errors)
+    kind_value = form.choice(prefix + "type", f"the type of sanction {number}", TYPE_CHOICES)
+    kind = SanctionType(kind_value) if kind_value in TYPE_CHOICES else None
+    quantity = read_amount(
+        form,
+        prefix + "quantity",
+        f"the quantity of sanction {number}",
+        decimals=kind is None or kind in DECIMAL_TYPES,
+    )
+    due_on = _read_due_on(form, number, choices.deadline_days, decided_on)
+    factor, no_factor_reason = _read_finding(form, number, choices)
+    description = form.text(
+        prefix + "description", f"the description of sanction {number}", required=False, max_length=1000
+    )
+    reason = form.text(
+        prefix + "reason",
+        f"the reason sanction {number} is outside the grid",
+        required=False,
+        max_length=2000,
+    )
+    if kind is not None and quantity is not None:
+        reason = await _grid_reason(db, form, number, offense_class, kind, quantity, reason)
+    if len(form.errors) != before or kind is None or quantity is None or due_on is None:
+        return None
+    factor_id = UUID(factor) if factor else None
+    return SanctionRow(number, kind, quantity, due_on, description, factor_id, reason, no_factor_reason)
+
+
+def _read_due_on(
+    form: Form, number: int, deadline_days: int, decided_on: datetime.date | None
+) -> datetime.date | None:
+    """The row's due date; left empty, the program's deadline after the decision."""
+    name = row_field(number, "due_on")
+    due_on = form.date(name, f"the due date of sanction {number}", required=False)
+    if due_on is None and name not in form.errors and decided_on is not None:
+        return add_days(decided_on, deadline_days)
+    if due_on is not None and decided_on is not None and due_on < decided_on:
+        form.error(
+            name,
+            f"The due date of sanction {number} cannot be before the decision ({decided_on.isoformat()}).",
+        )
+    return due_on
+
+
+def _read_finding(form: Form, number: int, choices: DispositionChoices) -> tuple[str, str]:
+    """The jury's finding a row addresses ("" for none) and, for none, the reason it needs."""
+    prefix = row_field(number, "")
+    factor = form.get(prefix + "factor")
+    no_factor_reason = form.text(
+        prefix + "no_factor_reason",
+        f"the reason sanction {number} addresses none of the jury's findings",
+        required=False,
+        max_length=2000,
+    )
+    if factor == NO_FINDING:
+        if not no_factor_reason and prefix + "no_factor_reason" not in form.errors:
+            form.error(
+                prefix + "no_factor_reason",
+                f"Sanction {number} addresses none of the jury's findings: say why, "
+                "or choose the finding it addresses.",
+            )
+        return "", no_factor_reason
+    if not factor:
+        form.error(
+            prefix + "factor",
+            f"Choose the finding sanction {number} addresses"
+            + (
+                "."
+                if choices.investigated
+                else ". The jury's findings are not recorded yet: record the investigation record "
+                "first, or choose “None of the findings” and give the reason."
+            ),
+        )
+    elif factor not in choices.factors:
+        form.error(prefix + "factor", f"Choose one of the jury's findings for sanction {number}.")
+    else:
+        no_factor_reason = ""
+    return factor, no_factor_reason
+
+
+async def _grid_reason(
+    db: AsyncSession,
+    form: Form,
+    number: int,
+    offense_class: OffenseClass,
+    kind: SanctionType,
+    quantity: Decimal,
+    reason: str,
+) -> str:
+    """The reason to go outside the grid: kept only when the row is outside it, and required then."""
+    check = await check_against_grid(db, offense_class, kind, quantity)
+    if check.within:
+        return ""
+    if not reason:
+        form.error(
+            row_field(number, "reason"),
+            f"Sanction {number}: {format_number(quantity)} {unit_of(kind, quantity)} of "
+            f"{kind.label.lower()} is outside the grid. {check.message} "
+            "Change the quantity, or give the reason to go outside the grid.",
+        )
+    return reason
+
+
+def read_decision_date(
+    form: Form, case: Case, choices: DispositionChoices, today: datetime.date
+) -> datetime.date | None:
+    """The date of the decision: by today, and not before the case opened or the hearing it came from."""
+    decided_on = form.date("decided_on", "the date of the decision")
+    hearing = form.get("hearing")
+    if decided_on and decided_on > today:
+        form.error("decided_on", "The date of the decision cannot be in the future.")
+    elif decided_on and decided_on < case.opened_on:
+        form.error(
+            "decided_on",
+            f"The date of the decision cannot be before the case opened ({case.opened_on.isoformat()}).",
+        )
+    elif decided_on and hearing and decided_on < choices.hearing_dates[hearing]:
+        form.error(
+            "decided_on",
+            f"The date of the decision cannot be before the hearing ({choices.hearing_dates[hearing].isoformat()}).",
+        )
+    return decided_on
+
+
+def not_scheduled_problem(case: Case) -> str:
+    if case.state == CaseState.SANCTIONS_IN_PROGRESS:
+        return "The disposition of this case is already recorded: its sanctions are in progress."
+    return (
+        "A disposition is recorded for a case scheduled for its hearing. "
+        f"This case is {case.state.label.lower()}."
+    )
+
+
+def disposition_summary(rows: list[SanctionRow]) -> str:
+    """The timeline's line for a disposition: each sanction with its quantity and due date."""
+    return (
+        "Disposition: "
+        + "; ".join(
+            f"{row.sanction_type.label}, {format_number(row.quantity)} "
+            f"{unit_of(row.sanction_type, row.quantity)}, due {row.due_on.isoformat()}"
+            for row in rows
+        )
+        + "."
+    )
+
+
+class CaseChangedMeanwhile(ConflictError):
+    """Another request changed the case while the disposition was being recorded: a 409 page."""
+
+    def __init__(self) -> None:
+        super().__init__("Someone else changed this case at the same time. Reload it and try again.")
+
+
+@dataclass(frozen=True)
+class DispositionResult:
+    """What recording a disposition came to; field errors are on the form."""
+
+    choices: DispositionChoices
+    """What the form offers, to show it again."""
+    disposition: Disposition | None = None
+    """The disposition recorded, or None when nothing was."""
+    problem: str = ""
+    """Why no disposition can be recorded for the case as it is (not scheduled): a 409 page."""
+
+
+class DispositionService(SQLAlchemyAsyncRepositoryService[Disposition]):
+    """The jury's sentence: a set of sanctions, each checked against the grid for the offense class."""
+
+    class Repository(SQLAlchemyAsyncRepository[Disposition]):
+        model_type = Disposition
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def open_form(self, case: Case, actor: Actor, hearing: str = "") -> DispositionChoices:
+        """The form's choices for ``case``; a ``hearing`` not of the case is a 404. Opening it is audited."""
+        choices = await disposition_choices(self.db, case, actor.viewer.program_id, actor.viewer.today())
+        if hearing and hearing not in choices.hearings:
+            raise NotFoundException()
+        audit.record(self.db, actor, "disposition_form_view", record_type="case", record_id=case.id)
+        return choices
+
+    async def record(self, case: Case, form: Form, actor: Actor) -> DispositionResult:
+        """Record the disposition in ``form``: its sanctions, the hearing held, the case's new state,
+        its timeline and audit entries.
+
+        Nothing is written when the form has errors or the case is not scheduled. When another
+        request moved the case meanwhile, the state machine's refusal comes back as the problem
+        (or :class:`CaseChangedMeanwhile` is raised) after the rows were added: the caller rolls
+        back, as a request answered with 409 does.
+        """
+        viewer = actor.viewer
+        choices = await disposition_choices(self.db, case, viewer.program_id, viewer.today())
+        if form.get("hearing") and form.get("hearing") not in choices.hearings:
+            raise NotFoundException()
+        if case.state != CaseState.SCHEDULED:
+            return DispositionResult(choices, problem=not_scheduled_problem(case))
+        decided_on = read_decision_date(form, case, choices, viewer.today())
+        notes = form.text("notes", "notes", required=False, max_length=2000)
+        rows = await read_rows(self.db, form, case, choices, decided_on)
+        if form.is_valid and not rows:
+            form.error(row_field(1, "type"), "Enter at least one sanction.")
+        hearing = await self._hearing_to_hold(form) if form.is_valid else None
+        if not form.is_valid or decided_on is None:
+            return DispositionResult(choices)
+        disposition = await self._write(case, hearing, decided_on, notes, rows, viewer)
+        try:
+            await self._start_sanctions(case, rows, viewer)
+        except TransitionError as error:
+            return DispositionResult(choices, problem=str(error))
+        audit.record(
+            self.db,
+            actor,
+            "disposition_create",
+            record_type="case",
+            record_id=case.id,
+            details={
+                "disposition_id": str(disposition.id),
+                "sanctions": len(rows),
+                "outside_grid": sum(1 for row in rows if row.outside_grid_reason),
+                "no_finding": sum(1 for row in rows if row.no_factor_reason),
+                "hearing_id": str(hearing.id) if hearing else None,
+            },
+        )
+        return DispositionResult(choices, disposition)
+
+    async def _hearing_to_hold(self, form: Form) -> Hearing | None:
+        """The hearing the disposition comes from, unless one was already recorded there (a field error)."""
+        if not form.get("hearing"):
+            return None
+        hearing = await self.db.scalar(select(Hearing).where(Hearing.id == UUID(form.get("hearing"))))
+        if await self.db.scalar(select(Disposition.id).where(Disposition.hearing_id == hearing.id)):
+            form.error("hearing", "A disposition was already recorded at this hearing.")
+        return hearing
+
+    async def _write(
+        self,
+        case: Case,
+        hearing: Hearing | None,
+        decided_on: datetime.date,
+        notes: str,
+        rows: list[SanctionRow],
+        viewer: Viewer,
+    ) -> Disposition:
+        """The disposition and its sanctions, flushed one by one so they keep the jury's order."""
+        if hearing is not None:
+            hearing.outcome = HearingOutcome.HELD
+        disposition = Disposition(
+            program_id=viewer.program_id,
+            case_id=case.id,
+            hearing_id=hearing.id if hearing else None,
+            decided_on=decided_on,
+            notes=notes,
+        )
+        self.db.add(disposition)
+        await self.db.flush()
+        recorded: list[Sanction] = []
+        for row in rows:
+            recorded.append(
+                Sanction(
+                    program_id=viewer.program_id,
+                    case_id=case.id,
+                    disposition_id=disposition.id,
+                    sanction_type=row.sanction_type,
+                    quantity=row.quantity,
+                    description=row.description,
+                    factor_id=row.factor_id,
+                    due_on=row.due_on,
+                    original_due_on=row.due_on,
+                    outside_grid_reason=row.outside_grid_reason,
+                    no_factor_reason=row.no_factor_reason,
+                    status=SanctionStatus.OPEN,
+                )
+            )
+            self.db.add(recorded[-1])
+            await self.db.flush()
+        await events.disposition_recorded(self.db, case, recorded, viewer)
+        return disposition
+
+    async def _start_sanctions(self, case: Case, rows: list[SanctionRow], viewer: Viewer) -> None:
+        """Move the case to sanctions in progress and put the sanctions on its timeline."""
+        cases = CaseService(session=self.db)
+        try:
+            await cases.transition(
+                case, CaseState.SANCTIONS_IN_PROGRESS, viewer, "Disposition recorded; sanctions in progress."
+            )
+        except StaleDataError as error:
+            raise CaseChangedMeanwhile() from error
+        cases.add_event(case, EventKind.SANCTION, viewer, disposition_summary(rows))
+
+
+# ---------------------------------------------------------------------------------------------
+# A sanction's progress, deadline and status
+
+
+@dataclass(frozen=True)
+class SanctionPage:
+    sanction: Sanction
+    case: Case
+
+    @property
+    def summary(self) -> SanctionSummary:
+        return SanctionSummary.of(self.sanction)
+
+
+async def load_sanction(db: AsyncSession, sanction_id: UUID) -> SanctionPage:
+    """A sanction with its progress, extensions, factor and disposition, and its case; 404 when unknown."""
+    sanction = await db.scalar(
+        select(Sanction)
+        .where(Sanction.id == sanction_id)
+        .options(
+            selectinload(Sanction.progress),
+            selectinload(Sanction.extensions),
+            selectinload(Sanction.factor),
+            selectinload(Sanction.disposition),
+        )
+    )
+    if sanction is None:
+        raise NotFoundException()
+    case = await db.scalar(select(Case).where(Case.id == sanction.case_id).options(selectinload(Case.youth)))
+    if case is None:
+        raise NotFoundException()
+    return SanctionPage(sanction, case)
+
+
+def kind_choices(sanction: Sanction) -> dict[str, str]:
+    return {kind.value: kind.label for kind in PROGRESS_KINDS[sanction.sanction_type]}
+
+
+def closed_problem(case: Case) -> str:
+    return f"The case is {case.state.label.lower()}: its sanctions can no longer change."
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    """The progress form, checked."""
+
+    kind: ProgressKind
+    amount: Decimal
+    occurred_on: datetime.date
+    site: str
+    verified_by: str
+    notes: str
+    submission_token: str | None
+
+
+def read_progress(form: Form, sanction: Sanction, today: datetime.date) -> ProgressEntry | None:
+    """The progress form for ``sanction``, or None with the errors on the form."""
+    occurred_on = form.date("occurred_on", "the date")
+    decided_on = sanction.disposition.decided_on
+    if occurred_on and occurred_on > today:
+        form.error("occurred_on", "The date cannot be in the future.")
+    elif occurred_on and occurred_on < decided_on:
+        form.error("occurred_on", f"The date cannot be before the disposition ({decided_on.isoformat()}).")
+    amount = read_amount(form, "amount", "the amount", decimals=sanction.sanction_type in DECIMAL_TYPES)
+    kind = form.choice("kind", "what kind of progress this is", kind_choices(sanction))
+    site = form.text("site", "the service site", required=kind == ProgressKind.HOURS)
+    verified_by = form.text(
+        "verified_by", "who at the site verified the hours", required=kind == ProgressKind.HOURS
+    )
+    notes = form.text("notes", "notes", required=False, max_length=2000)
+    token = form.get("submission_token").strip()[:64] or None
+    if not form.is_valid or occurred_on is None or amount is None:
+        return None
+    return ProgressEntry(ProgressKind(kind), amount, occurred_on, site, verified_by, notes, token)
+
+
+@dataclass(frozen=True)
+class SanctionChange:
+    """What a coordinator's change to a sanction came to; field errors are on the form."""
+
+    problem: str = ""
+    """Why the sanction cannot change at all (its case is closed): a 409 page."""
+    completed: bool = False
+    """The progress recorded completed the sanction."""
+    repeated: bool = False
+    """The same progress form had been recorded already: nothing new was."""
+
+
+class SanctionService(SQLAlchemyAsyncRepositoryService[Sanction]):
+    """A coordinator's work on one sanction: progress, a later deadline, its status by hand."""
+
+    class Repository(SQLAlchemyAsyncRepository[Sanction]):
+        model_type = Sanction
+
+    repository_type = Repository
+
+    @property
+    def db(self) -> AsyncSession:
+        return self.repository.session
+
+    async def monitor(
+        self, view: str, sanction_type: SanctionType | None, number: int, actor: Actor
+    ) -> tuple[Page[Any], list[MonitoringRow]]:
+        """One page of the monitoring list (see :func:`monitoring_query`); reading it is audited."""
+        today = actor.viewer.today()
+        results = await paginate(self.db, monitoring_query(view, sanction_type, today), number)
+        rows = monitoring_rows(results.items, today)
+        audit.record(
+            self.db,
+            actor,
+            "sanction_list_view",
+            record_type="sanction",
+            details={"view": view, "type": sanction_type.value if sanction_type else "", "rows": len(rows)},
+        )
+        return results, rows
+
+    async def view(self, sanction_id: UUID, actor: Actor) -> SanctionPage:
+        """A sanction's page, as :func:`load_sanction` reads it; reading it is audited."""
+        loaded = await load_sanction(self.db, sanction_id)
+        audit.record(
+            self.db,
+            actor,
+            "sanction_view",
+            record_type="sanction",
+            record_id=sanction_id,
+            details={"case_id": str(loaded.case.id)},
+        )
+        return loaded
+
+    async def add_progress(self, page: SanctionPage, form: Form, actor: Actor) -> SanctionChange:
+        """Record the progress form; a form sent twice records once (see :func:`record_progress`)."""
+        sanction, case = page.sanction, page.case
+        if case.state.is_closed:
+            return SanctionChange(problem=closed_problem(case))
+        entry = read_progress(form, sanction, actor.viewer.today())
+        if entry is None:
+            return SanctionChange()
+        try:
+            result = await record_progress(
+                self.db,
+                sanction,
+                entry.kind,
+                entry.amount,
+                entry.occurred_on,
+                site=entry.site,
+                verified_by=entry.verified_by,
+                notes=entry.notes,
+                recorded_by=actor.viewer,
+                submission_token=entry.submission_token,
+            )
+        except IntegrityError:
+            # The same form arrived twice at the same moment; the other request recorded it.
+            await self.db.rollback()
+            return SanctionChange(repeated=True)
+        if not result.created:
+            return SanctionChange(repeated=True)
+        audit.record(
+            self.db,
+            actor,
+            "sanction_progress_record",
+            record_type="sanction",
+            record_id=sanction.id,
+            details={
+                "case_id": str(case.id),
+                "kind": entry.kind.value,
+                "amount": str(entry.amount),
+                "completed": result.completed,
+            },
+        )
+        return SanctionChange(completed=result.completed)
+
+    async def extend(self, page: SanctionPage, form: Form, actor: Actor) -> SanctionChange:
+        """Move an open sanction's due date later, with the reason, on the timeline and in the trail."""
+        sanction, case = page.sanction, page.case
+        if case.state.is_closed:
+            return SanctionChange(problem=closed_problem(case))
+        if sanction.status != SanctionStatus.OPEN:
+            return SanctionChange(problem="Only an open sanction's due date can be extended.")
+        new_due_on = form.date("new_due_on", "the new due date")
+        if new_due_on and new_due_on <= sanction.due_on:
+            form.error(
+                "new_due_on",
+                f"The new due date must be after the current one ({sanction.due_on.isoformat()}).",
+            )
+        reason = form.text("reason", "the reason for the extension", max_length=2000)
+        if not form.is_valid or new_due_on is None:
+            return SanctionChange()
+        viewer, previous = actor.viewer, sanction.due_on
+        self.db.add(
+            DeadlineExtension(
+                program_id=viewer.program_id,
+                sanction_id=sanction.id,
+                previous_due_on=previous,
+                new_due_on=new_due_on,
+                reason=reason,
+                actor_name=viewer.full_name,
+            )
+        )
+        sanction.due_on = new_due_on
+        CaseService(session=self.db).add_event(
+            case,
+            EventKind.SANCTION,
+            viewer,
+            f"{sanction.sanction_type.label}: due date extended from {previous.isoformat()} "
+            f"to {new_due_on.isoformat()}. {reason}",
+        )
+        audit.record(
+            self.db,
+            actor,
+            "sanction_extend",
+            record_type="sanction",
+            record_id=sanction.id,
+            details={"case_id": str(case.id), "from": previous.isoformat(), "to": new_due_on.isoformat()},
+        )
+        return SanctionChange()
+
+    async def set_status(self, page: SanctionPage, form: Form, actor: Actor) -> SanctionChange:
+        """Mark a sanction completed or not completed by hand, or reopen it.
+
+        A status that is none of those is an error on the form's ``status``; the same status again
+        changes nothing and writes nothing.
+        """
+        sanction, case = page.sanction, page.case
+        if case.state.is_closed:
+            return SanctionChange(problem=closed_problem(case))
+        wanted_value = form.get("status")
+        if wanted_value not in {s.value for s in SanctionStatus}:
+            form.error("status", "Choose completed, not completed or open.")
+            return SanctionChange()
+        wanted, previous = SanctionStatus(wanted_value), sanction.status
+        if wanted == previous:
+            return SanctionChange()
+        sanction.status = wanted
+        sanction.completed_on = actor.viewer.today() if wanted == SanctionStatus.COMPLETED else None
+        CaseService(session=self.db).add_event(
+            case,
+            EventKind.SANCTION,
+            actor.viewer,
+            f"{sanction.sanction_type.label} marked {wanted.label.lower()}.",
+        )
+        audit.record(
+            self.db,
+            actor,
+            "sanction_status_change",
+            record_type="sanction",
+            record_id=sanction.id,
+            details={"case_id": str(case.id), "from": previous.value, "to": wanted.value},
+        )
+        return SanctionChange()
