@@ -4,6 +4,7 @@ training attendance, what each saves, refuses and writes to the audit trail."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,7 @@ from youthcourt.jurors.models import (
     CourtRole,
     CreditEntry,
     JurorStatus,
+    NightNotice,
     TrainingAttendance,
     TrainingSession,
 )
@@ -169,6 +171,43 @@ async def test_confirming_a_full_night_puts_the_juror_on_the_waiting_list(db):
     assert result.message == "Every seat is taken: the juror is on the waiting list."
 
 
+async def test_move_up_confirms_the_first_waiting_until_no_seat_is_free(db):
+    program, actor = await coordinator(db)
+    await set_policy(db, program, jury_max=1)
+    night = await make_night(db, program, TODAY + 7 * DAY)
+    waiting = await make_booking(db, await make_juror(db, program), night, BookingStatus.WAITLISTED)
+    second = await make_booking(db, await make_juror(db, program), night, BookingStatus.WAITLISTED)
+    service = InvitationService(session=db)
+
+    moved = await service.move_up_first(actor, night, portal_url="https://court.test/me")
+    await db.commit()
+
+    assert moved.id == waiting.id
+    assert (await fresh(db, Booking, waiting.id)).status == BookingStatus.CONFIRMED
+    [entry] = await audited(db, "juror_move_up")
+    assert entry.record_id == str(waiting.id)
+    with pytest.raises(BookingError, match="No seat is free"):
+        await service.move_up_first(actor, night, portal_url="https://court.test/me")
+    assert (await fresh(db, Booking, second.id)).status == BookingStatus.WAITLISTED
+
+
+async def test_a_notice_is_marked_read_by_the_coordinator_once_found(db):
+    program, actor = await coordinator(db)
+    night = await make_night(db, program, TODAY + 7 * DAY)
+    notice = await invitations.notify(db, night, "Juror1 withdrew from the night.")
+    service = InvitationService(session=db)
+
+    assert await service.mark_notice_read(actor, night, notice.id) is True
+    await db.commit()
+
+    saved = await fresh(db, NightNotice, notice.id)
+    assert saved.acknowledged_at is not None and saved.acknowledged_by == "Maya Alvarez"
+    assert await invitations.open_notices(db, night) == []
+    assert await service.mark_notice_read(actor, night, uuid.uuid4()) is False
+    [entry] = await audited(db, "juror_notice_read")
+    assert entry.record_id == str(night.id)
+
+
 # Panels ---------------------------------------------------------------------------------------------
 
 
@@ -283,6 +322,79 @@ async def test_check_in_errors_go_on_the_form_and_a_coming_night_is_refused(db):
         await service.check_in(actor, coming, later, Form(values={"attendance": "present"}))
     assert (await fresh(db, Booking, booking.id)).attendance is None
     assert await audited(db, "juror_checkin") == []
+
+
+async def test_replace_absent_seats_the_first_waiting_in_the_freed_seat(db):
+    program, actor = await coordinator(db)
+    await set_policy(db, program, jury_max=1)
+    night = await invitations.get_night(db, (await make_night(db, program, TODAY)).id)
+    room = night.courtrooms[0]
+    absent = await make_booking(
+        db, await make_juror(db, program), night, courtroom=room, attendance=Attendance.ABSENT
+    )
+    waiting = await make_booking(db, await make_juror(db, program), night, BookingStatus.WAITLISTED)
+    service = CheckinService(session=db)
+
+    replacement = await service.replace_absent(actor, night, await loaded(db, night, absent), portal_url="")
+    await db.commit()
+
+    assert replacement.id == waiting.id
+    saved = await fresh(db, Booking, waiting.id)
+    assert (saved.status, saved.courtroom_id, saved.role) == (
+        BookingStatus.CONFIRMED,
+        room.id,
+        CourtRole.JUROR,
+    )
+    assert (await fresh(db, Booking, absent.id)).courtroom_id is None
+    [entry] = await audited(db, "juror_replace")
+    assert (entry.record_id, entry.details) == (str(waiting.id), {"replaces": str(absent.id)})
+
+
+async def test_replace_absent_refuses_when_nobody_waits(db):
+    program, actor = await coordinator(db)
+    night = await invitations.get_night(db, (await make_night(db, program, TODAY)).id)
+    absent = await make_booking(
+        db, await make_juror(db, program), night, courtroom=night.courtrooms[0], attendance=Attendance.EXCUSED
+    )
+
+    with pytest.raises(CheckinError, match="No one is on the waiting list"):
+        await CheckinService(session=db).replace_absent(
+            actor, night, await loaded(db, night, absent), portal_url=""
+        )
+    assert await audited(db, "juror_replace") == []
+
+
+# Training sessions -----------------------------------------------------------------------------------
+
+
+async def test_create_session_adds_it_to_the_program_and_audits_its_role(db):
+    program, actor = await coordinator(db)
+    service = TrainingService(session=db)
+    form = Form(
+        values={
+            "title": "Clerk training",
+            "held_on": (TODAY - DAY).isoformat(),
+            "hours": "2.5",
+            "role": "clerk",
+        }
+    )
+
+    session = await service.create_session(actor, form)
+    await db.commit()
+
+    saved = await fresh(db, TrainingSession, session.id)
+    assert (saved.program_id, saved.title, saved.hours, saved.role) == (
+        program.id,
+        "Clerk training",
+        Decimal("2.5"),
+        CourtRole.CLERK,
+    )
+    [entry] = await audited(db, "training_create")
+    assert (entry.record_id, entry.details) == (str(session.id), {"role": "clerk"})
+    untitled = Form(values={"title": "", "held_on": TODAY.isoformat(), "hours": "2", "role": ""})
+    assert await service.create_session(actor, untitled) is None
+    assert "title" in untitled.errors
+    assert await count(db, TrainingSession) == 1
 
 
 # Training attendance ---------------------------------------------------------------------------------

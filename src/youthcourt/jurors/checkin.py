@@ -249,6 +249,26 @@ class CheckinService(SQLAlchemyAsyncRepositoryService[Booking]):
         )
         return result
 
+    async def replace_absent(
+        self, actor: Actor, night: HearingNight, freed: Booking, *, portal_url: str
+    ) -> Booking:
+        """Seat the first juror on the waiting list in the seat ``freed`` left (see :func:`replace`).
+
+        Raises :class:`CheckinError` or :class:`BookingError` when nobody can take it; the
+        caller rolls back what the attempt changed.
+        """
+        policy = await program_policy(self.db, night.program_id)
+        replacement = await replace(self.db, night, freed, policy, portal_url=portal_url)
+        audit.record(
+            self.db,
+            actor,
+            "juror_replace",
+            record_type="booking",
+            record_id=replacement.id,
+            details={"replaces": str(freed.id)},
+        )
+        return replacement
+
 
 async def count_toward_jury_duty(
     db: AsyncSession, booking: Booking, night: HearingNight, viewer: Viewer

@@ -719,3 +719,22 @@ class InvitationService(SQLAlchemyAsyncRepositoryService[Booking]):
         if result.moved_up is not None:
             audit.record(self.db, actor, "juror_move_up", record_type="booking", record_id=result.moved_up.id)
         return replace(result, left_panel=was_seated and result.status == BookingStatus.DECLINED)
+
+    async def move_up_first(self, actor: Actor, night: HearingNight, *, portal_url: str) -> Booking:
+        """Give a free seat to the first juror on the waiting list, reminding them at once when the night is near.
+
+        Raises :class:`BookingError` when no seat is free or nobody waits.
+        """
+        policy = await program_policy(self.db, night.program_id)
+        booking = await move_up(self.db, night, policy, portal_url=portal_url)
+        await remind_if_soon(self.db, booking, night, actor.viewer.today())
+        audit.record(self.db, actor, "juror_move_up", record_type="booking", record_id=booking.id)
+        return booking
+
+    async def mark_notice_read(self, actor: Actor, night: HearingNight, notice_id: UUID) -> bool:
+        """Mark one of the night's notices read by the acting coordinator; False when the night has no such notice."""
+        viewer = actor.viewer
+        if not await acknowledge(self.db, night, notice_id, viewer.full_name or viewer.email):
+            return False
+        audit.record(self.db, actor, "juror_notice_read", record_type="hearing_night", record_id=night.id)
+        return True

@@ -1,8 +1,8 @@
-"""Marking who attended a training session, as a coordinator does on the session's page.
+"""Training sessions as a coordinator adds them and marks who attended.
 
 The rules (who can be marked, the credits earned, the court role granted) are
-:func:`youthcourt.jurors.records.record_training_attendance`; this service reads the form,
-turns a simultaneous marking into a conflict and writes the audit entry.
+:func:`youthcourt.jurors.records.record_training_attendance`; this service reads the forms,
+turns a simultaneous marking into a conflict and writes the audit entries.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.jurors.models import TrainingSession
-from youthcourt.jurors.records import JurorError, TrainingResult, format_number, record_training_attendance
+from youthcourt.jurors.records import (
+    JurorError,
+    TrainingResult,
+    format_number,
+    read_training,
+    record_training_attendance,
+)
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.reference.services import progression_rules
 from youthcourt.web.errors import ConflictError
@@ -73,6 +79,24 @@ class TrainingService(SQLAlchemyAsyncRepositoryService[TrainingSession]):
     @property
     def db(self) -> AsyncSession:
         return self.repository.session
+
+    async def create_session(self, actor: Actor, form: Form) -> TrainingSession | None:
+        """Add the session described on ``form`` to the actor's program; None, with the form's errors, when refused."""
+        fields = read_training(form)
+        if not form.is_valid:
+            return None
+        session = TrainingSession(program_id=actor.viewer.program_id, **fields)
+        self.db.add(session)
+        await self.db.flush()
+        audit.record(
+            self.db,
+            actor,
+            "training_create",
+            record_type="training_session",
+            record_id=session.id,
+            details={"role": fields["role"].value if fields["role"] else None},
+        )
+        return session
 
     async def mark_attendance(
         self, actor: Actor, session: TrainingSession, form: Form

@@ -248,17 +248,16 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        invites: NamedDependency[InvitationService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
     ) -> Any:
         night = await self._night(db_session, night_id)
-        policy = await self._policy(db_session, request)
         try:
-            booking = await invitations.move_up(db_session, night, policy, portal_url=_portal_url(request))
+            await invites.move_up_first(actor, night, portal_url=_portal_url(request))
         except BookingError as error:
             flash(request, str(error), "error")
             return redirect_to(request, f"/jurors/nights/{night.id}?status=waitlisted")
-        await invitations.remind_if_soon(db_session, booking, night, request.user.today())
-        audit.record(db_session, request, "juror_move_up", record_type="booking", record_id=booking.id)
         flash(request, "The first juror on the waiting list moved up and is confirmed.")
         return redirect_to(request, f"/jurors/nights/{night.id}?status=confirmed")
 
@@ -267,16 +266,14 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        invites: NamedDependency[InvitationService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         notice_id: FromPath[UUID],
     ) -> Any:
         night = await self._night(db_session, night_id)
-        viewer: Viewer = request.user
-        if not await invitations.acknowledge(db_session, night, notice_id, viewer.full_name or viewer.email):
+        if not await invites.mark_notice_read(actor, night, notice_id):
             raise NotFoundException()
-        audit.record(
-            db_session, request, "juror_notice_read", record_type="hearing_night", record_id=night.id
-        )
         return redirect_to(request, f"/jurors/nights/{night.id}")
 
     # Panels ------------------------------------------------------------------------------------
@@ -461,17 +458,16 @@ class JurorNightController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        checkins: NamedDependency[CheckinService],
+        actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         booking_id: FromPath[UUID],
     ) -> Any:
         night = await self._night(db_session, night_id)
         freed = await self._booking(db_session, night, booking_id)
         back = f"/jurors/nights/{night.id}/check-in"
-        policy = await self._policy(db_session, request)
         try:
-            replacement = await checkin.replace(
-                db_session, night, freed, policy, portal_url=_portal_url(request)
-            )
+            replacement = await checkins.replace_absent(actor, night, freed, portal_url=_portal_url(request))
         except (checkin.CheckinError, BookingError) as error:
             # Nothing of the attempt may show on the page shown again: start from what is saved.
             await db_session.rollback()
@@ -481,14 +477,6 @@ class JurorNightController(Controller):
             return await self._checkin_page(
                 request, db_session, night, {booking_id: problem}, status_code=422
             )
-        audit.record(
-            db_session,
-            request,
-            "juror_replace",
-            record_type="booking",
-            record_id=replacement.id,
-            details={"replaces": str(freed.id)},
-        )
         room = next((r.name for r in night.courtrooms if r.id == replacement.courtroom_id), "the courtroom")
         flash(request, f"The first juror on the waiting list moved up and takes the seat in {room}.")
         return redirect_to(request, f"{back}#checkin-{replacement.id}")

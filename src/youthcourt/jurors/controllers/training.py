@@ -67,23 +67,17 @@ class TrainingController(Controller):
 
     @post("/")
     async def create(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        training: NamedDependency[TrainingService],
+        actor: NamedDependency[Actor],
+        data: FormData,
     ) -> Any:
         form = Form.from_data(data)
-        fields = records.read_training(form)
-        if not form.is_valid:
+        session = await training.create_session(actor, form)
+        if session is None:
             return await self._list(db_session, form, 1, status_code=422)
-        session = TrainingSession(program_id=request.user.program_id, **fields)
-        db_session.add(session)
-        await db_session.flush()
-        audit.record(
-            db_session,
-            request,
-            "training_create",
-            record_type="training_session",
-            record_id=session.id,
-            details={"role": fields["role"].value if fields["role"] else None},
-        )
         flash(request, "The training session was added. Mark who attended on its page.")
         return redirect_to(request, f"/jurors/training/{session.id}")
 
