@@ -56,14 +56,16 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         when: FromQuery[str] = "",
         page_no: PageNumber = "1",
     ) -> Template:
         past = when == "past"
-        service = HearingService(db_session)
-        query = service.nights_query(past=past, today=request.user.today())
+        query = hearing_service.nights_query(past=past, today=request.user.today())
         results = await paginate(db_session, query, page_number(page_no))
-        counts = await service.docket_counts(room.id for night in results.items for room in night.courtrooms)
+        counts = await hearing_service.docket_counts(
+            room.id for night in results.items for room in night.courtrooms
+        )
         template = (
             "hearings/_night_rows.html" if request.htmx and request.htmx.target == "night-rows" else None
         )
@@ -101,8 +103,10 @@ class HearingController(Controller):
             status_code=status_code,
         )
 
-    async def _night(self, db_session: AsyncSession, night_id: UUID, *, with_hearings: bool = False) -> Any:
-        night = await HearingService(db_session).get_night(night_id, with_hearings=with_hearings)
+    @staticmethod
+    async def _night(service: HearingService, night_id: UUID, *, with_hearings: bool = False) -> HearingNight:
+        """The night named in the path, or 404 (the program scope hides other programs' nights)."""
+        night = await service.get_night(night_id, with_hearings=with_hearings)
         if night is None:
             raise NotFoundException()
         return night
@@ -111,21 +115,20 @@ class HearingController(Controller):
     async def show(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         night_id: FromPath[UUID],
     ) -> Template:
-        night = await self._night(db_session, night_id)
-        return await self._night_page(request, db_session, night, Form(values={"kind": ""}))
+        night = await self._night(hearing_service, night_id)
+        return await self._night_page(request, hearing_service, night, Form(values={"kind": ""}))
 
     async def _night_page(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        service: HearingService,
         night: HearingNight,
         form: Form,
         status_code: int = 200,
     ) -> Template:
-        service = HearingService(db_session)
         today = request.user.today()
         dockets = await service.dockets(night)
         counts = {
@@ -135,7 +138,7 @@ class HearingController(Controller):
         open_for_scheduling = not night.is_cancelled and night.held_on >= today
         candidates = await service.schedulable_cases(night) if open_for_scheduling else []
         audit.record(
-            db_session, request, "hearing_night_view", record_type="hearing_night", record_id=night.id
+            service.db, request, "hearing_night_view", record_type="hearing_night", record_id=night.id
         )
         return page(
             "hearings/night.html",
@@ -156,10 +159,10 @@ class HearingController(Controller):
     async def edit(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         night_id: FromPath[UUID],
     ) -> Any:
-        night = await self._night(db_session, night_id)
+        night = await self._night(hearing_service, night_id)
         if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
@@ -177,13 +180,12 @@ class HearingController(Controller):
     async def update(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
         hearing_service: NamedDependency[HearingService],
         actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        night = await self._night(db_session, night_id, with_hearings=True)
+        night = await self._night(hearing_service, night_id, with_hearings=True)
         if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
@@ -201,12 +203,11 @@ class HearingController(Controller):
     async def cancel(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
         hearing_service: NamedDependency[HearingService],
         actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
     ) -> Any:
-        night = await self._night(db_session, night_id)
+        night = await self._night(hearing_service, night_id)
         if refusal := self._edit_refusal(night, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
@@ -221,18 +222,17 @@ class HearingController(Controller):
     async def schedule(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
         hearing_service: NamedDependency[HearingService],
         actor: NamedDependency[Actor],
         night_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        night = await self._night(db_session, night_id)
+        night = await self._night(hearing_service, night_id)
         form = Form.from_data(data)
         hearing = await hearing_service.schedule_from_form(night, form, actor)
         if hearing is None:
-            night = await self._night(db_session, night_id)
-            return await self._night_page(request, db_session, night, form, status_code=422)
+            night = await self._night(hearing_service, night_id)
+            return await self._night_page(request, hearing_service, night, form, status_code=422)
         flash(request, "The case was added to the docket.")
         return redirect_to(request, f"/hearings/{night.id}#courtroom-{hearing.courtroom_id}")
 
@@ -241,14 +241,15 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         night_id: FromPath[UUID],
         courtroom_id: FromPath[UUID],
     ) -> Template:
-        night = await self._night(db_session, night_id)
+        night = await self._night(hearing_service, night_id)
         courtroom = next((room for room in night.courtrooms if room.id == courtroom_id), None)
         if courtroom is None:
             raise NotFoundException()
-        dockets = await HearingService(db_session).dockets(night)
+        dockets = await hearing_service.dockets(night)
         hearings = [h for h in dockets.get(courtroom.id, []) if h.outcome != HearingOutcome.CANCELLED]
         audit.record(
             db_session,
@@ -262,8 +263,10 @@ class HearingController(Controller):
 
     # One hearing -------------------------------------------------------------------------------
 
-    async def _hearing(self, db_session: AsyncSession, hearing_id: UUID) -> Hearing:
-        hearing = await HearingService(db_session).get_hearing(hearing_id)
+    @staticmethod
+    async def _hearing(service: HearingService, hearing_id: UUID) -> Hearing:
+        """The hearing named in the path, or 404 (the program scope hides other programs' hearings)."""
+        hearing = await service.get_hearing(hearing_id)
         if hearing is None:
             raise NotFoundException()
         return hearing
@@ -273,9 +276,10 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         hearing_id: FromPath[UUID],
     ) -> Template:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         return self._slot_page(request, db_session, hearing, Form())
 
     def _slot_page(
@@ -315,11 +319,11 @@ class HearingController(Controller):
         hearing_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         form = Form.from_data(data)
         result = await hearing_service.record_outcome(hearing, form, actor)
         if result is None:
-            hearing = await self._hearing(db_session, hearing_id)
+            hearing = await self._hearing(hearing_service, hearing_id)
             return self._slot_page(request, db_session, hearing, form, status_code=422)
         flash(request, RESULT_MESSAGES[result])
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
@@ -328,12 +332,11 @@ class HearingController(Controller):
     async def remove(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
         hearing_service: NamedDependency[HearingService],
         actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
     ) -> Any:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         night = hearing.courtroom.night
         try:
             await hearing_service.remove(hearing, actor)
@@ -350,9 +353,10 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         hearing_id: FromPath[UUID],
     ) -> Template:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         audit.record(db_session, request, "hearing_notice_view", record_type="hearing", record_id=hearing.id)
         program_policy = await policy(db_session, request.user.program_id)
         return page(
@@ -380,12 +384,11 @@ class HearingController(Controller):
     async def notice_sent(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
         hearing_service: NamedDependency[HearingService],
         actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
     ) -> Any:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         if refusal := self._notice_refusal(hearing, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/slots/{hearing.id}/notice")
@@ -402,9 +405,10 @@ class HearingController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
+        hearing_service: NamedDependency[HearingService],
         hearing_id: FromPath[UUID],
     ) -> Template:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         record = hearing.investigation
         form = Form(
             values={
@@ -415,12 +419,12 @@ class HearingController(Controller):
         )
         checked = [str(link.factor_id) for link in record.factors] if record else []
         audit.record(db_session, request, "investigation_view", record_type="hearing", record_id=hearing.id)
-        return await self._investigation_page(request, db_session, hearing, form, checked)
+        return await self._investigation_page(request, hearing_service, hearing, form, checked)
 
     async def _investigation_page(
         self,
         request: Request[Any, Any, Any],
-        db_session: AsyncSession,
+        service: HearingService,
         hearing: Hearing,
         form: Form,
         checked: list[str],
@@ -428,7 +432,7 @@ class HearingController(Controller):
         conflict: bool = False,
         status_code: int = 200,
     ) -> Template:
-        contributing, strengths = await HearingService(db_session).factor_choices(hearing)
+        contributing, strengths = await service.factor_choices(hearing)
         return page(
             "hearings/investigation.html",
             hearing=hearing,
@@ -449,26 +453,25 @@ class HearingController(Controller):
     async def save_investigation(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[AsyncSession],
         hearing_service: NamedDependency[HearingService],
         actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        hearing = await self._hearing(db_session, hearing_id)
+        hearing = await self._hearing(hearing_service, hearing_id)
         form = Form.from_data(data)
         checked = form.many("factor")
         try:
             record = await hearing_service.record_findings(hearing, form, actor)
         except VersionConflict:
-            hearing = await self._hearing(db_session, hearing_id)
+            hearing = await self._hearing(hearing_service, hearing_id)
             form.values["version"] = str(hearing.investigation.version if hearing.investigation else 0)
             return await self._investigation_page(
-                request, db_session, hearing, form, checked, conflict=True, status_code=409
+                request, hearing_service, hearing, form, checked, conflict=True, status_code=409
             )
         if record is None:
             return await self._investigation_page(
-                request, db_session, hearing, form, checked, status_code=422
+                request, hearing_service, hearing, form, checked, status_code=422
             )
         flash(request, "The investigation record was saved.")
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
