@@ -104,7 +104,7 @@ def test_coordinator_records_a_disposition_then_progress_then_closes_the_case(
     page.get_by_label("Verified by").fill("T. Morgan, parks supervisor")
     page.get_by_role("button", name="Record progress").click()
     expect(page.get_by_role("status")).to_contain_text("The progress was recorded.")
-    expect(page.locator("article").first).to_contain_text("6.50 of 60 hours")
+    expect(page.locator("article").first).to_contain_text("6.5 of 60 hours")
     expect(page.get_by_role("cell", name="Lincoln Park")).to_be_visible()
 
     page.get_by_label("New due date").fill((today + datetime.timedelta(days=150)).isoformat())
@@ -139,7 +139,7 @@ def test_coordinator_records_a_disposition_then_progress_then_closes_the_case(
     expect(page.get_by_role("heading", level=1)).to_have_text("Return of the referral")
     letter = page.locator("article.letter")
     expect(letter).to_contain_text("These sanctions were not completed:")
-    expect(letter).to_contain_text("6.50 hours")
+    expect(letter).to_contain_text("6.5 hours")
     expect(letter).to_contain_text("Stopped coming to community service")
     shoot("return-letter")
 

@@ -274,7 +274,7 @@ async def test_the_return_letter_details_each_unmet_sanction(client, db):
     assert "Reason: Did not finish service" in text
     assert "These sanctions were not completed:" in text
     assert "<td>20 hours</td><td>6 hours</td><td>" + (TODAY - 4 * DAY).isoformat() in text
-    assert "<td>150.50 dollars</td><td>0 dollars</td><td>" + (TODAY - 2 * DAY).isoformat() in text
+    assert "<td>150.5 dollars</td><td>0 dollars</td><td>" + (TODAY - 2 * DAY).isoformat() in text
     assert "Completed: apology letter" in text
     assert "has completed every" not in text
 

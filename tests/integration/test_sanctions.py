@@ -223,7 +223,7 @@ async def test_disposition_inside_the_grid_moves_the_case_and_marks_the_hearing_
     assert (await fresh(db, Hearing, hearing.id)).outcome == HearingOutcome.HELD
     events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
     assert {e.kind for e in events} == {EventKind.TRANSITION, EventKind.SANCTION}
-    assert any("Community service, 12.50 hours" in e.summary for e in events)
+    assert any("Community service, 12.5 hours" in e.summary for e in events)
     [entry] = await audited(db, "disposition_create")
     assert entry.record_id == str(case.id)
     assert entry.details["sanctions"] == 3
@@ -594,6 +594,11 @@ async def test_progress_is_checked_and_kept_when_refused(client, db):
     assert "Choose what kind of progress this is." in wrong_kind.text
     too_precise = await post_form(client, path, progress("1.255"))
     assert "at most two decimal places" in too_precise.text
+    for typed in ("1e3", "1,000.5", "NaN", "inf"):
+        not_plain = await post_form(client, path, progress(typed))
+        assert not_plain.status_code == 422, typed
+        assert "Enter the amount as a number, for example 12." in not_plain.text, typed
+        assert f'value="{typed}"' in not_plain.text
     assert await count(db, SanctionProgress) == 0
 
 
@@ -620,7 +625,7 @@ async def test_progress_adds_up_and_completes_the_sanction(client, db):
     assert done.completed_on == TODAY - DAY
     page = await client.get(f"/sanctions/{sanction.id}")
     assert "The sanction is now complete." in page.text
-    assert "20.50 of 20 hours" in page.text
+    assert "20.5 of 20 hours" in page.text
     assert "Completed on" in page.text
     entries = await audited(db, "sanction_progress_record")
     assert len(entries) == 2

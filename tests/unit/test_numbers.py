@@ -58,7 +58,7 @@ def test_plain_numbers_are_read(typed, places, expected):
     [
         ("", {}, "Enter the amount."),
         ("2.5", {}, "The amount must be a whole number."),
-        ("2.125", {"places": 2}, "The amount can have at most 2 decimal places."),
+        ("2.125", {"places": 2}, "The amount can have at most two decimal places."),
         ("0", {}, "The amount must be more than 0."),
         ("-3", {}, "The amount must be more than 0."),
         ("0", {"allow_negative": True}, "The amount cannot be zero."),

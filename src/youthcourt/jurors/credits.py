@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
@@ -27,6 +27,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, Reward
 from youthcourt.web.forms import Form
+from youthcourt.web.numbers import format_number
 
 MAX_AMOUNT = Decimal(10_000)
 
@@ -65,12 +66,8 @@ async def _claim(db: AsyncSession, juror_id: UUID, amount: Decimal) -> bool:
 
 
 def format_credits(value: Decimal | int | None, *, signed: bool = False) -> str:
-    """Credits without trailing zeros: 5, 1.5, -2.25 (and +3 when ``signed``)."""
-    number = Decimal(value or 0).quantize(Decimal("0.01"))
-    text = f"{number.normalize():f}"
-    if text in ("-0", "0"):
-        text = "0"
-    return f"+{text}" if signed and number > 0 else text
+    """Credits as every number is shown (5, 1.5, -2.25), with +3 for a gain when ``signed``."""
+    return ("+" if signed and (value or 0) > 0 else "") + format_number(value)
 
 
 def credits_text(value: Decimal | int | None, *, signed: bool = False) -> str:
@@ -128,27 +125,10 @@ async def add_entry(
 
 
 def read_amount(form: Form, name: str, label: str, *, allow_negative: bool) -> Decimal | None:
-    """A number of credits, at most two decimals, never zero, within a sane range."""
-    raw = form.get(name).strip()
-    if not raw:
-        form.error(name, f"Enter {label}.")
-        return None
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        form.error(name, f"Enter {label} as a number, for example 5 or 2.5.")
-        return None
-    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
-        form.error(name, f"{label.capitalize()} can have at most two decimals.")
-    elif amount == 0:
-        form.error(name, f"{label.capitalize()} cannot be zero.")
-    elif amount < 0 and not allow_negative:
-        form.error(name, f"{label.capitalize()} must be more than zero.")
-    elif abs(amount) > MAX_AMOUNT:
-        form.error(name, f"{label.capitalize()} must be at most {format_credits(MAX_AMOUNT)}.")
-    return amount if name not in form.errors else None
+    """A number of credits: at most two decimals, never zero, within a sane range."""
+    return form.number(
+        name, label, places=2, maximum=MAX_AMOUNT, allow_negative=allow_negative, example="5 or 2.5"
+    )
 
 
 async def active_rewards(db: AsyncSession) -> list[Reward]:

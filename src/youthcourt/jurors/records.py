@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -71,14 +71,6 @@ EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 class JurorError(ValueError):
     """The change is not possible; the message says why, in words a coordinator can act on."""
-
-
-def format_number(value: Decimal | int | float | None) -> str:
-    """12 rather than 12.00; 12.5 keeps its part of an hour."""
-    number = Decimal(str(value or 0))
-    if number == number.to_integral_value():
-        return str(int(number))
-    return f"{number:.2f}".rstrip("0")
 
 
 def format_rate(rate: float | None) -> str:
@@ -734,25 +726,10 @@ def read_training(form: Form) -> dict[str, Any]:
     """Check the new training session form; problems are recorded on ``form``."""
     held_on = form.date("held_on", "the date of the session")
     title = form.text("title", "a title", max_length=200)
-    hours = None
-    raw = form.get("hours").strip()
-    if not raw:
-        form.error("hours", "Enter how many hours the session lasts.")
-    else:
-        try:
-            hours = Decimal(raw)
-        except InvalidOperation:
-            form.error("hours", "Enter the hours as a number, for example 2 or 1.5.")
-        else:
-            if not hours.is_finite() or hours <= 0:
-                form.error("hours", "The hours must be more than 0.")
-                hours = None
-            elif hours > MAX_TRAINING_HOURS:
-                form.error("hours", f"A session lasts at most {MAX_TRAINING_HOURS} hours.")
-                hours = None
-            elif hours != hours.quantize(Decimal("0.01")):
-                form.error("hours", "Use at most two decimals, for example 1.25.")
-                hours = None
+    hours = form.number("hours", "the hours", places=2, example="2 or 1.5")
+    if hours is not None and hours > MAX_TRAINING_HOURS:
+        form.error("hours", f"A session lasts at most {MAX_TRAINING_HOURS} hours.")
+        hours = None
     role_value = form.get("role")
     role = None
     if role_value:

@@ -18,17 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.jurors.models import TrainingSession
-from youthcourt.jurors.records import (
-    JurorError,
-    TrainingResult,
-    format_number,
-    read_training,
-    record_training_attendance,
-)
+from youthcourt.jurors.records import JurorError, TrainingResult, read_training, record_training_attendance
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.reference.services import progression_rules
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
+from youthcourt.web.numbers import format_number
 
 MARKED_AT_ONCE = "Someone else marked some of these jurors at the same time. Reload the page."
 

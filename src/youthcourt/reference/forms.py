@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from youthcourt.reference.models import (
@@ -412,25 +412,15 @@ def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
             maximum=MAX_ROLE_NIGHTS,
         )
         hours_name = role_field(role, "training_hours")
-        hours = Decimal(0)
-        raw = form.get(hours_name).strip()[:20]
-        if not raw:
-            form.error(hours_name, f"Enter the hours of training a {where} needs, or 0.")
-        else:
-            try:
-                hours = Decimal(raw)
-            except InvalidOperation:
-                form.error(hours_name, f"Enter the training hours of a {where} as a number, for example 4.")
-            else:
-                if not hours.is_finite() or not 0 <= hours <= MAX_ROLE_TRAINING_HOURS:
-                    form.error(
-                        hours_name,
-                        f"The training hours of a {where} must be from 0 to {MAX_ROLE_TRAINING_HOURS}.",
-                    )
-                elif hours != hours.quantize(Decimal("0.01")):
-                    form.error(hours_name, "Use at most two decimals, for example 1.5.")
-        if hours_name in form.errors:
-            hours = Decimal(0)
+        hours = form.number(
+            hours_name,
+            f"the training hours of a {where}",
+            places=2,
+            allow_zero=True,
+            maximum=MAX_ROLE_TRAINING_HOURS,
+            example="4",
+        )
+        hours = hours if hours is not None else Decimal(0)
         course = form.text(
             role_field(role, "training_course"), f"the training a {where} must attend", required=False
         )

@@ -24,12 +24,13 @@ from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
 from youthcourt.cases.services import add_months
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.jurors.models import Booking, Juror, JurorSource
-from youthcourt.jurors.records import ATTENDED, format_number, format_rate
+from youthcourt.jurors.records import ATTENDED, format_rate
 from youthcourt.reference.models import ReferralSource, SanctionType
 from youthcourt.referrals.models import Referral, ReferralStatus
 from youthcourt.reports.suppression import CellStatus, Relation, Suppressed, grid_relations, suppress
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
+from youthcourt.web.numbers import format_number
 
 LONGEST_RANGE_YEARS = 5
 

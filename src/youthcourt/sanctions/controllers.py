@@ -30,13 +30,13 @@ from youthcourt.sanctions.services import (
     DispositionService,
     SanctionPage,
     SanctionService,
-    format_number,
     kind_choices,
     load_sanction,
     not_scheduled_problem,
 )
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
+from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number
 from youthcourt.web.templating import page, redirect_to
 

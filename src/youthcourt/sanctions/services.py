@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -44,6 +44,7 @@ from youthcourt.sanctions.models import (
 )
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
+from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import Page, paginate
 
 T = SanctionType
@@ -76,14 +77,6 @@ UNCOUNTED_KINDS = frozenset({K.REVIEWED})
 """A review marks a letter or essay as accepted; its amount does not add to what was received."""
 
 
-def format_number(value: Decimal | int | float) -> str:
-    """12 rather than 12.00; 12.50 keeps its cents."""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return str(int(number))
-    return f"{number:.2f}"
-
-
 def unit_of(sanction_type: SanctionType, quantity: Decimal | int) -> str:
     """The sanction's unit, singular for exactly one ("1 letter", "2 letters")."""
     unit = sanction_type.unit
@@ -91,32 +84,9 @@ def unit_of(sanction_type: SanctionType, quantity: Decimal | int) -> str:
 
 
 def read_amount(form: Form, name: str, label: str, *, decimals: bool) -> Decimal | None:
-    """A positive quantity from ``form``; ``decimals`` allows up to two decimal places."""
-    raw = form.get(name).strip().replace(",", "")
-    if not raw:
-        form.error(name, f"Enter {label}.")
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        form.error(name, f"Enter {label} as a number, for example 12.")
-        return None
-    if not value.is_finite():
-        form.error(name, f"Enter {label} as a number, for example 12.")
-        return None
-    if value <= 0:
-        form.error(name, f"{label.capitalize()} must be more than 0.")
-        return None
-    if value > MAX_AMOUNT:
-        form.error(name, f"{label.capitalize()} must be at most {format_number(MAX_AMOUNT)}.")
-        return None
-    if decimals and value != value.quantize(Decimal("0.01")):
-        form.error(name, f"{label.capitalize()} can have at most two decimal places.")
-        return None
-    if not decimals and value != value.to_integral_value():
-        form.error(name, f"{label.capitalize()} must be a whole number.")
-        return None
-    return value.quantize(Decimal("0.01"))
+    """A positive quantity; ``decimals`` allows up to two decimal places (hours, for example)."""
+    value = form.number(name, label, places=2 if decimals else 0, maximum=MAX_AMOUNT)
+    return None if value is None else value.quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

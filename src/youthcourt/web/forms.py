@@ -31,6 +31,15 @@ def _text(value: Any) -> str:
     return str(value).replace("\x00", "")[:MAX_FIELD_LENGTH]
 
 
+_PLACES = {1: "one decimal place", 2: "two decimal places"}
+
+
+def _too_precise(label: str, places: int) -> str:
+    if places == 0:
+        return f"{label.capitalize()} must be a whole number."
+    return f"{label.capitalize()} can have at most {_PLACES.get(places, f'{places} decimal places')}."
+
+
 @dataclass
 class Form:
     """What the user typed and what is wrong with it."""
@@ -106,13 +115,7 @@ class Form:
         if value is None:
             self.error(name, f"Enter {label} as a number, for example {example}.")
         elif decimal_places(value) > places:
-            plural = "decimal place" if places == 1 else "decimal places"
-            self.error(
-                name,
-                f"{label.capitalize()} can have at most {places} {plural}."
-                if places
-                else f"{label.capitalize()} must be a whole number.",
-            )
+            self.error(name, _too_precise(label, places))
         elif value == 0 and not allow_zero:
             self.error(
                 name,

@@ -25,7 +25,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.jurors import credits, records
 from youthcourt.jurors.models import ConflictDeclaration, CourtRole, Juror, JurorSource, JurorStatus
-from youthcourt.jurors.records import JurorError, JurorFilters, JurorService, format_number, format_rate
+from youthcourt.jurors.records import JurorError, JurorFilters, JurorService, format_rate
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
@@ -34,6 +34,7 @@ from youthcourt.reference.services import progression_rules
 from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to

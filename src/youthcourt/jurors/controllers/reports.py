@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
 from youthcourt.jurors import reports
-from youthcourt.jurors.records import SOURCE_CHOICES, format_number, format_rate
+from youthcourt.jurors.records import SOURCE_CHOICES, format_rate
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page
 

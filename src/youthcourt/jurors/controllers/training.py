@@ -22,7 +22,6 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.jurors import records
 from youthcourt.jurors.models import TrainingSession
-from youthcourt.jurors.records import format_number
 from youthcourt.jurors.training import TrainingService
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -30,6 +29,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
