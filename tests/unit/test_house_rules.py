@@ -28,3 +28,28 @@ def test_no_private_module_of_a_dependency_is_imported():
         and any(part.startswith("_") for part in module.split("."))
     ]
     assert private == []
+
+
+HANDLER_DECORATORS = {"get", "post", "put", "patch", "delete", "route"}
+HANDLER_LINES = 40
+
+
+def _is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+        if name in HANDLER_DECORATORS:
+            return True
+    return False
+
+
+def test_no_handler_is_longer_than_a_screenful():
+    """A handler parses, calls one service method and renders or redirects; the work is in the service."""
+    long = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and _is_handler(node):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > HANDLER_LINES:
+                    long.append(f"{path.relative_to(SOURCE)}::{node.name} ({lines} lines)")
+    assert long == []
