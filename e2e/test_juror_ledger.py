@@ -24,7 +24,7 @@ def test_coordinator_keeps_rewards_credits_and_the_outbox(page: Page, base_url: 
     page.get_by_label("Name").fill("Bowling night")
     page.get_by_label("Cost in credits").fill("0")
     page.get_by_role("button", name="Add the reward").click()
-    expect(page.get_by_role("alert")).to_contain_text("The cost in credits cannot be zero.")
+    expect(page.get_by_role("alert")).to_contain_text("The cost in credits must be more than 0.")
     expect(page.get_by_label("Name")).to_have_value("Bowling night")
     shoot("reward-form-error")
     page.get_by_label("Cost in credits").fill("500")
