@@ -179,7 +179,7 @@ WITHOUT_TEXT_FIELDS = {
     "jurors/training/session.html": "attendance checkboxes",
     "reference/_factor_row.html": "activate/deactivate button",
     "reports/_recidivism_report.html": "dates and checkboxes",
-    "reports/comparison.html": "a file field (its file name is checked in tests/integration/test_uploads.py)",
+    "reports/comparison.html": "a file field (its file name is checked in tests/referrals/test_uploads.py)",
     "reports/exports.html": "dates, radio buttons and checkboxes",
     "reports/measures.html": "dates",
 }
