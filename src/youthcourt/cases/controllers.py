@@ -43,7 +43,7 @@ from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import page, redirect_to, wants_part
 
 case_service = Provide(create_service_provider(CaseService))
 REQUIRED_FOR_HEARING = (
@@ -124,7 +124,7 @@ class CaseController(Controller):
             "coordinators": await coordinators(db_session),
             "coordinator_names": await member_names(db_session, (c.coordinator_id for c in results.items)),
         }
-        wants_rows = request.htmx and request.htmx.target == "case-rows"
+        wants_rows = wants_part(request, "case-rows")
         status = 422 if filters.form.errors else 200
         return page("cases/_rows.html" if wants_rows else "cases/list.html", status_code=status, **context)
 

@@ -26,7 +26,7 @@ from youthcourt.reference.services import policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import page, redirect_to, wants_part
 
 KIND_CHOICES = {
     "": "From the case: initial if awaiting a hearing, else returning",
@@ -66,9 +66,7 @@ class HearingController(Controller):
         counts = await hearing_service.docket_counts(
             room.id for night in results.items for room in night.courtrooms
         )
-        template = (
-            "hearings/_night_rows.html" if request.htmx and request.htmx.target == "night-rows" else None
-        )
+        template = "hearings/_night_rows.html" if wants_part(request, "night-rows") else None
         return page(template or "hearings/list.html", results=results, counts=counts, past=past)
 
     @get("/new")

@@ -25,7 +25,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import is_htmx, page, redirect_to
 
 STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 """Coordinators do the checks; program admins may too. Only coordinators see youth names and case pages."""
@@ -235,7 +235,7 @@ class CaseOutcomeController(Controller):
         form = Form.from_data(data)
         attempt = await follow_ups.record_later(case, form, actor)
         if attempt.event is None:
-            if request.htmx and attempt.status_code == 422:
+            if is_htmx(request) and attempt.status_code == 422:
                 categories = await services.offense_categories(db_session)
                 return self._form(case, form, categories, status_code=422)
             return await self._page(
@@ -245,7 +245,7 @@ class CaseOutcomeController(Controller):
         if not sees_cases(request.user):
             return redirect_to(request, f"/cases/{case.id}/outcome-events")
         # htmx sends the browser to the address it is given; a new fragment alone would not reload the page.
-        return redirect_to(request, f"/cases/{case.id}" + ("" if request.htmx else "#outcomes"))
+        return redirect_to(request, f"/cases/{case.id}" + ("" if is_htmx(request) else "#outcomes"))
 
     @staticmethod
     def _form(case: Case, form: Form, categories: dict[str, str], *, status_code: int) -> Template:

@@ -76,7 +76,7 @@ from youthcourt.reference.services import (
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import page, redirect_to, wants_part
 
 ADMIN_ONLY = [requires_role(Role.PROGRAM_ADMIN)]
 
@@ -561,7 +561,7 @@ class FactorController(Controller):
         self, request: Request[Any, Any, Any], factor: Factor, form: Form, status_code: int = 200
     ) -> Template:
         """A page of its own, or, for htmx, the list row turned into a form (an inline edit)."""
-        inline = bool(request.htmx) and request.htmx.target == f"factor-{factor.id}"
+        inline = wants_part(request, f"factor-{factor.id}")
         return page(
             "reference/_factor_rename.html" if inline else "reference/factor_form.html",
             factor=factor,

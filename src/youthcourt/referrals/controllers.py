@@ -31,17 +31,13 @@ from youthcourt.referrals.services import STATUS_LABELS, ReferralService
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import page, redirect_to, wants_part
 
 MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 STALE = (
     "Someone else changed this referral while you were working on it. "
     "Check the page as it is now, then send your change again."
 )
-
-
-def _is_partial(request: Request[Any, Any, Any], target: str) -> bool:
-    return bool(getattr(request, "htmx", None)) and request.htmx.target == target
 
 
 async def _pickers(db: AsyncSession) -> tuple[dict[str, str], dict[str, str]]:
@@ -144,7 +140,7 @@ class ReferralController(Controller):
             record_type="referral",
             details={"page": results.number, "rows": len(results.items)},
         )
-        template = "referrals/_rows.html" if _is_partial(request, "referral-rows") else "referrals/list.html"
+        template = "referrals/_rows.html" if wants_part(request, "referral-rows") else "referrals/list.html"
         return page(
             template,
             results=results,

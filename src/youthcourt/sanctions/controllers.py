@@ -38,7 +38,7 @@ from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import htmx_target, page, redirect_to
 
 SanctionTypeFilter = Annotated[str, QueryParameter(name="type", required=False)]
 
@@ -171,7 +171,7 @@ class SanctionController(Controller):
         chosen = SanctionType(sanction_type) if sanction_type in TYPE_CHOICES else None
         results, rows = await sanctions.monitor(view, chosen, page_number(page_no), actor)
         filters = {"view": view, "type": chosen.value if chosen else ""}
-        target = request.htmx.target if request.htmx else None
+        target = htmx_target(request)
         return page(
             "sanctions/_rows.html" if target == "sanction-rows" else "sanctions/list.html",
             oob=target == "sanction-rows",

@@ -62,18 +62,30 @@ def page(template_name: str, *, status_code: int = 200, **context: Any) -> Templ
     )
 
 
+def htmx_target(request: Request[Any, Any, Any]) -> str | None:
+    """The id of the element an htmx request will swap; None for a plain request (or no id)."""
+    if isinstance(request, HTMXRequest) and request.htmx:
+        return request.htmx.target
+    return None
+
+
+def is_htmx(request: Request[Any, Any, Any]) -> bool:
+    """Whether htmx sent the request: it is answered with a fragment or a client redirect."""
+    return isinstance(request, HTMXRequest) and bool(request.htmx)
+
+
 def wants_part(request: Request[Any, Any, Any], target: str) -> bool:
     """Whether htmx asked for the element with id ``target`` alone, to swap it in.
 
     The one test handlers use to answer with a partial template instead of the full page;
     a plain request (or htmx swapping something else) gets the full page.
     """
-    return isinstance(request, HTMXRequest) and bool(request.htmx) and request.htmx.target == target
+    return htmx_target(request) == target
 
 
 def redirect_to(request: Request[Any, Any, Any], url: str) -> Redirect | ClientRedirect:
     """Post/Redirect/Get. htmx requests get a client-side redirect instead of a 3xx it would swap in."""
-    if isinstance(request, HTMXRequest) and request.htmx:
+    if is_htmx(request):
         response = ClientRedirect(url)
         response.status_code = 200
         return response

@@ -33,7 +33,7 @@ from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import htmx_target, is_htmx, page, redirect_to
 
 CANDIDATES_PER_PAGE = 50
 RepliesPage = Annotated[str, QueryParameter(name="replies_page", required=False)]
@@ -114,7 +114,7 @@ class JurorNightController(Controller):
         night = await self._night(db_session, night_id)
         chosen = invitations.InviteFilter.read(dict(request.query_params))
         form = Form(values={**chosen.params})
-        target = request.htmx.target if request.htmx else None
+        target = htmx_target(request)
         template = {
             "candidates": "jurors/nights/_candidates.html",
             "replies": "jurors/nights/_replies.html",
@@ -422,10 +422,10 @@ class JurorNightController(Controller):
             flash(request, str(error), "error")
             return redirect_to(request, back)
         if result is None:
-            if request.htmx:
+            if is_htmx(request):
                 return await self._checkin_row(request, db_session, night, booking, form, status_code=422)
             return await self._checkin_page(request, db_session, night, {booking.id: form}, status_code=422)
-        if request.htmx:
+        if is_htmx(request):
             return await self._checkin_row(request, db_session, night, booking, Form(), saved=result.message)
         flash(request, result.message)
         return redirect_to(request, f"{back}#checkin-{booking.id}")

@@ -28,7 +28,7 @@ from youthcourt.programs.models import Role
 from youthcourt.settings import SmtpSettings
 from youthcourt.web.flash import flash
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import page, redirect_to, wants_part
 
 STATUSES = {status.value: status.value.capitalize() for status in OutboxStatus}
 
@@ -67,9 +67,7 @@ class OutboxController(Controller):
         )
         audit.record(db_session, request, "outbox_view", record_type="outbox", details={"status": status})
         template = (
-            "jurors/outbox/_rows.html"
-            if request.htmx and request.htmx.target == "outbox-rows"
-            else "jurors/outbox/list.html"
+            "jurors/outbox/_rows.html" if wants_part(request, "outbox-rows") else "jurors/outbox/list.html"
         )
         return page(
             template,

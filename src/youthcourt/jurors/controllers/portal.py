@@ -31,7 +31,7 @@ from youthcourt.programs.viewer import today_in
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.templating import page
+from youthcourt.web.templating import is_htmx, page
 
 RECENT = 3
 """How many of the newest credits, nights and trainings the portal's front page shows."""
@@ -131,12 +131,12 @@ class JurorPortalController(Controller):
         result = await portal.reply(actor, juror, booking, answer, portal_url=portal_url)
         today = request.user.today()
         if result.error:
-            if request.htmx:
+            if is_htmx(request):
                 return self._booking_card(request, juror, booking, today, error=result.error, status_code=422)
             return await self._portal_page(
                 request, db_session, juror, reply_error=result.error, status_code=422
             )
-        if request.htmx:
+        if is_htmx(request):
             return self._booking_card(request, juror, booking, today, message=result.message)
         flash(request, result.message)
         return Redirect("/me", status_code=303)

@@ -37,7 +37,7 @@ from youthcourt.web.forms import Form, FormData
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
-from youthcourt.web.templating import page, redirect_to
+from youthcourt.web.templating import is_htmx, page, redirect_to, wants_part
 
 STALE = (
     "Someone else saved this juror's record while you were editing it. Nothing you typed was saved: "
@@ -119,7 +119,7 @@ class JurorRecordsController(Controller):
             "number": format_number,
             "rate": format_rate,
         }
-        if request.htmx and request.htmx.target == "juror-rows":
+        if wants_part(request, "juror-rows"):
             return page("jurors/records/_rows.html", **context)
         return page("jurors/records/list.html", schools=await records.schools(db_session), **context)
 
@@ -399,7 +399,7 @@ class JurorRecordsController(Controller):
         form = Form.from_data(data)
         search = form.get("youth_search").strip()
         matches = await records.youth_matches(db_session, juror, search)
-        if request.htmx:
+        if is_htmx(request):
             return page("jurors/records/_youth_matches.html", juror=juror, matches=matches, form=form)
         return await self._juror_page(request, db_session, juror, forms={"conflict": form}, matches=matches)
 
