@@ -12,6 +12,7 @@ server fails the run.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import os
 import shutil
 import sqlite3
@@ -32,6 +33,7 @@ from tests.factories import AuthenticatorClock, forget_database
 from youthcourt.accounts import mfa as mfa_codes
 from youthcourt.app import create_app
 from youthcourt.database import create_database_config, upgrade_database
+from youthcourt.programs import viewer
 from youthcourt.settings import Settings
 
 # Tests name days with ``date.today()``; programs count days in their own zone (New York by
@@ -62,6 +64,25 @@ async def _postgres_admin(*statements: str) -> None:
             await connection.execute(statement)
     finally:
         await connection.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_day_per_run() -> Iterator[None]:
+    """Tests name days from ``date.today()`` when they are collected; past midnight (in the
+    program's zone) the app's today would move on without them, so it stays on the run's first day."""
+    began = datetime.datetime.now(datetime.UTC)
+    real = viewer.clock
+
+    def clock(zone: datetime.tzinfo) -> datetime.datetime:
+        now = real(zone)
+        first_day = began.astimezone(zone).date()
+        if now.date() > first_day:
+            return datetime.datetime.combine(first_day, datetime.time.max, tzinfo=zone)
+        return now
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(viewer, "clock", clock)
+        yield
 
 
 @pytest.fixture(autouse=True)
