@@ -20,10 +20,10 @@ from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases import contacts, sections
+from youthcourt.cases.forms import CONTACT_METHODS
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
 from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
 from youthcourt.cases.services import (
-    CONTACT_METHODS,
     INTAKE_DATES,
     CaseService,
     ReferralDecided,

@@ -26,6 +26,7 @@ from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases import states
+from youthcourt.cases.forms import ContactForm
 from youthcourt.cases.models import (
     Case,
     CaseCounter,
@@ -67,7 +68,6 @@ SHOWN_DATES = {
     "waiver_signed_on": "Waiver signed",
 }
 """The intake dates as the intake form names them, in its order: for the conflict message and the timeline."""
-CONTACT_METHODS = {method.value: method.label for method in ContactMethod}
 STALE_INTAKE = "Someone else saved this case while you were editing. Nothing of yours was saved."
 
 
@@ -419,26 +419,23 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         submission token, was logged already: a double-click logs one contact.
         """
         viewer = actor.viewer
-        token = form.get("submission_token")[:64] or None
+        entry = ContactForm.read(form, today=viewer.today())
+        token = entry.submission_token or None
         if token and await self.db.scalar(select(ContactLog.id).where(ContactLog.submission_token == token)):
             return None
-        contacted_on = form.past_date("contacted_on", "the contact date", viewer.today())
-        if contacted_on and contacted_on < case.opened_on:
-            form.error(
+        if entry.contacted_on and entry.contacted_on < case.opened_on:
+            entry.error(
                 "contacted_on", f"The contact date cannot be before the case opened ({case.opened_on})."
             )
-        method = form.choice("method", "how you made contact", CONTACT_METHODS)
-        with_whom = form.text("contact_with", "who you spoke with", required=False, max_length=120)
-        summary = form.text("summary", "a short summary", max_length=5000)
-        if not form.is_valid:
+        if not entry.is_valid:
             return None
         contact = ContactLog(
             program_id=case.program_id,
             case_id=case.id,
-            contacted_on=contacted_on,
-            method=ContactMethod(method),
-            contact_with=with_whom,
-            summary=summary,
+            contacted_on=entry.contacted_on,
+            method=ContactMethod(entry.method),
+            contact_with=entry.contact_with,
+            summary=entry.summary,
             actor_id=viewer.user_id,
             actor_name=viewer.full_name,
             submission_token=token,

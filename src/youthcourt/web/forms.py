@@ -96,6 +96,7 @@ class Form:
         label: str,
         *,
         places: int = 0,
+        minimum: Decimal | int | None = None,
         maximum: Decimal | int | None = None,
         allow_zero: bool = False,
         allow_negative: bool = False,
@@ -104,7 +105,8 @@ class Form:
     ) -> Decimal | None:
         """A number in plain decimal notation with at most ``places`` decimal places.
 
-        Positive unless ``allow_zero`` or ``allow_negative``; ``maximum`` bounds its size.
+        Positive unless ``allow_zero`` or ``allow_negative``; ``maximum`` bounds its size. With
+        ``minimum`` the number must lie from ``minimum`` to ``maximum`` (a range such as 1 to 20).
         """
         raw = self.values.get(name, "").strip()
         if not raw:
@@ -116,6 +118,8 @@ class Form:
             self.error(name, f"Enter {label} as a number, for example {example}.")
         elif decimal_places(value) > places:
             self.error(name, _too_precise(label, places))
+        elif minimum is not None:
+            self._in_range(name, label, value, minimum, maximum)
         elif value == 0 and not allow_zero:
             self.error(
                 name,
@@ -133,6 +137,17 @@ class Form:
         elif maximum is not None and abs(value) > maximum:
             self.error(name, f"{label.capitalize()} must be at most {format_number(maximum)}.")
         return value if name not in self.errors else None
+
+    def _in_range(
+        self, name: str, label: str, value: Decimal, minimum: Decimal | int, maximum: Decimal | int | None
+    ) -> None:
+        if value < 0 <= minimum:
+            self.error(name, f"{label.capitalize()} cannot be negative.")
+        elif value < minimum or (maximum is not None and value > maximum):
+            bound = (
+                f"from {format_number(minimum)} to {format_number(maximum)}" if maximum is not None else ""
+            )
+            self.error(name, f"{label.capitalize()} must be {bound or f'at least {format_number(minimum)}'}.")
 
     def choice(self, name: str, label: str, options: Mapping[str, Any]) -> str:
         value = self.values.get(name, "")
@@ -172,6 +187,240 @@ class Form:
         except ValueError:
             self.error(name, f"Enter {label} as a real date, for example 2026-03-14.")
             return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Declared forms
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a form's fields need besides what was typed: today's date, options read from the database,
+    and words that complete labels (``{which}`` in "{which} phone number")."""
+
+    today: datetime.date | None = None
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    words: Mapping[str, str] = field(default_factory=dict)
+
+
+class Field:
+    """One declared field: its name in the form, the label its messages use, and how it is read.
+
+    A field reads its value through :class:`Form`, so every form gives the same messages, keeps what
+    was typed and reports errors per field.
+    """
+
+    def __init__(self, label: str = "", *, required: bool = True, name: str | None = None) -> None:
+        self.label = label
+        self.required = required
+        self.name = name or ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+        self.name = self.name or attribute
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        """On the class, the field; on a read form the value is an instance attribute and wins."""
+        return self
+
+    def label_in(self, context: Context) -> str:
+        return self.label.format(**context.words) if context.words else self.label
+
+    def read(self, form: Form, name: str, context: Context) -> Any:
+        raise NotImplementedError
+
+
+class Text(Field):
+    def __init__(self, label: str, *, required: bool = True, max_length: int = 200, name: str | None = None):
+        super().__init__(label, required=required, name=name)
+        self.max_length = max_length
+
+    def read(self, form: Form, name: str, context: Context) -> str:
+        return form.text(name, self.label_in(context), required=self.required, max_length=self.max_length)
+
+
+class Email(Field):
+    def read(self, form: Form, name: str, context: Context) -> str:
+        return form.email(name, required=self.required)
+
+
+class Number(Field):
+    """A number in plain decimal notation (see :mod:`youthcourt.web.numbers`); whole numbers come back as int."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        places: int = 0,
+        minimum: Decimal | int | None = None,
+        maximum: Decimal | int | None = None,
+        allow_zero: bool = False,
+        allow_negative: bool = False,
+        required: bool = True,
+        example: str = "12",
+        name: str | None = None,
+    ) -> None:
+        super().__init__(label, required=required, name=name)
+        self.bounds = {
+            "places": places,
+            "minimum": minimum,
+            "maximum": maximum,
+            "allow_zero": allow_zero,
+            "allow_negative": allow_negative,
+            "example": example,
+        }
+
+    def read(self, form: Form, name: str, context: Context) -> Decimal | int | None:
+        value = form.number(name, self.label_in(context), required=self.required, **self.bounds)
+        return int(value) if value is not None and self.bounds["places"] == 0 else value
+
+
+class Date(Field):
+    """A date; with ``past=True`` it cannot be after the context's today (something that already happened)."""
+
+    def __init__(self, label: str, *, required: bool = True, past: bool = False, name: str | None = None):
+        super().__init__(label, required=required, name=name)
+        self.past = past
+
+    def read(self, form: Form, name: str, context: Context) -> datetime.date | None:
+        label = self.label_in(context)
+        if self.past:
+            assert context.today is not None, f"{name} needs today's date"
+            return form.past_date(name, label, context.today, required=self.required)
+        return form.date(name, label, required=self.required)
+
+
+class Time(Field):
+    def read(self, form: Form, name: str, context: Context) -> datetime.time | None:
+        return form.time(name, self.label_in(context))
+
+
+class Choice(Field):
+    """One of ``options``; options that come from the database are given in the context, by field name."""
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        options: Mapping[str, Any] | None = None,
+        required: bool = True,
+        name: str | None = None,
+    ) -> None:
+        super().__init__(label, required=required, name=name)
+        self.options = options
+
+    def read(self, form: Form, name: str, context: Context) -> str:
+        options = self.options if self.options is not None else context.options[self.attribute]
+        if not self.required and not form.get(name):
+            return ""
+        return form.choice(name, self.label_in(context), options)
+
+
+class Many(Field):
+    """A checkbox group: the ticked values, in the order of ``options`` when the field has options."""
+
+    def __init__(self, label: str = "", *, options: Mapping[str, Any] | None = None, name: str | None = None):
+        super().__init__(label, required=False, name=name)
+        self.options = options
+
+    def read(self, form: Form, name: str, context: Context) -> list[str]:
+        ticked = form.many(name)
+        options = self.options if self.options is not None else context.options.get(self.attribute)
+        return ticked if options is None else [option for option in options if option in ticked]
+
+
+class Flag(Field):
+    """A single checkbox: ticked or not."""
+
+    def __init__(self, label: str = "", *, name: str | None = None) -> None:
+        super().__init__(label, required=False, name=name)
+
+    def read(self, form: Form, name: str, context: Context) -> bool:
+        return bool(form.get(name).strip())
+
+
+class Id(Field):
+    """The id of a record chosen in the form; an id that is not one is treated as none (not found later)."""
+
+    def read(self, form: Form, name: str, context: Context) -> UUID | None:
+        value = parse_uuid(form.get(name).strip())
+        if value is None and self.required:
+            form.error(name, f"Choose {self.label_in(context)}.")
+        return value
+
+
+class Hidden(Field):
+    """A value the page itself put in the form (a version, a one-time token): kept as sent, at most 64 characters."""
+
+    def __init__(self, *, name: str | None = None) -> None:
+        super().__init__("", required=False, name=name)
+
+    def read(self, form: Form, name: str, context: Context) -> str:
+        return form.get(name).strip()[:64]
+
+
+class DeclaredForm:
+    """A form declared once: its fields as class attributes, its cross-field rules in :meth:`check`.
+
+    ``ContactForm.read(data, today=...)`` reads every field through one :class:`Form`, which keeps
+    what was typed and the errors per field for the re-rendered page (HTTP 422); the values are
+    attributes of the result (``contact.summary``). Rows repeated in a page (a second guardian, a
+    courtroom row) are the same class read with a ``prefix``.
+    """
+
+    fields: dict[str, Field] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        inherited = {
+            k: v for base in reversed(cls.__mro__[1:]) for k, v in getattr(base, "fields", {}).items()
+        }
+        own = {k: v for k, v in vars(cls).items() if isinstance(v, Field)}
+        clashes = set(own) & set(vars(DeclaredForm))
+        assert not clashes, f"{cls.__name__}: fields {clashes} would hide DeclaredForm's own attributes"
+        cls.fields = {**inherited, **own}
+
+    def __init__(self, form: Form, context: Context, prefix: str = "") -> None:
+        self.form = form
+        self.context = context
+        self.prefix = prefix
+
+    @classmethod
+    def read(
+        cls,
+        data: Form | Mapping[str, Any] | None,
+        *,
+        today: datetime.date | None = None,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        words: Mapping[str, str] | None = None,
+        prefix: str = "",
+    ) -> Any:
+        """Read and check every field; errors go on ``.form``. Returns an instance of the class."""
+        form = data if isinstance(data, Form) else Form.from_data(data)
+        context = Context(today=today, options=options or {}, words=words or {})
+        declared = cls(form, context, prefix)
+        for attribute, declared_field in cls.fields.items():
+            setattr(declared, attribute, declared_field.read(form, prefix + declared_field.name, context))
+        declared.check()
+        return declared
+
+    def check(self) -> None:
+        """Rules that span fields; a form class overrides it and reports with :meth:`error`."""
+
+    def error(self, attribute: str, message: str) -> None:
+        """Record a problem with a declared field (by attribute name)."""
+        self.form.error(self.prefix + type(self).fields[attribute].name, message)
+
+    def has_error(self, attribute: str) -> bool:
+        return self.prefix + type(self).fields[attribute].name in self.form.errors
+
+    @property
+    def is_valid(self) -> bool:
+        return self.form.is_valid
+
+    def values(self) -> dict[str, Any]:
+        """Every field's value by attribute name (for a model's columns of the same names)."""
+        return {attribute: getattr(self, attribute) for attribute in type(self).fields}
 
 
 def parse_uuid(value: str | None) -> UUID | None:
