@@ -1,0 +1,172 @@
+"""Every page of a sealed case's records is gated, whatever its address, read from the route table.
+
+The walk takes every route whose path parameters all name records a case owns (the case, its
+referral and the referral's documents, its sanctions, hearings and follow-up checks), so a page
+added later is walked without anyone listing it. Without a recorded reason each one shows "This
+case is sealed" and no name; with one, each opens.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from litestar.routes import HTTPRoute
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
+from youthcourt.cases.models import CaseState, FollowUpCheck
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
+from youthcourt.programs.models import Role
+from youthcourt.reference.models import SanctionType
+from youthcourt.referrals.models import Document
+from youthcourt.sanctions.models import Disposition, Sanction
+
+TODAY = datetime.date.today()
+SEALED = "This case is sealed"
+NAMES = ("Philippa", "Sealbrooke")
+
+CASE_RECORDS = {
+    "case_id": "case",
+    "referral_id": "referral",
+    "document_id": "document",
+    "sanction_id": "sanction",
+    "check_id": "check",
+    "hearing_id": "hearing",
+}
+"""Path parameters naming a record that belongs to one case -> the record of the test data."""
+
+SEALING_PAGES = {
+    "/cases/{case_id:uuid}/sealed",
+    "/cases/{case_id:uuid}/seal",
+    "/cases/{case_id:uuid}/open",
+    "/cases/{case_id:uuid}/unseal",
+    "/cases/{case_id:uuid}/expunge",
+}
+"""How one gets into or out of a sealed case: these stay reachable."""
+
+PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
+def case_pages(app: Any, method: str) -> list[str]:
+    """Routes answering ``method`` whose every path parameter names a record of one case."""
+    found = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute) or method not in route.methods or route.path in SEALING_PAGES:
+            continue
+        names = PARAMETER.findall(route.path)
+        if names and all(name in CASE_RECORDS for name in names):
+            found.append(route.path)
+    return sorted(found)
+
+
+def fill(path: str, ids: dict[str, Any]) -> str:
+    return PARAMETER.sub(lambda match: str(ids[CASE_RECORDS[match.group(1)]]), path)
+
+
+async def _add(db: AsyncSession, *records: Any) -> None:
+    db.add_all(records)
+    await db.flush()
+
+
+async def sealed_case_with_everything(db: AsyncSession, upload_dir: Any) -> tuple[Any, dict[str, Any]]:
+    """A coordinator, and a sealed completed case with a sanction, a hearing, a check and a document."""
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    youth = await make_youth(db, program, first_name=NAMES[0], last_name=NAMES[1])
+    case = await make_case(db, program, CaseState.COMPLETED, youth=youth)
+    case.closed_on = TODAY - datetime.timedelta(days=40)
+    night = HearingNight(
+        program_id=program.id,
+        held_on=TODAY - datetime.timedelta(days=120),
+        starts_at=datetime.time(18),
+        ends_at=datetime.time(20),
+        location="City Hall",
+    )
+    await _add(db, night)
+    room = Courtroom(program_id=program.id, night_id=night.id, name="A")
+    await _add(db, room)
+    hearing = Hearing(program_id=program.id, courtroom_id=room.id, case_id=case.id)
+    disposition = Disposition(
+        program_id=program.id, case_id=case.id, decided_on=TODAY - datetime.timedelta(days=120)
+    )
+    await _add(db, hearing, disposition)
+    sanction = Sanction(
+        program_id=program.id,
+        case_id=case.id,
+        disposition_id=disposition.id,
+        sanction_type=SanctionType.COMMUNITY_SERVICE,
+        quantity=Decimal(10),
+        due_on=TODAY - datetime.timedelta(days=50),
+        original_due_on=TODAY - datetime.timedelta(days=50),
+    )
+    check = FollowUpCheck(
+        program_id=program.id, case_id=case.id, window_months=6, due_on=TODAY + datetime.timedelta(days=10)
+    )
+    folder = upload_dir / str(program.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = uuid.uuid4().hex
+    (folder / stored).write_bytes(b"%PDF-1.4\n% police report\n")
+    document = Document(
+        program_id=program.id,
+        referral_id=case.referral_id,
+        title="Police report",
+        stored_name=stored,
+        content_type="application/pdf",
+        size_bytes=25,
+        sha256="0" * 64,
+    )
+    await _add(db, sanction, check, document)
+    case.sealed_at = datetime.datetime.now(datetime.UTC)
+    case.seal_reason = "Completed; sealing requested by the family."
+    await db.commit()
+    ids = {
+        "case": case.id,
+        "referral": case.referral_id,
+        "document": document.id,
+        "sanction": sanction.id,
+        "check": check.id,
+        "hearing": hearing.id,
+    }
+    return coordinator, ids
+
+
+def shows_the_sealed_page(response: Any, status: int) -> str | None:
+    """Why ``response`` is not the sealed page with ``status`` and no name, or None when it is."""
+    if response.status_code != status:
+        return f"{response.status_code}, not {status}"
+    if SEALED not in response.text:
+        return "no sealed page"
+    if any(name in response.text for name in NAMES):
+        return "shows the youth's name"
+    return None
+
+
+async def test_every_page_of_a_sealed_case_is_gated_until_a_reason_is_given(client, db, app, settings):
+    coordinator, ids = await sealed_case_with_everything(db, settings.upload_dir)
+    await sign_in(client, coordinator)
+    pages = case_pages(app, "GET")
+    posts = case_pages(app, "POST")
+    assert {"/cases/{case_id:uuid}", "/sanctions/{sanction_id:uuid}", "/follow-ups/{check_id:uuid}"} <= set(
+        pages
+    )
+    assert len(pages) > 10 and len(posts) > 10
+
+    wrong = []
+    for path in pages:
+        if problem := shows_the_sealed_page(await client.get(fill(path, ids), follow_redirects=False), 200):
+            wrong.append(f"GET {path}: {problem}")
+    for path in posts:
+        if problem := shows_the_sealed_page(await post_form(client, fill(path, ids), {}), 403):
+            wrong.append(f"POST {path}: {problem}")
+    assert wrong == [], "\n".join(wrong)
+
+    opened = await post_form(client, f"/cases/{ids['case']}/open", {"reason": "Court order 26-201"})
+    assert opened.status_code == 303
+    for path in pages:
+        response = await client.get(fill(path, ids), follow_redirects=False)
+        assert response.status_code == 200, (path, response.status_code)
+        assert SEALED not in response.text, path
