@@ -57,6 +57,7 @@ from youthcourt.web.headers import add_no_store, security_headers
 from youthcourt.web.idempotency import OnceMiddleware
 from youthcourt.web.logging import redact_access_log
 from youthcourt.web.query import refuse_nul_characters
+from youthcourt.web.routes import name_routes
 from youthcourt.web.static import StaticHeadersMiddleware
 from youthcourt.web.templating import create_template_config
 
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     return Litestar(
         openapi_config=None,  # no API schema pages: they would list every route to anyone signed in
-        route_handlers=[
+        route_handlers=name_routes([
             static_files,
             favicon,
             health,
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *outcomes.ROUTES,
             *reports.ROUTES,
             *sealing.ROUTES,
-        ],
+        ]),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
         request_class=HTMXRequest,
         template_config=create_template_config(),

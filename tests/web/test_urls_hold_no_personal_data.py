@@ -449,7 +449,7 @@ def test_no_get_handler_reads_a_name_from_the_address(tmp_path: Path):
 
 
 QUERY_READERS = {
-    "/jurors/nights/{night_id:uuid} show": "a school, a court role, 'free only'",
+    "/jurors/nights/{night_id:uuid} night_bookings": "a school, a court role, 'free only'",
     "/reports/recidivism show": "programs, dates, outcome events",
     "/reports/measures show": "a period",
     "/reports/measures.csv download": "a period",

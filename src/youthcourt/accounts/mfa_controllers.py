@@ -80,7 +80,7 @@ class CodeStepController(Controller):
     dependencies = {"users": user_service}
 
     @get("/login/code", opt=CODE_STEP_ALLOWED)
-    async def show(
+    async def code_step(
         self, request: Request[Any, Any, Any], users: NamedDependency[UserService], next: FromQuery[str] = ""
     ) -> Template | Redirect:
         viewer: Viewer = request.user

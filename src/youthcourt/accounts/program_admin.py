@@ -27,12 +27,12 @@ class ProgramAdminController(Controller):
     guards = [requires_site_admin]
 
     @get("/")
-    async def index(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
+    async def programs(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
         results = await paginate(db_session, select(Program).order_by(Program.name), page_number(page_no))
         return page("programs/list.html", results=results, form=Form())
 
     @post("/")
-    async def create(
+    async def create_program(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         form = Form.from_data(data)

@@ -209,7 +209,7 @@ class CaseOutcomeController(Controller):
     dependencies = {"follow_ups": follow_up_service}
 
     @get("/")
-    async def show(
+    async def case_events(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],

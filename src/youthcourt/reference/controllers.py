@@ -140,7 +140,7 @@ class SourceController(Controller):
     guards = ADMIN_ONLY
 
     @get("/")
-    async def index(
+    async def sources(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -152,14 +152,14 @@ class SourceController(Controller):
         return page("reference/sources.html", results=results, kinds=SOURCE_KINDS, section="sources")
 
     @get("/new")
-    async def new(
+    async def new_source(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         await seeded(db_session, request)
         return self._form_page(Form(values={"kind": "police"}), None)
 
     @post("/")
-    async def create(
+    async def create_source(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         await seeded(db_session, request)
@@ -177,7 +177,7 @@ class SourceController(Controller):
         return redirect_to(request, "/reference/sources")
 
     @get("/{source_id:uuid}")
-    async def edit(
+    async def edit_source(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -188,7 +188,7 @@ class SourceController(Controller):
         return self._form_page(source_form(source), source)
 
     @post("/{source_id:uuid}")
-    async def update(
+    async def update_source(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -214,7 +214,7 @@ class SourceController(Controller):
         return redirect_to(request, "/reference/sources")
 
     @post("/{source_id:uuid}/active")
-    async def set_active(
+    async def set_source_active(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -258,7 +258,7 @@ class OffenseController(Controller):
     guards = ADMIN_ONLY
 
     @get("/")
-    async def index(
+    async def offenses(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -270,14 +270,14 @@ class OffenseController(Controller):
         return page("reference/offenses.html", results=results, classes=OFFENSE_CLASSES, section="offenses")
 
     @get("/new")
-    async def new(
+    async def new_offense(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         await seeded(db_session, request)
         return await self._form_page(db_session, Form(values={"offense_class": "A"}), None)
 
     @post("/")
-    async def create(
+    async def create_offense(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         await seeded(db_session, request)
@@ -297,7 +297,7 @@ class OffenseController(Controller):
         return redirect_to(request, "/reference/offenses")
 
     @get("/{offense_id:uuid}")
-    async def edit(
+    async def edit_offense(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -308,7 +308,7 @@ class OffenseController(Controller):
         return await self._form_page(db_session, offense_form(offense), offense)
 
     @post("/{offense_id:uuid}")
-    async def update(
+    async def update_offense(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -339,7 +339,7 @@ class OffenseController(Controller):
         return redirect_to(request, "/reference/offenses")
 
     @post("/{offense_id:uuid}/active")
-    async def set_active(
+    async def set_offense_active(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -389,7 +389,7 @@ class GridController(Controller):
     guards = ADMIN_ONLY
 
     @get("/")
-    async def show(
+    async def grid(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         await seeded(db_session, request)
@@ -397,7 +397,7 @@ class GridController(Controller):
         return self._page(grid_form(rules))
 
     @post("/")
-    async def save(
+    async def save_grid(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -437,7 +437,7 @@ class FactorController(Controller):
     guards = ADMIN_ONLY
 
     @get("/")
-    async def index(
+    async def factors(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -448,7 +448,7 @@ class FactorController(Controller):
         return await self._page(db_session, Form(), contributing_page, strength_page)
 
     @post("/")
-    async def create(
+    async def create_factor(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         """Add to one of the two lists; the form says which (``kind``) and names its field after it."""
@@ -472,7 +472,7 @@ class FactorController(Controller):
         return redirect_to(request, "/reference/factors")
 
     @get("/{factor_id:uuid}")
-    async def edit(
+    async def edit_factor(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -507,7 +507,7 @@ class FactorController(Controller):
         return redirect_to(request, "/reference/factors")
 
     @post("/{factor_id:uuid}/active")
-    async def set_active(
+    async def set_factor_active(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -579,7 +579,7 @@ class PolicyController(Controller):
     guards = ADMIN_ONLY
 
     @get("/")
-    async def show(
+    async def policy(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         policy = await seeded(db_session, request)
@@ -588,7 +588,7 @@ class PolicyController(Controller):
         return self._page(form)
 
     @post("/")
-    async def save(
+    async def save_policy(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         policy = await seeded(db_session, request)

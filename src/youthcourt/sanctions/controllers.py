@@ -71,7 +71,7 @@ class DispositionController(Controller):
     dependencies = {"dispositions": Provide(create_service_provider(DispositionService))}
 
     @get("/")
-    async def show(
+    async def disposition(
         self,
         db_session: NamedDependency[AsyncSession],
         dispositions: NamedDependency[DispositionService],

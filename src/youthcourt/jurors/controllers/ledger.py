@@ -72,17 +72,17 @@ class RewardController(Controller):
     guards = COORDINATORS
 
     @get("/")
-    async def index(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
+    async def rewards(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
         query = select(Reward).order_by(Reward.is_active.desc(), Reward.cost, Reward.name)
         results = await paginate(db_session, query, page_number(page_no))
         return page("jurors/ledger/rewards.html", results=results, credits=format_credits)
 
     @get("/new")
-    async def new(self) -> Template:
+    async def new_reward(self) -> Template:
         return self._form_page(Form(), None)
 
     @post("/")
-    async def create(
+    async def create_reward(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         form = Form.from_data(data)
@@ -105,12 +105,12 @@ class RewardController(Controller):
         return redirect_to(request, "/jurors/rewards")
 
     @get("/{reward_id:uuid}")
-    async def edit(self, db_session: NamedDependency[AsyncSession], reward_id: FromPath[UUID]) -> Template:
+    async def edit_reward(self, db_session: NamedDependency[AsyncSession], reward_id: FromPath[UUID]) -> Template:
         reward = await self._reward(db_session, reward_id)
         return self._form_page(reward_form(reward), reward)
 
     @post("/{reward_id:uuid}")
-    async def update(
+    async def update_reward(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -142,7 +142,7 @@ class RewardController(Controller):
         return redirect_to(request, "/jurors/rewards")
 
     @post("/{reward_id:uuid}/active")
-    async def set_active(
+    async def set_reward_active(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -188,7 +188,7 @@ class LedgerController(Controller):
     dependencies = {"ledger": Provide(create_service_provider(LedgerService))}
 
     @get("/")
-    async def show(
+    async def credits(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],

@@ -102,7 +102,7 @@ class JurorNightController(Controller):
     # One night: invitations and replies --------------------------------------------------------
 
     @get("/{night_id:uuid}")
-    async def show(
+    async def night_bookings(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -215,7 +215,7 @@ class JurorNightController(Controller):
         return redirect_to(request, back)
 
     @post("/{night_id:uuid}/bookings/{booking_id:uuid}/reply")
-    async def reply(
+    async def record_reply(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],

@@ -46,7 +46,7 @@ class OutboxController(Controller):
     guards = [requires_role(Role.COORDINATOR)]
 
     @get("/")
-    async def index(
+    async def outbox(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -81,7 +81,7 @@ class OutboxController(Controller):
         )
 
     @get("/{message_id:uuid}")
-    async def show(
+    async def message(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],

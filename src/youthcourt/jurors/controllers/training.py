@@ -66,7 +66,7 @@ class TrainingController(Controller):
         )
 
     @post("/")
-    async def create(
+    async def create_training_session(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -88,7 +88,7 @@ class TrainingController(Controller):
         return session
 
     @get("/{session_id:uuid}")
-    async def show(
+    async def training_session(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],

@@ -48,7 +48,7 @@ class ComparisonController(Controller):
     guards = [requires_role(Role.EVALUATOR)]
 
     @get("/")
-    async def index(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
+    async def comparison_page(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
         return await self._page(db_session, page_number(page_no))
 
     @get("/example.csv", name="comparison_example")
@@ -60,7 +60,7 @@ class ComparisonController(Controller):
         )
 
     @post("/", request_max_body_size=comparison.MAX_REQUEST_BYTES)
-    async def upload(
+    async def upload_comparison(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
@@ -89,7 +89,7 @@ class ComparisonController(Controller):
         return redirect_to(request, LIST_URL)
 
     @post("/{import_id:uuid}/delete")
-    async def delete(
+    async def delete_comparison(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
