@@ -71,7 +71,6 @@ PENDING = {
     "cases",
     "closure",
     "dashboard",
-    "errors",
     "hearings",
     "jurors",
     "outcomes",
