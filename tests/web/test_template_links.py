@@ -79,7 +79,6 @@ PENDING = {
     "referrals",
     "reports",
     "sanctions",
-    "sealing",
 }
 
 
