@@ -76,7 +76,6 @@ PENDING = {
     "outcomes",
     "programs",
     "reference",
-    "referrals",
     "reports",
     "sanctions",
 }
