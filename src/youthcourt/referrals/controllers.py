@@ -26,6 +26,7 @@ from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals import screening, services, uploads
+from youthcourt.referrals.forms import DecisionForm, FamilyContactForm, YouthSearchForm
 from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
 from youthcourt.referrals.services import STATUS_LABELS, ReferralService
 from youthcourt.web.flash import flash
@@ -191,9 +192,9 @@ class ReferralController(Controller):
     ) -> Template:
         """Active search while a name and birth date are typed. A POST keeps names out of URLs and logs."""
         form = Form.from_data(data)
-        born = Form(values={"d": form.get("date_of_birth")}).date("d", "", required=False)
+        typed = YouthSearchForm.read(form)
         matches = await services.youth_matches(
-            db_session, form.get("first_name"), form.get("last_name"), born
+            db_session, typed.first_name, typed.last_name, typed.date_of_birth
         )
         if matches:
             audit.record(
@@ -322,11 +323,10 @@ class ReferralController(Controller):
             return await self._detail_page(
                 request, db_session, referral, status_code=409, forms={"contact": form}, problem=problem
             )
-        day = form.date("family_contacted_on", "the date of the first contact with the family")
-        if day and day > request.user.today():
-            form.error("family_contacted_on", "The date of the first contact cannot be in the future.")
-        elif day and day < referral.received_on:
-            form.error(
+        contact = FamilyContactForm.read(form, today=request.user.today())
+        day = contact.family_contacted_on
+        if day and not contact.has_error("family_contacted_on") and day < referral.received_on:
+            contact.error(
                 "family_contacted_on",
                 f"The first contact cannot be before the referral was received "
                 f"({referral.received_on.isoformat()}).",
@@ -351,7 +351,6 @@ class ReferralController(Controller):
         *,
         status: ReferralStatus,
         key: str,
-        missing: str,
         done: str,
     ) -> Any:
         referral = await self._referral(db_session, referral_id)
@@ -360,12 +359,7 @@ class ReferralController(Controller):
             return await self._detail_page(
                 request, db_session, referral, status_code=409, forms={key: form}, problem=problem
             )
-        field = f"{key}_reason"
-        reason = form.get(field).strip()
-        if not reason:
-            form.error(field, missing)
-        elif len(reason) > services.MAX_TEXT:
-            form.error(field, f"The reason must be at most {services.MAX_TEXT} characters.")
+        reason = DecisionForm.read(form, prefix=f"{key}_").reason
         if not form.is_valid:
             return await self._detail_page(request, db_session, referral, status_code=422, forms={key: form})
         services.decide(referral, request.user, status, reason)
@@ -395,7 +389,6 @@ class ReferralController(Controller):
             data,
             status=ReferralStatus.DECLINED,
             key="decline",
-            missing="Enter the reason for declining; the source agency is told why.",
             done="The referral was declined.",
         )
 
@@ -414,7 +407,6 @@ class ReferralController(Controller):
             data,
             status=ReferralStatus.RETURNED,
             key="return",
-            missing="Enter the reason for returning the referral; the source agency is told why.",
             done="The referral was returned to the source.",
         )
 

@@ -31,6 +31,14 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.referrals import uploads
+from youthcourt.referrals.forms import (
+    AcceptForm,
+    DocumentForm,
+    GuardianForm,
+    IntakeKeysForm,
+    ReferralForm,
+    YouthForm,
+)
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import Screening, failed_text
 from youthcourt.web.forms import Form, parse_uuid
@@ -46,7 +54,6 @@ WAITING_DAYS = 30
 YOUNGEST_PLAUSIBLE, OLDEST_PLAUSIBLE = 5, 25
 """Ages on the incident date outside this range are typing mistakes, whatever the policy says."""
 GUARDIAN_SLOTS = (1, 2)
-MAX_TEXT = 5000
 MAX_MATCHES = 10
 DUPLICATE = (
     "This may be the same young person as a record already on file. Choose that record, "
@@ -194,61 +201,23 @@ async def youth_with_guardians(db: AsyncSession, youth_id: UUID | None) -> Youth
 
 
 @dataclass
-class GuardianEntry:
-    name: str
-    relationship: str
-    phone: str
-    email: str
-    address: str
-
-    @property
-    def is_reachable(self) -> bool:
-        return bool(self.name and (self.phone or self.email))
-
-
-@dataclass
 class Intake:
     """A checked intake form, ready to save."""
 
     youth: dict[str, Any]
-    guardians: list[GuardianEntry]
+    guardians: list[GuardianForm]
     referral: dict[str, Any]
     existing_youth: Youth | None = None
     likely_duplicates: list[YouthMatch] = field(default_factory=list)
 
 
-def _youth_fields(form: Form) -> dict[str, Any]:
-    return {
-        "first_name": form.text("first_name", "the first name", max_length=100),
-        "last_name": form.text("last_name", "the last name", max_length=100),
-        "date_of_birth": form.date("date_of_birth", "the date of birth"),
-        "gender": form.text("gender", "the gender", required=False, max_length=40),
-        "school": form.text("school", "the school", required=False, max_length=200),
-        "grade": form.text("grade", "the grade", required=False, max_length=20),
-        "phone": form.text("phone", "the phone number", required=False, max_length=40),
-        "email": form.email("email", required=False),
-        "address": form.text("address", "the address", required=False, max_length=1000),
-    }
-
-
-def _guardian_entries(form: Form) -> list[GuardianEntry]:
+def _guardian_entries(form: Form) -> list[GuardianForm]:
+    """The guardians typed in, each slot read by the one guardian form; empty slots are left out."""
     entries = []
     for slot in GUARDIAN_SLOTS:
-        prefix = f"guardian{slot}_"
         which = "the first guardian's" if slot == 1 else "the second guardian's"
-        entry = GuardianEntry(
-            name=form.text(prefix + "name", f"{which} name", required=False, max_length=200),
-            relationship=form.text(
-                prefix + "relationship", f"{which} relationship", required=False, max_length=60
-            ),
-            phone=form.text(prefix + "phone", f"{which} phone number", required=False, max_length=40),
-            email=form.email(prefix + "email", required=False),
-            address=form.text(prefix + "address", f"{which} address", required=False, max_length=1000),
-        )
-        typed = any((entry.relationship, entry.phone, entry.email, entry.address))
-        if typed and not entry.name:
-            form.error(prefix + "name", f"Enter {which} name, or clear the other fields of this guardian.")
-        if entry.name or typed:
+        entry = GuardianForm.read(form, prefix=f"guardian{slot}_", words={"which": which})
+        if entry.name or entry.is_typed:
             entries.append(entry)
     return entries
 
@@ -263,7 +232,9 @@ def check_intake(
 ) -> Intake:
     """Read and check the intake form; problems are recorded on ``form`` field by field."""
     youth = (
-        {"date_of_birth": existing_youth.date_of_birth} if existing_youth is not None else _youth_fields(form)
+        {"date_of_birth": existing_youth.date_of_birth}
+        if existing_youth is not None
+        else YouthForm.read(form).values()
     )
     guardians = _guardian_entries(form)
     on_record = existing_youth is not None and any(
@@ -273,19 +244,8 @@ def check_intake(
         target = "guardian1_phone" if form.get("guardian1_name").strip() else "guardian1_name"
         form.error(target, "Enter at least one parent or guardian with a name and a phone number or email.")
 
-    source_choices = {str(s.id): s for s in sources}
-    offense_choices = {str(o.id): o for o in offenses}
-    referral = {
-        "incident_date": form.date("incident_date", "the incident date"),
-        "incident_place": form.text("incident_place", "the place", required=False, max_length=200),
-        "offense_id": form.choice("offense_id", "the offense", offense_choices),
-        "narrative": form.text("narrative", "what happened", required=False, max_length=MAX_TEXT),
-        "source_id": form.choice("source_id", "the referring agency", source_choices),
-        "source_reference": form.text(
-            "source_reference", "the agency's reference number", required=False, max_length=80
-        ),
-        "received_on": form.date("received_on", "the date the referral was received"),
-    }
+    options = {"source_id": {str(s.id): s for s in sources}, "offense_id": {str(o.id): o for o in offenses}}
+    referral = ReferralForm.read(form, options=options).values()
     _check_dates(
         form,
         today,
@@ -398,7 +358,7 @@ def read_acceptance(form: Form, screening: Screening) -> str:
     """The reason to accept a referral that fails screening ("" when it passes); an error on ``form`` if missing."""
     if screening.passed:
         return ""
-    reason = form.text("accept_reason", "the reason to accept it", required=False, max_length=MAX_TEXT)
+    reason = AcceptForm.read(form).accept_reason
     if not reason and "accept_reason" not in form.errors:
         failed = screening.failed
         names = ", ".join(check.rule.lower() for check in failed)
@@ -456,10 +416,11 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         on ``form``, and nothing is saved; a young person who may be on record already must be
         chosen, or confirmed as someone new.
         """
-        token = form.get("submission_token").strip()[:64]
+        keys = IntakeKeysForm.read(form)
+        token = keys.submission_token
         if already := await referral_by_token(self.db, token):
             return IntakeResult(already, already_saved=True)
-        chosen = await self._chosen_youth(form)
+        chosen = await self._chosen_youth(form, keys.youth_id)
         intake = check_intake(
             form,
             today=actor.viewer.today(),
@@ -467,7 +428,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
             offenses=await active_offenses(self.db),
             existing_youth=chosen,
         )
-        matches = [] if chosen is not None else await self._likely_duplicates(form, intake)
+        matches = [] if chosen is not None else await self._likely_duplicates(form, intake, keys)
         if not form.is_valid:
             return IntakeResult(matches=matches, chosen=chosen)
         try:
@@ -484,17 +445,17 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         )
         return IntakeResult(referral)
 
-    async def _chosen_youth(self, form: Form) -> Youth | None:
+    async def _chosen_youth(self, form: Form, youth_id: str) -> Youth | None:
         """The record on file the form chose; one gone since is an error on ``form``."""
-        if not form.get("youth_id").strip():
+        if not youth_id:
             return None
-        chosen = await youth_with_guardians(self.db, parse_uuid(form.get("youth_id")))
+        chosen = await youth_with_guardians(self.db, parse_uuid(youth_id))
         if chosen is None:
             form.values["youth_id"] = ""
             form.error("first_name", "The chosen record is no longer available. Enter the young person.")
         return chosen
 
-    async def _likely_duplicates(self, form: Form, intake: Intake) -> list[YouthMatch]:
+    async def _likely_duplicates(self, form: Form, intake: Intake, keys: IntakeKeysForm) -> list[YouthMatch]:
         """Young people on record like the one typed in; unless confirmed as someone new, an error on ``form``."""
         youth = intake.youth
         if not (youth.get("first_name") and youth.get("last_name") and youth["date_of_birth"]):
@@ -502,7 +463,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         matches = await youth_matches(
             self.db, youth["first_name"], youth["last_name"], youth["date_of_birth"]
         )
-        if matches and not form.get("confirm_new_youth"):
+        if matches and not keys.confirm_new_youth:
             form.error("confirm_new_youth", DUPLICATE)
         return matches
 
@@ -514,12 +475,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         ``None``, with the reason on ``form`` and nothing kept on disk, when the title or the file
         is refused (see :mod:`youthcourt.referrals.uploads`).
         """
-        typed = form.get("title").strip()
-        title = uploads.clean_title(typed)
-        if not typed:
-            form.error("title", "Enter a title for the document, for example Police report.")
-        elif not title:
-            form.error("title", "Enter a title made of words, not a file path.")
+        title = DocumentForm.read(form).safe_title
         stored = None
         try:
             if file is None:

@@ -1,0 +1,125 @@
+"""The forms of the referral pages, declared once (see :class:`youthcourt.web.forms.DeclaredForm`)."""
+
+from __future__ import annotations
+
+from youthcourt.referrals.uploads import clean_title
+from youthcourt.web.forms import MAX_FIELD_LENGTH, Choice, Date, DeclaredForm, Email, Flag, Hidden, Text
+
+MAX_TEXT = 5000
+
+
+class IntakeKeysForm(DeclaredForm):
+    """What the intake page itself puts in the form: its one-time token, the record on file chosen,
+    and the tick confirming that a likely duplicate is someone new."""
+
+    submission_token = Hidden()
+    youth_id = Hidden()
+    confirm_new_youth = Flag()
+
+
+class YouthForm(DeclaredForm):
+    """The young person, when no record on file was chosen."""
+
+    first_name = Text("the first name", max_length=100)
+    last_name = Text("the last name", max_length=100)
+    date_of_birth = Date("the date of birth")
+    gender = Text("the gender", required=False, max_length=40)
+    school = Text("the school", required=False, max_length=200)
+    grade = Text("the grade", required=False, max_length=20)
+    phone = Text("the phone number", required=False, max_length=40)
+    email = Email(required=False)
+    address = Text("the address", required=False, max_length=1000)
+
+
+class YouthSearchForm(DeclaredForm):
+    """The names and birth date typed so far, for the search of records on file (never an error)."""
+
+    first_name = Text("the first name", required=False, max_length=MAX_FIELD_LENGTH)
+    last_name = Text("the last name", required=False, max_length=MAX_FIELD_LENGTH)
+    date_of_birth = Date("the date of birth", required=False)
+
+
+class GuardianForm(DeclaredForm):
+    """One parent or guardian; read once per slot with a prefix (``guardian2_``) and ``which`` in words
+    ("the second guardian's")."""
+
+    name = Text("{which} name", required=False, max_length=200)
+    relationship = Text("{which} relationship", required=False, max_length=60)
+    phone = Text("{which} phone number", required=False, max_length=40)
+    email = Email(required=False)
+    address = Text("{which} address", required=False, max_length=1000)
+
+    def check(self) -> None:
+        if self.is_typed and not self.name:
+            which = self.context.words["which"]
+            self.error("name", f"Enter {which} name, or clear the other fields of this guardian.")
+
+    @property
+    def is_typed(self) -> bool:
+        """Something besides the name was typed in this slot."""
+        return any((self.relationship, self.phone, self.email, self.address))
+
+    @property
+    def is_reachable(self) -> bool:
+        return bool(self.name and (self.phone or self.email))
+
+
+class ReferralForm(DeclaredForm):
+    """The referral itself; the offenses and agencies are the program's, given as options."""
+
+    incident_date = Date("the incident date")
+    incident_place = Text("the place", required=False, max_length=200)
+    offense_id = Choice("the offense")
+    narrative = Text("what happened", required=False, max_length=MAX_TEXT)
+    source_id = Choice("the referring agency")
+    source_reference = Text("the agency's reference number", required=False, max_length=80)
+    received_on = Date("the date the referral was received")
+
+
+class FamilyContactForm(DeclaredForm):
+    """The date of the first contact with the family; it cannot be in the future."""
+
+    family_contacted_on = Date("the date of the first contact with the family")
+
+    def check(self) -> None:
+        day = self.family_contacted_on
+        if day and self.context.today and day > self.context.today:
+            self.error("family_contacted_on", "The date of the first contact cannot be in the future.")
+
+
+class AcceptForm(DeclaredForm):
+    """Accepting a referral; the reason matters only when the referral fails screening."""
+
+    accept_reason = Text("the reason to accept it", required=False, max_length=MAX_TEXT)
+
+
+class DecisionForm(DeclaredForm):
+    """Declining a referral or returning it to its source: read with the decision as prefix
+    (``decline_``, ``return_``), as the source agency is told the reason."""
+
+    reason = Text("the reason", required=False, max_length=MAX_TEXT)
+
+    MISSING = {
+        "decline_": "Enter the reason for declining; the source agency is told why.",
+        "return_": "Enter the reason for returning the referral; the source agency is told why.",
+    }
+
+    def check(self) -> None:
+        if not self.reason:
+            self.error("reason", self.MISSING[self.prefix])
+
+
+class DocumentForm(DeclaredForm):
+    """A document's title (its file comes beside the form); a title is only ever a label, never a path."""
+
+    title = Text("the title", required=False, max_length=MAX_FIELD_LENGTH)
+
+    def check(self) -> None:
+        if not self.title:
+            self.error("title", "Enter a title for the document, for example Police report.")
+        elif not self.safe_title:
+            self.error("title", "Enter a title made of words, not a file path.")
+
+    @property
+    def safe_title(self) -> str:
+        return clean_title(self.title)
