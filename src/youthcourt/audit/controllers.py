@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit import service as audit
+from youthcourt.audit.forms import TrailFilterForm
 from youthcourt.audit.models import AuditEntry
 from youthcourt.audit.records import name_records
 from youthcourt.programs.guards import requires_role
@@ -62,10 +63,8 @@ def audit_query(form: Form) -> Select[tuple[AuditEntry]]:
         query = query.where(AuditEntry.record_type == record_type)
     if record_id := form.get("record_id").strip():
         query = query.where(AuditEntry.record_id == record_id)
-    start = form.date("start", "the first day", required=False)
-    end = form.date("end", "the last day", required=False)
-    if start and end and end < start:
-        form.error("end", "The last day must be on or after the first day.")
+    days = TrailFilterForm.read(form)
+    start, end = days.start, days.end
     if start:
         query = query.where(
             AuditEntry.occurred_at >= datetime.datetime.combine(start, datetime.time(), datetime.UTC)
