@@ -29,12 +29,9 @@ from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Referral, Youth
-from youthcourt.web.forms import Form, parse_uuid
 
 WINDOWS = (6, 12, 18, 24)
 """Follow-up windows in months that reports offer."""
-
-LONGEST_RANGE_YEARS = 15
 
 
 class Anchor(enum.StrEnum):
@@ -140,31 +137,6 @@ def granted_scope(cohort: Cohort) -> Iterator[None]:
 def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """Three years of referrals, ending today: long enough for follow-up to have happened."""
     return today.replace(year=today.year - 3, month=1, day=1), today
-
-
-def read_cohort(form: Form, viewer: Viewer) -> Cohort | None:
-    """Check the cohort fields of a report or export form: programs, and the referral date range."""
-    granted = {choice.id: choice for choice in granted_programs(viewer)}
-    chosen: list[UUID] = []
-    for raw in form.many("program"):
-        program_id = parse_uuid(raw)
-        if program_id is None or program_id not in granted:
-            form.error(
-                "program", "Choose programs from the list: one of them is not a program you report on."
-            )
-            break
-        chosen.append(program_id)
-    if not form.many("program"):
-        form.error("program", "Choose at least one program.")
-    start = form.date("referred_from", "the first referral date")
-    end = form.date("referred_to", "the last referral date")
-    if start and end and end < start:
-        form.error("referred_to", "The last referral date must not be before the first.")
-    elif start and end and (end - start).days > 366 * LONGEST_RANGE_YEARS:
-        form.error("referred_from", f"Choose a range of at most {LONGEST_RANGE_YEARS} years.")
-    if not form.is_valid or start is None or end is None:
-        return None
-    return Cohort(tuple(dict.fromkeys(chosen)), start, end)
 
 
 async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:

@@ -21,18 +21,16 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
-from youthcourt.cases.services import add_months
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.jurors.models import Booking, Juror, JurorSource
 from youthcourt.jurors.records import ATTENDED, format_rate
 from youthcourt.reference.models import ReferralSource, SanctionType
 from youthcourt.referrals.models import Referral, ReferralStatus
+from youthcourt.reports.forms import PeriodForm
 from youthcourt.reports.suppression import CellStatus, Relation, Suppressed, grid_relations, suppress
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
 from youthcourt.web.numbers import format_number
-
-LONGEST_RANGE_YEARS = 5
 
 SCREENING_OUTCOMES = (
     ReferralStatus.ACCEPTED,
@@ -99,13 +97,6 @@ def named(period: Period, choices: list[Period]) -> Period:
     return next((choice for choice in [*choices, quarter] if choice.same_days(period)), period)
 
 
-def _too_long(start: datetime.date, end: datetime.date) -> bool:
-    try:
-        return end >= add_months(start, 12 * LONGEST_RANGE_YEARS)
-    except ValueError:  # five years after the start is past the calendar's end, and so is nothing else
-        return False
-
-
 def read_period(form: Form, today: datetime.date) -> Period | None:
     """The period in the query string; the last complete quarter when none is given.
 
@@ -115,15 +106,10 @@ def read_period(form: Form, today: datetime.date) -> Period | None:
         default = last_complete_quarter(today)
         form.values.update(start=default.start.isoformat(), end=default.end.isoformat())
         return default
-    start = form.date("start", "the first day")
-    end = form.date("end", "the last day")
-    if start and end and end < start:
-        form.error("end", "The last day must be on or after the first day.")
-    elif start and end and _too_long(start, end):
-        form.error("end", f"Choose a period of at most {LONGEST_RANGE_YEARS} years.")
-    if not form.is_valid or start is None or end is None:
+    period = PeriodForm.read(form)
+    if not period.is_valid or period.start is None or period.end is None:
         return None
-    return Period(start, end)
+    return Period(period.start, period.end)
 
 
 # ---------------------------------------------------------------------------------------------

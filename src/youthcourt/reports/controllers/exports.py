@@ -29,15 +29,13 @@ from youthcourt.reports.cohort import (
     default_range,
     granted_programs,
     granted_scope,
-    read_cohort,
     suppression_threshold,
 )
 from youthcourt.reports.exports import DateHandling, ExportFormat, ExportSpec, ProgramKey, Progress
+from youthcourt.reports.forms import DATE_CHOICES, FORMAT_CHOICES, ExportForm, read_cohort
 from youthcourt.web.forms import Form
 from youthcourt.web.templating import page
 
-DATE_CHOICES = {handling.value: handling.label for handling in DateHandling}
-FORMAT_CHOICES = {fmt.value: fmt.label for fmt in ExportFormat}
 AUDIT_ACTION = "cases.exported"
 
 
@@ -70,15 +68,14 @@ def export_page(viewer: Viewer, form: Form, *, status_code: int = 200) -> Templa
 
 async def read_spec(db: AsyncSession, form: Form, viewer: Viewer) -> ExportSpec | None:
     """Check the form into an export, or None with the form's errors set."""
-    dates = form.choice("dates", "how dates are de-identified", DATE_CHOICES)
-    file_format = form.choice("format", "a file format", FORMAT_CHOICES)
+    chosen = ExportForm.read(form)
     cohort = read_cohort(form, viewer)
     if cohort is None or not form.is_valid:
         return None
     return ExportSpec(
         cohort=cohort,
-        dates=DateHandling(dates),
-        format=ExportFormat(file_format),
+        dates=DateHandling(chosen.dates),
+        format=ExportFormat(chosen.file_format),
         programs=await program_keys(db, cohort),
         created_on=viewer.today(),
         suppression_threshold=await _threshold(db, cohort),

@@ -32,9 +32,9 @@ from youthcourt.reports.cohort import (
     default_range,
     granted_programs,
     granted_scope,
-    read_cohort,
     suppression_threshold,
 )
+from youthcourt.reports.forms import RecidivismForm, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.reports.recidivism import (
     ANCHOR_PHRASES,
@@ -123,22 +123,14 @@ def default_form(request: Request[Any, Any, Any]) -> Form:
 
 def read_options(form: Form) -> ReportOptions | None:
     """Check the counting choices: event types, anchor, window and grouping."""
-    known = {t.value for t in OutcomeEventType}
-    chosen = form.many("event")
-    if not chosen:
-        form.error("event", "Choose at least one kind of event that counts as a new offense.")
-    elif any(value not in known for value in chosen):
-        form.error("event", "Choose the kinds of event from the list.")
-    anchor = form.choice("anchor", "when the follow-up clock starts", {a.value: a for a in Anchor})
-    window = form.choice("window", "a follow-up window", {str(months): months for months in WINDOWS})
-    grouping = form.choice("group", "how to group the youth", {g.value: g for g in Grouping})
-    if not form.is_valid:
+    chosen = RecidivismForm.read(form)
+    if not chosen.is_valid:
         return None
     return ReportOptions(
-        event_types=frozenset(OutcomeEventType(value) for value in chosen),
-        anchor=Anchor(anchor),
-        window_months=int(window),
-        grouping=Grouping(grouping),
+        event_types=frozenset(OutcomeEventType(value) for value in chosen.events),
+        anchor=Anchor(chosen.anchor),
+        window_months=int(chosen.window),
+        grouping=Grouping(chosen.grouping),
     )
 
 

@@ -1,0 +1,118 @@
+"""The report forms, declared once (see :class:`youthcourt.web.forms.DeclaredForm`).
+
+Every report reads a cohort or a period, and some read counting choices besides: the programs
+and event kinds are ticked from lists that a tampered form could extend, so an unknown value is
+refused with a message rather than silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from youthcourt.cases.services import add_months
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reports.cohort import WINDOWS, Anchor, Cohort, granted_programs
+from youthcourt.reports.exports import DateHandling, ExportFormat
+from youthcourt.reports.recidivism import Grouping
+from youthcourt.web.forms import Choice, Context, Date, DeclaredForm, Form, Many
+
+LONGEST_PERIOD_YEARS = 5
+"""The longest period of the measures page."""
+LONGEST_COHORT_YEARS = 15
+"""The longest referral range of a cohort (recidivism needs long follow-up)."""
+DATE_CHOICES = {handling.value: handling.label for handling in DateHandling}
+FORMAT_CHOICES = {fmt.value: fmt.label for fmt in ExportFormat}
+
+
+class Listed(Many):
+    """A checkbox group of which at least one is ticked, each one of the options."""
+
+    def __init__(
+        self, *, empty: str, unknown: str, options: Mapping[str, Any] | None = None, name: str | None = None
+    ) -> None:
+        super().__init__(name=name)
+        self.listed = options
+        self.empty = empty
+        self.unknown = unknown
+
+    def read(self, form: Form, name: str, context: Context) -> list[str]:
+        ticked = super().read(form, name, Context())  # every ticked value, as sent
+        options = self.listed if self.listed is not None else context.options[self.attribute]
+        if not ticked:
+            form.error(name, self.empty)
+        elif any(value not in options for value in ticked):
+            form.error(name, self.unknown)
+        return ticked
+
+
+class PeriodForm(DeclaredForm):
+    """The measures page's period."""
+
+    start = Date("the first day")
+    end = Date("the last day")
+
+    def check(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            self.error("end", "The last day must be on or after the first day.")
+        elif self.start and self.end and _too_long(self.start, self.end):
+            self.error("end", f"Choose a period of at most {LONGEST_PERIOD_YEARS} years.")
+
+
+def _too_long(start: datetime.date, end: datetime.date) -> bool:
+    try:
+        return end >= add_months(start, 12 * LONGEST_PERIOD_YEARS)
+    except ValueError:  # five years after the start is past the calendar's end, and so is nothing else
+        return False
+
+
+class CohortForm(DeclaredForm):
+    """The programs reported on (given as options: those the viewer is granted) and the referral range."""
+
+    programs = Listed(
+        name="program",
+        empty="Choose at least one program.",
+        unknown="Choose programs from the list: one of them is not a program you report on.",
+    )
+    referred_from = Date("the first referral date")
+    referred_to = Date("the last referral date")
+
+    def check(self) -> None:
+        start, end = self.referred_from, self.referred_to
+        if start and end and end < start:
+            self.error("referred_to", "The last referral date must not be before the first.")
+        elif start and end and (end - start).days > 366 * LONGEST_COHORT_YEARS:
+            self.error("referred_from", f"Choose a range of at most {LONGEST_COHORT_YEARS} years.")
+
+
+def read_cohort(form: Form, viewer: Viewer) -> Cohort | None:
+    """Check the cohort fields of a report or export form: programs, and the referral date range."""
+    granted = {str(choice.id): choice.id for choice in granted_programs(viewer)}
+    cohort = CohortForm.read(form, options={"programs": granted})
+    if not cohort.is_valid or cohort.referred_from is None or cohort.referred_to is None:
+        return None
+    chosen = dict.fromkeys(granted[value] for value in cohort.programs)
+    return Cohort(tuple(chosen), cohort.referred_from, cohort.referred_to)
+
+
+class RecidivismForm(DeclaredForm):
+    """What counts as a new offense, and how the follow-up is measured and grouped."""
+
+    events = Listed(
+        name="event",
+        options={t.value: t for t in OutcomeEventType},
+        empty="Choose at least one kind of event that counts as a new offense.",
+        unknown="Choose the kinds of event from the list.",
+    )
+    anchor = Choice("when the follow-up clock starts", options={a.value: a for a in Anchor})
+    window = Choice("a follow-up window", options={str(months): months for months in WINDOWS})
+    grouping = Choice("how to group the youth", options={g.value: g for g in Grouping}, name="group")
+
+
+class ExportForm(DeclaredForm):
+    """How an export de-identifies dates, and its file format."""
+
+    dates = Choice("how dates are de-identified", options=DATE_CHOICES)
+    file_format = Choice("a file format", options=FORMAT_CHOICES, name="format")
