@@ -29,10 +29,10 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import AuthenticatorClock, forget_database
+from tests.factories import AuthenticatorClock, forget_database, shared_database_config
 from youthcourt.accounts import mfa as mfa_codes
 from youthcourt.app import create_app
-from youthcourt.database import create_database_config, upgrade_database
+from youthcourt.database import upgrade_database
 from youthcourt.programs import viewer
 from youthcourt.settings import Settings
 
@@ -251,7 +251,7 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[AsyncSession]:
     """A session outside any request, for building data and checking what requests saved."""
-    config = create_database_config(settings)
+    config = shared_database_config(settings)
     async with config.get_session() as session:
         yield session
     await config.get_engine().dispose()

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import AsyncTestClient
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from youthcourt.programs.models import Program, Role
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.models import Offense, ReferralSource
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
+from youthcourt.settings import Settings
 
 PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -110,6 +112,21 @@ def forget_database(url: str) -> None:
     for cache in _per_database:
         for key in [key for key in cache if key[0] == url]:
             del cache[key]
+
+
+_test_configs: dict[str, SQLAlchemyAsyncConfig] = {}
+
+
+def shared_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+    """The tests' own connection to a database, one per database for the whole run.
+
+    Kept, rather than made per test, so SQLAlchemy compiles each statement once per run; its
+    pool is emptied at the end of each test (``dispose``), because the connections belong to
+    that test's event loop.
+    """
+    if settings.database_url not in _test_configs:
+        _test_configs[settings.database_url] = create_database_config(settings)
+    return _test_configs[settings.database_url]
 
 
 _used_steps: dict[tuple[str, str], int] = remembered_per_database({})
@@ -239,7 +256,7 @@ async def sign_in(client: AsyncTestClient[Any], user: User) -> None:
     request = _SignInRequest(app, dict(client.cookies), {"user-agent": client.headers.get("user-agent", "")})
 
     async def finish() -> str:  # in a task of its own: the sign-in switches the task's program scope
-        config = create_database_config(app.state.settings)  # the app's pool belongs to the app's loop
+        config = shared_database_config(app.state.settings)  # the app's pool belongs to the app's loop
         try:
             async with config.get_session() as db:
                 users = UserService(session=db)
