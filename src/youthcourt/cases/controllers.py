@@ -20,7 +20,7 @@ from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases import contacts, sections
-from youthcourt.cases.forms import CONTACT_METHODS
+from youthcourt.cases.forms import CONTACT_METHODS, NoteForm
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
 from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
 from youthcourt.cases.services import (
@@ -290,7 +290,7 @@ class CaseController(Controller):
     ) -> Any:
         case = await case_or_404(db_session, case_id)
         form = Form.from_data(data)
-        note = form.text("note", "the note", max_length=5000)
+        note = NoteForm.read(form).note
         if not form.is_valid:
             flash(request, "Write something in the note before adding it.", "error")
             return redirect_to(request, f"/cases/{case.id}")

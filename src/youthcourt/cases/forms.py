@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from youthcourt.cases.models import ContactMethod
-from youthcourt.web.forms import Choice, Date, DeclaredForm, Hidden, Text
+from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES
+from youthcourt.web.forms import Choice, Context, Date, DeclaredForm, Form, Hidden, Many, Text
 
 CONTACT_METHODS = {method.value: method.label for method in ContactMethod}
+INTAKE_DATES = {
+    "intake_on": "the intake interview date",
+    "youth_consent_on": "the youth's consent date",
+    "guardian_consent_on": "the guardian's consent date",
+    "confidentiality_signed_on": "the confidentiality agreement date",
+    "waiver_signed_on": "the waiver date",
+    "admission_on": "the date the youth admitted the offense",
+}
 
 
 class ContactForm(DeclaredForm):
@@ -16,3 +27,38 @@ class ContactForm(DeclaredForm):
     method = Choice("how you made contact", options=CONTACT_METHODS)
     contact_with = Text("who you spoke with", required=False, max_length=120)
     summary = Text("a short summary", max_length=5000)
+
+
+class IntakeForm(DeclaredForm):
+    """A case's intake: its dates (none in the future), coordinator, needs and strengths, race and
+    ethnicity, and notes. The program's coordinators are given as options; the ticked factors are
+    checked against the program's lists by the service."""
+
+    intake_on = Date(INTAKE_DATES["intake_on"], required=False, past=True)
+    youth_consent_on = Date(INTAKE_DATES["youth_consent_on"], required=False, past=True)
+    guardian_consent_on = Date(INTAKE_DATES["guardian_consent_on"], required=False, past=True)
+    confidentiality_signed_on = Date(INTAKE_DATES["confidentiality_signed_on"], required=False, past=True)
+    waiver_signed_on = Date(INTAKE_DATES["waiver_signed_on"], required=False, past=True)
+    admission_on = Date(INTAKE_DATES["admission_on"], required=False, past=True)
+    coordinator_id = Choice("one of the program's coordinators", required=False)
+    factor = Many()
+    intake_notes = Text("notes", required=False, max_length=5000)
+    race_ethnicity = Choice(
+        "race and ethnicity from the list, or leave it unrecorded",
+        options=dict.fromkeys(RACE_ETHNICITY_CATEGORIES),
+        required=False,
+    )
+
+    def dates(self) -> dict[str, datetime.date | None]:
+        return {name: getattr(self, name) for name in INTAKE_DATES}
+
+
+def ticked_factors(form: Form) -> list[str]:
+    """The factor ids an intake form holds, saved or sent, to name them: nothing is checked."""
+    return IntakeForm.factor.read(form, IntakeForm.factor.name, Context())
+
+
+class NoteForm(DeclaredForm):
+    """A note for the case's timeline."""
+
+    note = Text("the note", max_length=5000)

@@ -26,7 +26,7 @@ from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases import states
-from youthcourt.cases.forms import ContactForm
+from youthcourt.cases.forms import INTAKE_DATES, ContactForm, IntakeForm, ticked_factors
 from youthcourt.cases.models import (
     Case,
     CaseCounter,
@@ -45,20 +45,12 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference import services as reference
 from youthcourt.reference.models import Factor, FactorKind
 from youthcourt.referrals import services as referral_services
-from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES, Referral, ReferralStatus, Youth
+from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import screen_referral
 from youthcourt.web.forms import Form, parse_uuid
 
 DEFAULT_ZONE = "America/New_York"
 """The time zone of a timeline read without a viewer's (the programs' default)."""
-INTAKE_DATES = {
-    "intake_on": "the intake interview date",
-    "youth_consent_on": "the youth's consent date",
-    "guardian_consent_on": "the guardian's consent date",
-    "confidentiality_signed_on": "the confidentiality agreement date",
-    "waiver_signed_on": "the waiver date",
-    "admission_on": "the date the youth admitted the offense",
-}
 SHOWN_DATES = {
     "intake_on": "Intake interview",
     "admission_on": "Admission of the offense",
@@ -391,26 +383,19 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
 
     async def _check_intake(self, case: Case, form: Form, today: datetime.date) -> IntakeEntry:
         """Read the intake form; each problem is recorded on ``form``."""
+        entry = IntakeForm.read(form, today=today, options={"coordinator_id": await coordinators(self.db)})
         earliest = case.referral.incident_date
-        dates = {
-            name: form.past_date(name, label, today, required=False) for name, label in INTAKE_DATES.items()
-        }
-        for name, value in dates.items():
+        for name, value in entry.dates().items():
             if value and value < earliest:
-                form.error(
+                entry.error(
                     name, f"{INTAKE_DATES[name].capitalize()} cannot be before the incident ({earliest})."
                 )
-        chosen_coordinator = form.get("coordinator_id")
-        if chosen_coordinator and chosen_coordinator not in await coordinators(self.db):
-            form.error("coordinator_id", "Choose one of the program's coordinators.")
-        factor_ids = await _valid_factor_ids(self.db, form)
-        notes = form.text("intake_notes", "notes", required=False, max_length=5000)
-        race_ethnicity = form.get("race_ethnicity")
-        if race_ethnicity and race_ethnicity not in RACE_ETHNICITY_CATEGORIES:
-            form.error("race_ethnicity", "Choose race and ethnicity from the list, or leave it unrecorded.")
+        factor_ids = await _valid_factor_ids(self.db, entry)
         if case.closed_on is not None:
             form.error("version", "This case is closed; its intake can no longer be changed.")
-        return IntakeEntry(dates, notes, race_ethnicity, chosen_coordinator, factor_ids)
+        return IntakeEntry(
+            entry.dates(), entry.intake_notes, entry.race_ethnicity, entry.coordinator_id, factor_ids
+        )
 
     async def log_contact(self, case: Case, form: Form, actor: Actor) -> ContactLog | None:
         """Add a contact with the family to the case's log.
@@ -470,7 +455,7 @@ def intake_values(case: Case) -> Form:
 
 async def intake_names(db: AsyncSession, case: Case, *forms: Form) -> dict[str, tuple[str, str]]:
     """Names for the ids in intake forms: factor id -> (kind, name), coordinator id -> ("coordinator", name)."""
-    ids = {parse_uuid(value) for form in forms for value in form.many("factor")} - {None}
+    ids = {parse_uuid(value) for form in forms for value in ticked_factors(form)} - {None}
     names = {}
     if ids:
         factors = await db.scalars(select(Factor).where(Factor.id.in_(ids)))
@@ -485,7 +470,7 @@ def intake_shown(form: Form, names: dict[str, tuple[str, str]]) -> dict[str, str
     """The intake as a person reads it, label -> text: to compare two versions or name what changed."""
     shown = {label: form.get(name) or "Not recorded" for name, label in SHOWN_DATES.items()}
     for kind, label in ((FactorKind.CONTRIBUTING, "Needs"), (FactorKind.STRENGTH, "Strengths")):
-        chosen = sorted(names[f][1] for f in form.many("factor") if names.get(f, ("",))[0] == kind.value)
+        chosen = sorted(names[f][1] for f in ticked_factors(form) if names.get(f, ("",))[0] == kind.value)
         shown[label] = ", ".join(chosen) or "None"
     shown["Race and ethnicity"] = form.get("race_ethnicity") or "Not recorded"
     coordinator = names.get(form.get("coordinator_id"))
@@ -494,13 +479,13 @@ def intake_shown(form: Form, names: dict[str, tuple[str, str]]) -> dict[str, str
     return shown
 
 
-async def _valid_factor_ids(db: AsyncSession, form: Form) -> list[UUID]:
+async def _valid_factor_ids(db: AsyncSession, entry: IntakeForm) -> list[UUID]:
     """The ticked needs and strengths that are really the program's factors."""
-    wanted = set(form.many("factor"))
+    wanted = set(entry.factor)
     factors = (await db.scalars(select(Factor.id).where(Factor.is_active))).all()
     known = {str(factor_id): factor_id for factor_id in factors}
     if wanted - known.keys():
-        form.error("factor", "Choose needs and strengths from the program's lists.")
+        entry.error("factor", "Choose needs and strengths from the program's lists.")
     return [known[w] for w in wanted if w in known]
 
 
