@@ -69,7 +69,6 @@ PENDING = {
     "hearings",
     "jurors",
     "outcomes",
-    "programs",
     "reference",
     "reports",
     "sanctions",
