@@ -19,6 +19,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases import states
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.cases.services import CaseService
+from youthcourt.closure.forms import ClosingForm
 from youthcourt.reference.services import policy
 from youthcourt.sanctions.models import SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary
@@ -135,27 +136,24 @@ def read_closing(
     case: Case, sanctions: list[SanctionSummary], form: Form, today: datetime.date
 ) -> Closing | None:
     """Check the closing form against the case; errors go on ``form`` and None is returned."""
-    choice = form.choice("outcome", "the outcome", OUTCOME_CHOICES)
-    reason = form.text(
-        "reason",
-        REASON_LABELS.get(choice, "the reason"),
-        required=choice in {Outcome.UNSUCCESSFUL.value, Outcome.WITHDRAWN.value},
-        max_length=2000,
+    reason_label = REASON_LABELS.get(form.get("outcome"), "the reason")
+    entry = ClosingForm.read(
+        form, today=today, options={"outcome": OUTCOME_CHOICES}, words={"reason": reason_label}
     )
-    closed_on = form.date("closed_on", "the date the case closed")
-    if closed_on and closed_on > today:
-        form.error("closed_on", "The closing date cannot be in the future.")
-    elif closed_on and closed_on < case.opened_on:
-        form.error(
+    choice, reason, closed_on = entry.outcome, entry.reason, entry.closed_on
+    if not reason and choice in {Outcome.UNSUCCESSFUL.value, Outcome.WITHDRAWN.value}:
+        entry.error("reason", f"Enter {reason_label}.")
+    if closed_on and not entry.has_error("closed_on") and closed_on < case.opened_on:
+        entry.error(
             "closed_on",
             f"The closing date cannot be before the case opened ({case.opened_on.isoformat()}).",
         )
     outcome = Outcome(choice) if choice in OUTCOME_CHOICES else None
     if outcome == Outcome.SUCCESSFUL:
         if problem := successful_problem(case, sanctions):
-            form.error("outcome", problem)
+            entry.error("outcome", problem)
     elif outcome is not None and not states.allowed(case.state, outcome.state):
-        form.error("outcome", str(states.TransitionError(case.state, outcome.state)))
+        entry.error("outcome", str(states.TransitionError(case.state, outcome.state)))
     if not form.is_valid or outcome is None or closed_on is None:
         return None
     return Closing(outcome, reason, closed_on)
