@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts import events, lockout, mfa, passwords
+from youthcourt.accounts.forms import ROLE_CHOICES, PasswordForm, RoleForm, SignInForm, UserForm
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
 from youthcourt.accounts.sessions import end_all_sessions, end_session, set_sign_in_cookies, start_session
@@ -34,7 +35,6 @@ from youthcourt.web.templating import page, redirect_to, wants_part
 
 SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
 THROTTLED = "Too many attempts from this address; try again in {minutes} {unit}."
-ROLE_CHOICES = {role.value: role.label for role in Role}
 SHARED_ACCOUNT = (
     "This person's account also belongs to a program you do not administer, so only a site "
     "administrator can reset their password or multi-factor sign-in, unlock it or sign them out. "
@@ -154,13 +154,10 @@ class SignInController(Controller):
         data: FormData,
     ) -> Any:
         form = Form.from_data(data)
-        email = form.text("email", "your email address", max_length=254)
-        password = form.values.get("password", "")
-        if not password:
-            form.error("password", "Enter your password.")
+        signing_in = SignInForm.read(form)
+        email, password = signing_in.email, signing_in.password
         if not form.is_valid:
             return page("accounts/login.html", form=form, status_code=422)
-        form.values.pop("password", None)
         address = audit.client_address(request)
         if wait := await lockout.address_wait_minutes(db_session, address):
             await self._audit_throttled(request)
@@ -252,9 +249,8 @@ class AccountController(Controller):
         viewer: Viewer = request.user
         form = Form.from_data(data)
         user = await users.get(viewer.user_id)
-        current, new, confirm = (
-            form.get(k) for k in ("current_password", "new_password", "confirm_password")
-        )
+        typed = PasswordForm.read(form)
+        current, new, confirm = typed.current_password, typed.new_password, typed.confirm_password
         if not passwords.verify_password(user.password_hash, current):
             form.error("current_password", "This is not your current password.")
         if problem := passwords.password_problem(new, email=user.email):
@@ -371,9 +367,8 @@ class UserAdminController(Controller):
         person, and no password; an existing account keeps its own password and authenticator."""
         viewer: Viewer = request.user
         form = Form.from_data(data)
-        full_name = form.text("full_name", "the person's full name")
-        email = form.email()
-        role = form.choice("role", "a role", ROLE_CHOICES)
+        person = UserForm.read(form)
+        full_name, email, role = person.full_name, person.email, person.role
         existing = await users.get_by_email(email) if email else None
         # The same lookups whether or not the email has an account, as at sign-in.
         if await memberships.get_for_user(existing.id if existing else lockout.NO_ACCOUNT) and existing:
@@ -462,7 +457,7 @@ class UserAdminController(Controller):
     ) -> Any:
         membership = await self._membership(memberships, user_id)
         form = Form.from_data(data)
-        role = form.choice("role", "a role", ROLE_CHOICES)
+        role = RoleForm.read(form).role
         if user_id == request.user.user_id:
             form.error("role", "You cannot change your own role; ask another program admin.")
         if not form.is_valid:

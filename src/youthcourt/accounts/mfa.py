@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from youthcourt.accounts.forms import CodeForm
 from youthcourt.accounts.models import Membership, RecoveryCode, User
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
@@ -277,8 +278,7 @@ async def confirm_enrollment(
     recovery codes; when enrolling was the second step of a sign-in, ``sign_in`` finishes it first
     (into ``program_id``), so the entry is written in the program the user signed in to.
     """
-    code = form.get("code").strip()
-    form.values.pop("code", None)
+    code = CodeForm.read(form).code.strip()
     step = matching_step(user.totp_secret, code, None) if code and user.totp_secret else None
     if step is None:
         form.error("code", WRONG_FIRST_CODE if code else ENTER_CODE)

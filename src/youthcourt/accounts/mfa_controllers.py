@@ -26,6 +26,7 @@ from youthcourt.accounts.controllers import (
     user_service,
     with_next,
 )
+from youthcourt.accounts.forms import CodeForm
 from youthcourt.accounts.models import SignInFailure, User, UserSession
 from youthcourt.accounts.services import UserService
 from youthcourt.accounts.sessions import end_session, set_sign_in_cookies
@@ -103,8 +104,7 @@ class CodeStepController(Controller):
         if not viewer.awaiting_code:
             return Redirect("/", status_code=303)
         form = Form.from_data(data)
-        code = form.get("code").strip()
-        form.values.pop("code", None)
+        code = CodeForm.read(form).code.strip()
         if not code:
             form.error("code", mfa.ENTER_CODE)
             return page("accounts/code.html", form=form, status_code=422)
@@ -170,9 +170,8 @@ class MfaController(Controller):
         self, db: AsyncSession, user: User, form: Form, error_field: str
     ) -> Template | None:
         """Nothing when the form holds a current code (now spent); else the account page saying so."""
-        if await mfa.claim_totp(db, user, form.get("code")):
+        if await mfa.claim_totp(db, user, CodeForm.read(form).code):
             return None
-        form.values.pop("code", None)
         form.error(error_field, WRONG_CURRENT_CODE)
         return await self._status_page(db, user, form, status_code=422)
 

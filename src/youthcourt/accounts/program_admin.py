@@ -11,6 +11,7 @@ from litestar.response import Template
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.accounts.forms import ProgramForm
 from youthcourt.audit import service as audit
 from youthcourt.programs.guards import requires_site_admin
 from youthcourt.programs.models import Program
@@ -36,8 +37,8 @@ class ProgramAdminController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], data: FormData
     ) -> Any:
         form = Form.from_data(data)
-        name = form.text("name", "the program's name")
-        slug = form.text("slug", "a short name for addresses", max_length=60).lower()
+        program_form = ProgramForm.read(form)
+        name, slug = program_form.name, program_form.slug.lower()
         if slug and not SLUG.match(slug):
             form.error(
                 "slug",

@@ -1,0 +1,57 @@
+"""The sign-in, password and user forms, declared once (see :class:`youthcourt.web.forms.DeclaredForm`)."""
+
+from __future__ import annotations
+
+from youthcourt.programs.models import Role
+from youthcourt.web.forms import Choice, Context, DeclaredForm, Email, Field, Form, Text
+
+ROLE_CHOICES = {role.value: role.label for role in Role}
+
+
+class Secret(Field):
+    """A password or one-time code as typed: never shortened, and taken out of the form so that
+    the page re-rendered never shows it again."""
+
+    def read(self, form: Form, name: str, context: Context) -> str:
+        value = form.values.pop(name, "")
+        if self.required and not value:
+            form.error(name, f"Enter {self.label_in(context)}.")
+        return value
+
+
+class SignInForm(DeclaredForm):
+    email = Text("your email address", max_length=254)
+    password = Secret("your password")
+
+
+class CodeForm(DeclaredForm):
+    """A code from the authenticator app (or a recovery code); its messages depend on the step."""
+
+    code = Secret(required=False)
+
+
+class PasswordForm(DeclaredForm):
+    """A new password for one's own account; the rules that need the account are the handler's."""
+
+    current_password = Secret(required=False)
+    new_password = Secret(required=False)
+    confirm_password = Secret(required=False)
+
+
+class UserForm(DeclaredForm):
+    """A person added to the program."""
+
+    full_name = Text("the person's full name")
+    email = Email()
+    role = Choice("a role", options=ROLE_CHOICES)
+
+
+class RoleForm(DeclaredForm):
+    role = Choice("a role", options=ROLE_CHOICES)
+
+
+class ProgramForm(DeclaredForm):
+    """A new program, by a site administrator."""
+
+    name = Text("the program's name")
+    slug = Text("a short name for addresses", max_length=60)
