@@ -123,3 +123,13 @@ def test_repeated_rows_are_the_same_class_read_with_a_prefix_and_words():
 def test_a_field_cannot_hide_the_forms_own_attributes():
     with pytest.raises(AssertionError, match="is_valid"):
         type("Broken", (DeclaredForm,), {"is_valid": Text("x")})
+
+
+class Cell(DeclaredForm):
+    low = Number("the minimum of {where}", minimum=0, maximum=10)
+
+
+def test_a_message_keeps_the_capitals_inside_its_label():
+    cell = Cell.read({"low": "-2"}, words={"where": "jury duty for class C"})
+
+    assert cell.form.errors == {"low": "The minimum of jury duty for class C cannot be negative."}

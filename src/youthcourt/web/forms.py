@@ -31,13 +31,18 @@ def _text(value: Any) -> str:
     return str(value).replace("\x00", "")[:MAX_FIELD_LENGTH]
 
 
+def _sentence(label: str) -> str:
+    """A label starting a message: its first letter upper-case, the rest as written ("class C")."""
+    return label[:1].upper() + label[1:]
+
+
 _PLACES = {1: "one decimal place", 2: "two decimal places"}
 
 
 def _too_precise(label: str, places: int) -> str:
     if places == 0:
-        return f"{label.capitalize()} must be a whole number."
-    return f"{label.capitalize()} can have at most {_PLACES.get(places, f'{places} decimal places')}."
+        return f"{_sentence(label)} must be a whole number."
+    return f"{_sentence(label)} can have at most {_PLACES.get(places, f'{places} decimal places')}."
 
 
 @dataclass
@@ -81,7 +86,7 @@ class Form:
         if required and not value:
             self.error(name, f"Enter {label}.")
         elif len(value) > max_length:
-            self.error(name, f"{label.capitalize()} must be at most {max_length} characters.")
+            self.error(name, f"{_sentence(label)} must be at most {max_length} characters.")
         return value
 
     def email(self, name: str = "email", *, required: bool = True) -> str:
@@ -123,31 +128,31 @@ class Form:
         elif value == 0 and not allow_zero:
             self.error(
                 name,
-                f"{label.capitalize()} cannot be zero."
+                f"{_sentence(label)} cannot be zero."
                 if allow_negative
-                else f"{label.capitalize()} must be more than 0.",
+                else f"{_sentence(label)} must be more than 0.",
             )
         elif value < 0 and not allow_negative:
             self.error(
                 name,
-                f"{label.capitalize()} must be more than 0."
+                f"{_sentence(label)} must be more than 0."
                 if not allow_zero
-                else f"{label.capitalize()} cannot be negative.",
+                else f"{_sentence(label)} cannot be negative.",
             )
         elif maximum is not None and abs(value) > maximum:
-            self.error(name, f"{label.capitalize()} must be at most {format_number(maximum)}.")
+            self.error(name, f"{_sentence(label)} must be at most {format_number(maximum)}.")
         return value if name not in self.errors else None
 
     def _in_range(
         self, name: str, label: str, value: Decimal, minimum: Decimal | int, maximum: Decimal | int | None
     ) -> None:
         if value < 0 <= minimum:
-            self.error(name, f"{label.capitalize()} cannot be negative.")
+            self.error(name, f"{_sentence(label)} cannot be negative.")
         elif value < minimum or (maximum is not None and value > maximum):
             bound = (
                 f"from {format_number(minimum)} to {format_number(maximum)}" if maximum is not None else ""
             )
-            self.error(name, f"{label.capitalize()} must be {bound or f'at least {format_number(minimum)}'}.")
+            self.error(name, f"{_sentence(label)} must be {bound or f'at least {format_number(minimum)}'}.")
 
     def choice(self, name: str, label: str, options: Mapping[str, Any]) -> str:
         value = self.values.get(name, "")
@@ -161,7 +166,7 @@ class Form:
         """A date that cannot be in the future (something that already happened)."""
         value = self.date(name, label, required=required)
         if value and value > today:
-            self.error(name, f"{label.capitalize()} cannot be in the future.")
+            self.error(name, f"{_sentence(label)} cannot be in the future.")
         return value
 
     def time(self, name: str, label: str) -> datetime.time | None:
