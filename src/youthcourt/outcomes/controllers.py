@@ -18,6 +18,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, FollowUpCheck
 from youthcourt.cases.services import case_or_404
 from youthcourt.outcomes import services
+from youthcourt.outcomes.forms import EVENT_TYPES, RECORD_SYSTEMS, RESULTS, ticked_records
 from youthcourt.outcomes.services import FollowUpService
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -30,11 +31,7 @@ from youthcourt.web.templating import is_htmx, page, redirect_to
 STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 """Coordinators do the checks; program admins may too. Only coordinators see youth names and case pages."""
 
-FIELD_CHOICES = {
-    "event_types": services.EVENT_TYPES,
-    "sources": services.RECORD_SYSTEMS,
-    "results": services.RESULTS,
-}
+FIELD_CHOICES = {"event_types": EVENT_TYPES, "sources": RECORD_SYSTEMS, "results": RESULTS}
 
 
 follow_up_service = Provide(create_service_provider(FollowUpService))
@@ -186,13 +183,11 @@ class FollowUpController(Controller):
             rows=range(1, rows + 1),
             rows_shown=rows,
             max_rows=services.MAX_EVENT_ROWS,
-            ticked=form.many("records"),
+            ticked=ticked_records(form),
             categories=await services.offense_categories(db),
             events=await services.events_of_check(db, check.id) if completed else [],
             checked_by=await services.name_of(db, check.checked_by_id) if completed else "",
-            searched=[
-                services.RECORD_SYSTEMS.get(code, code) for code in check.records_searched.split(",") if code
-            ],
+            searched=[RECORD_SYSTEMS.get(code, code) for code in check.records_searched.split(",") if code],
             today=viewer.today(),
             names=sees_cases(viewer),
             problem=problem,

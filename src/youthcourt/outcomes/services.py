@@ -23,6 +23,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, CheckResult, EventKind, FollowUpCheck
 from youthcourt.cases.services import CaseService
+from youthcourt.outcomes.forms import RECORD_SYSTEMS, CheckForm, EventForm
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense
@@ -39,9 +40,6 @@ EVENT_ROWS = 3
 MAX_EVENT_ROWS = 10
 EVENT_FIELDS = ("occurred_on", "event_type", "offense_category", "source")
 
-EVENT_TYPES = {kind.value: kind.label for kind in OutcomeEventType}
-RECORD_SYSTEMS = {system.value: system.label for system in RecordSystem}
-RESULTS = {result.value: result.label for result in CheckResult}
 
 LATER_PREFIX = "event_"
 """Field prefix of the one-event form on the case page ("Record a new offense")."""
@@ -194,26 +192,28 @@ def event_is_filled(form: Form, prefix: str) -> bool:
 def read_event(form: Form, prefix: str, label: str, limits: EventLimits) -> EventInput | None:
     """One event from the fields starting with ``prefix``; errors go on the fields. ``label``: "event 2"."""
     before = len(form.errors)
-    occurred_on = form.date(prefix + "occurred_on", f"the date of {label}")
+    entry = EventForm.read(
+        form, prefix=prefix, words={"event": label}, options={"offense_category": limits.categories}
+    )
+    occurred_on, source = entry.occurred_on, entry.source
     if occurred_on and occurred_on > limits.latest:
-        form.error(prefix + "occurred_on", f"The date of {label} cannot be after {limits.latest_label}.")
+        entry.error("occurred_on", f"The date of {label} cannot be after {limits.latest_label}.")
     elif occurred_on and occurred_on <= limits.referred_on:
-        form.error(
-            prefix + "occurred_on",
+        entry.error(
+            "occurred_on",
             f"The date of {label} must be after the case was referred ({limits.referred_on.isoformat()}).",
         )
-    kind = form.choice(prefix + "event_type", f"the type of {label}", EVENT_TYPES)
-    category = form.choice(prefix + "offense_category", f"the offense category of {label}", limits.categories)
-    source = form.choice(prefix + "source", f"the records {label} was found in", RECORD_SYSTEMS)
     if source in RECORD_SYSTEMS and source not in limits.sources:
-        form.error(
-            prefix + "source",
+        entry.error(
+            "source",
             f"{label.capitalize()} was found in {RECORD_SYSTEMS[source].lower()} records, "
             "which the check did not search. Tick them under records searched, or choose another source.",
         )
     if len(form.errors) > before or occurred_on is None:
         return None
-    return EventInput(occurred_on, OutcomeEventType(kind), category, RecordSystem(source))
+    return EventInput(
+        occurred_on, OutcomeEventType(entry.event_type), entry.offense_category, RecordSystem(source)
+    )
 
 
 @dataclass(frozen=True)
@@ -241,25 +241,18 @@ def read_check(form: Form, case: Case, today: datetime.date, categories: dict[st
     """The check form: date, records searched, result and, for a new offense, its events."""
     if case.closed_on is None:
         raise ValueError("only a closed case's checks are recorded")
-    checked_on = form.date("checked_on", "the date of the check")
-    if checked_on and checked_on > today:
-        form.error("checked_on", "The date of the check cannot be in the future.")
-    elif checked_on and checked_on < case.closed_on:
-        form.error(
+    entry = CheckForm.read(form, today=today)
+    checked_on, result = entry.checked_on, entry.result
+    if checked_on and not entry.has_error("checked_on") and checked_on < case.closed_on:
+        entry.error(
             "checked_on",
             f"The date of the check cannot be before the case closed ({case.closed_on.isoformat()}).",
         )
-    ticked = form.many("records")
-    if not ticked:
-        form.error("records", "Choose at least one kind of record you searched.")
-    elif any(value not in RECORD_SYSTEMS for value in ticked):
-        form.error("records", "Choose the records searched from the list.")
-    records = tuple(system for system in RecordSystem if system.value in ticked)
-    result = form.choice("result", "what the check found", RESULTS)
+    records = tuple(system for system in RecordSystem if system.value in entry.records)
     filled = [n for n in range(1, row_count(form) + 1) if event_is_filled(form, event_prefix(n))]
     events: list[EventInput] = []
     if result == CheckResult.NO_NEW_OFFENSE and filled:
-        form.error(
+        entry.error(
             "result",
             "You chose no new offense but filled in events. Clear the events, or choose new offense found.",
         )
