@@ -131,13 +131,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         guards=[refuse_nul_characters, require_sign_in],
         dependencies={"actor": Provide(provide_actor, sync_to_thread=False)},
-        before_request=sealing.sealed_case_gate,
         after_request=add_no_store,
         response_headers=security_headers(settings.is_production),
         exception_handlers={
             PasswordChangeRequired: change_password_redirect,
             CodeRequired: code_required_redirect,
             NotAuthorizedException: sign_in_redirect,
+            **sealing.EXCEPTION_HANDLERS,
             Exception: error_page,
         },
         logging_config=LoggingConfig(

@@ -49,7 +49,7 @@ async def count(db, model) -> int:
 
 async def test_accepting_a_referral_opens_its_case_with_a_timeline_and_two_audit_entries(db):
     program, user, actor = await coordinator(db)
-    referral = await referral_services.load_referral(db, (await make_referral(db, program)).id)
+    referral = await referral_services.load_referral(db, (await make_referral(db, program)).id, None)
 
     case = await CaseService(session=db).accept_referral(referral, Form(), actor)
     await db.commit()
@@ -75,7 +75,7 @@ async def test_an_ineligible_referral_opens_a_case_only_with_a_reason_that_is_ke
     program, _user, actor = await coordinator(db)
     adult = await make_youth(db, program, date_of_birth=TODAY - 18 * 365 * DAY - 60 * DAY)
     referral = await referral_services.load_referral(
-        db, (await make_referral(db, program, adult, offense_class="D")).id
+        db, (await make_referral(db, program, adult, offense_class="D")).id, None
     )
     service = CaseService(session=db)
 
@@ -102,7 +102,9 @@ async def test_an_ineligible_referral_opens_a_case_only_with_a_reason_that_is_ke
 @pytest.mark.parametrize("status", [ReferralStatus.DECLINED, ReferralStatus.ACCEPTED])
 async def test_a_decided_referral_opens_no_case(db, status):
     program, _user, actor = await coordinator(db)
-    referral = await referral_services.load_referral(db, (await make_referral(db, program, status=status)).id)
+    referral = await referral_services.load_referral(
+        db, (await make_referral(db, program, status=status)).id, None
+    )
 
     with pytest.raises(ReferralDecided):
         await CaseService(session=db).accept_referral(referral, Form(), actor)
@@ -117,7 +119,7 @@ async def test_a_decided_referral_opens_no_case(db, status):
 async def referred_case(db):
     program, user, actor = await coordinator(db)
     made = await make_case(db, program, CaseState.REFERRED, incident_date=TODAY - 30 * DAY)
-    return program, user, actor, await case_or_404(db, made.id)
+    return program, user, actor, await case_or_404(db, made.id, actor.viewer)
 
 
 def intake_form(case: Case, **changes: str | list[str]) -> Form:
@@ -188,7 +190,7 @@ async def test_a_closed_case_keeps_its_intake(db):
     made = await make_case(db, program, CaseState.COMPLETED)
     made.closed_on = TODAY
     await db.commit()
-    case = await case_or_404(db, made.id)
+    case = await case_or_404(db, made.id, actor.viewer)
     form = intake_form(case, intake_notes="Changed afterwards.")
 
     assert await CaseService(session=db).save_intake(case, form, actor) is None

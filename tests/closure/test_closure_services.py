@@ -34,7 +34,7 @@ async def closing_a_case(db, state: CaseState = CaseState.SANCTIONS_IN_PROGRESS)
 
 async def close(db, case_id, form: Form, actor) -> Outcome | None:
     """Close the case as its page would: loaded with its sanctions."""
-    case = await case_or_404(db, case_id)
+    case = await case_or_404(db, case_id, actor.viewer)
     return await ClosureService(session=db).close(case, await sanctions_of(db, case_id), form, actor)
 
 

@@ -37,7 +37,7 @@ async def coordinator_case_and_night(db, state=CaseState.AWAITING_HEARING, held_
 
 
 async def loaded(db, hearing: Hearing) -> Hearing:
-    return await HearingService(db).get_hearing(hearing.id)
+    return await HearingService(db).get_hearing(hearing.id, None)
 
 
 async def events(db, case_id) -> list[CaseEvent]:

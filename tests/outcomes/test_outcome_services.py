@@ -28,7 +28,8 @@ from youthcourt.web.forms import Form
 
 async def check_and_actor(db) -> tuple[Case, FollowUpCheck, Actor]:
     program, coordinator, case, check = await coordinator_and_check(db)
-    return case, await services.check_with_case(db, check.id), actor_for(coordinator, program)
+    actor = actor_for(coordinator, program)
+    return case, await services.load_check(db, check.id, actor.viewer), actor
 
 
 async def test_recording_a_check_saves_its_events_timeline_and_audit_entry(db):
@@ -64,7 +65,7 @@ async def test_a_check_is_recorded_once(db):
     service = FollowUpService(session=db)
     assert (await service.record(check, Form.from_data(check_form()), actor)).data is not None
     await db.commit()
-    again = await services.check_with_case(db, check.id)
+    again = await services.load_check(db, check.id, actor.viewer)
 
     attempt = await service.record(again, Form.from_data(check_form()), actor)
 
@@ -133,7 +134,7 @@ def later_form(**fields: str) -> Form:
 async def test_a_later_offense_is_saved_with_its_timeline_and_audit_entry(db):
     program, coordinator, case, _ = await coordinator_and_check(db)
     actor = actor_for(coordinator, program)
-    case = await case_or_404(db, case.id)
+    case = await case_or_404(db, case.id, actor.viewer)
 
     attempt = await FollowUpService(session=db).record_later(case, later_form(), actor)
     await db.commit()
@@ -158,12 +159,14 @@ async def test_a_later_offense_is_refused_on_an_open_case_or_with_errors(db):
     open_case, _ = await closed_case(db, program, coordinator, state=CaseState.SANCTIONS_IN_PROGRESS)
     service = FollowUpService(session=db)
 
-    refused = await service.record_later(await case_or_404(db, open_case.id), later_form(), actor)
+    refused = await service.record_later(
+        await case_or_404(db, open_case.id, actor.viewer), later_form(), actor
+    )
     assert (refused.status_code, refused.event) == (409, None)
     assert refused.problem == services.closed_problem(open_case)
 
     form = later_form(event_occurred_on=(TODAY + DAY).isoformat())
-    invalid = await service.record_later(await case_or_404(db, closed.id), form, actor)
+    invalid = await service.record_later(await case_or_404(db, closed.id, actor.viewer), form, actor)
     assert (invalid.status_code, invalid.event) == (422, None)
     assert form.errors["event_occurred_on"] == "The date of the offense cannot be after today."
 

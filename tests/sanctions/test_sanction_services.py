@@ -49,7 +49,9 @@ async def record_disposition(db: AsyncSession, program: Program, case: Case, act
     """The disposition form sent to the service, as the handler does, then committed."""
     form = Form.from_data(fields)
     with program_scope(ProgramScope.of(program.id)):
-        result = await DispositionService(db).record(await case_or_404(db, case.id), form, actor)
+        result = await DispositionService(db).record(
+            await case_or_404(db, case.id, actor.viewer), form, actor
+        )
         await db.commit()
     return form, result
 
@@ -58,7 +60,7 @@ async def change_sanction(db: AsyncSession, program: Program, sanction: Sanction
     """``SanctionService.<method>`` on the sanction's page with ``fields``, then committed."""
     form = Form.from_data(fields)
     with program_scope(ProgramScope.of(program.id)):
-        page = await load_sanction(db, sanction.id)
+        page = await load_sanction(db, sanction.id, actor.viewer)
         change = await getattr(SanctionService(db), method)(page, form, actor)
         await db.commit()
     return form, change
@@ -229,7 +231,7 @@ async def test_opening_the_form_is_audited_and_another_case_s_hearing_is_not_fou
     actor = actor_for(coordinator, program)
 
     with program_scope(ProgramScope.of(program.id)):
-        loaded = await case_or_404(db, case.id)
+        loaded = await case_or_404(db, case.id, actor.viewer)
         with pytest.raises(NotFoundException):
             await DispositionService(db).open_form(loaded, actor, str(foreign.id))
         choices = await DispositionService(db).open_form(loaded, actor)

@@ -3,7 +3,8 @@
 The walk takes every route whose path parameters all name records a case owns (the case, its
 referral and the referral's documents, its sanctions, hearings and follow-up checks), so a page
 added later is walked without anyone listing it. Without a recorded reason each one shows "This
-case is sealed" and no name; with one, each opens.
+case is sealed" and no name; with one, each opens. The gate lives in the loaders, not in the
+addresses: a page under an address nobody thought of, loading the case, is gated too.
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from litestar import Request, Response, get
+from litestar.di import NamedDependency
+from litestar.enums import MediaType
+from litestar.params import FromPath
 from litestar.routes import HTTPRoute
+from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
+from youthcourt.app import create_app
 from youthcourt.cases.models import CaseState, FollowUpCheck
+from youthcourt.cases.services import case_or_404
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
@@ -170,3 +178,31 @@ async def test_every_page_of_a_sealed_case_is_gated_until_a_reason_is_given(clie
         response = await client.get(fill(path, ids), follow_redirects=False)
         assert response.status_code == 200, (path, response.status_code)
         assert SEALED not in response.text, path
+
+
+@get("/elsewhere/{case_id:uuid}")
+async def a_page_elsewhere(
+    request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession], case_id: FromPath[uuid.UUID]
+) -> Response[str]:
+    """A page under an address the sealing code has never heard of, loading the case as every page does."""
+    case = await case_or_404(db_session, case_id, request.user)
+    return Response(case.youth.full_name, media_type=MediaType.TEXT)
+
+
+async def test_the_gate_is_in_the_loader_not_in_the_address(db, settings):
+    coordinator, ids = await sealed_case_with_everything(db, settings.upload_dir)
+    app = create_app(settings)
+    app.register(a_page_elsewhere)
+    try:
+        async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+            await sign_in(client, coordinator)
+            gated = await client.get(f"/elsewhere/{ids['case']}")
+            assert shows_the_sealed_page(gated, 200) is None, gated.text[:500]
+            assert gated.headers["cache-control"] == "no-store"
+            assert "content-security-policy" in gated.headers
+
+            await post_form(client, f"/cases/{ids['case']}/open", {"reason": "Court order 26-202"})
+            opened = await client.get(f"/elsewhere/{ids['case']}")
+            assert opened.status_code == 200 and NAMES[1] in opened.text
+    finally:
+        await app.state.database.get_engine().dispose()

@@ -30,6 +30,7 @@ from youthcourt.jurors.models import ConflictDeclaration, Juror, JurorSource, Ju
 from youthcourt.programs.models import Role
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.referrals import sealed as gate
 from youthcourt.referrals.models import Document, Guardian, Youth
 from youthcourt.reports import measures
 from youthcourt.reports.cohort import Cohort, stream_subjects
@@ -173,21 +174,21 @@ async def test_opening_a_sealed_case_needs_a_reason_that_is_audited_and_expires(
     empty = await post_form(client, f"/cases/{case.id}/open", {"reason": "", "next": f"/cases/{case.id}"})
     assert empty.status_code == 422
     assert "This case is sealed" in empty.text
-    assert await db.scalar(select(func.count()).where(AuditEntry.action == services.OPENED)) == 0
+    assert await db.scalar(select(func.count()).where(AuditEntry.action == gate.OPENED)) == 0
 
     reason = "Records request from the juvenile court, order 26-114"
     opened = await post_form(
         client, f"/cases/{case.id}/open", {"reason": reason, "next": f"/cases/{case.id}"}
     )
     assert opened.status_code == 303 and opened.headers["location"] == f"/cases/{case.id}"
-    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == services.OPENED))
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == gate.OPENED))
     assert entry.details["reason"] == reason
     assert (entry.actor_id, entry.record_type, entry.record_id) == (coordinator.id, "case", str(case.id))
     page = await client.get(f"/cases/{case.id}")
     assert page.status_code == 200 and youth.last_name in page.text
 
-    later = services.utc_now() + datetime.timedelta(minutes=services.GRANT_MINUTES + 1)
-    monkeypatch.setattr(services, "utc_now", lambda: later)
+    later = gate.utc_now() + datetime.timedelta(minutes=gate.GRANT_MINUTES + 1)
+    monkeypatch.setattr(gate, "utc_now", lambda: later)
     expired = await client.get(f"/cases/{case.id}")
     assert "This case is sealed" in expired.text and youth.last_name not in expired.text
 

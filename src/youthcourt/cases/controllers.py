@@ -70,7 +70,7 @@ class ReferralAcceptanceController(Controller):
         referral_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        referral = await referral_services.load_referral(db_session, referral_id)
+        referral = await referral_services.load_referral(db_session, referral_id, request.user)
         if referral is None:
             raise NotFoundException()
         form = Form.from_data(data)
@@ -136,7 +136,7 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
         return page("cases/detail.html", **await self._case_page(request, cases, db_session, case))
 
@@ -185,7 +185,7 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
         return page("cases/intake.html", **await self._intake_context(db_session, case, intake_values(case)))
 
@@ -210,7 +210,7 @@ class CaseController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         conflict = await cases.save_intake(case, form, actor)
         if conflict is not None:
@@ -237,7 +237,7 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         missing = [INTAKE_DATES[f] for f in REQUIRED_FOR_HEARING if getattr(case, f) is None]
         if missing or case.state != CaseState.INTAKE:
             reason = (
@@ -269,7 +269,7 @@ class CaseController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         contact = await cases.log_contact(case, form, actor)
         if not form.is_valid:
@@ -288,7 +288,7 @@ class CaseController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         note = NoteForm.read(form).note
         if not form.is_valid:

@@ -44,6 +44,7 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference import services as reference
 from youthcourt.reference.models import Factor, FactorKind
+from youthcourt.referrals import sealed
 from youthcourt.referrals import services as referral_services
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import screen_referral
@@ -113,11 +114,16 @@ def case_loads() -> list:
     ]
 
 
-async def case_or_404(db: AsyncSession, case_id: UUID) -> Case:
-    """The case with what its pages show; 404 when unknown or in another program (the scope hides it)."""
+async def case_or_404(db: AsyncSession, case_id: UUID, viewer: Viewer | None) -> Case:
+    """The case with what its pages show; 404 when unknown or in another program (the scope hides it).
+
+    A sealed case raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless ``viewer`` gave a
+    reason lately: every page of a case loads it here, whatever its address.
+    """
     case = await db.scalar(select(Case).where(Case.id == case_id).options(*case_loads()))
     if case is None:
         raise NotFoundException()
+    await sealed.check(db, case, viewer)
     return case
 
 

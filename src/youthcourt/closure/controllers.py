@@ -61,7 +61,7 @@ class ClosureController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         sanctions = await sanctions_of(db_session, case.id)
         audit.record(db_session, request, "closure_form_view", record_type="case", record_id=case.id)
         form = Form(values={"closed_on": request.user.today().isoformat()})
@@ -77,7 +77,7 @@ class ClosureController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         sanctions = await sanctions_of(db_session, case.id)
         form = Form.from_data(data)
         try:
@@ -96,7 +96,7 @@ class ClosureController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         if not case.state.is_closed:
             return page("closure/letter.html", case=case, letter=None, status_code=409)
         sanctions = await sanctions_of(db_session, case.id)

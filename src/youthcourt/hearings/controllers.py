@@ -262,9 +262,9 @@ class HearingController(Controller):
     # One hearing -------------------------------------------------------------------------------
 
     @staticmethod
-    async def _hearing(service: HearingService, hearing_id: UUID) -> Hearing:
+    async def _hearing(request: Request[Any, Any, Any], service: HearingService, hearing_id: UUID) -> Hearing:
         """The hearing named in the path, or 404 (the program scope hides other programs' hearings)."""
-        hearing = await service.get_hearing(hearing_id)
+        hearing = await service.get_hearing(hearing_id, request.user)
         if hearing is None:
             raise NotFoundException()
         return hearing
@@ -277,7 +277,7 @@ class HearingController(Controller):
         hearing_service: NamedDependency[HearingService],
         hearing_id: FromPath[UUID],
     ) -> Template:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         return self._slot_page(request, db_session, hearing, Form())
 
     def _slot_page(
@@ -317,11 +317,11 @@ class HearingController(Controller):
         hearing_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         form = Form.from_data(data)
         result = await hearing_service.record_outcome(hearing, form, actor)
         if result is None:
-            hearing = await self._hearing(hearing_service, hearing_id)
+            hearing = await self._hearing(request, hearing_service, hearing_id)
             return self._slot_page(request, db_session, hearing, form, status_code=422)
         flash(request, RESULT_MESSAGES[result])
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
@@ -334,7 +334,7 @@ class HearingController(Controller):
         actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
     ) -> Any:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         night = hearing.courtroom.night
         try:
             await hearing_service.remove(hearing, actor)
@@ -354,7 +354,7 @@ class HearingController(Controller):
         hearing_service: NamedDependency[HearingService],
         hearing_id: FromPath[UUID],
     ) -> Template:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         audit.record(db_session, request, "hearing_notice_view", record_type="hearing", record_id=hearing.id)
         program_policy = await policy(db_session, request.user.program_id)
         return page(
@@ -386,7 +386,7 @@ class HearingController(Controller):
         actor: NamedDependency[Actor],
         hearing_id: FromPath[UUID],
     ) -> Any:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         if refusal := self._notice_refusal(hearing, request.user.today()):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/slots/{hearing.id}/notice")
@@ -406,7 +406,7 @@ class HearingController(Controller):
         hearing_service: NamedDependency[HearingService],
         hearing_id: FromPath[UUID],
     ) -> Template:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         record = hearing.investigation
         form = Form(
             values={
@@ -456,13 +456,13 @@ class HearingController(Controller):
         hearing_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        hearing = await self._hearing(hearing_service, hearing_id)
+        hearing = await self._hearing(request, hearing_service, hearing_id)
         form = Form.from_data(data)
         checked = form.many("factor")
         try:
             record = await hearing_service.record_findings(hearing, form, actor)
         except VersionConflict:
-            hearing = await self._hearing(hearing_service, hearing_id)
+            hearing = await self._hearing(request, hearing_service, hearing_id)
             form.values["version"] = str(hearing.investigation.version if hearing.investigation else 0)
             return await self._investigation_page(
                 request, hearing_service, hearing, form, checked, conflict=True, status_code=409

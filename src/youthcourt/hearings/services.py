@@ -40,6 +40,7 @@ from youthcourt.hearings.models import (
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Factor, FactorKind
 from youthcourt.reference.services import active_factors, policy
+from youthcourt.referrals import sealed
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.web.forms import Form, parse_uuid
 
@@ -187,13 +188,21 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         )
         return list(cases.all())
 
-    async def get_hearing(self, hearing_id: UUID) -> Hearing | None:
-        return await self.db.scalar(
+    async def get_hearing(self, hearing_id: UUID, viewer: Viewer | None) -> Hearing | None:
+        """The hearing with its night, courtroom and case; None when unknown or another program's.
+
+        A sealed case's hearing raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless
+        ``viewer`` gave a reason lately.
+        """
+        hearing = await self.db.scalar(
             select(Hearing)
             .where(Hearing.id == hearing_id)
             .options(*hearing_loads())
             .execution_options(populate_existing=True)
         )
+        if hearing is not None:
+            await sealed.check(self.db, hearing.case, viewer)
+        return hearing
 
     async def hearings_of_case(self, case_id: UUID) -> list[Hearing]:
         """A case's hearings, latest night first, with their nights and investigation records."""

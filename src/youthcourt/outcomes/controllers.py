@@ -8,7 +8,6 @@ from uuid import UUID
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,13 +38,6 @@ follow_up_service = Provide(create_service_provider(FollowUpService))
 
 def sees_cases(viewer: Viewer) -> bool:
     return viewer.has_role(Role.COORDINATOR)
-
-
-async def load_check(db: AsyncSession, check_id: UUID) -> FollowUpCheck:
-    check = await services.check_with_case(db, check_id)
-    if check is None:
-        raise NotFoundException()
-    return check
 
 
 class FollowUpController(Controller):
@@ -97,7 +89,7 @@ class FollowUpController(Controller):
         check_id: FromPath[UUID],
         back: FromQuery[str] = "",
     ) -> Template:
-        check = await load_check(db_session, check_id)
+        check = await services.load_check(db_session, check_id, request.user)
         audit.record(
             db_session,
             request,
@@ -119,7 +111,7 @@ class FollowUpController(Controller):
         check_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        check = await load_check(db_session, check_id)
+        check = await services.load_check(db_session, check_id, request.user)
         form = Form.from_data(data)
         attempt = await follow_ups.record(check, form, actor)
         if attempt.data is None:
@@ -146,7 +138,7 @@ class FollowUpController(Controller):
         event_rows: FromQuery[str] = "",
     ) -> Template:
         """One more empty event row, for htmx to append; the row count travels with it (out of band)."""
-        check = await load_check(db_session, check_id)
+        check = await services.load_check(db_session, check_id, request.user)
         shown = services.row_count(Form(values={"event_rows": event_rows}))
         number = shown + 1 if shown < services.MAX_EVENT_ROWS else None
         return page(
@@ -210,7 +202,7 @@ class CaseOutcomeController(Controller):
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
     ) -> Template:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         audit.record(db_session, request, "outcome_events_view", record_type="case", record_id=case.id)
         if not case.state.is_closed:
             return await self._page(request, db_session, case, Form(), problem=services.closed_problem(case))
@@ -226,7 +218,7 @@ class CaseOutcomeController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         attempt = await follow_ups.record_later(case, form, actor)
         if attempt.event is None:

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar.exceptions import NotFoundException
 from sqlalchemy import Select, distinct, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -27,6 +28,7 @@ from youthcourt.outcomes.forms import RECORD_SYSTEMS, CheckForm, EventForm
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense
+from youthcourt.referrals import sealed
 from youthcourt.web.forms import Form
 
 DUE = "due"
@@ -101,9 +103,13 @@ def days_overdue(check: FollowUpCheck, today: datetime.date) -> int:
 # Loading
 
 
-async def check_with_case(db: AsyncSession, check_id: UUID) -> FollowUpCheck | None:
-    """The check with its case, the case's youth and referral; None when unknown or another program's."""
-    return await db.scalar(
+async def load_check(db: AsyncSession, check_id: UUID, viewer: Viewer | None) -> FollowUpCheck:
+    """The check with its case, the case's youth and referral; 404 when unknown or another program's.
+
+    A sealed case's check raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless ``viewer``
+    gave a reason lately.
+    """
+    check = await db.scalar(
         select(FollowUpCheck)
         .where(FollowUpCheck.id == check_id)
         .options(
@@ -111,6 +117,10 @@ async def check_with_case(db: AsyncSession, check_id: UUID) -> FollowUpCheck | N
             selectinload(FollowUpCheck.case).selectinload(Case.referral),
         )
     )
+    if check is None:
+        raise NotFoundException()
+    await sealed.check(db, check.case, viewer)
+    return check
 
 
 async def events_of_check(db: AsyncSession, check_id: UUID) -> list[OutcomeEvent]:

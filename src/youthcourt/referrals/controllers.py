@@ -25,7 +25,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
-from youthcourt.referrals import screening, services, uploads
+from youthcourt.referrals import screening, sealed, services, uploads
 from youthcourt.referrals.forms import DecisionForm, FamilyContactForm, YouthSearchForm
 from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
 from youthcourt.referrals.services import STATUS_LABELS, ReferralService
@@ -268,8 +268,10 @@ class ReferralController(Controller):
 
     # One referral ---------------------------------------------------------------------------------------
 
-    async def _referral(self, db: AsyncSession, referral_id: UUID) -> Referral:
-        referral = await services.load_referral(db, referral_id)
+    async def _referral(
+        self, request: Request[Any, Any, Any], db: AsyncSession, referral_id: UUID
+    ) -> Referral:
+        referral = await services.load_referral(db, referral_id, request.user)
         if referral is None:
             raise NotFoundException()
         return referral
@@ -281,7 +283,7 @@ class ReferralController(Controller):
         db_session: NamedDependency[AsyncSession],
         referral_id: FromPath[UUID],
     ) -> Template:
-        referral = await self._referral(db_session, referral_id)
+        referral = await self._referral(request, db_session, referral_id)
         audit.record(db_session, request, "referral_view", record_type="referral", record_id=referral.id)
         return await self._detail_page(request, db_session, referral)
 
@@ -317,7 +319,7 @@ class ReferralController(Controller):
         referral_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        referral = await self._referral(db_session, referral_id)
+        referral = await self._referral(request, db_session, referral_id)
         form = Form.from_data(data)
         if problem := self._conflict(referral, form):
             return await self._detail_page(
@@ -353,7 +355,7 @@ class ReferralController(Controller):
         key: str,
         done: str,
     ) -> Any:
-        referral = await self._referral(db_session, referral_id)
+        referral = await self._referral(request, db_session, referral_id)
         form = Form.from_data(data)
         if problem := self._conflict(referral, form):
             return await self._detail_page(
@@ -422,7 +424,7 @@ class ReferralController(Controller):
         referral_id: FromPath[UUID],
         data: MultipartData,
     ) -> Any:
-        referral = await self._referral(db_session, referral_id)
+        referral = await self._referral(request, db_session, referral_id)
         form, file = _upload_form(data)
         upload_dir = request.app.state.settings.upload_dir
         try:
@@ -449,6 +451,7 @@ class ReferralController(Controller):
         )
         if document is None:
             raise NotFoundException()
+        await sealed.check_referral(db_session, referral_id, request.user)
         path = uploads.stored_path(
             request.app.state.settings.upload_dir, document.program_id, document.stored_name
         )

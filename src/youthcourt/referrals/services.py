@@ -19,7 +19,7 @@ from uuid import UUID
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from litestar.datastructures import UploadFile
-from sqlalchemy import Select, and_, case, column, exists, func, or_, select, table
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -30,7 +30,7 @@ from youthcourt.clock import utc_now
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.reference.services import active_offenses, active_sources
-from youthcourt.referrals import uploads
+from youthcourt.referrals import sealed, uploads
 from youthcourt.referrals.forms import (
     AcceptForm,
     DocumentForm,
@@ -61,9 +61,9 @@ DUPLICATE = (
 )
 
 
-_sealed_cases = table("youth_case", column("referral_id"), column("youth_id"), column("sealed_at"))
-"""The case table, named rather than imported: cases stand above referrals, yet a sealed case's
-referral and youth must stay out of the referral list and the youth search (see ``sealing``)."""
+_sealed_cases = sealed.CASES
+"""Cases stand above referrals, yet a sealed case's referral and youth must stay out of the
+referral list and the youth search (see ``sealing``)."""
 
 
 def not_sealed_referral() -> Any:
@@ -332,9 +332,13 @@ async def create_referral(
 # One referral ----------------------------------------------------------------------------------------
 
 
-async def load_referral(db: AsyncSession, referral_id: UUID) -> Referral | None:
-    """A referral with everything its page shows; ``None`` if unknown or of another program."""
-    return await db.scalar(
+async def load_referral(db: AsyncSession, referral_id: UUID, viewer: Viewer | None) -> Referral | None:
+    """A referral with everything its page shows; ``None`` if unknown or of another program.
+
+    The referral of a sealed case raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless
+    ``viewer`` gave a reason lately.
+    """
+    referral = await db.scalar(
         select(Referral)
         .where(Referral.id == referral_id)
         .options(
@@ -344,6 +348,9 @@ async def load_referral(db: AsyncSession, referral_id: UUID) -> Referral | None:
             selectinload(Referral.documents),
         )
     )
+    if referral is not None:
+        await sealed.check_referral(db, referral.id, viewer)
+    return referral
 
 
 def decide(referral: Referral, viewer: Viewer, status: ReferralStatus, reason: str) -> None:

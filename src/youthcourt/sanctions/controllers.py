@@ -79,7 +79,7 @@ class DispositionController(Controller):
         case_id: FromPath[UUID],
         hearing: FromQuery[str] = "",
     ) -> Template:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, actor.viewer)
         choices = await dispositions.open_form(case, actor, hearing)
         today = actor.viewer.today().isoformat()
         form = Form(values={"decided_on": today, "hearing": hearing or choices.awaiting_hearing})
@@ -96,7 +96,7 @@ class DispositionController(Controller):
         case_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id)
+        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         result = await dispositions.record(case, form, actor)
         if result.problem:
@@ -204,7 +204,7 @@ class SanctionController(Controller):
         sanction_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        loaded = await load_sanction(db_session, sanction_id)
+        loaded = await load_sanction(db_session, sanction_id, request.user)
         form = Form.from_data(data)
         change = await sanctions.add_progress(loaded, form, actor)
         if change.problem:
@@ -228,7 +228,7 @@ class SanctionController(Controller):
         sanction_id: FromPath[UUID],
         data: FormData,
     ) -> Any:
-        loaded = await load_sanction(db_session, sanction_id)
+        loaded = await load_sanction(db_session, sanction_id, request.user)
         form = Form.from_data(data)
         change = await sanctions.extend(loaded, form, actor)
         if change.problem:
@@ -251,7 +251,7 @@ class SanctionController(Controller):
         data: FormData,
     ) -> Any:
         """Mark a sanction completed or not completed by hand, or reopen it."""
-        loaded = await load_sanction(db_session, sanction_id)
+        loaded = await load_sanction(db_session, sanction_id, request.user)
         form = Form.from_data(data)
         change = await sanctions.set_status(loaded, form, actor)
         if change.problem:

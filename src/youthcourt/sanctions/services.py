@@ -33,6 +33,7 @@ from youthcourt.hearings.models import Courtroom, Hearing, HearingOutcome, Inves
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Factor, FactorKind, OffenseClass, SanctionRule, SanctionType
 from youthcourt.reference.services import check_against_grid, policy
+from youthcourt.referrals import sealed
 from youthcourt.sanctions import events
 from youthcourt.sanctions.models import (
     DeadlineExtension,
@@ -811,8 +812,12 @@ class SanctionPage:
         return SanctionSummary.of(self.sanction)
 
 
-async def load_sanction(db: AsyncSession, sanction_id: UUID) -> SanctionPage:
-    """A sanction with its progress, extensions, factor and disposition, and its case; 404 when unknown."""
+async def load_sanction(db: AsyncSession, sanction_id: UUID, viewer: Viewer | None) -> SanctionPage:
+    """A sanction with its progress, extensions, factor and disposition, and its case; 404 when unknown.
+
+    A sealed case's sanction raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless ``viewer``
+    gave a reason lately.
+    """
     sanction = await db.scalar(
         select(Sanction)
         .where(Sanction.id == sanction_id)
@@ -828,6 +833,7 @@ async def load_sanction(db: AsyncSession, sanction_id: UUID) -> SanctionPage:
     case = await db.scalar(select(Case).where(Case.id == sanction.case_id).options(selectinload(Case.youth)))
     if case is None:
         raise NotFoundException()
+    await sealed.check(db, case, viewer)
     return SanctionPage(sanction, case)
 
 
@@ -915,7 +921,7 @@ class SanctionService(SQLAlchemyAsyncRepositoryService[Sanction]):
 
     async def view(self, sanction_id: UUID, actor: Actor) -> SanctionPage:
         """A sanction's page, as :func:`load_sanction` reads it; reading it is audited."""
-        loaded = await load_sanction(self.db, sanction_id)
+        loaded = await load_sanction(self.db, sanction_id, actor.viewer)
         audit.record(
             self.db,
             actor,

@@ -4,19 +4,20 @@ Who may do what:
 
 - seal a closed case: coordinators and program admins;
 - open a sealed case (give a reason): coordinators and program admins; the reason opens the case
-  for :data:`~youthcourt.sealing.services.GRANT_MINUTES` minutes to the user who gave it;
+  for :data:`~youthcourt.referrals.sealed.GRANT_MINUTES` minutes to the user who gave it;
 - unseal, expunge, and the "Sealed cases" list: program admins.
 
-:func:`sealed_case_gate` runs before every handler: any page of a sealed case (``/cases/<id>/...``),
-of its referral (``/referrals/<id>/...``), its follow-up checks (``/follow-ups/<id>/...``), its
-sanctions (``/sanctions/<id>/...``) or its hearings (``/hearings/slots/<id>/...``) shows "This case
-is sealed" instead, unless the user has a current grant. Lists that name people leave sealed cases
-out (or, where a sealed case must stay for the statistics, show it without a name).
+Any page that loads a record of a sealed case (the case, its referral and documents, its
+sanctions, hearings and follow-up checks) shows "This case is sealed" instead, unless the user has
+a current grant: the loader of each kind of record checks it (``referrals/sealed.py``) and raises
+:class:`~youthcourt.referrals.sealed.CaseSealed`, which :func:`sealed_case_page` answers, whatever
+the page's address. The pages here load the case without that check: they are how one gets in or
+out. Lists that name people leave sealed cases out (or, where a sealed case must stay for the
+statistics, show it without a name).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from uuid import UUID
 
@@ -24,21 +25,22 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
-from youthcourt.cases.models import Case, FollowUpCheck
-from youthcourt.hearings.models import Hearing
+from youthcourt.cases.models import Case
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
-from youthcourt.sanctions.models import Sanction
+from youthcourt.referrals.sealed import GRANT_MINUTES, OPENED, CaseSealed, SealedCover
 from youthcourt.sealing import services
 from youthcourt.sealing.services import SealingRefused
+from youthcourt.web.errors import local_path
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.headers import security_headers
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -46,52 +48,28 @@ STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 ADMINS = [requires_role(Role.PROGRAM_ADMIN)]
 REASON_LENGTH = 1000
 
-_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_GATED = re.compile(
-    rf"^/(?P<area>cases|referrals|follow-ups|sanctions|hearings/slots)/(?P<id>{_UUID})(?P<rest>/.*)?$"
-)
-_CASE_OWNED: dict[str, Any] = {"follow-ups": FollowUpCheck, "sanctions": Sanction, "hearings/slots": Hearing}
-"""Records whose pages belong to one case, by the address they live under."""
-_OWN_PAGES = {"/sealed", "/seal", "/open", "/unseal", "/expunge"}
-"""The sealing pages themselves are reachable on a sealed case: they are how one gets in or out."""
-
 
 # ---------------------------------------------------------------------------------------------
-# The gate
+# The gate's answer
 
 
-async def _gated_case(db: AsyncSession, area: str, record_id: UUID) -> Case | None:
-    """The sealed case a gated address belongs to, or None (unknown ids fall through to the 404)."""
-    query = select(Case).where(Case.sealed_at.is_not(None))
-    if area == "cases":
-        query = query.where(Case.id == record_id)
-    elif area == "referrals":
-        query = query.where(Case.referral_id == record_id)
-    else:
-        owner = _CASE_OWNED[area]
-        query = query.join(owner, owner.case_id == Case.id).where(owner.id == record_id)
-    return await db.scalar(query)
+def sealed_case_page(request: Request[Any, Any, Any], sealed: CaseSealed) -> Response[Any]:
+    """What any page of a sealed case shows without a grant: its cover and the reason form.
 
-
-async def sealed_case_gate(request: Request[Any, Any, Any]) -> Any:
-    """Before any handler: a sealed case's pages need a recorded reason (one indexed query per page)."""
-    match = _GATED.match(request.url.path)
-    viewer: Viewer | None = request.scope.get("user")
-    if match is None or viewer is None or viewer.program_id is None:
-        return None
-    if match["area"] == "cases" and (match["rest"] or "") in _OWN_PAGES:
-        return None
-    database = request.app.state.database
-    db = database.provide_session(request.app.state, request.scope)
-    case = await _gated_case(db, match["area"], UUID(match["id"]))
-    if case is None or await services.granted_until(db, case.id, viewer.user_id) is not None:
-        return None
+    A GET is answered 200 (the page is there, only closed); anything else is refused with 403.
+    Raised from a handler, the answer misses the app's after-request hook: it sets no-store itself.
+    """
     status = 200 if request.method == "GET" else 403
-    return _sealed_page(request, case, Form(values={"next": request.url.path}), status_code=status)
+    response = _sealed_page(request, sealed.case, Form(values={"next": request.url.path}), status_code=status)
+    settings = request.app.state.get("settings")
+    response.headers.update(
+        {**security_headers(bool(settings and settings.is_production)), "Cache-Control": "no-store"}
+    )
+    return response
 
 
 def _sealed_page(
-    request: Request[Any, Any, Any], case: Case, form: Form, *, status_code: int = 200
+    request: Request[Any, Any, Any], case: SealedCover, form: Form, *, status_code: int = 200
 ) -> Template:
     viewer: Viewer = request.user
     return page(
@@ -100,25 +78,22 @@ def _sealed_page(
         form=form,
         is_admin=viewer.has_role(Role.PROGRAM_ADMIN),
         may_open=viewer.has_role(Role.COORDINATOR, Role.PROGRAM_ADMIN),
-        grant_minutes=services.GRANT_MINUTES,
+        grant_minutes=GRANT_MINUTES,
         status_code=status_code,
     )
 
 
-def _safe_next(case: Case, wanted: str) -> str:
-    """Where to go once the case is opened: a page of this case (or its referral), never elsewhere."""
-    match = _GATED.match(wanted or "")
-    if match and match["area"] == "cases" and match["id"].lower() == str(case.id):
-        return wanted
-    if match and match["area"] == "referrals" and match["id"].lower() == str(case.referral_id):
-        return wanted
-    if match and match["area"] in _CASE_OWNED:
-        return wanted
-    return f"/cases/{case.id}"
+def _after_opening(case: Case, wanted: str) -> str:
+    """Back to the page that showed the sealed cover (a path of this site only), else the case."""
+    return local_path(wanted) or f"/cases/{case.id}"
 
 
 async def _case(db: AsyncSession, case_id: UUID) -> Case:
-    """The case, or 404 when unknown or another program's (the scope hides those)."""
+    """The case, or 404 when unknown or another program's (the scope hides those).
+
+    Without the sealed check of ``cases.services.case_or_404``: these pages open, unseal and
+    expunge a sealed case.
+    """
     case = await db.scalar(select(Case).where(Case.id == case_id))
     if case is None:
         raise NotFoundException()
@@ -204,13 +179,13 @@ class SealingController(Controller):
         audit.record(
             db_session,
             request,
-            services.OPENED,
+            OPENED,
             record_type="case",
             record_id=case.id,
-            details={"reason": reason, "minutes": services.GRANT_MINUTES},
+            details={"reason": reason, "minutes": GRANT_MINUTES},
         )
-        flash(request, f"Sealed case {case.number} is open to you for {services.GRANT_MINUTES} minutes.")
-        return redirect_to(request, _safe_next(case, form.get("next")))
+        flash(request, f"Sealed case {case.number} is open to you for {GRANT_MINUTES} minutes.")
+        return redirect_to(request, _after_opening(case, form.get("next")))
 
     @post("/unseal", guards=ADMINS)
     async def unseal(
@@ -320,3 +295,5 @@ def _seal_problem(case: Case) -> str | None:
 
 
 ROUTES: list[type[Controller]] = [SealingController, SealedCasesController]
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {CaseSealed: sealed_case_page}
+"""For the app factory: the sealed cover answers a sealed case's pages, whichever loader refused."""

@@ -4,8 +4,9 @@ What sealing hides and what it does not:
 
 - A sealed case is left out of every list and search that names people: the case list, the
   referral list, the youth search at intake, the dashboard's panels and the de-identified
-  case-level export. Its pages (and its referral's pages) show only "This case is sealed"
-  until the user records why they open it.
+  case-level export. Its pages (and its referral's, sanctions', hearings' and checks' pages)
+  show only "This case is sealed" until the user records why they open it: the loaders of those
+  records check it (see ``referrals/sealed.py``, where the grant is read).
 - Aggregate statistics keep counting it (the recidivism tallies, the program measures, the
   counts behind them): a program's completion and reoffense rates would otherwise improve
   every time a successful case is sealed.
@@ -45,12 +46,6 @@ from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals import uploads
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
-
-GRANT_MINUTES = 30
-"""How long a recorded reason opens a sealed case for the user who gave it."""
-
-OPENED = "sealed_case_opened"
-"""The audit action that both records why a sealed case was opened and is the access grant itself."""
 
 EXPUNGED_NAME = "Expunged"
 SYSTEM_ACTOR = "Youthcourt (automatic sealing)"
@@ -92,28 +87,7 @@ def unseal(case: Case) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Opening a sealed case
-
-
-def grant_query(case_id: UUID, user_id: UUID, now: datetime.datetime) -> Select[Any]:
-    """The user's recorded reasons for this case within the grant's time (``ix_audit_entry_record``)."""
-    return select(func.max(AuditEntry.occurred_at)).where(
-        AuditEntry.record_type == "case",
-        AuditEntry.record_id == str(case_id),
-        AuditEntry.action == OPENED,
-        AuditEntry.actor_id == user_id,
-        AuditEntry.occurred_at > now - datetime.timedelta(minutes=GRANT_MINUTES),
-    )
-
-
-async def granted_until(db: AsyncSession, case_id: UUID, user_id: UUID) -> datetime.datetime | None:
-    """Until when the user may see the sealed case; None when they have given no reason lately."""
-    latest = await db.scalar(grant_query(case_id, user_id, utc_now()))
-    if latest is None:
-        return None
-    if latest.tzinfo is None:
-        latest = latest.replace(tzinfo=datetime.UTC)
-    return latest + datetime.timedelta(minutes=GRANT_MINUTES)
+# The sealed cases list
 
 
 def sealed_cases_query() -> Select[Any]:
