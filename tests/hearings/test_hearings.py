@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -817,7 +818,8 @@ async def test_case_section_lists_the_case_hearings(client, db, app):
 
     assert "hearings" in [section.name for section in sections.registered()]
     context = await load_hearings(db, case)
-    html = app.template_engine.get_template("hearings/_case_section.html").render(case=case, **context)
+    page = app.template_engine.get_template("hearings/_case_section.html")
+    html = page.render(case=case, request=SimpleNamespace(app=app), **context)  # url_for reads request.app
 
     assert [hearing.id for hearing in context["hearings"]] == [upcoming.id, no_show.id]
     assert f'href="/hearings/slots/{upcoming.id}"' in html

@@ -66,7 +66,6 @@ def templates_in(folder: str) -> list[Path]:
 
 # Folders whose links still await url_for; each leaves this set as it is converted.
 PENDING = {
-    "hearings",
     "jurors",
     "outcomes",
     "reference",
@@ -113,7 +112,6 @@ def our_handlers(app: Litestar) -> list:
 EXPLICIT_NAMES = {
     "login",
     "users",
-    "hearings",
     "families_to_contact",
     "jurors",
     "juror_nights",
