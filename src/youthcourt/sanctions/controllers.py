@@ -21,11 +21,10 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
 from youthcourt.sanctions import services
+from youthcourt.sanctions.forms import DECIMAL_TYPES, NO_FINDING, TYPE_CHOICES
 from youthcourt.sanctions.models import Sanction
 from youthcourt.sanctions.services import (
-    NO_FINDING,
     ROWS,
-    TYPE_CHOICES,
     DispositionChoices,
     DispositionService,
     SanctionPage,
@@ -141,7 +140,7 @@ def sanction_page(
         today=today,
         kinds=kind_choices(sanction),
         needs_site=sanction.sanction_type == SanctionType.COMMUNITY_SERVICE,
-        decimals=sanction.sanction_type in services.DECIMAL_TYPES,
+        decimals=sanction.sanction_type in DECIMAL_TYPES,
         progress_form=progress_form or progress_form_defaults(sanction, today),
         extension_form=extension_form or Form(),
         format_number=format_number,

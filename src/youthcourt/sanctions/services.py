@@ -35,6 +35,16 @@ from youthcourt.reference.models import Factor, FactorKind, OffenseClass, Sancti
 from youthcourt.reference.services import check_against_grid, policy
 from youthcourt.referrals import sealed
 from youthcourt.sanctions import events
+from youthcourt.sanctions.forms import (
+    NO_FINDING,
+    TYPE_CHOICES,
+    DispositionForm,
+    ExtensionForm,
+    ProgressForm,
+    SanctionRowForm,
+    StatusForm,
+    as_amount,
+)
 from youthcourt.sanctions.models import (
     DeadlineExtension,
     Disposition,
@@ -51,10 +61,6 @@ from youthcourt.web.pagination import Page, paginate
 T = SanctionType
 K = ProgressKind
 
-DECIMAL_TYPES = frozenset({T.COMMUNITY_SERVICE, T.RESTITUTION})
-"""Quantities in hours and dollars may have cents or parts of an hour; everything else is counted whole."""
-
-MAX_AMOUNT = Decimal("99999.99")
 
 PROGRESS_KINDS: dict[SanctionType, tuple[ProgressKind, ...]] = {
     T.COMMUNITY_SERVICE: (K.HOURS,),
@@ -82,12 +88,6 @@ def unit_of(sanction_type: SanctionType, quantity: Decimal | int) -> str:
     """The sanction's unit, singular for exactly one ("1 letter", "2 letters")."""
     unit = sanction_type.unit
     return unit[:-1] if Decimal(str(quantity)) == 1 and unit.endswith("s") else unit
-
-
-def read_amount(form: Form, name: str, label: str, *, decimals: bool) -> Decimal | None:
-    """A positive quantity; ``decimals`` allows up to two decimal places (hours, for example)."""
-    value = form.number(name, label, places=2 if decimals else 0, maximum=MAX_AMOUNT)
-    return None if value is None else value.quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -382,9 +382,6 @@ ROWS = 6
 """Sanction rows on the disposition form; empty rows are ignored."""
 
 ROW_FIELDS = ("type", "quantity", "due_on", "description", "factor", "reason", "no_factor_reason")
-NO_FINDING = "none"
-"""The factor choice of a sanction that addresses none of the jury's findings (it needs a reason)."""
-TYPE_CHOICES = {t.value: t.label for t in SanctionType}
 
 
 def row_field(number: int, name: str) -> str:
@@ -505,70 +502,50 @@ async def _read_row(
     """One row of the form, or None when it has errors (they are on the form, in the order of its fields)."""
     prefix = row_field(number, "")
     before = len(form.errors)
-    kind_value = form.choice(prefix + "type", f"the type of sanction {number}", TYPE_CHOICES)
-    kind = SanctionType(kind_value) if kind_value in TYPE_CHOICES else None
-    quantity = read_amount(
-        form,
-        prefix + "quantity",
-        f"the quantity of sanction {number}",
-        decimals=kind is None or kind in DECIMAL_TYPES,
-    )
-    due_on = _read_due_on(form, number, choices.deadline_days, decided_on)
-    factor, no_factor_reason = _read_finding(form, number, choices)
-    description = form.text(
-        prefix + "description", f"the description of sanction {number}", required=False, max_length=1000
-    )
-    reason = form.text(
-        prefix + "reason",
-        f"the reason sanction {number} is outside the grid",
-        required=False,
-        max_length=2000,
-    )
+    row_form = SanctionRowForm.for_type(form.get(prefix + "type"))
+    findings = {**choices.factors, NO_FINDING: "None of the findings"}
+    row = row_form.read(form, prefix=prefix, words={"number": str(number)}, options={"factor": findings})
+    kind = SanctionType(row.type) if row.type in TYPE_CHOICES else None
+    quantity = as_amount(row.quantity)
+    due_on = _due_on(row, number, choices.deadline_days, decided_on)
+    no_factor_reason = _check_finding(row, number, choices)
+    reason = row.reason
     if kind is not None and quantity is not None:
-        reason = await _grid_reason(db, form, number, offense_class, kind, quantity, reason)
+        reason = await _grid_reason(db, row, number, offense_class, kind, quantity)
     if len(form.errors) != before or kind is None or quantity is None or due_on is None:
         return None
-    factor_id = UUID(factor) if factor else None
-    return SanctionRow(number, kind, quantity, due_on, description, factor_id, reason, no_factor_reason)
+    factor_id = UUID(row.factor) if row.factor and row.factor != NO_FINDING else None
+    return SanctionRow(number, kind, quantity, due_on, row.description, factor_id, reason, no_factor_reason)
 
 
-def _read_due_on(
-    form: Form, number: int, deadline_days: int, decided_on: datetime.date | None
+def _due_on(
+    row: SanctionRowForm, number: int, deadline_days: int, decided_on: datetime.date | None
 ) -> datetime.date | None:
     """The row's due date; left empty, the program's deadline after the decision."""
-    name = row_field(number, "due_on")
-    due_on = form.date(name, f"the due date of sanction {number}", required=False)
-    if due_on is None and name not in form.errors and decided_on is not None:
+    due_on = row.due_on
+    if due_on is None and not row.has_error("due_on") and decided_on is not None:
         return add_days(decided_on, deadline_days)
     if due_on is not None and decided_on is not None and due_on < decided_on:
-        form.error(
-            name,
+        row.error(
+            "due_on",
             f"The due date of sanction {number} cannot be before the decision ({decided_on.isoformat()}).",
         )
     return due_on
 
 
-def _read_finding(form: Form, number: int, choices: DispositionChoices) -> tuple[str, str]:
-    """The jury's finding a row addresses ("" for none) and, for none, the reason it needs."""
-    prefix = row_field(number, "")
-    factor = form.get(prefix + "factor")
-    no_factor_reason = form.text(
-        prefix + "no_factor_reason",
-        f"the reason sanction {number} addresses none of the jury's findings",
-        required=False,
-        max_length=2000,
-    )
-    if factor == NO_FINDING:
-        if not no_factor_reason and prefix + "no_factor_reason" not in form.errors:
-            form.error(
-                prefix + "no_factor_reason",
+def _check_finding(row: SanctionRowForm, number: int, choices: DispositionChoices) -> str:
+    """Check the jury's finding a row addresses; for none, the reason it needs (returned)."""
+    if row.factor == NO_FINDING:
+        if not row.no_factor_reason and not row.has_error("no_factor_reason"):
+            row.error(
+                "no_factor_reason",
                 f"Sanction {number} addresses none of the jury's findings: say why, "
                 "or choose the finding it addresses.",
             )
-        return "", no_factor_reason
-    if not factor:
-        form.error(
-            prefix + "factor",
+        return row.no_factor_reason
+    if not row.factor and not row.has_error("factor"):
+        row.error(
+            "factor",
             f"Choose the finding sanction {number} addresses"
             + (
                 "."
@@ -577,55 +554,51 @@ def _read_finding(form: Form, number: int, choices: DispositionChoices) -> tuple
                 "first, or choose “None of the findings” and give the reason."
             ),
         )
-    elif factor not in choices.factors:
-        form.error(prefix + "factor", f"Choose one of the jury's findings for sanction {number}.")
-    else:
-        no_factor_reason = ""
-    return factor, no_factor_reason
+    return ""
 
 
 async def _grid_reason(
     db: AsyncSession,
-    form: Form,
+    row: SanctionRowForm,
     number: int,
     offense_class: OffenseClass,
     kind: SanctionType,
     quantity: Decimal,
-    reason: str,
 ) -> str:
     """The reason to go outside the grid: kept only when the row is outside it, and required then."""
     check = await check_against_grid(db, offense_class, kind, quantity)
     if check.within:
         return ""
-    if not reason:
-        form.error(
-            row_field(number, "reason"),
+    if not row.reason:
+        row.error(
+            "reason",
             f"Sanction {number}: {format_number(quantity)} {unit_of(kind, quantity)} of "
             f"{kind.label.lower()} is outside the grid. {check.message} "
             "Change the quantity, or give the reason to go outside the grid.",
         )
-    return reason
+    return row.reason
 
 
-def read_decision_date(
+def read_decision(
     form: Form, case: Case, choices: DispositionChoices, today: datetime.date
-) -> datetime.date | None:
-    """The date of the decision: by today, and not before the case opened or the hearing it came from."""
-    decided_on = form.date("decided_on", "the date of the decision")
-    hearing = form.get("hearing")
-    if decided_on and decided_on > today:
-        form.error("decided_on", "The date of the decision cannot be in the future.")
-    elif decided_on and decided_on < case.opened_on:
-        form.error(
+) -> DispositionForm:
+    """The date of the decision and the notes: the date by today, and not before the case opened or
+    the hearing it came from."""
+    entry = DispositionForm.read(form, today=today)
+    decided_on, hearing = entry.decided_on, form.get("hearing")
+    if not decided_on or entry.has_error("decided_on"):
+        return entry
+    if decided_on < case.opened_on:
+        entry.error(
             "decided_on",
             f"The date of the decision cannot be before the case opened ({case.opened_on.isoformat()}).",
         )
-    elif decided_on and hearing and decided_on < choices.hearing_dates[hearing]:
-        form.error(
+    elif hearing and decided_on < choices.hearing_dates[hearing]:
+        entry.error(
             "decided_on",
             f"The date of the decision cannot be before the hearing ({choices.hearing_dates[hearing].isoformat()}).",
         )
-    return decided_on
+    return entry
 
 
 def not_scheduled_problem(case: Case) -> str:
@@ -704,8 +677,8 @@ class DispositionService(SQLAlchemyAsyncRepositoryService[Disposition]):
             raise NotFoundException()
         if case.state != CaseState.SCHEDULED:
             return DispositionResult(choices, problem=not_scheduled_problem(case))
-        decided_on = read_decision_date(form, case, choices, viewer.today())
-        notes = form.text("notes", "notes", required=False, max_length=2000)
+        decision = read_decision(form, case, choices, viewer.today())
+        decided_on, notes = decision.decided_on, decision.notes
         rows = await read_rows(self.db, form, case, choices, decided_on)
         if form.is_valid and not rows:
             form.error(row_field(1, "type"), "Enter at least one sanction.")
@@ -860,23 +833,23 @@ class ProgressEntry:
 
 def read_progress(form: Form, sanction: Sanction, today: datetime.date) -> ProgressEntry | None:
     """The progress form for ``sanction``, or None with the errors on the form."""
-    occurred_on = form.date("occurred_on", "the date")
+    progress_form = ProgressForm.for_type(sanction.sanction_type.value)
+    entry = progress_form.read(form, today=today, options={"kind": kind_choices(sanction)})
+    occurred_on, amount = entry.occurred_on, as_amount(entry.amount)
     decided_on = sanction.disposition.decided_on
-    if occurred_on and occurred_on > today:
-        form.error("occurred_on", "The date cannot be in the future.")
-    elif occurred_on and occurred_on < decided_on:
-        form.error("occurred_on", f"The date cannot be before the disposition ({decided_on.isoformat()}).")
-    amount = read_amount(form, "amount", "the amount", decimals=sanction.sanction_type in DECIMAL_TYPES)
-    kind = form.choice("kind", "what kind of progress this is", kind_choices(sanction))
-    site = form.text("site", "the service site", required=kind == ProgressKind.HOURS)
-    verified_by = form.text(
-        "verified_by", "who at the site verified the hours", required=kind == ProgressKind.HOURS
-    )
-    notes = form.text("notes", "notes", required=False, max_length=2000)
-    token = form.get("submission_token").strip()[:64] or None
+    if occurred_on and not entry.has_error("occurred_on") and occurred_on < decided_on:
+        entry.error("occurred_on", f"The date cannot be before the disposition ({decided_on.isoformat()}).")
     if not form.is_valid or occurred_on is None or amount is None:
         return None
-    return ProgressEntry(ProgressKind(kind), amount, occurred_on, site, verified_by, notes, token)
+    return ProgressEntry(
+        ProgressKind(entry.kind),
+        amount,
+        occurred_on,
+        entry.site,
+        entry.verified_by,
+        entry.notes,
+        entry.submission_token or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -981,13 +954,13 @@ class SanctionService(SQLAlchemyAsyncRepositoryService[Sanction]):
             return SanctionChange(problem=closed_problem(case))
         if sanction.status != SanctionStatus.OPEN:
             return SanctionChange(problem="Only an open sanction's due date can be extended.")
-        new_due_on = form.date("new_due_on", "the new due date")
+        extension = ExtensionForm.read(form)
+        new_due_on, reason = extension.new_due_on, extension.reason
         if new_due_on and new_due_on <= sanction.due_on:
-            form.error(
+            extension.error(
                 "new_due_on",
                 f"The new due date must be after the current one ({sanction.due_on.isoformat()}).",
             )
-        reason = form.text("reason", "the reason for the extension", max_length=2000)
         if not form.is_valid or new_due_on is None:
             return SanctionChange()
         viewer, previous = actor.viewer, sanction.due_on
@@ -1028,11 +1001,10 @@ class SanctionService(SQLAlchemyAsyncRepositoryService[Sanction]):
         sanction, case = page.sanction, page.case
         if case.state.is_closed:
             return SanctionChange(problem=closed_problem(case))
-        wanted_value = form.get("status")
-        if wanted_value not in {s.value for s in SanctionStatus}:
-            form.error("status", "Choose completed, not completed or open.")
+        chosen = StatusForm.read(form)
+        if not chosen.is_valid:
             return SanctionChange()
-        wanted, previous = SanctionStatus(wanted_value), sanction.status
+        wanted, previous = SanctionStatus(chosen.status), sanction.status
         if wanted == previous:
             return SanctionChange()
         sanction.status = wanted
