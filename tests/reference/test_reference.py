@@ -461,7 +461,7 @@ async def test_grid_refuses_bad_cells_keeps_the_input_and_saves_nothing(client, 
     assert "Enter the minimum of essay for class B as a whole number" in text
     assert "The maximum of jury duty for class C cannot be negative." in text
     assert "Enter both the minimum and the maximum of tutoring for class D" in text
-    assert "Enter the minimum of mentoring for class A as a whole number" in text
+    assert "The minimum of mentoring for class A must be a whole number." in text
     assert 'value="abc"' in text and 'value="2.5"' in text and 'value="-2"' in text
     assert 'id="field-min__essay__B"' in text and 'href="#field-min__essay__B"' in text
     community = await rule(db, program, SanctionType.COMMUNITY_SERVICE, "A")

@@ -459,7 +459,7 @@ class FactorController(Controller):
         await seeded(db_session, request)
         factor_kind = FactorKind(kind)
         field = f"{kind}_name"
-        name = read_factor_name(form, field)
+        name = read_factor_name(form, prefix=f"{kind}_")
         if name and await name_taken(db_session, Factor.name, name, None, Factor.kind == factor_kind):
             form.error(field, "This list already has an entry with this name.")
         if name is None or not form.is_valid:
@@ -594,7 +594,7 @@ class PolicyController(Controller):
         policy = await seeded(db_session, request)
         form = Form.from_data(data)
         rules = read_role_rules(form)
-        values = read_policy(form, data)
+        values = read_policy(form)
         if values is None:
             return self._page(form, status_code=422)
         details = {

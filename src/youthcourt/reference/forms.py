@@ -1,8 +1,8 @@
-"""Reading and checking the reference data forms: sources, offenses, factors, the grid and the policy.
+"""The reference data forms, declared once: sources, offenses, factors, the grid and the policy.
 
-Each reader takes a :class:`~youthcourt.web.forms.Form`, records a message per field that
-is wrong, and returns the cleaned values. Checks that need the database (a name already
-in use) are made by the controllers.
+Each reader takes a :class:`~youthcourt.web.forms.Form`, reads it through the declared class
+(a message per field that is wrong) and returns the cleaned values. Checks that need the
+database (a name already in use) are made by the controllers.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from youthcourt.reference.models import (
@@ -24,7 +25,18 @@ from youthcourt.reference.models import (
     SourceKind,
 )
 from youthcourt.reference.services import PROGRESSION_ROLES, Cell, Range, RoleRule, format_hours
-from youthcourt.web.forms import Form
+from youthcourt.web.forms import (
+    Choice,
+    Context,
+    DeclaredForm,
+    Email,
+    Flag,
+    Form,
+    Many,
+    Number,
+    Text,
+)
+from youthcourt.web.numbers import parse_number
 
 SOURCE_KINDS = {
     SourceKind.POLICE.value: "Police",
@@ -74,42 +86,39 @@ JURY_FIELDS: dict[str, tuple[str, str, int]] = {
 }
 """Juror program settings: label, name in messages, upper bound (all whole numbers from 1)."""
 
-_DIGITS = re.compile(r"[0-9]+")
-_NEGATIVE = re.compile(r"-[0-9]+")
 _PHONE = re.compile(r"[0-9+()./ x-]*")
 
 
-def whole_number(
-    form: Form, name: str, label: str, *, minimum: int, maximum: int, required: bool = True
-) -> int | None:
-    """A whole number from ``minimum`` to ``maximum``; ``None`` when empty or wrong."""
-    raw = form.get(name).strip()
-    if not raw:
-        if required:
-            form.error(name, f"Enter {label}.")
-        return None
-    if _NEGATIVE.fullmatch(raw):
-        form.error(name, f"{_capitalize(label)} cannot be negative.")
-        return None
-    if not _DIGITS.fullmatch(raw):
-        form.error(name, f"Enter {label} as a whole number, for example 12.")
-        return None
-    value = int(raw) if len(raw) <= 9 else maximum + 1
-    if not minimum <= value <= maximum:
-        form.error(name, f"{_capitalize(label)} must be from {minimum} to {maximum}.")
-        return None
-    return value
+class WholeNumber(Number):
+    """A whole number from ``minimum`` to ``maximum``.
+
+    Text that is no number at all is asked for "as a whole number", as these pages always have.
+    """
+
+    def __init__(
+        self, label: str, *, minimum: int, maximum: int, required: bool = True, name: str | None = None
+    ) -> None:
+        super().__init__(label, minimum=minimum, maximum=maximum, required=required, name=name)
+
+    def read(self, form: Form, name: str, context: Context) -> int | None:
+        raw = form.get(name).strip()
+        if raw and parse_number(raw) is None:
+            form.error(name, f"Enter {self.label_in(context)} as a whole number, for example 12.")
+            return None
+        return super().read(form, name, context)  # type: ignore[return-value]
 
 
-def checked(data: Mapping[str, Any] | None, name: str, options: Iterable[str]) -> list[str]:
-    """The ticked boxes of a checkbox group, in the order of ``options``; unknown values are ignored."""
-    raw = (data or {}).get(name, [])
-    chosen = {str(value) for value in (raw if isinstance(raw, list) else [raw])}
-    return [option for option in options if option in chosen]
+class Phone(Text):
+    """An optional phone number: digits with the usual separators."""
 
+    def __init__(self, label: str, *, name: str | None = None) -> None:
+        super().__init__(label, required=False, max_length=40, name=name)
 
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:]
+    def read(self, form: Form, name: str, context: Context) -> str:
+        phone = super().read(form, name, context)
+        if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
+            form.error(name, "Enter a phone number with digits, for example 555-0142.")
+        return phone
 
 
 # Referral sources
@@ -132,18 +141,20 @@ def source_form(source: ReferralSource) -> Form:
     return Form(values={field: str(getattr(source, field)) for field in SOURCE_FIELDS})
 
 
+class SourceForm(DeclaredForm):
+    name = Text("the agency's name")
+    kind = Choice("the kind of agency", options=SOURCE_KINDS)
+    contact_name = Text("a contact person", required=False)
+    contact_email = Email(required=False)
+    contact_phone = Phone("a phone number")
+    address = Text("an address", required=False, max_length=1000)
+
+
 def read_source(form: Form) -> SourceInput | None:
-    name = form.text("name", "the agency's name")
-    kind = form.choice("kind", "the kind of agency", SOURCE_KINDS)
-    contact_name = form.text("contact_name", "a contact person", required=False)
-    contact_email = form.email("contact_email", required=False)
-    contact_phone = form.text("contact_phone", "a phone number", required=False, max_length=40)
-    if contact_phone and (not _PHONE.fullmatch(contact_phone) or sum(c.isdigit() for c in contact_phone) < 3):
-        form.error("contact_phone", "Enter a phone number with digits, for example 555-0142.")
-    address = form.text("address", "an address", required=False, max_length=1000)
-    if not form.is_valid:
+    source = SourceForm.read(form)
+    if not source.is_valid:
         return None
-    return SourceInput(name, SourceKind(kind), contact_name, contact_email, contact_phone, address)
+    return SourceInput(**{**source.values(), "kind": SourceKind(source.kind)})
 
 
 # Offenses
@@ -166,21 +177,31 @@ def offense_form(offense: Any) -> Form:
     )
 
 
+class OffenseForm(DeclaredForm):
+    name = Text("the offense's name")
+    category = Text("a category, for example theft", max_length=60)
+    offense_class = Choice("the offense class", options=OFFENSE_CLASSES)
+
+
 def read_offense(form: Form) -> OffenseInput | None:
-    name = form.text("name", "the offense's name")
-    category = form.text("category", "a category, for example theft", max_length=60)
-    offense_class = form.choice("offense_class", "the offense class", OFFENSE_CLASSES)
-    if not form.is_valid:
+    offense = OffenseForm.read(form)
+    if not offense.is_valid:
         return None
-    return OffenseInput(name, category, OffenseClass(offense_class))
+    return OffenseInput(offense.name, offense.category, OffenseClass(offense.offense_class))
 
 
 # Factors
 
 
-def read_factor_name(form: Form, name: str = "name") -> str | None:
-    value = form.text(name, "a name", max_length=120)
-    return value if form.is_valid else None
+class FactorForm(DeclaredForm):
+    """A factor's name; the add form names its field after the list (``strength_name``), read with a prefix."""
+
+    name = Text("a name", max_length=120)
+
+
+def read_factor_name(form: Form, prefix: str = "") -> str | None:
+    factor = FactorForm.read(form, prefix=prefix)
+    return factor.name if factor.is_valid else None
 
 
 # Sanction grid
@@ -219,17 +240,48 @@ def read_grid(form: Form) -> dict[Cell, Range | None]:
                     "if it is not allowed.",
                 )
                 continue
-            low = whole_number(form, low_name, f"the minimum of {where}", minimum=0, maximum=GRID_MAXIMUM)
-            high = whole_number(form, high_name, f"the maximum of {where}", minimum=0, maximum=GRID_MAXIMUM)
-            if low is not None and high is not None:
-                if low > high:
-                    form.error(
-                        high_name,
-                        f"The maximum of {where} ({high}) must not be less than the minimum ({low}).",
-                    )
-                else:
-                    grid[(sanction_type, offense_class)] = (low, high)
+            cell = grid_cell_form(sanction_type, offense_class).read(form, words={"where": where})
+            if cell.is_valid_cell():
+                grid[(sanction_type, offense_class)] = (cell.low, cell.high)
     return grid
+
+
+class GridCellForm(DeclaredForm):
+    """One cell of the grid, both bounds typed; :func:`grid_cell_form` names its fields after the cell."""
+
+    low: Any
+    high: Any
+
+    def check(self) -> None:
+        if self.low is not None and self.high is not None and self.low > self.high:
+            self.error(
+                "high",
+                f"The maximum of {self.context.words['where']} ({self.high}) must not be less than "
+                f"the minimum ({self.low}).",
+            )
+
+    def is_valid_cell(self) -> bool:
+        return not self.has_error("low") and not self.has_error("high")
+
+
+@cache
+def grid_cell_form(sanction_type: SanctionType, offense_class: OffenseClass) -> type[GridCellForm]:
+    """The form of one cell, whose inputs are named ``min__<type>__<class>`` and ``max__<type>__<class>``."""
+    fields = {
+        "low": WholeNumber(
+            "the minimum of {where}",
+            minimum=0,
+            maximum=GRID_MAXIMUM,
+            name=grid_field("min", sanction_type, offense_class),
+        ),
+        "high": WholeNumber(
+            "the maximum of {where}",
+            minimum=0,
+            maximum=GRID_MAXIMUM,
+            name=grid_field("max", sanction_type, offense_class),
+        ),
+    }
+    return type(f"GridCellForm_{sanction_type.value}_{offense_class.value}", (GridCellForm,), fields)
 
 
 # Program policy
@@ -284,93 +336,72 @@ def policy_form(policy: ProgramPolicy) -> Form:
     return Form(values=values)
 
 
-def read_phone(form: Form, name: str, label: str) -> str:
-    """An optional phone number: digits with the usual separators."""
-    phone = form.text(name, label, required=False, max_length=40)
-    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
-        form.error(name, "Enter a phone number with digits, for example 555-0142.")
-    return phone
+def _days(name: str) -> WholeNumber:
+    label, upper = DAY_FIELDS[name]
+    return WholeNumber(label, minimum=1, maximum=upper)
 
 
-def read_security(form: Form) -> dict[str, int | None]:
-    """The security settings: session limits and automatic sealing (empty means never)."""
-    return {
-        "session_idle_minutes": whole_number(
-            form,
-            "session_idle_minutes",
-            "the idle minutes before sign-out",
-            minimum=SESSION_IDLE_LIMITS[0],
-            maximum=SESSION_IDLE_LIMITS[1],
-        ),
-        "session_absolute_hours": whole_number(
-            form,
-            "session_absolute_hours",
-            "the longest session in hours",
-            minimum=SESSION_ABSOLUTE_LIMITS[0],
-            maximum=SESSION_ABSOLUTE_LIMITS[1],
-        ),
-        "auto_seal_months": whole_number(
-            form,
-            "auto_seal_months",
-            "the months before a completed case is sealed",
-            minimum=1,
-            maximum=AUTO_SEAL_LIMIT,
-            required=False,
-        ),
-    }
+def _jury(name: str) -> WholeNumber:
+    _title, label, upper = JURY_FIELDS[name]
+    return WholeNumber(label, minimum=1, maximum=upper)
 
 
-def read_policy(form: Form, data: Mapping[str, Any] | None) -> PolicyInput | None:
-    """Check the policy form; checkbox groups are read from the raw ``data`` (several values per name)."""
-    low, high = AGE_LIMITS
-    min_age = whole_number(form, "min_age", "the youngest age accepted", minimum=low, maximum=high)
-    max_age = whole_number(form, "max_age", "the oldest age accepted", minimum=low, maximum=high)
-    if min_age is not None and max_age is not None and min_age > max_age:
-        form.error("max_age", "The oldest age must not be below the youngest age.")
-    classes = "".join(checked(data, "accepted_classes", OFFENSE_CLASSES))
-    form.values["accepted_classes"] = classes
-    if not classes:
-        form.error("accepted_classes", "Choose at least one offense class the program accepts.")
-    months = ",".join(checked(data, "follow_up_months", FOLLOW_UP_MONTHS))
-    form.values["follow_up_months"] = months
-    if not months:
-        form.error("follow_up_months", "Choose at least one follow-up window.")
-    days = {
-        name: whole_number(form, name, label, minimum=1, maximum=upper)
-        for name, (label, upper) in DAY_FIELDS.items()
-    }
-    jury = {
-        name: whole_number(form, name, label, minimum=1, maximum=upper)
-        for name, (_title, label, upper) in JURY_FIELDS.items()
-    }
-    if jury["jury_min"] and jury["jury_max"] and jury["jury_min"] > jury["jury_max"]:
-        form.error("jury_max", "The largest jury must not be smaller than the smallest.")
-    if jury["absence_limit"] and jury["absence_window"] and jury["absence_limit"] > jury["absence_window"]:
-        form.error("absence_window", "The absences that flag a juror cannot be more than the nights counted.")
-    threshold = whole_number(
-        form,
-        "suppression_threshold",
-        "the smallest count reports show",
-        minimum=SUPPRESSION_LIMITS[0],
-        maximum=SUPPRESSION_LIMITS[1],
+class PolicyForm(DeclaredForm):
+    """The program's eligibility rules, deadlines, juror settings, report threshold and security."""
+
+    min_age = WholeNumber("the youngest age accepted", minimum=AGE_LIMITS[0], maximum=AGE_LIMITS[1])
+    max_age = WholeNumber("the oldest age accepted", minimum=AGE_LIMITS[0], maximum=AGE_LIMITS[1])
+    accepted_classes = Many(options=OFFENSE_CLASSES)
+    follow_up_months = Many(options=dict.fromkeys(FOLLOW_UP_MONTHS))
+    family_response_days = _days("family_response_days")
+    hearing_target_days = _days("hearing_target_days")
+    sanction_deadline_days = _days("sanction_deadline_days")
+    contact_interval_days = _days("contact_interval_days")
+    jury_min = _jury("jury_min")
+    jury_max = _jury("jury_max")
+    absence_limit = _jury("absence_limit")
+    absence_window = _jury("absence_window")
+    credits_per_hour = _jury("credits_per_hour")
+    suppression_threshold = WholeNumber(
+        "the smallest count reports show", minimum=SUPPRESSION_LIMITS[0], maximum=SUPPRESSION_LIMITS[1]
     )
-    security = read_security(form)
-    contact_phone = read_phone(form, "contact_phone", "the program's phone number")
-    if not form.is_valid or min_age is None or max_age is None or threshold is None:
+    session_idle_minutes = WholeNumber(
+        "the idle minutes before sign-out", minimum=SESSION_IDLE_LIMITS[0], maximum=SESSION_IDLE_LIMITS[1]
+    )
+    session_absolute_hours = WholeNumber(
+        "the longest session in hours", minimum=SESSION_ABSOLUTE_LIMITS[0], maximum=SESSION_ABSOLUTE_LIMITS[1]
+    )
+    auto_seal_months = WholeNumber(
+        "the months before a completed case is sealed", minimum=1, maximum=AUTO_SEAL_LIMIT, required=False
+    )
+    contact_phone = Phone("the program's phone number")
+    first_time_only = Flag()
+    mfa_for_jurors = Flag()
+
+    def check(self) -> None:
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            self.error("max_age", "The oldest age must not be below the youngest age.")
+        if not self.accepted_classes:
+            self.error("accepted_classes", "Choose at least one offense class the program accepts.")
+        if not self.follow_up_months:
+            self.error("follow_up_months", "Choose at least one follow-up window.")
+        if self.jury_min and self.jury_max and self.jury_min > self.jury_max:
+            self.error("jury_max", "The largest jury must not be smaller than the smallest.")
+        if self.absence_limit and self.absence_window and self.absence_limit > self.absence_window:
+            self.error(
+                "absence_window", "The absences that flag a juror cannot be more than the nights counted."
+            )
+
+
+def read_policy(form: Form) -> PolicyInput | None:
+    """Check the policy form; the ticked boxes are kept in the page as one value each (``ABC``, ``6,12``)."""
+    policy = PolicyForm.read(form)
+    classes = "".join(policy.accepted_classes)
+    months = ",".join(policy.follow_up_months)
+    form.values.update(accepted_classes=classes, follow_up_months=months)
+    if not policy.is_valid:
         return None
-    return PolicyInput(
-        min_age=min_age,
-        max_age=max_age,
-        suppression_threshold=threshold,
-        accepted_classes=classes,
-        first_time_only=form.get("first_time_only") == "yes",
-        follow_up_months=months,
-        mfa_for_jurors=form.get("mfa_for_jurors") == "yes",
-        contact_phone=contact_phone,
-        **security,  # type: ignore[arg-type]
-        **{name: value for name, value in days.items() if value is not None},
-        **{name: value for name, value in jury.items() if value is not None},
-    )
+    return PolicyInput(**{**policy.values(), "accepted_classes": classes, "follow_up_months": months})
 
 
 # Court-role progression
@@ -399,45 +430,39 @@ def role_rules_values(rules: Mapping[CourtRole, RoleRule]) -> dict[str, str]:
     return values
 
 
+class RoleRuleForm(DeclaredForm):
+    """What a court role needs, one row per role read with the role as prefix (``youth_judge__min_nights``)."""
+
+    min_nights = WholeNumber("the nights a {where} must have served", minimum=0, maximum=MAX_ROLE_NIGHTS)
+    training_hours = Number(
+        "the training hours of a {where}",
+        places=2,
+        allow_zero=True,
+        maximum=MAX_ROLE_TRAINING_HOURS,
+        example="4",
+    )
+    training_course = Text("the training a {where} must attend", required=False)
+    prior_role = Choice("the role a {where} must hold first, or none", required=False)
+
+
 def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
     """Each role's rule from the policy form; a prior role that leads back to the role is refused."""
     rules: dict[CourtRole, RoleRule] = {}
     for role in PROGRESSION_ROLES:
-        where = role.label.lower()
-        nights = whole_number(
+        rule = RoleRuleForm.read(
             form,
-            role_field(role, "min_nights"),
-            f"the nights a {where} must have served",
-            minimum=0,
-            maximum=MAX_ROLE_NIGHTS,
+            prefix=role_field(role, ""),
+            words={"where": role.label.lower()},
+            options={"prior_role": prior_role_choices(role)},
         )
-        hours_name = role_field(role, "training_hours")
-        hours = form.number(
-            hours_name,
-            f"the training hours of a {where}",
-            places=2,
-            allow_zero=True,
-            maximum=MAX_ROLE_TRAINING_HOURS,
-            example="4",
-        )
-        hours = hours if hours is not None else Decimal(0)
-        course = form.text(
-            role_field(role, "training_course"), f"the training a {where} must attend", required=False
-        )
-        prior_name = role_field(role, "prior_role")
-        prior_value = form.get(prior_name)
-        prior = None
-        if prior_value:
-            if prior_value in prior_role_choices(role):
-                prior = CourtRole(prior_value)
-            else:
-                form.error(prior_name, f"Choose the role a {where} must hold first, or none.")
         rules[role] = RoleRule(
             role,
-            min_nights=nights or 0,
-            training_hours=hours.quantize(Decimal("0.01")),
-            training_course=course,
-            prior_role=prior,
+            min_nights=rule.min_nights or 0,
+            training_hours=(rule.training_hours or Decimal(0)).quantize(Decimal("0.01")),
+            training_course=rule.training_course,
+            prior_role=CourtRole(rule.prior_role)
+            if rule.prior_role and not rule.has_error("prior_role")
+            else None,
         )
     for role, rule in rules.items():
         seen = [role]
