@@ -68,7 +68,6 @@ def templates_in(folder: str) -> list[Path]:
 PENDING = {
     "jurors",
     "reports",
-    "sanctions",
 }
 
 
