@@ -67,7 +67,6 @@ def templates_in(folder: str) -> list[Path]:
 # Folders whose links still await url_for; each leaves this set as it is converted.
 PENDING = {
     "jurors",
-    "reports",
 }
 
 
