@@ -7,6 +7,8 @@ import datetime
 import itertools
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -15,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.testing import AsyncTestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts import mfa as mfa_codes
@@ -112,6 +114,22 @@ def forget_database(url: str) -> None:
     for cache in _per_database:
         for key in [key for key in cache if key[0] == url]:
             del cache[key]
+
+
+@contextmanager
+def counting(app: Any) -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs, whitespace folded."""
+    engine = app.state.database.get_engine().sync_engine
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 _test_configs: dict[str, SQLAlchemyAsyncConfig] = {}

@@ -58,7 +58,7 @@ from youthcourt.web.idempotency import OnceMiddleware
 from youthcourt.web.logging import redact_access_log
 from youthcourt.web.query import refuse_nul_characters
 from youthcourt.web.routes import name_routes
-from youthcourt.web.static import StaticHeadersMiddleware
+from youthcourt.web.static import FILE_PATHS, StaticHeadersMiddleware
 from youthcourt.web.templating import create_template_config
 
 
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.is_production,
             cookie_samesite="lax",
             header_name="x-csrftoken",
-            exclude=["/health", "/static/", "/favicon.ico"],  # publicly cached files must not set a cookie
+            exclude=["/health", *FILE_PATHS],  # publicly cached files must not set a cookie
         ),
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from tests.factories import make_case, make_program, make_user, sign_in
+from tests.factories import counting, make_case, make_program, make_user, sign_in
 from youthcourt.cases.models import CaseState
 from youthcourt.programs.models import Role
-
-
-@contextmanager
-def counting(app):
-    engine = app.state.database.get_engine().sync_engine
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 async def _queries_for(client, app, path: str) -> int:

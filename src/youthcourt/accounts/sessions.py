@@ -24,7 +24,6 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.service import client_address
@@ -34,6 +33,7 @@ from youthcourt.programs.scoping import NOTHING, across_programs, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.settings import Settings
+from youthcourt.web.static import FILE_PATHS
 
 TOUCH_EVERY = datetime.timedelta(seconds=60)
 """Write last-seen at most once a minute, not at every request. The last request may so be up to a
@@ -183,9 +183,14 @@ async def switch_program(db: AsyncSession, session_id: UUID, program_id: UUID) -
     await db.execute(update(UserSession).where(UserSession.id == session_id).values(program_id=program_id))
 
 
-async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice, ...]:
-    roles = {m.program_id: m.role for m in user.memberships if m.is_active and m.program.is_active}
-    names = {m.program_id: m.display_name or user.full_name for m in user.memberships}
+Enrolment = tuple[Membership, Program]
+
+
+async def _program_choices(
+    db: AsyncSession, user: User, enrolments: list[Enrolment]
+) -> tuple[ProgramChoice, ...]:
+    roles = {m.program_id: m.role for m, program in enrolments if m.is_active and program.is_active}
+    names = {m.program_id: m.display_name or user.full_name for m, _ in enrolments}
     if user.is_site_admin:
         programs = (await db.scalars(select(Program).where(Program.is_active).order_by(Program.name))).all()
         return tuple(
@@ -195,8 +200,8 @@ async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice,
     return tuple(
         sorted(
             (
-                ProgramChoice(m.program_id, m.program.name, m.role, member_name=names[m.program_id])
-                for m in user.memberships
+                ProgramChoice(m.program_id, program.name, m.role, member_name=names[m.program_id])
+                for m, program in enrolments
                 if m.program_id in roles
             ),
             key=lambda choice: choice.name,
@@ -204,34 +209,49 @@ async def _program_choices(db: AsyncSession, user: User) -> tuple[ProgramChoice,
     )
 
 
+async def _session_rows(db: AsyncSession, token: str) -> tuple[UserSession, User, list[Enrolment]] | None:
+    """The session, its user and the user's memberships with their programs, in one query.
+
+    It runs on every request, so it is one round trip (a row per membership) rather than a
+    query per relationship.
+    """
+    rows = (
+        await db.execute(
+            select(UserSession, User, Membership, Program)
+            .join(User, User.id == UserSession.user_id)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Program, Program.id == Membership.program_id)
+            .where(UserSession.token_hash == hash_token(token))
+        )
+    ).all()
+    if not rows:
+        return None
+    enrolments = [(membership, program) for _, _, membership, program in rows if membership is not None]
+    return rows[0][0], rows[0][1], enrolments
+
+
 async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewer | None:
     """The signed-in user behind a session token, or None when the session is unknown or over."""
-    row = await db.scalar(
-        select(UserSession)
-        .where(UserSession.token_hash == hash_token(token))
-        .options(
-            selectinload(UserSession.user).selectinload(User.memberships).selectinload(Membership.program)
-        )
-    )
-    if row is None:
+    found = await _session_rows(db, token)
+    if found is None:
         return None
+    row, user, enrolments = found
     now = utc_now()
     idle_limit = datetime.timedelta(minutes=min(row.idle_minutes, settings.session.idle_minutes))
     # The last request may have come up to TOUCH_EVERY after last-seen was written.
     idle_at_least = now - row.last_seen_at - TOUCH_EVERY
-    if not row.user.is_active or now >= row.expires_at or idle_at_least >= idle_limit:
+    if not user.is_active or now >= row.expires_at or idle_at_least >= idle_limit:
         await db.delete(row)
         await db.commit()
         return None
     if row.awaiting_code:
-        return _awaiting_code(row)
-    choices = await _program_choices(db, row.user)
+        return _awaiting_code(row, user)
+    choices = await _program_choices(db, user, enrolments)
     current = next((c for c in choices if c.id == row.program_id), choices[0] if choices else None)
     if now - row.last_seen_at >= TOUCH_EVERY or (current and current.id != row.program_id):
         row.last_seen_at = now
         row.program_id = current.id if current else None
         await db.commit()
-    user = row.user
     return Viewer(
         user_id=user.id,
         session_id=row.id,
@@ -248,9 +268,8 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
     )
 
 
-def _awaiting_code(row: UserSession) -> Viewer:
+def _awaiting_code(row: UserSession, user: User) -> Viewer:
     """Who has typed the right password but not yet the code: no program, no role, no records."""
-    user = row.user
     return Viewer(
         user_id=user.id,
         session_id=row.id,
@@ -282,7 +301,7 @@ class SessionMiddleware:
         connection = ASGIConnection(scope)
         token = connection.cookies.get(self.settings.session.cookie_name)
         viewer = None
-        if token:
+        if token and not scope["path"].startswith(FILE_PATHS):
             async with self.session_maker() as db:
                 viewer = await load_viewer(db, token, self.settings)
             scope[SESSION_EXPIRED_KEY] = viewer is None  # type: ignore[literal-required]

@@ -21,6 +21,8 @@ from youthcourt.web.headers import security_headers
 
 STATIC_DIR = PACKAGE_DIR / "static"
 PREFIX = "/static/"
+FILE_PATHS = (PREFIX, "/favicon.ico")
+"""Addresses of files that are the same for everyone: no session is looked up and no cookie set for them."""
 VERSIONED = "public, max-age=31536000, immutable"
 UNVERSIONED = "public, max-age=3600"
 

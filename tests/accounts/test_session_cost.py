@@ -1,0 +1,31 @@
+"""What finding the signed-in user costs each request: one query, and none for static files."""
+
+from __future__ import annotations
+
+from tests.factories import counting, make_program, make_user, sign_in
+from youthcourt.programs.models import Role
+
+
+async def test_a_signed_in_request_finds_its_user_and_programs_in_one_query(client, db, app):
+    program = await make_program(db)
+    await make_program(db, name="Second program")
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    assert (await client.get("/dashboard")).status_code == 200
+
+    with counting(app) as statements:
+        response = await client.get("/health")
+
+    assert response.status_code == 200
+    assert len(statements) == 2, statements  # the session lookup, then the health check's SELECT 1
+    assert "user_session" in statements[0] and "membership" in statements[0]
+
+
+async def test_static_files_do_not_look_up_the_session(client, db, app):
+    program = await make_program(db)
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+
+    with counting(app) as statements:
+        response = await client.get("/static/app.css")
+
+    assert response.status_code == 200
+    assert statements == []
