@@ -36,6 +36,7 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.referrals.sealed import GRANT_MINUTES, OPENED, CaseSealed, SealedCover
 from youthcourt.sealing import services
+from youthcourt.sealing.forms import ExpungeForm, OpenForm, SealForm, UnsealForm
 from youthcourt.sealing.services import SealingRefused
 from youthcourt.web.errors import local_path
 from youthcourt.web.flash import flash
@@ -46,7 +47,6 @@ from youthcourt.web.templating import page, redirect_to
 
 STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 ADMINS = [requires_role(Role.PROGRAM_ADMIN)]
-REASON_LENGTH = 1000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,9 +143,7 @@ class SealingController(Controller):
         form = Form.from_data(data)
         if problem := _seal_problem(case):
             return page("sealing/seal.html", case=case, form=form, problem=problem, status_code=409)
-        reason = form.text("reason", "the reason for sealing", max_length=REASON_LENGTH)
-        if form.get("confirm") != "yes":
-            form.error("confirm", "Tick the box to confirm that the case is to be sealed.")
+        reason = SealForm.read(form).reason
         if not form.is_valid:
             return page("sealing/seal.html", case=case, form=form, problem=None, status_code=422)
         services.seal(case, viewer.user_id, reason)
@@ -173,7 +171,7 @@ class SealingController(Controller):
         if case.sealed_at is None:
             return redirect_to(request, f"/cases/{case.id}")
         form = Form.from_data(data)
-        reason = form.text("reason", "why you need to open this sealed case", max_length=REASON_LENGTH)
+        reason = OpenForm.read(form).reason
         if not form.is_valid:
             return _sealed_page(request, case, form, status_code=422)
         audit.record(
@@ -197,7 +195,7 @@ class SealingController(Controller):
     ) -> Any:
         case = await _case(db_session, case_id)
         form = Form.from_data(data)
-        reason = form.text("unseal_reason", "why the case is unsealed", max_length=REASON_LENGTH)
+        reason = UnsealForm.read(form).unseal_reason
         try:
             if form.is_valid:
                 services.unseal(case)
@@ -240,7 +238,7 @@ class SealingController(Controller):
         form = Form.from_data(data)
         if problem := await services.expunge_refusal(db_session, case):
             return page("sealing/expunge.html", case=case, form=form, problem=problem, status_code=409)
-        if not services.confirmation_matches(case, form.get("confirm_number")):
+        if not services.confirmation_matches(case, ExpungeForm.read(form).confirm_number):
             form.error("confirm_number", f"Type the case number, {case.number}, to confirm.")
             return page("sealing/expunge.html", case=case, form=form, problem=None, status_code=422)
         result = await services.expunge(db_session, case, request.app.state.settings.upload_dir)
