@@ -29,6 +29,17 @@ class ContactForm(DeclaredForm):
     summary = Text("a short summary", max_length=5000)
 
 
+class CaseFilterForm(DeclaredForm):
+    """The case list's opening dates; the other filters match cases as chosen and need no checking."""
+
+    opened_from = Date("the first day", required=False)
+    opened_to = Date("the last day", required=False)
+
+    def check(self) -> None:
+        if self.opened_from and self.opened_to and self.opened_to < self.opened_from:
+            self.error("opened_to", "The last day must be on or after the first day.")
+
+
 class IntakeForm(DeclaredForm):
     """A case's intake: its dates (none in the future), coordinator, needs and strengths, race and
     ethnicity, and notes. The program's coordinators are given as options; the ticked factors are

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from youthcourt.cases.forms import CaseFilterForm
 from youthcourt.cases.models import Case, CaseState
 from youthcourt.reference.models import Offense, OffenseClass
 from youthcourt.referrals.models import Referral, Youth
@@ -32,11 +33,7 @@ class CaseFilters:
     @classmethod
     def read(cls, params: Mapping[str, Any]) -> CaseFilters:
         form = Form.from_data({key: params.get(key, "") for key in FILTER_FIELDS})
-        start = form.date("opened_from", "the first day", required=False)
-        end = form.date("opened_to", "the last day", required=False)
-        if start and end and end < start:
-            form.error("opened_to", "The last day must be on or after the first day.")
-        return cls(form)
+        return cls(CaseFilterForm.read(form).form)
 
     def statement(self) -> Select[tuple[Case]]:
         values = self.form.values
