@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CaseState
-from youthcourt.hearings.forms import MAX_CAPACITY, ROOM_ROWS, night_values, room_numbers
+from youthcourt.hearings.forms import MAX_CAPACITY, RESULTS, ROOM_ROWS, night_values, room_numbers
 from youthcourt.hearings.models import Hearing, HearingKind, HearingNight, HearingOutcome
-from youthcourt.hearings.services import RESULTS, HearingService, SchedulingError, VersionConflict
+from youthcourt.hearings.services import HearingService, SchedulingError, VersionConflict
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
@@ -458,7 +458,7 @@ class HearingController(Controller):
     ) -> Any:
         hearing = await self._hearing(request, hearing_service, hearing_id)
         form = Form.from_data(data)
-        checked = form.many("factor")
+        checked = form.lists.get("factor", [])
         try:
             record = await hearing_service.record_findings(hearing, form, actor)
         except VersionConflict:

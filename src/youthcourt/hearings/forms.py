@@ -1,15 +1,22 @@
-"""The hearing night form: its courtroom rows, and how it is checked and filled in."""
+"""The hearing forms, declared once: the night with its courtroom rows, and a hearing's outcome."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from youthcourt.hearings.models import Courtroom, HearingNight, HearingOutcome
-from youthcourt.web.forms import Form
+from youthcourt.hearings.models import Courtroom, HearingKind, HearingNight, HearingOutcome
+from youthcourt.web.forms import Choice, Date, DeclaredForm, Form, Hidden, Id, Many, Number, Text, Time
 
+RESULTS = {
+    "held": "Held",
+    "no_show_reschedule": "No-show: the case waits for a new hearing date",
+    "no_show_return": "No-show: return the case to the referral source",
+}
+"""What a coordinator can record happened at a hearing."""
 ROOM_ROWS = 4
 """Courtroom rows a new night's form offers."""
 MAX_CAPACITY = 20
@@ -34,47 +41,68 @@ def room_numbers(form: Form) -> list[int]:
     return sorted(numbers) or list(range(1, ROOM_ROWS + 1))
 
 
+class NightForm(DeclaredForm):
+    """A hearing night; its courtroom rows are :class:`CourtroomRow` forms."""
+
+    held_on = Date("the date of the night")
+    starts_at = Time("the start time")
+    ends_at = Time("the end time")
+    location = Text("the location", max_length=200)
+    notes = Text("notes", required=False, max_length=2000)
+
+    def check(self) -> None:
+        today = self.context.today
+        if self.held_on and today and self.held_on < today:
+            self.error("held_on", "The date cannot be in the past.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            self.error("ends_at", "The end time must be after the start time.")
+
+
+class CourtroomRow(DeclaredForm):
+    """One courtroom row of the night form; :func:`courtroom_row` names its inputs after the row's number."""
+
+    room_id: str
+    name: str
+    capacity: int | None
+
+
+@cache
+def courtroom_row(number: int) -> type[CourtroomRow]:
+    """The form of row ``number``, whose inputs are ``room_id_<n>``, ``room_name_<n>`` and ``room_capacity_<n>``."""
+    fields = {
+        "room_id": Hidden(name=f"room_id_{number}"),
+        "name": Text("a courtroom name", required=False, max_length=60, name=f"room_name_{number}"),
+        "capacity": Number(
+            "how many cases {name} can hear", minimum=1, maximum=MAX_CAPACITY, name=f"room_capacity_{number}"
+        ),
+    }
+    return type(f"CourtroomRow{number}", (CourtroomRow,), fields)
+
+
 def read_night(
     form: Form, today: datetime.date, night: HearingNight | None = None
 ) -> tuple[dict[str, Any], list[RoomInput]]:
     """Check the night form; errors go on ``form``. Courtrooms with an empty name are left out."""
-    held_on = form.date("held_on", "the date of the night")
-    if held_on and held_on < today:
-        form.error("held_on", "The date cannot be in the past.")
-    starts_at = form.time("starts_at", "the start time")
-    ends_at = form.time("ends_at", "the end time")
-    if starts_at and ends_at and ends_at <= starts_at:
-        form.error("ends_at", "The end time must be after the start time.")
-    location = form.text("location", "the location", max_length=200)
-    notes = form.text("notes", "notes", required=False, max_length=2000)
-
+    fields = NightForm.read(form, today=today).values()
     existing: dict[str, Courtroom] = {str(room.id): room for room in (night.courtrooms if night else [])}
     rooms: list[RoomInput] = []
     names: set[str] = set()
     for number in room_numbers(form):
-        name = form.get(f"room_name_{number}").strip()
-        current = existing.get(form.get(f"room_id_{number}"))
-        if not name:
+        typed_name = form.get(f"room_name_{number}").strip()
+        if not typed_name:
             continue
-        if len(name) > 60:
-            form.error(f"room_name_{number}", "A courtroom name must be at most 60 characters.")
-        elif name.casefold() in names:
-            form.error(f"room_name_{number}", f"“{name}” is used twice; each courtroom needs its own name.")
-        names.add(name.casefold())
-        raw = form.get(f"room_capacity_{number}").strip()
-        capacity = int(raw) if raw.isdigit() else 0
+        row = courtroom_row(number).read(form, words={"name": typed_name})
+        current = existing.get(row.room_id)
+        if row.name.casefold() in names:
+            row.error("name", f"“{row.name}” is used twice; each courtroom needs its own name.")
+        names.add(row.name.casefold())
         booked = len([h for h in current.hearings if h.outcome != HearingOutcome.CANCELLED]) if current else 0
-        if not 1 <= capacity <= MAX_CAPACITY:
-            form.error(
-                f"room_capacity_{number}",
-                f"Enter how many cases {name} can hear, from 1 to {MAX_CAPACITY}.",
+        if row.capacity is not None and row.capacity < booked:
+            row.error(
+                "capacity",
+                f"{row.name} already has {booked} cases on its docket; its capacity cannot be lower.",
             )
-        elif capacity < booked:
-            form.error(
-                f"room_capacity_{number}",
-                f"{name} already has {booked} cases on its docket; its capacity cannot be lower.",
-            )
-        rooms.append(RoomInput(name=name, capacity=capacity, id=current.id if current else None))
+        rooms.append(RoomInput(name=row.name, capacity=row.capacity or 0, id=current.id if current else None))
     kept = {room.id for room in rooms}
     for key, room in existing.items():
         if room.id not in kept and room.hearings:
@@ -85,13 +113,6 @@ def read_night(
             )
     if not rooms and not any(key.startswith("room_") for key in form.errors):
         form.error("room_name_1", "Add at least one courtroom with its name and capacity.")
-    fields = {
-        "held_on": held_on,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "location": location,
-        "notes": notes,
-    }
     return fields, rooms
 
 
@@ -111,3 +132,36 @@ def night_values(night: HearingNight) -> dict[str, str]:
     for number in range(len(night.courtrooms) + 1, max(ROOM_ROWS, len(night.courtrooms) + 1) + 1):
         values[f"room_capacity_{number}"] = "4"
     return values
+
+
+class SlotForm(DeclaredForm):
+    """A case put on a courtroom's docket; without a kind, the case's state decides it."""
+
+    case_id = Id("a case")
+    courtroom_id = Id("a courtroom")
+    kind = Choice("the kind of hearing", options={kind.value: kind for kind in HearingKind}, required=False)
+
+
+class OutcomeForm(DeclaredForm):
+    """What happened at a hearing; a case returned to its source needs a reason."""
+
+    result = Choice("what happened at the hearing", options=RESULTS)
+    reason = Text("the reason", required=False, max_length=2000)
+    no_notice_reason = Text("the reason the no-show stands without a notice", required=False, max_length=2000)
+
+    def check(self) -> None:
+        if self.result == "no_show_return" and not self.reason:
+            self.error("reason", "Enter the reason.")
+
+
+class FindingsForm(DeclaredForm):
+    """The jury's findings; the factors ticked are checked against the program's lists by the service."""
+
+    factors = Many(name="factor")
+    questioning_summary = Text("the questioning summary", required=False, max_length=5000)
+    deliberation_summary = Text("the deliberation summary", required=False, max_length=5000)
+    version = Hidden()
+
+    def check(self) -> None:
+        if not self.version.isdigit():
+            self.error("version", "The form is out of date; reload the page and try again.")

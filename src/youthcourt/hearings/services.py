@@ -27,7 +27,7 @@ from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
 from youthcourt.hearings import events
-from youthcourt.hearings.forms import RoomInput, read_night
+from youthcourt.hearings.forms import FindingsForm, OutcomeForm, RoomInput, SlotForm, read_night
 from youthcourt.hearings.models import (
     Courtroom,
     Hearing,
@@ -42,7 +42,7 @@ from youthcourt.reference.models import Factor, FactorKind
 from youthcourt.reference.services import active_factors, policy
 from youthcourt.referrals import sealed
 from youthcourt.referrals.models import Referral, Youth
-from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.forms import Form
 
 KIND_PRIORITY = case(
     {HearingKind.RETURNING: 0, HearingKind.DISCHARGE: 1, HearingKind.INITIAL: 2},
@@ -50,13 +50,6 @@ KIND_PRIORITY = case(
     else_=3,
 )
 """Docket order: returning cases first, then discharge hearings, then first hearings."""
-
-RESULTS = {
-    "held": "Held",
-    "no_show_reschedule": "No-show: the case waits for a new hearing date",
-    "no_show_return": "No-show: return the case to the referral source",
-}
-"""What a coordinator can record happened at a hearing."""
 
 SCHEDULABLE_STATES = (CaseState.AWAITING_HEARING, CaseState.SANCTIONS_IN_PROGRESS)
 KINDS_FOR_STATE = {
@@ -416,15 +409,8 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
 
         A refusal goes on ``form`` as a field error and leaves nothing written: None is returned.
         """
-        case_id = parse_uuid(form.get("case_id"))
-        courtroom_id = parse_uuid(form.get("courtroom_id"))
-        kind_value = form.get("kind")
-        if case_id is None:
-            form.error("case_id", "Choose a case.")
-        if courtroom_id is None:
-            form.error("courtroom_id", "Choose a courtroom.")
-        if kind_value and kind_value not in {kind.value for kind in HearingKind}:
-            form.error("kind", "Choose the kind of hearing.")
+        slot = SlotForm.read(form)
+        case_id, courtroom_id, kind_value = slot.case_id, slot.courtroom_id, slot.kind
         if case_id is None or courtroom_id is None or not form.is_valid:
             return await self._refused()
         viewer = actor.viewer
@@ -587,14 +573,8 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         Returns the result chosen (a key of :data:`RESULTS`); a refusal goes on ``form`` as a
         field error and leaves nothing written: None is returned.
         """
-        result = form.choice("result", "what happened at the hearing", RESULTS)
-        reason = form.text("reason", "the reason", required=result == "no_show_return", max_length=2000)
-        no_notice_reason = form.text(
-            "no_notice_reason",
-            "the reason the no-show stands without a notice",
-            required=False,
-            max_length=2000,
-        )
+        outcome = OutcomeForm.read(form)
+        result, reason, no_notice_reason = outcome.result, outcome.reason, outcome.no_notice_reason
         if form.is_valid:
             try:
                 await self._apply_result(hearing, actor.viewer, result, reason, no_notice_reason)
@@ -745,18 +725,11 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         Field errors go on ``form`` and None is returned. When someone saved the record since
         the form was opened, the session is rolled back and :class:`VersionConflict` raised.
         """
-        checked = form.many("factor")
         if not self.investigation_open(hearing, actor.viewer.today()):
             form.error("questioning_summary", "The investigation record opens on the night of the hearing.")
-        questioning = form.text(
-            "questioning_summary", "the questioning summary", required=False, max_length=5000
-        )
-        deliberation = form.text(
-            "deliberation_summary", "the deliberation summary", required=False, max_length=5000
-        )
-        version = form.get("version").strip()
-        if not version.isdigit():
-            form.error("version", "The form is out of date; reload the page and try again.")
+        findings = FindingsForm.read(form)
+        checked, version = findings.factors, findings.version
+        questioning, deliberation = findings.questioning_summary, findings.deliberation_summary
         contributing, strengths = await self.factor_choices(hearing)
         choices = {str(factor.id): factor for factor in [*contributing, *strengths]}
         if any(value not in choices for value in checked):
