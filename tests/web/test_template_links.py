@@ -66,7 +66,6 @@ def templates_in(folder: str) -> list[Path]:
 
 # Folders whose links still await url_for; each leaves this set as it is converted.
 PENDING = {
-    "jurors",
 }
 
 
@@ -109,7 +108,6 @@ EXPLICIT_NAMES = {
     "login",
     "users",
     "families_to_contact",
-    "jurors",
     "juror_nights",
     "juror_training",
     "juror_portal",
