@@ -31,6 +31,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CLOSED_STATES, Case
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import credits, panels
+from youthcourt.jurors.forms import ATTENDANCE_CHOICES, ArrivalForm, CheckinForm, ExcuseForm
 from youthcourt.jurors.invitations import SERVING, first_waiting, promote
 from youthcourt.jurors.models import Attendance, Booking, BookingStatus, CourtRole, CreditEntry, CreditKind
 from youthcourt.programs.viewer import Viewer
@@ -41,7 +42,6 @@ from youthcourt.sanctions.services import record_progress
 from youthcourt.web.forms import Form
 
 CENT = Decimal("0.01")
-ATTENDANCE_CHOICES = {kind.value: kind.label for kind in Attendance}
 
 
 class CheckinError(ValueError):
@@ -211,12 +211,10 @@ class CheckinService(SQLAlchemyAsyncRepositoryService[Booking]):
         """
         if not is_open(night, actor.viewer.today()):
             raise CheckinError("Check-in opens on the day of the night.")
-        choice = form.choice("attendance", "present, late, absent or excused", ATTENDANCE_CHOICES)
+        choice = CheckinForm.read(form).attendance
         attendance = Attendance(choice) if choice in ATTENDANCE_CHOICES else None
-        arrived_at = form.time("arrived_at", "the arrival time") if attendance == Attendance.LATE else None
-        reason = ""
-        if attendance == Attendance.EXCUSED:
-            reason = form.text("reason", "why the juror is excused", max_length=500)
+        arrived_at = ArrivalForm.read(form).arrived_at if attendance == Attendance.LATE else None
+        reason = ExcuseForm.read(form).reason if attendance == Attendance.EXCUSED else ""
         if not form.is_valid or attendance is None:
             return None
         policy = await program_policy(self.db, night.program_id)

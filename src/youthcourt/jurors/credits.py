@@ -25,11 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
+from youthcourt.jurors.forms import AdjustmentForm, RedeemForm
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, Reward
 from youthcourt.web.forms import Form
 from youthcourt.web.numbers import format_number
-
-MAX_AMOUNT = Decimal(10_000)
 
 
 class LedgerError(ValueError):
@@ -124,13 +123,6 @@ async def add_entry(
     return entry
 
 
-def read_amount(form: Form, name: str, label: str, *, allow_negative: bool) -> Decimal | None:
-    """A number of credits: at most two decimals, never zero, within a sane range."""
-    return form.number(
-        name, label, places=2, maximum=MAX_AMOUNT, allow_negative=allow_negative, example="5 or 2.5"
-    )
-
-
 async def active_rewards(db: AsyncSession) -> list[Reward]:
     """The rewards a juror can redeem now, cheapest first."""
     query = select(Reward).where(Reward.is_active.is_(True)).order_by(Reward.cost, Reward.name)
@@ -165,9 +157,9 @@ class LedgerService(SQLAlchemyAsyncRepositoryService[CreditEntry]):
 
     async def redeem(self, actor: Actor, juror: Juror, form: Form) -> Redeemed | None:
         """Spend credits on the active reward chosen on ``form``; None, with the form's errors, when refused."""
-        reward = next((r for r in await active_rewards(self.db) if str(r.id) == form.get("reward_id")), None)
+        offered = {str(reward.id): reward for reward in await active_rewards(self.db)}
+        reward = offered.get(RedeemForm.read(form, options={"reward_id": offered}).reward_id)
         if reward is None:
-            form.error("reward_id", "Choose one of the rewards offered.")
             return None
         available = await balance(self.db, juror.id)
         if reward.cost > available:
@@ -197,8 +189,8 @@ class LedgerService(SQLAlchemyAsyncRepositoryService[CreditEntry]):
 
     async def adjust(self, actor: Actor, juror: Juror, form: Form) -> CreditEntry | None:
         """Add or take off credits with a reason; None, with the form's errors, when refused."""
-        amount = read_amount(form, "amount", "the number of credits", allow_negative=True)
-        reason = form.text("reason", "the reason for the adjustment", max_length=500)
+        adjustment = AdjustmentForm.read(form)
+        amount, reason = adjustment.amount, adjustment.reason
         if amount is not None and amount < 0:
             available = await balance(self.db, juror.id)
             if available + amount < 0:

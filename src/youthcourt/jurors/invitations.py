@@ -37,6 +37,7 @@ from youthcourt.jurors.bookings import (
     seats,
     seats_taken,
 )
+from youthcourt.jurors.forms import TickedJurorsForm
 from youthcourt.jurors.mail import clock, long_date
 from youthcourt.jurors.models import (
     Booking,
@@ -664,7 +665,8 @@ class InvitationService(SQLAlchemyAsyncRepositoryService[Booking]):
         """
         if not invitations_open(night, actor.viewer.today()):
             raise BookingError("This night is cancelled or over: no more invitations can be sent.")
-        wanted = [juror_id for value in form.many("juror_id") if (juror_id := parse_uuid(value))]
+        ticked = TickedJurorsForm.read(form).juror_ids
+        wanted = [juror_id for value in ticked if (juror_id := parse_uuid(value))]
         if not wanted:
             form.error("juror_id", "Choose at least one juror to invite.")
             return None

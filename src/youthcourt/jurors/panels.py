@@ -36,6 +36,8 @@ from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.jurors import invitations, mail
 from youthcourt.jurors.bookings import is_seated, lock_night
+from youthcourt.jurors.forms import ROLE_CHOICES as ROLE_CHOICES
+from youthcourt.jurors.forms import SeatForm
 from youthcourt.jurors.invitations import SERVING
 from youthcourt.jurors.models import (
     Attendance,
@@ -49,9 +51,8 @@ from youthcourt.jurors.models import (
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Referral
-from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.forms import Form
 
-ROLE_CHOICES = {role.value: role.label for role in CourtRole}
 JURY_ROLES = frozenset({CourtRole.JUROR, CourtRole.FOREPERSON})
 """Roles that count toward the jury's size."""
 SINGLE_ROLES = frozenset({CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRole.YOUTH_JUDGE})
@@ -327,13 +328,12 @@ class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
     async def _seat(
         self, actor: Actor, night_panels: NightPanels, booking: Booking, form: Form, policy: ProgramPolicy
     ) -> PanelChange | None:
-        courtroom = night_panels.room(parse_uuid(form.get("courtroom_id")))
-        if courtroom is None:
-            form.error("courtroom_id", "Choose one of this night's courtrooms.")
-        role_value = form.choice("role", "a role", ROLE_CHOICES)
+        rooms = {str(room.id): room for room in night_panels.night.courtrooms}
+        seating = SeatForm.read(form, options={"courtroom_id": rooms})
+        courtroom = rooms.get(seating.courtroom_id)
         if not form.is_valid or courtroom is None:
             return None
-        role = CourtRole(role_value)
+        role = CourtRole(seating.role)
         try:
             warnings = seat(night_panels, booking, courtroom, role, policy)
         except PanelError as error:
@@ -346,7 +346,7 @@ class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
             "juror_panel_assign",
             record_type="booking",
             record_id=booking.id,
-            details={"courtroom_id": str(courtroom.id), "role": role_value, "flagged": bool(warnings)},
+            details={"courtroom_id": str(courtroom.id), "role": seating.role, "flagged": bool(warnings)},
         )
         return PanelChange(
             f"The juror sits in {courtroom.name} as {role.label.lower()}.", flagged=bool(warnings)

@@ -27,6 +27,9 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import credits, panels
+from youthcourt.jurors.forms import ROLE_CHOICES as ROLE_CHOICES
+from youthcourt.jurors.forms import STATUS_CHOICES as STATUS_CHOICES
+from youthcourt.jurors.forms import ConflictForm, DetailsForm, QualificationForm, TrainingForm
 from youthcourt.jurors.models import (
     Attendance,
     Booking,
@@ -50,12 +53,10 @@ from youthcourt.referrals.models import Youth
 from youthcourt.referrals.services import findable_youth
 from youthcourt.web.forms import Form, parse_uuid
 
-STATUS_CHOICES = {status.value: status.label for status in JurorStatus}
 SOURCE_CHOICES = {
     JurorSource.FORMER_RESPONDENT.value: "Former respondent",
     JurorSource.VOLUNTEER.value: "Volunteer",
 }
-ROLE_CHOICES = {role.value: role.label for role in CourtRole}
 
 ATTENDED = (Attendance.PRESENT, Attendance.LATE)
 COUNTED = (Attendance.PRESENT, Attendance.LATE, Attendance.ABSENT)
@@ -64,9 +65,6 @@ COUNTED = (Attendance.PRESENT, Attendance.LATE, Attendance.ABSENT)
 UPCOMING_BOOKINGS = (BookingStatus.INVITED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 TRAINABLE = (JurorStatus.ACTIVE, JurorStatus.APPLICANT)
 """Who can be marked present at a training session."""
-
-MAX_TRAINING_HOURS = Decimal(100)
-EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 
 class JurorError(ValueError):
@@ -270,29 +268,7 @@ def detail_values(juror: Juror) -> dict[str, str]:
 
 def read_details(form: Form, today: datetime.date) -> dict[str, Any]:
     """Check the details form (new volunteer or edit); problems are recorded on ``form``."""
-    fields: dict[str, Any] = {
-        "first_name": form.text("first_name", "the first name", max_length=100),
-        "last_name": form.text("last_name", "the last name", max_length=100),
-        "date_of_birth": form.past_date("date_of_birth", "the date of birth", today),
-        "school": form.text("school", "the school", required=False, max_length=200),
-        "grade": form.text("grade", "the grade", required=False, max_length=20),
-        "email": form.email("email", required=False),
-        "phone": form.text("phone", "the phone number", required=False, max_length=40),
-        "guardian_name": form.text("guardian_name", "the guardian's name", required=False),
-        "guardian_email": form.email("guardian_email", required=False),
-        "parent_consent_on": form.past_date(
-            "parent_consent_on", "the date of the parent's consent", today, required=False
-        ),
-        "screening_notes": form.text("screening_notes", "notes", required=False, max_length=5000),
-    }
-    born = fields["date_of_birth"]
-    if born and born < EARLIEST_BIRTH:
-        form.error("date_of_birth", "Check the date of birth: it is too long ago.")
-        born = None
-    consent = fields["parent_consent_on"]
-    if born and consent and consent < born:
-        form.error("parent_consent_on", "The parent's consent cannot be before the juror was born.")
-    return fields
+    return DetailsForm.read(form, today=today).values()
 
 
 async def same_person(
@@ -543,11 +519,8 @@ class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
         A juror short of the role's progression rule gets it only with a reason, which the
         qualification and the audit entry keep beside what was missing.
         """
-        role = form.choice("role", "a court role", ROLE_CHOICES)
-        earned_on = form.past_date("earned_on", "the date the role was earned", actor.viewer.today())
-        reason = form.text(
-            "override_reason", "the reason to grant the role early", required=False, max_length=2000
-        )
+        granted = QualificationForm.read(form, today=actor.viewer.today())
+        role, earned_on, reason = granted.role, granted.earned_on, granted.override_reason
         unmet = await self._unmet_for_role(juror, form, role, reason)
         if not form.is_valid or earned_on is None:
             return None
@@ -598,7 +571,7 @@ class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
         the rule; None, with the form's errors, when refused. Returns the seats changed, each with
         the notice for the coordinator; every change is on the audit trail.
         """
-        note = form.text("note", "a note", required=False, max_length=500)
+        note = ConflictForm.read(form).note
         if not form.is_valid:
             return None
         try:
@@ -724,20 +697,9 @@ async def give_temporary_password(db: AsyncSession, juror: Juror) -> str:
 
 def read_training(form: Form) -> dict[str, Any]:
     """Check the new training session form; problems are recorded on ``form``."""
-    held_on = form.date("held_on", "the date of the session")
-    title = form.text("title", "a title", max_length=200)
-    hours = form.number("hours", "the hours", places=2, example="2 or 1.5")
-    if hours is not None and hours > MAX_TRAINING_HOURS:
-        form.error("hours", f"A session lasts at most {MAX_TRAINING_HOURS} hours.")
-        hours = None
-    role_value = form.get("role")
-    role = None
-    if role_value:
-        if role_value in ROLE_CHOICES:
-            role = CourtRole(role_value)
-        else:
-            form.error("role", "Choose a court role, or none.")
-    return {"held_on": held_on, "title": title, "hours": hours, "role": role}
+    training = TrainingForm.read(form)
+    role = CourtRole(training.role) if training.role and not training.has_error("role") else None
+    return {"held_on": training.held_on, "title": training.title, "hours": training.hours, "role": role}
 
 
 async def attendance_counts(db: AsyncSession, session_ids: Iterable[UUID]) -> dict[UUID, int]:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
+from youthcourt.jurors.forms import TickedJurorsForm
 from youthcourt.jurors.models import TrainingSession
 from youthcourt.jurors.records import JurorError, TrainingResult, read_training, record_training_attendance
 from youthcourt.reference.services import policy as program_policy
@@ -55,7 +56,7 @@ class AttendanceMarked:
 def ticked_jurors(form: Form) -> list[UUID]:
     """The jurors ticked on ``form``; a value that is not a juror's id is the form's error."""
     juror_ids: list[UUID] = []
-    for value in form.many("juror_id"):
+    for value in TickedJurorsForm.read(form).juror_ids:
         try:
             juror_ids.append(UUID(value))
         except ValueError:

@@ -28,8 +28,8 @@ from youthcourt.jurors.credits import (
     balance,
     credits_text,
     format_credits,
-    read_amount,
 )
+from youthcourt.jurors.forms import RewardForm
 from youthcourt.jurors.models import CreditEntry, Juror, Reward
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -56,8 +56,8 @@ async def reward_name_taken(db_session: AsyncSession, name: str, exclude: UUID |
 async def read_reward(
     db_session: AsyncSession, form: Form, exclude: UUID | None
 ) -> tuple[str, Decimal] | None:
-    name = form.text("name", "the reward's name")
-    cost = read_amount(form, "cost", "the cost in credits", allow_negative=False)
+    reward = RewardForm.read(form)
+    name, cost = reward.name, reward.cost
     if name and "name" not in form.errors and await reward_name_taken(db_session, name, exclude):
         form.error("name", "Another reward already has this name. Choose a different name.")
     if not form.is_valid or cost is None:

@@ -24,6 +24,7 @@ from youthcourt.accounts import events
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.jurors import credits, records
+from youthcourt.jurors.forms import ConsentForm, OathForm, PortalAccessForm, StatusForm
 from youthcourt.jurors.models import ConflictDeclaration, CourtRole, Juror, JurorSource, JurorStatus
 from youthcourt.jurors.records import JurorError, JurorFilters, JurorService, format_rate
 from youthcourt.programs.guards import requires_role
@@ -296,7 +297,7 @@ class JurorRecordsController(Controller):
     ) -> Any:
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
-        wanted = form.choice("status", "the new status", records.STATUS_CHOICES)
+        wanted = StatusForm.read(form).status
         previous = juror.status
         withdrawn = 0
         if form.is_valid:
@@ -335,12 +336,10 @@ class JurorRecordsController(Controller):
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
         today = request.user.today()
-        oath = form.past_date("oath_signed_on", "the date the oath was signed", today)
+        oath = OathForm.read(form, today=today).oath_signed_on
         consent = juror.parent_consent_on
         if juror.source == JurorSource.VOLUNTEER:
-            consent = form.past_date(
-                "parent_consent_on", "the date of the parent's consent", today, required=False
-            )
+            consent = ConsentForm.read(form, today=today).parent_consent_on
         born = juror.date_of_birth
         if born and oath and oath < born:
             form.error("oath_signed_on", "The oath cannot be signed before the juror was born.")
@@ -471,7 +470,7 @@ class JurorRecordsController(Controller):
         """The same answer whether or not the email had an account, here or in another program."""
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
-        email = form.email("email")
+        email = PortalAccessForm.read(form).email
         user = None
         if form.is_valid:
             try:

@@ -117,7 +117,7 @@ class TrainingController(Controller):
             credits=session.hours * policy.credits_per_hour,
             happened=session.held_on <= viewer.today(),
             form=form,
-            ticked=set(form.many("juror_id")),
+            ticked=set(form.lists.get("juror_id", [])),
             number=format_number,
             status_code=status_code,
         )
