@@ -15,7 +15,10 @@ run: install assets ## Set up everything, migrate, load the demo once, and serve
 	$(BIN)/youthcourt demo-data
 	$(BIN)/youthcourt run --host $(HOST) --port $(PORT)
 
-test: install-test assets browser lint unit e2e ## Lint, then unit and integration tests (SQLite and PostgreSQL), then browser tests
+# The unit run keeps both cores busy while the browser tests mostly wait on the browser and
+# the server, so the two run side by side; each one's output is printed whole when it ends.
+test: install-test assets browser lint ## Lint, then unit and integration tests (SQLite and PostgreSQL, with line coverage) beside the browser tests
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit e2e
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +66,7 @@ lint: install-test
 	$(BIN)/lint-imports
 
 unit: install-test assets
-	$(BIN)/pytest tests -n auto
+	$(BIN)/pytest tests -n auto -p no:cacheprovider --cov --cov-report=term
 
 # Browser tests run in their own pytest process: Playwright's sync fixtures leave an event loop behind.
 e2e: install-test assets browser
