@@ -63,15 +63,13 @@ def create_user(
     """Create a user, for example the first administrator of a new installation."""
     from sqlalchemy import select
 
+    from youthcourt.accounts.forms import NewAccountForm
     from youthcourt.accounts.models import Membership
     from youthcourt.accounts.passwords import password_problem
     from youthcourt.accounts.services import UserService
     from youthcourt.programs.models import Program, Role
-    from youthcourt.web.forms import Form
 
-    form = Form(values={"email": email, "full_name": full_name})
-    form.email()
-    form.text("full_name", "a full name")
+    form = NewAccountForm.read({"email": email, "full_name": full_name}).form
     if problem := password_problem(password, email=email):
         form.error("password", problem)
     if bool(program_slug) != bool(role):

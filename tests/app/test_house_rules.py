@@ -53,3 +53,23 @@ def test_no_handler_is_longer_than_a_screenful():
                 if lines > HANDLER_LINES:
                     long.append(f"{path.relative_to(SOURCE)}::{node.name} ({lines} lines)")
     assert long == []
+
+
+FORM_READERS = {"text", "email", "number", "date", "past_date", "time", "choice", "many"}
+
+
+def test_forms_are_read_only_through_their_declared_classes():
+    """Each form is a class in its area's forms.py; the Form reading methods serve only those classes."""
+    read_by_hand = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        if path == SOURCE / "web" / "forms.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in FORM_READERS
+                and "form" in ast.unparse(node.func.value).lower()
+            ):
+                read_by_hand.append(f"{path.relative_to(SOURCE)}:{node.lineno} {ast.unparse(node.func)}")
+    assert read_by_hand == []

@@ -46,6 +46,13 @@ class UserForm(DeclaredForm):
     role = Choice("a role", options=ROLE_CHOICES)
 
 
+class NewAccountForm(DeclaredForm):
+    """An account made from the command line (``youthcourt create-user``)."""
+
+    email = Email()
+    full_name = Text("a full name")
+
+
 class RoleForm(DeclaredForm):
     role = Choice("a role", options=ROLE_CHOICES)
 
