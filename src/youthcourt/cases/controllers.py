@@ -24,10 +24,10 @@ from youthcourt.cases.forms import CONTACT_METHODS, NoteForm
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
 from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
 from youthcourt.cases.services import (
+    CASE_IN_PATH,
     INTAKE_DATES,
     CaseService,
     ReferralDecided,
-    case_or_404,
     coordinators,
     intake_values,
 )
@@ -88,7 +88,7 @@ class ReferralAcceptanceController(Controller):
 class CaseController(Controller):
     path = "/cases"
     guards = [requires_role(Role.COORDINATOR)]
-    dependencies = {"cases": case_service}
+    dependencies = {"cases": case_service, **CASE_IN_PATH}
 
     @get("/")
     async def index(
@@ -135,8 +135,8 @@ class CaseController(Controller):
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
         case_id: FromPath[UUID],
+        case: NamedDependency[Case],
     ) -> Template:
-        case = await case_or_404(db_session, case_id, request.user)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
         return page("cases/detail.html", **await self._case_page(request, cases, db_session, case))
 
@@ -183,9 +183,8 @@ class CaseController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
     ) -> Template:
-        case = await case_or_404(db_session, case_id, request.user)
         audit.record(db_session, request, "case_view", record_type="case", record_id=case.id)
         return page("cases/intake.html", **await self._intake_context(db_session, case, intake_values(case)))
 
@@ -207,10 +206,9 @@ class CaseController(Controller):
         actor: NamedDependency[Actor],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         conflict = await cases.save_intake(case, form, actor)
         if conflict is not None:
@@ -235,9 +233,8 @@ class CaseController(Controller):
         request: Request[Any, Any, Any],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         missing = [INTAKE_DATES[f] for f in REQUIRED_FOR_HEARING if getattr(case, f) is None]
         if missing or case.state != CaseState.INTAKE:
             reason = (
@@ -266,10 +263,9 @@ class CaseController(Controller):
         actor: NamedDependency[Actor],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         contact = await cases.log_contact(case, form, actor)
         if not form.is_valid:
@@ -285,10 +281,9 @@ class CaseController(Controller):
         request: Request[Any, Any, Any],
         cases: NamedDependency[CaseService],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         note = NoteForm.read(form).note
         if not form.is_valid:

@@ -15,7 +15,10 @@ from zoneinfo import ZoneInfo
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar import Request
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -125,6 +128,21 @@ async def case_or_404(db: AsyncSession, case_id: UUID, viewer: Viewer | None) ->
         raise NotFoundException()
     await sealed.check(db, case, viewer)
     return case
+
+
+async def provide_case(
+    case_id: FromPath[UUID], db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Case:
+    """The case named in the path (``/{case_id:uuid}``), for handlers that declare ``case``.
+
+    Every page of a case gets it this way, so each is scoped to the viewer's program, answers 404
+    for a case it cannot see and is gated when the case is sealed, without a line in the handler.
+    """
+    return await case_or_404(db_session, case_id, request.user)
+
+
+CASE_IN_PATH = {"case": Provide(provide_case)}
+"""Controller dependencies of pages whose path names a case."""
 
 
 class CaseService(SQLAlchemyAsyncRepositoryService[Case]):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,7 +14,7 @@ from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case
-from youthcourt.cases.services import case_or_404
+from youthcourt.cases.services import CASE_IN_PATH
 from youthcourt.closure import services
 from youthcourt.closure.services import OUTCOME_CHOICES, ClosedAlready, ClosureService
 from youthcourt.programs.guards import requires_role
@@ -52,16 +50,15 @@ class ClosureController(Controller):
 
     path = "/cases/{case_id:uuid}"
     guards = [requires_role(Role.COORDINATOR)]
-    dependencies = {"closure_service": Provide(create_service_provider(ClosureService))}
+    dependencies = {"closure_service": Provide(create_service_provider(ClosureService)), **CASE_IN_PATH}
 
     @get("/closure")
     async def show(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
     ) -> Template:
-        case = await case_or_404(db_session, case_id, request.user)
         sanctions = await sanctions_of(db_session, case.id)
         audit.record(db_session, request, "closure_form_view", record_type="case", record_id=case.id)
         form = Form(values={"closed_on": request.user.today().isoformat()})
@@ -74,10 +71,9 @@ class ClosureController(Controller):
         db_session: NamedDependency[AsyncSession],
         closure_service: NamedDependency[ClosureService],
         actor: NamedDependency[Actor],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         sanctions = await sanctions_of(db_session, case.id)
         form = Form.from_data(data)
         try:
@@ -94,9 +90,8 @@ class ClosureController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
     ) -> Template:
-        case = await case_or_404(db_session, case_id, request.user)
         if not case.state.is_closed:
             return page("closure/letter.html", case=case, letter=None, status_code=409)
         sanctions = await sanctions_of(db_session, case.id)

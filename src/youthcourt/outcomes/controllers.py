@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, FollowUpCheck
-from youthcourt.cases.services import case_or_404
+from youthcourt.cases.services import CASE_IN_PATH
 from youthcourt.outcomes import services
 from youthcourt.outcomes.forms import EVENT_TYPES, RECORD_SYSTEMS, RESULTS, ticked_records
 from youthcourt.outcomes.services import FollowUpService
@@ -193,16 +193,15 @@ class CaseOutcomeController(Controller):
 
     path = "/cases/{case_id:uuid}/outcome-events"
     guards = STAFF
-    dependencies = {"follow_ups": follow_up_service}
+    dependencies = {"follow_ups": follow_up_service, **CASE_IN_PATH}
 
     @get("/")
     async def case_events(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
     ) -> Template:
-        case = await case_or_404(db_session, case_id, request.user)
         audit.record(db_session, request, "outcome_events_view", record_type="case", record_id=case.id)
         if not case.state.is_closed:
             return await self._page(request, db_session, case, Form(), problem=services.closed_problem(case))
@@ -215,10 +214,9 @@ class CaseOutcomeController(Controller):
         db_session: NamedDependency[AsyncSession],
         follow_ups: NamedDependency[FollowUpService],
         actor: NamedDependency[Actor],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         attempt = await follow_ups.record_later(case, form, actor)
         if attempt.event is None:

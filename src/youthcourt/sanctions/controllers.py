@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, CaseState
-from youthcourt.cases.services import case_or_404
+from youthcourt.cases.services import CASE_IN_PATH
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
@@ -67,7 +67,7 @@ class DispositionController(Controller):
 
     path = "/cases/{case_id:uuid}/disposition"
     guards = [requires_role(Role.COORDINATOR)]
-    dependencies = {"dispositions": Provide(create_service_provider(DispositionService))}
+    dependencies = {"dispositions": Provide(create_service_provider(DispositionService)), **CASE_IN_PATH}
 
     @get("/")
     async def disposition(
@@ -75,10 +75,9 @@ class DispositionController(Controller):
         db_session: NamedDependency[AsyncSession],
         dispositions: NamedDependency[DispositionService],
         actor: NamedDependency[Actor],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         hearing: FromQuery[str] = "",
     ) -> Template:
-        case = await case_or_404(db_session, case_id, actor.viewer)
         choices = await dispositions.open_form(case, actor, hearing)
         today = actor.viewer.today().isoformat()
         form = Form(values={"decided_on": today, "hearing": hearing or choices.awaiting_hearing})
@@ -92,10 +91,9 @@ class DispositionController(Controller):
         db_session: NamedDependency[AsyncSession],
         dispositions: NamedDependency[DispositionService],
         actor: NamedDependency[Actor],
-        case_id: FromPath[UUID],
+        case: NamedDependency[Case],
         data: FormData,
     ) -> Any:
-        case = await case_or_404(db_session, case_id, request.user)
         form = Form.from_data(data)
         result = await dispositions.record(case, form, actor)
         if result.problem:
