@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,7 +44,7 @@ class FollowUpController(Controller):
 
     path = "/follow-ups"
     guards = STAFF
-    dependencies = {"follow_ups": follow_up_service}
+    dependencies = {"follow_ups": follow_up_service, **services.CHECK_IN_PATH}
 
     @get("/")
     async def index(
@@ -86,10 +85,9 @@ class FollowUpController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        check_id: FromPath[UUID],
+        check: NamedDependency[FollowUpCheck],
         back: FromQuery[str] = "",
     ) -> Template:
-        check = await services.load_check(db_session, check_id, request.user)
         audit.record(
             db_session,
             request,
@@ -108,10 +106,9 @@ class FollowUpController(Controller):
         db_session: NamedDependency[AsyncSession],
         follow_ups: NamedDependency[FollowUpService],
         actor: NamedDependency[Actor],
-        check_id: FromPath[UUID],
+        check: NamedDependency[FollowUpCheck],
         data: FormData,
     ) -> Any:
-        check = await services.load_check(db_session, check_id, request.user)
         form = Form.from_data(data)
         attempt = await follow_ups.record(check, form, actor)
         if attempt.data is None:
@@ -134,11 +131,10 @@ class FollowUpController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        check_id: FromPath[UUID],
+        check: NamedDependency[FollowUpCheck],
         event_rows: FromQuery[str] = "",
     ) -> Template:
         """One more empty event row, for htmx to append; the row count travels with it (out of band)."""
-        check = await services.load_check(db_session, check_id, request.user)
         shown = services.row_count(Form(values={"event_rows": event_rows}))
         number = shown + 1 if shown < services.MAX_EVENT_ROWS else None
         return page(

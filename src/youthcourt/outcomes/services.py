@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar import Request
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from sqlalchemy import Select, distinct, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -121,6 +125,16 @@ async def load_check(db: AsyncSession, check_id: UUID, viewer: Viewer | None) ->
         raise NotFoundException()
     await sealed.check(db, check.case, viewer)
     return check
+
+
+async def provide_check(
+    check_id: FromPath[UUID], db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> FollowUpCheck:
+    """The follow-up check named in the path, for handlers that declare ``check`` (scoped, 404, sealing gate)."""
+    return await load_check(db_session, check_id, request.user)
+
+
+CHECK_IN_PATH = {"check": Provide(provide_check)}
 
 
 async def events_of_check(db: AsyncSession, check_id: UUID) -> list[OutcomeEvent]:

@@ -25,12 +25,12 @@ from youthcourt.sanctions.forms import DECIMAL_TYPES, NO_FINDING, TYPE_CHOICES
 from youthcourt.sanctions.models import Sanction
 from youthcourt.sanctions.services import (
     ROWS,
+    SANCTION_IN_PATH,
     DispositionChoices,
     DispositionService,
     SanctionPage,
     SanctionService,
     kind_choices,
-    load_sanction,
     not_scheduled_problem,
 )
 from youthcourt.web.flash import flash
@@ -152,7 +152,7 @@ class SanctionController(Controller):
 
     path = "/sanctions"
     guards = [requires_role(Role.COORDINATOR)]
-    dependencies = {"sanctions": Provide(create_service_provider(SanctionService))}
+    dependencies = {"sanctions": Provide(create_service_provider(SanctionService)), **SANCTION_IN_PATH}
 
     @get("/")
     async def index(
@@ -199,9 +199,9 @@ class SanctionController(Controller):
         sanctions: NamedDependency[SanctionService],
         actor: NamedDependency[Actor],
         sanction_id: FromPath[UUID],
+        loaded: NamedDependency[SanctionPage],
         data: FormData,
     ) -> Any:
-        loaded = await load_sanction(db_session, sanction_id, request.user)
         form = Form.from_data(data)
         change = await sanctions.add_progress(loaded, form, actor)
         if change.problem:
@@ -223,9 +223,9 @@ class SanctionController(Controller):
         sanctions: NamedDependency[SanctionService],
         actor: NamedDependency[Actor],
         sanction_id: FromPath[UUID],
+        loaded: NamedDependency[SanctionPage],
         data: FormData,
     ) -> Any:
-        loaded = await load_sanction(db_session, sanction_id, request.user)
         form = Form.from_data(data)
         change = await sanctions.extend(loaded, form, actor)
         if change.problem:
@@ -245,10 +245,10 @@ class SanctionController(Controller):
         sanctions: NamedDependency[SanctionService],
         actor: NamedDependency[Actor],
         sanction_id: FromPath[UUID],
+        loaded: NamedDependency[SanctionPage],
         data: FormData,
     ) -> Any:
         """Mark a sanction completed or not completed by hand, or reopen it."""
-        loaded = await load_sanction(db_session, sanction_id, request.user)
         form = Form.from_data(data)
         change = await sanctions.set_status(loaded, form, actor)
         if change.problem:

@@ -17,7 +17,10 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar import Request
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from sqlalchemy import Exists, ScalarSelect, Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -808,6 +811,16 @@ async def load_sanction(db: AsyncSession, sanction_id: UUID, viewer: Viewer | No
         raise NotFoundException()
     await sealed.check(db, case, viewer)
     return SanctionPage(sanction, case)
+
+
+async def provide_sanction(
+    sanction_id: FromPath[UUID], db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> SanctionPage:
+    """The sanction named in the path, for handlers that declare ``loaded`` (scoped, 404, sealing gate)."""
+    return await load_sanction(db_session, sanction_id, request.user)
+
+
+SANCTION_IN_PATH = {"loaded": Provide(provide_sanction)}
 
 
 def kind_choices(sanction: Sanction) -> dict[str, str]:
