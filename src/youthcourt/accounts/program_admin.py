@@ -28,7 +28,9 @@ class ProgramAdminController(Controller):
     guards = [requires_site_admin]
 
     @get("/")
-    async def programs(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
+    async def programs(
+        self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1"
+    ) -> Template:
         results = await paginate(db_session, select(Program).order_by(Program.name), page_number(page_no))
         return page("programs/list.html", results=results, form=Form())
 

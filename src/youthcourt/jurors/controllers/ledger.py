@@ -105,7 +105,9 @@ class RewardController(Controller):
         return redirect_to(request, "/jurors/rewards")
 
     @get("/{reward_id:uuid}")
-    async def edit_reward(self, db_session: NamedDependency[AsyncSession], reward_id: FromPath[UUID]) -> Template:
+    async def edit_reward(
+        self, db_session: NamedDependency[AsyncSession], reward_id: FromPath[UUID]
+    ) -> Template:
         reward = await self._reward(db_session, reward_id)
         return self._form_page(reward_form(reward), reward)
 

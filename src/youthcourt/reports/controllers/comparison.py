@@ -48,7 +48,9 @@ class ComparisonController(Controller):
     guards = [requires_role(Role.EVALUATOR)]
 
     @get("/")
-    async def comparison_page(self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1") -> Template:
+    async def comparison_page(
+        self, db_session: NamedDependency[AsyncSession], page_no: PageNumber = "1"
+    ) -> Template:
         return await self._page(db_session, page_number(page_no))
 
     @get("/example.csv", name="comparison_example")
