@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
 from youthcourt.app import create_app
-from youthcourt.cases.models import CaseState, FollowUpCheck
+from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.cases.services import case_or_404
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.programs.models import Role
@@ -206,3 +206,15 @@ async def test_the_gate_is_in_the_loader_not_in_the_address(db, settings):
             assert opened.status_code == 200 and NAMES[1] in opened.text
     finally:
         await app.state.database.get_engine().dispose()
+
+
+async def test_a_sealed_youth_cannot_be_shown_at_intake_by_their_id(client, db, settings):
+    """The intake's "record on file" part takes a youth id from the form: a sealed youth's is not found."""
+    coordinator, ids = await sealed_case_with_everything(db, settings.upload_dir)
+    await sign_in(client, coordinator)
+    youth_id = (await db.get(Case, ids["case"])).youth_id
+
+    response = await post_form(client, "/referrals/youth-section", {"youth_id": str(youth_id)})
+
+    assert response.status_code == 404
+    assert not any(name in response.text for name in NAMES)

@@ -192,9 +192,12 @@ async def referral_counts(db: AsyncSession, youth_ids: Sequence[UUID]) -> dict[U
 
 
 async def youth_with_guardians(db: AsyncSession, youth_id: UUID | None) -> Youth | None:
+    """A youth on file chosen by id, as the search would find them: a sealed or expunged youth is not."""
     if youth_id is None:
         return None
-    return await db.scalar(select(Youth).where(Youth.id == youth_id).options(selectinload(Youth.guardians)))
+    return await db.scalar(
+        select(Youth).where(Youth.id == youth_id, findable_youth()).options(selectinload(Youth.guardians))
+    )
 
 
 # The intake form -------------------------------------------------------------------------------------
