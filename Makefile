@@ -17,6 +17,7 @@ run: install assets ## Set up everything, migrate, load the demo once, and serve
 
 # The unit run keeps both cores busy while the browser tests mostly wait on the browser and
 # the server, so the two run side by side; each one's output is printed whole when it ends.
+# The unit run yields the processor (nice): a browser test's waits have timeouts, its own do not.
 test: install-test assets browser lint ## Lint, then unit and integration tests (SQLite and PostgreSQL, with line coverage) beside the browser tests
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit e2e
 
@@ -66,7 +67,7 @@ lint: install-test
 	$(BIN)/lint-imports
 
 unit: install-test assets
-	$(BIN)/pytest tests -n auto -p no:cacheprovider --cov --cov-report=term
+	nice -n 10 $(BIN)/pytest tests -n auto -p no:cacheprovider --cov --cov-report=term
 
 # Browser tests run in their own pytest process: Playwright's sync fixtures leave an event loop behind.
 e2e: install-test assets browser
