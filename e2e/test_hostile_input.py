@@ -542,6 +542,7 @@ def _excused_juror(page: Page, dialogs: list[str], night_id: str) -> None:
     page.get_by_label("Only jurors free that night (not booked for it yet)").check()
     page.get_by_role("button", name="Show jurors").click()
     expect(page).to_have_url(re.compile(r"free=1"))
+    page.wait_for_load_state("networkidle")  # ticking the box and the button each load the list
     page.locator("#candidates label", has_text=name).locator("input").check()
     page.get_by_role("button", name="Invite the chosen jurors").click()
     expect(page.get_by_role("status")).to_contain_text("1 juror invited")
