@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit import service as audit
-from youthcourt.audit.forms import TrailFilterForm
+from youthcourt.audit.forms import OUTCOMES, TrailFilterForm
 from youthcourt.audit.models import AuditEntry
 from youthcourt.audit.records import name_records
 from youthcourt.programs.guards import requires_role
@@ -31,7 +31,6 @@ from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, wants_part
 
-OUTCOMES = ("success", "failure", "denied", "not_found", "conflict")
 FILTERS = ("action", "outcome", "actor", "record_type", "record_id", "start", "end")
 PERSONAL_FILTERS = ("actor",)
 """The "who" filter is a staff member's name: it is only read from a POST body (see web/search.py)."""
@@ -53,18 +52,18 @@ EXPORT_COLUMNS = (
 def audit_query(form: Form) -> Select[tuple[AuditEntry]]:
     """Entries matching the filter form, newest first; the program scope limits them to the program."""
     query = select(AuditEntry).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id)
-    if action := form.get("action").strip():
-        query = query.where(AuditEntry.action == action)
-    if (outcome := form.get("outcome")) in OUTCOMES:
-        query = query.where(AuditEntry.outcome == outcome)
-    if actor := form.get("actor").strip()[:100]:
+    filters = TrailFilterForm.read(form)
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    if filters.outcome:
+        query = query.where(AuditEntry.outcome == filters.outcome)
+    if actor := filters.actor[:100]:
         query = query.where(func.lower(AuditEntry.actor_name).like(f"%{actor.lower()}%"))
-    if record_type := form.get("record_type").strip():
-        query = query.where(AuditEntry.record_type == record_type)
-    if record_id := form.get("record_id").strip():
-        query = query.where(AuditEntry.record_id == record_id)
-    days = TrailFilterForm.read(form)
-    start, end = days.start, days.end
+    if filters.record_type:
+        query = query.where(AuditEntry.record_type == filters.record_type)
+    if filters.record_id:
+        query = query.where(AuditEntry.record_id == filters.record_id)
+    start, end = filters.start, filters.end
     if start:
         query = query.where(
             AuditEntry.occurred_at >= datetime.datetime.combine(start, datetime.time(), datetime.UTC)
@@ -108,8 +107,9 @@ async def export_rows(
 
 def export_details(form: Form) -> dict[str, str]:
     """The filters used, for the trail; the "who" filter is a person's name, so only its use is noted."""
-    details = {name: form.get(name).strip() for name in FILTERS if name != "actor" and form.get(name).strip()}
-    if form.get("actor").strip():
+    filters = TrailFilterForm.read(form).values()
+    details = {name: str(value) for name, value in filters.items() if name != "actor" and value}
+    if filters["actor"]:
         details["actor"] = "filtered"
     return details
 
