@@ -36,6 +36,8 @@ os.environ["TZ"] = "America/New_York"
 time.tzset()
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+TAKE_SCREENSHOTS = not os.environ.get("CI")
+"""Screenshots are for people to look at; continuous integration, where nobody does, skips them."""
 DEMO_PASSWORD = "youthcourt-demo"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -118,7 +120,8 @@ def shoot(page: Page, request: pytest.FixtureRequest):
     def take(step: str) -> Path:
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{request.node.name}-{step}").strip("-")
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if TAKE_SCREENSHOTS:
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
