@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import gc
 import os
 import shutil
 import sqlite3
@@ -91,6 +92,18 @@ def authenticator_clock(monkeypatch: pytest.MonkeyPatch) -> AuthenticatorClock:
     clock = AuthenticatorClock()
     monkeypatch.setattr(mfa_codes, "clock", clock)
     return clock
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Spare the garbage collector the heap every test shares.
+
+    Once the tests are collected, the process holds a large heap that lives to the end
+    (modules, SQLAlchemy's mappers, compiled templates): frozen, the collector no longer walks
+    it. Tests make many short-lived objects, so the youngest generation is collected less often.
+    Together they save a few percent of the run's processor time.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 @pytest.fixture(scope="session")
