@@ -109,7 +109,10 @@ async def referral_page(
 class ReferralController(Controller):
     path = "/referrals"
     guards = [requires_role(Role.COORDINATOR)]
-    dependencies = {"referrals": Provide(create_service_provider(ReferralService))}
+    dependencies = {
+        "referrals": Provide(create_service_provider(ReferralService)),
+        **services.REFERRAL_IN_PATH,
+    }
 
     # The list -----------------------------------------------------------------------------------------
 
@@ -268,22 +271,13 @@ class ReferralController(Controller):
 
     # One referral ---------------------------------------------------------------------------------------
 
-    async def _referral(
-        self, request: Request[Any, Any, Any], db: AsyncSession, referral_id: UUID
-    ) -> Referral:
-        referral = await services.load_referral(db, referral_id, request.user)
-        if referral is None:
-            raise NotFoundException()
-        return referral
-
     @get("/{referral_id:uuid}")
     async def show(
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        referral_id: FromPath[UUID],
+        referral: NamedDependency[Referral],
     ) -> Template:
-        referral = await self._referral(request, db_session, referral_id)
         audit.record(db_session, request, "referral_view", record_type="referral", record_id=referral.id)
         return await self._detail_page(request, db_session, referral)
 
@@ -316,10 +310,9 @@ class ReferralController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        referral_id: FromPath[UUID],
+        referral: NamedDependency[Referral],
         data: FormData,
     ) -> Any:
-        referral = await self._referral(request, db_session, referral_id)
         form = Form.from_data(data)
         if problem := self._conflict(referral, form):
             return await self._detail_page(
@@ -348,14 +341,13 @@ class ReferralController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: AsyncSession,
-        referral_id: UUID,
+        referral: Referral,
         data: dict[str, Any],
         *,
         status: ReferralStatus,
         key: str,
         done: str,
     ) -> Any:
-        referral = await self._referral(request, db_session, referral_id)
         form = Form.from_data(data)
         if problem := self._conflict(referral, form):
             return await self._detail_page(
@@ -381,13 +373,13 @@ class ReferralController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        referral_id: FromPath[UUID],
+        referral: NamedDependency[Referral],
         data: FormData,
     ) -> Any:
         return await self._decide(
             request,
             db_session,
-            referral_id,
+            referral,
             data,
             status=ReferralStatus.DECLINED,
             key="decline",
@@ -399,13 +391,13 @@ class ReferralController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        referral_id: FromPath[UUID],
+        referral: NamedDependency[Referral],
         data: FormData,
     ) -> Any:
         return await self._decide(
             request,
             db_session,
-            referral_id,
+            referral,
             data,
             status=ReferralStatus.RETURNED,
             key="return",
@@ -421,10 +413,9 @@ class ReferralController(Controller):
         actor: NamedDependency[Actor],
         referrals: NamedDependency[ReferralService],
         db_session: NamedDependency[AsyncSession],
-        referral_id: FromPath[UUID],
+        referral: NamedDependency[Referral],
         data: MultipartData,
     ) -> Any:
-        referral = await self._referral(request, db_session, referral_id)
         form, file = _upload_form(data)
         upload_dir = request.app.state.settings.upload_dir
         try:

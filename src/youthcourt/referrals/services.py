@@ -18,7 +18,11 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
+from litestar import Request
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -354,6 +358,19 @@ async def load_referral(db: AsyncSession, referral_id: UUID, viewer: Viewer | No
     if referral is not None:
         await sealed.check_referral(db, referral.id, viewer)
     return referral
+
+
+async def provide_referral(
+    referral_id: FromPath[UUID], db_session: NamedDependency[AsyncSession], request: Request[Any, Any, Any]
+) -> Referral:
+    """The referral named in the path, for handlers that declare ``referral`` (scoped, 404, sealing gate)."""
+    referral = await load_referral(db_session, referral_id, request.user)
+    if referral is None:
+        raise NotFoundException()
+    return referral
+
+
+REFERRAL_IN_PATH = {"referral": Provide(provide_referral)}
 
 
 def decide(referral: Referral, viewer: Viewer, status: ReferralStatus, reason: str) -> None:
