@@ -3,7 +3,7 @@
 The server is started the way an operator starts it (``youthcourt database upgrade``,
 ``youthcourt demo-data``, ``youthcourt run``). Playwright's own Chromium is used when it
 is installed; otherwise Debian's ``/usr/bin/chromium``. Every test saves screenshots of
-the pages it visits in ``e2e/screenshots/`` for people to look at.
+the pages it visits in ``e2e/screenshots/`` for people to look at (not with ``CI`` set).
 """
 
 from __future__ import annotations
