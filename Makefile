@@ -3,7 +3,14 @@
 
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PYTHON ?= python3
+# The newest Python at hand: from 3.12 on, line coverage uses sys.monitoring and costs a
+# fraction of what it costs on 3.11 (the unit run takes about 4 minutes instead of 7).
+# A pyenv shim that is not the active version fails when run, hence the `-c ''` check.
+PYTHON ?= $(shell for v in 3.13 3.12; do \
+            if python$$v -c '' >/dev/null 2>&1; then echo python$$v; exit; fi; \
+            p=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | tail -1); \
+            if [ -n "$$p" ]; then echo $$p; exit; fi; \
+          done; echo python3)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VENDOR := src/youthcourt/static/vendor
