@@ -5,6 +5,10 @@ engine, one database copied from the template and one app serving it; after ever
 database goes back to that state (the SQLite file restored from the template; every PostgreSQL
 table emptied with triggers and foreign-key checks off for that one statement), so tests are
 independent without paying for a new app and a new database each.
+
+A test marked ``demo`` starts instead with the demo program loaded. The demo is loaded once
+per engine for the whole run, by whichever worker needs it first, into a template the other
+workers copy; each worker keeps a second database and app for those tests.
 PostgreSQL is skipped only on a developer machine without it: with ``CI`` set, an unreachable
 server fails the run.
 """
@@ -12,7 +16,9 @@ server fails the run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
+import fcntl
 import gc
 import os
 import shutil
@@ -31,9 +37,10 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import AuthenticatorClock, forget_database, shared_database_config
+from youthcourt import demo
 from youthcourt.accounts import mfa as mfa_codes
 from youthcourt.app import create_app
-from youthcourt.database import upgrade_database
+from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.programs import viewer
 from youthcourt.settings import Settings
 
@@ -43,6 +50,8 @@ from youthcourt.settings import Settings
 os.environ["TZ"] = "America/New_York"
 time.tzset()
 
+RUN = pytest.StashKey[str]()
+"""The name of this test run, shared by its workers."""
 POSTGRES_ADMIN_URL = os.environ.get(
     "YOUTHCOURT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
@@ -92,6 +101,37 @@ def authenticator_clock(monkeypatch: pytest.MonkeyPatch) -> AuthenticatorClock:
     clock = AuthenticatorClock()
     monkeypatch.setattr(mfa_codes, "clock", clock)
     return clock
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "demo: the test starts with the demo program loaded")
+    if not hasattr(config, "workerinput"):
+        config.stash[RUN] = uuid.uuid4().hex[:10]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Give each pytest-xdist worker the run's name, under which it finds the shared templates."""
+    node.workerinput["youthcourt_run"] = node.config.stash[RUN]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller (or a run without workers) drops the run's shared PostgreSQL template."""
+    if hasattr(session.config, "workerinput") or RUN not in session.config.stash:
+        return
+    with contextlib.suppress(OSError, asyncpg.PostgresError):
+        asyncio.run(
+            _postgres_admin(f'DROP DATABASE IF EXISTS "{_demo_name(session.config.stash[RUN])}" WITH (FORCE)')
+        )
+
+
+def _run_name(config: pytest.Config) -> str:
+    workerinput = getattr(config, "workerinput", None)
+    return workerinput["youthcourt_run"] if workerinput else config.stash[RUN]
+
+
+def _demo_name(run: str) -> str:
+    return f"youthcourt_demo_{run}"
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -229,10 +269,80 @@ def postgresql_database(
     yield from postgres_worker(postgres_template, tmp_path_factory.mktemp("pg-worker"))
 
 
+# The demo program, loaded once per run --------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def run_folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this run shares (each worker's own temporary folder is inside it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(request.config, "workerinput") else base
+
+
+@contextlib.contextmanager
+def built_once(folder: Path, name: str) -> Iterator[bool]:
+    """Hold the run's lock on ``name``; the body is told whether it still has to build it.
+
+    The first worker to get here builds while the others wait; they then find it built.
+    """
+    done = folder / f"{name}.done"
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield not done.exists()
+        done.touch()
+
+
+async def _load_demo(database_url: str, data_dir: Path) -> None:
+    config = create_database_config(make_settings(database_url, data_dir))
+    try:
+        async with config.get_session() as session:
+            assert await demo.load(session)
+            await session.commit()
+    finally:
+        await config.get_engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(sqlite_template: Path, run_folder: Path) -> Path:
+    path = run_folder / "demo.db"
+    with built_once(run_folder, "demo-sqlite") as needed:
+        if needed:
+            shutil.copy(sqlite_template, path)
+            asyncio.run(_load_demo(f"sqlite+aiosqlite:///{path}", run_folder))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(request: pytest.FixtureRequest, postgres_template: str, run_folder: Path) -> str:
+    """Dropped by ``pytest_sessionfinish`` once every worker is done with it."""
+    name = _demo_name(_run_name(request.config))
+    with built_once(run_folder, "demo-postgres") as needed:
+        if needed:
+            asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+            asyncio.run(_load_demo(_postgres_url(name), run_folder))
+    return name
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite_database(demo_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> WorkerDatabase:
+    return sqlite_worker(demo_sqlite, tmp_path_factory.mktemp("demo-sqlite-worker"))
+
+
+@pytest.fixture(scope="session")
+def demo_postgresql_database(
+    demo_postgres: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WorkerDatabase]:
+    yield from postgres_worker(demo_postgres, tmp_path_factory.mktemp("demo-pg-worker"), empty=False)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def worker_database(request: pytest.FixtureRequest) -> Iterator[WorkerDatabase]:
-    """This worker's database on the engine of the test's parameter; emptied when the test ends."""
-    database: WorkerDatabase = request.getfixturevalue(f"{request.param}_database")
+    """This worker's database on the engine of the test's parameter, back to its start when the test ends.
+
+    Empty, or with the demo program for a test marked ``demo``.
+    """
+    kind = "demo_" if request.node.get_closest_marker("demo") else ""
+    database: WorkerDatabase = request.getfixturevalue(f"{kind}{request.param}_database")
     yield database
     database.restore()
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import _postgres_admin, _postgres_url, make_settings
 from tests.factories import make_case, make_program, make_user
 from youthcourt import backup as backup_module
-from youthcourt import cli, demo
+from youthcourt import cli
 from youthcourt.accounts.models import Membership
 from youthcourt.database import create_database_config
 from youthcourt.programs.models import Program
@@ -86,19 +86,6 @@ def table_checksums(database_url: str, data_dir: Path) -> dict[str, tuple[int, s
     return asyncio.run(read())
 
 
-def load_demo(database_url: str, data_dir: Path) -> None:
-    async def work() -> None:
-        config = create_database_config(make_settings(database_url, data_dir))
-        try:
-            async with config.get_session() as db:
-                assert await demo.load(db)
-                await db.commit()
-        finally:
-            await config.get_engine().dispose()
-
-    asyncio.run(work())
-
-
 def store_document(data_dir: Path) -> Path:
     folder = data_dir / "uploads" / str(uuid.uuid4())
     folder.mkdir(parents=True)
@@ -123,9 +110,8 @@ def backed_up_files(result: Result) -> list[Path]:
 
 @pytest.fixture
 def filled(database_url: str, tmp_path: Path) -> tuple[str, Path]:
-    """The demo program and one uploaded document, in the test's database and data folder."""
+    """The demo program (the test is marked ``demo``) and one uploaded document."""
     data_dir = tmp_path / "data"
-    load_demo(database_url, data_dir)
     store_document(data_dir)
     return database_url, data_dir
 
@@ -151,6 +137,7 @@ def small(database_url: str, tmp_path: Path) -> tuple[str, Path]:
     return database_url, data_dir
 
 
+@pytest.mark.demo
 def test_restore_into_a_scratch_database_gives_back_every_table_and_document(filled, tmp_path, monkeypatch):
     database_url, data_dir = filled
     before = table_checksums(database_url, data_dir)

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from litestar import Litestar
@@ -400,10 +401,8 @@ def _with_param(route: Route, concrete: str, name: str, value: str) -> str:
 # The test --------------------------------------------------------------------------------------------
 
 
-async def load_demo(db: Any, app: Litestar) -> Any:
-    """The demo program with a user of each staff role, and a spare user for the admin to change."""
-    assert await demo.load(db)
-    await db.commit()
+async def add_users(db: Any, app: Litestar) -> Any:
+    """A user of each staff role in the demo program, and a spare user for the admin to change."""
     program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
     juror = await db.scalar(select(User).where(User.email == DEMO_JUROR))
     juror.totp_secret = juror.totp_enabled_at = None
@@ -415,8 +414,9 @@ async def load_demo(db: Any, app: Litestar) -> Any:
     return await make_user(db, program, Role.COORDINATOR)
 
 
+@pytest.mark.demo
 async def test_every_route_survives_hostile_input(client, db, app):
-    spare = await load_demo(db, app)
+    spare = await add_users(db, app)
     routes = app_routes(app)
     discoveries: dict[str, Discovery] = {}
     for role in ROLES:

@@ -8,12 +8,8 @@ with a reason).
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import json
-import shutil
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,19 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import (
-    WorkerDatabase,
-    _postgres_admin,
-    _postgres_url,
     make_settings,
-    postgres_worker,
-    sqlite_worker,
 )
 from tests.factories import csrf_token, form_token, make_user, post_form, sign_in_with_form
 from youthcourt import demo
 from youthcourt.app import create_app
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import CLOSED_STATES, Case, FollowUpCheck
-from youthcourt.database import create_database_config
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.jurors.models import Juror, OutboxMessage, TrainingSession
 from youthcourt.programs.models import Program, Role
@@ -47,55 +37,8 @@ REPORT_QUERY = "program={program}&referred_from=2020-01-01&referred_to={today}"
 RECIDIVISM_QUERY = f"{REPORT_QUERY}&event=arrest&event=charge&anchor=closure&window=6&group=none"
 
 
-# A database with the demo program, made once per run and copied for each test ---------------------------
-
-
-async def _load_demo(database_url: str, data_dir: Path) -> None:
-    config = create_database_config(make_settings(database_url, data_dir))
-    try:
-        async with config.get_session() as session:
-            await demo.load(session)
-            await session.commit()
-    finally:
-        await config.get_engine().dispose()
-
-
-@pytest.fixture(scope="session")
-def demo_sqlite(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-sqlite")
-    path = folder / "demo.db"
-    shutil.copy(sqlite_template, path)
-    asyncio.run(_load_demo(f"sqlite+aiosqlite:///{path}", folder))
-    return path
-
-
-@pytest.fixture(scope="session")
-def demo_postgres(postgres_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    name = f"youthcourt_demo_{uuid.uuid4().hex[:10]}"
-    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
-    asyncio.run(_load_demo(_postgres_url(name), tmp_path_factory.mktemp("demo-pg")))
-    yield name
-    asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-@pytest.fixture(scope="session")
-def demo_sqlite_database(demo_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> WorkerDatabase:
-    return sqlite_worker(demo_sqlite, tmp_path_factory.mktemp("demo-sqlite-worker"))
-
-
-@pytest.fixture(scope="session")
-def demo_postgresql_database(
-    demo_postgres: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[WorkerDatabase]:
-    yield from postgres_worker(demo_postgres, tmp_path_factory.mktemp("demo-pg-worker"), empty=False)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def worker_database(request: pytest.FixtureRequest) -> Iterator[WorkerDatabase]:
-    """Replaces the empty database of conftest with the demo program, restored after each test."""
-    database: WorkerDatabase = request.getfixturevalue(f"demo_{request.param}_database")
-    yield database
-    database.restore()
+pytestmark = pytest.mark.demo
+"""Every test here starts with the demo program (loaded once per run, copied for each test)."""
 
 
 # The table -------------------------------------------------------------------------------------------

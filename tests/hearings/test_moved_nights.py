@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import make_user, post_form, sign_in, sign_in_with_form
@@ -17,6 +18,7 @@ from tests.jurors.test_juror_booking import (
     signed_in_coordinator,
 )
 from tests.jurors.test_juror_calendar import events, fetch, reset
+from youthcourt import demo
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors.models import Booking, BookingStatus, Juror, OutboxMessage, OutboxStatus
 from youthcourt.jurors.reminders import queue_reminders
@@ -167,11 +169,8 @@ async def test_the_calendar_feed_shows_the_new_time_with_a_higher_sequence(clien
     assert events((await fetch(client, f"/calendar/{token}.ics")).text) == []
 
 
+@pytest.mark.demo
 async def test_the_demo_invitations_are_rewritten_when_their_night_moves(client, db):
-    from youthcourt import demo
-
-    await demo.load(db)
-    await db.commit()
     pending = (await db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "juror_invitation"))).all()
     assert pending
     bookings = {b.id: b for b in (await db.scalars(select(Booking))).all()}
