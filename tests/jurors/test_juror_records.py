@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.factories import (
     make_case,
     make_program,
+    make_referral,
     make_user,
     make_youth,
     post_form,
@@ -844,6 +845,25 @@ async def test_conflicts_are_found_by_name_declared_and_removed(client, db):
     assert len(await audited(db, "juror_conflict_remove")) == 1
     gone = await post_form(client, f"/jurors/{juror.id}/conflicts/{declaration.id}/remove", {})
     assert gone.status_code == 404
+
+
+async def test_a_sealed_youth_cannot_be_declared_a_conflict_by_id(client, db):
+    """The name search leaves sealed youth out; a form naming one by id must not reach them either,
+    or the juror's page would then show the sealed youth's name among the declared conflicts."""
+    program, coordinator = await coordinator_and_program(db)
+    juror = await make_juror(db, program)
+    youth = await make_youth(db, program, first_name="Sealed", last_name="Youngster")
+    case = await make_case(db, program, CaseState.COMPLETED, referral=await make_referral(db, program, youth))
+    case.closed_on = TODAY
+    case.sealed_at = datetime.datetime.now(datetime.UTC)
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    response = await post_form(client, f"/jurors/{juror.id}/conflicts", {"youth_id": str(case.youth_id)})
+
+    assert response.status_code == 404
+    assert await count(db, ConflictDeclaration) == 0
+    assert "Youngster" not in (await client.get(f"/jurors/{juror.id}")).text
 
 
 # ---------------------------------------------------------------------------------------------

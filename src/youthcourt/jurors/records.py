@@ -236,9 +236,10 @@ async def juror_or_none(db: AsyncSession, juror_id: UUID) -> Juror | None:
 
 
 async def youth_or_none(db: AsyncSession, youth_id: str) -> Youth | None:
-    """The youth a form names by id; None when the id is malformed, unknown or in another program."""
+    """The youth a form names by id; None when the id is malformed, unknown, in another program,
+    or of a youth the name search does not offer either (sealed or expunged)."""
     parsed = parse_uuid(youth_id)
-    return await db.scalar(select(Youth).where(Youth.id == parsed)) if parsed else None
+    return await db.scalar(select(Youth).where(Youth.id == parsed, findable_youth())) if parsed else None
 
 
 DETAIL_FIELDS = (
