@@ -4,7 +4,7 @@
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # The newest Python at hand: from 3.12 on, line coverage uses sys.monitoring and costs a
-# fraction of what it costs on 3.11 (the unit run takes about 4 minutes instead of 7).
+# fraction of what it costs on 3.11 (the unit run alone takes about 4 minutes instead of 6).
 # A pyenv shim that is not the active version fails when run, hence the `-c ''` check.
 PYTHON ?= $(shell for v in 3.13 3.12; do \
             if python$$v -c '' >/dev/null 2>&1; then echo python$$v; exit; fi; \
@@ -22,8 +22,8 @@ run: install assets ## Set up everything, migrate, load the demo once, and serve
 	$(BIN)/youthcourt demo-data
 	$(BIN)/youthcourt run --host $(HOST) --port $(PORT)
 
-# The unit run keeps both cores busy while the browser tests mostly wait on the browser and
-# the server, so the two run side by side; each one's output is printed whole when it ends.
+# The unit run and the browser tests run side by side, so that neither leaves a core idle while
+# the other waits; each one's output is printed whole when it ends.
 # The unit run yields the processor (nice): a browser test's waits have timeouts, its own do not.
 test: install-test assets browser lint ## Lint, then unit and integration tests (SQLite and PostgreSQL, with line coverage) beside the browser tests
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit e2e

@@ -317,8 +317,13 @@ def demo_postgres(request: pytest.FixtureRequest, postgres_template: str, run_fo
     """Dropped by ``pytest_sessionfinish`` once every worker is done with it."""
     name = _demo_name(_run_name(request.config))
     with built_once(run_folder, "demo-postgres") as needed:
-        if needed:
-            asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+        if needed:  # a build that failed half-way in another worker is made again
+            asyncio.run(
+                _postgres_admin(
+                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                    f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"',
+                )
+            )
             asyncio.run(_load_demo(_postgres_url(name), run_folder))
     return name
 

@@ -18,9 +18,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.conftest import (
-    make_settings,
-)
+from tests.conftest import make_settings
 from tests.factories import csrf_token, form_token, make_user, post_form, sign_in_with_form
 from youthcourt import demo
 from youthcourt.app import create_app
