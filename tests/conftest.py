@@ -32,6 +32,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.factories import AuthenticatorClock, forget_database, shared_database_config
 from youthcourt import demo
 from youthcourt.accounts import mfa as mfa_codes
+from youthcourt.accounts import passwords
 from youthcourt.app import create_app
 from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.programs import viewer
@@ -103,8 +105,17 @@ def authenticator_clock(monkeypatch: pytest.MonkeyPatch) -> AuthenticatorClock:
     return clock
 
 
+PRODUCTION_HASHING = (passwords._hasher, passwords._DUMMY_HASH)
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+"""Argon2id at its lowest cost for the tests, which sign in thousands of times: at the app's
+cost (19 MiB, two passes) a check takes about 36 ms. What a check decides does not depend on
+the cost; ``production_hashing`` gives the app's own hasher back to the tests of the cost."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "demo: the test starts with the demo program loaded")
+    passwords._hasher = QUICK_HASHER
+    passwords._DUMMY_HASH = QUICK_HASHER.hash("not-a-real-password-used-for-timing")
     if not hasattr(config, "workerinput"):
         config.stash[RUN] = uuid.uuid4().hex[:10]
 
@@ -123,6 +134,13 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         asyncio.run(
             _postgres_admin(f'DROP DATABASE IF EXISTS "{_demo_name(session.config.stash[RUN])}" WITH (FORCE)')
         )
+
+
+@pytest.fixture
+def production_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's own password hasher, at the cost it has in production."""
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHING[0])
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", PRODUCTION_HASHING[1])
 
 
 def _run_name(config: pytest.Config) -> str:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -37,7 +38,12 @@ PASSWORD = "correct horse battery staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 """The authenticator secret of every user ``make_user`` enrolls (test data only)."""
 _counter = itertools.count(1)
-_HASH = hash_password(PASSWORD)
+
+
+@cache
+def password_hash() -> str:
+    """The hash of :data:`PASSWORD`, made once, when the first user is (with the test run's hasher)."""
+    return hash_password(PASSWORD)
 
 
 async def make_program(db: AsyncSession, name: str | None = None) -> Program:
@@ -65,7 +71,7 @@ async def make_user(
     user = User(
         email=email or f"person{number}@example.org",
         full_name=name or f"Person Number{number}",
-        password_hash=_HASH,
+        password_hash=password_hash(),
         is_site_admin=site_admin,
         must_change_password=must_change_password,
         totp_secret=TOTP_SECRET if mfa else None,
@@ -111,9 +117,9 @@ def remembered_per_database(cache: dict[tuple[str, str], Any]) -> dict[tuple[str
 
 def forget_database(url: str) -> None:
     """The database at ``url`` is back to its template: what helpers remembered of it no longer holds."""
-    for cache in _per_database:
-        for key in [key for key in cache if key[0] == url]:
-            del cache[key]
+    for remembered in _per_database:
+        for key in [key for key in remembered if key[0] == url]:
+            del remembered[key]
 
 
 @contextmanager

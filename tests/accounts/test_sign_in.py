@@ -340,7 +340,7 @@ def test_the_cli_refuses_a_common_password():
     assert "too easy to guess" in result.output
 
 
-def test_passwords_are_hashed_with_argon2id_and_at_least_19_mib():
+def test_passwords_are_hashed_with_argon2id_and_at_least_19_mib(production_hashing):
     encoded = passwords.hash_password("a passphrase of my own")
     variant, version, parameters, *_ = encoded.lstrip("$").split("$")
     values = dict(pair.split("=") for pair in parameters.split(","))

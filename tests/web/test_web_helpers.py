@@ -52,7 +52,7 @@ def test_only_local_paths_are_followed(target, allowed):
     assert (local_path(target) is not None) is allowed
 
 
-def test_passwords_are_argon2id_with_enough_memory():
+def test_passwords_are_argon2id_with_enough_memory(production_hashing):
     hashed = passwords.hash_password("a long enough password")
     assert hashed.startswith("$argon2id$")
     assert "m=19456" in hashed
