@@ -2,7 +2,9 @@
 
 The server is started the way an operator starts it (``youthcourt database upgrade``,
 ``youthcourt demo-data``, ``youthcourt run``). Playwright's own Chromium is used when it
-is installed; otherwise Debian's ``/usr/bin/chromium``. Every test saves screenshots of
+is installed; otherwise Debian's headless shell (``chromium-headless-shell``, the build
+Playwright itself uses for headless runs, at half the full browser's processor time), or
+Debian's full ``chromium`` where only that is installed. Every test saves screenshots of
 the pages it visits in ``e2e/screenshots/`` for people to look at (not with ``CI`` set).
 """
 
@@ -39,6 +41,8 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 TAKE_SCREENSHOTS = not os.environ.get("CI")
 """Screenshots are for people to look at; continuous integration, where nobody does, skips them."""
 DEMO_PASSWORD = "youthcourt-demo"
+SYSTEM_CHROMIUMS = ("chromium-headless-shell", "chromium", "chromium-browser")
+"""The system's Chromium builds, in order of preference: the headless shell first."""
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -57,7 +61,7 @@ def _playwright_has_its_own_chromium() -> bool:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     args = {**browser_type_launch_args, "args": CHROMIUM_FLAGS}
-    system_chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    system_chromium = next((path for name in SYSTEM_CHROMIUMS if (path := shutil.which(name))), None)
     if not _playwright_has_its_own_chromium() and system_chromium:
         args["executable_path"] = system_chromium
     return args
