@@ -96,6 +96,7 @@ async def make_cohort(db) -> dict[str, Any]:
             window_months=6,
             due_on=TODAY - 60 * DAY,
             completed_on=TODAY - 50 * DAY,
+            records_searched="police",
         )
     )
     await db.commit()

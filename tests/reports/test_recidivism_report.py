@@ -35,6 +35,7 @@ async def closed_case(
     checked: datetime.date | None = None,
     event: tuple[datetime.date, OutcomeEventType] | None = None,
     state: CaseState = CaseState.COMPLETED,
+    searched: str = "police,juvenile_court",
     **youth_fields: Any,
 ) -> None:
     youth = await make_youth(db, program, **youth_fields)
@@ -48,6 +49,7 @@ async def closed_case(
                 window_months=6,
                 due_on=WINDOW_END,
                 completed_on=checked,
+                records_searched=searched,
                 result=CheckResult.NEW_OFFENSE if event else CheckResult.NO_NEW_OFFENSE,
             )
         )
@@ -105,6 +107,11 @@ def report_query(program: Program, /, **changes: Any) -> str:
     return urlencode(fields, doseq=True)
 
 
+EXPORT_QUERY = urlencode(
+    {"referred_from": "2023-01-01", "referred_to": "2023-12-31", "dates": "shift", "format": "csv"}
+)
+
+
 async def audited(db: AsyncSession, action: str) -> list[AuditEntry]:
     return list((await db.scalars(select(AuditEntry).where(AuditEntry.action == action))).all())
 
@@ -136,6 +143,27 @@ async def test_the_report_counts_censored_youth_apart_and_shows_no_names(client,
         "window_months": 6,
         "grouping": "none",
     }
+
+
+async def test_a_check_that_searched_no_records_gives_no_follow_up(client, db):
+    """Four youth whose only check searched no record system are censored, not counted as successes."""
+    program, evaluator = await evaluator_with_cohort(db)
+    for _ in range(4):
+        await closed_case(db, program, checked=WINDOW_END, searched="")
+    await sign_in(client, evaluator)
+
+    response = await client.get(f"/reports/recidivism?{report_query(program)}")
+    export = await client.get(f"/reports/exports/download?{EXPORT_QUERY}&program={program.id}")
+
+    assert response.status_code == 200
+    assert "37.5%" in response.text, "still 3 of the same 8 youth followed for the full window"
+    counts = '<td class="num">15</td><td class="num">8</td><td class="num">3</td><td class="num">5</td><td class="num">7</td>'
+    assert counts in response.text, "cohort, full window, reoffended, not reoffended, censored"
+    assert "4 completed follow-up checks searched no record system" in response.text
+    assert export.status_code == 200, export.text[:500]
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert len(rows) == 16
+    assert sum(1 for row in rows if row["followed_until"]) == 8, "the 5 checked to the end and 3 part-way"
 
 
 async def test_without_a_query_the_form_shows_its_defaults_and_no_results(client, db):

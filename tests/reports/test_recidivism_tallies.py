@@ -98,6 +98,7 @@ async def _random_cohort(db, program, rng: random.Random) -> None:
                     window_months=months,
                     due_on=checked,
                     completed_on=checked if rng.random() < 0.8 else None,
+                    records_searched=rng.choice(("police", "police,school", "")),
                 )
             )
         for _ in range(rng.randint(0, 3)):

@@ -262,6 +262,7 @@ def _case(
             window_months=months,
             due_on=due,
             completed_on=done if done <= today else None,
+            records_searched="police,juvenile_court" if done <= today else "",
         )
         checked_until = done if done <= today else checked_until
     if checked_until and rng.random() < 0.15:

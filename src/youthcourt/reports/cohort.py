@@ -161,12 +161,32 @@ def first_heard() -> Any:
 
 
 def last_checked() -> Any:
+    """How far each case's records are known: its latest completed check that searched records.
+
+    A check that searched no record system (older data, or an import) found nothing because it
+    looked nowhere: it gives no follow-up, and the time after it stays censored.
+    """
     return (
         select(FollowUpCheck.case_id, func.max(FollowUpCheck.completed_on).label("checked_until"))
-        .where(FollowUpCheck.completed_on.is_not(None))
+        .where(FollowUpCheck.completed_on.is_not(None), FollowUpCheck.records_searched != "")
         .group_by(FollowUpCheck.case_id)
         .subquery()
     )
+
+
+async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
+    """Completed checks of the cohort's cases that searched no record system, set aside by :func:`last_checked`."""
+    count = await db.scalar(
+        select(func.count(FollowUpCheck.id))
+        .join(Case, FollowUpCheck.case_id == Case.id)
+        .join(Referral, Case.referral_id == Referral.id)
+        .where(
+            in_cohort(cohort),
+            FollowUpCheck.completed_on.is_not(None),
+            FollowUpCheck.records_searched == "",
+        )
+    )
+    return int(count or 0)
 
 
 def last_served() -> Any:

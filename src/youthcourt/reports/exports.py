@@ -225,9 +225,10 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "followed_until",
         "date",
-        "The latest completed records check: new offenses are known up to here; later time is censored, "
-        "not event-free.",
-        "Empty when no check has been completed.",
+        "The latest completed records check that searched at least one record system: new offenses are "
+        "known up to here; later time is censored, not event-free. A check that searched no record system "
+        "gives no follow-up.",
+        "Empty when no such check has been completed.",
     ),
     *_event_columns(),
     Column(

@@ -271,6 +271,8 @@ class RecidivismReport:
     without_anchor: int
     """Cases left out because they have not reached the anchor (no hearing yet, not closed yet)."""
     comparison_youth: int
+    unsearched_checks: int = 0
+    """Completed follow-up checks that searched no record system: they give no follow-up."""
 
     def display(self, row: GroupRow, column: str) -> str:
         """A count as it may be shown: the number, or a mark saying it is hidden."""
@@ -291,9 +293,17 @@ class RecidivismReport:
 
     @property
     def without_anchor_display(self) -> str:
-        if 0 < self.without_anchor < self.threshold:
+        return self._note_count(self.without_anchor)
+
+    @property
+    def unsearched_checks_display(self) -> str:
+        return self._note_count(self.unsearched_checks)
+
+    def _note_count(self, count: int) -> str:
+        """A count in a note, hidden below the threshold as the table's counts are."""
+        if 0 < count < self.threshold:
             return f"fewer than {self.threshold}"
-        return f"{self.without_anchor:,}"
+        return f"{count:,}"
 
     @property
     def is_empty(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -33,6 +33,7 @@ from youthcourt.reports.cohort import (
     granted_programs,
     granted_scope,
     suppression_threshold,
+    unsearched_checks,
 )
 from youthcourt.reports.forms import RecidivismForm, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
@@ -186,7 +187,9 @@ async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
             else []
         )
         threshold = await suppression_threshold(db, choices.cohort)
-    return report_from_tallies(tallies, without_anchor, comparisons, choices.options, threshold)
+        unsearched = await unsearched_checks(db, choices.cohort)
+    report = report_from_tallies(tallies, without_anchor, comparisons, choices.options, threshold)
+    return replace(report, unsearched_checks=unsearched)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
