@@ -14,7 +14,7 @@ from tests.factories import make_case, make_program, make_user, post_form, sign_
 from tests.sanctions.test_sanctions import make_sanction
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, FollowUpCheck
-from youthcourt.cases.services import add_months
+from youthcourt.cases.services import add_months, follow_up_days, follow_up_end
 from youthcourt.closure.case_sections import load_closure
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
@@ -105,9 +105,9 @@ async def test_a_successful_closure_completes_the_case_and_schedules_follow_ups(
     assert closed.state == CaseState.COMPLETED
     assert closed.closed_on == datetime.date(2025, 8, 31)
     assert await checks_of(db, case) == [
-        (6, datetime.date(2026, 2, 28)),
+        (6, datetime.date(2026, 3, 2)),
         (12, datetime.date(2026, 8, 31)),
-        (18, datetime.date(2027, 2, 28)),
+        (18, datetime.date(2027, 3, 2)),
     ]
     events = (await db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
     assert [(e.from_state, e.to_state) for e in events] == [("sanctions_in_progress", "completed")]
@@ -116,7 +116,16 @@ async def test_a_successful_closure_completes_the_case_and_schedules_follow_ups(
     assert entry.details == {"outcome": "successful", "closed_on": "2025-08-31", "follow_ups": 3}
 
 
-def test_follow_up_dates_keep_to_the_month_end():
+def test_a_follow_up_check_is_due_when_its_window_of_days_has_passed():
+    """Windows are days (see ``follow_up_days``), so a check made on its due day covers the whole window."""
+    assert [follow_up_days(months) for months in (6, 12, 18, 24)] == [183, 365, 548, 730]
+    assert follow_up_end(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 3, 2)
+    assert follow_up_end(datetime.date(2027, 8, 31), 6) == datetime.date(2028, 3, 1)
+    assert follow_up_end(datetime.date(2026, 5, 15), 12) == datetime.date(2027, 5, 15)
+    assert follow_up_end(datetime.date(2027, 5, 15), 12) == datetime.date(2028, 5, 14)
+
+
+def test_adding_months_keeps_to_the_month_end():
     assert add_months(datetime.date(2026, 8, 31), 6) == datetime.date(2027, 2, 28)
     assert add_months(datetime.date(2027, 8, 31), 6) == datetime.date(2028, 2, 29)
     assert add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
@@ -147,7 +156,7 @@ async def test_an_unsuccessful_closure_needs_a_reason_and_marks_open_sanctions(c
     assert closed.closed_on == TODAY
     assert (await fresh(db, Sanction, unmet.id)).status == SanctionStatus.NOT_COMPLETED
     assert (await fresh(db, Sanction, completed.id)).status == SanctionStatus.COMPLETED
-    assert await checks_of(db, case) == [(6, add_months(TODAY, 6)), (12, add_months(TODAY, 12))]
+    assert await checks_of(db, case) == [(6, follow_up_end(TODAY, 6)), (12, follow_up_end(TODAY, 12))]
 
 
 @pytest.mark.parametrize("state", [CaseState.REFERRED, CaseState.INTAKE, CaseState.SCHEDULED])
@@ -325,7 +334,7 @@ async def test_the_case_page_shows_closure_and_follow_ups(client, db):
             program_id=program.id,
             case_id=case.id,
             window_months=months,
-            due_on=add_months(case.closed_on, months),
+            due_on=follow_up_end(case.closed_on, months),
             completed_on=datetime.date(2026, 1, 4) if months == 6 else None,
         )
         for months in (12, 6, 60)

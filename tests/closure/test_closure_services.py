@@ -19,7 +19,7 @@ from tests.closure.test_closure import (
 from tests.sanctions.test_sanctions import make_sanction
 from tests.service_actors import actor_for
 from youthcourt.cases.models import Case, CaseEvent, CaseState
-from youthcourt.cases.services import add_months, case_or_404
+from youthcourt.cases.services import case_or_404, follow_up_end
 from youthcourt.closure.services import ALREADY_CLOSED, ClosedAlready, ClosureService, Outcome
 from youthcourt.reference.models import SanctionType
 from youthcourt.sanctions.models import Sanction, SanctionStatus
@@ -61,7 +61,7 @@ async def test_an_unsuccessful_closure_moves_the_case_and_writes_timeline_follow
     )
     assert (await fresh(db, Sanction, unmet_id)).status == SanctionStatus.NOT_COMPLETED
     assert (await fresh(db, Sanction, done_id)).status == SanctionStatus.COMPLETED
-    assert await checks_of(db, closed) == [(6, add_months(TODAY, 6)), (12, add_months(TODAY, 12))]
+    assert await checks_of(db, closed) == [(6, follow_up_end(TODAY, 6)), (12, follow_up_end(TODAY, 12))]
     [event] = await timeline(db, case_id)
     assert (event.from_state, event.to_state) == ("sanctions_in_progress", "unsuccessful")
     assert event.summary == "Case closed: unsuccessful. Stopped attending"

@@ -253,6 +253,10 @@ async def test_xlsx_export_has_the_rows_the_about_sheet_and_the_dictionary(clien
     assert about["Rows"] == "3"
     assert about["Programs"] == "Export Test Court"
     assert about["Referrals received from"] == START.isoformat()
+    assert (
+        "6 months = 183 days, 12 months = 365 days, 18 months = 548 days, 24 months = 730 days"
+        in (about["Follow-up windows"])
+    )
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         text = "".join(archive.read(name).decode() for name in archive.namelist())
     assert_none_in(text, await identifying_values(db, data))

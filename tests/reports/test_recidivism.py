@@ -29,9 +29,9 @@ ARREST = OutcomeEventType.ARREST
 CHARGE = OutcomeEventType.CHARGE
 NEW_REFERRAL = OutcomeEventType.NEW_REFERRAL
 CLOSED = datetime.date(2024, 1, 15)
-WINDOW_END = datetime.date(2024, 7, 15)
-"""Six months after ``CLOSED``."""
 DAY = datetime.timedelta(days=1)
+WINDOW_END = CLOSED + 183 * DAY
+"""Six months (183 days) after ``CLOSED``."""
 
 
 def subject(
@@ -79,6 +79,36 @@ def counts(report, label: str | None = None) -> dict[str, int]:
     return row.counts
 
 
+@pytest.mark.parametrize(
+    "closed", [datetime.date(2026, 8, 31), datetime.date(2027, 2, 28), datetime.date(2024, 1, 15)]
+)
+@pytest.mark.parametrize(("window", "days"), [(6, 183), (12, 365), (18, 548), (24, 730)])
+def test_a_window_is_the_same_number_of_days_wherever_it_falls(closed, window, days):
+    """In calendar months, six months from Aug 31 ends on Feb 28 (181 days) and from Feb 28 on Aug 28 (181):
+    a shift of the dates in an export moved youth across the edge. A window is a number of days."""
+    last_day = subject(closed=closed, events=((closed + days * DAY, ARREST),))
+    day_after = subject(
+        closed=closed, checked=closed + 800 * DAY, events=((closed + (days + 1) * DAY, ARREST),)
+    )
+    checked_to_the_end = subject(closed=closed, checked=closed + days * DAY)
+    checked_a_day_short = subject(closed=closed, checked=closed + (days - 1) * DAY)
+
+    report = build_report(
+        [last_day, day_after, checked_to_the_end, checked_a_day_short],
+        [],
+        options(window=window),
+        threshold=1,
+    )
+
+    assert counts(report) == {
+        "cohort": 4,
+        "full_window": 3,
+        "reoffended": 1,
+        "not_reoffended": 2,
+        "censored": 1,
+    }
+
+
 def test_censored_youth_are_not_counted_as_successes():
     report = build_report(
         [
@@ -102,29 +132,6 @@ def test_censored_youth_are_not_counted_as_successes():
     assert row.label == "All youth"
     assert row.rate == 0.5, "one of the two youth followed for the whole window; the censored are left out"
     assert row.interval == pytest.approx((0.0945, 0.9055), abs=1e-4)
-
-
-def test_window_boundaries_count_the_last_day_in():
-    report = build_report(
-        [
-            subject(events=((WINDOW_END, ARREST),)),
-            subject(events=((WINDOW_END + DAY, ARREST),)),
-            subject(checked=WINDOW_END),
-            subject(checked=WINDOW_END - DAY),
-            subject(closed=datetime.date(2023, 8, 31), checked=datetime.date(2024, 2, 29)),
-            subject(closed=datetime.date(2023, 8, 31), events=((datetime.date(2024, 2, 29), CHARGE),)),
-        ],
-        [],
-        options(),
-        threshold=1,
-    )
-    assert counts(report) == {
-        "cohort": 6,
-        "full_window": 5,
-        "reoffended": 2,
-        "not_reoffended": 3,
-        "censored": 1,
-    }
 
 
 def test_an_event_before_the_anchor_is_ignored():

@@ -23,9 +23,9 @@ from youthcourt.reports.models import ComparisonEvent, ComparisonImport, Compari
 
 REFERRED = datetime.date(2023, 11, 1)
 CLOSED = datetime.date(2024, 1, 15)
-WINDOW_END = datetime.date(2024, 7, 15)
-"""Six months after ``CLOSED``."""
 DAY = datetime.timedelta(days=1)
+WINDOW_END = CLOSED + 183 * DAY
+"""Six months (183 days) after ``CLOSED``."""
 
 
 async def closed_case(
@@ -128,6 +128,7 @@ async def test_the_report_counts_censored_youth_apart_and_shows_no_names(client,
     assert "37.5%" in page, "3 of the 8 youth followed for the full window; the 3 censored are left out"
     assert '<td class="num">11</td><td class="num">8</td><td class="num">3</td>' in page
     assert "Fewer than 3 cases of these referrals are left out" in page
+    assert "6 months means 183 days from the start of the clock (case closed)" in page
     assert '<svg class="survival-chart" role="img"' in page
     assert "/reports/recidivism/groups.csv?" in page
     assert "Zebediah" not in page and "Quartermaine" not in page

@@ -262,7 +262,7 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
                     program_id=case.program_id,
                     case_id=case.id,
                     window_months=months,
-                    due_on=add_months(closed_on, months),
+                    due_on=follow_up_end(closed_on, months),
                 )
                 for months in sorted({m for m in follow_up_months if m > 0})
             ]
@@ -528,6 +528,21 @@ def _apply_intake(case: Case, entry: IntakeEntry) -> None:
 
 FOLLOWED_UP = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL})
 """Closures after which the program checks records for new offenses."""
+
+
+def follow_up_days(months: int) -> int:
+    """The length in days of a follow-up window of ``months`` months: 6 = 183, 12 = 365, 18 = 548, 24 = 730.
+
+    A window is a number of days (a month being 365.25 / 12 days, rounded half to even), not
+    calendar months, whose length would depend on where it falls: a youth is inside or outside
+    a window the same way whatever dates an export shifts.
+    """
+    return round(months * 365.25 / 12)
+
+
+def follow_up_end(day: datetime.date, months: int) -> datetime.date:
+    """The last day of a follow-up window of ``months`` months that starts on ``day``."""
+    return day + datetime.timedelta(days=follow_up_days(months))
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:

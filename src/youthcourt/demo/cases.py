@@ -24,7 +24,7 @@ from youthcourt.cases.models import (
     EventKind,
     FollowUpCheck,
 )
-from youthcourt.cases.services import add_months
+from youthcourt.cases.services import follow_up_end
 from youthcourt.hearings.models import (
     Courtroom,
     Hearing,
@@ -450,7 +450,7 @@ class CaseBuilder:
         self.event(case, at(day), case.closure_reason, outcome, previous)
         if outcome != CaseState.WITHDRAWN:
             for months in (6, 12):
-                due = add_months(day, months)
+                due = follow_up_end(day, months)
                 done = due <= self.today - datetime.timedelta(days=10) and self.rng.random() < 0.7
                 self.db.add(
                     FollowUpCheck(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case, CaseCounter, CaseState, CheckResult, FollowUpCheck
-from youthcourt.cases.services import add_months
+from youthcourt.cases.services import follow_up_end
 from youthcourt.demo.cases import CaseBuilder
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.jurors.models import (
@@ -168,7 +168,7 @@ class HistoryBuilder:
                     program_id=self.program_id,
                     case_id=case.id,
                     window_months=months,
-                    due_on=add_months(case.closed_on, months),
+                    due_on=follow_up_end(case.closed_on, months),
                 )
                 self.db.add(check)
                 checks.append(check)
@@ -264,7 +264,7 @@ class HistoryBuilder:
         start = self.today - datetime.timedelta(days=3 * 365)
         for number in range(1, COMPARISON_YOUTH + 1):
             anchor = start + datetime.timedelta(days=self.rng.randint(0, 2 * 365 - 60))
-            followed = min(add_months(anchor, 24), self.today - datetime.timedelta(days=60))
+            followed = min(follow_up_end(anchor, 24), self.today - datetime.timedelta(days=60))
             record = ComparisonRecord(
                 program_id=self.program_id,
                 import_id=upload.id,

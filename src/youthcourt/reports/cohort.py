@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
-from youthcourt.cases.services import add_months
+from youthcourt.cases.services import follow_up_end
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.jurors.models import Attendance, Booking, Juror
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType
@@ -337,5 +337,5 @@ async def stream_subjects(
 
 
 def window_end(anchor_on: datetime.date, months: int) -> datetime.date:
-    """The last day of a follow-up window that starts on ``anchor_on``."""
-    return add_months(anchor_on, months)
+    """The last day of a follow-up window that starts on ``anchor_on`` (a number of days, see ``follow_up_days``)."""
+    return follow_up_end(anchor_on, months)

@@ -37,9 +37,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from youthcourt.cases.services import follow_up_days
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.reference.models import OffenseClass, SourceKind
-from youthcourt.reports.cohort import Cohort, Subject, granted_scope, stream_subjects
+from youthcourt.reports.cohort import WINDOWS, Cohort, Subject, granted_scope, stream_subjects
 from youthcourt.web.downloads import spreadsheet_safe
 
 PSEUDONYM_PREFIX = "pseudo-"
@@ -275,6 +276,12 @@ class ExportSpec:
                 "None applied: each row has the referral, first hearing and closure dates, so the clock can "
                 "start at any of them. followed_until says how far records were searched; a youth followed "
                 "for less than the chosen window is censored, not a success.",
+            ),
+            (
+                "Follow-up windows",
+                "Counted in days from the anchor, the same length for every youth: "
+                + ", ".join(f"{months} months = {follow_up_days(months)} days" for months in WINDOWS)
+                + ". An event on the window's last day is inside it.",
             ),
             (
                 "Left out",

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+from youthcourt.cases.services import follow_up_days
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.reports.cohort import Anchor, Subject, age_band, completion_status, window_end
 from youthcourt.reports.statistics import (
@@ -160,6 +161,11 @@ class ReportOptions:
     def definition(self) -> str:
         """The headline definition: "New offense = arrest or charge, within 12 months of case closure"."""
         return f"New offense = {self.event_words}, within {self.window_months} months {ANCHOR_PHRASES[self.anchor]}"
+
+    @property
+    def window_days(self) -> int:
+        """The window's length in days: every youth's window is this long, wherever it falls."""
+        return follow_up_days(self.window_months)
 
     @property
     def event_codes(self) -> list[str]:

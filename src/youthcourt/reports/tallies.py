@@ -7,7 +7,7 @@ one row per group, outcome and follow-up length with its number of youth: a few 
 rows at most, whatever the size of the cohort. A test checks both give the same tallies.
 
 Dates need three functions the two engines spell differently (days between two dates, a
-date some months later, age in whole years); they are compiled per dialect below.
+date some days later, age in whole years); they are compiled per dialect below.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from youthcourt.cases.models import Case
+from youthcourt.cases.services import follow_up_days
 from youthcourt.outcomes.models import OutcomeEvent
 from youthcourt.reference.models import Offense, ReferralSource
 from youthcourt.referrals.models import Referral, Youth
@@ -61,35 +62,28 @@ def _days_postgresql(element: days_between, compiler: Any, **kw: Any) -> str:
     return f"({later} - {earlier})"
 
 
-class months_after(FunctionElement):
-    """The same day some months later, or that month's last day (as ``cases.services.add_months``).
-
-    Built with :func:`months_later`: the count is written into the SQL, so it is part of the
-    statement's cache key."""
+class days_after(FunctionElement):
+    """The day some days later. Built with :func:`days_later`: the count is written into the SQL,
+    so it is part of the statement's cache key."""
 
     type = Date()
     inherit_cache = True
 
 
-def months_later(day: Any, months: int) -> months_after:
-    return months_after(day, literal_column(str(int(months))))
+def days_later(day: Any, days: int) -> days_after:
+    return days_after(day, literal_column(str(int(days))))
 
 
-@compiles(months_after, "sqlite")
-def _months_sqlite(element: months_after, compiler: Any, **kw: Any) -> str:
-    day, months = (compiler.process(arg, **kw) for arg in element.clauses)
-    day_sql, count = day, int(months)
-    # SQLite rolls Jan 31 + 1 month over into March; the month's last day caps it.
-    return (
-        f"min(date({day_sql}, '+{count} months'), "
-        f"date({day_sql}, 'start of month', '+{count + 1} months', '-1 day'))"
-    )
+@compiles(days_after, "sqlite")
+def _days_after_sqlite(element: days_after, compiler: Any, **kw: Any) -> str:
+    day, days = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"date({day}, '+{int(days)} days')"
 
 
-@compiles(months_after, "postgresql")
-def _months_postgresql(element: months_after, compiler: Any, **kw: Any) -> str:
-    day, months = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST({day} + make_interval(months => {int(months)}) AS DATE)"
+@compiles(days_after, "postgresql")
+def _days_after_postgresql(element: days_after, compiler: Any, **kw: Any) -> str:
+    day, days = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST({day} + {int(days)} AS DATE)"
 
 
 class age_in_years(FunctionElement):
@@ -154,7 +148,7 @@ def _cases(cohort: Cohort, options: ReportOptions) -> Any:
             Case.id.label("case_id"),
             key.label("group_key"),
             anchor.label("anchor_on"),
-            months_later(anchor, options.window_months).label("window_end"),
+            days_later(anchor, follow_up_days(options.window_months)).label("window_end"),
             checked.c.checked_until,
         )
         .join(Referral, Case.referral_id == Referral.id)
