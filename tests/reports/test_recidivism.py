@@ -6,6 +6,7 @@ import datetime
 import uuid
 
 import pytest
+from lifelines import KaplanMeierFitter
 
 from youthcourt.cases.models import CaseState
 from youthcourt.outcomes.models import OutcomeEventType
@@ -403,3 +404,42 @@ def test_the_chart_is_accessible_svg_without_scripts_or_inline_styles():
     assert "Withheld group" not in svg
     assert ">0%</text>" not in svg or ">60%</text>" in svg
     assert survival_chart([curves[1]], months=2, x_label="x", title="t", chart_id="c") == ""
+
+
+def test_the_headline_is_the_kaplan_meier_share_reoffending_by_the_end_of_the_window():
+    """Many youth censored early, few events: the share among the fully followed runs high, the
+    Kaplan-Meier estimate does not. The headline is the estimate, as lifelines computes it."""
+    youth = (
+        [subject(events=((CLOSED + (20 + 7 * n) * DAY, ARREST),)) for n in range(12)]
+        + [subject(checked=WINDOW_END + 10 * DAY) for _ in range(30)]
+        + [subject(checked=CLOSED + (15 + 4 * n) * DAY) for n in range(40)]
+    )
+
+    report = build_report(youth, [], options(), threshold=5)
+
+    durations = [20 + 7 * n for n in range(12)] + [183] * 30 + [15 + 4 * n for n in range(40)]
+    observed = [True] * 12 + [False] * 70
+    fitter = KaplanMeierFitter().fit(durations, observed)
+    survival = fitter.survival_function_at_times(183).iloc[0]
+    lower, upper = fitter.confidence_interval_.loc[:183].iloc[-1]
+    estimate = report.headline_incidence
+    assert estimate.withheld is None
+    assert estimate.value == pytest.approx(1 - survival, abs=1e-9)
+    assert estimate.interval == pytest.approx((1 - upper, 1 - lower), abs=1e-9)
+    assert report.headline.rate == pytest.approx(12 / 42), "the share among the fully followed"
+    assert estimate.value < report.headline.rate
+
+
+def test_the_headline_waits_until_enough_youth_reach_the_end_of_the_window():
+    """Six arrests and twenty youth followed a month so far: the curve has not reached the window's end."""
+    youth = [subject(events=((CLOSED + 10 * DAY, ARREST),)) for _ in range(6)] + [
+        subject(checked=CLOSED + 30 * DAY) for _ in range(20)
+    ]
+
+    report = build_report(youth, [], options(), threshold=5)
+
+    assert report.headline_incidence.value is None
+    assert (
+        report.headline_incidence.withheld
+        == "Not yet: fewer than 5 youth have been followed to the end of the window."
+    )

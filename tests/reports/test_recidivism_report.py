@@ -126,6 +126,8 @@ async def test_the_report_counts_censored_youth_apart_and_shows_no_names(client,
     page = response.text
     assert "New offense = arrest or charge, within 6 months of case closure" in page
     assert "37.5%" in page, "3 of the 8 youth followed for the full window; the 3 censored are left out"
+    assert "Among youth followed for the full window" in page
+    assert "Kaplan-Meier estimate, each youth counted for as long as they were followed" in page
     assert '<td class="num">11</td><td class="num">8</td><td class="num">3</td>' in page
     assert "Fewer than 3 cases of these referrals are left out" in page
     assert "6 months means 183 days from the start of the clock (case closed)" in page

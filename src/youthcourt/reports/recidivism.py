@@ -67,6 +67,7 @@ WITHHELD_SMALL = "Withheld: the rate would rest on a count hidden to protect sma
 WITHHELD_CURVE_SMALL = "Withheld: some of this group's counts are hidden to protect small numbers."
 TOO_FEW_FOLLOWED = "Not drawn: fewer than {threshold} youth were followed for a month or more."
 NO_FULL_WINDOW = "Not yet: no youth in the group has been followed for the full window."
+TOO_FEW_AT_THE_END = "Not yet: fewer than {threshold} youth have been followed to the end of the window."
 
 
 class Grouping(enum.StrEnum):
@@ -216,6 +217,35 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
+class Incidence:
+    """The share with a new offense by the window's end, estimated by Kaplan-Meier (1 - S(window)).
+
+    Every youth counts for as long as they were followed, so censored youth are neither left
+    out nor counted as successes: the headline, which the share among youth followed for the
+    full window overstates while many are censored (an offense makes an outcome known early).
+    """
+
+    value: float | None
+    interval: tuple[float, float] | None
+    withheld: str | None
+
+
+def incidence(tally: Tally, row: GroupRow, threshold: int) -> Incidence:
+    """The row's cumulative incidence at the window's end, or why it is not shown.
+
+    Withheld like the row's rate when a count it rests on is hidden, and not estimated until
+    ``threshold`` youth have been followed to the window's end (before that the curve's last
+    step would stand in for a time nobody reached).
+    """
+    if row.withheld == WITHHELD_SMALL:
+        return Incidence(None, None, WITHHELD_SMALL)
+    if tally.not_reoffended < threshold:
+        return Incidence(None, None, TOO_FEW_AT_THE_END.format(threshold=threshold))
+    at_end = survival_at(kaplan_meier(tally.durations, tally.observed), math.inf)
+    return Incidence(1 - at_end.survival, (1 - at_end.upper, 1 - at_end.lower), None)
+
+
+@dataclass(frozen=True)
 class CurvePoint:
     month: int
     at_risk: int
@@ -277,6 +307,8 @@ class RecidivismReport:
     without_anchor: int
     """Cases left out because they have not reached the anchor (no hearing yet, not closed yet)."""
     comparison_youth: int
+    headline_incidence: Incidence
+    """The headline row's Kaplan-Meier share with a new offense by the window's end."""
     unsearched_checks: int = 0
     """Completed follow-up checks that searched no record system: they give no follow-up."""
 
@@ -570,6 +602,14 @@ def report_from_tallies(
         _curve(key, label, tallies[label], cells, threshold, options.window_months)
         for key, label in zip(keys, labels, strict=True)
     ]
+    headline_tally = Tally()
+    for label in labels if with_total else labels[:1]:
+        headline_tally.merge(tallies[label])
+    headline = (
+        incidence(headline_tally, rows[-1] if with_total else rows[0], threshold)
+        if rows
+        else Incidence(None, None, None)
+    )
     return RecidivismReport(
         options=options,
         threshold=threshold,
@@ -579,4 +619,5 @@ def report_from_tallies(
         logrank=_logrank(curves, tallies, options.grouping),
         without_anchor=without_anchor,
         comparison_youth=len(comparison_subjects) if options.grouping == Grouping.COMPARISON else 0,
+        headline_incidence=headline,
     )
