@@ -30,6 +30,9 @@ def test_evaluator_compares_reoffending_by_completion_status(page: Page, base_ur
     expect(results.get_by_role("heading", level=2)).to_have_text(
         "New offense = arrest or charge, within 12 months of case closure"
     )
+    headline = results.locator(".headline-figure")
+    expect(headline.first).to_contain_text("Kaplan-Meier estimate")
+    expect(headline.nth(1)).to_contain_text("Among youth followed for the full window")
     groups = results.locator("table").first
     expect(groups.locator("tbody th[scope=row]").first).to_have_text("Completed")
     expect(groups.locator("tfoot th")).to_have_text("Total")
