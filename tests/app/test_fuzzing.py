@@ -56,7 +56,15 @@ SESSION_ENDING = ("/login/code", "/logout", "/logout/everywhere", "/login")
 """Fuzzed last, in this order, as the juror, because they end or start sessions."""
 NOT_FUZZED = {"/static/{file_path:path}"}
 """Files served from the package's static folder: no form, no query, no record."""
-ALLOWED_TYPES = ("text/html", "text/csv", "text/calendar", "application/json", "application/pdf", "image/")
+ALLOWED_TYPES = (
+    "text/html",
+    "text/csv",
+    "text/calendar",
+    "application/json",
+    "application/pdf",
+    "application/vnd.apache.parquet",
+    "image/",
+)
 MAX_QUERY_VALUE = 4_000
 """Longer query values are cut: web servers refuse addresses of more than about 8 KB before the app sees them."""
 UUID_SHAPED = "0b5e4f0a-1c2d-4e3f-8a9b-0c1d2e3f4a5b"

@@ -274,6 +274,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "/reports/recidivism": EVALUATOR_WORKSPACE,
     "/reports/recidivism/groups.csv": EVALUATOR_WORKSPACE,
     "/reports/recidivism/curves.csv": EVALUATOR_WORKSPACE,
+    "/reports/recidivism/analysis.csv": EVALUATOR_WORKSPACE,
+    "/reports/recidivism/analysis.parquet": EVALUATOR_WORKSPACE,
     "/reports/exports": EVALUATOR_WORKSPACE,
     "/reports/exports/download": EVALUATOR_WORKSPACE,
     "/reports/exports/dictionary": EVALUATOR_WORKSPACE,
@@ -870,6 +872,8 @@ QUERY_PROGRAM_REPORTS = [
     "/reports/recidivism",
     "/reports/recidivism/groups.csv",
     "/reports/recidivism/curves.csv",
+    "/reports/recidivism/analysis.csv",
+    "/reports/recidivism/analysis.parquet",
 ]
 """Reports that name their programs in the query: an evaluator may name only programs they hold
 the role in."""

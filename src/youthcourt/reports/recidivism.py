@@ -168,6 +168,15 @@ class ReportOptions:
         """The window's length in days: every youth's window is this long, wherever it falls."""
         return follow_up_days(self.window_months)
 
+    def anchor_of(self, subject: Subject) -> datetime.date | None:
+        """The day the subject's clock starts, or None when it has not started."""
+        return getattr(subject, _ANCHOR_FIELDS[self.anchor])
+
+    def group_of(self, subject: Subject) -> str:
+        """The label of the group the subject is counted in."""
+        key_of, _ = _GROUP_OF.get(self.grouping, (None, _same))
+        return group_label(self.grouping, key_of(subject) if key_of else None)
+
     @property
     def event_codes(self) -> list[str]:
         """The counted event types as codes, in their usual order."""
@@ -360,6 +369,29 @@ REOFFENDED, NOT_REOFFENDED, CENSORED = 0, 1, 2
 """A youth's outcome over the window, as :mod:`youthcourt.reports.tallies` counts them in SQL."""
 
 
+def youth_outcome(
+    anchor_on: datetime.date,
+    events: Iterable[tuple[datetime.date, OutcomeEventType]],
+    known_until: datetime.date | None,
+    counted: frozenset[OutcomeEventType],
+    end: datetime.date,
+) -> tuple[int, int]:
+    """A youth's outcome over the window ending on ``end``, and the days the curve follows them.
+
+    Reoffended: the first counted event on or after the anchor falls on or before ``end``
+    (followed to that event). Not reoffended: records are known to ``end``, or the first event
+    came later (followed for the whole window). Otherwise censored: followed as far as the
+    records are known. :mod:`youthcourt.reports.tallies` counts the same in SQL.
+    """
+    first = next((day for day, kind in events if day >= anchor_on and kind in counted), None)
+    if first is not None and first <= end:
+        return REOFFENDED, (first - anchor_on).days
+    if first is not None or (known_until is not None and known_until >= end):
+        return NOT_REOFFENDED, (end - anchor_on).days
+    followed = (known_until - anchor_on).days if known_until is not None else 0
+    return CENSORED, max(followed, 0)
+
+
 class Tally:
     """Per-group accumulator: the counts, and each youth's follow-up for the curve."""
 
@@ -384,24 +416,7 @@ class Tally:
         end = ends.get(anchor_on)
         if end is None:
             end = ends[anchor_on] = window_end(anchor_on, months)
-        first = None
-        for occurred_on, event_type in events:
-            if occurred_on >= anchor_on and event_type in counted:
-                first = occurred_on
-                break
-        if first is not None and first <= end:
-            self.reoffended += 1
-            self.durations.append((first - anchor_on).days)
-            self.observed.append(True)
-            return
-        if first is not None or (known_until is not None and known_until >= end):
-            self.not_reoffended += 1
-            self.durations.append((end - anchor_on).days)
-        else:
-            self.censored += 1
-            followed = (known_until - anchor_on).days if known_until is not None else 0
-            self.durations.append(max(followed, 0))
-        self.observed.append(False)
+        self.add_many(*youth_outcome(anchor_on, events, known_until, counted, end), 1)
 
     def add_many(self, outcome: int, days: int, youth: int) -> None:
         """``youth`` youth with the same outcome and the same days followed (or to their first event)."""
@@ -474,12 +489,17 @@ def _tally_groups(subjects: Sequence[Subject], options: ReportOptions) -> tuple[
     return tallies, without_anchor
 
 
+def comparison_label(other: ComparisonSubject) -> str:
+    """The group a comparison youth is counted in: their imported group, kept apart from program youth."""
+    return other.group_label if other.group_label != PROGRAM_YOUTH else f"{PROGRAM_YOUTH} (comparison)"
+
+
 def _add_comparisons(
     tallies: dict[str, Tally], comparison_subjects: Sequence[ComparisonSubject], options: ReportOptions
 ) -> None:
     ends: dict[datetime.date, datetime.date] = {}
     for other in comparison_subjects:
-        label = other.group_label if other.group_label != PROGRAM_YOUTH else f"{PROGRAM_YOUTH} (comparison)"
+        label = comparison_label(other)
         tally = tallies.get(label)
         if tally is None:
             tally = tallies[label] = Tally()

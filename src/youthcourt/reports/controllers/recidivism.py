@@ -24,6 +24,7 @@ from youthcourt.audit import service as audit
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.reports.analysis import AnalysisRow, analysis_rows, as_csv_rows, as_parquet
 from youthcourt.reports.charts import series_style, survival_chart
 from youthcourt.reports.cohort import (
     WINDOWS,
@@ -32,6 +33,7 @@ from youthcourt.reports.cohort import (
     default_range,
     granted_programs,
     granted_scope,
+    load_subjects,
     suppression_threshold,
     unsearched_checks,
 )
@@ -87,12 +89,16 @@ class Choices:
             self.options.grouping.value,
         ]
 
-    def file_name(self, part: str) -> str:
+    def file_name(self, part: str, suffix: str = "csv") -> str:
         events = "+".join(self.options.event_codes)
         return (
             f"recidivism-{part}_{self.options.anchor.value}-{self.options.window_months}m_{events}_"
-            f"{self.cohort.referred_from.isoformat()}_to_{self.cohort.referred_to.isoformat()}.csv"
+            f"{self.cohort.referred_from.isoformat()}_to_{self.cohort.referred_to.isoformat()}.{suffix}"
         )
+
+    def about(self) -> dict[str, str]:
+        """What a file counts, in words, for the analysis file's metadata."""
+        return {"counts": self.options.definition, **{k: str(v) for k, v in self.details().items()}}
 
 
 LEADING_HEADERS = [
@@ -175,6 +181,18 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
         ComparisonSubject(label, anchor_on, followed_until, tuple(events.get(record_id, ())))
         for record_id, label, anchor_on, followed_until in records
     ]
+
+
+async def load_analysis(db: AsyncSession, choices: Choices) -> list[AnalysisRow]:
+    """The report's youth, one row each, from the same cohort and rules as :func:`run_report`."""
+    with granted_scope(choices.cohort):
+        subjects = await load_subjects(db, choices.cohort)
+        comparisons = (
+            await load_comparison_subjects(db, choices.cohort)
+            if choices.options.grouping == Grouping.COMPARISON
+            else []
+        )
+    return analysis_rows(subjects, comparisons, choices.options)
 
 
 async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
@@ -347,6 +365,43 @@ class RecidivismController(Controller):
             details={**choices.details(), "file": f"{part}.csv", "rows": len(rows) - 1},
         )
         return csv_download(rows, choices.file_name(part))
+
+    async def _analysis(
+        self, request: Request[Any, Any, Any], db: AsyncSession, file: str
+    ) -> tuple[Choices, list[AnalysisRow]] | Template:
+        form = Form.from_data(request.query_params.dict())
+        choices = read_choices(request, form)
+        if choices is None:
+            return self._page(request, form, status_code=422)
+        rows = await load_analysis(db, choices)
+        details = {**choices.details(), "file": file, "rows": len(rows)}
+        audit.record(db, request, "report.downloaded", details=details)
+        return choices, rows
+
+    @get("/analysis.csv", name="recidivism_analysis_csv", media_type=MediaType.TEXT)
+    async def analysis_csv(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[str] | Template:
+        found = await self._analysis(request, db_session, "analysis.csv")
+        if isinstance(found, Template):
+            return found
+        choices, rows = found
+        return csv_download(as_csv_rows(rows), choices.file_name("analysis"))
+
+    @get("/analysis.parquet", name="recidivism_analysis_parquet", media_type="application/vnd.apache.parquet")
+    async def analysis_parquet(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[bytes] | Template:
+        found = await self._analysis(request, db_session, "analysis.parquet")
+        if isinstance(found, Template):
+            return found
+        choices, rows = found
+        name = choices.file_name("analysis", "parquet")
+        return Response(
+            as_parquet(rows, choices.about()),
+            media_type="application/vnd.apache.parquet",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/groups.csv", name="recidivism_groups_csv", media_type=MediaType.TEXT)
     async def groups_csv(

@@ -1,0 +1,148 @@
+"""The analysis file of a recidivism report: one row per youth of its cohort, to recompute every figure.
+
+Per group, ``KaplanMeierFitter().fit(time_days, event)`` (lifelines) gives the report's curve,
+its bands and the headline (one minus the curve at the window's end); the sums of ``event`` and
+``followed_full_window`` give the table's counts, rates and Wilson intervals; the log-rank test
+on the groups gives the report's test. Times are counted on the true dates, so no shift moves
+anyone across the window's edge, and the file holds no date at all.
+
+Pseudonyms are drawn afresh for every file from a random key that is never kept: two files
+cannot be linked through them, nor to an export. Rows come in pseudonym order, which says
+nothing about the youth.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import io
+import secrets
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass, fields
+from operator import attrgetter
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from youthcourt.reports.cohort import Subject, window_end
+from youthcourt.reports.recidivism import (
+    CENSORED,
+    REOFFENDED,
+    ComparisonSubject,
+    ReportOptions,
+    comparison_label,
+    youth_outcome,
+)
+
+PSEUDONYM_LENGTH = 16
+NOT_KNOWN = ""
+"""A covariate the youth's record does not carry (comparison youth have none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRow:
+    """One youth whose clock started, as the report counted them."""
+
+    pseudo_id: str
+    group: str
+    """The report's group label ("All youth" without a grouping)."""
+    time_days: int
+    """Days from the anchor to the first counted event, or to the end of follow-up (at most the window)."""
+    event: int
+    """1 when a counted event fell inside the window, else 0."""
+    followed_full_window: bool
+    """Reoffended, or followed to the window's end: the youth is in the rate's denominator."""
+    completion: str
+    offense_class: str
+    source_kind: str
+    age_band: str
+    gender: str
+    race_ethnicity: str
+    served_as_juror: str
+
+
+COLUMN_NAMES = tuple(field.name for field in fields(AnalysisRow))
+
+
+def analysis_rows(
+    subjects: Sequence[Subject], comparisons: Sequence[ComparisonSubject], options: ReportOptions
+) -> list[AnalysisRow]:
+    """The report's youth, each with the outcome :func:`youth_outcome` gives the report's tallies."""
+    key = secrets.token_bytes(32)
+    rows = []
+    for subject in subjects:
+        anchor_on = options.anchor_of(subject)
+        if anchor_on is None:
+            continue
+        label = options.group_of(subject)
+        outcome, days = _outcome(anchor_on, subject.events, subject.checked_until, options)
+        rows.append(
+            AnalysisRow(
+                _pseudonym(key, subject.case_id.bytes),
+                label,
+                days,
+                int(outcome == REOFFENDED),
+                outcome != CENSORED,
+                subject.completion,
+                subject.offense_class,
+                subject.source_kind,
+                subject.age_band,
+                subject.gender,
+                subject.race_ethnicity,
+                "yes" if subject.served_as_juror else "no",
+            )
+        )
+    for number, other in enumerate(comparisons):
+        outcome, days = _outcome(other.anchor_on, other.events, other.followed_until, options)
+        rows.append(
+            AnalysisRow(
+                _pseudonym(key, f"comparison-{number}".encode()),
+                comparison_label(other),
+                days,
+                int(outcome == REOFFENDED),
+                outcome != CENSORED,
+                *(NOT_KNOWN,) * 7,
+            )
+        )
+    return sorted(rows, key=attrgetter("pseudo_id"))
+
+
+def _outcome(
+    anchor_on: datetime.date,
+    events: Sequence[tuple],
+    known_until: datetime.date | None,
+    options: ReportOptions,
+) -> tuple[int, int]:
+    end = window_end(anchor_on, options.window_months)
+    return youth_outcome(anchor_on, events, known_until, options.event_types, end)
+
+
+def _pseudonym(key: bytes, identity: bytes) -> str:
+    return hmac.new(key, identity, hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
+
+
+def as_csv_rows(rows: Sequence[AnalysisRow]) -> list[list[str]]:
+    """The header, then each youth; booleans as true/false."""
+    return [
+        list(COLUMN_NAMES),
+        *(
+            [str(value).lower() if isinstance(value, bool) else str(value) for value in astuple(row)]
+            for row in rows
+        ),
+    ]
+
+
+def as_parquet(rows: Sequence[AnalysisRow], about: dict[str, str]) -> bytes:
+    """The rows as a typed Parquet file, with what the report counted in its metadata."""
+    columns = list(zip(*(astuple(row) for row in rows), strict=True)) if rows else [()] * len(COLUMN_NAMES)
+    types = {"time_days": pa.int32(), "event": pa.int8(), "followed_full_window": pa.bool_()}
+    table = pa.table(
+        {
+            name: pa.array(list(values), type=types.get(name, pa.string()))
+            for name, values in zip(COLUMN_NAMES, columns, strict=True)
+        }
+    ).replace_schema_metadata({key.encode(): value.encode() for key, value in about.items()})
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
