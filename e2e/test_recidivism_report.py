@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -50,6 +51,12 @@ def test_evaluator_compares_reoffending_by_completion_status(page: Page, base_ur
     with page.expect_download() as download:
         results.get_by_role("link", name="Download CSV").first.click()
     assert download.value.suggested_filename.startswith("recidivism-groups_closure-12m_arrest+charge_")
+
+    with page.expect_download() as analysis:
+        results.get_by_role("link", name="Download the analysis file (CSV)").click()
+    assert analysis.value.suggested_filename.startswith("recidivism-analysis_closure-12m_arrest+charge_")
+    header = Path(analysis.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("pseudo_id,group,time_days,event,followed_full_window")
 
 
 def test_evaluator_compares_program_youth_with_the_comparison_group(page: Page, shoot):

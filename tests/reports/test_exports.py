@@ -224,6 +224,10 @@ async def test_csv_export_holds_the_cohort_and_nothing_identifying(client, db):
     assert quinns[1]["completion_status"] == "Open"
     assert_none_in(response.text, await identifying_values(db, data))
     assert "Other Court" not in response.text
+    dates = [
+        value for row in rows for name, value in row.items() if name.endswith(("_on", "_until")) and value
+    ]
+    assert dates and max(dates) < TODAY.isoformat(), "a date moved past the export's own date tells its shift"
 
 
 async def test_month_dates_are_coarsened(client, db):

@@ -46,7 +46,7 @@ from youthcourt.web.downloads import spreadsheet_safe
 PSEUDONYM_PREFIX = "pseudo-"
 PSEUDONYM_LENGTH = 20
 """Hex characters of the HMAC kept in a pseudonym (80 bits: no collisions at any program's size)."""
-MAX_SHIFT_DAYS = 180
+MAX_SHIFT_DAYS = 360
 BATCH_SIZE = 2000
 CHUNK_SIZE = 64 * 1024
 XLSX_COMPRESSLEVEL = 3
@@ -69,11 +69,11 @@ class DateHandling(enum.StrEnum):
     def explanation(self) -> str:
         if self is DateHandling.SHIFT:
             return (
-                f"Every date of a youth is moved by the same secret number of days, between -{MAX_SHIFT_DAYS} "
-                f"and +{MAX_SHIFT_DAYS} (never 0), derived from the program's secret key. The number of days "
-                "between two dates of one youth is exact; calendar dates, weekdays and seasons are not. "
-                "Rows were chosen by their true referral date, so shifted referral dates can fall up to "
-                f"{MAX_SHIFT_DAYS} days outside the range."
+                f"Every date of a youth is moved back by the same secret number of days, from 1 to "
+                f"{MAX_SHIFT_DAYS}, derived from the program's secret key; never forward, so no date falls "
+                "after the day of the export. The number of days between two dates of one youth is exact; "
+                "calendar dates, weekdays and seasons are not. Rows were chosen by their true referral date, "
+                f"so shifted referral dates can fall up to {MAX_SHIFT_DAYS} days before the range."
             )
         return (
             "Every date is given as its year and month only (YYYY-MM). Intervals can be estimated to "
@@ -122,12 +122,13 @@ def pseudonym(research_key: str, youth_id: UUID) -> str:
 
 
 def shift_days(research_key: str, youth_id: UUID) -> int:
-    """The youth's secret date offset: one number of days in ±1..MAX_SHIFT_DAYS, the same every time.
+    """The youth's secret date offset: 1 to MAX_SHIFT_DAYS days back, the same every time.
 
-    Zero is left out so that no youth's true dates appear by chance.
+    Only back in time, so no shifted date falls after the export's own date (a date moved past it
+    would tell how far it had moved); zero is left out so that no true date appears by chance.
     """
-    value = int.from_bytes(_digest(research_key, f"shift:{youth_id}")[:8], "big") % (2 * MAX_SHIFT_DAYS)
-    return value - MAX_SHIFT_DAYS if value < MAX_SHIFT_DAYS else value - MAX_SHIFT_DAYS + 1
+    value = int.from_bytes(_digest(research_key, f"shift:{youth_id}")[:8], "big") % MAX_SHIFT_DAYS
+    return -(value + 1)
 
 
 def coarsen(day: datetime.date | None) -> str | None:
