@@ -116,6 +116,10 @@ READS = [
     ),
     Read(f"/reports/recidivism/groups.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
     Read(f"/reports/recidivism/curves.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
+    Read(f"/reports/recidivism/analysis.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
+    Read(
+        f"/reports/recidivism/analysis.parquet?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None
+    ),
     Read(
         f"/reports/exports/download?{REPORT_QUERY}&dates=shift&format=csv",
         EVALUATOR,
@@ -157,7 +161,7 @@ def test_every_record_page_and_download_is_in_the_table(tmp_path: Path) -> None:
     for route in app.routes:
         methods = {m for handler in getattr(route, "route_handlers", []) for m in handler.http_methods}
         shows_a_record = "{" in route.path and not route.path.startswith("/static")
-        is_download = route.path.endswith((".csv", "/download", "/export"))
+        is_download = route.path.endswith((".csv", ".parquet", "/download", "/export"))
         if "GET" in methods and (shows_a_record or is_download) and _route_key(route.path) not in covered:
             missing.append(route.path)
     assert missing == [], f"add these to READS (or EXEMPT, with the reason): {missing}"

@@ -409,3 +409,22 @@ async def test_only_evaluators_reach_the_report(client, db, role):
         response = await client.get(path)
         assert response.status_code == 403, path
         assert "Zebediah" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "warned"),
+    [
+        ({"group": "juror"}, True),
+        ({"group": "completion", "anchor": "referral"}, True),
+        ({"group": "completion"}, False),
+        ({"group": "gender"}, False),
+    ],
+)
+async def test_groupings_known_only_after_the_clock_starts_carry_a_warning(client, db, changes, warned):
+    program, evaluator = await evaluator_with_cohort(db)
+    await sign_in(client, evaluator)
+
+    response = await client.get(f"/reports/recidivism?{report_query(program, **changes)}")
+
+    assert response.status_code == 200
+    assert ("Grouped by what happened after the clock started." in response.text) is warned

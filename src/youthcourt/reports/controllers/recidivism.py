@@ -378,7 +378,7 @@ class RecidivismController(Controller):
         audit.record(db, request, "report.downloaded", details=details)
         return choices, rows
 
-    @get("/analysis.csv", name="recidivism_analysis_csv", media_type=MediaType.TEXT)
+    @get("/analysis.csv", media_type=MediaType.TEXT)
     async def analysis_csv(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Response[str] | Template:
@@ -388,7 +388,7 @@ class RecidivismController(Controller):
         choices, rows = found
         return csv_download(as_csv_rows(rows), choices.file_name("analysis"))
 
-    @get("/analysis.parquet", name="recidivism_analysis_parquet", media_type="application/vnd.apache.parquet")
+    @get("/analysis.parquet", media_type="application/vnd.apache.parquet")
     async def analysis_parquet(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Response[bytes] | Template:
