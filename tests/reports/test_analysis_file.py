@@ -24,7 +24,7 @@ from tests.reports.test_recidivism_report import audited, evaluator_with_cohort,
 from youthcourt import demo
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.models import Program
-from youthcourt.reports.analysis import COLUMN_NAMES
+from youthcourt.reports.analysis import COLUMN_NAMES, DICTIONARY
 from youthcourt.reports.cohort import Anchor, Cohort
 from youthcourt.reports.controllers.recidivism import Choices, load_analysis, run_report
 from youthcourt.reports.recidivism import DAYS_PER_MONTH, PROGRAM_YOUTH, Grouping, ReportOptions
@@ -184,9 +184,15 @@ async def test_the_analysis_file_downloads_as_csv_and_parquet_with_new_pseudonym
     assert table.num_rows == 11
     assert table.schema.field("time_days").type == "int32"
     assert b"within 6 months of case closure" in table.schema.metadata[b"counts"]
+    assert b"Days from the start of the clock" in table.schema.metadata[b"column:time_days"]
+    assert all(f"<code>{name}</code>" in page.text for name in COLUMN_NAMES), "each column is explained"
     assert "/reports/recidivism/analysis.csv?" in page.text
     files = [entry.details["file"] for entry in await audited(db, "report.downloaded")]
     assert sorted(files) == ["analysis.csv", "analysis.csv", "analysis.parquet"]
+
+
+def test_every_column_of_the_analysis_file_is_in_its_dictionary():
+    assert tuple(name for name, _, _ in DICTIONARY) == COLUMN_NAMES
 
 
 async def test_a_wrong_analysis_query_gets_the_form_with_its_errors(client, db):

@@ -64,6 +64,33 @@ class AnalysisRow:
 
 COLUMN_NAMES = tuple(field.name for field in fields(AnalysisRow))
 
+DICTIONARY = (
+    ("pseudo_id", "text", "The row's pseudonym: 16 hexadecimal characters, drawn afresh for every file."),
+    ("group", "text", 'The report\'s group the youth is counted in ("All youth" without a grouping).'),
+    (
+        "time_days",
+        "integer",
+        "Days from the start of the clock to the first counted new offense when it fell inside the window; "
+        "else to the end of the window for youth followed that far; else to the latest check that searched "
+        "records (0 when none did).",
+    ),
+    ("event", "integer", "1 when a counted new offense fell inside the window, else 0."),
+    (
+        "followed_full_window",
+        "boolean",
+        "true when the outcome over the whole window is known (a new offense inside it, or records searched "
+        "to its end): the youth is in the rate's denominator. false: censored.",
+    ),
+    ("completion", "text", "Completion status of the case (Completed, Unsuccessful, Withdrawn or Open)."),
+    ("offense_class", "text", "Class of the referral offense."),
+    ("source_kind", "text", "Kind of agency that referred the youth."),
+    ("age_band", "text", "Age at referral, in bands (12 and under, 13 to 14, 15 to 16, 17 and over)."),
+    ("gender", "text", "Gender as recorded, or Not recorded."),
+    ("race_ethnicity", "text", "Race and ethnicity as recorded, or Not recorded."),
+    ("served_as_juror", "text", "yes when the youth served on a jury after the referral, else no."),
+)
+"""Each column of the file: its name, type and meaning. Comparison youth have no categories (empty)."""
+
 
 def analysis_rows(
     subjects: Sequence[Subject], comparisons: Sequence[ComparisonSubject], options: ReportOptions
@@ -142,7 +169,12 @@ def as_parquet(rows: Sequence[AnalysisRow], about: dict[str, str]) -> bytes:
             name: pa.array(list(values), type=types.get(name, pa.string()))
             for name, values in zip(COLUMN_NAMES, columns, strict=True)
         }
-    ).replace_schema_metadata({key.encode(): value.encode() for key, value in about.items()})
+    ).replace_schema_metadata(
+        {
+            **{key.encode(): value.encode() for key, value in about.items()},
+            **{f"column:{name}".encode(): meaning.encode() for name, _, meaning in DICTIONARY},
+        }
+    )
     out = io.BytesIO()
     pq.write_table(table, out)
     return out.getvalue()

@@ -24,6 +24,7 @@ from youthcourt.audit import service as audit
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
 from youthcourt.reports.analysis import AnalysisRow, analysis_rows, as_csv_rows, as_parquet
 from youthcourt.reports.charts import series_style, survival_chart
 from youthcourt.reports.cohort import (
@@ -333,6 +334,7 @@ class RecidivismController(Controller):
             percent=percent,
             interval=interval,
             series_style=series_style,
+            analysis_dictionary=ANALYSIS_DICTIONARY,
         )
 
     @get("/", name="recidivism_report")
