@@ -90,7 +90,9 @@ def test_coordinator_takes_in_screens_and_follows_up_a_referral(page: Page, base
     expect(matches).to_contain_text("Lincoln Middle School")
     shoot("duplicate-warning")
 
-    matches.get_by_label("Darius Whitaker").check()
+    # A click, not check(): choosing the record swaps the whole section, radio included, so the radio
+    # can be gone before check() reads it back (and a late search reply can redraw it unchecked).
+    matches.get_by_label("Darius Whitaker").click()
     expect(page.locator("#youth-section")).to_contain_text(
         "Using the record already on file for Darius Whitaker"
     )
