@@ -168,9 +168,10 @@ class ReportOptions:
         """The window's length in days: every youth's window is this long, wherever it falls."""
         return follow_up_days(self.window_months)
 
-    def anchor_of(self, subject: Subject) -> datetime.date | None:
-        """The day the subject's clock starts, or None when it has not started."""
-        return getattr(subject, _ANCHOR_FIELDS[self.anchor])
+    @property
+    def anchor_of(self) -> Callable[[Subject], datetime.date | None]:
+        """Reads the day a subject's clock starts, or None when it has not started."""
+        return attrgetter(_ANCHOR_FIELDS[self.anchor])
 
     def group_of(self, subject: Subject) -> str:
         """The label of the group the subject is counted in."""
@@ -467,7 +468,7 @@ def group_label(grouping: Grouping, key: Any) -> str:
 def _tally_groups(subjects: Sequence[Subject], options: ReportOptions) -> tuple[dict[str, Tally], int]:
     counted = options.event_types
     months = options.window_months
-    anchor_of = attrgetter(_ANCHOR_FIELDS[options.anchor])
+    anchor_of = options.anchor_of
     key_of, _ = _GROUP_OF.get(options.grouping, (None, _same))
     ends: dict[datetime.date, datetime.date] = {}
     by_key: dict[object, Tally] = {}
@@ -599,8 +600,12 @@ def report_from_tallies(
     comparison_subjects: Sequence[ComparisonSubject],
     options: ReportOptions,
     threshold: int,
+    *,
+    unsearched_checks: int = 0,
 ) -> RecidivismReport:
-    """The report from the program youth's tallies, counted here or by the database."""
+    """The report from the program youth's tallies, counted here or by the database.
+
+    ``unsearched_checks`` is the number of completed checks that searched no record system, for the note."""
     if options.grouping == Grouping.COMPARISON:
         _add_comparisons(tallies, comparison_subjects, options)
     labels = _ordered(tallies, options.grouping)
@@ -640,4 +645,5 @@ def report_from_tallies(
         without_anchor=without_anchor,
         comparison_youth=len(comparison_subjects) if options.grouping == Grouping.COMPARISON else 0,
         headline_incidence=headline,
+        unsearched_checks=unsearched_checks,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+from typing import Any
 
 from litestar import Response
 from litestar.response import Stream
@@ -18,16 +19,22 @@ def spreadsheet_safe(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
+def file_download(content: str | bytes, media_type: str, file_name: str) -> Response[Any]:
+    """A file the browser saves under ``file_name`` rather than shows."""
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+    )
+
+
 def csv_download(rows: Iterable[Sequence[str]], file_name: str) -> Response[str]:
     """A CSV attachment with a byte-order mark, so spreadsheets read its accents as UTF-8."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
-    return Response(
-        content="\ufeff" + out.getvalue(),
-        media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
-    )
+    # Litestar adds "; charset=utf-8" to text types.
+    return file_download("\ufeff" + out.getvalue(), "text/csv", file_name)
 
 
 STREAM_BATCH = 500

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -38,6 +38,7 @@ from youthcourt.reports.cohort import (
     suppression_threshold,
     unsearched_checks,
 )
+from youthcourt.reports.exports import ExportFormat
 from youthcourt.reports.forms import RecidivismForm, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.reports.recidivism import (
@@ -51,7 +52,7 @@ from youthcourt.reports.recidivism import (
     report_from_tallies,
 )
 from youthcourt.reports.tallies import tally_in_database
-from youthcourt.web.downloads import csv_download
+from youthcourt.web.downloads import csv_download, file_download
 from youthcourt.web.forms import Form
 from youthcourt.web.templating import page, wants_part
 
@@ -99,7 +100,8 @@ class Choices:
 
     def about(self) -> dict[str, str]:
         """What a file counts, in words, for the analysis file's metadata."""
-        return {"counts": self.options.definition, **{k: str(v) for k, v in self.details().items()}}
+        details = {k: "; ".join(v) if isinstance(v, list) else str(v) for k, v in self.details().items()}
+        return {"counts": self.options.definition, **details}
 
 
 LEADING_HEADERS = [
@@ -207,8 +209,9 @@ async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
         )
         threshold = await suppression_threshold(db, choices.cohort)
         unsearched = await unsearched_checks(db, choices.cohort)
-    report = report_from_tallies(tallies, without_anchor, comparisons, choices.options, threshold)
-    return replace(report, unsearched_checks=unsearched)
+    return report_from_tallies(
+        tallies, without_anchor, comparisons, choices.options, threshold, unsearched_checks=unsearched
+    )
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -369,41 +372,33 @@ class RecidivismController(Controller):
         return csv_download(rows, choices.file_name(part))
 
     async def _analysis(
-        self, request: Request[Any, Any, Any], db: AsyncSession, file: str
-    ) -> tuple[Choices, list[AnalysisRow]] | Template:
+        self, request: Request[Any, Any, Any], db: AsyncSession, kind: ExportFormat
+    ) -> Response[Any] | Template:
         form = Form.from_data(request.query_params.dict())
         choices = read_choices(request, form)
         if choices is None:
             return self._page(request, form, status_code=422)
         rows = await load_analysis(db, choices)
-        details = {**choices.details(), "file": file, "rows": len(rows)}
-        audit.record(db, request, "report.downloaded", details=details)
-        return choices, rows
+        file = f"analysis.{kind.value}"
+        audit.record(
+            db, request, "report.downloaded", details={**choices.details(), "file": file, "rows": len(rows)}
+        )
+        if kind == ExportFormat.CSV:
+            return csv_download(as_csv_rows(rows), choices.file_name("analysis"))
+        content = as_parquet(rows, choices.about())
+        return file_download(content, kind.media_type, choices.file_name("analysis", kind.value))
 
     @get("/analysis.csv", media_type=MediaType.TEXT)
     async def analysis_csv(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-    ) -> Response[str] | Template:
-        found = await self._analysis(request, db_session, "analysis.csv")
-        if isinstance(found, Template):
-            return found
-        choices, rows = found
-        return csv_download(as_csv_rows(rows), choices.file_name("analysis"))
+    ) -> Response[Any] | Template:
+        return await self._analysis(request, db_session, ExportFormat.CSV)
 
-    @get("/analysis.parquet", media_type="application/vnd.apache.parquet")
+    @get("/analysis.parquet", media_type=ExportFormat.PARQUET.media_type)
     async def analysis_parquet(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
-    ) -> Response[bytes] | Template:
-        found = await self._analysis(request, db_session, "analysis.parquet")
-        if isinstance(found, Template):
-            return found
-        choices, rows = found
-        name = choices.file_name("analysis", "parquet")
-        return Response(
-            as_parquet(rows, choices.about()),
-            media_type="application/vnd.apache.parquet",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+    ) -> Response[Any] | Template:
+        return await self._analysis(request, db_session, ExportFormat.PARQUET)
 
     @get("/groups.csv", name="recidivism_groups_csv", media_type=MediaType.TEXT)
     async def groups_csv(
