@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime
+import io
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
@@ -96,8 +99,11 @@ async def test_only_a_closed_case_can_be_sealed_and_bad_input_is_kept(client, db
     assert (await _seal(client, closed)).status_code == 409
 
 
-async def test_a_sealed_case_leaves_lists_searches_dashboard_and_exports(client, db):
+async def test_a_sealed_case_leaves_lists_and_searches_but_stays_in_exports_de_identified(client, db):
+    """Reports count sealed cases, so exports hold them too (else no export reproduces a report),
+    as de-identified rows: nothing in an export names the youth or the case."""
     program, coordinator, _ = await _staff(db)
+    evaluator = await make_user(db, program, Role.EVALUATOR)
     youth = await make_youth(db, program, first_name="Quentin", last_name="Sealwright")
     case = await _closed_case(db, program, youth=youth)
     check_due = TODAY - datetime.timedelta(days=1)
@@ -125,7 +131,24 @@ async def test_a_sealed_case_leaves_lists_searches_dashboard_and_exports(client,
     worklist = await client.get("/follow-ups")
     assert case.number in worklist.text and "Sealed case" in worklist.text
     assert "Sealwright" not in worklist.text
-    assert await _exported_case_ids(db, cohort) == set()
+
+    assert await _exported_case_ids(db, cohort) == {case.id}
+    await sign_in(client, evaluator)
+    query = urlencode(
+        {
+            "program": str(program.id),
+            "referred_from": cohort.referred_from.isoformat(),
+            "referred_to": TODAY.isoformat(),
+            "dates": "shift",
+            "format": "csv",
+        }
+    )
+    export = await client.get(f"/reports/exports/download?{query}")
+    assert export.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    assert len(rows) == 1 and rows[0]["completion_status"] == "Completed"
+    for identifying in ("Quentin", "Sealwright", case.number, str(case.id), str(youth.id), "2011-05-17"):
+        assert identifying not in export.text
 
 
 async def _exported_case_ids(db: AsyncSession, cohort: Cohort) -> set[uuid.UUID]:

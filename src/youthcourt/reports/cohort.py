@@ -310,10 +310,10 @@ async def _events_of_cases(
 async def stream_subjects(
     db: AsyncSession, cohort: Cohort, batch_size: int = 2000
 ) -> AsyncIterator[list[Subject]]:
-    """The cohort in batches, for exports of any size in flat memory; sealed cases left out.
+    """The cohort in batches, for exports of any size in flat memory: the same cases as :func:`load_subjects`.
 
-    A case-level export is a list of cases, so sealed (and expunged) cases are not in it;
-    :func:`load_subjects`, behind the aggregate reports and measures, keeps counting them.
+    Sealed and expunged cases are in it, as they are in every report: an export holds no name or
+    case number, and without them a report could not be recomputed from its export.
 
     The cases come from one streamed query (a server-side cursor on PostgreSQL) and each
     batch's new offenses from one more query, so the cost is one query per batch, never
@@ -323,7 +323,7 @@ async def stream_subjects(
     """
     statement = (
         _subjects_query()
-        .where(in_cohort(cohort), Case.sealed_at.is_(None))
+        .where(in_cohort(cohort))
         .order_by(Case.id)
         .execution_options(yield_per=batch_size)
     )
