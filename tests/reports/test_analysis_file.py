@@ -28,6 +28,7 @@ from youthcourt.reports.analysis import COLUMN_NAMES, DICTIONARY
 from youthcourt.reports.cohort import Anchor, Cohort
 from youthcourt.reports.controllers.recidivism import Choices, load_analysis, run_report
 from youthcourt.reports.recidivism import DAYS_PER_MONTH, PROGRAM_YOUTH, Grouping, ReportOptions
+from youthcourt.reports.suppression import PUBLISHED_BASE, rounded
 
 ARREST, CHARGE = OutcomeEventType.ARREST, OutcomeEventType.CHARGE
 NEW_REFERRAL, ADJUDICATION = OutcomeEventType.NEW_REFERRAL, OutcomeEventType.ADJUDICATION
@@ -44,6 +45,11 @@ SETTINGS = [
     (Anchor.CLOSURE, 12, Grouping.COMPARISON, {ARREST, CHARGE}),
 ]
 CLOSE = 1e-9
+
+
+def published(count: int) -> str:
+    """A count as the page must publish it: to the nearest five (halves up), with thousands separators."""
+    return f"{5 * ((count + 2) // 5):,}"
 
 
 def approx(value):
@@ -78,6 +84,12 @@ def assert_table_reproduced(report, by_group, everyone) -> int:
         members = everyone if row.is_total else by_group[row.label]
         counts = tallied(members)
         assert counts == row.counts, row.label
+        for column, count in counts.items():
+            assert report.display(row, column) in (published(count), "<10", "\N{EM DASH}"), (
+                row.label,
+                column,
+            )
+            assert report.display(row, column) != "<10" or 0 < count < 10
         if row.rate is not None:
             low, high = proportion_confint(
                 counts["reoffended"], counts["full_window"], alpha=0.05, method="wilson"
@@ -100,7 +112,8 @@ def assert_curves_reproduced(report, by_group) -> int:
             at_risk = (
                 tallied(members)["not_reoffended"] if last else sum(m.time_days >= time for m in members)
             )
-            assert point.at_risk == at_risk, (curve.label, point.month)
+            assert point.at_risk == rounded(at_risk, PUBLISHED_BASE), (curve.label, point.month)
+            assert at_risk >= 10
             assert (point.survival, point.lower, point.upper) == approx(band_at(fitter, time))
             points += 1
     return points

@@ -20,11 +20,13 @@ from youthcourt.cases.models import Case, CaseState
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.jurors.models import Attendance, Booking, BookingStatus, Juror, JurorSource, JurorStatus
 from youthcourt.programs.models import Program, Role
+from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import today_in
 from youthcourt.reference.models import ReferralSource, SanctionType
 from youthcourt.reference.services import policy
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.reports import measures
+from youthcourt.reports.measures import Period, count_cells, load_figures
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
 
@@ -313,45 +315,57 @@ def referral_row(text: str, name: str) -> list[str]:
 
 async def test_each_measure_on_a_known_data_set(client, db):
     program = await first_quarter_of_2025(db)
-    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
+    with program_scope(ProgramScope.of(program.id)):
+        figures = await load_figures(db, Period(d("2025-01-01"), d("2025-03-31")))
+    cells = count_cells(figures)
 
+    assert (cells["youth.carried"], cells["youth.new"], cells["youth.total"]) == (5, 3, 8)
+    # Rows: sources; columns: accepted, declined, returned, pending, all.
+    referrals = {
+        name: [cells[f"{key}|{status}"] for status in ("accepted", "declined", "returned", "pending", "all")]
+        for name, key in [(source.name, source.key) for source in figures.sources] + [("All", "all")]
+    }
+    assert referrals["Police Department"] == [4, 0, 1, 0, 5]
+    assert referrals["School District"] == [0, 1, 0, 1, 2]
+    assert referrals["Family Court"] == [0, 0, 0, 0, 0]
+    assert referrals["All"] == [4, 1, 1, 1, 7]
+    assert cells["hearings.cases"] == 3
+    assert [cells[f"closed.{name}"] for name in ("completed", "unsuccessful", "withdrawn", "total")] == [
+        2,
+        1,
+        1,
+        4,
+    ]
+    assert cells["stay.cases"] == 3
+    assert (cells["service.ordered"], cells["service.logged"]) == (2, 2)
+    assert [cells[f"jurors.{name}"] for name in ("active", "former", "volunteer")] == [2, 1, 1]
+
+    await sign_in_with_form(client, await make_user(db, program, Role.EVALUATOR))
     response = await client.get(Q1)
 
     assert response.status_code == 200
     text = response.text
     assert "Q1 2025 (2025-01-01 to 2025-03-31)" in text
-    assert measure(text, "Carried over") == "5"
-    assert measure(text, "New") == "3"
-    assert measure(text, "Total") == "8"
-
-    # Columns: accepted, declined, returned, pending, all.
-    assert referral_row(text, "Police Department") == ["4", "0", "1", "0", "5"]
-    assert referral_row(text, "School District") == ["0", "1", "0", "1", "2"]
-    assert referral_row(text, "Family Court") == ["0", "0", "0", "0", "0"]
-    assert referral_row(text, "All sources") == ["4", "1", "1", "1", "7"]
-
-    assert measure(text, "Cases first heard in the period") == "3"
+    # The page publishes every count rounded to the nearest five, and hides the 1s and 2s that
+    # would read as 0 (and what they could be worked out from).
+    assert [measure(text, label) for label in ("Carried over", "New", "Total")] == ["5", "5", "10"]
+    assert referral_row(text, "Police Department") == ["5", "0", "&lt;3", "0", "5"]
+    assert referral_row(text, "All sources") == ["5", "&lt;3", "&lt;3", "&lt;3", "5"]
+    assert measure(text, "Cases first heard in the period") == "5"
+    assert [measure(text, label) for label in ("Completed", "Unsuccessful", "All closed")] == [
+        "&lt;3",
+        "&lt;3",
+        "5",
+    ]
+    assert measure(text, "Completion rate") == "withheld: fewer than 3"
+    assert "Counts are rounded to the nearest 5" in text
+    # Medians and averages are computed from the exact figures.
     assert measure(text, "Median days from referral to first hearing") == "37 days"
-
-    assert measure(text, "Completed") == "2"
-    assert measure(text, "Unsuccessful") == "1"
-    assert measure(text, "Withdrawn") == "1"
-    assert measure(text, "All closed") == "4"
-    assert measure(text, "Completion rate") == "67%"
-    assert "Withdrawn cases are not counted" in text
-    assert measure(text, "Cases with an intake date") == "3"
     assert measure(text, "Average length of stay") == "128.3 days"  # (91 + 117 + 177) / 3
-
-    assert measure(text, "Youth ordered community service") == "2"
-    assert measure(text, "Hours ordered") == "18.5"
-    assert measure(text, "Youth who served hours") == "2"
-    assert measure(text, "Hours completed") == "9"
-
-    assert measure(text, "Jurors active") == "2"
-    assert measure(text, "Former respondents") == "1"
-    assert measure(text, "Volunteers") == "1"
-    assert measure(text, "Share who are former respondents") == "50%"
-    assert measure(text, "Juror hours") == "5.5"
+    assert (figures.median_wait, figures.stay_average) == (37, pytest.approx(128.33, abs=0.01))
+    assert (figures.service_ordered_hours, figures.service_logged_hours) == (Decimal("18.5"), Decimal(9))
+    assert figures.juror_hours == Decimal("5.5")
+    assert "Withdrawn cases are not counted" in text
 
     assert "Jordan" not in text and "Jurorlast" not in text
     assert "How counted" in text
@@ -385,8 +399,9 @@ async def test_small_counts_are_hidden_and_what_rests_on_them_is_withheld(client
     text = (await client.get(Q1)).text
 
     assert measure(text, "Unsuccessful") == "&lt;10"
-    # With the total of closed cases shown, the completed count would give the unsuccessful one away.
-    assert measure(text, "Completed") == "—"
+    # Exact, the total of closed cases minus the completed count would give the unsuccessful one
+    # away; rounded to fives (12 reads 10), it leaves anything from 1 to 5.
+    assert measure(text, "Completed") == "10"
     assert measure(text, "All closed") == "15"
     assert measure(text, "Completion rate") == "withheld: fewer than 10"
     assert "80%" not in text
@@ -487,12 +502,14 @@ async def test_the_csv_holds_the_whole_table_and_is_audited(client, db):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Section", "Measure", "Value", "How counted"]
     values = {(row[0], row[1]): row[2] for row in rows[1:]}
-    assert values[("Youth served", "Total")] == "8"
-    assert values[("Cases closed", "Completion rate")] == "67%"
+    assert values[("Youth served", "Total")] == "10", "8, rounded to the nearest five"
+    assert values[("Cases closed", "Completion rate")] == "withheld: fewer than 3", (
+        "one unsuccessful case: below the smallest count that rounding to fives keeps apart from 0"
+    )
     assert values[("Referral to hearing", "Median days from referral to first hearing")] == "37 days"
-    assert values[("Jurors", "Juror hours")] == "5.5"
-    assert values[("Referrals received", "Police Department: accepted")] == "4"
-    assert values[("Referrals received", "All sources: all")] == "7"
+    assert values[("Jurors", "Juror hours")] == "withheld: fewer than 3"
+    assert values[("Referrals received", "Police Department: accepted")] == "5"
+    assert values[("Referrals received", "All sources: all")] == "5"
     assert all(row[3] for row in rows[1:]), "every figure says how it was counted"
     [entry] = await audited(db)
     assert entry.program_id == program.id

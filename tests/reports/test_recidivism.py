@@ -8,12 +8,15 @@ import uuid
 import pytest
 from lifelines import KaplanMeierFitter
 
+from tests.reports.test_suppression import pinned_cells
 from youthcourt.cases.models import CaseState
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.reports.charts import survival_chart
 from youthcourt.reports.cohort import Anchor, Subject
 from youthcourt.reports.recidivism import (
+    COLUMNS,
     NO_FULL_WINDOW,
+    RATE_COLUMNS,
     WITHHELD_CURVE_SMALL,
     WITHHELD_SMALL,
     ComparisonSubject,
@@ -25,6 +28,7 @@ from youthcourt.reports.recidivism import (
     build_report,
 )
 from youthcourt.reports.statistics import LogRankResult, logrank_test
+from youthcourt.reports.suppression import PUBLISHED_BASE, Relation
 
 ARREST = OutcomeEventType.ARREST
 CHARGE = OutcomeEventType.CHARGE
@@ -78,6 +82,25 @@ def options(
 def counts(report, label: str | None = None) -> dict[str, int]:
     row = report.rows[0] if label is None else next(r for r in report.rows if r.label == label)
     return row.counts
+
+
+def cell_counts(report) -> dict[str, int]:
+    """Every count of the group table, exact, by the name suppression gives it."""
+    return {f"{row.key}|{column}": row.counts[column] for row in report.rows for column in COLUMNS}
+
+
+def report_relations(report) -> list[Relation]:
+    """How the table's counts add up, written out here apart from the module."""
+    relations = []
+    for row in report.rows:
+        relations.append(Relation(f"{row.key}|cohort", (f"{row.key}|full_window", f"{row.key}|censored")))
+        relations.append(
+            Relation(f"{row.key}|full_window", (f"{row.key}|reoffended", f"{row.key}|not_reoffended"))
+        )
+    groups = [row.key for row in report.rows if not row.is_total]
+    if len(groups) < len(report.rows):
+        relations += [Relation(f"total|{c}", tuple(f"{g}|{c}" for g in groups)) for c in COLUMNS]
+    return relations
 
 
 @pytest.mark.parametrize(
@@ -178,8 +201,10 @@ def test_cases_without_their_anchor_are_left_out_and_counted():
     assert counts(by_closure)["cohort"] == 1
     assert by_hearing.without_anchor == 1
     assert counts(by_hearing)["cohort"] == 2
-    assert by_closure.without_anchor_display == "2"
+    assert by_closure.without_anchor_display == "fewer than 3", "rounded to fives, 2 would read 0"
     assert build_report(subjects, [], options(), threshold=10).without_anchor_display == "fewer than 10"
+    many = subjects + [subject(closed=None, state=CaseState.SANCTIONS_IN_PROGRESS) for _ in range(11)]
+    assert build_report(many, [], options(), threshold=10).without_anchor_display == "about 15"
 
 
 def test_groups_come_in_their_natural_order_with_a_total():
@@ -221,20 +246,19 @@ def test_small_counts_are_hidden_and_what_rests_on_them_is_withheld():
         "Did not serve as a juror",
         "Total",
     )
-    assert [
-        report.display(others_row, c) for c in ("cohort", "reoffended", "not_reoffended", "censored")
-    ] == [
+    assert [report.display(others_row, c) for c in ("cohort", "reoffended", "not_reoffended")] == [
         "<10",
         "<10",
         "<10",
-        "0",
     ]
-    assert "—" in (report.display(total, "cohort"), report.display(served_row, "cohort")), (
-        "the total cohort minus the larger group would give the small group away"
-    )
     assert "—" in [report.display(served_row, c) for c in ("reoffended", "not_reoffended")], (
-        "the total minus the other group would give the small group away"
+        "the total's exact rate minus the other group's would give the small group away"
     )
+    cells = cell_counts(report)
+    hidden = [name for name in cells if report.cells.is_hidden(name)]
+    rate_cells = [f"{row.key}|{column}" for row in report.rows for column in RATE_COLUMNS]
+    assert not list(pinned_cells(cells, report_relations(report), 10, hidden, PUBLISHED_BASE, rate_cells))
+    assert report.display(served_row, "cohort") == "30", "rounding protects the cohort sizes: no dash needed"
     assert (served_row.rate, others_row.rate) == (None, None)
     assert total.rate == pytest.approx(11 / 34), "the whole cohort's rate hides no one"
     assert others_row.withheld == WITHHELD_SMALL
@@ -254,11 +278,11 @@ def test_without_a_small_group_every_rate_and_curve_is_shown():
 
     served_row, others_row, total = report.rows
     assert [report.display(others_row, c) for c in ("cohort", "full_window", "reoffended", "censored")] == [
-        "22",
-        "12",
+        "20",
+        "10",
         "0",
         "10",
-    ]
+    ], "rounded to fives: 22, 12, 0 and 10"
     assert (served_row.rate, others_row.rate) == (pytest.approx(1 / 3), 0.0)
     assert total.rate == pytest.approx(10 / 42)
     assert all(curve.shown for curve in report.curves)
@@ -297,7 +321,7 @@ def test_a_curve_stops_where_too_few_youth_are_still_followed():
     )
 
     [curve] = report.curves
-    assert [(p.month, p.at_risk) for p in curve.points] == [(0, 12), (1, 12), (2, 12), (3, 12)]
+    assert [(p.month, p.at_risk) for p in curve.points] == [(0, 10), (1, 10), (2, 10), (3, 10)], "12, rounded"
     assert curve.stopped_after == 3
 
 

@@ -128,7 +128,10 @@ async def test_the_report_counts_censored_youth_apart_and_shows_no_names(client,
     assert "37.5%" in page, "3 of the 8 youth followed for the full window; the 3 censored are left out"
     assert "Among youth followed for the full window" in page
     assert "Kaplan-Meier estimate, each youth counted for as long as they were followed" in page
-    assert '<td class="num">11</td><td class="num">8</td><td class="num">3</td>' in page
+    assert '<td class="num">10</td><td class="num">10</td><td class="num">5</td>' in page, (
+        "11 in the cohort, 8 followed for the full window, 3 reoffended: published to the nearest five"
+    )
+    assert "Counts are rounded to the nearest 5" in page
     assert "Fewer than 3 cases of these referrals are left out" in page
     assert "6 months means 183 days from the start of the clock (case closed)" in page
     assert '<svg class="survival-chart" role="img"' in page
@@ -160,9 +163,9 @@ async def test_a_check_that_searched_no_records_gives_no_follow_up(client, db):
 
     assert response.status_code == 200
     assert "37.5%" in response.text, "still 3 of the same 8 youth followed for the full window"
-    counts = '<td class="num">15</td><td class="num">8</td><td class="num">3</td><td class="num">5</td><td class="num">7</td>'
-    assert counts in response.text, "cohort, full window, reoffended, not reoffended, censored"
-    assert "4 completed follow-up checks searched no record system" in response.text
+    counts = '<td class="num">15</td><td class="num">10</td><td class="num">5</td><td class="num">5</td><td class="num">5</td>'
+    assert counts in response.text, "cohort 15, full window 8, reoffended 3, not reoffended 5, censored 7, rounded"
+    assert "About 5 completed follow-up checks searched no record system" in response.text
     assert export.status_code == 200, export.text[:500]
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert len(rows) == 16
@@ -279,11 +282,11 @@ async def test_the_group_table_downloads_as_shown_and_is_audited(client, db):
         "2023-12-31",
         "none",
         "All youth",
-        "11",
-        "8",
-        "3",
+        "10",
+        "10",
         "5",
-        "3",
+        "5",
+        "5",
         "37.5",
         "13.7",
         "69.4",
@@ -313,8 +316,8 @@ async def test_the_curves_download_month_by_month(client, db):
         "ci95_high_percent",
     ]
     assert [row[8:11] for row in rows[1:4]] == [
-        ["0", "11", "100.0"],
-        ["1", "11", "100.0"],
+        ["0", "10", "100.0"],
+        ["1", "10", "100.0"],
         ["2", "5", "72.7"],
     ]
     assert rows[-1][8:10] == ["6", "5"], (

@@ -12,11 +12,13 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from youthcourt.reports.suppression import (
+    PUBLISHED_BASE,
     CellStatus,
     Relation,
     Suppressed,
     cell_name,
     grid_relations,
+    rounded,
     suppress,
 )
 
@@ -69,12 +71,29 @@ def pinned(cells: dict[str, int], relations: list[Relation], threshold: int, hid
     return list(pinned_cells(cells, relations, threshold, hidden))
 
 
-def pinned_cells(cells: dict[str, int], relations: list[Relation], threshold: int, hidden) -> Iterator[str]:
+def published_range(count: int, base: int, threshold: int) -> tuple[int, int]:
+    """The counts a reader knows a shown count may be, when counts are published rounded to ``base``:
+    those that round to the same figure and could be shown (0, or at least the threshold)."""
+    published = base * round(count / base + 1e-9) if base > 1 else count
+    possible = [
+        value
+        for value in range(max(count - base, 0), count + base + 1)
+        if (base * round(value / base + 1e-9) if base > 1 else value) == published
+        and (value == 0 or value >= threshold)
+    ]
+    return min(possible), max(possible)
+
+
+def pinned_cells(
+    cells: dict[str, int], relations: list[Relation], threshold: int, hidden, base: int = 1, exact=()
+) -> Iterator[str]:
     """The hidden cells whose smallest and largest possible counts are equal, one by one.
 
-    A reader knows the shown counts, the relations, that a "<threshold" cell holds 1 to
-    threshold - 1 and that any other hidden count is at least 0. The range of each hidden cell
-    over those is found with scipy's linear programming, independently of the module.
+    A reader knows the shown counts (to within their rounding to ``base``), the relations,
+    that a "<threshold" cell holds 1 to threshold - 1 and that any other hidden count is at
+    least 0. The ``exact`` cells are known exactly when shown (a shown rate gives them away).
+    The range of each hidden cell over those is found with scipy's linear programming,
+    independently of the module.
     """
     names = list(cells)
     index = {name: position for position, name in enumerate(names)}
@@ -84,7 +103,7 @@ def pinned_cells(cells: dict[str, int], relations: list[Relation], threshold: in
         for part in relation.parts:
             equations[row, index[part]] -= 1
     bounds = [
-        (cells[name], cells[name])
+        published_range(cells[name], 1 if name in exact else base, threshold)
         if name not in hidden
         else (1, threshold - 1)
         if 0 < cells[name] < threshold
@@ -451,3 +470,46 @@ def test_cells_to_keep_are_hidden_last_when_another_cell_protects_as_well():
     assert kept.is_hidden("censored") and kept.is_hidden("cohort")
     assert not kept.any_hidden("full", "reoffended", "not")
     assert kept.display("cohort") == "—" and kept.display("full") == "115"
+
+
+def test_published_counts_are_rounded_to_fives_and_zero_stays_zero():
+    cells = {"all": 1213, "boys": 0, "girls": 1213}
+    result = suppress(cells, [Relation("all", ("boys", "girls"))], threshold=10, base=PUBLISHED_BASE)
+
+    assert result.display("all") == "1,215"
+    assert result.value("girls") == 1215
+    assert result.display("boys") == "0"
+    assert [rounded(count, 5) for count in (10, 12, 13, 17, 18)] == [10, 10, 15, 15, 20]
+
+
+def test_rounding_protects_a_small_censored_count_without_a_complement():
+    """Exact, the cohort minus the full window gives the censored 4 away; rounded, it cannot."""
+    cells = {"cohort": 124, "full": 120, "censored": 4, "reoffended": 22, "not": 98}
+    relations = [Relation("cohort", ("full", "censored")), Relation("full", ("reoffended", "not"))]
+
+    exact = suppress(cells, relations, threshold=10)
+    published = suppress(cells, relations, threshold=10, base=PUBLISHED_BASE)
+
+    assert exact.any_hidden("cohort", "full")
+    assert [name for name in cells if published.is_hidden(name)] == ["censored"]
+    assert (published.display("cohort"), published.display("full")) == ("125", "120")
+    assert pinned(cells, relations, 10, ["censored"]) == ["censored"]
+    assert list(pinned_cells(cells, relations, 10, ["censored"], base=PUBLISHED_BASE)) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(tables(), chains()))
+def test_no_hidden_cell_can_be_worked_out_from_rounded_counts(table):
+    cells, relations, threshold = table
+    result = suppress(cells, relations, threshold, base=PUBLISHED_BASE)
+    hidden = hidden_cells(result, cells)
+
+    inherent = set(pinned(cells, relations, threshold, list(cells)))
+    given_away = set(pinned_cells(cells, relations, threshold, hidden, base=PUBLISHED_BASE)) - inherent
+    assert given_away == set()
+    for name, value in cells.items():
+        if 0 < value < threshold:
+            assert result.display(name) == f"<{threshold}"
+        elif not result.is_hidden(name):
+            assert result.value(name) == rounded(value, PUBLISHED_BASE)
+            assert result.value(name) % PUBLISHED_BASE == 0

@@ -27,7 +27,14 @@ from youthcourt.jurors.records import ATTENDED, format_rate
 from youthcourt.reference.models import ReferralSource, SanctionType
 from youthcourt.referrals.models import Referral, ReferralStatus
 from youthcourt.reports.forms import PeriodForm
-from youthcourt.reports.suppression import CellStatus, Relation, Suppressed, grid_relations, suppress
+from youthcourt.reports.suppression import (
+    PUBLISHED_BASE,
+    CellStatus,
+    Relation,
+    Suppressed,
+    grid_relations,
+    suppress,
+)
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
 from youthcourt.web.numbers import format_number
@@ -384,6 +391,8 @@ class MeasuresTable:
     threshold: int
     sections: list[Section]
     referrals: ReferralTable
+    base: int = PUBLISHED_BASE
+    """Shown counts are rounded to a multiple of this."""
 
     def csv_rows(self) -> list[list[str]]:
         """The whole table, one figure a line: section, measure, value, how counted."""
@@ -475,8 +484,16 @@ class _Shown:
         return "withheld: rests on a hidden count" if hidden else value
 
 
+RATE_COUNTS = ("closed.completed", "closed.unsuccessful", "jurors.active", "jurors.former")
+"""The counts the page's rates rest on: a reader can work them back out of a shown rate, so their
+rounding is not counted on to protect anything."""
+
+
 def build_table(figures: Figures, period: Period, threshold: int) -> MeasuresTable:
-    shown = _Shown(suppress(count_cells(figures), count_relations(figures), threshold))
+    cells = suppress(
+        count_cells(figures), count_relations(figures), threshold, base=PUBLISHED_BASE, exact=RATE_COUNTS
+    )
+    shown = _Shown(cells)
     return MeasuresTable(
         period=period,
         threshold=threshold,

@@ -15,8 +15,10 @@ The rules, in the words an evaluator would use:
 - The rate is reoffended over those whose outcome over the whole window is known, with a
   Wilson 95% interval. The Kaplan-Meier curve and the log-rank test also use the follow-up of
   the censored youth, for as long as it lasted.
-- Small counts are hidden (and any count from which a hidden one could be worked out); a rate
-  or a curve resting on a hidden count is withheld.
+- Small counts are hidden (and any count from which a hidden one could be worked out), and the
+  counts shown are rounded to fives (:data:`~youthcourt.reports.suppression.PUBLISHED_BASE`); a
+  rate or a curve resting on a hidden count is withheld. Rates, curves and tests are computed
+  from the exact counts.
 """
 
 from __future__ import annotations
@@ -40,7 +42,14 @@ from youthcourt.reports.statistics import (
     survival_at,
     wilson_interval,
 )
-from youthcourt.reports.suppression import Relation, Suppressed, suppress
+from youthcourt.reports.suppression import (
+    PUBLISHED_BASE,
+    Relation,
+    Suppressed,
+    published_count,
+    rounded,
+    suppress,
+)
 
 DAYS_PER_MONTH = 365.25 / 12
 """Curves are read on a grid of average months: follow-up is measured in days."""
@@ -50,6 +59,9 @@ COLUMNS = ("cohort", "full_window", "reoffended", "not_reoffended", "censored")
 ``full_window = reoffended + not_reoffended``."""
 RATE_COLUMNS = ("full_window", "reoffended", "not_reoffended")
 """The counts a group's rate rests on: suppression hides others first when it has a choice."""
+CURVE_COLUMNS = ("cohort", "reoffended", "not_reoffended")
+"""The counts a group's curve rests on: its youth at risk at the start and at the window's end, and
+its events. A hidden censored count does not withhold it (its numbers at risk are rounded)."""
 
 COLUMN_LABELS = {
     "cohort": "In cohort",
@@ -64,7 +76,7 @@ PROGRAM_YOUTH = "Program youth"
 ALL_YOUTH = "All youth"
 
 WITHHELD_SMALL = "Withheld: the rate would rest on a count hidden to protect small numbers."
-WITHHELD_CURVE_SMALL = "Withheld: some of this group's counts are hidden to protect small numbers."
+WITHHELD_CURVE_SMALL = "Withheld: the curve would rest on a count hidden to protect small numbers."
 TOO_FEW_FOLLOWED = "Not drawn: fewer than {threshold} youth were followed for a month or more."
 NO_FULL_WINDOW = "Not yet: no youth in the group has been followed for the full window."
 TOO_FEW_AT_THE_END = "Not yet: fewer than {threshold} youth have been followed to the end of the window."
@@ -240,15 +252,15 @@ class Incidence:
     withheld: str | None
 
 
-def incidence(tally: Tally, row: GroupRow, threshold: int) -> Incidence:
-    """The row's cumulative incidence at the window's end, or why it is not shown.
+def incidence(tally: Tally, key: str, cells: Suppressed, threshold: int) -> Incidence:
+    """The group's cumulative incidence at the window's end, or why it is not shown.
 
-    Withheld like the row's rate when a count it rests on is hidden, and not estimated until
+    Withheld like the group's curve when a count it rests on is hidden, and not estimated until
     ``threshold`` youth have been followed to the window's end (before that the curve's last
     step would stand in for a time nobody reached).
     """
-    if row.withheld == WITHHELD_SMALL:
-        return Incidence(None, None, WITHHELD_SMALL)
+    if cells.any_hidden(*(f"{key}|{column}" for column in CURVE_COLUMNS)):
+        return Incidence(None, None, WITHHELD_CURVE_SMALL)
     if tally.not_reoffended < threshold:
         return Incidence(None, None, TOO_FEW_AT_THE_END.format(threshold=threshold))
     at_end = survival_at(kaplan_meier(tally.durations, tally.observed), math.inf)
@@ -259,6 +271,7 @@ def incidence(tally: Tally, row: GroupRow, threshold: int) -> Incidence:
 class CurvePoint:
     month: int
     at_risk: int
+    """Youth still followed without a new offense, as published (rounded)."""
     survival: float
     lower: float
     upper: float
@@ -348,10 +361,8 @@ class RecidivismReport:
         return self._note_count(self.unsearched_checks)
 
     def _note_count(self, count: int) -> str:
-        """A count in a note, hidden below the threshold as the table's counts are."""
-        if 0 < count < self.threshold:
-            return f"fewer than {self.threshold}"
-        return f"{count:,}"
+        """A count in a note, hidden below the threshold and rounded as the table's counts are."""
+        return published_count(count, self.threshold, self.cells.base)
 
     @property
     def is_empty(self) -> bool:
@@ -541,7 +552,7 @@ def _curve(key: str, label: str, tally: Tally, cells: Suppressed, threshold: int
     """The group's curve on the month grid, as far as at least ``threshold`` youth are still followed."""
     if not tally.durations:
         return Curve(key, label, (), "No youth in this group.", None)
-    if cells.any_hidden(*(f"{key}|{column}" for column in COLUMNS)):
+    if cells.any_hidden(*(f"{key}|{column}" for column in CURVE_COLUMNS)):
         return Curve(key, label, (), WITHHELD_CURVE_SMALL, None)
     steps = kaplan_meier(tally.durations, tally.observed)
     ordered = sorted(tally.durations)
@@ -558,7 +569,7 @@ def _curve(key: str, label: str, tally: Tally, cells: Suppressed, threshold: int
         if at_risk < threshold:
             break
         step = survival_at(steps, time)
-        points.append(CurvePoint(month, at_risk, step.survival, step.lower, step.upper))
+        points.append(CurvePoint(month, rounded(at_risk, cells.base), step.survival, step.lower, step.upper))
     if len(points) < 2:
         return Curve(key, label, (), TOO_FEW_FOLLOWED.format(threshold=threshold), None)
     stopped = points[-1].month if points[-1].month < months else None
@@ -618,7 +629,9 @@ def report_from_tallies(
         {f"{key}|{column}": value for key, row in counts.items() for column, value in row.items()},
         _relations(keys, with_total),
         threshold,
-        keep={f"{key}|{column}" for key in counts for column in RATE_COLUMNS},
+        keep={f"{key}|{column}" for key in counts for column in {*RATE_COLUMNS, *CURVE_COLUMNS}},
+        base=PUBLISHED_BASE,
+        exact={f"{key}|{column}" for key in counts for column in RATE_COLUMNS},
     )
     rows = [_row(key, label, counts[key], cells) for key, label in zip(keys, labels, strict=True)]
     if with_total:
@@ -631,7 +644,7 @@ def report_from_tallies(
     for label in labels if with_total else labels[:1]:
         headline_tally.merge(tallies[label])
     headline = (
-        incidence(headline_tally, rows[-1] if with_total else rows[0], threshold)
+        incidence(headline_tally, rows[-1].key if with_total else rows[0].key, cells, threshold)
         if rows
         else Incidence(None, None, None)
     )

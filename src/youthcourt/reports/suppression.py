@@ -14,6 +14,14 @@ holds 1 to 9 and that no count is negative. A shown 13 completed of 15 closed ne
 hidden cell could hold given all of that must differ, which is checked exactly by linear
 programming over fractions.
 
+Published counts are also rounded to the nearest multiple of :data:`PUBLISHED_BASE`. The same
+count is always rounded the same way, so no page, note or download gives a sharper value of it
+than another; and a difference of two tables over overlapping cohorts, or a total minus its
+shown parts taken from another page, is then uncertain by several youth. A reader of a rounded
+table knows each shown count only to within its rounding, and the check above takes that into
+account: fewer cells need hiding as complements, since rounding already blurs what subtraction
+would give.
+
 A table is a mapping of named cells to counts plus the additive relations between them
 (``total == sum(parts)``); :func:`grid_relations` builds the usual rows-by-columns table with
 row, column and grand totals.
@@ -29,6 +37,35 @@ from fractions import Fraction
 from types import MappingProxyType
 
 SECONDARY_MARK = "\N{EM DASH}"
+PUBLISHED_BASE = 5
+"""Counts that leave the system for publication are rounded to a multiple of this."""
+
+
+def rounded(count: int, base: int) -> int:
+    """``count`` to the nearest multiple of ``base`` (halves up): 12 gives 10 and 13 gives 15 in fives."""
+    return base * ((count + base // 2) // base)
+
+
+def published_count(count: int, threshold: int, base: int) -> str:
+    """A count outside a table (in a note, say) as it may be published: hidden below the threshold,
+    else rounded like the table's counts."""
+    if 0 < count < threshold:
+        return f"fewer than {threshold}"
+    if base == 1 or count == 0:
+        return f"{count:,}"
+    shown = rounded(count, base)
+    return f"about {shown:,}" if shown else f"fewer than {base - base // 2}"
+
+
+def rounding_range(shown: int, base: int, threshold: int) -> tuple[int, int]:
+    """The counts a reader knows a shown, rounded count may be: within the rounding, and never
+    from 1 to ``threshold - 1`` (those are hidden, not shown)."""
+    low, high = max(shown - base // 2, 0), shown - base // 2 + base - 1
+    if 0 < low < threshold:
+        low = min(threshold, high)
+    if high < threshold:
+        high = 0 if low == 0 else high
+    return low, high
 
 
 class CellStatus(enum.StrEnum):
@@ -56,6 +93,8 @@ class Suppressed:
     threshold: int
     statuses: Mapping[str, CellStatus]
     shown: Mapping[str, int]
+    """The shown cells' counts as published: rounded to ``base``."""
+    base: int = 1
 
     def status(self, name: str) -> CellStatus:
         return self.statuses[name]
@@ -68,11 +107,11 @@ class Suppressed:
         return any(self.is_hidden(name) for name in names)
 
     def value(self, name: str) -> int | None:
-        """The count of a shown cell; None when it is hidden."""
+        """The published (rounded) count of a shown cell; None when it is hidden."""
         return None if self.is_hidden(name) else self.shown[name]
 
     def display(self, name: str) -> str:
-        """The text for the cell: the count with thousands separators, "<10" or a dash."""
+        """The text for the cell: the published count with thousands separators, "<10" or a dash."""
         status = self.statuses[name]
         if status is CellStatus.PRIMARY:
             return f"<{self.threshold}"
@@ -147,8 +186,12 @@ class _Table:
         relations: Sequence[Relation],
         threshold: int,
         keep: Collection[str] = frozenset(),
+        base: int = 1,
+        exact: Collection[str] = frozenset(),
     ) -> None:
         self.cells = cells
+        self.base = base
+        self.exact = frozenset(exact) if base > 1 else frozenset(cells)
         self.keep = frozenset(keep)
         self.relations = relations
         self.threshold = threshold
@@ -217,9 +260,14 @@ class _Table:
         """Hidden cells a reader can work out, exactly or through the bounds, in table order."""
         return self.exposed(hidden) or self.pinned(hidden)
 
+    def _unknowns(self, hidden: set[str]) -> set[str]:
+        """What a reader does not know exactly: the hidden cells, and the shown ones when rounded."""
+        return (hidden | (set(self.cells) - self.exact)) - self.fixed
+
     def exposed(self, hidden: set[str]) -> list[str]:
         """Hidden cells that the shown cells and the relations determine exactly, in table order."""
-        return sorted(self._determined(self._restricted(hidden - self.fixed)), key=self.position.__getitem__)
+        found = self._determined(self._restricted(self._unknowns(hidden))) & hidden
+        return sorted(found, key=self.position.__getitem__)
 
     def pinned(self, hidden: set[str]) -> list[str]:
         """Hidden cells left with a single possible count by the relations and bounds, in table order.
@@ -228,7 +276,7 @@ class _Table:
         and the relations alone give the count away (say "<5" on four cells of 1 and on their
         total), and no complement can help.
         """
-        found = self._pinned(hidden)
+        found = self._pinned(hidden) & hidden
         if found:
             found -= self._inherently_pinned()
         return sorted(found, key=self.position.__getitem__)
@@ -238,13 +286,20 @@ class _Table:
             self._inherent = frozenset(self._pinned(set(self.cells)))
         return self._inherent
 
-    def _bounds(self, name: str) -> tuple[int, int | None]:
-        """What a reader knows of a hidden count: 1 to threshold - 1 behind "<threshold", else >= 0.
+    def _bounds(self, name: str, hidden: set[str]) -> tuple[int, int | None]:
+        """What a reader knows of a count: 1 to threshold - 1 behind "<threshold", else >= 0;
+        a shown count, within its rounding.
 
         A complementary cell was a shown count, so it is 0 or at least the threshold, but the
         reader is not assumed to miss that gap (nor could the check rely on it: it is not convex).
         """
-        return (1, self.threshold - 1) if name in self.primary else (0, None)
+        if name in self.primary:
+            return 1, self.threshold - 1
+        if name in hidden:
+            return 0, None
+        if name in self.exact:
+            return self.cells[name], self.cells[name]
+        return rounding_range(rounded(self.cells[name], self.base), self.base, self.threshold)
 
     def _pinned(self, hidden: set[str]) -> set[str]:
         """Hidden cells whose smallest and largest possible counts are equal.
@@ -257,13 +312,13 @@ class _Table:
         the space of directions with those cells held, every other cell is pinned exactly
         when the relations determine it once those cells are known.
         """
-        unknowns = hidden - self.fixed
-        # "<2" can only be 1: such a cell is as good as shown.
-        known = {name for name in unknowns if self._bounds(name)[0] == self._bounds(name)[1]}
+        unknowns = self._unknowns(hidden)
+        # "<2" can only be 1, and a rounded 0 can only be 0: such a cell is as good as shown.
+        known = {name for name in unknowns if self._bounds(name, hidden)[0] == self._bounds(name, hidden)[1]}
         unknowns -= known
         side: dict[str, int] = {}
         for name in unknowns:
-            low, high = self._bounds(name)
+            low, high = self._bounds(name, hidden)
             if self.cells[name] == low:
                 side[name] = 1
             elif self.cells[name] == high:
@@ -500,6 +555,8 @@ def suppress(
     relations: Sequence[Relation],
     threshold: int,
     keep: Collection[str] = frozenset(),
+    base: int = 1,
+    exact: Collection[str] = frozenset(),
 ) -> Suppressed:
     """Hide the counts from 1 to ``threshold - 1`` and whatever would let a reader work them out.
 
@@ -511,9 +568,16 @@ def suppress(
     ``keep`` names the cells to leave shown whenever another choice protects as well: the
     counts a rate rests on, so that hiding a small count of censored youth does not withhold
     a group's reoffending rate when hiding its cohort size would do.
+
+    ``base`` rounds the shown counts (and the threshold is at least the smallest count that
+    does not round to 0) (:data:`PUBLISHED_BASE` for what is published); a reader
+    is then taken to know each shown count only to within its rounding, except the ``exact``
+    ones: those a published rate or curve rests on, which a reader can work back from it.
     """
     _check(cells, relations, threshold)
-    table = _Table(cells, relations, threshold, keep)
+    # Rounded to fives, a 1 or a 2 would read as 0, which must mean none: such counts are hidden.
+    threshold = max(threshold, base - base // 2)
+    table = _Table(cells, relations, threshold, keep, base, exact)
     primary = set(table.primary)
     hidden = set(primary)
     while leaked := table.leaks(hidden):
@@ -531,5 +595,5 @@ def suppress(
         else CellStatus.SHOWN
         for name in cells
     }
-    shown = {name: count for name, count in cells.items() if name not in hidden}
-    return Suppressed(threshold, MappingProxyType(statuses), MappingProxyType(shown))
+    shown = {name: rounded(count, base) for name, count in cells.items() if name not in hidden}
+    return Suppressed(threshold, MappingProxyType(statuses), MappingProxyType(shown), base)
