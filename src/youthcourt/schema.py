@@ -28,7 +28,7 @@ from youthcourt.reference.models import (
     SanctionRule,
 )
 from youthcourt.referrals.models import Document, Guardian, Referral, Youth
-from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
+from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 from youthcourt.web.idempotency import FormSubmission
 
@@ -46,6 +46,7 @@ __all__ = (
     "ContactLog",
     "Courtroom",
     "CreditEntry",
+    "DataRelease",
     "DeadlineExtension",
     "Disposition",
     "Document",

@@ -127,6 +127,27 @@ READS = [
         "case_export",
         None,
     ),
+    Read(
+        f"/reports/exports/download?{REPORT_QUERY}&kind=events&dates=shift&format=csv",
+        EVALUATOR,
+        "events.exported",
+        "event_export",
+        None,
+    ),
+    Read(
+        f"/reports/exports/download?{REPORT_QUERY}&kind=comparison&dates=shift&format=parquet",
+        EVALUATOR,
+        "comparison.exported",
+        "comparison_export",
+        None,
+    ),
+    Read(
+        f"/reports/exports/preview?{REPORT_QUERY}&kind=cases&dates=month&format=csv",
+        EVALUATOR,
+        "export.previewed",
+        "case_export",
+        None,
+    ),
     Read("/audit/export", ADMIN, "audit_export", "audit_entry", None),
 ]
 

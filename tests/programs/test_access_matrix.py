@@ -278,6 +278,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "/reports/recidivism/analysis.parquet": EVALUATOR_WORKSPACE,
     "/reports/exports": EVALUATOR_WORKSPACE,
     "/reports/exports/download": EVALUATOR_WORKSPACE,
+    "/reports/exports/preview": EVALUATOR_WORKSPACE,
+    "/reports/exports/releases": EVALUATOR_WORKSPACE,
     "/reports/exports/dictionary": EVALUATOR_WORKSPACE,
     "/reports/exports/dictionary.csv": EVALUATOR_WORKSPACE,
     "/reports/comparison": EVALUATOR_WORKSPACE,
@@ -869,6 +871,7 @@ PROGRAM_A_MARKERS = ["Quillon", "Marshwood", "Ottoline", "Perpetua", "Wendeline"
 
 QUERY_PROGRAM_REPORTS = [
     "/reports/exports/download",
+    "/reports/exports/preview",
     "/reports/recidivism",
     "/reports/recidivism/groups.csv",
     "/reports/recidivism/curves.csv",

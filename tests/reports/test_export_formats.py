@@ -27,7 +27,8 @@ from youthcourt.reports.exports import (
 )
 
 KEY = "a" * 64
-OTHER_KEY = "b" * 64
+PSEUDONYM_KEY = b"p" * 32
+OTHER_PSEUDONYM_KEY = b"q" * 32
 YOUTH = uuid.UUID("6f1c1e0e-4a8b-4a53-9d8e-0f6d2b7f2a11")
 PROGRAM = ProgramKey(uuid.uuid4(), "Riverside Test Court", KEY)
 DAY = datetime.timedelta(days=1)
@@ -71,13 +72,15 @@ def as_dict(row: tuple) -> dict:
     return dict(zip(COLUMN_NAMES, row, strict=True))
 
 
-def test_pseudonym_is_stable_per_youth_and_keyed_per_program():
-    first = exports.pseudonym(KEY, YOUTH)
-    assert first == exports.pseudonym(KEY, YOUTH)
+def test_pseudonym_is_stable_per_youth_within_one_key_and_differs_between_keys():
+    first = exports.pseudonym(PSEUDONYM_KEY, YOUTH)
+    assert first == exports.pseudonym(PSEUDONYM_KEY, YOUTH)
     assert first.startswith(exports.PSEUDONYM_PREFIX)
     assert len(first) == len(exports.PSEUDONYM_PREFIX) + exports.PSEUDONYM_LENGTH
-    assert first != exports.pseudonym(OTHER_KEY, YOUTH)
-    assert first != exports.pseudonym(KEY, uuid.uuid4())
+    assert first != exports.pseudonym(OTHER_PSEUDONYM_KEY, YOUTH)
+    assert first != exports.pseudonym(PSEUDONYM_KEY, uuid.uuid4())
+    assert first != exports.pseudonym(exports.new_key(), YOUTH)
+    assert exports.new_key() != exports.new_key()
     assert str(YOUTH) not in first
     assert YOUTH.hex[:12] not in first
 
@@ -96,7 +99,7 @@ def test_shift_is_stable_bounded_and_only_ever_back_in_time():
 
 def test_shifted_row_moves_all_dates_of_a_youth_by_one_offset():
     case = subject()
-    row = as_dict(exports.export_row(case, PROGRAM, DateHandling.SHIFT))
+    row = as_dict(exports.export_row(case, PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY))
     offset = exports.shift_days(KEY, YOUTH) * DAY
     assert row["referred_on"] == case.referred_on + offset
     assert row["closed_on"] == case.closed_on + offset
@@ -109,14 +112,16 @@ def test_shifted_row_moves_all_dates_of_a_youth_by_one_offset():
     assert row["first_hearing_on"] - row["intake_on"] == case.heard_on - case.intake_on
     assert row["event_count"] == 3
     later = as_dict(
-        exports.export_row(subject(referred_on=datetime.date(2026, 2, 1)), PROGRAM, DateHandling.SHIFT)
+        exports.export_row(
+            subject(referred_on=datetime.date(2026, 2, 1)), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY
+        )
     )
     assert later["referred_on"] - row["referred_on"] == datetime.date(2026, 2, 1) - case.referred_on
 
 
 def test_row_holds_categories_and_the_pseudonym():
-    row = as_dict(exports.export_row(subject(), PROGRAM, DateHandling.SHIFT))
-    assert row["youth_id"] == exports.pseudonym(KEY, YOUTH)
+    row = as_dict(exports.export_row(subject(), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY))
+    assert row["youth_id"] == exports.pseudonym(PSEUDONYM_KEY, YOUTH)
     assert row["program"] == "Riverside Test Court"
     assert row["age_at_referral"] == 14
     assert row["offense_class"] == "A"
@@ -126,7 +131,7 @@ def test_row_holds_categories_and_the_pseudonym():
 
 
 def test_coarsened_row_has_months_only():
-    row = as_dict(exports.export_row(subject(intake_on=None), PROGRAM, DateHandling.MONTH))
+    row = as_dict(exports.export_row(subject(intake_on=None), PROGRAM, DateHandling.MONTH, PSEUDONYM_KEY))
     assert row["referred_on"] == "2025-01"
     assert row["intake_on"] is None
     assert row["closed_on"] == "2025-05"
@@ -161,7 +166,7 @@ def test_no_identifying_column_names():
 
 def test_csv_rows_are_spreadsheet_safe_with_plain_dates_and_booleans():
     case = subject(gender="=HYPERLINK(1)", race_ethnicity="-5", intake_on=None, served_as_juror=False)
-    row = exports.export_row(case, PROGRAM, DateHandling.SHIFT)
+    row = exports.export_row(case, PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY)
     text = exports.export_csv_bytes([row]).decode()
     values = dict(zip(COLUMN_NAMES, next(csv.reader(io.StringIO(text))), strict=True))
     assert values["gender"] == "'=HYPERLINK(1)"
@@ -191,9 +196,11 @@ def test_dictionary_lists_every_column_with_its_date_type(dates):
 def test_xlsx_writer_produces_a_workbook_with_about_and_dictionary(tmp_path):
     path = tmp_path / "out.xlsx"
     writer = XlsxWriter(path, spec(ExportFormat.XLSX))
-    rows = [exports.export_row(subject(), PROGRAM, DateHandling.SHIFT) for _ in range(3)]
+    rows = [exports.export_row(subject(), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY) for _ in range(3)]
     writer.write(rows[:2])
-    writer.write([*rows[2:], exports.export_row(subject(gender="=1+1"), PROGRAM, DateHandling.SHIFT)])
+    writer.write(
+        [*rows[2:], exports.export_row(subject(gender="=1+1"), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY)]
+    )
     writer.close(4)
 
     workbook = openpyxl.load_workbook(path, read_only=True)
@@ -202,7 +209,7 @@ def test_xlsx_writer_produces_a_workbook_with_about_and_dictionary(tmp_path):
     assert cases[0] == COLUMN_NAMES
     assert len(cases) == 5
     first = dict(zip(COLUMN_NAMES, cases[1], strict=True))
-    assert first["youth_id"] == exports.pseudonym(KEY, YOUTH)
+    assert first["youth_id"] == exports.pseudonym(PSEUDONYM_KEY, YOUTH)
     assert first["referred_on"].date() == rows[0][COLUMN_NAMES.index("referred_on")]
     assert first["served_as_juror"] is True
     assert cases[4][COLUMN_NAMES.index("gender")] == "'=1+1"
@@ -225,11 +232,14 @@ def test_xlsx_writer_escapes_markup_drops_forbidden_characters_and_defuses_formu
         "offense_class": "+1",
         "source_kind": "  padded  ",
     }
-    writer.write([exports.export_row(subject(**tricky), PROGRAM, DateHandling.SHIFT)])
+    writer.write([exports.export_row(subject(**tricky), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY)])
     writer.write(
         [
             exports.export_row(
-                subject(offense_category="-2", source_kind="=HYPERLINK()"), PROGRAM, DateHandling.SHIFT
+                subject(offense_category="-2", source_kind="=HYPERLINK()"),
+                PROGRAM,
+                DateHandling.SHIFT,
+                PSEUDONYM_KEY,
             )
         ]
     )
@@ -250,7 +260,7 @@ def test_xlsx_writer_escapes_markup_drops_forbidden_characters_and_defuses_formu
 def test_xlsx_writer_writes_months_as_text_and_freezes_the_heading(tmp_path):
     path = tmp_path / "out.xlsx"
     writer = XlsxWriter(path, spec(ExportFormat.XLSX, DateHandling.MONTH))
-    writer.write([exports.export_row(subject(closed_on=None), PROGRAM, DateHandling.MONTH)])
+    writer.write([exports.export_row(subject(closed_on=None), PROGRAM, DateHandling.MONTH, PSEUDONYM_KEY)])
     writer.close(1)
 
     workbook = openpyxl.load_workbook(path)
@@ -272,7 +282,7 @@ def test_xlsx_writer_writes_months_as_text_and_freezes_the_heading(tmp_path):
 def test_xlsx_writer_discard_releases_the_file(tmp_path):
     path = tmp_path / "out.xlsx"
     writer = XlsxWriter(path, spec(ExportFormat.XLSX))
-    writer.write([exports.export_row(subject(), PROGRAM, DateHandling.SHIFT)])
+    writer.write([exports.export_row(subject(), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY)])
     writer.discard()
     assert writer.archive.fp is None
     assert writer.file.closed
@@ -283,9 +293,9 @@ def test_xlsx_writer_discard_releases_the_file(tmp_path):
 def test_parquet_writer_produces_typed_columns_with_descriptions(tmp_path, dates):
     path = tmp_path / "out.parquet"
     writer = ParquetFileWriter(path, spec(ExportFormat.PARQUET, dates))
-    writer.write([exports.export_row(subject(), PROGRAM, dates) for _ in range(2)])
+    writer.write([exports.export_row(subject(), PROGRAM, dates, PSEUDONYM_KEY) for _ in range(2)])
     writer.write([])
-    writer.write([exports.export_row(subject(uuid.uuid4(), closed_on=None), PROGRAM, dates)])
+    writer.write([exports.export_row(subject(uuid.uuid4(), closed_on=None), PROGRAM, dates, PSEUDONYM_KEY)])
     writer.close(3)
 
     parquet = pq.ParquetFile(path)
@@ -299,7 +309,7 @@ def test_parquet_writer_produces_typed_columns_with_descriptions(tmp_path, dates
     assert b"referral was received" in field.metadata[b"description"]
     table = parquet.read().to_pylist()
     assert list(table[0]) == list(COLUMN_NAMES)
-    assert table[0]["youth_id"] == exports.pseudonym(KEY, YOUTH)
+    assert table[0]["youth_id"] == exports.pseudonym(PSEUDONYM_KEY, YOUTH)
     assert table[2]["closed_on"] is None
     assert table[0]["event_count"] == 3
     if dates is DateHandling.MONTH:

@@ -8,6 +8,7 @@ import io
 import re
 import tempfile
 import zipfile
+from collections import Counter
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
@@ -28,12 +29,15 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.reports import exports
-from youthcourt.reports.cohort import Cohort, load_subjects, stream_subjects
+from youthcourt.reports.cohort import Cohort, age_on, load_subjects, stream_subjects
+from youthcourt.reports.deidentify import K_ANONYMITY, QUASI_IDENTIFIERS
 from youthcourt.reports.exports import COLUMN_NAMES
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
-START = TODAY - 900 * DAY
+LAST = TODAY.replace(day=1) - DAY
+"""The last day of the last month that has ended: cohorts are whole months that have ended."""
+START = (TODAY - 900 * DAY).replace(day=1)
 
 
 async def add_hearing(db, case, held_on: datetime.date) -> None:
@@ -108,7 +112,7 @@ async def make_cohort(db) -> dict[str, Any]:
         program,
         CaseState.SANCTIONS_IN_PROGRESS,
         referral=await make_referral(
-            db, program, quinn, source_reference="PD-88456", received_on=TODAY - 80 * DAY
+            db, program, quinn, source_reference="PD-88456", received_on=LAST - 60 * DAY
         ),
     )
     third = await make_case(
@@ -120,7 +124,7 @@ async def make_cohort(db) -> dict[str, Any]:
             program,
             await make_youth(db, program, first_name="Bartholomew", last_name="Vandersloot"),
             source_reference="SCH-55501",
-            received_on=TODAY - 20 * DAY,
+            received_on=LAST - 10 * DAY,
         ),
     )
     too_old = await make_case(db, program, received_on=START - 10 * DAY, source_reference="PD-OLD-1")
@@ -149,8 +153,8 @@ def query(program_ids, **fields: str) -> str:
     params = [("program", str(pid)) for pid in program_ids]
     params += list(
         {
-            "referred_from": START.isoformat(),
-            "referred_to": TODAY.isoformat(),
+            "referred_from": START.strftime("%Y-%m"),
+            "referred_to": LAST.strftime("%Y-%m"),
             "dates": "shift",
             "format": "csv",
             **fields,
@@ -207,10 +211,15 @@ async def test_csv_export_holds_the_cohort_and_nothing_identifying(client, db):
     assert len(rows) == 3
     assert {row["program"] for row in rows} == {"Export Test Court"}
     key = data["program"].research_key
-    quinn_id = exports.pseudonym(key, data["quinn"].id)
-    quinns = sorted((row for row in rows if row["youth_id"] == quinn_id), key=lambda row: row["referred_on"])
-    assert len(quinns) == 2
     shift = exports.shift_days(key, data["quinn"].id) * DAY
+    quinn_referrals = {(day + shift).isoformat() for day in (TODAY - 400 * DAY, LAST - 60 * DAY)}
+    quinns = sorted(
+        (row for row in rows if row["referred_on"] in quinn_referrals), key=lambda row: row["referred_on"]
+    )
+    assert len(quinns) == 2
+    assert quinns[0]["youth_id"] == quinns[1]["youth_id"], "one youth, one id across their cases"
+    assert quinns[0]["case_pseudo_id"] != quinns[1]["case_pseudo_id"]
+    assert len({row["youth_id"] for row in rows}) == 2
     done = quinns[0]
     assert done["referred_on"] == (TODAY - 400 * DAY + shift).isoformat()
     assert done["closed_on"] == (TODAY - 250 * DAY + shift).isoformat()
@@ -230,14 +239,51 @@ async def test_csv_export_holds_the_cohort_and_nothing_identifying(client, db):
     assert dates and max(dates) < TODAY.isoformat(), "a date moved past the export's own date tells its shift"
 
 
-async def test_month_dates_are_coarsened(client, db):
+def quasi_identifiers(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(row[name] for name in QUASI_IDENTIFIERS)
+
+
+async def test_month_dates_are_coarsened_to_the_month_when_every_combination_has_k_rows(client, db):
+    program = await make_program(db, "Alike Court")
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    alike_on = LAST - 40 * DAY
+    for _ in range(K_ANONYMITY):
+        await make_case(db, program, CaseState.COMPLETED, received_on=alike_on)
+    await sign_in(client, evaluator)
+    response = await download(client, query([program.id], dates="month"))
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [row["referred_on"] for row in rows] == [alike_on.strftime("%Y-%m")] * K_ANONYMITY
+    assert {row["age_at_referral"] for row in rows} == {str(age_on(datetime.date(2011, 5, 17), alike_on))}
+
+    workbook = openpyxl.load_workbook(
+        io.BytesIO((await download(client, query([program.id], dates="month", format="xlsx"))).content),
+        read_only=True,
+    )
+    about = dict(workbook["About this file"].iter_rows(values_only=True))
+    assert about["k-anonymity"].startswith("Every combination of program, age_at_referral")
+    assert about["k-anonymity"].endswith("no generalization needed; 0 rows left out of 5.")
+
+
+async def test_a_month_export_generalizes_and_leaves_out_rows_until_every_combination_has_k_rows(client, db):
     data = await make_cohort(db)
+    alike_on = LAST - 40 * DAY
+    for _ in range(K_ANONYMITY):
+        await make_case(db, data["program"], CaseState.COMPLETED, received_on=alike_on)
     await sign_in(client, data["evaluator"])
     response = await download(client, query([data["program"].id], dates="month"))
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert sorted(row["referred_on"] for row in rows) == sorted(
-        (TODAY - days * DAY).strftime("%Y-%m") for days in (400, 80, 20)
+    assert len(rows) >= K_ANONYMITY
+    assert min(Counter(quasi_identifiers(row) for row in rows).values()) >= K_ANONYMITY
+    assert all(
+        row["age_at_referral"] in {"10 to 12", "13 to 14", "15 to 17", "9 and under", "18 and over"}
+        for row in rows
     )
+
+    page = await client.get(query([data["program"].id], dates="month").replace("/download?", "/preview?"))
+    assert page.status_code == 200
+    assert "ages grouped in bands" in page.text
+    left_out = 8 - len(rows)
+    assert f"{left_out} row{'' if left_out == 1 else 's'} left out, of 8" in page.text
 
 
 async def test_xlsx_export_has_the_rows_the_about_sheet_and_the_dictionary(client, db):
@@ -286,15 +332,21 @@ async def test_an_export_spanning_granted_programs_keys_each_program_apart(clien
     data = await make_cohort(db)
     second = await make_program(db, "Second Court")
     db.add(Membership(program_id=second.id, user_id=data["evaluator"].id, role=Role.EVALUATOR))
-    moved = await make_case(db, second, received_on=TODAY - 30 * DAY)
+    moved = await make_case(db, second, received_on=LAST - 30 * DAY)
     await db.commit()
     await sign_in(client, data["evaluator"])
     response = await download(client, query([data["program"].id, second.id]))
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 4
-    assert [row["youth_id"] for row in rows if row["program"] == "Second Court"] == [
-        exports.pseudonym(second.research_key, moved.youth_id)
-    ]
+    second_rows = [row for row in rows if row["program"] == "Second Court"]
+    assert len(second_rows) == 1
+    assert (
+        second_rows[0]["referred_on"]
+        == (LAST - 30 * DAY + exports.shift_days(second.research_key, moved.youth_id) * DAY).isoformat()
+    ), "each program's youth are shifted with the program's own key"
+    assert second_rows[0]["youth_id"] not in {
+        row["youth_id"] for row in rows if row["program"] != "Second Court"
+    }
 
 
 async def test_export_is_audited_with_its_row_count(client, db):
@@ -310,11 +362,20 @@ async def test_export_is_audited_with_its_row_count(client, db):
     assert entry.details == {
         "programs": ["Export Test Court"],
         "referred_from": START.isoformat(),
-        "referred_to": TODAY.isoformat(),
+        "referred_to": LAST.isoformat(),
+        "kind": "cases",
         "format": "xlsx",
         "dates": "month",
-        "rows": 3,
+        "rows": 0,
+        "k_anonymity": {
+            "k": 5,
+            "generalized": entry.details["k_anonymity"]["generalized"],
+            "suppressed": 3,
+        },
     }
+    assert entry.details["k_anonymity"]["generalized"], (
+        "three cases cannot be 5-anonymous without generalizing"
+    )
 
 
 async def test_export_streams_in_batches(client, db, monkeypatch):
@@ -335,10 +396,10 @@ async def test_export_streams_in_batches(client, db, monkeypatch):
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"referred_to": (START - DAY).isoformat()}, "referred_to", "must not be before the first"),
+        ({"referred_to": (START - DAY).strftime("%Y-%m")}, "referred_to", "must be the first month or later"),
         ({"format": "pdf"}, "format", "Choose a file format"),
         ({"dates": "exact"}, "dates", "Choose how dates are de-identified"),
-        ({"referred_from": "not-a-date"}, "referred_from", "real date"),
+        ({"referred_from": "not-a-month"}, "referred_from", "as a year and month"),
     ],
 )
 async def test_bad_input_shows_the_form_again_without_a_file(client, db, fields, field, message):
@@ -372,7 +433,7 @@ async def test_form_and_dictionary_pages(client, db):
     response = await client.get("/reports/exports")
     assert response.status_code == 200
     assert f'value="{data["program"].id}" checked' in response.text
-    assert re.search(r'name="referred_from" type="date"\s+value="\d{4}-01-01"', response.text)
+    assert re.search(r'name="referred_from" type="month"\s+value="\d{4}-01"', response.text)
     assert 'name="dates" value="shift" checked' in response.text
     assert 'name="format" value="csv" checked' in response.text
     assert 'href="/reports/exports/dictionary"' in response.text
@@ -420,8 +481,8 @@ def counting(db):
 async def test_stream_subjects_matches_load_subjects_in_one_query_per_batch(db):
     data = await make_cohort(db)
     for _ in range(4):
-        await make_case(db, data["program"], received_on=TODAY - 5 * DAY)
-    cohort = Cohort((data["program"].id,), START, TODAY)
+        await make_case(db, data["program"], received_on=LAST - 5 * DAY)
+    cohort = Cohort((data["program"].id,), START, LAST)
     with program_scope(ProgramScope.of(data["program"].id)):
         expected = {s.case_id: s for s in await load_subjects(db, cohort)}
         with counting(db) as statements:

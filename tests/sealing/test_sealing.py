@@ -105,7 +105,10 @@ async def test_a_sealed_case_leaves_lists_and_searches_but_stays_in_exports_de_i
     program, coordinator, _ = await _staff(db)
     evaluator = await make_user(db, program, Role.EVALUATOR)
     youth = await make_youth(db, program, first_name="Quentin", last_name="Sealwright")
-    case = await _closed_case(db, program, youth=youth)
+    last_month_ended = TODAY.replace(day=1) - datetime.timedelta(days=1)
+    case = await _closed_case(
+        db, program, youth=youth, received_on=last_month_ended - datetime.timedelta(days=10)
+    )
     check_due = TODAY - datetime.timedelta(days=1)
     db.add(FollowUpCheck(program_id=program.id, case_id=case.id, window_months=6, due_on=check_due))
     await db.commit()
@@ -137,8 +140,8 @@ async def test_a_sealed_case_leaves_lists_and_searches_but_stays_in_exports_de_i
     query = urlencode(
         {
             "program": str(program.id),
-            "referred_from": cohort.referred_from.isoformat(),
-            "referred_to": TODAY.isoformat(),
+            "referred_from": f"{cohort.referred_from:%Y-%m}",
+            "referred_to": f"{last_month_ended:%Y-%m}",
             "dates": "shift",
             "format": "csv",
         }

@@ -55,6 +55,7 @@ from youthcourt.reference.forms import (
     source_form,
 )
 from youthcourt.reference.models import (
+    K_ANONYMITY,
     Factor,
     FactorKind,
     Offense,
@@ -649,6 +650,7 @@ class PolicyController(Controller):
             day_fields=DAY_FIELDS,
             jury_fields=JURY_FIELDS,
             suppression_limits=SUPPRESSION_LIMITS,
+            k_anonymity=K_ANONYMITY,
             session_idle_limits=SESSION_IDLE_LIMITS,
             session_absolute_limits=SESSION_ABSOLUTE_LIMITS,
             auto_seal_limit=AUTO_SEAL_LIMIT,

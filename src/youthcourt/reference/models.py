@@ -147,6 +147,15 @@ class Factor(Base, ProgramOwned):
     is_active: Mapped[bool] = mapped_column(default=True)
 
 
+K_ANONYMITY = 5
+"""Every combination of quasi-identifiers in a month-only export covers at least this many rows.
+
+The quasi-identifiers are what someone outside could know of a youth (age, gender, race and
+ethnicity, offense, referral source, program, referral month); rarer combinations are generalized
+or their rows left out of the file (see :mod:`youthcourt.reports.deidentify`). Shown on the policy page.
+"""
+
+
 class ProgramPolicy(Base, ProgramOwned):
     """A program's rules: eligibility, deadlines and follow-up windows. One row per program."""
 

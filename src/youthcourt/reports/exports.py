@@ -1,11 +1,13 @@
-"""De-identified case-level exports for researchers: one row per case, categories and dates only.
+"""De-identified record-level exports for researchers: cases, their new offenses, comparison youth.
 
-What leaves the program is decided here and nowhere else: the columns in :data:`COLUMNS`
-(never a name, birth date, contact, address, school, free text, agency reference number,
-case number or internal id), a pseudonymous youth id keyed with the program's secret
-``research_key``, the age in years instead of the birth date, and every date either shifted
-by one secret offset per youth (so intervals between a youth's dates are kept) or coarsened
-to the month.
+What leaves the program is decided here and nowhere else: the columns of each
+:class:`ExportKind` (never a name, birth date, contact, address, school, free text, agency
+reference number, case number or internal id), pseudonymous ids keyed afresh for every file (or
+shared by the files of one data release, see :mod:`youthcourt.reports.deidentify`), the age in
+years instead of the birth date, and every date either shifted by one secret offset per youth
+(so intervals between a youth's dates are kept) or coarsened to the month, with k-anonymity on
+the quasi-identifiers. Sealed and expunged cases are in every export, as they are in every
+report, so that a report can be recomputed from the files.
 
 Exports of any size run in flat memory: the cohort is read in batches
 (:func:`~youthcourt.reports.cohort.stream_subjects`) and each batch is written out before the
@@ -27,7 +29,8 @@ import re
 import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -35,22 +38,64 @@ from uuid import UUID
 import anyio
 import pyarrow as pa
 import pyarrow.parquet as pq
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.cases.services import follow_up_days
-from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.reference.models import OffenseClass, SourceKind
+from youthcourt.reports import deidentify
 from youthcourt.reports.cohort import WINDOWS, Cohort, Subject, granted_scope, stream_subjects
+from youthcourt.reports.deidentify import (
+    K_ANONYMITY,
+    PSEUDONYM_LENGTH,
+    PSEUDONYM_PREFIX,
+    DatePrecision,
+    Generalization,
+    KAnonymityPlan,
+    QuasiCounts,
+    case_pseudonym,
+    new_key,
+    pseudonym,
+)
+from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.web.downloads import spreadsheet_safe
 
-PSEUDONYM_PREFIX = "pseudo-"
-PSEUDONYM_LENGTH = 20
-"""Hex characters of the HMAC kept in a pseudonym (80 bits: no collisions at any program's size)."""
+__all__ = ("case_pseudonym", "new_key", "pseudonym")
+
 MAX_SHIFT_DAYS = 360
 BATCH_SIZE = 2000
 CHUNK_SIZE = 64 * 1024
 XLSX_COMPRESSLEVEL = 3
 """Fast deflate: barely larger than the default level, and written in a fraction of its time."""
+
+
+class ExportKind(enum.StrEnum):
+    """What one row of the file is."""
+
+    CASES = "cases"
+    EVENTS = "events"
+    COMPARISON = "comparison"
+
+    @property
+    def label(self) -> str:
+        return {
+            "cases": "One row per case",
+            "events": "One row per recorded new offense (event)",
+            "comparison": "Comparison-group records (youth processed elsewhere)",
+        }[self.value]
+
+    @property
+    def sheet(self) -> str:
+        return {"cases": "Cases", "events": "Events", "comparison": "Comparison records"}[self.value]
+
+    @property
+    def one_row_per(self) -> str:
+        return {
+            "cases": "case (a youth with several cases has several rows with the same youth_id)",
+            "events": "new offense recorded on a case of the cohort (any type, found by a check or reported later)",
+            "comparison": "youth of an imported comparison group whose clock started within the referral range",
+        }[self.value]
 
 
 class DateHandling(enum.StrEnum):
@@ -63,21 +108,25 @@ class DateHandling(enum.StrEnum):
     def label(self) -> str:
         if self is DateHandling.SHIFT:
             return "Shift each youth's dates by a secret offset (intervals kept)"
-        return "Coarsen dates to the month (YYYY-MM)"
+        return "Coarsen dates to the month (YYYY-MM), k-anonymous"
 
     @property
     def explanation(self) -> str:
         if self is DateHandling.SHIFT:
             return (
                 f"Every date of a youth is moved back by the same secret number of days, from 1 to "
-                f"{MAX_SHIFT_DAYS}, derived from the program's secret key; never forward, so no date falls "
+                f"{MAX_SHIFT_DAYS}, derived from the program's secret key: the same offset in every export, "
+                "so comparing exports teaches nothing about it. Never forward, so no date falls "
                 "after the day of the export. The number of days between two dates of one youth is exact; "
                 "calendar dates, weekdays and seasons are not. Rows were chosen by their true referral date, "
                 f"so shifted referral dates can fall up to {MAX_SHIFT_DAYS} days before the range."
             )
         return (
-            "Every date is given as its year and month only (YYYY-MM). Intervals can be estimated to "
-            "within a month."
+            "Every date is given as its year and month only (YYYY-MM), or coarser where needed for "
+            f"k-anonymity: every combination of the quasi-identifiers ({', '.join(deidentify.QUASI_IDENTIFIERS)}) "
+            f"covers at least {K_ANONYMITY} rows. Where it would not, ages are grouped in bands, months "
+            "become quarters (YYYY-Qn) or years (YYYY), rare categories become 'Other', and rows still "
+            'alone are left out; the file\'s "About this file" says what was done.'
         )
 
 
@@ -105,34 +154,40 @@ class ExportFormat(enum.StrEnum):
 
 @dataclass(frozen=True)
 class ProgramKey:
-    """A program's name and the secret that keys its pseudonyms and date shifts (kept out of reprs)."""
+    """A program's name and the secret that keys its date shifts (kept out of reprs)."""
 
     id: UUID
     name: str
     research_key: str = field(repr=False)
 
 
+@dataclass(frozen=True)
+class Release:
+    """The data release an export belongs to: its files share pseudonyms (the key kept out of reprs)."""
+
+    id: UUID
+    name: str
+    key: bytes = field(repr=False)
+
+
 def _digest(research_key: str, message: str) -> bytes:
     return hmac.digest(research_key.encode(), message.encode(), hashlib.sha256)
 
 
-def pseudonym(research_key: str, youth_id: UUID) -> str:
-    """The youth's id in exports: the same in every export of the program, unlinkable without the key."""
-    return PSEUDONYM_PREFIX + _digest(research_key, str(youth_id)).hex()[:PSEUDONYM_LENGTH]
-
-
 def shift_days(research_key: str, youth_id: UUID) -> int:
-    """The youth's secret date offset: 1 to MAX_SHIFT_DAYS days back, the same every time.
+    """The youth's secret date offset: 1 to MAX_SHIFT_DAYS days back, the same in every export.
 
     Only back in time, so no shifted date falls after the export's own date (a date moved past it
     would tell how far it had moved); zero is left out so that no true date appears by chance.
+    Stable, unlike the pseudonyms: a new offset per export would let an average of many exports
+    of one youth close in on the true dates.
     """
     value = int.from_bytes(_digest(research_key, f"shift:{youth_id}")[:8], "big") % MAX_SHIFT_DAYS
     return -(value + 1)
 
 
 def coarsen(day: datetime.date | None) -> str | None:
-    return day.strftime("%Y-%m") if day else None
+    return DatePrecision.MONTH.of(day)
 
 
 @dataclass(frozen=True)
@@ -143,10 +198,12 @@ class Column:
     meaning: str
     allowed: str
 
-    def type_label(self, dates: DateHandling) -> str:
+    def type_label(self, dates: DateHandling, precision: DatePrecision = DatePrecision.MONTH) -> str:
         if self.kind != "date":
             return self.kind
-        return "date (YYYY-MM-DD, shifted)" if dates is DateHandling.SHIFT else "month (YYYY-MM)"
+        if dates is DateHandling.SHIFT:
+            return "date (YYYY-MM-DD, shifted)"
+        return f"{precision.value} ({precision.pattern})"
 
 
 def _event_columns() -> tuple[Column, ...]:
@@ -154,28 +211,50 @@ def _event_columns() -> tuple[Column, ...]:
         Column(
             f"first_{event_type.value}_on",
             "date",
-            f"The first new offense of type '{event_type.label.lower()}' found after the referral.",
+            f"The first new offense of type '{event_type.label.lower()}' found after the referral. Only the "
+            "first of each type: the event export has every event, with its days from each anchor.",
             "Empty when none was found (see followed_until for how far records were searched).",
         )
         for event_type in OutcomeEventType
     )
 
 
+YOUTH_ID = Column(
+    "youth_id",
+    "text",
+    "Pseudonymous id of the young person, drawn afresh for every export: within one file the same youth "
+    "always has the same id (also across their cases); two exports never share an id, unless both belong "
+    "to one named data release, whose files all use the same ids. It cannot be traced back to the youth.",
+    f"'{PSEUDONYM_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+)
+CASE_PSEUDO_ID = Column(
+    "case_pseudo_id",
+    "text",
+    "Pseudonymous id of the case, keyed like youth_id: the same in the case file and the event file of one "
+    "data release, so events can be joined to their case; never the case number.",
+    f"'{deidentify.CASE_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+)
+PROGRAM = Column(
+    "program", "text", "The youth court program that handled the case.", "The exported programs."
+)
+SOURCE_KIND = Column(
+    "referral_source_kind",
+    "text",
+    "Kind of agency that referred the youth.",
+    ", ".join(k.value for k in SourceKind),
+)
+AGE = Column(
+    "age_at_referral",
+    "integer",
+    "Age in whole years on the day the referral was received (no birth date is exported).",
+    "Whole years, typically 10 to 18.",
+)
+
 COLUMNS: tuple[Column, ...] = (
-    Column(
-        "youth_id",
-        "text",
-        "Pseudonymous id of the young person: the same youth has the same id in every export of the "
-        "program; it cannot be traced back without the program's secret key, nor linked across programs.",
-        f"'{PSEUDONYM_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
-    ),
-    Column("program", "text", "The youth court program that handled the case.", "The exported programs."),
-    Column(
-        "age_at_referral",
-        "integer",
-        "Age in whole years on the day the referral was received (no birth date is exported).",
-        "Whole years, typically 10 to 18.",
-    ),
+    YOUTH_ID,
+    CASE_PSEUDO_ID,
+    PROGRAM,
+    AGE,
     Column(
         "gender", "text", "Gender as recorded by the program.", "The program's categories; 'Not recorded'."
     ),
@@ -197,12 +276,7 @@ COLUMNS: tuple[Column, ...] = (
         "Category of the referred offense (property, person, drug...).",
         "The categories of the program's offense catalog.",
     ),
-    Column(
-        "referral_source_kind",
-        "text",
-        "Kind of agency that referred the youth.",
-        ", ".join(k.value for k in SourceKind),
-    ),
+    SOURCE_KIND,
     Column("referred_on", "date", "The day the referral was received.", "Always present."),
     Column("intake_on", "date", "The day of the intake interview.", "Empty when intake has not happened."),
     Column(
@@ -243,6 +317,121 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 
+def _days_column(anchor: str, words: str) -> Column:
+    return Column(
+        f"days_from_{anchor}",
+        "integer",
+        f"Days from {words} to the new offense, counted on the true dates (so no date shift changes it): "
+        "0 on the same day, negative when the offense came first. A follow-up window of N days from this "
+        "anchor holds the event when 0 <= days <= N.",
+        f"Whole days; empty when the case has no {words} (yet).",
+    )
+
+
+EVENT_COLUMNS: tuple[Column, ...] = (
+    YOUTH_ID,
+    CASE_PSEUDO_ID,
+    PROGRAM,
+    Column(
+        "event_type",
+        "text",
+        "What the record showed; each study chooses which types count as reoffending.",
+        ", ".join(t.value for t in OutcomeEventType),
+    ),
+    Column(
+        "event_offense_category",
+        "text",
+        "Category of the new offense, from the program's offense catalog, as recorded with the event.",
+        "The categories of the program's offense catalog.",
+    ),
+    Column(
+        "record_system",
+        "text",
+        "The record system the new offense was found in, as recorded with the event (by the follow-up check "
+        "that found it, or by whoever reported it later).",
+        ", ".join(r.value for r in RecordSystem),
+    ),
+    Column(
+        "found_by_check",
+        "boolean",
+        "true when a follow-up check found it; false when it was reported outside a check.",
+        "true, false",
+    ),
+    SOURCE_KIND,
+    _days_column("referral", "the referral"),
+    _days_column("first_hearing", "the first hearing held"),
+    _days_column("closure", "the case's closure"),
+)
+
+COMPARISON_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "youth_id",
+        "text",
+        "Pseudonymous id of the comparison youth, drawn afresh for every export (or shared within a data "
+        "release); never the id the other agency sent.",
+        f"'{PSEUDONYM_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+    ),
+    Column(
+        "group",
+        "text",
+        "The comparison group as imported; reports grouped by comparison group count these youth under it.",
+        "The group labels of the imported files.",
+    ),
+    Column("program", "text", "The program that imported the record.", "The exported programs."),
+    Column(
+        "age_years",
+        "integer",
+        "Age in whole years at the anchor date, as imported.",
+        "10 to 25; empty when not imported.",
+    ),
+    Column("gender", "text", "Gender as imported.", "Free category; empty when not imported."),
+    Column(
+        "race_ethnicity", "text", "Race or ethnicity as imported.", "Free category; empty when not imported."
+    ),
+    Column("offense_class", "text", "Offense class as imported.", "A, B, C, D; empty when not imported."),
+    Column(
+        "followed_days",
+        "integer",
+        "Days from the anchor (the day the comparison youth's clock started) to followed_until, how far "
+        "their records were searched: later time is censored.",
+        "0 or more.",
+    ),
+    *(
+        Column(
+            f"first_{event_type.value}_days",
+            "integer",
+            f"Days from the anchor to the first new offense of type '{event_type.label.lower()}'. The anchor is "
+            "fixed for a comparison youth, so the first counted event of any definition is the smallest of "
+            "the chosen types; it is inside a window of N days when it is at most N.",
+            "Empty when none was found.",
+        )
+        for event_type in OutcomeEventType
+    ),
+    Column("event_count", "integer", "Number of new offenses of any type imported.", "0 or more."),
+)
+"""What an imported comparison record holds: its group, the covariates the import carries, its follow-up."""
+
+KIND_COLUMNS: dict[ExportKind, tuple[Column, ...]] = {
+    ExportKind.CASES: COLUMNS,
+    ExportKind.EVENTS: EVENT_COLUMNS,
+    ExportKind.COMPARISON: COMPARISON_COLUMNS,
+}
+
+
+def columns_of(kind: ExportKind, plan: KAnonymityPlan | None = None) -> tuple[Column, ...]:
+    """The file's columns; a month-only case file with ages in bands gives the age as text."""
+    columns = KIND_COLUMNS[kind]
+    if plan is not None and plan.generalization.age_bands:
+        banded = replace(
+            AGE,
+            kind="text",
+            meaning=AGE.meaning + " Grouped in bands in this file, for k-anonymity.",
+            allowed=", ".join(label for *_, label in deidentify.AGE_BANDS) + f", {deidentify.OLDEST_BAND}",
+        )
+        columns = tuple(banded if column.name == AGE.name else column for column in columns)
+    return columns
+
+
 @dataclass(frozen=True)
 class ExportSpec:
     """Everything an export needs besides the data: what to read, how to write it, with which keys."""
@@ -253,15 +442,50 @@ class ExportSpec:
     programs: Mapping[UUID, ProgramKey]
     created_on: datetime.date
     suppression_threshold: int = 10
+    kind: ExportKind = ExportKind.CASES
+    release: Release | None = None
+    fresh_key: bytes = field(default_factory=new_key, repr=False)
+    """The pseudonym key of an export outside any release: random, used for this file only, never kept."""
+    plan: KAnonymityPlan | None = None
+    """How a month-only case file generalizes its quasi-identifiers (decided by a first pass)."""
+
+    @property
+    def pseudonym_key(self) -> bytes:
+        return self.release.key if self.release is not None else self.fresh_key
+
+    @property
+    def needs_plan(self) -> bool:
+        """A month-only case file is k-anonymous, so its rows wait for a first pass that counts them."""
+        return self.kind is ExportKind.CASES and self.dates is DateHandling.MONTH
+
+    @property
+    def precision(self) -> DatePrecision:
+        return self.plan.generalization.dates if self.plan is not None else DatePrecision.MONTH
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return columns_of(self.kind, self.plan)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
 
     @property
     def filename(self) -> str:
-        return f"youthcourt-cases-{self.created_on.isoformat()}.{self.format.value}"
+        return f"youthcourt-{self.kind.value}-{self.created_on.isoformat()}.{self.format.value}"
 
     def details(self) -> dict[str, Any]:
         """The filters and choices in words, for the audit trail (nothing about any youth)."""
         names = {pid: key.name for pid, key in self.programs.items()}
-        return {**self.cohort.as_details(names), "format": self.format.value, "dates": self.dates.value}
+        details: dict[str, Any] = {
+            **self.cohort.as_details(names),
+            "kind": self.kind.value,
+            "format": self.format.value,
+            "dates": self.dates.value,
+        }
+        if self.release is not None:
+            details["release"] = self.release.name
+        return details
 
     def about(self, rows: int | None = None) -> list[tuple[str, str]]:
         """What the file holds and how it was made, for its "About this file" sheet and metadata."""
@@ -270,13 +494,32 @@ class ExportSpec:
             ("Programs", "; ".join(self.programs[pid].name for pid in self.cohort.program_ids)),
             ("Referrals received from", self.cohort.referred_from.isoformat()),
             ("Referrals received to", self.cohort.referred_to.isoformat()),
-            ("One row per", "case (a youth with several cases has several rows with the same youth_id)"),
-            ("Dates", f"{self.dates.label}. {self.dates.explanation}"),
+            ("One row per", self.kind.one_row_per),
+            ("Pseudonyms", self._pseudonym_note()),
+        ]
+        if self.kind is ExportKind.CASES:
+            lines.append(("Dates", f"{self.dates.label}. {self.dates.explanation}"))
+            if self.plan is not None:
+                lines.append(("k-anonymity", self.plan.summary()))
+        else:
+            lines.append(
+                ("Dates", "None: days counted on the true dates instead, so no shift or coarsening applies.")
+            )
+        if self.kind is not ExportKind.COMPARISON:
+            lines.append(
+                (
+                    "Sealed cases",
+                    "Included, as in every report: sealed and expunged cases are de-identified rows like any "
+                    "other (nothing in an export names a youth or a case), so the reports can be recomputed "
+                    "from the files. They stay out of every list and search of the program.",
+                )
+            )
+        lines += [
             (
                 "Follow-up anchor",
-                "None applied: each row has the referral, first hearing and closure dates, so the clock can "
-                "start at any of them. followed_until says how far records were searched; a youth followed "
-                "for less than the chosen window is censored, not a success.",
+                "None applied: each row has the referral, first hearing and closure dates (or days from each), "
+                "so the clock can start at any of them. followed_until says how far records were searched; a "
+                "youth followed for less than the chosen window is censored, not a success.",
             ),
             (
                 "Follow-up windows",
@@ -299,28 +542,46 @@ class ExportSpec:
             lines.append(("Rows", str(rows)))
         return lines
 
+    def _pseudonym_note(self) -> str:
+        if self.release is None:
+            return (
+                "Drawn afresh for this file only: no other export shares them, so this file cannot be joined "
+                "to any other by id."
+            )
+        return (
+            f"Shared by every file of the data release '{self.release.name}': join its files on youth_id "
+            "(and case_pseudo_id); files outside the release have other ids."
+        )
 
-def export_row(subject: Subject, program: ProgramKey, dates: DateHandling) -> tuple[Any, ...]:
-    """One case as the export's row, in :data:`COLUMN_NAMES` order."""
+
+def export_row(
+    subject: Subject, program: ProgramKey, dates: DateHandling, key: bytes, plan: KAnonymityPlan | None = None
+) -> tuple[Any, ...] | None:
+    """One case as the export's row, in :data:`COLUMN_NAMES` order; None when k-anonymity leaves it out."""
+    generalization = plan.generalization if plan is not None else Generalization()
     if dates is DateHandling.SHIFT:
         offset = datetime.timedelta(days=shift_days(program.research_key, subject.youth_id))
 
         def when(day: datetime.date | None) -> Any:
             return day + offset if day else None
     else:
-        when = coarsen
+        when = generalization.dates.of
+        if plan is not None and not plan.keeps(generalization.coarse(fine_quasi(subject, program))):
+            return None
     first: dict[OutcomeEventType, datetime.date] = {}
     for occurred_on, event_type in subject.events:
         first.setdefault(event_type, occurred_on)
+    category = generalization.category if dates is DateHandling.MONTH else _as_is
     return (
-        pseudonym(program.research_key, subject.youth_id),
+        pseudonym(key, subject.youth_id),
+        case_pseudonym(key, subject.case_id),
         program.name,
-        subject.age,
-        subject.gender,
-        subject.race_ethnicity,
-        subject.offense_class,
-        subject.offense_category,
-        subject.source_kind,
+        generalization.age(subject.age) if dates is DateHandling.MONTH else subject.age,
+        category("gender", subject.gender),
+        category("race_ethnicity", subject.race_ethnicity),
+        category("offense_class", subject.offense_class),
+        category("offense_category", subject.offense_category),
+        category("referral_source_kind", subject.source_kind),
         when(subject.referred_on),
         when(subject.intake_on),
         when(subject.heard_on),
@@ -331,6 +592,165 @@ def export_row(subject: Subject, program: ProgramKey, dates: DateHandling) -> tu
         *(when(first.get(event_type)) for event_type in OutcomeEventType),
         len(subject.events),
     )
+
+
+def _as_is(_column: str, value: str) -> str:
+    return value
+
+
+def fine_quasi(subject: Subject, program: ProgramKey) -> deidentify.Fine:
+    """The case's quasi-identifiers as recorded, for the k-anonymity pass."""
+    return (
+        program.name,
+        subject.age,
+        subject.gender,
+        subject.race_ethnicity,
+        subject.offense_class,
+        subject.offense_category,
+        subject.source_kind,
+        subject.referred_on,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EventDetail:
+    """A recorded new offense with what the event itself holds."""
+
+    occurred_on: datetime.date
+    event_type: OutcomeEventType
+    offense_category: str
+    record_system: str
+    found_by_check: bool
+
+
+def _days(day: datetime.date, anchor: datetime.date | None) -> int | None:
+    return (day - anchor).days if anchor is not None else None
+
+
+def event_rows(
+    subject: Subject, events: Sequence[EventDetail], program: ProgramKey, key: bytes
+) -> list[tuple[Any, ...]]:
+    """Every recorded new offense of one case, in :data:`EVENT_COLUMNS` order."""
+    youth, case = pseudonym(key, subject.youth_id), case_pseudonym(key, subject.case_id)
+    return [
+        (
+            youth,
+            case,
+            program.name,
+            event.event_type.value,
+            event.offense_category,
+            event.record_system,
+            event.found_by_check,
+            subject.source_kind,
+            _days(event.occurred_on, subject.referred_on),
+            _days(event.occurred_on, subject.heard_on),
+            _days(event.occurred_on, subject.closed_on),
+        )
+        for event in events
+    ]
+
+
+async def event_details(db: AsyncSession, case_ids: Sequence[UUID]) -> dict[UUID, list[EventDetail]]:
+    """The new offenses of a batch of cases, oldest first, in one query."""
+    rows = await db.execute(
+        select(
+            OutcomeEvent.case_id,
+            OutcomeEvent.occurred_on,
+            OutcomeEvent.event_type,
+            OutcomeEvent.offense_category,
+            OutcomeEvent.source,
+            OutcomeEvent.check_id.is_not(None),
+        )
+        .where(OutcomeEvent.case_id.in_(case_ids))
+        .order_by(OutcomeEvent.case_id, OutcomeEvent.occurred_on, OutcomeEvent.id)
+    )
+    found: dict[UUID, list[EventDetail]] = {}
+    for case_id, occurred_on, event_type, category, source, by_check in rows:
+        found.setdefault(case_id, []).append(
+            EventDetail(
+                occurred_on, OutcomeEventType(event_type), category, str(RecordSystem(source)), bool(by_check)
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonYouth:
+    """An imported comparison record, as the export reads it."""
+
+    id: UUID
+    program_id: UUID
+    group_label: str
+    anchor_on: datetime.date
+    followed_until: datetime.date
+    age_years: int | None
+    gender: str
+    race_ethnicity: str
+    offense_class: str | None
+    events: tuple[tuple[datetime.date, OutcomeEventType], ...]
+
+
+def comparison_row(record: ComparisonYouth, program: ProgramKey, key: bytes) -> tuple[Any, ...]:
+    """One comparison youth in :data:`COMPARISON_COLUMNS` order: days from their own anchor, no date."""
+    first: dict[OutcomeEventType, int] = {}
+    for occurred_on, event_type in record.events:
+        first.setdefault(event_type, (occurred_on - record.anchor_on).days)
+    return (
+        deidentify.PSEUDONYM_PREFIX
+        + hmac.digest(key, f"comparison:{record.id}".encode(), hashlib.sha256).hex()[:PSEUDONYM_LENGTH],
+        record.group_label,
+        program.name,
+        record.age_years,
+        record.gender or None,
+        record.race_ethnicity or None,
+        str(record.offense_class) if record.offense_class else None,
+        (record.followed_until - record.anchor_on).days,
+        *(first.get(event_type) for event_type in OutcomeEventType),
+        len(record.events),
+    )
+
+
+def _comparison_query(cohort: Cohort) -> Any:
+    """The comparison records a report of this cohort counts: their clock started within the range."""
+    return (
+        select(
+            ComparisonRecord.id,
+            ComparisonRecord.program_id,
+            ComparisonRecord.group_label,
+            ComparisonRecord.anchor_on,
+            ComparisonRecord.followed_until,
+            ComparisonRecord.age_years,
+            ComparisonRecord.gender,
+            ComparisonRecord.race_ethnicity,
+            ComparisonRecord.offense_class,
+        )
+        .where(
+            ComparisonRecord.program_id.in_(cohort.program_ids),
+            ComparisonRecord.anchor_on >= cohort.referred_from,
+            ComparisonRecord.anchor_on <= cohort.referred_to,
+        )
+        .order_by(ComparisonRecord.id)
+    )
+
+
+async def stream_comparison(
+    db: AsyncSession, cohort: Cohort, batch_size: int = BATCH_SIZE
+) -> AsyncIterator[list[ComparisonYouth]]:
+    """The cohort's comparison youth in batches, each batch's events in one more query."""
+    result = await db.stream(_comparison_query(cohort).execution_options(yield_per=batch_size))
+    try:
+        async for rows in result.partitions(batch_size):
+            events: dict[UUID, list[tuple[datetime.date, OutcomeEventType]]] = {}
+            found = await db.execute(
+                select(ComparisonEvent.record_id, ComparisonEvent.occurred_on, ComparisonEvent.event_type)
+                .where(ComparisonEvent.record_id.in_([row[0] for row in rows]))
+                .order_by(ComparisonEvent.record_id, ComparisonEvent.occurred_on)
+            )
+            for record_id, occurred_on, event_type in found:
+                events.setdefault(record_id, []).append((occurred_on, OutcomeEventType(event_type)))
+            yield [ComparisonYouth(*row, events=tuple(events.get(row[0], ()))) for row in rows]
+    finally:
+        await result.close()
 
 
 def plain_text(value: Any) -> Any:
@@ -345,35 +765,49 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode()
 
 
-_TEXT_AT = tuple(index for index, column in enumerate(COLUMNS) if column.kind == "text")
-_BOOLEAN_AT = tuple(index for index, column in enumerate(COLUMNS) if column.kind == "boolean")
+@cache
+def _positions(columns: tuple[Column, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Where the text and the boolean columns are."""
+    text = tuple(index for index, column in enumerate(columns) if column.kind == "text")
+    boolean = tuple(index for index, column in enumerate(columns) if column.kind == "boolean")
+    return text, boolean
 
 
-def export_csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
+def export_csv_bytes(rows: Iterable[Sequence[Any]], columns: tuple[Column, ...] = COLUMNS) -> bytes:
     """Export rows as CSV: dates as YYYY-MM-DD, booleans as true/false, empty for none.
 
     Only the text columns can hold a spreadsheet formula, so only they are checked
     (this runs for every row of an export of any size).
     """
+    text_at, boolean_at = _positions(columns)
     lines = []
     for row in rows:
         values = list(row)
-        for index in _TEXT_AT:
+        for index in text_at:
             values[index] = plain_text(values[index])
-        for index in _BOOLEAN_AT:
-            values[index] = "true" if values[index] else "false"
+        for index in boolean_at:
+            if values[index] is not None:
+                values[index] = "true" if values[index] else "false"
         lines.append(values)
     buffer = io.StringIO()
     csv.writer(buffer).writerows(lines)
     return buffer.getvalue().encode()
 
 
-def dictionary_rows(dates: DateHandling) -> list[tuple[str, str, str, str]]:
-    return [(c.name, c.type_label(dates), c.meaning, c.allowed) for c in COLUMNS]
+DICTIONARY_HEADER = ("column", "type", "meaning", "allowed_values")
 
 
-def dictionary_csv(dates: DateHandling) -> bytes:
-    return csv_bytes([("column", "type", "meaning", "allowed_values"), *dictionary_rows(dates)])
+def dictionary_rows(
+    dates: DateHandling = DateHandling.SHIFT,
+    kind: ExportKind = ExportKind.CASES,
+    plan: KAnonymityPlan | None = None,
+) -> list[tuple[str, str, str, str]]:
+    precision = plan.generalization.dates if plan is not None else DatePrecision.MONTH
+    return [(c.name, c.type_label(dates, precision), c.meaning, c.allowed) for c in columns_of(kind, plan)]
+
+
+def dictionary_csv(dates: DateHandling = DateHandling.SHIFT, kind: ExportKind = ExportKind.CASES) -> bytes:
+    return csv_bytes([DICTIONARY_HEADER, *dictionary_rows(dates, kind)])
 
 
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -499,20 +933,24 @@ def _sheet(rows: str) -> str:
 SHEET_NAMES = ("Cases", "About this file", "Data dictionary")
 
 
-def _package_parts() -> dict[str, str]:
+def sheet_names(kind: ExportKind) -> tuple[str, str, str]:
+    return (kind.sheet, "About this file", "Data dictionary")
+
+
+def _package_parts(names: Sequence[str]) -> dict[str, str]:
     """The parts around the sheets: the content types, the relationships and the workbook itself."""
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{number}.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        for number in range(1, len(SHEET_NAMES) + 1)
+        for number in range(1, len(names) + 1)
     )
     sheets = "".join(
         f'<sheet name="{xml_text(name)}" sheetId="{number}" r:id="rId{number}"/>'
-        for number, name in enumerate(SHEET_NAMES, 1)
+        for number, name in enumerate(names, 1)
     )
     sheet_relations = "".join(
         f'<Relationship Id="rId{number}" Type="{_REL_NS}/worksheet" Target="worksheets/sheet{number}.xml"/>'
-        for number in range(1, len(SHEET_NAMES) + 1)
+        for number in range(1, len(names) + 1)
     )
     return {
         "[Content_Types].xml": (
@@ -536,7 +974,7 @@ def _package_parts() -> dict[str, str]:
         ),
         "xl/_rels/workbook.xml.rels": (
             f'{_XML_DECLARATION}<Relationships xmlns="{_PACKAGE_REL_NS}">{sheet_relations}'
-            f'<Relationship Id="rId{len(SHEET_NAMES) + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+            f'<Relationship Id="rId{len(names) + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
             "</Relationships>"
         ),
         "xl/styles.xml": _STYLES,
@@ -544,12 +982,12 @@ def _package_parts() -> dict[str, str]:
 
 
 class XlsxWriter:
-    """A workbook written straight into its zip as rows come: the cases, what the file is, the dictionary.
+    """A workbook written straight into its zip as rows come: the rows, what the file is, the dictionary.
 
     The parts are written by hand (inline strings, no shared-string table) so that a row costs
     a few string operations: a general spreadsheet library spends most of an export's time on
     per-cell objects. The package parts and the dictionary go first (``[Content_Types].xml``
-    leads the zip, as file-type sniffers expect), then the Cases sheet stays open while batches
+    leads the zip, as file-type sniffers expect), then the rows' sheet stays open while batches
     arrive, and the "About this file" sheet, which counts the rows, closes the file.
     """
 
@@ -558,17 +996,17 @@ class XlsxWriter:
         self.spec = spec
         self.file = path.open("wb")
         self.archive = zipfile.ZipFile(self.file, "w", zipfile.ZIP_DEFLATED, compresslevel=XLSX_COMPRESSLEVEL)
-        for name, text in _package_parts().items():
+        for name, text in _package_parts(sheet_names(spec.kind)).items():
             self.archive.writestr(name, text)
-        dictionary = sheet_rows([("column", "type", "meaning", "allowed_values")], 1, _BOLD) + sheet_rows(
-            dictionary_rows(spec.dates), 2
+        dictionary = sheet_rows([DICTIONARY_HEADER], 1, _BOLD) + sheet_rows(
+            dictionary_rows(spec.dates, spec.kind, spec.plan), 2
         )
         self.archive.writestr("xl/worksheets/sheet3.xml", _sheet(dictionary))
         self.cases = self.archive.open("xl/worksheets/sheet1.xml", "w")
         self.next_row = 2
         self.cases.write(
             f'{_XML_DECLARATION}<worksheet xmlns="{_MAIN_NS}">{_FROZEN_HEADING}<sheetData>'.encode()
-            + sheet_rows([COLUMN_NAMES], 1, _BOLD).encode()
+            + sheet_rows([spec.column_names], 1, _BOLD).encode()
         )
 
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
@@ -601,11 +1039,11 @@ def parquet_schema(spec: ExportSpec) -> pa.Schema:
             kinds[column.kind],
             metadata={
                 "description": column.meaning,
-                "type": column.type_label(spec.dates),
+                "type": column.type_label(spec.dates, spec.precision),
                 "allowed_values": column.allowed,
             },
         )
-        for column in COLUMNS
+        for column in spec.columns
     ]
     about = {f"youthcourt.{label.lower().replace(' ', '_')}": text for label, text in spec.about()}
     return pa.schema(fields, metadata=about)
@@ -636,10 +1074,12 @@ class ParquetFileWriter:
 
 @dataclass
 class Progress:
-    """How far an export got: the rows written, and whether the whole file went out."""
+    """How far an export got: the rows written, whether the whole file went out, what k-anonymity did."""
 
     rows: int = 0
     finished: bool = False
+    suppressed: int | None = None
+    generalized: list[str] | None = None
 
 
 FileWriter = Callable[[Path, ExportSpec], "XlsxWriter | ParquetFileWriter"]
@@ -647,6 +1087,75 @@ FILE_WRITERS: dict[ExportFormat, FileWriter] = {
     ExportFormat.XLSX: XlsxWriter,
     ExportFormat.PARQUET: ParquetFileWriter,
 }
+
+
+async def count_quasi_identifiers(db: AsyncSession, spec: ExportSpec) -> QuasiCounts:
+    """The first pass of a month-only export: every combination of quasi-identifiers, counted.
+
+    Read through the same cases as the rows (:func:`stream_subjects`), batch by batch; only the
+    counts are kept. Call it in the cohort's scope.
+    """
+    counts = QuasiCounts()
+    async for batch in stream_subjects(db, spec.cohort, BATCH_SIZE):
+        for subject in batch:
+            counts.add(fine_quasi(subject, spec.programs[subject.program_id]))
+    return counts
+
+
+async def plan_export(db: AsyncSession, spec: ExportSpec) -> ExportSpec:
+    """The spec with its k-anonymity plan, for a month-only case file (others need none)."""
+    if not spec.needs_plan:
+        return spec
+    with granted_scope(spec.cohort):
+        counts = await count_quasi_identifiers(db, spec)
+    return replace(spec, plan=deidentify.plan(counts))
+
+
+def _case_rows(spec: ExportSpec, batch: list[Subject]) -> list[tuple[Any, ...]]:
+    rows = []
+    key = spec.pseudonym_key
+    for subject in batch:
+        row = export_row(subject, spec.programs[subject.program_id], spec.dates, key, spec.plan)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+async def _batches(session: AsyncSession, spec: ExportSpec) -> AsyncIterator[list[tuple[Any, ...]]]:
+    """The rows of the file's kind in batches. Each step runs in the cohort's scope, never across a yield."""
+    if spec.kind is ExportKind.COMPARISON:
+        records = stream_comparison(session, spec.cohort, BATCH_SIZE)
+        try:
+            while True:
+                with granted_scope(spec.cohort):
+                    batch = await anext(records, None)
+                if batch is None:
+                    return
+                yield [comparison_row(r, spec.programs[r.program_id], spec.pseudonym_key) for r in batch]
+        finally:
+            with granted_scope(spec.cohort):
+                await records.aclose()
+    subjects = stream_subjects(session, spec.cohort, BATCH_SIZE)
+    try:
+        while True:
+            with granted_scope(spec.cohort):
+                batch = await anext(subjects, None)
+                if batch is not None and spec.kind is ExportKind.EVENTS:
+                    details = await event_details(session, [s.case_id for s in batch])
+            if batch is None:
+                return
+            if spec.kind is ExportKind.EVENTS:
+                key = spec.pseudonym_key
+                yield [
+                    row
+                    for s in batch
+                    for row in event_rows(s, details.get(s.case_id, ()), spec.programs[s.program_id], key)
+                ]
+            else:
+                yield _case_rows(spec, batch)
+    finally:
+        with granted_scope(spec.cohort):
+            await subjects.aclose()
 
 
 async def _rows(
@@ -659,29 +1168,29 @@ async def _rows(
     a ``yield``, so the scope cannot leak into whatever runs between batches).
     """
     async with session_maker() as session:
-        batches = stream_subjects(session, spec.cohort, BATCH_SIZE)
-        try:
-            while True:
-                with granted_scope(spec.cohort):
-                    batch = await anext(batches, None)
-                if batch is None:
-                    return
-                rows = [export_row(s, spec.programs[s.program_id], spec.dates) for s in batch]
-                progress.rows += len(rows)
-                yield rows
-        finally:
-            with granted_scope(spec.cohort):
-                await batches.aclose()
+        async for rows in _batches(session, spec):
+            progress.rows += len(rows)
+            yield rows
 
 
 async def export_chunks(
     session_maker: async_sessionmaker[AsyncSession], spec: ExportSpec, progress: Progress
 ) -> AsyncIterator[bytes]:
-    """The file's bytes, as they become ready. ``progress`` counts the rows and says if it finished."""
+    """The file's bytes, as they become ready. ``progress`` counts the rows and says if it finished.
+
+    A month-only case file first counts its quasi-identifiers over the whole cohort (one streamed
+    pass), so that its generalization is known before the first row is written.
+    """
+    if spec.needs_plan and spec.plan is None:
+        async with session_maker() as session:
+            spec = await plan_export(session, spec)
+    if spec.plan is not None:
+        progress.suppressed = spec.plan.suppressed
+        progress.generalized = spec.plan.generalization.steps()
     if spec.format is ExportFormat.CSV:
-        yield csv_bytes([COLUMN_NAMES])
+        yield csv_bytes([spec.column_names])
         async for rows in _rows(session_maker, spec, progress):
-            yield export_csv_bytes(rows)
+            yield export_csv_bytes(rows, spec.columns)
         progress.finished = True
         return
     handle, name = tempfile.mkstemp(prefix="youthcourt-export-", suffix=f".{spec.format.value}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from uuid import UUID
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
@@ -66,3 +67,19 @@ class ComparisonEvent(Base, ProgramOwned):
     )
     occurred_on: Mapped[datetime.date] = mapped_column(Date)
     event_type: Mapped[OutcomeEventType] = mapped_column(enum_column(OutcomeEventType))
+
+
+class DataRelease(Base, ProgramOwned):
+    """A named set of exports whose files share pseudonyms, so an evaluator can join them.
+
+    Every other export draws a fresh pseudonym key and cannot be joined to any file. The key is
+    random, kept here and never shown; the date shift stays the program's own (one secret offset
+    per youth), so files of one release and files of none agree on every interval.
+    """
+
+    __tablename__ = "data_release"
+    __table_args__ = (UniqueConstraint("program_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(120))
+    pseudonym_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
+    created_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))

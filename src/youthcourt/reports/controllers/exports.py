@@ -1,4 +1,4 @@
-"""De-identified case-level exports for evaluators, and the data dictionary that explains them.
+"""De-identified record-level exports for evaluators, data releases, and the data dictionary.
 
 The download is a plain GET whose query string holds program ids, dates and codes only. The
 file is produced while it is sent (see :mod:`youthcourt.reports.exports`), so the export is
@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 import anyio
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Stream, Template
@@ -20,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.viewer import Viewer
-from youthcourt.reports import exports
+from youthcourt.reports import exports, releases
+from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
 from youthcourt.reports.cohort import (
     Cohort,
     default_range,
@@ -31,37 +33,80 @@ from youthcourt.reports.cohort import (
     granted_scope,
     suppression_threshold,
 )
-from youthcourt.reports.exports import DateHandling, ExportFormat, ExportSpec, ProgramKey, Progress
+from youthcourt.reports.deidentify import K_ANONYMITY
+from youthcourt.reports.export_forms import KIND_CHOICES, ExportKindForm, ReleaseForm
+from youthcourt.reports.exports import (
+    DateHandling,
+    ExportFormat,
+    ExportKind,
+    ExportSpec,
+    ProgramKey,
+    Progress,
+)
 from youthcourt.reports.forms import DATE_CHOICES, FORMAT_CHOICES, ExportForm, read_cohort
-from youthcourt.web.forms import Form
-from youthcourt.web.templating import page
+from youthcourt.web.forms import Form, FormData
+from youthcourt.web.templating import page, redirect_to
 
-AUDIT_ACTION = "cases.exported"
+AUDIT_ACTIONS = {
+    ExportKind.CASES: ("cases.exported", "case_export"),
+    ExportKind.EVENTS: ("events.exported", "event_export"),
+    ExportKind.COMPARISON: ("comparison.exported", "comparison_export"),
+}
+"""The audit action and record type of each kind of export."""
+PAGE_URL = "/reports/exports"
 
 
-def blank_form(viewer: Viewer) -> Form:
-    """The first view: the current program, three years of referrals, shifted dates, CSV."""
+def blank_form(viewer: Viewer, release: str = "") -> Form:
+    """The first view: the current program, three years of referrals, one row per case, shifted dates, CSV."""
     start, end = default_range(viewer.today())
     granted = {choice.id for choice in granted_programs(viewer)}
     chosen = [str(viewer.program_id)] if viewer.program_id in granted else []
     return Form(
         values={
-            "referred_from": start.isoformat(),
-            "referred_to": end.isoformat(),
+            "referred_from": start,
+            "referred_to": end,
+            "kind": ExportKind.CASES.value,
             "dates": DateHandling.SHIFT.value,
             "format": ExportFormat.CSV.value,
+            "release": release,
         },
         lists={"program": chosen},
     )
 
 
-def export_page(viewer: Viewer, form: Form, *, status_code: int = 200) -> Template:
+def _granted_ids(viewer: Viewer) -> list[UUID]:
+    return [choice.id for choice in granted_programs(viewer)]
+
+
+async def export_page(
+    db: AsyncSession,
+    viewer: Viewer,
+    form: Form,
+    *,
+    release_form: Form | None = None,
+    plan: exports.KAnonymityPlan | None = None,
+    status_code: int = 200,
+) -> Template:
+    programs = granted_programs(viewer)
+    names = {choice.id: choice.name for choice in programs}
+    known = await releases.releases_of(db, names)
     return page(
         "reports/exports.html",
         form=form,
-        programs=granted_programs(viewer),
+        release_form=release_form or Form(),
+        programs=programs,
+        program_names=names,
+        releases=known,
+        release_options={
+            str(r.id): f"{r.name} ({names[r.program_id]}, made by {r.created_by} on {r.created_at:%Y-%m-%d})"
+            for r in known
+        },
+        kind_choices=KIND_CHOICES,
         date_choices=DATE_CHOICES,
         format_choices=FORMAT_CHOICES,
+        k_anonymity=K_ANONYMITY,
+        plan=plan,
+        can_create_release=viewer.program_id in set(_granted_ids(viewer)),
         status_code=status_code,
     )
 
@@ -70,6 +115,15 @@ async def read_spec(db: AsyncSession, form: Form, viewer: Viewer) -> ExportSpec 
     """Check the form into an export, or None with the form's errors set."""
     chosen = ExportForm.read(form)
     cohort = read_cohort(form, viewer)
+    known = {str(choice.id): choice for choice in await releases.releases_of(db, _granted_ids(viewer))}
+    rows = ExportKindForm.read(form, options={"release": known})
+    release = None
+    if cohort is not None and rows.release and rows.release in known:
+        release = await releases.load_release(db, known[rows.release].id, cohort.program_ids)
+        if release is None:
+            form.error(
+                "release", "This data release belongs to a program not chosen above: tick its program."
+            )
     if cohort is None or not form.is_valid:
         return None
     return ExportSpec(
@@ -79,6 +133,8 @@ async def read_spec(db: AsyncSession, form: Form, viewer: Viewer) -> ExportSpec 
         programs=await program_keys(db, cohort),
         created_on=viewer.today(),
         suppression_threshold=await _threshold(db, cohort),
+        kind=ExportKind(rows.kind or ExportKind.CASES),
+        release=release,
     )
 
 
@@ -102,30 +158,48 @@ async def audited_chunks(request: Request[Any, Any, Any], spec: ExportSpec) -> A
     """
     session_maker = request.app.state.session_maker
     progress = Progress()
+    action, record_type = AUDIT_ACTIONS[spec.kind]
     try:
         async for chunk in exports.export_chunks(session_maker, spec, progress):
             yield chunk
     finally:
+        details: dict[str, Any] = {**spec.details(), "rows": progress.rows}
+        if progress.suppressed is not None:
+            details["k_anonymity"] = {
+                "k": K_ANONYMITY,
+                "generalized": progress.generalized or [],
+                "suppressed": progress.suppressed,
+            }
         with anyio.CancelScope(shield=True):
             for program_id in spec.cohort.program_ids:
                 await audit.record_independently(
                     session_maker,
                     request,
-                    AUDIT_ACTION,
+                    action,
                     outcome=audit.SUCCESS if progress.finished else audit.FAILURE,
-                    record_type="case_export",
+                    record_type=record_type,
                     program_id=program_id,
-                    details={**spec.details(), "rows": progress.rows},
+                    details=details,
                 )
 
 
+def _dictionary_choice(dates: str, kind: str) -> tuple[DateHandling, ExportKind]:
+    handling = DateHandling(dates) if dates in DATE_CHOICES else DateHandling.SHIFT
+    return handling, ExportKind(kind) if kind in KIND_CHOICES else ExportKind.CASES
+
+
 class ExportController(Controller):
-    path = "/reports/exports"
+    path = PAGE_URL
     guards = [requires_role(Role.EVALUATOR)]
 
     @get("/", name="exports")
-    async def show(self, request: Request[Any, Any, Any]) -> Template:
-        return export_page(request.user, blank_form(request.user))
+    async def show(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        release: FromQuery[str] = "",
+    ) -> Template:
+        return await export_page(db_session, request.user, blank_form(request.user, release[:64]))
 
     @get("/download", name="exports_download")
     async def download(
@@ -134,31 +208,76 @@ class ExportController(Controller):
         form = Form.from_data(request.query_params.dict())
         spec = await read_spec(db_session, form, request.user)
         if spec is None:
-            return export_page(request.user, form, status_code=422)
+            return await export_page(db_session, request.user, form, status_code=422)
         return Stream(
             audited_chunks(request, spec),
             media_type=spec.format.media_type,
             headers={"Content-Disposition": f'attachment; filename="{spec.filename}"'},
         )
 
+    @get("/preview")
+    async def preview_export(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        """What a month-only file would generalize and leave out, before it is downloaded."""
+        form = Form.from_data(request.query_params.dict())
+        spec = await read_spec(db_session, form, request.user)
+        if spec is None:
+            return await export_page(db_session, request.user, form, status_code=422)
+        planned = await exports.plan_export(db_session, spec)
+        _, record_type = AUDIT_ACTIONS[spec.kind]
+        audit.record(db_session, request, "export.previewed", record_type=record_type, details=spec.details())
+        return await export_page(db_session, request.user, form, plan=planned.plan)
+
+    @post("/releases")
+    async def create_release(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        actor: NamedDependency[Actor],
+        data: FormData,
+    ) -> Any:
+        """A new named data release in the program the evaluator works in; its files share pseudonyms."""
+        form = Form.from_data(data)
+        named = ReleaseForm.read(form)
+        viewer: Viewer = request.user
+        if viewer.program_id not in set(_granted_ids(viewer)):
+            form.error("release_name", "Switch to a program you report on to create a data release there.")
+        release = None
+        if form.is_valid:
+            release = await releases.create_release(db_session, actor, viewer.program_id, named.release_name)
+            if release is None:
+                form.error("release_name", releases.NAME_TAKEN)
+        if release is None:
+            return await export_page(
+                db_session, viewer, blank_form(viewer), release_form=form, status_code=422
+            )
+        return redirect_to(request, f"{PAGE_URL}?release={release.id}")
+
     @get("/dictionary", name="exports_dictionary")
     async def dictionary(self, dates: FromQuery[str] = DateHandling.SHIFT.value) -> Template:
-        handling = DateHandling(dates) if dates in DATE_CHOICES else DateHandling.SHIFT
+        handling, _ = _dictionary_choice(dates, ExportKind.CASES.value)
         return page(
             "reports/exports_dictionary.html",
-            rows=exports.dictionary_rows(handling),
+            kinds=[(kind, exports.dictionary_rows(handling, kind)) for kind in ExportKind],
             handling=handling,
             handlings=list(DateHandling),
+            k_anonymity=K_ANONYMITY,
+            analysis_rows=[(name, kind, meaning, "") for name, kind, meaning in ANALYSIS_DICTIONARY],
         )
 
     @get("/dictionary.csv", name="exports_dictionary_csv")
-    async def dictionary_csv(self, dates: FromQuery[str] = DateHandling.SHIFT.value) -> Response[bytes]:
-        handling = DateHandling(dates) if dates in DATE_CHOICES else DateHandling.SHIFT
+    async def dictionary_csv(
+        self, dates: FromQuery[str] = DateHandling.SHIFT.value, kind: FromQuery[str] = ExportKind.CASES.value
+    ) -> Response[bytes]:
+        handling, chosen = _dictionary_choice(dates, kind)
         return Response(
-            content=exports.dictionary_csv(handling),
+            content=exports.dictionary_csv(handling, chosen),
             media_type="text/csv",  # Litestar adds "; charset=utf-8" to text types
             headers={
-                "Content-Disposition": f'attachment; filename="youthcourt-cases-dictionary-{handling.value}.csv"'
+                "Content-Disposition": (
+                    f'attachment; filename="youthcourt-{chosen.value}-dictionary-{handling.value}.csv"'
+                )
             },
         )
 
