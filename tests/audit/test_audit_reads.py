@@ -28,10 +28,12 @@ from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.jurors.models import Juror, OutboxMessage, TrainingSession
 from youthcourt.programs.models import Program, Role
 from youthcourt.referrals.models import Document, Referral, Youth
+from youthcourt.reports.cohort import Cohort, granted_scope, suppression_threshold
+from youthcourt.reports.disclosure import publishable_range
 from youthcourt.sanctions.models import Sanction
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
-REPORT_QUERY = "program={program}&referred_from=2020-01-01&referred_to={today}"
+REPORT_QUERY = "program={program}&referred_from={first_month}&referred_to={last_month}"
 RECIDIVISM_QUERY = f"{REPORT_QUERY}&event=arrest&event=charge&anchor=closure&window=6&group=none"
 
 
@@ -112,7 +114,7 @@ READS = [
     Read("/jurors/reports", COORDINATOR, "juror_report_view", "juror_report", None),
     # Downloads and exports.
     Read(
-        "/reports/measures.csv?start=2025-01-01&end=2025-03-31", ADMIN, "measures.exported", "measures", None
+        "/reports/measures.csv?start=2025-01&end=2025-03", ADMIN, "measures.exported", "measures", None
     ),
     Read(f"/reports/recidivism/groups.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
     Read(f"/reports/recidivism/curves.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
@@ -237,6 +239,15 @@ async def upload_document(client: Any, referral: Referral, db: AsyncSession) -> 
     return await _first(db, select(Document).where(Document.referral_id == referral.id))
 
 
+async def publishable_months(db: AsyncSession, program: Program) -> tuple[str, str]:
+    """A range of the demo's referrals whose first and last months may be published."""
+    last_ended = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+    cohort = Cohort((program.id,), datetime.date(2020, 1, 1), last_ended)
+    with granted_scope(cohort):
+        first, last = await publishable_range(db, cohort, await suppression_threshold(db, cohort))
+    return f"{first:%Y-%m}", f"{last:%Y-%m}"
+
+
 def fill(template: str, records: dict[str, Any]) -> str:
     values = {name: getattr(record, "id", record) for name, record in records.items()}
     return template.format(**values)
@@ -246,7 +257,7 @@ def fill(template: str, records: dict[str, Any]) -> str:
 async def test_the_read_is_on_the_audit_trail(client, db, read: Read) -> None:
     records = await demo_records(db)
     program, youth = records["program"], records["youth"]
-    records["today"] = datetime.date.today().isoformat()
+    records["first_month"], records["last_month"] = await publishable_months(db, program)
     user = await make_user(db, program, read.role)
     assert (await sign_in_with_form(client, user)).status_code == 303
     if "{document}" in read.path:

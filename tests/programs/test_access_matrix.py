@@ -887,8 +887,8 @@ def report_query(path: str, program: Program) -> str:
     arrests and charges within 12 months of closure."""
     params = [
         ("program", str(program.id)),
-        ("referred_from", (TODAY - datetime.timedelta(days=365)).isoformat()),
-        ("referred_to", TODAY.isoformat()),
+        ("referred_from", f"{TODAY - datetime.timedelta(days=365):%Y-%m}"),
+        ("referred_to", f"{TODAY.replace(day=1) - datetime.timedelta(days=1):%Y-%m}"),
         ("dates", "shift"),
         ("format", "csv"),
         ("anchor", "closure"),

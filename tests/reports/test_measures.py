@@ -30,7 +30,7 @@ from youthcourt.reports.measures import Period, count_cells, load_figures
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
 
-Q1 = "/reports/measures?start=2025-01-01&end=2025-03-31"
+Q1 = "/reports/measures?start=2025-01&end=2025-03"
 
 
 def d(text: str) -> datetime.date:
@@ -49,18 +49,23 @@ def test_quarters_and_year_to_date():
     quarters = measures.recent_quarters(today)
     assert [q.name for q in quarters] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
     assert quarters[1].end == d("2025-06-30")
-    assert measures.year_to_date(today) == measures.Period(d("2026-01-01"), today, "2026 to date")
+    assert measures.year_to_date(today) == measures.Period(d("2026-01-01"), d("2026-01-31"), "2026 to January")
+    assert measures.year_to_date(d("2026-01-20")) == measures.Period(
+        d("2025-01-01"), d("2025-12-31"), "2025 to December"
+    ), "the months of the year that have ended: in January, last year's"
     assert measures.last_complete_quarter(d("2026-04-01")).start == d("2026-01-01")
 
 
 @pytest.mark.parametrize(
     ("start", "end", "field", "message"),
     [
-        ("2025-03-01", "2025-02-01", "end", "on or after the first day"),
-        ("yesterday", "2025-02-01", "start", "as a real date"),
-        ("2025-02-30", "2025-03-01", "start", "as a real date"),
-        ("2019-01-01", "2025-01-01", "end", "at most 5 years"),
-        ("2025-01-01", "", "end", "Enter the last day"),
+        ("2025-03", "2025-02", "end", "the first month or later"),
+        ("yesterday", "2025-02", "start", "as a year and month"),
+        ("2025-13", "2025-03", "start", "as a year and month"),
+        ("2025-01-15", "2025-03", "start", "as a year and month"),
+        ("2019-01", "2025-01", "end", "at most 5 years"),
+        ("2025-01", "", "end", "Enter the last month"),
+        ("2025-12", "2026-02", "end", "Choose a month that has ended: January 2026 or earlier."),
     ],
 )
 def test_bad_periods_are_refused(start, end, field, message):
@@ -73,12 +78,9 @@ def test_no_period_means_the_last_complete_quarter():
     form = Form.from_data({})
     period = measures.read_period(form, d("2026-02-14"))
     assert (period.start, period.end) == (d("2025-10-01"), d("2025-12-31"))
-    assert form.values == {"start": "2025-10-01", "end": "2025-12-31"}
-    five_years = measures.read_period(
-        Form.from_data({"start": "2020-01-01", "end": "2024-12-31"}), d("2026-01-01")
-    )
-    assert five_years is not None
-    assert measures.read_period(Form.from_data({"start": "9999-01-01", "end": "9999-12-31"}), d("2026-01-01"))
+    assert form.values == {"start": "2025-10", "end": "2025-12"}
+    five_years = measures.read_period(Form.from_data({"start": "2020-01", "end": "2024-12"}), d("2026-01-01"))
+    assert (five_years.start, five_years.end) == (d("2020-01-01"), d("2024-12-31"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,7 +378,7 @@ async def test_an_empty_period_shows_zeros_and_no_rates(client, db):
     program = await make_program(db)
     await low_threshold(db, program, 10)
     await sign_in_with_form(client, await make_user(db, program, Role.COORDINATOR))
-    text = (await client.get("/reports/measures?start=2030-01-01&end=2030-01-31")).text
+    text = (await client.get("/reports/measures?start=2020-01&end=2020-01")).text
     assert measure(text, "Total") == "0"
     assert measure(text, "Completion rate") == "none in the period"
     assert measure(text, "Median days from referral to first hearing") == "none in the period"
@@ -441,19 +443,20 @@ async def test_the_page_opens_on_the_last_complete_quarter(client, db):
     text = (await client.get("/reports/measures")).text
 
     assert quarter.label in text
-    assert f'value="{quarter.start.isoformat()}"' in text
+    assert f'value="{quarter.start:%Y-%m}"' in text
     for choice in measures.recent_quarters(today):
         assert f'href="/reports/measures?{choice.query.replace("&", "&amp;")}"' in text
-    assert f"{today.year} to date" in text
+    assert measures.year_to_date(today).name in text
     assert f'href="/reports/measures.csv?{quarter.query.replace("&", "&amp;")}"' in text
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("start=2025-03-01&end=2025-02-01", "The last day must be on or after the first day."),
-        ("start=soon&end=2025-02-01", "Enter the first day as a real date"),
-        ("start=2001-01-01&end=2025-02-01", "Choose a period of at most 5 years."),
+        ("start=2025-03&end=2025-02", "The last month must be the first month or later."),
+        ("start=soon&end=2025-02", "Enter the first month as a year and month"),
+        ("start=2001-01&end=2025-02", "Choose a period of at most 5 years."),
+        ("start=2025-01-01&end=2025-03-31", "Enter the first month as a year and month"),
     ],
 )
 @pytest.mark.parametrize("path", ["/reports/measures", "/reports/measures.csv"])

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from lifelines import KaplanMeierFitter
+from statsmodels.stats.proportion import proportion_confint
 
 from tests.reports.test_suppression import pinned_cells
 from youthcourt.cases.models import CaseState
@@ -136,26 +137,26 @@ def test_a_window_is_the_same_number_of_days_wherever_it_falls(closed, window, d
 def test_censored_youth_are_not_counted_as_successes():
     report = build_report(
         [
-            subject(checked=WINDOW_END),
-            subject(checked=CLOSED + 60 * DAY),
-            subject(checked=None),
-            subject(events=((CLOSED + 30 * DAY, ARREST),)),
+            *(subject(checked=WINDOW_END) for _ in range(3)),
+            *(subject(checked=CLOSED + 60 * DAY) for _ in range(3)),
+            *(subject(checked=None) for _ in range(3)),
+            *(subject(events=((CLOSED + 30 * DAY, ARREST),)) for _ in range(3)),
         ],
         [],
         options(),
-        threshold=1,
+        threshold=3,
     )
     assert counts(report) == {
-        "cohort": 4,
-        "full_window": 2,
-        "reoffended": 1,
-        "not_reoffended": 1,
-        "censored": 2,
+        "cohort": 12,
+        "full_window": 6,
+        "reoffended": 3,
+        "not_reoffended": 3,
+        "censored": 6,
     }
     [row] = report.rows
     assert row.label == "All youth"
-    assert row.rate == 0.5, "one of the two youth followed for the whole window; the censored are left out"
-    assert row.interval == pytest.approx((0.0945, 0.9055), abs=1e-4)
+    assert row.rate == 0.5, "three of the six youth followed for the whole window; the censored are left out"
+    assert row.interval == pytest.approx(proportion_confint(3, 6, method="wilson"), abs=1e-12)
 
 
 def test_an_event_before_the_anchor_is_ignored():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 from typing import Any
 from urllib.parse import urlencode
@@ -96,8 +97,8 @@ async def evaluator_with_cohort(db: AsyncSession) -> tuple[Program, Any]:
 def report_query(program: Program, /, **changes: Any) -> str:
     fields: dict[str, Any] = {
         "program": [str(program.id)],
-        "referred_from": "2023-01-01",
-        "referred_to": "2023-12-31",
+        "referred_from": "2023-01",
+        "referred_to": "2023-12",
         "event": ["arrest", "charge"],
         "anchor": "closure",
         "window": "6",
@@ -108,7 +109,7 @@ def report_query(program: Program, /, **changes: Any) -> str:
 
 
 EXPORT_QUERY = urlencode(
-    {"referred_from": "2023-01-01", "referred_to": "2023-12-31", "dates": "shift", "format": "csv"}
+    {"referred_from": "2023-01", "referred_to": "2023-12", "dates": "shift", "format": "csv"}
 )
 
 
@@ -164,7 +165,9 @@ async def test_a_check_that_searched_no_records_gives_no_follow_up(client, db):
     assert response.status_code == 200
     assert "37.5%" in response.text, "still 3 of the same 8 youth followed for the full window"
     counts = '<td class="num">15</td><td class="num">10</td><td class="num">5</td><td class="num">5</td><td class="num">5</td>'
-    assert counts in response.text, "cohort 15, full window 8, reoffended 3, not reoffended 5, censored 7, rounded"
+    assert counts in response.text, (
+        "cohort 15, full window 8, reoffended 3, not reoffended 5, censored 7, rounded"
+    )
     assert "About 5 completed follow-up checks searched no record system" in response.text
     assert export.status_code == 200, export.text[:500]
     rows = list(csv.DictReader(io.StringIO(export.text)))
@@ -192,7 +195,7 @@ async def test_a_range_without_cases_says_so(client, db):
     await sign_in(client, evaluator)
 
     response = await client.get(
-        f"/reports/recidivism?{report_query(program, referred_from='2020-01-01', referred_to='2020-12-31')}"
+        f"/reports/recidivism?{report_query(program, referred_from='2020-01', referred_to='2020-12')}"
     )
 
     assert response.status_code == 200
@@ -204,8 +207,8 @@ async def test_a_range_without_cases_says_so(client, db):
     ("changes", "message"),
     [
         (
-            {"referred_from": "2024-02-01", "referred_to": "2024-01-01"},
-            "The last referral date must not be before the first.",
+            {"referred_from": "2024-02", "referred_to": "2024-01"},
+            "The last month must be the first month or later.",
         ),
         ({"anchor": "moon"}, "Choose when the follow-up clock starts."),
         ({"window": "7"}, "Choose a follow-up window."),
@@ -226,7 +229,7 @@ async def test_wrong_choices_are_refused_with_the_form_kept(client, db, changes,
     assert 'id="results"' not in response.text
     assert "37.5%" not in response.text
     if "referred_from" in changes:
-        assert 'value="2024-02-01"' in response.text, "what was typed is kept"
+        assert 'value="2024-02"' in response.text, "what was typed is kept"
     assert await audited(db, "report.viewed") == []
 
 
@@ -431,3 +434,57 @@ async def test_groupings_known_only_after_the_clock_starts_carry_a_warning(clien
 
     assert response.status_code == 200
     assert ("Grouped by what happened after the clock started." in response.text) is warned
+
+
+async def test_a_range_whose_first_or_last_month_holds_few_referrals_is_refused(client, db):
+    """Two reports whose ranges differ by a month holding one youth would differ by that youth alone."""
+    program, evaluator = await evaluator_with_cohort(db)  # twelve referrals in November 2023
+    for received_on in (datetime.date(2023, 9, 12), datetime.date(2023, 12, 5)):
+        youth = await make_youth(db, program)
+        await make_case(db, program, CaseState.COMPLETED, youth=youth, received_on=received_on)
+    await db.commit()
+    await sign_in(client, evaluator)
+
+    refused = await client.get(f"/reports/recidivism?{report_query(program)}")
+    download = await client.get(f"/reports/recidivism/groups.csv?{report_query(program)}")
+    analysis = await client.get(f"/reports/recidivism/analysis.csv?{report_query(program)}")
+    narrowed = await client.get(
+        f"/reports/recidivism?{report_query(program, referred_from='2023-10', referred_to='2023-11')}"
+    )
+
+    assert refused.status_code == download.status_code == analysis.status_code == 422
+    text = html.unescape(refused.text)
+    assert (
+        "Riverside Test Court has fewer than 3 referrals in September 2023, the first month of this range with "
+        "any. Start the range at November 2023 instead" in text
+    )
+    assert (
+        "fewer than 3 referrals in December 2023, the last month of this range with any. End the range at November 2023"
+        in text
+    )
+    assert 'value="2023-01"' in refused.text and 'value="2023-12"' in refused.text, "what was chosen is kept"
+    assert 'id="results"' not in refused.text
+    assert narrowed.status_code == 200 and 'id="results"' in narrowed.text
+    assert len(await audited(db, "report.viewed")) == 1
+    assert await audited(db, "report.downloaded") == []
+
+
+async def test_the_first_form_offers_a_range_that_may_be_published(client, db):
+    program, evaluator = await evaluator_with_cohort(db)  # the program hides counts under 3
+    last_month = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+    month_before = last_month.replace(day=1) - datetime.timedelta(days=1)
+    for received_on in [month_before] * 3 + [last_month]:
+        await make_case(
+            db, program, CaseState.INTAKE, youth=await make_youth(db, program), received_on=received_on
+        )
+    await db.commit()
+    await sign_in(client, evaluator)
+
+    page = (await client.get("/reports/recidivism")).text
+
+    assert 'name="referred_from" type="month"' in page
+    assert f'value="{datetime.date.today().year - 3}-01"' in page
+    assert f'value="{month_before:%Y-%m}"' in page, (
+        "the last month holds one referral: the range ends before it"
+    )
+    assert f'value="{last_month:%Y-%m}"' not in page

@@ -134,9 +134,11 @@ def granted_scope(cohort: Cohort) -> Iterator[None]:
         yield
 
 
-def default_range(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """Three years of referrals, ending today: long enough for follow-up to have happened."""
-    return today.replace(year=today.year - 3, month=1, day=1), today
+def default_range(today: datetime.date) -> tuple[str, str]:
+    """Three years of referrals and more, to the last month that has ended, as the form's months:
+    long enough for follow-up to have happened."""
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    return f"{today.year - 3}-01", f"{last:%Y-%m}"
 
 
 async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
@@ -322,10 +324,7 @@ async def stream_subjects(
     (:func:`granted_scope`) around every step of the iteration.
     """
     statement = (
-        _subjects_query()
-        .where(in_cohort(cohort))
-        .order_by(Case.id)
-        .execution_options(yield_per=batch_size)
+        _subjects_query().where(in_cohort(cohort)).order_by(Case.id).execution_options(yield_per=batch_size)
     )
     result = await db.stream(statement)
     try:

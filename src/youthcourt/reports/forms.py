@@ -3,6 +3,9 @@
 Every report reads a cohort or a period, and some read counting choices besides: the programs
 and event kinds are ticked from lists that a tampered form could extend, so an unknown value is
 refused with a message rather than silently dropped.
+
+Cohorts and periods are whole calendar months that have ended: two tables whose ranges differ
+by a day (or that grow by a day as time passes) would differ by the few youth of that day.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import WINDOWS, Anchor, Cohort, granted_programs
 from youthcourt.reports.exports import DateHandling, ExportFormat
 from youthcourt.reports.recidivism import Grouping
-from youthcourt.web.forms import Choice, Context, Date, DeclaredForm, Form, Many
+from youthcourt.web.forms import Choice, Context, DeclaredForm, Form, Many, Month
 
 LONGEST_PERIOD_YEARS = 5
 """The longest period of the measures page."""
@@ -48,17 +51,29 @@ class Listed(Many):
         return ticked
 
 
-class PeriodForm(DeclaredForm):
-    """The measures page's period."""
+def last_ended_month(today: datetime.date) -> datetime.date:
+    """The last day of the last calendar month that has ended."""
+    return today.replace(day=1) - datetime.timedelta(days=1)
 
-    start = Date("the first day")
-    end = Date("the last day")
+
+def _month_words(day: datetime.date) -> str:
+    return f"{day:%B %Y}"
+
+
+class PeriodForm(DeclaredForm):
+    """The measures page's period: whole months that have ended."""
+
+    start = Month("the first month")
+    end = Month("the last month", last_day=True)
 
     def check(self) -> None:
         if self.start and self.end and self.end < self.start:
-            self.error("end", "The last day must be on or after the first day.")
+            self.error("end", "The last month must be the first month or later.")
         elif self.start and self.end and _too_long(self.start, self.end):
             self.error("end", f"Choose a period of at most {LONGEST_PERIOD_YEARS} years.")
+        elif self.end and self.context.today and self.end > last_ended_month(self.context.today):
+            last = _month_words(last_ended_month(self.context.today))
+            self.error("end", f"Choose a month that has ended: {last} or earlier.")
 
 
 def _too_long(start: datetime.date, end: datetime.date) -> bool:
@@ -76,21 +91,24 @@ class CohortForm(DeclaredForm):
         empty="Choose at least one program.",
         unknown="Choose programs from the list: one of them is not a program you report on.",
     )
-    referred_from = Date("the first referral date")
-    referred_to = Date("the last referral date")
+    referred_from = Month("the first month of referrals")
+    referred_to = Month("the last month of referrals", last_day=True)
 
     def check(self) -> None:
         start, end = self.referred_from, self.referred_to
         if start and end and end < start:
-            self.error("referred_to", "The last referral date must not be before the first.")
+            self.error("referred_to", "The last month must be the first month or later.")
         elif start and end and (end - start).days > 366 * LONGEST_COHORT_YEARS:
             self.error("referred_from", f"Choose a range of at most {LONGEST_COHORT_YEARS} years.")
+        elif end and self.context.today and end > last_ended_month(self.context.today):
+            last = _month_words(last_ended_month(self.context.today))
+            self.error("referred_to", f"Choose a month that has ended: {last} or earlier.")
 
 
 def read_cohort(form: Form, viewer: Viewer) -> Cohort | None:
     """Check the cohort fields of a report or export form: programs, and the referral date range."""
     granted = {str(choice.id): choice.id for choice in granted_programs(viewer)}
-    cohort = CohortForm.read(form, options={"programs": granted})
+    cohort = CohortForm.read(form, options={"programs": granted}, today=viewer.today())
     if not cohort.is_valid or cohort.referred_from is None or cohort.referred_to is None:
         return None
     chosen = dict.fromkeys(granted[value] for value in cohort.programs)

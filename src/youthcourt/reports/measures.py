@@ -26,7 +26,7 @@ from youthcourt.jurors.models import Booking, Juror, JurorSource
 from youthcourt.jurors.records import ATTENDED, format_rate
 from youthcourt.reference.models import ReferralSource, SanctionType
 from youthcourt.referrals.models import Referral, ReferralStatus
-from youthcourt.reports.forms import PeriodForm
+from youthcourt.reports.forms import PeriodForm, last_ended_month
 from youthcourt.reports.suppression import (
     PUBLISHED_BASE,
     CellStatus,
@@ -63,7 +63,12 @@ class Period:
 
     @property
     def query(self) -> str:
-        return urlencode({"start": self.start.isoformat(), "end": self.end.isoformat()})
+        return urlencode(self.form_values)
+
+    @property
+    def form_values(self) -> dict[str, str]:
+        """The period as the form takes it: its first and last months."""
+        return {"start": f"{self.start:%Y-%m}", "end": f"{self.end:%Y-%m}"}
 
     @property
     def label(self) -> str:
@@ -95,7 +100,9 @@ def recent_quarters(today: datetime.date, count: int = 4) -> list[Period]:
 
 
 def year_to_date(today: datetime.date) -> Period:
-    return Period(today.replace(month=1, day=1), today, f"{today.year} to date")
+    """The year's months that have ended (in January, the whole of last year)."""
+    last = last_ended_month(today)
+    return Period(last.replace(month=1, day=1), last, f"{last.year} to {last:%B}")
 
 
 def named(period: Period, choices: list[Period]) -> Period:
@@ -111,9 +118,9 @@ def read_period(form: Form, today: datetime.date) -> Period | None:
     """
     if not form.get("start").strip() and not form.get("end").strip():
         default = last_complete_quarter(today)
-        form.values.update(start=default.start.isoformat(), end=default.end.isoformat())
+        form.values.update(default.form_values)
         return default
-    period = PeriodForm.read(form)
+    period = PeriodForm.read(form, today=today)
     if not period.is_valid or period.start is None or period.end is None:
         return None
     return Period(period.start, period.end)

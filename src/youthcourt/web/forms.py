@@ -8,6 +8,7 @@ template with ``form`` and HTTP 422. Templates show fields with the ``field`` ma
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -181,6 +182,23 @@ class Form:
             self.error(name, f"Enter {label} as a time, for example 18:30.")
             return None
 
+    def month(self, name: str, label: str, *, last_day: bool = False) -> datetime.date | None:
+        """A required calendar month (YYYY-MM, as a month input sends it), as its first or last day."""
+        value = self.values.get(name, "").strip()
+        if not value:
+            self.error(name, f"Enter {label}.")
+            return None
+        try:
+            first = datetime.date.fromisoformat(f"{value}-01") if len(value) == 7 else None
+        except ValueError:
+            first = None
+        if first is None:
+            self.error(name, f"Enter {label} as a year and month, for example 2026-03.")
+            return None
+        if not last_day:
+            return first
+        return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
     def date(self, name: str, label: str, *, required: bool = True) -> datetime.date | None:
         value = self.values.get(name, "").strip()
         if not value:
@@ -293,6 +311,17 @@ class Date(Field):
             assert context.today is not None, f"{name} needs today's date"
             return form.past_date(name, label, context.today, required=self.required)
         return form.date(name, label, required=self.required)
+
+
+class Month(Field):
+    """A calendar month, read as its first day, or its last with ``last_day=True`` (the end of a range)."""
+
+    def __init__(self, label: str, *, last_day: bool = False, name: str | None = None):
+        super().__init__(label, name=name)
+        self.last_day = last_day
+
+    def read(self, form: Form, name: str, context: Context) -> datetime.date | None:
+        return form.month(name, self.label_in(context), last_day=self.last_day)
 
 
 class Time(Field):

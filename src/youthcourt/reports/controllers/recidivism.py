@@ -38,6 +38,12 @@ from youthcourt.reports.cohort import (
     suppression_threshold,
     unsearched_checks,
 )
+from youthcourt.reports.disclosure import (
+    nearest_full_month,
+    publishable_range,
+    thin_edge_months,
+    thin_month_message,
+)
 from youthcourt.reports.exports import ExportFormat
 from youthcourt.reports.forms import RecidivismForm, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
@@ -115,19 +121,25 @@ LEADING_HEADERS = [
 ]
 
 
-def default_form(request: Request[Any, Any, Any]) -> Form:
-    """The form as first shown: every granted program, three years of referrals, arrests and charges
-    within 12 months of closure."""
+async def default_form(request: Request[Any, Any, Any], db: AsyncSession) -> Form:
+    """The form as first shown: every granted program, three years of referrals and more (narrowed to
+    months that may be published), arrests and charges within 12 months of closure."""
     start, end = default_range(request.user.today())
     programs = [str(choice.id) for choice in granted_programs(request.user)]
     events = [t.value for t in DEFAULT_EVENTS]
     values = {
-        "referred_from": start.isoformat(),
-        "referred_to": end.isoformat(),
+        "referred_from": start,
+        "referred_to": end,
         "anchor": Anchor.CLOSURE.value,
         "window": "12",
         "group": Grouping.NONE.value,
     }
+    cohort = read_cohort(Form(values=dict(values), lists={"program": programs}), request.user)
+    if cohort is not None:
+        with granted_scope(cohort):
+            threshold = await suppression_threshold(db, cohort)
+            first, last = await publishable_range(db, cohort, threshold)
+        values.update(referred_from=f"{first:%Y-%m}", referred_to=f"{last:%Y-%m}")
     return Form(values=values, lists={"program": programs, "event": events})
 
 
@@ -151,6 +163,25 @@ def read_choices(request: Request[Any, Any, Any], form: Form) -> Choices | None:
         return None
     names = {choice.id: choice.name for choice in granted_programs(request.user)}
     return Choices(cohort, options, names)
+
+
+async def read_checked(request: Request[Any, Any, Any], db: AsyncSession, form: Form) -> Choices | None:
+    """The report's choices, or None with the errors on ``form``: besides the fields' own checks, a
+    range whose first or last month holds few referrals of a program is refused (see
+    :mod:`youthcourt.reports.disclosure`)."""
+    choices = read_choices(request, form)
+    if choices is None:
+        return None
+    cohort = choices.cohort
+    with granted_scope(cohort):
+        threshold = await suppression_threshold(db, cohort)
+        for month in await thin_edge_months(db, cohort, threshold):
+            field = "referred_from" if month.first else "referred_to"
+            if field not in form.errors:
+                instead = await nearest_full_month(db, cohort, month.program_id, threshold, first=month.first)
+                name = choices.program_names[month.program_id]
+                form.error(field, thin_month_message(month, name, threshold, instead))
+    return choices if form.is_valid else None
 
 
 async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[ComparisonSubject]:
@@ -345,9 +376,9 @@ class RecidivismController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
         if not any(name in request.query_params for name in FIELDS):
-            return self._page(request, default_form(request))
+            return self._page(request, await default_form(request, db_session))
         form = Form.from_data(request.query_params.dict())
-        choices = read_choices(request, form)
+        choices = await read_checked(request, db_session, form)
         if choices is None:
             return self._page(request, form, status_code=422)
         report = await run_report(db_session, choices)
@@ -358,7 +389,7 @@ class RecidivismController(Controller):
         self, request: Request[Any, Any, Any], db: AsyncSession, part: str
     ) -> Response[str] | Template:
         form = Form.from_data(request.query_params.dict())
-        choices = read_choices(request, form)
+        choices = await read_checked(request, db, form)
         if choices is None:
             return self._page(request, form, status_code=422)
         report = await run_report(db, choices)
@@ -375,7 +406,7 @@ class RecidivismController(Controller):
         self, request: Request[Any, Any, Any], db: AsyncSession, kind: ExportFormat
     ) -> Response[Any] | Template:
         form = Form.from_data(request.query_params.dict())
-        choices = read_choices(request, form)
+        choices = await read_checked(request, db, form)
         if choices is None:
             return self._page(request, form, status_code=422)
         rows = await load_analysis(db, choices)
