@@ -28,6 +28,7 @@ def test_evaluator_reads_the_measures_for_a_quarter(page: Page, shoot):
     expect(youth.get_by_role("row", name=re.compile("^Total"))).to_be_visible()
     expect(page.get_by_role("heading", name="Referrals received")).to_be_visible()
     expect(page.get_by_text("Withdrawn cases are not counted").first).to_be_visible()
+    expect(page.get_by_text("Counts are rounded to the nearest 5")).to_be_visible()
     shoot("earliest-quarter")
 
     with page.expect_download() as download_info:
@@ -38,9 +39,10 @@ def test_evaluator_reads_the_measures_for_a_quarter(page: Page, shoot):
     )
     assert "Youth served,Total," in download.path().read_text()
 
-    page.get_by_label("First day").fill("2026-03-01")
-    page.get_by_label("Last day").fill("2026-01-01")
+    page.get_by_label("First month").fill("2026-03")
+    page.get_by_label("Last month").fill("2026-01")
     page.get_by_role("button", name="Show the measures").click()
-    expect(page.get_by_role("alert")).to_contain_text("The last day must be on or after the first day.")
+    expect(page.get_by_role("alert")).to_contain_text("The last month must be the first month or later.")
+    expect(page.get_by_label("First month")).to_have_value("2026-03")
     expect(page.get_by_role("heading", name="Youth served")).to_have_count(0)
     shoot("bad-period")

@@ -89,3 +89,39 @@ def test_evaluator_compares_program_youth_with_the_comparison_group(page: Page, 
     expect(page).to_have_url(re.compile(r"window=24"))
     expect(page.locator("#report-busy")).to_have_css("opacity", "0")
     shoot("comparison-24-months")
+
+
+def test_evaluator_groups_by_jury_service_from_a_landmark(page: Page, shoot):
+    page.goto("/login")
+    sign_in(page, "evaluator@example.org")
+    page.goto("/reports/recidivism")
+    page.get_by_label("The clock starts at").select_option(label="Referral received")
+    page.get_by_label("Group by").select_option(label="Later served as a juror")
+    page.get_by_role("button", name="Build the report").click()
+
+    results = page.locator("#results")
+    expect(results.locator(".report-warning")).to_contain_text(
+        "Grouped by what happened after the clock started"
+    )
+    shoot("juror-without-landmark")
+
+    page.get_by_label("Landmark").select_option(label="Day 90")
+    page.get_by_role("button", name="Build the report").click()
+
+    expect(page).to_have_url(re.compile(r"landmark=90"))
+    expect(results.get_by_role("heading", level=2)).to_have_text(
+        "New offense = arrest or charge, within 12 months from day 90 after referral"
+    )
+    expect(results.locator(".report-landmark")).to_contain_text("Landmark at day 90.")
+    expect(results.locator(".report-warning")).to_have_count(0)
+    groups = results.locator("table").first.locator("tbody th[scope=row]")
+    expect(groups.first).to_have_text(re.compile(r"(Served as a juror by|Had not served by) day 90"))
+    expect(page.locator("#report-busy")).to_have_css("opacity", "0")
+    shoot("juror-landmark")
+
+    page.get_by_label("Group by").select_option(label="Gender")
+    page.get_by_role("button", name="Build the report").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "A landmark applies only when grouping by completion status or jury service."
+    )
+    expect(page.get_by_label("Landmark")).to_have_value("90")

@@ -43,7 +43,10 @@ SETTINGS = [
     (Anchor.CLOSURE, 24, Grouping.JUROR, {NEW_REFERRAL, ARREST, CHARGE, ADJUDICATION}),
     (Anchor.CLOSURE, 18, Grouping.RACE_ETHNICITY, {ARREST, CHARGE}),
     (Anchor.CLOSURE, 12, Grouping.COMPARISON, {ARREST, CHARGE}),
+    (Anchor.REFERRAL, 12, Grouping.JUROR, {ARREST, CHARGE}, 90),
+    (Anchor.REFERRAL, 6, Grouping.COMPLETION, {ARREST, CHARGE, NEW_REFERRAL}, 180),
 ]
+"""Anchor, window, grouping, events counted and, for the last two, a landmark day."""
 CLOSE = 1e-9
 
 
@@ -147,10 +150,9 @@ async def test_every_figure_of_the_report_is_reproduced_from_its_analysis_file(d
     today = datetime.date.today()
     cohort = Cohort((program.id,), today.replace(year=today.year - 4), today)
     shown = {"rates": 0, "points": 0, "tests": 0}
-    for anchor, window, grouping, events in SETTINGS:
-        choices = Choices(
-            cohort, ReportOptions(frozenset(events), anchor, window, grouping), {program.id: program.name}
-        )
+    for anchor, window, grouping, events, *landmark in SETTINGS:
+        options = ReportOptions(frozenset(events), anchor, window, grouping, *landmark)
+        choices = Choices(cohort, options, {program.id: program.name})
         report = await run_report(db, choices)
         rows = await load_analysis(db, choices)
         by_group = defaultdict(list)

@@ -468,3 +468,51 @@ def test_the_headline_waits_until_enough_youth_reach_the_end_of_the_window():
         report.headline_incidence.withheld
         == "Not yet: fewer than 5 youth have been followed to the end of the window."
     )
+
+
+def test_a_landmark_groups_by_jury_service_by_that_day_and_starts_the_clock_there():
+    referred = datetime.date(2023, 11, 1)
+    landmark = referred + 90 * DAY
+    by_landmark = ReportOptions(frozenset({ARREST}), Anchor.REFERRAL, 6, Grouping.JUROR, landmark_days=90)
+    end = landmark + 183 * DAY
+    served_early = [subject(checked=end, served_as_juror=True) for _ in range(12)]
+    served_late = [subject(checked=end, served_as_juror=True) for _ in range(12)]
+    # Arrested on day 100, ten days after the landmark: inside the window counted from day 90.
+    arrested = [subject(events=((referred + 100 * DAY, ARREST),), served_as_juror=True) for _ in range(3)]
+    arrested_early = [subject(events=((referred + 60 * DAY, ARREST),)) for _ in range(4)]
+    unfollowed = [subject(checked=referred + 80 * DAY) for _ in range(5)]
+    nights = {s.youth_id: [referred + 30 * DAY] for s in served_early + arrested}
+    nights |= {s.youth_id: [referred + 120 * DAY] for s in served_late}
+    everyone = served_early + served_late + arrested + arrested_early + unfollowed
+
+    report = build_report(everyone, [], by_landmark, threshold=3, nights=nights)
+
+    assert {row.label: row.counts["cohort"] for row in report.groups} == {
+        "Served as a juror by day 90": 15,
+        "Had not served by day 90": 12,
+    }, "service on day 120 is not known on day 90; the arrested and unfollowed are left out"
+    served = next(row for row in report.groups if row.label.startswith("Served"))
+    assert (served.counts["reoffended"], served.counts["not_reoffended"]) == (3, 12)
+    assert (report.offended_by_landmark, report.unfollowed_at_landmark) == (4, 5)
+    assert report.offended_by_landmark_display == "about 5"
+    [curve] = [c for c in report.curves if c.label.startswith("Served")]
+    assert curve.points[0].at_risk == 15, "the clock starts on day 90 for every youth counted"
+    assert by_landmark.definition == "New offense = arrest, within 6 months from day 90 after referral"
+    assert by_landmark.as_details()["landmark_days"] == 90
+
+
+def test_a_landmark_groups_by_completion_by_that_day():
+    referred = datetime.date(2023, 11, 1)
+    by_landmark = ReportOptions(frozenset({ARREST}), Anchor.REFERRAL, 6, Grouping.COMPLETION, landmark_days=60)
+    end = referred + (60 + 183) * DAY
+    closed_early = [subject(closed=referred + 50 * DAY, checked=end) for _ in range(3)]
+    closed_late = [subject(closed=referred + 70 * DAY, checked=end) for _ in range(3)]
+    failed_early = [subject(closed=referred + 40 * DAY, state=CaseState.UNSUCCESSFUL, checked=end) for _ in range(3)]
+
+    report = build_report(closed_early + closed_late + failed_early, [], by_landmark, threshold=3)
+
+    assert {row.label: row.counts["cohort"] for row in report.groups} == {
+        "Completed by day 60": 3,
+        "Open on day 60": 3,
+        "Unsuccessful by day 60": 3,
+    }

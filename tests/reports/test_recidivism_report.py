@@ -216,6 +216,8 @@ async def test_a_range_without_cases_says_so(client, db):
         ({"event": []}, "Choose at least one kind of event that counts as a new offense."),
         ({"group": "shoe_size"}, "Choose how to group the youth."),
         ({"program": ["not-an-id"]}, "not a program you report on"),
+        ({"landmark": "90"}, "A landmark applies only when grouping by completion status or jury service."),
+        ({"landmark": "45", "group": "juror"}, "Choose a landmark day."),
     ],
 )
 async def test_wrong_choices_are_refused_with_the_form_kept(client, db, changes, message):
@@ -266,7 +268,7 @@ async def test_the_group_table_downloads_as_shown_and_is_audited(client, db):
     assert disposition.startswith("attachment;")
     assert "recidivism-groups_closure-6m_arrest+charge_2023-01-01_to_2023-12-31.csv" in disposition
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    assert rows[0][:8] == [
+    assert rows[0][:9] == [
         "anchor",
         "window_months",
         "event_types",
@@ -274,6 +276,7 @@ async def test_the_group_table_downloads_as_shown_and_is_audited(client, db):
         "referred_from",
         "referred_to",
         "grouping",
+        "landmark_days",
         "group",
     ]
     assert rows[1] == [
@@ -284,6 +287,7 @@ async def test_the_group_table_downloads_as_shown_and_is_audited(client, db):
         "2023-01-01",
         "2023-12-31",
         "none",
+        "",
         "All youth",
         "10",
         "10",
@@ -310,7 +314,7 @@ async def test_the_curves_download_month_by_month(client, db):
     response = await client.get(f"/reports/recidivism/curves.csv?{report_query(program)}")
 
     rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    assert rows[0][7:] == [
+    assert rows[0][8:] == [
         "group",
         "month",
         "at_risk",
@@ -318,12 +322,12 @@ async def test_the_curves_download_month_by_month(client, db):
         "ci95_low_percent",
         "ci95_high_percent",
     ]
-    assert [row[8:11] for row in rows[1:4]] == [
+    assert [row[9:12] for row in rows[1:4]] == [
         ["0", "10", "100.0"],
         ["1", "10", "100.0"],
         ["2", "5", "72.7"],
     ]
-    assert rows[-1][8:10] == ["6", "5"], (
+    assert rows[-1][9:11] == ["6", "5"], (
         "at the window's end: the youth followed through it without an offense"
     )
     [entry] = await audited(db, "report.downloaded")
@@ -488,3 +492,26 @@ async def test_the_first_form_offers_a_range_that_may_be_published(client, db):
         "the last month holds one referral: the range ends before it"
     )
     assert f'value="{last_month:%Y-%m}"' not in page
+
+
+async def test_a_landmark_report_says_where_the_clock_starts_and_who_was_left_out(client, db):
+    program, evaluator = await evaluator_with_cohort(db)
+    await sign_in(client, evaluator)
+    query = report_query(program, anchor="referral", group="completion", landmark="90")
+
+    page = await client.get(f"/reports/recidivism?{query}")
+    table = await client.get(f"/reports/recidivism/groups.csv?{query}")
+
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert "New offense = arrest or charge, within 6 months from day 90 after referral" in text
+    assert "Landmark at day 90." in text
+    assert "Grouped by what happened after the clock started" not in text, "the landmark removes that bias"
+    assert "Completed by day 90" in text, "the cases referred on 1 November closed on 15 January, by day 90"
+    assert "Open on day 90" not in text, "the open case was never checked: not followed to day 90"
+    assert '<option value="90" selected>' in page.text
+    rows = list(csv.reader(io.StringIO(table.text.lstrip("\ufeff"))))
+    assert rows[0][7] == "landmark_days" and rows[1][7] == "90"
+    assert "recidivism-groups_referral-from-day-90-6m_" in table.headers["content-disposition"]
+    [entry] = await audited(db, "report.viewed")
+    assert entry.details["landmark_days"] == 90

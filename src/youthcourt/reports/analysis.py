@@ -18,9 +18,10 @@ import hashlib
 import hmac
 import io
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import astuple, dataclass, fields
 from operator import attrgetter
+from uuid import UUID
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -32,6 +33,7 @@ from youthcourt.reports.recidivism import (
     ComparisonSubject,
     ReportOptions,
     comparison_label,
+    placed,
     youth_outcome,
 )
 
@@ -66,11 +68,18 @@ COLUMN_NAMES = tuple(field.name for field in fields(AnalysisRow))
 
 DICTIONARY = (
     ("pseudo_id", "text", "The row's pseudonym: 16 hexadecimal characters, drawn afresh for every file."),
-    ("group", "text", 'The report\'s group the youth is counted in ("All youth" without a grouping).'),
+    (
+        "group",
+        "text",
+        'The report\'s group the youth is counted in ("All youth" without a grouping); with a landmark, '
+        "the group as known on the landmark day. Youth with a new offense by that day, or not followed "
+        "to it, are not in the file.",
+    ),
     (
         "time_days",
         "integer",
-        "Days from the start of the clock to the first counted new offense when it fell inside the window; "
+        "Days from the start of the clock (the anchor, or the landmark day when the report has one) to the "
+        "first counted new offense when it fell inside the window; "
         "else to the end of the window for youth followed that far; else to the latest check that searched "
         "records (0 when none did).",
     ),
@@ -93,17 +102,26 @@ DICTIONARY = (
 
 
 def analysis_rows(
-    subjects: Sequence[Subject], comparisons: Sequence[ComparisonSubject], options: ReportOptions
+    subjects: Sequence[Subject],
+    comparisons: Sequence[ComparisonSubject],
+    options: ReportOptions,
+    nights: Mapping[UUID, Sequence[datetime.date]] | None = None,
 ) -> list[AnalysisRow]:
-    """The report's youth, each with the outcome :func:`youth_outcome` gives the report's tallies."""
+    """The report's youth, each with the outcome :func:`youth_outcome` gives the report's tallies.
+
+    Each youth is placed as the report places them (:func:`placed`): with a landmark, in their
+    group as known on the landmark day, their time counted from it. ``nights`` are the youth's
+    jury-service nights, which a landmark on jury service reads.
+    """
     key = secrets.token_bytes(32)
     rows = []
+    nights = nights or {}
     for subject in subjects:
-        anchor_on = options.anchor_of(subject)
-        if anchor_on is None:
+        place = placed(subject, options, nights.get(subject.youth_id, ()))
+        if isinstance(place, str):
             continue
-        label = options.group_of(subject)
-        outcome, days = _outcome(anchor_on, subject.events, subject.checked_until, options)
+        start, label = place
+        outcome, days = _outcome(start, subject.events, subject.checked_until, options)
         rows.append(
             AnalysisRow(
                 _pseudonym(key, subject.case_id.bytes),

@@ -202,6 +202,28 @@ def last_served() -> Any:
     )
 
 
+async def service_nights(db: AsyncSession, cohort: Cohort) -> dict[UUID, list[datetime.date]]:
+    """The nights each youth of the cohort served on a jury (present or late), oldest first.
+
+    What a landmark needs: whether a youth had served by a given day, not only whether they ever did.
+    """
+    youth = select(Case.youth_id).join(Referral, Case.referral_id == Referral.id).where(in_cohort(cohort))
+    rows = await db.execute(
+        select(Juror.youth_id, HearingNight.held_on)
+        .join(Booking, Booking.juror_id == Juror.id)
+        .join(HearingNight, Booking.night_id == HearingNight.id)
+        .where(
+            Juror.youth_id.in_(youth.scalar_subquery()),
+            Booking.attendance.in_((Attendance.PRESENT, Attendance.LATE)),
+        )
+        .order_by(Juror.youth_id, HearingNight.held_on)
+    )
+    nights: dict[UUID, list[datetime.date]] = defaultdict(list)
+    for youth_id, held_on in rows:
+        nights[youth_id].append(held_on)
+    return nights
+
+
 def in_cohort(cohort: Cohort) -> Any:
     return and_(
         Case.program_id.in_(cohort.program_ids),

@@ -19,7 +19,7 @@ from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import WINDOWS, Anchor, Cohort, granted_programs
 from youthcourt.reports.exports import DateHandling, ExportFormat
-from youthcourt.reports.recidivism import Grouping
+from youthcourt.reports.recidivism import LANDMARKS, Grouping
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Form, Many, Month
 
 LONGEST_PERIOD_YEARS = 5
@@ -28,6 +28,10 @@ LONGEST_COHORT_YEARS = 15
 """The longest referral range of a cohort (recidivism needs long follow-up)."""
 DATE_CHOICES = {handling.value: handling.label for handling in DateHandling}
 FORMAT_CHOICES = {fmt.value: fmt.label for fmt in ExportFormat}
+LANDMARK_CHOICES = {
+    "": "None: group by what is known at the end",
+    **{str(day): f"Day {day}" for day in LANDMARKS},
+}
 
 
 class Listed(Many):
@@ -127,6 +131,17 @@ class RecidivismForm(DeclaredForm):
     anchor = Choice("when the follow-up clock starts", options={a.value: a for a in Anchor})
     window = Choice("a follow-up window", options={str(months): months for months in WINDOWS})
     grouping = Choice("how to group the youth", options={g.value: g for g in Grouping}, name="group")
+    landmark = Choice("a landmark day", options=LANDMARK_CHOICES)
+
+    def check(self) -> None:
+        if (
+            self.landmark
+            and not self.has_error("grouping")
+            and not Grouping(self.grouping).known_after_the_anchor
+        ):
+            self.error(
+                "landmark", "A landmark applies only when grouping by completion status or jury service."
+            )
 
 
 class ExportForm(DeclaredForm):

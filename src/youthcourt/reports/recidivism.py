@@ -7,6 +7,11 @@ The rules, in the words an evaluator would use:
 
 - The clock starts at the chosen anchor (referral, first hearing, or case closure). A case
   that has not reached its anchor yet (no hearing, still open) is left out, and counted in a note.
+- With a landmark (day L after the anchor), youth are grouped by what was known on day L
+  (completion by then, jury service by then) and the clock starts on day L: youth with a new
+  offense by day L, or not followed to it, are left out and counted in a note. Grouping by
+  what happens after the clock starts would otherwise credit one group with the time its youth
+  had to survive to join it (immortal-time bias).
 - Only the chosen event types count, and only on or after the anchor.
 - A youth *reoffended* when the first counted event falls on or before the window's last day.
   Otherwise, a youth whose records are known up to the window's end (a completed follow-up
@@ -27,10 +32,11 @@ import datetime
 import enum
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
+from uuid import UUID
 
 from youthcourt.cases.services import follow_up_days
 from youthcourt.outcomes.models import OutcomeEventType
@@ -82,6 +88,10 @@ NO_FULL_WINDOW = "Not yet: no youth in the group has been followed for the full 
 TOO_FEW_AT_THE_END = "Not yet: fewer than {threshold} youth have been followed to the end of the window."
 
 
+LANDMARKS = (30, 60, 90, 180)
+"""Landmark days the report offers for groupings known only after the clock starts."""
+
+
 class Grouping(enum.StrEnum):
     """How the cohort is split for comparison."""
 
@@ -108,6 +118,11 @@ class Grouping(enum.StrEnum):
             "juror": "Later served as a juror",
             "comparison": "Program youth and comparison groups",
         }[self.value]
+
+    @property
+    def known_after_the_anchor(self) -> bool:
+        """Whether a youth's group is fixed only after the clock starts, so that a landmark applies."""
+        return self in (Grouping.COMPLETION, Grouping.JUROR)
 
 
 ANCHOR_PHRASES = {
@@ -163,6 +178,8 @@ class ReportOptions:
     anchor: Anchor
     window_months: int
     grouping: Grouping = Grouping.NONE
+    landmark_days: int | None = None
+    """Group by what was known on this day after the anchor, and start the clock there."""
 
     @property
     def event_words(self) -> str:
@@ -173,6 +190,12 @@ class ReportOptions:
     @property
     def definition(self) -> str:
         """The headline definition: "New offense = arrest or charge, within 12 months of case closure"."""
+        if self.landmark_days is not None:
+            after = ANCHOR_PHRASES[self.anchor].replace("of ", "after ", 1)
+            return (
+                f"New offense = {self.event_words}, within {self.window_months} months from day "
+                f"{self.landmark_days} {after}"
+            )
         return f"New offense = {self.event_words}, within {self.window_months} months {ANCHOR_PHRASES[self.anchor]}"
 
     @property
@@ -202,6 +225,7 @@ class ReportOptions:
             "anchor": self.anchor.value,
             "window_months": self.window_months,
             "grouping": self.grouping.value,
+            **({"landmark_days": self.landmark_days} if self.landmark_days is not None else {}),
         }
 
 
@@ -334,6 +358,10 @@ class RecidivismReport:
     """The headline row's Kaplan-Meier share with a new offense by the window's end."""
     unsearched_checks: int = 0
     """Completed follow-up checks that searched no record system: they give no follow-up."""
+    offended_by_landmark: int = 0
+    """With a landmark: youth left out because a new offense came by the landmark day."""
+    unfollowed_at_landmark: int = 0
+    """With a landmark: youth left out because their records were not known up to the landmark day."""
 
     def display(self, row: GroupRow, column: str) -> str:
         """A count as it may be shown: the number, or a mark saying it is hidden."""
@@ -359,6 +387,14 @@ class RecidivismReport:
     @property
     def unsearched_checks_display(self) -> str:
         return self._note_count(self.unsearched_checks)
+
+    @property
+    def offended_by_landmark_display(self) -> str:
+        return self._note_count(self.offended_by_landmark)
+
+    @property
+    def unfollowed_at_landmark_display(self) -> str:
+        return self._note_count(self.unfollowed_at_landmark)
 
     def _note_count(self, count: int) -> str:
         """A count in a note, hidden below the threshold and rounded as the table's counts are."""
@@ -402,6 +438,47 @@ def youth_outcome(
         return NOT_REOFFENDED, (end - anchor_on).days
     followed = (known_until - anchor_on).days if known_until is not None else 0
     return CENSORED, max(followed, 0)
+
+
+NOT_STARTED, OFFENDED_BY_LANDMARK, UNFOLLOWED_AT_LANDMARK = "not started", "offended", "unfollowed"
+"""Why a youth is left out of a report: the clock has not started, or (with a landmark) a new offense
+came by day L, or records were not known up to day L."""
+
+
+def placed(
+    subject: Subject, options: ReportOptions, nights: Sequence[datetime.date] = ()
+) -> tuple[datetime.date, str] | str:
+    """Where the report counts a youth: the day their clock starts and their group's label; or why not.
+
+    ``nights`` are the youth's jury-service nights, which a landmark reads for the juror grouping.
+    """
+    anchor_on = options.anchor_of(subject)
+    if anchor_on is None:
+        return NOT_STARTED
+    if options.landmark_days is None:
+        return anchor_on, options.group_of(subject)
+    landmark = anchor_on + datetime.timedelta(days=options.landmark_days)
+    counted = options.event_types
+    first = next((day for day, kind in subject.events if day >= anchor_on and kind in counted), None)
+    if first is not None and first <= landmark:
+        return OFFENDED_BY_LANDMARK
+    if first is None and (subject.checked_until is None or subject.checked_until < landmark):
+        return UNFOLLOWED_AT_LANDMARK
+    return landmark, landmark_group(subject, options.grouping, landmark, options.landmark_days, nights)
+
+
+def landmark_group(
+    subject: Subject, grouping: Grouping, landmark: datetime.date, day: int, nights: Sequence[datetime.date]
+) -> str:
+    """The youth's group as known on the landmark: completion or jury service by then."""
+    if grouping == Grouping.JUROR:
+        served = any(subject.referred_on <= night <= landmark for night in nights)
+        return f"Served as a juror by day {day}" if served else f"Had not served by day {day}"
+    if grouping == Grouping.COMPLETION:
+        if subject.closed_on is not None and subject.closed_on <= landmark:
+            return f"{completion_status(subject.state)} by day {day}"
+        return f"Open on day {day}"
+    return group_label(grouping, None)
 
 
 class Tally:
@@ -474,6 +551,26 @@ def group_label(grouping: Grouping, key: Any) -> str:
     if key_of is None:
         return PROGRAM_YOUTH if grouping == Grouping.COMPARISON else ALL_YOUTH
     return label_of(key)
+
+
+def _tally_at_landmark(
+    subjects: Sequence[Subject], options: ReportOptions, nights: Mapping[UUID, Sequence[datetime.date]]
+) -> tuple[dict[str, Tally], dict[str, int]]:
+    """The groups as known on the landmark day, each youth's clock starting there; and who was left out."""
+    tallies: dict[str, Tally] = {}
+    left_out = dict.fromkeys((NOT_STARTED, OFFENDED_BY_LANDMARK, UNFOLLOWED_AT_LANDMARK), 0)
+    ends: dict[datetime.date, datetime.date] = {}
+    for subject in subjects:
+        place = placed(subject, options, nights.get(subject.youth_id, ()))
+        if isinstance(place, str):
+            left_out[place] += 1
+            continue
+        start, label = place
+        tally = tallies.setdefault(label, Tally())
+        tally.add(
+            start, subject.events, subject.checked_until, options.event_types, ends, options.window_months
+        )
+    return tallies, left_out
 
 
 def _tally_groups(subjects: Sequence[Subject], options: ReportOptions) -> tuple[dict[str, Tally], int]:
@@ -595,12 +692,23 @@ def build_report(
     comparison_subjects: Sequence[ComparisonSubject],
     options: ReportOptions,
     threshold: int,
+    *,
+    nights: Mapping[UUID, Sequence[datetime.date]] | None = None,
 ) -> RecidivismReport:
     """Count, rate and chart reoffending for the cohort, group by group, with small counts hidden.
 
     ``comparison_subjects`` join as their own groups only when grouping by comparison group.
-    ``threshold`` is the smallest count that may be shown.
+    ``threshold`` is the smallest count that may be shown. ``nights`` (each youth's jury-service
+    nights) are read with a landmark.
     """
+    if options.landmark_days is not None:
+        tallies, left_out = _tally_at_landmark(subjects, options, nights or {})
+        report = report_from_tallies(tallies, left_out[NOT_STARTED], comparison_subjects, options, threshold)
+        return replace(
+            report,
+            offended_by_landmark=left_out[OFFENDED_BY_LANDMARK],
+            unfollowed_at_landmark=left_out[UNFOLLOWED_AT_LANDMARK],
+        )
     tallies, without_anchor = _tally_groups(subjects, options)
     return report_from_tallies(tallies, without_anchor, comparison_subjects, options, threshold)
 

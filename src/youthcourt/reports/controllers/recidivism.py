@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -35,6 +35,7 @@ from youthcourt.reports.cohort import (
     granted_programs,
     granted_scope,
     load_subjects,
+    service_nights,
     suppression_threshold,
     unsearched_checks,
 )
@@ -45,7 +46,7 @@ from youthcourt.reports.disclosure import (
     thin_month_message,
 )
 from youthcourt.reports.exports import ExportFormat
-from youthcourt.reports.forms import RecidivismForm, read_cohort
+from youthcourt.reports.forms import LANDMARK_CHOICES, RecidivismForm, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.reports.recidivism import (
     ANCHOR_PHRASES,
@@ -55,6 +56,7 @@ from youthcourt.reports.recidivism import (
     Grouping,
     RecidivismReport,
     ReportOptions,
+    build_report,
     report_from_tallies,
 )
 from youthcourt.reports.tallies import tally_in_database
@@ -64,7 +66,7 @@ from youthcourt.web.templating import page, wants_part
 
 PAGE_URL = "/reports/recidivism"
 RESULTS_TARGET = "recidivism-report"
-FIELDS = ("program", "referred_from", "referred_to", "event", "anchor", "window", "group")
+FIELDS = ("program", "referred_from", "referred_to", "event", "anchor", "window", "group", "landmark")
 DEFAULT_EVENTS = (OutcomeEventType.ARREST, OutcomeEventType.CHARGE)
 """A spreadsheet runs a cell starting with these as a formula."""
 
@@ -95,12 +97,14 @@ class Choices:
             self.cohort.referred_from.isoformat(),
             self.cohort.referred_to.isoformat(),
             self.options.grouping.value,
+            "" if self.options.landmark_days is None else str(self.options.landmark_days),
         ]
 
     def file_name(self, part: str, suffix: str = "csv") -> str:
         events = "+".join(self.options.event_codes)
+        landmark = "" if self.options.landmark_days is None else f"-from-day-{self.options.landmark_days}"
         return (
-            f"recidivism-{part}_{self.options.anchor.value}-{self.options.window_months}m_{events}_"
+            f"recidivism-{part}_{self.options.anchor.value}{landmark}-{self.options.window_months}m_{events}_"
             f"{self.cohort.referred_from.isoformat()}_to_{self.cohort.referred_to.isoformat()}.{suffix}"
         )
 
@@ -118,6 +122,7 @@ LEADING_HEADERS = [
     "referred_from",
     "referred_to",
     "grouping",
+    "landmark_days",
 ]
 
 
@@ -153,6 +158,7 @@ def read_options(form: Form) -> ReportOptions | None:
         anchor=Anchor(chosen.anchor),
         window_months=int(chosen.window),
         grouping=Grouping(chosen.grouping),
+        landmark_days=int(chosen.landmark) if chosen.landmark else None,
     )
 
 
@@ -226,11 +232,32 @@ async def load_analysis(db: AsyncSession, choices: Choices) -> list[AnalysisRow]
             if choices.options.grouping == Grouping.COMPARISON
             else []
         )
-    return analysis_rows(subjects, comparisons, choices.options)
+        nights = await _nights(db, choices)
+    return analysis_rows(subjects, comparisons, choices.options, nights)
+
+
+async def _nights(db: AsyncSession, choices: Choices) -> dict[UUID, list[datetime.date]]:
+    """Jury-service nights, which only a landmark on jury service reads."""
+    options = choices.options
+    if options.landmark_days is None or options.grouping != Grouping.JUROR:
+        return {}
+    return await service_nights(db, choices.cohort)
 
 
 async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
-    """Read the cohort in its programs' scope and compute the report."""
+    """Read the cohort in its programs' scope and compute the report.
+
+    The database counts the report's tallies; with a landmark, which moves each youth's clock
+    and group, the cohort is read and counted here instead.
+    """
+    if choices.options.landmark_days is not None:
+        with granted_scope(choices.cohort):
+            subjects = await load_subjects(db, choices.cohort)
+            nights = await _nights(db, choices)
+            threshold = await suppression_threshold(db, choices.cohort)
+            unsearched = await unsearched_checks(db, choices.cohort)
+        report = build_report(subjects, [], choices.options, threshold, nights=nights)
+        return replace(report, unsearched_checks=unsearched)
     with granted_scope(choices.cohort):
         tallies, without_anchor = await tally_in_database(db, choices.cohort, choices.options)
         comparisons = (
@@ -340,6 +367,8 @@ class RecidivismController(Controller):
         anchor_words = ""
         if report is not None:
             anchor_words = ANCHOR_PHRASES[report.options.anchor].removeprefix("of ")
+            if report.options.landmark_days is not None:
+                anchor_words = f"day {report.options.landmark_days} after {anchor_words}"
             chart = survival_chart(
                 report.curves,
                 months=report.options.window_months,
@@ -363,6 +392,7 @@ class RecidivismController(Controller):
             anchor_options={anchor.value: anchor.label for anchor in Anchor},
             window_options={str(months): f"{months} months" for months in WINDOWS},
             group_options={grouping.value: grouping.label for grouping in Grouping},
+            landmark_options=LANDMARK_CHOICES,
             columns=COLUMN_LABELS,
             query=query_string(form),
             percent=percent,
