@@ -130,12 +130,16 @@ def test_row_holds_categories_and_the_pseudonym():
     assert str(YOUTH) not in map(str, row.values())
 
 
-def test_coarsened_row_has_months_only():
+def test_a_month_row_has_the_referral_month_and_whole_months_after_it():
+    """One calendar month per date would tell, against the hearing nights, where a youth's dates fall."""
     row = as_dict(exports.export_row(subject(intake_on=None), PROGRAM, DateHandling.MONTH, PSEUDONYM_KEY))
     assert row["referred_on"] == "2025-01"
     assert row["intake_on"] is None
-    assert row["closed_on"] == "2025-05"
-    assert row["first_arrest_on"] == "2025-08"
+    assert row["first_hearing_on"] == 1, "41 days after the referral"
+    assert row["closed_on"] == 4, "140 days"
+    assert row["followed_until"] == 10, "324 days"
+    assert row["first_arrest_on"] == 6, "203 days"
+    assert exports.months_after(datetime.date(2025, 1, 31), datetime.date(2025, 3, 2)) == 0, "30 days"
     assert exports.coarsen(datetime.date(2024, 12, 31)) == "2024-12"
     assert exports.coarsen(None) is None
 

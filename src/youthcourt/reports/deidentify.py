@@ -11,9 +11,10 @@ shifted exports of one youth teaches nothing.
 quasi-identifiers (:data:`QUASI_IDENTIFIERS`: what someone outside could know of a youth) must
 cover at least :data:`K_ANONYMITY` rows. Exports stream in batches, so this takes two passes: the
 first counts every combination over the whole cohort (:class:`QuasiCounts`), :func:`plan` then
-generalizes step by step (:data:`LADDER`: ages into bands, months into quarters, then years, rare
-categories into "Other") until few rows stay in too-small combinations, and the second pass writes
-the rows through the plan, leaving out those that still are.
+generalizes one step at a time (ages into bands, months into quarters then years, rare categories
+into "Other", and at last whole columns withheld), always the step that leaves fewest rows alone,
+until few rows stay in too-small combinations; the second pass writes the rows through the plan,
+leaving out those that still are.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ import hashlib
 import hmac
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import product
 from uuid import UUID
 
 from youthcourt.reference.models import K_ANONYMITY
@@ -60,6 +62,11 @@ CATEGORIES = ("gender", "race_ethnicity", "offense_class", "offense_category", "
 
 AGE_BANDS = ((0, 9, "9 and under"), (10, 12, "10 to 12"), (13, 14, "13 to 14"), (15, 17, "15 to 17"))
 OLDEST_BAND = "18 and over"
+WIDE_AGE_BANDS = ("14 and under", "15 and over")
+WITHHELD = "Withheld"
+"""A quasi-identifier left out of a month-only file altogether: every row shows this instead."""
+WITHHOLDING_ORDER = ("offense_category", "race_ethnicity", "referral_source_kind", "gender", "offense_class")
+"""Which category is given up first when several would do as well: the most detailed first."""
 
 
 def new_key() -> bytes:
@@ -85,6 +92,13 @@ def age_band(age: int) -> str:
         if low <= age <= high:
             return label
     return OLDEST_BAND
+
+
+def age_labels(level: int) -> tuple[str, ...]:
+    """The values an age column shows at a generalization level (1 and above)."""
+    if level == 1:
+        return (*(label for *_, label in AGE_BANDS), OLDEST_BAND)
+    return WIDE_AGE_BANDS if level == 2 else (WITHHELD,)
 
 
 class DatePrecision(enum.StrEnum):
@@ -116,17 +130,36 @@ Coarse = tuple[str, ...]
 
 @dataclass(frozen=True)
 class Generalization:
-    """How a month-only file shows the quasi-identifiers: the steps of :data:`LADDER` taken so far."""
+    """How a month-only file shows the quasi-identifiers: each one's level of detail.
 
-    age_bands: bool = False
+    Ages: as they are (0), in bands (1), in two wide bands (2), or withheld (3). Dates: by
+    month, quarter or year. Categories: as they are, with their rare values as "Other"
+    (``kept`` names the values shown), or withheld.
+    """
+
+    age_level: int = 0
     dates: DatePrecision = DatePrecision.MONTH
     kept: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per category column grouped, the values shown as they are; every other value shows as "Other"."""
+    withheld: frozenset[str] = frozenset()
+
+    @property
+    def age_bands(self) -> bool:
+        """The age is text (a band, or withheld), not a number."""
+        return self.age_level > 0
 
     def age(self, age: int) -> int | str:
-        return age_band(age) if self.age_bands else age
+        if self.age_level == 0:
+            return age
+        if self.age_level == 1:
+            return age_band(age)
+        if self.age_level == 2:
+            return WIDE_AGE_BANDS[age >= 15]
+        return WITHHELD
 
     def category(self, column: str, value: str) -> str:
+        if column in self.withheld:
+            return WITHHELD
         kept = self.kept.get(column)
         return value if kept is None or value in kept else OTHER
 
@@ -138,14 +171,54 @@ class Generalization:
     def steps(self) -> list[str]:
         """What was done, in words, for the file and the page."""
         done = []
-        if self.age_bands:
-            bands = "/".join(label for _, _, label in AGE_BANDS[1:])
-            done.append(f"ages grouped in bands ({bands}; also 9 and under, 18 and over)")
+        if self.age_level:
+            done.append(
+                "ages withheld"
+                if self.age_level == 3
+                else f"ages grouped in bands ({'/'.join(age_labels(self.age_level))})"
+            )
         if self.dates is not DatePrecision.MONTH:
             done.append(f"every date given as its {self.dates.value} ({self.dates.pattern}), not its month")
         for column, kept in self.kept.items():
-            done.append(f"rare values of {column} grouped as '{OTHER}' ({len(kept)} kept as they are)")
+            if column not in self.withheld:
+                done.append(f"rare values of {column} grouped as '{OTHER}' ({len(kept)} kept as they are)")
+        done += [f"{column} withheld" for column in CATEGORIES if column in self.withheld]
         return done
+
+    @property
+    def height(self) -> int:
+        """How many steps away from the file as recorded: the sum of every column's level."""
+        dates = (DatePrecision.MONTH, DatePrecision.QUARTER, DatePrecision.YEAR).index(self.dates)
+        return self.age_level + dates + len(self.kept) + 2 * len(self.withheld)
+
+
+def generalizations(counts: QuasiCounts, k: int) -> Iterator[Generalization]:
+    """Every way to show the quasi-identifiers, the least generalized first (by :attr:`Generalization.height`).
+
+    A category's middle level (its rare values as "Other") is offered only where it changes something.
+    """
+    least = max(k, int(counts.rows * RARE_SHARE))
+    levels: list[list[tuple[int, dict[str, frozenset[str]], frozenset[str]]]] = []
+    for column in WITHHOLDING_ORDER:
+        held = counts.values(column)
+        common = frozenset(value for value, count in held.items() if count >= least)
+        options = [(0, {}, frozenset())]
+        if 0 < len(common) < len(held) - 1:
+            options.append((1, {column: common}, frozenset()))
+        options.append((2, {}, frozenset({column})))
+        levels.append(options)
+    nodes = []
+    for age_level in range(4):
+        for dates in range(3):
+            for combination in product(*levels):
+                kept: dict[str, frozenset[str]] = {}
+                withheld: frozenset[str] = frozenset()
+                for _, column_kept, column_withheld in combination:
+                    kept |= column_kept
+                    withheld |= column_withheld
+                precision = (DatePrecision.MONTH, DatePrecision.QUARTER, DatePrecision.YEAR)[dates]
+                nodes.append(Generalization(age_level, precision, kept, withheld))
+    yield from sorted(nodes, key=lambda node: node.height)
 
 
 @dataclass
@@ -173,26 +246,6 @@ class QuasiCounts:
         for fine, count in self.counts.items():
             held[str(fine[position])] += count
         return held
-
-
-def _group_rare(generalization: Generalization, counts: QuasiCounts, k: int) -> Generalization:
-    least = max(k, int(counts.rows * RARE_SHARE))
-    kept = dict(generalization.kept)
-    for column in CATEGORIES:
-        held = counts.values(column)
-        common = frozenset(value for value, count in held.items() if count >= least)
-        if len(common) < len(held):
-            kept[column] = common
-    return replace(generalization, kept=kept)
-
-
-LADDER: tuple[Callable[[Generalization, QuasiCounts, int], Generalization], ...] = (
-    lambda g, _c, _k: replace(g, age_bands=True),
-    lambda g, _c, _k: replace(g, dates=DatePrecision.QUARTER),
-    lambda g, _c, _k: replace(g, dates=DatePrecision.YEAR),
-    _group_rare,
-)
-"""The generalization steps, mildest first: each keeps what the earlier ones did."""
 
 
 @dataclass(frozen=True)
@@ -225,16 +278,33 @@ class KAnonymityPlan:
 
 
 def plan(counts: QuasiCounts, k: int = K_ANONYMITY) -> KAnonymityPlan:
-    """Generalize step by step until at most :data:`MAX_SUPPRESSED_SHARE` of the rows are alone."""
-    generalization = Generalization()
+    """The least generalization that leaves at most :data:`MAX_SUPPRESSED_SHARE` of the rows alone.
+
+    Generalizations are tried from the least coarse (fewest steps from the file as recorded);
+    among the first ones that do, the one leaving fewest rows out wins, then the one keeping the
+    most distinct combinations (the most detail). Rows still alone are left out. Coarser always
+    merges, never splits, so the first height that does is the least generalization there is.
+    """
     budget = counts.rows * MAX_SUPPRESSED_SHARE
-    current = KAnonymityPlan(k, generalization, counts.coarse(generalization), counts.rows)
-    for step in LADDER:
-        if current.suppressed <= budget:
+    best: KAnonymityPlan | None = None
+    height = None
+    for generalization in generalizations(counts, k):
+        if height is not None and generalization.height > height:
             break
-        generalization = step(generalization, counts, k)
-        current = KAnonymityPlan(k, generalization, counts.coarse(generalization), counts.rows)
-    return current
+        candidate = KAnonymityPlan(k, generalization, counts.coarse(generalization), counts.rows)
+        if candidate.suppressed > budget:
+            continue
+        height = generalization.height
+        if best is None or _better(candidate, best):
+            best = candidate
+    if best is None:  # even every column withheld leaves rows alone (a tiny cohort): the coarsest
+        coarsest = Generalization(3, DatePrecision.YEAR, {}, frozenset(CATEGORIES))
+        best = KAnonymityPlan(k, coarsest, counts.coarse(coarsest), counts.rows)
+    return best
+
+
+def _better(candidate: KAnonymityPlan, best: KAnonymityPlan) -> bool:
+    return (candidate.suppressed, -len(candidate.coarse_counts)) < (best.suppressed, -len(best.coarse_counts))
 
 
 def smallest_class(rows: Iterable[Coarse]) -> int:

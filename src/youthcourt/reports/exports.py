@@ -64,6 +64,15 @@ from youthcourt.web.downloads import spreadsheet_safe
 __all__ = ("case_pseudonym", "new_key", "pseudonym")
 
 MAX_SHIFT_DAYS = 360
+RECENT_DAYS = 90
+"""A shifted file holds no date later than this many days before the export (in shifted time).
+
+Shifted dates only move back, so a youth's latest shifted date X tells the attacker that the shift
+is at most (export day - X): for a youth with a recent date and a small shift that leaves a window
+of a few days, which the hearing-night calendar closes to one shift. Leaving out the dates of the
+last RECENT_DAYS days of shifted time keeps that window at least this wide for every youth, and
+tells nothing, since the cut is the same day in every youth's shifted time.
+"""
 BATCH_SIZE = 2000
 CHUNK_SIZE = 64 * 1024
 XLSX_COMPRESSLEVEL = 3
@@ -117,16 +126,20 @@ class DateHandling(enum.StrEnum):
                 f"Every date of a youth is moved back by the same secret number of days, from 1 to "
                 f"{MAX_SHIFT_DAYS}, derived from the program's secret key: the same offset in every export, "
                 "so comparing exports teaches nothing about it. Never forward, so no date falls "
-                "after the day of the export. The number of days between two dates of one youth is exact; "
+                f"after the day of the export; and none later than {RECENT_DAYS} days before it: such a date is "
+                "left out, and followed_until is given up to that day (a date close to the export's own would "
+                "narrow the offset down). The number of days between two dates of one youth is exact; "
                 "calendar dates, weekdays and seasons are not. Rows were chosen by their true referral date, "
                 f"so shifted referral dates can fall up to {MAX_SHIFT_DAYS} days before the range."
             )
         return (
-            "Every date is given as its year and month only (YYYY-MM), or coarser where needed for "
-            f"k-anonymity: every combination of the quasi-identifiers ({', '.join(deidentify.QUASI_IDENTIFIERS)}) "
-            f"covers at least {K_ANONYMITY} rows. Where it would not, ages are grouped in bands, months "
-            "become quarters (YYYY-Qn) or years (YYYY), rare categories become 'Other', and rows still "
-            'alone are left out; the file\'s "About this file" says what was done.'
+            "The referral is given by its year and month only (YYYY-MM), or coarser where needed for "
+            "k-anonymity, and every later date as the whole months since the referral (no other calendar "
+            "date). Every combination of the quasi-identifiers "
+            f"({', '.join(deidentify.QUASI_IDENTIFIERS)}) covers at least {K_ANONYMITY} rows: where it "
+            "would not, ages are grouped in bands, the referral month becomes a quarter (YYYY-Qn) or a "
+            "year (YYYY), rare categories become 'Other' or a column is withheld, and rows still alone "
+            'are left out; the file\'s "About this file" says what was done.'
         )
 
 
@@ -277,7 +290,13 @@ COLUMNS: tuple[Column, ...] = (
         "The categories of the program's offense catalog.",
     ),
     SOURCE_KIND,
-    Column("referred_on", "date", "The day the referral was received.", "Always present."),
+    Column(
+        "referred_on",
+        "date",
+        "The day the referral was received.",
+        "Always present, except in a shifted file when the shifted day falls within 90 days of the export "
+        "(as every date of a shifted file: see Dates).",
+    ),
     Column("intake_on", "date", "The day of the intake interview.", "Empty when intake has not happened."),
     Column(
         "first_hearing_on",
@@ -418,15 +437,38 @@ KIND_COLUMNS: dict[ExportKind, tuple[Column, ...]] = {
 }
 
 
-def columns_of(kind: ExportKind, plan: KAnonymityPlan | None = None) -> tuple[Column, ...]:
-    """The file's columns; a month-only case file with ages in bands gives the age as text."""
+MONTH_LENGTH_DAYS = 30.4375
+"""A month-only file counts the dates after the referral in months of this many days (a year / 12)."""
+MONTHS_AFTER = (
+    " In a month-only file: whole months (of 30.44 days) from the referral to this date, not a date: "
+    "a calendar month for each of a youth's dates would tell, against the hearing-night calendar, "
+    "where the youth's dates fall."
+)
+
+
+def months_after(referred_on: datetime.date, day: datetime.date | None) -> int | None:
+    return None if day is None else int((day - referred_on).days // MONTH_LENGTH_DAYS)
+
+
+def columns_of(
+    kind: ExportKind, plan: KAnonymityPlan | None = None, dates: DateHandling = DateHandling.SHIFT
+) -> tuple[Column, ...]:
+    """The file's columns. A month-only case file gives the referral's month and, for every other
+    date, the whole months since the referral; with ages in bands the age is text."""
     columns = KIND_COLUMNS[kind]
+    if kind is ExportKind.CASES and dates is DateHandling.MONTH:
+        columns = tuple(
+            replace(column, kind="integer", meaning=column.meaning + MONTHS_AFTER)
+            if column.kind == "date" and column.name != "referred_on"
+            else column
+            for column in columns
+        )
     if plan is not None and plan.generalization.age_bands:
         banded = replace(
             AGE,
             kind="text",
-            meaning=AGE.meaning + " Grouped in bands in this file, for k-anonymity.",
-            allowed=", ".join(label for *_, label in deidentify.AGE_BANDS) + f", {deidentify.OLDEST_BAND}",
+            meaning=AGE.meaning + " Grouped in bands (or withheld) in this file, for k-anonymity.",
+            allowed=", ".join(deidentify.age_labels(plan.generalization.age_level)),
         )
         columns = tuple(banded if column.name == AGE.name else column for column in columns)
     return columns
@@ -464,7 +506,7 @@ class ExportSpec:
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return columns_of(self.kind, self.plan)
+        return columns_of(self.kind, self.plan, self.dates)
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -555,19 +597,40 @@ class ExportSpec:
 
 
 def export_row(
-    subject: Subject, program: ProgramKey, dates: DateHandling, key: bytes, plan: KAnonymityPlan | None = None
+    subject: Subject,
+    program: ProgramKey,
+    dates: DateHandling,
+    key: bytes,
+    plan: KAnonymityPlan | None = None,
+    created_on: datetime.date | None = None,
 ) -> tuple[Any, ...] | None:
-    """One case as the export's row, in :data:`COLUMN_NAMES` order; None when k-anonymity leaves it out."""
+    """One case as the export's row, in :data:`COLUMN_NAMES` order; None when k-anonymity leaves it out.
+
+    Shifted: every date moved by the youth's offset, none later than :data:`RECENT_DAYS` before
+    ``created_on`` (follow-up is then given up to that day). Month-only: the referral's month (or quarter,
+    or year) and every other date as whole months after the referral.
+    """
     generalization = plan.generalization if plan is not None else Generalization()
+    followed: Any
     if dates is DateHandling.SHIFT:
         offset = datetime.timedelta(days=shift_days(program.research_key, subject.youth_id))
+        last = (created_on or datetime.date.max) - datetime.timedelta(days=RECENT_DAYS)
 
         def when(day: datetime.date | None) -> Any:
-            return day + offset if day else None
+            moved = day + offset if day else None
+            return moved if moved is None or moved <= last else None
+
+        referred: Any = when(subject.referred_on)
+        followed = subject.checked_until and min(subject.checked_until + offset, last)
     else:
-        when = generalization.dates.of
         if plan is not None and not plan.keeps(generalization.coarse(fine_quasi(subject, program))):
             return None
+
+        def when(day: datetime.date | None) -> Any:
+            return months_after(subject.referred_on, day)
+
+        referred = generalization.dates.of(subject.referred_on)
+        followed = when(subject.checked_until)
     first: dict[OutcomeEventType, datetime.date] = {}
     for occurred_on, event_type in subject.events:
         first.setdefault(event_type, occurred_on)
@@ -582,13 +645,13 @@ def export_row(
         category("offense_class", subject.offense_class),
         category("offense_category", subject.offense_category),
         category("referral_source_kind", subject.source_kind),
-        when(subject.referred_on),
+        referred,
         when(subject.intake_on),
         when(subject.heard_on),
         when(subject.closed_on),
         subject.completion,
         subject.served_as_juror,
-        when(subject.checked_until),
+        followed,
         *(when(first.get(event_type)) for event_type in OutcomeEventType),
         len(subject.events),
     )
@@ -803,7 +866,9 @@ def dictionary_rows(
     plan: KAnonymityPlan | None = None,
 ) -> list[tuple[str, str, str, str]]:
     precision = plan.generalization.dates if plan is not None else DatePrecision.MONTH
-    return [(c.name, c.type_label(dates, precision), c.meaning, c.allowed) for c in columns_of(kind, plan)]
+    return [
+        (c.name, c.type_label(dates, precision), c.meaning, c.allowed) for c in columns_of(kind, plan, dates)
+    ]
 
 
 def dictionary_csv(dates: DateHandling = DateHandling.SHIFT, kind: ExportKind = ExportKind.CASES) -> bytes:
@@ -1115,7 +1180,9 @@ def _case_rows(spec: ExportSpec, batch: list[Subject]) -> list[tuple[Any, ...]]:
     rows = []
     key = spec.pseudonym_key
     for subject in batch:
-        row = export_row(subject, spec.programs[subject.program_id], spec.dates, key, spec.plan)
+        row = export_row(
+            subject, spec.programs[subject.program_id], spec.dates, key, spec.plan, spec.created_on
+        )
         if row is not None:
             rows.append(row)
     return rows
