@@ -1,16 +1,21 @@
-"""The evaluator downloads a de-identified export of the demo program and finds no one in it."""
+"""The evaluator downloads de-identified exports of the demo program, joins two within a data release,
+and finds no one in them."""
 
 from __future__ import annotations
 
+import csv
 import datetime
 import re
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
+import pyarrow.parquet as pq
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import demo_identifiers, sign_in
+from youthcourt.reports.deidentify import QUASI_IDENTIFIERS
 
 
 def test_evaluator_exports_xlsx_with_no_identifying_data(
@@ -19,7 +24,7 @@ def test_evaluator_exports_xlsx_with_no_identifying_data(
     page.goto("/login")
     sign_in(page, "evaluator@example.org")
     page.goto("/reports/exports")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Export de-identified cases")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Export de-identified records")
     expect(page.get_by_label("Riverside County Youth Court")).to_be_checked()
     shoot("form")
 
@@ -65,6 +70,106 @@ def test_evaluator_exports_xlsx_with_no_identifying_data(
 
     page.goto("/reports/exports")
     page.get_by_role("link", name="data dictionary").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Data dictionary of the case export")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Data dictionary of the exports")
     expect(page.get_by_role("rowheader", name="followed_until")).to_be_visible()
+    for columns in (
+        "Columns of the event file",
+        "Columns of the comparison file",
+        "Columns of the analysis file",
+    ):
+        expect(page.get_by_role("table", name=columns)).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Columns of the analysis file").get_by_role(
+            "rowheader", name="time_days"
+        )
+    ).to_be_visible()
     shoot("dictionary")
+
+
+def _download(page: Page, folder: Path) -> Path:
+    """Download the export as chosen on the page into ``folder`` (one per file: names repeat)."""
+    folder.mkdir(exist_ok=True)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the export").click()
+    download = info.value
+    path = folder / download.suggested_filename
+    download.save_as(path)
+    return path
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_evaluator_joins_a_case_file_and_its_event_file_within_a_data_release(
+    page: Page, shoot, tmp_path: Path
+):
+    page.goto("/login")
+    sign_in(page, "evaluator@example.org")
+    page.goto("/reports/exports")
+
+    unlinked = _csv_rows(_download(page, tmp_path / "a"))
+    page.get_by_label("One row per recorded new offense (event)").check()
+    events_alone = _csv_rows(_download(page, tmp_path / "b"))
+    assert not {row["youth_id"] for row in unlinked} & {row["youth_id"] for row in events_alone}, (
+        "two exports outside a release share no id"
+    )
+
+    page.get_by_label("Name of a new data release").fill("Browser study")
+    page.get_by_role("button", name="Create the data release").click()
+    expect(page.get_by_role("table").get_by_role("rowheader", name="Browser study")).to_be_visible()
+    expect(page.get_by_label("Pseudonyms")).to_have_value(re.compile(r"[0-9a-f-]{36}"))
+    shoot("release-chosen")
+
+    cases = _csv_rows(_download(page, tmp_path / "c"))
+    page.get_by_label("One row per recorded new offense (event)").check()
+    path = _download(page, tmp_path / "d")
+    assert re.fullmatch(r"youthcourt-events-\d{4}-\d{2}-\d{2}\.csv", path.name)
+    events = _csv_rows(path)
+    assert list(events[0]) == [
+        "youth_id",
+        "case_pseudo_id",
+        "program",
+        "event_type",
+        "event_offense_category",
+        "record_system",
+        "found_by_check",
+        "referral_source_kind",
+        "days_from_referral",
+        "days_from_first_hearing",
+        "days_from_closure",
+    ]
+    owner = {row["case_pseudo_id"]: row["youth_id"] for row in cases}
+    assert len(events) > 50
+    assert all(owner[row["case_pseudo_id"]] == row["youth_id"] for row in events), "the release joins them"
+    assert all(row["days_from_referral"].lstrip("-").isdigit() for row in events), "every case has a referral"
+
+    page.get_by_label("Comparison-group records (youth processed elsewhere)").check()
+    page.get_by_label("Parquet (typed columns, for R, Python or Stata)").check()
+    table = pq.read_table(_download(page, tmp_path / "e"))
+    assert table.num_rows > 50
+    assert {"group", "age_years", "followed_days", "first_arrest_days"} <= set(table.column_names)
+    assert {value for value in table.column("group").to_pylist()} == {"Regular court"}
+
+
+def test_evaluator_checks_what_a_month_only_file_generalizes_before_downloading(
+    page: Page, shoot, tmp_path: Path
+):
+    page.goto("/login")
+    sign_in(page, "evaluator@example.org")
+    page.goto("/reports/exports")
+    page.get_by_label("Coarsen dates to the month (YYYY-MM), k-anonymous").check()
+    page.get_by_role("button", name="Check the de-identification first").click()
+    plan = page.get_by_role("article", name="What the month-only case file does")
+    expect(plan).to_contain_text("cover at least 5 rows (k = 5)")
+    expect(plan).to_contain_text("left out, of")
+    expect(page.get_by_label("Coarsen dates to the month (YYYY-MM), k-anonymous")).to_be_checked()
+    shoot("month-plan")
+
+    rows = _csv_rows(_download(page, tmp_path))
+    combinations = Counter(tuple(row[c] for c in QUASI_IDENTIFIERS) for row in rows)
+    assert rows and min(combinations.values()) >= 5
+    assert all(not row["closed_on"] or row["closed_on"].isdigit() for row in rows), (
+        "months after the referral"
+    )

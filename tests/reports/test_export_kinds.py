@@ -8,6 +8,7 @@ import io
 from typing import Any
 from urllib.parse import urlencode
 
+import openpyxl
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from youthcourt.clock import utc_now
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
 from youthcourt.reports.cohort import Anchor, Cohort
 from youthcourt.reports.exports import COMPARISON_COLUMNS, EVENT_COLUMNS
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
@@ -344,3 +346,27 @@ async def test_a_reports_counts_are_recounted_from_its_export_with_a_sealed_case
         assert reported["not_reoffended"] == recount["not_reoffended"], anchor
         assert reported["censored"] == recount["censored"], anchor
         assert reported["cohort"] == sum(recount.values()) >= 4, anchor
+
+
+async def test_each_kind_of_file_carries_its_own_dictionary(client, db):
+    data = await make_cohort(db)
+    await add_event(db, data["cases"][2], TODAY - 5 * DAY, OutcomeEventType.CHARGE)
+    await sign_in(client, data["evaluator"])
+    response = await client.get(query([data["program"].id], kind="events", format="xlsx"))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["Events", "About this file", "Data dictionary"]
+    assert [
+        row[0] for row in workbook["Data dictionary"].iter_rows(min_row=2, values_only=True)
+    ] == EVENT_NAMES
+    about = dict(workbook["About this file"].iter_rows(values_only=True))
+    assert about["One row per"].startswith("new offense recorded on a case")
+    assert about["Pseudonyms"].startswith("Drawn afresh for this file only")
+    assert about["Sealed cases"].startswith("Included, as in every report")
+
+    for kind, names in (("events", EVENT_NAMES), ("comparison", COMPARISON_NAMES)):
+        dictionary = await client.get(f"/reports/exports/dictionary.csv?kind={kind}")
+        assert [row[0] for row in list(csv.reader(io.StringIO(dictionary.text)))[1:]] == names
+    page = await client.get("/reports/exports/dictionary")
+    for name in [*EVENT_NAMES, *COMPARISON_NAMES, *(name for name, *_ in ANALYSIS_DICTIONARY)]:
+        assert f"<code>{name}</code>" in page.text
+    assert "Sealed and expunged cases</strong> are included" in page.text

@@ -178,7 +178,7 @@ class Generalization:
                 else f"ages grouped in bands ({'/'.join(age_labels(self.age_level))})"
             )
         if self.dates is not DatePrecision.MONTH:
-            done.append(f"every date given as its {self.dates.value} ({self.dates.pattern}), not its month")
+            done.append(f"the referral month given as its {self.dates.value} ({self.dates.pattern})")
         for column, kept in self.kept.items():
             if column not in self.withheld:
                 done.append(f"rare values of {column} grouped as '{OTHER}' ({len(kept)} kept as they are)")
