@@ -25,10 +25,15 @@ import hashlib
 import hmac
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import product
+from typing import Any
 from uuid import UUID
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from youthcourt.reference.models import K_ANONYMITY
 
@@ -277,6 +282,61 @@ class KAnonymityPlan:
         )
 
 
+class _Lattice:
+    """The first pass's combinations as integer codes, one array per column and level of detail.
+
+    Trying a generalization then costs a few array operations and one group-by in Arrow rather
+    than a pass in Python over every combination (a cohort of 100,000 cases holds nearly as many).
+    """
+
+    def __init__(self, counts: QuasiCounts, kept: Mapping[str, frozenset[str]]) -> None:
+        combinations = list(counts.counts)
+        self.weights = pa.array([counts.counts[fine] for fine in combinations], pa.int64())
+        probe = Generalization(kept=kept)
+        self.codes: dict[tuple[int, int], tuple[pa.Array, int]] = {}
+        shown_by_level: list[list[Callable[[Any], Any]]] = [
+            [lambda value: value],
+            [lambda value: value, *(partial(_age_at, level) for level in (1, 2, 3))],
+            *(
+                [lambda value: value, partial(probe.category, column), lambda _value: WITHHELD]
+                for column in CATEGORIES
+            ),
+            [partial(_period_at, precision) for precision in DatePrecision],
+        ]
+        for position, levels in enumerate(shown_by_level):
+            for level, shown in enumerate(levels):
+                codes: dict[Any, int] = {}
+                array = [codes.setdefault(shown(fine[position]), len(codes)) for fine in combinations]
+                self.codes[position, level] = (pa.array(array, pa.int64()), len(codes))
+
+    def levels(self, generalization: Generalization) -> tuple[int, ...]:
+        categories = (
+            2 if column in generalization.withheld else int(column in generalization.kept)
+            for column in CATEGORIES
+        )
+        dates = list(DatePrecision).index(generalization.dates)
+        return (0, generalization.age_level, *categories, dates)
+
+    def measure(self, generalization: Generalization, k: int) -> tuple[int, int]:
+        """Rows left alone (in combinations of fewer than k rows) and the number of combinations."""
+        key = None
+        for position, level in enumerate(self.levels(generalization)):
+            codes, size = self.codes[position, level]
+            key = codes if key is None else pc.add(pc.multiply(key, size), codes)
+        grouped = pa.table({"key": key, "rows": self.weights}).group_by("key").aggregate([("rows", "sum")])
+        sizes = grouped.column("rows_sum")
+        alone = pc.sum(pc.filter(sizes, pc.less(sizes, k))).as_py() or 0
+        return alone, len(sizes)
+
+
+def _age_at(level: int, age: int) -> int | str:
+    return Generalization(age_level=level).age(age)
+
+
+def _period_at(precision: DatePrecision, day: datetime.date) -> str | None:
+    return precision.of(day)
+
+
 def plan(counts: QuasiCounts, k: int = K_ANONYMITY) -> KAnonymityPlan:
     """The least generalization that leaves at most :data:`MAX_SUPPRESSED_SHARE` of the rows alone.
 
@@ -285,26 +345,22 @@ def plan(counts: QuasiCounts, k: int = K_ANONYMITY) -> KAnonymityPlan:
     most distinct combinations (the most detail). Rows still alone are left out. Coarser always
     merges, never splits, so the first height that does is the least generalization there is.
     """
+    if not counts.counts:
+        return KAnonymityPlan(k, Generalization(), {}, 0)
     budget = counts.rows * MAX_SUPPRESSED_SHARE
-    best: KAnonymityPlan | None = None
-    height = None
-    for generalization in generalizations(counts, k):
-        if height is not None and generalization.height > height:
+    nodes = list(generalizations(counts, k))
+    kept = {column: common for node in nodes for column, common in node.kept.items()}
+    lattice = _Lattice(counts, kept)
+    best: tuple[int, int, Generalization] | None = None
+    for generalization in nodes:
+        if best is not None and generalization.height > best[2].height:
             break
-        candidate = KAnonymityPlan(k, generalization, counts.coarse(generalization), counts.rows)
-        if candidate.suppressed > budget:
-            continue
-        height = generalization.height
-        if best is None or _better(candidate, best):
-            best = candidate
-    if best is None:  # even every column withheld leaves rows alone (a tiny cohort): the coarsest
-        coarsest = Generalization(3, DatePrecision.YEAR, {}, frozenset(CATEGORIES))
-        best = KAnonymityPlan(k, coarsest, counts.coarse(coarsest), counts.rows)
-    return best
-
-
-def _better(candidate: KAnonymityPlan, best: KAnonymityPlan) -> bool:
-    return (candidate.suppressed, -len(candidate.coarse_counts)) < (best.suppressed, -len(best.coarse_counts))
+        alone, combinations = lattice.measure(generalization, k)
+        if alone <= budget and (best is None or (alone, -combinations) < (best[0], -best[1])):
+            best = (alone, combinations, generalization)
+    # With every column withheld some rows may still be alone (a tiny cohort): the coarsest, then.
+    chosen = best[2] if best is not None else nodes[-1]
+    return KAnonymityPlan(k, chosen, counts.coarse(chosen), counts.rows)
 
 
 def smallest_class(rows: Iterable[Coarse]) -> int:
