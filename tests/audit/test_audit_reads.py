@@ -113,9 +113,7 @@ READS = [
     Read("/jurors/outbox/{message}", COORDINATOR, "outbox_message_view", "outbox_message", "message"),
     Read("/jurors/reports", COORDINATOR, "juror_report_view", "juror_report", None),
     # Downloads and exports.
-    Read(
-        "/reports/measures.csv?start=2025-01&end=2025-03", ADMIN, "measures.exported", "measures", None
-    ),
+    Read("/reports/measures.csv?start=2025-01&end=2025-03", ADMIN, "measures.exported", "measures", None),
     Read(f"/reports/recidivism/groups.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
     Read(f"/reports/recidivism/curves.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
     Read(f"/reports/recidivism/analysis.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),

@@ -49,7 +49,9 @@ def test_quarters_and_year_to_date():
     quarters = measures.recent_quarters(today)
     assert [q.name for q in quarters] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
     assert quarters[1].end == d("2025-06-30")
-    assert measures.year_to_date(today) == measures.Period(d("2026-01-01"), d("2026-01-31"), "2026 to January")
+    assert measures.year_to_date(today) == measures.Period(
+        d("2026-01-01"), d("2026-01-31"), "2026 to January"
+    )
     assert measures.year_to_date(d("2026-01-20")) == measures.Period(
         d("2025-01-01"), d("2025-12-31"), "2025 to December"
     ), "the months of the year that have ended: in January, last year's"

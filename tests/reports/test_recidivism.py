@@ -503,11 +503,15 @@ def test_a_landmark_groups_by_jury_service_by_that_day_and_starts_the_clock_ther
 
 def test_a_landmark_groups_by_completion_by_that_day():
     referred = datetime.date(2023, 11, 1)
-    by_landmark = ReportOptions(frozenset({ARREST}), Anchor.REFERRAL, 6, Grouping.COMPLETION, landmark_days=60)
+    by_landmark = ReportOptions(
+        frozenset({ARREST}), Anchor.REFERRAL, 6, Grouping.COMPLETION, landmark_days=60
+    )
     end = referred + (60 + 183) * DAY
     closed_early = [subject(closed=referred + 50 * DAY, checked=end) for _ in range(3)]
     closed_late = [subject(closed=referred + 70 * DAY, checked=end) for _ in range(3)]
-    failed_early = [subject(closed=referred + 40 * DAY, state=CaseState.UNSUCCESSFUL, checked=end) for _ in range(3)]
+    failed_early = [
+        subject(closed=referred + 40 * DAY, state=CaseState.UNSUCCESSFUL, checked=end) for _ in range(3)
+    ]
 
     report = build_report(closed_early + closed_late + failed_early, [], by_landmark, threshold=3)
 
