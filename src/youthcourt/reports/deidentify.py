@@ -10,11 +10,11 @@ shifted exports of one youth teaches nothing.
 **k-anonymity.** A month-only export is meant for wider sharing, so every combination of its
 quasi-identifiers (:data:`QUASI_IDENTIFIERS`: what someone outside could know of a youth) must
 cover at least :data:`K_ANONYMITY` rows. Exports stream in batches, so this takes two passes: the
-first counts every combination over the whole cohort (:class:`QuasiCounts`), :func:`plan` then
-generalizes one step at a time (ages into bands, months into quarters then years, rare categories
-into "Other", and at last whole columns withheld), always the step that leaves fewest rows alone,
-until few rows stay in too-small combinations; the second pass writes the rows through the plan,
-leaving out those that still are.
+first counts every combination over the whole cohort (:class:`QuasiCounts`, one count per
+combination); :func:`plan` then takes the least coarse generalization (ages in bands, the referral
+month as a quarter or a year, rare categories as "Other", a column withheld) that leaves at most
+:data:`MAX_SUPPRESSED_SHARE` of the rows in too-small combinations; the second pass writes the rows
+through the plan, leaving out those that still are.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import hashlib
 import hmac
 import secrets
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import product
@@ -37,8 +37,6 @@ import pyarrow.compute as pc
 
 from youthcourt.reference.models import K_ANONYMITY
 
-__all__ = ("K_ANONYMITY", "QUASI_IDENTIFIERS", "DatePrecision", "Generalization", "KAnonymityPlan", "plan")
-
 PSEUDONYM_PREFIX = "pseudo-"
 PSEUDONYM_LENGTH = 20
 """Hex characters of the HMAC kept in a pseudonym (80 bits: no collisions at any program's size)."""
@@ -46,7 +44,7 @@ CASE_PREFIX = "case-"
 KEY_BYTES = 32
 
 MAX_SUPPRESSED_SHARE = 0.02
-"""Generalization goes on while more than this share of rows would have to be left out."""
+"""The least generalization is sought that leaves at most this share of the rows alone (left out)."""
 RARE_SHARE = 0.05
 """A category held by fewer than this share of the rows (or fewer than k) is grouped as "Other"."""
 OTHER = "Other"
@@ -361,9 +359,3 @@ def plan(counts: QuasiCounts, k: int = K_ANONYMITY) -> KAnonymityPlan:
     # With every column withheld some rows may still be alone (a tiny cohort): the coarsest, then.
     chosen = best[2] if best is not None else nodes[-1]
     return KAnonymityPlan(k, chosen, counts.coarse(chosen), counts.rows)
-
-
-def smallest_class(rows: Iterable[Coarse]) -> int:
-    """The fewest rows any combination covers (0 for no rows): at least k in a month-only file."""
-    counts = Counter(rows)
-    return min(counts.values(), default=0)

@@ -61,8 +61,6 @@ from youthcourt.reports.deidentify import (
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.web.downloads import spreadsheet_safe
 
-__all__ = ("case_pseudonym", "new_key", "pseudonym")
-
 MAX_SHIFT_DAYS = 360
 RECENT_DAYS = 90
 """A shifted file holds no date later than this many days before the export (in shifted time).
@@ -1173,7 +1171,8 @@ async def plan_export(db: AsyncSession, spec: ExportSpec) -> ExportSpec:
         return spec
     with granted_scope(spec.cohort):
         counts = await count_quasi_identifiers(db, spec)
-    return replace(spec, plan=deidentify.plan(counts))
+    # Choosing the generalization is CPU work (seconds for a large cohort): off the event loop.
+    return replace(spec, plan=await anyio.to_thread.run_sync(deidentify.plan, counts))
 
 
 def _case_rows(spec: ExportSpec, batch: list[Subject]) -> list[tuple[Any, ...]]:
