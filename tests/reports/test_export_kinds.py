@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import random
+from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,10 +23,12 @@ from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSys
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
+from youthcourt.reports.analysis import analysis_rows
 from youthcourt.reports.cohort import Anchor, Cohort
+from youthcourt.reports.controllers.recidivism import load_comparison_subjects
 from youthcourt.reports.exports import COMPARISON_COLUMNS, EVENT_COLUMNS
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
-from youthcourt.reports.recidivism import ReportOptions
+from youthcourt.reports.recidivism import Grouping, ReportOptions
 from youthcourt.reports.tallies import tally_in_database
 
 EVENT_NAMES = [column.name for column in EVENT_COLUMNS]
@@ -370,3 +374,65 @@ async def test_each_kind_of_file_carries_its_own_dictionary(client, db):
     for name in [*EVENT_NAMES, *COMPARISON_NAMES, *(name for name, *_ in ANALYSIS_DICTIONARY)]:
         assert f"<code>{name}</code>" in page.text
     assert "Sealed and expunged cases</strong> are included" in page.text
+
+
+async def test_a_comparison_reports_counts_are_recounted_from_the_comparison_file(client, db):
+    """Grouped by comparison group, the report counts comparison youth as its analysis file shows
+    them; the comparison file gives the same counts back, for each window and definition."""
+    data = await make_cohort(db)
+    program = data["program"]
+    upload = ComparisonImport(
+        program_id=program.id, file_name="court.csv", row_count=40, group_labels="Court"
+    )
+    db.add(upload)
+    await db.flush()
+    rng = random.Random(13)
+    kinds = list(OutcomeEventType)
+    for number in range(40):
+        anchor = START + rng.randint(0, 700) * DAY
+        followed = min(anchor + rng.randint(30, 800) * DAY, TODAY)
+        record = ComparisonRecord(
+            program_id=program.id,
+            import_id=upload.id,
+            external_id=f"RC-{number:04d}",
+            group_label=rng.choice(["Regular court", "Diversion"]),
+            anchor_on=anchor,
+            followed_until=followed,
+            age_years=rng.randint(12, 17),
+        )
+        db.add(record)
+        await db.flush()
+        for _ in range(rng.choice([0, 0, 1, 2])):
+            db.add(
+                ComparisonEvent(
+                    program_id=program.id,
+                    record_id=record.id,
+                    occurred_on=anchor + rng.randint(0, (followed - anchor).days) * DAY,
+                    event_type=rng.choice(kinds),
+                )
+            )
+    await db.commit()
+    await sign_in(client, data["evaluator"])
+    rows = await rows_of(client, query([program.id], kind="comparison"))
+    cohort = Cohort((program.id,), START, LAST)
+    with program_scope(ProgramScope.of(program.id)):
+        comparisons = await load_comparison_subjects(db, cohort)
+    assert len(rows) == len(comparisons) > 20
+
+    for counted, window in (({OutcomeEventType.ARREST, OutcomeEventType.CHARGE}, 12), (set(kinds), 6)):
+        options = ReportOptions(frozenset(counted), Anchor.REFERRAL, window, Grouping.COMPARISON)
+        analysis = analysis_rows([], comparisons, options)
+        recount: Counter[tuple[str, str]] = Counter()
+        for row in rows:
+            firsts = [
+                int(row[f"first_{kind.value}_days"]) for kind in counted if row[f"first_{kind.value}_days"]
+            ]
+            outcome = _outcome(0, min(firsts, default=None), int(row["followed_days"]), options.window_days)
+            recount[row["group"], outcome] += 1
+        reported: Counter[tuple[str, str]] = Counter()
+        for row in analysis:
+            outcome = (
+                "reoffended" if row.event else "not_reoffended" if row.followed_full_window else "censored"
+            )
+            reported[row.group, outcome] += 1
+        assert recount == reported, (counted, window)
