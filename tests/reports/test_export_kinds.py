@@ -26,6 +26,7 @@ from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
 from youthcourt.reports.analysis import analysis_rows
 from youthcourt.reports.cohort import Anchor, Cohort
 from youthcourt.reports.controllers.recidivism import load_comparison_subjects
+from youthcourt.reports.deidentify import K_ANONYMITY
 from youthcourt.reports.exports import COMPARISON_COLUMNS, EVENT_COLUMNS
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.reports.recidivism import Grouping, ReportOptions
@@ -436,3 +437,12 @@ async def test_a_comparison_reports_counts_are_recounted_from_the_comparison_fil
             )
             reported[row.group, outcome] += 1
         assert recount == reported, (counted, window)
+
+
+async def test_the_policy_page_shows_k(client, db):
+    program = await make_program(db, "Policy Court")
+    await sign_in(client, await make_user(db, program, Role.PROGRAM_ADMIN))
+    page = await client.get("/reference/policy")
+    assert page.status_code == 200
+    assert f"Month-only exports are {K_ANONYMITY}-anonymous:" in page.text
+    assert f"(k = {K_ANONYMITY})" in page.text
