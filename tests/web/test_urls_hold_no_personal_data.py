@@ -453,7 +453,8 @@ QUERY_READERS = {
     "/reports/recidivism show": "programs, dates, outcome events",
     "/reports/measures show": "a period",
     "/reports/measures.csv download": "a period",
-    "/reports/exports/download download": "programs, dates, a file format",
+    "/reports/exports/download download": "programs, dates, the kind of rows, a release id, a file format",
+    "/reports/exports/preview preview_export": "the same as the download: it shows what the file would do",
 }
 """GET handlers that read the query string as a whole rather than through declared parameters or
 ``ListSearch`` (which leaves personal fields out), each reviewed: what it reads names no one."""
