@@ -35,6 +35,10 @@ from youthcourt.sanctions.models import Sanction
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
 REPORT_QUERY = "program={program}&referred_from={first_month}&referred_to={last_month}"
 RECIDIVISM_QUERY = f"{REPORT_QUERY}&event=arrest&event=charge&anchor=closure&window=6&group=none"
+EFFECTS_QUERY = (
+    f"{REPORT_QUERY}&event=arrest&anchor=closure&window=12&first=completion:completed"
+    "&second=completion:unsuccessful&covariate=age&method=matching"
+)
 
 
 pytestmark = pytest.mark.demo
@@ -114,6 +118,7 @@ READS = [
     Read("/jurors/reports", COORDINATOR, "juror_report_view", "juror_report", None),
     # Downloads and exports.
     Read("/reports/measures.csv?start=2025-01&end=2025-03", ADMIN, "measures.exported", "measures", None),
+    Read(f"/reports/effects?{EFFECTS_QUERY}", EVALUATOR, "report.viewed", None, None),
     Read(f"/reports/recidivism/groups.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
     Read(f"/reports/recidivism/curves.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),
     Read(f"/reports/recidivism/analysis.csv?{RECIDIVISM_QUERY}", EVALUATOR, "report.downloaded", None, None),

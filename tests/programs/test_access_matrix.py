@@ -272,6 +272,7 @@ ACCESS: dict[str, frozenset[str]] = {
     # Reports
     "/reports": EVALUATOR_WORKSPACE,
     "/reports/recidivism": EVALUATOR_WORKSPACE,
+    "/reports/effects": EVALUATOR_WORKSPACE,
     "/reports/recidivism/groups.csv": EVALUATOR_WORKSPACE,
     "/reports/recidivism/curves.csv": EVALUATOR_WORKSPACE,
     "/reports/recidivism/analysis.csv": EVALUATOR_WORKSPACE,
@@ -873,6 +874,7 @@ QUERY_PROGRAM_REPORTS = [
     "/reports/exports/download",
     "/reports/exports/preview",
     "/reports/recidivism",
+    "/reports/effects",
     "/reports/recidivism/groups.csv",
     "/reports/recidivism/curves.csv",
     "/reports/recidivism/analysis.csv",
@@ -896,6 +898,10 @@ def report_query(path: str, program: Program) -> str:
         ("group", "none"),
         ("event", OutcomeEventType.ARREST.value),
         ("event", OutcomeEventType.CHARGE.value),
+        ("first", "completion:completed"),
+        ("second", "completion:unsuccessful"),
+        ("covariate", "age"),
+        ("method", "weighting"),
     ]
     return f"{path}?{urlencode(params)}"
 

@@ -451,6 +451,7 @@ def test_no_get_handler_reads_a_name_from_the_address(tmp_path: Path):
 QUERY_READERS = {
     "/jurors/nights/{night_id:uuid} night_bookings": "a school, a court role, 'free only'",
     "/reports/recidivism show": "programs, dates, outcome events",
+    "/reports/effects effects_page": "programs, months, outcome events, two group codes, covariate names",
     "/reports/measures show": "a period",
     "/reports/measures.csv download": "a period",
     "/reports/exports/download download": "programs, dates, the kind of rows, a release id, a file format",

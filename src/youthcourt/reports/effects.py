@@ -332,3 +332,60 @@ def weighted_difference(youth: Sequence[Youth], weights: Sequence[float]) -> flo
 
     first, second = share(True), share(False)
     return None if first is None or second is None else first - second
+
+
+class Covariate(enum.StrEnum):
+    """What a model can adjust for: what both program and comparison records carry."""
+
+    AGE = "age"
+    GENDER = "gender"
+    RACE_ETHNICITY = "race_ethnicity"
+    OFFENSE_CLASS = "offense_class"
+
+    @property
+    def label(self) -> str:
+        return {
+            "age": "Age at referral (years)",
+            "gender": "Gender",
+            "race_ethnicity": "Race and ethnicity",
+            "offense_class": "Offense class",
+        }[self.value]
+
+    @property
+    def numeric(self) -> bool:
+        return self is Covariate.AGE
+
+
+Raw = Mapping[Covariate, "float | str | None"]
+"""A youth's covariates as recorded: a number, a category, or None when the record lacks it."""
+
+
+def encode(
+    raw: Sequence[Raw], chosen: Sequence[Covariate]
+) -> tuple[list[str], list[dict[str, float | None]]]:
+    """The model's columns: numbers as they are, each category but the most common as a 0/1 indicator.
+
+    The most common category is the reference, so each indicator's coefficient compares with it.
+    A record without the covariate has None in every column of it (and leaves a complete-case
+    analysis).
+    """
+    names: list[str] = []
+    rows: list[dict[str, float | None]] = [{} for _ in raw]
+    for covariate in chosen:
+        values = [record.get(covariate) for record in raw]
+        if covariate.numeric:
+            names.append(covariate.label)
+            for row, value in zip(rows, values, strict=True):
+                row[covariate.label] = None if value is None else float(value)
+            continue
+        counts: dict[str, int] = {}
+        for value in values:
+            if value is not None:
+                counts[str(value)] = counts.get(str(value), 0) + 1
+        categories = sorted(counts, key=lambda c: (-counts[c], c))[1:]
+        for category in categories:
+            name = f"{covariate.label}: {category}"
+            names.append(name)
+            for row, value in zip(rows, values, strict=True):
+                row[name] = None if value is None else float(str(value) == category)
+    return names, rows

@@ -18,6 +18,8 @@ from youthcourt.cases.services import add_months
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import WINDOWS, Anchor, Cohort, granted_programs
+from youthcourt.reports.effects import Covariate, PropensityMethod
+from youthcourt.reports.effects_report import grouping_of
 from youthcourt.reports.exports import DateHandling, ExportFormat
 from youthcourt.reports.recidivism import LANDMARKS, Grouping
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Form, Many, Month
@@ -149,3 +151,33 @@ class ExportForm(DeclaredForm):
 
     dates = Choice("how dates are de-identified", options=DATE_CHOICES)
     file_format = Choice("a file format", options=FORMAT_CHOICES, name="format")
+
+
+class EffectsForm(DeclaredForm):
+    """Two groups to compare (given as options: the program's groups), the counting choices and the models."""
+
+    events = RecidivismForm.fields["events"]
+    anchor = RecidivismForm.fields["anchor"]
+    window = RecidivismForm.fields["window"]
+    landmark = Choice("a landmark day", options=LANDMARK_CHOICES)
+    first = Choice("the first group")
+    second = Choice("the second group")
+    covariates = Listed(
+        name="covariate",
+        options={c.value: c for c in Covariate},
+        empty="Choose at least one covariate to adjust for.",
+        unknown="Choose the covariates from the list.",
+    )
+    method = Choice("matching or weighting", options={m.value: m for m in PropensityMethod})
+
+    def check(self) -> None:
+        if self.has_error("first") or self.has_error("second"):
+            return
+        if self.first == self.second:
+            self.error("second", "Choose a second group other than the first.")
+        elif grouping_of(self.first) != grouping_of(self.second):
+            self.error("second", "Choose two groups of the same kind: two completion statuses, say.")
+        elif self.landmark and not grouping_of(self.first).known_after_the_anchor:
+            self.error(
+                "landmark", "A landmark applies only when comparing by completion status or jury service."
+            )

@@ -238,6 +238,11 @@ class ComparisonSubject:
     followed_until: datetime.date
     events: tuple[tuple[datetime.date, OutcomeEventType], ...]
     """New offenses, oldest first."""
+    age: int | None = None
+    gender: str = ""
+    race_ethnicity: str = ""
+    offense_class: str = ""
+    """The covariates the import carries (empty when the file did not hold them)."""
 
 
 @dataclass(frozen=True)

@@ -173,21 +173,24 @@ def read_choices(request: Request[Any, Any, Any], form: Form) -> Choices | None:
 
 async def read_checked(request: Request[Any, Any, Any], db: AsyncSession, form: Form) -> Choices | None:
     """The report's choices, or None with the errors on ``form``: besides the fields' own checks, a
-    range whose first or last month holds few referrals of a program is refused (see
-    :mod:`youthcourt.reports.disclosure`)."""
+    range whose first or last month holds few referrals of a program is refused."""
     choices = read_choices(request, form)
-    if choices is None:
+    if choices is None or not await check_edges(db, choices.cohort, choices.program_names, form):
         return None
-    cohort = choices.cohort
+    return choices
+
+
+async def check_edges(db: AsyncSession, cohort: Cohort, names: dict[UUID, str], form: Form) -> bool:
+    """Whether each program's first and last months in the range hold enough referrals (see
+    :mod:`youthcourt.reports.disclosure`); if not, says which on the range's fields."""
     with granted_scope(cohort):
         threshold = await suppression_threshold(db, cohort)
         for month in await thin_edge_months(db, cohort, threshold):
             field = "referred_from" if month.first else "referred_to"
             if field not in form.errors:
                 instead = await nearest_full_month(db, cohort, month.program_id, threshold, first=month.first)
-                name = choices.program_names[month.program_id]
-                form.error(field, thin_month_message(month, name, threshold, instead))
-    return choices if form.is_valid else None
+                form.error(field, thin_month_message(month, names[month.program_id], threshold, instead))
+    return form.is_valid
 
 
 async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[ComparisonSubject]:
@@ -215,11 +218,24 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
             ComparisonRecord.group_label,
             ComparisonRecord.anchor_on,
             ComparisonRecord.followed_until,
+            ComparisonRecord.age_years,
+            ComparisonRecord.gender,
+            ComparisonRecord.race_ethnicity,
+            ComparisonRecord.offense_class,
         ).where(in_cohort)
     )
     return [
-        ComparisonSubject(label, anchor_on, followed_until, tuple(events.get(record_id, ())))
-        for record_id, label, anchor_on, followed_until in records
+        ComparisonSubject(
+            label,
+            anchor_on,
+            followed_until,
+            tuple(events.get(record_id, ())),
+            age,
+            gender or "",
+            race or "",
+            str(offense_class) if offense_class else "",
+        )
+        for record_id, label, anchor_on, followed_until, age, gender, race, offense_class in records
     ]
 
 

@@ -1,0 +1,191 @@
+"""The evaluator's effects report: two groups compared, adjusted, with the methods and the sample at each step.
+
+Like the recidivism report, everything it needs is in the query string (ids, months and codes),
+so a report can be bookmarked and shared; each view is in the audit trail with its choices.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.response import Template
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.audit import service as audit
+from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.programs.guards import requires_role
+from youthcourt.programs.models import Role
+from youthcourt.reports.cohort import (
+    WINDOWS,
+    Anchor,
+    Cohort,
+    default_range,
+    granted_programs,
+    granted_scope,
+    load_subjects,
+    service_nights,
+    suppression_threshold,
+)
+from youthcourt.reports.controllers.recidivism import (
+    DEFAULT_EVENTS,
+    check_edges,
+    interval,
+    load_comparison_subjects,
+    percent,
+)
+from youthcourt.reports.effects import Covariate, PropensityMethod
+from youthcourt.reports.effects_report import (
+    Comparison,
+    EffectsReport,
+    build_effects,
+    group_options,
+    grouping_of,
+    label_of,
+    methods_note,
+)
+from youthcourt.reports.forms import LANDMARK_CHOICES, EffectsForm, read_cohort
+from youthcourt.reports.models import ComparisonRecord
+from youthcourt.reports.recidivism import Grouping, ReportOptions
+from youthcourt.web.forms import Form
+from youthcourt.web.templating import page
+
+FIELDS = ("program", "referred_from", "referred_to", "first", "second")
+
+
+async def comparison_labels(db: AsyncSession, viewer: Any) -> list[str]:
+    """The comparison groups imported by the programs the evaluator reports on."""
+    programs = [choice.id for choice in granted_programs(viewer)]
+    with granted_scope(Cohort(tuple(programs), datetime.date.min, datetime.date.max)):
+        labels = await db.scalars(
+            select(ComparisonRecord.group_label)
+            .where(ComparisonRecord.program_id.in_(programs))
+            .distinct()
+            .order_by(ComparisonRecord.group_label)
+        )
+        return list(labels)
+
+
+def default_form(viewer: Any) -> Form:
+    """Completers against non-completers, from case closure, within 12 months, adjusted for age and gender."""
+    start, end = default_range(viewer.today())
+    values = {
+        "referred_from": start,
+        "referred_to": end,
+        "anchor": Anchor.CLOSURE.value,
+        "window": "12",
+        "first": "completion:completed",
+        "second": "completion:unsuccessful",
+        "method": PropensityMethod.WEIGHTING.value,
+    }
+    lists = {
+        "program": [str(choice.id) for choice in granted_programs(viewer)],
+        "event": [t.value for t in DEFAULT_EVENTS],
+        "covariate": [Covariate.AGE.value, Covariate.GENDER.value],
+    }
+    return Form(values=values, lists=lists)
+
+
+async def read_comparison(
+    request: Request[Any, Any, Any], db: AsyncSession, form: Form, options: dict[str, str]
+) -> tuple[Cohort, Comparison] | None:
+    """The checked choices, or None with the errors on ``form`` (the range's edge months included)."""
+    chosen = EffectsForm.read(form, options={"first": options, "second": options})
+    cohort = read_cohort(form, request.user)
+    if not chosen.is_valid or cohort is None:
+        return None
+    landmark = int(chosen.landmark) if chosen.landmark else None
+    report_options = ReportOptions(
+        frozenset(OutcomeEventType(value) for value in chosen.events),
+        Anchor(chosen.anchor),
+        int(chosen.window),
+        grouping_of(chosen.first),
+        landmark,
+    )
+    comparison = Comparison(
+        report_options,
+        label_of(chosen.first, landmark),
+        label_of(chosen.second, landmark),
+        tuple(Covariate(value) for value in chosen.covariates),
+        PropensityMethod(chosen.method),
+    )
+    names = {choice.id: choice.name for choice in granted_programs(request.user)}
+    if not await check_edges(db, cohort, names, form):
+        return None
+    return cohort, comparison
+
+
+async def run_effects(db: AsyncSession, cohort: Cohort, comparison: Comparison) -> EffectsReport:
+    """Read the cohort (and the comparison youth, for a comparison design) and compare the two groups."""
+    grouping = comparison.options.grouping
+    with granted_scope(cohort):
+        subjects = await load_subjects(db, cohort)
+        others = await load_comparison_subjects(db, cohort) if grouping == Grouping.COMPARISON else []
+        nights = await service_nights(db, cohort) if grouping == Grouping.JUROR else {}
+        threshold = await suppression_threshold(db, cohort)
+    return build_effects(subjects, others, comparison, threshold, nights=nights)
+
+
+def cohort_words(cohort: Cohort, names: dict[UUID, str]) -> str:
+    programs = ", ".join(names[pid] for pid in cohort.program_ids)
+    return f"Youth referred from {cohort.referred_from:%B %Y} to {cohort.referred_to:%B %Y} to {programs}."
+
+
+class EffectsController(Controller):
+    path = "/reports/effects"
+    guards = [requires_role(Role.EVALUATOR)]
+
+    @get("/")
+    async def effects_page(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Template:
+        options = group_options(await comparison_labels(db_session, request.user))
+        if not any(name in request.query_params for name in FIELDS):
+            return self._page(request, default_form(request.user), options)
+        form = Form.from_data(request.query_params.dict())
+        read = await read_comparison(request, db_session, form, options)
+        if read is None:
+            return self._page(request, form, options, status_code=422)
+        cohort, comparison = read
+        report = await run_effects(db_session, cohort, comparison)
+        names = {choice.id: choice.name for choice in granted_programs(request.user)}
+        details = {**cohort.as_details(names), **comparison.as_details(), "report": "effects"}
+        audit.record(db_session, request, "report.viewed", details=details)
+        return self._page(
+            request, form, options, report=report, methods=methods_note(report, cohort_words(cohort, names))
+        )
+
+    def _page(
+        self,
+        request: Request[Any, Any, Any],
+        form: Form,
+        group_choices: dict[str, str],
+        *,
+        report: EffectsReport | None = None,
+        methods: list[tuple[str, str]] | None = None,
+        status_code: int = 200,
+    ) -> Template:
+        return page(
+            "reports/effects.html",
+            status_code=status_code,
+            form=form,
+            report=report,
+            methods=methods or [],
+            programs=granted_programs(request.user),
+            event_types=list(OutcomeEventType),
+            anchor_options={anchor.value: anchor.label for anchor in Anchor},
+            window_options={str(months): f"{months} months" for months in WINDOWS},
+            landmark_options=LANDMARK_CHOICES,
+            group_choices=group_choices,
+            covariates=list(Covariate),
+            methods_options={m.value: m.label for m in PropensityMethod},
+            percent=percent,
+            interval=interval,
+        )
+
+
+ROUTES = [EffectsController]

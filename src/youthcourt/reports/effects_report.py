@@ -1,0 +1,382 @@
+"""The effects report: two groups of the cohort compared, with the sample at each step and a methods note.
+
+Youth are placed exactly as the recidivism report places them (:func:`placed`: anchor, landmark,
+group), so the two reports and the analysis file agree on who is in which group. Every count the
+page shows goes through the same publication rules (rounded to fives, small counts hidden), and
+an estimate that would give a hidden count back is withheld.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from youthcourt.cases.models import CaseState
+from youthcourt.reports.cohort import Subject, window_end
+from youthcourt.reports.effects import (
+    CALIPER_SD,
+    Covariate,
+    CoxResult,
+    PropensityMethod,
+    PropensityResult,
+    Raw,
+    Risks,
+    Youth,
+    complete_cases,
+    cox_model,
+    encode,
+    propensity_analysis,
+    risks_of,
+    usable_covariates,
+)
+from youthcourt.reports.recidivism import (
+    CENSORED,
+    NOT_STARTED,
+    PROGRAM_YOUTH,
+    REOFFENDED,
+    ComparisonSubject,
+    Grouping,
+    ReportOptions,
+    comparison_label,
+    group_label,
+    placed,
+    youth_outcome,
+)
+from youthcourt.reports.suppression import PUBLISHED_BASE, Relation, Suppressed, published_count, suppress
+
+WITHHELD_SMALL = "Withheld: it would rest on a count hidden to protect small numbers."
+TOO_FEW_EVENTS = "Not estimated: fewer than {threshold} new offenses in one of the groups."
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the evaluator compares: two groups of a report's grouping, adjusted for some covariates."""
+
+    options: ReportOptions
+    first: str
+    second: str
+    covariates: tuple[Covariate, ...]
+    method: PropensityMethod
+
+    def as_details(self) -> dict[str, object]:
+        return {
+            **self.options.as_details(),
+            "first_group": self.first,
+            "second_group": self.second,
+            "covariates": [c.value for c in self.covariates],
+            "propensity": self.method.value,
+        }
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class EffectsReport:
+    comparison: Comparison
+    threshold: int
+    flow: tuple[Step, ...]
+    """The sample at each step, from the cohort to the youth analysed."""
+    cells: Suppressed
+    risks: Risks | None
+    risks_withheld: str | None
+    covariate_names: tuple[str, ...]
+    """The model's columns: numbers, and an indicator per category but the reference."""
+    dropped_covariates: tuple[str, ...]
+    """Columns that did not vary among the youth analysed, left out of the models."""
+    cox: CoxResult | None
+    cox_withheld: str | None
+    propensity: PropensityResult | None
+    propensity_cells: Suppressed | None
+    propensity_withheld: str | None
+
+    def count(self, count: int) -> str:
+        """A count outside the tables, published like theirs."""
+        return published_count(count, self.threshold, PUBLISHED_BASE)
+
+    def cell(self, name: str) -> str:
+        return self.cells.display(name)
+
+
+def _raw_of_subject(subject: Subject) -> Raw:
+    return {
+        Covariate.AGE: float(subject.age),
+        Covariate.GENDER: subject.gender,
+        Covariate.RACE_ETHNICITY: subject.race_ethnicity,
+        Covariate.OFFENSE_CLASS: subject.offense_class,
+    }
+
+
+def _raw_of_comparison(other: ComparisonSubject) -> Raw:
+    return {
+        Covariate.AGE: None if other.age is None else float(other.age),
+        Covariate.GENDER: other.gender or None,
+        Covariate.RACE_ETHNICITY: other.race_ethnicity or None,
+        Covariate.OFFENSE_CLASS: other.offense_class or None,
+    }
+
+
+@dataclass(frozen=True)
+class _Placed:
+    treated: bool
+    outcome: int
+    days: int
+    raw: Raw
+
+
+def _place_all(
+    subjects: Sequence[Subject],
+    comparisons: Sequence[ComparisonSubject],
+    comparison: Comparison,
+    nights: Mapping[UUID, Sequence[datetime.date]],
+) -> tuple[list[_Placed], int]:
+    """The youth of the two groups, with their outcome; and how many youth's clocks had started."""
+    options = comparison.options
+    chosen: list[_Placed] = []
+    started = 0
+
+    def add(
+        label: str, start: datetime.date, events: Sequence, known: datetime.date | None, raw: Raw
+    ) -> None:
+        if label not in (comparison.first, comparison.second):
+            return
+        end = window_end(start, options.window_months)
+        outcome, days = youth_outcome(start, events, known, options.event_types, end)
+        chosen.append(_Placed(label == comparison.first, outcome, days, raw))
+
+    for subject in subjects:
+        place = placed(subject, options, nights.get(subject.youth_id, ()))
+        if place == NOT_STARTED:
+            continue
+        started += 1
+        if not isinstance(place, str):
+            add(place[1], place[0], subject.events, subject.checked_until, _raw_of_subject(subject))
+    for other in comparisons:
+        started += 1
+        add(
+            comparison_label(other),
+            other.anchor_on,
+            other.events,
+            other.followed_until,
+            _raw_of_comparison(other),
+        )
+    return chosen, started
+
+
+def build_effects(
+    subjects: Sequence[Subject],
+    comparisons: Sequence[ComparisonSubject],
+    comparison: Comparison,
+    threshold: int,
+    *,
+    nights: Mapping[UUID, Sequence[datetime.date]] | None = None,
+) -> EffectsReport:
+    """Compare the two groups: risks at the window, the Cox model and the propensity analysis."""
+    chosen, started = _place_all(subjects, comparisons, comparison, nights or {})
+    names, encoded = encode([p.raw for p in chosen], comparison.covariates)
+    everyone = [
+        Youth(p.treated, p.days, p.outcome == REOFFENDED, p.outcome != CENSORED, row)
+        for p, row in zip(chosen, encoded, strict=True)
+    ]
+    analysed = complete_cases(everyone, names)
+    usable = usable_covariates(analysed, names)
+    risks = risks_of(everyone)
+    cells = _risk_cells(risks, threshold)
+    flow = (
+        Step(
+            "Referred in the range" + (" (and comparison youth)" if comparisons else ""),
+            len(subjects) + len(comparisons),
+        ),
+        Step("Clock started", started),
+        Step(f"In {comparison.first} or {comparison.second}", len(everyone)),
+        Step("With every chosen covariate: analysed in the models", len(analysed)),
+        Step("Followed for the full window: in the risk table", risks.treated_total + risks.other_total),
+    )
+    cox, cox_withheld = _cox(analysed, usable, threshold)
+    propensity, propensity_cells, propensity_withheld = _propensity(
+        analysed, usable, comparison.method, threshold
+    )
+    return EffectsReport(
+        comparison=comparison,
+        threshold=threshold,
+        flow=flow,
+        cells=cells,
+        risks=None if _hidden(cells) else risks,
+        risks_withheld=WITHHELD_SMALL if _hidden(cells) else None,
+        covariate_names=tuple(usable),
+        dropped_covariates=tuple(name for name in names if name not in usable),
+        cox=cox,
+        cox_withheld=cox_withheld,
+        propensity=propensity,
+        propensity_cells=propensity_cells,
+        propensity_withheld=propensity_withheld,
+    )
+
+
+RISK_CELLS = ("first_events", "first_none", "first_total", "second_events", "second_none", "second_total")
+
+
+def _risk_cells(risks: Risks, threshold: int) -> Suppressed:
+    """The 2x2 table as published. Its ratios give every cell back, so each is known exactly."""
+    cells = {
+        "first_events": risks.treated_events,
+        "first_none": risks.treated_total - risks.treated_events,
+        "first_total": risks.treated_total,
+        "second_events": risks.other_events,
+        "second_none": risks.other_total - risks.other_events,
+        "second_total": risks.other_total,
+    }
+    relations = [
+        Relation("first_total", ("first_events", "first_none")),
+        Relation("second_total", ("second_events", "second_none")),
+    ]
+    return suppress(cells, relations, threshold, base=PUBLISHED_BASE, exact=set(cells))
+
+
+def _hidden(cells: Suppressed) -> bool:
+    return cells.any_hidden(*RISK_CELLS)
+
+
+def _cox(
+    youth: Sequence[Youth], covariates: Sequence[str], threshold: int
+) -> tuple[CoxResult | None, str | None]:
+    first = sum(y.event for y in youth if y.treated)
+    second = sum(y.event for y in youth if not y.treated)
+    if min(first, second) < threshold:
+        return None, TOO_FEW_EVENTS.format(threshold=threshold)
+    return cox_model(youth, covariates), None
+
+
+def _propensity(
+    youth: Sequence[Youth], covariates: Sequence[str], method: PropensityMethod, threshold: int
+) -> tuple[PropensityResult | None, Suppressed | None, str | None]:
+    if not covariates:
+        return None, None, "Choose at least one covariate that varies among these youth."
+    result = propensity_analysis(youth, covariates, method)
+    if result is None:
+        return None, None, "Not estimated: both groups are needed."
+    cells = _risk_cells(result.risks, threshold)
+    if method is PropensityMethod.MATCHING and _hidden(cells):
+        return result, cells, WITHHELD_SMALL
+    return result, cells, None
+
+
+def methods_note(report: EffectsReport, cohort_words: str) -> list[tuple[str, str]]:
+    """What was done, in words, for the page, the PDF and the file's metadata."""
+    comparison = report.comparison
+    options = comparison.options
+    start = (
+        f"day {options.landmark_days} after the {options.anchor.label.lower()}"
+        if options.landmark_days is not None
+        else f"the {options.anchor.label.lower()}"
+    )
+    covariates = ", ".join(c.label.lower() for c in comparison.covariates) or "none"
+    return [
+        ("Cohort", cohort_words),
+        (
+            "Groups",
+            f"{comparison.first} (first) against {comparison.second} (second), by {options.grouping.label.lower()}.",
+        ),
+        (
+            "Clock",
+            f"Starts at {start}; the window is {options.window_months} months, {options.window_days} days.",
+        ),
+        ("Event", f"A first {options.event_words} inside the window."),
+        (
+            "Risks",
+            "Among youth followed for the full window: risk difference with Newcombe's hybrid score interval, "
+            "risk ratio and odds ratio with log (Katz, Woolf) 95% intervals.",
+        ),
+        (
+            "Cox model",
+            "Proportional hazards (lifelines, Efron ties), time from the start of the clock to the first new offense "
+            "or the end of follow-up, adjusted for: "
+            + covariates
+            + ". The proportional-hazards assumption is "
+            "checked with scaled Schoenfeld residuals against the rank of time.",
+        ),
+        (
+            "Propensity score",
+            "Logistic regression of group on the covariates (statsmodels); "
+            + (
+                f"1:1 nearest-neighbour matching without replacement within {CALIPER_SD} standard deviations of "
+                "the logit of the score"
+                if comparison.method is PropensityMethod.MATCHING
+                else "inverse-probability weights (1/p in the first group, 1/(1 - p) in the second)"
+            )
+            + "; balance as standardized mean differences (|SMD| under 0.1 is the usual bar).",
+        ),
+        (
+            "Missing values",
+            "Complete-case analysis: youth whose record lacks a chosen covariate are left out of the models "
+            "(the flow table counts them). Categories are indicators against the most common one.",
+        ),
+        (
+            "Small numbers",
+            f"Counts are rounded to the nearest {PUBLISHED_BASE}; counts from 1 to {report.threshold - 1} are "
+            "hidden, and so are estimates that would give one back.",
+        ),
+        (
+            "Limits",
+            "Groups other than randomized arms are not comparable by design: the adjusted estimates correct "
+            "only for the covariates chosen, recorded as the program records them.",
+        ),
+    ]
+
+
+GROUP_CODES = {
+    "completion:completed": (Grouping.COMPLETION, CaseState.COMPLETED),
+    "completion:unsuccessful": (Grouping.COMPLETION, CaseState.UNSUCCESSFUL),
+    "completion:withdrawn": (Grouping.COMPLETION, CaseState.WITHDRAWN),
+    "completion:open": (Grouping.COMPLETION, None),
+    "juror:served": (Grouping.JUROR, True),
+    "juror:not": (Grouping.JUROR, False),
+    "comparison:program": (Grouping.COMPARISON, None),
+}
+"""The groups two of which an effects report compares, by code; imported comparison groups add theirs
+(``comparison:<label>``)."""
+COMPARISON_PREFIX = "comparison:"
+
+
+def group_options(comparison_labels: Sequence[str]) -> dict[str, str]:
+    """Every group a report can compare, code to words, with the program's imported comparison groups."""
+    words = {
+        "completion:completed": "Completion status: completed",
+        "completion:unsuccessful": "Completion status: unsuccessful",
+        "completion:withdrawn": "Completion status: withdrawn",
+        "completion:open": "Completion status: still open",
+        "juror:served": "Jury service: served as a juror",
+        "juror:not": "Jury service: did not serve",
+        "comparison:program": f"Comparison design: {PROGRAM_YOUTH.lower()}",
+    }
+    words |= {f"{COMPARISON_PREFIX}{label}": f"Comparison design: {label}" for label in comparison_labels}
+    return words
+
+
+def grouping_of(code: str) -> Grouping:
+    return Grouping.COMPARISON if code.startswith(COMPARISON_PREFIX) else GROUP_CODES[code][0]
+
+
+def label_of(code: str, landmark_days: int | None) -> str:
+    """The label the report gives the group of ``code`` (with a landmark, as known on that day)."""
+    if code == "comparison:program":
+        return PROGRAM_YOUTH
+    if code.startswith(COMPARISON_PREFIX):
+        return comparison_label(
+            ComparisonSubject(code.removeprefix(COMPARISON_PREFIX), datetime.date.min, datetime.date.min, ())
+        )
+    grouping, value = GROUP_CODES[code]
+    if grouping == Grouping.JUROR:
+        if landmark_days is None:
+            return group_label(grouping, value)
+        return (
+            f"Served as a juror by day {landmark_days}" if value else f"Had not served by day {landmark_days}"
+        )
+    if landmark_days is None:
+        return value.label if value else "Open"
+    return f"{value.label} by day {landmark_days}" if value else f"Open on day {landmark_days}"

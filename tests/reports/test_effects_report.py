@@ -1,0 +1,69 @@
+"""The effects report on the demo program: the page, its choices, its small-number rules."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.audit.test_audit_reads import publishable_months
+from tests.factories import make_user, sign_in
+from youthcourt import demo
+from youthcourt.audit.models import AuditEntry
+from youthcourt.programs.models import Program, Role
+
+pytestmark = pytest.mark.demo
+
+
+async def evaluator(client, db) -> tuple[Program, str]:
+    program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+    await sign_in(client, await make_user(db, program, Role.EVALUATOR))
+    first, last = await publishable_months(db, program)
+    return program, f"program={program.id}&referred_from={first}&referred_to={last}"
+
+
+async def test_completers_against_non_completers_adjusted_for_age_and_gender(client, db):
+    _, cohort = await evaluator(client, db)
+    query = (
+        f"{cohort}&event=arrest&event=charge&anchor=closure&window=12&first=completion:completed"
+        "&second=completion:unsuccessful&covariate=age&covariate=gender&method=weighting"
+    )
+
+    response = await client.get(f"/reports/effects?{query}")
+
+    assert response.status_code == 200, response.text[:300]
+    text = html.unescape(response.text)
+    assert "Completed against Unsuccessful" in text
+    assert "Risk ratio" in text and "Odds ratio" in text
+    assert re.search(r"Completed \(against Unsuccessful\)</th>\s*<td class=\"num\">\d+\.\d\d</td>", text)
+    assert "Age at referral (years)" in text, "a covariate's row in the Cox and balance tables"
+    assert "Weighted risk difference" in text
+    assert "Complete-case analysis" in text, "the methods note says how missing values were handled"
+    [entry] = (await db.scalars(select(AuditEntry).where(AuditEntry.action == "report.viewed"))).all()
+    assert entry.details["report"] == "effects" and entry.details["covariates"] == ["age", "gender"]
+
+
+async def test_the_first_form_and_wrong_choices(client, db):
+    _, cohort = await evaluator(client, db)
+
+    first = await client.get("/reports/effects")
+    mixed = await client.get(
+        f"/reports/effects?{cohort}&event=arrest&anchor=closure&window=12&first=completion:completed"
+        "&second=juror:served&covariate=age&method=matching"
+    )
+    unknown = await client.get(
+        f"/reports/effects?{cohort}&event=arrest&anchor=closure&window=12&first=completion:completed"
+        "&second=comparison:Nobody&covariate=shoe&method=matching"
+    )
+
+    assert first.status_code == 200 and 'id="results"' not in first.text
+    assert '<option value="completion:unsuccessful" selected>' in first.text
+    assert mixed.status_code == 422
+    assert "Choose two groups of the same kind" in mixed.text
+    assert 'value="juror:served" selected' in mixed.text, "the choice is kept"
+    assert unknown.status_code == 422
+    assert (
+        "Choose the second group." in unknown.text and "Choose the covariates from the list." in unknown.text
+    )
