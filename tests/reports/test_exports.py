@@ -526,3 +526,26 @@ async def test_an_export_that_fails_half_way_is_audited_and_leaves_no_file(
     assert entry.details["rows"] == 2
     assert entry.details["format"] == file_format
     assert list(scratch.iterdir()) == []
+
+
+async def test_a_case_added_between_the_two_passes_of_a_month_export_is_left_out(client, db, monkeypatch):
+    """The rows follow the plan the first pass made: a case it did not count is not written."""
+    program = await make_program(db, "Two Pass Court")
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    alike_on = LAST - 40 * DAY
+    for _ in range(K_ANONYMITY):
+        await make_case(db, program, CaseState.COMPLETED, received_on=alike_on)
+    planned = exports.plan_export
+
+    async def plan_then_add_a_case(session, spec):
+        result = await planned(session, spec)
+        await make_case(db, program, CaseState.COMPLETED, received_on=alike_on, offense_class="D")
+        return result
+
+    monkeypatch.setattr(exports, "plan_export", plan_then_add_a_case)
+    await sign_in(client, evaluator)
+    rows = list(
+        csv.DictReader(io.StringIO((await download(client, query([program.id], dates="month"))).text))
+    )
+    assert len(rows) == K_ANONYMITY
+    assert {row["offense_class"] for row in rows} == {"A"}

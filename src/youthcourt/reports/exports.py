@@ -1224,19 +1224,31 @@ async def _batches(session: AsyncSession, spec: ExportSpec) -> AsyncIterator[lis
             await subjects.aclose()
 
 
-async def _rows(
-    session_maker: async_sessionmaker[AsyncSession], spec: ExportSpec, progress: Progress
-) -> AsyncIterator[list[tuple[Any, ...]]]:
-    """The export's rows in batches, read in a session of the export's own.
+@contextlib.asynccontextmanager
+async def _reading(
+    session_maker: async_sessionmaker[AsyncSession], spec: ExportSpec
+) -> AsyncIterator[tuple[ExportSpec, AsyncSession]]:
+    """A session of the export's own, and the spec with its k-anonymity plan when it needs one.
 
-    The body of a streamed response is produced after the request's session is closed, so
-    the export opens its own, and enters the cohort's scope around each read (never across
-    a ``yield``, so the scope cannot leak into whatever runs between batches).
+    The body of a streamed response is produced after the request's session is closed, so the
+    export opens its own. A month-only file's two passes run in it; on PostgreSQL in one
+    repeatable-read transaction, so both see the same cases (SQLite reads each statement afresh,
+    and a case added between the passes is left out, see :meth:`KAnonymityPlan.keeps`).
     """
     async with session_maker() as session:
-        async for rows in _batches(session, spec):
-            progress.rows += len(rows)
-            yield rows
+        if spec.needs_plan and spec.plan is None:
+            if session.bind.dialect.name == "postgresql":
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            spec = await plan_export(session, spec)
+        yield spec, session
+
+
+async def _counted(
+    batches: AsyncIterator[list[tuple[Any, ...]]], progress: Progress
+) -> AsyncIterator[list[tuple[Any, ...]]]:
+    async for rows in batches:
+        progress.rows += len(rows)
+        yield rows
 
 
 async def export_chunks(
@@ -1247,15 +1259,22 @@ async def export_chunks(
     A month-only case file first counts its quasi-identifiers over the whole cohort (one streamed
     pass), so that its generalization is known before the first row is written.
     """
-    if spec.needs_plan and spec.plan is None:
-        async with session_maker() as session:
-            spec = await plan_export(session, spec)
+    async with _reading(session_maker, spec) as (planned, session):
+        rows = _counted(_batches(session, planned), progress)
+        try:
+            async for chunk in _write(planned, rows, progress):
+                yield chunk
+        finally:
+            await rows.aclose()
+
+
+async def _write(spec: ExportSpec, reading: AsyncIterator[Any], progress: Progress) -> AsyncIterator[bytes]:
     if spec.plan is not None:
         progress.suppressed = spec.plan.suppressed
         progress.generalized = spec.plan.generalization.steps()
     if spec.format is ExportFormat.CSV:
         yield csv_bytes([spec.column_names])
-        async for rows in _rows(session_maker, spec, progress):
+        async for rows in reading:
             yield export_csv_bytes(rows, spec.columns)
         progress.finished = True
         return
@@ -1266,7 +1285,7 @@ async def export_chunks(
     try:
         writer = FILE_WRITERS[spec.format](path, spec)
         # Writing is CPU work: off the event loop, so other requests are served meanwhile.
-        async for rows in _rows(session_maker, spec, progress):
+        async for rows in reading:
             await anyio.to_thread.run_sync(writer.write, rows)
         await anyio.to_thread.run_sync(writer.close, progress.rows)
         async with await anyio.open_file(path, "rb") as file:
