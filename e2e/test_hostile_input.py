@@ -178,9 +178,10 @@ WITHOUT_TEXT_FIELDS = {
     "jurors/portal/_booking.html": "the juror's reply buttons",
     "jurors/training/session.html": "attendance checkboxes",
     "reference/_factor_row.html": "activate/deactivate button",
-    "reports/_recidivism_report.html": "dates and checkboxes",
+    "reports/_recidivism_report.html": "months, selects and checkboxes",
+    "reports/effects.html": "months, selects and checkboxes",
     "reports/comparison.html": "a file field (its file name is checked in tests/referrals/test_uploads.py)",
-    "reports/measures.html": "dates",
+    "reports/measures.html": "months",
 }
 NOT_COVERED: dict[str, str] = {}
 """Forms with text fields that nothing here reaches yet, each with the reason (none at present)."""

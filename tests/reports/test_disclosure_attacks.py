@@ -37,10 +37,11 @@ Relation = tuple[str, Sequence[str]]
 def possible_counts(
     target: str, relations: Sequence[Relation], known: Mapping[str, tuple[int, int]]
 ) -> list[int]:
-    """Every whole count ``target`` can hold given the relations and what is known of each count.
+    """The whole counts ``target`` can hold given the relations and what is known of each count
+    (the first three at most: enough to show that it is not pinned).
 
     Each count is a whole number of at least 0, within its known bounds; scipy's mixed-integer
-    solver checks each candidate value for ``target``.
+    solver finds the smallest and largest, then checks each value between.
     """
     names = sorted({target, *known, *(n for total, parts in relations for n in (total, *parts))})
     index = {name: i for i, name in enumerate(names)}
@@ -53,18 +54,26 @@ def possible_counts(
         rows.append(row)
     low = np.array([known.get(name, (0, 10_000))[0] for name in names], dtype=float)
     high = np.array([known.get(name, (0, 10_000))[1] for name in names], dtype=float)
+    constraints = [LinearConstraint(np.array(rows), 0, 0)] if rows else []
+
+    def solve(objective: np.ndarray, lower: np.ndarray, upper: np.ndarray):
+        return milp(
+            objective, constraints=constraints, integrality=np.ones(len(names)), bounds=Bounds(lower, upper)
+        )
+
+    pick = np.zeros(len(names))
+    pick[index[target]] = 1
+    smallest, largest = solve(pick, low, high), solve(-pick, low, high)
+    if smallest.status != 0 or largest.status != 0:
+        return []
     found = []
-    for value in range(int(low[index[target]]), min(int(high[index[target]]), 60) + 1):
+    for value in range(round(smallest.fun), round(-largest.fun) + 1):
         fixed_low, fixed_high = low.copy(), high.copy()
         fixed_low[index[target]] = fixed_high[index[target]] = value
-        result = milp(
-            np.zeros(len(names)),
-            constraints=[LinearConstraint(np.array(rows), 0, 0)] if rows else [],
-            integrality=np.ones(len(names)),
-            bounds=Bounds(fixed_low, fixed_high),
-        )
-        if result.status == 0:
+        if solve(np.zeros(len(names)), fixed_low, fixed_high).status == 0:
             found.append(value)
+        if len(found) > 2:
+            break  # enough to show the count is not pinned
     return found
 
 

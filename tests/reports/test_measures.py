@@ -512,7 +512,9 @@ async def test_the_csv_holds_the_whole_table_and_is_audited(client, db):
         "one unsuccessful case: below the smallest count that rounding to fives keeps apart from 0"
     )
     assert values[("Referral to hearing", "Median days from referral to first hearing")] == "37 days"
-    assert values[("Jurors", "Juror hours")] == "withheld: fewer than 3"
+    assert values[("Jurors", "Juror hours")] == "withheld: rests on a hidden count", (
+        "two jurors, one former respondent: marked small they would be known, so they show as dashes"
+    )
     assert values[("Referrals received", "Police Department: accepted")] == "5"
     assert values[("Referrals received", "All sources: all")] == "5"
     assert all(row[3] for row in rows[1:]), "every figure says how it was counted"

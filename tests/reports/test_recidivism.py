@@ -6,9 +6,12 @@ import datetime
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lifelines import KaplanMeierFitter
 from statsmodels.stats.proportion import proportion_confint
 
+from tests.reports.test_disclosure_attacks import possible_counts, read
 from tests.reports.test_suppression import pinned_cells
 from youthcourt.cases.models import CaseState
 from youthcourt.outcomes.models import OutcomeEventType
@@ -520,3 +523,45 @@ def test_a_landmark_groups_by_completion_by_that_day():
         "Open on day 60": 3,
         "Unsuccessful by day 60": 3,
     }
+
+
+group_counts = st.tuples(st.integers(0, 14), st.integers(0, 25), st.integers(0, 14))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(group_counts, min_size=2, max_size=3))
+def test_a_grouped_report_beside_the_ungrouped_one_gives_no_hidden_count_away(groups):
+    """The total row is the ungrouped report: hidden the same way where it can be, and the two
+    together pin no hidden count (the small counts are then shown as dashes, saying less)."""
+    subjects = []
+    for state, (reoffended, clean, censored) in zip(
+        (CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN), groups, strict=False
+    ):
+        subjects += [subject(state=state, events=((CLOSED + 20 * DAY, ARREST),)) for _ in range(reoffended)]
+        subjects += [subject(state=state, checked=WINDOW_END) for _ in range(clean)]
+        subjects += [subject(state=state, checked=CLOSED + 30 * DAY) for _ in range(censored)]
+    grouped = build_report(subjects, [], options(grouping=Grouping.COMPLETION), threshold=10)
+    alone = build_report(subjects, [], options(), threshold=10)
+    if len(grouped.rows) < 2 or not grouped.rows[-1].is_total:
+        return
+
+    total, [everyone] = grouped.rows[-1], alone.rows
+    for column in COLUMNS:
+        if not grouped.cells.is_hidden(f"total|{column}"):
+            assert grouped.display(total, column) == alone.display(everyone, column)
+    known = {}
+    for row in grouped.rows:
+        for column in COLUMNS:
+            shown = read(grouped.display(row, column), 10)
+            if row.is_total and shown is None:
+                shown = read(alone.display(everyone, column), 10)
+            rate_shown = (row.rate if not row.is_total else everyone.rate) is not None
+            if shown is not None and column in RATE_COLUMNS and rate_shown and shown != (1, 9):
+                shown = (row.counts[column],) * 2
+            if shown is not None:
+                known[f"{row.key}|{column}"] = shown
+    relations = [(r.total, r.parts) for r in report_relations(grouped)]
+    for name, count in cell_counts(grouped).items():
+        published = name.startswith("total|") and not alone.cells.is_hidden(name.replace("total|", "g0|"))
+        if grouped.cells.is_hidden(name) and count and not published:
+            assert len(possible_counts(name, relations, known)) >= 2, name

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from tests.reports.test_disclosure_attacks import possible_counts
 from youthcourt.reports.suppression import (
     PUBLISHED_BASE,
     CellStatus,
@@ -318,9 +319,9 @@ def test_a_cycle_of_hidden_cells_held_by_bounds_is_opened():
     assert pinned(cells, relations, 10, hidden) == []
 
 
-def test_cells_the_markers_give_away_on_their_own_hide_nothing_more():
-    # Two cells of at least 1 make a total below 3: whatever else is hidden, all three are
-    # known. Hiding more would only lose counts.
+def test_cells_the_markers_give_away_on_their_own_are_shown_as_dashes():
+    # Two cells of at least 1 make a total below 3: marked "<3", all three are known whatever
+    # else is hidden. Shown as dashes, which do not say they are small, none is.
     cells = {"all": 2, "a": 1, "b": 1, "c": 0}
     relations = [Relation("all", ("a", "b", "c"))]
     assert pinned(cells, relations, 3, list(cells)) == ["all", "a", "b", "c"]
@@ -328,7 +329,11 @@ def test_cells_the_markers_give_away_on_their_own_hide_nothing_more():
     result = suppress(cells, relations, threshold=3)
 
     assert [name for name in cells if result.is_hidden(name)] == ["all", "a", "b"]
-    assert result.display("c") == "0"
+    assert [result.display(name) for name in cells] == ["\N{EM DASH}", "\N{EM DASH}", "\N{EM DASH}", "0"]
+    known = {"c": (0, 0)}
+    assert all(
+        len(possible_counts(name, [("all", ("a", "b", "c"))], known)) > 1 for name in ("all", "a", "b")
+    )
 
 
 def test_grid_relations_names_the_margins():
@@ -443,11 +448,14 @@ def test_no_hidden_cell_can_be_worked_out(table):
     # Nor is any pinned to one value by the bounds, unless the markers alone do that.
     assert reader.given_away(hidden) == []
     for name in hidden:
-        if result.status(name) is CellStatus.SECONDARY:
+        if result.status(name) is CellStatus.SECONDARY and not 0 < cells[name] < threshold:
             # Every complement is needed: showing it again would give a hidden cell away.
             assert reader.gives_away([other for other in hidden if other != name])
     for name, value in cells.items():
-        if 0 < value < threshold:
+        if 0 < value < threshold and name in reader.inherent:
+            # Marked small, it would be known: shown as a dash instead.
+            assert result.display(name) == "\N{EM DASH}"
+        elif 0 < value < threshold:
             assert result.status(name) is CellStatus.PRIMARY
             assert result.display(name) == f"<{threshold}"
         elif result.is_hidden(name):
@@ -509,7 +517,7 @@ def test_no_hidden_cell_can_be_worked_out_from_rounded_counts(table):
     assert given_away == set()
     for name, value in cells.items():
         if 0 < value < threshold:
-            assert result.display(name) == f"<{threshold}"
+            assert result.display(name) in (f"<{threshold}", "\N{EM DASH}")
         elif not result.is_hidden(name):
             assert result.value(name) == rounded(value, PUBLISHED_BASE)
             assert result.value(name) % PUBLISHED_BASE == 0

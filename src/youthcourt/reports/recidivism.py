@@ -50,6 +50,7 @@ from youthcourt.reports.statistics import (
 )
 from youthcourt.reports.suppression import (
     PUBLISHED_BASE,
+    CellStatus,
     Relation,
     Suppressed,
     published_count,
@@ -639,6 +640,25 @@ def _relations(keys: Sequence[str], with_total: bool) -> list[Relation]:
     return relations
 
 
+def _suppressed(
+    counts: Mapping[str, Mapping[str, int]],
+    keys: Sequence[str],
+    with_total: bool,
+    threshold: int,
+    published: Mapping[str, CellStatus] | None = None,
+) -> Suppressed:
+    """The group table as published: rounded, small counts hidden, and what would give them away."""
+    return suppress(
+        {f"{key}|{column}": value for key, row in counts.items() for column, value in row.items()},
+        _relations(keys, with_total),
+        threshold,
+        keep={f"{key}|{column}" for key in counts for column in {*RATE_COLUMNS, *CURVE_COLUMNS}},
+        base=PUBLISHED_BASE,
+        exact={f"{key}|{column}" for key in counts for column in RATE_COLUMNS},
+        published=published,
+    )
+
+
 def _row(key: str, label: str, counts: dict[str, int], cells: Suppressed) -> GroupRow:
     if cells.any_hidden(*(f"{key}|{column}" for column in RATE_COLUMNS)):
         return GroupRow(key, label, counts, None, None, WITHHELD_SMALL)
@@ -738,14 +758,12 @@ def report_from_tallies(
     with_total = len(labels) > 1 and options.grouping != Grouping.COMPARISON
     if with_total:
         counts[TOTAL_KEY] = {column: sum(counts[key][column] for key in keys) for column in COLUMNS}
-    cells = suppress(
-        {f"{key}|{column}": value for key, row in counts.items() for column, value in row.items()},
-        _relations(keys, with_total),
-        threshold,
-        keep={f"{key}|{column}" for key in counts for column in {*RATE_COLUMNS, *CURVE_COLUMNS}},
-        base=PUBLISHED_BASE,
-        exact={f"{key}|{column}" for key in counts for column in RATE_COLUMNS},
-    )
+    published = None
+    if with_total and options.landmark_days is None:
+        # The total row is what the ungrouped report shows: hide it here exactly as there.
+        alone = _suppressed({"g0": counts[TOTAL_KEY]}, ["g0"], False, threshold)
+        published = {f"{TOTAL_KEY}|{column}": alone.status(f"g0|{column}") for column in COLUMNS}
+    cells = _suppressed(counts, keys, with_total, threshold, published)
     rows = [_row(key, label, counts[key], cells) for key, label in zip(keys, labels, strict=True)]
     if with_total:
         rows.append(_row(TOTAL_KEY, "Total", counts[TOTAL_KEY], cells))

@@ -188,8 +188,12 @@ class _Table:
         keep: Collection[str] = frozenset(),
         base: int = 1,
         exact: Collection[str] = frozenset(),
+        published: Mapping[str, CellStatus] | None = None,
     ) -> None:
         self.cells = cells
+        self.published = frozenset(published or ())
+        self.elsewhere = frozenset(n for n, status in (published or {}).items() if status is CellStatus.SHOWN)
+        """Cells another table shows: a reader knows them whatever this table does."""
         self.base = base
         self.exact = frozenset(exact) if base > 1 else frozenset(cells)
         self.keep = frozenset(keep)
@@ -207,6 +211,8 @@ class _Table:
         # nothing, and a reader can always work them out.
         self.fixed = self._determined(self.coefficients)
         self._inherent: frozenset[str] | None = None
+        self.masked: set[str] = set()
+        """Small cells shown as a dash rather than "<threshold": the reader is not told they are small."""
 
     @staticmethod
     def _coefficients(relation: Relation) -> dict[str, int]:
@@ -262,7 +268,7 @@ class _Table:
 
     def _unknowns(self, hidden: set[str]) -> set[str]:
         """What a reader does not know exactly: the hidden cells, and the shown ones when rounded."""
-        return (hidden | (set(self.cells) - self.exact)) - self.fixed
+        return ((hidden - (self.elsewhere & self.exact)) | (set(self.cells) - self.exact)) - self.fixed
 
     def exposed(self, hidden: set[str]) -> list[str]:
         """Hidden cells that the shown cells and the relations determine exactly, in table order."""
@@ -278,10 +284,10 @@ class _Table:
         """
         found = self._pinned(hidden) & hidden
         if found:
-            found -= self._inherently_pinned()
+            found -= self.inherently_pinned()
         return sorted(found, key=self.position.__getitem__)
 
-    def _inherently_pinned(self) -> frozenset[str]:
+    def inherently_pinned(self) -> frozenset[str]:
         if self._inherent is None:
             self._inherent = frozenset(self._pinned(set(self.cells)))
         return self._inherent
@@ -293,9 +299,9 @@ class _Table:
         A complementary cell was a shown count, so it is 0 or at least the threshold, but the
         reader is not assumed to miss that gap (nor could the check rely on it: it is not convex).
         """
-        if name in self.primary:
+        if name in self.primary and name not in self.masked:
             return 1, self.threshold - 1
-        if name in hidden:
+        if name in hidden and name not in self.elsewhere:
             return 0, None
         if name in self.exact:
             return self.cells[name], self.cells[name]
@@ -334,23 +340,30 @@ class _Table:
             held = _held_at_bound(side, pivots)
         return known | held | self._determined(self._restricted(unknowns - held))
 
-    def complement(self, cell: str, hidden: set[str]) -> str:
+    def mask(self, cell: str) -> None:
+        """Show a small cell as a dash: what it protects then no longer rests on its being small."""
+        self.masked.add(cell)
+        self._inherent = None
+
+    def complement(self, cell: str, hidden: set[str], *, published_too: bool = False) -> str | None:
         """The shown cell to hide next so that ``cell`` can no longer be worked out.
 
-        Look in the relations through which ``cell`` is most directly given away (those with
-        the fewest hidden cells) and take a cell the caller did not ask to keep, then the
-        smallest count there, a part before a total, and a zero only when nothing else is left. When every relation of ``cell`` is hidden
+        Take a cell no other table publishes (unless ``published_too``; None when there is
+        none), in the relations through which ``cell`` is most directly given away (those with
+        the fewest hidden cells), a cell the caller did not ask to keep, then the smallest count
+        there, a part before a total, and a zero only when nothing else is left. When every
+        relation of ``cell`` is hidden
         already, it is given away through a chain of relations: take the relations linked to
         it through hidden cells that still hold a shown cell (there is one, or the relations
         would give the cell away whatever is shown, and it would not be asked about).
         """
         candidates = self._relations_with_shown(hidden, lambda names: cell in names)
         if not candidates:
-            linked = self._linked(cell, hidden)
+            linked = self.linked(cell, hidden)
             candidates = self._relations_with_shown(hidden, lambda names: bool(linked & names))
-        fewest_hidden = min(len(hidden & names) for _, names in candidates)
-        options = (
+        options = [
             (
+                len(hidden & names),
                 name in self.keep,
                 self.cells[name] == 0,
                 name == relation.total,
@@ -359,12 +372,13 @@ class _Table:
                 name,
             )
             for relation, names in candidates
-            if len(hidden & names) == fewest_hidden
             for name in names - hidden - self.fixed
-        )
-        return min(options)[-1]
+            # A cell another table publishes keeps the status it has there.
+            if published_too or name not in self.published
+        ]
+        return min(options)[-1] if options else None
 
-    def _linked(self, cell: str, hidden: set[str]) -> set[str]:
+    def linked(self, cell: str, hidden: set[str]) -> set[str]:
         """The hidden cells joined to ``cell`` by relations: the only ones its count depends on."""
         linked, queue = {cell}, [cell]
         while queue:
@@ -557,6 +571,7 @@ def suppress(
     keep: Collection[str] = frozenset(),
     base: int = 1,
     exact: Collection[str] = frozenset(),
+    published: Mapping[str, CellStatus] | None = None,
 ) -> Suppressed:
     """Hide the counts from 1 to ``threshold - 1`` and whatever would let a reader work them out.
 
@@ -573,23 +588,56 @@ def suppress(
     does not round to 0) (:data:`PUBLISHED_BASE` for what is published); a reader
     is then taken to know each shown count only to within its rounding, except the ``exact``
     ones: those a published rate or curve rests on, which a reader can work back from it.
+
+    Small cells that no complement can protect (their markers and the relations pin them, or
+    only cells another table publishes could) are shown as dashes instead of "<threshold":
+    the reader is then not told they are small.
+
+    ``published`` gives cells that another table publishes too (a report's total row is the
+    ungrouped report): they keep that table's status, hidden or shown, so the two tables hide
+    consistently and one cannot be subtracted from the other.
     """
     _check(cells, relations, threshold)
     # Rounded to fives, a 1 or a 2 would read as 0, which must mean none: such counts are hidden.
     threshold = max(threshold, base - base // 2)
-    table = _Table(cells, relations, threshold, keep, base, exact)
+    published = published or {}
+    table = _Table(cells, relations, threshold, keep, base, exact, published)
     primary = set(table.primary)
-    hidden = set(primary)
-    while leaked := table.leaks(hidden):
-        hidden.add(table.complement(leaked[0], hidden))
+    hidden = primary | {name for name, status in published.items() if status is not CellStatus.SHOWN}
+    forced = hidden - primary
+    while True:
+        # Another table shows its small cells as small: those cannot be masked here.
+        maskable = primary - table.masked - table.published
+        leaked = table.leaks(hidden)
+        if not leaked:
+            # Small cells that what another table shows pins whatever this one hides.
+            stuck = table.inherently_pinned() & maskable
+            if not stuck:
+                break
+            for cell in stuck:
+                table.mask(cell)
+            continue
+        choice = table.complement(leaked[0], hidden)
+        small = table.linked(leaked[0], hidden) & maskable or maskable
+        if choice is None and small:
+            # Only cells another table publishes could protect it: say less of the small cells
+            # it is tied to instead.
+            for cell in small:
+                table.mask(cell)
+            continue
+        if choice is None:
+            choice = table.complement(leaked[0], hidden, published_too=True)
+            assert choice is not None, "a leaked cell always has a shown cell in some relation"
+        hidden.add(choice)
     for name in sorted(
-        hidden - primary, key=lambda name: (name not in table.keep, -cells[name], table.position[name])
+        hidden - primary - forced,
+        key=lambda name: (name not in table.keep, -cells[name], table.position[name]),
     ):
         if not table.leaks(hidden - {name}):
             hidden.remove(name)
     statuses = {
         name: CellStatus.PRIMARY
-        if name in primary
+        if name in primary - table.masked
         else CellStatus.SECONDARY
         if name in hidden
         else CellStatus.SHOWN
