@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.app.test_query_counts import counting
 from tests.factories import make_case, make_program, make_user, make_youth, sign_in, sign_in_with_form
+from youthcourt.accounts.models import Membership
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import CaseState, CheckResult, FollowUpCheck
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
@@ -459,11 +460,11 @@ async def test_a_range_whose_first_or_last_month_holds_few_referrals_is_refused(
     assert refused.status_code == download.status_code == analysis.status_code == 422
     text = html.unescape(refused.text)
     assert (
-        "Riverside Test Court has fewer than 3 referrals in September 2023, the first month of this range with "
-        "any. Start the range at November 2023 instead" in text
+        "Riverside Test Court has fewer than 3 cases referred in September 2023, the first month of this range "
+        "with any. Start the range at November 2023 instead" in text
     )
     assert (
-        "fewer than 3 referrals in December 2023, the last month of this range with any. End the range at November 2023"
+        "fewer than 3 cases referred in December 2023, the last month of this range with any. End the range at November 2023"
         in text
     )
     assert 'value="2023-01"' in refused.text and 'value="2023-12"' in refused.text, "what was chosen is kept"
@@ -515,3 +516,16 @@ async def test_a_landmark_report_says_where_the_clock_starts_and_who_was_left_ou
     assert "recidivism-groups_referral-from-day-90-6m_" in table.headers["content-disposition"]
     [entry] = await audited(db, "report.viewed")
     assert entry.details["landmark_days"] == 90
+
+
+async def test_the_first_form_ticks_the_program_the_evaluator_works_in(client, db):
+    program, evaluator = await evaluator_with_cohort(db)
+    other = await make_program(db, "Lakeside Teen Court")
+    db.add(Membership(user_id=evaluator.id, program_id=other.id, role=Role.EVALUATOR))
+    await db.commit()
+    await sign_in(client, evaluator)
+
+    page = (await client.get("/reports/recidivism")).text
+
+    assert f'value="{program.id}" checked' in page
+    assert f'value="{other.id}" >' in page, "the other program is offered, not ticked"

@@ -127,6 +127,15 @@ def granted_programs(viewer: Viewer) -> tuple[ProgramChoice, ...]:
     return tuple(choice for choice in viewer.programs if choice.role == Role.EVALUATOR)
 
 
+def first_programs(viewer: Viewer) -> list[str]:
+    """The programs a report's first form ticks: the one the evaluator is working in, else every
+    granted one. (Programs differ in size and age: together, one's thin months can hold back
+    the other's range.)"""
+    granted = [str(choice.id) for choice in granted_programs(viewer)]
+    current = str(viewer.program_id)
+    return [current] if current in granted else granted
+
+
 @contextmanager
 def granted_scope(cohort: Cohort) -> Iterator[None]:
     """Read the cohort's programs through the one scoping mechanism (a report may span programs)."""

@@ -121,12 +121,12 @@ def thin_month_message(
     advice = (
         f"{verb} the range at {instead:%B %Y} instead, or at another month with at least {threshold}"
         if instead
-        else f"No month of this range has {threshold}: choose a wider range"
+        else f"No month of this range has {threshold}: choose a wider range, or one program at a time"
     )
     return (
-        f"{program_name} has fewer than {threshold} referrals in {month.month:%B %Y}, the {which} month of "
-        f"this range with any. {advice}. Each program's first and last months need at least {threshold}, "
-        "so that two reports never differ by only a few youth."
+        f"{program_name} has fewer than {threshold} cases referred in {month.month:%B %Y}, the {which} month "
+        f"of this range with any. {advice}. Each program's first and last months need at least {threshold} "
+        "cases, so that two reports never differ by only a few youth."
     )
 
 

@@ -25,6 +25,7 @@ from youthcourt.reports.cohort import (
     Anchor,
     Cohort,
     default_range,
+    first_programs,
     granted_programs,
     granted_scope,
     load_subjects,
@@ -83,7 +84,7 @@ def default_form(viewer: Any) -> Form:
         "method": PropensityMethod.WEIGHTING.value,
     }
     lists = {
-        "program": [str(choice.id) for choice in granted_programs(viewer)],
+        "program": first_programs(viewer),
         "event": [t.value for t in DEFAULT_EVENTS],
         "covariate": [Covariate.AGE.value, Covariate.GENDER.value],
     }

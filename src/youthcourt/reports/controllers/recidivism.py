@@ -32,6 +32,7 @@ from youthcourt.reports.cohort import (
     Anchor,
     Cohort,
     default_range,
+    first_programs,
     granted_programs,
     granted_scope,
     load_subjects,
@@ -130,7 +131,7 @@ async def default_form(request: Request[Any, Any, Any], db: AsyncSession) -> For
     """The form as first shown: every granted program, three years of referrals and more (narrowed to
     months that may be published), arrests and charges within 12 months of closure."""
     start, end = default_range(request.user.today())
-    programs = [str(choice.id) for choice in granted_programs(request.user)]
+    programs = first_programs(request.user)
     events = [t.value for t in DEFAULT_EVENTS]
     values = {
         "referred_from": start,
