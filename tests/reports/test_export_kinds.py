@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import random
+import uuid
 from collections import Counter
 from typing import Any
 from urllib.parse import urlencode
@@ -26,8 +27,16 @@ from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
 from youthcourt.reports.analysis import analysis_rows
 from youthcourt.reports.cohort import Anchor, Cohort
 from youthcourt.reports.controllers.recidivism import load_comparison_subjects
-from youthcourt.reports.deidentify import K_ANONYMITY
-from youthcourt.reports.exports import COMPARISON_COLUMNS, EVENT_COLUMNS
+from youthcourt.reports.deidentify import K_ANONYMITY, pseudonym
+from youthcourt.reports.exports import (
+    COMPARISON_COLUMNS,
+    EVENT_COLUMNS,
+    DateHandling,
+    ExportFormat,
+    ExportKind,
+    ExportSpec,
+    Release,
+)
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.reports.recidivism import Grouping, ReportOptions
 from youthcourt.reports.tallies import tally_in_database
@@ -446,3 +455,36 @@ async def test_the_policy_page_shows_k(client, db):
     assert page.status_code == 200
     assert f"Month-only exports are {K_ANONYMITY}-anonymous:" in page.text
     assert f"(k = {K_ANONYMITY})" in page.text
+
+
+def test_a_releases_month_only_files_share_ids_with_one_another_and_not_with_its_shifted_ones():
+    """Months beside exact intervals would pin each youth's shift, so the two never join."""
+    release = Release(uuid.uuid4(), "Evaluation 2026", b"k" * 32)
+    cohort = Cohort((uuid.uuid4(),), START, LAST)
+
+    def spec(dates: DateHandling, kind: ExportKind = ExportKind.CASES) -> ExportSpec:
+        return ExportSpec(cohort, dates, ExportFormat.CSV, {}, TODAY, kind=kind, release=release)
+
+    month, shifted = spec(DateHandling.MONTH), spec(DateHandling.SHIFT)
+    events = spec(DateHandling.SHIFT, ExportKind.EVENTS)
+    youth = uuid.uuid4()
+    assert pseudonym(month.pseudonym_key, youth) == pseudonym(spec(DateHandling.MONTH).pseudonym_key, youth)
+    assert pseudonym(month.pseudonym_key, youth) != pseudonym(shifted.pseudonym_key, youth)
+    assert pseudonym(shifted.pseudonym_key, youth) == pseudonym(events.pseudonym_key, youth)
+
+
+async def test_a_shifted_case_file_covers_at_least_a_year(client, db):
+    """Rows are chosen by their true referral month: one month's file would tell each youth's month."""
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    program = [data["program"].id]
+    month = LAST.strftime("%Y-%m")
+
+    shifted = await client.get(query(program, referred_from=month, referred_to=month))
+    coarse = await client.get(query(program, referred_from=month, referred_to=month, dates="month"))
+    events = await client.get(query(program, referred_from=month, referred_to=month, kind="events"))
+
+    assert shifted.status_code == 422
+    assert "A file with shifted dates covers at least 12 months of referrals" in shifted.text
+    assert f'value="{month}"' in shifted.text, "the chosen range is kept"
+    assert coarse.status_code == 200 and events.status_code == 200, "their rows carry no shifted date"

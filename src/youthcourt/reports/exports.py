@@ -491,7 +491,14 @@ class ExportSpec:
 
     @property
     def pseudonym_key(self) -> bytes:
-        return self.release.key if self.release is not None else self.fresh_key
+        """The file's pseudonym key: fresh, or the release's. A release's month-only case files
+        share a key of their own: joined to its shifted files, their months beside exact
+        intervals would pin each youth's shift."""
+        if self.release is None:
+            return self.fresh_key
+        if self.kind is ExportKind.CASES and self.dates is DateHandling.MONTH:
+            return hmac.digest(self.release.key, b"month-only files", hashlib.sha256)
+        return self.release.key
 
     @property
     def needs_plan(self) -> bool:

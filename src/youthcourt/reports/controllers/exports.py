@@ -111,6 +111,15 @@ async def export_page(
     )
 
 
+SHIFTED_MONTHS = 12
+"""The shortest range of a file with shifted dates: rows are chosen by their true referral month."""
+
+
+def _months(cohort: Cohort) -> int:
+    start, end = cohort.referred_from, cohort.referred_to
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 async def read_spec(db: AsyncSession, form: Form, viewer: Viewer) -> ExportSpec | None:
     """Check the form into an export, or None with the form's errors set."""
     chosen = ExportForm.read(form)
@@ -124,6 +133,14 @@ async def read_spec(db: AsyncSession, form: Form, viewer: Viewer) -> ExportSpec 
             form.error(
                 "release", "This data release belongs to a program not chosen above: tick its program."
             )
+    shifted_cases = chosen.dates == DateHandling.SHIFT.value and rows.kind in ("", ExportKind.CASES.value)
+    if cohort is not None and shifted_cases and _months(cohort) < SHIFTED_MONTHS:
+        form.error(
+            "referred_from",
+            f"A file with shifted dates covers at least {SHIFTED_MONTHS} months of referrals: over a shorter "
+            "range, the range itself tells roughly when each youth was referred, and so how far their dates "
+            "were moved.",
+        )
     if cohort is None or not form.is_valid:
         return None
     return ExportSpec(
