@@ -32,6 +32,7 @@ from youthcourt.reports.effects import (
     usable_covariates,
 )
 from youthcourt.reports.recidivism import (
+    ANCHOR_PHRASES,
     CENSORED,
     NOT_STARTED,
     PROGRAM_YOUTH,
@@ -270,11 +271,8 @@ def methods_note(report: EffectsReport, cohort_words: str) -> list[tuple[str, st
     """What was done, in words, for the page, the PDF and the file's metadata."""
     comparison = report.comparison
     options = comparison.options
-    start = (
-        f"day {options.landmark_days} after the {options.anchor.label.lower()}"
-        if options.landmark_days is not None
-        else f"the {options.anchor.label.lower()}"
-    )
+    anchor = ANCHOR_PHRASES[options.anchor].removeprefix("of ")
+    start = f"day {options.landmark_days} after {anchor}" if options.landmark_days is not None else anchor
     covariates = ", ".join(c.label.lower() for c in comparison.covariates) or "none"
     return [
         ("Cohort", cohort_words),

@@ -20,11 +20,11 @@ from youthcourt.audit import service as audit
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import (
     WINDOWS,
     Anchor,
     Cohort,
-    default_range,
     first_programs,
     granted_programs,
     granted_scope,
@@ -35,6 +35,7 @@ from youthcourt.reports.cohort import (
 from youthcourt.reports.controllers.recidivism import (
     DEFAULT_EVENTS,
     check_edges,
+    first_range,
     interval,
     load_comparison_subjects,
     percent,
@@ -71,12 +72,12 @@ async def comparison_labels(db: AsyncSession, viewer: Any) -> list[str]:
         return list(labels)
 
 
-def default_form(viewer: Any) -> Form:
-    """Completers against non-completers, from case closure, within 12 months, adjusted for age and gender."""
-    start, end = default_range(viewer.today())
+async def default_form(viewer: Viewer, db: AsyncSession) -> Form:
+    """Completers against non-completers, from case closure, within 12 months, adjusted for age and
+    gender, weighted; the program worked in, over the first range the recidivism report offers."""
+    programs = first_programs(viewer)
     values = {
-        "referred_from": start,
-        "referred_to": end,
+        **await first_range(viewer, db, programs),
         "anchor": Anchor.CLOSURE.value,
         "window": "12",
         "first": "completion:completed",
@@ -84,7 +85,7 @@ def default_form(viewer: Any) -> Form:
         "method": PropensityMethod.WEIGHTING.value,
     }
     lists = {
-        "program": first_programs(viewer),
+        "program": programs,
         "event": [t.value for t in DEFAULT_EVENTS],
         "covariate": [Covariate.AGE.value, Covariate.GENDER.value],
     }
@@ -146,7 +147,7 @@ class EffectsController(Controller):
     ) -> Template:
         options = group_options(await comparison_labels(db_session, request.user))
         if not any(name in request.query_params for name in FIELDS):
-            return self._page(request, default_form(request.user), options)
+            return self._page(request, await default_form(request.user, db_session), options)
         form = Form.from_data(request.query_params.dict())
         read = await read_comparison(request, db_session, form, options)
         if read is None:

@@ -24,6 +24,7 @@ from youthcourt.audit import service as audit
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.analysis import DICTIONARY as ANALYSIS_DICTIONARY
 from youthcourt.reports.analysis import AnalysisRow, analysis_rows, as_csv_rows, as_parquet
 from youthcourt.reports.charts import series_style, survival_chart
@@ -127,26 +128,32 @@ LEADING_HEADERS = [
 ]
 
 
-async def default_form(request: Request[Any, Any, Any], db: AsyncSession) -> Form:
-    """The form as first shown: every granted program, three years of referrals and more (narrowed to
-    months that may be published), arrests and charges within 12 months of closure."""
-    start, end = default_range(request.user.today())
-    programs = first_programs(request.user)
-    events = [t.value for t in DEFAULT_EVENTS]
-    values = {
-        "referred_from": start,
-        "referred_to": end,
-        "anchor": Anchor.CLOSURE.value,
-        "window": "12",
-        "group": Grouping.NONE.value,
-    }
-    cohort = read_cohort(Form(values=dict(values), lists={"program": programs}), request.user)
+async def first_range(viewer: Viewer, db: AsyncSession, programs: list[str]) -> dict[str, str]:
+    """The range a report's first form offers: three years and more, to the last month that has
+    ended, narrowed to months that may be published (see :mod:`youthcourt.reports.disclosure`)."""
+    start, end = default_range(viewer.today())
+    cohort = read_cohort(
+        Form(values={"referred_from": start, "referred_to": end}, lists={"program": programs}), viewer
+    )
     if cohort is not None:
         with granted_scope(cohort):
             threshold = await suppression_threshold(db, cohort)
             first, last = await publishable_range(db, cohort, threshold)
-        values.update(referred_from=f"{first:%Y-%m}", referred_to=f"{last:%Y-%m}")
-    return Form(values=values, lists={"program": programs, "event": events})
+        start, end = f"{first:%Y-%m}", f"{last:%Y-%m}"
+    return {"referred_from": start, "referred_to": end}
+
+
+async def default_form(request: Request[Any, Any, Any], db: AsyncSession) -> Form:
+    """The form as first shown: the program worked in, the first range, arrests and charges within
+    12 months of closure."""
+    programs = first_programs(request.user)
+    values = {
+        **await first_range(request.user, db, programs),
+        "anchor": Anchor.CLOSURE.value,
+        "window": "12",
+        "group": Grouping.NONE.value,
+    }
+    return Form(values=values, lists={"program": programs, "event": [t.value for t in DEFAULT_EVENTS]})
 
 
 def read_options(form: Form) -> ReportOptions | None:
