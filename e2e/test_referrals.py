@@ -48,10 +48,22 @@ def test_coordinator_takes_in_screens_and_follows_up_a_referral(page: Page, base
     page.locator("#field-guardian1_relationship").fill("Mother")
     page.locator("#field-guardian1_phone").fill("555-0101")
     fill_incident(page, incident)
+    page.get_by_label("Earlier police contacts").fill("1")
+    page.get_by_label("Earlier diversions").fill("0")
+    page.get_by_label("Study arm").select_option(label="Youth court")
+    page.get_by_role("button", name="Save the referral").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the day of assignment")
+    expect(page.get_by_label("Earlier police contacts")).to_have_value("1")
+    page.get_by_label("Day of assignment").fill((incident + datetime.timedelta(days=3)).isoformat())
+    page.get_by_label("How it was assigned").select_option(value="random")
     page.get_by_role("button", name="Save the referral").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Darius Whitaker")
     expect(page.get_by_role("status")).to_contain_text("The referral was saved")
+    expect(page.get_by_role("row", name=re.compile("^Prior record"))).to_contain_text(
+        "Police contacts: 1; diversions: 0; adjudications: not known"
+    )
+    expect(page.get_by_role("row", name=re.compile("^Study arm"))).to_contain_text("Youth court, assigned")
     referral_url = page.url
     assert re.search(r"/referrals/[0-9a-f-]{36}$", referral_url)
     screening = page.locator("#screening")

@@ -25,7 +25,7 @@ from youthcourt.programs.models import Program, Role
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.models import Offense, OffenseClass, ProgramPolicy, ReferralSource
 from youthcourt.referrals import screening, services
-from youthcourt.referrals.models import Guardian, Referral, ReferralStatus, Youth
+from youthcourt.referrals.models import AssignmentMethod, Guardian, Referral, ReferralStatus, StudyArm, Youth
 
 TODAY = datetime.date.today()
 DAY = datetime.timedelta(days=1)
@@ -732,3 +732,56 @@ async def test_second_click_that_passed_the_token_check_still_creates_one_referr
     assert second.headers["location"] == first.headers["location"]
     assert await count(db, Referral) == 1
     assert await count(db, Youth) == 1
+
+
+async def test_a_referral_records_the_prior_record_and_the_study_arm(client, db):
+    program = await signed_in_coordinator(client, db)
+    source, offense = await catalog(db, program)
+    data = intake(
+        source,
+        offense,
+        prior_police_contacts="2",
+        prior_diversions="0",
+        prior_adjudications="",
+        study_arm="youth_court",
+        assigned_on=(TODAY - 4 * DAY).isoformat(),
+        assignment_method="random",
+    )
+
+    response = await post_form(client, "/referrals", data)
+
+    referral = await db.scalar(select(Referral).where(Referral.id == referral_id_from(response)))
+    assert (referral.prior_police_contacts, referral.prior_diversions, referral.prior_adjudications) == (
+        2,
+        0,
+        None,
+    )
+    assert (referral.study_arm, referral.assigned_on) == (StudyArm.YOUTH_COURT, TODAY - 4 * DAY)
+    assert referral.assignment_method == AssignmentMethod.RANDOM
+    page = (await client.get(f"/referrals/{referral.id}")).text
+    assert "Police contacts: 2; diversions: 0; adjudications: not known" in page
+    assert "Youth court, assigned" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"prior_police_contacts": "-1"}, "prior_police_contacts", "cannot be negative"),
+        ({"prior_diversions": "two"}, "prior_diversions", "the number of earlier diversions"),
+        ({"study_arm": "youth_court"}, "assigned_on", "Enter the day of assignment"),
+        ({"assignment_method": "random"}, "study_arm", "Choose the study arm"),
+        ({"study_arm": "placebo"}, "study_arm", "Choose the study arm."),
+    ],
+)
+async def test_a_wrong_prior_record_or_study_arm_is_refused_with_the_form_kept(
+    client, db, changes, field, message
+):
+    program = await signed_in_coordinator(client, db)
+    source, offense = await catalog(db, program)
+
+    response = await post_form(client, "/referrals", intake(source, offense, **changes))
+
+    assert response.status_code == 422
+    assert f'id="error-{field}"' in response.text
+    assert message in response.text
+    assert await count(db, Referral) == 0

@@ -67,3 +67,19 @@ async def test_the_first_form_and_wrong_choices(client, db):
     assert (
         "Choose the second group." in unknown.text and "Choose the covariates from the list." in unknown.text
     )
+
+
+async def test_adjusting_for_prior_contacts_leaves_out_youth_whose_prior_record_is_not_known(client, db):
+    _, cohort = await evaluator(client, db)
+    query = (
+        f"{cohort}&event=arrest&event=charge&anchor=closure&window=12&first=completion:completed"
+        "&second=completion:unsuccessful&covariate=age&covariate=prior_police_contacts&method=weighting"
+    )
+
+    text = html.unescape((await client.get(f"/reports/effects?{query}")).text)
+
+    flow = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', text))
+    in_groups = int(flow["In Completed or Unsuccessful"].removeprefix("about "))
+    analysed = int(flow["With every chosen covariate: analysed in the models"].removeprefix("about "))
+    assert analysed < in_groups, "the demo does not know some youth's prior record"
+    assert "Earlier police contacts</th>" in text, "a row of the Cox and balance tables"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -120,6 +121,22 @@ FLOW = (
 )
 
 
+PRIOR_SEED = 2027
+
+
+def prior_record(rng: random.Random) -> dict[str, int | None]:
+    """Earlier police contacts, diversions and adjudications: mostly none (a first offense), a few
+    unknown, as agencies report them."""
+    if rng.random() < 0.08:
+        return {"prior_police_contacts": None, "prior_diversions": None, "prior_adjudications": None}
+    contacts = rng.choice((0, 0, 0, 0, 1, 1, 2, 3))
+    return {
+        "prior_police_contacts": contacts,
+        "prior_diversions": int(contacts > 0 and rng.random() < 0.3),
+        "prior_adjudications": 0,
+    }
+
+
 def at(day: datetime.date, hour: int = 15) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), datetime.UTC)
 
@@ -131,6 +148,8 @@ class CaseBuilder:
         self.c = context
         self.db = context.db
         self.rng = context.rng
+        self.prior_rng = random.Random(PRIOR_SEED)
+        """Prior records drawn apart, so that the rest of the demo is what it was before they existed."""
         self.program_id = context.program.id
         self.today = datetime.date.today()
         self.coordinator = context.users["coordinator@example.org"]
@@ -188,6 +207,7 @@ class CaseBuilder:
             narrative=self.rng.choice(NARRATIVES),
             status=status,
             family_contacted_on=received + datetime.timedelta(days=self.rng.randint(2, 9)),
+            **prior_record(self.prior_rng),
         )
         referral.offense = offense
         self.db.add(referral)

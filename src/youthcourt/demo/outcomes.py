@@ -9,6 +9,7 @@ somewhat more often than program youth, which is what a program hopes to see and
 from __future__ import annotations
 
 import datetime
+import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case, CaseCounter, CaseState, CheckResult, FollowUpCheck
 from youthcourt.cases.services import follow_up_end
-from youthcourt.demo.cases import CaseBuilder
+from youthcourt.demo.cases import PRIOR_SEED, CaseBuilder, prior_record
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.jurors.models import (
     Attendance,
@@ -90,6 +91,7 @@ class HistoryBuilder:
         self.context = context
         self.cases = cases
         self.rng = context.rng
+        self.prior_rng = random.Random(PRIOR_SEED + 1)
         self.db = context.db
         self.program_id = context.program.id
         self.today = cases.today
@@ -278,6 +280,7 @@ class HistoryBuilder:
                 offense_class=self.rng.choice(
                     (OffenseClass.A, OffenseClass.B, OffenseClass.B, OffenseClass.C)
                 ),
+                **prior_record(self.prior_rng),
             )
             offended_on = _first_offense_after(self.rng, anchor, COMPARISON_REOFFENDING)
             if offended_on is not None and offended_on <= followed:

@@ -26,7 +26,13 @@ from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals import screening, sealed, services, uploads
-from youthcourt.referrals.forms import DecisionForm, FamilyContactForm, YouthSearchForm
+from youthcourt.referrals.forms import (
+    ASSIGNMENT_METHODS,
+    STUDY_ARMS,
+    DecisionForm,
+    FamilyContactForm,
+    YouthSearchForm,
+)
 from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
 from youthcourt.referrals.services import STATUS_LABELS, ReferralService
 from youthcourt.web.flash import flash
@@ -183,6 +189,8 @@ class ReferralController(Controller):
             form=form,
             sources=sources,
             offenses=offenses,
+            study_arms=STUDY_ARMS,
+            assignment_methods=ASSIGNMENT_METHODS,
             matches=matches or [],
             chosen=chosen,
             chosen_referrals=counts.get(chosen.id, 0) if chosen is not None else 0,

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from youthcourt.referrals.models import AssignmentMethod, StudyArm
 from youthcourt.referrals.uploads import clean_title
-from youthcourt.web.forms import MAX_FIELD_LENGTH, Choice, Date, DeclaredForm, Email, Flag, Hidden, Text
+from youthcourt.web.forms import (
+    MAX_FIELD_LENGTH,
+    Choice,
+    Date,
+    DeclaredForm,
+    Email,
+    Flag,
+    Hidden,
+    Number,
+    Text,
+)
 
 MAX_TEXT = 5000
 
@@ -64,6 +77,10 @@ class GuardianForm(DeclaredForm):
         return bool(self.name and (self.phone or self.email))
 
 
+STUDY_ARMS = {arm.value: arm.label for arm in StudyArm}
+ASSIGNMENT_METHODS = {method.value: method.label for method in AssignmentMethod}
+
+
 class ReferralForm(DeclaredForm):
     """The referral itself; the offenses and agencies are the program's, given as options."""
 
@@ -74,6 +91,30 @@ class ReferralForm(DeclaredForm):
     source_id = Choice("the referring agency")
     source_reference = Text("the agency's reference number", required=False, max_length=80)
     received_on = Date("the date the referral was received")
+    prior_police_contacts = Number("the number of earlier police contacts", required=False, allow_zero=True)
+    prior_diversions = Number("the number of earlier diversions", required=False, allow_zero=True)
+    prior_adjudications = Number("the number of earlier adjudications", required=False, allow_zero=True)
+    study_arm = Choice("the study arm", options=STUDY_ARMS, required=False)
+    assigned_on = Date("the day of assignment", required=False)
+    assignment_method = Choice("how the referral was assigned", options=ASSIGNMENT_METHODS, required=False)
+
+    def check(self) -> None:
+        if self.study_arm and not self.assigned_on and not self.has_error("assigned_on"):
+            self.error("assigned_on", "Enter the day of assignment, or leave the study arm empty.")
+        if self.study_arm and not self.assignment_method:
+            self.error(
+                "assignment_method", "Choose how the referral was assigned, or leave the study arm empty."
+            )
+        if not self.study_arm and (self.assigned_on or self.assignment_method):
+            self.error("study_arm", "Choose the study arm the referral was assigned to.")
+
+    def values(self) -> dict[str, Any]:
+        values = super().values()
+        # Read even when the form has errors (then nothing is saved): an unknown code is None.
+        values["study_arm"] = StudyArm(self.study_arm) if self.study_arm in STUDY_ARMS else None
+        method = self.assignment_method
+        values["assignment_method"] = AssignmentMethod(method) if method in ASSIGNMENT_METHODS else None
+        return values
 
 
 class FamilyContactForm(DeclaredForm):

@@ -81,6 +81,32 @@ class ReferralStatus(enum.StrEnum):
     RETURNED = "returned"
 
 
+class StudyArm(enum.StrEnum):
+    """The arm of a study a referral was assigned to, when the program runs one."""
+
+    YOUTH_COURT = "youth_court"
+    COMPARISON = "comparison"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"youth_court": "Youth court", "comparison": "Comparison", "other": "Another arm"}[self.value]
+
+
+class AssignmentMethod(enum.StrEnum):
+    RANDOM = "random"
+    ALTERNATION = "alternation"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "random": "Random (a lottery or a generated list)",
+            "alternation": "Alternation or a schedule",
+            "other": "Another rule",
+        }[self.value]
+
+
 class Referral(Base, ProgramOwned):
     """What the source agency sent. Accepting it opens a case; declining or returning it closes it."""
 
@@ -108,6 +134,14 @@ class Referral(Base, ProgramOwned):
     failed_rules: Mapped[str] = mapped_column(Text, default="")
     """The screening rules it failed when accepted all the same (the reason is ``decision_reason``)."""
     family_contacted_on: Mapped[datetime.date | None] = mapped_column(Date)
+    prior_police_contacts: Mapped[int | None] = mapped_column(Integer)
+    """Earlier police contacts, as the agency reports them; None when not known (a covariate)."""
+    prior_diversions: Mapped[int | None] = mapped_column(Integer)
+    prior_adjudications: Mapped[int | None] = mapped_column(Integer)
+    study_arm: Mapped[StudyArm | None] = mapped_column(enum_column(StudyArm))
+    """The arm of the program's study the referral was assigned to, at referral, whatever happened after."""
+    assigned_on: Mapped[datetime.date | None] = mapped_column(Date)
+    assignment_method: Mapped[AssignmentMethod | None] = mapped_column(enum_column(AssignmentMethod))
     """First response from the family; a referral without one after the program's limit is flagged."""
     submission_token: Mapped[str | None] = mapped_column(String(64))
     """The form's one-time token: a double-clicked submit finds the referral already made."""

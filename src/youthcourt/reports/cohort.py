@@ -95,6 +95,8 @@ class Subject:
     """The latest completed follow-up check: records are known up to here, later time is censored."""
     events: tuple[tuple[datetime.date, OutcomeEventType], ...]
     """New offenses, oldest first."""
+    prior: tuple[int | None, int | None, int | None] = (None, None, None)
+    """Earlier police contacts, diversions and adjudications, as recorded at referral (None: not known)."""
 
     @property
     def completion(self) -> str:
@@ -283,6 +285,9 @@ def _subjects_query() -> Any:
             Youth.race_ethnicity,
             served.c.served_on,
             checked.c.checked_until,
+            Referral.prior_police_contacts,
+            Referral.prior_diversions,
+            Referral.prior_adjudications,
         )
         .join(Referral, Case.referral_id == Referral.id)
         .join(Youth, Case.youth_id == Youth.id)
@@ -297,7 +302,7 @@ def _subjects_query() -> Any:
 def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEventType]]]) -> Subject:
     """A row of :func:`_subjects_query` as a Subject; the birth date is used for the age and dropped."""
     (case_id, program_id, youth_id, referred_on, intake_on, heard_on, closed_on, state) = row[:8]
-    (offense_class, category, source_kind, birth, gender, race, served_on, checked_until) = row[8:]
+    (offense_class, category, source_kind, birth, gender, race, served_on, checked_until) = row[8:16]
     return Subject(
         case_id=case_id,
         program_id=program_id,
@@ -316,6 +321,7 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
         served_as_juror=served_on is not None and served_on >= referred_on,
         checked_until=checked_until,
         events=tuple(events.get(case_id, ())),
+        prior=tuple(row[16:19]),
     )
 
 

@@ -341,6 +341,9 @@ class Covariate(enum.StrEnum):
     GENDER = "gender"
     RACE_ETHNICITY = "race_ethnicity"
     OFFENSE_CLASS = "offense_class"
+    PRIOR_POLICE_CONTACTS = "prior_police_contacts"
+    PRIOR_DIVERSIONS = "prior_diversions"
+    PRIOR_ADJUDICATIONS = "prior_adjudications"
 
     @property
     def label(self) -> str:
@@ -349,11 +352,14 @@ class Covariate(enum.StrEnum):
             "gender": "Gender",
             "race_ethnicity": "Race and ethnicity",
             "offense_class": "Offense class",
+            "prior_police_contacts": "Earlier police contacts",
+            "prior_diversions": "Earlier diversions",
+            "prior_adjudications": "Earlier adjudications",
         }[self.value]
 
     @property
     def numeric(self) -> bool:
-        return self is Covariate.AGE
+        return self not in (Covariate.GENDER, Covariate.RACE_ETHNICITY, Covariate.OFFENSE_CLASS)
 
 
 Raw = Mapping[Covariate, "float | str | None"]

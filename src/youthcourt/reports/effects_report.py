@@ -104,13 +104,21 @@ class EffectsReport:
         return self.cells.display(name)
 
 
+PRIOR = (Covariate.PRIOR_POLICE_CONTACTS, Covariate.PRIOR_DIVERSIONS, Covariate.PRIOR_ADJUDICATIONS)
+
+
 def _raw_of_subject(subject: Subject) -> Raw:
     return {
         Covariate.AGE: float(subject.age),
         Covariate.GENDER: subject.gender,
         Covariate.RACE_ETHNICITY: subject.race_ethnicity,
         Covariate.OFFENSE_CLASS: subject.offense_class,
+        **{covariate: _count(value) for covariate, value in zip(PRIOR, subject.prior, strict=True)},
     }
+
+
+def _count(value: int | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _raw_of_comparison(other: ComparisonSubject) -> Raw:
@@ -119,6 +127,7 @@ def _raw_of_comparison(other: ComparisonSubject) -> Raw:
         Covariate.GENDER: other.gender or None,
         Covariate.RACE_ETHNICITY: other.race_ethnicity or None,
         Covariate.OFFENSE_CLASS: other.offense_class or None,
+        **{covariate: _count(value) for covariate, value in zip(PRIOR, other.prior, strict=True)},
     }
 
 

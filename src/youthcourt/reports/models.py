@@ -52,6 +52,9 @@ class ComparisonRecord(Base, ProgramOwned):
     gender: Mapped[str] = mapped_column(String(40), default="")
     race_ethnicity: Mapped[str] = mapped_column(String(80), default="")
     offense_class: Mapped[OffenseClass | None] = mapped_column(enum_column(OffenseClass, 1))
+    prior_police_contacts: Mapped[int | None] = mapped_column(Integer)
+    prior_diversions: Mapped[int | None] = mapped_column(Integer)
+    prior_adjudications: Mapped[int | None] = mapped_column(Integer)
 
     source_import: Mapped[ComparisonImport] = relationship(back_populates="records", lazy="raise")
     events: Mapped[list[ComparisonEvent]] = relationship(

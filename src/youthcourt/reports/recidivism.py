@@ -244,6 +244,8 @@ class ComparisonSubject:
     race_ethnicity: str = ""
     offense_class: str = ""
     """The covariates the import carries (empty when the file did not hold them)."""
+    prior: tuple[int | None, int | None, int | None] = (None, None, None)
+    """Earlier police contacts, diversions and adjudications (None: not in the file)."""
 
 
 @dataclass(frozen=True)

@@ -230,6 +230,9 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
             ComparisonRecord.gender,
             ComparisonRecord.race_ethnicity,
             ComparisonRecord.offense_class,
+            ComparisonRecord.prior_police_contacts,
+            ComparisonRecord.prior_diversions,
+            ComparisonRecord.prior_adjudications,
         ).where(in_cohort)
     )
     return [
@@ -242,8 +245,9 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
             gender or "",
             race or "",
             str(offense_class) if offense_class else "",
+            tuple(prior),
         )
-        for record_id, label, anchor_on, followed_until, age, gender, race, offense_class in records
+        for record_id, label, anchor_on, followed_until, age, gender, race, offense_class, *prior in records
     ]
 
 
