@@ -340,3 +340,21 @@ def test_problems_print_where_they_are():
     assert str(comparison.Problem("Bad.", 7, "anchor_date")) == "Row 7, anchor_date: Bad."
     assert str(comparison.Problem("Bad.", 7)) == "Row 7: Bad."
     assert str(comparison.Problem("Bad.")) == "Bad."
+
+
+def test_prior_counts_are_read_and_a_wrong_one_is_refused_with_its_row_and_column():
+    good = checked(
+        "id,group,anchor_date,followed_until,events,prior_police_contacts,prior_diversions\n"
+        "RC-1,Regular court,2024-01-15,2025-01-15,,2,0\n"
+        "RC-2,Regular court,2024-01-15,2025-01-15,,,\n"
+    )
+    bad = checked(
+        "id,group,anchor_date,followed_until,events,prior_adjudications\n"
+        "RC-1,Regular court,2024-01-15,2025-01-15,,-1\n"
+    )
+
+    assert [row.prior for row in good.rows] == [(2, 0, None), (None, None, None)]
+    assert not good.problems.shown
+    assert [str(problem) for problem in bad.problems.shown] == [
+        'Row 2, prior_adjudications: "-1" is not a whole number from 0 to 99.'
+    ]

@@ -74,6 +74,8 @@ class Column:
     example: str
 
 
+MAX_PRIOR = 99
+"""The largest prior count a row may hold (a larger one is a typing error)."""
 COLUMNS: tuple[Column, ...] = (
     Column("id", True, "The source's de-identified id: 1 to 64 letters, digits, - or _.", "RC-0042"),
     Column("group", True, f"The comparison group, 1 to {MAX_GROUP} characters, no commas.", "Regular court"),
@@ -103,12 +105,30 @@ COLUMNS: tuple[Column, ...] = (
         "race_ethnicity", False, f"A short category, at most {MAX_RACE} characters.", "Hispanic or Latino"
     ),
     Column("offense_class", False, "The offense class, A to D.", "A"),
+    Column(
+        "prior_police_contacts", False, f"Earlier police contacts, a whole number up to {MAX_PRIOR}.", "0"
+    ),
+    Column("prior_diversions", False, f"Earlier diversions, a whole number up to {MAX_PRIOR}.", "0"),
+    Column("prior_adjudications", False, f"Earlier adjudications, a whole number up to {MAX_PRIOR}.", "0"),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS = tuple(c.name for c in COLUMNS if c.required)
 
 EXAMPLE_ROWS = (
-    ("RC-0001", "Regular court", "2024-01-15", "2025-01-15", "", "15", "Female", "Hispanic or Latino", "A"),
+    (
+        "RC-0001",
+        "Regular court",
+        "2024-01-15",
+        "2025-01-15",
+        "",
+        "15",
+        "Female",
+        "Hispanic or Latino",
+        "A",
+        "0",
+        "0",
+        "0",
+    ),
     (
         "RC-0002",
         "Regular court",
@@ -119,8 +139,24 @@ EXAMPLE_ROWS = (
         "Male",
         "Black",
         "B",
+        "2",
+        "1",
+        "0",
     ),
-    ("RC-0003", "Regular court", "2024-03-20", "2024-12-31", "2024-11-05:new_referral", "14", "", "", ""),
+    (
+        "RC-0003",
+        "Regular court",
+        "2024-03-20",
+        "2024-12-31",
+        "2024-11-05:new_referral",
+        "14",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ),
     (
         "DP-17",
         "Diversion program",
@@ -131,6 +167,9 @@ EXAMPLE_ROWS = (
         "Male",
         "White",
         "C",
+        "1",
+        "0",
+        "1",
     ),
 )
 
@@ -202,6 +241,8 @@ class Row:
     gender: str = ""
     race_ethnicity: str = ""
     offense_class: OffenseClass | None = None
+    prior: tuple[int | None, int | None, int | None] = (None, None, None)
+    """Earlier police contacts, diversions and adjudications (None: not in the file)."""
 
 
 @dataclass
@@ -388,9 +429,10 @@ def _row(number: int, values: dict[str, str], today: datetime.date, result: Chec
     gender = cell("gender", _category, MAX_GENDER)
     race = cell("race_ethnicity", _category, MAX_RACE)
     offense_class = cell("offense_class", _offense_class)
+    prior = tuple(cell(column, _prior) for column in PRIOR_COLUMNS)
     if failed:
         return None
-    return Row(external_id, group, anchor, followed, events, age, gender, race, offense_class)
+    return Row(external_id, group, anchor, followed, events, age, gender, race, offense_class, prior)
 
 
 def _check_labels(result: CheckedFile) -> None:
@@ -495,6 +537,17 @@ def _age(value: str) -> int | None:
     return age
 
 
+PRIOR_COLUMNS = ("prior_police_contacts", "prior_diversions", "prior_adjudications")
+
+
+def _prior(value: str) -> int | None:
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_PRIOR:
+        raise CellError(f'"{_shorten(value)}" is not a whole number from 0 to {MAX_PRIOR}.')
+    return int(value)
+
+
 def _offense_class(value: str) -> OffenseClass | None:
     if not value:
         return None
@@ -574,6 +627,7 @@ async def save(
                 "gender": row.gender,
                 "race_ethnicity": row.race_ethnicity,
                 "offense_class": row.offense_class,
+                **dict(zip(PRIOR_COLUMNS, row.prior, strict=True)),
                 **stamps,
             }
         )
