@@ -21,6 +21,7 @@ from youthcourt.cases.models import CaseState, CheckResult, FollowUpCheck
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.models import Program, Role
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.reports.controllers.recidivism import CURVE_DICTIONARY, TABLE_DICTIONARY
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
 
 REFERRED = datetime.date(2023, 11, 1)
@@ -529,3 +530,18 @@ async def test_the_first_form_ticks_the_program_the_evaluator_works_in(client, d
 
     assert f'value="{program.id}" checked' in page
     assert f'value="{other.id}" >' in page, "the other program is offered, not ticked"
+
+
+async def test_every_column_of_the_report_csvs_is_in_the_data_dictionary(client, db):
+    program, evaluator = await evaluator_with_cohort(db)
+    await sign_in(client, evaluator)
+
+    groups = await client.get(f"/reports/recidivism/groups.csv?{report_query(program)}")
+    curves = await client.get(f"/reports/recidivism/curves.csv?{report_query(program)}")
+    dictionary = (await client.get("/reports/exports/dictionary")).text
+
+    for response, columns in ((groups, TABLE_DICTIONARY), (curves, CURVE_DICTIONARY)):
+        header = next(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+        assert header == [name for name, _, _ in columns]
+    assert all(f"<code>{name}</code>" in dictionary for name, _, _ in (*TABLE_DICTIONARY, *CURVE_DICTIONARY))
+    assert "A recidivism report&#39;s tables as CSV" in dictionary or "report's tables as CSV" in dictionary

@@ -33,6 +33,7 @@ from youthcourt.reports.cohort import (
     granted_scope,
     suppression_threshold,
 )
+from youthcourt.reports.controllers.recidivism import CURVE_DICTIONARY, TABLE_DICTIONARY
 from youthcourt.reports.deidentify import K_ANONYMITY
 from youthcourt.reports.export_forms import KIND_CHOICES, ExportKindForm, ReleaseForm
 from youthcourt.reports.exports import (
@@ -281,6 +282,8 @@ class ExportController(Controller):
             handlings=list(DateHandling),
             k_anonymity=K_ANONYMITY,
             analysis_rows=[(name, kind, meaning, "") for name, kind, meaning in ANALYSIS_DICTIONARY],
+            table_rows=[(name, kind, meaning, "") for name, kind, meaning in TABLE_DICTIONARY],
+            curve_rows=[(name, kind, meaning, "") for name, kind, meaning in CURVE_DICTIONARY],
         )
 
     @get("/dictionary.csv", name="exports_dictionary_csv")

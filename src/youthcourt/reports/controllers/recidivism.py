@@ -116,16 +116,64 @@ class Choices:
         return {"counts": self.options.definition, **details}
 
 
-LEADING_HEADERS = [
-    "anchor",
-    "window_months",
-    "event_types",
-    "programs",
-    "referred_from",
-    "referred_to",
-    "grouping",
-    "landmark_days",
-]
+_LEADING_MEANINGS = (
+    ("anchor", "text", "Where the clock starts: referral, hearing or closure."),
+    ("window_months", "integer", "The window in months (6 = 183 days, 12 = 365, 18 = 548, 24 = 730)."),
+    ("event_types", "text", "The event types counted as a new offense, separated by ;."),
+    ("programs", "text", "The programs reported on, separated by ;."),
+    ("referred_from", "date", "The first day of the referral range (a month's first day)."),
+    ("referred_to", "date", "The last day of the referral range (a month's last day)."),
+    ("grouping", "text", "How the youth are grouped (none, completion, juror...)."),
+    (
+        "landmark_days",
+        "integer",
+        "The landmark day, when the report has one: groups as known then, clock from then.",
+    ),
+)
+LEADING_HEADERS = [name for name, _, _ in _LEADING_MEANINGS]
+"""What every CSV row of a report starts with, so that a file read on its own says what it counts."""
+_GROUP = (
+    "group",
+    "text",
+    "The group's label (All youth without a grouping; Total for the sum of the groups).",
+)
+PUBLISHED = "Published as on the page: rounded to the nearest 5, <10 when small, a dash when hidden."
+TABLE_DICTIONARY = (
+    *_LEADING_MEANINGS,
+    _GROUP,
+    ("cohort", "count", f"Youth whose clock started. {PUBLISHED}"),
+    ("full_window", "count", f"Youth whose outcome over the whole window is known. {PUBLISHED}"),
+    ("reoffended", "count", f"Youth with a counted new offense inside the window. {PUBLISHED}"),
+    ("not_reoffended", "count", f"Youth followed to the window's end with none. {PUBLISHED}"),
+    ("censored", "count", f"Youth followed less than the window so far, with none yet. {PUBLISHED}"),
+    ("rate_percent", "number", "reoffended / full_window, from the exact counts, in percent (one decimal)."),
+    ("ci95_low_percent", "number", "The Wilson 95% interval's lower bound, in percent."),
+    ("ci95_high_percent", "number", "The Wilson 95% interval's upper bound, in percent."),
+    ("note", "text", "Why no rate is given, when none is."),
+)
+"""The columns of a recidivism report's group table as CSV, for the data dictionary."""
+CURVE_DICTIONARY = (
+    *_LEADING_MEANINGS,
+    _GROUP,
+    (
+        "month",
+        "integer",
+        "Months since the start of the clock (average months of 365.25 / 12 days); the last is the window's end.",
+    ),
+    (
+        "at_risk",
+        "count",
+        f"Youth still followed without a new offense then. {PUBLISHED} Rows stop below the threshold.",
+    ),
+    (
+        "survival_percent",
+        "number",
+        "The Kaplan-Meier share without a new offense, from the exact data, in percent.",
+    ),
+    ("ci95_low_percent", "number", "Its 95% band's lower bound (Greenwood, log-log), in percent."),
+    ("ci95_high_percent", "number", "Its 95% band's upper bound, in percent."),
+)
+"""The columns of a recidivism report's curves as CSV, for the data dictionary."""
 
 
 async def first_range(viewer: Viewer, db: AsyncSession, programs: list[str]) -> dict[str, str]:
