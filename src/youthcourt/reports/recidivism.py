@@ -159,12 +159,17 @@ def _same(value: str) -> str:
     return value
 
 
+def _category(value: str) -> str:
+    """A recorded category as a group's label: "female" reads "Female"."""
+    return value[:1].upper() + value[1:]
+
+
 _GROUP_OF: dict[Grouping, tuple[Callable[[Subject], Any], Callable[[Any], str]]] = {
     Grouping.COMPLETION: (attrgetter("state"), completion_status),
     Grouping.OFFENSE_CLASS: (attrgetter("offense_class"), _offense_class),
     Grouping.SOURCE_KIND: (attrgetter("source_kind"), _source_kind),
     Grouping.AGE_BAND: (attrgetter("age"), age_band),
-    Grouping.GENDER: (attrgetter("gender"), _same),
+    Grouping.GENDER: (attrgetter("gender"), _category),
     Grouping.RACE_ETHNICITY: (attrgetter("race_ethnicity"), _same),
     Grouping.JUROR: (attrgetter("served_as_juror"), _juror),
 }
