@@ -61,6 +61,14 @@ QUASI_IDENTIFIERS = (
 )
 """The columns of a case export that someone outside could know of a youth, in this order."""
 CATEGORIES = ("gender", "race_ethnicity", "offense_class", "offense_category", "referral_source_kind")
+CATEGORY_WORDS = {
+    "gender": "gender",
+    "race_ethnicity": "race and ethnicity",
+    "offense_class": "offense class",
+    "offense_category": "offense category",
+    "referral_source_kind": "referral source",
+}
+"""The categories in words, for what a plan says it did."""
 """The quasi-identifiers whose rare values can be grouped as "Other"."""
 
 AGE_BANDS = ((0, 9, "9 and under"), (10, 12, "10 to 12"), (13, 14, "13 to 14"), (15, 17, "15 to 17"))
@@ -184,8 +192,10 @@ class Generalization:
             done.append(f"the referral month given as its {self.dates.value} ({self.dates.pattern})")
         for column, kept in self.kept.items():
             if column not in self.withheld:
-                done.append(f"rare values of {column} grouped as '{OTHER}' ({len(kept)} kept as they are)")
-        done += [f"{column} withheld" for column in CATEGORIES if column in self.withheld]
+                done.append(
+                    f"rare values of {CATEGORY_WORDS[column]} grouped as '{OTHER}' ({len(kept)} kept as they are)"
+                )
+        done += [f"{CATEGORY_WORDS[column]} withheld" for column in CATEGORIES if column in self.withheld]
         return done
 
     @property

@@ -334,14 +334,14 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
 
-def _days_column(anchor: str, words: str) -> Column:
+def _days_column(anchor: str, words: str, missing: str) -> Column:
     return Column(
         f"days_from_{anchor}",
         "integer",
         f"Days from {words} to the new offense, counted on the true dates (so no date shift changes it): "
         "0 on the same day, negative when the offense came first. A follow-up window of N days from this "
         "anchor holds the event when 0 <= days <= N.",
-        f"Whole days; empty when the case has no {words} (yet).",
+        f"Whole days; {missing}.",
     )
 
 
@@ -375,9 +375,9 @@ EVENT_COLUMNS: tuple[Column, ...] = (
         "true, false",
     ),
     SOURCE_KIND,
-    _days_column("referral", "the referral"),
-    _days_column("first_hearing", "the first hearing held"),
-    _days_column("closure", "the case's closure"),
+    _days_column("referral", "the referral", "always present"),
+    _days_column("first_hearing", "the first hearing held", "empty when no hearing has been held"),
+    _days_column("closure", "the case's closure", "empty while the case is open"),
 )
 
 COMPARISON_COLUMNS: tuple[Column, ...] = (
