@@ -83,3 +83,19 @@ async def test_adjusting_for_prior_contacts_leaves_out_youth_whose_prior_record_
     analysed = int(flow["With every chosen covariate: analysed in the models"].removeprefix("about "))
     assert analysed < in_groups, "the demo does not know some youth's prior record"
     assert "Earlier police contacts</th>" in text, "a row of the Cox and balance tables"
+
+
+async def test_matching_the_larger_group_first_is_warned_about(client, db):
+    _, cohort = await evaluator(client, db)
+    base = f"{cohort}&event=arrest&anchor=closure&window=12&covariate=age&method=matching"
+
+    larger_first = await client.get(
+        f"/reports/effects?{base}&first=completion:completed&second=completion:unsuccessful"
+    )
+    smaller_first = await client.get(
+        f"/reports/effects?{base}&first=completion:unsuccessful&second=completion:completed"
+    )
+
+    assert "The first group is the larger one." in larger_first.text
+    assert "The first group is the larger one." not in smaller_first.text
+    assert "Unsuccessful against Completed" in smaller_first.text

@@ -95,6 +95,8 @@ class EffectsReport:
     propensity: PropensityResult | None
     propensity_cells: Suppressed | None
     propensity_withheld: str | None
+    first_is_larger: bool = False
+    """More youth are analysed in the first group: matching each of them leaves many without a pair."""
 
     def count(self, count: int) -> str:
         """A count outside the tables, published like theirs."""
@@ -225,6 +227,7 @@ def build_effects(
         propensity=propensity,
         propensity_cells=propensity_cells,
         propensity_withheld=propensity_withheld,
+        first_is_larger=2 * sum(y.treated for y in analysed) > len(analysed),
     )
 
 
