@@ -29,6 +29,7 @@ from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Referral, Youth
+from youthcourt.reports.models import ComparisonRecord
 
 WINDOWS = (6, 12, 18, 24)
 """Follow-up windows in months that reports offer."""
@@ -240,6 +241,15 @@ def in_cohort(cohort: Cohort) -> Any:
         Case.program_id.in_(cohort.program_ids),
         Referral.received_on >= cohort.referred_from,
         Referral.received_on <= cohort.referred_to,
+    )
+
+
+def comparison_in_cohort(cohort: Cohort) -> Any:
+    """The imported comparison youth a report of this cohort counts: their clock started within its range."""
+    return and_(
+        ComparisonRecord.program_id.in_(cohort.program_ids),
+        ComparisonRecord.anchor_on >= cohort.referred_from,
+        ComparisonRecord.anchor_on <= cohort.referred_to,
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from statistics import NormalDist
 
 Z95 = NormalDist().inv_cdf(0.975)
@@ -220,7 +220,6 @@ class PropensityResult:
     """Weighting: the weighted risk difference among youth followed for the full window."""
     matched_pairs: int
     unmatched_treated: int
-    weights: tuple[float, ...] = field(repr=False, default=())
 
 
 def propensity_scores(youth: Sequence[Youth], covariates: Sequence[str]) -> list[float]:
@@ -314,7 +313,6 @@ def propensity_analysis(
         weighted_difference(youth, weights),
         0,
         0,
-        tuple(weights),
     )
 
 

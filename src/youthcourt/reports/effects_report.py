@@ -40,6 +40,7 @@ from youthcourt.reports.recidivism import (
     ComparisonSubject,
     Grouping,
     ReportOptions,
+    comparison_group,
     comparison_label,
     group_label,
     placed,
@@ -86,8 +87,6 @@ class EffectsReport:
     cells: Suppressed
     risks: Risks | None
     risks_withheld: str | None
-    covariate_names: tuple[str, ...]
-    """The model's columns: numbers, and an indicator per category but the reference."""
     dropped_covariates: tuple[str, ...]
     """Columns that did not vary among the youth analysed, left out of the models."""
     cox: CoxResult | None
@@ -220,7 +219,6 @@ def build_effects(
         cells=cells,
         risks=None if _hidden(cells) else risks,
         risks_withheld=WITHHELD_SMALL if _hidden(cells) else None,
-        covariate_names=tuple(usable),
         dropped_covariates=tuple(name for name in names if name not in usable),
         cox=cox,
         cox_withheld=cox_withheld,
@@ -377,9 +375,7 @@ def label_of(code: str, landmark_days: int | None) -> str:
     if code == "comparison:program":
         return PROGRAM_YOUTH
     if code.startswith(COMPARISON_PREFIX):
-        return comparison_label(
-            ComparisonSubject(code.removeprefix(COMPARISON_PREFIX), datetime.date.min, datetime.date.min, ())
-        )
+        return comparison_group(code.removeprefix(COMPARISON_PREFIX))
     grouping, value = GROUP_CODES[code]
     if grouping == Grouping.JUROR:
         if landmark_days is None:

@@ -45,7 +45,14 @@ from youthcourt.cases.services import follow_up_days
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.reference.models import OffenseClass, SourceKind
 from youthcourt.reports import deidentify
-from youthcourt.reports.cohort import WINDOWS, Cohort, Subject, granted_scope, stream_subjects
+from youthcourt.reports.cohort import (
+    WINDOWS,
+    Cohort,
+    Subject,
+    comparison_in_cohort,
+    granted_scope,
+    stream_subjects,
+)
 from youthcourt.reports.deidentify import (
     K_ANONYMITY,
     PSEUDONYM_LENGTH,
@@ -792,11 +799,7 @@ def _comparison_query(cohort: Cohort) -> Any:
             ComparisonRecord.race_ethnicity,
             ComparisonRecord.offense_class,
         )
-        .where(
-            ComparisonRecord.program_id.in_(cohort.program_ids),
-            ComparisonRecord.anchor_on >= cohort.referred_from,
-            ComparisonRecord.anchor_on <= cohort.referred_to,
-        )
+        .where(comparison_in_cohort(cohort))
         .order_by(ComparisonRecord.id)
     )
 

@@ -613,7 +613,12 @@ def _tally_groups(subjects: Sequence[Subject], options: ReportOptions) -> tuple[
 
 def comparison_label(other: ComparisonSubject) -> str:
     """The group a comparison youth is counted in: their imported group, kept apart from program youth."""
-    return other.group_label if other.group_label != PROGRAM_YOUTH else f"{PROGRAM_YOUTH} (comparison)"
+    return comparison_group(other.group_label)
+
+
+def comparison_group(imported: str) -> str:
+    """The report's label of an imported comparison group (one named like program youth is told apart)."""
+    return imported if imported != PROGRAM_YOUTH else f"{PROGRAM_YOUTH} (comparison)"
 
 
 def _add_comparisons(

@@ -6,7 +6,6 @@ so a report can be bookmarked and shared; each view is in the audit trail with i
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 from uuid import UUID
 
@@ -20,6 +19,7 @@ from youthcourt.audit import service as audit
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import (
     WINDOWS,
@@ -62,7 +62,7 @@ FIELDS = ("program", "referred_from", "referred_to", "first", "second")
 async def comparison_labels(db: AsyncSession, viewer: Any) -> list[str]:
     """The comparison groups imported by the programs the evaluator reports on."""
     programs = [choice.id for choice in granted_programs(viewer)]
-    with granted_scope(Cohort(tuple(programs), datetime.date.min, datetime.date.max)):
+    with program_scope(ProgramScope.of(*programs)):
         labels = await db.scalars(
             select(ComparisonRecord.group_label)
             .where(ComparisonRecord.program_id.in_(programs))

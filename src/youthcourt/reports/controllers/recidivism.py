@@ -17,7 +17,7 @@ from uuid import UUID
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
@@ -32,6 +32,7 @@ from youthcourt.reports.cohort import (
     WINDOWS,
     Anchor,
     Cohort,
+    comparison_in_cohort,
     default_range,
     first_programs,
     granted_programs,
@@ -254,11 +255,7 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
 
     Two queries: the records, and all their events.
     """
-    in_cohort = and_(
-        ComparisonRecord.program_id.in_(cohort.program_ids),
-        ComparisonRecord.anchor_on >= cohort.referred_from,
-        ComparisonRecord.anchor_on <= cohort.referred_to,
-    )
+    in_cohort = comparison_in_cohort(cohort)
     events: dict[UUID, list[tuple[datetime.date, OutcomeEventType]]] = defaultdict(list)
     rows = await db.execute(
         select(ComparisonEvent.record_id, ComparisonEvent.occurred_on, ComparisonEvent.event_type)
