@@ -42,6 +42,7 @@ from youthcourt.jurors import account_notices, enrollment, night_changes
 from youthcourt.jurors import controllers as jurors
 from youthcourt.outcomes import case_sections as outcome_sections
 from youthcourt.outcomes import controllers as outcomes
+from youthcourt.outcomes import study
 from youthcourt.programs.guards import PUBLIC, CodeRequired, PasswordChangeRequired, require_sign_in
 from youthcourt.reference import controllers as reference
 from youthcourt.referrals import controllers as referrals
@@ -64,12 +65,14 @@ from youthcourt.web.templating import create_template_config
 
 def register_case_sections() -> None:
     """Areas above cases add their parts of the case page (see ``cases/sections.py``) and listen for
-    dispositions (the juror program enrolls respondents sentenced to jury duty)."""
+    dispositions (the juror program enrolls respondents sentenced to jury duty) and referral decisions
+    (a study's declined or returned referrals are followed up)."""
     for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections, sealing_sections):
         area.register()
     enrollment.register()
     account_notices.register()
     night_changes.register()
+    study.register()
 
 
 def create_app(settings: Settings | None = None) -> Litestar:

@@ -151,11 +151,15 @@ async def _sanctions(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName
 async def _checks(db: AsyncSession, ids: list[UUID]) -> dict[UUID, RecordName]:
     rows = await db.execute(
         select(FollowUpCheck.id, FollowUpCheck.window_months, Case.number)
-        .join(Case, Case.id == FollowUpCheck.case_id)
+        .outerjoin(Case, Case.id == FollowUpCheck.case_id)
         .where(FollowUpCheck.id.in_(ids))
     )
     return {
-        check_id: RecordName(f"{months}-month check, case {number}", f"/follow-ups/{check_id}", STAFF)
+        check_id: RecordName(
+            f"{months}-month check, " + (f"case {number}" if number else "study referral"),
+            f"/follow-ups/{check_id}",
+            STAFF,
+        )
         for check_id, months, number in rows.all()
     }
 

@@ -7,7 +7,7 @@ import enum
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
@@ -177,16 +177,22 @@ class CheckResult(enum.StrEnum):
 class FollowUpCheck(Base, ProgramOwned):
     """A check of police and court records for new offenses, due some months after a case closed.
 
-    Scheduled when a case closes; the outcomes area records what each check found. The date of
-    the latest completed check is how far a youth's record is known: follow-up beyond it is censored."""
+    Scheduled when a case closes, or when a referral assigned to a study arm is declined or returned
+    (intent to treat follows every youth assigned): a check belongs to a case or to such a referral,
+    exactly one. The outcomes area records what each check found. The date of the latest completed
+    check is how far a youth's record is known: follow-up beyond it is censored."""
 
     __tablename__ = "follow_up_check"
     __table_args__ = (
         UniqueConstraint("case_id", "window_months"),
+        UniqueConstraint("referral_id", "window_months"),
         Index("ix_follow_up_check_program_due", "program_id", "completed_on", "due_on"),
+        CheckConstraint("(case_id IS NULL) <> (referral_id IS NULL)", name="case_or_referral"),
     )
 
-    case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[UUID | None] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[UUID | None] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
+    """The study referral followed up without a case (the unique constraint's index serves lookups)."""
     window_months: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[datetime.date] = mapped_column(Date)
     completed_on: Mapped[datetime.date | None] = mapped_column(Date)
@@ -195,4 +201,5 @@ class FollowUpCheck(Base, ProgramOwned):
     result: Mapped[CheckResult | None] = mapped_column(enum_column(CheckResult))
     checked_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    case: Mapped[Case] = relationship(lazy="raise")
+    case: Mapped[Case | None] = relationship(lazy="raise")
+    referral: Mapped[Referral | None] = relationship(lazy="raise")

@@ -121,13 +121,19 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> tuple[int, l
     condition = and_(
         FollowUpCheck.completed_on.is_(None),
         FollowUpCheck.due_on <= today,
-        FollowUpCheck.case_id.in_(select(Case.id).where(Case.sealed_at.is_(None))),
+        or_(
+            FollowUpCheck.case_id.in_(select(Case.id).where(Case.sealed_at.is_(None))),
+            FollowUpCheck.referral_id.is_not(None),
+        ),
     )
     total = await db.scalar(select(func.count()).select_from(FollowUpCheck).where(condition)) or 0
     rows = await db.scalars(
         select(FollowUpCheck)
         .where(condition)
-        .options(selectinload(FollowUpCheck.case).selectinload(Case.youth))
+        .options(
+            selectinload(FollowUpCheck.case).selectinload(Case.youth),
+            selectinload(FollowUpCheck.referral).selectinload(Referral.youth),
+        )
         .order_by(FollowUpCheck.due_on)
         .limit(PANEL_ROWS)
     )

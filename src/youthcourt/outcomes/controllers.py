@@ -94,7 +94,9 @@ class FollowUpController(Controller):
             "follow_up_check_view",
             record_type="follow_up_check",
             record_id=check.id,
-            details={"case_id": str(check.case_id)},
+            details={"case_id": str(check.case_id)}
+            if check.case_id
+            else {"referral_id": str(check.referral_id)},
         )
         form = Form(values={"checked_on": request.user.today().isoformat(), "back": back})
         return await self._check_page(request, db_session, check, form)
@@ -119,10 +121,10 @@ class FollowUpController(Controller):
         found = f", {count} event{'s' if count != 1 else ''}" if count else ""
         flash(
             request,
-            f"Case {check.case.number}: the {check.window_months}-month check is recorded "
+            f"{services.followed_by(check).title}: the {check.window_months}-month check is recorded "
             f"({attempt.data.result.label.lower()}{found}).",
         )
-        if form.get("back") == "case" and sees_cases(request.user):
+        if form.get("back") == "case" and sees_cases(request.user) and check.case_id:
             return redirect_to(request, f"/cases/{check.case_id}#outcomes")
         return redirect_to(request, "/follow-ups")
 
@@ -166,7 +168,7 @@ class FollowUpController(Controller):
         return page(
             "outcomes/check.html",
             check=check,
-            case=check.case,
+            followed=services.followed_by(check),
             form=form,
             rows=range(1, rows + 1),
             rows_shown=rows,

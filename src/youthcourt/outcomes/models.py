@@ -6,7 +6,7 @@ import datetime
 import enum
 from uuid import UUID
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.cases.models import Case
@@ -43,15 +43,22 @@ class RecordSystem(enum.StrEnum):
 
 
 class OutcomeEvent(Base, ProgramOwned):
-    """A new offense after a case was referred: found by a follow-up check or reported later."""
+    """A new offense after a youth was referred: found by a follow-up check or reported later.
+
+    It belongs to the youth's case or, for a study's referral that never became one (declined or
+    returned, followed up for intent to treat), to the referral: exactly one of the two.
+    """
 
     __tablename__ = "outcome_event"
     __table_args__ = (
         Index("ix_outcome_event_case_occurred", "case_id", "occurred_on"),
+        Index("ix_outcome_event_referral_occurred", "referral_id", "occurred_on"),
         Index("ix_outcome_event_program_occurred", "program_id", "occurred_on"),
+        CheckConstraint("(case_id IS NULL) <> (referral_id IS NULL)", name="case_or_referral"),
     )
 
-    case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"))
+    case_id: Mapped[UUID | None] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"))
+    referral_id: Mapped[UUID | None] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"))
     check_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("follow_up_check.id", ondelete="SET NULL"), index=True
     )

@@ -27,12 +27,14 @@ from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, CheckResult, EventKind, FollowUpCheck
-from youthcourt.cases.services import CaseService
+from youthcourt.cases.services import CaseService, follow_up_days
 from youthcourt.outcomes.forms import RECORD_SYSTEMS, CheckForm, EventForm
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense
 from youthcourt.referrals import sealed
+from youthcourt.referrals.models import Referral, Youth
+from youthcourt.referrals.services import STATUS_LABELS
 from youthcourt.web.forms import Form
 
 DUE = "due"
@@ -64,25 +66,79 @@ def event_prefix(number: int) -> str:
 
 
 @dataclass(frozen=True)
+class Followed:
+    """What a check follows up: a closed case, or a study's referral declined or returned without one."""
+
+    referral: Referral
+    case: Case | None
+    started_on: datetime.date
+    """The case's closing or the referral's decision: the windows count from it, and no check is before it."""
+
+    @classmethod
+    def of(cls, check: FollowUpCheck, case: Case | None, referral: Referral | None) -> Followed:
+        started = check.due_on - datetime.timedelta(days=follow_up_days(check.window_months))
+        if case is not None:
+            return cls(case.referral, case, case.closed_on or started)
+        assert referral is not None, "a check belongs to a case or a referral"
+        return cls(referral, None, started)
+
+    @property
+    def title(self) -> str:
+        """ "Case 2025-0012", or "Referral of 2025-03-04" for a study referral without a case."""
+        if self.case is not None:
+            return f"Case {self.case.number}"
+        return f"Referral of {self.referral.received_on.isoformat()}"
+
+    @property
+    def youth(self) -> Youth:
+        return self.case.youth if self.case is not None else self.referral.youth
+
+    @property
+    def sealed(self) -> bool:
+        return self.case is not None and self.case.sealed_at is not None
+
+    @property
+    def closed_words(self) -> str:
+        """How it ended: "closed 2026-01-04 (completed)", "declined 2026-01-04 (study arm: youth court)"."""
+        if self.case is not None:
+            return f"closed {self.started_on.isoformat()} ({self.case.state.label.lower()})"
+        arm = self.referral.study_arm.label.lower() if self.referral.study_arm else "none"
+        status = STATUS_LABELS[self.referral.status.value].lower()
+        return f"{status} {self.started_on.isoformat()} (study arm: {arm})"
+
+    @property
+    def path(self) -> str:
+        """The page of the case or the referral."""
+        if self.case is not None:
+            return f"/cases/{self.case.id}"
+        return f"/referrals/{self.referral.id}"
+
+
+@dataclass(frozen=True)
 class WorklistRow:
     check: FollowUpCheck
-    case: Case
+    followed: Followed
     days_overdue: int
     """Days past the due date of an open check; 0 when due today, not due yet, or done."""
 
 
 def worklist_query(view: str, today: datetime.date, *, with_youth: bool) -> Select:
-    """Checks with their case for one view; soonest due first (latest done first when completed).
+    """Checks with their case or study referral for one view; soonest due first (latest done first when completed).
 
-    One query for the rows, plus one for the youths when names are shown, whatever the page holds.
+    One query for the rows, plus a few for the youths when names are shown, whatever the page holds.
     The conditions on ``completed_on`` and ``due_on`` follow ``ix_follow_up_check_program_due``.
     """
-    query = select(FollowUpCheck, Case).join(Case, Case.id == FollowUpCheck.case_id)
+    query = (
+        select(FollowUpCheck, Case, Referral)
+        .outerjoin(Case, Case.id == FollowUpCheck.case_id)
+        .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)
+        .options(selectinload(Case.referral))
+    )
     if with_youth:
-        query = query.options(selectinload(Case.youth))
+        query = query.options(selectinload(Case.youth), selectinload(Referral.youth))
     if view == COMPLETED:
         return query.where(FollowUpCheck.completed_on.is_not(None)).order_by(
-            FollowUpCheck.completed_on.desc(), Case.number
+            FollowUpCheck.completed_on.desc(), Case.number, FollowUpCheck.id
         )
     query = query.where(FollowUpCheck.completed_on.is_(None))
     if view == UPCOMING:
@@ -90,11 +146,16 @@ def worklist_query(view: str, today: datetime.date, *, with_youth: bool) -> Sele
         query = query.where(FollowUpCheck.due_on > today, FollowUpCheck.due_on <= horizon)
     else:
         query = query.where(FollowUpCheck.due_on <= today)
-    return query.order_by(FollowUpCheck.due_on, Case.number, FollowUpCheck.window_months)
+    return query.order_by(FollowUpCheck.due_on, Case.number, FollowUpCheck.window_months, FollowUpCheck.id)
 
 
-def worklist_rows(rows: Iterable[tuple[FollowUpCheck, Case]], today: datetime.date) -> list[WorklistRow]:
-    return [WorklistRow(check, case, days_overdue(check, today)) for check, case in rows]
+def worklist_rows(
+    rows: Iterable[tuple[FollowUpCheck, Case | None, Referral | None]], today: datetime.date
+) -> list[WorklistRow]:
+    return [
+        WorklistRow(check, Followed.of(check, case, referral), days_overdue(check, today))
+        for check, case, referral in rows
+    ]
 
 
 def days_overdue(check: FollowUpCheck, today: datetime.date) -> int:
@@ -108,7 +169,7 @@ def days_overdue(check: FollowUpCheck, today: datetime.date) -> int:
 
 
 async def load_check(db: AsyncSession, check_id: UUID, viewer: Viewer | None) -> FollowUpCheck:
-    """The check with its case, the case's youth and referral; 404 when unknown or another program's.
+    """The check with its case (or study referral), youth and referral; 404 when unknown or another program's.
 
     A sealed case's check raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless ``viewer``
     gave a reason lately.
@@ -119,12 +180,19 @@ async def load_check(db: AsyncSession, check_id: UUID, viewer: Viewer | None) ->
         .options(
             selectinload(FollowUpCheck.case).selectinload(Case.youth),
             selectinload(FollowUpCheck.case).selectinload(Case.referral),
+            selectinload(FollowUpCheck.referral).selectinload(Referral.youth),
         )
     )
     if check is None:
         raise NotFoundException()
-    await sealed.check(db, check.case, viewer)
+    if check.case is not None:
+        await sealed.check(db, check.case, viewer)
     return check
+
+
+def followed_by(check: FollowUpCheck) -> Followed:
+    """What a check loaded by :func:`load_check` follows up."""
+    return Followed.of(check, check.case, check.referral)
 
 
 async def provide_check(
@@ -261,17 +329,16 @@ def row_count(form: Form) -> int:
     return max(EVENT_ROWS, min(wanted, MAX_EVENT_ROWS))
 
 
-def read_check(form: Form, case: Case, today: datetime.date, categories: dict[str, str]) -> CheckInput | None:
+def read_check(
+    form: Form, followed: Followed, today: datetime.date, categories: dict[str, str]
+) -> CheckInput | None:
     """The check form: date, records searched, result and, for a new offense, its events."""
-    if case.closed_on is None:
-        raise ValueError("only a closed case's checks are recorded")
     entry = CheckForm.read(form, today=today)
     checked_on, result = entry.checked_on, entry.result
-    if checked_on and not entry.has_error("checked_on") and checked_on < case.closed_on:
-        entry.error(
-            "checked_on",
-            f"The date of the check cannot be before the case closed ({case.closed_on.isoformat()}).",
-        )
+    started = followed.started_on
+    if checked_on and not entry.has_error("checked_on") and checked_on < started:
+        ended = "the case closed" if followed.case is not None else "the referral was decided"
+        entry.error("checked_on", f"The date of the check cannot be before {ended} ({started.isoformat()}).")
     records = tuple(system for system in RecordSystem if system.value in entry.records)
     filled = [n for n in range(1, row_count(form) + 1) if event_is_filled(form, event_prefix(n))]
     events: list[EventInput] = []
@@ -287,7 +354,7 @@ def read_check(form: Form, case: Case, today: datetime.date, categories: dict[st
                 "Enter at least one new offense: its date, type, offense category and where it was found.",
             )
         limits = EventLimits(
-            referred_on=case.referral.received_on,
+            referred_on=followed.referral.received_on,
             latest=checked_on or today,
             latest_label="the date of the check" if checked_on else "today",
             categories=categories,
@@ -306,10 +373,13 @@ def read_check(form: Form, case: Case, today: datetime.date, categories: dict[st
 # Saving
 
 
-def _new_event(case: Case, data: EventInput, viewer: Viewer, check_id: UUID | None) -> OutcomeEvent:
+def _new_event(followed: Followed, data: EventInput, viewer: Viewer, check_id: UUID | None) -> OutcomeEvent:
+    """An event of the case or, for a study referral without one, of the referral."""
+    case = followed.case
     return OutcomeEvent(
-        program_id=case.program_id,
-        case_id=case.id,
+        program_id=followed.referral.program_id,
+        case_id=case.id if case is not None else None,
+        referral_id=followed.referral.id if case is None else None,
         check_id=check_id,
         occurred_on=data.occurred_on,
         event_type=data.event_type,
@@ -338,8 +408,8 @@ async def record_check(
     )
     if done.rowcount != 1:
         return None
-    case = check.case
-    events = [_new_event(case, event, viewer, check.id) for event in data.events]
+    followed = followed_by(check)
+    events = [_new_event(followed, event, viewer, check.id) for event in data.events]
     db.add_all(events)
     searched = ", ".join(system.label.lower() for system in data.records)
     summary = (
@@ -348,14 +418,15 @@ async def record_check(
     )
     if data.events:
         summary += " " + "; ".join(event.description for event in data.events) + "."
-    CaseService(session=db).add_event(case, EventKind.FOLLOW_UP, viewer, summary)
+    if followed.case is not None:
+        CaseService(session=db).add_event(followed.case, EventKind.FOLLOW_UP, viewer, summary)
     await db.flush()
     return events
 
 
 async def record_later_event(db: AsyncSession, case: Case, data: EventInput, viewer: Viewer) -> OutcomeEvent:
     """A new offense learned of outside a follow-up check, with its timeline entry."""
-    event = _new_event(case, data, viewer, None)
+    event = _new_event(Followed(case.referral, case, case.closed_on or viewer.today()), data, viewer, None)
     db.add(event)
     CaseService(session=db).add_event(
         case, EventKind.FOLLOW_UP, viewer, f"New offense recorded: {data.description}."
@@ -412,14 +483,14 @@ class FollowUpService(SQLAlchemyAsyncRepositoryService[FollowUpCheck]):
         case = check.case
         if check.completed_on is not None:
             return CheckAttempt(409, RECORDED_ALREADY)
-        if case.closed_on is None:
+        if case is not None and case.closed_on is None:
             return CheckAttempt(409, closed_problem(case))
         if form.get("add_event"):
             form.values["event_rows"] = str(row_count(form) + 1)
             return CheckAttempt()
         viewer = actor.viewer
         assert viewer is not None
-        data = read_check(form, case, viewer.today(), await offense_categories(self.db))
+        data = read_check(form, followed_by(check), viewer.today(), await offense_categories(self.db))
         if data is None:
             return CheckAttempt(422)
         events = await record_check(self.db, check, data, viewer)
@@ -432,7 +503,7 @@ class FollowUpService(SQLAlchemyAsyncRepositoryService[FollowUpCheck]):
             record_type="follow_up_check",
             record_id=check.id,
             details={
-                "case_id": str(case.id),
+                **({"case_id": str(case.id)} if case else {"referral_id": str(check.referral_id)}),
                 "window_months": check.window_months,
                 "result": data.result.value,
                 "records_searched": data.records_searched,

@@ -25,7 +25,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
-from youthcourt.referrals import screening, sealed, services, uploads
+from youthcourt.referrals import events, screening, sealed, services, uploads
 from youthcourt.referrals.forms import (
     ASSIGNMENT_METHODS,
     STUDY_ARMS,
@@ -365,6 +365,7 @@ class ReferralController(Controller):
         if not form.is_valid:
             return await self._detail_page(request, db_session, referral, status_code=422, forms={key: form})
         services.decide(referral, request.user, status, reason)
+        await events.referral_decided(db_session, referral, request.user)
         audit.record(
             db_session,
             request,

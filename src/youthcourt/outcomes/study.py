@@ -1,0 +1,43 @@
+"""Follow-up of a study's referrals that never became cases: intent to treat counts every youth assigned.
+
+A referral assigned to an arm of the program's study and then declined or returned gets the
+same records checks a closed case gets, counted from the decision, so its new offenses are known
+and it can stay in its arm of an intent-to-treat report.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.cases.models import FollowUpCheck
+from youthcourt.cases.services import follow_up_end
+from youthcourt.programs.viewer import Viewer
+from youthcourt.reference.services import policy
+from youthcourt.referrals import events
+from youthcourt.referrals.models import Referral, ReferralStatus
+
+LISTENER_NAME = "outcomes.study_follow_up"
+FOLLOWED_WITHOUT_CASE = frozenset({ReferralStatus.DECLINED, ReferralStatus.RETURNED})
+
+
+def register() -> None:
+    events.on_decision(LISTENER_NAME, schedule_study_checks)
+
+
+async def schedule_study_checks(db: AsyncSession, referral: Referral, viewer: Viewer) -> list[FollowUpCheck]:
+    """A records check at each of the program's follow-up windows, for a study referral closed without a case."""
+    if referral.study_arm is None or referral.status not in FOLLOWED_WITHOUT_CASE:
+        return []
+    decided_on = viewer.today()
+    windows = (await policy(db, referral.program_id)).follow_up_windows
+    checks = [
+        FollowUpCheck(
+            program_id=referral.program_id,
+            referral_id=referral.id,
+            window_months=months,
+            due_on=follow_up_end(decided_on, months),
+        )
+        for months in sorted({m for m in windows if m > 0})
+    ]
+    db.add_all(checks)
+    return checks
