@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
@@ -28,7 +28,7 @@ from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
-from youthcourt.referrals.models import Referral, Youth
+from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.reports.models import ComparisonRecord
 
 WINDOWS = (6, 12, 18, 24)
@@ -61,8 +61,14 @@ def age_band(age: int | None) -> str:
     return "17 and over"
 
 
-def completion_status(state: CaseState) -> str:
+NOT_A_CASE = "Declined or returned"
+"""The completion status of a study's referral that never became a case."""
+
+
+def completion_status(state: CaseState | None) -> str:
     """Completion is analysed apart from assignment: non-completers reoffend faster."""
+    if state is None:
+        return NOT_A_CASE
     if state in (CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN):
         return state.label
     return "Open"
@@ -74,7 +80,11 @@ def age_on(birth: datetime.date, day: datetime.date) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """One case of the cohort, de-identified: what reports group by and measure from."""
+    """One case of the cohort, de-identified: what reports group by and measure from.
+
+    For intent to treat, a study's referral declined or returned is a subject too: ``case_id`` is
+    then the referral's id and ``state`` None (see :func:`load_study_referrals`).
+    """
 
     case_id: UUID
     program_id: UUID
@@ -83,7 +93,7 @@ class Subject:
     intake_on: datetime.date | None
     heard_on: datetime.date | None
     closed_on: datetime.date | None
-    state: CaseState
+    state: CaseState | None
     offense_class: str
     offense_category: str
     source_kind: str
@@ -98,6 +108,8 @@ class Subject:
     """New offenses, oldest first."""
     prior: tuple[int | None, int | None, int | None] = (None, None, None)
     """Earlier police contacts, diversions and adjudications, as recorded at referral (None: not known)."""
+    study_arm: str = ""
+    """The study arm the referral was assigned to (a ``StudyArm`` value), "" when not in a study."""
 
     @property
     def completion(self) -> str:
@@ -298,6 +310,7 @@ def _subjects_query() -> Any:
             Referral.prior_police_contacts,
             Referral.prior_diversions,
             Referral.prior_adjudications,
+            Referral.study_arm,
         )
         .join(Referral, Case.referral_id == Referral.id)
         .join(Youth, Case.youth_id == Youth.id)
@@ -321,7 +334,7 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
         intake_on=intake_on,
         heard_on=heard_on,
         closed_on=closed_on,
-        state=CaseState(state),
+        state=CaseState(state) if state is not None else None,
         offense_class=str(offense_class),
         offense_category=category,
         source_kind=str(source_kind),
@@ -332,17 +345,92 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
         checked_until=checked_until,
         events=tuple(events.get(case_id, ())),
         prior=tuple(row[16:19]),
+        study_arm=row[19] or "",
     )
 
 
-async def load_subjects(db: AsyncSession, cohort: Cohort) -> list[Subject]:
-    """Every case of the cohort with its dates, categories and new offenses, in two queries.
+async def load_subjects(db: AsyncSession, cohort: Cohort, *, intent_to_treat: bool = False) -> list[Subject]:
+    """Every case of the cohort with its dates, categories and new offenses, in two queries; for
+    ``intent_to_treat``, the study's referrals declined or returned as well (two more).
 
     Sealed and expunged cases are included: reports built on this only show aggregates, and the
     program's rates would drift if sealing a successful case removed it from them.
     """
     events = await _events_by_case(db, cohort)
-    return [_subject(row, events) for row in await db.execute(_subjects_query().where(in_cohort(cohort)))]
+    rows = await db.execute(_subjects_query().where(in_cohort(cohort)))
+    subjects = [_subject(row, events) for row in rows]
+    if intent_to_treat:
+        subjects += await load_study_referrals(db, cohort)
+    return subjects
+
+
+def _referral_checked() -> Any:
+    """How far each study referral's records are known (as :func:`last_checked` does for cases)."""
+    return (
+        select(FollowUpCheck.referral_id, func.max(FollowUpCheck.completed_on).label("checked_until"))
+        .where(FollowUpCheck.completed_on.is_not(None), FollowUpCheck.records_searched != "")
+        .group_by(FollowUpCheck.referral_id)
+        .subquery()
+    )
+
+
+def study_referral_in_cohort(cohort: Cohort) -> Any:
+    """A referral of the cohort assigned to a study arm and declined or returned: followed without a case."""
+    return and_(
+        Referral.program_id.in_(cohort.program_ids),
+        Referral.received_on >= cohort.referred_from,
+        Referral.received_on <= cohort.referred_to,
+        Referral.study_arm.is_not(None),
+        Referral.status.in_((ReferralStatus.DECLINED, ReferralStatus.RETURNED)),
+    )
+
+
+async def load_study_referrals(db: AsyncSession, cohort: Cohort) -> list[Subject]:
+    """The cohort's study referrals that never became cases, as subjects, in two queries.
+
+    Intent to treat analyses every youth by the arm they were assigned to, whatever happened
+    after: a youth assigned to youth court whose family declined stays in that arm. Their
+    clock can start only at referral (they have no hearing and no closing).
+    """
+    checked = _referral_checked()
+    rows = await db.execute(
+        select(
+            Referral.id,
+            Referral.program_id,
+            Referral.youth_id,
+            Referral.received_on,
+            null(),
+            null(),
+            null(),
+            null(),
+            Offense.offense_class,
+            Offense.category,
+            ReferralSource.kind,
+            Youth.date_of_birth,
+            Youth.gender,
+            Youth.race_ethnicity,
+            null(),
+            checked.c.checked_until,
+            Referral.prior_police_contacts,
+            Referral.prior_diversions,
+            Referral.prior_adjudications,
+            Referral.study_arm,
+        )
+        .join(Youth, Referral.youth_id == Youth.id)
+        .join(Offense, Referral.offense_id == Offense.id)
+        .join(ReferralSource, Referral.source_id == ReferralSource.id)
+        .outerjoin(checked, checked.c.referral_id == Referral.id)
+        .where(study_referral_in_cohort(cohort))
+    )
+    events = _grouped_events(
+        await db.execute(
+            select(OutcomeEvent.referral_id, OutcomeEvent.occurred_on, OutcomeEvent.event_type)
+            .join(Referral, OutcomeEvent.referral_id == Referral.id)
+            .where(study_referral_in_cohort(cohort))
+            .order_by(OutcomeEvent.referral_id, OutcomeEvent.occurred_on)
+        )
+    )
+    return [_subject(row, events) for row in rows]
 
 
 async def _events_of_cases(

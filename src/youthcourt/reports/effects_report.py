@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from youthcourt.cases.models import CaseState
+from youthcourt.referrals.models import StudyArm
 from youthcourt.reports.cohort import Subject, window_end
 from youthcourt.reports.effects import (
     CALIPER_SD,
@@ -34,6 +35,7 @@ from youthcourt.reports.effects import (
 from youthcourt.reports.recidivism import (
     ANCHOR_PHRASES,
     CENSORED,
+    NOT_IN_A_STUDY,
     NOT_STARTED,
     PROGRAM_YOUTH,
     REOFFENDED,
@@ -44,6 +46,7 @@ from youthcourt.reports.recidivism import (
     comparison_label,
     group_label,
     placed,
+    study_arm_label,
     youth_outcome,
 )
 from youthcourt.reports.suppression import PUBLISHED_BASE, Relation, Suppressed, published_count, suppress
@@ -345,6 +348,8 @@ GROUP_CODES = {
     "juror:served": (Grouping.JUROR, True),
     "juror:not": (Grouping.JUROR, False),
     "comparison:program": (Grouping.COMPARISON, None),
+    **{f"assignment:{arm.value}": (Grouping.ASSIGNMENT, arm.value) for arm in StudyArm},
+    "assignment:none": (Grouping.ASSIGNMENT, ""),
 }
 """The groups two of which an effects report compares, by code; imported comparison groups add theirs
 (``comparison:<label>``)."""
@@ -361,6 +366,8 @@ def group_options(comparison_labels: Sequence[str]) -> dict[str, str]:
         "juror:served": "Jury service: served as a juror",
         "juror:not": "Jury service: did not serve",
         "comparison:program": f"Comparison design: {PROGRAM_YOUTH.lower()}",
+        **{f"assignment:{arm.value}": f"Study arm, intent to treat: {arm.label.lower()}" for arm in StudyArm},
+        "assignment:none": f"Study arm, intent to treat: {NOT_IN_A_STUDY.lower()}",
     }
     words |= {f"{COMPARISON_PREFIX}{label}": f"Comparison design: {label}" for label in comparison_labels}
     return words
@@ -377,6 +384,8 @@ def label_of(code: str, landmark_days: int | None) -> str:
     if code.startswith(COMPARISON_PREFIX):
         return comparison_group(code.removeprefix(COMPARISON_PREFIX))
     grouping, value = GROUP_CODES[code]
+    if grouping == Grouping.ASSIGNMENT:
+        return study_arm_label(value)
     if grouping == Grouping.JUROR:
         if landmark_days is None:
             return group_label(grouping, value)

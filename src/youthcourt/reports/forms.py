@@ -136,14 +136,25 @@ class RecidivismForm(DeclaredForm):
     landmark = Choice("a landmark day", options=LANDMARK_CHOICES)
 
     def check(self) -> None:
-        if (
-            self.landmark
-            and not self.has_error("grouping")
-            and not Grouping(self.grouping).known_after_the_anchor
-        ):
+        if self.has_error("grouping"):
+            return
+        if self.landmark and not Grouping(self.grouping).known_after_the_anchor:
             self.error(
                 "landmark", "A landmark applies only when grouping by completion status or jury service."
             )
+        _check_intent_to_treat(self, Grouping(self.grouping))
+
+
+INTENT_TO_TREAT_ANCHOR = (
+    "Intent to treat counts every youth assigned from their referral: choose “Referral received”. "
+    "Declined and returned referrals have no hearing and no closing."
+)
+
+
+def _check_intent_to_treat(form: DeclaredForm, grouping: Grouping) -> None:
+    """Grouping by study arm counts referrals without a case, whose clock can only start at referral."""
+    if grouping == Grouping.ASSIGNMENT and not form.has_error("anchor") and form.anchor != Anchor.REFERRAL:
+        form.error("anchor", INTENT_TO_TREAT_ANCHOR)
 
 
 class ExportForm(DeclaredForm):
@@ -181,3 +192,5 @@ class EffectsForm(DeclaredForm):
             self.error(
                 "landmark", "A landmark applies only when comparing by completion status or jury service."
             )
+        else:
+            _check_intent_to_treat(self, grouping_of(self.first))

@@ -40,6 +40,7 @@ from uuid import UUID
 
 from youthcourt.cases.services import follow_up_days
 from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.referrals.models import StudyArm
 from youthcourt.reports.cohort import Anchor, Subject, age_band, completion_status, window_end
 from youthcourt.reports.statistics import (
     LogRankResult,
@@ -105,6 +106,7 @@ class Grouping(enum.StrEnum):
     RACE_ETHNICITY = "race_ethnicity"
     JUROR = "juror"
     COMPARISON = "comparison"
+    ASSIGNMENT = "assignment"
 
     @property
     def label(self) -> str:
@@ -118,6 +120,7 @@ class Grouping(enum.StrEnum):
             "race_ethnicity": "Race and ethnicity",
             "juror": "Later served as a juror",
             "comparison": "Program youth and comparison groups",
+            "assignment": "Study arm (intent to treat)",
         }[self.value]
 
     @property
@@ -132,15 +135,23 @@ ANCHOR_PHRASES = {
     Anchor.CLOSURE: "of case closure",
 }
 
+NOT_IN_A_STUDY = "Not in a study"
+
 _ORDER = {
     Grouping.COMPLETION: ("Completed", "Unsuccessful", "Withdrawn", "Open"),
     Grouping.AGE_BAND: tuple(age_band(age) for age in (12, 14, 16, 17, None)),
     Grouping.JUROR: ("Served as a juror", "Did not serve as a juror"),
     Grouping.COMPARISON: (PROGRAM_YOUTH,),
+    Grouping.ASSIGNMENT: (*(arm.label for arm in StudyArm), NOT_IN_A_STUDY),
 }
 _LAST = ("Not recorded", "Unknown", "Other")
 
 _ANCHOR_FIELDS = {Anchor.REFERRAL: "referred_on", Anchor.HEARING: "heard_on", Anchor.CLOSURE: "closed_on"}
+
+
+def study_arm_label(arm: str) -> str:
+    """The group of a study arm's code ("" for a referral that was not in the study)."""
+    return StudyArm(arm).label if arm else NOT_IN_A_STUDY
 
 
 def _juror(served: bool) -> str:
@@ -172,6 +183,7 @@ _GROUP_OF: dict[Grouping, tuple[Callable[[Subject], Any], Callable[[Any], str]]]
     Grouping.GENDER: (attrgetter("gender"), _category),
     Grouping.RACE_ETHNICITY: (attrgetter("race_ethnicity"), _same),
     Grouping.JUROR: (attrgetter("served_as_juror"), _juror),
+    Grouping.ASSIGNMENT: (attrgetter("study_arm"), study_arm_label),
 }
 """Per grouping: the raw field each subject is sorted by (cheap), and its group label (once per value)."""
 
@@ -203,6 +215,11 @@ class ReportOptions:
                 f"{self.landmark_days} {after}"
             )
         return f"New offense = {self.event_words}, within {self.window_months} months {ANCHOR_PHRASES[self.anchor]}"
+
+    @property
+    def intent_to_treat(self) -> bool:
+        """Youth are grouped by the study arm assigned: the study's declined and returned referrals count too."""
+        return self.grouping == Grouping.ASSIGNMENT
 
     @property
     def window_days(self) -> int:

@@ -1,0 +1,133 @@
+"""Intent to treat: youth grouped by the study arm they were assigned to, declined and returned referrals included."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+from sqlalchemy import select
+
+from tests.factories import make_case, make_program, make_referral, make_user, sign_in
+from tests.reports.test_recidivism_report import CLOSED, DAY, REFERRED, report_query
+from youthcourt.cases.models import CaseState, CheckResult, FollowUpCheck
+from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
+from youthcourt.programs.models import Role
+from youthcourt.reference.models import ProgramPolicy
+from youthcourt.referrals.models import ReferralStatus, StudyArm
+from youthcourt.reports.cohort import Anchor, Cohort, load_subjects
+from youthcourt.reports.effects import Covariate, PropensityMethod
+from youthcourt.reports.effects_report import Comparison, build_effects, label_of
+from youthcourt.reports.forms import INTENT_TO_TREAT_ANCHOR
+from youthcourt.reports.recidivism import Grouping, ReportOptions
+
+CHECKED = REFERRED + 200 * DAY
+ARREST = (REFERRED + 30 * DAY, OutcomeEventType.ARREST)
+
+
+async def followed(db, program, *, case=None, referral=None, event=None):
+    """A completed check (and the arrest it found) of a case or of a study referral without one."""
+    owner = {"case_id": case.id} if case is not None else {"referral_id": referral.id}
+    db.add(
+        FollowUpCheck(
+            program_id=program.id,
+            window_months=6,
+            due_on=CHECKED,
+            completed_on=CHECKED,
+            records_searched="police",
+            result=CheckResult.NEW_OFFENSE if event else CheckResult.NO_NEW_OFFENSE,
+            **owner,
+        )
+    )
+    if event:
+        db.add(
+            OutcomeEvent(
+                program_id=program.id,
+                occurred_on=event[0],
+                event_type=event[1],
+                offense_category="Property",
+                source=RecordSystem.POLICE,
+                **owner,
+            )
+        )
+    await db.commit()
+
+
+async def study(db):
+    """A randomized study: 6 youth court cases (2 rearrested) and 4 of the arm's referrals declined (2
+    rearrested); 8 comparison referrals returned to regular processing (3 rearrested); 3 cases outside it."""
+    program = await make_program(db, "Study Court")
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    assigned = {"received_on": REFERRED, "assigned_on": REFERRED}
+    for number in range(6):
+        case = await make_case(db, program, CaseState.COMPLETED, study_arm=StudyArm.YOUTH_COURT, **assigned)
+        case.closed_on = CLOSED
+        await followed(db, program, case=case, event=ARREST if number < 2 else None)
+    for arm, status, count, rearrested in (
+        (StudyArm.YOUTH_COURT, ReferralStatus.DECLINED, 4, 2),
+        (StudyArm.COMPARISON, ReferralStatus.RETURNED, 8, 3),
+    ):
+        for number in range(count):
+            referral = await make_referral(db, program, study_arm=arm, status=status, **assigned)
+            await followed(db, program, referral=referral, event=ARREST if number < rearrested else None)
+    for _ in range(3):
+        case = await make_case(db, program, CaseState.COMPLETED, received_on=REFERRED)
+        case.closed_on = CLOSED
+        await followed(db, program, case=case)
+    policy = await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program.id))
+    policy.suppression_threshold = 3
+    await db.commit()
+    return program, evaluator
+
+
+async def test_the_analysis_file_by_study_arm_counts_the_declined_and_returned_referrals(client, db):
+    program, evaluator = await study(db)
+    await sign_in(client, evaluator)
+
+    query = report_query(program, anchor="referral", group="assignment")
+    response = await client.get(f"/reports/recidivism/analysis.csv?{query}")
+
+    assert response.status_code == 200, response.text
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert Counter(row["group"] for row in rows) == {"Youth court": 10, "Comparison": 8, "Not in a study": 3}
+    events = Counter(row["group"] for row in rows if row["event"] == "1")
+    assert events == {"Youth court": 4, "Comparison": 3}
+    declined = [row for row in rows if row["completion"] == "Declined or returned"]
+    assert Counter(row["group"] for row in declined) == {"Youth court": 4, "Comparison": 8}
+    page = await client.get(f"/reports/recidivism?{query}")
+    assert page.status_code == 200
+    assert "Study arm (intent to treat)" in page.text
+
+
+async def test_intent_to_treat_must_count_from_referral(client, db):
+    program, evaluator = await study(db)
+    await sign_in(client, evaluator)
+
+    response = await client.get(f"/reports/recidivism?{report_query(program, group='assignment')}")
+
+    assert response.status_code == 422
+    assert INTENT_TO_TREAT_ANCHOR.replace("“", "&#8220;").split(":")[0] in response.text
+
+
+async def test_the_effects_of_assignment_include_the_declined_referrals_of_the_arm(db):
+    program, _ = await study(db)
+    cohort = Cohort((program.id,), REFERRED.replace(month=1, day=1), REFERRED.replace(month=12, day=31))
+    options = ReportOptions(frozenset({OutcomeEventType.ARREST}), Anchor.REFERRAL, 6, Grouping.ASSIGNMENT)
+    comparison = Comparison(
+        options,
+        label_of("assignment:youth_court", None),
+        label_of("assignment:comparison", None),
+        (Covariate.AGE,),
+        PropensityMethod.WEIGHTING,
+    )
+
+    subjects = await load_subjects(db, cohort, intent_to_treat=True)
+    report = build_effects(subjects, [], comparison, threshold=3)
+
+    assert len(subjects) == 21
+    assert [step.count for step in report.flow][:3] == [21, 21, 18]
+    risks = report.risks
+    assert risks is not None
+    assert (risks.treated_events, risks.treated_total) == (4, 10)
+    assert (risks.other_events, risks.other_total) == (3, 8)
+    assert await load_subjects(db, cohort) == [s for s in subjects if s.state is not None]
