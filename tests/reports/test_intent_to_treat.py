@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections import Counter
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
+from statsmodels.stats.contingency_tables import Table2x2
 
 from tests.factories import make_case, make_program, make_referral, make_user, sign_in
 from tests.reports.test_recidivism_report import CLOSED, DAY, REFERRED, report_query
+from youthcourt import demo
 from youthcourt.cases.models import CaseState, CheckResult, FollowUpCheck
+from youthcourt.demo.study import study_period
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
-from youthcourt.programs.models import Role
+from youthcourt.programs.models import Program, Role
 from youthcourt.reference.models import ProgramPolicy
-from youthcourt.referrals.models import ReferralStatus, StudyArm
+from youthcourt.referrals.models import Referral, ReferralStatus, StudyArm
 from youthcourt.reports.cohort import Anchor, Cohort, load_subjects
 from youthcourt.reports.effects import Covariate, PropensityMethod
 from youthcourt.reports.effects_report import Comparison, build_effects, label_of
@@ -131,3 +136,50 @@ async def test_the_effects_of_assignment_include_the_declined_referrals_of_the_a
     assert (risks.treated_events, risks.treated_total) == (4, 10)
     assert (risks.other_events, risks.other_total) == (3, 8)
     assert await load_subjects(db, cohort) == [s for s in subjects if s.state is not None]
+
+
+@pytest.mark.demo
+async def test_the_demo_study_compared_by_intent_to_treat_counts_the_arm_s_declined_referrals(client, db):
+    program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+    start, end = study_period(datetime.date.today())
+    cohort = Cohort((program.id,), start.replace(day=1), (end.replace(day=28) + 4 * DAY).replace(day=1) - DAY)
+    options = ReportOptions(frozenset(OutcomeEventType), Anchor.REFERRAL, 12, Grouping.ASSIGNMENT)
+    comparison = Comparison(
+        options, "Youth court", "Comparison", (Covariate.AGE, Covariate.GENDER), PropensityMethod.WEIGHTING
+    )
+    arm = select(func.count(Referral.id)).where(
+        Referral.program_id == program.id,
+        Referral.received_on.between(cohort.referred_from, cohort.referred_to),
+        Referral.study_arm == StudyArm.YOUTH_COURT,
+    )
+
+    subjects = await load_subjects(db, cohort, intent_to_treat=True)
+    report = build_effects(subjects, [], comparison, threshold=10)
+
+    declined = await db.scalar(arm.where(Referral.status == ReferralStatus.DECLINED))
+    assigned = await db.scalar(arm)
+    in_arm = [s for s in subjects if s.study_arm == StudyArm.YOUTH_COURT]
+    assert declined > 10 and len(in_arm) == assigned
+    assert sum(s.state is None for s in in_arm) == declined
+    risks = report.risks
+    assert risks is not None, report.risks_withheld
+    followed = [s for s in in_arm if _followed_a_year(s, options)]
+    assert risks.treated_total == len(followed)
+    assert sum(s.state is None for s in followed) > 0, "declined referrals are in the arm's risk"
+    table = Table2x2(
+        [
+            [risks.treated_events, risks.treated_total - risks.treated_events],
+            [risks.other_events, risks.other_total - risks.other_events],
+        ]
+    )
+    assert risks.ratio is not None and risks.odds_ratio is not None
+    assert (risks.ratio.value, risks.odds_ratio.value) == pytest.approx((table.riskratio, table.oddsratio))
+    assert (risks.ratio.low, risks.ratio.high) == pytest.approx(table.riskratio_confint())
+    assert (risks.odds_ratio.low, risks.odds_ratio.high) == pytest.approx(table.oddsratio_confint())
+
+
+def _followed_a_year(subject, options) -> bool:
+    """Reoffended within the window, or checked to its end: in the risk table (computed here apart)."""
+    end = subject.referred_on + datetime.timedelta(days=options.window_days)
+    offended = any(subject.referred_on < day <= end for day, _ in subject.events)
+    return offended or (subject.checked_until is not None and subject.checked_until >= end)

@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
-from youthcourt.demo import cases, jurors, outcomes, people
+from youthcourt.demo import cases, jurors, outcomes, people, study
 from youthcourt.programs.models import Program
 
 SEED = 20260914
@@ -39,7 +39,13 @@ class DemoContext:
 
 
 Step = Callable[[DemoContext], Awaitable[Any]]
-STEPS: list[Step] = [people.add_staff_and_jurors, cases.add_cases, jurors.add_jurors, outcomes.add_outcomes]
+STEPS: list[Step] = [
+    people.add_staff_and_jurors,
+    cases.add_cases,
+    jurors.add_jurors,
+    outcomes.add_outcomes,
+    study.add_study,
+]
 
 
 async def load(db: AsyncSession) -> bool:

@@ -68,7 +68,7 @@ def _final_state(rng: random.Random) -> CaseState:
     return CaseState.UNSUCCESSFUL if roll < 0.88 else CaseState.WITHDRAWN
 
 
-def _event_type(rng: random.Random) -> OutcomeEventType:
+def first_event_type(rng: random.Random) -> OutcomeEventType:
     roll, total = rng.random(), 0.0
     for event_type, share in FIRST_EVENT_TYPES:
         total += share
@@ -77,7 +77,7 @@ def _event_type(rng: random.Random) -> OutcomeEventType:
     return OutcomeEventType.ARREST
 
 
-def _first_offense_after(rng: random.Random, start: datetime.date, chance: float) -> datetime.date | None:
+def first_offense_after(rng: random.Random, start: datetime.date, chance: float) -> datetime.date | None:
     """When the youth next offends, if within two years; sooner is likelier (an exponential-like draw)."""
     if rng.random() >= chance:
         return None
@@ -185,7 +185,7 @@ class HistoryBuilder:
                     check.result = CheckResult.NO_NEW_OFFENSE
                     check.checked_by_id = recorder.id
             await self.db.flush()
-            offended_on = _first_offense_after(self.rng, case.opened_on, REOFFENDING[case.state])
+            offended_on = first_offense_after(self.rng, case.opened_on, REOFFENDING[case.state])
             if offended_on is None or offended_on > self.today - datetime.timedelta(days=20):
                 continue
             done = sorted((c for c in checks if c.completed_on), key=lambda c: c.completed_on)
@@ -194,7 +194,7 @@ class HistoryBuilder:
                 continue  # not found yet: the next check will find it
             if finder is not None:
                 finder.result = CheckResult.NEW_OFFENSE
-            first_type = _event_type(self.rng)
+            first_type = first_event_type(self.rng)
             events = [(offended_on, first_type)]
             if first_type == OutcomeEventType.ARREST and self.rng.random() < 0.5:
                 events.append(
@@ -282,11 +282,13 @@ class HistoryBuilder:
                 ),
                 **prior_record(self.prior_rng),
             )
-            offended_on = _first_offense_after(self.rng, anchor, COMPARISON_REOFFENDING)
+            offended_on = first_offense_after(self.rng, anchor, COMPARISON_REOFFENDING)
             if offended_on is not None and offended_on <= followed:
                 record.events = [
                     ComparisonEvent(
-                        program_id=self.program_id, occurred_on=offended_on, event_type=_event_type(self.rng)
+                        program_id=self.program_id,
+                        occurred_on=offended_on,
+                        event_type=first_event_type(self.rng),
                     )
                 ]
             self.db.add(record)
