@@ -7,7 +7,11 @@ import datetime
 import io
 from collections import Counter
 
+import numpy as np
+import pandas as pd
 import pytest
+import statsmodels.api as sm
+from lifelines import CoxPHFitter
 from sqlalchemy import func, select
 from statsmodels.stats.contingency_tables import Table2x2
 
@@ -138,15 +142,27 @@ async def test_the_effects_of_assignment_include_the_declined_referrals_of_the_a
     assert await load_subjects(db, cohort) == [s for s in subjects if s.state is not None]
 
 
-@pytest.mark.demo
-async def test_the_demo_study_compared_by_intent_to_treat_counts_the_arm_s_declined_referrals(client, db):
+async def demo_study(db) -> tuple[Program, Cohort]:
+    """The demo program, and the whole months its study took referrals in."""
     program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
     start, end = study_period(datetime.date.today())
-    cohort = Cohort((program.id,), start.replace(day=1), (end.replace(day=28) + 4 * DAY).replace(day=1) - DAY)
-    options = ReportOptions(frozenset(OutcomeEventType), Anchor.REFERRAL, 12, Grouping.ASSIGNMENT)
-    comparison = Comparison(
-        options, "Youth court", "Comparison", (Covariate.AGE, Covariate.GENDER), PropensityMethod.WEIGHTING
-    )
+    last_day = (end.replace(day=28) + 4 * DAY).replace(day=1) - DAY
+    return program, Cohort((program.id,), start.replace(day=1), last_day)
+
+
+ITT = ReportOptions(frozenset(OutcomeEventType), Anchor.REFERRAL, 12, Grouping.ASSIGNMENT)
+ARMS = Comparison(
+    ITT,
+    "Youth court",
+    "Comparison",
+    (Covariate.AGE, Covariate.GENDER, Covariate.PRIOR_POLICE_CONTACTS),
+    PropensityMethod.WEIGHTING,
+)
+
+
+@pytest.mark.demo
+async def test_the_demo_study_compared_by_intent_to_treat_counts_the_arm_s_declined_referrals(db):
+    program, cohort = await demo_study(db)
     arm = select(func.count(Referral.id)).where(
         Referral.program_id == program.id,
         Referral.received_on.between(cohort.referred_from, cohort.referred_to),
@@ -154,18 +170,18 @@ async def test_the_demo_study_compared_by_intent_to_treat_counts_the_arm_s_decli
     )
 
     subjects = await load_subjects(db, cohort, intent_to_treat=True)
-    report = build_effects(subjects, [], comparison, threshold=10)
+    report = build_effects(subjects, [], ARMS, threshold=10)
 
     declined = await db.scalar(arm.where(Referral.status == ReferralStatus.DECLINED))
-    assigned = await db.scalar(arm)
     in_arm = [s for s in subjects if s.study_arm == StudyArm.YOUTH_COURT]
-    assert declined > 10 and len(in_arm) == assigned
+    assert declined > 10 and len(in_arm) == await db.scalar(arm)
     assert sum(s.state is None for s in in_arm) == declined
     risks = report.risks
     assert risks is not None, report.risks_withheld
-    followed = [s for s in in_arm if _followed_a_year(s, options)]
-    assert risks.treated_total == len(followed)
-    assert sum(s.state is None for s in followed) > 0, "declined referrals are in the arm's risk"
+    frame = outcome_frame(subjects)
+    treated = frame[frame.treated == 1]
+    assert risks.treated_total == int(treated.full.sum())
+    assert frame[(frame.treated == 1) & frame.full].declined.sum() > 0, "declined referrals are in the risk"
     table = Table2x2(
         [
             [risks.treated_events, risks.treated_total - risks.treated_events],
@@ -178,8 +194,76 @@ async def test_the_demo_study_compared_by_intent_to_treat_counts_the_arm_s_decli
     assert (risks.odds_ratio.low, risks.odds_ratio.high) == pytest.approx(table.oddsratio_confint())
 
 
-def _followed_a_year(subject, options) -> bool:
-    """Reoffended within the window, or checked to its end: in the risk table (computed here apart)."""
-    end = subject.referred_on + datetime.timedelta(days=options.window_days)
-    offended = any(subject.referred_on < day <= end for day, _ in subject.events)
-    return offended or (subject.checked_until is not None and subject.checked_until >= end)
+@pytest.mark.demo
+async def test_the_demo_study_s_cox_model_and_weighted_estimate_match_a_computation_of_their_own(db):
+    _, cohort = await demo_study(db)
+    subjects = await load_subjects(db, cohort, intent_to_treat=True)
+
+    report = build_effects(subjects, [], ARMS, threshold=10)
+
+    frame = outcome_frame(subjects).dropna(subset=["priors"])
+    common = frame.gender.value_counts().sort_index().sort_values(ascending=False, kind="stable").index[0]
+    genders = sorted(set(frame.gender) - {common})
+    for gender in genders:
+        frame[f"Gender: {gender}"] = (frame.gender == gender).astype(float)
+    columns = ["treated", "age", *(f"Gender: {g}" for g in genders), "priors"]
+    fitted = CoxPHFitter().fit(frame[["time", "event", *columns]], duration_col="time", event_col="event")
+    assert report.cox is not None, report.cox_withheld
+    ours = {term.name: term.estimate for term in report.cox.terms}
+    names = dict(
+        zip(
+            columns,
+            ["group", Covariate.AGE.label, *columns[2:-1], Covariate.PRIOR_POLICE_CONTACTS.label],
+            strict=True,
+        )
+    )
+    summary = fitted.summary
+    for column, name in names.items():
+        expected = summary.loc[column, ["exp(coef)", "exp(coef) lower 95%", "exp(coef) upper 95%"]]
+        assert (ours[name].value, ours[name].low, ours[name].high) == pytest.approx(list(expected), abs=1e-6)
+    assert report.cox.events == int(frame.event.sum())
+
+    exog = sm.add_constant(frame[columns[1:]].to_numpy(dtype=float))
+    score = sm.Logit(frame.treated.to_numpy(dtype=float), exog).fit(disp=0).predict(exog)
+    weight = np.where(frame.treated == 1, 1 / score, 1 / (1 - score))
+    full = frame.full.to_numpy(dtype=bool)
+
+    def share(arm: int) -> float:
+        chosen = full & (frame.treated.to_numpy() == arm)
+        return float(np.sum(weight[chosen] * frame.event.to_numpy()[chosen]) / np.sum(weight[chosen]))
+
+    assert report.propensity is not None, report.propensity_withheld
+    assert report.propensity.weighted_difference == pytest.approx(share(1) - share(0), abs=1e-9)
+
+
+def outcome_frame(subjects) -> pd.DataFrame:
+    """Each youth of the two arms with their outcome over the window, computed here apart from the app."""
+    records = []
+    for subject in subjects:
+        if subject.study_arm not in (StudyArm.YOUTH_COURT, StudyArm.COMPARISON):
+            continue
+        start = subject.referred_on
+        end = start + datetime.timedelta(days=ITT.window_days)
+        first = min(
+            (day for day, kind in subject.events if day >= start and kind in ITT.event_types), default=None
+        )
+        known = subject.checked_until
+        if first is not None and first <= end:
+            time, event, full = (first - start).days, 1, True
+        elif first is not None or (known is not None and known >= end):
+            time, event, full = (end - start).days, 0, True
+        else:
+            time, event, full = max((known - start).days, 0) if known else 0, 0, False
+        records.append(
+            {
+                "treated": int(subject.study_arm == StudyArm.YOUTH_COURT),
+                "time": time,
+                "event": event,
+                "full": full,
+                "declined": subject.state is None,
+                "age": float(subject.age),
+                "gender": subject.gender,
+                "priors": subject.prior[0],
+            }
+        )
+    return pd.DataFrame(records)
