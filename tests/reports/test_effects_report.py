@@ -80,9 +80,30 @@ async def test_adjusting_for_prior_contacts_leaves_out_youth_whose_prior_record_
 
     flow = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', text))
     in_groups = int(flow["In Completed or Unsuccessful"].removeprefix("about "))
-    analysed = int(flow["With every chosen covariate: analysed in the models"].removeprefix("about "))
+    analysed = int(flow["Analysed in the models: every chosen covariate known"].removeprefix("about "))
     assert analysed < in_groups, "the demo does not know some youth's prior record"
     assert "Earlier police contacts</th>" in text, "a row of the Cox and balance tables"
+
+
+async def test_the_study_arms_compare_by_intent_to_treat_from_referral(client, db):
+    _, cohort = await evaluator(client, db)
+    query = (
+        f"{cohort}&event=arrest&event=charge&window=12&first=assignment:youth_court"
+        "&second=assignment:comparison&covariate=age&covariate=gender&method=weighting"
+    )
+
+    closure = await client.get(f"/reports/effects?{query}&anchor=closure")
+    response = await client.get(f"/reports/effects?{query}&anchor=referral")
+
+    assert closure.status_code == 422
+    assert "Intent to treat counts every youth assigned from their referral" in html.unescape(closure.text)
+    assert response.status_code == 200, response.text[:300]
+    text = html.unescape(response.text)
+    assert "Youth court against Comparison" in text
+    flow = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', text))
+    assert "Referred in the range, the study's declined and returned referrals included" in flow
+    assert int(flow["Assigned to Youth court or Comparison"].removeprefix("about ")) > 100
+    assert re.search(r"Youth court \(against Comparison\)</th>\s*<td class=\"num\">\d+\.\d\d</td>", text)
 
 
 async def test_matching_the_larger_group_first_is_warned_about(client, db):

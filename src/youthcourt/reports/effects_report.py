@@ -201,16 +201,7 @@ def build_effects(
     usable = usable_covariates(analysed, names)
     risks = risks_of(everyone)
     cells = _risk_cells(risks, threshold)
-    flow = (
-        Step(
-            "Referred in the range" + (" (and comparison youth)" if comparisons else ""),
-            len(subjects) + len(comparisons),
-        ),
-        Step("Clock started", started),
-        Step(f"In {comparison.first} or {comparison.second}", len(everyone)),
-        Step("With every chosen covariate: analysed in the models", len(analysed)),
-        Step("Followed for the full window: in the risk table", risks.treated_total + risks.other_total),
-    )
+    flow = _flow(comparison, len(subjects) + len(comparisons), started, len(everyone), len(analysed), risks)
     cox, cox_withheld = _cox(analysed, usable, threshold)
     propensity, propensity_cells, propensity_withheld = _propensity(
         analysed, usable, comparison.method, threshold
@@ -229,6 +220,26 @@ def build_effects(
         propensity_cells=propensity_cells,
         propensity_withheld=propensity_withheld,
         first_is_larger=2 * sum(y.treated for y in analysed) > len(analysed),
+    )
+
+
+def _flow(
+    comparison: Comparison, referred: int, started: int, grouped: int, analysed: int, risks: Risks
+) -> tuple[Step, ...]:
+    """The sample at each step: referred, eligible (clock started), assigned to a group, analysed."""
+    options = comparison.options
+    groups = f"{comparison.first} or {comparison.second}"
+    return (
+        Step(
+            "Referred in the range"
+            + (", the study's declined and returned referrals included" if options.intent_to_treat else "")
+            + (", with the comparison youth" if options.grouping == Grouping.COMPARISON else ""),
+            referred,
+        ),
+        Step("Eligible: their clock had started", started),
+        Step(f"Assigned to {groups}" if options.intent_to_treat else f"In {groups}", grouped),
+        Step("Analysed in the models: every chosen covariate known", analysed),
+        Step("In the risk table: followed for the full window", risks.treated_total + risks.other_total),
     )
 
 
