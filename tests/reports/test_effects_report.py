@@ -100,6 +100,7 @@ async def test_the_study_arms_compare_by_intent_to_treat_from_referral(client, d
     assert response.status_code == 200, response.text[:300]
     text = html.unescape(response.text)
     assert "Youth court against Comparison" in text
+    assert "the estimate is of assignment to youth court, not of taking part in it" in text
     flow = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', text))
     assert "Referred in the range, the study's declined and returned referrals included" in flow
     assert int(flow["Assigned to Youth court or Comparison"].removeprefix("about ")) > 100

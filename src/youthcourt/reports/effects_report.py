@@ -343,12 +343,22 @@ def methods_note(report: EffectsReport, cohort_words: str) -> list[tuple[str, st
             f"Counts are rounded to the nearest {PUBLISHED_BASE}; counts from 1 to {report.threshold - 1} are "
             "hidden, and so are estimates that would give one back.",
         ),
-        (
-            "Limits",
-            "Groups other than randomized arms are not comparable by design: the adjusted estimates correct "
-            "only for the covariates chosen, recorded as the program records them.",
-        ),
+        ("Limits", _limits(options)),
     ]
+
+
+def _limits(options: ReportOptions) -> str:
+    if options.intent_to_treat:
+        return (
+            "Intent to treat: youth stay in the arm they were assigned to, declined and returned referrals "
+            "included, so the estimate is of assignment to youth court, not of taking part in it. Arms are "
+            "comparable by design only when assigned at random (the referral records the method); referrals "
+            "still pending are not in the cohort yet."
+        )
+    return (
+        "Groups other than randomized arms are not comparable by design: the adjusted estimates correct "
+        "only for the covariates chosen, recorded as the program records them."
+    )
 
 
 GROUP_CODES = {
