@@ -277,6 +277,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "/reports/recidivism/curves.csv": EVALUATOR_WORKSPACE,
     "/reports/recidivism/analysis.csv": EVALUATOR_WORKSPACE,
     "/reports/recidivism/analysis.parquet": EVALUATOR_WORKSPACE,
+    "/reports/recidivism/report.pdf": EVALUATOR_WORKSPACE,
+    "/reports/effects/report.pdf": EVALUATOR_WORKSPACE,
     "/reports/exports": EVALUATOR_WORKSPACE,
     "/reports/exports/download": EVALUATOR_WORKSPACE,
     "/reports/exports/preview": EVALUATOR_WORKSPACE,
@@ -879,6 +881,8 @@ QUERY_PROGRAM_REPORTS = [
     "/reports/recidivism/curves.csv",
     "/reports/recidivism/analysis.csv",
     "/reports/recidivism/analysis.parquet",
+    "/reports/recidivism/report.pdf",
+    "/reports/effects/report.pdf",
 ]
 """Reports that name their programs in the query: an evaluator may name only programs they hold
 the role in."""

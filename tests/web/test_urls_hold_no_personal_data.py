@@ -452,6 +452,8 @@ QUERY_READERS = {
     "/jurors/nights/{night_id:uuid} night_bookings": "a school, a court role, 'free only'",
     "/reports/recidivism show": "programs, dates, outcome events",
     "/reports/effects effects_page": "programs, months, outcome events, two group codes, covariate names",
+    "/reports/recidivism/report.pdf recidivism_pdf": "the same as the report's page",
+    "/reports/effects/report.pdf effects_pdf": "the same as the report's page",
     "/reports/measures show": "a period",
     "/reports/measures.csv download": "a period",
     "/reports/exports/download download": "programs, dates, the kind of rows, a release id, a file format",

@@ -6,10 +6,12 @@ so a report can be bookmarked and shared; each view is in the audit trail with i
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
 from sqlalchemy import select
@@ -39,7 +41,9 @@ from youthcourt.reports.controllers.recidivism import (
     interval,
     load_comparison_subjects,
     percent,
+    query_string,
 )
+from youthcourt.reports.controllers.recidivism import FIELDS as RECIDIVISM_FIELDS
 from youthcourt.reports.effects import Covariate, PropensityMethod
 from youthcourt.reports.effects_report import (
     Comparison,
@@ -53,6 +57,7 @@ from youthcourt.reports.effects_report import (
 from youthcourt.reports.forms import LANDMARK_CHOICES, EffectsForm, read_cohort
 from youthcourt.reports.models import ComparisonRecord
 from youthcourt.reports.recidivism import Grouping, ReportOptions
+from youthcourt.web.downloads import file_download
 from youthcourt.web.forms import Form
 from youthcourt.web.templating import page
 
@@ -137,6 +142,28 @@ def cohort_words(cohort: Cohort, names: dict[UUID, str]) -> str:
     return f"Youth referred from {cohort.referred_from:%B %Y} to {cohort.referred_to:%B %Y} to {programs}."
 
 
+def analysis_query(form: Form, comparison: Comparison) -> str:
+    """The recidivism report's analysis file for the same youth: the same cohort, clock, window, events
+    and landmark, grouped as the two groups compared are."""
+    shared = [name for name in RECIDIVISM_FIELDS if name != "group"]
+    return f"{query_string(form, shared)}&{urlencode({'group': comparison.options.grouping.value})}"
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "group"
+
+
+def file_name(cohort: Cohort, comparison: Comparison, suffix: str) -> str:
+    """Codes, dates and the two groups' names, like the recidivism report's files: nothing personal."""
+    options = comparison.options
+    landmark = "" if options.landmark_days is None else f"-from-day-{options.landmark_days}"
+    return (
+        f"effects_{_slug(comparison.first)}-vs-{_slug(comparison.second)}_{options.anchor.value}{landmark}-"
+        f"{options.window_months}m_{'+'.join(options.event_codes)}_"
+        f"{cohort.referred_from.isoformat()}_to_{cohort.referred_to.isoformat()}.{suffix}"
+    )
+
+
 class EffectsController(Controller):
     path = "/reports/effects"
     guards = [requires_role(Role.EVALUATOR)]
@@ -160,6 +187,32 @@ class EffectsController(Controller):
         return self._page(
             request, form, options, report=report, methods=methods_note(report, cohort_words(cohort, names))
         )
+
+    @get("/report.pdf", media_type="application/pdf")
+    async def effects_pdf(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[Any] | Template:
+        """The report as its page shows it, with its methods note, to publish."""
+        from youthcourt.reports import pdf  # fpdf2 loads only when a PDF is asked for
+
+        options = group_options(await comparison_labels(db_session, request.user))
+        form = Form.from_data(request.query_params.dict())
+        read = await read_comparison(request, db_session, form, options)
+        if read is None:
+            return self._page(request, form, options, status_code=422)
+        cohort, comparison = read
+        report = await run_effects(db_session, cohort, comparison)
+        names = {choice.id: choice.name for choice in granted_programs(request.user)}
+        words = cohort_words(cohort, names)
+        content = pdf.effects_pdf(report, methods_note(report, words), cohort_words=words)
+        details = {
+            **cohort.as_details(names),
+            **comparison.as_details(),
+            "report": "effects",
+            "file": "report.pdf",
+        }
+        audit.record(db_session, request, "report.downloaded", details=details)
+        return file_download(content, pdf.MEDIA_TYPE, file_name(cohort, comparison, "pdf"))
 
     def _page(
         self,
@@ -187,6 +240,8 @@ class EffectsController(Controller):
             methods_options={m.value: m.label for m in PropensityMethod},
             percent=percent,
             interval=interval,
+            query=request.url.query,
+            analysis_query=analysis_query(form, report.comparison) if report else "",
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -17,6 +18,7 @@ from uuid import UUID
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.response import Template
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -415,12 +417,42 @@ def curve_rows(choices: Choices, report: RecidivismReport) -> list[list[str]]:
     return rows
 
 
-def query_string(form: Form) -> str:
+def query_string(form: Form, fields: Sequence[str] = FIELDS) -> str:
     """The report's filters, for the download links and bookmarks: ids, dates and codes only."""
     pairs = [
-        (name, value) for name in FIELDS for value in (form.lists.get(name) or [form.get(name)]) if value
+        (name, value) for name in fields for value in (form.lists.get(name) or [form.get(name)]) if value
     ]
     return urlencode(pairs)
+
+
+def report_chart(report: RecidivismReport) -> tuple[str, Markup]:
+    """Where the curves' clock starts, in words, and the curves as the page and the PDF draw them."""
+    anchor_words = ANCHOR_PHRASES[report.options.anchor].removeprefix("of ")
+    if report.options.landmark_days is not None:
+        anchor_words = f"day {report.options.landmark_days} after {anchor_words}"
+    chart = survival_chart(
+        report.curves,
+        months=report.options.window_months,
+        x_label=f"Months since {anchor_words}",
+        title=f"Share of youth without a new offense, by month since {anchor_words}",
+        chart_id="recidivism-chart",
+    )
+    return anchor_words, chart
+
+
+NOTES_TEMPLATE = "reports/_recidivism_notes.html"
+NOTE_MACROS = ("empty_note", "report_notes", "group_footnotes", "curve_notes", "test_result")
+"""The macros of :data:`NOTES_TEMPLATE` that take only the report."""
+
+
+def page_notes(request: Request[Any, Any, Any], report: RecidivismReport, choices: Choices) -> dict[str, str]:
+    """The page's words around the figures, rendered by the macros the page uses, for the PDF."""
+    macros = request.app.template_engine.get_template(NOTES_TEMPLATE).make_module({"request": request})
+    names = [choices.program_names[pid] for pid in choices.cohort.program_ids]
+    return {
+        "scope": str(macros.scope(report, choices.cohort, names)),
+        **{name: str(getattr(macros, name)(report)) for name in NOTE_MACROS},
+    }
 
 
 class RecidivismController(Controller):
@@ -436,19 +468,7 @@ class RecidivismController(Controller):
         status_code: int = 200,
     ) -> Template:
         partial = wants_part(request, RESULTS_TARGET)
-        chart = None
-        anchor_words = ""
-        if report is not None:
-            anchor_words = ANCHOR_PHRASES[report.options.anchor].removeprefix("of ")
-            if report.options.landmark_days is not None:
-                anchor_words = f"day {report.options.landmark_days} after {anchor_words}"
-            chart = survival_chart(
-                report.curves,
-                months=report.options.window_months,
-                x_label=f"Months since {anchor_words}",
-                title=f"Share of youth without a new offense, by month since {anchor_words}",
-                chart_id="recidivism-chart",
-            )
+        anchor_words, chart = report_chart(report) if report is not None else ("", None)
         return page(
             "reports/_recidivism_report.html" if partial else "reports/recidivism.html",
             status_code=status_code,
@@ -533,6 +553,27 @@ class RecidivismController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Response[Any] | Template:
         return await self._analysis(request, db_session, ExportFormat.PARQUET)
+
+    @get("/report.pdf", media_type="application/pdf")
+    async def recidivism_pdf(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
+    ) -> Response[Any] | Template:
+        """The report as its page shows it, to publish: the same figures, hidden and rounded alike."""
+        from youthcourt.reports import pdf  # fpdf2 loads only when a PDF is asked for
+
+        form = Form.from_data(request.query_params.dict())
+        choices = await read_checked(request, db_session, form)
+        if choices is None:
+            return self._page(request, form, status_code=422)
+        report = await run_report(db_session, choices)
+        anchor_words, chart = report_chart(report)
+        content = pdf.recidivism_pdf(
+            report, anchor_words=anchor_words, chart=chart, notes=page_notes(request, report, choices)
+        )
+        audit.record(
+            db_session, request, "report.downloaded", details={**choices.details(), "file": "report.pdf"}
+        )
+        return file_download(content, pdf.MEDIA_TYPE, choices.file_name("report", "pdf"))
 
     @get("/groups.csv", name="recidivism_groups_csv", media_type=MediaType.TEXT)
     async def groups_csv(
