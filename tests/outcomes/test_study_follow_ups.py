@@ -60,6 +60,9 @@ async def test_a_study_referrals_check_is_on_the_worklist_and_records_its_offens
     await db.commit()
     await sign_in(client, coordinator)
 
+    referral_page = await client.get(f"/referrals/{referral.id}")
+    assert "Study follow-up" in referral_page.text
+    assert f'href="/follow-ups/{check.id}"' in referral_page.text
     worklist = await client.get("/follow-ups")
     assert f"Referral of {REFERRED.isoformat()}" in worklist.text
     assert f'href="/referrals/{referral.id}"' in worklist.text
@@ -85,6 +88,9 @@ async def test_a_study_referrals_check_is_on_the_worklist_and_records_its_offens
     )
     [entry] = await audited(db, "follow_up_check_record")
     assert entry.details["referral_id"] == str(referral.id)
+    after = await client.get(f"/referrals/{referral.id}")
+    assert f"Done {TODAY.isoformat()}: new offense found" in after.text
+    assert offended.isoformat() in after.text
 
 
 async def test_the_database_refuses_a_check_or_event_of_both_or_neither(db):

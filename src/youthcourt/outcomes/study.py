@@ -7,13 +7,17 @@ and it can stay in its arm of an intent-to-treat report.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import FollowUpCheck
 from youthcourt.cases.services import follow_up_end
+from youthcourt.outcomes.models import OutcomeEvent
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy
-from youthcourt.referrals import events
+from youthcourt.referrals import events, sections
 from youthcourt.referrals.models import Referral, ReferralStatus
 
 LISTENER_NAME = "outcomes.study_follow_up"
@@ -21,7 +25,26 @@ FOLLOWED_WITHOUT_CASE = frozenset({ReferralStatus.DECLINED, ReferralStatus.RETUR
 
 
 def register() -> None:
+    """Schedule a study referral's checks when it is decided, and show them on its page."""
     events.on_decision(LISTENER_NAME, schedule_study_checks)
+    sections.register(LISTENER_NAME, "outcomes/_referral_section.html", load_study_follow_up)
+
+
+async def load_study_follow_up(db: AsyncSession, referral: Referral) -> dict[str, Any]:
+    """A study referral's checks and the new offenses they found (two queries; none for other referrals)."""
+    if referral.study_arm is None or referral.status not in FOLLOWED_WITHOUT_CASE:
+        return {}
+    checks = await db.scalars(
+        select(FollowUpCheck)
+        .where(FollowUpCheck.referral_id == referral.id)
+        .order_by(FollowUpCheck.window_months)
+    )
+    found = await db.scalars(
+        select(OutcomeEvent)
+        .where(OutcomeEvent.referral_id == referral.id)
+        .order_by(OutcomeEvent.occurred_on, OutcomeEvent.created_at)
+    )
+    return {"checks": list(checks.all()), "events": list(found.all()), "arm": referral.study_arm.label}
 
 
 async def schedule_study_checks(db: AsyncSession, referral: Referral, viewer: Viewer) -> list[FollowUpCheck]:

@@ -25,7 +25,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
-from youthcourt.referrals import events, screening, sealed, services, uploads
+from youthcourt.referrals import events, screening, sealed, sections, services, uploads
 from youthcourt.referrals.forms import (
     ASSIGNMENT_METHODS,
     STUDY_ARMS,
@@ -108,6 +108,7 @@ async def referral_page(
         statuses=STATUS_LABELS,
         kinds=uploads.KIND_LABELS,
         max_mb=uploads.MAX_BYTES // (1024 * 1024),
+        sections=await sections.load_all(db, referral),
         status_code=status_code,
     )
 
