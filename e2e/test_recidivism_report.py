@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import sign_in
+from e2e.test_effects import pdf_words
 
 NUMBER = re.compile(r"^[0-9][0-9,]*$")
 
@@ -82,6 +83,13 @@ def test_evaluator_compares_program_youth_with_the_comparison_group(page: Page, 
     expect(results.locator(".logrank")).to_contain_text(re.compile(r"χ² = [0-9.]+ on 1 degree of freedom, p"))
     expect(page.locator("#report-busy")).to_have_css("opacity", "0")
     shoot("comparison")
+
+    with page.expect_download() as download:
+        results.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename.startswith("recidivism-report_closure-12m_arrest+charge_")
+    text = pdf_words(download.value.path())
+    assert "Program youth" in text and "Regular court" in text
+    assert re.search(r"Log-rank test across Program youth, Regular court: χ² = [0-9.]+", text)
 
     page.get_by_label("Follow-up window").select_option(label="24 months")
     page.get_by_role("button", name="Build the report").click()
