@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 
+import pandas as pd
 import pytest
+from lifelines import CoxPHFitter
 from sqlalchemy import select
 
 from tests.audit.test_audit_reads import publishable_months
@@ -105,6 +108,37 @@ async def test_the_study_arms_compare_by_intent_to_treat_from_referral(client, d
     assert "Referred in the range, the study's declined and returned referrals included" in flow
     assert int(flow["Assigned to Youth court or Comparison"].removeprefix("about ")) > 100
     assert re.search(r"Youth court \(against Comparison\)</th>\s*<td class=\"num\">\d+\.\d\d</td>", text)
+
+
+async def test_the_analysis_file_recomputes_the_hazard_ratio_of_the_study_arms(client, db):
+    _, cohort = await evaluator(client, db)
+    choices = f"{cohort}&event=arrest&event=charge&window=12&anchor=referral"
+    page = await client.get(
+        f"/reports/effects?{choices}&first=assignment:youth_court&second=assignment:comparison"
+        "&covariate=age&covariate=prior_police_contacts&method=weighting"
+    )
+    shown = re.search(
+        r"Youth court \(against Comparison\)</th>\s*<td class=\"num\">(\d+\.\d\d)</td>", page.text
+    )
+    assert shown, page.text[:300]
+
+    rows = pd.read_csv(
+        io.StringIO((await client.get(f"/reports/recidivism/analysis.csv?{choices}&group=assignment")).text)
+    )
+
+    arms = rows[rows.group.isin(["Youth court", "Comparison"])].dropna(subset=["prior_police_contacts"])
+    frame = pd.DataFrame(
+        {
+            "time": arms.time_days,
+            "event": arms.event,
+            "treated": (arms.group == "Youth court").astype(int),
+            "age": arms.age_years.astype(float),
+            "priors": arms.prior_police_contacts.astype(float),
+        }
+    )
+    fitted = CoxPHFitter().fit(frame, duration_col="time", event_col="event")
+    assert f"{fitted.summary.loc['treated', 'exp(coef)']:.2f}" == shown.group(1)
+    assert (arms.completion == "Declined or returned").sum() > 0
 
 
 async def test_matching_the_larger_group_first_is_warned_about(client, db):

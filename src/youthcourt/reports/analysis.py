@@ -26,7 +26,7 @@ from uuid import UUID
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from youthcourt.reports.cohort import Subject, window_end
+from youthcourt.reports.cohort import Subject, age_band, window_end
 from youthcourt.reports.recidivism import (
     CENSORED,
     REOFFENDED,
@@ -62,6 +62,12 @@ class AnalysisRow:
     gender: str
     race_ethnicity: str
     served_as_juror: str
+    age_years: str
+    """The covariates the effects report's models adjust for, "" when the record lacks them."""
+    prior_police_contacts: str
+    prior_diversions: str
+    prior_adjudications: str
+    study_arm: str
 
 
 COLUMN_NAMES = tuple(field.name for field in fields(AnalysisRow))
@@ -97,8 +103,24 @@ DICTIONARY = (
     ("gender", "text", "Gender as recorded, or Not recorded."),
     ("race_ethnicity", "text", "Race and ethnicity as recorded, or Not recorded."),
     ("served_as_juror", "text", "yes when the youth served on a jury after the referral, else no."),
+    ("age_years", "text", "Age at referral in whole years: the effects report's age covariate."),
+    (
+        "prior_police_contacts",
+        "text",
+        "Earlier police contacts as recorded at referral; empty when not known.",
+    ),
+    ("prior_diversions", "text", "Earlier diversions as recorded at referral; empty when not known."),
+    ("prior_adjudications", "text", "Earlier adjudications as recorded at referral; empty when not known."),
+    (
+        "study_arm",
+        "text",
+        "The study arm the referral was assigned to (youth_court, comparison, other); empty when not in a "
+        "study. A study's declined and returned referrals are in the file only when grouped by study arm "
+        "(intent to treat), with completion Declined or returned.",
+    ),
 )
-"""Each column of the file: its name, type and meaning. Comparison youth have no categories (empty)."""
+"""Each column of the file: its name, type and meaning. Comparison youth carry only the covariates
+their import holds (empty otherwise)."""
 
 
 def analysis_rows(
@@ -136,6 +158,9 @@ def analysis_rows(
                 subject.gender,
                 subject.race_ethnicity,
                 "yes" if subject.served_as_juror else "no",
+                str(subject.age),
+                *(_known(count) for count in subject.prior),
+                subject.study_arm,
             )
         )
     for number, other in enumerate(comparisons):
@@ -147,10 +172,23 @@ def analysis_rows(
                 days,
                 int(outcome == REOFFENDED),
                 outcome != CENSORED,
-                *(NOT_KNOWN,) * 7,
+                NOT_KNOWN,
+                other.offense_class,
+                NOT_KNOWN,
+                age_band(other.age) if other.age is not None else NOT_KNOWN,
+                other.gender,
+                other.race_ethnicity,
+                NOT_KNOWN,
+                _known(other.age),
+                *(_known(count) for count in other.prior),
+                NOT_KNOWN,
             )
         )
     return sorted(rows, key=attrgetter("pseudo_id"))
+
+
+def _known(value: int | None) -> str:
+    return NOT_KNOWN if value is None else str(value)
 
 
 def _outcome(

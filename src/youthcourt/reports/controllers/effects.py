@@ -130,7 +130,7 @@ async def run_effects(db: AsyncSession, cohort: Cohort, comparison: Comparison) 
     """Read the cohort (and the comparison youth, for a comparison design) and compare the two groups."""
     grouping = comparison.options.grouping
     with granted_scope(cohort):
-        subjects = await load_subjects(db, cohort)
+        subjects = await load_subjects(db, cohort, intent_to_treat=comparison.options.intent_to_treat)
         others = await load_comparison_subjects(db, cohort) if grouping == Grouping.COMPARISON else []
         nights = await service_nights(db, cohort) if grouping == Grouping.JUROR else {}
         threshold = await suppression_threshold(db, cohort)

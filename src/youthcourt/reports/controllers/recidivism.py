@@ -301,7 +301,7 @@ async def load_comparison_subjects(db: AsyncSession, cohort: Cohort) -> list[Com
 async def load_analysis(db: AsyncSession, choices: Choices) -> list[AnalysisRow]:
     """The report's youth, one row each, from the same cohort and rules as :func:`run_report`."""
     with granted_scope(choices.cohort):
-        subjects = await load_subjects(db, choices.cohort)
+        subjects = await load_subjects(db, choices.cohort, intent_to_treat=choices.options.intent_to_treat)
         comparisons = (
             await load_comparison_subjects(db, choices.cohort)
             if choices.options.grouping == Grouping.COMPARISON
@@ -323,11 +323,13 @@ async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
     """Read the cohort in its programs' scope and compute the report.
 
     The database counts the report's tallies; with a landmark, which moves each youth's clock
-    and group, the cohort is read and counted here instead.
+    and group, or by study arm, which counts referrals without a case, the cohort is read and
+    counted here instead.
     """
-    if choices.options.landmark_days is not None:
+    options = choices.options
+    if options.landmark_days is not None or options.intent_to_treat:
         with granted_scope(choices.cohort):
-            subjects = await load_subjects(db, choices.cohort)
+            subjects = await load_subjects(db, choices.cohort, intent_to_treat=options.intent_to_treat)
             nights = await _nights(db, choices)
             threshold = await suppression_threshold(db, choices.cohort)
             unsearched = await unsearched_checks(db, choices.cohort)
