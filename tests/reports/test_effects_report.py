@@ -141,6 +141,33 @@ async def test_the_analysis_file_recomputes_the_hazard_ratio_of_the_study_arms(c
     assert (arms.completion == "Declined or returned").sum() > 0
 
 
+README_EXAMPLES = {
+    "intent to treat": "first=assignment:youth_court&second=assignment:comparison&anchor=referral"
+    "&covariate=age&covariate=gender&method=weighting",
+    "comparison group": "first=comparison:program&second=comparison:Regular court&anchor=referral"
+    "&covariate=age&covariate=prior_police_contacts&method=matching",
+    "within the program": "first=completion:completed&second=completion:unsuccessful&anchor=closure"
+    "&covariate=age&covariate=gender&covariate=prior_police_contacts&method=weighting",
+    "jury service": "first=juror:served&second=juror:not&anchor=referral&landmark=90"
+    "&covariate=age&method=weighting",
+}
+
+
+@pytest.mark.parametrize("design", README_EXAMPLES)
+async def test_each_design_the_readme_shows_gives_its_estimates_on_the_demo(client, db, design):
+    _, cohort = await evaluator(client, db)
+
+    response = await client.get(
+        f"/reports/effects?{cohort}&event=arrest&event=charge&window=12&{README_EXAMPLES[design]}"
+    )
+
+    assert response.status_code == 200, response.text[:300]
+    text = html.unescape(response.text)
+    assert re.search(r"\(against [^)]+\)</th>\s*<td class=\"num\">\d+\.\d\d</td>", text), "a hazard ratio"
+    assert "Risk ratio" in text and "Balance" in text
+    assert "Withheld" not in text, "no estimate of the README's example is withheld"
+
+
 async def test_matching_the_larger_group_first_is_warned_about(client, db):
     _, cohort = await evaluator(client, db)
     base = f"{cohort}&event=arrest&anchor=closure&window=12&covariate=age&method=matching"
