@@ -106,6 +106,7 @@ async def test_the_analysis_file_by_study_arm_counts_the_declined_and_returned_r
     page = await client.get(f"/reports/recidivism?{query}")
     assert page.status_code == 200
     assert "Study arm (intent to treat)" in page.text
+    assert "the study's declined and returned referrals are in their arm" in page.text
 
 
 async def test_intent_to_treat_must_count_from_referral(client, db):
