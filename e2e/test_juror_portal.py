@@ -91,7 +91,7 @@ def test_a_conflict_declared_after_seating_takes_the_juror_off_that_panel(page: 
     # the one on the juror's docket is found (a declared youth leaves the list of matches).
     unseated = re.compile(rf"Jordan R\. was (moved from {room} to|taken off the night)")
     status = page.get_by_role("status")
-    for _ in range(4):
+    for _ in range(12):
         page.get_by_label("Find a youth of the program by name").fill(f"{first_name} {initial[0]}")
         match = page.locator(".youth-matches li", has_text=re.compile(rf"{first_name} {initial[0]}")).first
         expect(match).to_be_visible()
