@@ -27,7 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.settings import Settings, resource_dir
 
-__all__ = ("Base", "create_database_config", "insert_missing", "metadata", "upgrade_database")
+__all__ = (
+    "Base",
+    "add_at_commit",
+    "create_database_config",
+    "insert_missing",
+    "metadata",
+    "upgrade_database",
+)
 
 Base = UUIDAuditBase
 """Every table: a random UUID primary key (ids in URLs reveal nothing) and UTC audit columns."""
@@ -79,11 +86,27 @@ def commit_before_send(config: SQLAlchemyAsyncConfig) -> Callable[[Message, Scop
     return handler
 
 
+_AT_COMMIT = "youthcourt.rows_at_commit"
+
+
+def add_at_commit(scope: Scope, row: Any) -> None:
+    """Add ``row`` to the request's transaction only when it commits, not at the next flush.
+
+    For what a read request writes (its audit entry): on SQLite a transaction's first write
+    takes the database's one write lock until the commit, so an entry flushed early would make
+    every other writer wait for the rest of the page. Added at the commit, the lock is held for
+    one insert. A request that ends in an error writes nothing, as with any other row.
+    """
+    scope.setdefault(_AT_COMMIT, []).append(row)  # type: ignore[misc]
+
+
 async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: Scope) -> None:
+    at_commit = scope.pop(_AT_COMMIT, [])  # type: ignore[misc]
     if not 200 <= message["status"] < 400:
         await session.rollback()
         return
     try:
+        session.add_all(at_commit)
         await session.commit()
     except Exception:
         logger.exception("Commit failed on %s", scope.get("path"))

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit.models import AuditEntry
+from youthcourt.database import add_at_commit
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import Viewer
 
@@ -90,12 +91,22 @@ def build_entry(
     )
 
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 def record(
     db_session: AsyncSession, source: ASGIConnection | Actor, action: str, **fields: Any
 ) -> AuditEntry:
-    """Add an entry to the caller's transaction; ``source`` is the request, or the actor a service was given."""
+    """Add an entry to the caller's transaction; ``source`` is the request, or the actor a service was given.
+
+    A read request's entry goes in when its transaction commits (see :func:`add_at_commit`), so
+    viewing a page never holds SQLite's write lock while the page is being built.
+    """
     entry = build_entry(source, action, **fields)
-    db_session.add(entry)
+    if isinstance(source, ASGIConnection) and source.scope.get("method") in READ_METHODS:
+        add_at_commit(source.scope, entry)
+    else:
+        db_session.add(entry)
     return entry
 
 
