@@ -21,7 +21,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VENDOR := src/youthcourt/static/vendor
 
-.PHONY: run test install install-test assets browser lint unit e2e format clean
+.PHONY: run test install install-test assets browser lint unit e2e format clean bench
 
 run: install assets ## Set up everything, migrate, load the demo once, and serve on http://127.0.0.1:8000
 	$(BIN)/youthcourt database upgrade --no-prompt
@@ -92,6 +92,10 @@ unit: install-test assets
 # Browser tests run in their own pytest process: Playwright's sync fixtures leave an event loop behind.
 e2e: install-test assets browser
 	$(BIN)/pytest e2e -p no:cacheprovider
+
+bench: install-test ## The key pages under load against a bare Litestar page, measured in the same run (wrk)
+	@command -v wrk >/dev/null || sudo -n apt-get install -y wrk || apt-get install -y wrk
+	$(BIN)/python -m youthcourt.bench.pages $(BENCH_ARGS)
 
 format: install-test
 	$(BIN)/ruff check --fix src tests e2e migrations

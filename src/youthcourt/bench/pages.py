@@ -1,0 +1,338 @@
+"""``make bench``: the key pages under load, each against the floor measured in the same run.
+
+Starts the floor (``bench/floor.py``) and the app as servers with the same worker count, signs
+in as a coordinator, a juror and an evaluator, and drives each key page with wrk (16 connections
+by default). Prints requests per second, p50, p95 and p99, the ratio of each page's p95 to the
+floor's, and the SQL statements the page sends (counted in this process, on the same database).
+Without ``--database-url``, a fresh SQLite database with the demo data is made in a temporary
+folder; with one, the database is used as it is.
+
+    python -m youthcourt.bench.pages [--connections 16] [--duration 10] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from sqlalchemy import event
+
+DEMO_PASSWORD = "youthcourt-demo"  # noqa: S105 - the documented demo password
+ROLES = {
+    "coordinator": "coordinator@example.org",
+    "juror": "juror@example.org",
+    "evaluator": "evaluator@example.org",
+}
+REPORT_SCRIPT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format("BENCH %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    errors.connect + errors.read + errors.write + errors.status + errors.timeout))
+end
+"""
+"""wrk's own summary lacks p95: this script prints the figures, latencies in microseconds."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    page: str
+    requests_per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int
+    queries: int | None = None
+
+
+def parse_report(output: str, page: str) -> Measure:
+    """The figures of :data:`REPORT_SCRIPT`'s line in wrk's output."""
+    match = re.search(r"^BENCH (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", output, re.MULTILINE)
+    if match is None:
+        raise RuntimeError(f"wrk printed no figures for {page}:\n{output}")
+    requests, duration_us, p50, p95, p99, errors = (int(value) for value in match.groups())
+    return Measure(page, requests / (duration_us / 1e6), p50 / 1000, p95 / 1000, p99 / 1000, errors)
+
+
+def table(measures: list[Measure], floor: Measure) -> str:
+    """The results as a Markdown table, the floor first."""
+    lines = [
+        "| page | req/s | p50 ms | p95 ms | p99 ms | p95 / floor | queries | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for measure in [floor, *measures]:
+        ratio = measure.p95_ms / floor.p95_ms if floor.p95_ms else float("nan")
+        queries = "" if measure.queries is None else str(measure.queries)
+        lines.append(
+            f"| {measure.page} | {measure.requests_per_second:.0f} | {measure.p50_ms:.1f} | "
+            f"{measure.p95_ms:.1f} | {measure.p99_ms:.1f} | {ratio:.1f}x | {queries} | {measure.errors} |"
+        )
+    return "\n".join(lines)
+
+
+# Servers ---------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _youthcourt(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from youthcourt.cli import main; main()", *args]
+
+
+@contextmanager
+def serving(command: list[str], port: int, log: Path, health: str = "/") -> Iterator[str]:
+    """Run a server until the block ends; yields its base URL once it answers."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())  # noqa: S603
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        try:
+            while True:
+                try:
+                    with urllib.request.urlopen(base + health, timeout=2):  # noqa: S310 - local server
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"the server did not start:\n{log.read_text()}") from None
+                    time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+# Signing in and finding the pages --------------------------------------------------------------------
+
+
+def sign_in(base: str, email: str) -> httpx.Client:
+    """A client signed in as a demo account (password, then the authenticator code)."""
+    from youthcourt.accounts.mfa import code_at, current_step
+    from youthcourt.demo.people import DEMO_TOTP_SECRET
+
+    client = httpx.Client(base_url=base, follow_redirects=True, timeout=60)
+    page = client.get("/login")
+    page = client.post(
+        "/login", data={"email": email, "password": DEMO_PASSWORD, "_csrf_token": _token(page.text)}
+    )
+    if "/login/code" in page.url.path:
+        code = code_at(DEMO_TOTP_SECRET, current_step(time.time()))
+        page = client.post(page.url.path, data={"code": code, "_csrf_token": _token(page.text)})
+    if "/login" in page.url.path:
+        raise RuntimeError(f"{email} could not sign in")
+    return client
+
+
+def _token(html: str) -> str:
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    if match is None:
+        raise RuntimeError("no form token on the page")
+    return match.group(1)
+
+
+def first_link(client: httpx.Client, path: str, pattern: str) -> str:
+    """The first link on ``path`` whose address matches ``pattern``."""
+    match = re.search(rf'href="({pattern})"', client.get(path).text)
+    if match is None:
+        raise RuntimeError(f"no link like {pattern} on {path}")
+    return match.group(1)
+
+
+class FormReader(HTMLParser):
+    """The values a browser would send from the page's first GET form, as it is first shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: list[tuple[str, str]] = []
+        self._state = "before"
+        self._select: str | None = None
+        self._first_option: tuple[str, str] | None = None
+        self._chosen = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form" and self._state == "before" and values.get("method", "get").lower() == "get":
+            self._state = "inside"
+        if self._state == "inside":
+            self._field(tag, values)
+
+    def _field(self, tag: str, values: dict[str, str]) -> None:
+        name = values.get("name", "")
+        if name.startswith("_"):
+            return  # the form's tokens, not a choice
+        if tag == "input" and name and values.get("type") not in ("submit", "button", "file"):
+            if values.get("type") not in ("checkbox", "radio") or "checked" in values:
+                self.fields.append((name, values.get("value", "")))
+        elif tag == "select":
+            self._select, self._first_option, self._chosen = name, None, False
+        elif tag == "option" and self._select is not None:
+            option = (self._select, values.get("value", ""))
+            self._first_option = self._first_option or option
+            if "selected" in values:
+                self.fields.append(option)
+                self._chosen = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self._state == "inside":
+            self._state = "after"
+        if tag == "select" and self._select is not None:
+            if not self._chosen and self._first_option is not None:
+                self.fields.append(self._first_option)
+            self._select = None
+
+
+def form_query(client: httpx.Client, path: str) -> str:
+    """The query string the page's form sends as it is first shown (its defaults)."""
+    reader = FormReader()
+    reader.feed(client.get(path).text)
+    return urlencode(reader.fields)
+
+
+def key_pages(clients: dict[str, httpx.Client]) -> list[tuple[str, str, str]]:
+    """(name, role, address) of each page the benchmark drives."""
+    coordinator, evaluator = clients["coordinator"], clients["evaluator"]
+    case = first_link(coordinator, "/cases", r"/cases/[0-9a-f-]{36}")
+    night = first_link(coordinator, "/hearings", r"/hearings/[0-9a-f-]{36}")
+    docket = first_link(coordinator, night, r"/hearings/[0-9a-f-]{36}/courtrooms/[0-9a-f-]{36}/docket")
+    report = form_query(evaluator, "/reports/recidivism")
+    export = form_query(evaluator, "/reports/exports")
+    return [
+        ("dashboard", "coordinator", "/dashboard"),
+        ("case list", "coordinator", "/cases"),
+        ("case list, filtered", "coordinator", "/cases?state=sanctions_in_progress"),
+        ("case list, searched", "coordinator", "/cases?q=mar"),
+        ("a case page", "coordinator", case),
+        ("hearing nights", "coordinator", "/hearings"),
+        ("a hearing night", "coordinator", night),
+        ("a courtroom's docket", "coordinator", docket),
+        ("jurors", "coordinator", "/jurors"),
+        ("follow-ups", "coordinator", "/follow-ups"),
+        ("juror portal", "juror", "/me"),
+        ("recidivism report", "evaluator", f"/reports/recidivism?{report}"),
+        ("measures", "evaluator", "/reports/measures"),
+        ("an export", "evaluator", f"/reports/exports/download?{export}"),
+    ]
+
+
+# Measuring -------------------------------------------------------------------------------------------
+
+
+def drive(url: str, cookie: str, page: str, args: argparse.Namespace, script: Path) -> Measure:
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "30s"]
+    command += ["-s", str(script), "-H", f"Cookie: {cookie}", url]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=args.duration + 120)  # noqa: S603
+    return parse_report(result.stdout, page)
+
+
+def cookie_header(client: httpx.Client) -> str:
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+async def count_queries(
+    pages: list[tuple[str, str, str]], clients: dict[str, httpx.Client]
+) -> dict[str, int]:
+    """The statements each page sends, asked once in this process after a first, warming request."""
+    from litestar.testing import AsyncTestClient
+
+    from youthcourt.app import create_app
+
+    app = create_app()
+    engine = app.state.database.get_engine().sync_engine
+    counts: dict[str, int] = {}
+    async with AsyncTestClient(app) as client:
+        for name, role, address in pages:
+            client.cookies.clear()
+            for cookie, value in clients[role].cookies.items():
+                client.cookies.set(cookie, value)
+            await client.get(address)
+            statements: list[str] = []
+
+            def count(*_args: Any, into: list[str] = statements) -> None:
+                into.append("")
+
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                response = await client.get(address)
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+            counts[name] = len(statements) if response.status_code == 200 else -response.status_code
+    return counts
+
+
+def prepare(args: argparse.Namespace) -> None:
+    """The environment the servers and this process share; a fresh demo database unless one is given."""
+    if args.database_url:
+        os.environ["YOUTHCOURT_DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("YOUTHCOURT_DATABASE_URL", None)
+    os.environ.setdefault("YOUTHCOURT_DATA_DIR", tempfile.mkdtemp(prefix="youthcourt-bench-"))
+    os.environ["YOUTHCOURT_ENV"] = "development"
+    if not args.database_url:
+        for step in (("database", "upgrade", "--no-prompt"), ("demo-data",)):
+            subprocess.run(_youthcourt(*step), check=True, capture_output=True, timeout=600)  # noqa: S603
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--workers", type=int, default=1, help="server processes, for the floor and the app")
+    parser.add_argument("--database-url", default="", help="measure this database instead of a fresh demo")
+    args = parser.parse_args(argv)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (Debian: apt-get install wrk); `make bench` installs it.")
+    prepare(args)
+    folder = Path(os.environ["YOUTHCOURT_DATA_DIR"])
+    script = folder / "report.lua"
+    script.write_text(REPORT_SCRIPT)
+    floor_port, app_port = _free_port(), _free_port()
+    floor_command = [sys.executable, "-m", "uvicorn", "youthcourt.bench.floor:app", "--port", str(floor_port)]
+    floor_command += ["--workers", str(args.workers), "--log-level", "warning"]
+    app_command = _youthcourt("run", "--port", str(app_port), "--wc", str(args.workers))
+    with (
+        serving(floor_command, floor_port, folder / "floor.log") as floor_base,
+        serving(app_command, app_port, folder / "app.log", health="/health") as app_base,
+    ):
+        clients = {role: sign_in(app_base, email) for role, email in ROLES.items()}
+        pages = key_pages(clients)
+        floor = drive(floor_base + "/", "", "floor (bare Litestar, 25-row table)", args, script)
+        measures = [
+            drive(app_base + address, cookie_header(clients[role]), name, args, script)
+            for name, role, address in pages
+        ]
+    queries = asyncio.run(count_queries(pages, clients))
+    measures = [Measure(**{**m.__dict__, "queries": queries.get(m.page)}) for m in measures]
+    engine = os.environ.get("YOUTHCOURT_DATABASE_URL", "sqlite (demo)").split(":")[0]
+    print(
+        f"{args.connections} connections, {args.duration} s a page, {args.workers} server process(es), {engine}\n"
+    )
+    print(table(measures, floor))
+
+
+if __name__ == "__main__":
+    main()

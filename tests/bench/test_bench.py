@@ -1,0 +1,66 @@
+"""The page benchmark's parts that need no load: the floor page, reading wrk's figures, the forms it sends."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from youthcourt.bench.floor import app as floor
+from youthcourt.bench.pages import FormReader, Measure, parse_report, table
+
+
+async def test_the_floor_renders_a_25_row_table():
+    async with AsyncTestClient(floor) as client:
+        response = await client.get("/")
+    assert response.status_code == 200
+    assert response.text.count("<tr>") == 26, "a header row and 25 rows"
+
+
+def test_wrk_s_figures_are_read_in_milliseconds_and_requests_per_second():
+    output = "Running 10s test\n  2 threads and 16 connections\nBENCH 20000 10000000 7000 12000 15500 3\n"
+
+    measure = parse_report(output, "floor")
+
+    assert measure == Measure("floor", 2000.0, 7.0, 12.0, 15.5, 3)
+
+
+def test_a_run_without_figures_says_so():
+    with pytest.raises(RuntimeError, match="no figures for dashboard"):
+        parse_report("unable to connect", "dashboard")
+
+
+def test_the_table_gives_each_page_s_p95_over_the_floor_s():
+    floor_measure = Measure("floor", 2000, 7, 12, 15, 0)
+    page = Measure("dashboard", 100, 50, 60, 80, 0, queries=8)
+
+    lines = table([page], floor_measure).splitlines()
+
+    assert lines[2].startswith("| floor | 2000 |") and "| 1.0x |" in lines[2]
+    assert lines[3] == "| dashboard | 100 | 50.0 | 60.0 | 80.0 | 5.0x | 8 | 0 |"
+
+
+def test_the_form_reader_sends_what_the_first_get_form_shows():
+    html = """
+    <form method="post" action="/x"><input name="ignored" value="1"></form>
+    <form method="get" action="/reports/recidivism">
+      <input type="hidden" name="_once" value="token">
+      <input type="checkbox" name="event" value="arrest" checked>
+      <input type="checkbox" name="event" value="new_referral">
+      <input type="month" name="referred_from" value="2024-01">
+      <select name="anchor"><option value="referral">R</option><option value="closure" selected>C</option></select>
+      <select name="group"><option value="none">None</option><option value="completion">C</option></select>
+      <button type="submit">Build</button>
+    </form>
+    <form method="get"><input name="later" value="x"></form>
+    """
+    reader = FormReader()
+    reader.feed(html)
+
+    assert parse_qs("&".join(f"{k}={v}" for k, v in reader.fields)) == {
+        "event": ["arrest"],
+        "referred_from": ["2024-01"],
+        "anchor": ["closure"],
+        "group": ["none"],
+    }
