@@ -106,7 +106,8 @@ async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: S
         await session.rollback()
         return
     try:
-        session.add_all(at_commit)
+        if at_commit:
+            session.add_all(at_commit)
         await session.commit()
     except Exception:
         logger.exception("Commit failed on %s", scope.get("path"))

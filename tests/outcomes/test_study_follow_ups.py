@@ -64,7 +64,10 @@ async def test_a_study_referrals_check_is_on_the_worklist_and_records_its_offens
     assert "Study follow-up" in referral_page.text
     assert f'href="/follow-ups/{check.id}"' in referral_page.text
     dashboard = await client.get("/dashboard")
-    assert "Study referral</a>" in dashboard.text and f"/referrals/{referral.id}" in dashboard.text
+    assert (
+        f"Referral of {REFERRED.isoformat()}</a>" in dashboard.text
+        and f"/referrals/{referral.id}" in dashboard.text
+    )
     worklist = await client.get("/follow-ups")
     assert f"Referral of {REFERRED.isoformat()}" in worklist.text
     assert f'href="/referrals/{referral.id}"' in worklist.text
