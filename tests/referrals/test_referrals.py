@@ -771,6 +771,26 @@ async def test_a_referral_records_the_prior_record_and_the_study_arm(client, db)
         ({"study_arm": "youth_court"}, "assigned_on", "Enter the day of assignment"),
         ({"assignment_method": "random"}, "study_arm", "Choose the study arm"),
         ({"study_arm": "placebo"}, "study_arm", "Choose the study arm."),
+        ({"prior_diversions": "2147483648"}, "prior_diversions", "at most 99"),
+        (
+            {"prior_adjudications": "99999999999999999999"},
+            "prior_adjudications",
+            "is too large: enter at most 99",
+        ),
+        (
+            {
+                "study_arm": "comparison",
+                "assignment_method": "random",
+                "assigned_on": (TODAY + DAY).isoformat(),
+            },
+            "assigned_on",
+            "cannot be in the future",
+        ),
+        (
+            {"study_arm": "comparison", "assignment_method": "random", "assigned_on": "2020-01-01"},
+            "assigned_on",
+            "cannot be before the referral was received",
+        ),
     ],
 )
 async def test_a_wrong_prior_record_or_study_arm_is_refused_with_the_form_kept(

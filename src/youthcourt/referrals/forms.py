@@ -78,6 +78,8 @@ class GuardianForm(DeclaredForm):
 
 
 STUDY_ARMS = {arm.value: arm.label for arm in StudyArm}
+MAX_PRIOR = 99
+"""The most earlier contacts, diversions or adjudications a referral (or a comparison file) records."""
 ASSIGNMENT_METHODS = {method.value: method.label for method in AssignmentMethod}
 
 
@@ -91,9 +93,15 @@ class ReferralForm(DeclaredForm):
     source_id = Choice("the referring agency")
     source_reference = Text("the agency's reference number", required=False, max_length=80)
     received_on = Date("the date the referral was received")
-    prior_police_contacts = Number("the number of earlier police contacts", required=False, allow_zero=True)
-    prior_diversions = Number("the number of earlier diversions", required=False, allow_zero=True)
-    prior_adjudications = Number("the number of earlier adjudications", required=False, allow_zero=True)
+    prior_police_contacts = Number(
+        "the number of earlier police contacts", required=False, allow_zero=True, maximum=MAX_PRIOR
+    )
+    prior_diversions = Number(
+        "the number of earlier diversions", required=False, allow_zero=True, maximum=MAX_PRIOR
+    )
+    prior_adjudications = Number(
+        "the number of earlier adjudications", required=False, allow_zero=True, maximum=MAX_PRIOR
+    )
     study_arm = Choice("the study arm", options=STUDY_ARMS, required=False)
     assigned_on = Date("the day of assignment", required=False)
     assignment_method = Choice("how the referral was assigned", options=ASSIGNMENT_METHODS, required=False)

@@ -261,6 +261,7 @@ def check_intake(
         referral["received_on"],
         age_field="date_of_birth" if existing_youth is None else "incident_date",
     )
+    _check_assignment(form, today, referral["received_on"], referral["assigned_on"])
     return Intake(youth=youth, guardians=guardians, referral=referral, existing_youth=existing_youth)
 
 
@@ -291,6 +292,21 @@ def _check_dates(
             )
     if incident and received and received < incident:
         form.error("received_on", "The referral cannot be received before the incident happened.")
+
+
+def _check_assignment(
+    form: Form, today: datetime.date, received: datetime.date | None, assigned: datetime.date | None
+) -> None:
+    """A study assigns a referral once it has it: on or after the day received, and not in the future."""
+    if assigned is None or "assigned_on" in form.errors:
+        return
+    if assigned > today:
+        form.error("assigned_on", "The day of assignment cannot be in the future.")
+    elif received and assigned < received:
+        form.error(
+            "assigned_on",
+            f"The day of assignment cannot be before the referral was received ({received.isoformat()}).",
+        )
 
 
 async def referral_by_token(db: AsyncSession, token: str) -> Referral | None:

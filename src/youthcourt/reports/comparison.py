@@ -28,6 +28,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.scoping import OutOfScopeError, current_scope
 from youthcourt.reference.models import OffenseClass
+from youthcourt.referrals.forms import MAX_PRIOR
 from youthcourt.referrals.uploads import clean_title
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
 
@@ -74,7 +75,6 @@ class Column:
     example: str
 
 
-MAX_PRIOR = 99
 """The largest prior count a row may hold (a larger one is a typing error)."""
 COLUMNS: tuple[Column, ...] = (
     Column("id", True, "The source's de-identified id: 1 to 64 letters, digits, - or _.", "RC-0042"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,10 @@ MAX_FIELD_LENGTH = 10_000
 def _text(value: Any) -> str:
     """A posted value as text, without NUL characters: no field means one, and PostgreSQL cannot store it."""
     return str(value).replace("\x00", "")[:MAX_FIELD_LENGTH]
+
+
+_LONG_NUMBER = re.compile(r"[+-]?[0-9]{16,}(?:\.[0-9]+)?|[+-]?[0-9]+\.[0-9]{16,}")
+"""Digits past what :func:`parse_number` reads: a number, only too long to be plausible."""
 
 
 def _sentence(label: str) -> str:
@@ -120,7 +125,14 @@ class Form:
                 self.error(name, f"Enter {label}.")
             return None
         value = parse_number(raw)
-        if value is None:
+        if value is None and _LONG_NUMBER.fullmatch(raw):
+            bound = (
+                f"at most {format_number(maximum)}"
+                if maximum is not None
+                else "a number of at most 15 digits"
+            )
+            self.error(name, f"{_sentence(label)} is too large: enter {bound}.")
+        elif value is None:
             self.error(name, f"Enter {label} as a number, for example {example}.")
         elif decimal_places(value) > places:
             self.error(name, _too_precise(label, places))
