@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import uuid
 from collections import Counter
 
 import numpy as np
@@ -24,7 +25,7 @@ from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSys
 from youthcourt.programs.models import Program, Role
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals.models import Referral, ReferralStatus, StudyArm
-from youthcourt.reports.cohort import Anchor, Cohort, load_subjects
+from youthcourt.reports.cohort import Anchor, Cohort, Subject, load_subjects
 from youthcourt.reports.effects import Covariate, PropensityMethod
 from youthcourt.reports.effects_report import Comparison, build_effects, label_of
 from youthcourt.reports.forms import INTENT_TO_TREAT_ANCHOR
@@ -98,7 +99,7 @@ async def test_the_analysis_file_by_study_arm_counts_the_declined_and_returned_r
 
     assert response.status_code == 200, response.text
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert Counter(row["group"] for row in rows) == {"Youth court": 10, "Comparison": 8, "Not in a study": 3}
+    assert Counter(row["group"] for row in rows) == {"Youth court": 10, "Comparison": 8}
     events = Counter(row["group"] for row in rows if row["event"] == "1")
     assert events == {"Youth court": 4, "Comparison": 3}
     declined = [row for row in rows if row["completion"] == "Declined or returned"]
@@ -107,6 +108,27 @@ async def test_the_analysis_file_by_study_arm_counts_the_declined_and_returned_r
     assert page.status_code == 200
     assert "Study arm (intent to treat)" in page.text
     assert "the study's declined and returned referrals are in their arm" in page.text
+
+
+async def test_a_range_whose_first_month_holds_a_lone_study_referral_is_refused(client, db):
+    """The edge-month rule counts every youth of the study, declined and returned referrals too:
+    otherwise two ranges a month apart could differ by that one youth."""
+    program, evaluator = await study(db)
+    october = REFERRED - 17 * DAY
+    lone = await make_referral(
+        db, program, study_arm=StudyArm.COMPARISON, status=ReferralStatus.RETURNED, received_on=october
+    )
+    await followed(db, program, referral=lone, event=ARREST)
+    await sign_in(client, evaluator)
+
+    response = await client.get(
+        f"/reports/recidivism?{report_query(program, anchor='referral', group='assignment')}"
+    )
+    by_case = await client.get(f"/reports/recidivism?{report_query(program, anchor='referral')}")
+
+    assert response.status_code == 422
+    assert f"fewer than 3 youth assigned to the study referred in {october:%B %Y}" in response.text
+    assert by_case.status_code == 200, "a report of cases does not count the referral without one"
 
 
 async def test_intent_to_treat_must_count_from_referral(client, db):
@@ -134,21 +156,22 @@ async def test_the_effects_of_assignment_include_the_declined_referrals_of_the_a
     subjects = await load_subjects(db, cohort, intent_to_treat=True)
     report = build_effects(subjects, [], comparison, threshold=3)
 
-    assert len(subjects) == 21
-    assert [step.count for step in report.flow][:3] == [21, 21, 18]
+    assert len(subjects) == 18, "the study's youth only"
+    assert [step.count for step in report.flow][:3] == [18, 18, 18]
     risks = report.risks
     assert risks is not None
     assert (risks.treated_events, risks.treated_total) == (4, 10)
     assert (risks.other_events, risks.other_total) == (3, 8)
-    assert await load_subjects(db, cohort) == [s for s in subjects if s.state is not None]
+    assert [s for s in await load_subjects(db, cohort) if s.study_arm] == [
+        s for s in subjects if s.state is not None
+    ]
 
 
 async def demo_study(db) -> tuple[Program, Cohort]:
     """The demo program, and the whole months its study took referrals in."""
     program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
     start, end = study_period(datetime.date.today())
-    last_day = (end.replace(day=28) + 4 * DAY).replace(day=1) - DAY
-    return program, Cohort((program.id,), start.replace(day=1), last_day)
+    return program, Cohort((program.id,), start, end)
 
 
 ITT = ReportOptions(frozenset(OutcomeEventType), Anchor.REFERRAL, 12, Grouping.ASSIGNMENT)
@@ -268,3 +291,57 @@ def outcome_frame(subjects) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(records)
+
+
+def subject(arm: str, checked_days: int | None, offended_days: int | None = None, age: int = 15) -> Subject:
+    """A study youth referred on REFERRED, checked (and rearrested) that many days later."""
+    return Subject(
+        case_id=uuid.uuid4(),
+        program_id=uuid.uuid4(),
+        youth_id=uuid.uuid4(),
+        referred_on=REFERRED,
+        intake_on=None,
+        heard_on=None,
+        closed_on=None,
+        state=None,
+        offense_class="A",
+        offense_category="theft",
+        source_kind="police",
+        age=age,
+        gender="female",
+        race_ethnicity="White",
+        served_as_juror=False,
+        checked_until=None if checked_days is None else REFERRED + checked_days * DAY,
+        events=() if offended_days is None else ((REFERRED + offended_days * DAY, OutcomeEventType.ARREST),),
+        study_arm=arm,
+    )
+
+
+def test_follow_up_that_differs_between_the_arms_is_warned_about():
+    youth_court = [
+        subject("youth_court", 400 if n < 20 else 100, 50 if n % 4 == 0 else None, 13 + n % 5)
+        for n in range(40)
+    ]
+    comparison = [subject("comparison", 400, 60 if n % 3 == 0 else None, 13 + n % 5) for n in range(40)]
+    arms = Comparison(ITT, "Youth court", "Comparison", (Covariate.AGE,), PropensityMethod.WEIGHTING)
+
+    report = build_effects(youth_court + comparison, [], arms, threshold=3)
+
+    assert report.followed_shares == pytest.approx((0.625, 1.0))
+    assert "about 60% of Youth court, 100% of Comparison" in (report.follow_up_warning or "")
+    even = build_effects(
+        comparison + [subject("youth_court", 400, None, 13 + n % 5) for n in range(40)], [], arms, 3
+    )
+    assert even.follow_up_warning is None
+
+
+def test_an_arm_with_nobody_in_the_range_says_so_and_compares_nothing():
+    arms = Comparison(ITT, "Youth court", "Another arm", (Covariate.AGE,), PropensityMethod.WEIGHTING)
+
+    report = build_effects([subject("youth_court", 400) for _ in range(20)], [], arms, threshold=3)
+
+    assert report.empty_group == (
+        "No youth of this range are in Another arm: there is nothing to compare. Choose another group or a wider range."
+    )
+    assert report.cox is None and report.propensity is None and report.risks is None
+    assert [step.count for step in report.flow][:3] == [20, 20, 20]

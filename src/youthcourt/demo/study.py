@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from youthcourt.cases.models import Case, CheckResult, FollowUpCheck
-from youthcourt.cases.services import follow_up_end
+from youthcourt.cases.services import add_months, follow_up_end
 from youthcourt.demo.cases import CaseBuilder, at
 from youthcourt.demo.outcomes import (
     COMPARISON_REOFFENDING,
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from youthcourt.demo import DemoContext
 
 STUDY_SEED = 2028
-STUDY_DAYS = 275
-"""The study took referrals for nine months, ending two years before today."""
+STUDY_MONTHS = 9
+"""The study took referrals for nine whole months, the last ending two years before today or earlier."""
 DECLINED_SHARE = 0.12
 """Families of the youth court arm who declined it after assignment."""
 DECLINED_REOFFENDING = 0.45
@@ -43,8 +43,9 @@ RETURNED_REASON = "Assigned to the comparison arm by the study's lottery: return
 
 
 def study_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    end = today - datetime.timedelta(days=2 * 365)
-    return end - datetime.timedelta(days=STUDY_DAYS), end
+    """The first and last days of the study's months (whole months, as reports count them)."""
+    end = (today - datetime.timedelta(days=2 * 365)).replace(day=1) - datetime.timedelta(days=1)
+    return add_months(end.replace(day=1), 1 - STUDY_MONTHS), end
 
 
 class StudyBuilder:
@@ -135,7 +136,7 @@ async def add_study(context: DemoContext) -> None:
     declined = round(accepted * DECLINED_SHARE)
 
     def day() -> datetime.date:
-        return start + datetime.timedelta(days=builder.rng.randint(0, STUDY_DAYS))
+        return start + datetime.timedelta(days=builder.rng.randint(0, (end - start).days))
 
     for _ in range(declined):
         await builder.without_case(StudyArm.YOUTH_COURT, ReferralStatus.DECLINED, day(), DECLINED_REOFFENDING)

@@ -350,9 +350,10 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
 
 
 async def load_subjects(db: AsyncSession, cohort: Cohort, *, intent_to_treat: bool = False) -> list[Subject]:
-    """Every case of the cohort with its dates, categories and new offenses, in two queries; for
-    ``intent_to_treat``, the study's referrals declined or returned as well (two more).
+    """Every case of the cohort with its dates, categories and new offenses, in two queries.
 
+    For ``intent_to_treat``, the youth of the study instead: every referral of the range assigned
+    to an arm, its case or, declined or returned, the referral itself (two more queries).
     Sealed and expunged cases are included: reports built on this only show aggregates, and the
     program's rates would drift if sealing a successful case removed it from them.
     """
@@ -360,7 +361,7 @@ async def load_subjects(db: AsyncSession, cohort: Cohort, *, intent_to_treat: bo
     rows = await db.execute(_subjects_query().where(in_cohort(cohort)))
     subjects = [_subject(row, events) for row in rows]
     if intent_to_treat:
-        subjects += await load_study_referrals(db, cohort)
+        subjects = [s for s in subjects if s.study_arm] + await load_study_referrals(db, cohort)
     return subjects
 
 
@@ -371,6 +372,21 @@ def _referral_checked() -> Any:
         .where(FollowUpCheck.completed_on.is_not(None), FollowUpCheck.records_searched != "")
         .group_by(FollowUpCheck.referral_id)
         .subquery()
+    )
+
+
+def assigned_in_cohort(cohort: Cohort) -> Any:
+    """A referral of the cohort's range assigned to a study arm and decided: an intent-to-treat report's youth.
+
+    Accepted ones are cases; declined and returned ones are followed up on their own. Referrals
+    still pending are not in it yet.
+    """
+    return and_(
+        Referral.program_id.in_(cohort.program_ids),
+        Referral.received_on >= cohort.referred_from,
+        Referral.received_on <= cohort.referred_to,
+        Referral.study_arm.is_not(None),
+        Referral.status != ReferralStatus.PENDING,
     )
 
 

@@ -135,14 +135,12 @@ ANCHOR_PHRASES = {
     Anchor.CLOSURE: "of case closure",
 }
 
-NOT_IN_A_STUDY = "Not in a study"
-
 _ORDER = {
     Grouping.COMPLETION: ("Completed", "Unsuccessful", "Withdrawn", "Open"),
     Grouping.AGE_BAND: tuple(age_band(age) for age in (12, 14, 16, 17, None)),
     Grouping.JUROR: ("Served as a juror", "Did not serve as a juror"),
     Grouping.COMPARISON: (PROGRAM_YOUTH,),
-    Grouping.ASSIGNMENT: (*(arm.label for arm in StudyArm), NOT_IN_A_STUDY),
+    Grouping.ASSIGNMENT: tuple(arm.label for arm in StudyArm),
 }
 _LAST = ("Not recorded", "Unknown", "Other")
 
@@ -150,8 +148,8 @@ _ANCHOR_FIELDS = {Anchor.REFERRAL: "referred_on", Anchor.HEARING: "heard_on", An
 
 
 def study_arm_label(arm: str) -> str:
-    """The group of a study arm's code ("" for a referral that was not in the study)."""
-    return StudyArm(arm).label if arm else NOT_IN_A_STUDY
+    """The group of a study arm's code (an intent-to-treat report holds only the study's youth)."""
+    return StudyArm(arm).label
 
 
 def _juror(served: bool) -> str:

@@ -121,7 +121,7 @@ async def read_comparison(
         PropensityMethod(chosen.method),
     )
     names = {choice.id: choice.name for choice in granted_programs(request.user)}
-    if not await check_edges(db, cohort, names, form):
+    if not await check_edges(db, cohort, names, form, intent_to_treat=report_options.intent_to_treat):
         return None
     return cohort, comparison
 

@@ -234,21 +234,35 @@ async def read_checked(request: Request[Any, Any, Any], db: AsyncSession, form: 
     """The report's choices, or None with the errors on ``form``: besides the fields' own checks, a
     range whose first or last month holds few referrals of a program is refused."""
     choices = read_choices(request, form)
-    if choices is None or not await check_edges(db, choices.cohort, choices.program_names, form):
+    if choices is None or not await check_edges(
+        db, choices.cohort, choices.program_names, form, intent_to_treat=choices.options.intent_to_treat
+    ):
         return None
     return choices
 
 
-async def check_edges(db: AsyncSession, cohort: Cohort, names: dict[UUID, str], form: Form) -> bool:
+async def check_edges(
+    db: AsyncSession, cohort: Cohort, names: dict[UUID, str], form: Form, *, intent_to_treat: bool = False
+) -> bool:
     """Whether each program's first and last months in the range hold enough referrals (see
-    :mod:`youthcourt.reports.disclosure`); if not, says which on the range's fields."""
+    :mod:`youthcourt.reports.disclosure`): cases, or for intent to treat the study's youth; if
+    not, says which on the range's fields."""
+    what = "youth assigned to the study" if intent_to_treat else "cases"
     with granted_scope(cohort):
         threshold = await suppression_threshold(db, cohort)
-        for month in await thin_edge_months(db, cohort, threshold):
+        for month in await thin_edge_months(db, cohort, threshold, intent_to_treat=intent_to_treat):
             field = "referred_from" if month.first else "referred_to"
             if field not in form.errors:
-                instead = await nearest_full_month(db, cohort, month.program_id, threshold, first=month.first)
-                form.error(field, thin_month_message(month, names[month.program_id], threshold, instead))
+                instead = await nearest_full_month(
+                    db,
+                    cohort,
+                    month.program_id,
+                    threshold,
+                    first=month.first,
+                    intent_to_treat=intent_to_treat,
+                )
+                message = thin_month_message(month, names[month.program_id], threshold, instead, what=what)
+                form.error(field, message)
     return form.is_valid
 
 
