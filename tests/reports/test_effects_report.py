@@ -83,7 +83,9 @@ async def test_adjusting_for_prior_contacts_leaves_out_youth_whose_prior_record_
 
     flow = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="num">([^<]+)</td>', text))
     in_groups = int(flow["In Completed or Unsuccessful"].removeprefix("about "))
-    analysed = int(flow["Analysed in the models: every chosen covariate known"].removeprefix("about "))
+    analysed = int(
+        flow["Of these, analysed in the models: every chosen covariate known"].removeprefix("about ")
+    )
     assert analysed < in_groups, "the demo does not know some youth's prior record"
     assert "Earlier police contacts</th>" in text, "a row of the Cox and balance tables"
 

@@ -35,7 +35,6 @@ from youthcourt.reports.effects import (
 from youthcourt.reports.recidivism import (
     ANCHOR_PHRASES,
     CENSORED,
-    NOT_IN_A_STUDY,
     NOT_STARTED,
     PROGRAM_YOUTH,
     REOFFENDED,
@@ -99,6 +98,24 @@ class EffectsReport:
     propensity_withheld: str | None
     first_is_larger: bool = False
     """More youth are analysed in the first group: matching each of them leaves many without a pair."""
+    followed_shares: tuple[float, float] | None = None
+    """The share of each group followed for the full window, when they differ enough to mislead."""
+    empty_group: str | None = None
+    """A group with no youth in this range: nothing is compared."""
+
+    @property
+    def follow_up_warning(self) -> str | None:
+        """Why the risk table may point another way than the Cox model, when follow-up differs."""
+        if self.followed_shares is None:
+            return None
+        first, second = self.followed_shares
+        comparison = self.comparison
+        return (
+            f"Followed for the full window: about {_five(first)}% of {comparison.first}, {_five(second)}% of "
+            f"{comparison.second}. The risk table counts only youth followed to the window's end, so where "
+            "follow-up differs this much it can point the other way from the Cox model, which counts every "
+            "youth for as long as they were followed. Read the hazard ratio first, or choose a shorter window."
+        )
 
     def count(self, count: int) -> str:
         """A count outside the tables, published like theirs."""
@@ -192,6 +209,11 @@ def build_effects(
 ) -> EffectsReport:
     """Compare the two groups: risks at the window, the Cox model and the propensity analysis."""
     chosen, started = _place_all(subjects, comparisons, comparison, nights or {})
+    in_first = sum(p.treated for p in chosen)
+    if not in_first or in_first == len(chosen):
+        return _nothing_to_compare(
+            comparison, threshold, len(subjects) + len(comparisons), started, chosen, in_first
+        )
     names, encoded = encode([p.raw for p in chosen], comparison.covariates)
     everyone = [
         Youth(p.treated, p.days, p.outcome == REOFFENDED, p.outcome != CENSORED, row)
@@ -220,6 +242,53 @@ def build_effects(
         propensity_cells=propensity_cells,
         propensity_withheld=propensity_withheld,
         first_is_larger=2 * sum(y.treated for y in analysed) > len(analysed),
+        followed_shares=_uneven_follow_up(risks, in_first, len(everyone) - in_first),
+    )
+
+
+def _five(share: float) -> int:
+    """A share as a percentage to the nearest 5: coarse enough to give no count back."""
+    return 5 * round(share * 20)
+
+
+UNEVEN_FOLLOW_UP = 0.10
+"""Shares followed for the full window this far apart make the risk table unreliable beside the Cox model."""
+
+
+def _uneven_follow_up(risks: Risks, first: int, second: int) -> tuple[float, float] | None:
+    shares = (risks.treated_total / first, risks.other_total / second)
+    return shares if abs(shares[0] - shares[1]) > UNEVEN_FOLLOW_UP else None
+
+
+def _nothing_to_compare(
+    comparison: Comparison,
+    threshold: int,
+    referred: int,
+    started: int,
+    chosen: Sequence[_Placed],
+    in_first: int,
+) -> EffectsReport:
+    """The report when one group holds nobody in this range: the sample, and which group is empty."""
+    if not chosen:
+        empty = f"{comparison.first} or {comparison.second}"
+    else:
+        empty = comparison.first if in_first == 0 else comparison.second
+    risks = risks_of([])
+    return EffectsReport(
+        comparison=comparison,
+        threshold=threshold,
+        flow=_flow(comparison, referred, started, len(chosen), 0, risks),
+        cells=_risk_cells(risks, threshold),
+        risks=None,
+        risks_withheld=None,
+        dropped_covariates=(),
+        cox=None,
+        cox_withheld=None,
+        propensity=None,
+        propensity_cells=None,
+        propensity_withheld=None,
+        empty_group=f"No youth of this range are in {empty}: there is nothing to compare. Choose another "
+        "group or a wider range.",
     )
 
 
@@ -238,8 +307,11 @@ def _flow(
         ),
         Step("Eligible: their clock had started", started),
         Step(f"Assigned to {groups}" if options.intent_to_treat else f"In {groups}", grouped),
-        Step("Analysed in the models: every chosen covariate known", analysed),
-        Step("In the risk table: followed for the full window", risks.treated_total + risks.other_total),
+        Step("Of these, analysed in the models: every chosen covariate known", analysed),
+        Step(
+            "Of these, in the risk table: followed for the full window",
+            risks.treated_total + risks.other_total,
+        ),
     )
 
 
@@ -370,7 +442,6 @@ GROUP_CODES = {
     "juror:not": (Grouping.JUROR, False),
     "comparison:program": (Grouping.COMPARISON, None),
     **{f"assignment:{arm.value}": (Grouping.ASSIGNMENT, arm.value) for arm in StudyArm},
-    "assignment:none": (Grouping.ASSIGNMENT, ""),
 }
 """The groups two of which an effects report compares, by code; imported comparison groups add theirs
 (``comparison:<label>``)."""
@@ -388,7 +459,6 @@ def group_options(comparison_labels: Sequence[str]) -> dict[str, str]:
         "juror:not": "Jury service: did not serve",
         "comparison:program": f"Comparison design: {PROGRAM_YOUTH.lower()}",
         **{f"assignment:{arm.value}": f"Study arm, intent to treat: {arm.label.lower()}" for arm in StudyArm},
-        "assignment:none": f"Study arm, intent to treat: {NOT_IN_A_STUDY.lower()}",
     }
     words |= {f"{COMPARISON_PREFIX}{label}": f"Comparison design: {label}" for label in comparison_labels}
     return words

@@ -226,8 +226,22 @@ def effects_pdf(
 
     doc.heading("The sample at each step")
     doc.grid([(step.label, report.count(step.count)) for step in report.flow], (4, 1), "LR", headings=0)
+    if report.empty_group:
+        doc.paragraph(report.empty_group)
+    else:
+        _estimates(doc, report)
+    doc.heading("Methods")
+    doc.grid(methods, (1, 4), "LL", headings=0)
+    return doc.done()
 
+
+def _estimates(doc: ReportDocument, report: EffectsReport) -> None:
+    """The risks, the Cox model and the propensity analysis, as the page shows them."""
+    comparison = report.comparison
+    first, second = comparison.first, comparison.second
     doc.heading("Risk of a new offense at the window")
+    if report.follow_up_warning:
+        doc.warning("Follow-up differs between the groups.", report.follow_up_warning)
     doc.grid(
         [
             ("Group", "Reoffended", "Not reoffended", "Followed for the full window"),
@@ -290,10 +304,6 @@ def effects_pdf(
 
     doc.heading(f"Propensity score: {comparison.method.label.lower()}")
     _propensity(doc, report)
-
-    doc.heading("Methods")
-    doc.grid(methods, (1, 4), "LL", headings=0)
-    return doc.done()
 
 
 def _or(
