@@ -347,7 +347,7 @@ async def test_the_check_form_refuses_what_does_not_fit(client, db):
         ),
         (
             check_form("new_offense", **event_row(1, REFERRED)),
-            f"The date of event 1 must be after the case was referred ({REFERRED.isoformat()}).",
+            f"The date of event 1 must be after the youth was referred ({REFERRED.isoformat()}).",
         ),
         (
             check_form("new_offense", checked_on=TODAY - 10 * DAY, **event_row(1, TODAY - 5 * DAY)),
@@ -523,7 +523,7 @@ async def test_a_later_event_is_checked_and_kept_on_error(client, db):
 
     early = await post_form(client, url, later_event(REFERRED - DAY), headers={"HX-Request": "true"})
     assert early.status_code == 422
-    assert "must be after the case was referred" in early.text
+    assert "must be after the youth was referred" in early.text
     assert 'id="outcome-event-form"' in early.text
     assert "<html" not in early.text, "htmx gets the form alone"
 

@@ -293,7 +293,7 @@ def read_event(form: Form, prefix: str, label: str, limits: EventLimits) -> Even
     elif occurred_on and occurred_on <= limits.referred_on:
         entry.error(
             "occurred_on",
-            f"The date of {label} must be after the case was referred ({limits.referred_on.isoformat()}).",
+            f"The date of {label} must be after the youth was referred ({limits.referred_on.isoformat()}).",
         )
     if source in RECORD_SYSTEMS and source not in limits.sources:
         entry.error(
