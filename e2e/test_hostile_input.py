@@ -90,6 +90,7 @@ COORDINATOR_TARGETS = (
             ("#field-date_of_birth", "2011-03-09"),
             ("#field-grade", "8"),
             ("#field-guardian1_phone", "555-0101"),
+            ("#field-assigned_on", datetime.date.today().isoformat()),  # on or after the day received
         ),
         quiet_views=("/referrals", "/dashboard"),
     ),
@@ -108,6 +109,7 @@ COORDINATOR_TARGETS = (
             ("#field-date_of_birth", "2010-01-02"),
             ("#field-grade", "9"),
             ("#field-guardian1_phone", "555-0102"),
+            ("#field-assigned_on", datetime.date.today().isoformat()),
         ),
         checks=("#field-confirm_new_youth",),
         views=("/referrals",),
