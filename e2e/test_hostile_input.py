@@ -568,6 +568,9 @@ def _excused_juror(page: Page, dialogs: list[str], night_id: str) -> None:
     page.get_by_role("button", name="Invite the chosen jurors").click()
     expect(page.get_by_role("status")).to_contain_text("1 juror invited")
     page.get_by_role("link", name=re.compile(r"^Invited, no reply yet")).click()
+    # The tab swaps the list in place: wait for the swapped list before answering in it.
+    expect(page.locator("#replies [aria-current=page]")).to_contain_text("Invited, no reply yet")
+    page.wait_for_load_state("networkidle")
     page.locator("#replies tbody tr", has_text="Zora H.").get_by_role("button", name="Confirmed").click()
     expect(page.get_by_role("status")).to_contain_text("is confirmed")
 
