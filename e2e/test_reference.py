@@ -8,7 +8,12 @@ from e2e.conftest import sign_in
 
 
 def open_section(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Reference data sections").get_by_role("link", name=name).click()
+    """Go to a section of the reference pages, once the page has finished what it was doing."""
+    page.wait_for_load_state("networkidle")  # a swap still under way would cancel the navigation
+    link = page.get_by_role("navigation", name="Reference data sections").get_by_role("link", name=name)
+    address = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"**{address}")
 
 
 def save_policy_ages(page: Page, youngest: str, oldest: str) -> None:
