@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -257,15 +258,7 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         await self.transition(case, outcome, viewer, summary)
         checks = []
         if outcome in FOLLOWED_UP:
-            checks = [
-                FollowUpCheck(
-                    program_id=case.program_id,
-                    case_id=case.id,
-                    window_months=months,
-                    due_on=follow_up_end(closed_on, months),
-                )
-                for months in sorted({m for m in follow_up_months if m > 0})
-            ]
+            checks = follow_up_checks(case.program_id, closed_on, follow_up_months, case_id=case.id)
             self.db.add_all(checks)
         return checks
 
@@ -538,6 +531,18 @@ def follow_up_days(months: int) -> int:
     a window the same way whatever dates an export shifts.
     """
     return round(months * 365.25 / 12)
+
+
+def follow_up_checks(
+    program_id: UUID, start: datetime.date, windows: Iterable[int], **owner: UUID
+) -> list[FollowUpCheck]:
+    """A records check at each follow-up window from ``start``, for the case or the referral ``owner`` names."""
+    return [
+        FollowUpCheck(
+            program_id=program_id, window_months=months, due_on=follow_up_end(start, months), **owner
+        )
+        for months in sorted({m for m in windows if m > 0})
+    ]
 
 
 def follow_up_end(day: datetime.date, months: int) -> datetime.date:

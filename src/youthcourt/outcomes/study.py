@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import FollowUpCheck
-from youthcourt.cases.services import follow_up_end
+from youthcourt.cases.services import follow_up_checks
 from youthcourt.outcomes.models import OutcomeEvent
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy
@@ -30,9 +30,14 @@ def register() -> None:
     sections.register(LISTENER_NAME, "outcomes/_referral_section.html", load_study_follow_up)
 
 
+def followed_without_case(referral: Referral) -> bool:
+    return referral.study_arm is not None and referral.status in FOLLOWED_WITHOUT_CASE
+
+
 async def load_study_follow_up(db: AsyncSession, referral: Referral) -> dict[str, Any]:
     """A study referral's checks and the new offenses they found (two queries; none for other referrals)."""
-    if referral.study_arm is None or referral.status not in FOLLOWED_WITHOUT_CASE:
+    arm = referral.study_arm
+    if arm is None or not followed_without_case(referral):
         return {}
     checks = await db.scalars(
         select(FollowUpCheck)
@@ -44,23 +49,14 @@ async def load_study_follow_up(db: AsyncSession, referral: Referral) -> dict[str
         .where(OutcomeEvent.referral_id == referral.id)
         .order_by(OutcomeEvent.occurred_on, OutcomeEvent.created_at)
     )
-    return {"checks": list(checks.all()), "events": list(found.all()), "arm": referral.study_arm.label}
+    return {"checks": list(checks.all()), "events": list(found.all()), "arm": arm.label}
 
 
 async def schedule_study_checks(db: AsyncSession, referral: Referral, viewer: Viewer) -> list[FollowUpCheck]:
     """A records check at each of the program's follow-up windows, for a study referral closed without a case."""
-    if referral.study_arm is None or referral.status not in FOLLOWED_WITHOUT_CASE:
+    if not followed_without_case(referral):
         return []
-    decided_on = viewer.today()
     windows = (await policy(db, referral.program_id)).follow_up_windows
-    checks = [
-        FollowUpCheck(
-            program_id=referral.program_id,
-            referral_id=referral.id,
-            window_months=months,
-            due_on=follow_up_end(decided_on, months),
-        )
-        for months in sorted({m for m in windows if m > 0})
-    ]
+    checks = follow_up_checks(referral.program_id, viewer.today(), windows, referral_id=referral.id)
     db.add_all(checks)
     return checks

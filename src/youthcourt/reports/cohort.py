@@ -286,36 +286,55 @@ def _grouped_events(rows: Any) -> dict[UUID, list[tuple[datetime.date, OutcomeEv
     return events
 
 
+def _subject_select(
+    who: tuple[Any, Any, Any],
+    case_facts: tuple[Any, ...],
+    served_on: Any,
+    checked_until: Any,
+    *,
+    case_referral: Any = None,
+) -> Any:
+    """:func:`_subject`'s columns, in its order, with the referral's youth, offense and source joined.
+
+    ``who`` is the row's id, program and youth; ``case_facts`` the intake, first hearing held,
+    closing and state. Rows are cases joined to their referral on ``case_referral``, or referrals.
+    """
+    query = select(
+        *who,
+        Referral.received_on,
+        *case_facts,
+        Offense.offense_class,
+        Offense.category,
+        ReferralSource.kind,
+        Youth.date_of_birth,
+        Youth.gender,
+        Youth.race_ethnicity,
+        served_on,
+        checked_until,
+        Referral.prior_police_contacts,
+        Referral.prior_diversions,
+        Referral.prior_adjudications,
+        Referral.study_arm,
+    )
+    query = query.select_from(Referral) if case_referral is None else query.join(Referral, case_referral)
+    return (
+        query.join(Youth, who[2] == Youth.id)
+        .join(Offense, Referral.offense_id == Offense.id)
+        .join(ReferralSource, Referral.source_id == ReferralSource.id)
+    )
+
+
 def _subjects_query() -> Any:
     """One row per case: its dates and categories, the first hearing held, the latest check, jury service."""
     heard, checked, served = first_heard(), last_checked(), last_served()
     return (
-        select(
-            Case.id,
-            Case.program_id,
-            Case.youth_id,
-            Referral.received_on,
-            Case.intake_on,
-            heard.c.heard_on,
-            Case.closed_on,
-            Case.state,
-            Offense.offense_class,
-            Offense.category,
-            ReferralSource.kind,
-            Youth.date_of_birth,
-            Youth.gender,
-            Youth.race_ethnicity,
+        _subject_select(
+            (Case.id, Case.program_id, Case.youth_id),
+            (Case.intake_on, heard.c.heard_on, Case.closed_on, Case.state),
             served.c.served_on,
             checked.c.checked_until,
-            Referral.prior_police_contacts,
-            Referral.prior_diversions,
-            Referral.prior_adjudications,
-            Referral.study_arm,
+            case_referral=Case.referral_id == Referral.id,
         )
-        .join(Referral, Case.referral_id == Referral.id)
-        .join(Youth, Case.youth_id == Youth.id)
-        .join(Offense, Referral.offense_id == Offense.id)
-        .join(ReferralSource, Referral.source_id == ReferralSource.id)
         .outerjoin(heard, heard.c.case_id == Case.id)
         .outerjoin(checked, checked.c.case_id == Case.id)
         .outerjoin(served, served.c.youth_id == Case.youth_id)
@@ -410,31 +429,12 @@ async def load_study_referrals(db: AsyncSession, cohort: Cohort) -> list[Subject
     """
     checked = _referral_checked()
     rows = await db.execute(
-        select(
-            Referral.id,
-            Referral.program_id,
-            Referral.youth_id,
-            Referral.received_on,
-            null(),
-            null(),
-            null(),
-            null(),
-            Offense.offense_class,
-            Offense.category,
-            ReferralSource.kind,
-            Youth.date_of_birth,
-            Youth.gender,
-            Youth.race_ethnicity,
+        _subject_select(
+            (Referral.id, Referral.program_id, Referral.youth_id),
+            (null(), null(), null(), null()),
             null(),
             checked.c.checked_until,
-            Referral.prior_police_contacts,
-            Referral.prior_diversions,
-            Referral.prior_adjudications,
-            Referral.study_arm,
         )
-        .join(Youth, Referral.youth_id == Youth.id)
-        .join(Offense, Referral.offense_id == Offense.id)
-        .join(ReferralSource, Referral.source_id == ReferralSource.id)
         .outerjoin(checked, checked.c.referral_id == Referral.id)
         .where(study_referral_in_cohort(cohort))
     )
