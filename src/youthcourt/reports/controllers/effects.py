@@ -7,6 +7,7 @@ so a report can be bookmarked and shared; each view is in the audit trail with i
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
@@ -137,6 +138,44 @@ async def run_effects(db: AsyncSession, cohort: Cohort, comparison: Comparison) 
     return build_effects(subjects, others, comparison, threshold, nights=nights)
 
 
+@dataclass(frozen=True)
+class Built:
+    """A report computed for the choices of a request, with what its page and its PDF both say about it."""
+
+    cohort: Cohort
+    comparison: Comparison
+    report: EffectsReport
+    names: dict[UUID, str]
+
+    @property
+    def words(self) -> str:
+        return cohort_words(self.cohort, self.names)
+
+    def methods(self) -> list[tuple[str, str]]:
+        return methods_note(self.report, self.words)
+
+    def details(self, **extra: str) -> dict[str, Any]:
+        """The choices for the audit trail (codes and program names, nothing personal)."""
+        return {
+            **self.cohort.as_details(self.names),
+            **self.comparison.as_details(),
+            "report": "effects",
+            **extra,
+        }
+
+
+async def build(
+    request: Request[Any, Any, Any], db: AsyncSession, form: Form, options: dict[str, str]
+) -> Built | None:
+    """The report for the form's choices, or None with the errors on ``form``."""
+    read = await read_comparison(request, db, form, options)
+    if read is None:
+        return None
+    cohort, comparison = read
+    names = {choice.id: choice.name for choice in granted_programs(request.user)}
+    return Built(cohort, comparison, await run_effects(db, cohort, comparison), names)
+
+
 def cohort_words(cohort: Cohort, names: dict[UUID, str]) -> str:
     programs = ", ".join(names[pid] for pid in cohort.program_ids)
     return f"Youth referred from {cohort.referred_from:%B %Y} to {cohort.referred_to:%B %Y} to {programs}."
@@ -176,17 +215,11 @@ class EffectsController(Controller):
         if not any(name in request.query_params for name in FIELDS):
             return self._page(request, await default_form(request.user, db_session), options)
         form = Form.from_data(request.query_params.dict())
-        read = await read_comparison(request, db_session, form, options)
-        if read is None:
+        built = await build(request, db_session, form, options)
+        if built is None:
             return self._page(request, form, options, status_code=422)
-        cohort, comparison = read
-        report = await run_effects(db_session, cohort, comparison)
-        names = {choice.id: choice.name for choice in granted_programs(request.user)}
-        details = {**cohort.as_details(names), **comparison.as_details(), "report": "effects"}
-        audit.record(db_session, request, "report.viewed", details=details)
-        return self._page(
-            request, form, options, report=report, methods=methods_note(report, cohort_words(cohort, names))
-        )
+        audit.record(db_session, request, "report.viewed", details=built.details())
+        return self._page(request, form, options, report=built.report, methods=built.methods())
 
     @get("/report.pdf", media_type="application/pdf")
     async def effects_pdf(
@@ -197,22 +230,12 @@ class EffectsController(Controller):
 
         options = group_options(await comparison_labels(db_session, request.user))
         form = Form.from_data(request.query_params.dict())
-        read = await read_comparison(request, db_session, form, options)
-        if read is None:
+        built = await build(request, db_session, form, options)
+        if built is None:
             return self._page(request, form, options, status_code=422)
-        cohort, comparison = read
-        report = await run_effects(db_session, cohort, comparison)
-        names = {choice.id: choice.name for choice in granted_programs(request.user)}
-        words = cohort_words(cohort, names)
-        content = pdf.effects_pdf(report, methods_note(report, words), cohort_words=words)
-        details = {
-            **cohort.as_details(names),
-            **comparison.as_details(),
-            "report": "effects",
-            "file": "report.pdf",
-        }
-        audit.record(db_session, request, "report.downloaded", details=details)
-        return file_download(content, pdf.MEDIA_TYPE, file_name(cohort, comparison, "pdf"))
+        content = pdf.effects_pdf(built.report, built.methods(), cohort_words=built.words)
+        audit.record(db_session, request, "report.downloaded", details=built.details(file="report.pdf"))
+        return file_download(content, pdf.MEDIA_TYPE, file_name(built.cohort, built.comparison, "pdf"))
 
     def _page(
         self,
