@@ -26,10 +26,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -260,23 +259,17 @@ async def count_queries(
     app = create_app()
     engine = app.state.database.get_engine().sync_engine
     counts: dict[str, int] = {}
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *_: statements.append(""))
     async with AsyncTestClient(app) as client:
         for name, role, address in pages:
             client.cookies.clear()
             for cookie, value in clients[role].cookies.items():
                 client.cookies.set(cookie, value)
             await client.get(address)
-            statements: list[str] = []
-
-            def count(*_args: Any, into: list[str] = statements) -> None:
-                into.append("")
-
-            event.listen(engine, "before_cursor_execute", count)
-            try:
-                response = await client.get(address)
-            finally:
-                event.remove(engine, "before_cursor_execute", count)
-            counts[name] = len(statements) if response.status_code == 200 else -response.status_code
+            sent = len(statements)
+            response = await client.get(address)
+            counts[name] = len(statements) - sent if response.status_code == 200 else -response.status_code
     return counts
 
 
@@ -326,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
             for name, role, address in pages
         ]
     queries = asyncio.run(count_queries(pages, clients))
-    measures = [Measure(**{**m.__dict__, "queries": queries.get(m.page)}) for m in measures]
+    measures = [replace(m, queries=queries.get(m.page)) for m in measures]
     engine = os.environ.get("YOUTHCOURT_DATABASE_URL", "sqlite (demo)").split(":")[0]
     print(
         f"{args.connections} connections, {args.duration} s a page, {args.workers} server process(es), {engine}\n"
