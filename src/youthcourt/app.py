@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
-            DefineMiddleware(SessionMiddleware, session_maker=session_maker, settings=settings),
+            DefineMiddleware(SessionMiddleware, database=database, settings=settings),
             refusal_audit,
             DefineMiddleware(OnceMiddleware, database=database),
         ],

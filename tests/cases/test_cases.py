@@ -24,6 +24,7 @@ from youthcourt.hearings.models import HearingOutcome
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
+from youthcourt.web import pagination
 
 TODAY = datetime.date.today()
 
@@ -253,6 +254,25 @@ async def test_case_list_filters_searches_and_paginates(client, db):
     assert "Zora Quill" in by_number.text
     assert bad_dates.status_code == 422
     assert "on or after the first day" in bad_dates.text
+
+
+async def test_case_list_counts_only_so_far_past_the_page_shown(client, db, monkeypatch):
+    """A long list is not counted to its end on every view: the pager says "more than"."""
+    monkeypatch.setattr(pagination, "COUNT_AHEAD", 30)
+    program, coordinator = await _coordinator(db)
+    for _ in range(60):
+        await make_case(db, program, CaseState.INTAKE)
+    await sign_in(client, coordinator)
+
+    first = await client.get("/cases")
+    third = await client.get("/cases?page=3")
+    filtered = await client.get("/cases?state=intake&page=2")
+
+    assert "Showing 1 to 25 of more than 30" in first.text
+    assert "Page 1</span>" in first.text and 'rel="next"' in first.text
+    assert "Showing 51 to 60 of 60" in third.text
+    assert "Page 3 of 3" in third.text and 'rel="next"' not in third.text
+    assert "Showing 26 to 50 of more than 55" in filtered.text  # counted 30 past row 26
 
 
 async def test_referral_of_this_program_is_accepted_once_even_when_clicked_twice(client, db):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar import Response
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
@@ -23,7 +24,7 @@ from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.service import client_address
@@ -285,13 +286,16 @@ def _awaiting_code(row: UserSession, user: User) -> Viewer:
 
 
 class SessionMiddleware:
-    """Find the signed-in user for each request and run the request inside their program scope."""
+    """Find the signed-in user for each request and run the request inside their program scope.
 
-    def __init__(
-        self, app: ASGIApp, session_maker: async_sessionmaker[AsyncSession], settings: Settings
-    ) -> None:
+    The user is looked up in the request's own database session, the one its handler then
+    uses and that is committed before the response leaves: one connection and one transaction
+    a request, not a second pair for the look-up alone.
+    """
+
+    def __init__(self, app: ASGIApp, database: SQLAlchemyAsyncConfig, settings: Settings) -> None:
         self.app = app
-        self.session_maker = session_maker
+        self.database = database
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -302,8 +306,8 @@ class SessionMiddleware:
         token = connection.cookies.get(self.settings.session.cookie_name)
         viewer = None
         if token and not scope["path"].startswith(FILE_PATHS):
-            async with self.session_maker() as db:
-                viewer = await load_viewer(db, token, self.settings)
+            db = self.database.provide_session(scope["app"].state, scope)
+            viewer = await load_viewer(db, token, self.settings)
             scope[SESSION_EXPIRED_KEY] = viewer is None  # type: ignore[literal-required]
         scope["user"] = viewer
         scope["auth"] = viewer.session_id if viewer else None

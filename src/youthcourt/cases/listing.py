@@ -1,4 +1,8 @@
-"""The case list's query: filters, search and sort, in one query for the rows and one for the count."""
+"""The case list's query: filters, search and sort, in one query for the rows and one for the count.
+
+The rows are the columns the list shows, joined in one statement, not case objects with their
+related records loaded after them: at a state's scale the list costs what its 25 rows cost.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.forms import CaseFilterForm
 from youthcourt.cases.models import Case, CaseState
-from youthcourt.reference.models import Offense, OffenseClass
+from youthcourt.reference.models import Offense, OffenseClass, ReferralSource
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.web.forms import Form, parse_uuid
 
@@ -35,18 +38,25 @@ class CaseFilters:
         form = Form.from_data({key: params.get(key, "") for key in FILTER_FIELDS})
         return cls(CaseFilterForm.read(form).form)
 
-    def statement(self) -> Select[tuple[Case]]:
+    def statement(self) -> Select[Any]:
         values = self.form.values
         query = (
-            select(Case)
+            select(
+                Case.id,
+                Case.number,
+                Case.state,
+                Case.opened_on,
+                Case.coordinator_id,
+                Youth.first_name,
+                Youth.last_name,
+                Offense.name.label("offense"),
+                Offense.offense_class,
+                ReferralSource.name.label("source"),
+            )
             .join(Case.youth)
             .join(Case.referral)
             .join(Referral.offense)
-            .options(
-                selectinload(Case.youth),
-                selectinload(Case.referral).selectinload(Referral.offense),
-                selectinload(Case.referral).selectinload(Referral.source),
-            )
+            .join(Referral.source)
         )
         query = query.where(Case.sealed_at.is_(None))  # sealed cases are reached from /sealed-cases only
         if text := values.get("q", "").strip()[:100]:

@@ -11,6 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 PAGE_SIZE = 25
+COUNT_AHEAD = 1000
+"""Rows counted past the start of the page shown. A list is never counted to its end: at a
+state's scale that is every case of a program on every view. Past this, the pager says "more than"."""
 
 PageNumber = Annotated[str, QueryParameter(name="page", required=False)]
 """Type of a list handler's page parameter: ``?page=N``, read leniently by :func:`page_number`."""
@@ -22,10 +25,17 @@ class Page(Generic[T]):
     number: int
     size: int
     total: int
+    exact: bool = True
+    """False when the list holds more rows than were counted: ``total`` is then a lower bound."""
 
     @property
     def count(self) -> int:
         return max(1, -(-self.total // self.size))
+
+    @property
+    def shown_total(self) -> str:
+        """The count as the pager says it: "1,234", or "more than 1,025" when counting stopped."""
+        return f"{self.total:,}" if self.exact else f"more than {self.total:,}"
 
     @property
     def has_previous(self) -> bool:
@@ -52,10 +62,18 @@ def page_number(raw: Any) -> int:
 
 
 async def paginate(db: AsyncSession, query: Select[Any], number: int, size: int = PAGE_SIZE) -> Page[Any]:
-    """Run ``query`` for one page: two queries whatever the page holds (the rows and the count)."""
-    total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    """Run ``query`` for one page: two queries whatever the page holds (the rows and the count).
+
+    The count stops :data:`COUNT_AHEAD` rows past the page's first row, so its cost follows the
+    page asked for, not the size of the list.
+    """
+    limit = (number - 1) * size + COUNT_AHEAD
+    counted = query.order_by(None).limit(limit + 1).subquery()
+    total = await db.scalar(select(func.count()).select_from(counted)) or 0
+    exact = total <= limit
+    total = min(total, limit)
     count = max(1, -(-total // size))
     number = min(number, count)
     rows = (await db.execute(query.limit(size).offset((number - 1) * size))).all()
     items = [row[0] if len(row) == 1 else row for row in rows]
-    return Page(items=items, number=number, size=size, total=total)
+    return Page(items=items, number=number, size=size, total=total, exact=exact)
