@@ -1,10 +1,11 @@
 """Backing up and restoring the database and the uploaded documents.
 
-A backup is two files side by side: the database (``.sqlite3`` from SQLite's online backup
-API, or ``.dump`` from ``pg_dump --format=custom``) and ``<same name>.uploads.tar.gz`` with
-the uploaded documents. Both are written with mode 0600 under a temporary name and renamed
-when complete, so a half-written backup never looks like a good one. They hold children's
-records: keep them encrypted and off the server.
+A backup is the database (``.sqlite3`` from SQLite's online backup API, or ``.dump`` from
+``pg_dump --format=custom``) and, when uploaded documents are kept in a folder (see
+``referrals/document_store.py``), ``<same name>.uploads.tar.gz`` beside it with that folder;
+documents kept in the database are in its backup already. Both files are written with mode
+0600 under a temporary name and renamed when complete, so a half-written backup never looks like
+a good one. They hold children's records: keep them encrypted and off the server.
 
 Restoring checks the file before changing anything (it exists, it is a backup of the kind
 the configured database takes, and it is readable), so a wrong or damaged file leaves the
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from youthcourt.referrals import document_store
 from youthcourt.settings import Settings
 
 PG_DUMP = "/usr/bin/pg_dump"
@@ -72,7 +74,7 @@ def human_size(size_bytes: int) -> str:
 
 
 def back_up(settings: Settings, output: Path | None = None) -> list[Written]:
-    """Write the database backup and, when there are uploaded documents, their archive."""
+    """Write the database backup and, when there are uploaded documents in a folder, its archive."""
     target = (output or default_output(settings)).resolve()
     if target.exists() or uploads_archive_for(target).exists():
         raise BackupError(f"{target} or its uploads archive already exists; choose another --output.")
@@ -83,10 +85,11 @@ def back_up(settings: Settings, output: Path | None = None) -> list[Written]:
         else:
             _pg_dump(settings.database_url, temporary)
     written = [Written(target, target.stat().st_size)]
-    if _has_files(settings.upload_dir):
+    folder = document_store.backup_folder(settings)
+    if folder is not None and _has_files(folder):
         archive = uploads_archive_for(target)
         with _private_temporary(archive) as temporary:
-            _archive_uploads(settings.upload_dir, temporary)
+            _archive_uploads(folder, temporary)
         written.append(Written(archive, archive.stat().st_size))
     return written
 

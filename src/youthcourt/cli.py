@@ -149,7 +149,9 @@ def backup(output: Path | None) -> None:
         _fail(str(error))
     for item in written:
         click.echo(f"Backed up to {item.path} ({human_size(item.size_bytes)}).")
-    if len(written) == 1:
+    if get_settings().documents_in_database:
+        click.echo("Uploaded documents are kept in the database: its backup holds them.")
+    elif len(written) == 1:
         click.echo("There are no uploaded documents to back up.")
     click.echo("These files hold children's records: keep them encrypted and off this server.")
 
@@ -189,6 +191,33 @@ def seal_due() -> None:
     click.echo(f"Cases sealed: {sum(sealed.values())} (in {len(sealed)} programs with automatic sealing).")
 
 
+@click.group(name="documents")
+def documents_group() -> None:
+    """Where uploaded documents are kept (YOUTHCOURT_DOCUMENT_STORE)."""
+
+
+@documents_group.command(name="to-database")
+def documents_to_database() -> None:
+    """Copy the documents kept in the uploads folder into the database (once, when changing stores)."""
+    from youthcourt.referrals.document_store import copy_folder_to_database
+
+    settings = get_settings()
+    result = asyncio.run(_with_session(lambda db: copy_folder_to_database(db, settings.upload_dir)))
+    click.echo(f"Documents copied into the database: {result.copied}. Already there: {result.already}.")
+    if result.missing or result.damaged:
+        click.secho(
+            f"Not copied: {result.missing} with no file in {settings.upload_dir}, "
+            f"{result.damaged} whose file does not match its checksum.",
+            fg="yellow",
+        )
+    if settings.documents_in_database:
+        click.echo(
+            f"The files in {settings.upload_dir} are no longer read: delete them once a backup holds them."
+        )
+    else:
+        click.echo("Set YOUTHCOURT_DOCUMENT_STORE=database (or leave it empty on PostgreSQL) to serve them.")
+
+
 def main() -> None:
     os.environ.setdefault("LITESTAR_APP", "youthcourt.app:create_app")
     try:
@@ -206,4 +235,5 @@ def main() -> None:
 
     litestar_group.add_command(audit_group)
     litestar_group.add_command(seal_due)
+    litestar_group.add_command(documents_group)
     litestar_group(prog_name="youthcourt")

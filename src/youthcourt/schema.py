@@ -27,7 +27,7 @@ from youthcourt.reference.models import (
     RoleRequirement,
     SanctionRule,
 )
-from youthcourt.referrals.models import Document, Guardian, Referral, Youth
+from youthcourt.referrals.models import Document, DocumentChunk, Guardian, Referral, Youth
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 from youthcourt.web.idempotency import FormSubmission
@@ -50,6 +50,7 @@ __all__ = (
     "DeadlineExtension",
     "Disposition",
     "Document",
+    "DocumentChunk",
     "Factor",
     "FollowUpCheck",
     "FormSubmission",

@@ -25,6 +25,10 @@ AUDIT_MINIMUM_DAYS = 365
 AUDIT_DEFAULT_DAYS = 2555
 """Seven years, a common retention period for juvenile justice records."""
 
+FOLDER_STORE = "folder"
+DATABASE_STORE = "database"
+DOCUMENT_STORES = (FOLDER_STORE, DATABASE_STORE)
+
 
 class SettingsError(RuntimeError):
     """A setting is missing or invalid; the message says which and how to fix it."""
@@ -115,6 +119,13 @@ class Settings:
     """How long an account stays locked after too many failed sign-ins, unless an admin unlocks it."""
     audit_retention_days: int = AUDIT_DEFAULT_DAYS
     """Audit entries older than this are deleted by ``youthcourt audit purge``."""
+    document_store: str = ""
+    """Where the bytes of uploaded documents are kept (``YOUTHCOURT_DOCUMENT_STORE``).
+
+    ``folder``: files under ``<data dir>/uploads``, seen by this server only. ``database``: rows
+    in the database, seen by every app server that uses it. Empty: the database on PostgreSQL,
+    the production engine and the way to more than one server, and the folder on SQLite.
+    """
 
     @property
     def is_production(self) -> bool:
@@ -127,6 +138,12 @@ class Settings:
     @property
     def upload_dir(self) -> Path:
         return self.data_dir / "uploads"
+
+    @property
+    def documents_in_database(self) -> bool:
+        if self.document_store:
+            return self.document_store == DATABASE_STORE
+        return not self.is_sqlite
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -167,6 +184,7 @@ class Settings:
             smtp=SmtpSettings.from_env(env_vars),
             lockout_minutes=int(lockout),
             audit_retention_days=_audit_retention_days(env_vars),
+            document_store=_document_store(env_vars),
         )
 
 
@@ -180,6 +198,16 @@ def _audit_retention_days(env_vars: Mapping[str, str]) -> int:
             f"the audit trail is kept at least a year (it is {days})."
         )
     return int(days)
+
+
+def _document_store(env_vars: Mapping[str, str]) -> str:
+    store = env_vars.get("YOUTHCOURT_DOCUMENT_STORE", "").strip().lower()
+    if store and store not in DOCUMENT_STORES:
+        raise SettingsError(
+            f"YOUTHCOURT_DOCUMENT_STORE must be '{FOLDER_STORE}' or '{DATABASE_STORE}' (or empty for "
+            f"the database's default), not '{store}'."
+        )
+    return store
 
 
 @lru_cache(maxsize=1)

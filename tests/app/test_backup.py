@@ -8,6 +8,7 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,14 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import make_url
 
 from tests.conftest import _postgres_admin, _postgres_url, make_settings
-from tests.factories import make_case, make_program, make_user
+from tests.documents import keep, kept_bytes
+from tests.factories import make_case, make_program, make_referral, make_user
 from youthcourt import backup as backup_module
 from youthcourt import cli
 from youthcourt.accounts.models import Membership
 from youthcourt.database import create_database_config
 from youthcourt.programs.models import Program
+from youthcourt.referrals.models import Document
 from youthcourt.schema import metadata
 from youthcourt.settings import get_settings
 
@@ -29,8 +32,14 @@ DOCUMENT = b"%PDF-1.7 a police report\n" + bytes(range(256))
 
 
 def _use(
-    monkeypatch: pytest.MonkeyPatch, database_url: str, data_dir: Path, env: str = "development"
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    data_dir: Path,
+    env: str = "development",
+    store: str = "folder",
 ) -> None:
+    """Point the command at the database; documents in a folder unless ``store`` says otherwise."""
+    monkeypatch.setenv("YOUTHCOURT_DOCUMENT_STORE", store)
     monkeypatch.setenv("YOUTHCOURT_DATABASE_URL", database_url)
     monkeypatch.setenv("YOUTHCOURT_DATA_DIR", str(data_dir))
     monkeypatch.setenv("YOUTHCOURT_ENV", env)
@@ -199,6 +208,57 @@ async def _change(database_url: str, data_dir: Path) -> None:
             await make_program(db)
     finally:
         await config.get_engine().dispose()
+
+
+def test_documents_kept_in_the_database_come_back_with_the_database(database_url, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    settings = replace(make_settings(database_url, data_dir), document_store="database")
+    content = DOCUMENT * 3000  # several rows
+
+    async def keep_one() -> None:
+        config = create_database_config(settings)
+        try:
+            async with config.get_session() as db:
+                program = await make_program(db)
+                referral = await make_referral(db, program)
+                stored_name = await keep(db, settings, program.id, content)
+                db.add(
+                    Document(
+                        program_id=program.id,
+                        referral_id=referral.id,
+                        title="Police report",
+                        stored_name=stored_name,
+                        content_type="application/pdf",
+                        size_bytes=len(content),
+                        sha256=hashlib.sha256(content).hexdigest(),
+                    )
+                )
+                await db.commit()
+        finally:
+            await config.get_engine().dispose()
+
+    async def documents_in(url: str) -> list[bytes | None]:
+        config = create_database_config(replace(settings, database_url=url))
+        try:
+            async with config.get_session() as db:
+                return [await kept_bytes(db, settings, d) for d in (await db.scalars(select(Document))).all()]
+        finally:
+            await config.get_engine().dispose()
+
+    asyncio.run(keep_one())
+    _use(monkeypatch, database_url, data_dir, store="database")
+
+    result = run_backup()
+
+    assert result.exit_code == 0, result.output
+    [database_backup] = backed_up_files(result)
+    assert "Uploaded documents are kept in the database: its backup holds them." in result.output
+    assert not list(database_backup.parent.glob(f"*{backup_module.UPLOADS_SUFFIX}"))
+    with scratch_database(database_url, tmp_path / "scratch") as scratch_url:
+        _use(monkeypatch, scratch_url, tmp_path / "other", store="database")
+        restored = CliRunner().invoke(cli.restore, [str(database_backup), "--yes"])
+        assert restored.exit_code == 0, restored.output
+        assert asyncio.run(documents_in(scratch_url)) == [content]
 
 
 def test_a_wrong_missing_or_damaged_file_is_refused_and_changes_nothing(small, tmp_path, monkeypatch):

@@ -80,3 +80,27 @@ def test_the_audit_trail_is_kept_seven_years_unless_set(tmp_path):
 def test_an_audit_retention_under_a_year_is_refused(tmp_path, days, message):
     with pytest.raises(SettingsError, match=f"YOUTHCOURT_AUDIT_RETENTION_DAYS {message}"):
         Settings.from_env({"YOUTHCOURT_DATA_DIR": str(tmp_path), "YOUTHCOURT_AUDIT_RETENTION_DAYS": days})
+
+
+@pytest.mark.parametrize(
+    ("database_url", "store", "in_database"),
+    [
+        ("", "", False),
+        ("postgresql://u@h/db", "", True),
+        ("postgresql://u@h/db", "folder", False),
+        ("", "database", True),
+        ("", " Database ", True),
+    ],
+)
+def test_documents_are_kept_in_the_database_on_postgresql_unless_told(
+    tmp_path, database_url, store, in_database
+):
+    env = {"YOUTHCOURT_DATA_DIR": str(tmp_path), "YOUTHCOURT_DOCUMENT_STORE": store}
+    if database_url:
+        env["YOUTHCOURT_DATABASE_URL"] = database_url
+    assert Settings.from_env(env).documents_in_database is in_database
+
+
+def test_an_unknown_document_store_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="YOUTHCOURT_DOCUMENT_STORE must be 'folder' or 'database'"):
+        Settings.from_env({"YOUTHCOURT_DATA_DIR": str(tmp_path), "YOUTHCOURT_DOCUMENT_STORE": "s3"})

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import make_settings
+from tests.documents import keep
 from tests.factories import (
     make_case,
     make_program,
@@ -78,6 +78,7 @@ from youthcourt.reference.models import Factor, Offense, ReferralSource, Sanctio
 from youthcourt.referrals.models import Document, Guardian
 from youthcourt.reports.models import ComparisonImport
 from youthcourt.sanctions.models import Disposition, Sanction
+from youthcourt.settings import Settings
 from youthcourt.web.errors import CSRF_EXPLANATION
 
 # Roles ---------------------------------------------------------------------------------------------
@@ -467,7 +468,7 @@ async def build_program_b(db: AsyncSession) -> ProgramData:
     return ProgramData(program, users, {})
 
 
-async def build_program_a(db: AsyncSession, upload_dir: Path) -> ProgramData:
+async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
     """Program A: a pending referral with a police report, a case on tonight's docket with its
     sanction, a completed case due a follow-up check, two jurors seated tonight, and every other
     record a route can name. Names are distinctive so a page showing one can be caught."""
@@ -530,11 +531,8 @@ async def build_program_a(db: AsyncSession, upload_dir: Path) -> ProgramData:
     pending_youth = await make_youth(db, program, first_name="Perpetua", last_name="Hollingsworth")
     pending = await make_referral(db, program, pending_youth, source_reference="PD-55309")
 
-    folder = upload_dir / str(program.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored_name = uuid.uuid4().hex
     content = b"%PDF-1.4\n% police report\n"
-    (folder / stored_name).write_bytes(content)
+    stored_name = await keep(db, settings, program.id, content)
     document = Document(
         program_id=program.id,
         referral_id=pending.id,
@@ -820,7 +818,7 @@ def admitted(endpoint: Endpoint, response: httpx.Response) -> str | None:
 
 @pytest.mark.parametrize("role", ROLES)
 async def test_role_reaches_exactly_the_routes_of_its_rule(app, client, db, settings, role):
-    data = await build_program_a(db, settings.upload_dir)
+    data = await build_program_a(db, settings)
     await signed_in(client, data.users.get(role), data.program if role == SITE_ADMIN else None)
 
     wrong = await _walk_a_sealed_case(app, client, data, role)
@@ -919,7 +917,7 @@ async def test_another_programs_user_reaches_no_record_of_this_program(app, clie
     B's admin and reach nothing of program A either. Routes their role is refused are left out:
     the guard refuses them whatever the ids (the matrix above proves it), so only the routes
     that let them in can leak a record."""
-    data = await build_program_a(db, settings.upload_dir)
+    data = await build_program_a(db, settings)
     other = await build_program_b(db)
     await signed_in(client, other.users[role], other.program if role == SITE_ADMIN else None)
 
@@ -956,7 +954,7 @@ async def test_another_programs_user_reaches_no_record_of_this_program(app, clie
 
 
 async def test_an_evaluator_reports_only_on_programs_they_hold_the_role_in(client, db, settings):
-    data = await build_program_a(db, settings.upload_dir)
+    data = await build_program_a(db, settings)
     other = await build_program_b(db)
     await signed_in(client, other.users[EVALUATOR])
 
@@ -974,7 +972,7 @@ async def test_an_evaluator_reports_only_on_programs_they_hold_the_role_in(clien
 async def test_a_juror_reaches_only_their_own_records_and_fields(app, client, db, settings):
     """Another juror's bookings and record are refused; the juror's own pages show the respondent
     they hear as first name and initial only, and nothing of other jurors or other youth."""
-    data = await build_program_a(db, settings.upload_dir)
+    data = await build_program_a(db, settings)
     await signed_in(client, data.users[JUROR])
     others = {**data.ids, "juror": data.ids["other_juror"], "booking": data.ids["other_booking"]}
 
@@ -1015,7 +1013,7 @@ async def test_a_juror_reaches_only_their_own_records_and_fields(app, client, db
 
 
 async def test_evaluator_pages_and_exports_show_no_identifying_fields(app, client, db, settings):
-    data = await build_program_a(db, settings.upload_dir)
+    data = await build_program_a(db, settings)
     await signed_in(client, data.users[EVALUATOR])
     forbidden = IDENTIFYING + data.case_numbers + ["Larkspur", "14 Elmhurst", "Marigold", "Thistlewaite"]
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime
 import stat
 import uuid
+from dataclasses import replace
 
+import pytest
 from litestar.datastructures import UploadFile
 from sqlalchemy import select
 
+from tests.documents import STORES, kept_bytes, kept_names
 from tests.factories import make_program, make_referral, make_user, make_youth
 from tests.referrals.test_referrals import catalog, count, intake
 from tests.referrals.test_uploads import EXE, PDF
 from tests.service_actors import actor_for
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Role
-from youthcourt.referrals import services, uploads
+from youthcourt.referrals import document_store, services, uploads
 from youthcourt.referrals.models import Document, Guardian, Referral, Youth
 from youthcourt.referrals.services import ReferralService
 from youthcourt.web.forms import Form
@@ -131,13 +134,19 @@ async def test_a_chosen_record_no_longer_on_file_is_asked_for_again(db):
 # Documents --------------------------------------------------------------------------------------------
 
 
-async def test_a_document_is_stored_privately_listed_and_audited(db, tmp_path):
+@pytest.mark.parametrize("store", STORES)
+async def test_a_document_is_stored_privately_listed_and_audited(db, settings, tmp_path, store):
+    settings = replace(settings, data_dir=tmp_path, document_store=store)
     program, user, actor = await coordinator(db)
     referral = await make_referral(db, program)
     file = UploadFile(content_type="text/plain", filename="../../report.exe", file_data=PDF)
 
     document = await ReferralService(session=db).attach_document(
-        referral, Form(values={"title": "../Police report"}), file, tmp_path, actor
+        referral,
+        Form(values={"title": "../Police report"}),
+        file,
+        document_store.for_settings(settings),
+        actor,
     )
     await db.commit()
 
@@ -149,26 +158,39 @@ async def test_a_document_is_stored_privately_listed_and_audited(db, tmp_path):
         len(PDF),
     )
     assert saved.uploaded_by_id == user.id
-    path = uploads.stored_path(tmp_path, program.id, saved.stored_name)
-    assert path.read_bytes() == PDF and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert await kept_bytes(db, settings, saved) == PDF
+    if store == "folder":
+        path = document_store.FolderStore(settings.upload_dir).path(program.id, saved.stored_name)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
     (entry,) = await audited(db, "document_upload")
     assert (entry.record_id, entry.details["referral_id"]) == (str(document.id), str(referral.id))
     assert entry.details["size_bytes"] == len(PDF)
 
 
-async def test_a_refused_title_or_file_keeps_nothing(db, tmp_path):
+@pytest.mark.parametrize("store", STORES)
+async def test_a_refused_title_or_file_keeps_nothing(db, settings, tmp_path, store):
+    settings = replace(settings, data_dir=tmp_path, document_store=store)
+    documents = document_store.for_settings(settings)
     program, _user, actor = await coordinator(db)
     referral = await make_referral(db, program)
     service = ReferralService(session=db)
     not_a_document = UploadFile(content_type="application/pdf", filename="report.pdf", file_data=EXE)
+    too_big = UploadFile(
+        content_type="application/pdf", filename="big.pdf", file_data=b"%PDF-1.7\n" + b"0" * uploads.MAX_BYTES
+    )
 
-    no_title, no_file, wrong_kind = (Form(values={"title": title}) for title in ("/../", "Report", "Report"))
-    assert await service.attach_document(referral, no_title, not_a_document, tmp_path, actor) is None
-    assert await service.attach_document(referral, no_file, None, tmp_path, actor) is None
-    assert await service.attach_document(referral, wrong_kind, not_a_document, tmp_path, actor) is None
+    no_title, no_file, wrong_kind, too_large = (
+        Form(values={"title": title}) for title in ("/../", "Report", "Report", "Report")
+    )
+    assert await service.attach_document(referral, no_title, not_a_document, documents, actor) is None
+    assert await service.attach_document(referral, no_file, None, documents, actor) is None
+    assert await service.attach_document(referral, wrong_kind, not_a_document, documents, actor) is None
+    assert await service.attach_document(referral, too_large, too_big, documents, actor) is None
+    await db.commit()
 
     assert no_title.errors == {"title": "Enter a title made of words, not a file path."}
     assert no_file.errors == {"file": "Choose a PDF, PNG or JPEG file to upload."}
     assert wrong_kind.errors == {"file": uploads.NOT_ALLOWED}
-    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+    assert too_large.errors == {"file": uploads.TOO_LARGE}
+    assert await kept_names(db, settings) == []
     assert await count(db, Document) == 0 and await audited(db, "document_upload") == []

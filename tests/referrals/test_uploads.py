@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.documents import STORES, kept_bytes, kept_names, use_store
 from tests.factories import (
     csrf_token,
     form_token,
@@ -23,8 +24,8 @@ from tests.factories import (
 )
 from youthcourt.audit.models import AuditEntry
 from youthcourt.programs.models import Program, Role
-from youthcourt.referrals import uploads
-from youthcourt.referrals.models import Document, Referral
+from youthcourt.referrals import document_store, uploads
+from youthcourt.referrals.models import Document, DocumentChunk, Referral
 from youthcourt.reports.models import ComparisonImport
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + os.urandom(3000) + b"\n%%EOF\n"
@@ -57,21 +58,19 @@ async def upload(
     )
 
 
-def stored_files(settings: Any) -> list[Path]:
-    return [p for p in settings.upload_dir.rglob("*") if p.is_file()] if settings.upload_dir.exists() else []
-
-
 async def documents(db: Any) -> list[Document]:
     return list((await db.scalars(select(Document))).all())
 
 
+@pytest.mark.parametrize("store", STORES)
 @pytest.mark.parametrize(
     ("content", "content_type", "extension"),
     [(PDF, "application/pdf", "pdf"), (PNG, "image/png", "png"), (JPEG, "image/jpeg", "jpg")],
 )
 async def test_document_is_stored_and_downloaded_byte_identical(
-    client, db, settings, content, content_type, extension
+    app, client, db, store, content, content_type, extension
 ):
+    settings = use_store(app, store)
     referral = await coordinator_with_referral(client, db)
 
     response = await upload(client, referral.id, content, filename="scan.bin")
@@ -84,10 +83,11 @@ async def test_document_is_stored_and_downloaded_byte_identical(
     assert document.size_bytes == len(content)
     assert document.sha256 == hashlib.sha256(content).hexdigest()
     assert document.title == "Police report"
-    path = settings.upload_dir / str(referral.program_id) / document.stored_name
     assert re.fullmatch(r"[0-9a-f]{32}", document.stored_name)
-    assert path.read_bytes() == content
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert await kept_bytes(db, settings, document) == content
+    if store == "folder":
+        path = settings.upload_dir / str(referral.program_id) / document.stored_name
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
     page = await client.get(f"/referrals/{referral.id}")
     link = f"/referrals/{referral.id}/documents/{document.id}"
@@ -97,9 +97,12 @@ async def test_document_is_stored_and_downloaded_byte_identical(
 
     assert download.status_code == 200
     assert download.content == content
-    assert download.headers["content-type"].startswith(content_type)
-    assert download.headers["content-disposition"].startswith("attachment")
-    assert f'filename="document-{document.id.hex[:8]}.{extension}"' in download.headers["content-disposition"]
+    assert download.headers["content-type"] == content_type
+    assert download.headers["content-length"] == str(len(content))
+    assert (
+        download.headers["content-disposition"]
+        == f'attachment; filename="document-{document.id.hex[:8]}.{extension}"'
+    )
     assert download.headers["cache-control"] == "no-store"
     assert download.headers["x-content-type-options"] == "nosniff"
     actions = (
@@ -117,7 +120,7 @@ async def test_disguised_file_is_rejected_and_nothing_is_kept(client, db, settin
     assert "Only PDF, PNG and JPEG files can be uploaded" in response.text
     assert 'value="Kept title"' in response.text
     assert await documents(db) == []
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 async def test_oversized_file_is_rejected_and_nothing_is_kept(client, db, settings):
@@ -129,7 +132,7 @@ async def test_oversized_file_is_rejected_and_nothing_is_kept(client, db, settin
     assert response.status_code == 422
     assert "larger than 10 MB" in response.text
     assert await documents(db) == []
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 async def test_file_of_exactly_the_limit_is_accepted(client, db):
@@ -149,7 +152,30 @@ async def test_huge_request_body_is_refused_before_it_is_read(client, db, settin
 
     assert response.status_code == 413
     assert await documents(db) == []
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
+
+
+@pytest.mark.parametrize("store", STORES)
+async def test_a_large_document_comes_back_whole_and_in_pieces(app, client, db, store):
+    use_store(app, store)
+    referral = await coordinator_with_referral(client, db)
+    content = b"%PDF-1.7\n" + os.urandom(3 * document_store.ROW_BYTES + 12345)
+
+    assert (await upload(client, referral.id, content)).status_code == 303
+    [document] = await documents(db)
+    async with client.stream("GET", f"/referrals/{referral.id}/documents/{document.id}") as download:
+        pieces = [piece async for piece in download.aiter_raw()]
+
+    assert download.status_code == 200
+    assert b"".join(pieces) == content
+    assert download.headers["content-length"] == str(len(content))
+    if store == "database":
+        rows = await db.scalars(
+            select(func.length(DocumentChunk.data))
+            .where(DocumentChunk.stored_name == document.stored_name)
+            .order_by(DocumentChunk.seq)
+        )
+        assert rows.all() == [document_store.ROW_BYTES] * 3 + [12345 + 9]
 
 
 async def test_empty_or_missing_file_and_empty_title_are_explained(client, db, settings):
@@ -169,7 +195,7 @@ async def test_empty_or_missing_file_and_empty_title_are_explained(client, db, s
     assert "Enter a title for the document" in untitled.text
     assert "Choose a PDF, PNG or JPEG file to upload." in no_file.text
     assert await documents(db) == []
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 @pytest.mark.parametrize(
@@ -190,9 +216,7 @@ async def test_path_like_titles_are_neutralised(client, db, settings, typed, kep
     [document] = await documents(db)
     assert document.title == kept
     assert "/" not in document.title and "\\" not in document.title
-    [path] = stored_files(settings)
-    assert path.parent == settings.upload_dir / str(referral.program_id)
-    assert path.name == document.stored_name
+    assert await kept_names(db, settings) == [document.stored_name]
 
 
 async def test_only_dots_and_slashes_is_not_a_title(client, db, settings):
@@ -202,7 +226,7 @@ async def test_only_dots_and_slashes_is_not_a_title(client, db, settings):
 
     assert response.status_code == 422
     assert "not a file path" in response.text
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 async def test_other_programs_and_other_roles_cannot_download(client, db):
@@ -237,11 +261,14 @@ async def test_other_programs_and_other_roles_cannot_download(client, db):
     assert downloads == 0
 
 
-async def test_missing_file_on_disk_is_not_found(client, db, settings):
+@pytest.mark.parametrize("store", STORES)
+async def test_a_document_whose_bytes_are_gone_is_not_found(app, client, db, store):
+    settings = use_store(app, store)
     referral = await coordinator_with_referral(client, db)
     await upload(client, referral.id, PDF)
     [document] = await documents(db)
-    (settings.upload_dir / str(referral.program_id) / document.stored_name).unlink()
+    assert await document_store.for_settings(settings).remove(db, [document]) == 1
+    await db.commit()
 
     response = await client.get(f"/referrals/{referral.id}/documents/{document.id}")
 
@@ -254,7 +281,7 @@ def test_sniffing_trusts_content_only():
     assert uploads.sniff(JPEG) == "image/jpeg"
     assert uploads.sniff(EXE) is None
     assert uploads.sniff(b"<html><script>") is None
-    assert uploads.stored_path(Path("uploads"), uuid.uuid4(), "../../etc/passwd") is None
+    assert document_store.FolderStore(Path("uploads")).path(uuid.uuid4(), "../../etc/passwd") is None
 
 
 # Hostile files: wrong types, lying names, path-like names ------------------------------------------------
@@ -288,7 +315,7 @@ async def test_wrong_types_and_lying_extensions_are_refused_by_their_content(
     assert "Only PDF, PNG and JPEG files can be uploaded" in response.text
     assert "<script>alert" not in response.text
     assert await documents(db) == []
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 @pytest.mark.parametrize(
@@ -303,7 +330,8 @@ async def test_wrong_types_and_lying_extensions_are_refused_by_their_content(
         "\u202egnp.exe.pdf",
     ],
 )
-async def test_path_like_file_names_never_choose_where_the_file_is_stored(client, db, settings, filename):
+async def test_path_like_file_names_never_choose_where_the_file_is_stored(app, client, db, filename):
+    settings = use_store(app, "folder")
     referral = await coordinator_with_referral(client, db)
     before = {p for p in settings.data_dir.rglob("*") if p.is_file()}
 
@@ -329,7 +357,7 @@ async def test_a_file_name_too_long_to_read_is_refused_and_nothing_is_kept(clien
     assert response.status_code == 400
     assert "The request could not be read" in response.text
     assert await documents(db) == []
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 async def test_a_pdf_holding_html_is_only_ever_served_as_a_pdf_attachment(client, db):
@@ -361,15 +389,15 @@ async def test_a_huge_upload_is_written_in_chunks_and_never_read_whole(client, d
             reads.append(size)
             return await self.upload_file.read(size)
 
-    async def watched_store(upload_file: Any, folder: Path) -> Any:
-        return await original(Watched(upload_file), folder)
+    async def watched_store(upload_file: Any, *arguments: Any) -> Any:
+        return await original(Watched(upload_file), *arguments)
 
     monkeypatch.setattr(uploads, "store", watched_store)
     response = await upload(client, referral.id, b"%PDF-1.7\n" + b"0" * uploads.MAX_BYTES)
 
     assert response.status_code == 422
     assert reads and all(0 < size <= uploads.CHUNK_BYTES for size in reads)
-    assert stored_files(settings) == []
+    assert await kept_names(db, settings) == []
 
 
 # The comparison-group CSV import: the other upload in the app --------------------------------------------
@@ -430,4 +458,4 @@ async def test_comparison_file_names_are_only_cleaned_labels(client, db, setting
     assert imported.file_name == kept
     page = await client.get(COMPARISON_URL)
     assert "<img src=x" not in page.text
-    assert not settings.upload_dir.exists() or stored_files(settings) == []
+    assert await kept_names(db, settings) == []

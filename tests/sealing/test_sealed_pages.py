@@ -23,6 +23,7 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.documents import keep
 from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
 from youthcourt.app import create_app
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
@@ -32,6 +33,7 @@ from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
 from youthcourt.referrals.models import Document
 from youthcourt.sanctions.models import Disposition, Sanction
+from youthcourt.settings import Settings
 
 TODAY = datetime.date.today()
 SEALED = "This case is sealed"
@@ -80,7 +82,7 @@ async def _add(db: AsyncSession, *records: Any) -> None:
     await db.flush()
 
 
-async def sealed_case_with_everything(db: AsyncSession, upload_dir: Any) -> tuple[Any, dict[str, Any]]:
+async def sealed_case_with_everything(db: AsyncSession, settings: Settings) -> tuple[Any, dict[str, Any]]:
     """A coordinator, and a sealed completed case with a sanction, a hearing, a check and a document."""
     program = await make_program(db)
     coordinator = await make_user(db, program, Role.COORDINATOR)
@@ -114,10 +116,7 @@ async def sealed_case_with_everything(db: AsyncSession, upload_dir: Any) -> tupl
     check = FollowUpCheck(
         program_id=program.id, case_id=case.id, window_months=6, due_on=TODAY + datetime.timedelta(days=10)
     )
-    folder = upload_dir / str(program.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = uuid.uuid4().hex
-    (folder / stored).write_bytes(b"%PDF-1.4\n% police report\n")
+    stored = await keep(db, settings, program.id, b"%PDF-1.4\n% police report\n")
     document = Document(
         program_id=program.id,
         referral_id=case.referral_id,
@@ -154,7 +153,7 @@ def shows_the_sealed_page(response: Any, status: int) -> str | None:
 
 
 async def test_every_page_of_a_sealed_case_is_gated_until_a_reason_is_given(client, db, app, settings):
-    coordinator, ids = await sealed_case_with_everything(db, settings.upload_dir)
+    coordinator, ids = await sealed_case_with_everything(db, settings)
     await sign_in(client, coordinator)
     pages = case_pages(app, "GET")
     posts = case_pages(app, "POST")
@@ -190,7 +189,7 @@ async def a_page_elsewhere(
 
 
 async def test_the_gate_is_in_the_loader_not_in_the_address(db, settings):
-    coordinator, ids = await sealed_case_with_everything(db, settings.upload_dir)
+    coordinator, ids = await sealed_case_with_everything(db, settings)
     app = create_app(settings)
     app.register(a_page_elsewhere)
     try:
@@ -210,7 +209,7 @@ async def test_the_gate_is_in_the_loader_not_in_the_address(db, settings):
 
 async def test_a_sealed_youth_cannot_be_shown_at_intake_by_their_id(client, db, settings):
     """The intake's "record on file" part takes a youth id from the form: a sealed youth's is not found."""
-    coordinator, ids = await sealed_case_with_everything(db, settings.upload_dir)
+    coordinator, ids = await sealed_case_with_everything(db, settings)
     await sign_in(client, coordinator)
     youth_id = (await db.get(Case, ids["case"])).youth_id
 

@@ -11,10 +11,11 @@ from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Date, String, Text, func, select
+from sqlalchemy import Date, LargeBinary, String, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.app.test_query_counts import counting
+from tests.documents import STORES, keep, kept_bytes, kept_names, use_store
 from tests.factories import make_case, make_program, make_user, make_youth, post_form, sign_in
 from youthcourt import cli
 from youthcourt.audit.models import AuditEntry
@@ -39,7 +40,7 @@ from youthcourt.reports import measures
 from youthcourt.reports.cohort import Cohort, stream_subjects
 from youthcourt.sanctions.models import Disposition
 from youthcourt.sealing import services
-from youthcourt.settings import get_settings
+from youthcourt.settings import Settings, get_settings
 
 TODAY = datetime.date.today()
 
@@ -331,7 +332,7 @@ SECRET_TEXTS = {
 BORN = datetime.date(2010, 3, 9)
 
 
-async def _identified_youth_with_everything(db: AsyncSession, program, upload_dir):
+async def _identified_youth_with_everything(db: AsyncSession, program, settings: Settings):
     """A closed case whose youth's identity is written into every kind of record that can hold it."""
     case = await _closed_case(db, program, narrative=SECRET_TEXTS["narrative"])
     youth = await _reload(db, Youth, case.youth_id)
@@ -397,33 +398,37 @@ async def _identified_youth_with_everything(db: AsyncSession, program, upload_di
             kind="reminder",
         )
     )
-    folder = upload_dir / str(program.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    stored = uuid.uuid4().hex
-    (folder / stored).write_bytes(b"%PDF-1.4 police report about " + name.encode())
-    db.add(
-        Document(
-            program_id=program.id,
-            referral_id=case.referral_id,
-            title=f"Police report {SECRET_TEXTS['last']}",
-            stored_name=stored,
-            content_type="application/pdf",
-            size_bytes=40,
-            sha256="0" * 64,
-        )
+    content = b"%PDF-1.4 police report about " + name.encode()
+    stored = await keep(db, settings, program.id, content)
+    document = Document(
+        program_id=program.id,
+        referral_id=case.referral_id,
+        title=f"Police report {SECRET_TEXTS['last']}",
+        stored_name=stored,
+        content_type="application/pdf",
+        size_bytes=len(content),
+        sha256="0" * 64,
     )
+    db.add(document)
     await db.commit()
-    return case, folder / stored
+    return case, document
 
 
 async def _identifying_leftovers(db: AsyncSession) -> list[str]:
-    """Every string, text and date column of every table, searched for anything identifying the youth."""
+    """Every string, text, binary and date column of every table, searched for anything identifying the youth."""
     found = []
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             if isinstance(column.type, Date):
                 values = (await db.execute(select(column).where(column == BORN))).scalars().all()
                 found += [f"{table.name}.{column.name}" for _ in values]
+            elif isinstance(column.type, LargeBinary):
+                for data in (await db.execute(select(column))).scalars().all():
+                    found += [
+                        f"{table.name}.{column.name} holds {secret!r}"
+                        for secret in SECRET_TEXTS.values()
+                        if secret.lower().encode() in data.lower()
+                    ]
             elif isinstance(column.type, String | Text):
                 for secret in SECRET_TEXTS.values():
                     hits = await db.scalar(
@@ -436,10 +441,13 @@ async def _identifying_leftovers(db: AsyncSession) -> list[str]:
     return found
 
 
-async def test_expunging_destroys_the_identity_everywhere_and_keeps_the_statistics(client, db, settings):
+@pytest.mark.parametrize("store", STORES)
+async def test_expunging_destroys_the_identity_everywhere_and_keeps_the_statistics(app, client, db, store):
+    settings = use_store(app, store)
     program, _coordinator, admin = await _staff(db)
     await ensure_defaults(db, program.id)
-    case, stored_file = await _identified_youth_with_everything(db, program, settings.upload_dir)
+    case, document = await _identified_youth_with_everything(db, program, settings)
+    assert await kept_names(db, settings) == [document.stored_name]
     assert len(await _identifying_leftovers(db)) >= 10
     period = measures.Period(TODAY - datetime.timedelta(days=400), TODAY)
     before = await measures.load_figures(db, period)
@@ -450,13 +458,13 @@ async def test_expunging_destroys_the_identity_everywhere_and_keeps_the_statisti
     assert form.status_code == 200 and SECRET_TEXTS["last"] not in form.text
     wrong = await post_form(client, f"/cases/{case.id}/expunge", {"confirm_number": "2020-9999"})
     assert wrong.status_code == 422 and "2020-9999" in wrong.text
-    assert stored_file.exists()
+    assert await kept_bytes(db, settings, document) is not None
 
     done = await post_form(client, f"/cases/{case.id}/expunge", {"confirm_number": case.number})
     assert done.status_code == 303
 
     assert await _identifying_leftovers(db) == []
-    assert not stored_file.exists()
+    assert await kept_names(db, settings) == []
     assert await db.scalar(select(func.count()).select_from(Document)) == 0
     youth = await _reload(db, Youth, case.youth_id)
     assert youth.first_name == "Expunged" and youth.expunged_at is not None

@@ -6,13 +6,13 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from advanced_alchemy.extensions.litestar.providers import create_service_provider
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
 from litestar.params import Body, FromPath, FromQuery
-from litestar.response import File, Template
+from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,7 +25,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.defaults import ensure_defaults
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.reference.services import policy as program_policy
-from youthcourt.referrals import events, screening, sealed, sections, services, uploads
+from youthcourt.referrals import document_store, events, screening, sealed, sections, services, uploads
 from youthcourt.referrals.forms import (
     ASSIGNMENT_METHODS,
     STUDY_ARMS,
@@ -427,9 +427,10 @@ class ReferralController(Controller):
         data: MultipartData,
     ) -> Any:
         form, file = _upload_form(data)
-        upload_dir = request.app.state.settings.upload_dir
         try:
-            document = await referrals.attach_document(referral, form, file, upload_dir, actor)
+            document = await referrals.attach_document(
+                referral, form, file, document_store.for_request(request), actor
+            )
         finally:
             await _close_uploads(data)
         if document is None:
@@ -446,17 +447,15 @@ class ReferralController(Controller):
         db_session: NamedDependency[AsyncSession],
         referral_id: FromPath[UUID],
         document_id: FromPath[UUID],
-    ) -> File:
+    ) -> Response[Any]:
         document = await db_session.scalar(
             select(Document).where(Document.id == document_id, Document.referral_id == referral_id)
         )
         if document is None:
             raise NotFoundException()
         await sealed.check_referral(db_session, referral_id, request.user)
-        path = uploads.stored_path(
-            request.app.state.settings.upload_dir, document.program_id, document.stored_name
-        )
-        if path is None:
+        response = await document_store.for_request(request).download(db_session, document)
+        if response is None:
             raise NotFoundException()
         audit.record(
             db_session,
@@ -466,13 +465,7 @@ class ReferralController(Controller):
             record_id=document.id,
             details={"referral_id": str(referral_id)},
         )
-        return File(
-            path=path,
-            filename=uploads.download_name(document.id, document.content_type),
-            media_type=document.content_type,
-            content_disposition_type="attachment",
-            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
-        )
+        return response
 
 
 def _upload_form(data: dict[str, Any] | None) -> tuple[Form, UploadFile | None]:

@@ -7,7 +7,7 @@ import enum
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.database import Base
@@ -158,7 +158,11 @@ class Referral(Base, ProgramOwned):
 
 
 class Document(Base, ProgramOwned):
-    """An uploaded file (a police report), stored outside the web root under a generated name."""
+    """An uploaded file (a police report), stored outside the web root under a generated name.
+
+    Its bytes are kept by :mod:`youthcourt.referrals.document_store`: a file named ``stored_name``,
+    or the :class:`DocumentChunk` rows of that name.
+    """
 
     __tablename__ = "document"
 
@@ -172,3 +176,23 @@ class Document(Base, ProgramOwned):
     uploaded_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
     referral: Mapped[Referral] = relationship(back_populates="documents", lazy="raise")
+
+
+class DocumentChunk(Base, ProgramOwned):
+    """A piece of a document's bytes, in order, when documents are kept in the database.
+
+    The pieces are written in the transaction that saves the document, and the foreign key is
+    checked at its commit, so bytes never outlive their document: deleting the document deletes
+    them, and pieces whose document was never saved cannot be committed.
+    """
+
+    __tablename__ = "document_chunk"
+    __table_args__ = (UniqueConstraint("stored_name", "seq"),)
+
+    stored_name: Mapped[str] = mapped_column(
+        String(80),
+        ForeignKey("document.stored_name", ondelete="CASCADE", deferrable=True, initially="DEFERRED"),
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    """The piece's place in the document, from 0."""
+    data: Mapped[bytes] = mapped_column(LargeBinary)

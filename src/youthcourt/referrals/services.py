@@ -12,7 +12,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +34,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.referrals import sealed, uploads
+from youthcourt.referrals.document_store import DocumentStore
 from youthcourt.referrals.forms import (
     AcceptForm,
     DocumentForm,
@@ -511,12 +511,12 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         return matches
 
     async def attach_document(
-        self, referral: Referral, form: Form, file: UploadFile | None, upload_dir: Path, actor: Actor
+        self, referral: Referral, form: Form, file: UploadFile | None, documents: DocumentStore, actor: Actor
     ) -> Document | None:
-        """Store an uploaded file under the referral's program and list it on the referral.
+        """Keep an uploaded file in ``documents`` under the referral's program and list it on the referral.
 
-        ``None``, with the reason on ``form`` and nothing kept on disk, when the title or the file
-        is refused (see :mod:`youthcourt.referrals.uploads`).
+        ``None``, with the reason on ``form`` and nothing kept, when the title or the file is
+        refused (see :mod:`youthcourt.referrals.uploads`).
         """
         title = DocumentForm.read(form).safe_title
         stored = None
@@ -524,7 +524,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
             if file is None:
                 form.error("file", "Choose a PDF, PNG or JPEG file to upload.")
             elif form.is_valid:
-                stored = await uploads.store(file, uploads.program_folder(upload_dir, referral.program_id))
+                stored = await uploads.store(file, documents, self.db, referral.program_id)
         except uploads.UploadRejected as rejected:
             form.error("file", str(rejected))
         if stored is None:
@@ -543,7 +543,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         try:
             await self.db.flush()
         except Exception:
-            uploads.discard(stored)
+            await documents.discard(referral.program_id, stored.stored_name)
             raise
         details = {
             "referral_id": str(referral.id),

@@ -1,21 +1,26 @@
-"""Documents attached to a referral (police reports): checking, storing and finding uploaded files.
+"""Documents attached to a referral (police reports): checking what is uploaded.
 
 A file is accepted only when its first bytes say it is a PDF, PNG or JPEG; its name and the
-content type the browser claims are ignored. Files are stored outside the web root under
-``<upload dir>/<program id>/<random hex>`` with mode 0600, read and written in chunks so a
-large upload never sits in memory, and served back only as attachments under a generic name.
+content type the browser claims are ignored. It is read in chunks, so a large upload never sits
+in memory, and refused as soon as it passes 10 MB. Where its bytes are kept is the business of
+:mod:`youthcourt.referrals.document_store`; they are served back only as attachments under a
+generic name.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import unicodedata
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, BinaryIO
-from uuid import UUID, uuid4
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from youthcourt.referrals.document_store import DocumentStore
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest document accepted: 10 MB."""
@@ -31,7 +36,6 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 KIND_LABELS = {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image"}
-_STORED_NAME = re.compile(r"[0-9a-f]{32}")
 
 NOT_ALLOWED = (
     "Only PDF, PNG and JPEG files can be uploaded, and this file is none of them "
@@ -46,8 +50,9 @@ class UploadRejected(ValueError):
 
 @dataclass(frozen=True)
 class StoredFile:
+    """An accepted upload: the name its store gave its bytes, and what they were found to be."""
+
     stored_name: str
-    path: Path
     content_type: str
     size_bytes: int
     sha256: str
@@ -74,28 +79,16 @@ def clean_title(raw: str) -> str:
     return re.sub(r"\s+", " ", text).strip()[:MAX_TITLE].strip()
 
 
-def program_folder(upload_dir: Path, program_id: UUID) -> Path:
-    return upload_dir / str(program_id)
-
-
-def stored_path(upload_dir: Path, program_id: UUID, stored_name: str) -> Path | None:
-    """Where a stored document lives; ``None`` for a name this module did not generate or a missing file."""
-    if not _STORED_NAME.fullmatch(stored_name):
-        return None
-    path = program_folder(upload_dir, program_id) / stored_name
-    return path if path.is_file() else None
-
-
 def download_name(document_id: UUID, content_type: str) -> str:
     """A generic file name for downloads: it reveals nothing about the young person."""
     return f"document-{document_id.hex[:8]}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
-async def store(upload: Any, folder: Path) -> StoredFile:
-    """Check and write an uploaded file (Litestar ``UploadFile``) chunk by chunk.
+async def store(upload: Any, documents: DocumentStore, db: AsyncSession, program_id: UUID) -> StoredFile:
+    """Check an uploaded file (Litestar ``UploadFile``) chunk by chunk while ``documents`` keeps it.
 
-    Raises :class:`UploadRejected` with nothing left on disk when the file is empty, is not a
-    PDF, PNG or JPEG, or is larger than :data:`MAX_BYTES`.
+    Raises :class:`UploadRejected`, with nothing kept, when the file is empty, is not a PDF,
+    PNG or JPEG, or is larger than :data:`MAX_BYTES`.
     """
     head = await upload.read(CHUNK_BYTES)
     if not head:
@@ -103,38 +96,19 @@ async def store(upload: Any, folder: Path) -> StoredFile:
     content_type = sniff(head)
     if content_type is None:
         raise UploadRejected(NOT_ALLOWED)
-    path, out = _create(folder)
     digest = hashlib.sha256()
     size = 0
-    try:
-        with out:
-            chunk = head
-            while chunk:
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise UploadRejected(TOO_LARGE)
-                digest.update(chunk)
-                out.write(chunk)
-                chunk = await upload.read(CHUNK_BYTES)
-    except BaseException:
-        _remove(path)
-        raise
-    return StoredFile(path.name, path, content_type, size, digest.hexdigest())
 
+    async def checked() -> AsyncIterator[bytes]:
+        nonlocal size
+        chunk = head
+        while chunk:
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise UploadRejected(TOO_LARGE)
+            digest.update(chunk)
+            yield chunk
+            chunk = await upload.read(CHUNK_BYTES)
 
-def _create(folder: Path) -> tuple[Path, BinaryIO]:
-    """A new file under a random name, readable and writable by this process's user only."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = folder / uuid4().hex
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.fchmod(descriptor, 0o600)
-    return path, os.fdopen(descriptor, "wb")
-
-
-def _remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
-
-
-def discard(stored: StoredFile) -> None:
-    """Remove a stored file whose database record could not be saved."""
-    _remove(stored.path)
+    stored_name = await documents.save(db, program_id, checked())
+    return StoredFile(stored_name, content_type, size, digest.hexdigest())

@@ -34,6 +34,7 @@ from youthcourt.cases.models import Case
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
+from youthcourt.referrals import document_store
 from youthcourt.referrals.sealed import GRANT_MINUTES, OPENED, CaseSealed, SealedCover
 from youthcourt.sealing import services
 from youthcourt.sealing.forms import ExpungeForm, OpenForm, SealForm, UnsealForm
@@ -241,7 +242,7 @@ class SealingController(Controller):
         if not services.confirmation_matches(case, ExpungeForm.read(form).confirm_number):
             form.error("confirm_number", f"Type the case number, {case.number}, to confirm.")
             return page("sealing/expunge.html", case=case, form=form, problem=None, status_code=422)
-        result = await services.expunge(db_session, case, request.app.state.settings.upload_dir)
+        result = await services.expunge(db_session, case, document_store.for_request(request))
         audit.record(
             db_session,
             request,

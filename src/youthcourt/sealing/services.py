@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -43,7 +42,7 @@ from youthcourt.hearings.models import Hearing, Investigation
 from youthcourt.jurors.models import ConflictDeclaration, Juror, JurorStatus, OutboxMessage
 from youthcourt.programs.viewer import today_in
 from youthcourt.reference.models import ProgramPolicy
-from youthcourt.referrals import uploads
+from youthcourt.referrals.document_store import DocumentStore
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 
@@ -231,7 +230,7 @@ async def expunge_refusal(db: AsyncSession, case: Case) -> str | None:
     return None
 
 
-async def expunge(db: AsyncSession, case: Case, upload_dir: Path) -> Expunged:
+async def expunge(db: AsyncSession, case: Case, documents: DocumentStore) -> Expunged:
     """Destroy the identifying data of ``case``'s youth in every table, with all of their cases.
 
     Kept, as a tombstone the statistics still count: the rows of the youth, referrals and cases
@@ -239,13 +238,14 @@ async def expunge(db: AsyncSession, case: Case, upload_dir: Path) -> Expunged:
     categories, hearings, sanctions (type, quantity, dates, status), follow-up checks and
     outcome events. Destroyed: names (become "Expunged"), the birth date (replaced by one that
     gives the same age at every referral), school, contact details, guardians, narratives,
-    notes, summaries and every other free text about the youth, the uploaded documents (files
-    and rows), conflict declarations naming the youth, mail addressed to the youth or family,
+    notes, summaries and every other free text about the youth, the uploaded documents (their
+    bytes in ``documents``, and their rows), conflict declarations naming the youth, mail addressed to the youth or family,
     and, for a youth who became a juror (now alumni), the juror record's identity and sign-in.
     Every case of the youth is sealed and marked expunged.
 
-    Files are removed before the transaction commits; should the commit fail, the rows still
-    point at files that are gone, and expunging again finishes the job.
+    Bytes kept in a folder are removed before the transaction commits; should the commit fail,
+    the rows still point at files that are gone, and expunging again finishes the job. Bytes kept
+    in the database go with the transaction.
     """
     now = utc_now()
     youth = await db.scalar(select(Youth).where(Youth.id == case.youth_id))
@@ -260,7 +260,7 @@ async def expunge(db: AsyncSession, case: Case, upload_dir: Path) -> Expunged:
     for referral in referrals:
         for name in ("source_reference", "incident_place", "narrative", "decision_reason"):
             setattr(referral, name, "")
-    documents, files_removed = await _remove_documents(db, [r.id for r in referrals], upload_dir)
+    removed_documents, files_removed = await _remove_documents(db, [r.id for r in referrals], documents)
     for each in cases:
         each.intake_notes = ""
         each.closure_reason = ""
@@ -272,7 +272,7 @@ async def expunge(db: AsyncSession, case: Case, upload_dir: Path) -> Expunged:
     jurors = await _clear_jurors(db, youth.id, youth.date_of_birth)
     await _remove_mail(db, addresses, full_name)
     await db.flush()
-    return Expunged(len(cases), len(referrals), documents, files_removed, jurors)
+    return Expunged(len(cases), len(referrals), removed_documents, files_removed, jurors)
 
 
 def _clear_youth(youth: Youth, now: datetime.datetime) -> None:
@@ -293,14 +293,11 @@ async def _addresses_of(db: AsyncSession, youth: Youth) -> set[str]:
     return {address.lower() for address in found if address}
 
 
-async def _remove_documents(db: AsyncSession, referral_ids: list[UUID], upload_dir: Path) -> tuple[int, int]:
+async def _remove_documents(
+    db: AsyncSession, referral_ids: list[UUID], store: DocumentStore
+) -> tuple[int, int]:
     documents = (await db.scalars(select(Document).where(Document.referral_id.in_(referral_ids)))).all()
-    removed = 0
-    for document in documents:
-        path = uploads.stored_path(upload_dir, document.program_id, document.stored_name)
-        if path is not None:
-            path.unlink(missing_ok=True)
-            removed += 1
+    removed = await store.remove(db, documents)
     if documents:
         await db.execute(delete(Document).where(Document.id.in_([d.id for d in documents])))
     return len(documents), removed
