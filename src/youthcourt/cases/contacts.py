@@ -12,10 +12,9 @@ import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
-from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case, ContactLog
-from youthcourt.referrals.models import Referral
+from youthcourt.referrals.models import Referral, Youth
 
 
 def latest_date(*days: datetime.date | None) -> datetime.date | None:
@@ -51,20 +50,31 @@ def contact_overdue(
 def families_not_contacted(today: datetime.date, interval_days: int) -> Select[Any]:
     """Open, unsealed cases overdue for a contact, longest without one first.
 
-    Each row is ``(case, last contact or None)``; the dashboard's count, its panel and the full
-    list are all this one query, so they cannot disagree.
+    Each row has the case's ``id``, ``number``, ``state`` and ``opened_on``, the youth's name
+    (``youth``) and the last contact or None (``last_contact``); the dashboard's count, its panel
+    and the full list are all this one query, so they cannot disagree. The last logged contact is
+    looked up for each open case alone (by the contact log's case index), never grouped over a
+    program's whole log.
     """
     logged = (
-        select(ContactLog.case_id, func.max(ContactLog.contacted_on).label("logged"))
-        .group_by(ContactLog.case_id)
-        .subquery()
+        select(func.max(ContactLog.contacted_on))
+        .where(ContactLog.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
     )
-    last = _later(logged.c.logged, Referral.family_contacted_on)
+    last = _later(logged, Referral.family_contacted_on)
     cutoff = today - datetime.timedelta(days=interval_days)
     return (
-        select(Case, last.label("last_contact"))
+        select(
+            Case.id,
+            Case.number,
+            Case.state,
+            Case.opened_on,
+            (Youth.first_name + " " + Youth.last_name).label("youth"),
+            last.label("last_contact"),
+        )
         .join(Referral, Referral.id == Case.referral_id)
-        .outerjoin(logged, logged.c.case_id == Case.id)
+        .join(Youth, Youth.id == Case.youth_id)
         .where(
             and_(
                 Case.closed_on.is_(None),
@@ -72,6 +82,5 @@ def families_not_contacted(today: datetime.date, interval_days: int) -> Select[A
                 _later(last, Case.opened_on) < cutoff,
             )
         )
-        .options(selectinload(Case.youth))
         .order_by(last.asc().nulls_first(), Case.opened_on, Case.number)
     )

@@ -1,5 +1,7 @@
 """What the coordinator's dashboard counts: one query per panel, whatever the program's size.
 
+Each panel reads the columns it shows, joined, with its count beside them.
+
 Sealed cases are left out of every panel (they are closed, so only the follow-ups panel would
 otherwise show one); the follow-up worklist still lists their checks, without the youth's name.
 """
@@ -10,15 +12,15 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased
 
 from youthcourt.cases import contacts
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
-from youthcourt.reference.models import ProgramPolicy
-from youthcourt.referrals.models import Referral, ReferralStatus
+from youthcourt.reference.models import ProgramPolicy, ReferralSource
+from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.sanctions.models import Sanction, SanctionStatus
 
 PANEL_ROWS = 8
@@ -32,6 +34,23 @@ class NightLoad:
     capacity: int
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A panel's count and its first rows, read in one query (the count is a window over the rows)."""
+
+    total: int
+    rows: list[Any]
+
+
+async def _panel(db: AsyncSession, query: Select[Any]) -> Panel:
+    rows = (await db.execute(query.add_columns(func.count().over().label("total")).limit(PANEL_ROWS))).all()
+    return Panel(rows[0].total if rows else 0, list(rows))
+
+
+def _name(youth: Any) -> Any:
+    return (youth.first_name + " " + youth.last_name).label("youth")
+
+
 async def cases_by_state(db: AsyncSession) -> dict[CaseState, int]:
     rows = await db.execute(
         select(Case.state, func.count()).where(Case.sealed_at.is_(None)).group_by(Case.state)
@@ -41,100 +60,106 @@ async def cases_by_state(db: AsyncSession) -> dict[CaseState, int]:
 
 
 async def upcoming_nights(db: AsyncSession, today: datetime.date) -> list[NightLoad]:
-    """The next hearing nights with how many cases are on their dockets and how many fit."""
-    capacity = (
-        select(Courtroom.night_id, func.sum(Courtroom.capacity).label("capacity"))
-        .group_by(Courtroom.night_id)
-        .subquery()
-    )
-    scheduled = (
-        select(Courtroom.night_id, func.count(Hearing.id).label("scheduled"))
-        .join(Hearing, Hearing.courtroom_id == Courtroom.id)
-        .where(Hearing.outcome != HearingOutcome.CANCELLED)
-        .group_by(Courtroom.night_id)
-        .subquery()
-    )
-    rows = await db.execute(
-        select(HearingNight, func.coalesce(scheduled.c.scheduled, 0), func.coalesce(capacity.c.capacity, 0))
-        .outerjoin(capacity, capacity.c.night_id == HearingNight.id)
-        .outerjoin(scheduled, scheduled.c.night_id == HearingNight.id)
+    """The next hearing nights with how many cases are on their dockets and how many fit.
+
+    The nights are chosen first; only their courtrooms and hearings are counted.
+    """
+    chosen = (
+        select(HearingNight.id)
         .where(HearingNight.held_on >= today, ~HearingNight.is_cancelled)
         .order_by(HearingNight.held_on, HearingNight.starts_at)
         .limit(4)
+        .scalar_subquery()
+    )
+    capacity = (
+        select(func.coalesce(func.sum(Courtroom.capacity), 0))
+        .where(Courtroom.night_id == HearingNight.id)
+        .correlate(HearingNight)
+        .scalar_subquery()
+    )
+    scheduled = (
+        select(func.count(Hearing.id))
+        .join(Courtroom, Courtroom.id == Hearing.courtroom_id)
+        .where(Courtroom.night_id == HearingNight.id, Hearing.outcome != HearingOutcome.CANCELLED)
+        .correlate(HearingNight)
+        .scalar_subquery()
+    )
+    rows = await db.execute(
+        select(HearingNight, scheduled, capacity)
+        .where(HearingNight.id.in_(chosen))
+        .order_by(HearingNight.held_on, HearingNight.starts_at)
     )
     return [NightLoad(night, int(booked), int(room)) for night, booked, room in rows.all()]
 
 
-async def overdue_sanctions(db: AsyncSession, today: datetime.date) -> tuple[int, list[Sanction]]:
-    condition = and_(
-        Sanction.status == SanctionStatus.OPEN,
-        Sanction.due_on < today,
-        Sanction.case_id.in_(select(Case.id).where(Case.sealed_at.is_(None))),
+async def overdue_sanctions(db: AsyncSession, today: datetime.date) -> Panel:
+    return await _panel(
+        db,
+        select(Sanction.id, Sanction.sanction_type, Sanction.due_on, Case.number, _name(Youth))
+        .join(Case, Case.id == Sanction.case_id)
+        .join(Youth, Youth.id == Case.youth_id)
+        .where(Sanction.status == SanctionStatus.OPEN, Sanction.due_on < today, Case.sealed_at.is_(None))
+        .order_by(Sanction.due_on, Sanction.id),
     )
-    total = await db.scalar(select(func.count()).select_from(Sanction).where(condition)) or 0
-    rows = await db.scalars(
-        select(Sanction)
-        .where(condition)
-        .options(selectinload(Sanction.case).selectinload(Case.youth))
-        .order_by(Sanction.due_on)
-        .limit(PANEL_ROWS)
-    )
-    return total, list(rows.all())
 
 
-async def families_not_contacted(
-    db: AsyncSession, today: datetime.date, interval_days: int
-) -> tuple[int, list[Any]]:
+async def families_not_contacted(db: AsyncSession, today: datetime.date, interval_days: int) -> Panel:
     """How many open cases are overdue for a contact with the family, and the longest waiting."""
-    query = contacts.families_not_contacted(today, interval_days)
-    total = await db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = await db.execute(query.limit(PANEL_ROWS))
-    return total, list(rows.all())
+    return await _panel(db, contacts.families_not_contacted(today, interval_days))
 
 
-async def waiting_referrals(
-    db: AsyncSession, today: datetime.date, policy: ProgramPolicy
-) -> tuple[int, list[Referral]]:
+async def waiting_referrals(db: AsyncSession, today: datetime.date, policy: ProgramPolicy) -> Panel:
     """Pending referrals older than 30 days, or without a family response past the program's limit."""
-    condition = and_(
-        Referral.status == ReferralStatus.PENDING,
-        or_(
-            Referral.received_on < today - datetime.timedelta(days=WAITING_DAYS),
-            and_(
-                Referral.family_contacted_on.is_(None),
-                Referral.received_on < today - datetime.timedelta(days=policy.family_response_days),
-            ),
-        ),
-    )
-    total = await db.scalar(select(func.count()).select_from(Referral).where(condition)) or 0
-    rows = await db.scalars(
-        select(Referral)
-        .where(condition)
-        .options(selectinload(Referral.youth), selectinload(Referral.source))
-        .order_by(Referral.received_on)
-        .limit(PANEL_ROWS)
-    )
-    return total, list(rows.all())
-
-
-async def follow_ups_due(db: AsyncSession, today: datetime.date) -> tuple[int, list[FollowUpCheck]]:
-    condition = and_(
-        FollowUpCheck.completed_on.is_(None),
-        FollowUpCheck.due_on <= today,
-        or_(
-            FollowUpCheck.case_id.in_(select(Case.id).where(Case.sealed_at.is_(None))),
-            FollowUpCheck.referral_id.is_not(None),
-        ),
-    )
-    total = await db.scalar(select(func.count()).select_from(FollowUpCheck).where(condition)) or 0
-    rows = await db.scalars(
-        select(FollowUpCheck)
-        .where(condition)
-        .options(
-            selectinload(FollowUpCheck.case).selectinload(Case.youth),
-            selectinload(FollowUpCheck.referral).selectinload(Referral.youth),
+    return await _panel(
+        db,
+        select(
+            Referral.id,
+            Referral.received_on,
+            Referral.family_contacted_on,
+            ReferralSource.name.label("source"),
+            _name(Youth),
         )
-        .order_by(FollowUpCheck.due_on)
-        .limit(PANEL_ROWS)
+        .join(Youth, Youth.id == Referral.youth_id)
+        .join(ReferralSource, ReferralSource.id == Referral.source_id)
+        .where(
+            Referral.status == ReferralStatus.PENDING,
+            or_(
+                Referral.received_on < today - datetime.timedelta(days=WAITING_DAYS),
+                and_(
+                    Referral.family_contacted_on.is_(None),
+                    Referral.received_on < today - datetime.timedelta(days=policy.family_response_days),
+                ),
+            ),
+        )
+        .order_by(Referral.received_on, Referral.id),
     )
-    return total, list(rows.all())
+
+
+async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
+    """Checks due by today, of unsealed cases and of study referrals, with whose they are."""
+    youth = aliased(Youth)
+    return await _panel(
+        db,
+        select(
+            FollowUpCheck.id,
+            FollowUpCheck.window_months,
+            FollowUpCheck.due_on,
+            FollowUpCheck.case_id,
+            Case.number,
+            FollowUpCheck.referral_id,
+            Referral.received_on,
+            _name(youth),
+        )
+        .outerjoin(Case, Case.id == FollowUpCheck.case_id)
+        .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)
+        .join(youth, youth.id == func.coalesce(Case.youth_id, Referral.youth_id))
+        .where(
+            FollowUpCheck.completed_on.is_(None),
+            FollowUpCheck.due_on <= today,
+            or_(
+                Case.sealed_at.is_(None) & FollowUpCheck.case_id.is_not(None),
+                FollowUpCheck.referral_id.is_not(None),
+            ),
+        )
+        .order_by(FollowUpCheck.due_on, FollowUpCheck.id),
+    )
