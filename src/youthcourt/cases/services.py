@@ -22,7 +22,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from youthcourt.accounts.models import Membership, User, member_name
@@ -109,11 +109,12 @@ class TimelineEntry:
 
 def case_loads() -> list:
     """What a case page needs loaded with the case, in a fixed number of queries."""
+    # The records a case has one of come joined to the case's own row; lists come a query each.
     return [
-        selectinload(Case.youth).selectinload(Youth.guardians),
-        selectinload(Case.referral).selectinload(Referral.offense),
-        selectinload(Case.referral).selectinload(Referral.source),
-        selectinload(Case.coordinator),
+        joinedload(Case.youth).selectinload(Youth.guardians),
+        joinedload(Case.referral).joinedload(Referral.offense),
+        joinedload(Case.referral).joinedload(Referral.source),
+        joinedload(Case.coordinator),
         selectinload(Case.factors).selectinload(CaseFactor.factor),
     ]
 

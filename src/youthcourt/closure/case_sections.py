@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases import sections
 from youthcourt.cases.models import Case
 from youthcourt.closure.services import follow_ups_of
-from youthcourt.programs.models import Program
-from youthcourt.programs.viewer import today_in
+from youthcourt.programs.viewer import program_today
 
 
 async def load_closure(db: AsyncSession, case: Case) -> dict[str, Any]:
-    """The case's follow-up checks, and today where the program is (two queries)."""
-    zone = await db.scalar(select(Program.timezone).where(Program.id == case.program_id))
-    return {"closure_checks": await follow_ups_of(db, case.id), "closure_today": today_in(zone)}
+    """The case's follow-up checks, and today where the program is."""
+    return {
+        "closure_checks": await follow_ups_of(db, case.id),
+        "closure_today": await program_today(db, case.program_id),
+    }
 
 
 def register() -> None:

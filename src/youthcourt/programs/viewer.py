@@ -8,7 +8,10 @@ from dataclasses import dataclass, field
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from youthcourt.programs.models import Role
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import NOTHING, ProgramScope
 
 clock: Callable[[datetime.tzinfo], datetime.datetime] = datetime.datetime.now
@@ -18,6 +21,14 @@ clock: Callable[[datetime.tzinfo], datetime.datetime] = datetime.datetime.now
 def today_in(zone: str | None) -> datetime.date:
     """Today's date where the program is: what "today" means in its forms and deadlines."""
     return clock(ZoneInfo(zone or "America/New_York")).date()
+
+
+async def program_today(db: AsyncSession, program_id: UUID) -> datetime.date:
+    """Today where a program is, its time zone read once per database session (once a request)."""
+    zones: dict[UUID, str | None] = db.info.setdefault("program_timezones", {})
+    if program_id not in zones:
+        zones[program_id] = await db.scalar(select(Program.timezone).where(Program.id == program_id))
+    return today_in(zones[program_id])
 
 
 @dataclass(frozen=True)
