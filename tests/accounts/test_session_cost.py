@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import counting, make_program, make_user, sign_in
+from youthcourt.accounts.sessions import load_viewer
 from youthcourt.programs.models import Role
 
 
@@ -29,3 +30,17 @@ async def test_static_files_do_not_look_up_the_session(client, db, app):
 
     assert response.status_code == 200
     assert statements == []
+
+
+async def test_a_coordinator_sees_times_in_the_time_zone_of_their_program(client, db, app):
+    """The viewer's zone is the program's, for members as for site administrators."""
+    program = await make_program(db)
+    program.timezone = "America/Los_Angeles"
+    await db.commit()
+    await sign_in(client, await make_user(db, program, Role.COORDINATOR))
+    settings = app.state.settings
+
+    viewer = await load_viewer(db, client.cookies.get(settings.session.cookie_name), settings)
+
+    assert viewer is not None and viewer.program_id == program.id
+    assert viewer.timezone == "America/Los_Angeles"

@@ -23,7 +23,7 @@ from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User, UserSession
@@ -184,25 +184,35 @@ async def switch_program(db: AsyncSession, session_id: UUID, program_id: UUID) -
     await db.execute(update(UserSession).where(UserSession.id == session_id).values(program_id=program_id))
 
 
-Enrolment = tuple[Membership, Program]
+@dataclass(frozen=True)
+class _Found:
+    """What a request needs of its session, its user and the user's memberships: columns, not objects."""
+
+    session: Row[Any]
+    enrolments: list[Row[Any]]
 
 
-async def _program_choices(
-    db: AsyncSession, user: User, enrolments: list[Enrolment]
-) -> tuple[ProgramChoice, ...]:
-    roles = {m.program_id: m.role for m, program in enrolments if m.is_active and program.is_active}
-    names = {m.program_id: m.display_name or user.full_name for m, _ in enrolments}
-    if user.is_site_admin:
-        programs = (await db.scalars(select(Program).where(Program.is_active).order_by(Program.name))).all()
+async def _program_choices(db: AsyncSession, found: _Found) -> tuple[ProgramChoice, ...]:
+    who = found.session
+    roles = {m.program_id: m.role for m in found.enrolments if m.is_active and m.program_is_active}
+    names = {m.program_id: m.display_name or who.full_name for m in found.enrolments}
+    if who.is_site_admin:
+        programs = (
+            await db.execute(
+                select(Program.id, Program.name, Program.timezone)
+                .where(Program.is_active)
+                .order_by(Program.name)
+            )
+        ).all()
         return tuple(
-            ProgramChoice(p.id, p.name, roles.get(p.id), p.timezone, names.get(p.id, user.full_name))
+            ProgramChoice(p.id, p.name, roles.get(p.id), p.timezone, names.get(p.id, who.full_name))
             for p in programs
         )
     return tuple(
         sorted(
             (
-                ProgramChoice(m.program_id, program.name, m.role, member_name=names[m.program_id])
-                for m, program in enrolments
+                ProgramChoice(m.program_id, m.program_name, m.role, m.timezone, names[m.program_id])
+                for m in found.enrolments
                 if m.program_id in roles
             ),
             key=lambda choice: choice.name,
@@ -210,15 +220,35 @@ async def _program_choices(
     )
 
 
-async def _session_rows(db: AsyncSession, token: str) -> tuple[UserSession, User, list[Enrolment]] | None:
+async def _session_rows(db: AsyncSession, token: str) -> _Found | None:
     """The session, its user and the user's memberships with their programs, in one query.
 
-    It runs on every request, so it is one round trip (a row per membership) rather than a
-    query per relationship.
+    It runs on every request, so it is one round trip (a row per membership) of the columns
+    used, rather than a query per relationship or whole rows made into objects.
     """
     rows = (
         await db.execute(
-            select(UserSession, User, Membership, Program)
+            select(
+                UserSession.id,
+                UserSession.user_id,
+                UserSession.program_id.label("session_program_id"),
+                UserSession.last_seen_at,
+                UserSession.expires_at,
+                UserSession.idle_minutes,
+                UserSession.awaiting_code,
+                User.email,
+                User.full_name,
+                User.is_active.label("user_is_active"),
+                User.is_site_admin,
+                User.must_change_password,
+                Membership.program_id,
+                Membership.role,
+                Membership.display_name,
+                Membership.is_active,
+                Program.name.label("program_name"),
+                Program.timezone,
+                Program.is_active.label("program_is_active"),
+            )
             .join(User, User.id == UserSession.user_id)
             .outerjoin(Membership, Membership.user_id == User.id)
             .outerjoin(Program, Program.id == Membership.program_id)
@@ -227,8 +257,7 @@ async def _session_rows(db: AsyncSession, token: str) -> tuple[UserSession, User
     ).all()
     if not rows:
         return None
-    enrolments = [(membership, program) for _, _, membership, program in rows if membership is not None]
-    return rows[0][0], rows[0][1], enrolments
+    return _Found(rows[0], [row for row in rows if row.program_id is not None])
 
 
 async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewer | None:
@@ -236,31 +265,34 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
     found = await _session_rows(db, token)
     if found is None:
         return None
-    row, user, enrolments = found
+    row = found.session
     now = utc_now()
     idle_limit = datetime.timedelta(minutes=min(row.idle_minutes, settings.session.idle_minutes))
     # The last request may have come up to TOUCH_EVERY after last-seen was written.
     idle_at_least = now - row.last_seen_at - TOUCH_EVERY
-    if not user.is_active or now >= row.expires_at or idle_at_least >= idle_limit:
-        await db.delete(row)
+    if not row.user_is_active or now >= row.expires_at or idle_at_least >= idle_limit:
+        await db.execute(delete(UserSession).where(UserSession.id == row.id))
         await db.commit()
         return None
     if row.awaiting_code:
-        return _awaiting_code(row, user)
-    choices = await _program_choices(db, user, enrolments)
-    current = next((c for c in choices if c.id == row.program_id), choices[0] if choices else None)
-    if now - row.last_seen_at >= TOUCH_EVERY or (current and current.id != row.program_id):
-        row.last_seen_at = now
-        row.program_id = current.id if current else None
+        return _awaiting_code(row)
+    choices = await _program_choices(db, found)
+    current = next((c for c in choices if c.id == row.session_program_id), choices[0] if choices else None)
+    if now - row.last_seen_at >= TOUCH_EVERY or (current and current.id != row.session_program_id):
+        await db.execute(
+            update(UserSession)
+            .where(UserSession.id == row.id)
+            .values(last_seen_at=now, program_id=current.id if current else None)
+        )
         await db.commit()
     return Viewer(
-        user_id=user.id,
+        user_id=row.user_id,
         session_id=row.id,
-        email=user.email,
-        full_name=(current.member_name if current else "") or user.full_name,
-        account_name=user.full_name,
-        is_site_admin=user.is_site_admin,
-        must_change_password=user.must_change_password,
+        email=row.email,
+        full_name=(current.member_name if current else "") or row.full_name,
+        account_name=row.full_name,
+        is_site_admin=row.is_site_admin,
+        must_change_password=row.must_change_password,
         program_id=current.id if current else None,
         program_name=current.name if current else None,
         role=current.role if current else None,
@@ -269,15 +301,15 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
     )
 
 
-def _awaiting_code(row: UserSession, user: User) -> Viewer:
+def _awaiting_code(row: Row[Any]) -> Viewer:
     """Who has typed the right password but not yet the code: no program, no role, no records."""
     return Viewer(
-        user_id=user.id,
+        user_id=row.user_id,
         session_id=row.id,
-        email=user.email,
-        full_name=user.full_name,
+        email=row.email,
+        full_name=row.full_name,
         is_site_admin=False,
-        must_change_password=user.must_change_password,
+        must_change_password=row.must_change_password,
         program_id=None,
         program_name=None,
         role=None,
