@@ -20,6 +20,7 @@ from tests.jurors.test_juror_booking import (
 from tests.jurors.test_juror_calendar import events, fetch, reset
 from youthcourt import demo
 from youthcourt.hearings.models import HearingNight
+from youthcourt.jurors import delivery
 from youthcourt.jurors.models import Booking, BookingStatus, Juror, OutboxMessage, OutboxStatus
 from youthcourt.jurors.reminders import queue_reminders
 from youthcourt.programs.models import Program, Role
@@ -92,6 +93,24 @@ async def test_moving_a_night_rewrites_queued_invitations_and_tells_booked_juror
     shown = await client.get(response.headers["location"])
     assert "1 booked juror was sent a change notice" in shown.text
     assert "1 queued invitation was rewritten" in shown.text
+
+
+async def test_an_invitation_being_sent_when_the_night_moves_is_left_and_followed_by_a_notice(client, db):
+    program, _ = await signed_in_coordinator(client, db)
+    old_day, new_day = TODAY + 9 * DAY, TODAY + 7 * DAY
+    night = await make_night(db, program, old_day)
+    juror = await make_juror(db, program, first_name="Ann", last_name="Test")
+    await post_form(client, f"/jurors/nights/{night.id}/invitations", {"juror_id": [str(juror.id)]})
+    (going,) = await delivery.claim(db, 10)  # a worker is handing it to the mail server
+    await db.commit()
+
+    response = await post_form(client, f"/hearings/{night.id}/edit", night_form(night, new_day))
+
+    assert response.status_code == 303
+    invitation, notice = await mail_to(db, juror)
+    assert invitation.id == going.id and invitation.status == OutboxStatus.PENDING
+    assert long(old_day) in invitation.body, "too late to rewrite: it goes out as it was"
+    assert notice.kind == "juror_night_changed" and long(new_day) in notice.body
 
 
 async def test_a_moved_night_is_reminded_again_at_its_new_date(client, db):

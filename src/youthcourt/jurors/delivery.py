@@ -1,10 +1,21 @@
-"""Sending the outbox through the program's SMTP server.
+"""Sending the outbox through the program's SMTP server, from any number of places at once.
 
 Messages wait in the outbox as PENDING. Each delivery run sends the oldest first, one
 SMTP conversation each, in a worker thread so the server keeps answering requests.
 A message the server refuses stays PENDING for the next run, with the error kept for
 coordinators to read, and is given up (FAILED) after ``MAX_ATTEMPTS`` tries. With no
 SMTP host configured nothing is sent: coordinators read the messages in the outbox.
+
+Several runs may send at the same time: ``youthcourt worker`` on each of several servers, and a
+coordinator's "send now". Each message goes once because a run first *claims* a few messages
+(:func:`claim`: one UPDATE that marks them with a token of its own and a lease time, taking only
+rows no one holds, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite lets one writer at a
+time run the statement) and commits the claim before talking to the mail server. Each outcome
+is recorded, and committed, as soon as it is known, only while the claim is still the run's own,
+so no transaction stays open while the mail server talks. A run that stops half-way (a crash, a
+server restart) leaves its claims to run out: after :data:`LEASE` another run takes the
+messages. A message the stopped run had already handed over may then go twice; every other
+message goes exactly once.
 """
 
 from __future__ import annotations
@@ -12,19 +23,27 @@ from __future__ import annotations
 import datetime
 import smtplib
 import ssl
+from collections.abc import Collection
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
+from uuid import UUID, uuid4
 
 import anyio.to_thread
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.clock import utc_now
 from youthcourt.jurors.models import OutboxMessage, OutboxStatus
 from youthcourt.settings import SmtpSettings
 
 MAX_ATTEMPTS = 5
 SMTP_TIMEOUT_SECONDS = 30
 MAX_ERROR_LENGTH = 1000
+CLAIM_BATCH = 10
+"""Messages claimed at a time: few enough that a stopped run holds back little for long."""
+LEASE = datetime.timedelta(minutes=10)
+"""How long a claim holds: a batch at the SMTP timeout, twice over, fits well inside it."""
 
 
 def email_of(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -50,37 +69,114 @@ def send_email(smtp: SmtpSettings, email: EmailMessage) -> None:
         server.send_message(email)
 
 
+def claimable(now: datetime.datetime) -> Any:
+    """Pending messages no run holds now: never claimed, or claimed by a run whose lease ran out."""
+    return (OutboxMessage.status == OutboxStatus.PENDING) & or_(
+        OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now
+    )
+
+
+def being_sent(now: datetime.datetime) -> Any:
+    """Pending messages a run holds now: it may be handing them to the mail server this moment."""
+    return (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.claimed_until >= now)
+
+
+async def claim(
+    db: AsyncSession,
+    limit: int,
+    now: datetime.datetime | None = None,
+    lease: datetime.timedelta = LEASE,
+    *,
+    skip: Collection[UUID] = (),
+) -> list[OutboxMessage]:
+    """Take up to ``limit`` claimable messages, oldest first, for this run alone until ``now + lease``.
+
+    Counts the attempt, and leaves out the messages in ``skip`` (tried already in this run). The
+    caller commits before sending, so that other runs see the claim. Inside a request the
+    program scope limits it to the user's program.
+    """
+    now = now or utc_now()
+    token = uuid4().hex
+    oldest = (
+        select(OutboxMessage.id).where(claimable(now)).order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    if skip:
+        oldest = oldest.where(OutboxMessage.id.not_in(list(skip)))
+    oldest = oldest.limit(limit)
+    if db.get_bind().dialect.name == "postgresql":
+        # Locked apart from the UPDATE: PostgreSQL may run a LIMIT subquery of an UPDATE more than
+        # once, and with SKIP LOCKED each run finds other rows.
+        ids = (await db.scalars(oldest.with_for_update(skip_locked=True))).all()
+        if not ids:
+            return []
+        chosen = OutboxMessage.id.in_(ids)
+    else:
+        chosen = OutboxMessage.id.in_(oldest)  # one statement, run under SQLite's one write lock
+    await db.execute(
+        update(OutboxMessage)
+        .where(chosen, claimable(now))
+        .values(claim_token=token, claimed_until=now + lease, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = await db.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.claim_token == token)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(claimed.all())
+
+
+async def finish(db: AsyncSession, message: OutboxMessage, **outcome: Any) -> bool:
+    """Record how sending ``message`` went and release it; False when the claim is no longer ours.
+
+    A claim is no longer ours when its lease ran out and another run took the message: that
+    run records the outcome of its own sending.
+    """
+    result = await db.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.claim_token)
+        .values(claim_token=None, claimed_until=None, **outcome)
+    )
+    return bool(result.rowcount)
+
+
 async def deliver_pending(db: AsyncSession, smtp: SmtpSettings, limit: int = 100) -> tuple[int, int]:
     """Send up to ``limit`` pending messages, oldest first. Returns (sent, failed this run).
 
-    Inside a request the program scope limits this to the user's program; the command
-    line runs it for every program. The caller commits.
+    Commits as it goes: each claim before sending, each outcome once known. Inside a request the
+    program scope limits this to the user's program; the worker runs it for every program.
     """
     if not smtp.enabled:
         return 0, 0
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING)
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
-        .limit(limit)
-        # Two runs at once (the command and a coordinator's button) never send a message twice.
-        .with_for_update(skip_locked=True)
-    )
-    messages = (await db.scalars(query)).all()
     sent = failed = 0
-    for message in messages:
-        message.attempts += 1
-        try:
-            await anyio.to_thread.run_sync(send_email, smtp, email_of(message, smtp.from_address))
-        except (OSError, ValueError) as error:  # smtplib's errors are OSErrors; ValueError: bad headers
-            failed += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-        else:
-            sent += 1
-            message.status = OutboxStatus.SENT
-            message.sent_at = datetime.datetime.now(datetime.UTC)
-            message.last_error = ""
-        await db.flush()
+    tried: set[UUID] = set()  # a message the server refused waits for the next run
+    while sent + failed < limit:
+        batch = await claim(db, min(CLAIM_BATCH, limit - sent - failed), skip=tried)
+        await db.commit()
+        if not batch:
+            break
+        for message in batch:
+            tried.add(message.id)
+            if await _send(db, smtp, message):
+                sent += 1
+            else:
+                failed += 1
+            await db.commit()
     return sent, failed
+
+
+async def _send(db: AsyncSession, smtp: SmtpSettings, message: OutboxMessage) -> bool:
+    try:
+        await anyio.to_thread.run_sync(send_email, smtp, email_of(message, smtp.from_address))
+    except (OSError, ValueError) as error:  # smtplib's errors are OSErrors; ValueError: bad headers
+        given_up = message.attempts >= MAX_ATTEMPTS
+        await finish(
+            db,
+            message,
+            status=OutboxStatus.FAILED if given_up else OutboxStatus.PENDING,
+            last_error=f"{type(error).__name__}: {error}"[:MAX_ERROR_LENGTH],
+        )
+        return False
+    await finish(db, message, status=OutboxStatus.SENT, sent_at=utc_now(), last_error="")
+    return True

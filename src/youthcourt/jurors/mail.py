@@ -15,6 +15,8 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.clock import utc_now
+from youthcourt.jurors.delivery import claimable
 from youthcourt.jurors.models import OutboxMessage, OutboxStatus
 
 
@@ -62,10 +64,12 @@ async def enqueue(
 async def waiting_for_night(
     db: AsyncSession, night_id: UUID, kinds: Iterable[str] | None = None
 ) -> list[OutboxMessage]:
-    """Messages about the night that have not gone out yet, oldest first."""
-    query = select(OutboxMessage).where(
-        OutboxMessage.night_id == night_id, OutboxMessage.status == OutboxStatus.PENDING
-    )
+    """Messages about the night that have not gone out yet, oldest first.
+
+    Not those a sender holds at this moment: they may be with the mail server already, too late
+    to rewrite or withdraw (see :func:`youthcourt.jurors.delivery.being_sent`).
+    """
+    query = select(OutboxMessage).where(OutboxMessage.night_id == night_id, claimable(utc_now()))
     if kinds is not None:
         query = query.where(OutboxMessage.kind.in_(list(kinds)))
     rows = await db.scalars(query.order_by(OutboxMessage.created_at, OutboxMessage.id))

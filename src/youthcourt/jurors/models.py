@@ -266,6 +266,7 @@ class OutboxMessage(Base, ProgramOwned):
     __tablename__ = "outbox_message"
     __table_args__ = (
         Index("ix_outbox_program_status", "program_id", "status"),
+        Index("ix_outbox_status_created", "status", "created_at"),
         UniqueConstraint("dedupe_key"),
     )
 
@@ -285,6 +286,11 @@ class OutboxMessage(Base, ProgramOwned):
     """The hearing night the message is about, so a moved or cancelled night can rewrite it."""
     booking_id: Mapped[UUID | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
     """The juror's booking the message is about (invitations, reminders, notices)."""
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    """Which sender has taken the message to send it (see ``jurors/delivery.py``); none when waiting."""
+    claimed_until: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    """Until when that sender's claim holds; past it, the sender is taken to have stopped, and another
+    sends the message."""
 
 
 class NightNotice(Base, ProgramOwned):

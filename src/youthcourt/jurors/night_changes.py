@@ -5,8 +5,9 @@
   earlier change notices are withdrawn (reminders go again, at the new date, through
   :mod:`youthcourt.jurors.reminders`, whose keys carry the night's sequence). A cancelled
   night's waiting mail is all withdrawn.
-* Jurors who were already written to (their invitation went out, or they replied) and still
-  hold a booking get a change notice, or a cancellation notice. Jurors who declined do not.
+* Jurors who were already written to (their invitation went out, or is going out that moment, or
+  they replied) and still hold a booking get a change notice, or a cancellation notice. Jurors
+  who declined do not.
 * Calendar feeds follow by themselves: they are built from the night, with its sequence.
 
 The hearings area sits below this one, so it announces the change through
@@ -22,9 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from youthcourt.clock import utc_now
 from youthcourt.hearings import events
 from youthcourt.hearings.models import HearingNight
-from youthcourt.jurors import invitations, mail, reminders
+from youthcourt.jurors import delivery, invitations, mail, reminders
 from youthcourt.jurors.mail import clock, long_date
 from youthcourt.jurors.models import Booking, BookingStatus, Juror, OutboxMessage, OutboxStatus
 from youthcourt.programs.viewer import today_in
@@ -152,7 +154,8 @@ async def _tell_booked(
             await db.scalars(
                 select(OutboxMessage.booking_id).where(
                     OutboxMessage.night_id == night.id,
-                    OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED)),
+                    OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED))
+                    | delivery.being_sent(utc_now()),
                 )
             )
         ).all()
