@@ -17,7 +17,7 @@ from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -78,12 +78,15 @@ class VersionConflict(Exception):
 
 
 def hearing_loads() -> list:
-    """What a hearing's pages need: its night, the case with the youth, guardians and offense."""
+    """What a hearing's pages need: its night, the case with the youth, guardians and offense.
+
+    What a hearing has one of comes joined to its row; lists (guardians, factors) a query each.
+    """
     return [
-        selectinload(Hearing.courtroom).selectinload(Courtroom.night),
-        selectinload(Hearing.case).selectinload(Case.youth).selectinload(Youth.guardians),
-        selectinload(Hearing.case).selectinload(Case.referral).selectinload(Referral.offense),
-        selectinload(Hearing.investigation)
+        joinedload(Hearing.courtroom).joinedload(Courtroom.night),
+        joinedload(Hearing.case).joinedload(Case.youth).selectinload(Youth.guardians),
+        joinedload(Hearing.case).joinedload(Case.referral).joinedload(Referral.offense),
+        joinedload(Hearing.investigation)
         .selectinload(Investigation.factors)
         .selectinload(InvestigationFactor.factor),
     ]
@@ -154,10 +157,10 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
             .where(Courtroom.night_id == night.id)
             .options(
-                selectinload(Hearing.courtroom).selectinload(Courtroom.night),
-                selectinload(Hearing.case).selectinload(Case.youth),
-                selectinload(Hearing.case).selectinload(Case.referral).selectinload(Referral.offense),
-                selectinload(Hearing.investigation),
+                joinedload(Hearing.courtroom).joinedload(Courtroom.night),
+                joinedload(Hearing.case).joinedload(Case.youth),
+                joinedload(Hearing.case).joinedload(Case.referral).joinedload(Referral.offense),
+                joinedload(Hearing.investigation),
             )
             .order_by(KIND_PRIORITY, Hearing.position, Hearing.created_at)
         )
@@ -176,7 +179,7 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         cases = await self.db.scalars(
             select(Case)
             .where(Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night))
-            .options(selectinload(Case.youth))
+            .options(joinedload(Case.youth))
             .order_by(Case.number)
         )
         return list(cases.all())
@@ -205,8 +208,8 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             .join(HearingNight, Courtroom.night_id == HearingNight.id)
             .where(Hearing.case_id == case_id)
             .options(
-                selectinload(Hearing.courtroom).selectinload(Courtroom.night),
-                selectinload(Hearing.investigation)
+                joinedload(Hearing.courtroom).joinedload(Courtroom.night),
+                joinedload(Hearing.investigation)
                 .selectinload(Investigation.factors)
                 .selectinload(InvestigationFactor.factor),
             )
