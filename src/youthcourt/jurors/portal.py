@@ -18,7 +18,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
@@ -75,7 +75,7 @@ async def own_booking(db: AsyncSession, juror: Juror, booking_id: UUID) -> Booki
     return await db.scalar(
         select(Booking)
         .where(Booking.id == booking_id, Booking.juror_id == juror.id)
-        .options(selectinload(Booking.night), selectinload(Booking.courtroom))
+        .options(joinedload(Booking.night), joinedload(Booking.courtroom))
     )
 
 
@@ -90,7 +90,7 @@ def upcoming_query(juror: Juror, today: datetime.date) -> Select[Any]:
             Booking.attendance.is_(None),
             HearingNight.held_on >= today,
         )
-        .options(selectinload(Booking.night), selectinload(Booking.courtroom))
+        .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
         .order_by(HearingNight.held_on, HearingNight.starts_at, Booking.id)
     )
 
@@ -107,7 +107,7 @@ def past_query(juror: Juror, today: datetime.date) -> Select[Any]:
                 (HearingNight.held_on < today) & (Booking.status == BookingStatus.CONFIRMED),
             ),
         )
-        .options(selectinload(Booking.night), selectinload(Booking.courtroom))
+        .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
         .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc(), Booking.id)
     )
 
