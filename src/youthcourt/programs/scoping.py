@@ -9,6 +9,7 @@ migrations, demo data) runs unscoped, which is why the scope is explicit there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -84,6 +85,19 @@ def across_programs() -> Iterator[None]:
         _current.reset(token)
 
 
+@functools.lru_cache(maxsize=1024)
+def _criteria(scope: ProgramScope) -> Any:
+    """The option that limits a statement to ``scope``, built once per scope, not per statement."""
+    allowed = tuple(scope.program_ids)
+    if scope.include_unowned:
+        return with_loader_criteria(
+            ProgramOwned,
+            lambda cls: or_(cls.program_id.in_(allowed), cls.program_id.is_(None)),
+            include_aliases=True,
+        )
+    return with_loader_criteria(ProgramOwned, lambda cls: cls.program_id.in_(allowed), include_aliases=True)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _limit_reads_to_scope(execute_state: ORMExecuteState) -> None:
     scope = _current.get()
@@ -91,18 +105,7 @@ def _limit_reads_to_scope(execute_state: ORMExecuteState) -> None:
         return
     if not (execute_state.is_select or execute_state.is_update or execute_state.is_delete):
         return
-    allowed = tuple(scope.program_ids)
-    if scope.include_unowned:
-        criteria = with_loader_criteria(
-            ProgramOwned,
-            lambda cls: or_(cls.program_id.in_(allowed), cls.program_id.is_(None)),
-            include_aliases=True,
-        )
-    else:
-        criteria = with_loader_criteria(
-            ProgramOwned, lambda cls: cls.program_id.in_(allowed), include_aliases=True
-        )
-    execute_state.statement = execute_state.statement.options(criteria)
+    execute_state.statement = execute_state.statement.options(_criteria(scope))
 
 
 @event.listens_for(Session, "before_flush")
