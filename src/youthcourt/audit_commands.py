@@ -1,9 +1,11 @@
 """``youthcourt audit``: keep the audit trail to its retention period and set up the app's database role.
 
-``youthcourt audit purge`` (run it daily from cron) deletes audit entries past
-``YOUTHCOURT_AUDIT_RETENTION_DAYS``, failed sign-ins older than a day (they no longer count
-towards a lock), sign-in sessions that have expired, the once-tokens of forms sent more than
-a day ago (see ``web/idempotency.py``), and writes what it did to the trail.
+``youthcourt audit purge`` deletes audit entries past ``YOUTHCOURT_AUDIT_RETENTION_DAYS``,
+failed sign-ins older than a day (they no longer count towards a lock), sign-in sessions that
+have expired, the once-tokens of forms sent more than a day ago (see ``web/idempotency.py``),
+and writes what it did to the trail: what ``youthcourt worker`` does daily (see
+``worker/housekeeping.py``), for the owner of the tables where the app's role may not delete
+audit entries.
 ``youthcourt audit grant-app-role ROLE`` (PostgreSQL) gives the app's login role every privilege
 it needs except changing or deleting audit entries.
 """
@@ -11,65 +13,13 @@ it needs except changing or deleting audit entries.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import sys
-from dataclasses import asdict, dataclass
 
 import click
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from youthcourt.accounts import lockout
-from youthcourt.accounts.models import UserSession
-from youthcourt.audit import retention
-from youthcourt.audit import service as audit
 from youthcourt.audit.app_role import AppRoleError, grant_app_role
-from youthcourt.clock import utc_now
-from youthcourt.settings import Settings, get_settings
-from youthcourt.web import idempotency
-
-PURGE_ACTION = "audit_purge"
-
-
-@dataclass(frozen=True)
-class PurgeCounts:
-    audit_entries: int
-    sign_in_failures: int
-    sessions: int
-    sent_forms: int
-
-
-async def purge_expired_sessions(db: AsyncSession, now: datetime.datetime) -> int:
-    """Sessions past their absolute end or idle longer than their own idle limit."""
-    deleted = (await db.execute(delete(UserSession).where(UserSession.expires_at <= now))).rowcount or 0
-    # Idle limits differ per program; there are only a few distinct values, one DELETE each.
-    for minutes in (await db.scalars(select(UserSession.idle_minutes).distinct())).all():
-        idle_since = now - datetime.timedelta(minutes=minutes)
-        result = await db.execute(
-            delete(UserSession).where(
-                UserSession.idle_minutes == minutes, UserSession.last_seen_at <= idle_since
-            )
-        )
-        deleted += result.rowcount or 0
-    return deleted
-
-
-async def purge(db: AsyncSession, settings: Settings, now: datetime.datetime | None = None) -> PurgeCounts:
-    """Delete what is past keeping, and record the purge itself as a site-level entry."""
-    now = now or utc_now()
-    counts = PurgeCounts(
-        audit_entries=await retention.purge_entries(db, settings.audit_retention_days, now),
-        sign_in_failures=await lockout.purge_failures(db, now),
-        sessions=await purge_expired_sessions(db, now),
-        sent_forms=await idempotency.purge_spent(db, now),
-    )
-    audit.record_site_event(
-        db,
-        PURGE_ACTION,
-        actor_name="youthcourt audit purge",
-        details={**asdict(counts), "retention_days": settings.audit_retention_days},
-    )
-    return counts
+from youthcourt.settings import get_settings
+from youthcourt.worker.housekeeping import PurgeCounts, purge
 
 
 def _fail(message: str) -> None:
@@ -100,12 +50,17 @@ def purge_command() -> None:
             await config.get_engine().dispose()
 
     counts = asyncio.run(run())
-    click.echo(
-        f"Audit entries older than {settings.audit_retention_days} days deleted: {counts.audit_entries}."
-    )
     click.echo(f"Failed sign-ins older than a day deleted: {counts.sign_in_failures}.")
     click.echo(f"Expired sign-in sessions deleted: {counts.sessions}.")
     click.echo(f"Forms sent more than a day ago forgotten: {counts.sent_forms}.")
+    if counts.audit_entries is None:
+        _fail(
+            "Audit entries past retention were not deleted: this database role may not delete them. "
+            "Run `youthcourt audit purge` with the URL of the tables' owner."
+        )
+    click.echo(
+        f"Audit entries older than {settings.audit_retention_days} days deleted: {counts.audit_entries}."
+    )
 
 
 @audit_group.command(name="grant-app-role")

@@ -1,9 +1,12 @@
 """The ``youthcourt`` command: Litestar's command line plus our own commands.
 
-``youthcourt run``, ``youthcourt database upgrade`` (and the other Advanced Alchemy
-database commands), ``youthcourt demo-data``, ``youthcourt create-user`` and
-``youthcourt send-mail`` (run it from cron, for example every hour), ``youthcourt backup``
-and ``youthcourt restore``.
+``youthcourt run`` serves the app and ``youthcourt worker`` does its scheduled work (mail,
+reminders, automatic sealing, housekeeping; one or more, on any servers sharing the database).
+``youthcourt database upgrade`` (and the other Advanced Alchemy database commands),
+``youthcourt demo-data``, ``youthcourt create-user``, ``youthcourt backup`` and
+``youthcourt restore``, ``youthcourt documents to-database``, and ``youthcourt audit``. The
+worker's jobs can also be run once by hand: ``youthcourt send-mail``, ``youthcourt seal-due``
+and ``youthcourt audit purge``.
 """
 
 from __future__ import annotations
@@ -37,14 +40,53 @@ async def _with_session(work):  # type: ignore[no-untyped-def]
 
 
 @click.command(name="demo-data")
-def demo_data() -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "state"]),
+    default="demo",
+    help="demo: one program to explore. state: 20 programs, 200,000 cases (PostgreSQL, a new database).",
+)
+@click.option(
+    "--cases",
+    type=click.IntRange(min=100),
+    default=None,
+    help="With --scale state: this many cases instead (programs, jurors and bookings in proportion).",
+)
+def demo_data(scale: str, cases: int | None) -> None:
     """Load the demo program and its accounts (once; a second run changes nothing)."""
     from youthcourt import demo
 
-    if get_settings().is_production:
+    settings = get_settings()
+    if settings.is_production:
         _fail("Demo data is never loaded in production (YOUTHCOURT_ENV=production).")
+    if scale == "state":
+        _load_statewide(settings, cases)
+        return
+    if cases is not None:
+        _fail("--cases goes with --scale state.")
     loaded = asyncio.run(_with_session(demo.load))
     click.echo("Demo data loaded." if loaded else "Demo data is already loaded; nothing changed.")
+    click.echo(demo.logins_text())
+
+
+def _load_statewide(settings, cases: int | None) -> None:  # type: ignore[no-untyped-def]
+    from youthcourt import demo
+    from youthcourt.demo import statewide
+
+    if settings.is_sqlite:
+        click.secho(
+            "The statewide set is made for PostgreSQL; on SQLite it loads many times slower.", fg="yellow", err=True
+        )
+    size = statewide.Size.for_cases(cases) if cases else statewide.Size()
+    click.echo(f"Loading {size.programs} programs, {size.cases:,} cases, {size.jurors:,} jurors, {size.bookings:,} bookings.")
+    try:
+        loaded = asyncio.run(statewide.load(settings, size, report=click.echo))
+    except statewide.DatabaseNotEmpty as error:
+        _fail(str(error))
+    if loaded is None:
+        click.echo("The statewide set is already loaded; nothing changed.")
+    else:
+        click.echo(statewide.summary(loaded))
     click.echo(demo.logins_text())
 
 
@@ -104,22 +146,13 @@ def create_user(
 @click.command(name="send-mail")
 def send_mail() -> None:
     """Queue the reminders for hearing nights in two days, then send the pending mail of every program."""
-    from sqlalchemy import select
-
     from youthcourt.jurors.delivery import deliver_pending
-    from youthcourt.jurors.reminders import queue_reminders
-    from youthcourt.programs.models import Program
-    from youthcourt.programs.scoping import ProgramScope, program_scope
-    from youthcourt.programs.viewer import today_in
+    from youthcourt.jurors.reminders import queue_everywhere
 
     smtp = get_settings().smtp
 
     async def work(db):  # type: ignore[no-untyped-def]
-        queued = 0
-        for program in (await db.scalars(select(Program).where(Program.is_active.is_(True)))).all():
-            # "In two days" counts from today where each program is.
-            with program_scope(ProgramScope.of(program.id)):
-                queued += await queue_reminders(db, today_in(program.timezone))
+        queued = await queue_everywhere(db)
         await db.commit()
         sent, failed = await deliver_pending(db, smtp, limit=1000)
         return queued, sent, failed
@@ -191,6 +224,37 @@ def seal_due() -> None:
     click.echo(f"Cases sealed: {sum(sealed.values())} (in {len(sealed)} programs with automatic sealing).")
 
 
+@click.command(name="worker")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=30.0,
+    show_default=True,
+    envvar="YOUTHCOURT_WORKER_INTERVAL",
+    help="Seconds between rounds (or YOUTHCOURT_WORKER_INTERVAL).",
+)
+@click.option(
+    "--once", is_flag=True, help="Do one round and stop (for cron or a test); fails if any part failed."
+)
+def worker(interval: float, once: bool) -> None:
+    """Send mail, queue reminders, seal due cases and delete what is past keeping, on schedule.
+
+    Run one or more, on any servers that share the database: each message is sent once and each
+    daily job runs once a day, whatever the number of workers.
+    """
+    import logging
+
+    from youthcourt.worker.loop import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    last = asyncio.run(run(get_settings(), interval=interval, once=once))
+    if once:
+        for line in last.done or ["Nothing was due."]:
+            click.echo(line)
+        if last.failed:
+            _fail("\n".join(last.failed))
+
+
 @click.group(name="documents")
 def documents_group() -> None:
     """Where uploaded documents are kept (YOUTHCOURT_DOCUMENT_STORE)."""
@@ -236,4 +300,5 @@ def main() -> None:
     litestar_group.add_command(audit_group)
     litestar_group.add_command(seal_due)
     litestar_group.add_command(documents_group)
+    litestar_group.add_command(worker)
     litestar_group(prog_name="youthcourt")

@@ -31,6 +31,7 @@ from youthcourt.referrals.models import Document, DocumentChunk, Guardian, Refer
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 from youthcourt.web.idempotency import FormSubmission
+from youthcourt.worker.models import WorkerJob
 
 __all__ = (
     "AuditEntry",
@@ -79,6 +80,7 @@ __all__ = (
     "TrainingSession",
     "User",
     "UserSession",
+    "WorkerJob",
     "Youth",
     "metadata",
 )

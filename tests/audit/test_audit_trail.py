@@ -40,6 +40,7 @@ from youthcourt.database import create_database_config
 from youthcourt.programs.models import Program, Role
 from youthcourt.settings import get_settings
 from youthcourt.web.idempotency import FormSubmission
+from youthcourt.worker import loop as worker_loop
 
 NOW = datetime.datetime.now(datetime.UTC)
 TWO_YEARS_AGO = NOW - datetime.timedelta(days=730)
@@ -238,6 +239,36 @@ def test_the_apps_role_can_add_to_the_trail_but_never_change_it(postgres_db, app
             assert "audit export" in (await client.get("/audit")).text
 
     asyncio.run(use_the_app())
+
+
+def test_purging_as_the_apps_role_deletes_all_but_the_trail_which_is_left_to_the_owner(
+    postgres_db, app_role, environment, tmp_path
+):
+    role, password = app_role
+    owner = make_settings(_postgres_url(postgres_db), tmp_path)
+
+    async def old_failure() -> None:
+        config = create_database_config(owner)
+        async with config.get_session() as db:
+            user = await make_user(db, await make_program(db))
+            db.add(SignInFailure(user_id=user.id, occurred_at=NOW - datetime.timedelta(days=2)))
+            await db.commit()
+        await config.get_engine().dispose()
+
+    asyncio.run(old_failure())
+    environment(_postgres_url(postgres_db))
+    assert CliRunner().invoke(audit_group, ["grant-app-role", role]).exit_code == 0
+    app_url = make_url(_postgres_url(postgres_db)).set(username=role, password=password)
+    environment(app_url.render_as_string(hide_password=False))
+
+    purged = CliRunner().invoke(audit_group, ["purge"])
+    worker_round = asyncio.run(worker_loop.run(get_settings(), once=True))
+
+    assert purged.exit_code == 1
+    assert "Failed sign-ins older than a day deleted: 1." in purged.output
+    assert "this database role may not delete them" in purged.output
+    assert not worker_round.failed, "the worker's daily housekeeping runs as the app's role too"
+    assert any(line.startswith("housekeeping: 0 audit entries") for line in worker_round.done)
 
 
 def test_the_role_command_refuses_what_it_cannot_do(environment, postgres_db, tmp_path):

@@ -25,6 +25,8 @@ from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Hearing
 from youthcourt.jurors.mail import clock, enqueue, long_date
 from youthcourt.jurors.models import Booking, BookingStatus, JurorStatus
 from youthcourt.programs.models import Program
+from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.programs.viewer import today_in
 from youthcourt.referrals.models import Youth
 
 DAYS_AHEAD = 2
@@ -197,4 +199,13 @@ async def queue_reminders(
                         night_id=night.id,
                     )
                     queued += message is not None
+    return queued
+
+
+async def queue_everywhere(db: AsyncSession) -> int:
+    """Queue the reminders of every active program, "in two days" counted from each program's today."""
+    queued = 0
+    for program in (await db.scalars(select(Program).where(Program.is_active.is_(True)))).all():
+        with program_scope(ProgramScope.of(program.id)):
+            queued += await queue_reminders(db, today_in(program.timezone))
     return queued
