@@ -21,7 +21,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from sqlalchemy import Select, distinct, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
@@ -125,17 +125,17 @@ class WorklistRow:
 def worklist_query(view: str, today: datetime.date, *, with_youth: bool) -> Select:
     """Checks with their case or study referral for one view; soonest due first (latest done first when completed).
 
-    One query for the rows, plus a few for the youths when names are shown, whatever the page holds.
+    One query for the rows, the case's referral and the youths joined to them, whatever the page holds.
     The conditions on ``completed_on`` and ``due_on`` follow ``ix_follow_up_check_program_due``.
     """
     query = (
         select(FollowUpCheck, Case, Referral)
         .outerjoin(Case, Case.id == FollowUpCheck.case_id)
         .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)
-        .options(selectinload(Case.referral))
+        .options(joinedload(Case.referral))
     )
     if with_youth:
-        query = query.options(selectinload(Case.youth), selectinload(Referral.youth))
+        query = query.options(joinedload(Case.youth), joinedload(Referral.youth))
     if view == COMPLETED:
         return query.where(FollowUpCheck.completed_on.is_not(None)).order_by(
             FollowUpCheck.completed_on.desc(), Case.number, FollowUpCheck.id
