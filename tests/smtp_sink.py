@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -30,8 +31,14 @@ class Sink:
     smtp: SmtpSettings
     received: list[EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    open: threading.Event = field(default_factory=threading.Event)
+    """Cleared, the server holds every message until it is set again (senders wait, as on a slow server)."""
+
+    def __post_init__(self) -> None:
+        self.open.set()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.to_thread(self.open.wait)
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         with self.lock:
             self.received.append(parsed)  # type: ignore[arg-type]
