@@ -121,3 +121,29 @@ async def test_a_coordinators_sending_claims_only_their_programs_messages(db, se
         select(OutboxMessage).where(OutboxMessage.id == theirs.id).execution_options(populate_existing=True)
     )
     assert (untouched.claim_token, untouched.attempts) == (None, 0)
+
+
+@pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
+async def test_the_same_reminder_queued_by_two_servers_at_once_goes_in_once(db, settings):
+    """The coordinator's button and the worker may queue one reminder together: one row, no error."""
+    from tests.factories import make_program
+    from youthcourt.jurors.mail import enqueue
+
+    program = await make_program(db)
+    fields = {
+        "to_address": "juror@example.org",
+        "subject": "Reminder",
+        "body": "See you.",
+        "kind": "reminder",
+    }
+
+    async with own_session(settings) as first, own_session(settings) as second:
+        mine = await enqueue(first, program.id, dedupe_key="reminder:1", **fields)
+        theirs = asyncio.create_task(enqueue(second, program.id, dedupe_key="reminder:1", **fields))
+        await asyncio.sleep(0.3)  # the second waits on the first's uncommitted row
+        await first.commit()
+        assert await theirs is None
+        await second.commit()
+
+    assert mine is not None
+    assert [m.subject for m in await messages(db)] == ["Reminder"]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.clock import utc_now
+from youthcourt.database import insert_missing
 from youthcourt.jurors.delivery import claimable
 from youthcourt.jurors.models import OutboxMessage, OutboxStatus
 
@@ -41,24 +42,31 @@ async def enqueue(
     night_id: UUID | None = None,
     booking_id: UUID | None = None,
 ) -> OutboxMessage | None:
-    """Store a message to send. With a ``dedupe_key`` already used, nothing is added (returns None)."""
+    """Store a message to send. With a ``dedupe_key`` already used, nothing is added (returns None).
+
+    A keyed message goes in with ``INSERT ... ON CONFLICT DO NOTHING``: when two servers queue
+    the same reminder at once, the database keeps one and the other adds nothing, without error.
+    """
     if not to_address:
         return None
-    if dedupe_key and await db.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+    values = {
+        "program_id": program_id,
+        "to_address": to_address,
+        "subject": subject[:200],
+        "body": body,
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "night_id": night_id,
+        "booking_id": booking_id,
+    }
+    if dedupe_key is None:
+        message = OutboxMessage(**values)
+        db.add(message)
+        await db.flush()
+        return message
+    if not await insert_missing(db, OutboxMessage, [values], ["dedupe_key"]):
         return None
-    message = OutboxMessage(
-        program_id=program_id,
-        to_address=to_address,
-        subject=subject[:200],
-        body=body,
-        kind=kind,
-        dedupe_key=dedupe_key,
-        night_id=night_id,
-        booking_id=booking_id,
-    )
-    db.add(message)
-    await db.flush()
-    return message
+    return await db.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
 
 
 async def waiting_for_night(
