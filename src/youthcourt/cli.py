@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from youthcourt.settings import SettingsError, get_settings
+from youthcourt.settings import Settings, SettingsError, get_settings
 
 
 def _fail(message: str) -> None:
@@ -69,16 +69,20 @@ def demo_data(scale: str, cases: int | None) -> None:
     click.echo(demo.logins_text())
 
 
-def _load_statewide(settings, cases: int | None) -> None:  # type: ignore[no-untyped-def]
+def _load_statewide(settings: Settings, cases: int | None) -> None:
     from youthcourt import demo
     from youthcourt.demo import statewide
 
     if settings.is_sqlite:
         click.secho(
-            "The statewide set is made for PostgreSQL; on SQLite it loads many times slower.", fg="yellow", err=True
+            "The statewide set is made for PostgreSQL; on SQLite it loads many times slower.",
+            fg="yellow",
+            err=True,
         )
     size = statewide.Size.for_cases(cases) if cases else statewide.Size()
-    click.echo(f"Loading {size.programs} programs, {size.cases:,} cases, {size.jurors:,} jurors, {size.bookings:,} bookings.")
+    click.echo(
+        f"Loading {size.programs} programs, {size.cases:,} cases, {size.jurors:,} jurors, {size.bookings:,} bookings."
+    )
     try:
         loaded = asyncio.run(statewide.load(settings, size, report=click.echo))
     except statewide.DatabaseNotEmpty as error:
