@@ -8,9 +8,10 @@ Run it from a checkout::
 
 Without ``--database-url`` it builds a scratch SQLite database in a temporary folder. With a
 PostgreSQL URL it creates the database the URL names (it must not exist yet), and drops it
-at the end. Either way the schema comes from the project's migrations, and synthetic data
-(two programs, their offenses, sources, youth, referrals, cases, hearings, follow-up checks,
-new offenses and former respondents serving on juries) is written with bulk inserts.
+at the end. Either way the schema comes from the project's migrations, and the data is the
+statewide demo scaled to ``--cases`` (``youthcourt demo-data --scale state --cases N``: a program
+per 10,000 cases, at least two, over ten years, with their hearings, sentences, follow-up checks,
+new offenses and jurors), written with COPY on PostgreSQL.
 
 Then each step runs in a fresh process, so its memory can be read on its own: loading the
 cohort and building a recidivism report, and the full de-identified export in each format
@@ -27,43 +28,33 @@ import asyncio
 import contextlib
 import datetime
 import multiprocessing
-import random
+import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import Table, select, text
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.database import create_database_config, upgrade_database
-from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
-from youthcourt.jurors.models import Attendance, Booking, BookingStatus, Juror, JurorSource, JurorStatus
-from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
+from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.models import Program
 from youthcourt.programs.scoping import ProgramScope, program_scope
-from youthcourt.reference.models import Offense, OffenseClass, ReferralSource, SourceKind
-from youthcourt.referrals.models import Referral, ReferralStatus, Youth
+from youthcourt.referrals.models import Referral
 from youthcourt.reports import exports
 from youthcourt.reports.cohort import Anchor, Cohort
 from youthcourt.reports.recidivism import Grouping, ReportOptions, report_from_tallies
 from youthcourt.reports.tallies import tally_in_database
 from youthcourt.settings import Settings, normalise_database_url
 
-INSERT_BATCH = 5000
-PROGRAMS = ("Benchmark County Youth Court", "Benchmark City Teen Court")
-CATEGORIES = ("property", "person", "drug", "public order")
-GENDERS = ("Female", "Male", "Non-binary", "")
-RACES = ("Black", "White", "Hispanic or Latino", "Asian", "Two or more", "")
-YEARS = 6
-CHECK_WINDOWS = (6, 12)
 SECRET = "benchmark-secret-key-0123456789-abcdefghij"  # noqa: S105 - a scratch database's settings
 
 
@@ -109,213 +100,23 @@ async def _drop_postgres(url: str) -> None:
 # --- synthetic data ------------------------------------------------------------------------
 
 
-@dataclass
-class Rows:
-    """Rows per table, in the order they must be inserted."""
+def load_statewide(database_url: str, folder: str, cases: int) -> None:
+    """The statewide demo scaled to ``cases`` cases, loaded by ``youthcourt demo-data --scale state``.
 
-    tables: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
-
-    def add(self, model: Any, **values: Any) -> uuid.UUID:
-        row_id = values.setdefault("id", uuid.uuid4())
-        self.tables.setdefault(model.__table__, []).append(values)
-        return row_id
-
-    def count(self, model: Any) -> int:
-        return len(self.tables.get(model.__table__, []))
-
-
-@dataclass
-class SyntheticProgram:
-    id: uuid.UUID
-    sources: list[uuid.UUID]
-    offenses: list[tuple[uuid.UUID, str]]
-    nights: list[tuple[datetime.date, uuid.UUID, uuid.UUID]]
-    """Hearing nights, oldest first: the date, the night and its one courtroom."""
-
-
-def _programs(rows: Rows, today: datetime.date) -> list[SyntheticProgram]:
-    programs = []
-    for index, name in enumerate(PROGRAMS):
-        program_id = rows.add(Program, name=name, slug=f"benchmark-{index}")
-        sources = [
-            rows.add(ReferralSource, program_id=program_id, name=f"{kind.value.title()} agency", kind=kind)
-            for kind in SourceKind
-        ]
-        offenses = [
-            (
-                rows.add(
-                    Offense,
-                    program_id=program_id,
-                    name=f"{category} offense {offense_class.value}",
-                    category=category,
-                    offense_class=offense_class,
-                ),
-                category,
-            )
-            for category in CATEGORIES
-            for offense_class in OffenseClass
-        ]
-        nights = []
-        day = today - datetime.timedelta(days=365 * YEARS)
-        while day <= today + datetime.timedelta(days=60):
-            night_id = rows.add(
-                HearingNight,
-                program_id=program_id,
-                held_on=day,
-                starts_at=datetime.time(18),
-                ends_at=datetime.time(20, 30),
-                location="Courthouse",
-            )
-            room_id = rows.add(Courtroom, program_id=program_id, night_id=night_id, name="Courtroom A")
-            nights.append((day, night_id, room_id))
-            day += datetime.timedelta(days=14)
-        programs.append(SyntheticProgram(program_id, sources, offenses, nights))
-    return programs
-
-
-def _night_after(program: SyntheticProgram, day: datetime.date) -> tuple[datetime.date, uuid.UUID, uuid.UUID]:
-    first = program.nights[0][0]
-    index = min(max((day - first).days // 14 + 1, 0), len(program.nights) - 1)
-    return program.nights[index]
-
-
-def generate(cases: int, today: datetime.date, seed: int = 2026) -> Rows:
-    """A deterministic population of ``cases`` cases spread over two programs and six years."""
-    rng = random.Random(seed)
-    rows = Rows()
-    programs = _programs(rows, today)
-    day = datetime.timedelta(days=1)
-    for number in range(cases):
-        program = programs[number % len(programs)]
-        received = today - rng.randint(1, 365 * YEARS) * day
-        youth_id = rows.add(
-            Youth,
-            program_id=program.id,
-            first_name=f"First{number}",
-            last_name=f"Last{number}",
-            date_of_birth=received - rng.randint(10 * 365, 17 * 365) * day,
-            gender=rng.choice(GENDERS),
-            race_ethnicity=rng.choice(RACES),
-        )
-        offense_id, category = rng.choice(program.offenses)
-        referral_id = rows.add(
-            Referral,
-            program_id=program.id,
-            youth_id=youth_id,
-            source_id=rng.choice(program.sources),
-            source_reference=f"REF-{number:07d}",
-            received_on=received,
-            incident_date=received - rng.randint(1, 20) * day,
-            offense_id=offense_id,
-            status=ReferralStatus.ACCEPTED,
-        )
-        _case(rows, rng, program, number, youth_id, referral_id, received, category, today)
-    return rows
-
-
-def _case(
-    rows: Rows,
-    rng: random.Random,
-    program: SyntheticProgram,
-    number: int,
-    youth_id: uuid.UUID,
-    referral_id: uuid.UUID,
-    received: datetime.date,
-    category: str,
-    today: datetime.date,
-) -> None:
-    day = datetime.timedelta(days=1)
-    intake = received + rng.randint(5, 25) * day
-    heard_on, _night, room = _night_after(program, intake)
-    closed = heard_on + rng.randint(60, 150) * day
-    if closed <= today:
-        state = rng.choices(
-            (CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN), weights=(85, 10, 5)
-        )[0]
-    else:
-        state, closed = CaseState.SANCTIONS_IN_PROGRESS, None
-    case_id = rows.add(
-        Case,
-        program_id=program.id,
-        number=f"{received.year}-{number:07d}",
-        referral_id=referral_id,
-        youth_id=youth_id,
-        state=state if intake <= today else CaseState.INTAKE,
-        opened_on=received,
-        intake_on=intake if intake <= today else None,
-        closed_on=closed,
-    )
-    if heard_on <= today:
-        rows.add(
-            Hearing, program_id=program.id, courtroom_id=room, case_id=case_id, outcome=HearingOutcome.HELD
-        )
-    if closed is None:
-        return
-    checked_until = None
-    for months in CHECK_WINDOWS:
-        due = closed + months * 30 * day
-        done = due + rng.randint(0, 20) * day
-        rows.add(
-            FollowUpCheck,
-            program_id=program.id,
-            case_id=case_id,
-            window_months=months,
-            due_on=due,
-            completed_on=done if done <= today else None,
-            records_searched="police,juvenile_court" if done <= today else "",
-        )
-        checked_until = done if done <= today else checked_until
-    if checked_until and rng.random() < 0.15:
-        for _ in range(rng.randint(1, 3)):
-            rows.add(
-                OutcomeEvent,
-                program_id=program.id,
-                case_id=case_id,
-                occurred_on=received + rng.randint(30, (checked_until - received).days) * day,
-                event_type=rng.choice(list(OutcomeEventType)),
-                offense_category=category,
-                source=RecordSystem.POLICE,
-            )
-    if state is CaseState.COMPLETED and rng.random() < 0.3:
-        juror_id = rows.add(
-            Juror,
-            program_id=program.id,
-            source=JurorSource.FORMER_RESPONDENT,
-            status=JurorStatus.ACTIVE,
-            youth_id=youth_id,
-            first_name="Juror",
-            last_name=str(number),
-        )
-        _served, night, _room = _night_after(program, heard_on + 20 * day)
-        rows.add(
-            Booking,
-            program_id=program.id,
-            juror_id=juror_id,
-            night_id=night,
-            status=BookingStatus.CONFIRMED,
-            attendance=Attendance.PRESENT,
-        )
-
-
-def _batches(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-async def insert(engine: AsyncEngine, rows: Rows) -> None:
-    """Bulk inserts, a batch per statement (executemany), no ORM objects.
-
-    PostgreSQL then gathers its planner statistics, as its autovacuum would within a minute of
-    a bulk load; without them it plans for empty tables and the timings mean nothing.
+    The demo data sits above the reports, so the benchmark runs the command rather than import it.
     """
-    async with engine.begin() as connection:
-        for table, items in rows.tables.items():
-            for batch in _batches(items, INSERT_BATCH):
-                await connection.execute(table.insert(), batch)
-    if engine.dialect.name == "postgresql":
-        async with engine.connect() as connection:
-            await connection.execute(text("ANALYZE"))
-            await connection.commit()
+    environment = {
+        **os.environ,
+        "YOUTHCOURT_DATABASE_URL": database_url,
+        "YOUTHCOURT_DATA_DIR": folder,
+        "YOUTHCOURT_ENV": "development",
+        "YOUTHCOURT_SECRET_KEY": SECRET,
+    }
+    command = [sys.executable, "-c", "from youthcourt.cli import main; main()"]
+    command += ["demo-data", "--scale", "state", "--cases", str(cases)]
+    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise SystemExit(f"Loading the statewide demo failed:\n{result.stdout}\n{result.stderr}")
 
 
 # --- the measured steps (each in its own process) ------------------------------------------
@@ -384,10 +185,12 @@ async def _load_and_report(database_url: str, data_dir: str) -> list[Measure]:
 
 
 async def _cohort(session_maker: async_sessionmaker[AsyncSession]) -> Cohort:
+    """Every program, from the first referral to today."""
     async with session_maker() as session:
         program_ids = tuple((await session.scalars(select(Program.id).order_by(Program.slug))).all())
+        first = await session.scalar(select(func.min(Referral.received_on)))
     today = datetime.date.today()
-    return Cohort(program_ids, today - datetime.timedelta(days=365 * YEARS + 1), today)
+    return Cohort(program_ids, first or today, today)
 
 
 async def _export(database_url: str, data_dir: str, file_format: str, dates: str) -> list[Measure]:
@@ -463,29 +266,15 @@ def main(argv: list[str] | None = None) -> None:
                 asyncio.run(_drop_postgres(database_url))
 
 
-async def _load(settings: Settings, rows: Rows) -> None:
-    config = create_database_config(settings)
-    await insert(config.get_engine(), rows)
-    await config.get_engine().dispose()
-
-
 def run(database_url: str, folder: str, args: argparse.Namespace) -> None:
-    settings = settings_for(database_url, Path(folder))
-    upgrade_database(settings)
+    upgrade_database(settings_for(database_url, Path(folder)))
     started = time.perf_counter()
-    rows = generate(args.cases, datetime.date.today())
-    generated = time.perf_counter()
-
-    asyncio.run(_load(settings, rows))
+    load_statewide(database_url, folder, args.cases)
     measures = [
-        Measure("generate rows in memory", generated - started, rows.count(Case)),
         Measure(
-            f"insert {sum(len(items) for items in rows.tables.values()):,} rows",
-            time.perf_counter() - generated,
-            rows.count(Case),
-        ),
+            "load the statewide demo (demo-data --scale state)", time.perf_counter() - started, args.cases
+        )
     ]
-    del rows
     measures += measure_in_child(_load_and_report, database_url, folder)
     for file_format in args.formats.split(","):
         measures += measure_in_child(_export, database_url, folder, file_format.strip(), args.dates)
