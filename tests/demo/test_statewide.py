@@ -1,0 +1,340 @@
+"""The statewide demo, scaled down, loaded on PostgreSQL through the migrations: what it promises holds.
+
+One load for the module, into a database of its own; the tests read it. A smaller load on SQLite
+checks the other writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import re
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from tests.conftest import _postgres_admin, _postgres_url, make_settings
+from tests.factories import sign_in
+from youthcourt import cli, demo
+from youthcourt.accounts.models import Membership, User
+from youthcourt.accounts.passwords import verify_password
+from youthcourt.app import create_app
+from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
+from youthcourt.database import create_database_config, upgrade_database
+from youthcourt.demo import statewide
+from youthcourt.demo.people import DEMO_TOTP_SECRET
+from youthcourt.demo.statewide.rows import verify_references
+from youthcourt.jurors.models import Booking, Juror, JurorSource
+from youthcourt.programs.models import Program
+from youthcourt.settings import Settings, get_settings
+
+SIZE = statewide.Size(programs=2, cases=2000, jurors=400, bookings=5000, years=3)
+TODAY = datetime.date.today()
+
+
+@pytest.fixture(scope="module")
+def state(postgres_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    name = f"youthcourt_state_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    settings = make_settings(_postgres_url(name), tmp_path_factory.mktemp("state"))
+    try:
+        assert asyncio.run(statewide.load(settings, SIZE, today=TODAY, report=lambda _line: None))
+        yield settings
+    finally:
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def query(settings: Settings, sql: str) -> list[tuple]:
+    async def run() -> list[tuple]:
+        engine = create_database_config(settings).get_engine()
+        try:
+            async with engine.connect() as connection:
+                return [tuple(row) for row in (await connection.execute(text(sql))).all()]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def one(settings: Settings, sql: str) -> object:
+    return query(settings, sql)[0][0]
+
+
+def test_the_counts_are_the_ones_asked_for(state):
+    counts = query(
+        state,
+        "SELECT (SELECT count(*) FROM program), (SELECT count(*) FROM youth_case), "
+        "(SELECT count(*) FROM juror), (SELECT count(*) FROM booking)",
+    )[0]
+    assert counts == (SIZE.programs, SIZE.cases, SIZE.jurors, SIZE.bookings)
+    for table in ("referral", "youth", "guardian", "hearing", "disposition", "sanction", "sanction_progress",
+                  "contact_log", "case_event", "follow_up_check", "outcome_event", "audit_entry", "credit_entry"):  # fmt: skip
+        assert one(state, f"SELECT count(*) FROM {table}"), f"no {table} rows"  # noqa: S608
+
+
+def test_every_reference_names_a_row_and_the_rows_agree(state):
+    async def check() -> None:
+        engine = create_database_config(state).get_engine()
+        try:
+            async with engine.connect() as connection:
+                await verify_references(connection, [t for (t,) in await _tables(connection)])
+        finally:
+            await engine.dispose()
+
+    asyncio.run(check())
+    disagreements = {
+        "a hearing in another program's courtroom": "SELECT count(*) FROM hearing h JOIN courtroom r ON r.id = h.courtroom_id "
+        "JOIN youth_case c ON c.id = h.case_id WHERE r.program_id <> c.program_id OR h.program_id <> c.program_id",
+        "a booking on another program's night": "SELECT count(*) FROM booking b JOIN juror j ON j.id = b.juror_id "
+        "JOIN hearing_night n ON n.id = b.night_id WHERE j.program_id <> n.program_id",
+        "a case whose youth is not its referral's": "SELECT count(*) FROM youth_case c JOIN referral r ON r.id = c.referral_id "
+        "WHERE r.youth_id <> c.youth_id OR r.status <> 'accepted'",
+        "a counter behind its year's numbers": "SELECT count(*) FROM (SELECT program_id, split_part(number, '-', 1)::int AS year, "
+        "max(split_part(number, '-', 2)::int) AS last FROM youth_case GROUP BY 1, 2) n "
+        "LEFT JOIN case_counter k ON k.program_id = n.program_id AND k.year = n.year WHERE k.last_number IS DISTINCT FROM n.last",
+        "a balance that is not the sum of its ledger": "SELECT count(*) FROM juror j LEFT JOIN (SELECT juror_id, sum(amount) AS total "
+        "FROM credit_entry GROUP BY 1) e ON e.juror_id = j.id WHERE j.credit_balance <> coalesce(e.total, 0)",
+        "a closed case without its follow-up checks": "SELECT count(*) FROM youth_case c WHERE c.state IN ('completed', 'unsuccessful') "
+        "AND NOT EXISTS (SELECT 1 FROM follow_up_check f WHERE f.case_id = c.id)",
+        "a completed case with a sanction not completed": "SELECT count(*) FROM sanction s JOIN youth_case c ON c.id = s.case_id "
+        "WHERE c.state = 'completed' AND s.status <> 'completed'",
+        "a sanction completed after its case closed": "SELECT count(*) FROM sanction s JOIN youth_case c ON c.id = s.case_id "
+        "WHERE s.completed_on > c.closed_on",
+        "a night of jury duty that is not a juror's night": "SELECT count(*) FROM sanction_progress p WHERE p.kind = 'jury_service' "
+        "AND NOT EXISTS (SELECT 1 FROM booking b WHERE 'jury-night:' || b.id = p.submission_token AND b.attendance IN ('present', 'late'))",
+        "something in the future that has happened": "SELECT (SELECT count(*) FROM case_event WHERE occurred_at > now() + interval '1 day') "
+        "+ (SELECT count(*) FROM sanction_progress WHERE occurred_on > current_date) "
+        "+ (SELECT count(*) FROM booking b JOIN hearing_night n ON n.id = b.night_id WHERE n.held_on >= current_date AND b.attendance IS NOT NULL)",
+    }  # fmt: skip
+    found = {what: one(state, sql) for what, sql in disagreements.items()}
+    assert found == dict.fromkeys(disagreements, 0)
+
+
+async def _tables(connection: AsyncConnection) -> list[tuple]:
+    rows = await connection.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+    return [tuple(row) for row in rows.all()]
+
+
+def test_nights_sit_a_few_courtrooms_of_four_to_eight_cases(state):
+    per_room = query(
+        state,
+        "SELECT n.held_on < current_date, min(k), max(k), max(rooms) FROM (SELECT r.night_id, count(*) AS k, "
+        "count(*) OVER (PARTITION BY r.night_id) AS rooms FROM courtroom r JOIN hearing h ON h.courtroom_id = r.id "
+        "GROUP BY r.night_id, r.id) c JOIN hearing_night n ON n.id = c.night_id GROUP BY 1",
+    )
+    held = next(row for row in per_room if row[0])
+    assert (held[1], held[2]) >= (4, 4) and held[2] <= 8 and held[3] <= 5
+    coming = next((row for row in per_room if not row[0]), None)
+    assert coming is None or coming[2] <= 8
+    empty = one(
+        state,
+        "SELECT count(*) FROM courtroom r JOIN hearing_night n ON n.id = r.night_id WHERE n.held_on < current_date "
+        "AND NOT EXISTS (SELECT 1 FROM hearing h WHERE h.courtroom_id = r.id)",
+    )
+    assert empty == 0, "every courtroom of a past night heard cases"
+    assert one(state, "SELECT count(*) FROM hearing WHERE kind <> 'initial'"), (
+        "returning and discharge hearings too"
+    )
+
+
+def test_old_cases_are_closed_and_recent_ones_on_their_way(state):
+    states = dict(
+        query(
+            state,
+            "SELECT state, count(*) FROM youth_case WHERE opened_on < current_date - 365 GROUP BY state",
+        )
+    )
+    assert set(states) <= {s.value for s in CLOSED_STATES}
+    assert states["completed"] > 3 * (states.get("unsuccessful", 0) + states.get("withdrawn", 0))
+    recent = {
+        state
+        for (state,) in query(
+            state, "SELECT DISTINCT state FROM youth_case WHERE opened_on > current_date - 60"
+        )
+    }
+    assert {CaseState.INTAKE.value, CaseState.SANCTIONS_IN_PROGRESS.value} <= recent
+    assert one(state, "SELECT count(*) FROM youth_case WHERE state = 'scheduled'"), "cases on coming dockets"
+    statuses = dict(query(state, "SELECT status, count(*) FROM referral GROUP BY status"))
+    assert {"accepted", "declined", "returned", "pending"} <= set(statuses)
+    assert statuses["declined"] + statuses["returned"] < statuses["accepted"] / 5
+    offenses = query(
+        state,
+        "SELECT o.name, count(*) FROM referral r JOIN offense o ON o.id = r.offense_id GROUP BY 1 ORDER BY 2 DESC",
+    )
+    assert offenses[0][0] == "Petit larceny / shoplifting"
+    sources = query(
+        state,
+        "SELECT s.kind, count(*) FROM referral r JOIN referral_source s ON s.id = r.source_id GROUP BY 1 ORDER BY 2 DESC",
+    )
+    assert sources[0][0] == "police"
+
+
+def test_bookings_are_served_on_past_nights_and_answered_for_coming_ones(state):
+    past = dict(
+        query(
+            state,
+            "SELECT b.status, count(*) FROM booking b JOIN hearing_night n ON n.id = b.night_id "
+            "WHERE n.held_on < current_date GROUP BY 1",
+        )
+    )
+    assert past["confirmed"] > sum(past.values()) / 2
+    unrecorded = one(
+        state,
+        "SELECT count(*) FROM booking b JOIN hearing_night n ON n.id = b.night_id WHERE n.held_on < current_date "
+        "AND b.status = 'confirmed' AND b.courtroom_id IS NOT NULL AND b.attendance IS NULL",
+    )
+    assert unrecorded == 0
+    coming = dict(
+        query(
+            state,
+            "SELECT b.status, count(*) FROM booking b JOIN hearing_night n ON n.id = b.night_id "
+            "WHERE n.held_on >= current_date GROUP BY 1",
+        )
+    )
+    assert set(coming) <= {"invited", "confirmed", "declined", "waitlisted"}
+    assert coming.get("invited", 0) + coming.get("confirmed", 0) > sum(coming.values()) / 2
+    sources = dict(query(state, "SELECT source, count(*) FROM juror GROUP BY source"))
+    assert sources[JurorSource.FORMER_RESPONDENT.value] > sources[JurorSource.VOLUNTEER.value]
+    sentenced = one(
+        state,
+        "SELECT count(*) FROM juror j WHERE j.source = 'former_respondent' AND NOT EXISTS (SELECT 1 FROM sanction s "
+        "JOIN youth_case c ON c.id = s.case_id WHERE c.youth_id = j.youth_id AND s.sanction_type = 'jury_duty')",
+    )
+    assert sentenced == 0, "former respondents joined through their own jury-duty sentence"
+
+
+def test_the_demo_accounts_sign_in_to_the_first_program_as_in_the_demo(state):
+    async def check() -> tuple[dict[str, User], dict[str, set[str]], Juror, int, int]:
+        config = create_database_config(state)
+        try:
+            async with config.get_session() as db:
+                users = {u.email: u for u in (await db.scalars(select(User))).all()}
+                rows = await db.execute(
+                    select(User.email, Program.slug)
+                    .select_from(User)
+                    .join(Membership, Membership.user_id == User.id)
+                    .join(Program, Program.id == Membership.program_id)
+                )
+                programs: dict[str, set[str]] = {}
+                for email, slug in rows.all():
+                    programs.setdefault(email, set()).add(slug)
+                juror = await db.scalar(select(Juror).where(Juror.user_id == users["juror@example.org"].id))
+                served = await db.scalar(
+                    select(func.count())
+                    .select_from(Booking)
+                    .where(Booking.juror_id == juror.id, Booking.attendance == "present")
+                )
+                coming = await db.scalar(
+                    text(
+                        "SELECT count(*) FROM booking b JOIN hearing_night n ON n.id = b.night_id "
+                        "WHERE b.juror_id = :juror AND n.held_on >= current_date AND b.status = 'confirmed'"
+                    ),
+                    {"juror": juror.id},
+                )
+        finally:
+            await config.get_engine().dispose()
+        return users, programs, juror, served, coming
+
+    users, programs, juror, served, coming = asyncio.run(check())
+    for email, _what in demo.DEMO_LOGINS:
+        assert verify_password(users[email].password_hash, demo.DEMO_PASSWORD)
+        assert users[email].has_mfa and users[email].totp_secret == DEMO_TOTP_SECRET
+        assert programs[email] == {demo.DEMO_PROGRAM_SLUG}
+    assert users["admin@example.org"].is_site_admin
+    assert juror.source == JurorSource.FORMER_RESPONDENT and juror.youth_id is not None
+    assert served >= 1 and coming >= 1, "the demo juror has served nights and has nights coming"
+    assert juror.credit_balance > Decimal(0)
+
+
+async def test_the_coordinator_sees_the_first_programs_cases(state):
+    config = create_database_config(state)
+    async with config.get_session() as db:
+        coordinator = await db.scalar(select(User).where(User.email == "coordinator@example.org"))
+        riverside = await db.scalar(select(Program.id).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+        numbers = set(
+            (
+                await db.scalars(
+                    select(Case.number).where(
+                        Case.program_id == riverside, Case.state == "sanctions_in_progress"
+                    )
+                )
+            ).all()
+        )
+    await config.get_engine().dispose()
+    app = create_app(state)
+    async with AsyncTestClient(app=app, base_url="http://testserver.local") as client:
+        await sign_in(client, coordinator)
+        page = await client.get("/cases", params={"state": "sanctions_in_progress"})
+        dashboard = await client.get("/dashboard")
+    await app.state.database.get_engine().dispose()
+    assert page.status_code == 200 and "Riverside County Youth Court" in page.text
+    shown = set(re.findall(r"(?<![\w-])20\d\d-\d{4}(?![\w-])", page.text))
+    assert shown and shown <= numbers, "the coordinator's list holds the first program's cases"
+    assert dashboard.status_code == 200
+
+
+def test_loading_again_changes_nothing(state):
+    assert asyncio.run(statewide.load(state, SIZE, today=TODAY, report=lambda _line: None)) is None
+
+
+def test_sizes_scale_with_the_cases():
+    assert statewide.Size.for_cases(200_000) == statewide.Size()
+    small = statewide.Size.for_cases(2000)
+    assert (small.programs, small.jurors, small.bookings) == (2, 200, 10_000)
+    plans = statewide.plans(statewide.Size())
+    assert plans[0].slug == demo.DEMO_PROGRAM_SLUG and len({p.slug for p in plans}) == 20
+    assert sum(p.cases for p in plans) == 200_000 and sum(p.bookings for p in plans) == 1_000_000
+
+
+def test_on_sqlite_the_trigger_keeps_the_balances(tmp_path: Path):
+    settings = make_settings(f"sqlite+aiosqlite:///{tmp_path / 'state.db'}", tmp_path)
+    upgrade_database(settings)
+    size = statewide.Size(programs=2, cases=300, jurors=60, bookings=600, years=2)
+    loaded = asyncio.run(statewide.load(settings, size, today=TODAY, report=lambda _line: None))
+    assert loaded is not None and loaded.written.rows["youth_case"] == 300
+    wrong = one(
+        settings,
+        "SELECT count(*) FROM juror j WHERE abs(j.credit_balance - "
+        "(SELECT coalesce(sum(amount), 0) FROM credit_entry e WHERE e.juror_id = j.id)) > 0.001",
+    )
+    assert wrong == 0, "SQLite keeps decimals as floating point: equal to a thousandth"
+
+
+@pytest.fixture
+def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    monkeypatch.setenv("YOUTHCOURT_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("YOUTHCOURT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("YOUTHCOURT_ENV", raising=False)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_the_command_refuses_production_and_a_database_with_other_programs(environment, monkeypatch):
+    runner = CliRunner()
+    settings = get_settings()
+    upgrade_database(settings)
+
+    async def add_program() -> None:
+        config = create_database_config(settings)
+        async with config.get_session() as db:
+            db.add(Program(name="Another Youth Court", slug="another"))
+            await db.commit()
+        await config.get_engine().dispose()
+
+    asyncio.run(add_program())
+    over_another = runner.invoke(cli.demo_data, ["--scale", "state", "--cases", "100"])
+    assert over_another.exit_code == 1 and "Load the statewide set into a new database" in over_another.output
+    assert runner.invoke(cli.demo_data, ["--cases", "100"]).exit_code == 1
+    monkeypatch.setenv("YOUTHCOURT_ENV", "production")
+    monkeypatch.setenv("YOUTHCOURT_SECRET_KEY", "p" * 40)
+    get_settings.cache_clear()
+    refused = runner.invoke(cli.demo_data, ["--scale", "state"])
+    assert refused.exit_code == 1 and "never loaded in production" in refused.output
