@@ -275,6 +275,24 @@ async def test_case_list_counts_only_so_far_past_the_page_shown(client, db, monk
     assert "Showing 26 to 50 of more than 55" in filtered.text  # counted 30 past row 26
 
 
+async def test_case_list_sorted_by_state_follows_a_case_through_its_life(client, db):
+    program, coordinator = await _coordinator(db)
+    for state, name in (
+        (CaseState.COMPLETED, "Carla"),
+        (CaseState.REFERRED, "Rita"),
+        (CaseState.SANCTIONS_IN_PROGRESS, "Sam"),
+        (CaseState.INTAKE, "Ines"),
+    ):
+        youth = await make_youth(db, program, first_name=name, last_name="Lifecycle")
+        await make_case(db, program, state, referral=await make_referral(db, program, youth))
+    await sign_in(client, coordinator)
+
+    listed = (await client.get("/cases?sort=state")).text
+
+    shown = [name for name in re.findall(r"(\w+) Lifecycle", listed)]
+    assert shown == ["Rita", "Ines", "Sam", "Carla"]
+
+
 async def test_referral_of_this_program_is_accepted_once_even_when_clicked_twice(client, db):
     program, coordinator = await _coordinator(db)
     referral = await make_referral(db, program)

@@ -162,3 +162,29 @@ async def test_a_first_contact_on_the_referral_counts_on_an_older_case(client, d
     panel = dashboard.split("Families not contacted")[1].split("</article>")[0]
     assert case.number in panel
     assert f"last contact {days(-35).isoformat()}" in panel
+
+
+async def test_the_follow_ups_count_matches_the_worklist_when_a_case_is_sealed(client, db):
+    """A sealed case's due check is on the worklist without its youth's name; the panel counts it too."""
+    from youthcourt.clock import utc_now
+
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    youths = [await make_youth(db, program, first_name=f"Quinn{n}", last_name="Sealable") for n in range(2)]
+    cases = [
+        await make_case(db, program, CaseState.COMPLETED, referral=await make_referral(db, program, youth))
+        for youth in youths
+    ]
+    for case in cases:
+        db.add(FollowUpCheck(program_id=program.id, case_id=case.id, window_months=6, due_on=days(-2)))
+    cases[0].sealed_at = utc_now()
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    dashboard = (await client.get("/dashboard")).text
+    worklist = (await client.get("/follow-ups")).text
+
+    assert "Follow-ups due</a> <small>(2)</small>" in dashboard
+    assert "Showing 1 to 2 of 2" in worklist
+    assert "Quinn1 Sealable" in dashboard and "Quinn0" not in dashboard
+    assert "Sealed case" in dashboard

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 
 from youthcourt.cases.forms import CaseFilterForm
 from youthcourt.cases.models import Case, CaseState
@@ -19,12 +19,15 @@ from youthcourt.reference.models import Offense, OffenseClass, ReferralSource
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.web.forms import Form, parse_uuid
 
+LIFECYCLE = case({state: position for position, state in enumerate(CaseState)}, value=Case.state)
+"""A case's state as its place in the case's life (referred first, withdrawn last), for sorting."""
+
 SORTS = {
     "newest": (Case.opened_on.desc(), Case.number.desc()),
     "oldest": (Case.opened_on.asc(), Case.number.asc()),
     "number": (Case.number.asc(),),
     "name": (func.lower(Youth.last_name).asc(), func.lower(Youth.first_name).asc()),
-    "state": (Case.state.asc(), Case.opened_on.desc()),
+    "state": (LIFECYCLE.asc(), Case.opened_on.desc()),
 }
 FILTER_FIELDS = ("q", "state", "source", "offense_class", "coordinator", "opened_from", "opened_to", "sort")
 

@@ -2,8 +2,8 @@
 
 Each panel reads the columns it shows, joined, with its count beside them.
 
-Sealed cases are left out of every panel (they are closed, so only the follow-ups panel would
-otherwise show one); the follow-up worklist still lists their checks, without the youth's name.
+Sealed cases are left out of every panel but the follow-ups: they are closed, but a check of one
+is still due, and the panel counts what the worklist it links to lists, without the youth's name.
 """
 
 from __future__ import annotations
@@ -136,7 +136,10 @@ async def waiting_referrals(db: AsyncSession, today: datetime.date, policy: Prog
 
 
 async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
-    """Checks due by today, of unsealed cases and of study referrals, with whose they are."""
+    """Checks due by today, of cases and of study referrals, as the worklist it links to counts them.
+
+    A sealed case's check is still due; the panel shows it without the youth's name, as the worklist does.
+    """
     youth = aliased(Youth)
     return await _panel(
         db,
@@ -148,18 +151,17 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
             Case.number,
             FollowUpCheck.referral_id,
             Referral.received_on,
-            _name(youth),
+            Case.sealed_at,
+            (youth.first_name + " " + youth.last_name).label("youth"),
         )
         .outerjoin(Case, Case.id == FollowUpCheck.case_id)
         .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)
-        .join(youth, youth.id == func.coalesce(Case.youth_id, Referral.youth_id))
+        .outerjoin(
+            youth, (youth.id == func.coalesce(Case.youth_id, Referral.youth_id)) & Case.sealed_at.is_(None)
+        )
         .where(
             FollowUpCheck.completed_on.is_(None),
             FollowUpCheck.due_on <= today,
-            or_(
-                Case.sealed_at.is_(None) & FollowUpCheck.case_id.is_not(None),
-                FollowUpCheck.referral_id.is_not(None),
-            ),
         )
         .order_by(FollowUpCheck.due_on, FollowUpCheck.id),
     )
