@@ -206,7 +206,8 @@ class CaseBuilder:
             offense_id=offense.id,
             narrative=self.rng.choice(NARRATIVES),
             status=status,
-            family_contacted_on=received + datetime.timedelta(days=self.rng.randint(2, 9)),
+            # A few days after it came in, but never after today: the form refuses a future date.
+            family_contacted_on=min(received + datetime.timedelta(days=self.rng.randint(2, 9)), self.today),
             **prior_record(self.prior_rng),
         )
         referral.offense = offense
