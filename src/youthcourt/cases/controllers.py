@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +22,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases import contacts, sections
 from youthcourt.cases.forms import CONTACT_METHODS, NoteForm
-from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters
+from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters, shown_rows
 from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
 from youthcourt.cases.services import (
     CASE_IN_PATH,
@@ -113,7 +114,8 @@ class CaseController(Controller):
         self, request: Request[Any, Any, Any], db_session: AsyncSession, search: ListSearch, number: int
     ) -> Template:
         filters = CaseFilters.read(search.values)
-        results = await paginate(db_session, filters.statement(), number)
+        found = await paginate(db_session, filters.statement(), number)
+        results = replace(found, items=await shown_rows(db_session, found.items))
         context = {
             "filters": filters,
             "search": search,

@@ -1,7 +1,8 @@
 """The case list's query: filters, search and sort, in one query for the rows and one for the count.
 
-The rows are the columns the list shows, joined in one statement, not case objects with their
-related records loaded after them: at a state's scale the list costs what its 25 rows cost.
+The page is chosen from the case table alone, then its 25 rows are joined to the columns the list
+shows (not case objects with their related records loaded after them): at a state's scale the
+list costs what its 25 rows cost.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Row, Select, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.forms import CaseFilterForm
 from youthcourt.cases.models import Case, CaseState
@@ -42,38 +45,31 @@ class CaseFilters:
         return cls(CaseFilterForm.read(form).form)
 
     def statement(self) -> Select[Any]:
+        """The matching cases' ids in the list's order: ``youth_case`` alone, the other tables as ``IN``.
+
+        Joined, each table's program criteria made the planner expect one matching row, so it
+        sorted all of a program's cases for every page. Alone, the case table's own indexes give
+        the page in order; :func:`shown_rows` then joins the page's 25 rows to what the list shows.
+        """
         values = self.form.values
-        query = (
-            select(
-                Case.id,
-                Case.number,
-                Case.state,
-                Case.opened_on,
-                Case.coordinator_id,
-                Youth.first_name,
-                Youth.last_name,
-                Offense.name.label("offense"),
-                Offense.offense_class,
-                ReferralSource.name.label("source"),
-            )
-            .join(Case.youth)
-            .join(Case.referral)
-            .join(Referral.offense)
-            .join(Referral.source)
-        )
-        query = query.where(Case.sealed_at.is_(None))  # sealed cases are reached from /sealed-cases only
+        query = select(Case.id).where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
         if text := values.get("q", "").strip()[:100]:
             pattern = f"%{text.lower()}%"
-            full_name = func.lower(Youth.first_name + " " + Youth.last_name)
-            query = query.where(or_(full_name.like(pattern), func.lower(Case.number).like(pattern)))
+            named = select(Youth.id).where(func.lower(Youth.first_name + " " + Youth.last_name).like(pattern))
+            query = query.where(or_(Case.youth_id.in_(named), func.lower(Case.number).like(pattern)))
         if values.get("state") in CaseState._value2member_map_:
             query = query.where(Case.state == CaseState(values["state"]))
         elif values.get("state") == "open":
             query = query.where(Case.closed_on.is_(None))
         if source := parse_uuid(values.get("source")):
-            query = query.where(Referral.source_id == source)
+            query = query.where(Case.referral_id.in_(select(Referral.id).where(Referral.source_id == source)))
         if values.get("offense_class") in OffenseClass._value2member_map_:
-            query = query.where(Offense.offense_class == OffenseClass(values["offense_class"]))
+            offenses = select(Offense.id).where(
+                Offense.offense_class == OffenseClass(values["offense_class"])
+            )
+            query = query.where(
+                Case.referral_id.in_(select(Referral.id).where(Referral.offense_id.in_(offenses)))
+            )
         if coordinator := parse_uuid(values.get("coordinator")):
             query = query.where(Case.coordinator_id == coordinator)
         if not self.form.errors:
@@ -81,7 +77,35 @@ class CaseFilters:
                 query = query.where(Case.opened_on >= start)
             if end := _date(values.get("opened_to")):
                 query = query.where(Case.opened_on <= end)
-        return query.order_by(*SORTS.get(values.get("sort", ""), SORTS["newest"]), Case.id)
+        sort = values.get("sort", "")
+        if sort == "name":
+            query = query.join(Case.youth)
+        return query.order_by(*SORTS.get(sort, SORTS["newest"]), Case.id)
+
+
+async def shown_rows(db: AsyncSession, ids: list[UUID]) -> list[Row[Any]]:
+    """What the list shows of the cases ``ids``, in that order (one query for the page)."""
+    rows = await db.execute(
+        select(
+            Case.id,
+            Case.number,
+            Case.state,
+            Case.opened_on,
+            Case.coordinator_id,
+            Youth.first_name,
+            Youth.last_name,
+            Offense.name.label("offense"),
+            Offense.offense_class,
+            ReferralSource.name.label("source"),
+        )
+        .join(Case.youth)
+        .join(Case.referral)
+        .join(Referral.offense)
+        .join(Referral.source)
+        .where(Case.id.in_(ids))
+    )
+    by_id = {row.id: row for row in rows.all()}
+    return [by_id[case_id] for case_id in ids if case_id in by_id]
 
 
 def _date(raw: str | None) -> datetime.date | None:
