@@ -155,6 +155,13 @@ ADMIN_TARGETS = (
     ),
     Target("user search", ("accounts/users.html",), "/admin/users"),
     Target("program", ("programs/list.html",), "/admin/programs", fills=(("#field-slug", "hostile-court"),)),
+    Target(
+        "program settings",
+        ("programs/edit.html",),
+        "/admin/programs",
+        follow="tr:has-text('hostile-court') a[href^='/admin/programs/']",
+        views=("/admin/programs",),
+    ),
     Target("audit filters", ("audit/list.html",), "/audit"),
     Target("password change", ("accounts/password.html",), "/account/password", shown=False),
     Target("multi-factor settings", ("accounts/mfa.html",), "/account/mfa", shown=False),

@@ -166,6 +166,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/reference/policy": ADMIN,
     # The deployment
     "/admin/programs": SITE_ADMIN_ONLY,
+    "/admin/programs/{program_id:uuid}": SITE_ADMIN_ONLY,
     # Referrals and cases
     "/dashboard": CASEWORK,
     "/dashboard/families-to-contact": CASEWORK,
@@ -321,6 +322,7 @@ PARAMETER_RECORDS = {
     "message_id": "message",
     "notice_id": "notice",
     "import_id": "comparison",
+    "program_id": "program",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
 belongs together (the document is the referral's, the booking is on the night, the conflict is
@@ -336,9 +338,10 @@ page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_i
 SEALED_RECORDS = {"case": "sealed_case", "referral": "sealed_referral", "check": "sealed_check"}
 """A second pass fills these with a sealed case's records: sealing must not open a way around a guard."""
 
-NOT_RECORD_IDS = {"file_path", "feed"}
-"""Parameters that are not a program's record id: a static file's name, and the calendar feed's
-secret (public by design: the secret is the key, whoever holds it)."""
+NOT_RECORD_IDS = {"file_path", "feed", "program_id"}
+"""Parameters that are not a program's record id: a static file's name, the calendar feed's
+secret (public by design: the secret is the key, whoever holds it), and a program itself (the
+installation's record, which only site administrators reach, whatever program they work in)."""
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -691,6 +694,7 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         for kind, model in (("source", ReferralSource), ("offense", Offense), ("factor", Factor))
     }
     ids = {
+        "program": program.id,
         "static_file": "app.css",
         "feed": feed + calendar.FEED_SUFFIX,
         "member": member.id,

@@ -67,11 +67,14 @@ async def test_site_admin_creates_a_program(client, db):
     admin = await make_user(db, None, None, site_admin=True)
     await sign_in(client, admin)
 
+    zone = {"timezone": "America/New_York"}
     bad = await post_form(
-        client, "/admin/programs", {"name": "Lakeside Teen Court", "slug": "Lakeside Court!"}
+        client, "/admin/programs", {"name": "Lakeside Teen Court", "slug": "Lakeside Court!", **zone}
     )
-    good = await post_form(client, "/admin/programs", {"name": "Lakeside Teen Court", "slug": "lakeside"})
-    again = await post_form(client, "/admin/programs", {"name": "Another", "slug": "lakeside"})
+    good = await post_form(
+        client, "/admin/programs", {"name": "Lakeside Teen Court", "slug": "lakeside", **zone}
+    )
+    again = await post_form(client, "/admin/programs", {"name": "Another", "slug": "lakeside", **zone})
 
     assert bad.status_code == 422
     assert 'value="Lakeside Teen Court"' in bad.text

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from youthcourt.programs.models import Role
+from youthcourt.programs.timezones import timezone_choices
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Email, Field, Form, Text
 
 ROLE_CHOICES = {role.value: role.label for role in Role}
@@ -57,8 +60,27 @@ class RoleForm(DeclaredForm):
     role = Choice("a role", options=ROLE_CHOICES)
 
 
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+
+
 class ProgramForm(DeclaredForm):
-    """A new program, by a site administrator."""
+    """A new program, by a site administrator; the short name is lower-cased."""
 
     name = Text("the program's name")
     slug = Text("a short name for addresses", max_length=60)
+    timezone = Choice("the program's time zone", options=timezone_choices())
+
+    def check(self) -> None:
+        self.slug = self.slug.lower()
+        if self.slug and not SLUG.match(self.slug):
+            self.error(
+                "slug",
+                "Use 3 to 60 lower-case letters, digits and dashes, for example riverside-youth-court.",
+            )
+
+
+class ProgramSettingsForm(DeclaredForm):
+    """A program's name and time zone, changed by a site administrator (the short name stays)."""
+
+    name = Text("the program's name")
+    timezone = Choice("the program's time zone", options=timezone_choices())

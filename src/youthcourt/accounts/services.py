@@ -1,4 +1,5 @@
-"""Account operations: sign-in checks, creating users, roles, deactivation and passwords."""
+"""Account operations: sign-in checks, creating users, roles, deactivation and passwords; and the
+programs a site administrator creates and changes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User, UserSession, member_name
 from youthcourt.accounts.sessions import end_all_sessions, end_program_sessions
-from youthcourt.programs.models import Role
+from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
+from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.programs.viewer import Viewer
 
@@ -197,3 +200,58 @@ class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
     async def get_for_user(self, user_id: UUID) -> Membership | None:
         """The membership of ``user_id`` in the current program; None for a user of another program."""
         return await self.get_one_or_none(Membership.user_id == user_id, load=[selectinload(Membership.user)])
+
+
+class ProgramService(SQLAlchemyAsyncRepositoryService[Program]):
+    """The programs of the installation. Creating and changing one is a site-level audit entry: the
+    site administrator may not work in the program, and its own admins do not manage programs."""
+
+    class Repository(SQLAlchemyAsyncRepository[Program]):
+        model_type = Program
+
+    repository_type = Repository
+
+    EDITABLE = ("name", "timezone")
+    """What a program's page changes; the short name stays, since commands and scripts use it."""
+
+    async def slug_taken(self, slug: str) -> bool:
+        return await self.exists(Program.slug == slug)
+
+    async def create_program(self, actor: Actor, name: str, slug: str, timezone: str) -> Program:
+        program = await self.create(Program(name=name, slug=slug, timezone=timezone))
+        audit.record(
+            self.repository.session,
+            actor,
+            "program_create",
+            site_level=True,
+            record_type="program",
+            record_id=program.id,
+            details={"timezone": timezone},
+        )
+        return program
+
+    async def update_program(
+        self, actor: Actor, program: Program, **values: str
+    ) -> dict[str, dict[str, str]]:
+        """Change the program's name and time zone; the trail says what changed from what (nothing
+        is written when nothing changed). A new zone applies from the next page anyone opens."""
+        changes = {
+            field: {"from": getattr(program, field), "to": values[field]}
+            for field in self.EDITABLE
+            if getattr(program, field) != values[field]
+        }
+        if not changes:
+            return changes
+        for field, change in changes.items():
+            setattr(program, field, change["to"])
+        await self.update(program)
+        audit.record(
+            self.repository.session,
+            actor,
+            "program_update",
+            site_level=True,
+            record_type="program",
+            record_id=program.id,
+            details={"changes": changes},
+        )
+        return changes
