@@ -58,14 +58,24 @@ def test_admin_adds_a_coordinator_who_chooses_a_password(page: Page, base_url: s
 def test_the_admin_of_another_program_adds_an_existing_account_but_cannot_take_it_over(
     page: Page, base_url: str, shoot
 ):
-    """Program B's admin adds the demo program's coordinator by email: no name, no password, no reset."""
+    """Program B, created in the Pacific time zone: its admin adds the demo program's coordinator by
+    email: no name, no password, no reset."""
     page.goto("/login")
     sign_in(page, "admin@example.org")  # a site administrator, who creates program B
     page.goto("/admin/programs")
     page.get_by_label("Name", exact=True).fill("Westbrook Teen Court")
     page.get_by_label("Short name").fill("westbrook")
+    expect(page.get_by_label("Time zone")).to_have_value("America/New_York")
+    page.get_by_label("Time zone").select_option("America/Los_Angeles")
     page.get_by_role("button", name="Create program").click()
     expect(page.get_by_role("status")).to_contain_text("The program was created")
+    listed = page.get_by_role("row").filter(has_text="Westbrook Teen Court")
+    expect(listed.get_by_role("cell").nth(2)).to_have_text("America/Los_Angeles")
+    shoot("program-created")
+    listed.get_by_role("link", name="Westbrook Teen Court").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Westbrook Teen Court")
+    expect(page.get_by_label("Time zone")).to_have_value("America/Los_Angeles")
+    shoot("program-page")
     page.get_by_label("Working in").select_option(label="Westbrook Teen Court")
     page.get_by_role("button", name="Switch").click()
     page.goto("/admin/users/new")
