@@ -52,17 +52,18 @@ def families_not_contacted(today: datetime.date, interval_days: int) -> Select[A
 
     Each row has the case's ``id``, ``number``, ``state`` and ``opened_on``, the youth's name
     (``youth``) and the last contact or None (``last_contact``); the dashboard's count, its panel
-    and the full list are all this one query, so they cannot disagree. The last logged contact is
-    looked up for each open case alone (by the contact log's case index), never grouped over a
-    program's whole log.
+    and the full list are all this one query, so they cannot disagree. Only the open cases' contacts
+    are grouped, never a program's whole log.
     """
+    open_now = and_(Case.closed_on.is_(None), Case.sealed_at.is_(None))
     logged = (
-        select(func.max(ContactLog.contacted_on))
-        .where(ContactLog.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
+        select(ContactLog.case_id, func.max(ContactLog.contacted_on).label("on"))
+        .join(Case, Case.id == ContactLog.case_id)
+        .where(open_now)
+        .group_by(ContactLog.case_id)
+        .subquery()
     )
-    last = _later(logged, Referral.family_contacted_on)
+    last = _later(logged.c.on, Referral.family_contacted_on)
     cutoff = today - datetime.timedelta(days=interval_days)
     return (
         select(
@@ -75,12 +76,7 @@ def families_not_contacted(today: datetime.date, interval_days: int) -> Select[A
         )
         .join(Referral, Referral.id == Case.referral_id)
         .join(Youth, Youth.id == Case.youth_id)
-        .where(
-            and_(
-                Case.closed_on.is_(None),
-                Case.sealed_at.is_(None),
-                _later(last, Case.opened_on) < cutoff,
-            )
-        )
+        .outerjoin(logged, logged.c.case_id == Case.id)
+        .where(open_now, _later(last, Case.opened_on) < cutoff)
         .order_by(last.asc().nulls_first(), Case.opened_on, Case.number)
     )
