@@ -106,7 +106,9 @@ def _split(total: int, weights: list[float]) -> list[int]:
 def build(plan: Plan, size: Size, today: datetime.date, password_hash: str, *, postgres: bool) -> Rows:
     """Every row of one program."""
     rng = random.Random(plan.seed)
-    rows = Rows(Ids(rng), stamp=at(today, 12))
+    # What happens later today has not happened yet: nothing is stamped after now (or the day's end).
+    now = min(max(datetime.datetime.now(datetime.UTC), at(today, 0)), at(today, 23, 59))
+    rows = Rows(Ids(rng), stamp=now)
     start = today - datetime.timedelta(days=365 * size.years)
     program = Program(plan, rng, rows, today, start)
     set_up(program, password_hash)

@@ -842,7 +842,7 @@ class Cases:
             youth_id=life.youth_id,
             coordinator_id=life.coordinator.id,
             state=state,
-            state_changed_at=transitions[-1][0],
+            state_changed_at=min(transitions[-1][0], rows.stamp),
             opened_on=life.opened,
             intake_on=intake,
             youth_consent_on=signed,
@@ -875,7 +875,7 @@ class Cases:
                 from_state=from_state,
                 to_state=to_state,
                 summary=summary,
-                occurred_at=when,
+                occurred_at=min(when, rows.stamp),
                 actor_id=coordinator.id,
                 actor_name=coordinator.name,
             )

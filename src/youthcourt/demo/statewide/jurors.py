@@ -109,6 +109,8 @@ class JurorPlan:
     )
     user: Person | None = None
     served: int = 0
+    promised: int = 0
+    """Coming nights a respondent is booked on toward their sentence."""
     due: datetime.date | None = None
     stay: bool = False
     """Serves on after a sentence (volunteers always do)."""
@@ -311,7 +313,7 @@ class Jurors:
             juror = heapq.heappop(self.waiting)[2]
             respondent = juror.respondent
             assert respondent is not None
-            if juror.served < respondent.target and day <= min(respondent.until, juror.end):
+            if juror.served + juror.promised < respondent.target and day <= min(respondent.until, juror.end):
                 due.append(juror)
         due.sort(key=lambda juror: not (juror.respondent and juror.respondent.pinned))
         return due
@@ -389,6 +391,7 @@ class Jurors:
         assert respondent is not None
         day, spacing = seat.night.held_on, max(7.0, self.interval)
         if coming:
+            juror.promised += 1
             juror.due = day + round(spacing * 1.2) * DAY
         elif seat.attendance in (Attendance.PRESENT, Attendance.LATE):
             juror.served += 1
@@ -408,7 +411,7 @@ class Jurors:
             juror.due = day + (12 if respondent.pinned else round(spacing * self.rng.uniform(1.0, 1.5))) * DAY
         else:
             juror.due = day + DAY
-        if juror.served < respondent.target:
+        if juror.served + juror.promised < respondent.target:
             heapq.heappush(self.waiting, (juror.due, id(juror), juror))  # type: ignore[arg-type]
 
     def roles(self, night: Night, seats: list[Seat]) -> None:
@@ -505,9 +508,9 @@ class Jurors:
         for seat in self.seats:
             night = seat.night
             answered = seat.status not in (BookingStatus.INVITED,)
-            responded = at(night.held_on - rng.randint(3, 14) * DAY, 22) if answered else None
-            if responded and responded.date() > self.today:
-                responded = at(self.today, 12)
+            responded = (
+                min(at(night.held_on - rng.randint(3, 14) * DAY, 22), rows.stamp) if answered else None
+            )
             rows.add(
                 Booking,
                 at=at(min(night.held_on - rng.randint(15, 30) * DAY, self.today), 14),

@@ -161,13 +161,13 @@ class Program:
         record_id: UUID | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
-        """An audit entry as the app writes it, kept only inside the retention period."""
+        """An audit entry as the app writes it, kept only inside the trail's years and never after now."""
         if when.date() < self.audit_start or when.date() > self.today:
             return
         self.rows.add(
             AuditEntry,
             program_id=self.id,
-            occurred_at=when,
+            occurred_at=min(when, self.rows.stamp),
             actor_id=actor.id if actor else None,
             actor_name=actor.name if actor else "",
             action=action,

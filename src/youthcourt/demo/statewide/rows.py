@@ -81,7 +81,7 @@ class Rows:
 
     ids: Ids
     stamp: datetime.datetime
-    """``created_at`` and ``updated_at`` of rows added without ``at``."""
+    """Now, for the load: ``created_at`` and ``updated_at`` of rows added without ``at``, and the latest any row may be."""
     tables: dict[Table, list[tuple[Any, ...]]] = field(default_factory=dict)
     _shapes: dict[Table, Shape] = field(default_factory=dict)
 
@@ -100,7 +100,7 @@ class Rows:
         if "id" not in values:
             values["id"] = self.ids()
         if shape.stamped:
-            values["created_at"] = values["updated_at"] = at or self.stamp
+            values["created_at"] = values["updated_at"] = min(at, self.stamp) if at else self.stamp
         self.tables[table].append(tuple(map(values.get, shape.names, shape.defaults)))
         return values["id"]
 
