@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from click.testing import CliRunner
@@ -21,11 +22,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.conftest import _postgres_admin, _postgres_url, make_settings
-from tests.factories import sign_in
+from tests.factories import counting, sign_in
 from youthcourt import cli, demo
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import verify_password
 from youthcourt.app import create_app
+from youthcourt.bench.pages import FormReader
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
 from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.demo import statewide
@@ -338,3 +340,84 @@ def test_the_command_refuses_production_and_a_database_with_other_programs(envir
     get_settings.cache_clear()
     refused = runner.invoke(cli.demo_data, ["--scale", "state"])
     assert refused.exit_code == 1 and "never loaded in production" in refused.output
+
+
+# The same statements for the demo and for the state ----------------------------------------------------
+
+ROLE_EMAILS = {
+    "coordinator": "coordinator@example.org",
+    "juror": "juror@example.org",
+    "evaluator": "evaluator@example.org",
+}
+ANY_ID = "[0-9a-f-]{36}"
+
+
+async def _users(db) -> dict[str, User]:
+    return {
+        role: await db.scalar(select(User).where(User.email == email)) for role, email in ROLE_EMAILS.items()
+    }
+
+
+async def _page_counts(client, app, users: dict[str, User]) -> dict[str, int]:
+    """Statements each key page sends (after a first, warming request), signed in as its role."""
+    counts: dict[str, int] = {}
+
+    async def link(path: str, pattern: str) -> str:
+        match = re.search(rf'href="({pattern})"', (await client.get(path)).text)
+        assert match, f"no link like {pattern} on {path}"
+        return match.group(1)
+
+    async def count(pages: dict[str, str]) -> None:
+        for name, path in pages.items():
+            await client.get(path)
+            with counting(app) as statements:
+                response = await client.get(path)
+            assert response.status_code == 200, path
+            counts[name] = len(statements)
+
+    await sign_in(client, users["coordinator"])
+    night = await link("/hearings", f"/hearings/{ANY_ID}")
+    await count(
+        {
+            "dashboard": "/dashboard",
+            "case list": "/cases",
+            "case list, filtered": "/cases?state=sanctions_in_progress",
+            "a case page": await link("/cases", f"/cases/{ANY_ID}"),
+            "hearing nights": "/hearings",
+            "a hearing night": night,
+            "a docket": await link(night, f"/hearings/{ANY_ID}/courtrooms/{ANY_ID}/docket"),
+            "jurors": "/jurors",
+            "follow-ups": "/follow-ups",
+        }
+    )
+    client.cookies.clear()
+    await sign_in(client, users["juror"])
+    await count({"juror portal": "/me"})
+    client.cookies.clear()
+    await sign_in(client, users["evaluator"])
+    reader = FormReader()
+    reader.feed((await client.get("/reports/recidivism")).text)
+    await count(
+        {
+            "recidivism report": f"/reports/recidivism?{urlencode(reader.fields)}",
+            "measures": "/reports/measures",
+        }
+    )
+    return counts
+
+
+@pytest.mark.demo
+@pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
+async def test_each_key_page_sends_as_many_statements_for_the_state_as_for_the_demo(state, app, client, db):
+    demo_counts = await _page_counts(client, app, await _users(db))
+    config = create_database_config(state)
+    async with config.get_session() as state_db:
+        state_users = await _users(state_db)
+    await config.get_engine().dispose()
+    state_app = create_app(state)
+    async with AsyncTestClient(app=state_app, base_url="http://testserver.local") as state_client:
+        state_counts = await _page_counts(state_client, state_app, state_users)
+    await state_app.state.database.get_engine().dispose()
+
+    assert len(demo_counts) == 12
+    assert state_counts == demo_counts
