@@ -37,7 +37,7 @@ from youthcourt.reference.models import (
     SourceKind,
 )
 
-HEARINGS_PER_NIGHT = 17
+HEARINGS_PER_NIGHT = 15
 """What a program plans a night for: three or four courtrooms of four to eight cases."""
 HORIZON_DAYS = 35
 """Nights are on the calendar this far ahead (at least the next two)."""
