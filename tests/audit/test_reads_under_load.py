@@ -26,13 +26,3 @@ async def test_a_page_views_audit_entry_is_its_last_statement_before_the_commit(
     reads = [i for i, sql in enumerate(statements) if sql.startswith("SELECT")]
     assert [statements[i].split()[2] for i in writes] == ["audit_entry"], "the view is audited once"
     assert writes[0] > reads[-1], "the entry goes in after every read of the page, with the commit"
-
-
-async def test_sqlite_commits_sync_the_log_at_checkpoints_not_at_every_commit(db):
-    """Every page view commits its audit entry; in WAL mode NORMAL keeps that commit short and safe."""
-    from sqlalchemy import text
-
-    if db.get_bind().dialect.name != "sqlite":
-        return  # PostgreSQL keeps its own settings
-    modes = [(await db.execute(text(f"PRAGMA {name}"))).scalar() for name in ("journal_mode", "synchronous")]
-    assert modes == ["wal", 1]  # 1 is NORMAL
