@@ -166,6 +166,7 @@ EXEMPT = {
     "/reference/offenses/{offense_id:uuid}": "reference data",
     "/reference/sources/{source_id:uuid}": "reference data",
     "/admin/users/{user_id:uuid}": "a staff account, not a youth's or juror's record",
+    "/admin/programs/{program_id:uuid}": "a program's name, short name and time zone, no person",
     "/reports/comparison/example.csv": "a made-up example file, no record",
     "/reports/exports/dictionary.csv": "the data dictionary, no record",
     "/cases/{case_id:uuid}/sealed": "a sealed case's cover: its number and dates, no youth (opening it is audited)",
