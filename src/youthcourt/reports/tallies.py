@@ -204,8 +204,10 @@ async def tally_in_database(
     tallies: dict[str, Tally] = {}
     without_anchor = 0
     if db.get_bind().dialect.name == "postgresql":
-        # Compiling this statement just in time costs PostgreSQL more than running it does.
+        # Compiling this statement just in time costs PostgreSQL more than running it does, and
+        # over a state's cases its groupings outgrow the default 4 MB of memory and spill to disk.
         await db.execute(text("SET LOCAL jit = off"))
+        await db.execute(text("SET LOCAL work_mem = '64MB'"))
     for group_key, outcome, days, youth in await db.execute(tally_statement(cohort, options)):
         if outcome is None:
             without_anchor += youth
