@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -213,8 +214,18 @@ def form_query(client: httpx.Client, path: str) -> str:
     return urlencode(reader.fields)
 
 
+FORM = "application/x-www-form-urlencoded"
+SEARCH = "/cases/search"
+"""A search by name is a POST: its terms go in the body, never in an address (a GET drops them)."""
+
+
+def search_body(client: httpx.Client) -> str:
+    """The case search form's body for the term "mar", with the form's token as a browser sends it."""
+    return urlencode({"q": "mar", "_csrf_token": _token(client.get("/cases").text)})
+
+
 def key_pages(clients: dict[str, httpx.Client]) -> list[tuple[str, str, str]]:
-    """(name, role, address) of each page the benchmark drives."""
+    """(name, role, address) of each page the benchmark drives; :data:`SEARCH` is posted."""
     coordinator, evaluator = clients["coordinator"], clients["evaluator"]
     case = first_link(coordinator, "/cases", r"/cases/[0-9a-f-]{36}")
     night = first_link(coordinator, "/hearings", r"/hearings/[0-9a-f-]{36}")
@@ -225,7 +236,7 @@ def key_pages(clients: dict[str, httpx.Client]) -> list[tuple[str, str, str]]:
         ("dashboard", "coordinator", "/dashboard"),
         ("case list", "coordinator", "/cases"),
         ("case list, filtered", "coordinator", "/cases?state=sanctions_in_progress"),
-        ("case list, searched", "coordinator", "/cases?q=mar"),
+        ("case list, searched", "coordinator", SEARCH),
         ("a case page", "coordinator", case),
         ("hearing nights", "coordinator", "/hearings"),
         ("a hearing night", "coordinator", night),
@@ -242,7 +253,17 @@ def key_pages(clients: dict[str, httpx.Client]) -> list[tuple[str, str, str]]:
 # Measuring -------------------------------------------------------------------------------------------
 
 
-def drive(url: str, cookie: str, page: str, args: argparse.Namespace, script: Path) -> Measure:
+def drive(
+    url: str, cookie: str, page: str, args: argparse.Namespace, script: Path, body: str = ""
+) -> Measure:
+    """wrk at ``url``; with a ``body``, every request is a form POST of it."""
+    if body:
+        posting = script.with_name("post.lua")
+        posting.write_text(
+            script.read_text() + f'wrk.method = "POST"\nwrk.body = "{body}"\n'
+            f'wrk.headers["Content-Type"] = "{FORM}"\n'
+        )
+        script = posting
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "30s"]
     command += ["-s", str(script), "-H", f"Cookie: {cookie}", url]
     result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=args.duration + 120)  # noqa: S603
@@ -271,11 +292,18 @@ async def count_queries(
             client.cookies.clear()
             for cookie, value in clients[role].cookies.items():
                 client.cookies.set(cookie, value)
-            await client.get(address)
+            body = search_body(clients[role]) if address == SEARCH else ""
+            await _fetch(client, address, body)
             sent = len(statements)
-            response = await client.get(address)
+            response = await _fetch(client, address, body)
             counts[name] = len(statements) - sent if response.status_code == 200 else -response.status_code
     return counts
+
+
+async def _fetch(client: Any, address: str, body: str) -> httpx.Response:
+    if body:
+        return await client.post(address, content=body, headers={"content-type": FORM})
+    return await client.get(address)
 
 
 def prepare(args: argparse.Namespace) -> None:
@@ -320,7 +348,14 @@ def main(argv: list[str] | None = None) -> None:
         pages = key_pages(clients)
         floor = drive(floor_base + "/", "", "floor (bare Litestar, 25-row table)", args, script)
         measures = [
-            drive(app_base + address, cookie_header(clients[role]), name, args, script)
+            drive(
+                app_base + address,
+                cookie_header(clients[role]),
+                name,
+                args,
+                script,
+                body=search_body(clients[role]) if address == SEARCH else "",
+            )
             for name, role, address in pages
         ]
     queries = asyncio.run(count_queries(pages, clients))
