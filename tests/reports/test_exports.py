@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import html
 import io
 import re
 import tempfile
@@ -19,7 +20,15 @@ import pytest
 from litestar.exceptions import LitestarException
 from sqlalchemy import event, select
 
-from tests.factories import make_case, make_program, make_referral, make_user, make_youth, sign_in
+from tests.factories import (
+    make_case,
+    make_program,
+    make_referral,
+    make_user,
+    make_youth,
+    post_form,
+    sign_in,
+)
 from youthcourt.accounts.models import Membership
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
@@ -284,6 +293,95 @@ async def test_a_month_export_generalizes_and_leaves_out_rows_until_every_combin
     assert any(step in page.text for step in ("withheld", "grouped", "given as its"))
     left_out = 8 - len(rows)
     assert f"{left_out} row{'' if left_out == 1 else 's'} left out, of 8" in page.text
+
+
+def preview(program_ids, **fields: str) -> str:
+    return query(program_ids, **fields).replace("/download?", "/preview?")
+
+
+def plan_of(text: str) -> str:
+    """The page's account of what the file's de-identification does, as plain text."""
+    found = re.search(r'<article id="export-plan".*?</article>', text, re.S)
+    assert found is not None, "no account of the de-identification on the page"
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", found[0])))
+
+
+async def test_checking_a_shifted_case_file_shows_its_shift_and_the_dates_held_back(client, db):
+    """The defaults (a case file with shifted dates) get an account of the shift, not a reloaded form."""
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    key = data["program"].research_key
+    last = TODAY - exports.RECENT_DAYS * DAY
+    quinn = exports.shift_days(key, data["quinn"].id) * DAY
+    third = exports.shift_days(key, data["cases"][2].youth_id) * DAY
+    blanked = [LAST - 60 * DAY + quinn > last, LAST - 10 * DAY + third > last].count(True)
+    cut = int(TODAY - 50 * DAY + quinn > last)
+
+    page = await client.get(preview([data["program"].id]))
+
+    assert page.status_code == 200
+    plan = plan_of(page.text)
+    assert "What the shifted-date case file does" in plan
+    assert "3 rows, one per case" in plan
+    assert f"from 1 to {exports.MAX_SHIFT_DAYS}, derived from the program's secret key" in plan
+    assert "the same offset in every export" in plan
+    assert f"No shifted date later than {last.isoformat()} is given" in plan
+    assert f"{blanked} of the 3 cases {'has' if blanked == 1 else 'have'} a date left blank for it" in plan
+    assert f"followed_until ends on that day for {cut} of the 3." in plan
+    assert "No row is left out" in plan
+    assert "Drawn afresh for this file only" in plan
+    assert "Names, birth dates, contact details" in plan
+    assert "k-anonymity: Not applied" in plan
+    assert "Sealed cases: Included" in plan
+    assert 'value="shift" checked' in page.text
+    assert_none_in(plan, await identifying_values(db, data))
+    entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "export.previewed"))
+    assert entry is not None and entry.details["dates"] == "shift"
+
+
+async def test_checking_an_event_file_says_its_days_are_counted_on_the_true_dates(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+
+    page = await client.get(preview([data["program"].id], kind="events"))
+
+    assert page.status_code == 200
+    plan = plan_of(page.text)
+    assert "What the event file does" in plan
+    assert "2 rows, one per new offense" in plan
+    assert "days counted on the true dates" in plan
+    assert "No date is given" in plan
+    assert "k-anonymity: Not applied" in plan
+    assert "Drawn afresh for this file only" in plan
+    assert 'value="events" checked' in page.text
+
+
+async def test_checking_a_comparison_file_says_what_it_holds_even_when_empty(client, db):
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+
+    page = await client.get(preview([data["program"].id], kind="comparison"))
+
+    assert page.status_code == 200
+    plan = plan_of(page.text)
+    assert "What the comparison file does" in plan
+    assert "0 rows, one per youth of an imported comparison group" in plan
+    assert "days from each youth's own anchor" in plan
+    assert "k-anonymity: Not applied" in plan
+
+
+async def test_checking_a_month_only_file_in_a_release_names_its_own_pseudonyms(client, db):
+    """A release's month-only case files share a key of their own, not the release's other files' ids."""
+    data = await make_cohort(db)
+    await sign_in(client, data["evaluator"])
+    release = await post_form(client, "/reports/exports/releases", {"release_name": "Spring study"})
+    release_id = release.headers["location"].split("release=")[1]
+
+    page = await client.get(preview([data["program"].id], dates="month", release=release_id))
+
+    plan = plan_of(page.text)
+    assert "What the month-only case file does" in plan
+    assert "Shared only by the month-only case files of the data release 'Spring study'" in plan
 
 
 async def test_xlsx_export_has_the_rows_the_about_sheet_and_the_dictionary(client, db):

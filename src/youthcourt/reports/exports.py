@@ -479,6 +479,17 @@ def columns_of(
     return columns
 
 
+LEFT_OUT = (
+    "Names, birth dates, contact details, addresses, schools, free text, agency reference "
+    "numbers, case numbers and internal record ids."
+)
+SEALED_CASES = (
+    "Included, as in every report: sealed and expunged cases are de-identified rows like any "
+    "other (nothing in an export names a youth or a case), so the reports can be recomputed "
+    "from the files. They stay out of every list and search of the program."
+)
+
+
 @dataclass(frozen=True)
 class ExportSpec:
     """Everything an export needs besides the data: what to read, how to write it, with which keys."""
@@ -549,7 +560,7 @@ class ExportSpec:
             ("Referrals received from", self.cohort.referred_from.isoformat()),
             ("Referrals received to", self.cohort.referred_to.isoformat()),
             ("One row per", self.kind.one_row_per),
-            ("Pseudonyms", self._pseudonym_note()),
+            ("Pseudonyms", self.pseudonym_note()),
         ]
         if self.kind is ExportKind.CASES:
             lines.append(("Dates", f"{self.dates.label}. {self.dates.explanation}"))
@@ -560,14 +571,7 @@ class ExportSpec:
                 ("Dates", "None: days counted on the true dates instead, so no shift or coarsening applies.")
             )
         if self.kind is not ExportKind.COMPARISON:
-            lines.append(
-                (
-                    "Sealed cases",
-                    "Included, as in every report: sealed and expunged cases are de-identified rows like any "
-                    "other (nothing in an export names a youth or a case), so the reports can be recomputed "
-                    "from the files. They stay out of every list and search of the program.",
-                )
-            )
+            lines.append(("Sealed cases", SEALED_CASES))
         lines += [
             (
                 "Follow-up anchor",
@@ -581,30 +585,41 @@ class ExportSpec:
                 + ", ".join(f"{months} months = {follow_up_days(months)} days" for months in WINDOWS)
                 + ". An event on the window's last day is inside it.",
             ),
-            (
-                "Left out",
-                "Names, birth dates, contact details, addresses, schools, free text, agency reference "
-                "numbers, case numbers and internal record ids.",
-            ),
-            (
-                "Publishing",
-                f"Do not publish any table cell counting fewer than {self.suppression_threshold} youth, nor "
-                "one from which such a cell could be worked out.",
-            ),
+            ("Left out", LEFT_OUT),
+            ("Publishing", self.publishing_note()),
         ]
         if rows is not None:
             lines.append(("Rows", str(rows)))
         return lines
 
-    def _pseudonym_note(self) -> str:
+    def pseudonym_note(self) -> str:
+        """Which key the file's ids come from (see :attr:`pseudonym_key`), in words."""
         if self.release is None:
             return (
                 "Drawn afresh for this file only: no other export shares them, so this file cannot be joined "
                 "to any other by id."
             )
+        if self.kind is ExportKind.COMPARISON:
+            return (
+                f"Shared by the comparison files of the data release '{self.release.name}'. They name "
+                "imported records, not the program's youth, so they match no case or event file's ids."
+            )
+        if self.kind is ExportKind.CASES and self.dates is DateHandling.MONTH:
+            return (
+                f"Shared only by the month-only case files of the data release '{self.release.name}': join "
+                "them on youth_id. The release's shifted-date and event files have other ids, since months "
+                "beside their exact intervals would pin each youth's date shift."
+            )
         return (
-            f"Shared by every file of the data release '{self.release.name}': join its files on youth_id "
-            "(and case_pseudo_id); files outside the release have other ids."
+            f"Shared by the shifted-date case files and the event files of the data release "
+            f"'{self.release.name}': join them on youth_id (and case_pseudo_id); files outside the release, "
+            "and the release's month-only case files, have other ids."
+        )
+
+    def publishing_note(self) -> str:
+        return (
+            f"Do not publish any table cell counting fewer than {self.suppression_threshold} youth, nor "
+            "one from which such a cell could be worked out."
         )
 
 
@@ -1183,6 +1198,148 @@ async def plan_export(db: AsyncSession, spec: ExportSpec) -> ExportSpec:
         counts = await count_quasi_identifiers(db, spec)
     # Choosing the generalization is CPU work (seconds for a large cohort): off the event loop.
     return replace(spec, plan=await anyio.to_thread.run_sync(deidentify.plan, counts))
+
+
+SHIFTED_DATE_POSITIONS = tuple(
+    index for index, column in enumerate(COLUMNS) if column.kind == "date" and column.name != "followed_until"
+)
+FOLLOWED_POSITION = COLUMN_NAMES.index("followed_until")
+
+
+@dataclass(frozen=True)
+class ExportPreview:
+    """What a file would hold and what its de-identification does, counted before it is downloaded.
+
+    ``cases`` is the cohort's cases read (case files only); for a shifted case file, ``blanked`` is
+    how many of them have a date left blank for falling after :attr:`latest_date`, and
+    ``followed_cut`` how many have followed_until moved back to it.
+    """
+
+    spec: ExportSpec
+    rows: int
+    cases: int = 0
+    blanked: int = 0
+    followed_cut: int = 0
+
+    @property
+    def plan(self) -> KAnonymityPlan | None:
+        return self.spec.plan
+
+    @property
+    def title(self) -> str:
+        if self.spec.kind is ExportKind.CASES:
+            kind = "month-only" if self.spec.dates is DateHandling.MONTH else "shifted-date"
+            return f"What the {kind} case file does"
+        return f"What the {'event' if self.spec.kind is ExportKind.EVENTS else 'comparison'} file does"
+
+    @property
+    def latest_date(self) -> datetime.date:
+        """The latest date a shifted file gives (in shifted time): see :data:`RECENT_DAYS`."""
+        return self.spec.created_on - datetime.timedelta(days=RECENT_DAYS)
+
+    def notes(self) -> list[tuple[str, str]]:
+        """The de-identification the download applies, point by point (the k-anonymity plan of a
+        month-only file is shown beside these, step by step)."""
+        spec = self.spec
+        notes = [
+            ("Rows", f"{self.rows} row{'' if self.rows == 1 else 's'}, one per {spec.kind.one_row_per}.")
+        ]
+        notes += self._dates()
+        if spec.plan is None:
+            notes.append(("k-anonymity", self._not_k_anonymous()))
+        notes.append(("Pseudonyms", spec.pseudonym_note()))
+        if spec.kind is not ExportKind.COMPARISON:
+            notes.append(("Sealed cases", SEALED_CASES))
+        notes += [("Left out", LEFT_OUT), ("Publishing", spec.publishing_note())]
+        return notes
+
+    def _dates(self) -> list[tuple[str, str]]:
+        spec = self.spec
+        if spec.kind is ExportKind.EVENTS:
+            return [
+                (
+                    "Dates",
+                    "No date is given, only days counted on the true dates: from the referral, the first "
+                    "hearing and the closure to each new offense. No shift applies, so none is held back.",
+                )
+            ]
+        if spec.kind is ExportKind.COMPARISON:
+            return [
+                (
+                    "Dates",
+                    "No date is given, only days from each youth's own anchor (the day their clock started) "
+                    "to the end of their follow-up and to their first new offenses, on the dates as imported.",
+                )
+            ]
+        notes = [("Dates", f"{spec.dates.label}. {spec.dates.explanation}")]
+        if spec.dates is DateHandling.SHIFT:
+            verb = "has" if self.blanked == 1 else "have"
+            notes.append(
+                (
+                    "Near the export date",
+                    f"No shifted date later than {self.latest_date.isoformat()} is given ({RECENT_DAYS} days "
+                    f"before {spec.created_on.isoformat()}, the export's date): {self.blanked} of the "
+                    f"{self.cases} case{'' if self.cases == 1 else 's'} {verb} a date left blank for it, and "
+                    f"followed_until ends on that day for {self.followed_cut} of the {self.cases}. No row is left out "
+                    "for it.",
+                )
+            )
+        return notes
+
+    def _not_k_anonymous(self) -> str:
+        recorded = {
+            ExportKind.CASES: "ages in whole years, gender, race and ethnicity, offense class and category and "
+            "the referral source are as recorded",
+            ExportKind.EVENTS: "each new offense's type, category and record system and the referral source "
+            "are as recorded",
+            ExportKind.COMPARISON: "age, gender, race and ethnicity and offense class are as imported",
+        }[self.spec.kind]
+        return (
+            f"Not applied: only a month-only case file is made {K_ANONYMITY}-anonymous (every combination of "
+            f"{', '.join(deidentify.QUASI_IDENTIFIERS)} covering at least {K_ANONYMITY} rows). In this file "
+            f"{recorded}, and no row is left out for being rare."
+        )
+
+    @property
+    def carried_by(self) -> str:
+        """Where the downloaded file itself says how it was made."""
+        return {
+            ExportFormat.CSV: "A CSV file holds only its rows: the Excel workbook (its “About this file” sheet) "
+            "and the Parquet file (its metadata) carry this description with them.",
+            ExportFormat.XLSX: "The workbook's “About this file” sheet describes the same.",
+            ExportFormat.PARQUET: "The Parquet file's metadata describes the same.",
+        }[self.spec.format]
+
+
+async def preview_export(db: AsyncSession, spec: ExportSpec) -> ExportPreview:
+    """What the file would hold if downloaded now, read in one pass as the download reads it.
+
+    A month-only case file takes its k-anonymity plan (its first pass); a shifted case file counts,
+    through :func:`export_row` itself, the cases whose dates near the export are held back; an event
+    or comparison file counts its rows.
+    """
+    planned = await plan_export(db, spec)
+    if planned.plan is not None:
+        return ExportPreview(planned, planned.plan.rows - planned.plan.suppressed, planned.plan.rows)
+    if planned.kind is not ExportKind.CASES:
+        rows = 0
+        async with contextlib.aclosing(_batches(db, planned)) as batches:
+            async for batch in batches:
+                rows += len(batch)
+        return ExportPreview(planned, rows)
+    cases = blanked = followed_cut = 0
+    key = planned.pseudonym_key
+    with granted_scope(planned.cohort):
+        async for batch in stream_subjects(db, planned.cohort, BATCH_SIZE):
+            for subject in batch:
+                program = planned.programs[subject.program_id]
+                held = export_row(subject, program, DateHandling.SHIFT, key, None, planned.created_on)
+                whole = export_row(subject, program, DateHandling.SHIFT, key)
+                assert held is not None and whole is not None  # only k-anonymity leaves a row out
+                cases += 1
+                blanked += any(held[i] is None and whole[i] is not None for i in SHIFTED_DATE_POSITIONS)
+                followed_cut += held[FOLLOWED_POSITION] != whole[FOLLOWED_POSITION]
+    return ExportPreview(planned, cases, cases, blanked, followed_cut)
 
 
 def _case_rows(spec: ExportSpec, batch: list[Subject]) -> list[tuple[Any, ...]]:

@@ -85,7 +85,7 @@ async def export_page(
     form: Form,
     *,
     release_form: Form | None = None,
-    plan: exports.KAnonymityPlan | None = None,
+    preview: exports.ExportPreview | None = None,
     status_code: int = 200,
 ) -> Template:
     programs = granted_programs(viewer)
@@ -106,7 +106,7 @@ async def export_page(
         date_choices=DATE_CHOICES,
         format_choices=FORMAT_CHOICES,
         k_anonymity=K_ANONYMITY,
-        plan=plan,
+        preview=preview,
         can_create_release=viewer.program_id in set(_granted_ids(viewer)),
         status_code=status_code,
     )
@@ -237,15 +237,15 @@ class ExportController(Controller):
     async def preview_export(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[AsyncSession]
     ) -> Template:
-        """What a month-only file would generalize and leave out, before it is downloaded."""
+        """What the file's de-identification would do, for every kind of file, before it is downloaded."""
         form = Form.from_data(request.query_params.dict())
         spec = await read_spec(db_session, form, request.user)
         if spec is None:
             return await export_page(db_session, request.user, form, status_code=422)
-        planned = await exports.plan_export(db_session, spec)
+        preview = await exports.preview_export(db_session, spec)
         _, record_type = AUDIT_ACTIONS[spec.kind]
         audit.record(db_session, request, "export.previewed", record_type=record_type, details=spec.details())
-        return await export_page(db_session, request.user, form, plan=planned.plan)
+        return await export_page(db_session, request.user, form, preview=preview)
 
     @post("/releases")
     async def create_release(
