@@ -153,12 +153,30 @@ def test_evaluator_joins_a_case_file_and_its_event_file_within_a_data_release(
     assert {value for value in table.column("group").to_pylist()} == {"Regular court"}
 
 
-def test_evaluator_checks_what_a_month_only_file_generalizes_before_downloading(
+def test_evaluator_checks_the_de_identification_of_each_file_before_downloading(
     page: Page, shoot, tmp_path: Path
 ):
     page.goto("/login")
     sign_in(page, "evaluator@example.org")
     page.goto("/reports/exports")
+    page.get_by_role("button", name="Check the de-identification first").click()  # the defaults
+    shifted = page.get_by_role("article", name="What the shifted-date case file does")
+    expect(shifted).to_be_in_viewport()  # below the form: the page opens at it
+    expect(shifted).to_contain_text("moved back by the same secret number of days, from 1 to 360")
+    expect(shifted).to_contain_text(re.compile(r"No shifted date later than \d{4}-\d{2}-\d{2} is given"))
+    expect(shifted).to_contain_text("k-anonymity: Not applied")
+    expect(shifted).to_contain_text("Drawn afresh for this file only")
+    expect(page.get_by_label("Shift each youth's dates by a secret offset (intervals kept)")).to_be_checked()
+    shoot("shifted-plan")
+
+    page.get_by_label("One row per recorded new offense (event)").check()
+    page.get_by_role("button", name="Check the de-identification first").click()
+    events = page.get_by_role("article", name="What the event file does")
+    expect(events).to_contain_text("only days counted on the true dates")
+    expect(page.get_by_label("One row per recorded new offense (event)")).to_be_checked()
+    shoot("event-plan")
+
+    page.get_by_label("One row per case").check()
     page.get_by_label("Coarsen dates to the month (YYYY-MM), k-anonymous").check()
     page.get_by_role("button", name="Check the de-identification first").click()
     plan = page.get_by_role("article", name="What the month-only case file does")
