@@ -39,6 +39,8 @@ from youthcourt.reference.models import (
 
 HEARINGS_PER_NIGHT = 15
 """What a program plans a night for: three or four courtrooms of four to eight cases."""
+HOLIDAYS = frozenset({(1, 1), (7, 4), (12, 24), (12, 25), (12, 31)})
+"""No court sits on these days."""
 HORIZON_DAYS = 35
 """Nights are on the calendar this far ahead (at least the next two)."""
 TRAIL_YEARS = 3
@@ -373,7 +375,7 @@ def _calendar(program: Program) -> None:
     weekly = plan.cases / years * per_case / 52
     if weekly >= 1.5 * HEARINGS_PER_NIGHT:
         per_week = min(3, round(weekly / HEARINGS_PER_NIGHT))
-        weekdays: tuple[int, ...] = {2: (1, 3), 3: (0, 2, 3)}[per_week]
+        weekdays: tuple[int, ...] = {2: (0, 3), 3: (0, 2, 4)}[per_week]  # evenly spread over the week
         every = 1
     else:
         weekdays = (rng.choice((1, 2, 3, 5)),)
@@ -391,7 +393,7 @@ def _calendar(program: Program) -> None:
         if week % every == 0:
             for weekday in weekdays:
                 day = monday + datetime.timedelta(days=weekday)
-                if program.start < day <= horizon:
+                if program.start < day <= horizon and (day.month, day.day) not in HOLIDAYS:
                     program.nights.append(Night(day, starts, ends, program.rows.ids()))
         monday += datetime.timedelta(weeks=1)
         week += 1
