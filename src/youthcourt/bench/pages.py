@@ -275,7 +275,7 @@ def cookie_header(client: httpx.Client) -> str:
 
 
 async def count_queries(
-    pages: list[tuple[str, str, str]], clients: dict[str, httpx.Client]
+    pages: list[tuple[str, str, str]], clients: dict[str, httpx.Client], bodies: dict[str, str]
 ) -> dict[str, int]:
     """The statements each page sends, asked once in this process after a first, warming request."""
     from litestar.testing import AsyncTestClient
@@ -292,7 +292,7 @@ async def count_queries(
             client.cookies.clear()
             for cookie, value in clients[role].cookies.items():
                 client.cookies.set(cookie, value)
-            body = search_body(clients[role]) if address == SEARCH else ""
+            body = bodies.get(name, "")
             await _fetch(client, address, body)
             sent = len(statements)
             response = await _fetch(client, address, body)
@@ -346,6 +346,7 @@ def main(argv: list[str] | None = None) -> None:
     ):
         clients = {role: sign_in(app_base, email) for role, email in ROLES.items()}
         pages = key_pages(clients)
+        bodies = {name: search_body(clients[role]) for name, role, address in pages if address == SEARCH}
         floor = drive(floor_base + "/", "", "floor (bare Litestar, 25-row table)", args, script)
         measures = [
             drive(
@@ -354,11 +355,11 @@ def main(argv: list[str] | None = None) -> None:
                 name,
                 args,
                 script,
-                body=search_body(clients[role]) if address == SEARCH else "",
+                body=bodies.get(name, ""),
             )
             for name, role, address in pages
         ]
-    queries = asyncio.run(count_queries(pages, clients))
+    queries = asyncio.run(count_queries(pages, clients, bodies))
     measures = [replace(m, queries=queries.get(m.page)) for m in measures]
     engine = os.environ.get("YOUTHCOURT_DATABASE_URL", "sqlite (demo)").split(":")[0]
     print(
