@@ -14,7 +14,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -169,20 +169,26 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             result.setdefault(hearing.courtroom_id, []).append(hearing)
         return result
 
-    async def schedulable_cases(self, night: HearingNight) -> list[Case]:
-        """The program's cases that can go on this night's dockets, oldest case number first."""
+    async def schedulable_cases(self, night: HearingNight) -> list[Row[Any]]:
+        """The program's cases that can go on this night's dockets, oldest case number first.
+
+        Rows of what the picker shows (``id``, ``number``, ``state``, the ``youth``'s name): a
+        program has hundreds of cases in sanctions, each a returning or discharge hearing to be.
+        """
         on_this_night = (
             select(Hearing.case_id)
             .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
             .where(Courtroom.night_id == night.id, Hearing.outcome != HearingOutcome.CANCELLED)
         )
-        cases = await self.db.scalars(
-            select(Case)
+        rows = await self.db.execute(
+            select(
+                Case.id, Case.number, Case.state, (Youth.first_name + " " + Youth.last_name).label("youth")
+            )
+            .join(Youth, Youth.id == Case.youth_id)
             .where(Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night))
-            .options(joinedload(Case.youth))
             .order_by(Case.number)
         )
-        return list(cases.all())
+        return list(rows.all())
 
     async def get_hearing(self, hearing_id: UUID, viewer: Viewer | None) -> Hearing | None:
         """The hearing with its night, courtroom and case; None when unknown or another program's.
