@@ -85,7 +85,7 @@ def _load_statewide(settings: Settings, cases: int | None) -> None:
     )
     try:
         loaded = asyncio.run(statewide.load(settings, size, report=click.echo))
-    except statewide.DatabaseNotEmpty as error:
+    except (statewide.DatabaseNotEmpty, statewide.LoadFailed) as error:
         _fail(str(error))
     if loaded is None:
         click.echo("The statewide set is already loaded; nothing changed.")

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import JSON, Table, text
+from sqlalchemy import JSON, Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from youthcourt.database import metadata
@@ -83,35 +83,41 @@ class Rows:
     stamp: datetime.datetime
     """Now, for the load: ``created_at`` and ``updated_at`` of rows added without ``at``, and the latest any row may be."""
     tables: dict[Table, list[tuple[Any, ...]]] = field(default_factory=dict)
-    _shapes: dict[Table, Shape] = field(default_factory=dict)
+    _shapes: dict[Any, tuple[Shape, list[tuple[Any, ...]]]] = field(default_factory=dict)
+    """Each model's shape and the list its rows go to (looked up once per row: the hot path)."""
 
     def add(self, model: Any, at: datetime.datetime | None = None, **values: Any) -> uuid.UUID:
         """Add one row of ``model``'s table; returns its id. ``at`` is when it was made."""
-        table = model.__table__
-        shape = self._shapes.get(table)
-        if shape is None:
-            shape = self._shapes[table] = Shape.of(table)
-            self.tables[table] = []
-            unknown = set(values) - set(shape.names)
-            if unknown:
-                raise TypeError(f"{table.name} has no column {', '.join(sorted(unknown))}")
-        if shape.required - values.keys():
-            raise TypeError(f"{table.name}: give {', '.join(sorted(shape.required - values.keys()))}")
+        known = self._shapes.get(model)
+        if known is None:
+            known = self._shapes[model] = self._shape(model, values)
+        shape, items = known
+        if not values.keys() >= shape.required:
+            raise TypeError(f"{shape.table.name}: give {', '.join(sorted(shape.required - values.keys()))}")
         if "id" not in values:
             values["id"] = self.ids()
         if shape.stamped:
-            values["created_at"] = values["updated_at"] = min(at, self.stamp) if at else self.stamp
-        self.tables[table].append(tuple(map(values.get, shape.names, shape.defaults)))
+            values["created_at"] = values["updated_at"] = at if at and at < self.stamp else self.stamp
+        items.append(tuple(map(values.get, shape.names, shape.defaults)))
         return values["id"]
+
+    def _shape(self, model: Any, values: dict[str, Any]) -> tuple[Shape, list[tuple[Any, ...]]]:
+        shape = Shape.of(model.__table__)
+        unknown = set(values) - set(shape.names)
+        if unknown:
+            raise TypeError(f"{shape.table.name} has no column {', '.join(sorted(unknown))}")
+        items = self.tables.setdefault(shape.table, [])
+        return shape, items
 
     def count(self, model: Any) -> int:
         return len(self.tables.get(model.__table__, ()))
 
     def in_order(self) -> Iterator[tuple[Shape, list[tuple[Any, ...]]]]:
         """Each table's rows, parents before the tables whose foreign keys point at them."""
+        shapes = {shape.table: shape for shape, _items in self._shapes.values()}
         for table in metadata.sorted_tables:
             if self.tables.get(table):
-                yield self._shapes[table], self.tables[table]
+                yield shapes[table], self.tables[table]
 
 
 @dataclass
@@ -125,30 +131,31 @@ class Written:
         self.rows[table] = self.rows.get(table, 0) + rows
         self.seconds[table] = self.seconds.get(table, 0.0) + seconds
 
+    def merge(self, other: Written) -> None:
+        for table, rows in other.rows.items():
+            self.add(table, rows, other.seconds[table])
+
     @property
     def total(self) -> int:
         return sum(self.rows.values())
 
 
-async def write(connection: AsyncConnection, rows: Rows, written: Written) -> None:
-    """Write ``rows`` in the connection's transaction: COPY on PostgreSQL, executemany elsewhere.
-
-    On PostgreSQL the statement that opened the transaction must have run on ``connection``
-    already, so that the COPYs sent on its driver connection belong to that transaction.
-    """
-    postgres = connection.dialect.name == "postgresql"
-    driver = (await connection.get_raw_connection()).driver_connection if postgres else None
+async def copy(driver: Any, rows: Rows, written: Written) -> None:
+    """COPY ``rows`` on an asyncpg connection, in whatever transaction it has open (PostgreSQL)."""
     for shape, items in rows.in_order():
         started = time.perf_counter()
-        if driver is not None:
-            records = _json_as_text(items, shape.json_columns) if shape.json_columns else items
-            await driver.copy_records_to_table(shape.table.name, records=records, columns=shape.names)
-        else:
-            for start in range(0, len(items), SQLITE_BATCH):
-                batch = [
-                    dict(zip(shape.names, row, strict=True)) for row in items[start : start + SQLITE_BATCH]
-                ]
-                await connection.execute(shape.table.insert(), batch)
+        records = _json_as_text(items, shape.json_columns) if shape.json_columns else items
+        await driver.copy_records_to_table(shape.table.name, records=records, columns=shape.names)
+        written.add(shape.table.name, len(items), time.perf_counter() - started)
+
+
+async def insert(connection: AsyncConnection, rows: Rows, written: Written) -> None:
+    """Insert ``rows`` in the connection's transaction, a batch per executemany (SQLite)."""
+    for shape, items in rows.in_order():
+        started = time.perf_counter()
+        for start in range(0, len(items), SQLITE_BATCH):
+            batch = [dict(zip(shape.names, row, strict=True)) for row in items[start : start + SQLITE_BATCH]]
+            await connection.execute(shape.table.insert(), batch)
         written.add(shape.table.name, len(items), time.perf_counter() - started)
 
 
@@ -161,20 +168,23 @@ def _json_as_text(items: list[tuple[Any, ...]], columns: tuple[int, ...]) -> Ite
         yield tuple(values)
 
 
-async def skip_checks(connection: AsyncConnection) -> bool:
-    """Skip PostgreSQL's foreign-key checks and triggers for this transaction, when the role may.
+async def may_skip_checks(driver: Any) -> bool:
+    """Whether the role may skip foreign-key checks and triggers (a superuser may)."""
+    return bool(await driver.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
 
-    A COPY checks each row's references one by one, which triples its time; a superuser's load
-    skips them (``session_replication_role``, reset when the transaction ends) and checks every
-    reference at once afterwards with :func:`verify_references`. Returns whether they are skipped.
+
+async def skip_checks(driver: Any) -> None:
+    """Skip PostgreSQL's foreign-key checks and triggers for the open transaction.
+
+    A COPY checks each row's references one by one, which triples its time. Skipped, they are
+    checked all at once before the load commits (:func:`verify_references`); the setting ends
+    with the transaction. The credit ledger's balance trigger is skipped too: the load writes
+    the balances.
     """
-    superuser = await connection.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
-    if superuser:
-        await connection.execute(text("SET LOCAL session_replication_role = replica"))
-    return bool(superuser)
+    await driver.execute("SET LOCAL session_replication_role = replica")
 
 
-async def verify_references(connection: AsyncConnection, tables: Iterable[str]) -> None:
+async def verify_references(driver: Any, tables: Iterable[str]) -> None:
     """Every foreign key of ``tables`` names a row that exists: one scan of each table, joined to its parents."""
     wanted = set(tables)
     for table in metadata.sorted_tables:
@@ -190,6 +200,6 @@ async def verify_references(connection: AsyncConnection, tables: Iterable[str]) 
             for n, (column, parent) in enumerate(keys)
         )
         statement = f'SELECT count(*) FROM "{table.name}" c {joins} WHERE {missing}'  # noqa: S608 - names from the models
-        orphans = await connection.scalar(text(statement))
+        orphans = await driver.fetchval(statement)
         if orphans:
             raise RuntimeError(f"{orphans} rows of {table.name} name a row that does not exist")
