@@ -957,6 +957,8 @@ async def test_the_case_section_loads_in_a_fixed_number_of_queries(db):
         statements.append(args[2])
 
     engine = db.bind.sync_engine
+    with program_scope(ProgramScope.of(program.id)):
+        await load_sanctions(db, small)  # the program's time zone is read once per session
     event.listen(engine, "before_cursor_execute", count_statement)
     try:
         with program_scope(ProgramScope.of(program.id)):
@@ -968,5 +970,5 @@ async def test_the_case_section_loads_in_a_fixed_number_of_queries(db):
         event.remove(engine, "before_cursor_execute", count_statement)
 
     assert loaded["sanction_total"] == 4
-    assert for_small >= 3, "the listener saw the queries"
+    assert for_small >= 2, "the listener saw the queries"
     assert len(statements) == for_small
