@@ -71,7 +71,7 @@ def families_not_contacted(today: datetime.date, interval_days: int) -> Select[A
             Case.number,
             Case.state,
             Case.opened_on,
-            (Youth.first_name + " " + Youth.last_name).label("youth"),
+            Youth.full_name.label("youth"),
             last.label("last_contact"),
         )
         .join(Referral, Referral.id == Case.referral_id)

@@ -55,7 +55,7 @@ class CaseFilters:
         query = select(Case.id).where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
         if text := values.get("q", "").strip()[:100]:
             pattern = f"%{text.lower()}%"
-            named = select(Youth.id).where(func.lower(Youth.first_name + " " + Youth.last_name).like(pattern))
+            named = select(Youth.id).where(func.lower(Youth.full_name).like(pattern))
             query = query.where(or_(Case.youth_id.in_(named), func.lower(Case.number).like(pattern)))
         if values.get("state") in CaseState._value2member_map_:
             query = query.where(Case.state == CaseState(values["state"]))

@@ -47,10 +47,6 @@ async def _panel(db: AsyncSession, query: Select[Any]) -> Panel:
     return Panel(rows[0].total if rows else 0, list(rows))
 
 
-def _name(youth: Any) -> Any:
-    return (youth.first_name + " " + youth.last_name).label("youth")
-
-
 async def cases_by_state(db: AsyncSession) -> dict[CaseState, int]:
     rows = await db.execute(
         select(Case.state, func.count()).where(Case.sealed_at.is_(None)).group_by(Case.state)
@@ -95,7 +91,9 @@ async def upcoming_nights(db: AsyncSession, today: datetime.date) -> list[NightL
 async def overdue_sanctions(db: AsyncSession, today: datetime.date) -> Panel:
     return await _panel(
         db,
-        select(Sanction.id, Sanction.sanction_type, Sanction.due_on, Case.number, _name(Youth))
+        select(
+            Sanction.id, Sanction.sanction_type, Sanction.due_on, Case.number, Youth.full_name.label("youth")
+        )
         .join(Case, Case.id == Sanction.case_id)
         .join(Youth, Youth.id == Case.youth_id)
         .where(Sanction.status == SanctionStatus.OPEN, Sanction.due_on < today, Case.sealed_at.is_(None))
@@ -117,7 +115,7 @@ async def waiting_referrals(db: AsyncSession, today: datetime.date, policy: Prog
             Referral.received_on,
             Referral.family_contacted_on,
             ReferralSource.name.label("source"),
-            _name(Youth),
+            Youth.full_name.label("youth"),
         )
         .join(Youth, Youth.id == Referral.youth_id)
         .join(ReferralSource, ReferralSource.id == Referral.source_id)
@@ -152,7 +150,7 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
             FollowUpCheck.referral_id,
             Referral.received_on,
             Case.sealed_at,
-            (youth.first_name + " " + youth.last_name).label("youth"),
+            youth.full_name.label("youth"),
         )
         .outerjoin(Case, Case.id == FollowUpCheck.case_id)
         .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)

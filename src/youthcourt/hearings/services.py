@@ -181,9 +181,7 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             .where(Courtroom.night_id == night.id, Hearing.outcome != HearingOutcome.CANCELLED)
         )
         rows = await self.db.execute(
-            select(
-                Case.id, Case.number, Case.state, (Youth.first_name + " " + Youth.last_name).label("youth")
-            )
+            select(Case.id, Case.number, Case.state, Youth.full_name.label("youth"))
             .join(Youth, Youth.id == Case.youth_id)
             .where(Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night))
             .order_by(Case.number)

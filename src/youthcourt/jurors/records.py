@@ -456,7 +456,7 @@ async def youth_matches(db: AsyncSession, juror: Juror, search: str, limit: int 
         or_(
             func.lower(Youth.first_name).like(pattern),
             func.lower(Youth.last_name).like(pattern),
-            func.lower(Youth.first_name + " " + Youth.last_name).like(pattern),
+            func.lower(Youth.full_name).like(pattern),
         ),
         Youth.id.not_in(declared),
         findable_youth(),  # sealed and expunged youth are not offered

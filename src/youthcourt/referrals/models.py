@@ -7,7 +7,18 @@ import enum
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.database import Base
@@ -52,9 +63,15 @@ class Youth(Base, ProgramOwned):
         back_populates="youth", lazy="raise", cascade="all, delete-orphan", order_by="Guardian.created_at"
     )
 
-    @property
+    @hybrid_property
     def full_name(self) -> str:
+        """The name as pages show it; in a query, the same text made by the database."""
         return f"{self.first_name} {self.last_name}"
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name_expression(cls) -> ColumnElement[str]:
+        return cls.first_name + " " + cls.last_name
 
     def age_on(self, day: datetime.date) -> int:
         born = self.date_of_birth
