@@ -183,7 +183,7 @@ async def test_the_calendar_feed_shows_the_new_time_with_a_higher_sequence(clien
 
     (after,) = events((await fetch(client, f"/calendar/{token}.ics")).text)
     assert "SEQUENCE:1\r\n" in after
-    assert f"DTSTART:{(TODAY + 8 * DAY):%Y%m%d}T" in after
+    assert f"DTSTART;TZID={program.timezone}:{(TODAY + 8 * DAY):%Y%m%d}T170000\r\n" in after
     await post_form(client, f"/hearings/{night.id}/cancel", {})
     assert events((await fetch(client, f"/calendar/{token}.ics")).text) == []
 

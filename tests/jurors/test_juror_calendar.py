@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from zoneinfo import ZoneInfo
 
 import httpx
+from icalendar import Calendar
 from sqlalchemy import select
 
 from tests.factories import make_program, make_user, post_form, sign_in, sign_in_with_form
@@ -76,7 +76,7 @@ async def test_a_reset_shows_the_address_once_and_stores_only_its_hash(client, d
     assert all(e.record_id == str(juror.id) and token not in str(e.details) for e in entries)
 
 
-async def test_feed_lists_confirmed_upcoming_nights_in_utc(client, db):
+async def test_feed_lists_confirmed_upcoming_nights_in_the_programs_time(client, db):
     program = await make_program(db)
     user, juror = await juror_user(db, program)
     confirmed_night = await make_night(
@@ -125,11 +125,9 @@ async def test_feed_lists_confirmed_upcoming_nights_in_utc(client, db):
     first, second = found
     assert f"UID:{unseated.id}@youthcourt" in first
     assert f"UID:{confirmed.id}@youthcourt" in second
-    zone = ZoneInfo("America/New_York")
-    starts = datetime.datetime.combine(days(10), datetime.time(18, 0), tzinfo=zone).astimezone(datetime.UTC)
-    ends = datetime.datetime.combine(days(10), datetime.time(20, 30), tzinfo=zone).astimezone(datetime.UTC)
-    assert f"DTSTART:{starts:%Y%m%dT%H%M%S}Z\r\n" in second
-    assert f"DTEND:{ends:%Y%m%dT%H%M%S}Z\r\n" in second
+    assert f"DTSTART;TZID=America/New_York:{days(10):%Y%m%d}T180000\r\n" in second
+    assert f"DTEND;TZID=America/New_York:{days(10):%Y%m%d}T203000\r\n" in second
+    assert "BEGIN:VTIMEZONE\r\nTZID:America/New_York\r\n" in body
     assert "SUMMARY:Youth court jury\r\n" in second
     assert "LOCATION:Riverside Courthouse\\; 2nd floor\\, Courtroom A\r\n" in second
     assert "LOCATION:Library\r\n" in first
@@ -167,8 +165,13 @@ async def test_feed_uses_the_programs_time_zone(client, db):
 
     body = (await fetch(client, f"/calendar/{token}.ics")).text
 
-    assert "DTSTART:20310116T013000Z" in body
-    assert "DTEND:20310116T030000Z" in body
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert event.decoded("dtstart") == datetime.datetime(2031, 1, 16, 1, 30, tzinfo=datetime.UTC)
+    assert event.decoded("dtend") == datetime.datetime(2031, 1, 16, 3, 0, tzinfo=datetime.UTC)
+    assert "DTSTART;TZID=America/Los_Angeles:20310115T173000\r\n" in body
+    (zone,) = Calendar.from_ical(body).walk("VTIMEZONE")
+    assert zone["TZID"] == "America/Los_Angeles"
+    assert {"STANDARD", "DAYLIGHT"} <= {part.name for part in zone.subcomponents}
 
 
 async def test_a_reset_retires_the_old_address(client, db):

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -67,39 +68,6 @@ async def confirmed_upcoming(db: AsyncSession, juror: Juror, today: datetime.dat
 # iCalendar (RFC 5545) -------------------------------------------------------------------------
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts: list[str] = []
-    current = ""
-    limit = 75
-    for char in line:
-        if len((current + char).encode()) > limit:
-            parts.append(current)
-            current = ""
-            limit = 74  # the leading space of a continuation line counts
-        current += char
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def night_span(night: HearingNight, zone: ZoneInfo) -> tuple[datetime.datetime, datetime.datetime]:
     """The night's start and end as aware datetimes, from its local times in the program's zone."""
     starts = datetime.datetime.combine(night.held_on, night.starts_at, tzinfo=zone)
@@ -109,44 +77,54 @@ def night_span(night: HearingNight, zone: ZoneInfo) -> tuple[datetime.datetime, 
     return starts, ends
 
 
+def _event(booking: Booking, zone: ZoneInfo, stamp: datetime.datetime) -> Event:
+    """One confirmed night: its local time in the program's zone, its place, and the juror's role."""
+    night = booking.night
+    starts, ends = night_span(night, zone)
+    place = night.location
+    if booking.courtroom is not None:
+        place = f"{place}, {booking.courtroom.name}" if place else booking.courtroom.name
+    event = Event()
+    event.add("uid", f"{booking.id}@{UID_DOMAIN}")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", starts)
+    event.add("dtend", ends)
+    event.add("sequence", night.sequence)
+    event.add("summary", SUMMARY)
+    event.add("location", place)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if booking.role:
+        event.add("description", f"Your role: {booking.role.label}")
+    return event
+
+
 def render_feed(bookings: Iterable[Booking], timezone: str, calendar_name: str) -> str:
     """The feed as iCalendar text: one event per booking, its UID stable across fetches.
 
-    SEQUENCE is the night's sequence, which goes up when the night moves, so calendar apps
-    take the new time as a change of the same event. A cancelled night leaves the feed.
+    Times are the program's local times with its zone described in a VTIMEZONE, so a phone
+    set to another zone still shows the night at the right moment. SEQUENCE is the night's
+    sequence, which goes up when the night moves, so calendar apps take the new time as a
+    change of the same event. A cancelled night leaves the feed. ``icalendar`` escapes the
+    text and folds long lines.
     """
     zone = ZoneInfo(timezone)
-    stamp = _utc(utc_now())
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODUCT_ID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(calendar_name)}",
-        "X-PUBLISHED-TTL:PT6H",
-    ]
-    for booking in bookings:
-        night = booking.night
-        starts, ends = night_span(night, zone)
-        place = night.location
-        if booking.courtroom is not None:
-            place = f"{place}, {booking.courtroom.name}" if place else booking.courtroom.name
-        description = f"Your role: {booking.role.label}" if booking.role else ""
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{booking.id}@{UID_DOMAIN}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(starts)}",
-            f"DTEND:{_utc(ends)}",
-            f"SEQUENCE:{night.sequence}",
-            f"SUMMARY:{SUMMARY}",
-            f"LOCATION:{_escape(place)}",
-            "STATUS:CONFIRMED",
-            "TRANSP:OPAQUE",
-        ]
-        if description:
-            lines.append(f"DESCRIPTION:{_escape(description)}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+    stamp = utc_now().astimezone(datetime.UTC).replace(microsecond=0)
+    feed = Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", PRODUCT_ID)
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", calendar_name)
+    feed.add("x-wr-timezone", timezone)
+    feed.add("x-published-ttl", vDuration(datetime.timedelta(hours=6)))
+    events = [_event(booking, zone, stamp) for booking in bookings]
+    for event in events:
+        feed.add_component(event)
+    if events:
+        first = min(event.decoded("dtstart") for event in events).date()
+        last = max(event.decoded("dtend") for event in events).date()
+        feed.add_missing_timezones(
+            first_date=first.replace(month=1, day=1), last_date=last.replace(year=last.year + 1)
+        )
+    return feed.to_ical().decode()
