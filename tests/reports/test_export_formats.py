@@ -15,6 +15,7 @@ import pytest
 from youthcourt.cases.models import CaseState
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.reports import exports
+from youthcourt.reports.benchmark import LibraryXlsxWriter
 from youthcourt.reports.cohort import Cohort, Subject
 from youthcourt.reports.exports import (
     COLUMN_NAMES,
@@ -197,9 +198,11 @@ def test_dictionary_lists_every_column_with_its_date_type(dates):
     assert types["age_at_referral"] == "integer"
 
 
-def test_xlsx_writer_produces_a_workbook_with_about_and_dictionary(tmp_path):
+@pytest.mark.parametrize("writer_class", [XlsxWriter, LibraryXlsxWriter], ids=["ours", "xlsxwriter"])
+def test_xlsx_writer_produces_a_workbook_with_about_and_dictionary(tmp_path, writer_class):
+    """Ours, and the library's that the benchmark compares it with, write the same workbook."""
     path = tmp_path / "out.xlsx"
-    writer = XlsxWriter(path, spec(ExportFormat.XLSX))
+    writer = writer_class(path, spec(ExportFormat.XLSX))
     rows = [exports.export_row(subject(), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY) for _ in range(3)]
     writer.write(rows[:2])
     writer.write(

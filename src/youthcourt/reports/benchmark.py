@@ -13,9 +13,14 @@ statewide demo scaled to ``--cases`` (``youthcourt demo-data --scale state --cas
 per 10,000 cases, at least two, over ten years, with their hearings, sentences, follow-up checks,
 new offenses and jurors), written with COPY on PostgreSQL.
 
+With ``--loaded`` it uses a database that ``youthcourt demo-data --scale state`` has loaded
+already (the statewide set), and neither loads nor drops it.
+
 Then each step runs in a fresh process, so its memory can be read on its own: loading the
 cohort and building a recidivism report, and the full de-identified export in each format
-(every byte of the stream consumed). The table gives seconds, rows, output size, the
+(every byte of the stream consumed), and the same workbook written by the ``xlsxwriter``
+library in its constant-memory mode, the comparison the README quotes for keeping our own
+XLSX writer. The table gives seconds, rows, output size, the
 process's peak resident memory and how far it grew during the step; the exports should
 grow about as much for 2,000 cases as for 100,000. Nothing here is a test, and nothing of a
 real program is read.
@@ -217,6 +222,76 @@ async def _export(database_url: str, data_dir: str, file_format: str, dates: str
     return [_measure(f"export {file_format} ({dates})", seconds, progress.rows, output, baseline)]
 
 
+class LibraryXlsxWriter:
+    """The export's workbook written by ``xlsxwriter`` in constant-memory mode, for comparison.
+
+    Same sheets, header, frozen heading, date format and formula guard as
+    :class:`youthcourt.reports.exports.XlsxWriter`; only the writer differs.
+    """
+
+    def __init__(self, path: Path, spec: exports.ExportSpec) -> None:
+        import xlsxwriter  # a comparison tool, not needed by the app
+
+        self.spec = spec
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "tmpdir": str(path.parent),
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.bold = self.book.add_format({"bold": True})
+        self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        cases, about, dictionary = exports.sheet_names(spec.kind)
+        self.cases = self.book.add_worksheet(cases)
+        self.about = self.book.add_worksheet(about)
+        sheet = self.book.add_worksheet(dictionary)
+        sheet.write_row(0, 0, exports.DICTIONARY_HEADER, self.bold)
+        for number, row in enumerate(exports.dictionary_rows(spec.dates, spec.kind, spec.plan), 1):
+            self._row(sheet, number, row)
+        self.cases.freeze_panes(1, 1)
+        self.cases.write_row(0, 0, spec.column_names, self.bold)
+        self.next_row = 1
+
+    def _row(self, sheet: Any, number: int, row: Any) -> None:
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(number, column, value, self.date)
+            elif isinstance(value, str):
+                sheet.write_string(number, column, exports.plain_text(value))
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, column, value)
+            else:
+                sheet.write_number(number, column, value)
+
+    def write(self, rows: Any) -> None:
+        for row in rows:
+            self._row(self.cases, self.next_row, row)
+            self.next_row += 1
+
+    def close(self, row_count: int) -> None:
+        for number, row in enumerate(self.spec.about(row_count)):
+            self._row(self.about, number, row)
+        self.book.close()
+
+    def discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self.book.close()
+
+
+async def _export_with_library(database_url: str, data_dir: str, dates: str) -> list[Measure]:
+    """The XLSX export with :class:`LibraryXlsxWriter` in place of ours."""
+    exports.FILE_WRITERS[exports.ExportFormat.XLSX] = LibraryXlsxWriter
+    (measure,) = await _export(database_url, data_dir, "xlsx", dates)
+    measure.step = f"export xlsx ({dates}), written by xlsxwriter (constant memory)"
+    return [measure]
+
+
 def _run_step(step: Callable[..., Any], *args: str) -> list[Measure]:
     return asyncio.run(step(*args))
 
@@ -252,7 +327,24 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--formats", default="csv,xlsx,parquet", help="export formats to time")
     parser.add_argument("--dates", choices=("shift", "month"), default="shift")
+    parser.add_argument(
+        "--loaded",
+        action="store_true",
+        help="--database-url names a database already loaded by demo-data --scale state: "
+        "measure it as it is (no load, nothing dropped)",
+    )
+    parser.add_argument(
+        "--compare-xlsxwriter",
+        action="store_true",
+        help="also write the XLSX export with the xlsxwriter library (constant memory)",
+    )
     args = parser.parse_args(argv)
+    if args.loaded:
+        if not args.database_url:
+            raise SystemExit("--loaded needs --database-url")
+        with tempfile.TemporaryDirectory(prefix="youthcourt-benchmark-") as folder:
+            measure(normalise_database_url(args.database_url), folder, args, [])
+        return
 
     with tempfile.TemporaryDirectory(prefix="youthcourt-benchmark-") as folder:
         database_url = normalise_database_url(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}")
@@ -270,16 +362,22 @@ def run(database_url: str, folder: str, args: argparse.Namespace) -> None:
     upgrade_database(settings_for(database_url, Path(folder)))
     started = time.perf_counter()
     load_statewide(database_url, folder, args.cases)
-    measures = [
-        Measure(
-            "load the statewide demo (demo-data --scale state)", time.perf_counter() - started, args.cases
-        )
-    ]
+    loaded = Measure(
+        "load the statewide demo (demo-data --scale state)", time.perf_counter() - started, args.cases
+    )
+    measure(database_url, folder, args, [loaded])
+
+
+def measure(database_url: str, folder: str, args: argparse.Namespace, measures: list[Measure]) -> None:
+    """The report and export steps, each in its own process, and the table."""
     measures += measure_in_child(_load_and_report, database_url, folder)
     for file_format in args.formats.split(","):
         measures += measure_in_child(_export, database_url, folder, file_format.strip(), args.dates)
+    if args.compare_xlsxwriter:
+        measures += measure_in_child(_export_with_library, database_url, folder, args.dates)
     engine = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-    print_table(f"\nYouthcourt benchmark: {args.cases:,} cases on {engine}\n", measures)
+    cases = measures[0].rows if measures and measures[0].rows else args.cases
+    print_table(f"\nYouthcourt benchmark: {cases:,} cases on {engine}\n", measures)
 
 
 if __name__ == "__main__":
