@@ -28,7 +28,7 @@ from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSys
 from youthcourt.programs.models import Program, Role
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.cohort import Cohort, granted_scope
-from youthcourt.reports.disclosure import thin_edge_months
+from youthcourt.reports.disclosure import monthly_counts, thin_edge_months
 
 Relation = tuple[str, Sequence[str]]
 """``(total, parts)``: the total is the sum of the parts."""
@@ -302,3 +302,27 @@ async def test_two_publishable_reports_never_differ_by_fewer_youth_than_the_thre
             if (a, b) < (c, d):
                 only_one = youth(a, b) + youth(c, d) - 2 * youth(max(a, c), min(b, d))
                 assert only_one >= threshold, (months[a], months[b], months[c], months[d])
+
+
+async def test_edge_months_are_counted_by_calendar_month_and_name_the_nearest_full_one(db):
+    """Month edges on both engines: the last day of a month and a leap day stay in their month."""
+    program = await make_program(db)
+    for day in ("2024-01-31", "2024-02-01", "2024-02-29", "2024-02-15", "2024-03-01", "2024-03-31"):
+        await case_on(db, program, day)
+    cohort = Cohort((program.id,), datetime.date(2024, 1, 1), datetime.date(2024, 3, 31))
+
+    with granted_scope(cohort):
+        counts = await monthly_counts(db, cohort)
+        thin = await thin_edge_months(db, cohort, 3)
+
+    assert counts == {
+        program.id: [
+            (datetime.date(2024, 1, 1), 1),
+            (datetime.date(2024, 2, 1), 3),
+            (datetime.date(2024, 3, 1), 2),
+        ]
+    }
+    assert {(m.month, m.first, m.instead) for m in thin} == {
+        (datetime.date(2024, 1, 1), True, datetime.date(2024, 2, 1)),
+        (datetime.date(2024, 3, 1), False, datetime.date(2024, 2, 1)),
+    }

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Date, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from youthcourt.cases.models import Case
 from youthcourt.referrals.models import Referral
@@ -36,6 +39,27 @@ class ThinMonth:
     """Its first day."""
     first: bool
     """The range's first month with referrals (else its last)."""
+    instead: datetime.date | None = None
+    """The program's nearest month inwards from this one with enough referrals (its first day); None if none has."""
+
+
+class month_start(FunctionElement):
+    """The first day of a date's month."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> str:
+    # Date arithmetic: date_trunc would go through a timestamp with time zone for every row.
+    day = compiler.process(element.clauses, **kw)
+    return f"({day} - CAST(EXTRACT(DAY FROM {day}) AS INTEGER) + 1)"
 
 
 def _month_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -61,71 +85,42 @@ def _referrals(columns: Any, cohort: Cohort, intent_to_treat: bool) -> Select:
     )
 
 
+async def monthly_counts(
+    db: AsyncSession, cohort: Cohort, *, intent_to_treat: bool = False
+) -> dict[UUID, list[tuple[datetime.date, int]]]:
+    """Each program's counted referrals by month of the range (first day, count), oldest first.
+
+    One grouped pass over the cohort: a few hundred rows per program at most, from which every
+    edge month and the nearest month with enough referrals are read.
+    """
+    month = month_start(Referral.received_on)
+    rows = await db.execute(
+        _referrals(lambda program: (program, month, func.count()), cohort, intent_to_treat)
+        .group_by(_program(intent_to_treat), month)
+        .order_by(_program(intent_to_treat), month)
+    )
+    counts: dict[UUID, list[tuple[datetime.date, int]]] = {}
+    for program_id, first_day, count in rows:
+        counts.setdefault(program_id, []).append((first_day, int(count)))
+    return counts
+
+
+def _nearest_full(months: Iterable[tuple[datetime.date, int]], threshold: int) -> datetime.date | None:
+    return next((month for month, count in months if count >= threshold), None)
+
+
 async def thin_edge_months(
     db: AsyncSession, cohort: Cohort, threshold: int, *, intent_to_treat: bool = False
 ) -> list[ThinMonth]:
-    """The edge months, program by program, with 1 to ``threshold - 1`` referrals. Two queries."""
-    edges = (
-        await db.execute(
-            _referrals(
-                lambda program: (program, func.min(Referral.received_on), func.max(Referral.received_on)),
-                cohort,
-                intent_to_treat,
-            ).group_by(_program(intent_to_treat))
-        )
-    ).all()
-    if not edges:
-        return []
-    months = [
-        (program_id, _month_of(day), first)
-        for program_id, earliest, latest in edges
-        for day, first in ((earliest, True), (latest, False))
-    ]
-
-    def counts_of(program: Any) -> list[Any]:
-        return [
-            func.sum(
-                case((and_(program == program_id, Referral.received_on.between(start, end)), 1), else_=0)
-            )
-            for program_id, (start, end), _ in months
-        ]
-
-    counts = (await db.execute(_referrals(counts_of, cohort, intent_to_treat))).one()
-    return [
-        ThinMonth(program_id, start, first)
-        for (program_id, (start, _), first), count in zip(months, counts, strict=True)
-        if count < threshold
-    ]
-
-
-async def nearest_full_month(
-    db: AsyncSession,
-    cohort: Cohort,
-    program_id: UUID,
-    threshold: int,
-    *,
-    first: bool,
-    intent_to_treat: bool = False,
-) -> datetime.date | None:
-    """The program's first (or last) month of the range with at least ``threshold`` referrals.
-
-    Reads referral dates from that end of the range until a month has enough: a few months' worth.
-    """
-    day = Referral.received_on
-    dates = await db.stream_scalars(
-        _referrals(lambda _: (day,), cohort, intent_to_treat)
-        .where(_program(intent_to_treat) == program_id)
-        .order_by(day if first else day.desc())
-        .execution_options(yield_per=500)
-    )
-    month, count = None, 0
-    async for received in dates:
-        start = received.replace(day=1)
-        month, count = (month, count + 1) if start == month else (start, 1)
-        if count >= threshold:
-            await dates.close()
-            return month
-    return None
+    """The edge months, program by program, with 1 to ``threshold - 1`` referrals, each with the
+    nearest month that would do instead. One query."""
+    thin = []
+    for program_id, months in (await monthly_counts(db, cohort, intent_to_treat=intent_to_treat)).items():
+        for first, ordered in ((True, months), (False, months[::-1])):
+            month, count = ordered[0]
+            if count < threshold:
+                thin.append(ThinMonth(program_id, month, first, _nearest_full(ordered, threshold)))
+    return thin
 
 
 def thin_month_message(
@@ -155,7 +150,7 @@ async def publishable_range(
     """
     start, end = cohort.referred_from, cohort.referred_to
     for month in await thin_edge_months(db, cohort, threshold):
-        instead = await nearest_full_month(db, cohort, month.program_id, threshold, first=month.first)
+        instead = month.instead
         if instead is None:
             return cohort.referred_from, cohort.referred_to
         if month.first:

@@ -45,7 +45,6 @@ from youthcourt.reports.cohort import (
     unsearched_checks,
 )
 from youthcourt.reports.disclosure import (
-    nearest_full_month,
     publishable_range,
     thin_edge_months,
     thin_month_message,
@@ -253,15 +252,9 @@ async def check_edges(
         for month in await thin_edge_months(db, cohort, threshold, intent_to_treat=intent_to_treat):
             field = "referred_from" if month.first else "referred_to"
             if field not in form.errors:
-                instead = await nearest_full_month(
-                    db,
-                    cohort,
-                    month.program_id,
-                    threshold,
-                    first=month.first,
-                    intent_to_treat=intent_to_treat,
+                message = thin_month_message(
+                    month, names[month.program_id], threshold, month.instead, what=what
                 )
-                message = thin_month_message(month, names[month.program_id], threshold, instead, what=what)
                 form.error(field, message)
     return form.is_valid
 
