@@ -147,3 +147,22 @@ async def test_the_same_reminder_queued_by_two_servers_at_once_goes_in_once(db, 
 
     assert mine is not None
     assert [m.subject for m in await messages(db)] == ["Reminder"]
+
+
+async def test_a_message_whose_sender_stops_every_time_is_given_up_after_the_last_try(db, settings):
+    """A message that stops its sender (a crash while sending) is not taken again forever."""
+    (queued,) = await queue(db, 1)
+    moment = utc_now()
+    for _ in range(delivery.MAX_ATTEMPTS):
+        async with own_session(settings) as stopped_sender:
+            assert [m.id for m in await delivery.claim(stopped_sender, 5, now=moment)] == [queued]
+            await stopped_sender.commit()
+        moment += delivery.LEASE + datetime.timedelta(seconds=1)
+
+    assert await delivery.claim(db, 5, now=moment) == []
+    await db.commit()
+    (saved,) = await messages(db)
+    assert saved.status == OutboxStatus.FAILED
+    assert saved.attempts == delivery.MAX_ATTEMPTS
+    assert (saved.claim_token, saved.claimed_until) == (None, None)
+    assert "stopped" in saved.last_error

@@ -15,7 +15,8 @@ is recorded, and committed, as soon as it is known, only while the claim is stil
 so no transaction stays open while the mail server talks. A run that stops half-way (a crash, a
 server restart) leaves its claims to run out: after :data:`LEASE` another run takes the
 messages. A message the stopped run had already handed over may then go twice; every other
-message goes exactly once.
+message goes exactly once. A message whose runs stopped ``MAX_ATTEMPTS`` times is given up
+(FAILED) instead of being taken again every lease forever.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ CLAIM_BATCH = 10
 """Messages claimed at a time: few enough that a stopped run holds back little for long."""
 LEASE = datetime.timedelta(minutes=10)
 """How long a claim holds: a batch at the SMTP timeout, twice over, fits well inside it."""
+STOPPED_EVERY_TIME = (
+    "The sender stopped while sending this message on each of its tries; it is not tried again. "
+    "Check the server's log, then choose "Try sending again"."
+)
 
 
 def email_of(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -96,6 +101,7 @@ async def claim(
     program scope limits it to the user's program.
     """
     now = now or utc_now()
+    await give_up_stopped(db, now)
     token = uuid4().hex
     oldest = (
         select(OutboxMessage.id).where(claimable(now)).order_by(OutboxMessage.created_at, OutboxMessage.id)
@@ -125,6 +131,22 @@ async def claim(
         .execution_options(populate_existing=True)
     )
     return list(claimed.all())
+
+
+async def give_up_stopped(db: AsyncSession, now: datetime.datetime) -> None:
+    """Mark FAILED the messages whose every try ended with its sender stopped (their leases ran out).
+
+    A refused message is given up when its last try is refused (:func:`_send`); one that stops its
+    sender each time (a crash while sending it) never gets there, so its count of claims decides.
+    """
+    await db.execute(
+        update(OutboxMessage)
+        .where(claimable(now), OutboxMessage.attempts >= MAX_ATTEMPTS)
+        .values(
+            status=OutboxStatus.FAILED, claim_token=None, claimed_until=None, last_error=STOPPED_EVERY_TIME
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def finish(db: AsyncSession, message: OutboxMessage, **outcome: Any) -> bool:
