@@ -47,7 +47,7 @@ LEASE = datetime.timedelta(minutes=10)
 """How long a claim holds: a batch at the SMTP timeout, twice over, fits well inside it."""
 STOPPED_EVERY_TIME = (
     "The sender stopped while sending this message on each of its tries; it is not tried again. "
-    "Check the server's log, then choose "Try sending again"."
+    'Check the server\'s log, then choose "Try sending again".'
 )
 
 
