@@ -367,9 +367,12 @@ def test_hours_and_credits_resting_on_a_few_jurors_are_withheld_but_counts_of_th
             courtrooms_led_by_youth={"courtrooms": 3, "youth_judge": 1, "youth_foreperson": 2},
         )
     )
-    assert shown["training"] == "3 sessions, withheld: fewer than 10 hours to <10 jurors"
-    assert shown["credits"] == "40 earned by 20 jurors; withheld: fewer than 10 redeemed by <10"
-    assert shown["courtrooms_led_by_youth"] == "youth judge in 1, youth foreperson in 2, of 3 courtrooms"
+    assert shown["training"] == "Sessions: 3 · hours: withheld (<10 jurors)"
+    assert shown["credits"] == "Earned: 40 (20 jurors) · redeemed: withheld (<10 jurors)"
+    assert (
+        shown["courtrooms_led_by_youth"]
+        == "Courtrooms: 3 · with a youth judge: 1 · with a youth foreperson: 2"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

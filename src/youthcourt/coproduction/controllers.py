@@ -92,6 +92,7 @@ class CoproductionController(Controller):
             period=period,
             assessment=assessment,
             evidence=await evidence_for(db, request.user.program_id, period),
+            today=request.user.today(),
             status_code=status_code,
             **QUESTION_CONTEXT,
         )

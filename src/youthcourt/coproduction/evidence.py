@@ -98,8 +98,9 @@ class Shown:
         return self.table.display(cell) if cell else f"{int(self.row[name]):,}"
 
     def amount(self, name: str, *resting_on: str) -> str:
-        """Hours or credits, withheld when a count of young people they rest on is hidden."""
-        return self._withheld(*resting_on) or format_number(Decimal(str(self.row[name])))
+        """Hours or credits, "withheld" when a count of young people they rest on is hidden (that
+        count, shown beside it as "<10" or a dash, says why)."""
+        return "withheld" if self._withheld(*resting_on) else format_number(Decimal(str(self.row[name])))
 
     def share(self, part: str, whole: str) -> str:
         """``part`` of ``whole`` as a percentage beside both counts, or why it is not shown."""
@@ -298,8 +299,8 @@ FIGURES: list[Figure] = [
         training_given,
         (Column("sessions"), Column("hours"), Column("jurors", "training.jurors")),
         lambda shown: (
-            f"{shown.count('sessions')} sessions, {shown.amount('hours', 'jurors')} hours "
-            f"to {shown.count('jurors')} jurors"
+            f"Sessions: {shown.count('sessions')} · hours: {shown.amount('hours', 'jurors')} "
+            f"({shown.count('jurors')} jurors)"
         ),
     ),
     Figure(
@@ -310,7 +311,7 @@ FIGURES: list[Figure] = [
         "the jurors who earned them.",
         roles_earned,
         (Column("roles"), Column("jurors", "roles.jurors")),
-        lambda shown: f"{shown.amount('roles', 'jurors')} roles, earned by {shown.count('jurors')} jurors",
+        lambda shown: f"Roles earned: {shown.amount('roles', 'jurors')} ({shown.count('jurors')} jurors)",
     ),
     Figure(
         "credits",
@@ -326,8 +327,8 @@ FIGURES: list[Figure] = [
             Column("redeemers", "credits.redeemers"),
         ),
         lambda shown: (
-            f"{shown.amount('earned', 'earners')} earned by {shown.count('earners')} jurors; "
-            f"{shown.amount('redeemed', 'redeemers')} redeemed by {shown.count('redeemers')}"
+            f"Earned: {shown.amount('earned', 'earners')} ({shown.count('earners')} jurors) · "
+            f"redeemed: {shown.amount('redeemed', 'redeemers')} ({shown.count('redeemers')} jurors)"
         ),
     ),
     Figure(
@@ -339,8 +340,7 @@ FIGURES: list[Figure] = [
         referral_partners,
         (Column("sending"), Column("listed"), Column("new")),
         lambda shown: (
-            f"{shown.count('sending')} of {shown.count('listed')} listed agencies referred; "
-            f"{shown.count('new')} new"
+            f"Referred: {shown.count('sending')} of {shown.count('listed')} listed · new: {shown.count('new')}"
         ),
     ),
     Figure(
@@ -374,8 +374,8 @@ FIGURES: list[Figure] = [
         courtrooms_led_by_youth,
         (Column("courtrooms"), Column("youth_judge"), Column("youth_foreperson")),
         lambda shown: (
-            f"youth judge in {shown.count('youth_judge')}, youth foreperson in "
-            f"{shown.count('youth_foreperson')}, of {shown.count('courtrooms')} courtrooms"
+            f"Courtrooms: {shown.count('courtrooms')} · with a youth judge: {shown.count('youth_judge')} · "
+            f"with a youth foreperson: {shown.count('youth_foreperson')}"
         ),
     ),
 ]
