@@ -578,3 +578,13 @@ async def test_evaluators_and_jurors_do_not_reach_the_assessment(client, db, rol
     _program, person = await staff(db, role)
     await sign_in(client, person)
     assert (await client.get("/coproduction")).status_code == 403
+
+
+@pytest.mark.parametrize("period", ["0000-00-00", "", "2025-Q9", "x" * 5000, "0000"])
+async def test_a_period_that_names_none_is_asked_again_not_a_server_error(client, db, period):
+    """Found by the fuzzing: an address naming no period must re-ask for one (422)."""
+    _, admin = await staff(db)
+    await sign_in(client, admin)
+    response = await client.get("/coproduction/new", params={"period": period}, follow_redirects=False)
+    assert response.status_code == 422
+    assert "Choose the period to assess." in response.text

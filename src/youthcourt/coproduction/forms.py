@@ -48,5 +48,6 @@ def read_answers(form: Form) -> ReadAnswers:
 
 
 def read_period(form: Form, offered: Mapping[str, Any]) -> str:
-    """The period chosen among those offered; the form's error when none is."""
-    return PeriodForm.read(form, options={"period": offered}).period
+    """The period chosen among those offered; empty, with the form's error, when none is."""
+    period = PeriodForm.read(form, options={"period": offered}).period
+    return period if period in offered else ""
