@@ -31,6 +31,7 @@ from youthcourt.audit.service import provide_actor
 from youthcourt.cases import controllers as cases
 from youthcourt.closure import case_sections as closure_sections
 from youthcourt.closure import controllers as closure
+from youthcourt.coproduction import controllers as coproduction
 from youthcourt.dashboard import controllers as dashboard
 from youthcourt.database import create_database_config
 from youthcourt.favicon import favicon
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *outcomes.ROUTES,
                 *reports.ROUTES,
                 *sealing.ROUTES,
+                *coproduction.ROUTES,
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

@@ -3,6 +3,7 @@
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog, FollowUpCheck
+from youthcourt.coproduction.models import Answer, SelfAssessment
 from youthcourt.database import metadata
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Investigation, InvestigationFactor
 from youthcourt.jurors.models import (
@@ -34,6 +35,7 @@ from youthcourt.web.idempotency import FormSubmission
 from youthcourt.worker.models import WorkerJob
 
 __all__ = (
+    "Answer",
     "AuditEntry",
     "Booking",
     "Case",
@@ -76,6 +78,7 @@ __all__ = (
     "Sanction",
     "SanctionProgress",
     "SanctionRule",
+    "SelfAssessment",
     "TrainingAttendance",
     "TrainingSession",
     "User",

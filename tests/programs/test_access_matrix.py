@@ -51,6 +51,8 @@ from tests.factories import (
 from youthcourt.accounts.models import User
 from youthcourt.app import create_app
 from youthcourt.cases.models import CaseState, FollowUpCheck
+from youthcourt.coproduction.models import Answer, SelfAssessment
+from youthcourt.coproduction.questions import Element
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.jurors import calendar
 from youthcourt.jurors.models import (
@@ -292,6 +294,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "/reports/comparison/{import_id:uuid}/delete": EVALUATOR_WORKSPACE,
     "/reports/measures": PROGRAM_MEASURES,
     "/reports/measures.csv": PROGRAM_MEASURES,
+    # The co-production self-assessment: the program's own reflection, not for evaluators
+    "/coproduction": STAFF,
+    "/coproduction/new": STAFF,
+    "/coproduction/{assessment_id:uuid}": STAFF,
+    "/coproduction/{assessment_id:uuid}/edit": STAFF,
+    "/coproduction/{assessment_id:uuid}/print": STAFF,
 }
 """Route path (as the route table spells it) -> who may reach it. A ``"METHOD /path"`` key, when
 present, overrides the path's entry for that method."""
@@ -323,6 +331,7 @@ PARAMETER_RECORDS = {
     "notice_id": "notice",
     "import_id": "comparison",
     "program_id": "program",
+    "assessment_id": "assessment",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
 belongs together (the document is the referral's, the booking is on the night, the conflict is
@@ -685,7 +694,18 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
     notice = NightNotice(
         program_id=program.id, night_id=night.id, message="Tamsin F. withdrew from the night."
     )
-    await _add(db, message, comparison, notice)
+    assessment = SelfAssessment(
+        program_id=program.id,
+        period="2025-Q1",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 3, 31),
+        assessed_by="Alder Program Admin",
+        answers=[
+            Answer(program_id=program.id, element=element, score=2, comment="Alder's own reflection")
+            for element in Element
+        ],
+    )
+    await _add(db, message, comparison, notice, assessment)
     feed = calendar.new_token(juror)
     await db.commit()
 
@@ -715,6 +735,7 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "message": message.id,
         "notice": notice.id,
         "comparison": comparison.id,
+        "assessment": assessment.id,
         "other_juror": other_juror.id,
         "other_booking": other_booking.id,
         "closed_case": closed.id,
