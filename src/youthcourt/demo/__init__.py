@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
-from youthcourt.demo import cases, jurors, outcomes, people, study
+from youthcourt.demo import cases, jurors, outcomes, people, sites, study
 from youthcourt.programs.models import Program
 
 SEED = 20260914
@@ -45,6 +45,7 @@ STEPS: list[Step] = [
     jurors.add_jurors,
     outcomes.add_outcomes,
     study.add_study,
+    sites.add_sites,
 ]
 
 
