@@ -416,3 +416,33 @@ async def test_a_closed_case_takes_no_more_hours(client, db, state):
     )
     assert posted.status_code == 404
     assert await progress_of(db, sanction) == []
+
+
+HOSTILE = [
+    "",
+    "x" * 100_000,
+    "\x00",
+    "1e3",
+    "NaN",
+    "-1",
+    "99999999999",
+    "2026-02-30",
+    "\uff10",
+    "'; drop table x;--",
+]
+
+
+async def test_hostile_values_in_the_supervisors_form_are_refused_never_a_server_error(client, db):
+    _, _, sanction, _, placement = await placed_sanction(db)
+    path = await give_link(db, placement)
+    fields = hidden_fields((await client.get(path)).text)
+    for value in HOSTILE:
+        for name in ("occurred_on", "amount"):
+            data = {**fields, "occurred_on": TODAY.isoformat(), "amount": "1", name: value}
+            response = await client.post(path, data=data, follow_redirects=False)
+            assert response.status_code == 422, (name, value[:20], response.status_code)
+    too_long = {**fields, "occurred_on": TODAY.isoformat(), "amount": "1", "notes": "x" * 100_000}
+    assert (await client.post(path, data=too_long, follow_redirects=False)).status_code == 422
+    assert await progress_of(db, sanction) == []
+    for bad in ("/link/%00/hours", "/link/" + "é" * 50 + "/hours", "/link//hours"):
+        assert (await client.get(bad)).status_code in (400, 404), bad
