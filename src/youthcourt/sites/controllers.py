@@ -197,9 +197,10 @@ class PlacementController(Controller):
         self,
         request: Request[Any, Any, Any],
         placements: NamedDependency[PlacementService],
+        actor: NamedDependency[Actor],
         loaded: NamedDependency[SanctionPage],
     ) -> Template:
-        return placement_page(request, await placements.page(loaded))
+        return placement_page(request, await placements.view(loaded, actor))
 
     @post("/")
     async def place(

@@ -333,6 +333,19 @@ class PlacementService(SQLAlchemyAsyncRepositoryService[Placement]):
         given = await links.links_for(self.db, HOURS, [placement.id]) if placement else []
         return PlacementPage(loaded, placement, choices, given)
 
+    async def view(self, loaded: SanctionPage, actor: Actor) -> PlacementPage:
+        """The placement page, which names the youth: reading it is audited."""
+        placement_page = await self.page(loaded)
+        audit.record(
+            self.db,
+            actor,
+            "sanction_placement_view",
+            record_type="sanction",
+            record_id=loaded.sanction.id,
+            details={"case_id": str(loaded.case.id)},
+        )
+        return placement_page
+
     async def place(self, page: PlacementPage, form: Form, actor: Actor) -> PlacementChange:
         """Place the sanction at the chosen site, or move it; moving revokes the old supervisor's links."""
         case = page.loaded.case
