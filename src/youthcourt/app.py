@@ -53,6 +53,7 @@ from youthcourt.sanctions import controllers as sanctions
 from youthcourt.sealing import case_sections as sealing_sections
 from youthcourt.sealing import controllers as sealing
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
+from youthcourt.sites import controllers as sites
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *reports.ROUTES,
                 *sealing.ROUTES,
                 *coproduction.ROUTES,
+                *sites.ROUTES,
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

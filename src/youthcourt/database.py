@@ -121,7 +121,7 @@ async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: S
             session.add_all(at_commit)
         await session.commit()
     except Exception:
-        logger.exception("Commit failed on %s", scope.get("path"))
+        logger.exception("Commit failed on %s", scope.get("path_template") or "a request")
         await session.rollback()
         scope[_COMMIT_FAILED] = "pending"  # type: ignore[literal-required]
         message["status"] = 500

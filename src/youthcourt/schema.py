@@ -19,6 +19,7 @@ from youthcourt.jurors.models import (
     TrainingSession,
 )
 from youthcourt.outcomes.models import OutcomeEvent
+from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.models import Program
 from youthcourt.reference.models import (
     Factor,
@@ -31,6 +32,7 @@ from youthcourt.reference.models import (
 from youthcourt.referrals.models import Document, DocumentChunk, Guardian, Referral, Youth
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
+from youthcourt.sites.models import PartnerSite, Placement, SiteWork
 from youthcourt.web.idempotency import FormSubmission
 from youthcourt.worker.models import WorkerJob
 
@@ -68,6 +70,9 @@ __all__ = (
     "Offense",
     "OutboxMessage",
     "OutcomeEvent",
+    "PartnerSite",
+    "Placement",
+    "PrivateLink",
     "Program",
     "ProgramPolicy",
     "Qualification",
@@ -79,6 +84,7 @@ __all__ = (
     "SanctionProgress",
     "SanctionRule",
     "SelfAssessment",
+    "SiteWork",
     "TrainingAttendance",
     "TrainingSession",
     "User",

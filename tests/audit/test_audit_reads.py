@@ -31,6 +31,7 @@ from youthcourt.referrals.models import Document, Referral, Youth
 from youthcourt.reports.cohort import Cohort, granted_scope, suppression_threshold
 from youthcourt.reports.disclosure import publishable_range
 from youthcourt.sanctions.models import Sanction
+from youthcourt.sites.models import PartnerSite, Placement
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n" + b"0" * 2000 + b"\n%%EOF\n"
 REPORT_QUERY = "program={program}&referred_from={first_month}&referred_to={last_month}"
@@ -92,6 +93,14 @@ READS = [
     Read("/cases/{case}/letter", COORDINATOR, "letter_view", "case", "case"),
     Read("/cases/{case}/outcome-events", COORDINATOR, "outcome_events_view", "case", "case"),
     Read("/sanctions/{sanction}", COORDINATOR, "sanction_view", "sanction", "sanction"),
+    Read(
+        "/sanctions/{placed_sanction}/placement",
+        COORDINATOR,
+        "sanction_placement_view",
+        "sanction",
+        "placed_sanction",
+    ),
+    Read("/sites/{site}", ADMIN, "partner_site_view", "partner_site", "site"),
     Read("/follow-ups/{check}", ADMIN, "follow_up_check_view", "follow_up_check", "check"),
     # Hearings, where cases are named.
     Read("/hearings/{night}", COORDINATOR, "hearing_night_view", "hearing_night", "night"),
@@ -157,6 +166,8 @@ READS = [
 ]
 
 EXEMPT = {
+    "/sites/{site_id:uuid}/edit": "a partner site's details, no youth",
+    "/link/{token:str}/hours": "opened by a site's supervisor without an account; audited with the link as the actor (tests/sites)",
     "/calendar/{feed:str}": "a juror's own calendar app polls it; it holds only the juror's own nights",
     "/follow-ups/{check_id:uuid}/event-row": "an empty form row, no record",
     "/hearings/{night_id:uuid}/edit": "the night's date and place, no case or person",
@@ -228,6 +239,10 @@ async def demo_records(db: AsyncSession) -> dict[str, Any]:
         "juror": await _first(db, select(Juror).order_by(Juror.last_name)),
         "training": await _first(db, select(TrainingSession)),
         "message": await _first(db, select(OutboxMessage)),
+        "site": await _first(db, select(PartnerSite).join(Placement, Placement.site_id == PartnerSite.id)),
+        "placed_sanction": await _first(
+            db, select(Sanction).join(Placement, Placement.sanction_id == Sanction.id)
+        ),
     }
 
 

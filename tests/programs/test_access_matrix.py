@@ -74,13 +74,17 @@ from youthcourt.jurors.models import (
     TrainingSession,
 )
 from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.private_links import links as private_links
 from youthcourt.programs.models import Program, Role
+from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import today_in
 from youthcourt.reference.models import Factor, Offense, ReferralSource, SanctionType
 from youthcourt.referrals.models import Document, Guardian
 from youthcourt.reports.models import ComparisonImport
 from youthcourt.sanctions.models import Disposition, Sanction
 from youthcourt.settings import Settings
+from youthcourt.sites import services as site_services
+from youthcourt.sites.models import PartnerSite, Placement, SiteWork
 from youthcourt.web.errors import CSRF_EXPLANATION
 
 # Roles ---------------------------------------------------------------------------------------------
@@ -129,6 +133,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/login": PUBLIC,
     "/logout": PUBLIC,
     "/calendar/{feed:str}": PUBLIC,
+    "/link/{token:str}/hours": PUBLIC,
     # Everyone's own account
     "/": SIGNED_IN,
     "/logout/everywhere": SIGNED_IN,
@@ -218,6 +223,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "/sanctions/{sanction_id:uuid}/progress": CASEWORK,
     "/sanctions/{sanction_id:uuid}/status": CASEWORK,
     "/sanctions/{sanction_id:uuid}/extension": CASEWORK,
+    "/sanctions/{sanction_id:uuid}/placement": CASEWORK,
+    "/sanctions/{sanction_id:uuid}/placement/links": CASEWORK,
+    "/sanctions/{sanction_id:uuid}/placement/links/{link_id:uuid}/revoke": CASEWORK,
+    # Partner sites
+    "/sites": STAFF,
+    "/sites/new": STAFF,
+    "/sites/{site_id:uuid}": STAFF,
+    "/sites/{site_id:uuid}/edit": STAFF,
+    "/sites/{site_id:uuid}/active": STAFF,
     # Follow-up after closure
     "/follow-ups": STAFF,
     "/follow-ups/{check_id:uuid}": STAFF,
@@ -270,6 +284,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/me/service": JUROR_PORTAL,
     "/me/credits": JUROR_PORTAL,
     "/me/training": JUROR_PORTAL,
+    "/me/rewards": JUROR_PORTAL,
     "/me/nights/{booking_id:uuid}": JUROR_PORTAL,
     "/me/bookings/{booking_id:uuid}/reply": JUROR_PORTAL,
     "/me/calendar/reset": JUROR_PORTAL,
@@ -332,6 +347,9 @@ PARAMETER_RECORDS = {
     "import_id": "comparison",
     "program_id": "program",
     "assessment_id": "assessment",
+    "site_id": "site",
+    "link_id": "site_link",
+    "token": "site_link_secret",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
 belongs together (the document is the referral's, the booking is on the night, the conflict is
@@ -347,10 +365,14 @@ page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_i
 SEALED_RECORDS = {"case": "sealed_case", "referral": "sealed_referral", "check": "sealed_check"}
 """A second pass fills these with a sealed case's records: sealing must not open a way around a guard."""
 
-NOT_RECORD_IDS = {"file_path", "feed", "program_id"}
+NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token"}
 """Parameters that are not a program's record id: a static file's name, the calendar feed's
-secret (public by design: the secret is the key, whoever holds it), and a program itself (the
+secret and a private link's (public by design: the secret is the key, whoever holds it), and a program itself (the
 installation's record, which only site administrators reach, whatever program they work in)."""
+
+SECRET_ADDRESSES = frozenset({"/link/{token:str}/hours"})
+"""Pages opened by a private link: whoever holds the secret sees what it grants (a site's supervisor sees
+the youth's first name and initial), whatever role they hold besides; the names check leaves them out."""
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
@@ -707,6 +729,23 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
     )
     await _add(db, message, comparison, notice, assessment)
     feed = calendar.new_token(juror)
+    site = PartnerSite(
+        program_id=program.id, name="Alder Community Garden", contact_name="Hollis Pike", capacity=3
+    )
+    site.work = [SiteWork(program_id=program.id, kind=SanctionType.COMMUNITY_SERVICE)]
+    await _add(db, site)
+    placement = Placement(program_id=program.id, sanction_id=sanction.id, site_id=site.id, placed_on=TODAY)
+    await _add(db, placement)
+    with program_scope(ProgramScope.of(program.id)):
+        site_link = await private_links.issue(
+            db,
+            site_services.HOURS,
+            placement.id,
+            program_id=program.id,
+            valid_for=datetime.timedelta(days=30),
+            created_by=None,
+            label="Hollis Pike",
+        )
     await db.commit()
 
     first = {
@@ -742,6 +781,9 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "sealed_case": sealed.id,
         "sealed_referral": sealed.referral_id,
         "sealed_check": sealed_check.id,
+        "site": site.id,
+        "site_link": site_link.link.id,
+        "site_link_secret": site_link.token,
     }
     users["other_juror"] = other_juror_user
     return ProgramData(
@@ -854,7 +896,7 @@ async def test_role_reaches_exactly_the_routes_of_its_rule(app, client, db, sett
         if allowed:
             problem = admitted(endpoint, response)
             posts_admitted += endpoint.method == "POST" and problem is None
-            if problem is None and role in NAMES_HIDDEN_FROM:
+            if problem is None and role in NAMES_HIDDEN_FROM and endpoint.path not in SECRET_ADDRESSES:
                 shown = [name for name in YOUTH_NAMES if name in response.text]
                 problem = f"{response.status_code} showing the youth names {shown}" if shown else None
         else:
@@ -1048,6 +1090,7 @@ async def test_evaluator_pages_and_exports_show_no_identifying_fields(app, clien
         if endpoint.method == "GET"
         and endpoint.allows(EVALUATOR)
         and endpoint.path != "/static/{file_path:path}"
+        and endpoint.path not in SECRET_ADDRESSES
     ]
     urls += [report_query(path, data.program) for path in QUERY_PROGRAM_REPORTS]
     for url in urls:

@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
-from youthcourt.demo import cases, coproduction, jurors, outcomes, people, study
+from youthcourt.demo import cases, coproduction, jurors, outcomes, people, sites, study
 from youthcourt.programs.models import Program
 
 SEED = 20260914
@@ -46,6 +46,7 @@ STEPS: list[Step] = [
     outcomes.add_outcomes,
     study.add_study,
     coproduction.add_self_assessments,
+    sites.add_sites,
 ]
 
 

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
@@ -123,10 +123,14 @@ async def add_entry(
     return entry
 
 
+def catalog_query() -> Select[tuple[Reward]]:
+    """The rewards a juror can redeem now, cheapest first: the catalog jurors see in their portal."""
+    return select(Reward).where(Reward.is_active.is_(True)).order_by(Reward.cost, Reward.name, Reward.id)
+
+
 async def active_rewards(db: AsyncSession) -> list[Reward]:
     """The rewards a juror can redeem now, cheapest first."""
-    query = select(Reward).where(Reward.is_active.is_(True)).order_by(Reward.cost, Reward.name)
-    return list((await db.scalars(query)).all())
+    return list((await db.scalars(catalog_query())).all())
 
 
 @dataclass(frozen=True)

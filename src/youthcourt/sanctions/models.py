@@ -7,7 +7,7 @@ import enum
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.cases.models import Case
@@ -100,6 +100,8 @@ class SanctionProgress(Base, ProgramOwned):
     amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     site: Mapped[str] = mapped_column(String(200), default="")
     verified_by: Mapped[str] = mapped_column(String(200), default="")
+    verified_by_site: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Confirmed by the partner site's supervisor through their private link, not typed by a coordinator."""
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     submission_token: Mapped[str | None] = mapped_column(String(64))

@@ -184,6 +184,7 @@ async def record_progress(
     *,
     site: str = "",
     verified_by: str = "",
+    verified_by_site: bool = False,
     notes: str = "",
     recorded_by: Viewer | None = None,
     submission_token: str | None = None,
@@ -191,7 +192,9 @@ async def record_progress(
     """Record work toward ``sanction`` and complete the sanction when the work meets it.
 
     A ``submission_token`` seen before returns the entry it recorded, so a form posted
-    twice records once. Completion is dated by the latest counted entry.
+    twice records once (two at the same moment: the unique constraint refuses the second with
+    an ``IntegrityError``). Completion is dated by the latest counted entry. ``verified_by_site``
+    marks hours the partner site's supervisor confirmed through their private link.
     """
     if kind not in PROGRESS_KINDS[sanction.sanction_type]:
         raise ProgressError(f"{kind.label} does not count toward {sanction.sanction_type.label.lower()}.")
@@ -212,6 +215,7 @@ async def record_progress(
         occurred_on=occurred_on,
         site=site,
         verified_by=verified_by,
+        verified_by_site=verified_by_site,
         notes=notes,
         recorded_by_id=recorded_by.user_id if recorded_by else None,
         submission_token=submission_token or None,

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_
 from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.web.headers import security_headers
+from youthcourt.web.logging import redact
 
 logger = logging.getLogger("youthcourt")
 
@@ -76,13 +77,13 @@ def client_left(exc: Exception) -> bool:
 
 def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if client_left(exc):
-        logger.debug("Client left before %s %s was read", request.method, request.url.path)
+        logger.debug("Client left before %s %s was read", request.method, redact(request.url.path))
         return Response(content=b"", status_code=HTTP_400_BAD_REQUEST)
     status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
     if isinstance(exc, ConflictError | StaleDataError):
         status = HTTP_409_CONFLICT
     if status >= 500:
-        logger.exception("Unhandled error on %s %s", request.method, request.url.path)
+        logger.exception("Unhandled error on %s %s", request.method, redact(request.url.path))
     detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
     if isinstance(exc, ConflictError):
         detail = str(exc)

@@ -1,7 +1,8 @@
 """Keep secrets and search terms that travel in an address out of the server's access log.
 
 A calendar app cannot sign in, so a juror's feed address carries a secret
-(``/calendar/<secret>.ics``): the filter replaces the secret. Query strings are dropped
+(``/calendar/<secret>.ics``), and so does a private link given to someone without an account
+(``/link/<secret>/hours``, see ``private_links/links.py``): the filter replaces the secret. Query strings are dropped
 whole (``/jurors?[query]``): the app's own forms send names in request bodies, but a
 hand-typed or old bookmarked address may still hold a name, and the log is kept far longer
 than anyone needs to know which filters a page was shown with. The path and the fact that
@@ -13,14 +14,14 @@ from __future__ import annotations
 import logging
 import re
 
-SECRET_PATHS = re.compile(r"/calendar/[^/\s\"?]+")
+SECRET_PATHS = re.compile(r"/(calendar|link)/[^/\s\"?]+")
 QUERY_STRING = re.compile(r"(/[^\s\"?]*)\?[^\s\"]*")
 """A path's query string, in an address alone or inside a formatted line (up to a space or a quote)."""
 
 
 def redact(text: str) -> str:
-    """``text`` with calendar secrets and query strings replaced by placeholders."""
-    return QUERY_STRING.sub(r"\1?[query]", SECRET_PATHS.sub("/calendar/[secret]", text))
+    """``text`` with the secrets of calendar feeds and private links and query strings replaced."""
+    return QUERY_STRING.sub(r"\1?[query]", SECRET_PATHS.sub(r"/\1/[secret]", text))
 
 
 class RedactSecretPaths(logging.Filter):

@@ -235,6 +235,23 @@ class JurorPortalController(Controller):
             balance=await credits.balance(db_session, juror.id),
         )
 
+    @get("/rewards")
+    async def reward_catalog(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[AsyncSession],
+        page_no: PageNumber = "1",
+    ) -> Template:
+        """The rewards catalog the juror's time credits buy from, beside their balance."""
+        juror = await self._juror(request, db_session)
+        if juror is None:
+            return await self._not_set_up(request, db_session)
+        return page(
+            "jurors/portal/rewards.html",
+            results=await paginate(db_session, credits.catalog_query(), page_number(page_no)),
+            balance=await credits.balance(db_session, juror.id),
+        )
+
     @get("/training")
     async def training(
         self,
