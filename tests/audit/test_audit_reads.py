@@ -166,6 +166,9 @@ READS = [
 ]
 
 EXEMPT = {
+    "/coproduction/{assessment_id:uuid}": "the program's own self-assessment: scores, staff comments and program-wide counts, no youth",
+    "/coproduction/{assessment_id:uuid}/edit": "the program's own self-assessment, no youth",
+    "/coproduction/{assessment_id:uuid}/print": "the program's own self-assessment, printed for its board, no youth",
     "/sites/{site_id:uuid}/edit": "a partner site's details, no youth",
     "/link/{token:str}/hours": "opened by a site's supervisor without an account; audited with the link as the actor (tests/sites)",
     "/calendar/{feed:str}": "a juror's own calendar app polls it; it holds only the juror's own nights",
