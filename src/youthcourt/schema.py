@@ -18,6 +18,7 @@ from youthcourt.jurors.models import (
     TrainingSession,
 )
 from youthcourt.outcomes.models import OutcomeEvent
+from youthcourt.partners.models import ApiKey, PartnerReferral
 from youthcourt.programs.models import Program
 from youthcourt.reference.models import (
     Factor,
@@ -34,6 +35,7 @@ from youthcourt.web.idempotency import FormSubmission
 from youthcourt.worker.models import WorkerJob
 
 __all__ = (
+    "ApiKey",
     "AuditEntry",
     "Booking",
     "Case",
@@ -66,6 +68,7 @@ __all__ = (
     "Offense",
     "OutboxMessage",
     "OutcomeEvent",
+    "PartnerReferral",
     "Program",
     "ProgramPolicy",
     "Qualification",
