@@ -49,6 +49,7 @@ def _problem(description: str) -> ResponseSpec:
 
 
 REFUSALS = {
+    400: _problem("The body could not be read (not JSON, or not the declared media type)."),
     401: _problem("No key, an unknown or revoked key, or a session cookie instead of a key."),
     422: _problem("The request has errors: one message per field."),
     429: _problem("Too many requests with this key; ``Retry-After`` says when to try again."),
