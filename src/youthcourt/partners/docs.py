@@ -32,6 +32,9 @@ returns the referral already made instead of making another.
 class ReferencePage(SwaggerRenderPlugin):
     """Swagger UI from the app's static files, started by a static script rather than inline code."""
 
+    def receive_router(self, router: Router) -> None:
+        """No OAuth2 redirect page: the API takes keys, not OAuth2."""
+
     def render(self, request: Request[Any, Any, Any], openapi_schema: dict[str, Any]) -> bytes:
         title = escape(openapi_schema["info"]["title"])
         return f"""<!doctype html>
