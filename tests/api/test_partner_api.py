@@ -70,6 +70,8 @@ async def test_a_key_sends_a_referral_once_attaches_a_report_and_reads_its_accep
         select(func.count()).where(AuditEntry.action == "api_call", AuditEntry.actor_id == record.id)
     )
     assert calls == 5, "every call is in the audit trail"
+    viewed = await db.scalar(select(AuditEntry).where(AuditEntry.action == "api_referral_status"))
+    assert viewed is not None and viewed.record_id == first["id"] and viewed.actor_id == record.id
     created = await db.scalar(select(AuditEntry).where(AuditEntry.action == "referral_create"))
     assert created is not None and created.actor_id == record.id and created.program_id == program.id
 

@@ -157,6 +157,9 @@ READS = [
 ]
 
 EXEMPT = {
+    "/api/v1/referrals/{referral_id:uuid}": "the partner API takes keys, not sessions: its reads are "
+    "audited as api_referral_status (tests/api/test_partner_api.py)",
+    "/api/v1/schema/{path:str}": "the partner API's documentation files, no record",
     "/calendar/{feed:str}": "a juror's own calendar app polls it; it holds only the juror's own nights",
     "/follow-ups/{check_id:uuid}/event-row": "an empty form row, no record",
     "/hearings/{night_id:uuid}/edit": "the night's date and place, no case or person",
