@@ -63,6 +63,7 @@ $(VENDOR)/.copied: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	touch $@
 
 # Playwright's own Chromium when it can be downloaded, otherwise Debian's chromium package.

@@ -44,6 +44,10 @@ from youthcourt.jurors import controllers as jurors
 from youthcourt.outcomes import case_sections as outcome_sections
 from youthcourt.outcomes import controllers as outcomes
 from youthcourt.outcomes import study
+from youthcourt.partners import api as partner_api
+from youthcourt.partners import controllers as partners
+from youthcourt.partners.access import ApiKeyMiddleware
+from youthcourt.partners.docs import openapi_config
 from youthcourt.programs.guards import PUBLIC, CodeRequired, PasswordChangeRequired, require_sign_in
 from youthcourt.reference import controllers as reference
 from youthcourt.referrals import controllers as referrals
@@ -92,7 +96,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[DefineMiddleware(StaticHeadersMiddleware, production=settings.is_production)],
     )
     return Litestar(
-        openapi_config=None,  # no API schema pages: they would list every route to anyone signed in
+        # Only the partner API is documented: every other route is left out of the schema.
+        openapi_config=openapi_config(version="1.0"),
+        include_in_schema=False,
         route_handlers=name_routes(
             [
                 static_files,
@@ -107,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ProgramAdminController,
                 AuditController,
                 *reference.ROUTES,
+                *partners.ROUTES,
                 *referrals.ROUTES,
                 *cases.ROUTES,
                 *hearings.ROUTES,
@@ -119,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *sealing.ROUTES,
                 *coproduction.ROUTES,
                 *sites.ROUTES,
+                partner_api.api_router(),
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
@@ -130,11 +138,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.is_production,
             cookie_samesite="lax",
             header_name="x-csrftoken",
-            exclude=["/health", *FILE_PATHS],  # publicly cached files must not set a cookie
+            # publicly cached files must not set a cookie; the API takes keys, never cookies
+            exclude=["/health", *FILE_PATHS, "^/api/v1/"],
         ),
         middleware=[
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
             DefineMiddleware(SessionMiddleware, database=database, settings=settings),
+            DefineMiddleware(ApiKeyMiddleware, database=database, settings=settings),
             refusal_audit,
             DefineMiddleware(OnceMiddleware, database=database),
         ],

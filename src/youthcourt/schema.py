@@ -19,6 +19,7 @@ from youthcourt.jurors.models import (
     TrainingSession,
 )
 from youthcourt.outcomes.models import OutcomeEvent
+from youthcourt.partners.models import ApiKey, PartnerReferral
 from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.models import Program
 from youthcourt.reference.models import (
@@ -38,6 +39,7 @@ from youthcourt.worker.models import WorkerJob
 
 __all__ = (
     "Answer",
+    "ApiKey",
     "AuditEntry",
     "Booking",
     "Case",
@@ -70,6 +72,7 @@ __all__ = (
     "Offense",
     "OutboxMessage",
     "OutcomeEvent",
+    "PartnerReferral",
     "PartnerSite",
     "Placement",
     "PrivateLink",

@@ -171,6 +171,9 @@ EXEMPT = {
     "/coproduction/{assessment_id:uuid}/print": "the program's own self-assessment, printed for its board, no youth",
     "/sites/{site_id:uuid}/edit": "a partner site's details, no youth",
     "/link/{token:str}/hours": "opened by a site's supervisor without an account; audited with the link as the actor (tests/sites)",
+    "/api/v1/referrals/{referral_id:uuid}": "the partner API takes keys, not sessions: its reads are "
+    "audited as api_referral_status (tests/api/test_partner_api.py)",
+    "/api/v1/schema/{path:str}": "the partner API's documentation files, no record",
     "/calendar/{feed:str}": "a juror's own calendar app polls it; it holds only the juror's own nights",
     "/follow-ups/{check_id:uuid}/event-row": "an empty form row, no record",
     "/hearings/{night_id:uuid}/edit": "the night's date and place, no case or person",

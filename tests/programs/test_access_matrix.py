@@ -30,11 +30,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from uuid import UUID
 
 import httpx
 import pytest
 from litestar.routes import HTTPRoute
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.conftest import make_settings
@@ -49,6 +50,7 @@ from tests.factories import (
     sign_in_with_form,
 )
 from youthcourt.accounts.models import User
+from youthcourt.accounts.sessions import hash_token
 from youthcourt.app import create_app
 from youthcourt.cases.models import CaseState, FollowUpCheck
 from youthcourt.coproduction.models import Answer, SelfAssessment
@@ -74,11 +76,13 @@ from youthcourt.jurors.models import (
     TrainingSession,
 )
 from youthcourt.outcomes.models import OutcomeEventType
+from youthcourt.partners import keys
+from youthcourt.partners.models import ApiKey
 from youthcourt.private_links import links as private_links
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import today_in
-from youthcourt.reference.models import Factor, Offense, ReferralSource, SanctionType
+from youthcourt.reference.models import Factor, Offense, ReferralSource, SanctionType, SourceKind
 from youthcourt.referrals.models import Document, Guardian
 from youthcourt.reports.models import ComparisonImport
 from youthcourt.sanctions.models import Disposition, Sanction
@@ -124,6 +128,9 @@ PROGRAM_MEASURES = frozenset({EVALUATOR, COORDINATOR, PROGRAM_ADMIN, SITE_ADMIN}
 """The program's operational measures (aggregates only), for grant reports."""
 JUROR_PORTAL = frozenset({JUROR})
 """A juror's own nights, service, credits and training."""
+PARTNER_KEY: frozenset[str] = frozenset()
+"""The partner API: a source agency's API key and nothing else. A session, whatever its role, gets
+401 (see :func:`refused`); what keys reach is walked by the partner tests below."""
 
 ACCESS: dict[str, frozenset[str]] = {
     # Public pages and the sign-in flow
@@ -134,6 +141,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "/logout": PUBLIC,
     "/calendar/{feed:str}": PUBLIC,
     "/link/{token:str}/hours": PUBLIC,
+    "/api/v1/schema": PUBLIC,
+    "/api/v1/schema/openapi.json": PUBLIC,
+    "/api/v1/schema/{path:str}": PUBLIC,
     # Everyone's own account
     "/": SIGNED_IN,
     "/logout/everywhere": SIGNED_IN,
@@ -171,6 +181,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "/reference/factors/{factor_id:uuid}": ADMIN,
     "/reference/factors/{factor_id:uuid}/active": ADMIN,
     "/reference/policy": ADMIN,
+    "/reference/api-keys": ADMIN,
+    "/reference/api-keys/{key_id:uuid}/revoke": ADMIN,
     # The deployment
     "/admin/programs": SITE_ADMIN_ONLY,
     "/admin/programs/{program_id:uuid}": SITE_ADMIN_ONLY,
@@ -315,6 +327,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "/coproduction/{assessment_id:uuid}": STAFF,
     "/coproduction/{assessment_id:uuid}/edit": STAFF,
     "/coproduction/{assessment_id:uuid}/print": STAFF,
+    # The partner API, for source agencies' keys
+    "/api/v1/offenses": PARTNER_KEY,
+    "/api/v1/referrals": PARTNER_KEY,
+    "/api/v1/referrals/{referral_id:uuid}": PARTNER_KEY,
+    "/api/v1/referrals/{referral_id:uuid}/documents": PARTNER_KEY,
 }
 """Route path (as the route table spells it) -> who may reach it. A ``"METHOD /path"`` key, when
 present, overrides the path's entry for that method."""
@@ -350,6 +367,8 @@ PARAMETER_RECORDS = {
     "site_id": "site",
     "link_id": "site_link",
     "token": "site_link_secret",
+    "key_id": "api_key",
+    "path": "schema_file",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
 belongs together (the document is the referral's, the booking is on the night, the conflict is
@@ -366,6 +385,7 @@ SEALED_RECORDS = {"case": "sealed_case", "referral": "sealed_referral", "check":
 """A second pass fills these with a sealed case's records: sealing must not open a way around a guard."""
 
 NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token"}
+NOT_RECORD_IDS = {"file_path", "feed", "program_id", "path"}
 """Parameters that are not a program's record id: a static file's name, the calendar feed's
 secret and a private link's (public by design: the secret is the key, whoever holds it), and a program itself (the
 installation's record, which only site administrators reach, whatever program they work in)."""
@@ -746,6 +766,15 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
             created_by=None,
             label="Hollis Pike",
         )
+    partner_key = keys.new_key()  # the police department's, whose referral is pending
+    api_key = ApiKey(
+        program_id=program.id,
+        source_id=pending.source_id,
+        label="Records system",
+        key_hash=hash_token(partner_key),
+        prefix=partner_key[: keys.SHOWN_CHARACTERS],
+    )
+    db.add(api_key)
     await db.commit()
 
     first = {
@@ -784,6 +813,9 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "site": site.id,
         "site_link": site_link.link.id,
         "site_link_secret": site_link.token,
+        "api_key": api_key.id,
+        "schema_file": "openapi.json",
+        "partner_key": partner_key,
     }
     users["other_juror"] = other_juror_user
     return ProgramData(
@@ -858,8 +890,18 @@ def _to_sign_in(response: httpx.Response) -> bool:
     return response.status_code == 401 or (response.is_redirect and target.startswith("/login"))
 
 
-def refused(role: str, response: httpx.Response) -> str | None:
-    """Why ``response`` is not a proper refusal for ``role``, or None when it is one."""
+def refused(role: str, response: httpx.Response, endpoint: Endpoint | None = None) -> str | None:
+    """Why ``response`` is not a proper refusal for ``role``, or None when it is one.
+
+    The partner API refuses every session, signed in or not, with a 401 problem: it takes keys only.
+    """
+    if endpoint is not None and endpoint.rule is PARTNER_KEY:
+        is_problem = response.headers.get("content-type", "").startswith("application/problem+json")
+        return (
+            None
+            if response.status_code == 401 and is_problem
+            else f"{response.status_code}, not a 401 problem"
+        )
     if role == ANONYMOUS:
         return None if _to_sign_in(response) else f"{response.status_code}, not a redirect to sign in"
     if response.status_code == 403 and CSRF_EXPLANATION in response.text:
@@ -900,7 +942,7 @@ async def test_role_reaches_exactly_the_routes_of_its_rule(app, client, db, sett
                 shown = [name for name in YOUTH_NAMES if name in response.text]
                 problem = f"{response.status_code} showing the youth names {shown}" if shown else None
         else:
-            problem = refused(role, response)
+            problem = refused(role, response, endpoint)
         if problem:
             wrong.append(f"{endpoint}: {'allowed' if allowed else 'denied'} expected, got {problem}")
 
@@ -923,7 +965,7 @@ async def _walk_a_sealed_case(app: Any, client: Any, data: ProgramData, role: st
             continue
         tried += 1
         response = await request(client, endpoint, fill(endpoint, sealed_ids))
-        problem = None if endpoint.allows(role) else refused(role, response)
+        problem = None if endpoint.allows(role) else refused(role, response, endpoint)
         if problem is None and ("Marigold" in response.text or "Thistlewaite" in response.text):
             problem = f"{response.status_code} showing the sealed youth's name"
         if problem:
@@ -1102,3 +1144,97 @@ async def test_evaluator_pages_and_exports_show_no_identifying_fields(app, clien
     export = await client.get(report_query("/reports/exports/download", data.program))
     assert export.headers["content-type"].startswith("text/csv")
     assert len(export.text.strip().splitlines()) >= 3, "the export holds no rows: checking it proves nothing"
+
+
+# Partner API keys --------------------------------------------------------------------------------
+
+
+def _key(text: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {text}"}
+
+
+async def _call(client: Any, endpoint: Endpoint, url: str, key: str) -> httpx.Response:
+    """Call with a key and no session, as a partner's records system does (an empty body)."""
+    client.cookies = httpx.Cookies()
+    if endpoint.method == "GET":
+        return await client.get(url, headers=_key(key), follow_redirects=False)
+    return await client.post(url, headers=_key(key), json={}, follow_redirects=False)
+
+
+async def _new_key(db: AsyncSession, program_id: Any, source_id: Any) -> str:
+    text = keys.new_key()
+    db.add(
+        ApiKey(
+            program_id=program_id,
+            source_id=source_id,
+            key_hash=hash_token(text),
+            prefix=text[: keys.SHOWN_CHARACTERS],
+        )
+    )
+    await db.commit()
+    return text
+
+
+async def test_a_partner_key_opens_the_partner_api_and_no_other_route(app, client, db, settings):
+    """With the key of the agency whose referral is pending: every API route answers it, and every
+    other route refuses it (401), whatever the route's rule for people."""
+    data = await build_program_a(db, settings)
+    key = data.ids["partner_key"]
+    wrong = []
+    for endpoint in endpoints_of(app):
+        if endpoint.rule == PUBLIC and not endpoint.path.startswith("/static"):
+            continue  # pages for anyone (sign-in, health, the API's own reference) need no key
+        response = await _call(client, endpoint, fill(endpoint, data.ids), key)
+        status = response.status_code
+        if endpoint.rule is PARTNER_KEY:
+            answered = status in (200, 201, 400, 422) if endpoint.method == "POST" else status == 200
+            if not answered:
+                wrong.append(f"{endpoint}: {status} for the agency's own key")
+        elif status != 401 or not response.headers.get("content-type", "").startswith("application/problem"):
+            wrong.append(f"{endpoint}: {status}, not a 401 problem for an API key")
+    assert wrong == [], "\n".join(wrong)
+
+
+async def test_a_key_of_another_agency_or_program_reads_nothing_and_a_revoked_key_nothing_at_all(
+    app, client, db, settings
+):
+    data = await build_program_a(db, settings)
+    other = await build_program_b(db)
+    other_source = ReferralSource(program_id=other.program.id, name="Zephyr Police", kind=SourceKind.POLICE)
+    school = ReferralSource(program_id=data.program.id, name="Alder Middle School", kind=SourceKind.SCHOOL)
+    db.add_all([other_source, school])
+    await db.commit()
+    strangers = {
+        "another program's agency": await _new_key(db, other.program.id, other_source.id),
+        "another agency of the program": await _new_key(db, data.program.id, school.id),
+    }
+    api = [e for e in endpoints_of(app) if e.rule is PARTNER_KEY]
+    sealed_ids = {**data.ids, "referral": data.ids["sealed_referral"]}
+    wrong = []
+    for who, key in strangers.items():
+        for endpoint in api:
+            for ids in (data.ids, sealed_ids):
+                response = await _call(client, endpoint, fill(endpoint, ids), key)
+                if endpoint.parameters and response.status_code != 404:
+                    wrong.append(f"{who}: {endpoint}: {response.status_code}, not 404")
+                if shown := [m for m in [*PROGRAM_A_MARKERS, "PD-55309"] if m in response.text]:
+                    wrong.append(f"{who}: {endpoint}: {response.status_code} showing {shown}")
+        listed = await client.get("/api/v1/referrals", headers=_key(key))
+        if listed.json()["total"] != 0:
+            wrong.append(f"{who}: lists {listed.json()['total']} referrals of program A")
+
+    own = data.ids["partner_key"]
+    sealed = await client.get(f"/api/v1/referrals/{data.ids['sealed_referral']}", headers=_key(own))
+    if sealed.status_code != 404:
+        wrong.append(f"the agency's own key: a sealed case's referral answers {sealed.status_code}")
+    await db.execute(
+        update(ApiKey)
+        .where(ApiKey.id == UUID(data.ids["api_key"]))
+        .values(revoked_at=datetime.datetime.now(datetime.UTC))
+    )
+    await db.commit()
+    for endpoint in api:
+        response = await _call(client, endpoint, fill(endpoint, data.ids), own)
+        if response.status_code != 401:
+            wrong.append(f"revoked key: {endpoint}: {response.status_code}, not 401")
+    assert wrong == [], "\n".join(wrong)

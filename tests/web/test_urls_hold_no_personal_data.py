@@ -389,9 +389,15 @@ async def test_the_audit_export_of_a_who_filter_is_posted(client, db):
 
 # The route table ---------------------------------------------------------------------------------
 
-SECRET_PATHS = {"/static/{file_path:path}", "/calendar/{feed:str}", "/link/{token:str}/hours"}
+SECRET_PATHS = {
+    "/static/{file_path:path}",
+    "/calendar/{feed:str}",
+    "/link/{token:str}/hours",
+    "/api/v1/schema/{path:str}",
+}
 """The addresses with a parameter that is not a UUID: a static file's name, the calendar feed's
-secret and a private link's (both kept out of the access log by ``web/logging.py``)."""
+secret and a private link's (both kept out of the access log by ``web/logging.py``), and a file
+of the partner API's documentation (Litestar's "no such schema file" answer)."""
 PERSONAL = re.compile(
     r"^(q|query|search|name|.*_name|first|last|email|.*_email|phone|.*phone|birth.*|dob|.*_dob|actor)$"
 )

@@ -60,6 +60,14 @@ class Viewer:
     """Only the password was checked so far: the session may reach the code step and nothing else."""
     account_name: str = ""
     """The account's own name, for programs that have none of their own for the person."""
+    via_api_key: bool = False
+    """A source agency's API key acts, not a person: ``user_id`` is the key's id (what the audit trail
+    names), and no account is behind it."""
+
+    @property
+    def account_id(self) -> UUID | None:
+        """The account acting, for columns that point at one; None when an API key acts."""
+        return None if self.via_api_key else self.user_id
 
     def name_in(self, program_id: UUID | None) -> str:
         """The person's name in a program: what entries written there carry."""

@@ -537,7 +537,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
             content_type=stored.content_type,
             size_bytes=stored.size_bytes,
             sha256=stored.sha256,
-            uploaded_by_id=actor.viewer.user_id,
+            uploaded_by_id=actor.viewer.account_id,
         )
         self.db.add(document)
         try:

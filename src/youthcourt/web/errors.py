@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT, HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.orm.exc import StaleDataError
 
+from youthcourt.web import problems
 from youthcourt.web.headers import security_headers
 from youthcourt.web.logging import redact
 
@@ -79,6 +80,8 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     if client_left(exc):
         logger.debug("Client left before %s %s was read", request.method, redact(request.url.path))
         return Response(content=b"", status_code=HTTP_400_BAD_REQUEST)
+    if request.url.path.startswith(problems.API_PREFIX):
+        return problems.from_exception(exc)
     status = exc.status_code if isinstance(exc, HTTPException) else HTTP_500_INTERNAL_SERVER_ERROR
     if isinstance(exc, ConflictError | StaleDataError):
         status = HTTP_409_CONFLICT
