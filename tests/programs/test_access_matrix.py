@@ -384,11 +384,11 @@ page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_i
 SEALED_RECORDS = {"case": "sealed_case", "referral": "sealed_referral", "check": "sealed_check"}
 """A second pass fills these with a sealed case's records: sealing must not open a way around a guard."""
 
-NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token"}
-NOT_RECORD_IDS = {"file_path", "feed", "program_id", "path"}
+NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token", "path"}
 """Parameters that are not a program's record id: a static file's name, the calendar feed's
-secret and a private link's (public by design: the secret is the key, whoever holds it), and a program itself (the
-installation's record, which only site administrators reach, whatever program they work in)."""
+secret and a private link's (public by design: the secret is the key, whoever holds it), a file
+of the partner API's documentation, and a program itself (the installation's record, which only
+site administrators reach, whatever program they work in)."""
 
 SECRET_ADDRESSES = frozenset({"/link/{token:str}/hours"})
 """Pages opened by a private link: whoever holds the secret sees what it grants (a site's supervisor sees
