@@ -364,8 +364,13 @@ class CaseBuilder:
             deliberation_summary="The jury focused on the peer group and on using free time well.",
         )
         found = self.rng.sample(self.needs, 2)
+        # One case in three builds its service on a strength the jury found (sports, art...).
+        service_factor = found[0]
+        if int(case.number[-1]) % 3 == 0 and self.strengths:
+            service_factor = self.strengths[int(case.number[-2:]) % len(self.strengths)]
         investigation.factors = [
-            InvestigationFactor(program_id=self.program_id, factor_id=f.id) for f in found
+            InvestigationFactor(program_id=self.program_id, factor_id=f.id)
+            for f in (found if service_factor in found else [*found, service_factor])
         ]
         self.db.add(investigation)
         disposition = Disposition(
@@ -375,7 +380,7 @@ class CaseBuilder:
         due = day + datetime.timedelta(days=90)
         hours = Decimal(self.rng.choice((10, 12, 15, 20)))
         plan = [
-            (SanctionType.COMMUNITY_SERVICE, hours, "", found[0]),
+            (SanctionType.COMMUNITY_SERVICE, hours, "", service_factor),
             (SanctionType.JURY_DUTY, Decimal(self.rng.choice((2, 3, 4))), "", None),
             (SanctionType.APOLOGY_LETTER, Decimal(1), "To the store manager", None),
             (SanctionType.ESSAY, Decimal(500), "How my choices affect my family", found[1]),

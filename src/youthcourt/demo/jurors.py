@@ -295,6 +295,8 @@ async def add_jurors(context: DemoContext) -> None:
         (("Juror orientation", None), ("Foreperson training", CourtRole.FOREPERSON))
     ):
         held = today - datetime.timedelta(days=150 - index * 60)
+        if role == CourtRole.FOREPERSON:
+            foreperson_trained_on = held
         session = TrainingSession(
             program_id=builder.program_id, held_on=held, title=title, hours=Decimal(2), role=role
         )
@@ -314,12 +316,19 @@ async def add_jurors(context: DemoContext) -> None:
     await db.flush()
 
     others = roster[1:]
+    # Jurors trained as forepersons lead their courtroom on the nights after their training.
+    forepersons = {juror.id for juror in roster[:3]}
     for night in builder.past:
         seated = builder.rng.sample(others, min(9, len(others)))
+        led: set[int] = set()
         for position, juror in enumerate(seated):
             attendance = builder.rng.choice((Attendance.PRESENT,) * 6 + (Attendance.LATE, Attendance.ABSENT))
             room = night.courtrooms[position % len(night.courtrooms)]
-            booking = builder.book(juror, night, room, BookingStatus.CONFIRMED, attendance)
+            role = CourtRole.JUROR
+            if juror.id in forepersons and night.held_on > foreperson_trained_on and id(room) not in led:
+                role = CourtRole.FOREPERSON
+                led.add(id(room))
+            booking = builder.book(juror, night, room, BookingStatus.CONFIRMED, attendance, role=role)
             await db.flush()
             if booking.hours:
                 builder.credit(
