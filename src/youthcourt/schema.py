@@ -2,9 +2,18 @@
 
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
-from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog, FollowUpCheck
+from youthcourt.cases.models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseFactor,
+    ContactLog,
+    FollowUpCheck,
+    RecordImport,
+)
 from youthcourt.database import metadata
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Investigation, InvestigationFactor
+from youthcourt.imports.models import ImportMapping
 from youthcourt.jurors.models import (
     Booking,
     ConflictDeclaration,
@@ -58,6 +67,7 @@ __all__ = (
     "Guardian",
     "Hearing",
     "HearingNight",
+    "ImportMapping",
     "Investigation",
     "InvestigationFactor",
     "Juror",
@@ -69,6 +79,7 @@ __all__ = (
     "Program",
     "ProgramPolicy",
     "Qualification",
+    "RecordImport",
     "Referral",
     "ReferralSource",
     "Reward",
