@@ -91,13 +91,13 @@ class ImportController(Controller):
         form = UploadForm.read({key: value for key, value in (data or {}).items() if key != "file"})
         try:
             if not isinstance(file, UploadFile) or not file.filename:
-                form.error("file", "Choose a CSV or XLSX file to import.")
+                form.form.error("file", "Choose a CSV or XLSX file to import.")
             if not form.is_valid:
                 return await _index(db_session, 1, form.form, status_code=422)
             try:
                 sheet = read_sheet(await read_upload(file))
             except FileRejected as rejected:
-                form.error("file", str(rejected))
+                form.form.error("file", str(rejected))
                 return await _index(db_session, 1, form.form, status_code=422)
         finally:
             await _close_uploads(data)
@@ -113,12 +113,14 @@ class ImportController(Controller):
         return _sample(ImportKind.JURORS)
 
     @get("/{record_import_id:uuid}")
-    async def show(self, db_session: NamedDependency[AsyncSession], record_import: RecordImport) -> Template:
+    async def show(
+        self, db_session: NamedDependency[AsyncSession], record_import: NamedDependency[RecordImport]
+    ) -> Template:
         people = await _names(db_session, record_import.uploaded_by_id, record_import.imported_by_id)
         return page("imports/show.html", record=record_import, people=people)
 
     @get("/{record_import_id:uuid}/mapping")
-    async def mapping(self, record_import: RecordImport) -> Template | Any:
+    async def mapping(self, record_import: NamedDependency[RecordImport]) -> Template | Any:
         return _mapping_page(record_import, MappingForm.values_of(record_import))
 
     @post("/{record_import_id:uuid}/mapping")
@@ -127,7 +129,7 @@ class ImportController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
-        record_import: RecordImport,
+        record_import: NamedDependency[RecordImport],
         data: FormData,
     ) -> Any:
         _staged(record_import)
@@ -145,7 +147,7 @@ class ImportController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
-        record_import: RecordImport,
+        record_import: NamedDependency[RecordImport],
         page_no: PageNumber = "1",
     ) -> Any:
         if record_import.status is not ImportStatus.STAGED:
@@ -162,7 +164,7 @@ class ImportController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
-        record_import: RecordImport,
+        record_import: NamedDependency[RecordImport],
     ) -> Any:
         viewer: Viewer = request.user
         show = request.app.route_reverse("imports.show", record_import_id=record_import.id)
@@ -183,7 +185,7 @@ class ImportController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[AsyncSession],
         actor: NamedDependency[Actor],
-        record_import: RecordImport,
+        record_import: NamedDependency[RecordImport],
     ) -> Any:
         try:
             await services.discard(db_session, actor, record_import)

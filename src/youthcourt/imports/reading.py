@@ -101,7 +101,10 @@ def _workbook_rows(raw: bytes) -> Any:
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
-            yield [_cell_text(value) for value in values]
+            cells = [_cell_text(value) for value in values]
+            while cells and not cells[-1]:
+                cells.pop()  # read-only sheets pad every row to the widest
+            yield cells
     finally:
         workbook.close()
 

@@ -202,7 +202,7 @@ async def run(
     if record.kind is ImportKind.CASES:
         details = await _write_cases(db, actor, record, preview.good, today)
     else:
-        details = _write_jurors(db, record, preview.good)
+        details = await _write_jurors(db, record, preview.good)
     audit.record(
         db,
         actor,
@@ -218,6 +218,40 @@ async def run(
     )
     await db.flush()
     return Imported(len(preview.good))
+
+
+INSERT_ORDER = (
+    Youth,
+    Referral,
+    Case,
+    CaseEvent,
+    HearingNight,
+    Courtroom,
+    Hearing,
+    Disposition,
+    FollowUpCheck,
+    OutcomeEvent,
+    Juror,
+    Qualification,
+    TrainingSession,
+    TrainingAttendance,
+)
+"""Tables in the order their rows can go in: each row's foreign keys point to rows already there."""
+
+
+async def add_in_order(db: AsyncSession, records: list[Any]) -> None:
+    """Insert ``records`` table by table in :data:`INSERT_ORDER`, each table's rows in one batch.
+
+    The rows are linked by id only (no relationships loaded), so the session cannot order them itself.
+    """
+    by_model: dict[type, list[Any]] = defaultdict(list)
+    for item in records:
+        by_model[type(item)].append(item)
+    assert set(by_model) <= set(INSERT_ORDER), set(by_model) - set(INSERT_ORDER)
+    for model in INSERT_ORDER:
+        if by_model.get(model):
+            db.add_all(by_model[model])
+            await db.flush()
 
 
 def _noon(day: datetime.date) -> datetime.datetime:
@@ -237,7 +271,7 @@ async def _write_cases(
     for row, number in zip(rows, numbers, strict=True):
         writer.add(row, number)
     writer.add_nights()
-    db.add_all(writer.records)
+    await add_in_order(db, writer.records)
     return {"cases": len(rows), "first_number": min(numbers), "last_number": max(numbers)}
 
 
@@ -400,7 +434,7 @@ class _CaseWriter:
             )
 
 
-def _write_jurors(db: AsyncSession, record: RecordImport, rows: list[Any]) -> dict[str, Any]:
+async def _write_jurors(db: AsyncSession, record: RecordImport, rows: list[Any]) -> dict[str, Any]:
     program_id = record.program_id
     records: list[Any] = []
     sessions: dict[tuple[datetime.date, Decimal], TrainingSession] = {}
@@ -449,5 +483,5 @@ def _write_jurors(db: AsyncSession, record: RecordImport, rows: list[Any]) -> di
                     id=uuid4(), program_id=program_id, session_id=session.id, juror_id=juror.id
                 )
             )
-    db.add_all(records)
+    await add_in_order(db, records)
     return {"jurors": len(rows), "training_sessions": len(sessions)}
