@@ -120,7 +120,11 @@ class ImportController(Controller):
         return page("imports/show.html", record=record_import, people=people)
 
     @get("/{record_import_id:uuid}/mapping")
-    async def mapping(self, record_import: NamedDependency[RecordImport]) -> Template | Any:
+    async def mapping(
+        self, request: Request[Any, Any, Any], record_import: NamedDependency[RecordImport]
+    ) -> Template | Any:
+        if record_import.status is not ImportStatus.STAGED:
+            return _to_show(request, record_import)
         return _mapping_page(record_import, MappingForm.values_of(record_import))
 
     @post("/{record_import_id:uuid}/mapping")
@@ -132,7 +136,9 @@ class ImportController(Controller):
         record_import: NamedDependency[RecordImport],
         data: FormData,
     ) -> Any:
-        _staged(record_import)
+        if record_import.status is not ImportStatus.STAGED:
+            flash(request, ALREADY_DONE, "info")
+            return _to_show(request, record_import)
         form = Form.from_data(data)
         mapping = MappingForm.read_mapping(form, record_import)
         if not form.is_valid:
@@ -221,10 +227,9 @@ def _sample(kind: ImportKind) -> Response[str]:
     )
 
 
-def _staged(record: RecordImport) -> None:
-    """Only a staged import can be mapped: an imported or discarded one has no rows left (404)."""
-    if record.status is not ImportStatus.STAGED:
-        raise NotFoundException()
+def _to_show(request: Request[Any, Any, Any], record: RecordImport) -> Any:
+    """An imported or discarded import has no rows left to map or preview: its own page says what became of it."""
+    return redirect_to(request, request.app.route_reverse("imports.show", record_import_id=record.id))
 
 
 async def _index(db: AsyncSession, number: int, form: Form, *, status_code: int = 200) -> Template:
@@ -263,7 +268,6 @@ async def _names(db: AsyncSession, *user_ids: UUID | None) -> dict[UUID, str]:
 
 
 def _mapping_page(record: RecordImport, form: Form, *, status_code: int = 200) -> Template:
-    _staged(record)
     return page(
         "imports/mapping.html",
         record=record,
