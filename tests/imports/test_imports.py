@@ -122,7 +122,7 @@ async def test_the_sample_case_file_imports_whole_and_counts_in_the_recidivism_r
         entry = await db.scalar(select(AuditEntry).where(AuditEntry.action == "import_imported"))
         assert entry.details["rows"] == SAMPLE_CASES and entry.actor_name
 
-        cohort = Cohort((program.id,), datetime.date(2022, 1, 1), datetime.date(2022, 12, 31))
+        cohort = Cohort((program.id,), datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
         subjects = await load_subjects(db, cohort)
         assert len(subjects) == SAMPLE_CASES
         heard = [s for s in subjects if s.heard_on is not None]
@@ -204,18 +204,18 @@ async def test_every_problem_is_shown_by_row_and_column_and_nothing_is_imported(
                 program_id=program.id,
                 first_name="Felix",
                 last_name="Nakamura-Stone",
-                date_of_birth=datetime.date(2008, 5, 22),
+                date_of_birth=datetime.date(2010, 5, 22),
             )
         )
         await db.commit()
     text = sample_with(
         {
-            "Avery,Lindqvist,2007-04-12": "Avery,Lindqvist,2007-13-12",  # row 2: a date that is not one
+            "Avery,Lindqvist,2009-04-12": "Avery,Lindqvist,2009-13-12",  # row 2: a date that is not one
             "Disorderly conduct,School District": "Jaywalking,School District",  # row 3: unknown offense
             "Carmen,Delacroix-Reyes": ",Delacroix-Reyes",  # row 4: a required value missing
-            "2022-08-01,not completed": "2022-08-01,half done",  # row 5: not a closure
-            "2023-02-27,,no new offense": "2022-07-27,,no new offense",  # row 6: checked before closing
-            "Greta,Oduya,2007-12-01": "Greta,Oduya,2027-12-01",  # row 8: a birth date in the future
+            "2024-08-01,not completed": "2024-08-01,half done",  # row 5: not a closure
+            "2025-02-27,,no new offense": "2024-07-27,,no new offense",  # row 6: checked before closing
+            "Greta,Oduya,2009-12-01": "Greta,Oduya,2027-12-01",  # row 8: a birth date in the future
         }
     )
     lines = text.strip().split("\n")
@@ -257,9 +257,9 @@ async def test_follow_up_rules_keep_the_file_honest(client, db):
     text = sample_with(
         {
             # a result without check dates' records, a new offense with no type, checks in one month
-            "2022-11-21; 2023-05-22,police; juvenile_court,no new offense": "2022-11-21; 2022-11-25,police,no new offense",
-            "2023-03-14,arrest,theft,police": "2023-03-14,,theft,police",
-            "2023-02-01,juvenile_court,new offense": "2023-02-01,juvenile_court,",
+            "2024-11-21; 2025-05-22,police; juvenile_court,no new offense": "2024-11-21; 2024-11-25,police,no new offense",
+            "2025-03-14,arrest,theft,police": "2025-03-14,,theft,police",
+            "2025-02-01,juvenile_court,new offense": "2025-02-01,juvenile_court,",
         }
     )
     record_id = await staged(client, text)
