@@ -39,6 +39,7 @@ from youthcourt.health import health
 from youthcourt.hearings import case_sections as hearing_sections
 from youthcourt.hearings import controllers as hearings
 from youthcourt.home import HomeController
+from youthcourt.imports import controllers as imports
 from youthcourt.jurors import account_notices, enrollment, night_changes
 from youthcourt.jurors import controllers as jurors
 from youthcourt.outcomes import case_sections as outcome_sections
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 AuditController,
                 *reference.ROUTES,
                 *partners.ROUTES,
+                *imports.ROUTES,
                 *referrals.ROUTES,
                 *cases.ROUTES,
                 *hearings.ROUTES,

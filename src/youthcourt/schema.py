@@ -2,10 +2,19 @@
 
 from youthcourt.accounts.models import Membership, User, UserSession
 from youthcourt.audit.models import AuditEntry
-from youthcourt.cases.models import Case, CaseCounter, CaseEvent, CaseFactor, ContactLog, FollowUpCheck
+from youthcourt.cases.models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseFactor,
+    ContactLog,
+    FollowUpCheck,
+    RecordImport,
+)
 from youthcourt.coproduction.models import Answer, SelfAssessment
 from youthcourt.database import metadata
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Investigation, InvestigationFactor
+from youthcourt.imports.models import ImportMapping
 from youthcourt.jurors.models import (
     Booking,
     ConflictDeclaration,
@@ -64,6 +73,7 @@ __all__ = (
     "Guardian",
     "Hearing",
     "HearingNight",
+    "ImportMapping",
     "Investigation",
     "InvestigationFactor",
     "Juror",
@@ -79,6 +89,7 @@ __all__ = (
     "Program",
     "ProgramPolicy",
     "Qualification",
+    "RecordImport",
     "Referral",
     "ReferralSource",
     "Reward",

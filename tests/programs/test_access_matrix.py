@@ -52,10 +52,11 @@ from tests.factories import (
 from youthcourt.accounts.models import User
 from youthcourt.accounts.sessions import hash_token
 from youthcourt.app import create_app
-from youthcourt.cases.models import CaseState, FollowUpCheck
+from youthcourt.cases.models import CaseState, FollowUpCheck, ImportKind, RecordImport
 from youthcourt.coproduction.models import Answer, SelfAssessment
 from youthcourt.coproduction.questions import Element
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
+from youthcourt.imports.models import ImportMapping
 from youthcourt.jurors import calendar
 from youthcourt.jurors.models import (
     Attendance,
@@ -168,6 +169,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "/audit/search": ADMIN,
     "/audit/export": ADMIN,
     "/reference": ADMIN,
+    "/imports": ADMIN,
+    "/imports/samples/cases.csv": ADMIN,
+    "/imports/samples/jurors.csv": ADMIN,
+    "/imports/{record_import_id:uuid}": ADMIN,
+    "/imports/{record_import_id:uuid}/mapping": ADMIN,
+    "/imports/{record_import_id:uuid}/preview": ADMIN,
+    "/imports/{record_import_id:uuid}/run": ADMIN,
+    "/imports/{record_import_id:uuid}/discard": ADMIN,
+    "/imports/mappings/{mapping_id:uuid}/forget": ADMIN,
     "/reference/sources": ADMIN,
     "/reference/sources/new": ADMIN,
     "/reference/sources/{source_id:uuid}": ADMIN,
@@ -362,6 +372,8 @@ PARAMETER_RECORDS = {
     "message_id": "message",
     "notice_id": "notice",
     "import_id": "comparison",
+    "record_import_id": "record_import",
+    "mapping_id": "import_mapping",
     "program_id": "program",
     "assessment_id": "assessment",
     "site_id": "site",
@@ -747,7 +759,19 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
             for element in Element
         ],
     )
-    await _add(db, message, comparison, notice, assessment)
+    record_import = RecordImport(
+        program_id=program.id,
+        kind=ImportKind.CASES,
+        file_name="alder-cases.csv",
+        headers=["first_name", "last_name", "received_on"],
+        mapping={"first_name": "first_name", "last_name": "last_name", "received_on": "received_on"},
+        staged_rows=[["Ula", "Nobody", "2024-01-05"]],
+        row_count=1,
+    )
+    import_mapping = ImportMapping(
+        program_id=program.id, kind=ImportKind.CASES, mapping={"dob": "date_of_birth"}
+    )
+    await _add(db, message, comparison, notice, assessment, record_import, import_mapping)
     feed = calendar.new_token(juror)
     site = PartnerSite(
         program_id=program.id, name="Alder Community Garden", contact_name="Hollis Pike", capacity=3
@@ -804,6 +828,8 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "notice": notice.id,
         "comparison": comparison.id,
         "assessment": assessment.id,
+        "record_import": record_import.id,
+        "import_mapping": import_mapping.id,
         "other_juror": other_juror.id,
         "other_booking": other_booking.id,
         "closed_case": closed.id,

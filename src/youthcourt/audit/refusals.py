@@ -29,6 +29,7 @@ RECORD_TYPES = {
     "session_id": "training_session",
     "message_id": "outbox_message",
     "import_id": "comparison_import",
+    "mapping_id": "import_mapping",
     "conflict_id": "juror_conflict",
 }
 """Path parameters whose record type is not simply their name without ``_id``."""

@@ -32,7 +32,17 @@ SORTS = {
     "name": (func.lower(Youth.last_name).asc(), func.lower(Youth.first_name).asc()),
     "state": (LIFECYCLE.asc(), Case.opened_on.desc()),
 }
-FILTER_FIELDS = ("q", "state", "source", "offense_class", "coordinator", "opened_from", "opened_to", "sort")
+FILTER_FIELDS = (
+    "q",
+    "state",
+    "source",
+    "offense_class",
+    "coordinator",
+    "opened_from",
+    "opened_to",
+    "origin",
+    "sort",
+)
 
 
 @dataclass
@@ -70,6 +80,10 @@ class CaseFilters:
             query = query.where(
                 Case.referral_id.in_(select(Referral.id).where(Referral.offense_id.in_(offenses)))
             )
+        if values.get("origin") == "imported":
+            query = query.where(Case.import_id.is_not(None))
+        elif values.get("origin") == "entered":
+            query = query.where(Case.import_id.is_(None))
         if coordinator := parse_uuid(values.get("coordinator")):
             query = query.where(Case.coordinator_id == coordinator)
         if not self.form.errors:
@@ -92,6 +106,7 @@ async def shown_rows(db: AsyncSession, ids: list[UUID]) -> list[Row[Any]]:
             Case.state,
             Case.opened_on,
             Case.coordinator_id,
+            Case.import_id,
             Youth.first_name,
             Youth.last_name,
             Offense.name.label("offense"),

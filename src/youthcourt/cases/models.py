@@ -6,7 +6,7 @@ import datetime
 import enum
 from uuid import UUID
 
-from advanced_alchemy.types import DateTimeUTC
+from advanced_alchemy.types import DateTimeUTC, JsonB
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -40,6 +40,57 @@ class CaseState(enum.StrEnum):
 CLOSED_STATES = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN})
 
 
+class ImportKind(enum.StrEnum):
+    CASES = "cases"
+    JURORS = "jurors"
+
+    @property
+    def label(self) -> str:
+        return {"cases": "Past cases", "jurors": "Jurors"}[self.value]
+
+
+class ImportStatus(enum.StrEnum):
+    """Staged while the admin maps and previews; imported once; discarded if given up."""
+
+    STAGED = "staged"
+    IMPORTED = "imported"
+    DISCARDED = "discarded"
+
+    @property
+    def label(self) -> str:
+        return {"staged": "Waiting to be imported", "imported": "Imported", "discarded": "Discarded"}[
+            self.value
+        ]
+
+
+class RecordImport(Base, ProgramOwned):
+    """One uploaded file, from upload to import.
+
+    While staged, ``staged_rows`` holds the file's cells so that the mapping and the preview can
+    be shown without keeping the file itself. Importing or discarding empties it: after that only
+    the counts, the header and who did what remain. The status moves from ``staged`` by one
+    conditional update, so of two requests importing the same file exactly one does.
+    """
+
+    __tablename__ = "record_import"
+    __table_args__ = (Index("ix_record_import_program_created", "program_id", "created_at"),)
+
+    kind: Mapped[ImportKind] = mapped_column(enum_column(ImportKind))
+    status: Mapped[ImportStatus] = mapped_column(enum_column(ImportStatus), default=ImportStatus.STAGED)
+    file_name: Mapped[str] = mapped_column(String(200))
+    headers: Mapped[list[str]] = mapped_column(JsonB, default=list)
+    """The file's header row, as written."""
+    mapping: Mapped[dict[str, str]] = mapped_column(JsonB, default=dict)
+    """File header -> the import's column name ("" for a header left out)."""
+    staged_rows: Mapped[list[list[str]]] = mapped_column(JsonB, default=list)
+    """The file's rows as text while staged; emptied by the import or the discard."""
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    imported_count: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    imported_by_id: Mapped[UUID | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    imported_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+
+
 class Case(Base, ProgramOwned):
     __tablename__ = "youth_case"
     __table_args__ = (
@@ -47,6 +98,7 @@ class Case(Base, ProgramOwned):
         Index("ix_youth_case_program_state", "program_id", "state"),
         Index("ix_youth_case_program_opened", "program_id", "opened_on"),
         Index("ix_youth_case_program_sealed", "program_id", "sealed_at"),
+        Index("ix_youth_case_program_import", "program_id", "import_id"),
     )
 
     number: Mapped[str] = mapped_column(String(20))
@@ -74,6 +126,10 @@ class Case(Base, ProgramOwned):
     seal_reason: Mapped[str] = mapped_column(Text, default="")
     expunged_at: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     """The youth's identifying data is destroyed; the row stays as a de-identified tombstone."""
+    import_id: Mapped[UUID | None] = mapped_column(ForeignKey("record_import.id", ondelete="RESTRICT"))
+    """The import that brought the case from the program's earlier records; empty for cases made here.
+
+    Imported cases count in every measure and report like the others; pages mark them."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     referral: Mapped[Referral] = relationship(lazy="raise")

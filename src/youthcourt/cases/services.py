@@ -158,9 +158,13 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         return self.repository.session
 
     async def next_number(self, program_id: UUID, year: int) -> str:
-        """The next case number of the program's year: 2026-0001, 2026-0002, ...
+        """The next case number of the program's year: 2026-0001, 2026-0002, ..."""
+        return (await self.reserve_numbers(program_id, year, 1))[0]
 
-        The counter row is incremented in the database by one statement, which waits for any
+    async def reserve_numbers(self, program_id: UUID, year: int, count: int) -> list[str]:
+        """The next ``count`` case numbers of the program's year, in order (an import numbers many at once).
+
+        The counter row is moved on in the database by one statement, which waits for any
         other transaction numbering a case of the same year, so numbers never repeat or skip.
         The year's first case creates the row; two at once insert it once.
         """
@@ -168,11 +172,11 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         bump = (
             update(counters)
             .where(counters.c.program_id == program_id, counters.c.year == year)
-            .values(last_number=counters.c.last_number + 1)
+            .values(last_number=counters.c.last_number + count)
             .returning(counters.c.last_number)
         )
-        number = (await self.db.execute(bump)).scalar_one_or_none()
-        if number is None:
+        last = (await self.db.execute(bump)).scalar_one_or_none()
+        if last is None:
             # Start after any number already used that year (cases imported or loaded without a counter).
             highest = await self.db.scalar(
                 select(func.max(Case.number)).where(
@@ -182,8 +186,8 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
             start = int(highest.split("-", 1)[1]) if highest else 0
             row = {"program_id": program_id, "year": year, "last_number": start}
             await insert_missing(self.db, CaseCounter, [row], ["program_id", "year"])
-            number = (await self.db.execute(bump)).scalar_one()
-        return f"{year}-{number:04d}"
+            last = (await self.db.execute(bump)).scalar_one()
+        return [f"{year}-{number:04d}" for number in range(last - count + 1, last + 1)]
 
     async def open_from_referral(self, referral: Referral, viewer: Viewer, opened_on: datetime.date) -> Case:
         """An accepted referral becomes a case, in the state ``referred``, assigned to whoever accepted it."""

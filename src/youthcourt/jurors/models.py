@@ -56,6 +56,7 @@ class Juror(Base, ProgramOwned):
     __table_args__ = (
         UniqueConstraint("program_id", "youth_id"),
         Index("ix_juror_program_status", "program_id", "status"),
+        Index("ix_juror_program_import", "program_id", "import_id"),
         CheckConstraint("credit_balance >= 0", name="credit_balance_not_negative"),
     )
 
@@ -87,6 +88,8 @@ class Juror(Base, ProgramOwned):
 
     Only the database changes it: a trigger on ``credit_entry`` adds each new entry's amount,
     and the check constraint refuses any entry that would take it below zero (see ``credits.py``)."""
+    import_id: Mapped[UUID | None] = mapped_column(ForeignKey("record_import.id", ondelete="RESTRICT"))
+    """The import that brought the juror from the program's roster spreadsheet; empty otherwise."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     youth: Mapped[Youth | None] = relationship(lazy="raise")

@@ -77,3 +77,10 @@ async def paginate(db: AsyncSession, query: Select[Any], number: int, size: int 
     rows = (await db.execute(query.limit(size).offset((number - 1) * size))).all()
     items = [row[0] if len(row) == 1 else row for row in rows]
     return Page(items=items, number=number, size=size, total=total, exact=exact)
+
+
+def paginate_list(items: list[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
+    """One page of a list already in memory (the problems an import's preview found)."""
+    total = len(items)
+    number = min(max(1, number), max(1, -(-total // size)))
+    return Page(items=items[(number - 1) * size : number * size], number=number, size=size, total=total)

@@ -1,0 +1,1 @@
+"""Importing a program's records from spreadsheets: past cases and the juror roster."""
