@@ -53,6 +53,7 @@ def purge_command() -> None:
     click.echo(f"Failed sign-ins older than a day deleted: {counts.sign_in_failures}.")
     click.echo(f"Expired sign-in sessions deleted: {counts.sessions}.")
     click.echo(f"Forms sent more than a day ago forgotten: {counts.sent_forms}.")
+    click.echo(f"Uploads left unimported for a week discarded: {counts.abandoned_imports}.")
     if counts.audit_entries is None:
         _fail(
             "Audit entries past retention were not deleted: this database role may not delete them. "

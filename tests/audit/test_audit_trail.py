@@ -354,8 +354,22 @@ def test_the_purge_command_deletes_what_is_past_keeping_and_records_itself(
     assert after["entries"] == {ids["recent"]}
     purges = sorted(after["purges"], key=lambda e: e.occurred_at)
     assert [p.details for p in purges] == [
-        {"audit_entries": 0, "sign_in_failures": 1, "sessions": 2, "sent_forms": 1, "retention_days": 2555},
-        {"audit_entries": 1, "sign_in_failures": 0, "sessions": 0, "sent_forms": 0, "retention_days": 365},
+        {
+            "audit_entries": 0,
+            "sign_in_failures": 1,
+            "sessions": 2,
+            "sent_forms": 1,
+            "abandoned_imports": 0,
+            "retention_days": 2555,
+        },
+        {
+            "audit_entries": 1,
+            "sign_in_failures": 0,
+            "sessions": 0,
+            "sent_forms": 0,
+            "abandoned_imports": 0,
+            "retention_days": 365,
+        },
     ]
     assert all(p.program_id is None and p.actor_id is None for p in purges), "site-level entries"
 

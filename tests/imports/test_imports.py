@@ -8,17 +8,20 @@ import datetime
 import io
 import re
 from typing import Any
+from uuid import UUID
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.concurrency import Browser, fire, running_server
 from tests.factories import csrf_token, make_program, make_user, post_form, sign_in
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck, ImportKind, ImportStatus, RecordImport
+from youthcourt.clock import utc_now
 from youthcourt.hearings.models import Hearing, HearingNight
 from youthcourt.imports.models import ImportMapping
 from youthcourt.imports.sample_files import sample_csv
+from youthcourt.imports.services import ABANDONED_AFTER
 from youthcourt.jurors.models import Juror, Qualification, TrainingAttendance
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType
 from youthcourt.programs.models import Program, Role
@@ -28,6 +31,7 @@ from youthcourt.referrals.models import Referral, Youth
 from youthcourt.reports.cohort import Anchor, Cohort, load_subjects
 from youthcourt.reports.recidivism import Grouping, ReportOptions, _tally_groups
 from youthcourt.reports.tallies import tally_in_database
+from youthcourt.worker import housekeeping
 
 URL = "/imports"
 SAMPLE_CASES = 10
@@ -390,3 +394,28 @@ async def test_a_discarded_upload_keeps_no_rows_and_cannot_be_imported(client, d
     with program_scope(ProgramScope.of(program.id)):
         record = await db.scalar(select(RecordImport))
         assert (record.status, record.staged_rows, await count(db, Case)) == (ImportStatus.DISCARDED, [], 0)
+
+
+async def test_an_upload_left_staged_for_a_week_is_discarded_by_the_daily_housekeeping(client, db, settings):
+    """Staged rows hold names and birth dates: an upload nobody imports does not keep them for good."""
+    await admin_signed_in(client, db)
+    old_id = await staged(client, sample_csv(ImportKind.CASES))
+    recent_id = await staged(client, sample_csv(ImportKind.JURORS), "jurors")
+    now = utc_now()
+    await db.execute(
+        update(RecordImport)
+        .where(RecordImport.id == UUID(str(old_id)))
+        .values(updated_at=now - ABANDONED_AFTER - datetime.timedelta(minutes=1))
+    )
+    await db.commit()
+
+    counts = await housekeeping.purge(db, settings, now)
+    await db.commit()
+
+    assert counts.abandoned_imports == 1
+    rows = {
+        str(r.id): r
+        for r in (await db.scalars(select(RecordImport).execution_options(populate_existing=True))).all()
+    }
+    assert (rows[str(old_id)].status, rows[str(old_id)].staged_rows) == (ImportStatus.DISCARDED, [])
+    assert rows[str(recent_id)].status == ImportStatus.STAGED and rows[str(recent_id)].staged_rows

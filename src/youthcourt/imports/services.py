@@ -159,6 +159,22 @@ async def discard(db: AsyncSession, actor: Actor, record: RecordImport) -> None:
     )
 
 
+ABANDONED_AFTER = datetime.timedelta(days=7)
+"""How long an upload waits, mapped or previewed but neither imported nor discarded, before the
+daily housekeeping discards it: its staged rows hold youth names and birth dates."""
+
+
+async def discard_abandoned(db: AsyncSession, now: datetime.datetime) -> int:
+    """Discard the uploads left staged for longer than :data:`ABANDONED_AFTER`, emptying their rows."""
+    result = await db.execute(
+        update(RecordImport)
+        .where(RecordImport.status == ImportStatus.STAGED, RecordImport.updated_at <= now - ABANDONED_AFTER)
+        .values(status=ImportStatus.DISCARDED, staged_rows=[], updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 async def _claim(
     db: AsyncSession, record: RecordImport, status: ImportStatus, values: dict[str, Any]
 ) -> bool:

@@ -1,4 +1,5 @@
-"""Deleting what is past keeping: audit entries past retention, old failed sign-ins, expired sessions.
+"""Deleting what is past keeping: audit entries past retention, old failed sign-ins, expired sessions,
+and the staged rows of uploads nobody imported.
 
 Run daily by the worker, and by ``youthcourt audit purge``. On PostgreSQL the app's own role
 may not delete audit entries (``youthcourt audit grant-app-role``): then the entries are left
@@ -18,6 +19,7 @@ from youthcourt.accounts.models import UserSession
 from youthcourt.audit import retention
 from youthcourt.audit import service as audit
 from youthcourt.clock import utc_now
+from youthcourt.imports import services as imports
 from youthcourt.settings import Settings
 from youthcourt.web import idempotency
 
@@ -31,6 +33,8 @@ class PurgeCounts:
     sign_in_failures: int
     sessions: int
     sent_forms: int
+    abandoned_imports: int
+    """Uploads left staged past :data:`youthcourt.imports.services.ABANDONED_AFTER`, discarded."""
 
 
 async def purge_expired_sessions(db: AsyncSession, now: datetime.datetime) -> int:
@@ -72,6 +76,7 @@ async def purge(
         sign_in_failures=await lockout.purge_failures(db, now),
         sessions=await purge_expired_sessions(db, now),
         sent_forms=await idempotency.purge_spent(db, now),
+        abandoned_imports=await imports.discard_abandoned(db, now),
     )
     audit.record_site_event(
         db,
