@@ -35,9 +35,27 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection: "Connection") -> None:
-    _configure(connection=connection)
-    with context.begin_transaction():
-        context.run_migrations()
+    """On SQLite, with foreign keys off while the migrations run, and checked before they commit.
+
+    A batch migration copies a table and drops the old one; with foreign keys on, SQLite refuses
+    to drop a table other rows point to (a juror with bookings), so a migration that runs fine on
+    an empty database fails on a program's data. SQLite's own procedure for changing a table: keys
+    off (outside any transaction: inside one the pragma does nothing), change, ``foreign_key_check``.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+    try:
+        _configure(connection=connection)
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"The migrations left rows pointing to no row: {broken[:5]}")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 async def run_migrations_online() -> None:

@@ -153,5 +153,11 @@ def downgrade() -> None:
     else:
         op.execute("DROP TRIGGER credit_entry_unchanged")
         op.execute("DROP TRIGGER credit_entry_moves_balance")
-        op.execute("ALTER TABLE juror DROP COLUMN credit_balance")
+        # A copy of the table (a later migration's batch) makes the column's check a table check,
+        # which DROP COLUMN refuses; copying it once more without both works either way.
+        op.execute("PRAGMA legacy_alter_table=ON")
+        with op.batch_alter_table("juror", recreate="always") as batch_op:
+            batch_op.drop_constraint(op.f(CHECK_NAME), type_="check")
+            batch_op.drop_column("credit_balance")
+        op.execute("PRAGMA legacy_alter_table=OFF")
     op.drop_table("form_submission")

@@ -166,6 +166,11 @@ READS = [
 ]
 
 EXEMPT = {
+    "/imports/{record_import_id:uuid}": "an upload's counts and status; its rows are never shown back",
+    "/imports/{record_import_id:uuid}/mapping": "the file's column headings, no row of it",
+    "/imports/{record_import_id:uuid}/preview": "problems by row number and column, never a name or a birth date",
+    "/imports/samples/cases.csv": "a made-up example file, no record",
+    "/imports/samples/jurors.csv": "a made-up example file, no record",
     "/coproduction/{assessment_id:uuid}": "the program's own self-assessment: scores, staff comments and program-wide counts, no youth",
     "/coproduction/{assessment_id:uuid}/edit": "the program's own self-assessment, no youth",
     "/coproduction/{assessment_id:uuid}/print": "the program's own self-assessment, printed for its board, no youth",
