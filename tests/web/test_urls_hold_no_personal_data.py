@@ -389,7 +389,13 @@ async def test_the_audit_export_of_a_who_filter_is_posted(client, db):
 
 # The route table ---------------------------------------------------------------------------------
 
-SECRET_PATHS = {"/static/{file_path:path}", "/calendar/{feed:str}", "/link/{token:str}/hours"}
+SECRET_PATHS = {
+    "/static/{file_path:path}",
+    "/calendar/{feed:str}",
+    "/link/{token:str}/hours",
+    "/link/{token:str}/my-page",
+    "/link/{token:str}/family-page",
+}
 """The addresses with a parameter that is not a UUID: a static file's name, the calendar feed's
 secret and a private link's (both kept out of the access log by ``web/logging.py``)."""
 PERSONAL = re.compile(

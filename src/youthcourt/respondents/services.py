@@ -222,6 +222,11 @@ class SanctionCard:
         return self.summary.sanction
 
     @property
+    def is_written(self) -> bool:
+        """A letter or an essay: handed in, then read and accepted, rather than counted up."""
+        return self.sanction.sanction_type in REVIEWED_TYPES
+
+    @property
     def left_text(self) -> str:
         """What is still to do, "8 hours"; empty when nothing is (letters and essays: none)."""
         if self.sanction.sanction_type in REVIEWED_TYPES or self.summary.reached:
