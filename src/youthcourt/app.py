@@ -53,6 +53,8 @@ from youthcourt.programs.guards import PUBLIC, CodeRequired, PasswordChangeRequi
 from youthcourt.reference import controllers as reference
 from youthcourt.referrals import controllers as referrals
 from youthcourt.reports import controllers as reports
+from youthcourt.respondents import case_sections as respondent_sections
+from youthcourt.respondents import controllers as respondents
 from youthcourt.sanctions import case_sections as sanction_sections
 from youthcourt.sanctions import controllers as sanctions
 from youthcourt.sealing import case_sections as sealing_sections
@@ -74,7 +76,14 @@ def register_case_sections() -> None:
     """Areas above cases add their parts of the case page (see ``cases/sections.py``) and listen for
     dispositions (the juror program enrolls respondents sentenced to jury duty) and referral decisions
     (a study's declined or returned referrals are followed up)."""
-    for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections, sealing_sections):
+    for area in (
+        hearing_sections,
+        sanction_sections,
+        respondent_sections,
+        closure_sections,
+        outcome_sections,
+        sealing_sections,
+    ):
         area.register()
     enrollment.register()
     account_notices.register()
@@ -129,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *coproduction.ROUTES,
                 *sites.ROUTES,
                 partner_api.api_router(),
+                *respondents.ROUTES,
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

@@ -92,6 +92,7 @@ READS = [
     Read("/cases/{case}/closure", COORDINATOR, "closure_form_view", "case", "case"),
     Read("/cases/{case}/letter", COORDINATOR, "letter_view", "case", "case"),
     Read("/cases/{case}/outcome-events", COORDINATOR, "outcome_events_view", "case", "case"),
+    Read("/cases/{case}/family-links", COORDINATOR, "family_links_view", "case", "case"),
     Read("/sanctions/{sanction}", COORDINATOR, "sanction_view", "sanction", "sanction"),
     Read(
         "/sanctions/{placed_sanction}/placement",
@@ -179,6 +180,8 @@ EXEMPT = {
     "/api/v1/referrals/{referral_id:uuid}": "the partner API takes keys, not sessions: its reads are "
     "audited as api_referral_status (tests/api/test_partner_api.py)",
     "/api/v1/schema/{path:str}": "the partner API's documentation files, no record",
+    "/link/{token:str}/my-page": "opened by the youth without an account; audited with the link as the actor (tests/respondents)",
+    "/link/{token:str}/family-page": "opened by a guardian without an account; audited with the link as the actor (tests/respondents)",
     "/calendar/{feed:str}": "a juror's own calendar app polls it; it holds only the juror's own nights",
     "/follow-ups/{check_id:uuid}/event-row": "an empty form row, no record",
     "/hearings/{night_id:uuid}/edit": "the night's date and place, no case or person",

@@ -86,6 +86,7 @@ from youthcourt.programs.viewer import today_in
 from youthcourt.reference.models import Factor, Offense, ReferralSource, SanctionType, SourceKind
 from youthcourt.referrals.models import Document, Guardian
 from youthcourt.reports.models import ComparisonImport
+from youthcourt.respondents import services as respondent_services
 from youthcourt.sanctions.models import Disposition, Sanction
 from youthcourt.settings import Settings
 from youthcourt.sites import services as site_services
@@ -145,6 +146,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "/api/v1/schema": PUBLIC,
     "/api/v1/schema/openapi.json": PUBLIC,
     "/api/v1/schema/{path:str}": PUBLIC,
+    "/link/{token:str}/my-page": PUBLIC,
+    "/link/{token:str}/family-page": PUBLIC,
     # Everyone's own account
     "/": SIGNED_IN,
     "/logout/everywhere": SIGNED_IN,
@@ -219,6 +222,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "/cases/{case_id:uuid}/notes": CASEWORK,
     "/cases/{case_id:uuid}/disposition": CASEWORK,
     "/cases/{case_id:uuid}/closure": CASEWORK,
+    "/cases/{case_id:uuid}/family-links": CASEWORK,
+    "/cases/{case_id:uuid}/family-links/{link_id:uuid}/revoke": CASEWORK,
     "/cases/{case_id:uuid}/letter": CASEWORK,
     # Sealing and expungement
     "/cases/{case_id:uuid}/seal": STAFF,
@@ -389,6 +394,9 @@ the juror's)."""
 PATH_RECORDS = {
     "/cases/{case_id:uuid}/letter": {"case": "closed_case"},
     "/cases/{case_id:uuid}/sealed": {"case": "sealed_case"},
+    "/cases/{case_id:uuid}/family-links/{link_id:uuid}/revoke": {"site_link": "family_link"},
+    "/link/{token:str}/my-page": {"site_link_secret": "youth_link_secret"},
+    "/link/{token:str}/family-page": {"site_link_secret": "guardian_link_secret"},
 }
 """Pages that exist only for a case in some state: the closing letter of a closed case, the cover
 page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_id``."""
@@ -402,7 +410,9 @@ secret and a private link's (public by design: the secret is the key, whoever ho
 of the partner API's documentation, and a program itself (the installation's record, which only
 site administrators reach, whatever program they work in)."""
 
-SECRET_ADDRESSES = frozenset({"/link/{token:str}/hours"})
+SECRET_ADDRESSES = frozenset(
+    {"/link/{token:str}/hours", "/link/{token:str}/my-page", "/link/{token:str}/family-page"}
+)
 """Pages opened by a private link: whoever holds the secret sees what it grants (a site's supervisor sees
 the youth's first name and initial), whatever role they hold besides; the names check leaves them out."""
 
@@ -790,6 +800,22 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
             created_by=None,
             label="Hollis Pike",
         )
+        family_links = {
+            name: await private_links.issue(
+                db,
+                purpose,
+                case.id,
+                program_id=program.id,
+                valid_for=datetime.timedelta(days=30),
+                created_by=None,
+                label=label,
+            )
+            for name, purpose, label in (
+                ("youth", respondent_services.YOUTH_PAGE, "Youth"),
+                ("guardian", respondent_services.GUARDIAN_PAGE, "Mother"),
+                ("revoked", respondent_services.YOUTH_PAGE, "Youth"),
+            )
+        }
     partner_key = keys.new_key()  # the police department's, whose referral is pending
     api_key = ApiKey(
         program_id=program.id,
@@ -842,6 +868,9 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "api_key": api_key.id,
         "schema_file": "openapi.json",
         "partner_key": partner_key,
+        "family_link": family_links["revoked"].link.id,
+        "youth_link_secret": family_links["youth"].token,
+        "guardian_link_secret": family_links["guardian"].token,
     }
     users["other_juror"] = other_juror_user
     return ProgramData(
@@ -1128,7 +1157,10 @@ async def test_a_juror_reaches_only_their_own_records_and_fields(app, client, db
     pages = {
         fill(endpoint, data.ids): endpoint
         for endpoint in endpoints_of(app)
-        if endpoint.method == "GET" and endpoint.allows(JUROR) and endpoint.path != "/static/{file_path:path}"
+        if endpoint.method == "GET"
+        and endpoint.allows(JUROR)
+        and endpoint.path != "/static/{file_path:path}"
+        and endpoint.path not in SECRET_ADDRESSES  # the secret's holder sees what it grants, whoever they are
     }
     seen = {}
     for url in pages:

@@ -394,6 +394,8 @@ SECRET_PATHS = {
     "/calendar/{feed:str}",
     "/link/{token:str}/hours",
     "/api/v1/schema/{path:str}",
+    "/link/{token:str}/my-page",
+    "/link/{token:str}/family-page",
 }
 """The addresses with a parameter that is not a UUID: a static file's name, the calendar feed's
 secret and a private link's (both kept out of the access log by ``web/logging.py``), and a file

@@ -118,11 +118,11 @@ def provisioning_uri(secret: str, email: str) -> str:
     return f"otpauth://totp/{label}?{query}"
 
 
-def qr_svg(uri: str) -> str:
-    """The QR code as inline SVG markup: no data: URI and no style attribute, which the CSP forbids."""
-    return segno.make(uri, error="m").svg_inline(
-        scale=5, border=4, light="#fff", title="QR code for your authenticator app"
-    )
+def qr_svg(uri: str, title: str = "QR code for your authenticator app") -> str:
+    """The QR code as inline SVG markup: no data: URI and no style attribute, which the CSP forbids.
+
+    Also how a family's private link is handed over on the coordinator's screen (``respondents``)."""
+    return segno.make(uri, error="m").svg_inline(scale=5, border=4, light="#fff", title=title)
 
 
 def grouped(secret: str) -> str:

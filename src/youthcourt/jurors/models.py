@@ -287,8 +287,9 @@ class OutboxMessage(Base, ProgramOwned):
         ForeignKey("hearing_night.id", ondelete="SET NULL"), index=True
     )
     """The hearing night the message is about, so a moved or cancelled night can rewrite it."""
-    booking_id: Mapped[UUID | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"))
-    """The juror's booking the message is about (invitations, reminders, notices)."""
+    booking_id: Mapped[UUID | None] = mapped_column(ForeignKey("booking.id", ondelete="SET NULL"), index=True)
+    """The juror's booking the message is about (invitations, reminders, notices); the respondent's own
+    page finds the mail about their jury nights by it."""
     claim_token: Mapped[str | None] = mapped_column(String(32))
     """Which sender has taken the message to send it (see ``jurors/delivery.py``); none when waiting."""
     claimed_until: Mapped[datetime.datetime | None] = mapped_column(DateTimeUTC(timezone=True))

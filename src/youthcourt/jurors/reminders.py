@@ -50,11 +50,16 @@ def juror_key(booking_id: UUID, sequence: int = 0) -> str:
     return f"remind-juror:{booking_id}{_moved(sequence)}"
 
 
+def family_key_prefix(hearing_id: UUID) -> str:
+    """How every family reminder of a hearing's key begins: the family's own page finds them by it."""
+    return f"remind-family:{hearing_id}"
+
+
 def family_key(hearing_id: UUID, address: str, sequence: int = 0) -> str:
     """One reminder per hearing, address and schedule; very long addresses are hashed to fit the column."""
-    key = f"remind-family:{hearing_id}{_moved(sequence)}:{address}"
+    key = f"{family_key_prefix(hearing_id)}{_moved(sequence)}:{address}"
     if len(key) > MAX_DEDUPE_KEY_LENGTH:
-        key = f"remind-family:{hearing_id}{_moved(sequence)}:{hashlib.sha256(address.encode()).hexdigest()}"
+        key = f"{family_key_prefix(hearing_id)}{_moved(sequence)}:{hashlib.sha256(address.encode()).hexdigest()}"
     return key
 
 

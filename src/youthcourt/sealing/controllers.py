@@ -147,14 +147,14 @@ class SealingController(Controller):
         reason = SealForm.read(form).reason
         if not form.is_valid:
             return page("sealing/seal.html", case=case, form=form, problem=None, status_code=422)
-        services.seal(case, viewer.user_id, reason)
+        revoked = await services.seal_case(db_session, case, viewer.user_id, reason)
         audit.record(
             db_session,
             request,
             "case_seal",
             record_type="case",
             record_id=case.id,
-            details={"reason": reason},
+            details={"reason": reason, "family_links_revoked": revoked},
         )
         flash(request, f"Case {case.number} is sealed. It no longer shows in lists and searches.")
         return redirect_to(request, "/sealed-cases" if not viewer.has_role(Role.COORDINATOR) else "/cases")

@@ -44,6 +44,7 @@ from youthcourt.programs.viewer import today_in
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals.document_store import DocumentStore
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
+from youthcourt.respondents.services import revoke_for_case
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 
 EXPUNGED_NAME = "Expunged"
@@ -72,6 +73,16 @@ def seal(case: Case, actor_id: UUID | None, reason: str) -> None:
     case.sealed_at = utc_now()
     case.sealed_by_id = actor_id
     case.seal_reason = reason
+
+
+async def seal_case(db: AsyncSession, case: Case, actor_id: UUID | None, reason: str) -> int:
+    """Seal the case and revoke the family's private links to it; returns how many links were revoked.
+
+    A sealed case's page already answers 404 to its links; revoking them as well means unsealing
+    the case later does not bring them back.
+    """
+    seal(case, actor_id, reason)
+    return await revoke_for_case(db, case.id)
 
 
 def unseal(case: Case) -> None:
@@ -136,7 +147,9 @@ async def seal_due(db: AsyncSession) -> dict[UUID, int]:
             )
         ).all()
         for case in cases:
-            seal(case, None, f"Sealed automatically {months} months after successful completion.")
+            await seal_case(
+                db, case, None, f"Sealed automatically {months} months after successful completion."
+            )
             db.add(
                 AuditEntry(
                     program_id=program_id,
