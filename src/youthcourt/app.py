@@ -54,6 +54,8 @@ from youthcourt.sealing import case_sections as sealing_sections
 from youthcourt.sealing import controllers as sealing
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.sites import controllers as sites
+from youthcourt.surveys import case_sections as survey_sections
+from youthcourt.surveys import controllers as surveys
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
@@ -69,7 +71,14 @@ def register_case_sections() -> None:
     """Areas above cases add their parts of the case page (see ``cases/sections.py``) and listen for
     dispositions (the juror program enrolls respondents sentenced to jury duty) and referral decisions
     (a study's declined or returned referrals are followed up)."""
-    for area in (hearing_sections, sanction_sections, closure_sections, outcome_sections, sealing_sections):
+    for area in (
+        hearing_sections,
+        sanction_sections,
+        closure_sections,
+        outcome_sections,
+        sealing_sections,
+        survey_sections,
+    ):
         area.register()
     enrollment.register()
     account_notices.register()
@@ -119,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *sealing.ROUTES,
                 *coproduction.ROUTES,
                 *sites.ROUTES,
+                *surveys.ROUTES,
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],
