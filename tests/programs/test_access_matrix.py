@@ -85,6 +85,8 @@ from youthcourt.sanctions.models import Disposition, Sanction
 from youthcourt.settings import Settings
 from youthcourt.sites import services as site_services
 from youthcourt.sites.models import PartnerSite, Placement, SiteWork
+from youthcourt.surveys import services as survey_services
+from youthcourt.surveys.models import Channel, Occasion, SurveyInvitation, SurveyKind
 from youthcourt.web.errors import CSRF_EXPLANATION
 
 # Roles ---------------------------------------------------------------------------------------------
@@ -134,6 +136,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/logout": PUBLIC,
     "/calendar/{feed:str}": PUBLIC,
     "/link/{token:str}/hours": PUBLIC,
+    "/link/{token:str}/survey": PUBLIC,
     # Everyone's own account
     "/": SIGNED_IN,
     "/logout/everywhere": SIGNED_IN,
@@ -232,6 +235,14 @@ ACCESS: dict[str, frozenset[str]] = {
     "/sites/{site_id:uuid}": STAFF,
     "/sites/{site_id:uuid}/edit": STAFF,
     "/sites/{site_id:uuid}/active": STAFF,
+    # Surveys: offered by coordinators, questions kept by staff, results for evaluators too
+    "/cases/{case_id:uuid}/surveys": CASEWORK,
+    "/cases/{case_id:uuid}/surveys/{invitation_id:uuid}/revoke": CASEWORK,
+    "/hearings/{night_id:uuid}/surveys": CASEWORK,
+    "/hearings/{night_id:uuid}/surveys/{invitation_id:uuid}/revoke": CASEWORK,
+    "/surveys": PROGRAM_MEASURES,
+    "/surveys/questions": STAFF,
+    "/surveys/questions/{kind:str}": STAFF,
     # Follow-up after closure
     "/follow-ups": STAFF,
     "/follow-ups/{check_id:uuid}": STAFF,
@@ -350,6 +361,8 @@ PARAMETER_RECORDS = {
     "site_id": "site",
     "link_id": "site_link",
     "token": "site_link_secret",
+    "invitation_id": "survey_invitation",
+    "kind": "survey_kind",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
 belongs together (the document is the referral's, the booking is on the night, the conflict is
@@ -358,6 +371,10 @@ the juror's)."""
 PATH_RECORDS = {
     "/cases/{case_id:uuid}/letter": {"case": "closed_case"},
     "/cases/{case_id:uuid}/sealed": {"case": "sealed_case"},
+    "/link/{token:str}/survey": {"site_link_secret": "survey_link_secret"},
+    "/hearings/{night_id:uuid}/surveys/{invitation_id:uuid}/revoke": {
+        "survey_invitation": "night_survey_invitation"
+    },
 }
 """Pages that exist only for a case in some state: the closing letter of a closed case, the cover
 page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_id``."""
@@ -365,12 +382,12 @@ page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_i
 SEALED_RECORDS = {"case": "sealed_case", "referral": "sealed_referral", "check": "sealed_check"}
 """A second pass fills these with a sealed case's records: sealing must not open a way around a guard."""
 
-NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token"}
+NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token", "kind"}
 """Parameters that are not a program's record id: a static file's name, the calendar feed's
 secret and a private link's (public by design: the secret is the key, whoever holds it), and a program itself (the
 installation's record, which only site administrators reach, whatever program they work in)."""
 
-SECRET_ADDRESSES = frozenset({"/link/{token:str}/hours"})
+SECRET_ADDRESSES = frozenset({"/link/{token:str}/hours", "/link/{token:str}/survey"})
 """Pages opened by a private link: whoever holds the secret sees what it grants (a site's supervisor sees
 the youth's first name and initial), whatever role they hold besides; the names check leaves them out."""
 
@@ -746,6 +763,15 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
             created_by=None,
             label="Hollis Pike",
         )
+        case_survey = SurveyInvitation(program_id=program.id, kind=SurveyKind.RESPONDENT, case_id=case.id,
+                                       occasion=Occasion.AFTER_HEARING, channel=Channel.TABLET, label="Respondent")  # fmt: skip
+        night_survey = SurveyInvitation(program_id=program.id, kind=SurveyKind.JUROR, night_id=night.id,
+                                        occasion=Occasion.AFTER_NIGHT, channel=Channel.TABLET, label="Juror (tablet)")  # fmt: skip
+        await _add(db, case_survey, night_survey)
+        survey_link = await private_links.issue(
+            db, survey_services.SURVEY, case_survey.id, program_id=program.id,
+            valid_for=datetime.timedelta(days=30), created_by=None,
+        )  # fmt: skip
     await db.commit()
 
     first = {
@@ -784,6 +810,10 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "site": site.id,
         "site_link": site_link.link.id,
         "site_link_secret": site_link.token,
+        "survey_invitation": case_survey.id,
+        "night_survey_invitation": night_survey.id,
+        "survey_link_secret": survey_link.token,
+        "survey_kind": "respondent",
     }
     users["other_juror"] = other_juror_user
     return ProgramData(
