@@ -80,7 +80,7 @@ async def count(db: AsyncSession, model: Any) -> int:
 
 
 async def test_a_respondent_answers_once_and_the_answer_is_kept_apart_from_the_case(client, db):
-    program, _, case = await coordinator_case(db, client)
+    _, _, case = await coordinator_case(db, client)
     path = await tablet_link(client, case)
     token = path.split("/")[2]
     stored = await db.scalar(select(PrivateLink).where(PrivateLink.purpose == "survey"))
@@ -223,7 +223,7 @@ async def test_the_link_is_kept_out_of_the_servers_logs(app, db, caplog):
 
 
 async def test_editing_questions_makes_a_version_and_old_answers_keep_their_wording(client, db):
-    program, _, case = await coordinator_case(db, client)
+    _, _, case = await coordinator_case(db, client)
     first = await tablet_link(client, case)
     page = await client.get("/surveys/questions/respondent")
     assert "I had a chance to tell my side." in page.text

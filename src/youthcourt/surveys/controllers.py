@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case
 from youthcourt.cases.services import CASE_IN_PATH
@@ -90,6 +91,7 @@ class CaseSurveyController(Controller):
         case: NamedDependency[Case],
     ) -> Template:
         rows = await services.offers_of(db_session, case_id=case.id)
+        audit.record(db_session, request, "case_surveys_view", record_type="case", record_id=case.id)
         form = Form(values={"kind": "respondent", "occasion": "after_hearing", "channel": "tablet",
                             "valid_days": str(LINK_DAYS_DEFAULT)})  # fmt: skip
         return offer_page(request, "surveys/case.html", rows, form, case=case)
@@ -154,6 +156,9 @@ class NightSurveyController(Controller):
         night_id: FromPath[UUID],
     ) -> Template:
         night = await night_or_404(db_session, night_id)
+        audit.record(
+            db_session, request, "night_surveys_view", record_type="hearing_night", record_id=night.id
+        )
         form = Form(values={"channel": "tablet", "valid_days": str(LINK_DAYS_DEFAULT)})
         return await self._page(request, db_session, night, form)
 
