@@ -61,6 +61,7 @@ from youthcourt.sealing import case_sections as sealing_sections
 from youthcourt.sealing import controllers as sealing
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.sites import controllers as sites
+from youthcourt.surveys import case_sections as survey_sections
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
@@ -83,6 +84,7 @@ def register_case_sections() -> None:
         closure_sections,
         outcome_sections,
         sealing_sections,
+        survey_sections,
     ):
         area.register()
     enrollment.register()
@@ -139,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *sites.ROUTES,
                 partner_api.api_router(),
                 *respondents.ROUTES,
+                survey_sections,
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

@@ -152,7 +152,9 @@ def send_mail() -> None:
     """Queue the reminders for hearing nights in two days, then send the pending mail of every program."""
     from youthcourt.jurors.delivery import deliver_pending
     from youthcourt.jurors.reminders import queue_everywhere
+    from youthcourt.surveys.services import register_email
 
+    register_email()
     smtp = get_settings().smtp
 
     async def work(db):  # type: ignore[no-untyped-def]

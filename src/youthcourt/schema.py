@@ -43,6 +43,7 @@ from youthcourt.referrals.models import Document, DocumentChunk, Guardian, Refer
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord, DataRelease
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
 from youthcourt.sites.models import PartnerSite, Placement, SiteWork
+from youthcourt.surveys.models import SurveyAnswer, SurveyInvitation, SurveyItem, SurveyVersion
 from youthcourt.web.idempotency import FormSubmission
 from youthcourt.worker.models import WorkerJob
 
@@ -99,6 +100,10 @@ __all__ = (
     "SanctionRule",
     "SelfAssessment",
     "SiteWork",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyItem",
+    "SurveyVersion",
     "TrainingAttendance",
     "TrainingSession",
     "User",

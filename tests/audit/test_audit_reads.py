@@ -120,6 +120,8 @@ READS = [
     Read("/jurors/{juror}", COORDINATOR, "juror_view", "juror", "juror"),
     Read("/jurors/{juror}/edit", COORDINATOR, "juror_view", "juror", "juror"),
     Read("/jurors/{juror}/credits", COORDINATOR, "juror_credits_view", "juror", "juror"),
+    Read("/cases/{case}/surveys", COORDINATOR, "case_surveys_view", "case", "case"),
+    Read("/hearings/{night}/surveys", COORDINATOR, "night_surveys_view", "hearing_night", "night"),
     Read("/jurors/nights/{night}", COORDINATOR, "juror_night_view", "hearing_night", "night"),
     Read("/jurors/nights/{night}/panels", COORDINATOR, "juror_panel_view", "hearing_night", "night"),
     Read("/jurors/nights/{night}/check-in", COORDINATOR, "juror_checkin_view", "hearing_night", "night"),
@@ -176,6 +178,8 @@ EXEMPT = {
     "/coproduction/{assessment_id:uuid}/edit": "the program's own self-assessment, no youth",
     "/coproduction/{assessment_id:uuid}/print": "the program's own self-assessment, printed for its board, no youth",
     "/sites/{site_id:uuid}/edit": "a partner site's details, no youth",
+    "/link/{token:str}/survey": "opened by whoever answers a survey, without an account; audited with the link as the actor (tests/surveys)",
+    "/surveys/questions/{kind:str}": "a survey's questions, no person",
     "/link/{token:str}/hours": "opened by a site's supervisor without an account; audited with the link as the actor (tests/sites)",
     "/api/v1/referrals/{referral_id:uuid}": "the partner API takes keys, not sessions: its reads are "
     "audited as api_referral_status (tests/api/test_partner_api.py)",

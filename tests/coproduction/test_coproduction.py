@@ -38,6 +38,7 @@ from youthcourt.reference.models import CourtRole, Factor, FactorKind, ReferralS
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.measures import Period
 from youthcourt.sanctions.models import Disposition, Sanction
+from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind, SurveyVersion
 
 Q1 = Period(datetime.date(2025, 1, 1), datetime.date(2025, 3, 31), "Q1 2025")
 IN_Q1 = datetime.date(2025, 2, 10)
@@ -62,6 +63,18 @@ class Builder:
     async def add(self, *records: object) -> None:
         self.db.add_all(records)
         await self.db.flush()
+
+    async def survey(self, kind: SurveyKind, month: datetime.date, *values: int) -> None:
+        version = await self.db.scalar(
+            select(SurveyVersion).where(SurveyVersion.program_id == self.pid, SurveyVersion.kind == kind)
+        )
+        if version is None:
+            version = SurveyVersion(program_id=self.pid, kind=kind, number=1, statements=["s"] * len(values),
+                                    free_text_question="Anything else?")  # fmt: skip
+            await self.add(version)
+        answer = SurveyAnswer(program_id=self.pid, kind=kind, version_id=version.id, answered_month=month)
+        answer.items = [SurveyItem(program_id=self.pid, position=i, value=v) for i, v in enumerate(values)]
+        await self.add(answer)
 
     async def factor(self, kind: FactorKind, name: str) -> Factor:
         factor = Factor(program_id=self.pid, kind=kind, name=name)
@@ -228,6 +241,13 @@ async def build_known_program(db: AsyncSession, name: str = "Known Youth Court")
     for source, day in ((newcomer, IN_Q1), (retired, IN_Q1), (earlier, BEFORE)):
         referral = await make_referral(db, program, received_on=day, incident_date=day)
         referral.source_id = source.id
+    # Exit surveys: in Q1 a respondent who agreed (mean 4.5), a parent exactly at 4, a respondent at 3.5;
+    # a juror's answer (not a respondent's or parent's) and a respondent's answer in Q2 do not count.
+    await b.survey(SurveyKind.RESPONDENT, d("2025-01-01"), 5, 4)
+    await b.survey(SurveyKind.GUARDIAN, d("2025-03-01"), 4, 4)
+    await b.survey(SurveyKind.RESPONDENT, d("2025-02-01"), 4, 3)
+    await b.survey(SurveyKind.JUROR, d("2025-02-01"), 5, 5)
+    await b.survey(SurveyKind.RESPONDENT, d("2025-04-01"), 5, 5)
     await db.commit()
     return program
 
@@ -264,6 +284,7 @@ EXPECTED = {
     "former_respondents": {"served": 3, "former": 2},
     "youth_in_court_roles": {"served": 3, "leading": 2},
     "courtrooms_led_by_youth": {"courtrooms": 2, "youth_judge": 1, "youth_foreperson": 1},
+    "felt_heard": {"answered": 3, "heard": 2},
 }
 """Each figure's row for Q1 2025, counted by hand from the rows :func:`build_known_program` creates."""
 

@@ -91,6 +91,8 @@ from youthcourt.sanctions.models import Disposition, Sanction
 from youthcourt.settings import Settings
 from youthcourt.sites import services as site_services
 from youthcourt.sites.models import PartnerSite, Placement, SiteWork
+from youthcourt.surveys import services as survey_services
+from youthcourt.surveys.models import Channel, Occasion, SurveyInvitation, SurveyKind
 from youthcourt.web.errors import CSRF_EXPLANATION
 
 # Roles ---------------------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/api/v1/schema/{path:str}": PUBLIC,
     "/link/{token:str}/my-page": PUBLIC,
     "/link/{token:str}/family-page": PUBLIC,
+    "/link/{token:str}/survey": PUBLIC,
     # Everyone's own account
     "/": SIGNED_IN,
     "/logout/everywhere": SIGNED_IN,
@@ -259,6 +262,14 @@ ACCESS: dict[str, frozenset[str]] = {
     "/sites/{site_id:uuid}": STAFF,
     "/sites/{site_id:uuid}/edit": STAFF,
     "/sites/{site_id:uuid}/active": STAFF,
+    # Surveys: offered by coordinators, questions kept by staff, results for evaluators too
+    "/cases/{case_id:uuid}/surveys": CASEWORK,
+    "/cases/{case_id:uuid}/surveys/{invitation_id:uuid}/revoke": CASEWORK,
+    "/hearings/{night_id:uuid}/surveys": CASEWORK,
+    "/hearings/{night_id:uuid}/surveys/{invitation_id:uuid}/revoke": CASEWORK,
+    "/surveys": PROGRAM_MEASURES,
+    "/surveys/questions": STAFF,
+    "/surveys/questions/{kind:str}": STAFF,
     # Follow-up after closure
     "/follow-ups": STAFF,
     "/follow-ups/{check_id:uuid}": STAFF,
@@ -386,6 +397,8 @@ PARAMETER_RECORDS = {
     "token": "site_link_secret",
     "key_id": "api_key",
     "path": "schema_file",
+    "invitation_id": "survey_invitation",
+    "kind": "survey_kind",
 }
 """Path parameter name -> the record of the dataset whose id fills it. Each pair in one path
 belongs together (the document is the referral's, the booking is on the night, the conflict is
@@ -397,6 +410,10 @@ PATH_RECORDS = {
     "/cases/{case_id:uuid}/family-links/{link_id:uuid}/revoke": {"site_link": "family_link"},
     "/link/{token:str}/my-page": {"site_link_secret": "youth_link_secret"},
     "/link/{token:str}/family-page": {"site_link_secret": "guardian_link_secret"},
+    "/link/{token:str}/survey": {"site_link_secret": "survey_link_secret"},
+    "/hearings/{night_id:uuid}/surveys/{invitation_id:uuid}/revoke": {
+        "survey_invitation": "night_survey_invitation"
+    },
 }
 """Pages that exist only for a case in some state: the closing letter of a closed case, the cover
 page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_id``."""
@@ -404,14 +421,19 @@ page of a sealed one. Elsewhere the open case on tonight's docket fills ``case_i
 SEALED_RECORDS = {"case": "sealed_case", "referral": "sealed_referral", "check": "sealed_check"}
 """A second pass fills these with a sealed case's records: sealing must not open a way around a guard."""
 
-NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token", "path"}
+NOT_RECORD_IDS = {"file_path", "feed", "program_id", "token", "path", "kind"}
 """Parameters that are not a program's record id: a static file's name, the calendar feed's
 secret and a private link's (public by design: the secret is the key, whoever holds it), a file
 of the partner API's documentation, and a program itself (the installation's record, which only
 site administrators reach, whatever program they work in)."""
 
 SECRET_ADDRESSES = frozenset(
-    {"/link/{token:str}/hours", "/link/{token:str}/my-page", "/link/{token:str}/family-page"}
+    {
+        "/link/{token:str}/hours",
+        "/link/{token:str}/my-page",
+        "/link/{token:str}/family-page",
+        "/link/{token:str}/survey",
+    }
 )
 """Pages opened by a private link: whoever holds the secret sees what it grants (a site's supervisor sees
 the youth's first name and initial), whatever role they hold besides; the names check leaves them out."""
@@ -816,6 +838,15 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
                 ("revoked", respondent_services.YOUTH_PAGE, "Youth"),
             )
         }
+        case_survey = SurveyInvitation(program_id=program.id, kind=SurveyKind.RESPONDENT, case_id=case.id,
+                                       occasion=Occasion.AFTER_HEARING, channel=Channel.TABLET, label="Respondent")  # fmt: skip
+        night_survey = SurveyInvitation(program_id=program.id, kind=SurveyKind.JUROR, night_id=night.id,
+                                        occasion=Occasion.AFTER_NIGHT, channel=Channel.TABLET, label="Juror (tablet)")  # fmt: skip
+        await _add(db, case_survey, night_survey)
+        survey_link = await private_links.issue(
+            db, survey_services.SURVEY, case_survey.id, program_id=program.id,
+            valid_for=datetime.timedelta(days=30), created_by=None,
+        )  # fmt: skip
     partner_key = keys.new_key()  # the police department's, whose referral is pending
     api_key = ApiKey(
         program_id=program.id,
@@ -871,6 +902,10 @@ async def build_program_a(db: AsyncSession, settings: Settings) -> ProgramData:
         "family_link": family_links["revoked"].link.id,
         "youth_link_secret": family_links["youth"].token,
         "guardian_link_secret": family_links["guardian"].token,
+        "survey_invitation": case_survey.id,
+        "night_survey_invitation": night_survey.id,
+        "survey_link_secret": survey_link.token,
+        "survey_kind": "respondent",
     }
     users["other_juror"] = other_juror_user
     return ProgramData(

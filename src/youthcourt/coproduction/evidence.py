@@ -43,6 +43,7 @@ from youthcourt.referrals.models import Referral
 from youthcourt.reports.measures import Period
 from youthcourt.reports.suppression import PUBLISHED_BASE, CellStatus, Relation, Suppressed, suppress
 from youthcourt.sanctions.models import Disposition, Sanction
+from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind
 from youthcourt.web.numbers import format_number
 
 NONE = "none in the period"
@@ -50,6 +51,8 @@ LEAD_ROLES = (CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRol
 """The court roles beyond juror that young people grow into."""
 EARNED = (CreditKind.SERVICE, CreditKind.TRAINING)
 """Credits earned by giving time; adjustments by hand are left out of both earned and redeemed."""
+HEARD_MEAN = 4
+"""An exit survey answer counts as "felt heard" when its statements average "agree" or more."""
 
 
 def _within(column: Any, period: Period) -> Any:
@@ -259,6 +262,23 @@ def courtrooms_led_by_youth(period: Period) -> Select[Any]:
     )
 
 
+def felt_heard(period: Period) -> Select[Any]:
+    """Each respondent's or parent's answer with its mean on the agree scale, then how many reached 4."""
+    means = (
+        select(SurveyAnswer.id, func.avg(SurveyItem.value).label("mean"))
+        .join(SurveyItem, SurveyItem.answer_id == SurveyAnswer.id)
+        .where(
+            SurveyAnswer.kind.in_((SurveyKind.RESPONDENT, SurveyKind.GUARDIAN)),
+            SurveyAnswer.answered_month.between(period.start.replace(day=1), period.end),
+        )
+        .group_by(SurveyAnswer.id)
+        .subquery()
+    )
+    return select(
+        func.count().label("answered"), _count_if(means.c.mean >= HEARD_MEAN).label("heard")
+    ).select_from(means)
+
+
 # ---------------------------------------------------------------------------------------------
 # The figures
 
@@ -342,6 +362,17 @@ FIGURES: list[Figure] = [
         lambda shown: (
             f"Referred: {shown.count('sending')} of {shown.count('listed')} listed · new: {shown.count('new')}"
         ),
+    ),
+    Figure(
+        "felt_heard",
+        Element.MUTUALITY,
+        "Respondents and parents who felt heard",
+        "Exit surveys answered in the period by respondents and parents or guardians, and of them those "
+        'whose answers to the fairness and voice statements averaged "agree" or more (4 of 5).',
+        felt_heard,
+        (Column("answered", "surveys.answered"), Column("heard", "surveys.heard")),
+        _of("heard", "answered"),
+        totals=(("heard", "answered"),),
     ),
     Figure(
         "former_respondents",

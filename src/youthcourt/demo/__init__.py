@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
-from youthcourt.demo import cases, coproduction, jurors, outcomes, people, sites, study
+from youthcourt.demo import cases, coproduction, jurors, outcomes, people, sites, study, surveys
 from youthcourt.programs.models import Program
 
 SEED = 20260914
@@ -47,6 +47,7 @@ STEPS: list[Step] = [
     study.add_study,
     coproduction.add_self_assessments,
     sites.add_sites,
+    surveys.add_survey_answers,
 ]
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import smtplib
 import ssl
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -45,13 +45,28 @@ CLAIM_BATCH = 10
 """Messages claimed at a time: few enough that a stopped run holds back little for long."""
 LEASE = datetime.timedelta(minutes=10)
 """How long a claim holds: a batch at the SMTP timeout, twice over, fits well inside it."""
+NO_LONGER_OPEN = "What this message offered was closed before it could be sent."
 STOPPED_EVERY_TIME = (
     "The sender stopped while sending this message on each of its tries; it is not tried again. "
     'Check the server\'s log, then choose "Try sending again".'
 )
 
 
-def email_of(message: OutboxMessage, sender: str) -> EmailMessage:
+BodyRenderer = Callable[[AsyncSession, OutboxMessage], Awaitable[str | None]]
+_renderers: dict[str, BodyRenderer] = {}
+
+
+def render_at_send_time(kind: str, renderer: BodyRenderer) -> None:
+    """Let an area finish the body of its messages of ``kind`` only when they are sent.
+
+    A message that must carry a secret (a survey's private link) is stored without it; the
+    renderer makes the secret at send time and returns the body to send, which is never stored.
+    A renderer returning None withdraws the message (what it offered is no longer open).
+    """
+    _renderers[kind] = renderer
+
+
+def email_of(message: OutboxMessage, sender: str, body: str | None = None) -> EmailMessage:
     """The outbox message as an email, marked as sent automatically (no out-of-office replies)."""
     email = EmailMessage()
     email["From"] = sender
@@ -60,7 +75,7 @@ def email_of(message: OutboxMessage, sender: str) -> EmailMessage:
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body)
+    email.set_content(message.body if body is None else body)
     return email
 
 
@@ -189,8 +204,14 @@ async def deliver_pending(db: AsyncSession, smtp: SmtpSettings, limit: int = 100
 
 
 async def _send(db: AsyncSession, smtp: SmtpSettings, message: OutboxMessage) -> bool:
+    body = None
+    if renderer := _renderers.get(message.kind):
+        body = await renderer(db, message)
+        if body is None:
+            await finish(db, message, status=OutboxStatus.WITHDRAWN, last_error=NO_LONGER_OPEN)
+            return False
     try:
-        await anyio.to_thread.run_sync(send_email, smtp, email_of(message, smtp.from_address))
+        await anyio.to_thread.run_sync(send_email, smtp, email_of(message, smtp.from_address, body))
     except (OSError, ValueError) as error:  # smtplib's errors are OSErrors; ValueError: bad headers
         given_up = message.attempts >= MAX_ATTEMPTS
         await finish(

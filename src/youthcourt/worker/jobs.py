@@ -11,6 +11,7 @@ from youthcourt.jurors.delivery import deliver_pending
 from youthcourt.jurors.reminders import queue_everywhere
 from youthcourt.sealing.services import seal_due
 from youthcourt.settings import Settings
+from youthcourt.surveys.services import register_email
 from youthcourt.worker import housekeeping
 from youthcourt.worker.schedule import Job
 
@@ -26,6 +27,7 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 async def send_mail(db: AsyncSession, settings: Settings) -> str:
     """Send the pending mail of every program (invitations, reminders, change notices). Commits."""
+    register_email()
     sent, failed = await deliver_pending(db, settings.smtp, limit=MAIL_PER_ROUND)
     if not sent and not failed:
         return ""

@@ -1,0 +1,1 @@
+"""Surveys from the people served: exit surveys answered through a one-time private link."""
