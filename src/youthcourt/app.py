@@ -62,6 +62,7 @@ from youthcourt.sealing import controllers as sealing
 from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.sites import controllers as sites
 from youthcourt.surveys import case_sections as survey_sections
+from youthcourt.surveys import controllers as surveys
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
@@ -141,7 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *sites.ROUTES,
                 partner_api.api_router(),
                 *respondents.ROUTES,
-                survey_sections,
+                *surveys.ROUTES,
             ]
         ),
         plugins=[SQLAlchemyPlugin(config=database), HTMXPlugin()],

@@ -37,7 +37,8 @@ from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import CourtRole, Factor, FactorKind, ReferralSource, SanctionType
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.measures import Period
-from youthcourt.sanctions.models import Disposition, Sanction
+from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
+from youthcourt.sites.models import PartnerSite, Placement
 from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind, SurveyVersion
 
 Q1 = Period(datetime.date(2025, 1, 1), datetime.date(2025, 3, 31), "Q1 2025")
@@ -248,6 +249,39 @@ async def build_known_program(db: AsyncSession, name: str = "Known Youth Court")
     await b.survey(SurveyKind.RESPONDENT, d("2025-02-01"), 4, 3)
     await b.survey(SurveyKind.JUROR, d("2025-02-01"), 5, 5)
     await b.survey(SurveyKind.RESPONDENT, d("2025-04-01"), 5, 5)
+    # Partner sites: a garden where two youth worked in Q1 (3 h confirmed by the site, 2 h typed by the
+    # coordinator), a food bank where one youth worked only in Q2, and an inactive site nobody used.
+    garden, food_bank, closed_site = (
+        PartnerSite(program_id=b.pid, name="Community garden", capacity=4),
+        PartnerSite(program_id=b.pid, name="Food bank", capacity=2),
+        PartnerSite(program_id=b.pid, name="Old shelter", capacity=1, is_active=False),
+    )
+    await b.add(garden, food_bank, closed_site)
+    sanctions = (await db.scalars(select(Sanction).where(Sanction.program_id == b.pid))).all()
+    one_per_case = sorted(
+        {sanction.case_id: sanction for sanction in sanctions}.values(), key=lambda x: str(x.id)
+    )
+    worked = [
+        (one_per_case[0], garden, ((IN_Q1, "3", True), (d("2025-03-02"), "2", False))),
+        (one_per_case[1], garden, ((d("2025-02-02"), "1", False),)),
+        (one_per_case[2], food_bank, ((IN_Q2, "4", True),)),
+    ]
+    for sanction, site, entries in worked:
+        await b.add(Placement(program_id=b.pid, sanction_id=sanction.id, site_id=site.id, placed_on=BEFORE))
+        await b.add(
+            *(
+                SanctionProgress(
+                    program_id=b.pid,
+                    sanction_id=sanction.id,
+                    case_id=sanction.case_id,
+                    kind=ProgressKind.HOURS,
+                    occurred_on=day,
+                    amount=Decimal(hours),
+                    verified_by_site=verified,
+                )
+                for day, hours, verified in entries
+            )
+        )
     await db.commit()
     return program
 
@@ -285,6 +319,7 @@ EXPECTED = {
     "youth_in_court_roles": {"served": 3, "leading": 2},
     "courtrooms_led_by_youth": {"courtrooms": 2, "youth_judge": 1, "youth_foreperson": 1},
     "felt_heard": {"answered": 3, "heard": 2},
+    "partner_sites": {"listed": 2, "working": 1, "youth": 2, "verified_hours": Decimal(3)},
 }
 """Each figure's row for Q1 2025, counted by hand from the rows :func:`build_known_program` creates."""
 
