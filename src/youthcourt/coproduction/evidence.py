@@ -2,7 +2,7 @@
 
 Every figure is a definition in :data:`FIGURES`: the question it informs, what it is called, how it
 is counted (shown beside it), one SQL statement returning one row, which of the row's columns count
-young people, and how the figure reads. A new figure (partner sites active, survey results) is one
+young people, and how the figure reads. A new figure is one
 more definition here and nothing else: the page, the print view and the tests take every figure
 from this list.
 
@@ -42,7 +42,8 @@ from youthcourt.reference.models import CourtRole, Factor, FactorKind, ReferralS
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.measures import Period
 from youthcourt.reports.suppression import PUBLISHED_BASE, CellStatus, Relation, Suppressed, suppress
-from youthcourt.sanctions.models import Disposition, Sanction
+from youthcourt.sanctions.models import Disposition, Sanction, SanctionProgress
+from youthcourt.sites.models import PartnerSite, Placement
 from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind
 from youthcourt.web.numbers import format_number
 
@@ -207,6 +208,32 @@ def referral_partners(period: Period) -> Select[Any]:
     )
 
 
+def partner_sites(period: Period) -> Select[Any]:
+    """Sites on the program's list, and the sites, young people and site-confirmed hours of the work
+    logged at them in the period. One statement of four scalar subqueries."""
+    worked = (
+        select(
+            Placement.site_id,
+            SanctionProgress.case_id,
+            SanctionProgress.amount,
+            SanctionProgress.verified_by_site,
+        )
+        .join(SanctionProgress, SanctionProgress.sanction_id == Placement.sanction_id)
+        .where(_within(SanctionProgress.occurred_on, period))
+        .subquery()
+    )
+    confirmed = case((worked.c.verified_by_site.is_(True), worked.c.amount), else_=0)
+    return select(
+        select(func.count(PartnerSite.id))
+        .where(PartnerSite.is_active.is_(True))
+        .scalar_subquery()
+        .label("listed"),
+        select(func.count(distinct(worked.c.site_id))).scalar_subquery().label("working"),
+        select(func.count(distinct(worked.c.case_id))).scalar_subquery().label("youth"),
+        select(func.coalesce(func.sum(confirmed), 0)).scalar_subquery().label("verified_hours"),
+    )
+
+
 def _served(statement: Select[Any], period: Period) -> Select[Any]:
     """Attended bookings on nights held in the period (cancelled nights left out)."""
     return statement.join(HearingNight, HearingNight.id == Booking.night_id).where(
@@ -361,6 +388,20 @@ FIGURES: list[Figure] = [
         (Column("sending"), Column("listed"), Column("new")),
         lambda shown: (
             f"Referred: {shown.count('sending')} of {shown.count('listed')} listed · new: {shown.count('new')}"
+        ),
+    ),
+    Figure(
+        "partner_sites",
+        Element.NETWORKS,
+        "Community partner sites",
+        "Partner sites on the program's list; those where a placed young person logged work in the period, "
+        "the young people who did, and the hours the sites' supervisors confirmed through their links.",
+        partner_sites,
+        (Column("listed"), Column("working"), Column("youth", "sites.youth"), Column("verified_hours")),
+        lambda shown: (
+            f"Sites listed: {shown.count('listed')} · with work in the period: {shown.count('working')} "
+            f"({shown.count('youth')} young people) · hours confirmed by the sites: "
+            f"{shown.amount('verified_hours', 'youth')}"
         ),
     ),
     Figure(
