@@ -49,7 +49,7 @@ def hidden_fields(text: str) -> dict[str, str]:
 
 
 def all_agree(count: int, value: str = "5") -> dict[str, str]:
-    return {f"s{i}": value for i in range(count)}
+    return {f"s{i}_answer": value for i in range(count)}
 
 
 async def coordinator_case(db: AsyncSession, client: Any) -> tuple[Program, Any, Any]:
@@ -115,10 +115,11 @@ async def test_a_missing_answer_re_renders_with_everything_typed(client, db):
     path = await tablet_link(client, case)
     client.cookies.clear()
     values = all_agree(7)
-    del values["s3"]
+    del values["s3_answer"]
     response = await answer(client, path, **values, comment="Half done")
     assert response.status_code == 422
-    assert 'id="error-s3"' in response.text and "Half done" in response.text
+    assert 'id="error-s3_answer"' in response.text and "Half done" in response.text
+    assert "Choose an answer to statement 4." in response.text
     assert await count(db, SurveyAnswer) == 0
 
 

@@ -63,6 +63,19 @@ class NightOfferForm(DeclaredForm):
     valid_days = Number("how many days the links work", minimum=1, maximum=LINK_DAYS_MAX, example="14")
 
 
+class StatementForm(DeclaredForm):
+    """One statement's answer on the agree scale; the answer page reads one per statement, each with
+    the prefix ``s<n>_`` (the statements are the program's own, as many as its version holds), and
+    ``{number}`` in words says which, so an error names the statement it is about."""
+
+    answer = Choice("an answer to statement {number}", options=AGREE_SCALE)
+
+
+def statement_prefix(number: int) -> str:
+    """``s0_``, ``s1_``...: the prefix of statement ``number``'s field (``s0_answer``)."""
+    return f"s{number}_"
+
+
 class ConsentForm(DeclaredForm):
     """The answer page's last part: the free text and whether to link the answers to the case."""
 

@@ -47,7 +47,14 @@ from youthcourt.private_links.links import IssuedLink, Purpose
 from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import program_today
-from youthcourt.surveys.forms import AGREE_SCALE, ConsentForm, NightOfferForm, OfferForm, QuestionsForm
+from youthcourt.surveys.forms import (
+    ConsentForm,
+    NightOfferForm,
+    OfferForm,
+    QuestionsForm,
+    StatementForm,
+    statement_prefix,
+)
 from youthcourt.surveys.models import (
     Channel,
     Occasion,
@@ -417,7 +424,10 @@ async def answer_page(db: AsyncSession, link: PrivateLink) -> AnswerPage:
 
 def read_answers(page: AnswerPage, form: Form) -> tuple[list[int], ConsentForm] | None:
     """Every statement's answer (1 to 5) and the free text; None with the errors on the form."""
-    values = [form.choice(f"s{i}", "an answer", AGREE_SCALE) for i in range(len(page.version.statements))]
+    values = [
+        StatementForm.read(form, prefix=statement_prefix(number), words={"number": str(number + 1)}).answer
+        for number in range(len(page.version.statements))
+    ]
     consent = ConsentForm.read(form)
     if not form.is_valid:
         return None
