@@ -134,14 +134,13 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
     async def set_language(self, actor: Actor, user: User, language: str | None) -> bool:
         """The language the person reads the app in (None follows the browser); False when unchanged.
 
-        Site-level in the trail, as the account is: the choice holds in every program."""
+        Recorded in the program the person works in, as a password change is; it holds in all."""
         if user.language == language:
             return False
         audit.record(
             self.repository.session,
             actor,
             "language_change",
-            site_level=True,
             record_type="user",
             record_id=user.id,
             details={"from": user.language or "browser", "to": language or "browser"},
