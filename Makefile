@@ -21,7 +21,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 VENDOR := src/youthcourt/static/vendor
 
-.PHONY: run test install install-test assets browser lint unit e2e format clean bench
+.PHONY: run test install install-test assets browser lint unit e2e format clean bench messages
 
 run: install assets ## Set up everything, migrate, load the demo once, and serve on http://127.0.0.1:8000
 	$(BIN)/youthcourt database upgrade --no-prompt
@@ -97,6 +97,18 @@ e2e: install-test assets browser
 bench: install-test ## The key pages under load against a bare Litestar page, measured in the same run (wrk)
 	@command -v wrk >/dev/null || sudo -n apt-get install -y wrk || apt-get install -y wrk
 	$(BIN)/python -m youthcourt.bench.pages $(BENCH_ARGS)
+
+# The catalogs: every string marked in Python (_, N_, ngettext) and the templates, merged into each
+# language's messages.po, which is committed (the app compiles it in memory when it starts).
+LOCALES := src/youthcourt/locale
+messages: install-test
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords "_ N_ ngettext:1,2" --no-location \
+	  --sort-output --omit-header --no-wrap --project Youthcourt --output-file $(LOCALES)/messages.pot .
+	for lang in en es; do \
+	  $(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --domain messages \
+	    --output-dir $(LOCALES) --locale $$lang --no-fuzzy-matching --ignore-obsolete --init-missing --no-wrap; \
+	done
+	rm $(LOCALES)/messages.pot
 
 format: install-test
 	$(BIN)/ruff check --fix src tests e2e migrations

@@ -155,6 +155,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/": SIGNED_IN,
     "/logout/everywhere": SIGNED_IN,
     "/account/password": SIGNED_IN,
+    "/account/language": SIGNED_IN,
     "/account/program": SIGNED_IN,
     "/login/code": SIGNED_IN,
     "/account/mfa": SIGNED_IN,

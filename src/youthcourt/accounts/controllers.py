@@ -15,11 +15,19 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts import events, lockout, mfa, passwords
-from youthcourt.accounts.forms import ROLE_CHOICES, PasswordForm, RoleForm, SignInForm, UserForm
+from youthcourt.accounts.forms import (
+    ROLE_CHOICES,
+    LanguageForm,
+    PasswordForm,
+    RoleForm,
+    SignInForm,
+    UserForm,
+)
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
 from youthcourt.accounts.sessions import end_all_sessions, end_session, set_sign_in_cookies, start_session
 from youthcourt.audit import service as audit
+from youthcourt.audit.service import Actor
 from youthcourt.clock import utc_now
 from youthcourt.programs.guards import PASSWORD_CHANGE_ALLOWED, PUBLIC, PasswordChangeRequired, requires_role
 from youthcourt.programs.models import Role
@@ -29,12 +37,12 @@ from youthcourt.settings import Settings
 from youthcourt.web.errors import local_path
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import LANGUAGES, N_, _, choose_language, ngettext, use_locale
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to, wants_part
 
-SIGN_IN_FAILED = "The email or password is not right. Check them and try again."
-THROTTLED = "Too many attempts from this address; try again in {minutes} {unit}."
+SIGN_IN_FAILED = N_("The email or password is not right. Check them and try again.")
 SHARED_ACCOUNT = (
     "This person's account also belongs to a program you do not administer, so only a site "
     "administrator can reset their password or multi-factor sign-in, unlock it or sign them out. "
@@ -43,6 +51,16 @@ SHARED_ACCOUNT = (
 SITE_ADMIN_ACCOUNT = (
     "Only a site administrator can reset a site administrator's sign-in, unlock it or sign them out."
 )
+
+
+def throttled_message(wait: int) -> str:
+    """What a sign-in refused for too many attempts from the address says."""
+    return ngettext(
+        "Too many attempts from this address; try again in %(num)s minute.",
+        "Too many attempts from this address; try again in %(num)s minutes.",
+        wait,
+    )
+
 
 user_service = Provide(create_service_provider(UserService))
 membership_service = Provide(create_service_provider(MembershipService))
@@ -97,7 +115,7 @@ async def finish_sign_in(
 
 
 def change_password_redirect(request: Request[Any, Any, Any], _exc: PasswordChangeRequired) -> Response[Any]:
-    flash(request, "Choose a new password before you continue.", "info")
+    flash(request, _("Choose a new password before you continue."), "info")
     return redirect_to(request, "/account/password")
 
 
@@ -161,12 +179,12 @@ class SignInController(Controller):
         address = audit.client_address(request)
         if wait := await lockout.address_wait_minutes(db_session, address):
             await self._audit_throttled(request)
-            failed = THROTTLED.format(minutes=wait, unit="minute" if wait == 1 else "minutes")
+            failed = throttled_message(wait)
             return page("accounts/login.html", form=form, failed=failed, status_code=429)
         attempt = await users.authenticate(email, password)
         if attempt.user is None:
             await record_sign_in_failure(request, attempt.account_id, attempt.failure, address)
-            return page("accounts/login.html", form=form, failed=SIGN_IN_FAILED, status_code=401)
+            return page("accounts/login.html", form=form, failed=_(SIGN_IN_FAILED), status_code=401)
         user = attempt.user
         next_path = local_path(form.get("next"))
         if user.has_mfa or await mfa.is_required(db_session, user):
@@ -209,7 +227,7 @@ class SignInController(Controller):
         elif viewer:
             await end_session(db_session, viewer.session_id)
             audit.record(db_session, request, "sign_out", record_type="user", record_id=viewer.user_id)
-        flash(request, "You have signed out.", "info")
+        flash(request, _("You have signed out."), "info")
         response = Redirect("/login", status_code=303)
         set_sign_in_cookies(response, request, None)
         return response
@@ -222,7 +240,7 @@ class SignInController(Controller):
         viewer: Viewer = request.user
         await end_all_sessions(db_session, viewer.user_id)
         audit.record(db_session, request, "sign_out_everywhere", record_type="user", record_id=viewer.user_id)
-        flash(request, "You have signed out on every device.", "info")
+        flash(request, _("You have signed out on every device."), "info")
         response = Redirect("/login", status_code=303)
         set_sign_in_cookies(response, request, None)
         return response
@@ -252,22 +270,48 @@ class AccountController(Controller):
         typed = PasswordForm.read(form)
         current, new, confirm = typed.current_password, typed.new_password, typed.confirm_password
         if not passwords.verify_password(user.password_hash, current):
-            form.error("current_password", "This is not your current password.")
+            form.error("current_password", _("This is not your current password."))
         if problem := passwords.password_problem(new, email=user.email):
             form.error("new_password", problem)
         elif new == current:
-            form.error("new_password", "Choose a password different from the current one.")
+            form.error("new_password", _("Choose a password different from the current one."))
         if new != confirm:
-            form.error("confirm_password", "The two new passwords are not the same.")
+            form.error("confirm_password", _("The two new passwords are not the same."))
         if not form.is_valid:
             return page("accounts/password.html", form=Form(errors=form.errors), status_code=422)
         await users.set_password(user, new, temporary=False)
         token = await start_session(db_session, user, viewer.program_id, request, settings_of(request))
         audit.record(db_session, request, "password_change", record_type="user", record_id=user.id)
-        flash(request, "Your password was changed. Any other browser signed in as you was signed out.")
+        flash(request, _("Your password was changed. Any other browser signed in as you was signed out."))
         response = Redirect("/", status_code=303)
         set_sign_in_cookies(response, request, token)
         return response
+
+    @get("/language", name="accounts.language_form")
+    async def language_form(self, request: Request[Any, Any, Any]) -> Template:
+        viewer: Viewer = request.user
+        return page("accounts/language.html", form=Form(values={"language": viewer.language or ""}))
+
+    @post("/language")
+    async def change_language(
+        self,
+        request: Request[Any, Any, Any],
+        users: NamedDependency[UserService],
+        actor: NamedDependency[Actor],
+        data: FormData,
+    ) -> Any:
+        """The person's own language for every page, audited; the next page is already in it."""
+        form = Form.from_data(data)
+        chosen = LanguageForm.read(form)
+        if not form.is_valid or (chosen.language and chosen.language not in LANGUAGES):
+            form.errors.setdefault("language", _("Choose a language."))
+            return page("accounts/language.html", form=form, status_code=422)
+        user = await users.get(request.user.user_id)
+        language = chosen.language or None
+        if await users.set_language(actor, user, language):
+            with use_locale(choose_language(language, request.headers.get("accept-language"))):
+                flash(request, _("Your language was saved."))
+        return redirect_to(request, "/account/language")
 
     @post("/program")
     async def switch_program(
@@ -294,7 +338,7 @@ class AccountController(Controller):
             record_type="program",
             record_id=choice.id,
         )
-        flash(request, f"You are now working in {choice.name}.", "info")
+        flash(request, _("You are now working in %(program)s.", program=choice.name), "info")
         response = Redirect("/", status_code=303)
         set_sign_in_cookies(response, request, token)
         return response

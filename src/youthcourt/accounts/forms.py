@@ -7,6 +7,7 @@ import re
 from youthcourt.programs.models import Role
 from youthcourt.programs.timezones import timezone_choices
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Email, Field, Form, Text
+from youthcourt.web.i18n import LANGUAGES, N_, enter_message
 
 ROLE_CHOICES = {role.value: role.label for role in Role}
 
@@ -18,13 +19,13 @@ class Secret(Field):
     def read(self, form: Form, name: str, context: Context) -> str:
         value = form.values.pop(name, "")
         if self.required and not value:
-            form.error(name, f"Enter {self.label_in(context)}.")
+            form.error(name, enter_message(self.label_in(context)))
         return value
 
 
 class SignInForm(DeclaredForm):
-    email = Text("your email address", max_length=254)
-    password = Secret("your password")
+    email = Text(N_("your email address"), max_length=254)
+    password = Secret(N_("your password"))
 
 
 class CodeForm(DeclaredForm):
@@ -39,6 +40,14 @@ class PasswordForm(DeclaredForm):
     current_password = Secret(required=False)
     new_password = Secret(required=False)
     confirm_password = Secret(required=False)
+
+
+LANGUAGE_CHOICES = {"": "browser", **LANGUAGES}
+"""What the language menu offers: the browser's language, or one the app speaks."""
+
+
+class LanguageForm(DeclaredForm):
+    language = Choice("a language", options=LANGUAGE_CHOICES, required=False)
 
 
 class UserForm(DeclaredForm):

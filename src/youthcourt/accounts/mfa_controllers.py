@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts import lockout, mfa
 from youthcourt.accounts.controllers import (
-    THROTTLED,
     finish_sign_in,
     record_sign_in_failure,
+    throttled_message,
     user_service,
     with_next,
 )
@@ -114,7 +114,7 @@ class CodeStepController(Controller):
             return _signed_out(request, "Sign in again to continue.")
         address = audit.client_address(request)
         if wait := await lockout.address_wait_minutes(db_session, address):
-            failed = THROTTLED.format(minutes=wait, unit="minute" if wait == 1 else "minutes")
+            failed = throttled_message(wait)
             form.error("code", failed)
             return page("accounts/code.html", form=form, status_code=429)
         check = await mfa.check_code(db_session, user, code)

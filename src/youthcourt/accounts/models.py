@@ -36,6 +36,8 @@ class User(Base):
     """When the first code was accepted; until then the secret is only a pending enrollment."""
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     """The 30-second step of the last accepted code: a code is accepted once only."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language the person reads the app in (``en``, ``es``); empty follows the browser."""
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -9,6 +9,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from youthcourt.web.i18n import _
+
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 """Long enough for a passphrase (ASVS 6.2.9 asks for at least 64)."""
@@ -48,11 +50,12 @@ def password_problem(password: str, *, email: str = "") -> str | None:
     repeated, or contains the first part of the person's own email address.
     """
     if len(password) < MIN_LENGTH:
-        return (
-            f"Use at least {MIN_LENGTH} characters. A few unrelated words make a strong, memorable password."
+        return _(
+            "Use at least %(min)s characters. A few unrelated words make a strong, memorable password.",
+            min=MIN_LENGTH,
         )
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(max)s characters.", max=MAX_LENGTH)
     lowered = password.lower()
     local_part = email.partition("@")[0].strip().lower()
     if (
@@ -60,7 +63,7 @@ def password_problem(password: str, *, email: str = "") -> str | None:
         or len(set(password)) == 1
         or (len(local_part) >= 3 and local_part in lowered)
     ):
-        return (
+        return _(
             "This password is too easy to guess: it is a well-known one, one character repeated, "
             "or based on your email address. "
             "Try a few unrelated words that mean something to you."

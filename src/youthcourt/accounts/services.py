@@ -131,6 +131,24 @@ class UserService(SQLAlchemyAsyncRepositoryService[User]):
         user.must_change_password = temporary
         await end_all_sessions(self.repository.session, user.id)
 
+    async def set_language(self, actor: Actor, user: User, language: str | None) -> bool:
+        """The language the person reads the app in (None follows the browser); False when unchanged.
+
+        Recorded in the program the person works in, as a password change is; it holds in all."""
+        if user.language == language:
+            return False
+        audit.record(
+            self.repository.session,
+            actor,
+            "language_change",
+            record_type="user",
+            record_id=user.id,
+            details={"from": user.language or "browser", "to": language or "browser"},
+        )
+        user.language = language
+        await self.update(user)
+        return True
+
 
 class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
     """Memberships are program-owned, so every query here is limited to the user's program."""

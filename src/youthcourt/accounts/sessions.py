@@ -34,6 +34,7 @@ from youthcourt.programs.scoping import NOTHING, across_programs, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.settings import Settings
+from youthcourt.web.i18n import choose_language, use_locale
 from youthcourt.web.static import FILE_PATHS
 
 TOUCH_EVERY = datetime.timedelta(seconds=60)
@@ -241,6 +242,7 @@ async def _session_rows(db: AsyncSession, token: str) -> _Found | None:
                 User.is_active.label("user_is_active"),
                 User.is_site_admin,
                 User.must_change_password,
+                User.language,
                 Membership.program_id,
                 Membership.role,
                 Membership.display_name,
@@ -298,6 +300,7 @@ async def load_viewer(db: AsyncSession, token: str, settings: Settings) -> Viewe
         role=current.role if current else None,
         programs=choices,
         timezone=current.timezone if current else "America/New_York",
+        language=row.language,
     )
 
 
@@ -314,6 +317,7 @@ def _awaiting_code(row: Row[Any]) -> Viewer:
         program_name=None,
         role=None,
         awaiting_code=True,
+        language=row.language,
     )
 
 
@@ -343,5 +347,8 @@ class SessionMiddleware:
             scope[SESSION_EXPIRED_KEY] = viewer is None  # type: ignore[literal-required]
         scope["user"] = viewer
         scope["auth"] = viewer.session_id if viewer else None
-        with program_scope(viewer.scope if viewer else NOTHING):
+        language = choose_language(
+            viewer.language if viewer else None, connection.headers.get("accept-language")
+        )
+        with program_scope(viewer.scope if viewer else NOTHING), use_locale(language):
             await self.app(scope, receive, send)

@@ -23,6 +23,7 @@ from youthcourt.hearings.services import HearingService, SchedulingError, Versio
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
+from youthcourt.referrals.family import family_language
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
@@ -365,6 +366,7 @@ class HearingController(Controller):
             courtroom=hearing.courtroom,
             case=hearing.case,
             youth=hearing.case.youth,
+            family_language=family_language(hearing.case.youth.guardians),
             today=request.user.today(),
             can_send=self._notice_refusal(hearing, request.user.today()) is None,
         )

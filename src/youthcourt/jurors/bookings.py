@@ -21,6 +21,7 @@ from youthcourt.clock import utc_now
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.jurors.models import Attendance, Booking, BookingStatus, Juror, JurorStatus
 from youthcourt.reference.models import ProgramPolicy
+from youthcourt.web.i18n import _, format_day
 
 SERVING = (Attendance.PRESENT, Attendance.LATE)
 """Attendance that keeps a seat; an absent or excused juror's seat is free for someone else."""
@@ -142,16 +143,16 @@ async def respond(
     can sit on two juries at once, so there is nothing for a coordinator to override.
     """
     if night.is_cancelled:
-        raise BookingError("This hearing night was cancelled.")
+        raise BookingError(_("This hearing night was cancelled."))
     if booking.status in (BookingStatus.CANCELLED,):
-        raise BookingError("This invitation was withdrawn.")
+        raise BookingError(_("This invitation was withdrawn."))
     if booking.attendance is not None:
-        raise BookingError("This night has already happened.")
+        raise BookingError(_("This night has already happened."))
     if accept:
         if juror.status != JurorStatus.ACTIVE:
-            raise BookingError("Only active jurors can confirm a night.")
+            raise BookingError(_("Only active jurors can confirm a night."))
         if juror.oath_signed_on is None:
-            raise BookingError("Sign the confidentiality oath before you can sit on a jury.")
+            raise BookingError(_("Sign the confidentiality oath before you can sit on a jury."))
         if booking.status == BookingStatus.CONFIRMED:
             return booking.status
         await lock_night(db, night.id)
@@ -160,12 +161,20 @@ async def respond(
             return booking.status
         clash = (await overlapping(db, night, [juror.id])).get(juror.id)
         if clash is not None:
-            who = "You are" if by_juror else f"{juror.short_name} is"
-            raise BookingError(
-                f"{who} already confirmed for a night at the same time "
-                f"({clash.held_on:%B} {clash.held_on.day}, {clash.starts_at:%H:%M}). "
-                "Decline that night first."
-            )
+            when = f"{format_day(clash.held_on, 'day')}, {clash.starts_at:%H:%M}"
+            if by_juror:
+                refusal = _(
+                    "You are already confirmed for a night at the same time (%(when)s). Decline that night first.",
+                    when=when,
+                )
+            else:
+                refusal = _(
+                    "%(juror)s is already confirmed for a night at the same time (%(when)s). "
+                    "Decline that night first.",
+                    juror=juror.short_name,
+                    when=when,
+                )
+            raise BookingError(refusal)
         full = await seats_taken(db, night) >= await seats(db, night, policy)
         booking.status = BookingStatus.WAITLISTED if full else BookingStatus.CONFIRMED
     else:

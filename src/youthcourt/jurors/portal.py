@@ -41,6 +41,7 @@ from youthcourt.jurors.models import (
 from youthcourt.reference.models import Offense
 from youthcourt.reference.services import policy
 from youthcourt.referrals.models import Referral, Youth
+from youthcourt.web.i18n import N_, _
 
 OPEN_STATUSES = (BookingStatus.INVITED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
 """Bookings still on a juror's list: not declined by them, not withdrawn by the program."""
@@ -56,10 +57,11 @@ HEARD_OUTCOMES = (HearingOutcome.SCHEDULED, HearingOutcome.HELD, HearingOutcome.
 
 ANSWERS = {"yes": True, "no": False}
 REPLY_MESSAGES = {
-    BookingStatus.CONFIRMED: "You're confirmed. See you there!",
-    BookingStatus.WAITLISTED: "That night is full, so you're on the waiting list. "
-    "Your coordinator will tell you if a seat opens.",
-    BookingStatus.DECLINED: "Got it: you're not coming that night. Thanks for telling us.",
+    BookingStatus.CONFIRMED: N_("You're confirmed. See you there!"),
+    BookingStatus.WAITLISTED: N_(
+        "That night is full, so you're on the waiting list. Your coordinator will tell you if a seat opens."
+    ),
+    BookingStatus.DECLINED: N_("Got it: you're not coming that night. Thanks for telling us."),
 }
 
 
@@ -185,9 +187,9 @@ def role_path(juror: Juror) -> list[RoleStep]:
 def can_confirm(juror: Juror) -> str | None:
     """Why the juror cannot confirm a night yet, or None when they can."""
     if juror.oath_signed_on is None:
-        return "Sign the confidentiality oath with your coordinator before you can sit on a jury."
+        return _("Sign the confidentiality oath with your coordinator before you can sit on a jury.")
     if juror.status != JurorStatus.ACTIVE:
-        return "Your coordinator has not made you an active juror yet, so you cannot confirm nights."
+        return _("Your coordinator has not made you an active juror yet, so you cannot confirm nights.")
     return None
 
 
@@ -296,9 +298,9 @@ class JurorPortalService(SQLAlchemyAsyncRepositoryService[Booking]):
         """
         today = actor.viewer.today()
         if answer not in ANSWERS:
-            return Reply(error="Choose whether you can come.")
+            return Reply(error=_("Choose whether you can come."))
         if booking.night.held_on < today:
-            return Reply(error="This night has already happened.")
+            return Reply(error=_("This night has already happened."))
         program_policy = await policy(self.db, juror.program_id)
         try:
             await invitations.reply(
@@ -322,4 +324,4 @@ class JurorPortalService(SQLAlchemyAsyncRepositoryService[Booking]):
             record_id=booking.id,
             details={"accept": ANSWERS[answer], "status": booking.status.value},
         )
-        return Reply(message=REPLY_MESSAGES.get(booking.status, "Your reply was saved."))
+        return Reply(message=_(REPLY_MESSAGES.get(booking.status, N_("Your reply was saved."))))

@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from youthcourt.database import Base
+from youthcourt.web.i18n import N_
 
 
 class Role(enum.StrEnum):
@@ -23,6 +24,10 @@ class Role(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+
+ROLE_LABELS = (N_("Coordinator"), N_("Juror"), N_("Evaluator"), N_("Program admin"))
+"""The roles' labels, for the catalogs: pages show them translated with ``_(role.label)``."""
 
 
 class Program(Base):

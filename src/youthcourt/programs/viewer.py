@@ -60,6 +60,8 @@ class Viewer:
     """Only the password was checked so far: the session may reach the code step and nothing else."""
     account_name: str = ""
     """The account's own name, for programs that have none of their own for the person."""
+    language: str | None = None
+    """The language the person chose for the app (``en``, ``es``); None follows the browser."""
     via_api_key: bool = False
     """A source agency's API key acts, not a person: ``user_id`` is the key's id (what the audit trail
     names), and no account is behind it."""

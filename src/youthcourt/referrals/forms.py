@@ -17,6 +17,7 @@ from youthcourt.web.forms import (
     Number,
     Text,
 )
+from youthcourt.web.i18n import LANGUAGES
 
 MAX_TEXT = 5000
 
@@ -61,6 +62,8 @@ class GuardianForm(DeclaredForm):
     phone = Text("{which} phone number", required=False, max_length=40)
     email = Email(required=False)
     address = Text("{which} address", required=False, max_length=1000)
+    preferred_language = Choice("{which} language", options=LANGUAGES, required=False)
+    """The language of the notices and letters to the family; English when not chosen."""
 
     def check(self) -> None:
         if self.is_typed and not self.name:

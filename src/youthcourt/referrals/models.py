@@ -87,6 +87,8 @@ class Guardian(Base, ProgramOwned):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    preferred_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    """The language of the notices and letters to this family (``en``, ``es``)."""
 
     youth: Mapped[Youth] = relationship(back_populates="guardians", lazy="raise")
 

@@ -46,6 +46,7 @@ from youthcourt.referrals.forms import (
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import Screening, failed_text
 from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.i18n import DEFAULT_LANGUAGE
 
 STATUS_LABELS = {
     ReferralStatus.PENDING.value: "Pending",
@@ -335,6 +336,7 @@ async def create_referral(
                 phone=entry.phone,
                 email=entry.email,
                 address=entry.address,
+                preferred_language=entry.preferred_language or DEFAULT_LANGUAGE,
             )
         )
     values = dict(intake.referral)

@@ -14,31 +14,34 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.web import problems
 from youthcourt.web.headers import security_headers
+from youthcourt.web.i18n import N_, _, adopt_language, from_accept_language
 from youthcourt.web.logging import redact
 
 logger = logging.getLogger("youthcourt")
 
 TITLES = {
-    400: "The request could not be read",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not available here",
-    409: "Someone else changed this record",
-    413: "The upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
+    400: N_("The request could not be read"),
+    403: N_("You do not have access to this page"),
+    404: N_("Page not found"),
+    405: N_("This action is not available here"),
+    409: N_("Someone else changed this record"),
+    413: N_("The upload is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
 }
 
+ERROR_TITLE = N_("Error")
 CSRF_FAILURE = "CSRF token verification failed"
-STALE_EXPLANATION = (
+STALE_EXPLANATION = N_(
     "Someone else changed this record at the same time. Reload the page and try again; nothing was saved."
 )
 CLIENT_DISCONNECTED = "client disconnected prematurely"
 """Litestar's message when the connection closes while a request body is read."""
-CSRF_EXPLANATION = (
+CSRF_EXPLANATION = N_(
     "The form could not be accepted because it was out of date or did not come from this site. "
     "Go back, reload the page and try again; nothing was saved."
 )
+NOT_FOUND_EXPLANATION = N_("The address may be mistyped, or the record is not in your program.")
 
 
 class ConflictError(Exception):
@@ -61,7 +64,7 @@ def sign_in_redirect(request: Request[Any, Any, Any], exc: NotAuthorizedExceptio
     from youthcourt.web.flash import flash
 
     if request.scope.get("youthcourt.session_expired"):
-        flash(request, "Your session ended. Sign in again to continue.", "info")
+        flash(request, _("Your session ended. Sign in again to continue."), "info")
     target = "/login"
     wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if request.method == "GET" and local_path(wanted) and wanted != "/":
@@ -95,7 +98,7 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
     if detail == CSRF_FAILURE:
         detail = CSRF_EXPLANATION
     if status in (404, 405):
-        detail = "The address may be mistyped, or the record is not in your program."
+        detail = NOT_FOUND_EXPLANATION
     if request.headers.get("accept", "").startswith("application/json"):
         return Response(
             content={"status_code": status, "detail": detail or TITLES.get(status, "Error")},
@@ -104,9 +107,17 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         )
     settings = request.app.state.get("settings")
     headers = security_headers(bool(settings and settings.is_production))
+    if "user" not in request.scope:
+        # No route matched, so no middleware chose the language: the browser's, for this page.
+        adopt_language(from_accept_language(request.headers.get("accept-language")))
     return Template(
         template_name="errors/error.html",
-        context={"status": status, "title": TITLES.get(status, "Error"), "detail": detail},
+        # Messages the app wrote are in the catalog and come out translated; others stay as written.
+        context={
+            "status": status,
+            "title": _(TITLES.get(status, ERROR_TITLE)),
+            "detail": _(detail) if detail else "",
+        },
         status_code=status,
         media_type=MediaType.HTML,
         headers={**headers, "Cache-Control": "no-store"},

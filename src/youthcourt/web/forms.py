@@ -20,6 +20,7 @@ from uuid import UUID
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from youthcourt.web.i18n import enter_message
 from youthcourt.web.numbers import decimal_places, format_number, parse_number
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -90,7 +91,7 @@ class Form:
     def text(self, name: str, label: str, *, required: bool = True, max_length: int = 200) -> str:
         value = self.values.get(name, "").strip()
         if required and not value:
-            self.error(name, f"Enter {label}.")
+            self.error(name, enter_message(label))
         elif len(value) > max_length:
             self.error(name, f"{_sentence(label)} must be at most {max_length} characters.")
         return value

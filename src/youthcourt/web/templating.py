@@ -16,8 +16,8 @@ from litestar.template.config import TemplateConfig
 
 from youthcourt.settings import resource_dir
 from youthcourt.web.flash import take_flashes
+from youthcourt.web.i18n import format_clock, format_day, format_plain_number, install
 from youthcourt.web.idempotency import OnceTemplate
-from youthcourt.web.numbers import format_number
 from youthcourt.web.static import static_url
 
 DEFAULT_TIMEZONE = "America/New_York"
@@ -33,8 +33,12 @@ def format_datetime(context: Context, value: datetime.datetime | None, fmt: str 
     return value.astimezone(zone).strftime(fmt)
 
 
-def format_date(value: datetime.date | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
+def format_date(value: datetime.date | None, style: str | None = None) -> str:
+    """``2026-12-12`` (the same in every language) or, with a style, the day in words in the active
+    language: ``date("long")`` is ``December 12, 2026`` or ``12 de diciembre de 2026``."""
+    if value is None:
+        return ""
+    return format_day(value, style) if style else value.strftime("%Y-%m-%d")
 
 
 def _configure(engine: JinjaTemplateEngine) -> None:
@@ -46,7 +50,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals["static_url"] = static_url
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
-    env.filters["number"] = format_number
+    env.filters["number"] = format_plain_number
+    env.filters["clock"] = format_clock
+    install(env)
 
 
 def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
