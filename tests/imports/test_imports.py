@@ -419,3 +419,15 @@ async def test_an_upload_left_staged_for_a_week_is_discarded_by_the_daily_housek
     }
     assert (rows[str(old_id)].status, rows[str(old_id)].staged_rows) == (ImportStatus.DISCARDED, [])
     assert rows[str(recent_id)].status == ImportStatus.STAGED and rows[str(recent_id)].staged_rows
+
+
+async def test_the_done_page_sends_a_program_admin_to_no_page_their_role_cannot_open(client, db):
+    """Only coordinators open the case list: the admin who imported is told where the cases are."""
+    await admin_signed_in(client, db)
+    record_id = await staged(client, sample_csv(ImportKind.CASES))
+    done = await post_form(client, f"{URL}/{record_id}/run", {})
+    page = await client.get(done.headers["location"])
+
+    assert page.status_code == 200
+    assert "origin=imported" not in page.text
+    assert "Coordinators find them in the case list" in page.text

@@ -15,6 +15,7 @@ from tests.concurrency import Browser, fire, running_server
 from tests.factories import make_case, make_program, make_user, post_form, sign_in
 from youthcourt.accounts.sessions import hash_token
 from youthcourt.cases.models import CaseState
+from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import delivery
 from youthcourt.jurors.models import OutboxMessage, OutboxStatus
 from youthcourt.private_links import links
@@ -282,3 +283,50 @@ async def test_the_report_hides_figures_below_the_threshold_and_free_text_from_e
     juror = await make_user(db, program, Role.JUROR)
     await sign_in(client, juror)
     assert (await client.get("/surveys")).status_code in (403, 404)
+
+
+async def test_a_link_that_no_longer_works_says_so_without_a_home_page_or_the_staff_footer(client, db):
+    """Whoever opens a private link has no account: a staff 404 ("not in your program", "your home
+    page") tells them nothing they can act on."""
+    _, _, case = await coordinator_case(db, client)
+    path = await tablet_link(client, case)
+    client.cookies.clear()
+
+    gone = await client.get(path.replace("/link/", "/link/x", 1))
+
+    assert gone.status_code == 404
+    assert "This link does not work any more" in gone.text
+    assert "Ask the person who gave it to you for a new one" in gone.text
+    assert "your home page" not in gone.text and "not in your program" not in gone.text
+    assert "recorded in the audit trail" not in gone.text
+    answering = await client.get(path)
+    assert answering.status_code == 200 and "recorded in the audit trail" not in answering.text
+    assert "tick the box at the end" in answering.text, "a respondent may link the answers to the case"
+
+
+async def test_the_juror_survey_does_not_speak_of_a_case_or_a_box_to_tick(client, db):
+    program, _, _ = await coordinator_case(db, client)
+    night = HearingNight(
+        program_id=program.id,
+        held_on=datetime.date.today(),
+        starts_at=datetime.time(18),
+        ends_at=datetime.time(20),
+        location="Town hall",
+    )
+    db.add(night)
+    await db.flush()
+    with program_scope(ProgramScope.of(program.id)):
+        invitation = SurveyInvitation(program_id=program.id, kind=SurveyKind.JUROR, night_id=night.id,
+                                      occasion=Occasion.AFTER_NIGHT, channel=Channel.TABLET, label="Jurors")  # fmt: skip
+        db.add(invitation)
+        await db.flush()
+        issued = await links.issue(db, SURVEY, invitation.id, program_id=program.id,
+                                   valid_for=datetime.timedelta(days=1), created_by=None)  # fmt: skip
+    await db.commit()
+    client.cookies.clear()
+
+    page = await client.get(issued.path)
+
+    assert page.status_code == 200
+    assert "anonymous" in page.text
+    assert "your case" not in page.text and "tick the box" not in page.text

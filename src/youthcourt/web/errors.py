@@ -42,6 +42,12 @@ CSRF_EXPLANATION = N_(
     "Go back, reload the page and try again; nothing was saved."
 )
 NOT_FOUND_EXPLANATION = N_("The address may be mistyped, or the record is not in your program.")
+LINK_GONE_TITLE = N_("This link does not work any more")
+LINK_GONE_EXPLANATION = N_(
+    "It may have expired, been used already or been replaced. Ask the person who gave it to you for a new one."
+)
+PRIVATE_LINK_PREFIX = "/link/"
+"""Pages opened by a private link, for people without an account: no home page to send them to."""
 
 
 class ConflictError(Exception):
@@ -99,6 +105,9 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         detail = CSRF_EXPLANATION
     if status in (404, 405):
         detail = NOT_FOUND_EXPLANATION
+    private_link = status == 404 and request.url.path.startswith(PRIVATE_LINK_PREFIX)
+    if private_link:
+        detail = LINK_GONE_EXPLANATION
     if request.headers.get("accept", "").startswith("application/json"):
         return Response(
             content={"status_code": status, "detail": detail or TITLES.get(status, "Error")},
@@ -115,8 +124,9 @@ def error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]
         # Messages the app wrote are in the catalog and come out translated; others stay as written.
         context={
             "status": status,
-            "title": _(TITLES.get(status, ERROR_TITLE)),
+            "title": _(LINK_GONE_TITLE if private_link else TITLES.get(status, ERROR_TITLE)),
             "detail": _(detail) if detail else "",
+            "private_link": private_link,
         },
         status_code=status,
         media_type=MediaType.HTML,

@@ -57,6 +57,12 @@ class ListSearch:
         return f"{self.path}/search"
 
     @property
+    def narrowed(self) -> bool:
+        """Some filter is set (the order of the rows is not a filter): an empty list then says that
+        nothing matches, rather than that there is nothing yet."""
+        return any(value.strip() for name, value in self.values.items() if name != "sort")
+
+    @property
     def active(self) -> bool:
         """A personal field is filled in: the pager must carry the filters in a form, not a link."""
         return any(self.values.get(name, "").strip() for name in self.personal)
