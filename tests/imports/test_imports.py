@@ -115,9 +115,27 @@ async def test_the_sample_case_file_imports_whole_and_counts_in_the_recidivism_r
         assert await count(db, HearingNight) == 9
         assert await count(db, OutcomeEvent) == 3
         unsearched = await db.scalar(
-            select(func.count()).select_from(FollowUpCheck).where(FollowUpCheck.records_searched == "")
+            select(func.count())
+            .select_from(FollowUpCheck)
+            .where(FollowUpCheck.records_searched == "", FollowUpCheck.completed_on.is_not(None))
         )
         assert unsearched == 1  # Esme's check searched no records and stays so
+        # A case whose follow-up the file records has a check for every window after its last one,
+        # done or still to do (one already past due shows as due now), not a gap in the middle.
+        windows = (await db.execute(select(FollowUpCheck.case_id, FollowUpCheck.window_months))).all()
+        by_case: dict[Any, set[int]] = {}
+        for case_id, months in windows:
+            by_case.setdefault(case_id, set()).add(months)
+        followed = {case_id for case_id, in (await db.execute(
+            select(FollowUpCheck.case_id).where(FollowUpCheck.completed_on.is_not(None))
+        )).all()}  # fmt: skip
+        assert followed and all(by_case[case_id] == {6, 12} for case_id in followed), by_case
+        past_due = await db.scalar(
+            select(func.count())
+            .select_from(FollowUpCheck)
+            .where(FollowUpCheck.completed_on.is_(None), FollowUpCheck.due_on <= datetime.date.today())
+        )
+        assert past_due >= 1, "a window the old records missed is due now"
         states = dict((await db.execute(select(Case.state, func.count()).group_by(Case.state))).all())
         assert states == {CaseState.COMPLETED: 7, CaseState.UNSUCCESSFUL: 2, CaseState.WITHDRAWN: 1}
         record = await db.scalar(select(RecordImport))

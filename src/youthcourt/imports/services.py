@@ -416,7 +416,10 @@ class _CaseWriter:
             self.records.extend(hearings)
 
     def _follow_up(self, case: Case, row: Any) -> None:
-        """The checks the file gives, then the program's windows still to come."""
+        """The checks the file gives, then the program's later windows: for a case whose follow-up
+        the file records, every window after its last check (those already past show as due now,
+        so the worklist carries on where the old records stopped); for one without, those still to
+        come."""
         checks = []
         for day, months in zip(row.check_dates, row.check_months(), strict=True):
             found = row.check_result is CheckResult.NEW_OFFENSE and row.new_offense_on <= day
@@ -435,7 +438,7 @@ class _CaseWriter:
             taken = set(row.check_months())
             for months in sorted(set(self.windows) - taken):
                 due = follow_up_end(row.closed_on, months)
-                if due > self.today and (not row.check_dates or due > row.check_dates[-1]):
+                if (due > row.check_dates[-1]) if row.check_dates else (due > self.today):
                     self._new(FollowUpCheck, case_id=case.id, window_months=months, due_on=due)
         if row.check_result is CheckResult.NEW_OFFENSE:
             finder = next((check for check in checks if check.completed_on >= row.new_offense_on), None)
