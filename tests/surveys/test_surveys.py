@@ -17,7 +17,7 @@ from youthcourt.accounts.sessions import hash_token
 from youthcourt.cases.models import CaseState
 from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors import delivery
-from youthcourt.jurors.models import OutboxMessage, OutboxStatus
+from youthcourt.jurors.models import Attendance, BookingStatus, OutboxMessage, OutboxStatus
 from youthcourt.private_links import links
 from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.models import Program, Role
@@ -330,3 +330,23 @@ async def test_the_juror_survey_does_not_speak_of_a_case_or_a_box_to_tick(client
     assert page.status_code == 200
     assert "anonymous" in page.text
     assert "your case" not in page.text and "tick the box" not in page.text
+
+
+async def test_emailing_the_juror_survey_says_who_has_no_address(client, db):
+    """Of the jurors who served, those without an email address get no survey: the page says so."""
+    from tests.jurors.test_juror_portal import make_booking, make_juror, make_night
+
+    program, _, _ = await coordinator_case(db, client)
+    night = await make_night(db, program, datetime.date.today() - datetime.timedelta(days=1))
+    for email in ("juror.one@example.org", ""):
+        juror = await make_juror(db, program, email=email)
+        await make_booking(
+            db, juror, night, BookingStatus.CONFIRMED, seated=True, attendance=Attendance.PRESENT
+        )
+    await db.commit()
+
+    page = await post_form(client, f"/hearings/{night.id}/surveys", {"channel": "email", "valid_days": "14"})
+
+    assert page.status_code == 200
+    assert "1 survey email queued" in page.text
+    assert "1 juror who served has no email address: offer them the tablet." in page.text

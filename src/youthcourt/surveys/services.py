@@ -155,6 +155,8 @@ class Offered:
     issued: IssuedLink | None = None
     """The tablet link, shown once as a QR code; None when the links go by email."""
     emailed: int = 0
+    without_email: int = 0
+    """Jurors who served but have no email address: they answer on the tablet, or not at all."""
 
 
 def _invitation_email(kind: SurveyKind, base_url: str, days: int) -> tuple[str, str]:
@@ -284,7 +286,8 @@ async def offer_for_night(
         )  # fmt: skip
         result = await _give(db, invitation, channel, values.valid_days, "", actor, base_url)
     else:
-        jurors = [juror for juror in await jurors_of(db, night) if juror.email]
+        served = await jurors_of(db, night)
+        jurors = [juror for juror in served if juror.email]
         if not jurors:
             form.error("channel", "No juror who served this night has an email address: use the tablet.")
             return None
@@ -296,7 +299,7 @@ async def offer_for_night(
             )  # fmt: skip
             await _give(db, invitation, channel, values.valid_days, juror.email, actor, base_url)
             invitations.append(invitation)
-        result = Offered(invitations, emailed=len(invitations))
+        result = Offered(invitations, emailed=len(invitations), without_email=len(served) - len(jurors))
     audit.record(
         db,
         actor,
