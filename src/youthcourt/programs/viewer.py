@@ -31,6 +31,10 @@ async def program_today(db: AsyncSession, program_id: UUID) -> datetime.date:
     return today_in(zones[program_id])
 
 
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "rev", "hon", "judge", "officer"})
+"""Words before a name that are not the name."""
+
+
 @dataclass(frozen=True)
 class ProgramChoice:
     id: UUID
@@ -98,4 +102,7 @@ class Viewer:
 
     @property
     def first_name(self) -> str:
-        return self.full_name.split(" ", 1)[0] if self.full_name else self.email
+        """What the account menu calls the person: the first word of the name that is not a title
+        ("Dr. Priya Natarajan" is "Priya"), else the email."""
+        words = [word for word in self.full_name.split() if word.lower().rstrip(".") not in TITLES]
+        return words[0] if words else self.full_name or self.email
