@@ -70,3 +70,29 @@ def test_admin_issues_a_key_sees_it_used_and_revokes_it(page: Page, base_url: st
     expect(page.get_by_text("Youthcourt partner API").first).to_be_visible()
     expect(page.get_by_text("/api/v1/referrals").first).to_be_visible()
     shoot("api-reference")
+
+
+def test_an_admin_signed_in_tries_the_api_from_its_reference_page(page: Page, shoot):
+    """The admin who just issued a key tries it on the reference page while still signed in: the
+    page sends the key and not the session cookie, which the API refuses."""
+    page.goto("/login")
+    sign_in(page, "admin@example.org")
+    page.goto("/reference/api-keys")
+    page.get_by_label("Agency").select_option(label="Police Department")
+    page.get_by_label("What the key is for").fill("Trying the reference page")
+    page.get_by_role("button", name="Issue the key").click()
+    key = page.locator("#api-key").inner_text().strip()
+
+    page.goto("/api/v1/schema")
+    page.locator("button.authorize").first.click()
+    page.locator(".auth-container input").first.fill(key)
+    page.locator(".auth-btn-wrapper button.authorize").click()
+    page.locator(".auth-btn-wrapper button.btn-done").click()
+    offenses = page.locator(".opblock").filter(has_text="/api/v1/offenses").first
+    offenses.locator(".opblock-summary").click()
+    offenses.get_by_role("button", name="Try it out").click()
+    offenses.get_by_role("button", name="Execute").click()
+
+    status = offenses.locator(".live-responses-table tr.response .response-col_status").first
+    expect(status).to_have_text("200")
+    shoot("api-tried-while-signed-in")

@@ -7,5 +7,10 @@ window.addEventListener("DOMContentLoaded", function () {
     dom_id: "#api-reference",
     deepLinking: true,
     tryItOutEnabled: false,
+    // "Try it out" sends the key, never this browser's session cookie, which the API refuses.
+    requestInterceptor: function (request) {
+      request.credentials = "omit";
+      return request;
+    },
   });
 });
