@@ -446,3 +446,20 @@ async def test_hostile_values_in_the_supervisors_form_are_refused_never_a_server
     assert await progress_of(db, sanction) == []
     for bad in ("/link/%00/hours", "/link/" + "é" * 50 + "/hours", "/link//hours"):
         assert (await client.get(bad)).status_code in (400, 404), bad
+
+
+async def test_the_second_tap_of_a_double_tap_shows_the_same_thanks(client, db):
+    """The phone shows whichever answer comes last: the repeat recorded nothing, and says thank you
+    all the same rather than a puzzling "already recorded"."""
+    _, _, sanction, _, placement = await placed_sanction(db, quantity="20")
+    path = await give_link(db, placement)
+    page = await client.get(path)
+    values = {**hidden_fields(page.text), "occurred_on": TODAY.isoformat(), "amount": "2.5", "notes": ""}
+
+    first = await client.post(path, data=values, follow_redirects=True)
+    second = await client.post(path, data=values, follow_redirects=True)
+
+    for shown in (first, second):
+        assert f"Thank you: 2.5 hours on {TODAY:%B} {TODAY.day} were recorded." in shown.text
+        assert "already recorded" not in shown.text
+    assert [e.amount for e in await progress_of(db, sanction)] == [Decimal("2.5")]

@@ -308,18 +308,18 @@ class SupervisorController(Controller):
         link = await links.open_link(db_session, token, HOURS)
         view = await services.supervisor_view(db_session, link)
         form = Form.from_data(data)
+        unit = view.unit  # read now: a repeat rolls the transaction back, which expires the view's rows
         confirmed = await services.confirm(db_session, view, form, actor)
         if confirmed is None:
             return supervisor_page(view, form, status_code=422)
-        if confirmed.repeated:
-            flash(request, "These hours were already recorded.", "info")
-        else:
-            assert confirmed.amount is not None and confirmed.occurred_on is not None
-            flash(
-                request,
-                f"Thank you: {format_number(confirmed.amount)} {view.unit} on "
-                f"{confirmed.occurred_on:%B} {confirmed.occurred_on.day} were recorded.",
-            )
+        # A double tap sends the form twice: whichever answer the phone shows, it is the same thanks
+        # (the hours went in once; the repeat recorded nothing).
+        assert confirmed.amount is not None and confirmed.occurred_on is not None
+        flash(
+            request,
+            f"Thank you: {format_number(confirmed.amount)} {unit} on "
+            f"{confirmed.occurred_on:%B} {confirmed.occurred_on.day} were recorded.",
+        )
         return Redirect(links.address(HOURS, token), status_code=303, headers=links.HEADERS)
 
 

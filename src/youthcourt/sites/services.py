@@ -547,9 +547,9 @@ async def confirm(db: AsyncSession, view: SupervisorView, form: Form, actor: Act
         )
     except IntegrityError:
         await db.rollback()
-        return Confirmed(repeated=True)
+        return Confirmed(amount, values.occurred_on, repeated=True)
     if not result.created:
-        return Confirmed(repeated=True)
+        return Confirmed(amount, values.occurred_on, repeated=True)
     links.audit_as(
         db,
         actor,
