@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from youthcourt.private_links import links
@@ -109,6 +109,12 @@ async def add_sites(context: DemoContext) -> None:
             program_id=program.id, sanction_id=sanction.id, site_id=site.id, placed_on=placed_on
         )
         db.add(placement)
+        # The hours logged before the placement were served at the site the sanction is placed at.
+        await db.execute(
+            update(SanctionProgress)
+            .where(SanctionProgress.sanction_id == sanction.id, SanctionProgress.site != "")
+            .values(site=site.name, verified_by=site.contact_name)
+        )
         await db.flush()
         issued = await links.issue(
             db,

@@ -18,13 +18,23 @@ if TYPE_CHECKING:
     from youthcourt.demo import DemoContext
 
 ANSWERS_PER_MONTH = {SurveyKind.RESPONDENT: 4, SurveyKind.GUARDIAN: 3, SurveyKind.JUROR: 6}
-COMMENTS = (
-    "The jurors were my age and they actually listened.",
-    "I wish the hearing had been earlier in the evening.",
-    "Being on the jury after my own hearing helped me see it from the other side.",
-    "My son was nervous but everyone was respectful.",
-    "More time to talk to the coordinator before the hearing would help.",
-)
+COMMENTS = {
+    SurveyKind.RESPONDENT: (
+        "The jurors were my age and they actually listened.",
+        "I wish the hearing had been earlier in the evening.",
+        "I was scared at first but I got to explain what happened.",
+    ),
+    SurveyKind.GUARDIAN: (
+        "My son was nervous but everyone was respectful.",
+        "More time to talk to the coordinator before the hearing would help.",
+        "The letter with the date came late; a text message would be easier for us.",
+    ),
+    SurveyKind.JUROR: (
+        "Being on the jury after my own hearing helped me see it from the other side.",
+        "The training helped me ask better questions.",
+    ),
+}
+"""A few comments each survey's people would write: a parent's about their child, a juror's about serving."""
 WEIGHTS = (1, 2, 6, 20, 18)
 """How often each answer, 1 to 5, comes up: mostly agree."""
 
@@ -48,9 +58,7 @@ async def add_survey_answers(context: DemoContext) -> None:
                     kind=kind,
                     version_id=versions[kind].id,
                     answered_month=month,
-                    comment=rng.choice(COMMENTS)
-                    if kind is not SurveyKind.JUROR and rng.random() < 0.2
-                    else "",
+                    comment=rng.choice(COMMENTS[kind]) if rng.random() < 0.2 else "",
                 )
                 answer.items = [
                     SurveyItem(program_id=program.id, position=i, value=rng.choices(range(1, 6), WEIGHTS)[0])
