@@ -270,11 +270,17 @@ async def test_the_report_hides_figures_below_the_threshold_and_free_text_from_e
     report = await client.get("/surveys?survey=respondent")
     assert report.status_code == 200
     assert 'id="survey-suppressed"' in report.text and "survey-results" not in report.text
-    assert "Secret thoughts" in report.text  # coordinators read the free text
-    await _answers(client, coordinator, case, 3)
+    assert "Secret thoughts" not in report.text, "two answers' words would be told apart"
+    assert "the figures and what people wrote are not shown" in report.text
+    await _answers(client, coordinator, case, 3, comment="Another thought")
     report = await client.get("/surveys?survey=respondent")
     assert 'id="survey-suppressed"' not in report.text and "survey-results" in report.text
     assert "100%" in report.text
+    listed = re.findall(
+        r"<li>([^<]+)</li>", report.text.split('id="survey-comments"', 1)[1].split("</ul>", 1)[0]
+    )
+    assert listed == ["Another thought"] * 3 + ["Secret thoughts"] * 2, "in the order of their words"
+    assert datetime.date.today().strftime("%B %Y") not in report.text.split('id="survey-comments"', 1)[1]
     evaluator = await make_user(db, program, Role.EVALUATOR)
     await sign_in(client, evaluator)
     seen = await client.get("/surveys?survey=respondent")

@@ -265,7 +265,7 @@ class SurveyController(Controller):
         threshold = (await policy(db_session, request.user.program_id)).suppression_threshold
         built = await report.build(db_session, chosen, period, threshold)
         comments = None
-        if request.user.has_role(Role.COORDINATOR):
+        if request.user.has_role(Role.COORDINATOR) and not built.suppressed:
             comments = await report.comments(db_session, chosen, period, page_number(page_no))
         filters = {"survey": chosen.value, "year": year, "quarter": quarter}
         return page(

@@ -125,13 +125,16 @@ async def build(db: AsyncSession, kind: SurveyKind, period: Period, threshold: i
 
 
 def comments_query(kind: SurveyKind, period: Period) -> Select[Any]:
+    """The period's comments in the order of their words: neither a month nor the order they came
+    in ties one to the family a coordinator offered the survey to that week."""
     return (
-        select(SurveyAnswer.answered_month, SurveyAnswer.comment)
+        select(SurveyAnswer.comment)
         .where(SurveyAnswer.kind == kind, _in_period(period), SurveyAnswer.comment != "")
-        .order_by(SurveyAnswer.answered_month.desc(), SurveyAnswer.id)
+        .order_by(SurveyAnswer.comment, SurveyAnswer.id)
     )
 
 
 async def comments(db: AsyncSession, kind: SurveyKind, period: Period, number: int) -> Page[Any]:
-    """The free-text answers of the period, a page at a time: for coordinators only."""
+    """The free-text answers of the period, a page at a time: for coordinators only, and only for a
+    period with at least the threshold's number of answers (see :attr:`SurveyReport.suppressed`)."""
     return await paginate(db, comments_query(kind, period), number)
