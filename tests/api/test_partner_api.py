@@ -115,6 +115,25 @@ async def test_bad_referrals_are_problems_with_a_message_per_field(client, db):
     )
     assert unreadable.status_code == 422 and unreadable.headers["content-type"].startswith(PROBLEM)
     assert [error["pointer"] for error in unreadable.json()["errors"]] == ["#/offense_id"]
+    missing = await client.post(
+        "/api/v1/referrals",
+        json={k: v for k, v in referral_body(offense).items() if k != "guardians"},
+        headers=bearer(key),
+    )
+    assert missing.status_code == 422
+    assert [error["pointer"] for error in missing.json()["errors"]] == ["#/guardians"], missing.json()
+    nested = await client.post(
+        "/api/v1/referrals",
+        json={**referral_body(offense), "youth": {"first_name": "Ana", "last_name": "Q", "date_of_birth": 7}},
+        headers=bearer(key),
+    )
+    assert [error["pointer"] for error in nested.json()["errors"]] == ["#/youth/date_of_birth"], nested.json()
+    for reference in ("PD-1\u0000", "PD\n2", "   "):
+        control = await client.post(
+            "/api/v1/referrals", json=referral_body(offense, reference), headers=bearer(key)
+        )
+        assert control.status_code == 422, (reference, control.text)
+        assert [error["pointer"] for error in control.json()["errors"]] == ["#/reference"]
     assert await db.scalar(select(func.count(Referral.id)).where(Referral.program_id == program.id)) == 0
 
 

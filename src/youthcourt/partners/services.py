@@ -110,6 +110,9 @@ def form_errors(form: Form) -> list[dict[str, str]]:
     return errors
 
 
+UNREADABLE_REFERENCE = "Write the reference with letters, digits and punctuation: no control characters."
+
+
 def idempotency_token(partner: Partner, key: str | None) -> str:
     """The intake form's one-time token for an ``Idempotency-Key``: one agency's keys never meet another's."""
     if not key:
@@ -136,6 +139,8 @@ async def submit(
     """
     db = referrals.db
     reference = body.reference.strip()
+    if not reference or any(ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF for c in reference):
+        raise SubmissionRefused([{"pointer": "#/reference", "detail": UNREADABLE_REFERENCE}])
     if (already := await sent_under(db, partner, reference)) is not None:
         return Submission(already, reference, created=False)
     form = intake_form(body, partner, actor.viewer.today() if actor.viewer else datetime.date.today(), "")

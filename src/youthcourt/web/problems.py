@@ -105,14 +105,35 @@ def pointer(key: str) -> str:
     return "#/" + "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
 
 
+_AT = re.compile(r" - at `(\$[^`]*)`$")
+_MISSING = re.compile(r"missing required field `([^`]+)`")
+WHOLE_BODY = frozenset({"data", "body"})
+"""The parser's name for the request body itself: the field is in its message, not in its key."""
+
+
+def _where(key: str, message: str) -> str:
+    """The pointer to the field a parser message is about. For the body, the field is in the message:
+    "Expected `str`, got `int` - at `$.youth.date_of_birth`", "Object missing required field `guardians`"."""
+    if key and key not in WHOLE_BODY:
+        return pointer(key)
+    at = _AT.search(message)
+    path = at.group(1) if at else "$"
+    if missing := _MISSING.search(message):
+        path += "." + missing.group(1)
+    return pointer(path.removeprefix("$").removeprefix("."))
+
+
 def validation_errors(exc: ValidationException) -> list[dict[str, str]]:
-    """One entry per field from the request parser's messages (the first message of each field)."""
+    """One entry per field from the request parser's messages (the first message of each field).
+
+    The body's parser stops at its first problem, so a body that does not match the schema gets one
+    entry; the intake checks that follow report every field they refuse."""
     found: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
             continue
-        where = pointer(str(item.get("key") or "")) if item.get("key") else "#/"
-        found.setdefault(where, str(item.get("message") or "This value is not valid."))
+        message = str(item.get("message") or "This value is not valid.")
+        found.setdefault(_where(str(item.get("key") or ""), message), message)
     return [{"pointer": where, "detail": message} for where, message in found.items()]
 
 
