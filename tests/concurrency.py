@@ -22,7 +22,7 @@ import httpx
 import uvicorn
 from litestar import Litestar
 
-from tests.factories import PASSWORD, unused_code
+from tests.factories import PASSWORD, hidden_fields, unused_code
 from youthcourt.accounts.models import User
 
 
@@ -82,7 +82,7 @@ class Browser:
         """The hidden fields of the first form on ``path`` that has them, as a browser would send them."""
         response = await self.http.get(path)
         assert response.status_code == 200, f"{path}: {response.status_code}"
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.text))
+        fields = hidden_fields(response.text)
         assert "_csrf_token" in fields, f"no form on {path}"
         return fields
 

@@ -96,6 +96,11 @@ async def form_token(client: AsyncTestClient[Any], path: str = "/login") -> str:
     return match.group(1)
 
 
+def hidden_fields(text: str) -> dict[str, str]:
+    """The hidden fields of a page's forms (tokens a form carries), by name."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
+
+
 async def post_form(client: AsyncTestClient[Any], path: str, data: dict[str, str], **kwargs: Any) -> Any:
     """Post like a browser: with the CSRF token the page gave."""
     token = (

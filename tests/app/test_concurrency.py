@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.concurrency import Browser, fire, running_server
-from tests.factories import make_case, make_program, make_referral, make_user, sign_in
+from tests.factories import hidden_fields, make_case, make_program, make_referral, make_user, sign_in
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, JurorSource, JurorStatus, Reward
 from youthcourt.programs.models import Program, Role
@@ -79,7 +79,7 @@ async def form_fields(browser: Browser, path: str, action: str) -> dict[str, str
     assert response.status_code == 200, response.status_code
     forms = re.findall(r"<form\b[^>]*>.*?</form>", response.text, re.S)
     form = next(f for f in forms if f'action="{action}"' in f)
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    return hidden_fields(form)
 
 
 def statuses(responses: list[httpx.Response]) -> list[int]:

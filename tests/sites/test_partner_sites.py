@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.concurrency import Browser, fire, running_server
-from tests.factories import make_case, make_program, make_user, post_form, sign_in
+from tests.factories import hidden_fields, make_case, make_program, make_user, post_form, sign_in
 from tests.sanctions.test_sanctions import make_sanction
 from youthcourt.accounts.sessions import hash_token
 from youthcourt.audit.models import AuditEntry
@@ -99,10 +99,6 @@ async def progress_of(db: AsyncSession, sanction: Sanction) -> list[SanctionProg
         .execution_options(populate_existing=True)
     )
     return list(rows.all())
-
-
-def hidden_fields(text: str) -> dict[str, str]:
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
 
 
 async def supervisor_post(client: Any, path: str, **values: str) -> httpx.Response:

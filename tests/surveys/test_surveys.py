@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.concurrency import Browser, fire, running_server
-from tests.factories import make_case, make_program, make_user, post_form, sign_in
+from tests.factories import hidden_fields, make_case, make_program, make_user, post_form, sign_in
 from youthcourt.accounts.sessions import hash_token
 from youthcourt.cases.models import CaseState
 from youthcourt.hearings.models import HearingNight
@@ -43,10 +43,6 @@ TABLET = {
     "valid_days": "14",
 }
 ADDRESS = re.compile(r'id="issued-address" type="text" readonly value="[^"]*(/link/[^"/]+/survey)"')
-
-
-def hidden_fields(text: str) -> dict[str, str]:
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', text))
 
 
 def all_agree(count: int, value: str = "5") -> dict[str, str]:
