@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Date, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from youthcourt.cases.models import Case
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.cohort import Cohort, assigned_in_cohort, in_cohort
+from youthcourt.reports.tallies import month_start
 
 
 @dataclass(frozen=True)
@@ -41,25 +40,6 @@ class ThinMonth:
     """The range's first month with referrals (else its last)."""
     instead: datetime.date | None = None
     """The program's nearest month inwards from this one with enough referrals (its first day); None if none has."""
-
-
-class month_start(FunctionElement):
-    """The first day of a date's month."""
-
-    type = Date()
-    inherit_cache = True
-
-
-@compiles(month_start, "sqlite")
-def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
-
-
-@compiles(month_start, "postgresql")
-def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> str:
-    # Date arithmetic: date_trunc would go through a timestamp with time zone for every row.
-    day = compiler.process(element.clauses, **kw)
-    return f"({day} - CAST(EXTRACT(DAY FROM {day}) AS INTEGER) + 1)"
 
 
 def _month_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:

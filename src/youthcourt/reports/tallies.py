@@ -6,8 +6,8 @@ database costs seconds at scale. Here the same rules run in one SQL statement th
 one row per group, outcome and follow-up length with its number of youth: a few thousand
 rows at most, whatever the size of the cohort. A test checks both give the same tallies.
 
-Dates need three functions the two engines spell differently (days between two dates, a
-date some days later, age in whole years); they are compiled per dialect below.
+Dates need four functions the two engines spell differently (days between two dates, a
+date some days later, the first day of a month, age in whole years); they are compiled per dialect below.
 """
 
 from __future__ import annotations
@@ -84,6 +84,25 @@ def _days_after_sqlite(element: days_after, compiler: Any, **kw: Any) -> str:
 def _days_after_postgresql(element: days_after, compiler: Any, **kw: Any) -> str:
     day, days = (compiler.process(arg, **kw) for arg in element.clauses)
     return f"CAST({day} + {int(days)} AS DATE)"
+
+
+class month_start(FunctionElement):
+    """The first day of a date's month."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: Any, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+@compiles(month_start, "postgresql")
+def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> str:
+    # Date arithmetic: date_trunc would go through a timestamp with time zone for every row.
+    day = compiler.process(element.clauses, **kw)
+    return f"({day} - CAST(EXTRACT(DAY FROM {day}) AS INTEGER) + 1)"
 
 
 class age_in_years(FunctionElement):
