@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import random
 import uuid
 import zipfile
 
@@ -17,6 +18,7 @@ from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.reports import exports
 from youthcourt.reports.benchmark import LibraryXlsxWriter
 from youthcourt.reports.cohort import Cohort, Subject
+from youthcourt.reports.deidentify import DatePrecision
 from youthcourt.reports.exports import (
     COLUMN_NAMES,
     DateHandling,
@@ -98,10 +100,61 @@ def test_shift_is_stable_bounded_and_only_ever_back_in_time():
     assert len(offsets) > 300
 
 
+def _fortnightly_nights() -> list[datetime.date]:
+    """A court sitting every other Saturday, breaking from mid-December to February."""
+    day, nights = datetime.date(2022, 1, 8), []
+    while day < datetime.date(2028, 1, 1):
+        if not (day.month == 1 or (day.month == 12 and day.day > 10)):
+            nights.append(day)
+        day += 14 * DAY
+    return nights
+
+
+def _room(case: exports.Dated, shift: int, nights: set[datetime.date]) -> list[tuple[int, int, int, int]]:
+    """For each period a month-only file can give the referral: its days, the shifts it leaves, those
+    of them putting the first hearing on a night, and the most nights the period could leave."""
+    shifted, heard = case.referred_on - shift * DAY, case.heard_on - shift * DAY
+    found = []
+    for precision in DatePrecision:
+        first, last = precision.period(case.referred_on)
+        left = [s for s in range(1, exports.MAX_SHIFT_DAYS + 1) if first <= shifted + s * DAY <= last]
+        on_nights = [s for s in left if heard + s * DAY in nights]
+        most = sum(
+            1 for n in nights if first - case.referred_on <= n - case.heard_on <= last - case.referred_on
+        )
+        found.append(((last - first).days + 1, len(left), len(on_nights), most))
+    return found
+
+
+def test_shift_leaves_every_period_room_and_the_first_hearing_among_other_nights():
+    """A referral late in its period with a shift near 1 (or early in it with one near 360) left few
+    shifts placing it in its period, and the hearing calendar then one: the attack in
+    test_linkage_attack.py pinned such youth."""
+    nights = _fortnightly_nights()
+    calendar = set(nights)
+    chance = random.Random(7)
+    plain_draws_short = 0
+    for _ in range(600):
+        youth = uuid.UUID(int=chance.getrandbits(128))
+        referred = datetime.date(2024, 1, 1) + chance.randrange(3 * 365) * DAY
+        heard = next(n for n in nights if n >= referred + 14 * DAY)
+        case = exports.Dated(referred, heard)
+        shift = -exports.shift_days(KEY, youth, [case], nights)
+        for days, left, on_nights, most in _room(case, shift, calendar):
+            assert left >= min(exports.EDGE_DAYS, days), (referred, shift)
+            assert on_nights >= min(exports.NIGHTS_LEFT, most), (referred, heard, shift)
+        plain = -exports.shift_days(KEY, youth)
+        plain_draws_short += any(
+            left < min(exports.EDGE_DAYS, days) or on_nights < min(exports.NIGHTS_LEFT, most)
+            for days, left, on_nights, most in _room(case, plain, calendar)
+        )
+    assert plain_draws_short > 20, "the rule must be what keeps the room, not the draw"
+
+
 def test_shifted_row_moves_all_dates_of_a_youth_by_one_offset():
     case = subject()
     row = as_dict(exports.export_row(case, PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY))
-    offset = exports.shift_days(KEY, YOUTH) * DAY
+    offset = exports.shift_days(KEY, YOUTH, [exports.Dated(case.referred_on, case.heard_on)]) * DAY
     assert row["referred_on"] == case.referred_on + offset
     assert row["closed_on"] == case.closed_on + offset
     assert row["followed_until"] == case.checked_until + offset
@@ -322,5 +375,6 @@ def test_parquet_writer_produces_typed_columns_with_descriptions(tmp_path, dates
     if dates is DateHandling.MONTH:
         assert table[0]["referred_on"] == "2025-01"
     else:
-        shift = exports.shift_days(KEY, YOUTH) * DAY
+        case = subject()
+        shift = exports.shift_days(KEY, YOUTH, [exports.Dated(case.referred_on, case.heard_on)]) * DAY
         assert table[0]["referred_on"] == datetime.date(2025, 1, 10) + shift

@@ -29,6 +29,7 @@ from tests.factories import (
     post_form,
     sign_in,
 )
+from tests.reports.shifts import export_shift
 from youthcourt.accounts.models import Membership
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
@@ -219,8 +220,7 @@ async def test_csv_export_holds_the_cohort_and_nothing_identifying(client, db):
     assert list(rows[0]) == list(COLUMN_NAMES)
     assert len(rows) == 3
     assert {row["program"] for row in rows} == {"Export Test Court"}
-    key = data["program"].research_key
-    shift = exports.shift_days(key, data["quinn"].id) * DAY
+    shift = await export_shift(db, data["program"], data["quinn"].id)
     last = TODAY - exports.RECENT_DAYS * DAY
 
     def shifted(day: datetime.date) -> str:
@@ -310,10 +310,9 @@ async def test_checking_a_shifted_case_file_shows_its_shift_and_the_dates_held_b
     """The defaults (a case file with shifted dates) get an account of the shift, not a reloaded form."""
     data = await make_cohort(db)
     await sign_in(client, data["evaluator"])
-    key = data["program"].research_key
     last = TODAY - exports.RECENT_DAYS * DAY
-    quinn = exports.shift_days(key, data["quinn"].id) * DAY
-    third = exports.shift_days(key, data["cases"][2].youth_id) * DAY
+    quinn = await export_shift(db, data["program"], data["quinn"].id)
+    third = await export_shift(db, data["program"], data["cases"][2].youth_id)
     blanked = [LAST - 60 * DAY + quinn > last, LAST - 10 * DAY + third > last].count(True)
     cut = int(TODAY - 50 * DAY + quinn > last)
 
@@ -441,7 +440,7 @@ async def test_an_export_spanning_granted_programs_keys_each_program_apart(clien
     assert len(second_rows) == 1
     assert (
         second_rows[0]["referred_on"]
-        == (LAST - 200 * DAY + exports.shift_days(second.research_key, moved.youth_id) * DAY).isoformat()
+        == (LAST - 200 * DAY + await export_shift(db, second, moved.youth_id)).isoformat()
     ), "each program's youth are shifted with the program's own key"
     assert second_rows[0]["youth_id"] not in {
         row["youth_id"] for row in rows if row["program"] != "Second Court"

@@ -132,6 +132,23 @@ class DatePrecision(enum.StrEnum):
     def pattern(self) -> str:
         return {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}[self.value]
 
+    def period(self, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of the month, quarter or year that ``day`` is given as."""
+        if self is DatePrecision.MONTH:
+            first_month, months = day.month, 1
+        elif self is DatePrecision.QUARTER:
+            first_month, months = 3 * ((day.month - 1) // 3) + 1, 3
+        else:
+            first_month, months = 1, 12
+        following = first_month + months
+        after = datetime.date(day.year + (following > 12), (following - 1) % 12 + 1, 1)
+        return datetime.date(day.year, first_month, 1), after - datetime.timedelta(days=1)
+
+
+def periods_of(day: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Every period a month-only file can give ``day`` as (its month, quarter and year)."""
+    return [precision.period(day) for precision in DatePrecision]
+
 
 Fine = tuple[str, int, str, str, str, str, str, datetime.date]
 """A row's quasi-identifiers as recorded, in :data:`QUASI_IDENTIFIERS` order (the referral date exact)."""

@@ -17,6 +17,7 @@ next is read: straight into the response for CSV, into a temporary file for XLSX
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import datetime
@@ -38,18 +39,22 @@ from uuid import UUID
 import anyio
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from youthcourt.cases.models import Case
 from youthcourt.cases.services import follow_up_days
+from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.reference.models import OffenseClass, SourceKind
+from youthcourt.referrals.models import Referral
 from youthcourt.reports import deidentify
 from youthcourt.reports.cohort import (
     WINDOWS,
     Cohort,
     Subject,
     comparison_in_cohort,
+    first_heard,
     granted_scope,
     stream_subjects,
 )
@@ -69,6 +74,7 @@ from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.web.downloads import spreadsheet_safe
 
 MAX_SHIFT_DAYS = 360
+DAY = datetime.timedelta(days=1)
 RECENT_DAYS = 90
 """A shifted file holds no date later than this many days before the export (in shifted time).
 
@@ -192,16 +198,82 @@ def _digest(research_key: str, message: str) -> bytes:
     return hmac.digest(research_key.encode(), message.encode(), hashlib.sha256)
 
 
-def shift_days(research_key: str, youth_id: UUID) -> int:
+EDGE_DAYS = 91
+"""Every period a month-only file can give for a referral leaves this many possible shifts (a whole
+month or quarter, at least a quarter of a year) to whoever pairs a shifted row with its month-only row.
+
+The shifts run from 1 to MAX_SHIFT_DAYS, so a referral late in its period with a shift near 1 (or early
+in it with a shift near the top) could be placed in its period by only a few shifts, which the hearing
+nights then narrow to one.
+"""
+NIGHTS_LEFT = 2
+"""Of those shifts, at least this many put the first hearing on one of the program's nights (where the
+period holds that many nights at all): the calendar every coordinator sees cannot then leave one."""
+
+
+@dataclass(frozen=True)
+class Dated:
+    """One case of a youth, as its shift must leave room around it: the referral and first hearing days."""
+
+    referred_on: datetime.date
+    heard_on: datetime.date | None = None
+
+
+def shift_days(
+    research_key: str,
+    youth_id: UUID,
+    cases: Iterable[Dated] = (),
+    nights: Sequence[datetime.date] = (),
+) -> int:
     """The youth's secret date offset: 1 to MAX_SHIFT_DAYS days back, the same in every export.
 
     Only back in time, so no shifted date falls after the export's own date (a date moved past it
     would tell how far it had moved); zero is left out so that no true date appears by chance.
     Stable, unlike the pseudonyms: a new offset per export would let an average of many exports
     of one youth close in on the true dates.
+
+    ``cases`` are the youth's cases and ``nights`` the program's hearing nights, in order. An offset
+    that would leave one of the cases near the edge of a period (see :data:`EDGE_DAYS`) or its first
+    hearing alone among the nights (:data:`NIGHTS_LEFT`) is drawn again from the same key, so the
+    youth's offset is still one number, the same in every export.
     """
-    value = int.from_bytes(_digest(research_key, f"shift:{youth_id}")[:8], "big") % MAX_SHIFT_DAYS
-    return -(value + 1)
+    dated = tuple(cases)
+    best: tuple[int, int] | None = None
+    for attempt in range(64):
+        label = f"shift:{youth_id}" if attempt == 0 else f"shift:{youth_id}:{attempt}"
+        value = int.from_bytes(_digest(research_key, label)[:8], "big") % MAX_SHIFT_DAYS + 1
+        short = sum(_shortfall(case, value, nights) for case in dated)
+        if short == 0:
+            return -value
+        if best is None or short < best[0]:
+            best = (short, value)
+    assert best is not None
+    return -best[1]  # a calendar too sparse for any draw to fit: the draw that comes closest
+
+
+def _shortfall(case: Dated, shift: int, nights: Sequence[datetime.date]) -> int:
+    """How far ``shift`` falls short, over the periods a month-only file can give the referral, of
+    leaving enough shifts that put the shifted referral back inside the period and enough of them
+    that put the shifted first hearing back on a night (0: it leaves room enough)."""
+    moved = datetime.timedelta(days=shift)
+    shifted = case.referred_on - moved
+    short = 0
+    for first, last in deidentify.periods_of(case.referred_on):
+        lowest = max((first - shifted).days, 1)
+        highest = min((last - shifted).days, MAX_SHIFT_DAYS)
+        short += max(0, min(EDGE_DAYS, (last - first).days + 1) - (highest - lowest + 1))
+        if case.heard_on is not None:
+            heard = case.heard_on - moved
+            left = _nights_between(nights, heard + lowest * DAY, heard + highest * DAY)
+            most = _nights_between(
+                nights, case.heard_on - (case.referred_on - first), case.heard_on + (last - case.referred_on)
+            )
+            short += max(0, min(NIGHTS_LEFT, most) - left) * 7
+    return short
+
+
+def _nights_between(nights: Sequence[datetime.date], first: datetime.date, last: datetime.date) -> int:
+    return bisect.bisect_right(nights, last) - bisect.bisect_left(nights, first)
 
 
 def coarsen(day: datetime.date | None) -> str | None:
@@ -506,6 +578,11 @@ class ExportSpec:
     """The pseudonym key of an export outside any release: random, used for this file only, never kept."""
     plan: KAnonymityPlan | None = None
     """How a month-only case file generalizes its quasi-identifiers (decided by a first pass)."""
+    repeat_cases: Mapping[UUID, tuple[Dated, ...]] = field(default_factory=dict)
+    """For a shifted case file, every case of each youth with more than one (read by a first pass):
+    the youth's one shift must leave room around each (see :func:`shift_days`)."""
+    nights: Mapping[UUID, tuple[datetime.date, ...]] = field(default_factory=dict)
+    """For a shifted case file, each program's nights where a hearing was held, in order."""
 
     @property
     def pseudonym_key(self) -> bytes:
@@ -630,17 +707,22 @@ def export_row(
     key: bytes,
     plan: KAnonymityPlan | None = None,
     created_on: datetime.date | None = None,
+    cases: Sequence[Dated] = (),
+    nights: Sequence[datetime.date] = (),
 ) -> tuple[Any, ...] | None:
     """One case as the export's row, in :data:`COLUMN_NAMES` order; None when k-anonymity leaves it out.
 
     Shifted: every date moved by the youth's offset, none later than :data:`RECENT_DAYS` before
-    ``created_on`` (follow-up is then given up to that day). Month-only: the referral's month (or quarter,
+    ``created_on`` (follow-up is then given up to that day), by the offset that leaves room around each
+    of the youth's ``cases`` (this case alone when empty) among the program's ``nights``. Month-only: the referral's month (or quarter,
     or year) and every other date as whole months after the referral.
     """
     generalization = plan.generalization if plan is not None else Generalization()
     followed: Any
     if dates is DateHandling.SHIFT:
-        offset = datetime.timedelta(days=shift_days(program.research_key, subject.youth_id))
+        cases = cases or (Dated(subject.referred_on, subject.heard_on),)
+        days = shift_days(program.research_key, subject.youth_id, cases, nights)
+        offset = datetime.timedelta(days=days)
         last = (created_on or datetime.date.max) - datetime.timedelta(days=RECENT_DAYS)
 
         def when(day: datetime.date | None) -> Any:
@@ -1191,13 +1273,62 @@ async def count_quasi_identifiers(db: AsyncSession, spec: ExportSpec) -> QuasiCo
 
 
 async def plan_export(db: AsyncSession, spec: ExportSpec) -> ExportSpec:
-    """The spec with its k-anonymity plan, for a month-only case file (others need none)."""
+    """The spec with what a first pass reads: a month-only case file's k-anonymity plan, a shifted
+    case file's referral days of youth with more than one case (other files need none)."""
+    if spec.kind is ExportKind.CASES and spec.dates is DateHandling.SHIFT:
+        with granted_scope(spec.cohort):
+            return replace(
+                spec,
+                repeat_cases=await repeat_cases(db, spec.programs),
+                nights=await nights_of(db, spec.programs),
+            )
     if not spec.needs_plan:
         return spec
     with granted_scope(spec.cohort):
         counts = await count_quasi_identifiers(db, spec)
     # Choosing the generalization is CPU work (seconds for a large cohort): off the event loop.
     return replace(spec, plan=await anyio.to_thread.run_sync(deidentify.plan, counts))
+
+
+async def repeat_cases(db: AsyncSession, programs: Iterable[UUID]) -> dict[UUID, tuple[Dated, ...]]:
+    """Every case of each youth with more than one in ``programs``, whatever the cohort, so that
+    the youth's shift is the same in every export."""
+    program_ids = list(programs)
+    repeat = (
+        select(Case.youth_id)
+        .where(Case.program_id.in_(program_ids))
+        .group_by(Case.youth_id)
+        .having(func.count() > 1)
+    )
+    heard = first_heard()
+    rows = await db.execute(
+        select(Case.youth_id, Referral.received_on, heard.c.heard_on)
+        .join(Referral, Case.referral_id == Referral.id)
+        .outerjoin(heard, heard.c.case_id == Case.id)
+        .where(Case.program_id.in_(program_ids), Case.youth_id.in_(repeat))
+        .order_by(Case.youth_id, Referral.received_on)
+    )
+    cases: dict[UUID, list[Dated]] = {}
+    for youth_id, received_on, heard_on in rows:
+        cases.setdefault(youth_id, []).append(Dated(received_on, heard_on))
+    return {youth_id: tuple(found) for youth_id, found in cases.items()}
+
+
+async def nights_of(db: AsyncSession, programs: Iterable[UUID]) -> dict[UUID, tuple[datetime.date, ...]]:
+    """Each program's nights where a hearing was held, in order: the days a first hearing can fall on
+    (a coordinator sees these and more: counting only these, the room left is never overstated)."""
+    rows = await db.execute(
+        select(HearingNight.program_id, HearingNight.held_on)
+        .join(Courtroom, Courtroom.night_id == HearingNight.id)
+        .join(Hearing, Hearing.courtroom_id == Courtroom.id)
+        .where(HearingNight.program_id.in_(list(programs)), Hearing.outcome == HearingOutcome.HELD)
+        .group_by(HearingNight.program_id, HearingNight.held_on)
+        .order_by(HearingNight.held_on)
+    )
+    nights: dict[UUID, list[datetime.date]] = {}
+    for program_id, held_on in rows:
+        nights.setdefault(program_id, []).append(held_on)
+    return {program_id: tuple(days) for program_id, days in nights.items()}
 
 
 SHIFTED_DATE_POSITIONS = tuple(
@@ -1333,8 +1464,12 @@ async def preview_export(db: AsyncSession, spec: ExportSpec) -> ExportPreview:
         async for batch in stream_subjects(db, planned.cohort, BATCH_SIZE):
             for subject in batch:
                 program = planned.programs[subject.program_id]
-                held = export_row(subject, program, DateHandling.SHIFT, key, None, planned.created_on)
-                whole = export_row(subject, program, DateHandling.SHIFT, key)
+                dated = planned.repeat_cases.get(subject.youth_id, ())
+                nights = planned.nights.get(subject.program_id, ())
+                held = export_row(
+                    subject, program, DateHandling.SHIFT, key, None, planned.created_on, dated, nights
+                )
+                whole = export_row(subject, program, DateHandling.SHIFT, key, cases=dated, nights=nights)
                 assert held is not None and whole is not None  # only k-anonymity leaves a row out
                 cases += 1
                 blanked += any(held[i] is None and whole[i] is not None for i in SHIFTED_DATE_POSITIONS)
@@ -1347,7 +1482,14 @@ def _case_rows(spec: ExportSpec, batch: list[Subject]) -> list[tuple[Any, ...]]:
     key = spec.pseudonym_key
     for subject in batch:
         row = export_row(
-            subject, spec.programs[subject.program_id], spec.dates, key, spec.plan, spec.created_on
+            subject,
+            spec.programs[subject.program_id],
+            spec.dates,
+            key,
+            spec.plan,
+            spec.created_on,
+            spec.repeat_cases.get(subject.youth_id, ()),
+            spec.nights.get(subject.program_id, ()),
         )
         if row is not None:
             rows.append(row)
