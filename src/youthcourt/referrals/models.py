@@ -24,17 +24,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Offense, ReferralSource, enum_column
+from youthcourt.web.i18n import N_
 
 RACE_ETHNICITY_CATEGORIES = (
-    "American Indian or Alaska Native",
-    "Asian",
-    "Black or African American",
-    "Hispanic or Latino",
-    "Native Hawaiian or Other Pacific Islander",
-    "White",
-    "Two or more races",
-    "Another race or ethnicity",
-    "Prefers not to say",
+    N_("American Indian or Alaska Native"),
+    N_("Asian"),
+    N_("Black or African American"),
+    N_("Hispanic or Latino"),
+    N_("Native Hawaiian or Other Pacific Islander"),
+    N_("White"),
+    N_("Two or more races"),
+    N_("Another race or ethnicity"),
+    N_("Prefers not to say"),
 )
 """Race and ethnicity as recorded at intake, when the family answers: categories only, so program
 reports can compare outcomes across groups."""

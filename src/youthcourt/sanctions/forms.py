@@ -12,6 +12,7 @@ from decimal import Decimal
 from youthcourt.reference.models import SanctionType
 from youthcourt.sanctions.models import ProgressKind, SanctionStatus
 from youthcourt.web.forms import Choice, Date, DeclaredForm, Hidden, Number, Text
+from youthcourt.web.i18n import N_, _, enter_message
 
 DECIMAL_TYPES = frozenset({SanctionType.COMMUNITY_SERVICE, SanctionType.RESTITUTION})
 """Quantities in hours and dollars may have cents or parts of an hour; everything else is counted whole."""
@@ -41,12 +42,12 @@ class DispositionForm(DeclaredForm):
     """The disposition's date and notes; its sanctions are :class:`SanctionRowForm` rows."""
 
     decided_on = Date("the date of the decision")
-    notes = Text("notes", required=False, max_length=2000)
+    notes = Text(N_("notes"), required=False, max_length=2000)
 
     def check(self) -> None:
         today = self.context.today
         if self.decided_on and today and self.decided_on > today:
-            self.error("decided_on", "The date of the decision cannot be in the future.")
+            self.error("decided_on", _("The date of the decision cannot be in the future."))
 
 
 class SanctionRowForm(DeclaredForm):
@@ -78,22 +79,22 @@ class ProgressForm(DeclaredForm):
     """Work done toward a sanction; hours of community service need the site and who verified them.
     The kinds of progress that fit the sanction are given as options."""
 
-    occurred_on = Date("the date")
-    amount = amount_field("the amount", decimals=True)
-    kind = Choice("what kind of progress this is")
-    site = Text("the service site", required=False)
-    verified_by = Text("who at the site verified the hours", required=False)
-    notes = Text("notes", required=False, max_length=2000)
+    occurred_on = Date(N_("the date"))
+    amount = amount_field(N_("the amount"), decimals=True)
+    kind = Choice(N_("what kind of progress this is"))
+    site = Text(N_("the service site"), required=False)
+    verified_by = Text(N_("who at the site verified the hours"), required=False)
+    notes = Text(N_("notes"), required=False, max_length=2000)
     submission_token = Hidden()
 
     def check(self) -> None:
         today = self.context.today
         if self.occurred_on and today and self.occurred_on > today:
-            self.error("occurred_on", "The date cannot be in the future.")
+            self.error("occurred_on", _("The date cannot be in the future."))
         if self.kind == ProgressKind.HOURS:
             for attribute in ("site", "verified_by"):
                 if not getattr(self, attribute) and not self.has_error(attribute):
-                    self.error(attribute, f"Enter {type(self).fields[attribute].label}.")
+                    self.error(attribute, enter_message(type(self).fields[attribute].label))
 
     @staticmethod
     def for_type(sanction_type: str) -> type[ProgressForm]:
