@@ -61,7 +61,7 @@ async def test_a_spanish_speaking_coordinator_sees_the_case_pages_in_spanish(cli
 
 
 async def test_a_spanish_field_error_and_confirmation_on_the_case_page(client, db):
-    program, coordinator, case = await spanish_coordinator(db, CaseState.INTAKE)
+    _program, coordinator, case = await spanish_coordinator(db, CaseState.INTAKE)
     await sign_in(client, coordinator)
     form = {"contacted_on": datetime.date.today().isoformat(), "method": "phone", "summary": ""}
 
@@ -109,7 +109,7 @@ async def test_the_closing_letter_stays_english_for_an_english_speaking_coordina
 
 
 async def test_sealing_a_case_is_offered_in_spanish(client, db):
-    program, coordinator, case = await spanish_coordinator(db, CaseState.COMPLETED)
+    _program, coordinator, case = await spanish_coordinator(db, CaseState.COMPLETED)
     case.closed_on = datetime.date.today()
     await db.commit()
     await sign_in(client, coordinator)
