@@ -110,7 +110,10 @@ class StudyArm(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"youth_court": "Youth court", "comparison": "Comparison", "other": "Another arm"}[self.value]
+        """In English (reports and exports use it); pages translate it where shown, with ``_``."""
+        return {"youth_court": N_("Youth court"), "comparison": N_("Comparison"), "other": N_("Another arm")}[
+            self.value
+        ]
 
 
 class AssignmentMethod(enum.StrEnum):
@@ -120,10 +123,11 @@ class AssignmentMethod(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English; pages translate it where shown, with ``_``."""
         return {
-            "random": "Random (a lottery or a generated list)",
-            "alternation": "Alternation or a schedule",
-            "other": "Another rule",
+            "random": N_("Random (a lottery or a generated list)"),
+            "alternation": N_("Alternation or a schedule"),
+            "other": N_("Another rule"),
         }[self.value]
 
 

@@ -41,7 +41,7 @@ def has_decimals(sanction_type: str) -> bool:
 class DispositionForm(DeclaredForm):
     """The disposition's date and notes; its sanctions are :class:`SanctionRowForm` rows."""
 
-    decided_on = Date("the date of the decision")
+    decided_on = Date(N_("the date of the decision"))
     notes = Text(N_("notes"), required=False, max_length=2000)
 
     def check(self) -> None:
@@ -54,15 +54,17 @@ class SanctionRowForm(DeclaredForm):
     """One sanction of the disposition form, read with its row's prefix (``s3_``) and ``{number}`` in
     words. The jury's findings are given as options (with :data:`NO_FINDING`)."""
 
-    type = Choice("the type of sanction {number}", options=TYPE_CHOICES)
-    quantity = amount_field("the quantity of sanction {number}", decimals=True)
-    due_on = Date("the due date of sanction {number}", required=False)
-    factor = Choice("one of the jury's findings for sanction {number}", required=False)
+    type = Choice(N_("the type of sanction {number}"), options=TYPE_CHOICES)
+    quantity = amount_field(N_("the quantity of sanction {number}"), decimals=True)
+    due_on = Date(N_("the due date of sanction {number}"), required=False)
+    factor = Choice(N_("one of the jury's findings for sanction {number}"), required=False)
     no_factor_reason = Text(
-        "the reason sanction {number} addresses none of the jury's findings", required=False, max_length=2000
+        N_("the reason sanction {number} addresses none of the jury's findings"),
+        required=False,
+        max_length=2000,
     )
-    description = Text("the description of sanction {number}", required=False, max_length=1000)
-    reason = Text("the reason sanction {number} is outside the grid", required=False, max_length=2000)
+    description = Text(N_("the description of sanction {number}"), required=False, max_length=1000)
+    reason = Text(N_("the reason sanction {number} is outside the grid"), required=False, max_length=2000)
 
     @staticmethod
     def for_type(sanction_type: str) -> type[SanctionRowForm]:
@@ -72,7 +74,7 @@ class SanctionRowForm(DeclaredForm):
 class WholeSanctionRowForm(SanctionRowForm):
     """A sanction row whose type is counted whole."""
 
-    quantity = amount_field("the quantity of sanction {number}", decimals=False)
+    quantity = amount_field(N_("the quantity of sanction {number}"), decimals=False)
 
 
 class ProgressForm(DeclaredForm):
@@ -104,17 +106,17 @@ class ProgressForm(DeclaredForm):
 class WholeProgressForm(ProgressForm):
     """Progress on a sanction counted whole."""
 
-    amount = amount_field("the amount", decimals=False)
+    amount = amount_field(N_("the amount"), decimals=False)
 
 
 class ExtensionForm(DeclaredForm):
     """A later due date for an open sanction, and why."""
 
-    new_due_on = Date("the new due date")
-    reason = Text("the reason for the extension", max_length=2000)
+    new_due_on = Date(N_("the new due date"))
+    reason = Text(N_("the reason for the extension"), max_length=2000)
 
 
 class StatusForm(DeclaredForm):
     """A sanction marked completed or not completed by hand, or reopened."""
 
-    status = Choice("completed, not completed or open", options=STATUS_CHOICES)
+    status = Choice(N_("completed, not completed or open"), options=STATUS_CHOICES)

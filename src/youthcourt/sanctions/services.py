@@ -32,7 +32,14 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
-from youthcourt.hearings.models import Courtroom, Hearing, HearingOutcome, Investigation, InvestigationFactor
+from youthcourt.hearings.models import (
+    Courtroom,
+    Hearing,
+    HearingKind,
+    HearingOutcome,
+    Investigation,
+    InvestigationFactor,
+)
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Factor, FactorKind, OffenseClass, SanctionRule, SanctionType
 from youthcourt.reference.services import check_against_grid, policy
@@ -120,6 +127,21 @@ PROGRESS_KIND_LABELS = {
     ProgressKind.PAYMENT: N_("Payment"),
     ProgressKind.ATTENDANCE: N_("Attendance"),
     ProgressKind.JURY_SERVICE: N_("Jury service"),
+}
+
+
+HEARING_KINDS = {
+    HearingKind.INITIAL: N_("initial hearing"),
+    HearingKind.RETURNING: N_("returning hearing"),
+    HearingKind.DISCHARGE: N_("discharge hearing"),
+}
+"""Hearings as the disposition form names them (``HearingKind.label`` stays English)."""
+HEARING_OUTCOMES = {
+    HearingOutcome.SCHEDULED: N_("scheduled"),
+    HearingOutcome.HELD: N_("held"),
+    HearingOutcome.NO_SHOW: N_("no-show"),
+    HearingOutcome.RESCHEDULED: N_("rescheduled"),
+    HearingOutcome.CANCELLED: N_("cancelled"),
 }
 
 
@@ -530,8 +552,13 @@ async def disposition_choices(
     )
     return DispositionChoices(
         hearings={
-            str(h.id): f"{h.courtroom.night.held_on.isoformat()}, {h.courtroom.name} "
-            f"({h.kind.label.lower()} hearing, {h.outcome.label.lower()})"
+            str(h.id): _(
+                "%(day)s, %(courtroom)s (%(kind)s, %(outcome)s)",
+                day=h.courtroom.night.held_on.isoformat(),
+                courtroom=h.courtroom.name,
+                kind=_(HEARING_KINDS[h.kind]),
+                outcome=_(HEARING_OUTCOMES[h.outcome]),
+            )
             for h in hearings
         },
         hearing_dates={str(h.id): h.courtroom.night.held_on for h in hearings},
@@ -611,7 +638,11 @@ def _due_on(
     if due_on is not None and decided_on is not None and due_on < decided_on:
         row.error(
             "due_on",
-            f"The due date of sanction {number} cannot be before the decision ({decided_on.isoformat()}).",
+            _(
+                "The due date of sanction %(n)s cannot be before the decision (%(day)s).",
+                n=number,
+                day=decided_on.isoformat(),
+            ),
         )
     return due_on
 
@@ -622,19 +653,22 @@ def _check_finding(row: SanctionRowForm, number: int, choices: DispositionChoice
         if not row.no_factor_reason and not row.has_error("no_factor_reason"):
             row.error(
                 "no_factor_reason",
-                f"Sanction {number} addresses none of the jury's findings: say why, "
-                "or choose the finding it addresses.",
+                _(
+                    "Sanction %(n)s addresses none of the jury's findings: say why, "
+                    "or choose the finding it addresses.",
+                    n=number,
+                ),
             )
         return row.no_factor_reason
     if not row.factor and not row.has_error("factor"):
         row.error(
             "factor",
-            f"Choose the finding sanction {number} addresses"
-            + (
-                "."
-                if choices.investigated
-                else ". The jury's findings are not recorded yet: record the investigation record "
-                "first, or choose “None of the findings” and give the reason."
+            _("Choose the finding sanction %(n)s addresses.", n=number)
+            if choices.investigated
+            else _(
+                "Choose the finding sanction %(n)s addresses. The jury's findings are not recorded yet: "
+                "record the investigation record first, or choose “None of the findings” and give the reason.",
+                n=number,
             ),
         )
     return ""
@@ -655,9 +689,25 @@ async def _grid_reason(
     if not row.reason:
         row.error(
             "reason",
-            f"Sanction {number}: {format_number(quantity)} {unit_of(kind, quantity)} of "
-            f"{kind.label.lower()} is outside the grid. {check.message} "
-            "Change the quantity, or give the reason to go outside the grid.",
+            _(
+                "Sanction %(n)s: %(amount)s of %(sanction)s is outside the grid. "
+                "The grid allows %(low)s to %(high)s for this offense class. "
+                "Change the quantity, or give the reason to go outside the grid.",
+                n=number,
+                amount=amount_text(kind, quantity),
+                sanction=type_label(kind).lower(),
+                low=check.minimum,
+                high=check.maximum,
+            )
+            if check.minimum is not None
+            else _(
+                "Sanction %(n)s: %(amount)s of %(sanction)s is outside the grid. "
+                "The sanction grid has no range for this sanction and offense class. "
+                "Change the quantity, or give the reason to go outside the grid.",
+                n=number,
+                amount=amount_text(kind, quantity),
+                sanction=type_label(kind).lower(),
+            ),
         )
     return row.reason
 
@@ -674,12 +724,18 @@ def read_decision(
     if decided_on < case.opened_on:
         entry.error(
             "decided_on",
-            f"The date of the decision cannot be before the case opened ({case.opened_on.isoformat()}).",
+            _(
+                "The date of the decision cannot be before the case opened (%(day)s).",
+                day=case.opened_on.isoformat(),
+            ),
         )
     elif hearing and decided_on < choices.hearing_dates[hearing]:
         entry.error(
             "decided_on",
-            f"The date of the decision cannot be before the hearing ({choices.hearing_dates[hearing].isoformat()}).",
+            _(
+                "The date of the decision cannot be before the hearing (%(day)s).",
+                day=choices.hearing_dates[hearing].isoformat(),
+            ),
         )
     return entry
 
@@ -687,9 +743,9 @@ def read_decision(
 def not_scheduled_problem(case: Case) -> str:
     if case.state == CaseState.SANCTIONS_IN_PROGRESS:
         return _("The disposition of this case is already recorded: its sanctions are in progress.")
-    return (
-        "A disposition is recorded for a case scheduled for its hearing. "
-        f"This case is {case.state.label.lower()}."
+    return _(
+        "A disposition is recorded for a case scheduled for its hearing. This case is %(state)s.",
+        state=_(case.state.label).lower(),
     )
 
 
