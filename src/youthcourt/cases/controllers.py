@@ -27,6 +27,7 @@ from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
 from youthcourt.cases.services import (
     CASE_IN_PATH,
     INTAKE_DATES,
+    PLACEHOLDERS,
     CaseService,
     ReferralDecided,
     coordinators,
@@ -42,6 +43,7 @@ from youthcourt.referrals.controllers import referral_page
 from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to, wants_part
@@ -78,11 +80,14 @@ class ReferralAcceptanceController(Controller):
         try:
             case = await cases.accept_referral(referral, form, actor)
         except ReferralDecided:
-            flash(request, "This referral was already decided.", "error")
+            flash(request, _("This referral was already decided."), "error")
             return redirect_to(request, f"/referrals/{referral_id}")
         if case is None:
             return await referral_page(request, db_session, referral, status_code=422, forms={"accept": form})
-        flash(request, f"Case {case.number} was opened. Start the intake when you meet the family.")
+        flash(
+            request,
+            _("Case %(number)s was opened. Start the intake when you meet the family.", number=case.number),
+        )
         return redirect_to(request, f"/cases/{case.id}")
 
 
@@ -120,9 +125,9 @@ class CaseController(Controller):
             "filters": filters,
             "search": search,
             "results": results,
-            "states": {s.value: s.label for s in CaseState},
+            "states": {s.value: _(s.label) for s in CaseState},
             "sources": {str(s.id): s.name for s in await reference.active_sources(db_session)},
-            "classes": {c.value: f"Class {c.value}" for c in OffenseClass},
+            "classes": {c.value: _("Class %(letter)s", letter=c.value) for c in OffenseClass},
             "coordinators": await coordinators(db_session),
             "coordinator_names": await member_names(db_session, (c.coordinator_id for c in results.items)),
         }
@@ -174,9 +179,9 @@ class CaseController(Controller):
                     "submission_token": new_submission_token(),
                 }
             ),
-            "methods": CONTACT_METHODS,
+            "methods": {value: _(label) for value, label in CONTACT_METHODS.items()},
             "missing_for_hearing": [
-                INTAKE_DATES[f] for f in REQUIRED_FOR_HEARING if getattr(case, f) is None
+                _(INTAKE_DATES[f]) for f in REQUIRED_FOR_HEARING if getattr(case, f) is None
             ],
         }
 
@@ -198,7 +203,8 @@ class CaseController(Controller):
             "needs": await reference.active_factors(db, FactorKind.CONTRIBUTING),
             "strengths": await reference.active_factors(db, FactorKind.STRENGTH),
             "coordinators": await coordinators(db),
-            "race_ethnicity": {category: category for category in RACE_ETHNICITY_CATEGORIES},
+            "race_ethnicity": {category: _(category) for category in RACE_ETHNICITY_CATEGORIES},
+            "placeholders": PLACEHOLDERS,
         }
 
     @post("/{case_id:uuid}/intake")
@@ -226,7 +232,7 @@ class CaseController(Controller):
             return page(
                 "cases/intake.html", status_code=422, **await self._intake_context(db_session, case, form)
             )
-        flash(request, "The intake was saved.")
+        flash(request, _("The intake was saved."))
         return redirect_to(request, f"/cases/{case.id}")
 
     @post("/{case_id:uuid}/intake/complete")
@@ -237,12 +243,17 @@ class CaseController(Controller):
         db_session: NamedDependency[AsyncSession],
         case: NamedDependency[Case],
     ) -> Any:
-        missing = [INTAKE_DATES[f] for f in REQUIRED_FOR_HEARING if getattr(case, f) is None]
+        missing = [_(INTAKE_DATES[f]) for f in REQUIRED_FOR_HEARING if getattr(case, f) is None]
         if missing or case.state != CaseState.INTAKE:
-            reason = (
-                "Record " + ", ".join(missing) + " first." if missing else "The intake is not in progress."
+            message = (
+                _(
+                    "The case cannot wait for a hearing yet. Record %(missing)s first.",
+                    missing=", ".join(missing),
+                )
+                if missing
+                else _("The case cannot wait for a hearing yet. The intake is not in progress.")
             )
-            flash(request, f"The case cannot wait for a hearing yet. {reason}", "error")
+            flash(request, message, "error")
             return redirect_to(request, f"/cases/{case.id}")
         await cases.transition(
             case, CaseState.AWAITING_HEARING, request.user, "Intake complete; ready for a hearing."
@@ -255,7 +266,7 @@ class CaseController(Controller):
             record_id=case.id,
             details={"to": CaseState.AWAITING_HEARING.value},
         )
-        flash(request, "The intake is complete. Schedule the case on a hearing night.")
+        flash(request, _("The intake is complete. Schedule the case on a hearing night."))
         return redirect_to(request, f"/cases/{case.id}")
 
     @post("/{case_id:uuid}/contacts")
@@ -274,7 +285,7 @@ class CaseController(Controller):
             context = await self._case_page(request, cases, db_session, case, contact_form=form)
             return page("cases/detail.html", status_code=422, **context)
         if contact is not None:
-            flash(request, "The contact was added to the log.")
+            flash(request, _("The contact was added to the log."))
         return redirect_to(request, f"/cases/{case.id}")
 
     @post("/{case_id:uuid}/notes")
@@ -289,11 +300,11 @@ class CaseController(Controller):
         form = Form.from_data(data)
         note = NoteForm.read(form).note
         if not form.is_valid:
-            flash(request, "Write something in the note before adding it.", "error")
+            flash(request, _("Write something in the note before adding it."), "error")
             return redirect_to(request, f"/cases/{case.id}")
         cases.add_event(case, EventKind.NOTE, request.user, note)
         audit.record(db_session, request, "case_note_add", record_type="case", record_id=case.id)
-        flash(request, "The note was added to the timeline.")
+        flash(request, _("The note was added to the timeline."))
         return redirect_to(request, f"/cases/{case.id}")
 
 

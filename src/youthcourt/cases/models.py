@@ -16,6 +16,7 @@ from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Factor, enum_column
 from youthcourt.referrals.models import Referral, Youth
+from youthcourt.web.i18n import N_
 
 
 class CaseState(enum.StrEnum):
@@ -36,6 +37,18 @@ class CaseState(enum.StrEnum):
     def is_closed(self) -> bool:
         return self in CLOSED_STATES
 
+
+STATE_LABELS = (
+    N_("Referred"),
+    N_("Intake"),
+    N_("Awaiting hearing"),
+    N_("Scheduled"),
+    N_("Sanctions in progress"),
+    N_("Completed"),
+    N_("Unsuccessful"),
+    N_("Withdrawn"),
+)
+"""The states' labels, for the catalogs: pages show them translated with ``_(state.label)``."""
 
 CLOSED_STATES = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN})
 
@@ -202,6 +215,10 @@ class ContactMethod(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+CONTACT_METHOD_LABELS = (N_("Phone"), N_("Meeting"), N_("Home visit"), N_("Letter"), N_("Email"), N_("Text"))
+"""The contact methods' labels, for the catalogs: pages show them translated with ``_(method.label)``."""
+
+
 class ContactLog(Base, ProgramOwned):
     """A call, meeting or letter with the family (coordinators contact families at least monthly)."""
 
@@ -227,7 +244,7 @@ class CheckResult(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return "No new offense" if self is CheckResult.NO_NEW_OFFENSE else "New offense found"
+        return N_("No new offense") if self is CheckResult.NO_NEW_OFFENSE else N_("New offense found")
 
 
 class FollowUpCheck(Base, ProgramOwned):

@@ -53,19 +53,20 @@ from youthcourt.referrals import services as referral_services
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import screen_referral
 from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.i18n import N_, _
 
 DEFAULT_ZONE = "America/New_York"
 """The time zone of a timeline read without a viewer's (the programs' default)."""
 SHOWN_DATES = {
-    "intake_on": "Intake interview",
-    "admission_on": "Admission of the offense",
-    "youth_consent_on": "Youth consent signed",
-    "guardian_consent_on": "Guardian consent signed",
-    "confidentiality_signed_on": "Confidentiality agreement signed",
-    "waiver_signed_on": "Waiver signed",
+    "intake_on": N_("Intake interview"),
+    "admission_on": N_("Admission of the offense"),
+    "youth_consent_on": N_("Youth consent signed"),
+    "guardian_consent_on": N_("Guardian consent signed"),
+    "confidentiality_signed_on": N_("Confidentiality agreement signed"),
+    "waiver_signed_on": N_("Waiver signed"),
 }
 """The intake dates as the intake form names them, in its order: for the conflict message and the timeline."""
-STALE_INTAKE = "Someone else saved this case while you were editing. Nothing of yours was saved."
+STALE_INTAKE = N_("Someone else saved this case while you were editing. Nothing of yours was saved.")
 
 
 class ReferralDecided(Exception):
@@ -316,8 +317,13 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
                 c.contacted_on,
                 c.created_at,
                 "contact",
-                f"Contact by {c.method.label.lower()}"
-                + (f" with {c.contact_with}" if c.contact_with else ""),
+                _(
+                    "Contact by %(method)s with %(person)s",
+                    method=_(c.method.label).lower(),
+                    person=c.contact_with,
+                )
+                if c.contact_with
+                else _("Contact by %(method)s", method=_(c.method.label).lower()),
                 c.summary,
                 c.actor_name,
                 date_only=True,
@@ -394,7 +400,7 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         return None
 
     async def _intake_conflict(self, case: Case, form: Form) -> IntakeConflict:
-        form.error("version", STALE_INTAKE)
+        form.error("version", _(STALE_INTAKE))
         saved = intake_values(case)
         names = await intake_names(self.db, case, saved, form)
         theirs, yours = intake_shown(saved, names), intake_shown(form, names)
@@ -409,12 +415,15 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         earliest = case.referral.incident_date
         for name, value in entry.dates().items():
             if value and value < earliest:
-                entry.error(
-                    name, f"{INTAKE_DATES[name].capitalize()} cannot be before the incident ({earliest})."
+                message = _(
+                    "%(what)s cannot be before the incident (%(day)s).",
+                    what=_(INTAKE_DATES[name]),
+                    day=earliest,
                 )
+                entry.error(name, message[:1].upper() + message[1:])
         factor_ids = await _valid_factor_ids(self.db, entry)
         if case.closed_on is not None:
-            form.error("version", "This case is closed; its intake can no longer be changed.")
+            form.error("version", _("This case is closed; its intake can no longer be changed."))
         return IntakeEntry(
             entry.dates(), entry.intake_notes, entry.race_ethnicity, entry.coordinator_id, factor_ids
         )
@@ -432,7 +441,8 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
             return None
         if entry.contacted_on and entry.contacted_on < case.opened_on:
             entry.error(
-                "contacted_on", f"The contact date cannot be before the case opened ({case.opened_on})."
+                "contacted_on",
+                _("The contact date cannot be before the case opened (%(day)s).", day=case.opened_on),
             )
         if not entry.is_valid:
             return None
@@ -507,7 +517,7 @@ async def _valid_factor_ids(db: AsyncSession, entry: IntakeForm) -> list[UUID]:
     factors = (await db.scalars(select(Factor.id).where(Factor.is_active))).all()
     known = {str(factor_id): factor_id for factor_id in factors}
     if wanted - known.keys():
-        entry.error("factor", "Choose needs and strengths from the program's lists.")
+        entry.error("factor", _("Choose needs and strengths from the program's lists."))
     return [known[w] for w in wanted if w in known]
 
 
@@ -564,17 +574,26 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def _event_title(event: CaseEvent) -> str:
     if event.kind == EventKind.TRANSITION and event.to_state:
-        return f"Now {CaseState(event.to_state).label.lower()}"
-    return EVENT_TITLES.get(event.kind) or event.kind.value.replace("_", "-").capitalize()
+        return _("Now %(state)s", state=_(CaseState(event.to_state).label).lower())
+    return _(EVENT_TITLES[event.kind])
 
 
-EVENT_TITLES = {EventKind.INTAKE: "Intake updated", EventKind.FINDINGS: "Jury's findings recorded"}
+EVENT_TITLES = {
+    EventKind.TRANSITION: N_("Transition"),
+    EventKind.NOTE: N_("Note"),
+    EventKind.HEARING: N_("Hearing"),
+    EventKind.SANCTION: N_("Sanction"),
+    EventKind.DOCUMENT: N_("Document"),
+    EventKind.FOLLOW_UP: N_("Follow-up"),
+    EventKind.INTAKE: N_("Intake updated"),
+    EventKind.FINDINGS: N_("Jury's findings recorded"),
+}
 
-LISTED_FIELDS = frozenset({"Needs", "Strengths"})
+LISTED_FIELDS = frozenset({N_("Needs"), N_("Strengths")})
 """Intake fields holding a comma-separated list: a change names what was added and removed."""
-PLACEHOLDERS = frozenset({"Not recorded", "Unassigned", "None"})
+PLACEHOLDERS = frozenset({N_("Not recorded"), N_("Unassigned"), N_("None")})
 """What the intake shows for an empty field."""
-PRIVATE_FIELDS = frozenset({"Notes", "Race and ethnicity"})
+PRIVATE_FIELDS = frozenset({N_("Notes"), N_("Race and ethnicity")})
 """Intake fields the timeline names as changed without repeating their content."""
 
 

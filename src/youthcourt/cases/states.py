@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from youthcourt.cases.models import CLOSED_STATES, CaseState
 from youthcourt.web.errors import ConflictError
+from youthcourt.web.i18n import _
 
 S = CaseState
 _ENDINGS = {S.UNSUCCESSFUL, S.WITHDRAWN}
@@ -31,7 +32,13 @@ class TransitionError(ValueError):
     """The case cannot move from its state to the one asked for."""
 
     def __init__(self, current: CaseState, wanted: CaseState) -> None:
-        super().__init__(f"A case that is {current.label.lower()} cannot become {wanted.label.lower()}.")
+        super().__init__(
+            _(
+                "A case that is %(current)s cannot become %(wanted)s.",
+                current=_(current.label).lower(),
+                wanted=_(wanted.label).lower(),
+            )
+        )
         self.current = current
         self.wanted = wanted
 
@@ -42,8 +49,11 @@ class TransitionConflict(TransitionError, ConflictError):
     def __init__(self, current: CaseState, wanted: CaseState) -> None:
         super().__init__(current, wanted)
         self.args = (
-            "Someone else changed this case at the same time: it is now "
-            f"{current.label.lower()}. Nothing was changed; reload the case and try again.",
+            _(
+                "Someone else changed this case at the same time: it is now %(current)s. "
+                "Nothing was changed; reload the case and try again.",
+                current=_(current.label).lower(),
+            ),
         )
 
 

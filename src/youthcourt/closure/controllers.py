@@ -22,7 +22,15 @@ from youthcourt.programs.models import Role
 from youthcourt.sanctions.services import SanctionSummary, sanctions_of
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import N_, _
 from youthcourt.web.templating import page, redirect_to
+
+OUTCOME_WORDS = {
+    "successful": N_("successful"),
+    "unsuccessful": N_("unsuccessful"),
+    "withdrawn": N_("withdrawn"),
+}
+"""How the confirmation names each outcome."""
 
 
 def closure_page(
@@ -38,7 +46,7 @@ def closure_page(
         case=case,
         sanctions=sanctions,
         form=form,
-        outcomes=OUTCOME_CHOICES,
+        outcomes={value: _(label) for value, label in OUTCOME_CHOICES.items()},
         successful_problem=services.successful_problem(case, sanctions),
         problem=problem,
         status_code=status_code,
@@ -82,7 +90,7 @@ class ClosureController(Controller):
             return closure_page(case, sanctions, form, problem=str(refusal), status_code=409)
         if outcome is None:
             return closure_page(case, sanctions, form, status_code=422)
-        flash(request, f"The case is closed ({outcome.value}).")
+        flash(request, _("The case is closed (%(outcome)s).", outcome=_(OUTCOME_WORDS[outcome.value])))
         return redirect_to(request, f"/cases/{case.id}")
 
     @get("/letter")

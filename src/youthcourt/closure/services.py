@@ -24,6 +24,7 @@ from youthcourt.reference.services import policy
 from youthcourt.sanctions.models import SanctionStatus
 from youthcourt.sanctions.services import SanctionSummary
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _
 
 
 class Outcome(enum.StrEnum):
@@ -46,20 +47,20 @@ OUTCOME_STATES = {
     Outcome.WITHDRAWN: CaseState.WITHDRAWN,
 }
 OUTCOME_LABELS = {
-    Outcome.SUCCESSFUL: "Successful: every sanction completed",
-    Outcome.UNSUCCESSFUL: "Unsuccessful: returned to the referral source",
-    Outcome.WITHDRAWN: "Withdrawn",
+    Outcome.SUCCESSFUL: N_("Successful: every sanction completed"),
+    Outcome.UNSUCCESSFUL: N_("Unsuccessful: returned to the referral source"),
+    Outcome.WITHDRAWN: N_("Withdrawn"),
 }
 
 
 OUTCOME_CHOICES = {outcome.value: outcome.label for outcome in Outcome}
 REASON_LABELS = {
-    Outcome.SUCCESSFUL.value: "the reason",
-    Outcome.UNSUCCESSFUL.value: "the reason the case returns to the referral source",
-    Outcome.WITHDRAWN.value: "the reason the case is withdrawn",
+    Outcome.SUCCESSFUL.value: N_("the reason"),
+    Outcome.UNSUCCESSFUL.value: N_("the reason the case returns to the referral source"),
+    Outcome.WITHDRAWN.value: N_("the reason the case is withdrawn"),
 }
-ALREADY_CLOSED = "This case is closed already."
-CHANGED_MEANWHILE = "Someone else changed this case at the same time. Reload it and try again."
+ALREADY_CLOSED = N_("This case is closed already.")
+CHANGED_MEANWHILE = N_("Someone else changed this case at the same time. Reload it and try again.")
 
 
 class ClosedAlready(Exception):
@@ -97,7 +98,7 @@ class ClosureService(SQLAlchemyAsyncRepositoryService[Case]):
         Open sanctions of a case that does not close successfully are marked not completed.
         """
         if case.state.is_closed:
-            raise ClosedAlready(ALREADY_CLOSED)
+            raise ClosedAlready(_(ALREADY_CLOSED))
         closing = read_closing(case, sanctions, form, actor.viewer.today())
         if closing is None:
             return None
@@ -116,7 +117,7 @@ class ClosureService(SQLAlchemyAsyncRepositoryService[Case]):
                 follow_up_months=windows,
             )
         except StaleDataError as error:
-            raise HTTPException(status_code=409, detail=CHANGED_MEANWHILE) from error
+            raise HTTPException(status_code=409, detail=_(CHANGED_MEANWHILE)) from error
         audit.record(
             self.db,
             actor,
@@ -142,11 +143,11 @@ def read_closing(
     )
     choice, reason, closed_on = entry.outcome, entry.reason, entry.closed_on
     if not reason and choice in {Outcome.UNSUCCESSFUL.value, Outcome.WITHDRAWN.value}:
-        entry.error("reason", f"Enter {reason_label}.")
+        entry.error("reason", _("Enter %(what)s.", what=_(reason_label)))
     if closed_on and not entry.has_error("closed_on") and closed_on < case.opened_on:
         entry.error(
             "closed_on",
-            f"The closing date cannot be before the case opened ({case.opened_on.isoformat()}).",
+            _("The closing date cannot be before the case opened (%(day)s).", day=case.opened_on.isoformat()),
         )
     outcome = Outcome(choice) if choice in OUTCOME_CHOICES else None
     if outcome == Outcome.SUCCESSFUL:
@@ -162,20 +163,25 @@ def read_closing(
 def successful_problem(case: Case, sanctions: list[SanctionSummary]) -> str | None:
     """Why ``case`` cannot close successfully yet, or None when it can."""
     if case.state != CaseState.SANCTIONS_IN_PROGRESS:
-        return (
-            "A case closes successfully once its sanctions are done; "
-            f"this case is {case.state.label.lower()}."
+        return _(
+            "A case closes successfully once its sanctions are done; this case is %(state)s.",
+            state=_(case.state.label).lower(),
         )
     if not sanctions:
-        return "No sanctions are recorded for this case, so it cannot close successfully."
+        return _("No sanctions are recorded for this case, so it cannot close successfully.")
     unmet = [s for s in sanctions if s.sanction.status != SanctionStatus.COMPLETED]
     if unmet:
         listed = "; ".join(
-            f"{s.label} ({s.progress_text}, due {s.sanction.due_on.isoformat()}, "
-            f"{s.sanction.status.label.lower()})"
+            _(
+                "%(sanction)s (%(progress)s, due %(day)s, %(status)s)",
+                sanction=s.label,
+                progress=s.progress_text,
+                day=s.sanction.due_on.isoformat(),
+                status=s.status_label.lower(),
+            )
             for s in unmet
         )
-        return f"Every sanction must be completed first. Not completed: {listed}."
+        return _("Every sanction must be completed first. Not completed: %(sanctions)s.", sanctions=listed)
     return None
 
 

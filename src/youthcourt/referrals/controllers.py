@@ -34,14 +34,15 @@ from youthcourt.referrals.forms import (
     YouthSearchForm,
 )
 from youthcourt.referrals.models import Document, Referral, ReferralStatus, Youth
-from youthcourt.referrals.services import STATUS_LABELS, ReferralService
+from youthcourt.referrals.services import STATUS_LABELS, ReferralService, status_labels
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token, parse_uuid
+from youthcourt.web.i18n import N_, _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to, wants_part
 
 MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
-STALE = (
+STALE = N_(
     "Someone else changed this referral while you were working on it. "
     "Check the page as it is now, then send your change again."
 )
@@ -50,7 +51,10 @@ STALE = (
 async def _pickers(db: AsyncSession) -> tuple[dict[str, str], dict[str, str]]:
     """The source agencies and the offense catalog as choices for select fields."""
     sources = {str(s.id): s.name for s in await active_sources(db)}
-    offenses = {str(o.id): f"{o.name} (class {o.offense_class.value})" for o in await active_offenses(db)}
+    offenses = {
+        str(o.id): _("%(offense)s (class %(letter)s)", offense=o.name, letter=o.offense_class.value)
+        for o in await active_offenses(db)
+    }
     return sources, offenses
 
 
@@ -105,8 +109,8 @@ async def referral_page(
         names=names,
         problem=problem,
         today=today,
-        statuses=STATUS_LABELS,
-        kinds=uploads.KIND_LABELS,
+        statuses=status_labels(),
+        kinds={kind: _(label) for kind, label in uploads.KIND_LABELS.items()},
         max_mb=uploads.MAX_BYTES // (1024 * 1024),
         sections=await sections.load_all(db, referral),
         status_code=status_code,
@@ -158,7 +162,7 @@ class ReferralController(Controller):
             flags=flags,
             filters=filters,
             sources=sources,
-            statuses=STATUS_LABELS,
+            statuses=status_labels(),
         )
 
     # Intake ---------------------------------------------------------------------------------------------
@@ -190,8 +194,8 @@ class ReferralController(Controller):
             form=form,
             sources=sources,
             offenses=offenses,
-            study_arms=STUDY_ARMS,
-            assignment_methods=ASSIGNMENT_METHODS,
+            study_arms={value: _(label) for value, label in STUDY_ARMS.items()},
+            assignment_methods={value: _(label) for value, label in ASSIGNMENT_METHODS.items()},
             matches=matches or [],
             chosen=chosen,
             chosen_referrals=counts.get(chosen.id, 0) if chosen is not None else 0,
@@ -256,9 +260,9 @@ class ReferralController(Controller):
         if result.referral is None:
             return await self._refused_intake(request, db_session, form, result)
         if result.already_saved:
-            flash(request, "This referral was already saved; here it is.", "info")
+            flash(request, _("This referral was already saved; here it is."), "info")
         else:
-            flash(request, "The referral was saved. Screen it below.")
+            flash(request, _("The referral was saved. Screen it below."))
         return redirect_to(request, f"/referrals/{result.referral.id}")
 
     async def _refused_intake(
@@ -307,11 +311,13 @@ class ReferralController(Controller):
     def _conflict(self, referral: Referral, form: Form) -> str:
         """Why a change to the referral cannot be made as sent, or ''."""
         if referral.status != ReferralStatus.PENDING:
-            label = STATUS_LABELS[referral.status.value].lower()
-            return f"This referral is no longer pending (it is {label}), so nothing was changed."
+            label = status_labels()[referral.status.value].lower()
+            return _(
+                "This referral is no longer pending (it is %(status)s), so nothing was changed.", status=label
+            )
         version = form.get("version").strip()
         if version and version != str(referral.version):
-            return STALE
+            return _(STALE)
         return ""
 
     @post("/{referral_id:uuid}/family-contact")
@@ -332,8 +338,10 @@ class ReferralController(Controller):
         if day and not contact.has_error("family_contacted_on") and day < referral.received_on:
             contact.error(
                 "family_contacted_on",
-                f"The first contact cannot be before the referral was received "
-                f"({referral.received_on.isoformat()}).",
+                _(
+                    "The first contact cannot be before the referral was received (%(day)s).",
+                    day=referral.received_on.isoformat(),
+                ),
             )
         if not form.is_valid:
             return await self._detail_page(
@@ -343,7 +351,7 @@ class ReferralController(Controller):
         audit.record(
             db_session, request, "referral_family_contact", record_type="referral", record_id=referral.id
         )
-        flash(request, "The first contact with the family was recorded.")
+        flash(request, _("The first contact with the family was recorded."))
         return redirect_to(request, f"/referrals/{referral.id}")
 
     async def _decide(
@@ -375,7 +383,7 @@ class ReferralController(Controller):
             record_id=referral.id,
             details={"status": status.value},
         )
-        flash(request, done)
+        flash(request, _(done))
         return redirect_to(request, f"/referrals/{referral.id}")
 
     @post("/{referral_id:uuid}/decline")
@@ -393,7 +401,7 @@ class ReferralController(Controller):
             data,
             status=ReferralStatus.DECLINED,
             key="decline",
-            done="The referral was declined.",
+            done=N_("The referral was declined."),
         )
 
     @post("/{referral_id:uuid}/return")
@@ -411,7 +419,7 @@ class ReferralController(Controller):
             data,
             status=ReferralStatus.RETURNED,
             key="return",
-            done="The referral was returned to the source.",
+            done=N_("The referral was returned to the source."),
         )
 
     # Documents ------------------------------------------------------------------------------------------
@@ -437,7 +445,7 @@ class ReferralController(Controller):
             return await self._detail_page(
                 request, db_session, referral, status_code=422, forms={"upload": form}
             )
-        flash(request, "The document was uploaded.")
+        flash(request, _("The document was uploaded."))
         return redirect_to(request, f"/referrals/{referral.id}#documents")
 
     @get("/{referral_id:uuid}/documents/{document_id:uuid}")

@@ -24,17 +24,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Offense, ReferralSource, enum_column
+from youthcourt.web.i18n import N_
 
 RACE_ETHNICITY_CATEGORIES = (
-    "American Indian or Alaska Native",
-    "Asian",
-    "Black or African American",
-    "Hispanic or Latino",
-    "Native Hawaiian or Other Pacific Islander",
-    "White",
-    "Two or more races",
-    "Another race or ethnicity",
-    "Prefers not to say",
+    N_("American Indian or Alaska Native"),
+    N_("Asian"),
+    N_("Black or African American"),
+    N_("Hispanic or Latino"),
+    N_("Native Hawaiian or Other Pacific Islander"),
+    N_("White"),
+    N_("Two or more races"),
+    N_("Another race or ethnicity"),
+    N_("Prefers not to say"),
 )
 """Race and ethnicity as recorded at intake, when the family answers: categories only, so program
 reports can compare outcomes across groups."""
@@ -109,7 +110,10 @@ class StudyArm(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"youth_court": "Youth court", "comparison": "Comparison", "other": "Another arm"}[self.value]
+        """In English (reports and exports use it); pages translate it where shown, with ``_``."""
+        return {"youth_court": N_("Youth court"), "comparison": N_("Comparison"), "other": N_("Another arm")}[
+            self.value
+        ]
 
 
 class AssignmentMethod(enum.StrEnum):
@@ -119,10 +123,11 @@ class AssignmentMethod(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English; pages translate it where shown, with ``_``."""
         return {
-            "random": "Random (a lottery or a generated list)",
-            "alternation": "Alternation or a schedule",
-            "other": "Another rule",
+            "random": N_("Random (a lottery or a generated list)"),
+            "alternation": N_("Alternation or a schedule"),
+            "other": N_("Another rule"),
         }[self.value]
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,22 +19,53 @@ from sqlalchemy.orm import joinedload
 
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.referrals.models import Referral, ReferralStatus
+from youthcourt.web.i18n import N_, _, ngettext
 
 OUTCOME_WORDS = {
-    ReferralStatus.PENDING: "still pending",
-    ReferralStatus.ACCEPTED: "accepted, a youth-court case was opened",
-    ReferralStatus.DECLINED: "declined",
-    ReferralStatus.RETURNED: "returned to the source",
+    ReferralStatus.PENDING: N_("still pending"),
+    ReferralStatus.ACCEPTED: N_("accepted, a youth-court case was opened"),
+    ReferralStatus.DECLINED: N_("declined"),
+    ReferralStatus.RETURNED: N_("returned to the source"),
 }
+
+AGE = N_("Age")
+OFFENSE_CLASS = N_("Offense class")
+FIRST_REFERRAL = N_("First referral")
 
 
 @dataclass(frozen=True)
 class Check:
-    """One eligibility rule applied to one referral."""
+    """One eligibility rule applied to one referral.
+
+    ``rule`` and ``reason`` stay in English, as kept on an accepted referral and in the audit trail;
+    pages show :attr:`shown_rule` and :attr:`shown_reason`, in the active language.
+    """
 
     rule: str
     passed: bool
-    reason: str
+    message: str
+    """The reason, marked with ``N_``, with ``%(name)s`` placeholders filled from ``values``."""
+    values: dict[str, Any] = field(default_factory=dict)
+    plural: str = ""
+    """With a plural message, ``values["num"]`` is the count."""
+    translated: tuple[str, ...] = ()
+    """The names of ``values`` that are themselves marked text (translated with the message)."""
+
+    @property
+    def reason(self) -> str:
+        message = self.plural if self.plural and self.values["num"] != 1 else self.message
+        return message % self.values
+
+    @property
+    def shown_rule(self) -> str:
+        return _(self.rule)
+
+    @property
+    def shown_reason(self) -> str:
+        values = {k: _(v) if k in self.translated else v for k, v in self.values.items()}
+        if self.plural:
+            return ngettext(self.message, self.plural, values.pop("num"), **values)
+        return _(self.message, **values)
 
 
 @dataclass(frozen=True)
@@ -55,38 +87,73 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
 
 def check_age(born: datetime.date, incident: datetime.date, min_age: int, max_age: int) -> Check:
     age = age_on(born, incident)
-    allowed = f"the program accepts ages {min_age} to {max_age}"
+    values = {"age": age, "min": min_age, "max": max_age}
     if age < min_age:
-        return Check("Age", False, f"{age} on the incident date, younger than {min_age}: {allowed}.")
+        message = N_(
+            "%(age)s on the incident date, younger than %(min)s: the program accepts ages %(min)s to %(max)s."
+        )
+        return Check(AGE, False, message, values)
     if age > max_age:
-        return Check("Age", False, f"{age} on the incident date, older than {max_age}: {allowed}.")
-    return Check("Age", True, f"{age} on the incident date; {allowed}.")
+        message = N_(
+            "%(age)s on the incident date, older than %(max)s: the program accepts ages %(min)s to %(max)s."
+        )
+        return Check(AGE, False, message, values)
+    return Check(
+        AGE, True, N_("%(age)s on the incident date; the program accepts ages %(min)s to %(max)s."), values
+    )
 
 
 def check_offense_class(offense_class: str, accepted_classes: str) -> Check:
     accepted = sorted(set(accepted_classes))
-    listed = ", ".join(accepted) if accepted else "none"
+    values = {"letter": offense_class, "listed": ", ".join(accepted)}
     if offense_class in accepted:
-        return Check("Offense class", True, f"Class {offense_class}; the program accepts classes {listed}.")
-    return Check(
-        "Offense class",
-        False,
-        f"Class {offense_class} is not accepted; the program accepts classes {listed}.",
-    )
+        message = N_("Class %(letter)s; the program accepts classes %(listed)s.")
+        return Check(OFFENSE_CLASS, True, message, values)
+    if not accepted:
+        message = N_("Class %(letter)s is not accepted; the program accepts no class of offense.")
+        return Check(OFFENSE_CLASS, False, message, values)
+    message = N_("Class %(letter)s is not accepted; the program accepts classes %(listed)s.")
+    return Check(OFFENSE_CLASS, False, message, values)
 
 
 def check_first_time(earlier: Sequence[Referral], first_time_only: bool) -> Check:
     if not earlier:
-        return Check("First referral", True, "No earlier referral of this young person in the program.")
+        return Check(FIRST_REFERRAL, True, N_("No earlier referral of this young person in the program."))
     latest = earlier[0]
-    count = len(earlier)
-    history = (
-        f"{count} earlier referral{'s' if count > 1 else ''}; the latest received "
-        f"{latest.received_on.isoformat()} ({OUTCOME_WORDS[latest.status]})"
-    )
+    values = {
+        "num": len(earlier),
+        "day": latest.received_on.isoformat(),
+        "outcome": OUTCOME_WORDS[latest.status],
+    }
     if first_time_only:
-        return Check("First referral", False, f"{history}. The program takes first-time referrals only.")
-    return Check("First referral", True, f"{history}. The program also accepts repeat referrals.")
+        return Check(
+            FIRST_REFERRAL,
+            False,
+            N_(
+                "%(num)s earlier referral; the latest received %(day)s (%(outcome)s). "
+                "The program takes first-time referrals only."
+            ),
+            values,
+            plural=N_(
+                "%(num)s earlier referrals; the latest received %(day)s (%(outcome)s). "
+                "The program takes first-time referrals only."
+            ),
+            translated=("outcome",),
+        )
+    return Check(
+        FIRST_REFERRAL,
+        True,
+        N_(
+            "%(num)s earlier referral; the latest received %(day)s (%(outcome)s). "
+            "The program also accepts repeat referrals."
+        ),
+        values,
+        plural=N_(
+            "%(num)s earlier referrals; the latest received %(day)s (%(outcome)s). "
+            "The program also accepts repeat referrals."
+        ),
+        translated=("outcome",),
+    )
 
 
 def screen(referral: Referral, policy: ProgramPolicy, earlier: Sequence[Referral]) -> Screening:

@@ -36,6 +36,7 @@ from youthcourt.reference.services import active_offenses, active_sources
 from youthcourt.referrals import sealed, uploads
 from youthcourt.referrals.document_store import DocumentStore
 from youthcourt.referrals.forms import (
+    GUARDIAN_FORMS,
     AcceptForm,
     DocumentForm,
     GuardianForm,
@@ -46,21 +47,29 @@ from youthcourt.referrals.forms import (
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.referrals.screening import Screening, failed_text
 from youthcourt.web.forms import Form, parse_uuid
-from youthcourt.web.i18n import DEFAULT_LANGUAGE
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, _, ngettext
 
 STATUS_LABELS = {
-    ReferralStatus.PENDING.value: "Pending",
-    ReferralStatus.ACCEPTED.value: "Accepted",
-    ReferralStatus.DECLINED.value: "Declined",
-    ReferralStatus.RETURNED.value: "Returned to source",
+    ReferralStatus.PENDING.value: N_("Pending"),
+    ReferralStatus.ACCEPTED.value: N_("Accepted"),
+    ReferralStatus.DECLINED.value: N_("Declined"),
+    ReferralStatus.RETURNED.value: N_("Returned to source"),
 }
+"""The statuses in English (marked for the catalogs): pages show :func:`status_labels`."""
+
+
+def status_labels() -> dict[str, str]:
+    """The referral statuses in the active language, by value."""
+    return {value: _(label) for value, label in STATUS_LABELS.items()}
+
+
 WAITING_DAYS = 30
 """A pending referral older than this is flagged: programs aim to hear cases within weeks."""
 YOUNGEST_PLAUSIBLE, OLDEST_PLAUSIBLE = 5, 25
 """Ages on the incident date outside this range are typing mistakes, whatever the policy says."""
 GUARDIAN_SLOTS = (1, 2)
 MAX_MATCHES = 10
-DUPLICATE = (
+DUPLICATE = N_(
     "This may be the same young person as a record already on file. Choose that record, "
     "or tick the box to confirm this is someone new."
 )
@@ -102,15 +111,15 @@ def listing(status: str = "", source_id: str = "") -> Select[tuple[Referral]]:
 
 
 def flags(referral: Referral, policy: ProgramPolicy, today: datetime.date) -> list[str]:
-    """Warnings a coordinator should act on; only pending referrals can be late."""
+    """Warnings a coordinator should act on, in the active language; only pending referrals can be late."""
     if referral.status != ReferralStatus.PENDING:
         return []
     waited = (today - referral.received_on).days
     found = []
     if referral.family_contacted_on is None and waited > policy.family_response_days:
-        found.append(f"No family response after {policy.family_response_days} days")
+        found.append(_("No family response after %(days)s days", days=policy.family_response_days))
     if waited > WAITING_DAYS:
-        found.append(f"Waiting more than {WAITING_DAYS} days")
+        found.append(_("Waiting more than %(days)s days", days=WAITING_DAYS))
     return found
 
 
@@ -223,8 +232,7 @@ def _guardian_entries(form: Form) -> list[GuardianForm]:
     """The guardians typed in, each slot read by the one guardian form; empty slots are left out."""
     entries = []
     for slot in GUARDIAN_SLOTS:
-        which = "the first guardian's" if slot == 1 else "the second guardian's"
-        entry = GuardianForm.read(form, prefix=f"guardian{slot}_", words={"which": which})
+        entry = GUARDIAN_FORMS[slot].read(form, prefix=f"guardian{slot}_")
         if entry.name or entry.is_typed:
             entries.append(entry)
     return entries
@@ -250,7 +258,9 @@ def check_intake(
     )
     if not on_record and not any(g.is_reachable for g in guardians):
         target = "guardian1_phone" if form.get("guardian1_name").strip() else "guardian1_name"
-        form.error(target, "Enter at least one parent or guardian with a name and a phone number or email.")
+        form.error(
+            target, _("Enter at least one parent or guardian with a name and a phone number or email.")
+        )
 
     options = {"source_id": {str(s.id): s for s in sources}, "offense_id": {str(o.id): o for o in offenses}}
     referral = ReferralForm.read(form, options=options).values()
@@ -276,23 +286,26 @@ def _check_dates(
     age_field: str,
 ) -> None:
     if born and born > today:
-        form.error("date_of_birth", "The date of birth cannot be in the future.")
+        form.error("date_of_birth", _("The date of birth cannot be in the future."))
     if incident and incident > today:
-        form.error("incident_date", "The incident date cannot be in the future.")
+        form.error("incident_date", _("The incident date cannot be in the future."))
     if received and received > today:
-        form.error("received_on", "The date received cannot be in the future.")
+        form.error("received_on", _("The date received cannot be in the future."))
     if born and incident and incident < born:
-        form.error("incident_date", "The incident date is before the date of birth. Check both dates.")
+        form.error("incident_date", _("The incident date is before the date of birth. Check both dates."))
     elif born and incident:
         age = incident.year - born.year - ((incident.month, incident.day) < (born.month, born.day))
         if not YOUNGEST_PLAUSIBLE <= age <= OLDEST_PLAUSIBLE:
             form.error(
                 age_field,
-                f"With this date of birth the young person was {age} on the incident date. "
-                "Check the date of birth and the incident date.",
+                _(
+                    "With this date of birth the young person was %(age)s on the incident date. "
+                    "Check the date of birth and the incident date.",
+                    age=age,
+                ),
             )
     if incident and received and received < incident:
-        form.error("received_on", "The referral cannot be received before the incident happened.")
+        form.error("received_on", _("The referral cannot be received before the incident happened."))
 
 
 def _check_assignment(
@@ -302,11 +315,14 @@ def _check_assignment(
     if assigned is None or "assigned_on" in form.errors:
         return
     if assigned > today:
-        form.error("assigned_on", "The day of assignment cannot be in the future.")
+        form.error("assigned_on", _("The day of assignment cannot be in the future."))
     elif received and assigned < received:
         form.error(
             "assigned_on",
-            f"The day of assignment cannot be before the referral was received ({received.isoformat()}).",
+            _(
+                "The day of assignment cannot be before the referral was received (%(day)s).",
+                day=received.isoformat(),
+            ),
         )
 
 
@@ -406,12 +422,19 @@ def read_acceptance(form: Form, screening: Screening) -> str:
     reason = AcceptForm.read(form).accept_reason
     if not reason and "accept_reason" not in form.errors:
         failed = screening.failed
-        names = ", ".join(check.rule.lower() for check in failed)
+        names = ", ".join(check.shown_rule.lower() for check in failed)
         form.error(
             "accept_reason",
-            f"This referral fails {len(failed)} of the program's eligibility rules ({names}). "
-            "Nothing was saved. To accept it all the same, give the reason; "
-            "otherwise decline it or return it to the source.",
+            ngettext(
+                "This referral fails %(num)s of the program's eligibility rules (%(names)s). "
+                "Nothing was saved. To accept it all the same, give the reason; "
+                "otherwise decline it or return it to the source.",
+                "This referral fails %(num)s of the program's eligibility rules (%(names)s). "
+                "Nothing was saved. To accept it all the same, give the reason; "
+                "otherwise decline it or return it to the source.",
+                len(failed),
+                names=names,
+            ),
         )
     return reason
 
@@ -497,7 +520,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         chosen = await youth_with_guardians(self.db, parse_uuid(youth_id))
         if chosen is None:
             form.values["youth_id"] = ""
-            form.error("first_name", "The chosen record is no longer available. Enter the young person.")
+            form.error("first_name", _("The chosen record is no longer available. Enter the young person."))
         return chosen
 
     async def _likely_duplicates(self, form: Form, intake: Intake, keys: IntakeKeysForm) -> list[YouthMatch]:
@@ -509,7 +532,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
             self.db, youth["first_name"], youth["last_name"], youth["date_of_birth"]
         )
         if matches and not keys.confirm_new_youth:
-            form.error("confirm_new_youth", DUPLICATE)
+            form.error("confirm_new_youth", _(DUPLICATE))
         return matches
 
     async def attach_document(
@@ -524,7 +547,7 @@ class ReferralService(SQLAlchemyAsyncRepositoryService[Referral]):
         stored = None
         try:
             if file is None:
-                form.error("file", "Choose a PDF, PNG or JPEG file to upload.")
+                form.error("file", _("Choose a PDF, PNG or JPEG file to upload."))
             elif form.is_valid:
                 stored = await uploads.store(file, documents, self.db, referral.program_id)
         except uploads.UploadRejected as rejected:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from youthcourt.web.i18n import N_, _
+
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,17 +37,23 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
-KIND_LABELS = {"application/pdf": "PDF", "image/png": "PNG image", "image/jpeg": "JPEG image"}
+KIND_LABELS = {"application/pdf": N_("PDF"), "image/png": N_("PNG image"), "image/jpeg": N_("JPEG image")}
+"""The kinds of file as pages name them (translated where shown)."""
 
-NOT_ALLOWED = (
+NOT_ALLOWED = N_(
     "Only PDF, PNG and JPEG files can be uploaded, and this file is none of them "
     "(the file's content is checked, not its name)."
 )
-TOO_LARGE = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Upload a smaller or compressed copy."
+TOO_LARGE_MESSAGE = N_("The file is larger than %(mb)s MB. Upload a smaller or compressed copy.")
+MAX_MB = MAX_BYTES // (1024 * 1024)
+TOO_LARGE = TOO_LARGE_MESSAGE % {"mb": MAX_MB}
+"""The message in English; :func:`store` raises it in the active language."""
+EMPTY = N_("The file is empty. Choose the document again.")
 
 
 class UploadRejected(ValueError):
-    """The file cannot be accepted; the message says why, in words the user can act on."""
+    """The file cannot be accepted; the message says why, in words the user can act on, in the
+    active language."""
 
 
 @dataclass(frozen=True)
@@ -92,10 +100,10 @@ async def store(upload: Any, documents: DocumentStore, db: AsyncSession, program
     """
     head = await upload.read(CHUNK_BYTES)
     if not head:
-        raise UploadRejected("The file is empty. Choose the document again.")
+        raise UploadRejected(_(EMPTY))
     content_type = sniff(head)
     if content_type is None:
-        raise UploadRejected(NOT_ALLOWED)
+        raise UploadRejected(_(NOT_ALLOWED))
     digest = hashlib.sha256()
     size = 0
 
@@ -105,7 +113,7 @@ async def store(upload: Any, documents: DocumentStore, db: AsyncSession, program
         while chunk:
             size += len(chunk)
             if size > MAX_BYTES:
-                raise UploadRejected(TOO_LARGE)
+                raise UploadRejected(_(TOO_LARGE_MESSAGE, mb=MAX_MB))
             digest.update(chunk)
             yield chunk
             chunk = await upload.read(CHUNK_BYTES)

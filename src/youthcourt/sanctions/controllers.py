@@ -35,6 +35,7 @@ from youthcourt.sanctions.services import (
 )
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData, new_submission_token
+from youthcourt.web.i18n import _
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number
 from youthcourt.web.templating import htmx_target, page, redirect_to
@@ -55,7 +56,7 @@ def disposition_page(
         choices=choices,
         form=form,
         rows=range(1, ROWS + 1),
-        types=TYPE_CHOICES,
+        types={value: _(label) for value, label in TYPE_CHOICES.items()},
         no_finding=NO_FINDING,
         problem=problem,
         status_code=status_code,
@@ -100,7 +101,7 @@ class DispositionController(Controller):
             return disposition_page(case, result.choices, form, problem=result.problem, status_code=409)
         if result.disposition is None:
             return disposition_page(case, result.choices, form, status_code=422)
-        flash(request, "The disposition was recorded. The case's sanctions are now in progress.")
+        flash(request, _("The disposition was recorded. The case's sanctions are now in progress."))
         return redirect_to(request, f"/cases/{case.id}")
 
 
@@ -136,7 +137,7 @@ def sanction_page(
         case=loaded.case,
         summary=loaded.summary,
         today=today,
-        kinds=kind_choices(sanction),
+        kinds={value: _(label) for value, label in kind_choices(sanction).items()},
         needs_site=sanction.sanction_type == SanctionType.COMMUNITY_SERVICE,
         decimals=sanction.sanction_type in DECIMAL_TYPES,
         progress_form=progress_form or progress_form_defaults(sanction, today),
@@ -177,8 +178,8 @@ class SanctionController(Controller):
             today=actor.viewer.today(),
             filters=filters,
             base="/sanctions?" + urlencode(filters),
-            views=services.VIEWS,
-            types=TYPE_CHOICES,
+            views={value: _(label) for value, label in services.VIEWS.items()},
+            types={value: _(label) for value, label in TYPE_CHOICES.items()},
         )
 
     @get("/{sanction_id:uuid}")
@@ -209,10 +210,10 @@ class SanctionController(Controller):
         if not form.is_valid:
             return sanction_page(request, loaded, progress_form=form, status_code=422)
         if change.repeated:
-            flash(request, "This entry was already recorded.", "info")
+            flash(request, _("This entry was already recorded."), "info")
         else:
-            completed = " The sanction is now complete." if change.completed else ""
-            flash(request, "The progress was recorded." + completed)
+            done = _("The progress was recorded. The sanction is now complete.")
+            flash(request, done if change.completed else _("The progress was recorded."))
         return redirect_to(request, f"/sanctions/{sanction_id}")
 
     @post("/{sanction_id:uuid}/extension")
@@ -234,7 +235,7 @@ class SanctionController(Controller):
             )
         if not form.is_valid:
             return sanction_page(request, loaded, extension_form=form, status_code=422)
-        flash(request, f"The due date is now {loaded.sanction.due_on.isoformat()}.")
+        flash(request, _("The due date is now %(day)s.", day=loaded.sanction.due_on.isoformat()))
         return redirect_to(request, f"/sanctions/{sanction_id}")
 
     @post("/{sanction_id:uuid}/status")
@@ -255,7 +256,7 @@ class SanctionController(Controller):
             return sanction_page(request, loaded, problem=change.problem, status_code=409)
         if not form.is_valid:
             return sanction_page(request, loaded, problem=form.errors["status"], status_code=422)
-        flash(request, f"The sanction is {loaded.sanction.status.label.lower()}.")
+        flash(request, _("The sanction is %(status)s.", status=_(loaded.sanction.status.label).lower()))
         return redirect_to(request, f"/sanctions/{sanction_id}")
 
 

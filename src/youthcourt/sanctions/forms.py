@@ -12,6 +12,7 @@ from decimal import Decimal
 from youthcourt.reference.models import SanctionType
 from youthcourt.sanctions.models import ProgressKind, SanctionStatus
 from youthcourt.web.forms import Choice, Date, DeclaredForm, Hidden, Number, Text
+from youthcourt.web.i18n import N_, _, enter_message
 
 DECIMAL_TYPES = frozenset({SanctionType.COMMUNITY_SERVICE, SanctionType.RESTITUTION})
 """Quantities in hours and dollars may have cents or parts of an hour; everything else is counted whole."""
@@ -40,28 +41,30 @@ def has_decimals(sanction_type: str) -> bool:
 class DispositionForm(DeclaredForm):
     """The disposition's date and notes; its sanctions are :class:`SanctionRowForm` rows."""
 
-    decided_on = Date("the date of the decision")
-    notes = Text("notes", required=False, max_length=2000)
+    decided_on = Date(N_("the date of the decision"))
+    notes = Text(N_("notes"), required=False, max_length=2000)
 
     def check(self) -> None:
         today = self.context.today
         if self.decided_on and today and self.decided_on > today:
-            self.error("decided_on", "The date of the decision cannot be in the future.")
+            self.error("decided_on", _("The date of the decision cannot be in the future."))
 
 
 class SanctionRowForm(DeclaredForm):
     """One sanction of the disposition form, read with its row's prefix (``s3_``) and ``{number}`` in
     words. The jury's findings are given as options (with :data:`NO_FINDING`)."""
 
-    type = Choice("the type of sanction {number}", options=TYPE_CHOICES)
-    quantity = amount_field("the quantity of sanction {number}", decimals=True)
-    due_on = Date("the due date of sanction {number}", required=False)
-    factor = Choice("one of the jury's findings for sanction {number}", required=False)
+    type = Choice(N_("the type of sanction {number}"), options=TYPE_CHOICES)
+    quantity = amount_field(N_("the quantity of sanction {number}"), decimals=True)
+    due_on = Date(N_("the due date of sanction {number}"), required=False)
+    factor = Choice(N_("one of the jury's findings for sanction {number}"), required=False)
     no_factor_reason = Text(
-        "the reason sanction {number} addresses none of the jury's findings", required=False, max_length=2000
+        N_("the reason sanction {number} addresses none of the jury's findings"),
+        required=False,
+        max_length=2000,
     )
-    description = Text("the description of sanction {number}", required=False, max_length=1000)
-    reason = Text("the reason sanction {number} is outside the grid", required=False, max_length=2000)
+    description = Text(N_("the description of sanction {number}"), required=False, max_length=1000)
+    reason = Text(N_("the reason sanction {number} is outside the grid"), required=False, max_length=2000)
 
     @staticmethod
     def for_type(sanction_type: str) -> type[SanctionRowForm]:
@@ -71,29 +74,29 @@ class SanctionRowForm(DeclaredForm):
 class WholeSanctionRowForm(SanctionRowForm):
     """A sanction row whose type is counted whole."""
 
-    quantity = amount_field("the quantity of sanction {number}", decimals=False)
+    quantity = amount_field(N_("the quantity of sanction {number}"), decimals=False)
 
 
 class ProgressForm(DeclaredForm):
     """Work done toward a sanction; hours of community service need the site and who verified them.
     The kinds of progress that fit the sanction are given as options."""
 
-    occurred_on = Date("the date")
-    amount = amount_field("the amount", decimals=True)
-    kind = Choice("what kind of progress this is")
-    site = Text("the service site", required=False)
-    verified_by = Text("who at the site verified the hours", required=False)
-    notes = Text("notes", required=False, max_length=2000)
+    occurred_on = Date(N_("the date"))
+    amount = amount_field(N_("the amount"), decimals=True)
+    kind = Choice(N_("what kind of progress this is"))
+    site = Text(N_("the service site"), required=False)
+    verified_by = Text(N_("who at the site verified the hours"), required=False)
+    notes = Text(N_("notes"), required=False, max_length=2000)
     submission_token = Hidden()
 
     def check(self) -> None:
         today = self.context.today
         if self.occurred_on and today and self.occurred_on > today:
-            self.error("occurred_on", "The date cannot be in the future.")
+            self.error("occurred_on", _("The date cannot be in the future."))
         if self.kind == ProgressKind.HOURS:
             for attribute in ("site", "verified_by"):
                 if not getattr(self, attribute) and not self.has_error(attribute):
-                    self.error(attribute, f"Enter {type(self).fields[attribute].label}.")
+                    self.error(attribute, enter_message(type(self).fields[attribute].label))
 
     @staticmethod
     def for_type(sanction_type: str) -> type[ProgressForm]:
@@ -103,17 +106,17 @@ class ProgressForm(DeclaredForm):
 class WholeProgressForm(ProgressForm):
     """Progress on a sanction counted whole."""
 
-    amount = amount_field("the amount", decimals=False)
+    amount = amount_field(N_("the amount"), decimals=False)
 
 
 class ExtensionForm(DeclaredForm):
     """A later due date for an open sanction, and why."""
 
-    new_due_on = Date("the new due date")
-    reason = Text("the reason for the extension", max_length=2000)
+    new_due_on = Date(N_("the new due date"))
+    reason = Text(N_("the reason for the extension"), max_length=2000)
 
 
 class StatusForm(DeclaredForm):
     """A sanction marked completed or not completed by hand, or reopened."""
 
-    status = Choice("completed, not completed or open", options=STATUS_CHOICES)
+    status = Choice(N_("completed, not completed or open"), options=STATUS_CHOICES)

@@ -32,7 +32,14 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
-from youthcourt.hearings.models import Courtroom, Hearing, HearingOutcome, Investigation, InvestigationFactor
+from youthcourt.hearings.models import (
+    Courtroom,
+    Hearing,
+    HearingKind,
+    HearingOutcome,
+    Investigation,
+    InvestigationFactor,
+)
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.models import Factor, FactorKind, OffenseClass, SanctionRule, SanctionType
 from youthcourt.reference.services import check_against_grid, policy
@@ -58,6 +65,7 @@ from youthcourt.sanctions.models import (
 )
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _, format_plain_number, ngettext
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import Page, paginate
 
@@ -93,6 +101,75 @@ def unit_of(sanction_type: SanctionType, quantity: Decimal | int) -> str:
     return unit[:-1] if Decimal(str(quantity)) == 1 and unit.endswith("s") else unit
 
 
+SANCTION_TYPE_LABELS = {
+    SanctionType.COMMUNITY_SERVICE: N_("Community service"),
+    SanctionType.JURY_DUTY: N_("Jury duty"),
+    SanctionType.APOLOGY_LETTER: N_("Apology letter"),
+    SanctionType.ESSAY: N_("Essay"),
+    SanctionType.RESTITUTION: N_("Restitution"),
+    SanctionType.WORKSHOP: N_("Workshop"),
+    SanctionType.COUNSELING: N_("Counseling"),
+    SanctionType.TUTORING: N_("Tutoring"),
+    SanctionType.MENTORING: N_("Mentoring"),
+    SanctionType.CURFEW: N_("Curfew"),
+    SanctionType.MEDIATION: N_("Mediation"),
+}
+"""The sanction types as pages name them, for the catalogs (``SanctionType.label`` stays English)."""
+STATUS_LABELS = {
+    SanctionStatus.OPEN: N_("Open"),
+    SanctionStatus.COMPLETED: N_("Completed"),
+    SanctionStatus.NOT_COMPLETED: N_("Not completed"),
+}
+PROGRESS_KIND_LABELS = {
+    ProgressKind.HOURS: N_("Hours"),
+    ProgressKind.RECEIVED: N_("Received"),
+    ProgressKind.REVIEWED: N_("Reviewed"),
+    ProgressKind.PAYMENT: N_("Payment"),
+    ProgressKind.ATTENDANCE: N_("Attendance"),
+    ProgressKind.JURY_SERVICE: N_("Jury service"),
+}
+
+
+HEARING_KINDS = {
+    HearingKind.INITIAL: N_("initial hearing"),
+    HearingKind.RETURNING: N_("returning hearing"),
+    HearingKind.DISCHARGE: N_("discharge hearing"),
+}
+"""Hearings as the disposition form names them (``HearingKind.label`` stays English)."""
+HEARING_OUTCOMES = {
+    HearingOutcome.SCHEDULED: N_("scheduled"),
+    HearingOutcome.HELD: N_("held"),
+    HearingOutcome.NO_SHOW: N_("no-show"),
+    HearingOutcome.RESCHEDULED: N_("rescheduled"),
+    HearingOutcome.CANCELLED: N_("cancelled"),
+}
+
+
+UNIT_LABELS = (N_("hours"), N_("sessions"), N_("letters"), N_("words"), N_("dollars"), N_("days"))
+"""The units in the plural, for the catalogs: pages show them with ``_(sanction_type.unit)``."""
+
+
+def type_label(sanction_type: SanctionType) -> str:
+    """The sanction type in the active language: "Community service", "Servicio comunitario"."""
+    return _(SANCTION_TYPE_LABELS[sanction_type])
+
+
+def amount_text(sanction_type: SanctionType, quantity: Decimal | int) -> str:
+    """A quantity in the sanction's unit, in the active language: "1 letter", "12,5 horas"."""
+    unit = sanction_type.unit
+    if unit == "hours":
+        return ngettext("%(num)s hour", "%(num)s hours", quantity)
+    if unit == "letters":
+        return ngettext("%(num)s letter", "%(num)s letters", quantity)
+    if unit == "words":
+        return ngettext("%(num)s word", "%(num)s words", quantity)
+    if unit == "dollars":
+        return ngettext("%(num)s dollar", "%(num)s dollars", quantity)
+    if unit == "days":
+        return ngettext("%(num)s day", "%(num)s days", quantity)
+    return ngettext("%(num)s session", "%(num)s sessions", quantity)
+
+
 @dataclass(frozen=True)
 class SanctionSummary:
     """A sanction with how much of it is done, ready to show."""
@@ -112,27 +189,42 @@ class SanctionSummary:
 
     @property
     def label(self) -> str:
-        return self.sanction.sanction_type.label
+        return type_label(self.sanction.sanction_type)
+
+    @property
+    def status_label(self) -> str:
+        return _(STATUS_LABELS[self.sanction.status])
 
     @property
     def quantity_text(self) -> str:
-        quantity = self.sanction.quantity
-        return f"{format_number(quantity)} {unit_of(self.sanction.sanction_type, quantity)}"
+        return amount_text(self.sanction.sanction_type, self.sanction.quantity)
 
     @property
     def done_text(self) -> str:
         """What was done, in the sanction's unit: "12 hours", "1 letter, not reviewed"."""
-        text = f"{format_number(self.done)} {unit_of(self.sanction.sanction_type, self.done)}"
+        text = amount_text(self.sanction.sanction_type, self.done)
         if self.sanction.sanction_type in REVIEWED_TYPES and self.done:
-            text += ", reviewed" if self.reviewed else ", not reviewed"
+            return (
+                _("%(done)s, reviewed", done=text)
+                if self.reviewed
+                else _("%(done)s, not reviewed", done=text)
+            )
         return text
+
+    @property
+    def completed_text(self) -> str:
+        """The sanction and what was done, for the closing letter: "community service (20 hours)"."""
+        return _("%(sanction)s (%(done)s)", sanction=self.label.lower(), done=self.done_text)
 
     @property
     def progress_text(self) -> str:
         """ "12 of 20 hours"; letters and essays also say whether they were reviewed."""
-        text = f"{format_number(self.done)} of {self.quantity_text}"
+        text = _("%(done)s of %(quantity)s", done=format_plain_number(self.done), quantity=self.quantity_text)
         if self.sanction.sanction_type in REVIEWED_TYPES:
-            text += ", reviewed" if self.reviewed else (", not reviewed yet" if self.done else "")
+            if self.reviewed:
+                return _("%(done)s, reviewed", done=text)
+            if self.done:
+                return _("%(done)s, not reviewed yet", done=text)
         return text
 
     @property
@@ -197,9 +289,15 @@ async def record_progress(
     marks hours the partner site's supervisor confirmed through their private link.
     """
     if kind not in PROGRESS_KINDS[sanction.sanction_type]:
-        raise ProgressError(f"{kind.label} does not count toward {sanction.sanction_type.label.lower()}.")
+        raise ProgressError(
+            _(
+                "%(kind)s does not count toward %(sanction)s.",
+                kind=_(kind.label),
+                sanction=type_label(sanction.sanction_type).lower(),
+            )
+        )
     if amount <= 0:
-        raise ProgressError("The amount must be more than 0.")
+        raise ProgressError(_("The amount must be more than 0."))
     if submission_token:
         existing = await db.scalar(
             select(SanctionProgress).where(SanctionProgress.submission_token == submission_token)
@@ -274,7 +372,7 @@ def reviewed_column() -> Exists:
 
 OVERDUE = "overdue"
 ALL_OPEN = "open"
-VIEWS = {OVERDUE: "Overdue", ALL_OPEN: "All open"}
+VIEWS = {OVERDUE: N_("Overdue"), ALL_OPEN: N_("All open")}
 
 
 def monitoring_query(view: str, sanction_type: SanctionType | None, today: datetime.date) -> Select:
@@ -454,8 +552,13 @@ async def disposition_choices(
     )
     return DispositionChoices(
         hearings={
-            str(h.id): f"{h.courtroom.night.held_on.isoformat()}, {h.courtroom.name} "
-            f"({h.kind.label.lower()} hearing, {h.outcome.label.lower()})"
+            str(h.id): _(
+                "%(day)s, %(courtroom)s (%(kind)s, %(outcome)s)",
+                day=h.courtroom.night.held_on.isoformat(),
+                courtroom=h.courtroom.name,
+                kind=_(HEARING_KINDS[h.kind]),
+                outcome=_(HEARING_OUTCOMES[h.outcome]),
+            )
             for h in hearings
         },
         hearing_dates={str(h.id): h.courtroom.night.held_on for h in hearings},
@@ -535,7 +638,11 @@ def _due_on(
     if due_on is not None and decided_on is not None and due_on < decided_on:
         row.error(
             "due_on",
-            f"The due date of sanction {number} cannot be before the decision ({decided_on.isoformat()}).",
+            _(
+                "The due date of sanction %(n)s cannot be before the decision (%(day)s).",
+                n=number,
+                day=decided_on.isoformat(),
+            ),
         )
     return due_on
 
@@ -546,19 +653,22 @@ def _check_finding(row: SanctionRowForm, number: int, choices: DispositionChoice
         if not row.no_factor_reason and not row.has_error("no_factor_reason"):
             row.error(
                 "no_factor_reason",
-                f"Sanction {number} addresses none of the jury's findings: say why, "
-                "or choose the finding it addresses.",
+                _(
+                    "Sanction %(n)s addresses none of the jury's findings: say why, "
+                    "or choose the finding it addresses.",
+                    n=number,
+                ),
             )
         return row.no_factor_reason
     if not row.factor and not row.has_error("factor"):
         row.error(
             "factor",
-            f"Choose the finding sanction {number} addresses"
-            + (
-                "."
-                if choices.investigated
-                else ". The jury's findings are not recorded yet: record the investigation record "
-                "first, or choose “None of the findings” and give the reason."
+            _("Choose the finding sanction %(n)s addresses.", n=number)
+            if choices.investigated
+            else _(
+                "Choose the finding sanction %(n)s addresses. The jury's findings are not recorded yet: "
+                "record the investigation record first, or choose “None of the findings” and give the reason.",
+                n=number,
             ),
         )
     return ""
@@ -579,9 +689,25 @@ async def _grid_reason(
     if not row.reason:
         row.error(
             "reason",
-            f"Sanction {number}: {format_number(quantity)} {unit_of(kind, quantity)} of "
-            f"{kind.label.lower()} is outside the grid. {check.message} "
-            "Change the quantity, or give the reason to go outside the grid.",
+            _(
+                "Sanction %(n)s: %(amount)s of %(sanction)s is outside the grid. "
+                "The grid allows %(low)s to %(high)s for this offense class. "
+                "Change the quantity, or give the reason to go outside the grid.",
+                n=number,
+                amount=amount_text(kind, quantity),
+                sanction=type_label(kind).lower(),
+                low=check.minimum,
+                high=check.maximum,
+            )
+            if check.minimum is not None
+            else _(
+                "Sanction %(n)s: %(amount)s of %(sanction)s is outside the grid. "
+                "The sanction grid has no range for this sanction and offense class. "
+                "Change the quantity, or give the reason to go outside the grid.",
+                n=number,
+                amount=amount_text(kind, quantity),
+                sanction=type_label(kind).lower(),
+            ),
         )
     return row.reason
 
@@ -598,22 +724,28 @@ def read_decision(
     if decided_on < case.opened_on:
         entry.error(
             "decided_on",
-            f"The date of the decision cannot be before the case opened ({case.opened_on.isoformat()}).",
+            _(
+                "The date of the decision cannot be before the case opened (%(day)s).",
+                day=case.opened_on.isoformat(),
+            ),
         )
     elif hearing and decided_on < choices.hearing_dates[hearing]:
         entry.error(
             "decided_on",
-            f"The date of the decision cannot be before the hearing ({choices.hearing_dates[hearing].isoformat()}).",
+            _(
+                "The date of the decision cannot be before the hearing (%(day)s).",
+                day=choices.hearing_dates[hearing].isoformat(),
+            ),
         )
     return entry
 
 
 def not_scheduled_problem(case: Case) -> str:
     if case.state == CaseState.SANCTIONS_IN_PROGRESS:
-        return "The disposition of this case is already recorded: its sanctions are in progress."
-    return (
-        "A disposition is recorded for a case scheduled for its hearing. "
-        f"This case is {case.state.label.lower()}."
+        return _("The disposition of this case is already recorded: its sanctions are in progress.")
+    return _(
+        "A disposition is recorded for a case scheduled for its hearing. This case is %(state)s.",
+        state=_(case.state.label).lower(),
     )
 
 
@@ -634,7 +766,7 @@ class CaseChangedMeanwhile(ConflictError):
     """Another request changed the case while the disposition was being recorded: a 409 page."""
 
     def __init__(self) -> None:
-        super().__init__("Someone else changed this case at the same time. Reload it and try again.")
+        super().__init__(_("Someone else changed this case at the same time. Reload it and try again."))
 
 
 @dataclass(frozen=True)
@@ -688,7 +820,7 @@ class DispositionService(SQLAlchemyAsyncRepositoryService[Disposition]):
         decided_on, notes = decision.decided_on, decision.notes
         rows = await read_rows(self.db, form, case, choices, decided_on)
         if form.is_valid and not rows:
-            form.error(row_field(1, "type"), "Enter at least one sanction.")
+            form.error(row_field(1, "type"), _("Enter at least one sanction."))
         hearing = await self._hearing_to_hold(form) if form.is_valid else None
         if not form.is_valid or decided_on is None:
             return DispositionResult(choices)
@@ -832,7 +964,7 @@ def kind_choices(sanction: Sanction) -> dict[str, str]:
 
 
 def closed_problem(case: Case) -> str:
-    return f"The case is {case.state.label.lower()}: its sanctions can no longer change."
+    return _("The case is %(state)s: its sanctions can no longer change.", state=_(case.state.label).lower())
 
 
 @dataclass(frozen=True)
@@ -855,7 +987,10 @@ def read_progress(form: Form, sanction: Sanction, today: datetime.date) -> Progr
     occurred_on, amount = entry.occurred_on, as_amount(entry.amount)
     decided_on = sanction.disposition.decided_on
     if occurred_on and not entry.has_error("occurred_on") and occurred_on < decided_on:
-        entry.error("occurred_on", f"The date cannot be before the disposition ({decided_on.isoformat()}).")
+        entry.error(
+            "occurred_on",
+            _("The date cannot be before the disposition (%(day)s).", day=decided_on.isoformat()),
+        )
     if not form.is_valid or occurred_on is None or amount is None:
         return None
     return ProgressEntry(
@@ -970,13 +1105,16 @@ class SanctionService(SQLAlchemyAsyncRepositoryService[Sanction]):
         if case.state.is_closed:
             return SanctionChange(problem=closed_problem(case))
         if sanction.status != SanctionStatus.OPEN:
-            return SanctionChange(problem="Only an open sanction's due date can be extended.")
+            return SanctionChange(problem=_("Only an open sanction's due date can be extended."))
         extension = ExtensionForm.read(form)
         new_due_on, reason = extension.new_due_on, extension.reason
         if new_due_on and new_due_on <= sanction.due_on:
             extension.error(
                 "new_due_on",
-                f"The new due date must be after the current one ({sanction.due_on.isoformat()}).",
+                _(
+                    "The new due date must be after the current one (%(day)s).",
+                    day=sanction.due_on.isoformat(),
+                ),
             )
         if not form.is_valid or new_due_on is None:
             return SanctionChange()

@@ -43,6 +43,7 @@ from youthcourt.web.errors import local_path
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.headers import security_headers
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -156,7 +157,10 @@ class SealingController(Controller):
             record_id=case.id,
             details={"reason": reason, "family_links_revoked": revoked},
         )
-        flash(request, f"Case {case.number} is sealed. It no longer shows in lists and searches.")
+        flash(
+            request,
+            _("Case %(number)s is sealed. It no longer shows in lists and searches.", number=case.number),
+        )
         return redirect_to(request, "/sealed-cases" if not viewer.has_role(Role.COORDINATOR) else "/cases")
 
     @post("/open", guards=STAFF)
@@ -183,7 +187,14 @@ class SealingController(Controller):
             record_id=case.id,
             details={"reason": reason, "minutes": GRANT_MINUTES},
         )
-        flash(request, f"Sealed case {case.number} is open to you for {GRANT_MINUTES} minutes.")
+        flash(
+            request,
+            _(
+                "Sealed case %(number)s is open to you for %(minutes)s minutes.",
+                number=case.number,
+                minutes=GRANT_MINUTES,
+            ),
+        )
         return redirect_to(request, _after_opening(case, form.get("next")))
 
     @post("/unseal", guards=ADMINS)
@@ -213,7 +224,7 @@ class SealingController(Controller):
             record_id=case.id,
             details={"reason": reason},
         )
-        flash(request, f"Case {case.number} is unsealed and shows in lists again.")
+        flash(request, _("Case %(number)s is unsealed and shows in lists again.", number=case.number))
         return redirect_to(request, "/sealed-cases")
 
     @get("/expunge", guards=ADMINS)
@@ -240,7 +251,9 @@ class SealingController(Controller):
         if problem := await services.expunge_refusal(db_session, case):
             return page("sealing/expunge.html", case=case, form=form, problem=problem, status_code=409)
         if not services.confirmation_matches(case, ExpungeForm.read(form).confirm_number):
-            form.error("confirm_number", f"Type the case number, {case.number}, to confirm.")
+            form.error(
+                "confirm_number", _("Type the case number, %(number)s, to confirm.", number=case.number)
+            )
             return page("sealing/expunge.html", case=case, form=form, problem=None, status_code=422)
         result = await services.expunge(db_session, case, document_store.for_request(request))
         audit.record(
@@ -258,7 +271,10 @@ class SealingController(Controller):
                 "juror_records": result.juror_records,
             },
         )
-        flash(request, f"Case {case.number} is expunged: the youth's identifying data is destroyed.")
+        flash(
+            request,
+            _("Case %(number)s is expunged: the youth's identifying data is destroyed.", number=case.number),
+        )
         return redirect_to(request, "/sealed-cases")
 
 
@@ -287,9 +303,9 @@ class SealedCasesController(Controller):
 
 def _seal_problem(case: Case) -> str | None:
     if case.sealed_at is not None:
-        return "This case is already sealed."
+        return _("This case is already sealed.")
     if not case.state.is_closed:
-        return "Only a closed case can be sealed. Close the case first."
+        return _("Only a closed case can be sealed. Close the case first.")
     return None
 
 

@@ -46,6 +46,7 @@ from youthcourt.referrals.document_store import DocumentStore
 from youthcourt.referrals.models import Document, Guardian, Referral, ReferralStatus, Youth
 from youthcourt.respondents.services import revoke_for_case
 from youthcourt.sanctions.models import DeadlineExtension, Disposition, Sanction, SanctionProgress
+from youthcourt.web.i18n import _
 
 EXPUNGED_NAME = "Expunged"
 SYSTEM_ACTOR = "Youthcourt (automatic sealing)"
@@ -67,9 +68,9 @@ class SealingRefused(Exception):
 def seal(case: Case, actor_id: UUID | None, reason: str) -> None:
     """Seal a closed case. Open cases are refused: their youth is still being served."""
     if not case.state.is_closed:
-        raise SealingRefused("Only a closed case can be sealed. Close the case first.")
+        raise SealingRefused(_("Only a closed case can be sealed. Close the case first."))
     if case.sealed_at is not None:
-        raise SealingRefused("This case is already sealed.")
+        raise SealingRefused(_("This case is already sealed."))
     case.sealed_at = utc_now()
     case.sealed_by_id = actor_id
     case.seal_reason = reason
@@ -88,9 +89,9 @@ async def seal_case(db: AsyncSession, case: Case, actor_id: UUID | None, reason:
 def unseal(case: Case) -> None:
     """Make a sealed case visible again. An expunged case stays sealed: nothing is left to show."""
     if case.sealed_at is None:
-        raise SealingRefused("This case is not sealed.")
+        raise SealingRefused(_("This case is not sealed."))
     if case.expunged_at is not None:
-        raise SealingRefused("An expunged case cannot be unsealed.")
+        raise SealingRefused(_("An expunged case cannot be unsealed."))
     case.sealed_at = None
     case.sealed_by_id = None
     case.seal_reason = ""
@@ -218,28 +219,28 @@ async def expunge_refusal(db: AsyncSession, case: Case) -> str | None:
     alumni first (a serving juror's name is needed to run juries).
     """
     if not case.state.is_closed:
-        return "Only a closed case can be expunged."
+        return _("Only a closed case can be expunged.")
     if case.expunged_at is not None:
-        return "This case is already expunged."
+        return _("This case is already expunged.")
     open_states = await db.scalar(
         select(func.count()).where(
             Case.youth_id == case.youth_id, Case.state.not_in([s for s in CaseState if s.is_closed])
         )
     )
     if open_states:
-        return "The youth has another case that is still open: close it before expunging."
+        return _("The youth has another case that is still open: close it before expunging.")
     pending = await db.scalar(
         select(func.count()).where(
             Referral.youth_id == case.youth_id, Referral.status == ReferralStatus.PENDING
         )
     )
     if pending:
-        return "The youth has a referral still pending: decide it before expunging."
+        return _("The youth has a referral still pending: decide it before expunging.")
     serving = await db.scalar(
         select(func.count()).where(Juror.youth_id == case.youth_id, Juror.status != JurorStatus.ALUMNI)
     )
     if serving:
-        return "The youth serves as a juror: move them to alumni before expunging."
+        return _("The youth serves as a juror: move them to alumni before expunging.")
     return None
 
 
