@@ -4,7 +4,8 @@ Six lines on one 1-to-4 scale would lie on top of each other, so each question g
 small chart over the same periods, in the colour and dash the reports use for a series (told
 apart without colour too). Like the reports' charts it is plain SVG with presentation attributes
 (the Content-Security-Policy forbids inline styles and scripts), with a title and a description
-for screen readers; the page shows the same scores as a table.
+for screen readers; the page shows the same scores as a table. Its words are in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from markupsafe import Markup, escape
 
 from youthcourt.coproduction.questions import LEVELS, QUESTIONS, Question
 from youthcourt.reports.charts import series_style
+from youthcourt.web.i18n import _
 
 WIDTH, HEIGHT = 480, 190
-LEFT, RIGHT, TOP, BOTTOM = 92, 16, 14, 44
-"""Room for the level names on the left and the two-line period names below."""
+LEFT, RIGHT, TOP, BOTTOM = 108, 16, 14, 44
+"""Room for the level names on the left ("3 En desarrollo" is the longest) and the two-line period
+names below."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def _axes(columns: Sequence[Column]) -> list[str]:
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="#d5d9de" stroke-width="1"/>'
             f'<text x="{LEFT - 8}" y="{y + 4}" text-anchor="end" font-size="12" fill="#3d4650">'
-            f"{score} {escape(level.name)}</text>"
+            f"{score} {escape(_(level.name))}</text>"
         )
     base = HEIGHT - BOTTOM
     for index, column in enumerate(columns):
@@ -83,7 +86,7 @@ def _describe(question: Question, columns: Sequence[Column]) -> str:
         for column in columns
         if question.element.value in column.scores
     ]
-    return f"Scores from 1 (not yet) to 4 (embedded) by period. {'; '.join(scores)}."
+    return _("Scores from 1 (not yet) to 4 (embedded) by period. %(scores)s.", scores="; ".join(scores))
 
 
 def score_charts(columns: Sequence[Column]) -> list[tuple[Question, Markup]]:
@@ -97,7 +100,7 @@ def score_charts(columns: Sequence[Column]) -> list[tuple[Question, Markup]]:
             f'<svg class="score-chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
             f'aria-labelledby="{chart_id}-title {chart_id}-desc" xmlns="http://www.w3.org/2000/svg" '
             f'font-family="system-ui, sans-serif">',
-            f'<title id="{chart_id}-title">{question.number}. {escape(question.title)}</title>',
+            f'<title id="{chart_id}-title">{question.number}. {escape(_(question.title))}</title>',
             f'<desc id="{chart_id}-desc">{escape(_describe(question, columns))}</desc>',
             f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
             *_axes(columns),

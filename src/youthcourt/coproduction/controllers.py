@@ -35,6 +35,7 @@ from youthcourt.reports.measures import Period
 from youthcourt.reports.suppression import PUBLISHED_BASE
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -44,7 +45,7 @@ QUESTION_CONTEXT = {"questions": QUESTIONS, "scale": SCALE, "levels": LEVELS, "b
 def chart_columns(assessments: list[SelfAssessment]) -> list[chart.Column]:
     columns = []
     for assessment in assessments:
-        top, _, bottom = period_of(assessment).name.partition(" ")
+        top, _space, bottom = period_of(assessment).name.partition(" ")
         scores = {element.value: score for element, score in scores_of(assessment).items()}
         columns.append(chart.Column(top, bottom, scores))
     return columns
@@ -113,7 +114,13 @@ class CoproductionController(Controller):
             return page("coproduction/choose.html", form=form, offered=offered, status_code=422)
         existing = await assessments.assessed(key)
         if existing is not None:
-            flash(request, f"{periods.period_of(key).name} is assessed already: here it is to re-open.")
+            flash(
+                request,
+                _(
+                    "%(period)s is assessed already: here it is to re-open.",
+                    period=periods.period_of(key).name,
+                ),
+            )
             return redirect_to(request, f"/coproduction/{existing.id}/edit")
         return await self._form_page(request, db_session, form, periods.period_of(key))
 
@@ -134,7 +141,7 @@ class CoproductionController(Controller):
             if typed not in offered:
                 return page("coproduction/choose.html", form=form, offered=offered, status_code=422)
             return await self._form_page(request, db_session, form, periods.period_of(typed), status_code=422)
-        flash(request, f"The self-assessment for {period_of(assessment).name} was saved.")
+        flash(request, _("The self-assessment for %(period)s was saved.", period=period_of(assessment).name))
         return redirect_to(request, f"/coproduction/{assessment.id}")
 
     @get("/{assessment_id:uuid}")
@@ -194,7 +201,7 @@ class CoproductionController(Controller):
         if not await assessments.update(actor, assessment, form):
             period = period_of(assessment)
             return await self._form_page(request, db_session, form, period, assessment, status_code=422)
-        flash(request, f"The self-assessment for {period_of(assessment).name} was saved.")
+        flash(request, _("The self-assessment for %(period)s was saved.", period=period_of(assessment).name))
         return redirect_to(request, f"/coproduction/{assessment.id}")
 
 

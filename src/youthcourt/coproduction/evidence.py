@@ -12,6 +12,9 @@ follow the reports' small-cell rules (:mod:`youthcourt.reports.suppression`): ro
 of five, hidden below the program's threshold, and complementary cells hidden so no hidden count
 can be worked back; a share, hours or credits resting on a hidden count are withheld. Counts of
 things (training sessions, referral agencies, courtrooms) identify nobody and are shown as counted.
+
+A figure's name and how it is counted are in English here (marked for the catalog) and shown in the
+reader's language with ``_()``; how a figure reads is written in the reader's language when shown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import Select, and_, case, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,15 +49,20 @@ from youthcourt.reports.suppression import PUBLISHED_BASE, CellStatus, Relation,
 from youthcourt.sanctions.models import Disposition, Sanction, SanctionProgress
 from youthcourt.sites.models import PartnerSite, Placement
 from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import N_, _, current_language, format_plain_number
 
-NONE = "none in the period"
+NONE = N_("none in the period")
 LEAD_ROLES = (CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRole.YOUTH_JUDGE)
 """The court roles beyond juror that young people grow into."""
 EARNED = (CreditKind.SERVICE, CreditKind.TRAINING)
 """Credits earned by giving time; adjustments by hand are left out of both earned and redeemed."""
 HEARD_MEAN = 4
 """An exit survey answer counts as "felt heard" when its statements average "agree" or more."""
+
+
+def format_count(number: int) -> str:
+    """A count of things with the language's thousands separator: 1,234 or 1.234."""
+    return format_decimal(number, "#,##0", locale=current_language())
 
 
 def _within(column: Any, period: Period) -> Any:
@@ -93,27 +102,31 @@ class Shown:
         cells = [self._cell(name) for name in names if self._cell(name)]
         hidden = [cell for cell in cells if self.table.is_hidden(cell)]
         if any(self.table.status(cell) is CellStatus.PRIMARY for cell in hidden):
-            return f"withheld: fewer than {self.table.threshold}"
-        return "withheld: rests on a hidden count" if hidden else None
+            return _("withheld: fewer than %(threshold)s", threshold=self.table.threshold)
+        return _("withheld: rests on a hidden count") if hidden else None
 
     def count(self, name: str) -> str:
         """A count as it may be shown: a young people's count rounded or hidden, any other as counted."""
         cell = self._cell(name)
-        return self.table.display(cell) if cell else f"{int(self.row[name]):,}"
+        return self.table.display(cell) if cell else format_count(int(self.row[name]))
 
     def amount(self, name: str, *resting_on: str) -> str:
         """Hours or credits, "withheld" when a count of young people they rest on is hidden (that
         count, shown beside it as "<10" or a dash, says why)."""
-        return "withheld" if self._withheld(*resting_on) else format_number(Decimal(str(self.row[name])))
+        if self._withheld(*resting_on):
+            return _("withheld")
+        return format_plain_number(Decimal(str(self.row[name])))
 
     def share(self, part: str, whole: str) -> str:
         """``part`` of ``whole`` as a percentage beside both counts, or why it is not shown."""
         if not self.row[whole]:
-            return NONE
+            return _(NONE)
         if withheld := self._withheld(part, whole):
             return withheld
         rate = format_rate(int(self.row[part]) / int(self.row[whole]))
-        return f"{rate} ({self.count(part)} of {self.count(whole)})"
+        return _(
+            "%(rate)s (%(part)s of %(whole)s)", rate=rate, part=self.count(part), whole=self.count(whole)
+        )
 
 
 @dataclass(frozen=True)
@@ -318,9 +331,11 @@ FIGURES: list[Figure] = [
     Figure(
         "intake_strengths",
         Element.ASSETS,
-        "Intakes that recorded a strength",
-        "Cases whose intake was in the period, and of them those with at least one strength ticked on the "
-        "intake checklist.",
+        N_("Intakes that recorded a strength"),
+        N_(
+            "Cases whose intake was in the period, and of them those with at least one strength ticked on "
+            "the intake checklist."
+        ),
         intakes_with_strengths,
         (Column("intakes", "intakes"), Column("with_strength", "intakes.with_strength")),
         _of("with_strength", "intakes"),
@@ -329,9 +344,11 @@ FIGURES: list[Figure] = [
     Figure(
         "sanctions_on_strengths",
         Element.ASSETS,
-        "Sanctions that build on a strength",
-        "Sanctions of dispositions decided in the period, and of them those the jury tied to a strength it "
-        "found (rather than to a contributing factor, or to none).",
+        N_("Sanctions that build on a strength"),
+        N_(
+            "Sanctions of dispositions decided in the period, and of them those the jury tied to a strength "
+            "it found (rather than to a contributing factor, or to none)."
+        ),
         sanctions_on_strengths,
         (Column("sanctions", "sanctions"), Column("on_strength", "sanctions.on_strength")),
         _of("on_strength", "sanctions"),
@@ -340,32 +357,44 @@ FIGURES: list[Figure] = [
     Figure(
         "training",
         Element.CAPABILITIES,
-        "Training given to jurors",
-        "Training sessions held in the period that someone attended; hours are each session's length "
-        "times its attendees; jurors are counted once however many sessions they attended.",
+        N_("Training given to jurors"),
+        N_(
+            "Training sessions held in the period that someone attended; hours are each session's length "
+            "times its attendees; jurors are counted once however many sessions they attended."
+        ),
         training_given,
         (Column("sessions"), Column("hours"), Column("jurors", "training.jurors")),
-        lambda shown: (
-            f"Sessions: {shown.count('sessions')} · hours: {shown.amount('hours', 'jurors')} "
-            f"({shown.count('jurors')} jurors)"
+        lambda shown: _(
+            "Sessions: %(sessions)s · hours: %(hours)s (%(jurors)s jurors)",
+            sessions=shown.count("sessions"),
+            hours=shown.amount("hours", "jurors"),
+            jurors=shown.count("jurors"),
         ),
     ),
     Figure(
         "roles_earned",
         Element.CAPABILITIES,
-        "Court roles earned",
-        "Roles beyond juror (foreperson, clerk, bailiff, youth judge) granted to jurors in the period, and "
-        "the jurors who earned them.",
+        N_("Court roles earned"),
+        N_(
+            "Roles beyond juror (foreperson, clerk, bailiff, youth judge) granted to jurors in the period, "
+            "and the jurors who earned them."
+        ),
         roles_earned,
         (Column("roles"), Column("jurors", "roles.jurors")),
-        lambda shown: f"Roles earned: {shown.amount('roles', 'jurors')} ({shown.count('jurors')} jurors)",
+        lambda shown: _(
+            "Roles earned: %(roles)s (%(jurors)s jurors)",
+            roles=shown.amount("roles", "jurors"),
+            jurors=shown.count("jurors"),
+        ),
     ),
     Figure(
         "credits",
         Element.MUTUALITY,
-        "Time credits earned and redeemed",
-        "Credits on jurors' ledgers dated in the period: earned by service and training (one hour, one "
-        "credit at the program's rate), and spent on rewards. Adjustments by hand are left out.",
+        N_("Time credits earned and redeemed"),
+        N_(
+            "Credits on jurors' ledgers dated in the period: earned by service and training (one hour, one "
+            "credit at the program's rate), and spent on rewards. Adjustments by hand are left out."
+        ),
         credits_moved,
         (
             Column("earned"),
@@ -373,43 +402,59 @@ FIGURES: list[Figure] = [
             Column("redeemed"),
             Column("redeemers", "credits.redeemers"),
         ),
-        lambda shown: (
-            f"Earned: {shown.amount('earned', 'earners')} ({shown.count('earners')} jurors) · "
-            f"redeemed: {shown.amount('redeemed', 'redeemers')} ({shown.count('redeemers')} jurors)"
+        lambda shown: _(
+            "Earned: %(earned)s (%(earners)s jurors) · redeemed: %(redeemed)s (%(redeemers)s jurors)",
+            earned=shown.amount("earned", "earners"),
+            earners=shown.count("earners"),
+            redeemed=shown.amount("redeemed", "redeemers"),
+            redeemers=shown.count("redeemers"),
         ),
     ),
     Figure(
         "referral_partners",
         Element.NETWORKS,
-        "Referral agencies working with the court",
-        "Agencies that sent at least one referral received in the period, of those on the program's list; "
-        "new: agencies whose first referral ever came in the period.",
+        N_("Referral agencies working with the court"),
+        N_(
+            "Agencies that sent at least one referral received in the period, of those on the program's "
+            "list; new: agencies whose first referral ever came in the period."
+        ),
         referral_partners,
         (Column("sending"), Column("listed"), Column("new")),
-        lambda shown: (
-            f"Referred: {shown.count('sending')} of {shown.count('listed')} listed · new: {shown.count('new')}"
+        lambda shown: _(
+            "Referred: %(sending)s of %(listed)s listed · new: %(new)s",
+            sending=shown.count("sending"),
+            listed=shown.count("listed"),
+            new=shown.count("new"),
         ),
     ),
     Figure(
         "partner_sites",
         Element.NETWORKS,
-        "Community partner sites",
-        "Partner sites on the program's list; those where a placed young person logged work in the period, "
-        "the young people who did, and the hours the sites' supervisors confirmed through their links.",
+        N_("Community partner sites"),
+        N_(
+            "Partner sites on the program's list; those where a placed young person logged work in the "
+            "period, the young people who did, and the hours the sites' supervisors confirmed through "
+            "their links."
+        ),
         partner_sites,
         (Column("listed"), Column("working"), Column("youth", "sites.youth"), Column("verified_hours")),
-        lambda shown: (
-            f"Sites listed: {shown.count('listed')} · with work in the period: {shown.count('working')} "
-            f"({shown.count('youth')} young people) · hours confirmed by the sites: "
-            f"{shown.amount('verified_hours', 'youth')}"
+        lambda shown: _(
+            "Sites listed: %(listed)s · with work in the period: %(working)s (%(youth)s young people) · "
+            "hours confirmed by the sites: %(hours)s",
+            listed=shown.count("listed"),
+            working=shown.count("working"),
+            youth=shown.count("youth"),
+            hours=shown.amount("verified_hours", "youth"),
         ),
     ),
     Figure(
         "felt_heard",
         Element.MUTUALITY,
-        "Respondents and parents who felt heard",
-        "Exit surveys answered in the period by respondents and parents or guardians, and of them those "
-        'whose answers to the fairness and voice statements averaged "agree" or more (4 of 5).',
+        N_("Respondents and parents who felt heard"),
+        N_(
+            "Exit surveys answered in the period by respondents and parents or guardians, and of them "
+            'those whose answers to the fairness and voice statements averaged "agree" or more (4 of 5).'
+        ),
         felt_heard,
         (Column("answered", "surveys.answered"), Column("heard", "surveys.heard")),
         _of("heard", "answered"),
@@ -418,9 +463,11 @@ FIGURES: list[Figure] = [
     Figure(
         "former_respondents",
         Element.BLURRING_ROLES,
-        "Jurors who are former respondents",
-        "Jurors present or late on at least one hearing night held in the period, and of them those who "
-        "came to the program as respondents.",
+        N_("Jurors who are former respondents"),
+        N_(
+            "Jurors present or late on at least one hearing night held in the period, and of them those "
+            "who came to the program as respondents."
+        ),
         former_respondents,
         (Column("served", "jurors.served"), Column("former", "jurors.former")),
         _of("former", "served"),
@@ -429,8 +476,11 @@ FIGURES: list[Figure] = [
     Figure(
         "youth_in_court_roles",
         Element.BLURRING_ROLES,
-        "Young people serving as foreperson, clerk, bailiff or youth judge",
-        "Of the jurors who served in the period, those who sat in one of these roles on at least one night.",
+        N_("Young people serving as foreperson, clerk, bailiff or youth judge"),
+        N_(
+            "Of the jurors who served in the period, those who sat in one of these roles on at least one "
+            "night."
+        ),
         youth_in_court_roles,
         (Column("served", "jurors.served"), Column("leading", "jurors.leading")),
         _of("leading", "served"),
@@ -439,15 +489,20 @@ FIGURES: list[Figure] = [
     Figure(
         "courtrooms_led_by_youth",
         Element.CATALYSTS,
-        "Courtrooms run by young people",
-        "Courtrooms that heard at least one case on a night held in the period, and of them those where a "
-        "youth judge presided, or a youth foreperson led the questioning (present or late that night): "
-        "the adults there facilitated rather than ran the hearing.",
+        N_("Courtrooms run by young people"),
+        N_(
+            "Courtrooms that heard at least one case on a night held in the period, and of them those "
+            "where a youth judge presided, or a youth foreperson led the questioning (present or late "
+            "that night): the adults there facilitated rather than ran the hearing."
+        ),
         courtrooms_led_by_youth,
         (Column("courtrooms"), Column("youth_judge"), Column("youth_foreperson")),
-        lambda shown: (
-            f"Courtrooms: {shown.count('courtrooms')} · with a youth judge: {shown.count('youth_judge')} · "
-            f"with a youth foreperson: {shown.count('youth_foreperson')}"
+        lambda shown: _(
+            "Courtrooms: %(courtrooms)s · with a youth judge: %(judge)s · with a youth foreperson: "
+            "%(foreperson)s",
+            courtrooms=shown.count("courtrooms"),
+            judge=shown.count("youth_judge"),
+            foreperson=shown.count("youth_foreperson"),
         ),
     ),
 ]

@@ -1,9 +1,15 @@
-"""The six elements of co-production (New Economics Foundation) as questions, and the scale they are scored on."""
+"""The six elements of co-production (New Economics Foundation) as questions, and the scale they are scored on.
+
+Titles, questions and the scale's words are in English here (marked for the catalog); pages show
+them in the reader's language with ``_()``.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from youthcourt.web.i18n import N_, _
 
 
 class Element(enum.StrEnum):
@@ -27,40 +33,44 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         Element.ASSETS,
         1,
-        "Assets",
-        "Does the program acknowledge and celebrate the assets of the young people it serves and of "
-        "the community, rather than only their deficits?",
+        N_("Assets"),
+        N_(
+            "Does the program acknowledge and celebrate the assets of the young people it serves and "
+            "of the community, rather than only their deficits?"
+        ),
     ),
     Question(
         Element.CAPABILITIES,
         2,
-        "Capabilities",
-        "Does it build the skills of those involved?",
+        N_("Capabilities"),
+        N_("Does it build the skills of those involved?"),
     ),
     Question(
         Element.MUTUALITY,
         3,
-        "Mutuality",
-        "Does it broker a true partnership and shared responsibility between staff and young people?",
+        N_("Mutuality"),
+        N_("Does it broker a true partnership and shared responsibility between staff and young people?"),
     ),
     Question(
         Element.NETWORKS,
         4,
-        "Networks",
-        "Does it connect with people beyond the usual suspects, and give young people and staff forums "
-        "to share expertise?",
+        N_("Networks"),
+        N_(
+            "Does it connect with people beyond the usual suspects, and give young people and staff "
+            "forums to share expertise?"
+        ),
     ),
     Question(
         Element.BLURRING_ROLES,
         5,
-        "Blurring roles",
-        "Are young people and staff both crucial to delivering the court?",
+        N_("Blurring roles"),
+        N_("Are young people and staff both crucial to delivering the court?"),
     ),
     Question(
         Element.CATALYSTS,
         6,
-        "Catalysts",
-        "Do staff act as coaches and facilitators rather than as deliverers?",
+        N_("Catalysts"),
+        N_("Do staff act as coaches and facilitators rather than as deliverers?"),
     ),
 )
 
@@ -73,14 +83,18 @@ class Level:
 
     @property
     def label(self) -> str:
-        return f"{self.score} · {self.name}"
+        """The score and its name in the reader's language: ``3 · Developing``."""
+        return f"{self.score} · {_(self.name)}"
 
 
 SCALE: tuple[Level, ...] = (
-    Level(1, "Not yet", "Not part of how the court works today."),
-    Level(2, "Starting", "Tried in places or by some people; not yet the usual way."),
-    Level(3, "Developing", "The usual way in most of the court's work, with gaps the program knows of."),
-    Level(4, "Embedded", "How the court works throughout, kept up without special effort."),
+    Level(1, N_("Not yet"), N_("Not part of how the court works today.")),
+    Level(2, N_("Starting"), N_("Tried in places or by some people; not yet the usual way.")),
+    Level(
+        3, N_("Developing"), N_("The usual way in most of the court's work, with gaps the program knows of.")
+    ),
+    Level(4, N_("Embedded"), N_("How the court works throughout, kept up without special effort.")),
 )
 LEVELS = {level.score: level for level in SCALE}
-SCORE_CHOICES = {str(level.score): level.label for level in SCALE}
+SCORE_CHOICES = {str(level.score): level for level in SCALE}
+"""The scores the form takes; each level is shown with its ``label``."""

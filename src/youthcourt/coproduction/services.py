@@ -29,11 +29,14 @@ from youthcourt.reference.services import policy
 from youthcourt.reports.measures import Period
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _
 
 CHART_PERIODS = 12
 """The chart shows the latest this many assessments; the table pages through all of them."""
-SAVED_AT_ONCE = "Someone else saved an assessment for this period at the same moment. Reload the page."
-CHANGED_SINCE = "Someone else saved this assessment since you opened it. Reload the page to see their change."
+SAVED_AT_ONCE = N_("Someone else saved an assessment for this period at the same moment. Reload the page.")
+CHANGED_SINCE = N_(
+    "Someone else saved this assessment since you opened it. Reload the page to see their change."
+)
 
 
 def history_query() -> Select[Any]:
@@ -133,7 +136,11 @@ class CoproductionService(SQLAlchemyAsyncRepositoryService[SelfAssessment]):
         read = read_answers(form)
         if key and await self.assessed(key):
             form.error(
-                "period", f"{periods.period_of(key).name} is assessed already: re-open it from the list."
+                "period",
+                _(
+                    "%(period)s is assessed already: re-open it from the list.",
+                    period=periods.period_of(key).name,
+                ),
             )
         if not form.is_valid:
             return None
@@ -153,14 +160,14 @@ class CoproductionService(SQLAlchemyAsyncRepositoryService[SelfAssessment]):
         try:
             await self.db.flush()
         except IntegrityError as error:
-            raise ConflictError(SAVED_AT_ONCE) from error
+            raise ConflictError(_(SAVED_AT_ONCE)) from error
         audit.record(
             self.db,
             actor,
             "coproduction_assess",
             record_type="coproduction_assessment",
             record_id=assessment.id,
-            details={"period": key, "scores": {e.value: s for e, (s, _) in read.answers.items()}},
+            details={"period": key, "scores": {e.value: s for e, (s, _comment) in read.answers.items()}},
         )
         return assessment
 
@@ -175,7 +182,7 @@ class CoproductionService(SQLAlchemyAsyncRepositoryService[SelfAssessment]):
         if not form.is_valid:
             return False
         if version != str(assessment.version):
-            raise ConflictError(CHANGED_SINCE)
+            raise ConflictError(_(CHANGED_SINCE))
         change = Change({}, [])
         by_element = {answer.element: answer for answer in assessment.answers}
         for element, (score, comment) in read.answers.items():
@@ -191,7 +198,7 @@ class CoproductionService(SQLAlchemyAsyncRepositoryService[SelfAssessment]):
         try:
             await self.db.flush()
         except StaleDataError as error:
-            raise ConflictError(CHANGED_SINCE) from error
+            raise ConflictError(_(CHANGED_SINCE)) from error
         audit.record(
             self.db,
             actor,

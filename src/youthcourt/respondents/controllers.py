@@ -21,14 +21,21 @@ from youthcourt.private_links import links
 from youthcourt.private_links.links import IssuedLink, Purpose
 from youthcourt.programs.guards import PUBLIC, requires_role
 from youthcourt.programs.models import Role
+from youthcourt.referrals.family import family_language
 from youthcourt.respondents import services
 from youthcourt.respondents.services import GUARDIAN_PAGE, YOUTH_PAGE, LinkRefused
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import N_, _, adopt_language, known_language, use_locale
 from youthcourt.web.templating import page, redirect_to
 
-MAIL_SUBJECT = "Your youth court page"
+MAIL_SUBJECT = N_("Your youth court page")
+MAIL_BODY = N_(
+    "Here is your private page at the youth court: what is done, what is left and by when.\n\n"
+    "%(address)s\n\nKeep it to yourself: anyone with this address can open the page."
+)
+LANGUAGE_PARAMETER = "lang"
+"""The query parameter of the family page's language switch (``?lang=es``): a language, nothing personal."""
 
 
 async def links_page(
@@ -54,15 +61,13 @@ async def links_page(
 
 
 def mail_to(request: Request[Any, Any, Any], case: Case, issued: IssuedLink, address: str) -> str:
-    """A mailto: address for the holder's own email, the page's address in the body."""
+    """A mailto: address for the holder's own email, the page's address in the body, in the family's language."""
     to = case.youth.email
     if issued.link.purpose == GUARDIAN_PAGE.name:
         to = next((g.email for g in case.youth.guardians if g.email), "")
-    body = (
-        "Here is your private page at the youth court: what is done, what is left and by when.\n\n"
-        f"{address}\n\nKeep it to yourself: anyone with this address can open the page."
-    )
-    return f"mailto:{quote(to)}?subject={quote(MAIL_SUBJECT)}&body={quote(body)}"
+    with use_locale(family_language(case.youth.guardians)):
+        subject, body = _(MAIL_SUBJECT), _(MAIL_BODY, address=address)
+    return f"mailto:{quote(to)}?subject={quote(subject)}&body={quote(body)}"
 
 
 class FamilyLinkController(Controller):
@@ -107,7 +112,7 @@ class FamilyLinkController(Controller):
             case=case,
             issued=issued,
             address=address,
-            qr=qr_svg(address, title="QR code of the private page"),
+            qr=qr_svg(address, title=_("QR code of the private page")),
             mail=mail_to(request, case, issued, address),
             for_guardian=issued.link.purpose == GUARDIAN_PAGE.name,
         )
@@ -122,16 +127,19 @@ class FamilyLinkController(Controller):
         link_id: FromPath[UUID],
     ) -> Any:
         await services.revoke_link(db_session, case, link_id, actor)
-        flash(request, "The link was revoked: it no longer opens the page.")
+        flash(request, _("The link was revoked: it no longer opens the page."))
         return redirect_to(request, f"/cases/{case.id}#family-links")
 
 
 async def family_page(
     request: Request[Any, Any, Any], db: AsyncSession, token: str, purpose: Purpose
 ) -> Template:
+    """The family's page, in the family's language unless the visitor chose the other one on the page."""
     view = await services.open_page(db, token, purpose)
     services.audit_view(db, request, view, purpose)
-    response = page("respondents/page.html", view=view, format_number=format_number)
+    chosen = known_language(request.query_params.get(LANGUAGE_PARAMETER))
+    adopt_language(chosen or family_language(view.youth.guardians))
+    response = page("respondents/page.html", view=view)
     response.headers.update(links.HEADERS)
     return response
 

@@ -49,9 +49,10 @@ from youthcourt.reference.services import policy
 from youthcourt.referrals.models import Guardian, Youth
 from youthcourt.respondents.forms import FamilyLinkForm
 from youthcourt.sanctions.models import ProgressKind, Sanction, SanctionProgress, SanctionStatus
-from youthcourt.sanctions.services import REVIEWED_TYPES, SanctionSummary, unit_of
+from youthcourt.sanctions.services import REVIEWED_TYPES, SanctionSummary
+from youthcourt.sites.wording import SANCTION_NAMES, amount_text
 from youthcourt.web.forms import Form
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import N_, _, format_plain_number
 
 YOUTH_PAGE = Purpose("respondent_page", "my-page", "Respondent's page link")
 """The youth's own link."""
@@ -59,6 +60,9 @@ GUARDIAN_PAGE = Purpose("guardian_page", "family-page", "Guardian's page link")
 """A parent's or guardian's link to the same page."""
 PURPOSES = (YOUTH_PAGE, GUARDIAN_PAGE)
 
+YOUTH_LABEL = N_("Youth")
+GUARDIAN_LABEL = N_("Parent or guardian")
+"""Link labels, stored in English (the audit trail names the link by them) and translated where shown."""
 YOUTH = "youth"
 """The holder option of the youth's own link (the others are guardian ids)."""
 GRACE_AFTER_CLOSURE = datetime.timedelta(days=28)
@@ -84,12 +88,15 @@ def last_open_day(case: Case) -> datetime.date | None:
 
 
 def refusal(case: Case, today: datetime.date) -> str | None:
-    """Why the case cannot get a new family link, or None when it can."""
+    """Why the case cannot get a new family link, or None when it can (in the request's language)."""
     if case.sealed_at is not None or case.expunged_at is not None:
-        return "The case is sealed: its family links no longer open."
+        return _("The case is sealed: its family links no longer open.")
     last = last_open_day(case)
     if last is not None and today > last:
-        return f"The case closed more than {GRACE_AFTER_CLOSURE.days // 7} weeks ago: family links no longer open."
+        return _(
+            "The case closed more than %(weeks)s weeks ago: family links no longer open.",
+            weeks=GRACE_AFTER_CLOSURE.days // 7,
+        )
     return None
 
 
@@ -99,7 +106,7 @@ def refusal(case: Case, today: datetime.date) -> str | None:
 
 def holder_options(youth: Youth) -> dict[str, str]:
     """Whom a link can be for: the youth, or one of their guardians (by name, for the coordinator)."""
-    options = {YOUTH: f"{youth.full_name} (the youth)"}
+    options = {YOUTH: _("%(name)s (the youth)", name=youth.full_name)}
     for guardian in youth.guardians:
         options[str(guardian.id)] = f"{guardian.name} ({guardian_role(guardian).lower()})"
     return options
@@ -108,7 +115,7 @@ def holder_options(youth: Youth) -> dict[str, str]:
 def guardian_role(guardian: Guardian) -> str:
     """The guardian's relationship, as the link's label: identifies the holder to the family, names nobody."""
     role = guardian.relationship_to_youth.strip()
-    return role[:1].upper() + role[1:] if role else "Parent or guardian"
+    return role[:1].upper() + role[1:] if role else GUARDIAN_LABEL
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,7 @@ async def issue_link(db: AsyncSession, case: Case, form: Form, actor: Actor) -> 
     if (last := last_open_day(case)) is not None:
         valid_for = min(LONGEST, datetime.timedelta(days=(last - today).days + 1))
     if values.holder == YOUTH:
-        purpose, label = YOUTH_PAGE, "Youth"
+        purpose, label = YOUTH_PAGE, YOUTH_LABEL
     else:
         guardian = next(g for g in case.youth.guardians if str(g.id) == values.holder)
         purpose, label = GUARDIAN_PAGE, guardian_role(guardian)
@@ -227,20 +234,40 @@ class SanctionCard:
         return self.sanction.sanction_type in REVIEWED_TYPES
 
     @property
+    def name(self) -> str:
+        """The sanction's name, in the page's language."""
+        return _(SANCTION_NAMES.get(self.sanction.sanction_type, self.summary.label))
+
+    @property
+    def quantity_text(self) -> str:
+        """All there is to do: "20 hours", "20 horas"."""
+        return amount_text(self.sanction.sanction_type, self.sanction.quantity)
+
+    @property
+    def done_figure(self) -> str:
+        """How much is done, as a bare number in the page's language ("2,5")."""
+        return format_plain_number(self.summary.done)
+
+    @property
+    def progress_text(self) -> str:
+        """ "12 of 20 hours", in the page's language."""
+        return _("%(done)s of %(total)s", done=self.done_figure, total=self.quantity_text)
+
+    @property
     def left_text(self) -> str:
         """What is still to do, "8 hours"; empty when nothing is (letters and essays: none)."""
         if self.sanction.sanction_type in REVIEWED_TYPES or self.summary.reached:
             return ""
         left = max(self.sanction.quantity - self.summary.done, 0)
-        return f"{format_number(left)} {unit_of(self.sanction.sanction_type, left)}"
+        return amount_text(self.sanction.sanction_type, left)
 
     def entry_text(self, entry: SanctionProgress) -> str:
         """One line of the progress log: "3 hours", "Essay received", "Reviewed"."""
         if entry.kind == ProgressKind.REVIEWED:
-            return "Reviewed and accepted"
+            return _("Reviewed and accepted")
         if entry.kind == ProgressKind.RECEIVED:
-            return f"{self.summary.label} received"
-        return f"{format_number(entry.amount)} {unit_of(self.sanction.sanction_type, entry.amount)}"
+            return _("Handed in")
+        return amount_text(self.sanction.sanction_type, entry.amount or 0)
 
     @property
     def days_overdue(self) -> int:

@@ -22,7 +22,7 @@ from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
 from youthcourt.sanctions.services import SANCTION_IN_PATH, SanctionPage
 from youthcourt.sites import services
-from youthcourt.sites.forms import KIND_CHOICES
+from youthcourt.sites.forms import KIND_CHOICES, kind_names
 from youthcourt.sites.models import PartnerSite
 from youthcourt.sites.services import (
     HOURS,
@@ -34,9 +34,10 @@ from youthcourt.sites.services import (
     link_form_defaults,
     site_form_values,
 )
+from youthcourt.sites.wording import amount_text
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import _, format_day
 from youthcourt.web.pagination import PageNumber, page_number
 from youthcourt.web.templating import page, redirect_to
 
@@ -45,7 +46,7 @@ STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 
 
 def site_form_page(form: Form, site: PartnerSite | None = None, *, status_code: int = 200) -> Template:
-    return page("sites/form.html", form=form, site=site, kinds=KIND_CHOICES, status_code=status_code)
+    return page("sites/form.html", form=form, site=site, kinds=kind_names(), status_code=status_code)
 
 
 class SiteController(Controller):
@@ -74,8 +75,8 @@ class SiteController(Controller):
             rows=rows,
             filters=filters,
             query=urlencode(filters),
-            kinds=KIND_CHOICES,
-            statuses=services.STATUSES,
+            kinds=kind_names(),
+            statuses={value: _(text) for value, text in services.STATUSES.items()},
         )
 
     @get("/new")
@@ -95,7 +96,7 @@ class SiteController(Controller):
         site = await sites.create(form, actor)
         if site is None:
             return site_form_page(form, status_code=422)
-        flash(request, f"{site.name} was added to the partner sites.")
+        flash(request, _("%(site)s was added to the partner sites.", site=site.name))
         return redirect_to(request, f"/sites/{site.id}")
 
     @get("/{site_id:uuid}")
@@ -107,7 +108,9 @@ class SiteController(Controller):
         page_no: PageNumber = "1",
     ) -> Template:
         loaded = await sites.view(site_id, page_number(page_no), actor)
-        return page("sites/detail.html", loaded=loaded, site=loaded.site, kinds=KIND_CHOICES)
+        return page(
+            "sites/detail.html", loaded=loaded, site=loaded.site, kinds=kind_names(), amount_text=amount_text
+        )
 
     @get("/{site_id:uuid}/edit")
     async def edit(self, sites: NamedDependency[SiteService], site_id: FromPath[UUID]) -> Template:
@@ -128,7 +131,7 @@ class SiteController(Controller):
         form = Form.from_data(data)
         if not await sites.update(site, form, actor):
             return site_form_page(form, site, status_code=422)
-        flash(request, f"{site.name} was saved.")
+        flash(request, _("%(site)s was saved.", site=site.name))
         return redirect_to(request, f"/sites/{site.id}")
 
     @post("/{site_id:uuid}/active")
@@ -143,7 +146,10 @@ class SiteController(Controller):
     ) -> Any:
         site = await sites.load(site_id)
         await sites.set_active(site, Form.from_data(data).get("active") == "true", actor)
-        flash(request, f"{site.name} is {'active' if site.is_active else 'inactive'}.")
+        if site.is_active:
+            flash(request, _("%(site)s is active.", site=site.name))
+        else:
+            flash(request, _("%(site)s is inactive.", site=site.name))
         return redirect_to(request, f"/sites/{site.id}")
 
 
@@ -166,7 +172,7 @@ def placement_page(
     site = loaded.placement.site if loaded.placement else None
     mail = ""
     if issued and site and site.email:
-        subject = quote("Confirm hours for a youth court placement")
+        subject = quote(_("Confirm hours for a youth court placement"))
         mail = f"mailto:{quote(site.email)}?subject={subject}&body={quote(address)}"
     return page(
         "sites/placement.html",
@@ -179,6 +185,10 @@ def placement_page(
         issued=issued,
         address=address,
         mail=mail,
+        amount_text=amount_text,
+        sanction_name=kind_names().get(
+            loaded.loaded.sanction.sanction_type.value, loaded.loaded.summary.label
+        ),
         now=utc_now(),
         problem=problem,
         status_code=status_code,
@@ -219,8 +229,10 @@ class PlacementController(Controller):
             return placement_page(request, current, place_form=form, problem=change.problem, status_code=409)
         if not form.is_valid:
             return placement_page(request, current, place_form=form, status_code=422)
-        moved = " Links given to the previous site no longer work." if change.moved else ""
-        flash(request, "The placement was saved." + moved)
+        if change.moved:
+            flash(request, _("The placement was saved. Links given to the previous site no longer work."))
+        else:
+            flash(request, _("The placement was saved."))
         return redirect_to(request, f"/sanctions/{loaded.sanction.id}/placement")
 
     @post("/links")
@@ -252,7 +264,7 @@ class PlacementController(Controller):
         link_id: FromPath[UUID],
     ) -> Any:
         await placements.revoke_link(await placements.page(loaded), link_id, actor)
-        flash(request, "The link was revoked: it no longer opens anything.")
+        flash(request, _("The link was revoked: it no longer opens anything."))
         return redirect_to(request, f"/sanctions/{loaded.sanction.id}/placement")
 
 
@@ -266,7 +278,6 @@ def supervisor_page(view: SupervisorView, form: Form, *, status_code: int = 200)
         view=view,
         summary=view.summary,
         form=form,
-        format_number=format_number,
         status_code=status_code,
     )
     response.headers.update(links.HEADERS)
@@ -308,7 +319,8 @@ class SupervisorController(Controller):
         link = await links.open_link(db_session, token, HOURS)
         view = await services.supervisor_view(db_session, link)
         form = Form.from_data(data)
-        unit = view.unit  # read now: a repeat rolls the transaction back, which expires the view's rows
+        sanction_type = view.summary.sanction.sanction_type  # read now: a repeat rolls the transaction
+        # back, which expires the view's rows
         confirmed = await services.confirm(db_session, view, form, actor)
         if confirmed is None:
             return supervisor_page(view, form, status_code=422)
@@ -317,8 +329,11 @@ class SupervisorController(Controller):
         assert confirmed.amount is not None and confirmed.occurred_on is not None
         flash(
             request,
-            f"Thank you: {format_number(confirmed.amount)} {unit} on "
-            f"{confirmed.occurred_on:%B} {confirmed.occurred_on.day} were recorded.",
+            _(
+                "Thank you: %(amount)s on %(day)s were recorded.",
+                amount=amount_text(sanction_type, confirmed.amount),
+                day=format_day(confirmed.occurred_on, "day"),
+            ),
         )
         return Redirect(links.address(HOURS, token), status_code=303, headers=links.HEADERS)
 

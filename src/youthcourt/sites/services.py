@@ -45,14 +45,17 @@ from youthcourt.sites.forms import (
     WholeConfirmationForm,
 )
 from youthcourt.sites.models import PLACEABLE_TYPES, PartnerSite, Placement, SiteWork
+from youthcourt.sites.wording import SANCTION_NAMES, amount_text
 from youthcourt.web.forms import Form, new_submission_token
+from youthcourt.web.i18n import N_, _
 from youthcourt.web.pagination import Page, paginate
 
 HOURS = Purpose("site_hours", "hours", "Partner site link")
 """A supervisor's link: confirm hours for one placement."""
 
 ACTIVE, INACTIVE, ALL = "active", "inactive", "all"
-STATUSES = {ACTIVE: "Active", INACTIVE: "Inactive", ALL: "All"}
+STATUSES = {ACTIVE: N_("Active"), INACTIVE: N_("Inactive"), ALL: N_("All")}
+"""The directory's status filter; its options are translated where shown."""
 
 
 def placed_column() -> ScalarSelect[int]:
@@ -154,7 +157,7 @@ class SiteService(SQLAlchemyAsyncRepositoryService[PartnerSite]):
     async def _read(self, form: Form, site_id: UUID | None) -> SiteForm | None:
         values = SiteForm.read(form)
         if values.name and not values.has_error("name") and await self._name_taken(values.name, site_id):
-            values.error("name", "Another partner site already has this name. Choose a different name.")
+            values.error("name", _("Another partner site already has this name. Choose a different name."))
         return values if form.is_valid else None
 
     async def create(self, form: Form, actor: Actor) -> PartnerSite | None:
@@ -268,10 +271,14 @@ class SiteChoice:
 
     @property
     def text(self) -> str:
-        room = (
-            "full" if self.placed >= self.site.capacity else f"{self.placed} of {self.site.capacity} placed"
+        if self.placed >= self.site.capacity:
+            return _("%(site)s (full)", site=self.site.name)
+        return _(
+            "%(site)s (%(placed)s of %(capacity)s placed)",
+            site=self.site.name,
+            placed=self.placed,
+            capacity=self.site.capacity,
         )
-        return f"{self.site.name} ({room})"
 
 
 @dataclass(frozen=True)
@@ -350,9 +357,7 @@ class PlacementService(SQLAlchemyAsyncRepositoryService[Placement]):
         """Place the sanction at the chosen site, or move it; moving revokes the old supervisor's links."""
         case = page.loaded.case
         if case.state.is_closed:
-            return PlacementChange(
-                problem=f"The case is {case.state.label.lower()}: its placement can no longer change."
-            )
+            return PlacementChange(problem=_("The case is closed: its placement can no longer change."))
         chosen = PlacementForm.read(form, today=actor.viewer.today(), options={"site": page.options})
         if not form.is_valid:
             return PlacementChange()
@@ -464,6 +469,15 @@ class SupervisorView:
         return self.summary.sanction.sanction_type.unit
 
     @property
+    def sanction_name(self) -> str:
+        """The sanction's name in the page's language."""
+        return _(SANCTION_NAMES[self.summary.sanction.sanction_type])
+
+    def amount_text(self, amount: Decimal | int) -> str:
+        """An amount in the sanction's unit, in the page's language: "3 hours", "3 horas"."""
+        return amount_text(self.summary.sanction.sanction_type, amount)
+
+    @property
     def decimals(self) -> bool:
         return self.summary.sanction.sanction_type in DECIMAL_TYPES
 
@@ -526,7 +540,7 @@ async def confirm(db: AsyncSession, view: SupervisorView, form: Form, actor: Act
     reader = ConfirmationForm if view.decimals else WholeConfirmationForm
     values = reader.read(form, today=view.today)
     if values.occurred_on and not values.has_error("occurred_on") and values.occurred_on < view.earliest:
-        values.error("occurred_on", f"The date cannot be before {view.earliest.isoformat()}.")
+        values.error("occurred_on", _("The date cannot be before %(day)s.", day=view.earliest.isoformat()))
     if not form.is_valid:
         return None
     sanction = view.summary.sanction

@@ -25,11 +25,19 @@ from youthcourt.programs.guards import PUBLIC, requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
 from youthcourt.surveys import report, services
-from youthcourt.surveys.forms import AGREE_SCALE, CASE_OCCASIONS, CASE_SURVEYS, CHANNELS, LINK_DAYS_DEFAULT
+from youthcourt.surveys.forms import (
+    AGREE_SCALE,
+    CASE_OCCASIONS,
+    CASE_SURVEYS,
+    CHANNELS,
+    LINK_DAYS_DEFAULT,
+    translated,
+)
 from youthcourt.surveys.models import SurveyKind
-from youthcourt.surveys.services import SURVEY, AnswerPage, Offered
+from youthcourt.surveys.services import LANGUAGE_PARAMETER, SURVEY, AnswerPage, Offered
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import N_, _, adopt_language, known_language
 from youthcourt.web.pagination import PageNumber, page_number
 from youthcourt.web.templating import page, redirect_to
 
@@ -37,7 +45,8 @@ STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 KindParam = Annotated[str, QueryParameter(name="survey", required=False)]
 YearParam = Annotated[str, QueryParameter(name="year", required=False)]
 QuarterParam = Annotated[str, QueryParameter(name="quarter", required=False)]
-QUARTERS = {"": "The whole year", "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4"}
+QUARTERS = {"": N_("The whole year"), "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4"}
+REVOKED = N_("The survey link was revoked: it no longer opens anything.")
 
 
 def base_url(request: Request[Any, Any, Any]) -> str:
@@ -68,9 +77,9 @@ def offer_page(
         address=address,
         qr=qr_svg(address) if address else "",
         now=utc_now(),
-        surveys=CASE_SURVEYS,
-        occasions=CASE_OCCASIONS,
-        channels=CHANNELS,
+        surveys=translated(CASE_SURVEYS),
+        occasions=translated(CASE_OCCASIONS),
+        channels=translated(CHANNELS),
         status_code=status_code,
         **context,
     )
@@ -124,7 +133,7 @@ class CaseSurveyController(Controller):
     ) -> Any:
         invitation = await services.load_invitation(db_session, invitation_id, case_id=case.id)
         await services.revoke(db_session, invitation, actor)
-        flash(request, "The survey link was revoked: it no longer opens anything.")
+        flash(request, _(REVOKED))
         return redirect_to(request, f"/cases/{case.id}/surveys")
 
 
@@ -190,7 +199,7 @@ class NightSurveyController(Controller):
         night = await night_or_404(db_session, night_id)
         invitation = await services.load_invitation(db_session, invitation_id, night_id=night.id)
         await services.revoke(db_session, invitation, actor)
-        flash(request, "The survey link was revoked: it no longer opens anything.")
+        flash(request, _(REVOKED))
         return redirect_to(request, f"/hearings/{night.id}/surveys")
 
 
@@ -199,9 +208,21 @@ class NightSurveyController(Controller):
 
 
 def answer_template(answer: AnswerPage, form: Form, *, status_code: int = 200) -> Template:
-    response = page("surveys/answer.html", view=answer, form=form, scale=AGREE_SCALE, status_code=status_code)
+    response = page(
+        "surveys/answer.html", view=answer, form=form, scale=translated(AGREE_SCALE), status_code=status_code
+    )
     response.headers.update(links.HEADERS)
     return response
+
+
+async def speak_as_invited(request: Request[Any, Any, Any], db: AsyncSession, answer: AnswerPage) -> str:
+    """Answer in the language the link was given in (``?lang=`` of the email's link), else the
+    family's for a respondent's or parent's survey, else the browser's. Returns the query to keep."""
+    chosen = known_language(request.query_params.get(LANGUAGE_PARAMETER))
+    language = chosen or await services.invitation_language(db, answer.invitation)
+    if language:
+        adopt_language(language)
+    return f"?{LANGUAGE_PARAMETER}={chosen}" if chosen else ""
 
 
 class AnswerController(Controller):
@@ -215,6 +236,7 @@ class AnswerController(Controller):
         answer = await services.answer_page(db_session, link)
         links.audit_as(db_session, request, link, SURVEY, "survey_link_view",
                        record_type="survey_invitation", record_id=answer.invitation.id)  # fmt: skip
+        await speak_as_invited(request, db_session, answer)
         return answer_template(answer, Form())
 
     @post(links.route_path(SURVEY), opt=PUBLIC, include_in_schema=False)
@@ -227,13 +249,14 @@ class AnswerController(Controller):
     ) -> Any:
         link = await links.open_link(db_session, token, SURVEY)
         answer = await services.answer_page(db_session, link)
+        keep = await speak_as_invited(request, db_session, answer)
         form = Form.from_data(data)
         if answer.answered:
-            return Redirect(links.address(SURVEY, token), status_code=303, headers=links.HEADERS)
+            return Redirect(links.address(SURVEY, token) + keep, status_code=303, headers=links.HEADERS)
         stored = await services.submit(db_session, request, answer, form)
         if stored is None:
             return answer_template(answer, form, status_code=422)
-        return Redirect(links.address(SURVEY, token), status_code=303, headers=links.HEADERS)
+        return Redirect(links.address(SURVEY, token) + keep, status_code=303, headers=links.HEADERS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,10 +297,10 @@ class SurveyController(Controller):
             comments=comments,
             filters=filters,
             query="&".join(f"{k}={v}" for k, v in filters.items()),
-            kinds={k.value: k.label for k in SurveyKind},
+            kinds={k.value: _(k.label) for k in SurveyKind},
             years=years,
-            quarters=QUARTERS,
-            scale=AGREE_SCALE,
+            quarters=translated(QUARTERS),
+            scale=translated(AGREE_SCALE),
         )
 
     @get("/questions", guards=STAFF)
@@ -316,7 +339,14 @@ class SurveyController(Controller):
             return page(
                 "surveys/questions_form.html", kind=chosen, version=current, form=form, status_code=422
             )
-        flash(request, f"{chosen.label}: the questions are saved as version {version.number}.")
+        flash(
+            request,
+            _(
+                "%(survey)s: the questions are saved as version %(number)s.",
+                survey=_(chosen.label),
+                number=version.number,
+            ),
+        )
         return redirect_to(request, "/surveys/questions")
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import enum_column
+from youthcourt.web.i18n import N_
 
 
 class SurveyKind(enum.StrEnum):
@@ -33,10 +34,11 @@ class SurveyKind(enum.StrEnum):
 
 
 SURVEY_LABELS = {
-    SurveyKind.RESPONDENT: "Respondent's exit survey",
-    SurveyKind.GUARDIAN: "Parent or guardian's exit survey",
-    SurveyKind.JUROR: "Juror survey after a night",
+    SurveyKind.RESPONDENT: N_("Respondent's exit survey"),
+    SurveyKind.GUARDIAN: N_("Parent or guardian's exit survey"),
+    SurveyKind.JUROR: N_("Juror survey after a night"),
 }
+"""In English; pages show them translated with ``_(kind.label)``."""
 
 
 class Occasion(enum.StrEnum):
@@ -47,9 +49,9 @@ class Occasion(enum.StrEnum):
     @property
     def label(self) -> str:
         return {
-            "after_hearing": "After the hearing",
-            "at_closure": "At closure",
-            "after_night": "After the night",
+            "after_hearing": N_("After the hearing"),
+            "at_closure": N_("At closure"),
+            "after_night": N_("After the night"),
         }[self.value]
 
 

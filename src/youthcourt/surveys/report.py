@@ -26,6 +26,7 @@ from youthcourt.reports.suppression import PUBLISHED_BASE, Relation, Suppressed,
 from youthcourt.surveys.forms import AGREE_SCALE
 from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind, SurveyVersion
 from youthcourt.surveys.questions import AGREEING
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import Page, paginate
 
 ANSWERS = tuple(AGREE_SCALE)
@@ -55,7 +56,7 @@ class StatementRow:
     def share_agreeing(self) -> str:
         agree = [str(value) for value in AGREEING]
         if self.table.any_hidden(TOTAL, *agree):
-            return "withheld"
+            return _("withheld")
         total = self.table.value(TOTAL) or 0
         if not total:
             return "—"

@@ -32,6 +32,7 @@ from litestar.exceptions import NotFoundException
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.accounts.models import User
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case
@@ -47,6 +48,8 @@ from youthcourt.private_links.links import IssuedLink, Purpose
 from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import program_today
+from youthcourt.referrals.family import family_language
+from youthcourt.referrals.models import Guardian
 from youthcourt.surveys.forms import (
     ConsentForm,
     NightOfferForm,
@@ -66,12 +69,20 @@ from youthcourt.surveys.models import (
 )
 from youthcourt.surveys.questions import DEFAULT_QUESTIONS
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _, format_day, use_locale
 
 SURVEY = Purpose("survey", "survey", "Survey link")
 """A survey link: answer one survey, once."""
 EMAIL_KIND = "survey_invitation"
 ADDRESS_PLACEHOLDER = "/link/[made-when-sent]/survey"
 """Where the secret goes in a stored survey email: the real path replaces it only at send time."""
+LANGUAGE_PARAMETER = "lang"
+"""The query parameter that keeps the answer page in the email's language (``?lang=es``)."""
+RESPONDENT_LABEL = N_("Respondent")
+GUARDIAN_LABEL = N_("Parent or guardian")
+TABLET_JUROR_LABEL = N_("Juror (tablet)")
+"""Whom an invitation is for: stored in English (the link's label names it in the audit trail),
+translated where shown."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -159,17 +170,26 @@ class Offered:
     """Jurors who served but have no email address: they answer on the tablet, or not at all."""
 
 
-def _invitation_email(kind: SurveyKind, base_url: str, days: int) -> tuple[str, str]:
-    subject = "A few questions about youth court"
-    who = "your time as a juror" if kind is SurveyKind.JUROR else "your time at youth court"
-    body = (
-        f"Hello,\n\nWe would like to hear about {who}. The survey takes a few minutes, on a phone or a "
-        "computer, and needs no account. Your answers are anonymous: the jury never sees them, and they "
-        "are kept apart from any case unless you choose otherwise.\n\n"
-        f"Answer here: {base_url}{ADDRESS_PLACEHOLDER}\n\n"
-        f"The link works once, for {days} days. Please do not share it.\n"
-    )
-    return subject, body
+def _invitation_email(kind: SurveyKind, base_url: str, days: int, language: str) -> tuple[str, str]:
+    """The survey email in the recipient's language; its link keeps that language on the answer page."""
+    with use_locale(language) as chosen:
+        subject = _("A few questions about youth court")
+        if kind is SurveyKind.JUROR:
+            hello = _(
+                "Hello,\n\nWe would like to hear about your time as a juror. The survey takes a few "
+                "minutes, on a phone or a computer, and needs no account. Your answers are anonymous: "
+                "the jury never sees them, and they are kept apart from any case unless you choose otherwise."
+            )
+        else:
+            hello = _(
+                "Hello,\n\nWe would like to hear about your time at youth court. The survey takes a few "
+                "minutes, on a phone or a computer, and needs no account. Your answers are anonymous: "
+                "the jury never sees them, and they are kept apart from any case unless you choose otherwise."
+            )
+        address = f"{base_url}{ADDRESS_PLACEHOLDER}?{LANGUAGE_PARAMETER}={chosen}"
+        answer = _("Answer here: %(address)s", address=address)
+        works = _("The link works once, for %(days)s days. Please do not share it.", days=days)
+    return subject, f"{hello}\n\n{answer}\n\n{works}\n"
 
 
 async def _offer(
@@ -219,11 +239,12 @@ async def offer_for_case(
     if not values.is_valid:
         return None
     kind, channel = SurveyKind(values.kind), Channel(values.channel)
-    label = "Respondent" if kind is SurveyKind.RESPONDENT else "Parent or guardian"
+    label = RESPONDENT_LABEL if kind is SurveyKind.RESPONDENT else GUARDIAN_LABEL
     invitation = await _offer(
         db, actor, kind, Occasion(values.occasion), channel, label=label, case_id=case.id
     )
-    result = await _give(db, invitation, channel, values.valid_days, values.email, actor, base_url)
+    language = family_language(case.youth.guardians)
+    result = await _give(db, invitation, channel, values.valid_days, values.email, actor, base_url, language)
     audit.record(
         db,
         actor,
@@ -243,10 +264,11 @@ async def _give(
     email: str,
     actor: Actor,
     base_url: str,
+    language: str | None = None,
 ) -> Offered:
     if channel is Channel.TABLET:
         return Offered([invitation], issued=await _issue(db, invitation, days, actor))
-    subject, body = _invitation_email(invitation.kind, base_url, days)
+    subject, body = _invitation_email(invitation.kind, base_url, days, language or "")
     queued = await mail.enqueue(
         db,
         invitation.program_id,
@@ -282,22 +304,32 @@ async def offer_for_night(
     if channel is Channel.TABLET:
         invitation = await _offer(
             db, actor, SurveyKind.JUROR, Occasion.AFTER_NIGHT, channel,
-            label="Juror (tablet)", night_id=night.id,
+            label=TABLET_JUROR_LABEL, night_id=night.id,
         )  # fmt: skip
         result = await _give(db, invitation, channel, values.valid_days, "", actor, base_url)
     else:
         served = await jurors_of(db, night)
         jurors = [juror for juror in served if juror.email]
         if not jurors:
-            form.error("channel", "No juror who served this night has an email address: use the tablet.")
+            form.error("channel", _("No juror who served this night has an email address: use the tablet."))
             return None
+        languages = await _account_languages(db, jurors)
         invitations = []
         for juror in jurors:
             invitation = await _offer(
                 db, actor, SurveyKind.JUROR, Occasion.AFTER_NIGHT, channel,
                 label=f"{juror.first_name} {juror.last_name[:1]}.", night_id=night.id,
             )  # fmt: skip
-            await _give(db, invitation, channel, values.valid_days, juror.email, actor, base_url)
+            await _give(
+                db,
+                invitation,
+                channel,
+                values.valid_days,
+                juror.email,
+                actor,
+                base_url,
+                languages.get(juror.id),
+            )
             invitations.append(invitation)
         result = Offered(invitations, emailed=len(invitations), without_email=len(served) - len(jurors))
     audit.record(
@@ -313,6 +345,16 @@ async def offer_for_night(
         },
     )
     return result
+
+
+async def _account_languages(db: AsyncSession, jurors: list[Juror]) -> dict[UUID, str | None]:
+    """Each juror's account language, for those who sign in (one query); others read English."""
+    user_ids = [juror.user_id for juror in jurors if juror.user_id]
+    if not user_ids:
+        return {}
+    rows = await db.execute(select(User.id, User.language).where(User.id.in_(user_ids)))
+    by_user = dict(rows.tuples().all())
+    return {juror.id: by_user.get(juror.user_id) for juror in jurors if juror.user_id}
 
 
 async def render_invitation_email(db: AsyncSession, message: OutboxMessage) -> str | None:
@@ -339,15 +381,16 @@ class OfferRow:
     """The newest link of the invitation (none yet for an email not sent)."""
 
     def status(self, now: datetime.datetime) -> str:
+        """Where the offer stands, in the page's language."""
         if self.invitation.answered_at is not None:
-            return "Answered"
+            return _("Answered")
         if self.link is None:
-            return "Email waiting to be sent"
+            return _("Email waiting to be sent")
         if self.link.revoked_at is not None:
-            return "Revoked"
+            return _("Revoked")
         if self.link.expires_at <= now:
-            return "Expired"
-        return f"Open until {self.link.expires_at:%B} {self.link.expires_at.day}"
+            return _("Expired")
+        return _("Open until %(day)s", day=format_day(self.link.expires_at.date(), "day"))
 
 
 async def offers_of(
@@ -418,6 +461,20 @@ class AnswerPage:
         return self.invitation.case_id is not None
 
 
+async def invitation_language(db: AsyncSession, invitation: SurveyInvitation) -> str | None:
+    """The language of a respondent's or parent's survey: the family's; None for a juror's (whose
+    email link carries the account's language, and whose tablet follows the browser)."""
+    if invitation.case_id is None:
+        return None
+    guardians = await db.scalars(
+        select(Guardian)
+        .join(Case, Case.youth_id == Guardian.youth_id)
+        .where(Case.id == invitation.case_id)
+        .order_by(Guardian.created_at, Guardian.id)
+    )
+    return family_language(list(guardians.all()))
+
+
 async def answer_page(db: AsyncSession, link: PrivateLink) -> AnswerPage:
     invitation = await db.get(SurveyInvitation, link.subject_id, populate_existing=True)
     if invitation is None:
@@ -431,6 +488,10 @@ def read_answers(page: AnswerPage, form: Form) -> tuple[list[int], ConsentForm] 
         StatementForm.read(form, prefix=statement_prefix(number), words={"number": str(number + 1)}).answer
         for number in range(len(page.version.statements))
     ]
+    for number in range(len(page.version.statements)):
+        name = f"{statement_prefix(number)}answer"
+        if name in form.errors:  # said in the page's language, whichever statement it is
+            form.errors[name] = _("Choose an answer to statement %(number)s.", number=number + 1)
     consent = ConsentForm.read(form)
     if not form.is_valid:
         return None
