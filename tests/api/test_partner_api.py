@@ -137,6 +137,20 @@ async def test_bad_referrals_are_problems_with_a_message_per_field(client, db):
     assert await db.scalar(select(func.count(Referral.id)).where(Referral.program_id == program.id)) == 0
 
 
+async def test_the_api_answers_in_english_whatever_language_the_client_asks_for(client, db):
+    """Its problems are read by the agency's software and its developers, as the document describes them."""
+    program = await make_program(db)
+    key = await issue_key(db, await agency(db, program))
+    body = referral_body(await an_offense(db, program))
+    body["youth"]["date_of_birth"] = "2099-01-01"
+    refused = await client.post(
+        "/api/v1/referrals", json=body, headers={**bearer(key), "Accept-Language": "es-MX,es;q=0.9"}
+    )
+    assert refused.status_code == 422
+    pointers = {error["pointer"]: error["detail"] for error in refused.json()["errors"]}
+    assert "future" in pointers["#/youth/date_of_birth"], pointers
+
+
 async def test_an_idempotency_key_makes_one_referral_and_is_not_reused_for_another(client, db):
     program = await make_program(db)
     key = await issue_key(db, await agency(db, program))

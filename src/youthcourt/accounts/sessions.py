@@ -34,7 +34,8 @@ from youthcourt.programs.scoping import NOTHING, across_programs, program_scope
 from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.settings import Settings
-from youthcourt.web.i18n import choose_language, use_locale
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, choose_language, use_locale
+from youthcourt.web.problems import API_PREFIX
 from youthcourt.web.static import FILE_PATHS
 
 TOUCH_EVERY = datetime.timedelta(seconds=60)
@@ -347,8 +348,12 @@ class SessionMiddleware:
             scope[SESSION_EXPIRED_KEY] = viewer is None  # type: ignore[literal-required]
         scope["user"] = viewer
         scope["auth"] = viewer.session_id if viewer else None
-        language = choose_language(
-            viewer.language if viewer else None, connection.headers.get("accept-language")
+        language = (
+            DEFAULT_LANGUAGE  # the partner API speaks to software, in the language of its document
+            if scope["path"].startswith(API_PREFIX)
+            else choose_language(
+                viewer.language if viewer else None, connection.headers.get("accept-language")
+            )
         )
         with program_scope(viewer.scope if viewer else NOTHING), use_locale(language):
             await self.app(scope, receive, send)

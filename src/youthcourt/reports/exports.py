@@ -596,6 +596,11 @@ class ExportSpec:
         return self.release.key
 
     @property
+    def shifts_dates(self) -> bool:
+        """A shifted case file, whose rows need each program's nights and its repeat youth's cases."""
+        return self.kind is ExportKind.CASES and self.dates is DateHandling.SHIFT
+
+    @property
     def needs_plan(self) -> bool:
         """A month-only case file is k-anonymous, so its rows wait for a first pass that counts them."""
         return self.kind is ExportKind.CASES and self.dates is DateHandling.MONTH
@@ -1273,9 +1278,9 @@ async def count_quasi_identifiers(db: AsyncSession, spec: ExportSpec) -> QuasiCo
 
 
 async def plan_export(db: AsyncSession, spec: ExportSpec) -> ExportSpec:
-    """The spec with what a first pass reads: a month-only case file's k-anonymity plan, a shifted
-    case file's referral days of youth with more than one case (other files need none)."""
-    if spec.kind is ExportKind.CASES and spec.dates is DateHandling.SHIFT:
+    """The spec with what a first pass reads: a month-only case file's k-anonymity plan; a shifted
+    case file's nights and the cases of youth with more than one (other files need none)."""
+    if spec.shifts_dates:
         with granted_scope(spec.cohort):
             return replace(
                 spec,
@@ -1537,7 +1542,7 @@ async def _batches(session: AsyncSession, spec: ExportSpec) -> AsyncIterator[lis
 async def _reading(
     session_maker: async_sessionmaker[AsyncSession], spec: ExportSpec
 ) -> AsyncIterator[tuple[ExportSpec, AsyncSession]]:
-    """A session of the export's own, and the spec with its k-anonymity plan when it needs one.
+    """A session of the export's own, and the spec with what its first pass reads (see :func:`plan_export`).
 
     The body of a streamed response is produced after the request's session is closed, so the
     export opens its own. A month-only file's two passes run in it; on PostgreSQL in one
@@ -1548,6 +1553,8 @@ async def _reading(
         if spec.needs_plan and spec.plan is None:
             if session.bind.dialect.name == "postgresql":
                 await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            spec = await plan_export(session, spec)
+        elif spec.shifts_dates:
             spec = await plan_export(session, spec)
         yield spec, session
 
