@@ -52,6 +52,7 @@ from youthcourt.jurors.models import (
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.i18n import _, use_locale
 
 __all__ = ("SERVING", "BookingError", "clock", "long_date", "seats_taken")
 
@@ -289,31 +290,45 @@ def _plural(count: int, one: str) -> str:
 def reply_line(juror: Juror, portal_url: str, contact_phone: str = "") -> str:
     """How the juror answers: in their portal, or to the coordinator when they have no portal access."""
     if juror.user_id is not None:
-        return f"Please reply in your juror portal at {portal_url}: confirm if you can come, or decline."
+        return _(
+            "Please reply in your juror portal at %(url)s: confirm if you can come, or decline.",
+            url=portal_url,
+        )
     phone = contact_phone.strip()
-    how = f"reply to this email or call {phone}" if phone else "reply to this email"
-    return f"Please tell your coordinator if you can come or not: {how}."
+    if phone:
+        return _(
+            "Please tell your coordinator if you can come or not: reply to this email or call %(phone)s.",
+            phone=phone,
+        )
+    return _("Please tell your coordinator if you can come or not: reply to this email.")
+
+
+def when_lines(night: HearingNight) -> list[str]:
+    """A night's date, time and place, one indented line each, in the active language."""
+    return [
+        "  " + _("Date: %(day)s", day=long_date(night.held_on)),
+        "  " + _("Time: %(start)s to %(end)s", start=clock(night.starts_at), end=clock(night.ends_at)),
+        "  " + _("Location: %(place)s", place=night.location),
+    ]
 
 
 def invitation_text(
     night: HearingNight, juror: Juror, portal_url: str, contact_phone: str = ""
 ) -> tuple[str, str]:
-    """The invitation email's subject and body."""
-    subject = f"Jury night invitation: {long_date(night.held_on)}"
+    """The invitation email's subject and body, in the active language (the juror's)."""
+    subject = _("Jury night invitation: %(day)s", day=long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            "You are invited to serve on a youth court jury:",
+            _("You are invited to serve on a youth court jury:"),
             "",
-            f"  Date: {long_date(night.held_on)}",
-            f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
-            f"  Location: {night.location}",
+            *when_lines(night),
             "",
             reply_line(juror, portal_url, contact_phone),
-            "Seats go to the first jurors who confirm; later replies join the waiting list.",
+            _("Seats go to the first jurors who confirm; later replies join the waiting list."),
             "",
-            "Thank you for serving.",
+            _("Thank you for serving."),
         ]
     )
     return subject, body
@@ -362,7 +377,8 @@ async def invite(
     await db.flush()
     emailed = 0
     for booking, juror in created:
-        subject, body = invitation_text(night, juror, portal_url, contact_phone)
+        with use_locale(await mail.juror_language(db, juror)):
+            subject, body = invitation_text(night, juror, portal_url, contact_phone)
         message = await mail.enqueue(
             db,
             night.program_id,
@@ -434,20 +450,18 @@ async def first_waiting(db: AsyncSession, night: HearingNight) -> Booking | None
 
 
 def moved_up_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
-    subject = f"You have a seat on the jury: {long_date(night.held_on)}"
+    subject = _("You have a seat on the jury: %(day)s", day=long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            "A seat became free and you moved up from the waiting list. You are now confirmed for:",
+            _("A seat became free and you moved up from the waiting list. You are now confirmed for:"),
             "",
-            f"  Date: {long_date(night.held_on)}",
-            f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
-            f"  Location: {night.location}",
+            *when_lines(night),
             "",
-            f"If you can no longer come, decline in your juror portal at {portal_url}."
+            _("If you can no longer come, decline in your juror portal at %(url)s.", url=portal_url)
             if juror.user_id is not None
-            else "If you can no longer come, tell your coordinator: reply to this email.",
+            else _("If you can no longer come, tell your coordinator: reply to this email."),
         ]
     )
     return subject, body
@@ -464,7 +478,8 @@ async def promote(db: AsyncSession, night: HearingNight, booking: Booking, *, po
     booking.status = BookingStatus.CONFIRMED
     booking.responded_at = booking.responded_at or utc_now()
     await db.flush()
-    subject, body = moved_up_text(night, juror, portal_url)
+    with use_locale(await mail.juror_language(db, juror)):
+        subject, body = moved_up_text(night, juror, portal_url)
     await mail.enqueue(
         db,
         night.program_id,

@@ -52,6 +52,7 @@ from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Referral
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import _, use_locale
 
 JURY_ROLES = frozenset({CourtRole.JUROR, CourtRole.FOREPERSON})
 """Roles that count toward the jury's size."""
@@ -370,15 +371,21 @@ class Reseated:
 
 
 def _removal_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
-    subject = f"Change to your jury night: {mail.long_date(night.held_on)}"
+    subject = _("Change to your jury night: %(day)s", day=mail.long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            f"You are no longer on the jury on {mail.long_date(night.held_on)}: after the conflict you told us",
-            "about, there is no courtroom that night where you can sit. You do not need to come.",
+            _(
+                "You are no longer on the jury on %(day)s: after the conflict you told us about, there is no "
+                "courtroom that night where you can sit. You do not need to come.",
+                day=mail.long_date(night.held_on),
+            ),
             "",
-            f"Thank you for telling us. Your other nights are in your juror portal at {portal_url}.",
+            _(
+                "Thank you for telling us. Your other nights are in your juror portal at %(url)s.",
+                url=portal_url,
+            ),
         ]
     )
     return subject, body
@@ -430,7 +437,8 @@ async def enforce_conflicts(
             unseat(booking)
             booking.status = BookingStatus.CANCELLED
             await db.flush()
-            subject, body = _removal_text(night, booking.juror, portal_url)
+            with use_locale(await mail.juror_language(db, booking.juror)):
+                subject, body = _removal_text(night, booking.juror, portal_url)
             await mail.enqueue(
                 db,
                 night.program_id,
