@@ -75,7 +75,7 @@ class HearingController(Controller):
 
     @get("/new")
     async def new(self) -> Template:
-        values = {"starts_at": "18:00", "ends_at": "20:30", "room_name_1": "Courtroom A"}
+        values = {"starts_at": "18:00", "ends_at": "20:30", "room_name_1": _("Courtroom A")}
         values |= {f"room_capacity_{n}": "4" for n in range(1, ROOM_ROWS + 1)}
         return self._night_form(Form(values=values), None)
 
