@@ -52,3 +52,41 @@ def test_a_spanish_speaking_coordinator_plans_a_hearing_night(page: Page):
         _shoot(page, "night-es")
     finally:
         _choose_language(page, "El idioma de mi navegador", "Guardar")
+
+
+def test_a_spanish_speaking_coordinator_adds_a_volunteer_juror(page: Page):
+    page.goto("/login")
+    sign_in(page, COORDINATOR)
+    _choose_language(page, "Español", "Save")
+    try:
+        page.goto("/jurors")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Jurados")
+        _shoot(page, "jurors-es")
+
+        page.get_by_role("button", name="Agregar un voluntario").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Agregar un voluntario")
+        page.get_by_label("Apellido").fill("Quiroga")
+        page.get_by_label("Fecha de nacimiento").fill("2010-05-04")
+        page.get_by_role("button", name="Agregar el voluntario").click()
+
+        expect(page.locator("#error-first_name")).to_have_text("Escribe el nombre.")
+        _shoot(page, "volunteer-errors-es")
+
+        page.get_by_label("Nombre", exact=True).fill("Itzel")
+        page.get_by_role("button", name="Agregar el voluntario").click()
+
+        expect(page.get_by_role("status")).to_contain_text("Se agregó el voluntario como solicitante.")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Itzel Quiroga")
+        expect(page.get_by_role("heading", name="Juramento y estado")).to_be_visible()
+        _shoot(page, "juror-es")
+
+        page.goto("/jurors/nights")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Noches de jurado")
+        page.get_by_role("table").get_by_role("link").first.click()
+        expect(page.get_by_role("heading", name="Invitar jurados")).to_be_visible()
+        _shoot(page, "jury-night-es")
+        page.get_by_role("link", name="Paneles").click()
+        expect(page.get_by_role("heading", name="Confirmados, sin panel")).to_be_visible()
+        _shoot(page, "panels-es")
+    finally:
+        _choose_language(page, "El idioma de mi navegador", "Guardar")
