@@ -122,7 +122,7 @@ async def test_a_full_courtroom_refuses_the_next_case(db):
     refused = await service.schedule_from_form(await service.get_night(night.id), second, actor)
 
     assert refused is None
-    assert second.errors == {"courtroom_id": "Courtroom A is full (1 cases); choose another courtroom."}
+    assert second.errors == {"courtroom_id": "Courtroom A is full (1 case); choose another courtroom."}
     assert await hearing_count(db) == 1
     assert (await fresh(db, Case, other_id)).state == CaseState.AWAITING_HEARING
 

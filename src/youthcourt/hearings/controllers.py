@@ -26,19 +26,22 @@ from youthcourt.reference.services import policy
 from youthcourt.referrals.family import family_language
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to, wants_part
 
 KIND_CHOICES = {
-    "": "From the case: initial if awaiting a hearing, else returning",
-    **{kind.value: f"{kind.label} hearing" for kind in HearingKind},
+    "": N_("From the case: initial if awaiting a hearing, else returning"),
+    HearingKind.RETURNING.value: N_("Returning hearing"),
+    HearingKind.DISCHARGE.value: N_("Discharge hearing"),
+    HearingKind.INITIAL.value: N_("Initial hearing"),
 }
 RESULT_MESSAGES = {
-    "held": "The hearing was recorded as held.",
-    "no_show_reschedule": "The no-show was recorded; the case waits for a new hearing date.",
-    "no_show_return": "The no-show was recorded and the case was returned to the referral source.",
+    "held": N_("The hearing was recorded as held."),
+    "no_show_reschedule": N_("The no-show was recorded; the case waits for a new hearing date."),
+    "no_show_return": N_("The no-show was recorded and the case was returned to the referral source."),
 }
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = N_(
     "Someone else saved this record while you were editing it. Nothing you typed was saved: "
     "your version is in the form below, and the version now saved is shown beside it. "
     "Combine them and save again."
@@ -72,7 +75,7 @@ class HearingController(Controller):
 
     @get("/new")
     async def new(self) -> Template:
-        values = {"starts_at": "18:00", "ends_at": "20:30", "room_name_1": "Courtroom A"}
+        values = {"starts_at": "18:00", "ends_at": "20:30", "room_name_1": _("Courtroom A")}
         values |= {f"room_capacity_{n}": "4" for n in range(1, ROOM_ROWS + 1)}
         return self._night_form(Form(values=values), None)
 
@@ -88,7 +91,7 @@ class HearingController(Controller):
         night = await hearing_service.add_night(form, actor)
         if night is None:
             return self._night_form(form, None, status_code=422)
-        flash(request, "The hearing night was created.")
+        flash(request, _("The hearing night was created."))
         return redirect_to(request, f"/hearings/{night.id}")
 
     @staticmethod
@@ -148,7 +151,7 @@ class HearingController(Controller):
             open_for_scheduling=open_for_scheduling,
             is_past=night.held_on < today,
             form=form,
-            kinds=KIND_CHOICES,
+            kinds={value: _(label) for value, label in KIND_CHOICES.items()},
             today=today,
             outcome_open=HearingService.outcome_open,
             status_code=status_code,
@@ -170,9 +173,9 @@ class HearingController(Controller):
     @staticmethod
     def _edit_refusal(night: HearingNight, today: datetime.date) -> str | None:
         if night.is_cancelled:
-            return "This night is cancelled and can no longer be changed."
+            return _("This night is cancelled and can no longer be changed.")
         if night.held_on < today:
-            return "This night is over and can no longer be changed."
+            return _("This night is over and can no longer be changed.")
         return None
 
     @post("/{night_id:uuid}/edit")
@@ -192,10 +195,16 @@ class HearingController(Controller):
         moved = await hearing_service.change_night(night, form, actor, base_url=str(request.base_url))
         if moved is None:
             return self._night_form(form, night, status_code=422)
-        message = "The hearing night was saved."
+        said = [_("The hearing night was saved.")]
         if moved:
-            message += f" The date, time or place changed: {moved} families need a new notice."
-        flash(request, " ".join([message, *hearing_service.told]))
+            said.append(
+                ngettext(
+                    "The date, time or place changed: %(num)s family needs a new notice.",
+                    "The date, time or place changed: %(num)s families need a new notice.",
+                    moved,
+                )
+            )
+        flash(request, " ".join([*said, *hearing_service.told]))
         return redirect_to(request, f"/hearings/{night.id}")
 
     @post("/{night_id:uuid}/cancel")
@@ -211,7 +220,11 @@ class HearingController(Controller):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/{night.id}")
         cancelled = await hearing_service.cancel_night(night, actor, base_url=str(request.base_url))
-        said = f"The hearing night was cancelled; {cancelled} scheduled cases were taken off its dockets."
+        said = ngettext(
+            "The hearing night was cancelled; %(num)s scheduled case was taken off its dockets.",
+            "The hearing night was cancelled; %(num)s scheduled cases were taken off its dockets.",
+            cancelled,
+        )
         flash(request, " ".join([said, *hearing_service.told]))
         return redirect_to(request, f"/hearings/{night.id}")
 
@@ -232,7 +245,7 @@ class HearingController(Controller):
         if hearing is None:
             night = await self._night(hearing_service, night_id)
             return await self._night_page(request, hearing_service, night, form, status_code=422)
-        flash(request, "The case was added to the docket.")
+        flash(request, _("The case was added to the docket."))
         return redirect_to(request, f"/hearings/{night.id}#courtroom-{hearing.courtroom_id}")
 
     @get("/{night_id:uuid}/courtrooms/{courtroom_id:uuid}/docket")
@@ -298,7 +311,7 @@ class HearingController(Controller):
             courtroom=hearing.courtroom,
             case=hearing.case,
             form=form,
-            results=RESULTS,
+            results={value: _(label) for value, label in RESULTS.items()},
             outcome_open=HearingService.outcome_open(hearing, today),
             removable=HearingService.removable(hearing, today),
             notice_open=self._notice_refusal(hearing, today) is None,
@@ -324,7 +337,7 @@ class HearingController(Controller):
         if result is None:
             hearing = await self._hearing(request, hearing_service, hearing_id)
             return self._slot_page(request, db_session, hearing, form, status_code=422)
-        flash(request, RESULT_MESSAGES[result])
+        flash(request, _(RESULT_MESSAGES[result]))
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
 
     @post("/slots/{hearing_id:uuid}/remove")
@@ -342,7 +355,7 @@ class HearingController(Controller):
         except SchedulingError as refusal:
             flash(request, refusal.message, "error")
             return redirect_to(request, f"/hearings/slots/{hearing.id}")
-        flash(request, "The case was taken off the docket.")
+        flash(request, _("The case was taken off the docket."))
         return redirect_to(request, f"/hearings/{night.id}")
 
     # Notice to the family ----------------------------------------------------------------------
@@ -375,9 +388,9 @@ class HearingController(Controller):
     def _notice_refusal(hearing: Hearing, today: datetime.date) -> str | None:
         night = hearing.courtroom.night
         if hearing.outcome != HearingOutcome.SCHEDULED or night.is_cancelled:
-            return "This hearing is no longer scheduled; no notice is needed."
+            return _("This hearing is no longer scheduled; no notice is needed.")
         if night.held_on < today:
-            return "This hearing night is over; no notice is needed."
+            return _("This hearing night is over; no notice is needed.")
         return None
 
     @post("/slots/{hearing_id:uuid}/notice")
@@ -393,7 +406,9 @@ class HearingController(Controller):
             flash(request, refusal, "error")
             return redirect_to(request, f"/hearings/slots/{hearing.id}/notice")
         await hearing_service.mark_notice_sent(hearing, actor)
-        flash(request, f"The notice for case {hearing.case.number} was marked as sent today.")
+        flash(
+            request, _("The notice for case %(number)s was marked as sent today.", number=hearing.case.number)
+        )
         return redirect_to(
             request, f"/hearings/{hearing.courtroom.night_id}#courtroom-{hearing.courtroom_id}"
         )
@@ -445,7 +460,7 @@ class HearingController(Controller):
             contributing=contributing,
             strengths=strengths,
             editable=HearingService.investigation_open(hearing, request.user.today()),
-            conflict=CONFLICT_MESSAGE if conflict else None,
+            conflict=_(CONFLICT_MESSAGE) if conflict else None,
             status_code=status_code,
         )
 
@@ -473,7 +488,7 @@ class HearingController(Controller):
             return await self._investigation_page(
                 request, hearing_service, hearing, form, checked, status_code=422
             )
-        flash(request, "The investigation record was saved.")
+        flash(request, _("The investigation record was saved."))
         return redirect_to(request, f"/hearings/slots/{hearing.id}")
 
 

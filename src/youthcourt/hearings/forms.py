@@ -10,13 +10,14 @@ from uuid import UUID
 
 from youthcourt.hearings.models import Courtroom, HearingKind, HearingNight, HearingOutcome
 from youthcourt.web.forms import Choice, Date, DeclaredForm, Form, Hidden, Id, Many, Number, Text, Time
+from youthcourt.web.i18n import N_, _, ngettext
 
 RESULTS = {
-    "held": "Held",
-    "no_show_reschedule": "No-show: the case waits for a new hearing date",
-    "no_show_return": "No-show: return the case to the referral source",
+    "held": N_("Held"),
+    "no_show_reschedule": N_("No-show: the case waits for a new hearing date"),
+    "no_show_return": N_("No-show: return the case to the referral source"),
 }
-"""What a coordinator can record happened at a hearing."""
+"""What a coordinator can record happened at a hearing (translated where shown)."""
 ROOM_ROWS = 4
 """Courtroom rows a new night's form offers."""
 MAX_CAPACITY = 20
@@ -44,18 +45,18 @@ def room_numbers(form: Form) -> list[int]:
 class NightForm(DeclaredForm):
     """A hearing night; its courtroom rows are :class:`CourtroomRow` forms."""
 
-    held_on = Date("the date of the night")
-    starts_at = Time("the start time")
-    ends_at = Time("the end time")
-    location = Text("the location", max_length=200)
-    notes = Text("notes", required=False, max_length=2000)
+    held_on = Date(N_("the date of the night"))
+    starts_at = Time(N_("the start time"))
+    ends_at = Time(N_("the end time"))
+    location = Text(N_("the location"), max_length=200)
+    notes = Text(N_("notes"), required=False, max_length=2000)
 
     def check(self) -> None:
         today = self.context.today
         if self.held_on and today and self.held_on < today:
-            self.error("held_on", "The date cannot be in the past.")
+            self.error("held_on", _("The date cannot be in the past."))
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            self.error("ends_at", "The end time must be after the start time.")
+            self.error("ends_at", _("The end time must be after the start time."))
 
 
 class CourtroomRow(DeclaredForm):
@@ -71,7 +72,7 @@ def courtroom_row(number: int) -> type[CourtroomRow]:
     """The form of row ``number``, whose inputs are ``room_id_<n>``, ``room_name_<n>`` and ``room_capacity_<n>``."""
     fields = {
         "room_id": Hidden(name=f"room_id_{number}"),
-        "name": Text("a courtroom name", required=False, max_length=60, name=f"room_name_{number}"),
+        "name": Text(N_("a courtroom name"), required=False, max_length=60, name=f"room_name_{number}"),
         "capacity": Number(
             "how many cases {name} can hear", minimum=1, maximum=MAX_CAPACITY, name=f"room_capacity_{number}"
         ),
@@ -94,13 +95,20 @@ def read_night(
         row = courtroom_row(number).read(form, words={"name": typed_name})
         current = existing.get(row.room_id)
         if row.name.casefold() in names:
-            row.error("name", f"“{row.name}” is used twice; each courtroom needs its own name.")
+            row.error(
+                "name", _("“%(name)s” is used twice; each courtroom needs its own name.", name=row.name)
+            )
         names.add(row.name.casefold())
         booked = len([h for h in current.hearings if h.outcome != HearingOutcome.CANCELLED]) if current else 0
         if row.capacity is not None and row.capacity < booked:
             row.error(
                 "capacity",
-                f"{row.name} already has {booked} cases on its docket; its capacity cannot be lower.",
+                ngettext(
+                    "%(name)s already has %(num)s case on its docket; its capacity cannot be lower.",
+                    "%(name)s already has %(num)s cases on its docket; its capacity cannot be lower.",
+                    booked,
+                    name=row.name,
+                ),
             )
         rooms.append(RoomInput(name=row.name, capacity=row.capacity or 0, id=current.id if current else None))
     kept = {room.id for room in rooms}
@@ -109,10 +117,13 @@ def read_night(
             number = next((n for n in room_numbers(form) if form.get(f"room_id_{n}") == key), 1)
             form.error(
                 f"room_name_{number}",
-                f"{room.name} has cases on its docket; move them before removing the courtroom.",
+                _(
+                    "%(name)s has cases on its docket; move them before removing the courtroom.",
+                    name=room.name,
+                ),
             )
     if not rooms and not any(key.startswith("room_") for key in form.errors):
-        form.error("room_name_1", "Add at least one courtroom with its name and capacity.")
+        form.error("room_name_1", _("Add at least one courtroom with its name and capacity."))
     return fields, rooms
 
 
@@ -137,31 +148,35 @@ def night_values(night: HearingNight) -> dict[str, str]:
 class SlotForm(DeclaredForm):
     """A case put on a courtroom's docket; without a kind, the case's state decides it."""
 
-    case_id = Id("a case")
-    courtroom_id = Id("a courtroom")
-    kind = Choice("the kind of hearing", options={kind.value: kind for kind in HearingKind}, required=False)
+    case_id = Id(N_("a case"))
+    courtroom_id = Id(N_("a courtroom"))
+    kind = Choice(
+        N_("the kind of hearing"), options={kind.value: kind for kind in HearingKind}, required=False
+    )
 
 
 class OutcomeForm(DeclaredForm):
     """What happened at a hearing; a case returned to its source needs a reason."""
 
-    result = Choice("what happened at the hearing", options=RESULTS)
-    reason = Text("the reason", required=False, max_length=2000)
-    no_notice_reason = Text("the reason the no-show stands without a notice", required=False, max_length=2000)
+    result = Choice(N_("what happened at the hearing"), options=RESULTS)
+    reason = Text(N_("the reason"), required=False, max_length=2000)
+    no_notice_reason = Text(
+        N_("the reason the no-show stands without a notice"), required=False, max_length=2000
+    )
 
     def check(self) -> None:
         if self.result == "no_show_return" and not self.reason:
-            self.error("reason", "Enter the reason.")
+            self.error("reason", _("Enter %(what)s.", what=_("the reason")))
 
 
 class FindingsForm(DeclaredForm):
     """The jury's findings; the factors ticked are checked against the program's lists by the service."""
 
     factors = Many(name="factor")
-    questioning_summary = Text("the questioning summary", required=False, max_length=5000)
-    deliberation_summary = Text("the deliberation summary", required=False, max_length=5000)
+    questioning_summary = Text(N_("the questioning summary"), required=False, max_length=5000)
+    deliberation_summary = Text(N_("the deliberation summary"), required=False, max_length=5000)
     version = Hidden()
 
     def check(self) -> None:
         if not self.version.isdigit():
-            self.error("version", "The form is out of date; reload the page and try again.")
+            self.error("version", _("The form is out of date; reload the page and try again."))

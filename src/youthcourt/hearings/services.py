@@ -43,6 +43,21 @@ from youthcourt.reference.services import active_factors, policy
 from youthcourt.referrals import sealed
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _, ngettext
+
+KIND_WORDS = {
+    HearingKind.RETURNING: N_("returning"),
+    HearingKind.DISCHARGE: N_("discharge"),
+    HearingKind.INITIAL: N_("initial"),
+}
+"""A kind of hearing inside a sentence, translated where it is shown."""
+OUTCOME_WORDS = {
+    HearingOutcome.SCHEDULED: N_("scheduled"),
+    HearingOutcome.HELD: N_("held"),
+    HearingOutcome.NO_SHOW: N_("no-show"),
+    HearingOutcome.RESCHEDULED: N_("rescheduled"),
+    HearingOutcome.CANCELLED: N_("cancelled"),
+}
 
 KIND_PRIORITY = case(
     {HearingKind.RETURNING: 0, HearingKind.DISCHARGE: 1, HearingKind.INITIAL: 2},
@@ -459,33 +474,39 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         sanctions in progress a returning hearing.
         """
         if night.is_cancelled:
-            raise SchedulingError("This hearing night is cancelled; cases cannot be scheduled on it.")
+            raise SchedulingError(_("This hearing night is cancelled; cases cannot be scheduled on it."))
         if night.held_on < today:
-            raise SchedulingError("This hearing night is over; schedule the case on a later night.")
+            raise SchedulingError(_("This hearing night is over; schedule the case on a later night."))
         courtroom = await self.db.scalar(
             select(Courtroom)
             .where(Courtroom.id == courtroom_id, Courtroom.night_id == night.id)
             .with_for_update()
         )
         if courtroom is None:
-            raise SchedulingError("Choose a courtroom of this night.", "courtroom_id")
+            raise SchedulingError(_("Choose a courtroom of this night."), "courtroom_id")
         youth_case = await self.db.scalar(
             select(Case).where(Case.id == case_id).options(selectinload(Case.youth)).with_for_update()
         )
         if youth_case is None:
-            raise SchedulingError("Choose a case.")
+            raise SchedulingError(_("Choose a case."))
         allowed_kinds = KINDS_FOR_STATE.get(youth_case.state)
         if allowed_kinds is None:
             raise SchedulingError(
-                f"Case {youth_case.number} is {youth_case.state.label.lower()}; only cases awaiting a "
-                "hearing or with sanctions in progress can be scheduled."
+                _(
+                    "Case %(number)s cannot be scheduled: only cases awaiting a hearing or with sanctions "
+                    "in progress can be.",
+                    number=youth_case.number,
+                )
             )
         kind = kind or allowed_kinds[0]
         if kind not in allowed_kinds:
-            wanted = " or ".join(k.label.lower() for k in allowed_kinds)
+            wanted = _(" or ").join(_(KIND_WORDS[k]) for k in allowed_kinds)
             raise SchedulingError(
-                f"Case {youth_case.number} is {youth_case.state.label.lower()}: "
-                f"its hearing can only be {wanted}.",
+                _(
+                    "Case %(number)s: its hearing can only be %(kinds)s.",
+                    number=youth_case.number,
+                    kinds=wanted,
+                ),
                 "kind",
             )
         already = await self.db.scalar(
@@ -498,11 +519,18 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             )
         )
         if already:
-            raise SchedulingError(f"Case {youth_case.number} is already on this night's dockets.")
+            raise SchedulingError(
+                _("Case %(number)s is already on this night's dockets.", number=youth_case.number)
+            )
         counts = await self.docket_counts([courtroom.id])
         if counts.get(courtroom.id, 0) >= courtroom.capacity:
             raise SchedulingError(
-                f"{courtroom.name} is full ({courtroom.capacity} cases); choose another courtroom.",
+                ngettext(
+                    "%(courtroom)s is full (%(num)s case); choose another courtroom.",
+                    "%(courtroom)s is full (%(num)s cases); choose another courtroom.",
+                    courtroom.capacity,
+                    courtroom=courtroom.name,
+                ),
                 "courtroom_id",
             )
         last = await self.db.scalar(
@@ -545,7 +573,7 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         """
         viewer = actor.viewer
         if not self.removable(hearing, viewer.today()):
-            raise SchedulingError("Only a case still scheduled on a night to come can be removed.")
+            raise SchedulingError(_("Only a case still scheduled on a night to come can be removed."))
         where = describe(hearing.courtroom.night, hearing.courtroom)
         youth_case = hearing.case
         if hearing.kind == HearingKind.INITIAL and youth_case.state == CaseState.SCHEDULED:
@@ -651,8 +679,11 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         self._check_outcome_open(hearing, today)
         if hearing.notice_sent_on is None and not no_notice_reason:
             raise SchedulingError(
-                "No hearing notice was recorded as sent to the family, so they may not have known the date. "
-                "Mark the notice sent if it went out, or give the reason the no-show stands without it.",
+                _(
+                    "No hearing notice was recorded as sent to the family, so they may not have known the "
+                    "date. Mark the notice sent if it went out, or give the reason the no-show stands "
+                    "without it."
+                ),
                 "no_notice_reason",
             )
         hearing.outcome = HearingOutcome.NO_SHOW
@@ -667,7 +698,9 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             )
         if return_to_source:
             if not reason:
-                raise SchedulingError("Give the reason the case goes back to the referral source.", "reason")
+                raise SchedulingError(
+                    _("Give the reason the case goes back to the referral source."), "reason"
+                )
             self.cases.add_event(youth_case, EventKind.HEARING, viewer, f"No-show on {where}.")
             windows = (await policy(self.db, youth_case.program_id)).follow_up_windows
             await self.cases.close(
@@ -691,11 +724,14 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
     def _check_outcome_open(self, hearing: Hearing, today: datetime.date) -> None:
         if hearing.outcome != HearingOutcome.SCHEDULED:
             raise SchedulingError(
-                f"The outcome of this hearing was already recorded ({hearing.outcome.label.lower()}).",
+                _(
+                    "The outcome of this hearing was already recorded (%(outcome)s).",
+                    outcome=_(OUTCOME_WORDS[hearing.outcome]),
+                ),
                 "result",
             )
         if not self.outcome_open(hearing, today):
-            raise SchedulingError("The outcome can be recorded on or after the hearing night.", "result")
+            raise SchedulingError(_("The outcome can be recorded on or after the hearing night."), "result")
 
     async def mark_notice_sent(self, hearing: Hearing, actor: Actor) -> None:
         """The family's notice went out today."""
@@ -733,14 +769,16 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         the form was opened, the session is rolled back and :class:`VersionConflict` raised.
         """
         if not self.investigation_open(hearing, actor.viewer.today()):
-            form.error("questioning_summary", "The investigation record opens on the night of the hearing.")
+            form.error(
+                "questioning_summary", _("The investigation record opens on the night of the hearing.")
+            )
         findings = FindingsForm.read(form)
         checked, version = findings.factors, findings.version
         questioning, deliberation = findings.questioning_summary, findings.deliberation_summary
         contributing, strengths = await self.factor_choices(hearing)
         choices = {str(factor.id): factor for factor in [*contributing, *strengths]}
         if any(value not in choices for value in checked):
-            form.error("factor", "Choose factors and strengths from the list.")
+            form.error("factor", _("Choose factors and strengths from the list."))
         if not form.is_valid:
             return None
         found = [choices[value] for value in dict.fromkeys(checked)]

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.accounts import events
 from youthcourt.accounts.events import MembershipAdded
 from youthcourt.jurors import mail
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, _, use_locale
 
 LISTENER_NAME = "jurors.account_notices"
 KIND = "membership_added"
@@ -23,24 +24,35 @@ def register() -> None:
 
 
 def notice_text(event: MembershipAdded) -> tuple[str, str]:
-    subject = f"You were added to {event.program_name}"
+    """The notice in the active language; :func:`tell_new_member` writes it in English."""
+    subject = _("You were added to %(program)s", program=event.program_name)
     body = "\n".join(
         [
-            f"Hello {event.name},",
+            _("Hello %(name)s,", name=event.name),
             "",
-            f"{event.added_by} added you to {event.program_name} in Youthcourt, "
-            f"as {event.role.label.lower()}.",
+            _(
+                "%(who)s added you to %(program)s in Youthcourt, as %(role)s.",
+                who=event.added_by,
+                program=event.program_name,
+                role=_(event.role.label).lower(),
+            ),
             "",
-            f"Sign in at {event.sign_in_url} with this email address. If you already use Youthcourt, "
-            "your password and authenticator app stay the same; choose the program from the menu at the top.",
-            "If you are new to Youthcourt, your program administrator gives you a temporary password.",
+            _(
+                "Sign in at %(url)s with this email address. If you already use Youthcourt, your password and "
+                "authenticator app stay the same; choose the program from the menu at the top.",
+                url=event.sign_in_url,
+            ),
+            _("If you are new to Youthcourt, your program administrator gives you a temporary password."),
             "",
-            f"If you did not expect this, tell {event.program_name}.",
+            _("If you did not expect this, tell %(program)s.", program=event.program_name),
         ]
     )
     return subject, body
 
 
 async def tell_new_member(db: AsyncSession, event: MembershipAdded) -> None:
-    subject, body = notice_text(event)
+    # In English whoever receives it: the account's own language would tell whoever reads the
+    # outbox that the address already had an account, which the notice must not reveal.
+    with use_locale(DEFAULT_LANGUAGE):
+        subject, body = notice_text(event)
     await mail.enqueue(db, event.program_id, to_address=event.email, subject=subject, body=body, kind=KIND)

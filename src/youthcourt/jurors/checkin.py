@@ -40,6 +40,7 @@ from youthcourt.reference.services import policy as program_policy
 from youthcourt.sanctions.models import ProgressKind, Sanction, SanctionStatus
 from youthcourt.sanctions.services import record_progress
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import _
 
 CENT = Decimal("0.01")
 
@@ -76,7 +77,7 @@ def hours_served(
         return hours_between(night.starts_at, night.ends_at)
     if attendance == Attendance.LATE:
         if arrived_at is None:
-            raise CheckinError("Enter the time the juror arrived.", "arrived_at")
+            raise CheckinError(_("Enter the time the juror arrived."), "arrived_at")
         return hours_between(max(arrived_at, night.starts_at), night.ends_at)
     return Decimal("0.00")
 
@@ -126,12 +127,27 @@ class CheckinResult:
     @property
     def message(self) -> str:
         """What the coordinator is told: "Marked present, 2.5 hours, 5 credits added."."""
-        message = f"Marked {self.attendance.label.lower()}"
+        marked = _(self.attendance.label).lower()
+        if self.credits and self.sanction is not None:
+            return _(
+                "Marked %(attendance)s, %(hours)s hours, %(credits)s credits added, counted toward the "
+                "juror's jury-duty sanction.",
+                attendance=marked,
+                hours=number(self.hours),
+                credits=number(self.credits),
+            )
         if self.credits:
-            message += f", {number(self.hours)} hours, {number(self.credits)} credits added"
+            return _(
+                "Marked %(attendance)s, %(hours)s hours, %(credits)s credits added.",
+                attendance=marked,
+                hours=number(self.hours),
+                credits=number(self.credits),
+            )
         if self.sanction is not None:
-            message += ", counted toward the juror's jury-duty sanction"
-        return message + "."
+            return _(
+                "Marked %(attendance)s, counted toward the juror's jury-duty sanction.", attendance=marked
+            )
+        return _("Marked %(attendance)s.", attendance=marked)
 
 
 async def record_attendance(
@@ -147,19 +163,21 @@ async def record_attendance(
 ) -> CheckinResult:
     """Record one juror's attendance; ``booking.juror`` must be loaded."""
     if booking.status != BookingStatus.CONFIRMED:
-        raise CheckinError("Only jurors who confirmed the night can be checked in.")
+        raise CheckinError(_("Only jurors who confirmed the night can be checked in."))
     if await credited(db, [booking.id]):
         raise CheckinError(
-            "Credits were already added for this night, so the attendance can no longer be changed here. "
-            "Correct the credits with an adjustment instead."
+            _(
+                "Credits were already added for this night, so the attendance can no longer be changed here. "
+                "Correct the credits with an adjustment instead."
+            )
         )
     if attendance == Attendance.LATE and arrived_at is not None:
         if arrived_at >= night.ends_at:
-            raise CheckinError("The arrival time must be before the night ends.", "arrived_at")
+            raise CheckinError(_("The arrival time must be before the night ends."), "arrived_at")
         if arrived_at <= night.starts_at:
-            raise CheckinError("They arrived by the start time: mark them present instead.", "arrived_at")
+            raise CheckinError(_("They arrived by the start time: mark them present instead."), "arrived_at")
     if attendance == Attendance.EXCUSED and not reason.strip():
-        raise CheckinError("Enter why the juror is excused.", "reason")
+        raise CheckinError(_("Enter why the juror is excused."), "reason")
     hours = hours_served(night, attendance, arrived_at)
     was_seated = booking.courtroom_id is not None and (
         booking.attendance is None or booking.attendance in SERVING
@@ -210,7 +228,7 @@ class CheckinService(SQLAlchemyAsyncRepositoryService[Booking]):
         night): nothing on the form can change that.
         """
         if not is_open(night, actor.viewer.today()):
-            raise CheckinError("Check-in opens on the day of the night.")
+            raise CheckinError(_("Check-in opens on the day of the night."))
         choice = CheckinForm.read(form).attendance
         attendance = Attendance(choice) if choice in ATTENDANCE_CHOICES else None
         arrived_at = ArrivalForm.read(form).arrived_at if attendance == Attendance.LATE else None
@@ -300,10 +318,10 @@ async def replace(
     panel rules apply as for any seat: a replacement kept off that courtroom is refused.
     """
     if freed.courtroom_id is None or freed.attendance is None or freed.attendance in SERVING:
-        raise CheckinError("This juror's seat is not free.")
+        raise CheckinError(_("This juror's seat is not free."))
     waiting = await first_waiting(db, night)
     if waiting is None:
-        raise CheckinError("No one is on the waiting list.")
+        raise CheckinError(_("No one is on the waiting list."))
     await promote(db, night, waiting, portal_url=portal_url)
     role = freed.role or CourtRole.JUROR
     if role != CourtRole.JUROR and role not in {q.role for q in waiting.juror.qualifications}:
@@ -316,10 +334,12 @@ async def replace(
     courtroom = night_panels.room(courtroom_id)
     booking = next(b for b in night_panels.bookings if b.id == waiting.id)
     if courtroom is None:
-        raise CheckinError("The courtroom is no longer part of this night.")
+        raise CheckinError(_("The courtroom is no longer part of this night."))
     try:
         panels.seat(night_panels, booking, courtroom, role, policy)
     except panels.PanelError as error:
-        raise CheckinError(f"The first on the waiting list cannot take the seat: {error}") from error
+        raise CheckinError(
+            _("The first on the waiting list cannot take the seat: %(why)s", why=error)
+        ) from error
     await db.flush()
     return booking

@@ -28,6 +28,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.jurors.forms import AdjustmentForm, RedeemForm
 from youthcourt.jurors.models import CreditEntry, CreditKind, Juror, Reward
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import _, ngettext
 from youthcourt.web.numbers import format_number
 
 
@@ -72,13 +73,19 @@ def format_credits(value: Decimal | int | None, *, signed: bool = False) -> str:
 def credits_text(value: Decimal | int | None, *, signed: bool = False) -> str:
     """ "1 credit", "2.5 credits", "0 credits" (and "+1 credit" when ``signed``)."""
     text = format_credits(value, signed=signed)
-    return f"{text} credit" if text.lstrip("+-") == "1" else f"{text} credits"
+    one = text.lstrip("+-") == "1"
+    return ngettext("%(amount)s credit", "%(amount)s credits", 1 if one else 2, amount=text)
 
 
 def shortfall(available: Decimal | int | None) -> str:
     """Why a spend is refused: "Only 1 credit is available." """
-    verb = "is" if format_credits(available) == "1" else "are"
-    return f"Only {credits_text(available)} {verb} available."
+    one = format_credits(available) == "1"
+    return ngettext(
+        "Only %(amount)s credit is available.",
+        "Only %(amount)s credits are available.",
+        1 if one else 2,
+        amount=format_credits(available),
+    )
 
 
 async def add_entry(
@@ -96,13 +103,13 @@ async def add_entry(
 ) -> CreditEntry:
     """Append an entry; refuses a zero amount, earnings below zero, and anything that overdraws."""
     if amount == 0:
-        raise LedgerError("The amount cannot be zero.")
+        raise LedgerError(_("The amount cannot be zero."))
     if kind in (CreditKind.SERVICE, CreditKind.TRAINING) and amount < 0:
-        raise LedgerError("Credits earned cannot be negative.")
+        raise LedgerError(_("Credits earned cannot be negative."))
     if kind == CreditKind.REDEMPTION and amount > 0:
         raise LedgerError("A redemption spends credits.")
     if kind == CreditKind.ADJUSTMENT and not reason.strip():
-        raise LedgerError("An adjustment needs a reason.")
+        raise LedgerError(_("An adjustment needs a reason."))
     if amount < 0 and not await _claim(db, juror.id, amount):
         available = await balance(db, juror.id)
         raise LedgerError(shortfall(available))
@@ -140,7 +147,11 @@ class Redeemed:
 
     @property
     def message(self) -> str:
-        return f"{self.reward.name} was redeemed for {credits_text(self.reward.cost)}."
+        return _(
+            "%(reward)s was redeemed for %(credits)s.",
+            reward=self.reward.name,
+            credits=credits_text(self.reward.cost),
+        )
 
 
 class LedgerService(SQLAlchemyAsyncRepositoryService[CreditEntry]):
@@ -198,8 +209,15 @@ class LedgerService(SQLAlchemyAsyncRepositoryService[CreditEntry]):
         if amount is not None and amount < 0:
             available = await balance(self.db, juror.id)
             if available + amount < 0:
+                one = format_credits(available) == "1"
                 form.error(
-                    "amount", f"{shortfall(available).removesuffix('.')}: the balance cannot go below zero."
+                    "amount",
+                    ngettext(
+                        "Only %(amount)s credit is available: the balance cannot go below zero.",
+                        "Only %(amount)s credits are available: the balance cannot go below zero.",
+                        1 if one else 2,
+                        amount=format_credits(available),
+                    ),
                 )
         if not form.is_valid or amount is None:
             return None

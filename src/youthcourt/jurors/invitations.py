@@ -52,6 +52,7 @@ from youthcourt.jurors.models import (
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.i18n import N_, _, ngettext, use_locale
 
 __all__ = ("SERVING", "BookingError", "clock", "long_date", "seats_taken")
 
@@ -62,11 +63,12 @@ REPLY_STATUSES = (
     BookingStatus.DECLINED,
 )
 STATUS_HEADINGS = {
-    BookingStatus.INVITED: "Invited, no reply yet",
-    BookingStatus.CONFIRMED: "Confirmed",
-    BookingStatus.WAITLISTED: "Waiting list",
-    BookingStatus.DECLINED: "Declined",
+    BookingStatus.INVITED: N_("Invited, no reply yet"),
+    BookingStatus.CONFIRMED: N_("Confirmed"),
+    BookingStatus.WAITLISTED: N_("Waiting list"),
+    BookingStatus.DECLINED: N_("Declined"),
 }
+"""The reply tabs of a night's page (translated where shown)."""
 # The nights ------------------------------------------------------------------------------------
 
 
@@ -259,61 +261,95 @@ class InviteResult:
     @property
     def message(self) -> str:
         """What the coordinator is told: who was invited and emailed, and who was left out."""
-        message = (
-            f"{_plural(self.invited, 'juror')} invited; {_plural(self.emailed, 'invitation email')} queued."
-        )
+        sentences = [
+            ngettext(
+                "%(num)s juror invited; %(emails)s queued.",
+                "%(num)s jurors invited; %(emails)s queued.",
+                self.invited,
+                emails=ngettext("%(num)s invitation email", "%(num)s invitation emails", self.emailed),
+            )
+        ]
         if self.invited > self.emailed:
-            message += f" {_plural(self.invited - self.emailed, 'juror')} without an email address: tell them another way."
+            sentences.append(
+                ngettext(
+                    "%(num)s juror without an email address: tell them another way.",
+                    "%(num)s jurors without an email address: tell them another way.",
+                    self.invited - self.emailed,
+                )
+            )
         if self.already_booked:
-            message += f" {_plural(self.already_booked, 'juror')} already booked for this night left out."
+            sentences.append(
+                ngettext(
+                    "%(num)s juror already booked for this night left out.",
+                    "%(num)s jurors already booked for this night left out.",
+                    self.already_booked,
+                )
+            )
         if self.not_eligible:
-            message += f" {_plural(self.not_eligible, 'juror')} not active or without a signed oath left out."
-        return message
+            sentences.append(
+                ngettext(
+                    "%(num)s juror not active or without a signed oath left out.",
+                    "%(num)s jurors not active or without a signed oath left out.",
+                    self.not_eligible,
+                )
+            )
+        return " ".join(sentences)
 
     @property
     def overlap_message(self) -> str:
         """Who was invited though booked for an overlapping night; empty when nobody."""
         if not self.overlapping:
             return ""
-        verb = "is" if len(self.overlapping) == 1 else "are"
-        return (
-            f"{', '.join(self.overlapping)} {verb} "
-            "already booked for an overlapping night: they can confirm only one of the two."
+        return ngettext(
+            "%(names)s is already booked for an overlapping night: they can confirm only one of the two.",
+            "%(names)s are already booked for an overlapping night: they can confirm only one of the two.",
+            len(self.overlapping),
+            names=", ".join(self.overlapping),
         )
-
-
-def _plural(count: int, one: str) -> str:
-    return f"{count} {one if count == 1 else one + 's'}"
 
 
 def reply_line(juror: Juror, portal_url: str, contact_phone: str = "") -> str:
     """How the juror answers: in their portal, or to the coordinator when they have no portal access."""
     if juror.user_id is not None:
-        return f"Please reply in your juror portal at {portal_url}: confirm if you can come, or decline."
+        return _(
+            "Please reply in your juror portal at %(url)s: confirm if you can come, or decline.",
+            url=portal_url,
+        )
     phone = contact_phone.strip()
-    how = f"reply to this email or call {phone}" if phone else "reply to this email"
-    return f"Please tell your coordinator if you can come or not: {how}."
+    if phone:
+        return _(
+            "Please tell your coordinator if you can come or not: reply to this email or call %(phone)s.",
+            phone=phone,
+        )
+    return _("Please tell your coordinator if you can come or not: reply to this email.")
+
+
+def when_lines(night: HearingNight) -> list[str]:
+    """A night's date, time and place, one indented line each, in the active language."""
+    return [
+        "  " + _("Date: %(day)s", day=long_date(night.held_on)),
+        "  " + _("Time: %(start)s to %(end)s", start=clock(night.starts_at), end=clock(night.ends_at)),
+        "  " + _("Location: %(place)s", place=night.location),
+    ]
 
 
 def invitation_text(
     night: HearingNight, juror: Juror, portal_url: str, contact_phone: str = ""
 ) -> tuple[str, str]:
-    """The invitation email's subject and body."""
-    subject = f"Jury night invitation: {long_date(night.held_on)}"
+    """The invitation email's subject and body, in the active language (the juror's)."""
+    subject = _("Jury night invitation: %(day)s", day=long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            "You are invited to serve on a youth court jury:",
+            _("You are invited to serve on a youth court jury:"),
             "",
-            f"  Date: {long_date(night.held_on)}",
-            f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
-            f"  Location: {night.location}",
+            *when_lines(night),
             "",
             reply_line(juror, portal_url, contact_phone),
-            "Seats go to the first jurors who confirm; later replies join the waiting list.",
+            _("Seats go to the first jurors who confirm; later replies join the waiting list."),
             "",
-            "Thank you for serving.",
+            _("Thank you for serving."),
         ]
     )
     return subject, body
@@ -362,7 +398,8 @@ async def invite(
     await db.flush()
     emailed = 0
     for booking, juror in created:
-        subject, body = invitation_text(night, juror, portal_url, contact_phone)
+        with use_locale(await mail.juror_language(db, juror)):
+            subject, body = invitation_text(night, juror, portal_url, contact_phone)
         message = await mail.enqueue(
             db,
             night.program_id,
@@ -434,20 +471,18 @@ async def first_waiting(db: AsyncSession, night: HearingNight) -> Booking | None
 
 
 def moved_up_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
-    subject = f"You have a seat on the jury: {long_date(night.held_on)}"
+    subject = _("You have a seat on the jury: %(day)s", day=long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            "A seat became free and you moved up from the waiting list. You are now confirmed for:",
+            _("A seat became free and you moved up from the waiting list. You are now confirmed for:"),
             "",
-            f"  Date: {long_date(night.held_on)}",
-            f"  Time: {clock(night.starts_at)} to {clock(night.ends_at)}",
-            f"  Location: {night.location}",
+            *when_lines(night),
             "",
-            f"If you can no longer come, decline in your juror portal at {portal_url}."
+            _("If you can no longer come, decline in your juror portal at %(url)s.", url=portal_url)
             if juror.user_id is not None
-            else "If you can no longer come, tell your coordinator: reply to this email.",
+            else _("If you can no longer come, tell your coordinator: reply to this email."),
         ]
     )
     return subject, body
@@ -458,13 +493,16 @@ async def promote(db: AsyncSession, night: HearingNight, booking: Booking, *, po
     await lock_night(db, night.id)
     juror = booking.juror
     if juror.status != JurorStatus.ACTIVE or juror.oath_signed_on is None:
-        raise BookingError(f"{juror.short_name} is not active or has not signed the oath.")
+        raise BookingError(_("%(name)s is not active or has not signed the oath.", name=juror.short_name))
     if juror.id in await overlapping(db, night, [juror.id]):
-        raise BookingError(f"{juror.short_name} is confirmed for another night at the same time.")
+        raise BookingError(
+            _("%(name)s is confirmed for another night at the same time.", name=juror.short_name)
+        )
     booking.status = BookingStatus.CONFIRMED
     booking.responded_at = booking.responded_at or utc_now()
     await db.flush()
-    subject, body = moved_up_text(night, juror, portal_url)
+    with use_locale(await mail.juror_language(db, juror)):
+        subject, body = moved_up_text(night, juror, portal_url)
     await mail.enqueue(
         db,
         night.program_id,
@@ -483,13 +521,13 @@ async def move_up(
 ) -> Booking:
     """Give a free seat to the first juror on the waiting list."""
     if night.is_cancelled:
-        raise BookingError("This hearing night was cancelled.")
+        raise BookingError(_("This hearing night was cancelled."))
     await lock_night(db, night.id)
     if await seats_taken(db, night) >= await seats(db, night, policy):
-        raise BookingError("No seat is free: every seat of the night is taken.")
+        raise BookingError(_("No seat is free: every seat of the night is taken."))
     booking = await first_waiting(db, night)
     if booking is None:
-        raise BookingError("No one is on the waiting list.")
+        raise BookingError(_("No one is on the waiting list."))
     await promote(db, night, booking, portal_url=portal_url)
     return booking
 
@@ -498,9 +536,9 @@ async def move_up(
 
 
 REPLY_MESSAGES = {
-    BookingStatus.CONFIRMED: "The juror is confirmed.",
-    BookingStatus.WAITLISTED: "Every seat is taken: the juror is on the waiting list.",
-    BookingStatus.DECLINED: "The juror declined.",
+    BookingStatus.CONFIRMED: N_("The juror is confirmed."),
+    BookingStatus.WAITLISTED: N_("Every seat is taken: the juror is on the waiting list."),
+    BookingStatus.DECLINED: N_("The juror declined."),
 }
 
 
@@ -519,8 +557,8 @@ class ReplyResult:
     @property
     def message(self) -> str:
         """What the coordinator who entered the reply is told."""
-        message = REPLY_MESSAGES.get(self.status, "The reply was recorded.")
-        return message + (" They were taken off their panel." if self.left_panel else "")
+        message = _(REPLY_MESSAGES.get(self.status, N_("The reply was recorded.")))
+        return message + (" " + _("They were taken off their panel.") if self.left_panel else "")
 
 
 async def reply(
@@ -664,11 +702,11 @@ class InvitationService(SQLAlchemyAsyncRepositoryService[Booking]):
         Raises :class:`BookingError` when the night takes no more invitations (cancelled or over).
         """
         if not invitations_open(night, actor.viewer.today()):
-            raise BookingError("This night is cancelled or over: no more invitations can be sent.")
+            raise BookingError(_("This night is cancelled or over: no more invitations can be sent."))
         ticked = TickedJurorsForm.read(form).juror_ids
         wanted = [juror_id for value in ticked if (juror_id := parse_uuid(value))]
         if not wanted:
-            form.error("juror_id", "Choose at least one juror to invite.")
+            form.error("juror_id", _("Choose at least one juror to invite."))
             return None
         policy = await program_policy(self.db, night.program_id)
         result = await invite(
@@ -697,7 +735,7 @@ class InvitationService(SQLAlchemyAsyncRepositoryService[Booking]):
         (:func:`youthcourt.jurors.bookings.respond` says why).
         """
         if answer not in ("confirm", "decline"):
-            raise BookingError("Choose whether the juror confirmed or declined.")
+            raise BookingError(_("Choose whether the juror confirmed or declined."))
         was_seated = is_seated(booking)
         policy = await program_policy(self.db, night.program_id)
         result = await reply(

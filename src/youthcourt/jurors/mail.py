@@ -15,19 +15,35 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.accounts.models import User
 from youthcourt.clock import utc_now
 from youthcourt.database import insert_missing
 from youthcourt.jurors.delivery import claimable
-from youthcourt.jurors.models import OutboxMessage, OutboxStatus
+from youthcourt.jurors.models import Juror, OutboxMessage, OutboxStatus
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, format_clock, format_day, known_language
 
 
 def long_date(day: datetime.date) -> str:
-    """ "Sunday, December 6, 2026": how every message names a night's date."""
-    return f"{day:%A, %B} {day.day}, {day.year}"
+    """How every message names a night's date, in the active language: "Sunday, December 6, 2026"."""
+    return format_day(day, "full")
+
+
+def short_date(day: datetime.date) -> str:
+    """A night's day in a subject line: "December 6", "6 de diciembre"."""
+    return format_day(day, "day")
 
 
 def clock(moment: datetime.time) -> str:
-    return moment.strftime("%I:%M %p").lstrip("0")
+    """A time of day in the active language: "6:30 PM", "18:30"."""
+    return format_clock(moment)
+
+
+async def juror_language(db: AsyncSession, juror: Juror) -> str:
+    """The language a juror's mail is written in: their portal account's, else English."""
+    if juror.user_id is None:
+        return DEFAULT_LANGUAGE
+    chosen = await db.scalar(select(User.language).where(User.id == juror.user_id))
+    return known_language(chosen) or DEFAULT_LANGUAGE
 
 
 async def enqueue(

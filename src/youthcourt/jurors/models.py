@@ -27,6 +27,7 @@ from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import CourtRole, enum_column
 from youthcourt.referrals.models import Youth
+from youthcourt.web.i18n import N_
 
 
 class JurorSource(enum.StrEnum):
@@ -47,6 +48,35 @@ class JurorStatus(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+LABELS = (
+    N_("Former respondent"),
+    N_("Volunteer"),
+    N_("Applicant"),
+    N_("Active"),
+    N_("Suspended"),
+    N_("Alumni"),
+    N_("Invited"),
+    N_("Confirmed"),
+    N_("Declined"),
+    N_("Waitlisted"),
+    N_("Cancelled"),
+    N_("Present"),
+    N_("Late"),
+    N_("Absent"),
+    N_("Excused"),
+    N_("Service"),
+    N_("Training"),
+    N_("Redemption"),
+    N_("Adjustment"),
+    N_("Pending"),
+    N_("Sent"),
+    N_("Failed"),
+    N_("Withdrawn"),
+)
+"""The labels of the juror program's statuses and kinds, for the catalogs: pages show them
+translated with ``_(status.label)``; stored values and exports keep the English."""
 
 
 class Juror(Base, ProgramOwned):

@@ -31,6 +31,7 @@ from youthcourt.jurors.mail import clock, long_date
 from youthcourt.jurors.models import Booking, BookingStatus, Juror, OutboxMessage, OutboxStatus
 from youthcourt.programs.viewer import today_in
 from youthcourt.reference.services import policy as program_policy
+from youthcourt.web.i18n import _, ngettext, use_locale
 
 LISTENER_NAME = "jurors.night_changes"
 STILL_BOOKED = (BookingStatus.INVITED, BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)
@@ -42,34 +43,30 @@ def register() -> None:
     events.on_night_change(LISTENER_NAME, night_changed)
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _when(day: datetime.date, starts_at: datetime.time, ends_at: datetime.time, location: str) -> list[str]:
     return [
-        f"  Date: {long_date(day)}",
-        f"  Time: {clock(starts_at)} to {clock(ends_at)}",
-        f"  Location: {location}",
+        "  " + _("Date: %(day)s", day=long_date(day)),
+        "  " + _("Time: %(start)s to %(end)s", start=clock(starts_at), end=clock(ends_at)),
+        "  " + _("Location: %(place)s", place=location),
     ]
 
 
 def change_text(change: events.NightChange, juror: Juror, portal_url: str) -> tuple[str, str]:
     night = change.night
-    subject = f"Jury night moved: now {long_date(night.held_on)}"
+    subject = _("Jury night moved: now %(day)s", day=long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            "The youth court jury night you are booked for has changed. It is now:",
+            _("The youth court jury night you are booked for has changed. It is now:"),
             "",
             *_when(night.held_on, night.starts_at, night.ends_at, night.location),
             "",
-            "It was:",
+            _("It was:"),
             "",
             *_when(change.was_held_on, change.was_starts_at, change.was_ends_at, change.was_location),
             "",
-            f"If you can no longer come, say so in your juror portal at {portal_url}.",
+            _("If you can no longer come, say so in your juror portal at %(url)s.", url=portal_url),
         ]
     )
     return subject, body
@@ -77,17 +74,17 @@ def change_text(change: events.NightChange, juror: Juror, portal_url: str) -> tu
 
 def cancel_text(change: events.NightChange, juror: Juror, portal_url: str) -> tuple[str, str]:
     night = change.night
-    subject = f"Jury night cancelled: {long_date(night.held_on)}"
+    subject = _("Jury night cancelled: %(day)s", day=long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            "The youth court jury night you were booked for has been cancelled:",
+            _("The youth court jury night you were booked for has been cancelled:"),
             "",
             *_when(night.held_on, night.starts_at, night.ends_at, night.location),
             "",
-            "You do not need to come. Your coordinator will invite you to another night.",
-            f"Your nights are in your juror portal at {portal_url}.",
+            _("You do not need to come. Your coordinator will invite you to another night."),
+            _("Your nights are in your juror portal at %(url)s.", url=portal_url),
         ]
     )
     return subject, body
@@ -113,30 +110,52 @@ async def night_changed(db: AsyncSession, change: events.NightChange) -> list[st
     for message in waiting:
         booking = bookings.get(message.booking_id) if message.booking_id else None
         if not cancelled and message.kind in REWRITTEN and booking is not None:
-            text = (
-                invitations.invitation_text(night, booking.juror, portal_url, policy.contact_phone)
-                if message.kind == "juror_invitation"
-                else invitations.moved_up_text(night, booking.juror, portal_url)
-            )
+            with use_locale(await mail.juror_language(db, booking.juror)):
+                text = (
+                    invitations.invitation_text(night, booking.juror, portal_url, policy.contact_phone)
+                    if message.kind == "juror_invitation"
+                    else invitations.moved_up_text(night, booking.juror, portal_url)
+                )
             message.subject, message.body = text[0][:200], text[1]
             rewritten += 1
         else:
-            mail.withdraw(message, "The night was cancelled." if cancelled else "The night moved.")
+            mail.withdraw(message, _("The night was cancelled.") if cancelled else _("The night moved."))
             withdrawn += 1
     await db.flush()
     told = await _tell_booked(db, change, bookings.values(), portal_url)
     if not cancelled:
         await reminders.queue_reminders(db, today_in(change.viewer.timezone), night_id=night.id)
     said = []
-    if told:
+    if told and cancelled:
         said.append(
-            f"{_plural(told, 'booked juror was', 'booked jurors were')} "
-            + ("told it is cancelled." if cancelled else "sent a change notice.")
+            ngettext(
+                "%(num)s booked juror was told it is cancelled.",
+                "%(num)s booked jurors were told it is cancelled.",
+                told,
+            )
+        )
+    elif told:
+        said.append(
+            ngettext(
+                "%(num)s booked juror was sent a change notice.",
+                "%(num)s booked jurors were sent a change notice.",
+                told,
+            )
         )
     if rewritten:
-        said.append(f"{_plural(rewritten, 'queued invitation was', 'queued invitations were')} rewritten.")
+        said.append(
+            ngettext(
+                "%(num)s queued invitation was rewritten.",
+                "%(num)s queued invitations were rewritten.",
+                rewritten,
+            )
+        )
     if withdrawn:
-        said.append(f"{_plural(withdrawn, 'queued message was', 'queued messages were')} withdrawn.")
+        said.append(
+            ngettext(
+                "%(num)s queued message was withdrawn.", "%(num)s queued messages were withdrawn.", withdrawn
+            )
+        )
     return said
 
 
@@ -168,7 +187,8 @@ async def _tell_booked(
             continue
         if not replied and booking.id not in written_to:
             continue  # their invitation had not gone out: it was rewritten or withdrawn instead
-        subject, body = (cancel_text if cancelled else change_text)(change, juror, portal_url)
+        with use_locale(await mail.juror_language(db, juror)):
+            subject, body = (cancel_text if cancelled else change_text)(change, juror, portal_url)
         message = await mail.enqueue(
             db,
             night.program_id,

@@ -52,6 +52,7 @@ from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Referral
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, _, use_locale
 
 JURY_ROLES = frozenset({CourtRole.JUROR, CourtRole.FOREPERSON})
 """Roles that count toward the jury's size."""
@@ -78,6 +79,8 @@ class Conflict:
     message: str
     blocking: bool
     """Kept off the courtroom (True), or only flagged for the coordinator to decide (False)."""
+    named: str = ""
+    """The whole sentence with the juror's name: "Ana G. goes to the same school as ..."."""
 
     @property
     def sentence(self) -> str:
@@ -186,21 +189,60 @@ def conflicts_for(
 ) -> list[Conflict]:
     """Why ``juror`` should not, or may not, sit in the courtroom."""
     found: list[Conflict] = []
+    name = juror.short_name
     for room_id, hearings in night_dockets.items():
         for hearing in hearings:
             case = hearing.case
             youth = case.youth
             if room_id != courtroom_id:
                 if juror.youth_id is not None and juror.youth_id == case.youth_id:
-                    found.append(Conflict(f"has their own hearing tonight (case {case.number}).", True))
+                    found.append(
+                        Conflict(
+                            _("has their own hearing tonight (case %(case)s).", case=case.number),
+                            True,
+                            _(
+                                "%(name)s has their own hearing tonight (case %(case)s).",
+                                name=name,
+                                case=case.number,
+                            ),
+                        )
+                    )
                 continue
             if juror.youth_id is not None and juror.youth_id == case.youth_id:
-                found.append(Conflict(f"is the respondent in case {case.number} on this docket.", True))
+                found.append(
+                    Conflict(
+                        _("is the respondent in case %(case)s on this docket.", case=case.number),
+                        True,
+                        _(
+                            "%(name)s is the respondent in case %(case)s on this docket.",
+                            name=name,
+                            case=case.number,
+                        ),
+                    )
+                )
             elif case.youth_id in declared:
-                found.append(Conflict(f"declared knowing the respondent in case {case.number}.", True))
+                found.append(
+                    Conflict(
+                        _("declared knowing the respondent in case %(case)s.", case=case.number),
+                        True,
+                        _(
+                            "%(name)s declared knowing the respondent in case %(case)s.",
+                            name=name,
+                            case=case.number,
+                        ),
+                    )
+                )
             elif _same_school(juror, youth.school):
                 found.append(
-                    Conflict(f"goes to the same school as the respondent in case {case.number}.", False)
+                    Conflict(
+                        _("goes to the same school as the respondent in case %(case)s.", case=case.number),
+                        False,
+                        _(
+                            "%(name)s goes to the same school as the respondent in case %(case)s.",
+                            name=name,
+                            case=case.number,
+                        ),
+                    )
                 )
     return found
 
@@ -213,31 +255,42 @@ def seat_problems(
     name = juror.short_name
     problems: list[str] = []
     if booking.status != BookingStatus.CONFIRMED:
-        problems.append(f"{name} has not confirmed this night, so cannot be seated.")
+        problems.append(_("%(name)s has not confirmed this night, so cannot be seated.", name=name))
     if booking.attendance is not None and booking.attendance not in SERVING:
-        problems.append(f"{name} was marked {booking.attendance.label.lower()} tonight, so cannot be seated.")
+        problems.append(
+            _(
+                "%(name)s was marked %(attendance)s tonight, so cannot be seated.",
+                name=name,
+                attendance=_(booking.attendance.label).lower(),
+            )
+        )
     if juror.status != JurorStatus.ACTIVE:
-        problems.append(f"{name} is not an active juror, so cannot be seated.")
+        problems.append(_("%(name)s is not an active juror, so cannot be seated.", name=name))
     if juror.oath_signed_on is None:
-        problems.append(f"{name} has not signed the confidentiality oath, so cannot be seated.")
+        problems.append(
+            _("%(name)s has not signed the confidentiality oath, so cannot be seated.", name=name)
+        )
     if role != CourtRole.JUROR and role not in {q.role for q in juror.qualifications}:
-        problems.append(f"{name} is not qualified as {role.label.lower()}.")
+        problems.append(_("%(name)s is not qualified as %(role)s.", name=name, role=_(role.label).lower()))
     others = [b for b in panels.seated(courtroom.id) if b.id != booking.id]
     if role in SINGLE_ROLES:
         holder = next((b for b in others if b.role == role), None)
         if holder is not None:
             problems.append(
-                f"{courtroom.name} already has a {role.label.lower()}: {holder.juror.short_name}."
+                _(
+                    "%(room)s already has a %(role)s: %(name)s.",
+                    room=courtroom.name,
+                    role=_(role.label).lower(),
+                    name=holder.juror.short_name,
+                )
             )
     if role in JURY_ROLES:
         jury = sum(1 for b in others if (b.role or CourtRole.JUROR) in JURY_ROLES)
         if jury >= policy.jury_max:
-            problems.append(f"{courtroom.name}'s jury is full ({policy.jury_max} jurors).")
-    problems += [
-        f"{name} {conflict.message}"
-        for conflict in panels.conflicts(juror, courtroom.id)
-        if conflict.blocking
-    ]
+            problems.append(
+                _("%(room)s's jury is full (%(max)s jurors).", room=courtroom.name, max=policy.jury_max)
+            )
+    problems += [conflict.named for conflict in panels.conflicts(juror, courtroom.id) if conflict.blocking]
     return problems
 
 
@@ -251,9 +304,7 @@ def seat(
     booking.courtroom_id = courtroom.id
     booking.role = role
     return [
-        f"{booking.juror.short_name} {conflict.message}"
-        for conflict in panels.conflicts(booking.juror, courtroom.id)
-        if not conflict.blocking
+        conflict.named for conflict in panels.conflicts(booking.juror, courtroom.id) if not conflict.blocking
     ]
 
 
@@ -264,7 +315,7 @@ def unseat(booking: Booking) -> None:
 
 # A coordinator seating jurors ---------------------------------------------------------------------
 
-FLAG_CHECK = "Please check the flag beside the juror: it is for you to decide whether they sit."
+FLAG_CHECK = N_("Please check the flag beside the juror: it is for you to decide whether they sit.")
 
 
 @dataclass(frozen=True)
@@ -299,11 +350,11 @@ class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
         juror has not confirmed it.
         """
         if night.is_cancelled:
-            raise PanelError("This hearing night was cancelled.")
+            raise PanelError(_("This hearing night was cancelled."))
         night_panels = await load(self.db, night)
         booking = next((b for b in night_panels.bookings if b.id == booking_id), None)
         if booking is None:
-            raise PanelError("Only jurors who confirmed the night can be seated.")
+            raise PanelError(_("Only jurors who confirmed the night can be seated."))
         if not form.get("courtroom_id"):
             return await self._take_off(actor, night_panels, booking)
         policy = await program_policy(self.db, night.program_id)
@@ -311,7 +362,7 @@ class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
 
     async def _take_off(self, actor: Actor, night_panels: NightPanels, booking: Booking) -> PanelChange:
         if booking.courtroom_id is None:
-            return PanelChange("The juror is not on a panel.", "info")
+            return PanelChange(_("The juror is not on a panel."), "info")
         previous = night_panels.room(booking.courtroom_id)
         unseat(booking)
         await self.db.flush()
@@ -323,7 +374,7 @@ class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
             record_id=booking.id,
             details={"courtroom_id": str(previous.id) if previous else None},
         )
-        return PanelChange("The juror was taken off the panel.")
+        return PanelChange(_("The juror was taken off the panel."))
 
     async def _seat(
         self, actor: Actor, night_panels: NightPanels, booking: Booking, form: Form, policy: ProgramPolicy
@@ -349,7 +400,8 @@ class PanelService(SQLAlchemyAsyncRepositoryService[Booking]):
             details={"courtroom_id": str(courtroom.id), "role": seating.role, "flagged": bool(warnings)},
         )
         return PanelChange(
-            f"The juror sits in {courtroom.name} as {role.label.lower()}.", flagged=bool(warnings)
+            _("The juror sits in %(room)s as %(role)s.", room=courtroom.name, role=_(role.label).lower()),
+            flagged=bool(warnings),
         )
 
 
@@ -370,15 +422,21 @@ class Reseated:
 
 
 def _removal_text(night: HearingNight, juror: Juror, portal_url: str) -> tuple[str, str]:
-    subject = f"Change to your jury night: {mail.long_date(night.held_on)}"
+    subject = _("Change to your jury night: %(day)s", day=mail.long_date(night.held_on))
     body = "\n".join(
         [
-            f"Hi {juror.first_name},",
+            _("Hi %(name)s,", name=juror.first_name),
             "",
-            f"You are no longer on the jury on {mail.long_date(night.held_on)}: after the conflict you told us",
-            "about, there is no courtroom that night where you can sit. You do not need to come.",
+            _(
+                "You are no longer on the jury on %(day)s: after the conflict you told us about, there is no "
+                "courtroom that night where you can sit. You do not need to come.",
+                day=mail.long_date(night.held_on),
+            ),
             "",
-            f"Thank you for telling us. Your other nights are in your juror portal at {portal_url}.",
+            _(
+                "Thank you for telling us. Your other nights are in your juror portal at %(url)s.",
+                url=portal_url,
+            ),
         ]
     )
     return subject, body
@@ -410,46 +468,58 @@ async def enforce_conflicts(
     )
     changes: list[Reseated] = []
     for seated in rows.all():
-        night = seated.night
-        await lock_night(db, night.id)
-        night_panels = await load(db, night)
-        booking = next((b for b in night_panels.bookings if b.id == seated.id), None)
-        if booking is None or booking.courtroom_id is None:
-            continue
-        hard = [c for c in night_panels.conflicts(booking.juror, booking.courtroom_id) if c.blocking]
-        if not hard:
-            continue
-        left = night_panels.room(booking.courtroom_id)
-        if left is None:
-            continue
-        reason = hard[0].message
-        moved_to = _other_seat(night_panels, booking, policy)
-        if moved_to is not None:
-            notice = f"{booking.juror.short_name} was moved from {left.name} to {moved_to.name}: {reason}"
-        else:
-            unseat(booking)
-            booking.status = BookingStatus.CANCELLED
-            await db.flush()
-            subject, body = _removal_text(night, booking.juror, portal_url)
-            await mail.enqueue(
-                db,
-                night.program_id,
-                to_address=booking.juror.email.strip(),
-                subject=subject,
-                body=body,
-                kind="juror_unseated",
-                dedupe_key=f"unseated:{booking.id}",
-                night_id=night.id,
-                booking_id=booking.id,
-            )
-            notice = f"{booking.juror.short_name} was taken off the night, as no other courtroom can take them: {reason}"
-            replacement = await invitations.offer_free_seat(db, night, policy, today, portal_url=portal_url)
-            if replacement is not None:
-                notice += " " + await invitations.moved_up_notice(db, replacement)
-        await db.flush()
-        await invitations.notify(db, night, notice)
-        changes.append(Reseated(night, booking, left, moved_to, reason, notice))
+        # The notice is stored for every coordinator of the program: it stays in English.
+        with use_locale(DEFAULT_LANGUAGE):
+            change = await _reseat(db, seated, policy, today, portal_url=portal_url)
+        if change is not None:
+            changes.append(change)
     return changes
+
+
+async def _reseat(
+    db: AsyncSession, seated: Booking, policy: ProgramPolicy, today: datetime.date, *, portal_url: str
+) -> Reseated | None:
+    """Move or take off one seat that the juror's declared conflicts now forbid; None when it may stay."""
+    night = seated.night
+    await lock_night(db, night.id)
+    night_panels = await load(db, night)
+    booking = next((b for b in night_panels.bookings if b.id == seated.id), None)
+    if booking is None or booking.courtroom_id is None:
+        return None
+    hard = [c for c in night_panels.conflicts(booking.juror, booking.courtroom_id) if c.blocking]
+    if not hard:
+        return None
+    left = night_panels.room(booking.courtroom_id)
+    if left is None:
+        return None
+    reason = hard[0].message
+    moved_to = _other_seat(night_panels, booking, policy)
+    if moved_to is not None:
+        notice = f"{booking.juror.short_name} was moved from {left.name} to {moved_to.name}: {reason}"
+    else:
+        unseat(booking)
+        booking.status = BookingStatus.CANCELLED
+        await db.flush()
+        with use_locale(await mail.juror_language(db, booking.juror)):
+            subject, body = _removal_text(night, booking.juror, portal_url)
+        await mail.enqueue(
+            db,
+            night.program_id,
+            to_address=booking.juror.email.strip(),
+            subject=subject,
+            body=body,
+            kind="juror_unseated",
+            dedupe_key=f"unseated:{booking.id}",
+            night_id=night.id,
+            booking_id=booking.id,
+        )
+        notice = f"{booking.juror.short_name} was taken off the night, as no other courtroom can take them: {reason}"
+        replacement = await invitations.offer_free_seat(db, night, policy, today, portal_url=portal_url)
+        if replacement is not None:
+            notice += " " + await invitations.moved_up_notice(db, replacement)
+    await db.flush()
+    await invitations.notify(db, night, notice)
+    return Reseated(night, booking, left, moved_to, reason, notice)
 
 
 def _other_seat(night_panels: NightPanels, booking: Booking, policy: ProgramPolicy) -> Courtroom | None:

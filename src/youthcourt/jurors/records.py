@@ -52,11 +52,13 @@ from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Youth
 from youthcourt.referrals.services import findable_youth
 from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.i18n import N_, _
 
 SOURCE_CHOICES = {
-    JurorSource.FORMER_RESPONDENT.value: "Former respondent",
-    JurorSource.VOLUNTEER.value: "Volunteer",
+    JurorSource.FORMER_RESPONDENT.value: N_("Former respondent"),
+    JurorSource.VOLUNTEER.value: N_("Volunteer"),
 }
+"""How a juror came to the program (translated where shown)."""
 
 ATTENDED = (Attendance.PRESENT, Attendance.LATE)
 COUNTED = (Attendance.PRESENT, Attendance.LATE, Attendance.ABSENT)
@@ -294,12 +296,12 @@ def changed_fields(juror: Juror, fields: dict[str, Any]) -> list[str]:
 def status_problem(juror: Juror, wanted: JurorStatus) -> str | None:
     """Why ``juror`` cannot move to ``wanted``, or None."""
     if wanted == juror.status:
-        return f"This juror is already {wanted.label.lower()}."
+        return _("This juror is already %(status)s.", status=_(wanted.label).lower())
     if wanted == JurorStatus.ACTIVE:
         if juror.oath_signed_on is None:
-            return "Record the confidentiality oath before making this juror active."
+            return _("Record the confidentiality oath before making this juror active.")
         if juror.source == JurorSource.VOLUNTEER and juror.parent_consent_on is None:
-            return "Record the parent's consent before making a volunteer active."
+            return _("Record the parent's consent before making a volunteer active.")
     return None
 
 
@@ -416,16 +418,19 @@ def unmet_prerequisites(rule: RoleRule | None, progress: RoleProgress) -> list[s
         return []
     missing = []
     if progress.nights < rule.min_nights:
-        missing.append(f"{rule.min_nights} nights served (has {progress.nights})")
+        missing.append(_("%(count)s nights served (has %(has)s)", count=rule.min_nights, has=progress.nights))
     if progress.training_hours < rule.training_hours:
         missing.append(
-            f"{format_hours(rule.training_hours)} hours of training "
-            f"(has {format_hours(progress.training_hours)})"
+            _(
+                "%(hours)s hours of training (has %(has)s)",
+                hours=format_hours(rule.training_hours),
+                has=format_hours(progress.training_hours),
+            )
         )
     if rule.training_course and _folded(rule.training_course) not in progress.courses:
-        missing.append(f"the training “{rule.training_course}” (not attended)")
+        missing.append(_("the training “%(course)s” (not attended)", course=rule.training_course))
     if rule.prior_role is not None and rule.prior_role not in progress.roles:
-        missing.append(f"{rule.prior_role.label.lower()} first (not held)")
+        missing.append(_("%(role)s first (not held)", role=_(rule.prior_role.label).lower()))
     return missing
 
 
@@ -476,7 +481,7 @@ async def declare_conflict(db: AsyncSession, juror: Juror, youth: Youth, note: s
         )
     )
     if existing is not None:
-        raise JurorError("This conflict is already declared.")
+        raise JurorError(_("This conflict is already declared."))
     declaration = ConflictDeclaration(
         program_id=juror.program_id, juror_id=juror.id, youth_id=youth.id, note=note
     )
@@ -498,8 +503,12 @@ class QualificationAdded:
 
     @property
     def message(self) -> str:
-        ending = ", as an exception to the program's rule." if self.exception else "."
-        return f"{self.role.label} was added to the juror's court roles{ending}"
+        if self.exception:
+            return _(
+                "%(role)s was added to the juror's court roles, as an exception to the program's rule.",
+                role=_(self.role.label),
+            )
+        return _("%(role)s was added to the juror's court roles.", role=_(self.role.label))
 
 
 class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
@@ -552,7 +561,9 @@ class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
             return []
         wanted = CourtRole(role)
         if any(q.role == wanted for q in juror.qualifications):
-            form.error("role", f"This juror is already qualified as {wanted.label.lower()}.")
+            form.error(
+                "role", _("This juror is already qualified as %(role)s.", role=_(wanted.label).lower())
+            )
             return []
         rules = await progression_rules(self.db)
         progress = (await progress_of(self.db, [juror]))[juror.id]
@@ -560,8 +571,13 @@ class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
         if unmet and not reason and "override_reason" not in form.errors:
             form.error(
                 "override_reason",
-                f"{juror.first_name} does not meet the program's rule for {wanted.label.lower()} yet: "
-                f"needs {'; '.join(unmet)}. Give the reason to grant the role now, or grant it later.",
+                _(
+                    "%(name)s does not meet the program's rule for %(role)s yet: needs %(missing)s. "
+                    "Give the reason to grant the role now, or grant it later.",
+                    name=juror.first_name,
+                    role=_(wanted.label).lower(),
+                    missing="; ".join(unmet),
+                ),
             )
         return unmet
 
@@ -641,7 +657,7 @@ async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> User
     coordinator sees; a new account gets no usable password until :func:`give_temporary_password`.
     """
     if juror.user_id is not None:
-        raise JurorError("This juror already has portal access.")
+        raise JurorError(_("This juror already has portal access."))
     users = UserService(session=db)
     memberships = MembershipService(session=db)
     user = await users.get_by_email(email)
@@ -653,11 +669,11 @@ async def give_portal_access(db: AsyncSession, juror: Juror, email: str) -> User
         # Juror.user_id is unique across every program: one sign-in, one juror record.
         linked = await db.scalar(select(Juror.id).where(Juror.user_id == user.id).limit(1))
     if linked is not None:
-        raise JurorError("This email cannot be used for this juror's portal. Use the juror's own address.")
+        raise JurorError(_("This email cannot be used for this juror's portal. Use the juror's own address."))
     membership = await memberships.get_for_user(user.id)
     if membership is not None and membership.role != Role.JUROR:
         raise JurorError(
-            "This email belongs to a staff account of the program. Use the juror's own email address."
+            _("This email belongs to a staff account of the program. Use the juror's own email address.")
         )
     if membership is None:
         await memberships.add(juror.program_id, user, Role.JUROR, juror.full_name)
@@ -674,7 +690,7 @@ async def give_temporary_password(db: AsyncSession, juror: Juror) -> str:
     they sign in with their own password.
     """
     if juror.user_id is None:
-        raise JurorError("Give portal access first.")
+        raise JurorError(_("Give portal access first."))
     with across_programs():
         held = (
             await db.execute(
@@ -767,9 +783,9 @@ async def record_training_attendance(
     or applicant juror of the program, or the session has not happened yet.
     """
     if session.held_on > today:
-        raise JurorError("Attendance can be recorded once the session has taken place.")
+        raise JurorError(_("Attendance can be recorded once the session has taken place."))
     if not juror_ids:
-        raise JurorError("Tick at least one juror who attended.")
+        raise JurorError(_("Tick at least one juror who attended."))
     jurors = (
         await db.scalars(
             select(Juror)
@@ -779,7 +795,7 @@ async def record_training_attendance(
         )
     ).all()
     if len(jurors) != len(set(juror_ids)) or any(j.status not in TRAINABLE for j in jurors):
-        raise JurorError("Choose jurors from the list: only active jurors and applicants can be marked.")
+        raise JurorError(_("Choose jurors from the list: only active jurors and applicants can be marked."))
     already = (
         await db.scalars(
             select(TrainingAttendance.juror_id).where(
@@ -788,7 +804,7 @@ async def record_training_attendance(
         )
     ).all()
     if already:
-        raise JurorError("Some of these jurors are already marked present at this session.")
+        raise JurorError(_("Some of these jurors are already marked present at this session."))
     amount = session.hours * policy.credits_per_hour
     qualified = 0
     for juror in jurors:

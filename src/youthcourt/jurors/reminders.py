@@ -22,22 +22,26 @@ from sqlalchemy.orm import selectinload
 
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
-from youthcourt.jurors.mail import clock, enqueue, long_date
+from youthcourt.jurors.mail import clock, enqueue, juror_language, long_date, short_date
 from youthcourt.jurors.models import Booking, BookingStatus, JurorStatus
 from youthcourt.programs.models import Program
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.programs.viewer import today_in
+from youthcourt.referrals.family import family_language
 from youthcourt.referrals.models import Youth
+from youthcourt.web.i18n import _, use_locale
 
 DAYS_AHEAD = 2
 MAX_DEDUPE_KEY_LENGTH = 120
 
 
 def when_and_where(night: HearingNight) -> str:
-    return (
-        f"Date: {long_date(night.held_on)}\n"
-        f"Time: {clock(night.starts_at)} to {clock(night.ends_at)}\n"
-        f"Place: {night.location}"
+    return "\n".join(
+        [
+            _("Date: %(day)s", day=long_date(night.held_on)),
+            _("Time: %(start)s to %(end)s", start=clock(night.starts_at), end=clock(night.ends_at)),
+            _("Place: %(place)s", place=night.location),
+        ]
     )
 
 
@@ -64,15 +68,22 @@ def family_key(hearing_id: UUID, address: str, sequence: int = 0) -> str:
 
 
 def juror_reminder(first_name: str, night: HearingNight, program_name: str) -> tuple[str, str]:
-    subject = f"Reminder: youth court jury on {night.held_on:%B} {night.held_on.day}"
-    body = (
-        f"Hello {first_name},\n\n"
-        f"This is a reminder that you are booked to serve on the jury at {program_name}.\n\n"
-        f"{when_and_where(night)}\n\n"
-        "Please arrive ten minutes early. If you cannot come, tell the program coordinator as soon as "
-        "you can, so that another juror can take your place.\n\n"
-        "Thank you for serving.\n"
-        f"{program_name}\n"
+    """The juror's reminder, in the active language (the juror's)."""
+    subject = _("Reminder: youth court jury on %(day)s", day=short_date(night.held_on))
+    body = "\n\n".join(
+        [
+            _("Hello %(name)s,", name=first_name),
+            _(
+                "This is a reminder that you are booked to serve on the jury at %(program)s.",
+                program=program_name,
+            ),
+            when_and_where(night),
+            _(
+                "Please arrive ten minutes early. If you cannot come, tell the program coordinator as soon as "
+                "you can, so that another juror can take your place."
+            ),
+            _("Thank you for serving.") + "\n" + program_name + "\n",
+        ]
     )
     return subject, body
 
@@ -80,20 +91,27 @@ def juror_reminder(first_name: str, night: HearingNight, program_name: str) -> t
 def family_reminder(
     greeting: str, youth_first_name: str, night: HearingNight, program_name: str, *, to_youth: bool
 ) -> tuple[str, str]:
-    subject = f"Reminder: youth court hearing on {night.held_on:%B} {night.held_on.day}"
-    whose = "your" if to_youth else f"{youth_first_name}'s"
-    body = (
-        f"Hello {greeting},\n\n"
-        f"This is a reminder of {whose} hearing at {program_name}.\n\n"
-        f"{when_and_where(night)}\n\n"
-        + (
-            "Please arrive fifteen minutes early, with a parent or guardian."
-            if to_youth
-            else f"Please arrive fifteen minutes early and come with {youth_first_name}: "
-            "a parent or guardian attends the hearing."
+    """A family's reminder, in the active language (the family's)."""
+    subject = _("Reminder: youth court hearing on %(day)s", day=short_date(night.held_on))
+    if to_youth:
+        whose = _("This is a reminder of your hearing at %(program)s.", program=program_name)
+        arrive = _(
+            "Please arrive fifteen minutes early, with a parent or guardian. If you cannot come, call the "
+            "program coordinator before the hearing."
         )
-        + " If you cannot come, call the program coordinator before the hearing.\n\n"
-        f"{program_name}\n"
+    else:
+        whose = _(
+            "This is a reminder of %(name)s's hearing at %(program)s.",
+            name=youth_first_name,
+            program=program_name,
+        )
+        arrive = _(
+            "Please arrive fifteen minutes early and come with %(name)s: a parent or guardian attends the "
+            "hearing. If you cannot come, call the program coordinator before the hearing.",
+            name=youth_first_name,
+        )
+    body = "\n\n".join(
+        [_("Hello %(name)s,", name=greeting), whose, when_and_where(night), arrive, program_name + "\n"]
     )
     return subject, body
 
@@ -168,7 +186,8 @@ async def queue_reminders(
         juror, night = booking.juror, by_id[booking.night_id]
         if juror.status == JurorStatus.SUSPENDED or not juror.email.strip():
             continue
-        subject, body = juror_reminder(juror.first_name, night, programs[night.program_id])
+        with use_locale(await juror_language(db, juror)):
+            subject, body = juror_reminder(juror.first_name, night, programs[night.program_id])
         message = await enqueue(
             db,
             night.program_id,
@@ -189,10 +208,12 @@ async def queue_reminders(
                 if hearing.outcome != HearingOutcome.SCHEDULED:
                     continue
                 youth = hearing.case.youth
+                language = family_language(youth.guardians)
                 for address, greeting, to_youth in family_addresses(youth):
-                    subject, body = family_reminder(
-                        greeting, youth.first_name, night, programs[night.program_id], to_youth=to_youth
-                    )
+                    with use_locale(language):
+                        subject, body = family_reminder(
+                            greeting, youth.first_name, night, programs[night.program_id], to_youth=to_youth
+                        )
                     message = await enqueue(
                         db,
                         night.program_id,

@@ -24,9 +24,10 @@ from youthcourt.reference.services import policy as program_policy
 from youthcourt.reference.services import progression_rules
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.numbers import format_number
 
-MARKED_AT_ONCE = "Someone else marked some of these jurors at the same time. Reload the page."
+MARKED_AT_ONCE = N_("Someone else marked some of these jurors at the same time. Reload the page.")
 
 
 @dataclass(frozen=True)
@@ -40,17 +41,47 @@ class AttendanceMarked:
     def message(self) -> str:
         """What the coordinator is told: how many attended, the credits, and any role granted or pending."""
         result = self.result
-        message = f"{result.attended} juror{'s' if result.attended != 1 else ''} marked present"
-        message += f", {format_number(result.credits)} credits earned in all"
-        role = self.session.role.label.lower() if self.session.role else ""
-        if result.qualified:
-            message += f", {result.qualified} newly qualified as {role}"
-        if result.waiting:
-            message += (
-                f"; {result.waiting} still short of the program's other prerequisites for "
-                f"{role} (see their records)"
+        numbers = {
+            "credits": format_number(result.credits),
+            "qualified": result.qualified,
+            "waiting": result.waiting,
+            "role": _(self.session.role.label).lower() if self.session.role else "",
+        }
+        if result.qualified and result.waiting:
+            return ngettext(
+                "%(num)s juror marked present, %(credits)s credits earned in all, %(qualified)s newly qualified "
+                "as %(role)s; %(waiting)s still short of the program's other prerequisites for %(role)s "
+                "(see their records).",
+                "%(num)s jurors marked present, %(credits)s credits earned in all, %(qualified)s newly qualified "
+                "as %(role)s; %(waiting)s still short of the program's other prerequisites for %(role)s "
+                "(see their records).",
+                result.attended,
+                **numbers,
             )
-        return message + "."
+        if result.qualified:
+            return ngettext(
+                "%(num)s juror marked present, %(credits)s credits earned in all, %(qualified)s newly qualified "
+                "as %(role)s.",
+                "%(num)s jurors marked present, %(credits)s credits earned in all, %(qualified)s newly qualified "
+                "as %(role)s.",
+                result.attended,
+                **numbers,
+            )
+        if result.waiting:
+            return ngettext(
+                "%(num)s juror marked present, %(credits)s credits earned in all; %(waiting)s still short of the "
+                "program's other prerequisites for %(role)s (see their records).",
+                "%(num)s jurors marked present, %(credits)s credits earned in all; %(waiting)s still short of the "
+                "program's other prerequisites for %(role)s (see their records).",
+                result.attended,
+                **numbers,
+            )
+        return ngettext(
+            "%(num)s juror marked present, %(credits)s credits earned in all.",
+            "%(num)s jurors marked present, %(credits)s credits earned in all.",
+            result.attended,
+            **numbers,
+        )
 
 
 def ticked_jurors(form: Form) -> list[UUID]:
@@ -60,7 +91,7 @@ def ticked_jurors(form: Form) -> list[UUID]:
         try:
             juror_ids.append(UUID(value))
         except ValueError:
-            form.error("juror_id", "Choose jurors from the list.")
+            form.error("juror_id", _("Choose jurors from the list."))
     return juror_ids
 
 
@@ -122,7 +153,7 @@ class TrainingService(SQLAlchemyAsyncRepositoryService[TrainingSession]):
             form.error("juror_id", str(error))
             return None
         except IntegrityError as error:
-            raise ConflictError(MARKED_AT_ONCE) from error
+            raise ConflictError(_(MARKED_AT_ONCE)) from error
         audit.record(
             self.db,
             actor,

@@ -35,6 +35,7 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -59,7 +60,7 @@ async def read_reward(
     reward = RewardForm.read(form)
     name, cost = reward.name, reward.cost
     if name and "name" not in form.errors and await reward_name_taken(db_session, name, exclude):
-        form.error("name", "Another reward already has this name. Choose a different name.")
+        form.error("name", _("Another reward already has this name. Choose a different name."))
     if not form.is_valid or cost is None:
         return None
     return name, cost
@@ -101,7 +102,7 @@ class RewardController(Controller):
             record_id=reward.id,
             details={"cost": str(cost)},
         )
-        flash(request, "The reward was added.")
+        flash(request, _("The reward was added."))
         return redirect_to(request, "/jurors/rewards")
 
     @get("/{reward_id:uuid}")
@@ -129,7 +130,7 @@ class RewardController(Controller):
             field for field, value in (("name", name), ("cost", cost)) if getattr(reward, field) != value
         ]
         if not changed:
-            flash(request, "Nothing was changed.", "info")
+            flash(request, _("Nothing was changed."), "info")
             return redirect_to(request, "/jurors/rewards")
         reward.name, reward.cost = name, cost
         audit.record(
@@ -140,7 +141,7 @@ class RewardController(Controller):
             record_id=reward.id,
             details={"fields": ", ".join(changed), "cost": str(cost)},
         )
-        flash(request, "The reward was saved. Past redemptions keep the cost they had.")
+        flash(request, _("The reward was saved. Past redemptions keep the cost they had."))
         return redirect_to(request, "/jurors/rewards")
 
     @post("/{reward_id:uuid}/active")
@@ -157,9 +158,9 @@ class RewardController(Controller):
         audit.record(db_session, request, action, record_type="reward", record_id=reward.id)
         flash(
             request,
-            "The reward was reactivated: jurors can redeem it again."
+            _("The reward was reactivated: jurors can redeem it again.")
             if reward.is_active
-            else "The reward was deactivated: it can no longer be redeemed. Past redemptions keep it.",
+            else _("The reward was deactivated: it can no longer be redeemed. Past redemptions keep it."),
         )
         return redirect_to(request, f"/jurors/rewards/{reward.id}")
 
@@ -234,7 +235,10 @@ class LedgerController(Controller):
         entry = await ledger.adjust(actor, juror, form)
         if entry is None:
             return await self._page(db_session, juror, "1", adjust_form=form, status_code=422)
-        flash(request, f"The adjustment of {credits_text(entry.amount, signed=True)} was added.")
+        flash(
+            request,
+            _("The adjustment of %(credits)s was added.", credits=credits_text(entry.amount, signed=True)),
+        )
         return redirect_to(request, f"/jurors/{juror.id}/credits")
 
     async def _juror(self, db_session: AsyncSession, juror_id: UUID) -> Juror:
@@ -265,7 +269,7 @@ class LedgerController(Controller):
             juror=juror,
             balance=await balance(db_session, juror.id),
             results=results,
-            rewards={str(r.id): f"{r.name} ({format_credits(r.cost)} credits)" for r in rewards},
+            rewards={str(r.id): f"{r.name} ({credits_text(r.cost)})" for r in rewards},
             redeem_form=redeem_form or Form(),
             adjust_form=adjust_form or Form(),
             credits=format_credits,

@@ -32,6 +32,7 @@ from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import htmx_target, is_htmx, page, redirect_to
 
@@ -258,7 +259,7 @@ class JurorNightController(Controller):
         except BookingError as error:
             flash(request, str(error), "error")
             return redirect_to(request, f"/jurors/nights/{night.id}?status=waitlisted")
-        flash(request, "The first juror on the waiting list moved up and is confirmed.")
+        flash(request, _("The first juror on the waiting list moved up and is confirmed."))
         return redirect_to(request, f"/jurors/nights/{night.id}?status=confirmed")
 
     @post("/{night_id:uuid}/notices/{notice_id:uuid}/read")
@@ -338,7 +339,7 @@ class JurorNightController(Controller):
             return await self._panels_page(request, db_session, night, {booking_id: form}, status_code=422)
         flash(request, change.message, change.category)
         if change.flagged:
-            flash(request, panels.FLAG_CHECK, "info")
+            flash(request, _(panels.FLAG_CHECK), "info")
         return redirect_to(request, back)
 
     # Check-in ----------------------------------------------------------------------------------
@@ -478,7 +479,10 @@ class JurorNightController(Controller):
                 request, db_session, night, {booking_id: problem}, status_code=422
             )
         room = next((r.name for r in night.courtrooms if r.id == replacement.courtroom_id), "the courtroom")
-        flash(request, f"The first juror on the waiting list moved up and takes the seat in {room}.")
+        flash(
+            request,
+            _("The first juror on the waiting list moved up and takes the seat in %(room)s.", room=room),
+        )
         return redirect_to(request, f"{back}#checkin-{replacement.id}")
 
 

@@ -27,18 +27,16 @@ from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.settings import SmtpSettings
 from youthcourt.web.flash import flash
+from youthcourt.web.i18n import _, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to, wants_part
 
 STATUSES = {status.value: status.value.capitalize() for status in OutboxStatus}
+"""The outbox filter's choices; their labels are marked in ``jurors.models.LABELS`` and translated where shown."""
 
 
 def smtp_of(request: Request[Any, Any, Any]) -> SmtpSettings:
     return request.app.state.settings.smtp
-
-
-def plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 class OutboxController(Controller):
@@ -112,14 +110,21 @@ class OutboxController(Controller):
         if queued:
             flash(
                 request,
-                f"{plural(queued, 'reminder was', 'reminders were')} queued for the nights "
-                f"until {long_date(night_day)}.",
+                ngettext(
+                    "%(num)s reminder was queued for the nights until %(day)s.",
+                    "%(num)s reminders were queued for the nights until %(day)s.",
+                    queued,
+                    day=long_date(night_day),
+                ),
             )
         else:
             flash(
                 request,
-                f"No new reminder to queue for the nights until {long_date(night_day)}: "
-                "no hearing night in the next days, or everyone booked has had their reminder.",
+                _(
+                    "No new reminder to queue for the nights until %(day)s: "
+                    "no hearing night in the next days, or everyone booked has had their reminder.",
+                    day=long_date(night_day),
+                ),
                 "info",
             )
         return redirect_to(request, "/jurors/outbox")
@@ -130,7 +135,7 @@ class OutboxController(Controller):
         if not smtp.enabled:
             flash(
                 request,
-                "No mail server is set, so nothing was sent. The messages stay in the outbox.",
+                _("No mail server is set, so nothing was sent. The messages stay in the outbox."),
                 "info",
             )
             return redirect_to(request, "/jurors/outbox")
@@ -141,12 +146,17 @@ class OutboxController(Controller):
         if failed:
             flash(
                 request,
-                f"{plural(sent, 'message was', 'messages were')} sent; "
-                f"{plural(failed, 'message', 'messages')} could not be sent (open them to see why).",
+                ngettext("%(num)s message was sent.", "%(num)s messages were sent.", sent)
+                + " "
+                + ngettext(
+                    "%(num)s message could not be sent (open it to see why).",
+                    "%(num)s messages could not be sent (open them to see why).",
+                    failed,
+                ),
                 "error",
             )
         else:
-            flash(request, f"{plural(sent, 'message was', 'messages were')} sent.")
+            flash(request, ngettext("%(num)s message was sent.", "%(num)s messages were sent.", sent))
         return redirect_to(request, "/jurors/outbox")
 
     @post("/{message_id:uuid}/sent-by-hand")
@@ -161,7 +171,7 @@ class OutboxController(Controller):
         if message.status == OutboxStatus.WITHDRAWN:
             flash(
                 request,
-                "This message was withdrawn: what it said is out of date. Do not pass it on.",
+                _("This message was withdrawn: what it said is out of date. Do not pass it on."),
                 "error",
             )
         elif message.status != OutboxStatus.SENT:
@@ -174,7 +184,7 @@ class OutboxController(Controller):
                 record_type="outbox_message",
                 record_id=message.id,
             )
-            flash(request, "The message was marked as sent.")
+            flash(request, _("The message was marked as sent."))
         return redirect_to(request, f"/jurors/outbox/{message.id}")
 
     @post("/{message_id:uuid}/retry")
@@ -196,7 +206,7 @@ class OutboxController(Controller):
                 record_type="outbox_message",
                 record_id=message.id,
             )
-            flash(request, "The message is back in the queue; it goes out with the next sending.")
+            flash(request, _("The message is back in the queue; it goes out with the next sending."))
         return redirect_to(request, f"/jurors/outbox/{message.id}")
 
     async def _message(self, db_session: AsyncSession, message_id: UUID) -> OutboxMessage:

@@ -35,21 +35,24 @@ from youthcourt.reference.services import progression_rules
 from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import is_htmx, page, redirect_to, wants_part
 
-STALE = (
+STALE = N_(
     "Someone else saved this juror's record while you were editing it. Nothing you typed was saved: "
     "your version is in the form below, and what is saved now is shown above it. "
     "Combine them and save again."
 )
-PORTAL_GIVEN = (
+PORTAL_GIVEN = N_(
     "Portal access was given and the juror was emailed how to sign in. If they are new to Youthcourt, "
     "give them a temporary password below; if they already sign in elsewhere, their own password works."
 )
-STALE_ACTION = "Someone else changed this juror's record at the same moment. Reload the page and try again."
+STALE_ACTION = N_(
+    "Someone else changed this juror's record at the same moment. Reload the page and try again."
+)
 
 
 async def save(db: AsyncSession) -> None:
@@ -57,7 +60,7 @@ async def save(db: AsyncSession) -> None:
     try:
         await db.flush()
     except StaleDataError as error:
-        raise HTTPException(status_code=409, detail=STALE_ACTION) from error
+        raise HTTPException(status_code=409, detail=_(STALE_ACTION)) from error
 
 
 async def juror_or_404(db: AsyncSession, juror_id: UUID) -> Juror:
@@ -138,8 +141,10 @@ class JurorRecordsController(Controller):
         if form.is_valid and await records.same_person(db_session, fields):
             form.error(
                 "first_name",
-                "A juror with this name and date of birth is already on the roster. "
-                "Search the roster instead of adding them twice.",
+                _(
+                    "A juror with this name and date of birth is already on the roster. "
+                    "Search the roster instead of adding them twice."
+                ),
             )
         if not form.is_valid:
             return page("jurors/records/new.html", form=form, status_code=422)
@@ -159,7 +164,7 @@ class JurorRecordsController(Controller):
             record_id=juror.id,
             details={"source": JurorSource.VOLUNTEER.value},
         )
-        flash(request, "The volunteer was added as an applicant.")
+        flash(request, _("The volunteer was added as an applicant."))
         return redirect_to(request, f"/jurors/{juror.id}")
 
     # One juror ----------------------------------------------------------------------------------
@@ -220,8 +225,8 @@ class JurorRecordsController(Controller):
             bookings=await records.recent_bookings(db, juror),
             forms={**defaults, **(forms or {})},
             matches=matches,
-            next_statuses={s.value: s.label for s in JurorStatus if s != juror.status},
-            open_roles={r.value: r.label for r in CourtRole if r not in held},
+            next_statuses={s.value: _(s.label) for s in JurorStatus if s != juror.status},
+            open_roles={r.value: _(r.label) for r in CourtRole if r not in held},
             progression=[
                 (rule, records.unmet_prerequisites(rule, progress))
                 for role, rule in rules.items()
@@ -257,7 +262,7 @@ class JurorRecordsController(Controller):
         juror = await juror_or_404(db_session, juror_id)
         form = Form.from_data(data)
         if form.get("version").strip() != str(juror.version):
-            form.error("version", STALE)
+            form.error("version", _(STALE))
             return page(
                 "jurors/records/edit.html",
                 juror=juror,
@@ -267,7 +272,7 @@ class JurorRecordsController(Controller):
             )
         fields = records.read_details(form, request.user.today())
         if form.is_valid and await records.same_person(db_session, fields, besides=juror.id):
-            form.error("first_name", "Another juror on the roster has this name and date of birth.")
+            form.error("first_name", _("Another juror on the roster has this name and date of birth."))
         if not form.is_valid:
             return page("jurors/records/edit.html", juror=juror, form=form, status_code=422)
         changed = records.changed_fields(juror, fields)
@@ -282,7 +287,7 @@ class JurorRecordsController(Controller):
             record_id=juror.id,
             details={"fields": changed},
         )
-        flash(request, "The juror's details were saved." if changed else "Nothing was changed.")
+        flash(request, _("The juror's details were saved.") if changed else _("Nothing was changed."))
         return redirect_to(request, f"/jurors/{juror.id}")
 
     # Status, oath and consent ---------------------------------------------------------------------
@@ -308,7 +313,7 @@ class JurorRecordsController(Controller):
             except JurorError as error:
                 form.error("status", str(error))
             except StaleDataError as error:
-                raise HTTPException(status_code=409, detail=STALE_ACTION) from error
+                raise HTTPException(status_code=409, detail=_(STALE_ACTION)) from error
         if not form.is_valid:
             return await self._juror_page(request, db_session, juror, forms={"status": form}, status_code=422)
         audit.record(
@@ -319,9 +324,13 @@ class JurorRecordsController(Controller):
             record_id=juror.id,
             details={"from": previous.value, "to": wanted, "bookings_withdrawn": withdrawn},
         )
-        message = f"The juror is now {juror.status.label.lower()}."
+        message = _("The juror is now %(status)s.", status=_(juror.status.label).lower())
         if withdrawn:
-            message += f" Their {withdrawn} upcoming booking{'s' if withdrawn > 1 else ''} were withdrawn."
+            message += " " + ngettext(
+                "Their %(num)s upcoming booking was withdrawn.",
+                "Their %(num)s upcoming bookings were withdrawn.",
+                withdrawn,
+            )
         flash(request, message)
         return redirect_to(request, f"/jurors/{juror.id}")
 
@@ -342,9 +351,9 @@ class JurorRecordsController(Controller):
             consent = ConsentForm.read(form, today=today).parent_consent_on
         born = juror.date_of_birth
         if born and oath and oath < born:
-            form.error("oath_signed_on", "The oath cannot be signed before the juror was born.")
+            form.error("oath_signed_on", _("The oath cannot be signed before the juror was born."))
         if born and consent and consent < born:
-            form.error("parent_consent_on", "The parent's consent cannot be before the juror was born.")
+            form.error("parent_consent_on", _("The parent's consent cannot be before the juror was born."))
         if not form.is_valid:
             return await self._juror_page(request, db_session, juror, forms={"oath": form}, status_code=422)
         juror.oath_signed_on = oath
@@ -358,7 +367,10 @@ class JurorRecordsController(Controller):
             record_id=juror.id,
             details={"oath": True, "parent_consent": consent is not None},
         )
-        flash(request, "The oath" + (" and the parent's consent were" if consent else " was") + " recorded.")
+        flash(
+            request,
+            _("The oath and the parent's consent were recorded.") if consent else _("The oath was recorded."),
+        )
         return redirect_to(request, f"/jurors/{juror.id}")
 
     # Court roles --------------------------------------------------------------------------------
@@ -423,7 +435,7 @@ class JurorRecordsController(Controller):
             return await self._juror_page(
                 request, db_session, juror, forms={"conflict": form}, status_code=422
             )
-        flash(request, "The conflict was declared: the juror will be kept off that youth's hearings.")
+        flash(request, _("The conflict was declared: the juror will be kept off that youth's hearings."))
         for change in reseated:
             flash(request, change.notice, "info")
         return redirect_to(request, f"/jurors/{juror.id}#conflicts")
@@ -454,7 +466,7 @@ class JurorRecordsController(Controller):
             record_id=juror.id,
             details={"youth_id": str(youth_id), "conflict_id": str(conflict_id)},
         )
-        flash(request, "The conflict was removed.")
+        flash(request, _("The conflict was removed."))
         return redirect_to(request, f"/jurors/{juror.id}#conflicts")
 
     # Portal access ------------------------------------------------------------------------------
@@ -478,7 +490,7 @@ class JurorRecordsController(Controller):
             except JurorError as error:
                 form.error("email", str(error))
             except StaleDataError as error:
-                raise HTTPException(status_code=409, detail=STALE_ACTION) from error
+                raise HTTPException(status_code=409, detail=_(STALE_ACTION)) from error
         if user is None:
             return await self._juror_page(request, db_session, juror, forms={"portal": form}, status_code=422)
         audit.record(
@@ -497,7 +509,7 @@ class JurorRecordsController(Controller):
             name=juror.full_name,
             role=Role.JUROR,
         )
-        flash(request, PORTAL_GIVEN)
+        flash(request, _(PORTAL_GIVEN))
         return redirect_to(request, f"/jurors/{juror.id}#portal")
 
     @post("/{juror_id:uuid}/portal/password")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_date
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.response import Template
@@ -15,9 +17,15 @@ from youthcourt.jurors import reports
 from youthcourt.jurors.records import SOURCE_CHOICES, format_rate
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
+from youthcourt.web.i18n import current_language
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page
+
+
+def month_name(month: datetime.date) -> str:
+    """A month as the active language abbreviates it: "Mar 2026", "mar 2026"."""
+    return format_date(month, "MMM y", locale=current_language())
 
 
 class JurorReportsController(Controller):
@@ -49,6 +57,7 @@ class JurorReportsController(Controller):
             sources=SOURCE_CHOICES,
             number=format_number,
             rate=format_rate,
+            month_name=month_name,
         )
 
 

@@ -29,6 +29,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import _
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
@@ -60,7 +61,7 @@ class TrainingController(Controller):
             results=results,
             counts=await records.attendance_counts(db, [s.id for s in results.items]),
             form=form,
-            roles=records.ROLE_CHOICES,
+            roles={value: _(label) for value, label in records.ROLE_CHOICES.items()},
             number=format_number,
             status_code=status_code,
         )
@@ -78,7 +79,7 @@ class TrainingController(Controller):
         session = await training.create_session(actor, form)
         if session is None:
             return await self._list(db_session, form, 1, status_code=422)
-        flash(request, "The training session was added. Mark who attended on its page.")
+        flash(request, _("The training session was added. Mark who attended on its page."))
         return redirect_to(request, f"/jurors/training/{session.id}")
 
     async def _session(self, db: AsyncSession, session_id: UUID) -> TrainingSession:
