@@ -16,7 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-from youthcourt.web.i18n import LANGUAGES, LOCALE_DIR, NOT_YET_TRANSLATED
+from youthcourt.web.i18n import LANGUAGES, LOCALE_DIR, NOT_YET_TRANSLATED, _, pgettext, use_locale
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -113,7 +113,7 @@ def _extracted_ids() -> set[str | tuple[str, ...]]:
     """Every string marked in the code and the templates, as ``make messages`` extracts them."""
     method_map = [("src/youthcourt/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"trimmed": "true"}}
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
     ids: set[str | tuple[str, ...]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options, keywords=keywords
@@ -167,3 +167,12 @@ def test_spanish_keeps_every_placeholder() -> None:
             ids[0] for text in strings if set(placeholder.findall(text)) - {"num"} != expected - {"num"}
         )
     assert wrong == []
+
+
+def test_a_word_used_two_ways_has_a_translation_for_each_context() -> None:
+    """One English word, two Spanish ones: "Open" as a status and as a link."""
+    with use_locale("es"):
+        assert (_("Open"), pgettext("link", "Open")) == ("Pendiente", "Abrir")
+        assert pgettext("email", "To") == "Para"
+    with use_locale("en"):
+        assert pgettext("link", "Open") == "Open"

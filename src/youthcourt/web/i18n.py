@@ -182,6 +182,13 @@ def ngettext(singular: str, plural: str, count: int | float | Decimal, **variabl
     return text % {"num": format_plain_number(count), **variables}
 
 
+def pgettext(context: str, message: str, **variables: object) -> str:
+    """``message`` as used in ``context``, where one English word needs two translations
+    ("Open" as a link is "Abrir", as a status "Pendiente")."""
+    text = translations(current_language()).upgettext(context, message)
+    return text % variables if variables else text
+
+
 _ = gettext
 
 
@@ -212,16 +219,22 @@ def _template_gettext(message: str) -> str:
     return translations(current_language()).ugettext(message)
 
 
+def _template_pgettext(context: str, message: str) -> str:
+    return translations(current_language()).upgettext(context, message)
+
+
 def _template_ngettext(singular: str, plural: str, count: int | Decimal) -> str:
     whole = int(count) if count == int(count) else 2  # 1.5 credits are plural
     return translations(current_language()).ungettext(singular, plural, whole)
 
 
 def install(env: object) -> None:
-    """Give a Jinja environment ``_``, ``gettext``, ``ngettext`` and ``{% trans %}``."""
+    """Give a Jinja environment ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``{% trans %}``."""
     env.add_extension("jinja2.ext.i18n")  # type: ignore[attr-defined]
     env.policies["ext.i18n.trimmed"] = True  # type: ignore[attr-defined]
-    env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
+    )
     env.globals["current_language"] = current_language  # type: ignore[attr-defined]
     env.globals["in_language"] = in_language  # type: ignore[attr-defined]
     env.globals["languages"] = LANGUAGES  # type: ignore[attr-defined]
