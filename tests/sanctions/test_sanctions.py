@@ -934,6 +934,22 @@ async def test_the_form_proposes_the_hearing_still_scheduled(client, db):
     assert await count(db, Disposition) == 0
 
 
+async def test_the_form_proposes_the_hearing_already_marked_held(client, db):
+    """The outcome is often recorded on the night, before the disposition is typed in."""
+    program, coordinator, case = await coordinator_with_case(db)
+    missed = await make_hearing(db, program, case, TODAY - 30 * DAY)
+    missed.outcome = HearingOutcome.NO_SHOW
+    held = await make_hearing(db, program, case, TODAY - 2 * DAY)
+    held.outcome = HearingOutcome.HELD
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    form = await client.get(f"/cases/{case.id}/disposition")
+
+    assert f'<option value="{held.id}" selected>' in form.text
+    assert f'<option value="{missed.id}" >' in form.text
+
+
 async def test_the_case_section_loads_in_a_fixed_number_of_queries(db):
     program, _, small = await coordinator_with_case(db)
     await make_sanction(db, program, small)

@@ -512,7 +512,7 @@ class DispositionChoices:
     hearings: dict[str, str]
     hearing_dates: dict[str, datetime.date]
     awaiting_hearing: str
-    """The latest hearing held by today and still marked scheduled: where the disposition comes from."""
+    """The latest hearing by today marked held or still scheduled: where the disposition comes from."""
     factors: dict[str, str]
     """The factors and strengths the jury found: the only ones a sanction may address."""
     contributing: dict[str, str]
@@ -566,7 +566,8 @@ async def disposition_choices(
             (
                 str(h.id)
                 for h in reversed(hearings)
-                if h.outcome == HearingOutcome.SCHEDULED and h.courtroom.night.held_on <= today
+                if h.outcome in (HearingOutcome.SCHEDULED, HearingOutcome.HELD)
+                and h.courtroom.night.held_on <= today
             ),
             "",
         ),
