@@ -99,6 +99,18 @@ async def test_a_respondent_answers_once_and_the_answer_is_kept_apart_from_the_c
     assert not hasattr(stored_answer, "created_at")
 
 
+async def test_the_tablet_in_a_coordinators_hands_shows_the_youth_no_staff_menu(client, db):
+    """The coordinator signs in on the tablet, opens the survey and hands it over: the page must not
+    lead the youth to the case list, the dashboard or the coordinator's account."""
+    _, _, case = await coordinator_case(db, client)
+    path = await tablet_link(client, case)
+    page = await client.get(path)  # still signed in as the coordinator
+    assert page.status_code == 200 and "<fieldset" in page.text
+    for staff in ("/dashboard", "/cases", "/jurors", "Sign out", "account-menu", "program-switch"):
+        assert staff not in page.text, staff
+    assert 'href="/"' not in page.text
+
+
 async def test_the_answer_is_linked_to_the_case_only_with_consent(client, db):
     _, _, case = await coordinator_case(db, client)
     path = await tablet_link(client, case)
