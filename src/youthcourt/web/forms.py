@@ -43,6 +43,11 @@ def _sentence(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+class Label(str):
+    """A label already in the reader's language: a translated label completed with its words
+    ("el mínimo de servicio comunitario para la clase A"), which no catalog holds whole."""
+
+
 def about(label: str, message: str, **variables: object) -> str:
     """``message`` (marked with ``N_``) about the field called ``label``: ``%(what)s`` is the label,
     ``%(What)s`` the label starting a sentence.
@@ -50,6 +55,8 @@ def about(label: str, message: str, **variables: object) -> str:
     As with :func:`enter_message`, the message is in the active language only when the label is,
     so a form whose labels are not translated yet stays whole in English.
     """
+    if isinstance(label, Label):
+        return gettext(message, what=label, What=_sentence(label), **variables)
     if has_translation(label):
         what = gettext(label)
         return gettext(message, what=what, What=_sentence(what), **variables)
@@ -61,6 +68,13 @@ _PLACES = {
     1: N_("%(What)s can have at most one decimal place."),
     2: N_("%(What)s can have at most two decimal places."),
 }
+
+
+def enter(label: str) -> str:
+    """The error of a required field left empty (:func:`enter_message`), for a completed label too."""
+    if isinstance(label, Label):
+        return gettext("Enter %(what)s.", what=label)
+    return enter_message(label)
 
 
 def _too_precise(label: str, places: int) -> str:
@@ -108,7 +122,7 @@ class Form:
     def text(self, name: str, label: str, *, required: bool = True, max_length: int = 200) -> str:
         value = self.values.get(name, "").strip()
         if required and not value:
-            self.error(name, enter_message(label))
+            self.error(name, enter(label))
         elif len(value) > max_length:
             self.error(name, about(label, N_("%(What)s must be at most %(max)s characters."), max=max_length))
         return value
@@ -140,7 +154,7 @@ class Form:
         raw = self.values.get(name, "").strip()
         if not raw:
             if required:
-                self.error(name, enter_message(label))
+                self.error(name, enter(label))
             return None
         value = parse_number(raw)
         if value is None and _LONG_NUMBER.fullmatch(raw):
@@ -217,7 +231,7 @@ class Form:
         """A required time of day, to the minute."""
         value = self.values.get(name, "").strip()
         if not value:
-            self.error(name, enter_message(label))
+            self.error(name, enter(label))
             return None
         try:
             return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
@@ -229,7 +243,7 @@ class Form:
         """A required calendar month (YYYY-MM, as a month input sends it), as its first or last day."""
         value = self.values.get(name, "").strip()
         if not value:
-            self.error(name, enter_message(label))
+            self.error(name, enter(label))
             return None
         try:
             first = datetime.date.fromisoformat(f"{value}-01") if len(value) == 7 else None
@@ -246,7 +260,7 @@ class Form:
         value = self.values.get(name, "").strip()
         if not value:
             if required:
-                self.error(name, enter_message(label))
+                self.error(name, enter(label))
             return None
         try:
             return datetime.date.fromisoformat(value)
@@ -290,7 +304,13 @@ class Field:
         return self
 
     def label_in(self, context: Context) -> str:
-        return self.label.format(**context.words) if context.words else self.label
+        """The label completed with the context's words; translated first when the catalog has it
+        (the words are then expected in the reader's language too)."""
+        if not context.words:
+            return self.label
+        if has_translation(self.label):
+            return Label(gettext(self.label).format(**context.words))
+        return self.label.format(**context.words)
 
     def read(self, form: Form, name: str, context: Context) -> Any:
         raise NotImplementedError
