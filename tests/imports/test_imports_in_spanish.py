@@ -38,6 +38,7 @@ async def test_the_import_pages_come_out_in_spanish(client, db):
     mapping = await text_of(client, f"{URL}/{record}/mapping")
     saved = await post_form(client, f"{URL}/{record}/mapping", mapping_fields(mapping))
     preview = await text_of(client, saved.headers["location"])
+    remembered = await text_of(client, URL)
     done = await post_form(client, f"{URL}/{record}/run", {})
     shown = await text_of(client, done.headers["location"])
 
@@ -59,6 +60,8 @@ async def test_the_import_pages_come_out_in_spanish(client, db):
     assert "10 filas." in mapping
     for english in ("Map the columns", "Leave out", "(required)", "Check the rows"):
         assert english not in mapping
+    assert "Casos anteriores: se recuerdan 23 encabezados." in remembered and "Olvidarla" in remembered
+    assert "Esperando la importación" in remembered and "headers remembered" not in remembered
     assert "10 de 10 filas están bien." in preview and "Importar los 10 casos" in preview
     assert "rows are fine" not in preview and "Import all" not in preview
     assert "Se importaron 10 casos de cases.csv." in shown and "Importado" in shown
