@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts import events, lockout, mfa, passwords
 from youthcourt.accounts.forms import (
-    ROLE_CHOICES,
     LanguageForm,
     PasswordForm,
     RoleForm,
     SignInForm,
     UserForm,
+    role_choices,
 )
 from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.services import MembershipService, UserService
@@ -43,12 +43,12 @@ from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import page, redirect_to, wants_part
 
 SIGN_IN_FAILED = N_("The email or password is not right. Check them and try again.")
-SHARED_ACCOUNT = (
+SHARED_ACCOUNT = N_(
     "This person's account also belongs to a program you do not administer, so only a site "
     "administrator can reset their password or multi-factor sign-in, unlock it or sign them out. "
     "You can change their role in this program or deactivate them here."
 )
-SITE_ADMIN_ACCOUNT = (
+SITE_ADMIN_ACCOUNT = N_(
     "Only a site administrator can reset a site administrator's sign-in, unlock it or sign them out."
 )
 
@@ -388,13 +388,13 @@ class UserAdminController(Controller):
             governed=governed,
             filters=filters,
             search=search,
-            roles=ROLE_CHOICES,
+            roles=role_choices(),
         )
 
     @get("/new")
     async def new(self) -> Template:
         return page(
-            "accounts/user_new.html", form=Form(values={"role": Role.COORDINATOR.value}), roles=ROLE_CHOICES
+            "accounts/user_new.html", form=Form(values={"role": Role.COORDINATOR.value}), roles=role_choices()
         )
 
     @post("/")
@@ -416,9 +416,9 @@ class UserAdminController(Controller):
         existing = await users.get_by_email(email) if email else None
         # The same lookups whether or not the email has an account, as at sign-in.
         if await memberships.get_for_user(existing.id if existing else lockout.NO_ACCOUNT) and existing:
-            form.error("email", "This person is already a member of the program.")
+            form.error("email", _("This person is already a member of the program."))
         if not form.is_valid:
-            return page("accounts/user_new.html", form=form, roles=ROLE_CHOICES, status_code=422)
+            return page("accounts/user_new.html", form=form, roles=role_choices(), status_code=422)
         # Hashed whichever way, so the answer takes as long whether the email had an account or not.
         unusable = passwords.hash_password(passwords.temporary_password() + passwords.temporary_password())
         account = existing or await users.create_user(email=email, full_name=full_name, password=unusable)
@@ -433,6 +433,7 @@ class UserAdminController(Controller):
             email=email,
             name=full_name,
             role=Role(role),
+            language=existing.language if existing else None,
         )
         return page("accounts/user_created.html", membership=membership, name=full_name, email=email)
 
@@ -484,8 +485,8 @@ class UserAdminController(Controller):
             "accounts/user_detail.html",
             membership=membership,
             governed=await memberships.governs(request.user, membership.user),
-            shared_account=SITE_ADMIN_ACCOUNT if membership.user.is_site_admin else SHARED_ACCOUNT,
-            roles=ROLE_CHOICES,
+            shared_account=_(SITE_ADMIN_ACCOUNT if membership.user.is_site_admin else SHARED_ACCOUNT),
+            roles=role_choices(),
             form=form,
             status_code=status_code,
         )
@@ -503,7 +504,7 @@ class UserAdminController(Controller):
         form = Form.from_data(data)
         role = RoleForm.read(form).role
         if user_id == request.user.user_id:
-            form.error("role", "You cannot change your own role; ask another program admin.")
+            form.error("role", _("You cannot change your own role; ask another program admin."))
         if not form.is_valid:
             return await self._detail(request, memberships, membership, form, status_code=422)
         previous = membership.role.value
@@ -516,7 +517,7 @@ class UserAdminController(Controller):
             record_id=user_id,
             details={"from": previous, "to": role},
         )
-        flash(request, "The role was changed.")
+        flash(request, _("The role was changed."))
         return redirect_to(request, f"/admin/users/{user_id}")
 
     @post("/{user_id:uuid}/active")
@@ -531,7 +532,7 @@ class UserAdminController(Controller):
         membership = await self._membership(memberships, user_id)
         active = Form.from_data(data).get("active") == "true"
         if user_id == request.user.user_id:
-            flash(request, "You cannot deactivate your own account.", "error")
+            flash(request, _("You cannot deactivate your own account."), "error")
             return redirect_to(request, f"/admin/users/{user_id}")
         await memberships.set_active(membership, active)
         audit.record(
@@ -543,9 +544,12 @@ class UserAdminController(Controller):
         )
         flash(
             request,
-            f"{membership.name} can work in this program again."
+            _("%(name)s can work in this program again.", name=membership.name)
             if active
-            else f"{membership.name} no longer has access to this program and was signed out of it.",
+            else _(
+                "%(name)s no longer has access to this program and was signed out of it.",
+                name=membership.name,
+            ),
         )
         return redirect_to(request, f"/admin/users/{user_id}")
 
@@ -563,9 +567,9 @@ class UserAdminController(Controller):
         if user.is_locked:
             lockout.unlock(user)
             audit.record(db_session, request, "user_unlock", record_type="user", record_id=user_id)
-            flash(request, "The account was unlocked. They can sign in again.")
+            flash(request, _("The account was unlocked. They can sign in again."))
         else:
-            flash(request, "The account was not locked.", "info")
+            flash(request, _("The account was not locked."), "info")
         return redirect_to(request, f"/admin/users/{user_id}")
 
     @post("/{user_id:uuid}/password-reset")
@@ -598,11 +602,15 @@ class UserAdminController(Controller):
         user: User = membership.user
         if user_id == request.user.user_id:
             flash(
-                request, "You cannot reset your own multi-factor sign-in; ask another program admin.", "error"
+                request,
+                _("You cannot reset your own multi-factor sign-in; ask another program admin."),
+                "error",
             )
             return redirect_to(request, f"/admin/users/{user_id}")
         await mfa.disable(db_session, user)
         await end_all_sessions(db_session, user.id)
         audit.record(db_session, request, "user_mfa_reset", record_type="user", record_id=user_id)
-        flash(request, "Multi-factor sign-in was reset. They set up their app again at their next sign-in.")
+        flash(
+            request, _("Multi-factor sign-in was reset. They set up their app again at their next sign-in.")
+        )
         return redirect_to(request, f"/admin/users/{user_id}")

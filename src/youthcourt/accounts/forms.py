@@ -7,9 +7,15 @@ import re
 from youthcourt.programs.models import Role
 from youthcourt.programs.timezones import timezone_choices
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Email, Field, Form, Text
-from youthcourt.web.i18n import LANGUAGES, N_, enter_message
+from youthcourt.web.i18n import LANGUAGES, N_, _, enter_message
 
 ROLE_CHOICES = {role.value: role.label for role in Role}
+"""Each role by value, with its English label (the catalog's key): pages show :func:`role_choices`."""
+
+
+def role_choices() -> dict[str, str]:
+    """The roles as a menu shows them, in the reader's language."""
+    return {value: _(label) for value, label in ROLE_CHOICES.items()}
 
 
 class Secret(Field):
@@ -47,26 +53,26 @@ LANGUAGE_CHOICES = {"": "browser", **LANGUAGES}
 
 
 class LanguageForm(DeclaredForm):
-    language = Choice("a language", options=LANGUAGE_CHOICES, required=False)
+    language = Choice(N_("a language"), options=LANGUAGE_CHOICES, required=False)
 
 
 class UserForm(DeclaredForm):
     """A person added to the program."""
 
-    full_name = Text("the person's full name")
+    full_name = Text(N_("the person's full name"))
     email = Email()
-    role = Choice("a role", options=ROLE_CHOICES)
+    role = Choice(N_("a role"), options=ROLE_CHOICES)
 
 
 class NewAccountForm(DeclaredForm):
     """An account made from the command line (``youthcourt create-user``)."""
 
     email = Email()
-    full_name = Text("a full name")
+    full_name = Text(N_("a full name"))
 
 
 class RoleForm(DeclaredForm):
-    role = Choice("a role", options=ROLE_CHOICES)
+    role = Choice(N_("a role"), options=ROLE_CHOICES)
 
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
@@ -75,21 +81,21 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 class ProgramForm(DeclaredForm):
     """A new program, by a site administrator; the short name is lower-cased."""
 
-    name = Text("the program's name")
-    slug = Text("a short name for addresses", max_length=60)
-    timezone = Choice("the program's time zone", options=timezone_choices())
+    name = Text(N_("the program's name"))
+    slug = Text(N_("a short name for addresses"), max_length=60)
+    timezone = Choice(N_("the program's time zone"), options=timezone_choices())
 
     def check(self) -> None:
         self.slug = self.slug.lower()
         if self.slug and not SLUG.match(self.slug):
             self.error(
                 "slug",
-                "Use 3 to 60 lower-case letters, digits and dashes, for example riverside-youth-court.",
+                _("Use 3 to 60 lower-case letters, digits and dashes, for example riverside-youth-court."),
             )
 
 
 class ProgramSettingsForm(DeclaredForm):
     """A program's name and time zone, changed by a site administrator (the short name stays)."""
 
-    name = Text("the program's name")
-    timezone = Choice("the program's time zone", options=timezone_choices())
+    name = Text(N_("the program's name"))
+    timezone = Choice(N_("the program's time zone"), options=timezone_choices())

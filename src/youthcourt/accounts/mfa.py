@@ -37,6 +37,7 @@ from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _
 
 ISSUER = "Youthcourt"
 STEP_SECONDS = 30
@@ -49,8 +50,8 @@ RECOVERY_CODE_COUNT = 10
 STAFF_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.COORDINATOR, Role.EVALUATOR})
 """Roles that always sign in with a second factor: they see youth's records or statistics."""
 
-ENTER_CODE = "Enter the 6-digit code from your authenticator app, or a recovery code."
-WRONG_FIRST_CODE = (
+ENTER_CODE = N_("Enter the 6-digit code from your authenticator app, or a recovery code.")
+WRONG_FIRST_CODE = N_(
     "That code is not right. Check that your phone's clock is set automatically and type the code shown now."
 )
 
@@ -281,7 +282,7 @@ async def confirm_enrollment(
     code = CodeForm.read(form).code.strip()
     step = matching_step(user.totp_secret, code, None) if code and user.totp_secret else None
     if step is None:
-        form.error("code", WRONG_FIRST_CODE if code else ENTER_CODE)
+        form.error("code", _(WRONG_FIRST_CODE if code else ENTER_CODE))
         return None
     enable(user, step)
     codes = await new_recovery_codes(db, user)

@@ -37,12 +37,13 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.web.errors import local_path
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.templating import page, redirect_to
 
-WRONG_CODE = (
+WRONG_CODE = N_(
     "That code is not right. Type the 6-digit code your app shows now, or one of your recovery codes."
 )
-WRONG_CURRENT_CODE = "That code is not right. Type the 6-digit code your app shows now."
+WRONG_CURRENT_CODE = N_("That code is not right. Type the 6-digit code your app shows now.")
 CODES_PER_SESSION = 5
 """Wrong codes after which the waiting session ends and the password must be typed again."""
 
@@ -106,12 +107,12 @@ class CodeStepController(Controller):
         form = Form.from_data(data)
         code = CodeForm.read(form).code.strip()
         if not code:
-            form.error("code", mfa.ENTER_CODE)
+            form.error("code", _(mfa.ENTER_CODE))
             return page("accounts/code.html", form=form, status_code=422)
         user = await users.get_for_sign_in(viewer.user_id)
         if user.is_locked or not user.has_mfa:
             await end_session(db_session, viewer.session_id)
-            return _signed_out(request, "Sign in again to continue.")
+            return _signed_out(request, _("Sign in again to continue."))
         address = audit.client_address(request)
         if wait := await lockout.address_wait_minutes(db_session, address):
             failed = throttled_message(wait)
@@ -125,7 +126,11 @@ class CodeStepController(Controller):
             left = await mfa.remaining_recovery_codes(db_session, user)
             flash(
                 request,
-                f"You used a recovery code; {left} left. Make new ones from your account page.",
+                ngettext(
+                    "You used a recovery code; %(num)s left. Make new ones from your account page.",
+                    "You used a recovery code; %(num)s left. Make new ones from your account page.",
+                    left,
+                ),
                 "info",
             )
         return _signed_in(request, token, local_path(form.get("next")) or "/")
@@ -145,8 +150,8 @@ class CodeStepController(Controller):
         locked = await record_sign_in_failure(request, viewer.user_id, "wrong code", address)
         if locked or await _wrong_codes_in_session(db, viewer) >= CODES_PER_SESSION:
             await end_session(db, viewer.session_id)
-            return _signed_out(request, "Too many wrong codes. Sign in again to continue.")
-        form.error("code", WRONG_CODE)
+            return _signed_out(request, _("Too many wrong codes. Sign in again to continue."))
+        form.error("code", _(WRONG_CODE))
         return page("accounts/code.html", form=form, status_code=401)
 
 
@@ -172,7 +177,7 @@ class MfaController(Controller):
         """Nothing when the form holds a current code (now spent); else the account page saying so."""
         if await mfa.claim_totp(db, user, CodeForm.read(form).code):
             return None
-        form.error(error_field, WRONG_CURRENT_CODE)
+        form.error(error_field, _(WRONG_CURRENT_CODE))
         return await self._status_page(db, user, form, status_code=422)
 
     @staticmethod
@@ -284,11 +289,11 @@ class MfaController(Controller):
         if not user.has_mfa:
             return redirect_to(request, "/account/mfa")
         if await mfa.is_required(db_session, user):
-            flash(request, "Your role requires multi-factor sign-in; it cannot be turned off.", "error")
+            flash(request, _("Your role requires multi-factor sign-in; it cannot be turned off."), "error")
             return redirect_to(request, "/account/mfa")
         if refused := await self._unless_current_code(db_session, user, form, "disable_code"):
             return refused
         await mfa.disable(db_session, user)
         audit.record(db_session, request, "mfa_disable", record_type="user", record_id=user.id)
-        flash(request, "Multi-factor sign-in is off. You sign in with your password alone.")
+        flash(request, _("Multi-factor sign-in is off. You sign in with your password alone."))
         return redirect_to(request, "/account/mfa")

@@ -19,9 +19,10 @@ from youthcourt.accounts.services import ProgramService
 from youthcourt.audit.service import Actor
 from youthcourt.programs.guards import requires_site_admin
 from youthcourt.programs.models import Program
-from youthcourt.programs.timezones import DEFAULT_TIMEZONE, timezone_groups
+from youthcourt.programs.timezones import DEFAULT_TIMEZONE, shown_timezone_groups
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -45,7 +46,7 @@ async def programs_page(db: AsyncSession, form: Form, number: int = 1, status_co
         "programs/list.html",
         results=results,
         form=form,
-        timezone_groups=timezone_groups(),
+        timezone_groups=shown_timezone_groups(),
         status_code=status_code,
     )
 
@@ -55,7 +56,7 @@ def program_page(program: Program, form: Form, status_code: int = 200) -> Templa
         "programs/edit.html",
         program=program,
         form=form,
-        timezone_groups=timezone_groups(),
+        timezone_groups=shown_timezone_groups(),
         status_code=status_code,
     )
 
@@ -84,11 +85,11 @@ class ProgramAdminController(Controller):
     ) -> Any:
         new = ProgramForm.read(data)
         if new.slug and not new.has_error("slug") and await programs.slug_taken(new.slug):
-            new.error("slug", "Another program already uses this short name.")
+            new.error("slug", _("Another program already uses this short name."))
         if not new.is_valid:
             return await programs_page(db_session, new.form, status_code=422)
         await programs.create_program(actor, new.name, new.slug, new.timezone)
-        flash(request, "The program was created. Switch to it to add its first program admin.")
+        flash(request, _("The program was created. Switch to it to add its first program admin."))
         return redirect_to(request, PROGRAMS_URL)
 
     @get("/{program_id:uuid}", dependencies=PROGRAM_IN_PATH)
@@ -110,5 +111,5 @@ class ProgramAdminController(Controller):
         changes = await programs.update_program(
             actor, program, name=settings.name, timezone=settings.timezone
         )
-        flash(request, "The program was saved." if changes else "Nothing was changed.")
+        flash(request, _("The program was saved.") if changes else _("Nothing was changed."))
         return redirect_to(request, PROGRAMS_URL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from youthcourt.web.forms import MAX_FIELD_LENGTH, Date, DeclaredForm, Text
+from youthcourt.web.i18n import N_, _
 
 OUTCOMES = ("success", "failure", "denied", "not_found", "conflict")
 
@@ -20,11 +21,11 @@ class TrailFilterForm(DeclaredForm):
     actor = _as_typed("who")
     record_type = _as_typed("the kind of record")
     record_id = _as_typed("the record")
-    start = Date("the first day", required=False)
-    end = Date("the last day", required=False)
+    start = Date(N_("the first day"), required=False)
+    end = Date(N_("the last day"), required=False)
 
     def check(self) -> None:
         if self.start and self.end and self.end < self.start:
-            self.error("end", "The last day must be on or after the first day.")
+            self.error("end", _("The last day must be on or after the first day."))
         if self.outcome not in OUTCOMES:
             self.outcome = ""  # a tampered outcome filters nothing, as no outcome chosen

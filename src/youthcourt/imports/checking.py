@@ -21,10 +21,11 @@ from youthcourt.jurors.models import Juror, JurorSource
 from youthcourt.reference.models import Offense, ReferralSource
 from youthcourt.referrals.models import Youth
 from youthcourt.web.forms import DeclaredForm, Form
+from youthcourt.web.i18n import N_, _, ngettext
 
 CHUNK = 500
 """Values per ``IN`` list when looking rows up in the database."""
-HIDDEN = "(not shown)"
+HIDDEN = N_("(not shown)")
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class Preview:
 
 def missing_columns(kind: ImportKind, mapping: dict[str, str]) -> list[str]:
     mapped = set(mapping.values())
-    return [column.label for column in COLUMNS[kind] if column.required and column.key not in mapped]
+    """The labels of the required columns no header fills, in the reader's language."""
+    return [_(column.label) for column in COLUMNS[kind] if column.required and column.key not in mapped]
 
 
 async def check_import(db: AsyncSession, record: RecordImport, today: datetime.date) -> Preview:
@@ -81,11 +83,12 @@ async def check_import(db: AsyncSession, record: RecordImport, today: datetime.d
     missing = missing_columns(record.kind, record.mapping)
     if missing:
         preview.general.append(
-            "Choose the file's column for "
-            + ", ".join(missing)
-            + ": "
-            + ("it is" if len(missing) == 1 else "they are")
-            + " required."
+            ngettext(
+                "Choose the file's column for %(columns)s: it is required.",
+                "Choose the file's column for %(columns)s: they are required.",
+                len(missing),
+                columns=", ".join(missing),
+            )
         )
         return preview
     options = await _options(db, record.kind)
@@ -120,9 +123,11 @@ def _problem(
     record: RecordImport, headers: dict[str, str], form: DeclaredForm, key: str, message: str
 ) -> CellProblem:
     column = columns_of(record.kind).get(key)
-    header = headers.get(key) or (column.label if column else key)
+    header = headers.get(key) or (_(column.label) if column else key)
     value = form.form.get(key)
-    return CellProblem(header, message, HIDDEN if column is None or (column.identifying and value) else value)
+    return CellProblem(
+        header, message, _(HIDDEN) if column is None or (column.identifying and value) else value
+    )
 
 
 async def _options(db: AsyncSession, kind: ImportKind) -> dict[str, dict[str, Any]]:
@@ -152,7 +157,10 @@ async def _case_rules(
         if form.date_of_birth and form.received_on:
             if key in seen:
                 extra[number].append(
-                    ("first_name", f"The same youth and referral date as row {seen[key]}: a duplicate row.")
+                    (
+                        "first_name",
+                        _("The same youth and referral date as row %(row)s: a duplicate row.", row=seen[key]),
+                    )
                 )
             seen.setdefault(key, number)
     known = await existing_youth(db, [form.date_of_birth for _, form in forms if form.date_of_birth])
@@ -161,8 +169,10 @@ async def _case_rules(
             extra[number].append(
                 (
                     "first_name",
-                    "A youth with this name and birth date is already in the program: "
-                    "enter this case from their record instead.",
+                    _(
+                        "A youth with this name and birth date is already in the program: "
+                        "enter this case from their record instead."
+                    ),
                 )
             )
 
@@ -191,12 +201,14 @@ async def _juror_rules(
     for number, form in forms:
         key = _person_key(form)
         if key in seen:
-            extra[number].append(("first_name", f"The same juror as row {seen[key]}: a duplicate row."))
+            extra[number].append(
+                ("first_name", _("The same juror as row %(row)s: a duplicate row.", row=seen[key]))
+            )
         seen.setdefault(key, number)
         if key in roster or (
             form.email and (fold(form.first_name), fold(form.last_name), form.email) in roster
         ):
-            extra[number].append(("first_name", "This juror is already on the program's roster."))
+            extra[number].append(("first_name", _("This juror is already on the program's roster.")))
     respondents = [
         form for _, form in forms if form.source is JurorSource.FORMER_RESPONDENT and form.date_of_birth
     ]
@@ -209,9 +221,9 @@ async def _juror_rules(
             continue
         youth_id = youth.get(_person_key(form))
         if youth_id is None:
-            extra[number].append(("source", "No youth of the program has this name and birth date."))
+            extra[number].append(("source", _("No youth of the program has this name and birth date.")))
         elif youth_id in enrolled:
-            extra[number].append(("source", "This former respondent is already on the roster."))
+            extra[number].append(("source", _("This former respondent is already on the roster.")))
         else:
             preview.matches[number] = youth_id
             form.youth_id = youth_id

@@ -15,22 +15,35 @@ from youthcourt.cases.models import ImportKind
 from youthcourt.outcomes.models import OutcomeEventType, RecordSystem
 from youthcourt.reference.models import CourtRole
 from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES
+from youthcourt.web.i18n import N_, _
 
-DATE_HINT = "a date, YYYY-MM-DD (or MM/DD/YYYY, or a spreadsheet date)"
+DATE_HINT = N_("a date, YYYY-MM-DD (or MM/DD/YYYY, or a spreadsheet date)")
 LIST_SEPARATORS = re.compile(r"\s*[;|]\s*")
 """Several values in one cell (check dates, record systems, roles) are separated by ``;``."""
 
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a kind of file. Its key, example, synonyms and accepted values are the file's
+    format and stay as written; its label and meaning are English (the catalog's keys), shown
+    with ``_(column.label)`` and :meth:`description`."""
+
     key: str
     label: str
     required: bool
     meaning: str
+    """What it holds; ``%(date)s`` (``%(Date)s``) is the date format, ``%(values)s`` the accepted values."""
     example: str
     synonyms: tuple[str, ...] = ()
     identifying: bool = False
     """Names, birth dates and contact details: the preview names the problem but never shows the value."""
+    accepted: tuple[str, ...] = ()
+    """The values a cell may hold, as a file writes them (in English, whatever the reader's language)."""
+
+    def description(self) -> str:
+        """What the column holds, in the reader's language."""
+        date = _(DATE_HINT)
+        return _(self.meaning, date=date, Date=date[:1].upper() + date[1:], values=_values(self.accepted))
 
 
 def fold(text: Any) -> str:
@@ -51,309 +64,324 @@ ROLES = tuple(role.value for role in CourtRole)
 CASE_COLUMNS: tuple[Column, ...] = (
     Column(
         "first_name",
-        "First name",
+        N_("First name"),
         True,
-        "The youth's first name.",
+        N_("The youth's first name."),
         "Jordan",
         ("first", "given name", "youth first name"),
         identifying=True,
     ),
     Column(
         "last_name",
-        "Last name",
+        N_("Last name"),
         True,
-        "The youth's last name.",
+        N_("The youth's last name."),
         "Avery",
         ("last", "surname", "family name", "youth last name"),
         identifying=True,
     ),
     Column(
         "date_of_birth",
-        "Date of birth",
+        N_("Date of birth"),
         True,
-        f"The youth's birth date: {DATE_HINT}.",
+        N_("The youth's birth date: %(date)s."),
         "2009-05-14",
         ("dob", "birth date", "birthdate", "born"),
         identifying=True,
     ),
-    Column("gender", "Gender", False, "As the family gave it, at most 40 characters.", "Female", ("sex",)),
+    Column(
+        "gender", N_("Gender"), False, N_("As the family gave it, at most 40 characters."), "Female", ("sex",)
+    ),
     Column(
         "race_ethnicity",
-        "Race and ethnicity",
+        N_("Race and ethnicity"),
         False,
-        f"One of: {_values(RACE_ETHNICITY_CATEGORIES)}.",
+        N_("One of: %(values)s."),
         "Hispanic or Latino",
         ("race", "ethnicity", "race ethnicity"),
+        accepted=RACE_ETHNICITY_CATEGORIES,
     ),
     Column(
         "received_on",
-        "Referral received",
+        N_("Referral received"),
         True,
-        f"When the referral came in: {DATE_HINT}.",
+        N_("When the referral came in: %(date)s."),
         "2023-02-06",
         ("referral date", "referred on", "date referred", "received", "referral received date", "referred"),
     ),
     Column(
         "incident_on",
-        "Incident date",
+        N_("Incident date"),
         False,
-        f"The date of the offense: {DATE_HINT}; the referral date when empty.",
+        N_("The date of the offense: %(date)s; the referral date when empty."),
         "2023-01-28",
         ("incident", "offense date", "date of offense", "date of incident"),
     ),
     Column(
         "offense",
-        "Offense",
+        N_("Offense"),
         True,
-        "An offense of the program's catalog, by its name (Reference data).",
+        N_("An offense of the program's catalog, by its name (Reference data)."),
         "Shoplifting",
         ("charge", "offense name", "offence", "referral offense"),
     ),
     Column(
         "source",
-        "Referral source",
+        N_("Referral source"),
         True,
-        "A source agency of the program, by its name (Reference data).",
+        N_("A source agency of the program, by its name (Reference data)."),
         "Riverside Police Department",
         ("referral source", "referred by", "agency", "source agency"),
     ),
     Column(
         "source_reference",
-        "Agency reference",
+        N_("Agency reference"),
         False,
-        "The agency's own reference number.",
+        N_("The agency's own reference number."),
         "PD-2023-118",
         ("reference", "agency reference", "reference number", "agency number"),
         identifying=True,
     ),
     Column(
         "intake_on",
-        "Intake date",
+        N_("Intake date"),
         False,
-        f"The intake interview: {DATE_HINT}.",
+        N_("The intake interview: %(date)s."),
         "2023-02-15",
         ("intake", "intake date"),
     ),
     Column(
         "hearing_on",
-        "Hearing date",
+        N_("Hearing date"),
         False,
-        f"The hearing held: {DATE_HINT}. It counts as the first hearing held in reports.",
+        N_("The hearing held: %(date)s. It counts as the first hearing held in reports."),
         "2023-03-09",
         ("hearing", "heard on", "date of hearing"),
     ),
     Column(
         "disposition_on",
-        "Disposition date",
+        N_("Disposition date"),
         False,
-        f"When the disposition was decided: {DATE_HINT}.",
+        N_("When the disposition was decided: %(date)s."),
         "2023-03-09",
         ("disposition date", "sentenced on", "sentence date"),
     ),
     Column(
         "disposition",
-        "Disposition",
+        N_("Disposition"),
         False,
-        "The sanctions in words (kept as the disposition's notes), at most 2,000 characters.",
+        N_("The sanctions in words (kept as the disposition's notes), at most 2,000 characters."),
         "20 hours community service; apology letter",
         ("sanctions", "sentence", "sanctions summary", "disposition summary"),
     ),
     Column(
         "closed_on",
-        "Closure date",
+        N_("Closure date"),
         True,
-        f"When the case closed: {DATE_HINT}.",
+        N_("When the case closed: %(date)s."),
         "2023-06-01",
         ("closed", "date closed", "closure", "exit date", "closing date"),
     ),
     Column(
         "closure",
-        "Closure",
+        N_("Closure"),
         True,
-        f"How the case ended, one of: {_values(CLOSURES)}.",
+        N_("How the case ended, one of: %(values)s."),
         "completed",
         ("closure state", "outcome", "completion", "completed", "status", "case outcome"),
+        accepted=CLOSURES,
     ),
     Column(
         "check_dates",
-        "Follow-up check dates",
+        N_("Follow-up check dates"),
         False,
-        "The dates records were checked for new offenses after closure, separated by ; "
-        "(none for a withdrawn case).",
+        N_(
+            "The dates records were checked for new offenses after closure, separated by ; "
+            "(none for a withdrawn case)."
+        ),
         "2023-12-01; 2024-06-01",
         ("check date", "check dates", "follow up date", "follow up dates", "records check date"),
     ),
     Column(
         "records_searched",
-        "Records searched",
+        N_("Records searched"),
         False,
-        f"The record systems the checks searched, separated by ;, from: {_values(RECORD_SYSTEMS)}. "
-        "Empty: no records searched, which reports do not count as follow-up.",
+        N_(
+            "The record systems the checks searched, separated by ;, from: %(values)s. "
+            "Empty: no records searched, which reports do not count as follow-up."
+        ),
         "police; juvenile_court",
         ("records", "record systems", "systems searched", "searched"),
+        accepted=RECORD_SYSTEMS,
     ),
     Column(
         "check_result",
-        "Follow-up result",
+        N_("Follow-up result"),
         False,
-        f"What the checks found, one of: {_values(CHECK_RESULTS)}. Required with check dates.",
+        N_("What the checks found, one of: %(values)s. Required with check dates."),
         "no new offense",
         ("result", "follow up result", "check result", "recidivism"),
+        accepted=CHECK_RESULTS,
     ),
     Column(
         "new_offense_on",
-        "New offense date",
+        N_("New offense date"),
         False,
-        f"The date of the new offense found: {DATE_HINT}.",
+        N_("The date of the new offense found: %(date)s."),
         "2024-02-10",
         ("new offense date", "reoffense date", "recidivism date", "date of new offense"),
     ),
     Column(
         "new_offense_type",
-        "New offense type",
+        N_("New offense type"),
         False,
-        f"One of: {_values(EVENT_TYPES)}.",
+        N_("One of: %(values)s."),
         "arrest",
         ("new offense type", "event type", "reoffense type"),
+        accepted=EVENT_TYPES,
     ),
     Column(
         "new_offense_category",
-        "New offense category",
+        N_("New offense category"),
         False,
-        "An offense category of the program's catalog (property, person, ...).",
+        N_("An offense category of the program's catalog (property, person, ...)."),
         "property",
         ("new offense category", "reoffense category"),
     ),
     Column(
         "new_offense_found_in",
-        "New offense found in",
+        N_("New offense found in"),
         False,
-        f"The record system it was found in, one of: {_values(RECORD_SYSTEMS)}.",
+        N_("The record system it was found in, one of: %(values)s."),
         "police",
         ("found in", "new offense source", "new offense record"),
+        accepted=RECORD_SYSTEMS,
     ),
 )
 
 JUROR_COLUMNS: tuple[Column, ...] = (
     Column(
         "first_name",
-        "First name",
+        N_("First name"),
         True,
-        "The juror's first name.",
+        N_("The juror's first name."),
         "Sam",
         ("first", "given name"),
         identifying=True,
     ),
     Column(
         "last_name",
-        "Last name",
+        N_("Last name"),
         True,
-        "The juror's last name.",
+        N_("The juror's last name."),
         "Okafor",
         ("last", "surname", "family name"),
         identifying=True,
     ),
     Column(
         "date_of_birth",
-        "Date of birth",
+        N_("Date of birth"),
         False,
-        f"{DATE_HINT[0].upper()}{DATE_HINT[1:]}; required for a former respondent.",
+        N_("%(Date)s; required for a former respondent."),
         "2008-11-02",
         ("dob", "birth date", "birthdate"),
         identifying=True,
     ),
     Column(
         "email",
-        "Email",
+        N_("Email"),
         False,
-        "The juror's email address.",
+        N_("The juror's email address."),
         "sam.okafor@example.org",
         ("email address", "e mail"),
         identifying=True,
     ),
     Column(
         "phone",
-        "Phone",
+        N_("Phone"),
         False,
-        "The juror's phone number, at most 40 characters.",
+        N_("The juror's phone number, at most 40 characters."),
         "555-0101",
         ("phone number", "mobile", "cell", "telephone"),
         identifying=True,
     ),
-    Column("school", "School", False, "At most 200 characters.", "Riverside High", ()),
-    Column("grade", "Grade", False, "At most 20 characters.", "10", ("year",)),
+    Column("school", N_("School"), False, N_("At most 200 characters."), "Riverside High", ()),
+    Column("grade", N_("Grade"), False, N_("At most 20 characters."), "10", ("year",)),
     Column(
         "guardian_name",
-        "Guardian",
+        N_("Guardian"),
         False,
-        "A parent or guardian's name.",
+        N_("A parent or guardian's name."),
         "Ada Okafor",
         ("parent", "parent name", "guardian name"),
         identifying=True,
     ),
     Column(
         "guardian_email",
-        "Guardian email",
+        N_("Guardian email"),
         False,
-        "The guardian's email address.",
+        N_("The guardian's email address."),
         "ada@example.org",
         ("parent email",),
         identifying=True,
     ),
     Column(
         "source",
-        "Source",
+        N_("Source"),
         False,
-        "volunteer (the default) or former respondent: a former respondent is matched to the youth of "
-        "the program with the same name and birth date.",
+        N_(
+            "volunteer (the default) or former respondent: a former respondent is matched to the youth of "
+            "the program with the same name and birth date."
+        ),
         "volunteer",
         ("juror source", "type"),
     ),
     Column(
         "status",
-        "Status",
+        N_("Status"),
         False,
-        "applicant, active, suspended or alumni; active when an oath date is given, else applicant.",
+        N_("applicant, active, suspended or alumni; active when an oath date is given, else applicant."),
         "active",
         ("juror status",),
     ),
     Column(
         "oath_on",
-        "Oath date",
+        N_("Oath date"),
         False,
-        f"When the confidentiality oath was signed: {DATE_HINT}.",
+        N_("When the confidentiality oath was signed: %(date)s."),
         "2023-09-12",
         ("oath", "oath date", "oath signed", "oath signed on"),
     ),
     Column(
         "parent_consent_on",
-        "Parent consent date",
+        N_("Parent consent date"),
         False,
-        f"{DATE_HINT[0].upper()}{DATE_HINT[1:]}.",
+        N_("%(Date)s."),
         "2023-09-10",
         ("parent consent", "consent date"),
     ),
     Column(
         "roles",
-        "Court roles",
+        N_("Court roles"),
         False,
-        f"The roles the juror holds, separated by ;, from: {_values(ROLES)}.",
+        N_("The roles the juror holds, separated by ;, from: %(values)s."),
         "juror; foreperson",
         ("role", "court role", "qualifications"),
+        accepted=ROLES,
     ),
     Column(
         "roles_earned_on",
-        "Roles earned on",
+        N_("Roles earned on"),
         False,
-        f"When the roles were earned: {DATE_HINT}; the oath date when empty.",
+        N_("When the roles were earned: %(date)s; the oath date when empty."),
         "2023-10-01",
         ("role date", "roles date", "qualified on"),
     ),
     Column(
         "training",
-        "Training",
+        N_("Training"),
         False,
-        "Training sessions attended, as DATE:HOURS separated by ;.",
+        N_("Training sessions attended, as DATE:HOURS separated by ;."),
         "2023-09-16:4; 2024-01-20:2.5",
         ("training dates", "trainings", "training sessions"),
     ),

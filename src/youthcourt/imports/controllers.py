@@ -37,12 +37,13 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.comparison import FileRejected
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.pagination import Page, PageNumber, page_number, paginate, paginate_list
 from youthcourt.web.templating import page, redirect_to
 
 MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
-ALREADY_DONE = "This import was already imported or discarded; nothing was done again."
+ALREADY_DONE = N_("This import was already imported or discarded; nothing was done again.")
 
 
 async def provide_record_import(
@@ -56,10 +57,6 @@ async def provide_record_import(
 
 
 IMPORT_IN_PATH = {"record_import": Provide(provide_record_import)}
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 async def _close_uploads(data: dict[str, Any] | None) -> None:
@@ -91,7 +88,7 @@ class ImportController(Controller):
         form = UploadForm.read({key: value for key, value in (data or {}).items() if key != "file"})
         try:
             if not isinstance(file, UploadFile) or not file.filename:
-                form.form.error("file", "Choose a CSV or XLSX file to import.")
+                form.form.error("file", _("Choose a CSV or XLSX file to import."))
             if not form.is_valid:
                 return await _index(db_session, 1, form.form, status_code=422)
             try:
@@ -137,7 +134,7 @@ class ImportController(Controller):
         data: FormData,
     ) -> Any:
         if record_import.status is not ImportStatus.STAGED:
-            flash(request, ALREADY_DONE, "info")
+            flash(request, _(ALREADY_DONE), "info")
             return _to_show(request, record_import)
         form = Form.from_data(data)
         mapping = MappingForm.read_mapping(form, record_import)
@@ -177,12 +174,11 @@ class ImportController(Controller):
         try:
             outcome = await services.run(db_session, actor, record_import, viewer.today())
         except services.AlreadyDone:
-            flash(request, ALREADY_DONE, "info")
+            flash(request, _(ALREADY_DONE), "info")
             return redirect_to(request, show)
         if isinstance(outcome, Preview):
             return _preview_page(record_import, outcome, 1, refused=True, status_code=422)
-        word = "case" if record_import.kind is ImportKind.CASES else "juror"
-        flash(request, f"Imported {_plural(outcome.count, word)} from {record_import.file_name}.")
+        flash(request, _imported(record_import, outcome.count))
         return redirect_to(request, show)
 
     @post("/{record_import_id:uuid}/discard")
@@ -197,10 +193,13 @@ class ImportController(Controller):
             await services.discard(db_session, actor, record_import)
             flash(
                 request,
-                f"{record_import.file_name} was discarded: its rows were deleted, nothing was imported.",
+                _(
+                    "%(file)s was discarded: its rows were deleted, nothing was imported.",
+                    file=record_import.file_name,
+                ),
             )
         except services.AlreadyDone:
-            flash(request, ALREADY_DONE, "info")
+            flash(request, _(ALREADY_DONE), "info")
         return redirect_to(request, request.app.route_reverse("imports.index"))
 
     @post("/mappings/{mapping_id:uuid}/forget")
@@ -215,8 +214,32 @@ class ImportController(Controller):
         if mapping is None:
             raise NotFoundException()
         await services.forget_mapping(db_session, actor, mapping)
-        flash(request, f"The saved mapping for {mapping.kind.label.lower()} was forgotten.")
+        flash(
+            request,
+            _("The saved mapping for past cases was forgotten.")
+            if mapping.kind is ImportKind.CASES
+            else _("The saved mapping for jurors was forgotten."),
+        )
         return redirect_to(request, request.app.route_reverse("imports.index"))
+
+
+def _imported(record: RecordImport, count: int) -> str:
+    shown = f"{count:,}"
+    if record.kind is ImportKind.CASES:
+        return ngettext(
+            "Imported %(shown)s case from %(file)s.",
+            "Imported %(shown)s cases from %(file)s.",
+            count,
+            shown=shown,
+            file=record.file_name,
+        )
+    return ngettext(
+        "Imported %(shown)s juror from %(file)s.",
+        "Imported %(shown)s jurors from %(file)s.",
+        count,
+        shown=shown,
+        file=record.file_name,
+    )
 
 
 def _sample(kind: ImportKind) -> Response[str]:

@@ -19,7 +19,8 @@ from youthcourt.jurors.models import JurorSource, JurorStatus
 from youthcourt.outcomes.models import OutcomeEventType, RecordSystem
 from youthcourt.reference.models import CourtRole
 from youthcourt.referrals.models import RACE_ETHNICITY_CATEGORIES
-from youthcourt.web.forms import Choice, Context, Date, DeclaredForm, Email, Field, Form, Text
+from youthcourt.web.forms import Choice, Context, Date, DeclaredForm, Email, Field, Form, Text, enter
+from youthcourt.web.i18n import N_, _
 
 MIN_AGE, MAX_AGE = 6, 25
 """Ages at referral outside this range are taken for a mistyped birth date."""
@@ -63,11 +64,15 @@ class OneOf(Field):
         cell = form.get(name).strip()
         if not cell:
             if self.required:
-                form.error(name, f"Enter {self.label}.")
+                form.error(name, enter(self.label))
             return None
         value = _folded_options(options).get(fold(cell))
-        if value is None:
-            form.error(name, f"“{cell[:60]}” is not {self.where or 'one of: ' + _listed(options)}.")
+        if value is None and self.where:
+            form.error(name, _("“%(cell)s” is not %(where)s.", cell=cell[:60], where=_(self.where)))
+        elif value is None:
+            form.error(
+                name, _("“%(cell)s” is not one of: %(values)s.", cell=cell[:60], values=_listed(options))
+            )
         return value
 
 
@@ -80,7 +85,14 @@ class ManyOf(OneOf):
         for part in split_list(form.get(name)):
             value = folded.get(fold(part))
             if value is None:
-                form.error(name, f"“{part[:60]}” is not one of: {_listed(self.options or {})}.")
+                form.error(
+                    name,
+                    _(
+                        "“%(cell)s” is not one of: %(values)s.",
+                        cell=part[:60],
+                        values=_listed(self.options or {}),
+                    ),
+                )
             elif value not in values:
                 values.append(value)
         return values
@@ -95,10 +107,13 @@ class Dates(Field):
             try:
                 day = datetime.date.fromisoformat(iso_date(part))
             except ValueError:
-                form.error(name, f"“{part[:60]}” is not a date: write YYYY-MM-DD, dates separated by ;.")
+                form.error(
+                    name,
+                    _("“%(cell)s” is not a date: write YYYY-MM-DD, dates separated by ;.", cell=part[:60]),
+                )
                 continue
             if context.today and day > context.today:
-                form.error(name, f"{day.isoformat()} is in the future.")
+                form.error(name, _("%(day)s is in the future.", day=day.isoformat()))
             days.append(day)
         return sorted(set(days))
 
@@ -114,12 +129,15 @@ class Trainings(Field):
                 day = datetime.date.fromisoformat(iso_date(day_text.strip()))
                 hours = Decimal(hours_text.strip())
             except (ValueError, InvalidOperation):
-                form.error(name, f"“{part[:60]}” is not DATE:HOURS, for example 2023-09-16:4.")
+                form.error(name, _("“%(cell)s” is not DATE:HOURS, for example 2023-09-16:4.", cell=part[:60]))
                 continue
             if not (0 < hours <= 40) or hours.as_tuple().exponent < -2:  # type: ignore[operator]
-                form.error(name, f"{part}: the hours must be more than 0 and at most 40, to two decimals.")
+                form.error(
+                    name,
+                    _("%(cell)s: the hours must be more than 0 and at most 40, to two decimals.", cell=part),
+                )
             elif context.today and day > context.today:
-                form.error(name, f"{day.isoformat()} is in the future.")
+                form.error(name, _("%(day)s is in the future.", day=day.isoformat()))
             elif (day, hours) not in sessions:
                 sessions.append((day, hours))
         return sessions
@@ -146,6 +164,13 @@ SOURCES = {"volunteer": JurorSource.VOLUNTEER, "former respondent": JurorSource.
 STATUSES = {status.value: status for status in JurorStatus}
 
 
+CLOSED_BEFORE = {
+    "intake_on": N_("The closure date is before the intake date."),
+    "hearing_on": N_("The closure date is before the hearing date."),
+    "disposition_on": N_("The closure date is before the disposition date."),
+}
+
+
 def _before(form: DeclaredForm, earlier: str, later: str, message: str) -> None:
     first, second = getattr(form, earlier), getattr(form, later)
     if first and second and second < first and not form.has_error(later):
@@ -155,31 +180,33 @@ def _before(form: DeclaredForm, earlier: str, later: str, message: str) -> None:
 class CaseRow(DeclaredForm):
     """One past case: the youth, the referral, what happened, the closure and the follow-up found."""
 
-    first_name = Text("the first name", max_length=100)
-    last_name = Text("the last name", max_length=100)
-    date_of_birth = Date("the date of birth", past=True)
-    gender = Text("the gender", required=False, max_length=40)
-    race_ethnicity = OneOf("race and ethnicity", options=RACES, required=False)
-    received_on = Date("the referral date", past=True)
-    incident_on = Date("the incident date", required=False, past=True)
-    offense = OneOf("the offense", where="an offense of the program's catalog (Reference data)")
-    source = OneOf("the referral source", where="a referral source of the program (Reference data)")
-    source_reference = Text("the agency reference", required=False, max_length=80)
-    intake_on = Date("the intake date", required=False, past=True)
-    hearing_on = Date("the hearing date", required=False, past=True)
-    disposition_on = Date("the disposition date", required=False, past=True)
-    disposition = Text("the disposition", required=False, max_length=2000)
-    closed_on = Date("the closure date", past=True)
-    closure = OneOf("the closure (completed, not completed or withdrawn)", options=CLOSURE_STATES)
-    check_dates = Dates("the check dates")
-    records_searched = ManyOf("the records searched", options=SYSTEMS, required=False)
-    check_result = OneOf("the follow-up result", options=RESULTS, required=False)
-    new_offense_on = Date("the new offense date", required=False, past=True)
-    new_offense_type = OneOf("the new offense type", options=EVENT_TYPES, required=False)
+    first_name = Text(N_("the first name"), max_length=100)
+    last_name = Text(N_("the last name"), max_length=100)
+    date_of_birth = Date(N_("the date of birth"), past=True)
+    gender = Text(N_("the gender"), required=False, max_length=40)
+    race_ethnicity = OneOf(N_("race and ethnicity"), options=RACES, required=False)
+    received_on = Date(N_("the referral date"), past=True)
+    incident_on = Date(N_("the incident date"), required=False, past=True)
+    offense = OneOf(N_("the offense"), where=N_("an offense of the program's catalog (Reference data)"))
+    source = OneOf(N_("the referral source"), where=N_("a referral source of the program (Reference data)"))
+    source_reference = Text(N_("the agency reference"), required=False, max_length=80)
+    intake_on = Date(N_("the intake date"), required=False, past=True)
+    hearing_on = Date(N_("the hearing date"), required=False, past=True)
+    disposition_on = Date(N_("the disposition date"), required=False, past=True)
+    disposition = Text(N_("the disposition"), required=False, max_length=2000)
+    closed_on = Date(N_("the closure date"), past=True)
+    closure = OneOf(N_("the closure (completed, not completed or withdrawn)"), options=CLOSURE_STATES)
+    check_dates = Dates(N_("the check dates"))
+    records_searched = ManyOf(N_("the records searched"), options=SYSTEMS, required=False)
+    check_result = OneOf(N_("the follow-up result"), options=RESULTS, required=False)
+    new_offense_on = Date(N_("the new offense date"), required=False, past=True)
+    new_offense_type = OneOf(N_("the new offense type"), options=EVENT_TYPES, required=False)
     new_offense_category = OneOf(
-        "the new offense category", where="an offense category of the program's catalog", required=False
+        N_("the new offense category"),
+        where=N_("an offense category of the program's catalog"),
+        required=False,
     )
-    new_offense_found_in = OneOf("where the new offense was found", options=SYSTEMS, required=False)
+    new_offense_found_in = OneOf(N_("where the new offense was found"), options=SYSTEMS, required=False)
 
     def check(self) -> None:
         self._check_dates_in_order()
@@ -190,25 +217,25 @@ class CaseRow(DeclaredForm):
         if born and received and not self.has_error("date_of_birth"):
             age = received.year - born.year - ((received.month, received.day) < (born.month, born.day))
             if not MIN_AGE <= age <= MAX_AGE:
-                self.error("date_of_birth", f"The youth would be {age} at referral: check the birth date.")
-        _before(self, "incident_on", "received_on", "The referral date is before the incident date.")
-        _before(self, "received_on", "intake_on", "The intake date is before the referral date.")
-        _before(self, "received_on", "hearing_on", "The hearing date is before the referral date.")
-        _before(self, "hearing_on", "disposition_on", "The disposition date is before the hearing date.")
-        _before(self, "received_on", "disposition_on", "The disposition date is before the referral date.")
-        for later in ("intake_on", "hearing_on", "disposition_on"):
-            _before(
-                self,
-                later,
-                "closed_on",
-                f"The closure date is before the {type(self).fields[later].label[4:]}.",
-            )
-        _before(self, "received_on", "closed_on", "The closure date is before the referral date.")
+                self.error(
+                    "date_of_birth",
+                    _("The youth would be %(age)s at referral: check the birth date.", age=age),
+                )
+        _before(self, "incident_on", "received_on", _("The referral date is before the incident date."))
+        _before(self, "received_on", "intake_on", _("The intake date is before the referral date."))
+        _before(self, "received_on", "hearing_on", _("The hearing date is before the referral date."))
+        _before(self, "hearing_on", "disposition_on", _("The disposition date is before the hearing date."))
+        _before(self, "received_on", "disposition_on", _("The disposition date is before the referral date."))
+        for later, message in CLOSED_BEFORE.items():
+            _before(self, later, "closed_on", _(message))
+        _before(self, "received_on", "closed_on", _("The closure date is before the referral date."))
         if self.closure is CaseState.WITHDRAWN and (self.hearing_on or self.disposition_on):
-            self.error("closure", "A withdrawn case was never heard: leave out its hearing and disposition.")
+            self.error(
+                "closure", _("A withdrawn case was never heard: leave out its hearing and disposition.")
+            )
         if self.disposition and not (self.disposition_on or self.hearing_on):
             self.error(
-                "disposition_on", "Enter the disposition date (or the hearing date) for the disposition."
+                "disposition_on", _("Enter the disposition date (or the hearing date) for the disposition.")
             )
 
     @property
@@ -225,60 +252,68 @@ class CaseRow(DeclaredForm):
     def _check_follow_up(self) -> None:
         checks = self.check_dates
         if checks and self.closed_on and checks[0] < self.closed_on and not self.has_error("check_dates"):
-            self.error("check_dates", "A follow-up check is dated before the case closed.")
+            self.error("check_dates", _("A follow-up check is dated before the case closed."))
         if checks and self.closure is CaseState.WITHDRAWN:
-            self.error("check_dates", "A withdrawn case is not followed up: leave out its checks.")
+            self.error("check_dates", _("A withdrawn case is not followed up: leave out its checks."))
         if checks and self.check_result is None and not self.has_error("check_result"):
-            self.error("check_result", "Enter what the checks found: no new offense, or new offense.")
+            self.error("check_result", _("Enter what the checks found: no new offense, or new offense."))
         months = self.check_months()
         if len(set(months)) < len(months) and not self.has_error("check_dates"):
-            self.error("check_dates", "Two checks fall in the same month after closure: keep one per month.")
+            self.error(
+                "check_dates", _("Two checks fall in the same month after closure: keep one per month.")
+            )
         if self.records_searched and not checks:
-            self.error("records_searched", "Records searched are given without a check date.")
+            self.error("records_searched", _("Records searched are given without a check date."))
         found = self.check_result is CheckResult.NEW_OFFENSE
         offense = ("new_offense_on", "new_offense_type", "new_offense_category", "new_offense_found_in")
         if found:
             for name in offense:
                 if getattr(self, name) is None and not self.has_error(name):
-                    self.error(name, f"Enter {type(self).fields[name].label}: the result is a new offense.")
+                    self.error(
+                        name,
+                        _(
+                            "Enter %(what)s: the result is a new offense.",
+                            what=_(type(self).fields[name].label),
+                        ),
+                    )
         elif any(getattr(self, name) for name in offense):
-            self.error("check_result", "A new offense is described but the result is not “new offense”.")
+            self.error("check_result", _("A new offense is described but the result is not “new offense”."))
         day = self.new_offense_on
         if found and day and self.received_on and day < self.received_on:
-            self.error("new_offense_on", "The new offense is dated before the referral.")
+            self.error("new_offense_on", _("The new offense is dated before the referral."))
         if found and day and checks and day > checks[-1]:
-            self.error("new_offense_on", "The new offense is dated after the last check that found it.")
+            self.error("new_offense_on", _("The new offense is dated after the last check that found it."))
 
 
 class JurorRow(DeclaredForm):
     """One juror of the roster: who, how to reach them, their oath, roles and training."""
 
-    first_name = Text("the first name", max_length=100)
-    last_name = Text("the last name", max_length=100)
-    date_of_birth = Date("the date of birth", required=False, past=True)
+    first_name = Text(N_("the first name"), max_length=100)
+    last_name = Text(N_("the last name"), max_length=100)
+    date_of_birth = Date(N_("the date of birth"), required=False, past=True)
     email = Email(required=False)
-    phone = Text("the phone number", required=False, max_length=40)
-    school = Text("the school", required=False, max_length=200)
-    grade = Text("the grade", required=False, max_length=20)
-    guardian_name = Text("the guardian's name", required=False, max_length=200)
+    phone = Text(N_("the phone number"), required=False, max_length=40)
+    school = Text(N_("the school"), required=False, max_length=200)
+    grade = Text(N_("the grade"), required=False, max_length=20)
+    guardian_name = Text(N_("the guardian's name"), required=False, max_length=200)
     guardian_email = Email(required=False)
-    source = OneOf("the source", options=SOURCES, required=False)
-    status = OneOf("the status", options=STATUSES, required=False)
-    oath_on = Date("the oath date", required=False, past=True)
-    parent_consent_on = Date("the parent consent date", required=False, past=True)
-    roles = ManyOf("the court roles", options=ROLES, required=False)
-    roles_earned_on = Date("the date the roles were earned", required=False, past=True)
-    training = Trainings("the training sessions")
+    source = OneOf(N_("the source"), options=SOURCES, required=False)
+    status = OneOf(N_("the status"), options=STATUSES, required=False)
+    oath_on = Date(N_("the oath date"), required=False, past=True)
+    parent_consent_on = Date(N_("the parent consent date"), required=False, past=True)
+    roles = ManyOf(N_("the court roles"), options=ROLES, required=False)
+    roles_earned_on = Date(N_("the date the roles were earned"), required=False, past=True)
+    training = Trainings(N_("the training sessions"))
 
     def check(self) -> None:
         if self.source is JurorSource.FORMER_RESPONDENT and not self.date_of_birth:
             self.error(
-                "date_of_birth", "Enter the birth date of a former respondent, to find their youth record."
+                "date_of_birth", _("Enter the birth date of a former respondent, to find their youth record.")
             )
         if self.roles and not (self.roles_earned_on or self.oath_on):
-            self.error("roles_earned_on", "Enter when the roles were earned (or the oath date).")
+            self.error("roles_earned_on", _("Enter when the roles were earned (or the oath date)."))
         if self.status is JurorStatus.ACTIVE and not self.oath_on:
-            self.error("oath_on", "An active juror has signed the oath: enter its date.")
+            self.error("oath_on", _("An active juror has signed the oath: enter its date."))
 
 
 ROW_FORMS: dict[str, type[DeclaredForm]] = {"cases": CaseRow, "jurors": JurorRow}
@@ -299,7 +334,18 @@ def row_values(
 class UploadForm(DeclaredForm):
     """The upload: what kind of records the file holds (the file itself is read apart)."""
 
-    kind = Choice("what the file holds", options={kind.value: kind.label for kind in ImportKind})
+    kind = Choice(N_("what the file holds"), options={kind.value: kind.label for kind in ImportKind})
+
+
+IMPORT_LABELS = (
+    N_("Past cases"),
+    N_("Jurors"),
+    N_("Waiting to be imported"),
+    N_("Imported"),
+    N_("Discarded"),
+)
+"""The labels of :class:`ImportKind` and :class:`ImportStatus` (``youthcourt.cases.models``), put in
+the catalog here: the import pages show them with ``_(record.kind.label)``."""
 
 
 class MappingForm:
@@ -320,21 +366,27 @@ class MappingForm:
             name = f"column-{index}"
             key = form.get(name).strip()
             if key and key not in columns:
-                form.error(name, "Choose one of the listed columns, or leave it out.")
+                form.error(name, _("Choose one of the listed columns, or leave it out."))
                 key = ""
             elif key in chosen:
                 form.error(
-                    name, f"{columns[key].label} is already filled from “{chosen[key]}”: choose it once."
+                    name,
+                    _(
+                        "%(column)s is already filled from “%(header)s”: choose it once.",
+                        column=_(columns[key].label),
+                        header=chosen[key],
+                    ),
                 )
                 key = ""
             if key:
                 chosen[key] = header
             mapping[header] = key
         missing = [
-            column.label for column in COLUMNS[record.kind] if column.required and column.key not in chosen
+            _(column.label) for column in COLUMNS[record.kind] if column.required and column.key not in chosen
         ]
         if missing:
             form.error(
-                "mapping", "Choose the file's column for each required one: " + ", ".join(missing) + "."
+                "mapping",
+                _("Choose the file's column for each required one: %(columns)s.", columns=", ".join(missing)),
             )
         return mapping

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from youthcourt.reports.comparison import FileRejected, decode
+from youthcourt.web.i18n import N_, _
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_REQUEST_BYTES = MAX_BYTES + 64 * 1024
@@ -22,13 +23,14 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 60
 MAX_CELL = 2_000
 WORKBOOK = b"PK\x03\x04"
-TOO_MANY_ROWS = f"The file has more than {MAX_ROWS:,} rows. Split it into several files."
-TOO_MANY_COLUMNS = f"The file has more than {MAX_COLUMNS} columns. Keep only the columns to import."
-NO_HEADER = "The first row must name the columns (a header row)."
-NO_ROWS = "The file has a header row but no rows to import."
-NOT_A_WORKBOOK = (
+TOO_MANY_ROWS = N_("The file has more than %(max)s rows. Split it into several files.")
+TOO_MANY_COLUMNS = N_("The file has more than %(max)s columns. Keep only the columns to import.")
+NO_HEADER = N_("The first row must name the columns (a header row).")
+NO_ROWS = N_("The file has a header row but no rows to import.")
+NOT_A_WORKBOOK = N_(
     "This file could not be read as an XLSX workbook. Save it again from the spreadsheet, or as CSV."
 )
+"""Why a file is refused, in English (the catalog's keys): the messages are translated when raised."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,10 @@ async def read_upload(upload: Any) -> bytes:
     data = await upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise FileRejected(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into several files."
+            _(
+                "The file is larger than %(max)s MB. Split it into several files.",
+                max=MAX_BYTES // (1024 * 1024),
+            )
         )
     return data
 
@@ -52,19 +57,19 @@ def read_sheet(raw: bytes) -> Sheet:
     table = _workbook_rows(raw) if raw.startswith(WORKBOOK) else _csv_rows(decode(raw))
     header = next(table, None)
     if header is None or not any(cell.strip() for cell in header):
-        raise FileRejected(NO_HEADER)
+        raise FileRejected(_(NO_HEADER))
     if len(header) > MAX_COLUMNS:
-        raise FileRejected(TOO_MANY_COLUMNS)
+        raise FileRejected(_(TOO_MANY_COLUMNS, max=MAX_COLUMNS))
     headers = _unique_headers(header)
     rows = []
     for cells in table:
         if not any(cell.strip() for cell in cells):
             continue  # an empty line, or a formatted but empty spreadsheet row
         if len(rows) == MAX_ROWS:
-            raise FileRejected(TOO_MANY_ROWS)
+            raise FileRejected(_(TOO_MANY_ROWS, max=f"{MAX_ROWS:,}"))
         rows.append([cell.strip()[:MAX_CELL] for cell in (cells + [""] * len(headers))[: len(headers)]])
     if not rows:
-        raise FileRejected(NO_ROWS)
+        raise FileRejected(_(NO_ROWS))
     return Sheet(headers, rows)
 
 
@@ -73,7 +78,7 @@ def _unique_headers(cells: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     headers = []
     for place, cell in enumerate(cells, start=1):
-        name = cell.strip()[:100] or f"Column {place}"
+        name = cell.strip()[:100] or f"Column {place}"  # a header, stored with the import: not translated
         seen[name] = seen.get(name, 0) + 1
         headers.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return headers
@@ -87,7 +92,11 @@ def _csv_rows(text: str) -> Any:
         yield from reader
     except csv.Error as error:
         raise FileRejected(
-            f"Line {reader.line_num} could not be read as CSV ({error}); check its quotes."
+            _(
+                "Line %(line)s could not be read as CSV (%(error)s); check its quotes.",
+                line=reader.line_num,
+                error=error,
+            )
         ) from None
 
 
@@ -97,7 +106,7 @@ def _workbook_rows(raw: bytes) -> Any:
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise FileRejected(NOT_A_WORKBOOK) from None
+        raise FileRejected(_(NOT_A_WORKBOOK)) from None
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):

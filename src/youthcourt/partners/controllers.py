@@ -27,6 +27,7 @@ from youthcourt.reference.models import ReferralSource
 from youthcourt.reference.services import active_sources
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import _
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -107,10 +108,15 @@ class ApiKeyController(Controller):
         )
         if keys.revoke(db_session, actor, key):
             flash(
-                request, f"The key {key.prefix}… of {source_name} was revoked. Calls with it are now refused."
+                request,
+                _(
+                    "The key %(prefix)s… of %(agency)s was revoked. Calls with it are now refused.",
+                    prefix=key.prefix,
+                    agency=source_name,
+                ),
             )
         else:
-            flash(request, "That key was already revoked.", "info")
+            flash(request, _("That key was already revoked."), "info")
         return redirect_to(request, "/reference/api-keys")
 
 

@@ -9,6 +9,7 @@ from litestar.types import Guard
 
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
+from youthcourt.web.i18n import N_
 
 PUBLIC = {"public": True}
 """Route ``opt`` for pages anyone may reach (sign-in, health, error pages, static files)."""
@@ -38,13 +39,13 @@ def require_sign_in(connection: ASGIConnection, route_handler: BaseRouteHandler)
         return
     viewer = viewer_of(connection)
     if viewer is None:
-        raise NotAuthorizedException("Sign in to continue.")
+        raise NotAuthorizedException(N_("Sign in to continue."))
     if viewer.awaiting_code:
         if not route_handler.opt.get("code_step_allowed"):
-            raise CodeRequired("Enter the code from your authenticator app to continue.")
+            raise CodeRequired(N_("Enter the code from your authenticator app to continue."))
         return
     if viewer.must_change_password and not route_handler.opt.get("password_change_allowed"):
-        raise PasswordChangeRequired("Choose a new password to continue.")
+        raise PasswordChangeRequired(N_("Choose a new password to continue."))
 
 
 def requires_role(*roles: Role) -> Guard:
@@ -53,7 +54,9 @@ def requires_role(*roles: Role) -> Guard:
     def guard(connection: ASGIConnection, _route_handler: BaseRouteHandler) -> None:
         viewer = viewer_of(connection)
         if viewer is None or not viewer.has_role(*roles):
-            raise PermissionDeniedException("Your role in this program does not give access to this page.")
+            raise PermissionDeniedException(
+                N_("Your role in this program does not give access to this page.")
+            )
 
     return guard
 
@@ -61,4 +64,4 @@ def requires_role(*roles: Role) -> Guard:
 def requires_site_admin(connection: ASGIConnection, _route_handler: BaseRouteHandler) -> None:
     viewer = viewer_of(connection)
     if viewer is None or not viewer.is_site_admin:
-        raise PermissionDeniedException("Only site administrators can open this page.")
+        raise PermissionDeniedException(N_("Only site administrators can open this page."))

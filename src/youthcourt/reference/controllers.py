@@ -53,6 +53,7 @@ from youthcourt.reference.forms import (
     role_field,
     role_rules_values,
     source_form,
+    translated,
 )
 from youthcourt.reference.models import (
     K_ANONYMITY,
@@ -76,6 +77,7 @@ from youthcourt.reference.services import (
 )
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to, wants_part
 
@@ -167,14 +169,14 @@ class SourceController(Controller):
         form = Form.from_data(data)
         values = read_source(form)
         if values and await name_taken(db_session, ReferralSource.name, values.name, None):
-            form.error("name", "Another source agency already has this name. Choose a different name.")
+            form.error("name", _("Another source agency already has this name. Choose a different name."))
         if values is None or not form.is_valid:
             return self._form_page(form, None, status_code=422)
         source = ReferralSource(program_id=request.user.program_id, **asdict(values))
         db_session.add(source)
         await db_session.flush()
         record_change(db_session, request, "referral_source", source.id, "add", kind=source.kind.value)
-        flash(request, "The source agency was added.")
+        flash(request, _("The source agency was added."))
         return redirect_to(request, "/reference/sources")
 
     @get("/{source_id:uuid}")
@@ -201,17 +203,17 @@ class SourceController(Controller):
         form = Form.from_data(data)
         values = read_source(form)
         if values and await name_taken(db_session, ReferralSource.name, values.name, source.id):
-            form.error("name", "Another source agency already has this name. Choose a different name.")
+            form.error("name", _("Another source agency already has this name. Choose a different name."))
         if values is None or not form.is_valid:
             return self._form_page(form, source, status_code=422)
         changed = [field for field in SOURCE_FIELDS if getattr(source, field) != getattr(values, field)]
         if not changed:
-            flash(request, "Nothing was changed.", "info")
+            flash(request, _("Nothing was changed."), "info")
             return redirect_to(request, "/reference/sources")
         for field in changed:
             setattr(source, field, getattr(values, field))
         record_change(db_session, request, "referral_source", source.id, "edit", fields=", ".join(changed))
-        flash(request, "The source agency was saved.")
+        flash(request, _("The source agency was saved."))
         return redirect_to(request, "/reference/sources")
 
     @post("/{source_id:uuid}/active")
@@ -229,9 +231,11 @@ class SourceController(Controller):
         record_change(db_session, request, "referral_source", source.id, change)
         flash(
             request,
-            "The source agency was reactivated."
+            _("The source agency was reactivated.")
             if source.is_active
-            else "The source agency was deactivated. New referrals can no longer name it; past ones keep it.",
+            else _(
+                "The source agency was deactivated. New referrals can no longer name it; past ones keep it."
+            ),
         )
         return redirect_to(request, f"/reference/sources/{source.id}")
 
@@ -247,6 +251,7 @@ class SourceController(Controller):
             form=form,
             source=source,
             kinds=SOURCE_KINDS,
+            kind_choices=translated(SOURCE_KINDS),
             section="sources",
             status_code=status_code,
         )
@@ -285,7 +290,7 @@ class OffenseController(Controller):
         form = Form.from_data(data)
         values = read_offense(form)
         if values and await name_taken(db_session, Offense.name, values.name, None):
-            form.error("name", "The catalog already has an offense with this name.")
+            form.error("name", _("The catalog already has an offense with this name."))
         if values is None or not form.is_valid:
             return await self._form_page(db_session, form, None, status_code=422)
         offense = Offense(program_id=request.user.program_id, **asdict(values))
@@ -294,7 +299,7 @@ class OffenseController(Controller):
         record_change(
             db_session, request, "offense", offense.id, "add", offense_class=offense.offense_class.value
         )
-        flash(request, "The offense was added to the catalog.")
+        flash(request, _("The offense was added to the catalog."))
         return redirect_to(request, "/reference/offenses")
 
     @get("/{offense_id:uuid}")
@@ -321,14 +326,14 @@ class OffenseController(Controller):
         form = Form.from_data(data)
         values = read_offense(form)
         if values and await name_taken(db_session, Offense.name, values.name, offense.id):
-            form.error("name", "The catalog already has an offense with this name.")
+            form.error("name", _("The catalog already has an offense with this name."))
         if values is None or not form.is_valid:
             return await self._form_page(db_session, form, offense, status_code=422)
         changed = [
             f for f in ("name", "category", "offense_class") if getattr(offense, f) != getattr(values, f)
         ]
         if not changed:
-            flash(request, "Nothing was changed.", "info")
+            flash(request, _("Nothing was changed."), "info")
             return redirect_to(request, "/reference/offenses")
         details = {"fields": ", ".join(changed)}
         if "offense_class" in changed:
@@ -336,7 +341,7 @@ class OffenseController(Controller):
         for field in changed:
             setattr(offense, field, getattr(values, field))
         record_change(db_session, request, "offense", offense.id, "edit", **details)
-        flash(request, "The offense was saved.")
+        flash(request, _("The offense was saved."))
         return redirect_to(request, "/reference/offenses")
 
     @post("/{offense_id:uuid}/active")
@@ -354,9 +359,9 @@ class OffenseController(Controller):
         record_change(db_session, request, "offense", offense.id, change)
         flash(
             request,
-            "The offense was reactivated."
+            _("The offense was reactivated.")
             if offense.is_active
-            else "The offense was deactivated. New referrals can no longer use it; past ones keep it.",
+            else _("The offense was deactivated. New referrals can no longer use it; past ones keep it."),
         )
         return redirect_to(request, f"/reference/offenses/{offense.id}")
 
@@ -376,7 +381,7 @@ class OffenseController(Controller):
             "reference/offense_form.html",
             form=form,
             offense=offense,
-            classes=OFFENSE_CLASSES,
+            classes=translated(OFFENSE_CLASSES),
             categories=categories,
             section="offenses",
             status_code=status_code,
@@ -412,10 +417,15 @@ class GridController(Controller):
             return self._page(form, status_code=422)
         cells = await save_grid(db_session, actor, grid)
         if not cells:
-            flash(request, "Nothing was changed.", "info")
+            flash(request, _("Nothing was changed."), "info")
         else:
             flash(
-                request, f"The sanction grid was saved ({cells} {'cell' if cells == 1 else 'cells'} changed)."
+                request,
+                ngettext(
+                    "The sanction grid was saved (%(num)s cell changed).",
+                    "The sanction grid was saved (%(num)s cells changed).",
+                    cells,
+                ),
             )
         return redirect_to(request, "/reference/grid")
 
@@ -456,20 +466,27 @@ class FactorController(Controller):
         form = Form.from_data(data)
         kind = form.get("kind")
         if kind not in FACTOR_KINDS:
-            raise ClientException("The form did not say which list to add to. Reload the page and try again.")
+            raise ClientException(
+                _("The form did not say which list to add to. Reload the page and try again.")
+            )
         await seeded(db_session, request)
         factor_kind = FactorKind(kind)
         field = f"{kind}_name"
         name = read_factor_name(form, prefix=f"{kind}_")
         if name and await name_taken(db_session, Factor.name, name, None, Factor.kind == factor_kind):
-            form.error(field, "This list already has an entry with this name.")
+            form.error(field, _("This list already has an entry with this name."))
         if name is None or not form.is_valid:
             return await self._page(db_session, form, "1", "1", status_code=422)
         factor = Factor(program_id=request.user.program_id, kind=factor_kind, name=name)
         db_session.add(factor)
         await db_session.flush()
         record_change(db_session, request, "factor", factor.id, "add", kind=kind)
-        flash(request, f"“{name}” was added to the {FACTOR_KINDS[kind].lower()}.")
+        added = (
+            N_("“%(name)s” was added to the contributing factors.")
+            if factor_kind is FactorKind.CONTRIBUTING
+            else N_("“%(name)s” was added to the strengths.")
+        )
+        flash(request, _(added, name=name))
         return redirect_to(request, "/reference/factors")
 
     @get("/{factor_id:uuid}")
@@ -496,15 +513,15 @@ class FactorController(Controller):
         form = Form.from_data(data)
         name = read_factor_name(form)
         if name and await name_taken(db_session, Factor.name, name, factor.id, Factor.kind == factor.kind):
-            form.error("name", "This list already has an entry with this name.")
+            form.error("name", _("This list already has an entry with this name."))
         if name is None or not form.is_valid:
             return self._rename_page(request, factor, form, status_code=422)
         if name != factor.name:
             factor.name = name
             record_change(db_session, request, "factor", factor.id, "rename", kind=factor.kind.value)
-            flash(request, "The name was changed.")
+            flash(request, _("The name was changed."))
         else:
-            flash(request, "Nothing was changed.", "info")
+            flash(request, _("Nothing was changed."), "info")
         return redirect_to(request, "/reference/factors")
 
     @post("/{factor_id:uuid}/active")
@@ -522,9 +539,11 @@ class FactorController(Controller):
         record_change(db_session, request, "factor", factor.id, change, kind=factor.kind.value)
         flash(
             request,
-            f"“{factor.name}” was reactivated."
+            _("“%(name)s” was reactivated.", name=factor.name)
             if factor.is_active
-            else f"“{factor.name}” was deactivated. Juries no longer see it; past cases keep it.",
+            else _(
+                "“%(name)s” was deactivated. Juries no longer see it; past cases keep it.", name=factor.name
+            ),
         )
         return redirect_to(request, "/reference/factors")
 
@@ -605,12 +624,12 @@ class PolicyController(Controller):
         }
         details.update(await self._save_rules(db_session, request.user.program_id, rules))
         if not details:
-            flash(request, "Nothing was changed.", "info")
+            flash(request, _("Nothing was changed."), "info")
             return redirect_to(request, "/reference/policy")
         for name in POLICY_FIELDS:
             setattr(policy, name, getattr(values, name))
         record_change(db_session, request, "program_policy", policy.id, "edit", **details)
-        flash(request, "The eligibility rules and deadlines were saved.")
+        flash(request, _("The eligibility rules and deadlines were saved."))
         return redirect_to(request, "/reference/policy")
 
     @staticmethod
@@ -644,7 +663,7 @@ class PolicyController(Controller):
             progression_roles=PROGRESSION_ROLES,
             role_field=role_field,
             prior_role_choices=prior_role_choices,
-            classes=OFFENSE_CLASSES,
+            classes=translated(OFFENSE_CLASSES),
             months=FOLLOW_UP_MONTHS,
             age_limits=AGE_LIMITS,
             day_fields=DAY_FIELDS,

@@ -35,28 +35,37 @@ from youthcourt.web.forms import (
     Many,
     Number,
     Text,
+    about,
 )
+from youthcourt.web.i18n import N_, _
 from youthcourt.web.numbers import parse_number
 
 SOURCE_KINDS = {
-    SourceKind.POLICE.value: "Police",
-    SourceKind.SCHOOL.value: "School",
-    SourceKind.PROBATION.value: "Probation / juvenile intake",
-    SourceKind.COURT.value: "Court",
-    SourceKind.FAMILY.value: "Family",
-    SourceKind.OTHER.value: "Other",
+    SourceKind.POLICE.value: N_("Police"),
+    SourceKind.SCHOOL.value: N_("School"),
+    SourceKind.PROBATION.value: N_("Probation / juvenile intake"),
+    SourceKind.COURT.value: N_("Court"),
+    SourceKind.FAMILY.value: N_("Family"),
+    SourceKind.OTHER.value: N_("Other"),
 }
+"""Each kind of agency by value, with its English label (the catalog's key): pages show ``_(label)``."""
 OFFENSE_CLASSES = {
-    OffenseClass.A.value: "A (least serious)",
+    OffenseClass.A.value: N_("A (least serious)"),
     OffenseClass.B.value: "B",
     OffenseClass.C.value: "C",
-    OffenseClass.D.value: "D (most serious)",
+    OffenseClass.D.value: N_("D (most serious)"),
 }
 FACTOR_KINDS = {
-    FactorKind.CONTRIBUTING.value: "Contributing factors",
-    FactorKind.STRENGTH.value: "Strengths",
+    FactorKind.CONTRIBUTING.value: N_("Contributing factors"),
+    FactorKind.STRENGTH.value: N_("Strengths"),
 }
 FOLLOW_UP_MONTHS = ("6", "12", "18", "24")
+
+
+def translated(choices: Mapping[str, str]) -> dict[str, str]:
+    """A menu's choices in the reader's language (the constants hold the English, the catalog's keys)."""
+    return {value: _(label) for value, label in choices.items()}
+
 
 GRID_MAXIMUM = 100_000
 """Largest quantity a grid cell may hold (more than any real grid; keeps numbers in range)."""
@@ -70,19 +79,19 @@ SESSION_ABSOLUTE_LIMITS = (1, 12)
 AUTO_SEAL_LIMIT = 120
 """Automatic sealing waits at most ten years after completion."""
 DAY_FIELDS: dict[str, tuple[str, int]] = {
-    "family_response_days": ("the days a family has to respond", 180),
-    "hearing_target_days": ("the target days from referral to hearing", 365),
-    "sanction_deadline_days": ("the days allowed to complete sanctions", 730),
-    "contact_interval_days": ("the days between family contacts", 180),
+    "family_response_days": (N_("the days a family has to respond"), 180),
+    "hearing_target_days": (N_("the target days from referral to hearing"), 365),
+    "sanction_deadline_days": (N_("the days allowed to complete sanctions"), 730),
+    "contact_interval_days": (N_("the days between family contacts"), 180),
 }
 """Policy fields counted in days: what they are called in messages and their upper bound."""
 
 JURY_FIELDS: dict[str, tuple[str, str, int]] = {
-    "jury_min": ("Smallest jury", "the smallest jury", 20),
-    "jury_max": ("Largest jury", "the largest jury", 20),
-    "absence_limit": ("Absences that flag a juror", "the absences that flag a juror", 20),
-    "absence_window": ("Out of the last nights", "the nights the absence rule looks back over", 50),
-    "credits_per_hour": ("Time credits per hour served", "the credits per hour", 10),
+    "jury_min": (N_("Smallest jury"), N_("the smallest jury"), 20),
+    "jury_max": (N_("Largest jury"), N_("the largest jury"), 20),
+    "absence_limit": (N_("Absences that flag a juror"), N_("the absences that flag a juror"), 20),
+    "absence_window": (N_("Out of the last nights"), N_("the nights the absence rule looks back over"), 50),
+    "credits_per_hour": (N_("Time credits per hour served"), N_("the credits per hour"), 10),
 }
 """Juror program settings: label, name in messages, upper bound (all whole numbers from 1)."""
 
@@ -103,7 +112,9 @@ class WholeNumber(Number):
     def read(self, form: Form, name: str, context: Context) -> int | None:
         raw = form.get(name).strip()
         if raw and parse_number(raw) is None:
-            form.error(name, f"Enter {self.label_in(context)} as a whole number, for example 12.")
+            form.error(
+                name, about(self.label_in(context), N_("Enter %(what)s as a whole number, for example 12."))
+            )
             return None
         return super().read(form, name, context)  # type: ignore[return-value]
 
@@ -117,7 +128,10 @@ class Phone(Text):
     def read(self, form: Form, name: str, context: Context) -> str:
         phone = super().read(form, name, context)
         if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
-            form.error(name, "Enter a phone number with digits, for example 555-0142.")
+            form.error(
+                name,
+                about(self.label_in(context), N_("Enter a phone number with digits, for example 555-0142.")),
+            )
         return phone
 
 
@@ -142,12 +156,12 @@ def source_form(source: ReferralSource) -> Form:
 
 
 class SourceForm(DeclaredForm):
-    name = Text("the agency's name")
-    kind = Choice("the kind of agency", options=SOURCE_KINDS)
-    contact_name = Text("a contact person", required=False)
+    name = Text(N_("the agency's name"))
+    kind = Choice(N_("the kind of agency"), options=SOURCE_KINDS)
+    contact_name = Text(N_("a contact person"), required=False)
     contact_email = Email(required=False)
-    contact_phone = Phone("a phone number")
-    address = Text("an address", required=False, max_length=1000)
+    contact_phone = Phone(N_("a phone number"))
+    address = Text(N_("an address"), required=False, max_length=1000)
 
 
 def read_source(form: Form) -> SourceInput | None:
@@ -178,9 +192,9 @@ def offense_form(offense: Any) -> Form:
 
 
 class OffenseForm(DeclaredForm):
-    name = Text("the offense's name")
-    category = Text("a category, for example theft", max_length=60)
-    offense_class = Choice("the offense class", options=OFFENSE_CLASSES)
+    name = Text(N_("the offense's name"))
+    category = Text(N_("a category, for example theft"), max_length=60)
+    offense_class = Choice(N_("the offense class"), options=OFFENSE_CLASSES)
 
 
 def read_offense(form: Form) -> OffenseInput | None:
@@ -196,7 +210,7 @@ def read_offense(form: Form) -> OffenseInput | None:
 class FactorForm(DeclaredForm):
     """A factor's name; the add form names its field after the list (``strength_name``), read with a prefix."""
 
-    name = Text("a name", max_length=120)
+    name = Text(N_("a name"), max_length=120)
 
 
 def read_factor_name(form: Form, prefix: str = "") -> str | None:
@@ -227,7 +241,11 @@ def read_grid(form: Form) -> dict[Cell, Range | None]:
         for offense_class in OffenseClass:
             low_name = grid_field("min", sanction_type, offense_class)
             high_name = grid_field("max", sanction_type, offense_class)
-            where = f"{sanction_type.label.lower()} for class {offense_class.value}"
+            where = _(
+                "%(sanction)s for class %(letter)s",
+                sanction=_(sanction_type.label).lower(),
+                letter=offense_class.value,
+            )
             low_raw, high_raw = form.get(low_name).strip(), form.get(high_name).strip()
             if not low_raw and not high_raw:
                 grid[(sanction_type, offense_class)] = None
@@ -236,8 +254,11 @@ def read_grid(form: Form) -> dict[Cell, Range | None]:
                 missing = low_name if not low_raw else high_name
                 form.error(
                     missing,
-                    f"Enter both the minimum and the maximum of {where}, or leave both empty "
-                    "if it is not allowed.",
+                    _(
+                        "Enter both the minimum and the maximum of %(where)s, or leave both empty "
+                        "if it is not allowed.",
+                        where=where,
+                    ),
                 )
                 continue
             cell = grid_cell_form(sanction_type, offense_class).read(form, words={"where": where})
@@ -256,8 +277,12 @@ class GridCellForm(DeclaredForm):
         if self.low is not None and self.high is not None and self.low > self.high:
             self.error(
                 "high",
-                f"The maximum of {self.context.words['where']} ({self.high}) must not be less than "
-                f"the minimum ({self.low}).",
+                _(
+                    "The maximum of %(where)s (%(high)s) must not be less than the minimum (%(low)s).",
+                    where=self.context.words["where"],
+                    high=self.high,
+                    low=self.low,
+                ),
             )
 
     def is_valid_cell(self) -> bool:
@@ -269,13 +294,13 @@ def grid_cell_form(sanction_type: SanctionType, offense_class: OffenseClass) -> 
     """The form of one cell, whose inputs are named ``min__<type>__<class>`` and ``max__<type>__<class>``."""
     fields = {
         "low": WholeNumber(
-            "the minimum of {where}",
+            N_("the minimum of {where}"),
             minimum=0,
             maximum=GRID_MAXIMUM,
             name=grid_field("min", sanction_type, offense_class),
         ),
         "high": WholeNumber(
-            "the maximum of {where}",
+            N_("the maximum of {where}"),
             minimum=0,
             maximum=GRID_MAXIMUM,
             name=grid_field("max", sanction_type, offense_class),
@@ -349,8 +374,8 @@ def _jury(name: str) -> WholeNumber:
 class PolicyForm(DeclaredForm):
     """The program's eligibility rules, deadlines, juror settings, report threshold and security."""
 
-    min_age = WholeNumber("the youngest age accepted", minimum=AGE_LIMITS[0], maximum=AGE_LIMITS[1])
-    max_age = WholeNumber("the oldest age accepted", minimum=AGE_LIMITS[0], maximum=AGE_LIMITS[1])
+    min_age = WholeNumber(N_("the youngest age accepted"), minimum=AGE_LIMITS[0], maximum=AGE_LIMITS[1])
+    max_age = WholeNumber(N_("the oldest age accepted"), minimum=AGE_LIMITS[0], maximum=AGE_LIMITS[1])
     accepted_classes = Many(options=OFFENSE_CLASSES)
     follow_up_months = Many(options=dict.fromkeys(FOLLOW_UP_MONTHS))
     family_response_days = _days("family_response_days")
@@ -363,33 +388,35 @@ class PolicyForm(DeclaredForm):
     absence_window = _jury("absence_window")
     credits_per_hour = _jury("credits_per_hour")
     suppression_threshold = WholeNumber(
-        "the smallest count reports show", minimum=SUPPRESSION_LIMITS[0], maximum=SUPPRESSION_LIMITS[1]
+        N_("the smallest count reports show"), minimum=SUPPRESSION_LIMITS[0], maximum=SUPPRESSION_LIMITS[1]
     )
     session_idle_minutes = WholeNumber(
-        "the idle minutes before sign-out", minimum=SESSION_IDLE_LIMITS[0], maximum=SESSION_IDLE_LIMITS[1]
+        N_("the idle minutes before sign-out"), minimum=SESSION_IDLE_LIMITS[0], maximum=SESSION_IDLE_LIMITS[1]
     )
     session_absolute_hours = WholeNumber(
-        "the longest session in hours", minimum=SESSION_ABSOLUTE_LIMITS[0], maximum=SESSION_ABSOLUTE_LIMITS[1]
+        N_("the longest session in hours"),
+        minimum=SESSION_ABSOLUTE_LIMITS[0],
+        maximum=SESSION_ABSOLUTE_LIMITS[1],
     )
     auto_seal_months = WholeNumber(
-        "the months before a completed case is sealed", minimum=1, maximum=AUTO_SEAL_LIMIT, required=False
+        N_("the months before a completed case is sealed"), minimum=1, maximum=AUTO_SEAL_LIMIT, required=False
     )
-    contact_phone = Phone("the program's phone number")
+    contact_phone = Phone(N_("the program's phone number"))
     first_time_only = Flag()
     mfa_for_jurors = Flag()
 
     def check(self) -> None:
         if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
-            self.error("max_age", "The oldest age must not be below the youngest age.")
+            self.error("max_age", _("The oldest age must not be below the youngest age."))
         if not self.accepted_classes:
-            self.error("accepted_classes", "Choose at least one offense class the program accepts.")
+            self.error("accepted_classes", _("Choose at least one offense class the program accepts."))
         if not self.follow_up_months:
-            self.error("follow_up_months", "Choose at least one follow-up window.")
+            self.error("follow_up_months", _("Choose at least one follow-up window."))
         if self.jury_min and self.jury_max and self.jury_min > self.jury_max:
-            self.error("jury_max", "The largest jury must not be smaller than the smallest.")
+            self.error("jury_max", _("The largest jury must not be smaller than the smallest."))
         if self.absence_limit and self.absence_window and self.absence_limit > self.absence_window:
             self.error(
-                "absence_window", "The absences that flag a juror cannot be more than the nights counted."
+                "absence_window", _("The absences that flag a juror cannot be more than the nights counted.")
             )
 
 
@@ -417,6 +444,7 @@ def role_field(role: CourtRole, name: str) -> str:
 
 
 def prior_role_choices(role: CourtRole) -> dict[str, str]:
+    """The roles that may come before ``role``, with their English labels (pages show ``_(label)``)."""
     return {other.value: other.label for other in PROGRESSION_ROLES if other != role}
 
 
@@ -433,16 +461,16 @@ def role_rules_values(rules: Mapping[CourtRole, RoleRule]) -> dict[str, str]:
 class RoleRuleForm(DeclaredForm):
     """What a court role needs, one row per role read with the role as prefix (``youth_judge__min_nights``)."""
 
-    min_nights = WholeNumber("the nights a {where} must have served", minimum=0, maximum=MAX_ROLE_NIGHTS)
+    min_nights = WholeNumber(N_("the nights a {where} must have served"), minimum=0, maximum=MAX_ROLE_NIGHTS)
     training_hours = Number(
-        "the training hours of a {where}",
+        N_("the training hours of a {where}"),
         places=2,
         allow_zero=True,
         maximum=MAX_ROLE_TRAINING_HOURS,
         example="4",
     )
-    training_course = Text("the training a {where} must attend", required=False)
-    prior_role = Choice("the role a {where} must hold first, or none", required=False)
+    training_course = Text(N_("the training a {where} must attend"), required=False)
+    prior_role = Choice(N_("the role a {where} must hold first, or none"), required=False)
 
 
 def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
@@ -452,7 +480,7 @@ def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
         rule = RoleRuleForm.read(
             form,
             prefix=role_field(role, ""),
-            words={"where": role.label.lower()},
+            words={"where": _(role.label).lower()},
             options={"prior_role": prior_role_choices(role)},
         )
         rules[role] = RoleRule(
@@ -471,11 +499,14 @@ def read_role_rules(form: Form) -> dict[CourtRole, RoleRule]:
             seen.append(current)
             current = rules[current].prior_role if current in rules else None
         if current is not None:
-            chain = " → ".join(r.label.lower() for r in [*seen, current])
+            chain = " → ".join(_(r.label).lower() for r in [*seen, current])
             form.error(
                 role_field(role, "prior_role"),
-                f"The prior roles go round in a circle ({chain}), so nobody could ever be granted them. "
-                "Remove one of them.",
+                _(
+                    "The prior roles go round in a circle (%(chain)s), so nobody could ever be granted "
+                    "them. Remove one of them.",
+                    chain=chain,
+                ),
             )
             break
     return rules

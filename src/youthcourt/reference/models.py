@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
+from youthcourt.web.i18n import N_
 
 
 def enum_column(enum_class: type[enum.Enum], length: int = 30) -> Enum:
@@ -56,25 +57,40 @@ class SanctionType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English (the catalog's key): pages show ``_(sanction_type.label)``."""
+        return SANCTION_LABELS[self]
 
     @property
     def unit(self) -> str:
+        """In English (the catalog's key): pages show ``_(sanction_type.unit)``."""
         return SANCTION_UNITS[self]
 
 
+SANCTION_LABELS = {
+    SanctionType.COMMUNITY_SERVICE: N_("Community service"),
+    SanctionType.JURY_DUTY: N_("Jury duty"),
+    SanctionType.APOLOGY_LETTER: N_("Apology letter"),
+    SanctionType.ESSAY: N_("Essay"),
+    SanctionType.RESTITUTION: N_("Restitution"),
+    SanctionType.WORKSHOP: N_("Workshop"),
+    SanctionType.COUNSELING: N_("Counseling"),
+    SanctionType.TUTORING: N_("Tutoring"),
+    SanctionType.MENTORING: N_("Mentoring"),
+    SanctionType.CURFEW: N_("Curfew"),
+    SanctionType.MEDIATION: N_("Mediation"),
+}
 SANCTION_UNITS = {
-    SanctionType.COMMUNITY_SERVICE: "hours",
-    SanctionType.JURY_DUTY: "sessions",
-    SanctionType.APOLOGY_LETTER: "letters",
-    SanctionType.ESSAY: "words",
-    SanctionType.RESTITUTION: "dollars",
-    SanctionType.WORKSHOP: "sessions",
-    SanctionType.COUNSELING: "sessions",
-    SanctionType.TUTORING: "sessions",
-    SanctionType.MENTORING: "sessions",
-    SanctionType.CURFEW: "days",
-    SanctionType.MEDIATION: "sessions",
+    SanctionType.COMMUNITY_SERVICE: N_("hours"),
+    SanctionType.JURY_DUTY: N_("sessions"),
+    SanctionType.APOLOGY_LETTER: N_("letters"),
+    SanctionType.ESSAY: N_("words"),
+    SanctionType.RESTITUTION: N_("dollars"),
+    SanctionType.WORKSHOP: N_("sessions"),
+    SanctionType.COUNSELING: N_("sessions"),
+    SanctionType.TUTORING: N_("sessions"),
+    SanctionType.MENTORING: N_("sessions"),
+    SanctionType.CURFEW: N_("days"),
+    SanctionType.MEDIATION: N_("sessions"),
 }
 
 
@@ -89,7 +105,17 @@ class CourtRole(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English (the catalog's key): pages show ``_(role.label)``."""
+        return COURT_ROLE_LABELS[self]
+
+
+COURT_ROLE_LABELS = {
+    CourtRole.JUROR: N_("Juror"),
+    CourtRole.FOREPERSON: N_("Foreperson"),
+    CourtRole.CLERK: N_("Clerk"),
+    CourtRole.BAILIFF: N_("Bailiff"),
+    CourtRole.YOUTH_JUDGE: N_("Youth judge"),
+}
 
 
 class FactorKind(enum.StrEnum):

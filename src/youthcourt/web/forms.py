@@ -20,7 +20,7 @@ from uuid import UUID
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from youthcourt.web.i18n import enter_message
+from youthcourt.web.i18n import N_, enter_message, gettext, has_translation
 from youthcourt.web.numbers import decimal_places, format_number, parse_number
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -43,13 +43,44 @@ def _sentence(label: str) -> str:
     return label[:1].upper() + label[1:]
 
 
-_PLACES = {1: "one decimal place", 2: "two decimal places"}
+class Label(str):
+    """A label already in the reader's language: a translated label completed with its words
+    ("el mínimo de servicio comunitario para la clase A"), which no catalog holds whole."""
+
+
+def about(label: str, message: str, **variables: object) -> str:
+    """``message`` (marked with ``N_``) about the field called ``label``: ``%(what)s`` is the label,
+    ``%(What)s`` the label starting a sentence.
+
+    As with :func:`enter_message`, the message is in the active language only when the label is,
+    so a form whose labels are not translated yet stays whole in English.
+    """
+    if isinstance(label, Label):
+        return gettext(message, what=label, What=_sentence(label), **variables)
+    if has_translation(label):
+        what = gettext(label)
+        return gettext(message, what=what, What=_sentence(what), **variables)
+    return message % {"what": label, "What": _sentence(label), **variables}
+
+
+_PLACES = {
+    0: N_("%(What)s must be a whole number."),
+    1: N_("%(What)s can have at most one decimal place."),
+    2: N_("%(What)s can have at most two decimal places."),
+}
+
+
+def enter(label: str) -> str:
+    """The error of a required field left empty (:func:`enter_message`), for a completed label too."""
+    if isinstance(label, Label):
+        return gettext("Enter %(what)s.", what=label)
+    return enter_message(label)
 
 
 def _too_precise(label: str, places: int) -> str:
-    if places == 0:
-        return f"{_sentence(label)} must be a whole number."
-    return f"{_sentence(label)} can have at most {_PLACES.get(places, f'{places} decimal places')}."
+    if places in _PLACES:
+        return about(label, _PLACES[places])
+    return about(label, N_("%(What)s can have at most %(places)s decimal places."), places=places)
 
 
 @dataclass
@@ -91,15 +122,15 @@ class Form:
     def text(self, name: str, label: str, *, required: bool = True, max_length: int = 200) -> str:
         value = self.values.get(name, "").strip()
         if required and not value:
-            self.error(name, enter_message(label))
+            self.error(name, enter(label))
         elif len(value) > max_length:
-            self.error(name, f"{_sentence(label)} must be at most {max_length} characters.")
+            self.error(name, about(label, N_("%(What)s must be at most %(max)s characters."), max=max_length))
         return value
 
     def email(self, name: str = "email", *, required: bool = True) -> str:
-        value = self.text(name, "an email address", required=required, max_length=254).lower()
+        value = self.text(name, N_("an email address"), required=required, max_length=254).lower()
         if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
-            self.error(name, "Enter an email address like name@example.org.")
+            self.error(name, gettext("Enter an email address like name@example.org."))
         return value
 
     def number(
@@ -123,18 +154,21 @@ class Form:
         raw = self.values.get(name, "").strip()
         if not raw:
             if required:
-                self.error(name, f"Enter {label}.")
+                self.error(name, enter(label))
             return None
         value = parse_number(raw)
         if value is None and _LONG_NUMBER.fullmatch(raw):
-            bound = (
-                f"at most {format_number(maximum)}"
+            self.error(
+                name,
+                about(label, N_("%(What)s is too large: enter at most %(max)s."), max=format_number(maximum))
                 if maximum is not None
-                else "a number of at most 15 digits"
+                else about(label, N_("%(What)s is too large: enter a number of at most 15 digits.")),
             )
-            self.error(name, f"{_sentence(label)} is too large: enter {bound}.")
         elif value is None:
-            self.error(name, f"Enter {label} as a number, for example {example}.")
+            self.error(
+                name,
+                about(label, N_("Enter %(what)s as a number, for example %(example)s."), example=example),
+            )
         elif decimal_places(value) > places:
             self.error(name, _too_precise(label, places))
         elif minimum is not None:
@@ -142,36 +176,46 @@ class Form:
         elif value == 0 and not allow_zero:
             self.error(
                 name,
-                f"{_sentence(label)} cannot be zero."
+                about(label, N_("%(What)s cannot be zero."))
                 if allow_negative
-                else f"{_sentence(label)} must be more than 0.",
+                else about(label, N_("%(What)s must be more than 0.")),
             )
         elif value < 0 and not allow_negative:
             self.error(
                 name,
-                f"{_sentence(label)} must be more than 0."
+                about(label, N_("%(What)s must be more than 0."))
                 if not allow_zero
-                else f"{_sentence(label)} cannot be negative.",
+                else about(label, N_("%(What)s cannot be negative.")),
             )
         elif maximum is not None and abs(value) > maximum:
-            self.error(name, f"{_sentence(label)} must be at most {format_number(maximum)}.")
+            self.error(
+                name, about(label, N_("%(What)s must be at most %(max)s."), max=format_number(maximum))
+            )
         return value if name not in self.errors else None
 
     def _in_range(
         self, name: str, label: str, value: Decimal, minimum: Decimal | int, maximum: Decimal | int | None
     ) -> None:
         if value < 0 <= minimum:
-            self.error(name, f"{_sentence(label)} cannot be negative.")
+            self.error(name, about(label, N_("%(What)s cannot be negative.")))
         elif value < minimum or (maximum is not None and value > maximum):
-            bound = (
-                f"from {format_number(minimum)} to {format_number(maximum)}" if maximum is not None else ""
+            low = format_number(minimum)
+            self.error(
+                name,
+                about(
+                    label,
+                    N_("%(What)s must be from %(min)s to %(max)s."),
+                    min=low,
+                    max=format_number(maximum),
+                )
+                if maximum is not None
+                else about(label, N_("%(What)s must be at least %(min)s."), min=low),
             )
-            self.error(name, f"{_sentence(label)} must be {bound or f'at least {format_number(minimum)}'}.")
 
     def choice(self, name: str, label: str, options: Mapping[str, Any]) -> str:
         value = self.values.get(name, "")
         if value not in options:
-            self.error(name, f"Choose {label}.")
+            self.error(name, about(label, N_("Choose %(what)s.")))
         return value
 
     def past_date(
@@ -180,33 +224,33 @@ class Form:
         """A date that cannot be in the future (something that already happened)."""
         value = self.date(name, label, required=required)
         if value and value > today:
-            self.error(name, f"{_sentence(label)} cannot be in the future.")
+            self.error(name, about(label, N_("%(What)s cannot be in the future.")))
         return value
 
     def time(self, name: str, label: str) -> datetime.time | None:
         """A required time of day, to the minute."""
         value = self.values.get(name, "").strip()
         if not value:
-            self.error(name, f"Enter {label}.")
+            self.error(name, enter(label))
             return None
         try:
             return datetime.time.fromisoformat(value).replace(second=0, microsecond=0)
         except ValueError:
-            self.error(name, f"Enter {label} as a time, for example 18:30.")
+            self.error(name, about(label, N_("Enter %(what)s as a time, for example 18:30.")))
             return None
 
     def month(self, name: str, label: str, *, last_day: bool = False) -> datetime.date | None:
         """A required calendar month (YYYY-MM, as a month input sends it), as its first or last day."""
         value = self.values.get(name, "").strip()
         if not value:
-            self.error(name, f"Enter {label}.")
+            self.error(name, enter(label))
             return None
         try:
             first = datetime.date.fromisoformat(f"{value}-01") if len(value) == 7 else None
         except ValueError:
             first = None
         if first is None:
-            self.error(name, f"Enter {label} as a year and month, for example 2026-03.")
+            self.error(name, about(label, N_("Enter %(what)s as a year and month, for example 2026-03.")))
             return None
         if not last_day:
             return first
@@ -216,12 +260,12 @@ class Form:
         value = self.values.get(name, "").strip()
         if not value:
             if required:
-                self.error(name, f"Enter {label}.")
+                self.error(name, enter(label))
             return None
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            self.error(name, f"Enter {label} as a real date, for example 2026-03-14.")
+            self.error(name, about(label, N_("Enter %(what)s as a real date, for example 2026-03-14.")))
             return None
 
 
@@ -260,7 +304,13 @@ class Field:
         return self
 
     def label_in(self, context: Context) -> str:
-        return self.label.format(**context.words) if context.words else self.label
+        """The label completed with the context's words; translated first when the catalog has it
+        (the words are then expected in the reader's language too)."""
+        if not context.words:
+            return self.label
+        if has_translation(self.label):
+            return Label(gettext(self.label).format(**context.words))
+        return self.label.format(**context.words)
 
     def read(self, form: Form, name: str, context: Context) -> Any:
         raise NotImplementedError
@@ -392,7 +442,7 @@ class Id(Field):
     def read(self, form: Form, name: str, context: Context) -> UUID | None:
         value = parse_uuid(form.get(name).strip())
         if value is None and self.required:
-            form.error(name, f"Choose {self.label_in(context)}.")
+            form.error(name, about(self.label_in(context), N_("Choose %(what)s.")))
         return value
 
 

@@ -46,12 +46,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from youthcourt.database import Base
 from youthcourt.web.flash import flash, outgoing
+from youthcourt.web.i18n import N_, gettext
 
 FIELD = "_once"
 """The hidden field that carries the token."""
 KEEP_FOR = datetime.timedelta(days=1)
-ALREADY_DONE = "That form was sent twice; it was done once."
-STILL_AT_WORK = "That form was already sent and is still being saved. Reload the page in a moment to see it."
+ALREADY_DONE = N_("That form was sent twice; it was done once.")
+STILL_AT_WORK = N_(
+    "That form was already sent and is still being saved. Reload the page in a moment to see it."
+)
 READ_ONLY_SUFFIXES = ("/search", "/youth-matches", "/youth-section")
 """POSTs that only look something up (searches travel in a body, see ``web/search.py``)."""
 SIGN_IN_PATHS = frozenset({"/login", "/login/code", "/logout"})
@@ -266,7 +269,7 @@ async def _answer_duplicate(
     target = location or _local(_referer_path(request)) or "/"
     for message, category in (first.notices or []) if first and not busy else []:
         flash(request, message, category)
-    flash(request, STILL_AT_WORK if busy else ALREADY_DONE, "info")
+    flash(request, gettext(STILL_AT_WORK if busy else ALREADY_DONE), "info")
     if htmx:
         await _send(send, 200, [(b"hx-redirect", target.encode())])
     else:
