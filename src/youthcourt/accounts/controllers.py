@@ -433,7 +433,6 @@ class UserAdminController(Controller):
             email=email,
             name=full_name,
             role=Role(role),
-            language=existing.language if existing else None,
         )
         return page("accounts/user_created.html", membership=membership, name=full_name, email=email)
 

@@ -5,8 +5,8 @@ they now belong to the program: the admin who added them learns nothing from it.
 out through the outbox of the juror program, an area above accounts, so that area registers
 a listener here at start-up instead of accounts importing it.
 
-The message is written in the recipient account's language (English for a new account, which
-has chosen none yet): listeners run in that language, and :func:`notice_text` writes it.
+The notice is in English whoever receives it: the account's own language would tell whoever reads
+the outbox that the address already had an account.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.programs.models import Role
-from youthcourt.web.i18n import _, use_locale
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,6 @@ class MembershipAdded:
     role: Role
     added_by: str
     sign_in_url: str
-    language: str | None = None
-    """The recipient account's own language, if it has chosen one."""
 
 
 MembershipListener = Callable[[AsyncSession, MembershipAdded], Awaitable[None]]
@@ -47,37 +44,8 @@ def on_membership_added(name: str, listener: MembershipListener) -> None:
 
 
 async def membership_added(db: AsyncSession, event: MembershipAdded) -> None:
-    with use_locale(event.language):
-        for listener in _listeners.values():
-            await listener(db, event)
-
-
-def notice_text(event: MembershipAdded) -> tuple[str, str]:
-    """The email's subject and body, in the recipient's language."""
-    with use_locale(event.language):
-        subject = _("You were added to %(program)s", program=event.program_name)
-        body = "\n".join(
-            [
-                _("Hello %(name)s,", name=event.name),
-                "",
-                _(
-                    "%(admin)s added you to %(program)s in Youthcourt, as %(role)s.",
-                    admin=event.added_by,
-                    program=event.program_name,
-                    role=_(event.role.label).lower(),
-                ),
-                "",
-                _(
-                    "Sign in at %(url)s with this email address. If you already use Youthcourt, your "
-                    "password and authenticator app stay the same; choose the program from the menu at the top.",
-                    url=event.sign_in_url,
-                ),
-                _("If you are new to Youthcourt, your program administrator gives you a temporary password."),
-                "",
-                _("If you did not expect this, tell %(program)s.", program=event.program_name),
-            ]
-        )
-    return subject, body
+    for listener in _listeners.values():
+        await listener(db, event)
 
 
 async def announce(
@@ -88,7 +56,6 @@ async def announce(
     email: str,
     name: str,
     role: Role,
-    language: str | None = None,
 ) -> None:
     """Tell the listeners that the signed-in user added ``email`` to their current program."""
     viewer = request.user
@@ -102,6 +69,5 @@ async def announce(
             role=role,
             added_by=viewer.full_name,
             sign_in_url=str(request.base_url).rstrip("/") + "/login",
-            language=language,
         ),
     )
