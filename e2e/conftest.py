@@ -168,6 +168,19 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, *, fresh: boo
         _sessions[email] = [c for c in page.context.cookies() if c["name"].endswith("youthcourt_session")]
 
 
+def sign_in_in_spanish(page: Page, email: str) -> None:
+    """Sign in as a browser that asks for Spanish sees the sign-in page (password, then a fresh code)."""
+    page.goto("/login")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Iniciar sesión").click()
+    if "/login/code" in page.url:
+        page.get_by_label("Código de tu app de autenticación").fill(fresh_code(email))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continuar").click()
+
+
 def _resume(page: Page, email: str) -> bool:
     cookies = _sessions.get(email)
     if not cookies:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import SCREENSHOTS, fresh_code
+from e2e.conftest import SCREENSHOTS, sign_in_in_spanish
 
 
 @pytest.fixture
@@ -22,12 +22,7 @@ def shoot(page: Page, step: str) -> None:
 
 
 def test_a_spanish_speaking_admin_adds_a_person(page: Page, base_url: str):
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill("admin@example.org")
-    page.get_by_label("Contraseña").fill("youthcourt-demo")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de tu app de autenticación").fill(fresh_code("admin@example.org"))
-    page.get_by_role("button", name="Continuar").click()
+    sign_in_in_spanish(page, "admin@example.org")
 
     expect(page).to_have_url(base_url + "/admin/users")
     expect(page.get_by_role("heading", level=1)).to_have_text("Usuarios")
@@ -71,12 +66,7 @@ def open_section(page: Page, name: str) -> None:
 
 
 def test_a_spanish_speaking_admin_keeps_the_reference_data(page: Page, base_url: str):
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill("admin@example.org")
-    page.get_by_label("Contraseña").fill("youthcourt-demo")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de tu app de autenticación").fill(fresh_code("admin@example.org"))
-    page.get_by_role("button", name="Continuar").click()
+    sign_in_in_spanish(page, "admin@example.org")
 
     page.get_by_role("navigation", name="Principal").get_by_role("link", name="Datos de referencia").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Datos de referencia")

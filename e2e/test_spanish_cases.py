@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import fresh_code
+from e2e.conftest import sign_in_in_spanish
 
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
@@ -25,12 +25,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 def test_a_spanish_speaking_coordinator_logs_a_contact_in_spanish(page: Page):
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill("coordinator@example.org")
-    page.get_by_label("Contraseña").fill("youthcourt-demo")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de tu app de autenticación").fill(fresh_code("coordinator@example.org"))
-    page.get_by_role("button", name="Continuar").click()
+    sign_in_in_spanish(page, "coordinator@example.org")
 
     page.goto("/cases")
     expect(page.get_by_role("heading", level=1)).to_have_text("Casos")
@@ -55,12 +50,7 @@ def test_a_spanish_speaking_coordinator_logs_a_contact_in_spanish(page: Page):
 def test_a_spanish_speaking_coordinator_takes_in_a_referral_in_spanish(page: Page):
     SCREENSHOTS.mkdir(exist_ok=True)
     today = datetime.date.today()
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill("coordinator@example.org")
-    page.get_by_label("Contraseña").fill("youthcourt-demo")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de tu app de autenticación").fill(fresh_code("coordinator@example.org"))
-    page.get_by_role("button", name="Continuar").click()
+    sign_in_in_spanish(page, "coordinator@example.org")
 
     page.goto("/referrals")
     expect(page.get_by_role("heading", level=1)).to_have_text("Remisiones")

@@ -10,7 +10,7 @@ import uuid
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import SCREENSHOTS, fresh_code
+from e2e.conftest import SCREENSHOTS, sign_in_in_spanish
 from youthcourt.coproduction.periods import offered, period_of
 from youthcourt.coproduction.questions import QUESTIONS
 from youthcourt.web.i18n import use_locale
@@ -22,18 +22,6 @@ COORDINATOR = "coordinator@example.org"
 def browser_context_args(browser_context_args: dict) -> dict:
     """A browser that asks for Spanish first (Accept-Language: es-MX)."""
     return {**browser_context_args, "locale": "es-MX"}
-
-
-def sign_in_in_spanish(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill("youthcourt-demo")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Iniciar sesión").click()
-    if "/login/code" in page.url:
-        page.get_by_label("Código de tu app de autenticación").fill(fresh_code(email))
-        with page.expect_navigation():
-            page.get_by_role("button", name="Continuar").click()
 
 
 def shoot(page: Page, step: str) -> None:
