@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.factories import post_form, sign_in
 from tests.jurors.test_juror_records import (
+    DAY,
     TODAY,
     coordinator_and_program,
     make_booking,
@@ -17,7 +18,7 @@ from tests.jurors.test_juror_records import (
     volunteer_form,
 )
 from youthcourt.hearings.models import Courtroom
-from youthcourt.jurors.models import BookingStatus
+from youthcourt.jurors.models import Attendance, BookingStatus
 
 
 async def signed_in(client, db, language: str | None):
@@ -136,3 +137,18 @@ async def test_an_english_coordinator_keeps_english_messages(client, db):
     assert refused.status_code == 422
     assert "Enter the first name." in refused.text
     assert "Escribe" not in refused.text
+
+
+@pytest.mark.parametrize(("language", "shown"), [("es", "2,5"), (None, "2.5")])
+async def test_hours_are_written_with_the_languages_decimal_mark(client, db, language, shown):
+    program, coordinator = await coordinator_and_program(db)
+    coordinator.language = language
+    await db.commit()
+    await sign_in(client, coordinator)
+    juror = await make_juror(db, program, first_name="Lucía", last_name="Rivas")
+    night = await make_night(db, program, TODAY - 7 * DAY)
+    await make_booking(db, program, juror, night, attendance=Attendance.PRESENT, hours="2.5")
+
+    record = await client.get(f"/jurors/{juror.id}", headers={"Accept-Language": "en-US"})
+
+    assert f"<dd>{shown}</dd>" in record.text

@@ -35,8 +35,7 @@ from youthcourt.reference.services import progression_rules
 from youthcourt.referrals.models import Youth
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
-from youthcourt.web.i18n import N_, _, ngettext
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import N_, _, format_plain_number, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.search import ListSearch, posted_page, shown_address
 from youthcourt.web.templating import is_htmx, page, redirect_to, wants_part
@@ -120,7 +119,7 @@ class JurorRecordsController(Controller):
             "policy": policy,
             "statuses": records.STATUS_CHOICES,
             "sources": records.SOURCE_CHOICES,
-            "number": format_number,
+            "number": format_plain_number,
             "rate": format_rate,
         }
         if wants_part(request, "juror-rows"):
@@ -233,7 +232,7 @@ class JurorRecordsController(Controller):
                 if role not in held
             ],
             progress=progress,
-            number=format_number,
+            number=format_plain_number,
             rate=format_rate,
             status_code=status_code,
         )

@@ -17,8 +17,7 @@ from youthcourt.jurors import reports
 from youthcourt.jurors.records import SOURCE_CHOICES, format_rate
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
-from youthcourt.web.i18n import current_language
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import current_language, format_plain_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page
 
@@ -55,7 +54,7 @@ class JurorReportsController(Controller):
             total_hours=sum((m.hours for m in months), Decimal(0)),
             nights=nights,
             sources=SOURCE_CHOICES,
-            number=format_number,
+            number=format_plain_number,
             rate=format_rate,
             month_name=month_name,
         )

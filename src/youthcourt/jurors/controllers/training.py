@@ -29,8 +29,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.reference.services import policy as program_policy
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
-from youthcourt.web.i18n import _
-from youthcourt.web.numbers import format_number
+from youthcourt.web.i18n import _, format_plain_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
@@ -62,7 +61,7 @@ class TrainingController(Controller):
             counts=await records.attendance_counts(db, [s.id for s in results.items]),
             form=form,
             roles={value: _(label) for value, label in records.ROLE_CHOICES.items()},
-            number=format_number,
+            number=format_plain_number,
             status_code=status_code,
         )
 
@@ -119,7 +118,7 @@ class TrainingController(Controller):
             happened=session.held_on <= viewer.today(),
             form=form,
             ticked=set(form.lists.get("juror_id", [])),
-            number=format_number,
+            number=format_plain_number,
             status_code=status_code,
         )
 
