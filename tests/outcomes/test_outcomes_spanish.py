@@ -1,0 +1,80 @@
+"""Follow-up checks and new offenses in Spanish, for a coordinator whose language is Spanish."""
+
+from __future__ import annotations
+
+from tests.factories import post_form, sign_in
+from tests.outcomes.test_outcomes import DAY, TODAY, check_form, coordinator_and_check, event_row
+
+
+async def spanish_coordinator(db):
+    program, coordinator, case, check = await coordinator_and_check(db)
+    coordinator.language = "es"
+    await db.commit()
+    return program, coordinator, case, check
+
+
+def assert_no_english(text: str, *phrases: str) -> None:
+    left = [phrase for phrase in phrases if phrase in text]
+    assert not left, f"still in English: {left}"
+
+
+async def test_the_worklist_and_the_check_form_are_in_spanish(client, db):
+    _, coordinator, _case, check = await spanish_coordinator(db)
+    await sign_in(client, coordinator)
+
+    listing = (await client.get("/follow-ups")).text
+    form = (await client.get(f"/follow-ups/{check.id}")).text
+
+    assert '<html lang="es">' in listing
+    assert "Revisiones de seguimiento" in listing and "Vencidas ahora" in listing
+    assert "Atrasada 20 días" in listing and "Registrar la revisión" in listing
+    assert_no_english(listing, "Follow-up checks", "Due now", "Overdue by", "Record the check", "Window")
+    assert "Registrar la revisión de seguimiento de los 6 meses" in form
+    assert "Registros de la policía" in form and "Evento 2: categoría de falta" in form
+    assert "Se encontró una nueva falta" in form and "Agregar otro evento" in form
+    assert_no_english(
+        form, "Records searched", "Police records", "New offense found", "Add another event", "Event 1 date"
+    )
+
+
+async def test_the_check_forms_errors_and_its_message_are_in_spanish(client, db):
+    _, coordinator, case, check = await spanish_coordinator(db)
+    await sign_in(client, coordinator)
+    bad = check_form("new_offense", records=[], **event_row(2, TODAY - 30 * DAY, kind="", source="school"))
+
+    refused = await post_form(client, f"/follow-ups/{check.id}", bad)
+    recorded = await post_form(
+        client, f"/follow-ups/{check.id}", check_form("new_offense", **event_row(1, TODAY - 30 * DAY))
+    )
+    listing = (await client.get("/follow-ups?view=completed")).text
+
+    assert refused.status_code == 422
+    assert "Corrige estos puntos y envía el formulario otra vez" in refused.text
+    assert "Elige al menos un tipo de registro que revisaste." in refused.text
+    assert "Elige el tipo del evento 2." in refused.text
+    assert_no_english(refused.text, "Choose at least one", "Choose the type", "Enter ")
+    assert recorded.status_code == 303
+    assert (
+        f"Caso {case.number}: quedó registrada la revisión de los 6 meses (se encontró una nueva falta, 1 evento)."
+        in listing
+    )
+    assert "Hecha el" in listing and "the 6-month check is recorded" not in listing
+
+
+async def test_a_new_offense_found_later_is_recorded_in_spanish(client, db):
+    _, coordinator, case, _check = await spanish_coordinator(db)
+    await sign_in(client, coordinator)
+    url = f"/cases/{case.id}/outcome-events"
+
+    page = (await client.get(url)).text
+    refused = await post_form(client, url, {"event_occurred_on": (TODAY + DAY).isoformat()})
+
+    assert f"Nuevas faltas después del caso {case.number}" in page
+    assert "No hay ninguna nueva falta registrada para este joven desde la remisión." in page
+    assert "Registrar la nueva falta" in page
+    assert_no_english(page, "New offenses after", "Record the new offense", "Choose the type", "Found in")
+    assert refused.status_code == 422
+    assert "La fecha de la falta no puede ser posterior a hoy." in refused.text
+    assert "Elige el tipo de la falta." in refused.text
+    assert "Elige los registros donde se encontró la falta." in refused.text
+    assert_no_english(refused.text, "cannot be after", "Choose the")
