@@ -1,9 +1,14 @@
-"""Follow-up checks and new offenses in Spanish, for a coordinator whose language is Spanish."""
+"""Outcome reporting in Spanish: follow-up checks and new offenses for a coordinator, and the
+evaluator's reports, for people whose language is Spanish."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from tests.factories import post_form, sign_in
 from tests.outcomes.test_outcomes import DAY, TODAY, check_form, coordinator_and_check, event_row
+from tests.reports.test_recidivism_report import evaluator_with_cohort
 
 
 async def spanish_coordinator(db):
@@ -78,3 +83,59 @@ async def test_a_new_offense_found_later_is_recorded_in_spanish(client, db):
     assert "Elige el tipo de la falta." in refused.text
     assert "Elige los registros donde se encontró la falta." in refused.text
     assert_no_english(refused.text, "cannot be after", "Choose the")
+
+
+async def spanish_evaluator(db):
+    program, evaluator = await evaluator_with_cohort(db)
+    evaluator.language = "es"
+    await db.commit()
+    return program, evaluator
+
+
+async def test_the_reports_workspace_and_the_program_measures_are_in_spanish(client, db):
+    _, evaluator = await spanish_evaluator(db)
+    await sign_in(client, evaluator)
+
+    home = (await client.get("/reports")).text
+    measures = (await client.get("/reports/measures?start=2023-01&end=2023-12")).text
+
+    assert '<html lang="es">' in home
+    assert "Informes de resultados anonimizados" in home and "Medidas del programa" in home
+    assert "Reincidencia" in home and "Exportación anonimizada" in home and "Grupos de comparación" in home
+    assert_no_english(
+        home, "De-identified outcome reports", "Program measures", "Comparison groups", "Effects"
+    )
+    assert "Cifras para los informes de subvenciones" in measures
+    assert (
+        "Jóvenes atendidos" in measures
+        and "Casos cerrados" in measures
+        and "Tasa de cumplimiento" in measures
+    )
+    assert '<th scope="row">Cumplidos</th>' in measures and "Remisiones recibidas" in measures
+    assert "Cómo se cuenta:" in measures and "Mostrar las medidas" in measures and "T1 2023" not in measures
+    assert_no_english(
+        measures,
+        "Youth served",
+        "Cases closed",
+        "Completion rate",
+        "How counted",
+        "Referrals received",
+        " to 2023",
+    )
+
+
+async def test_the_measures_refuse_a_period_in_spanish_and_their_file_stays_in_english(client, db):
+    _, evaluator = await spanish_evaluator(db)
+    await sign_in(client, evaluator)
+
+    refused = await client.get("/reports/measures?start=2023-05&end=2023-02")
+    empty = await client.get("/reports/measures?start=&end=2023-02")
+    download = await client.get("/reports/measures.csv?start=2023-01&end=2023-03")
+
+    assert refused.status_code == 422
+    assert "El último mes tiene que ser el primer mes o uno posterior." in refused.text
+    assert "Escribe el primer mes." in empty.text
+    assert_no_english(refused.text + empty.text, "The last month must", "Enter the first month")
+    rows = list(csv.reader(io.StringIO(download.text.removeprefix("\ufeff"))))
+    assert rows[0] == ["Section", "Measure", "Value", "How counted"]
+    assert rows[1][:2] == ["Youth served", "Carried over"]

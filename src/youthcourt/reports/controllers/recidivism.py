@@ -50,7 +50,7 @@ from youthcourt.reports.disclosure import (
     thin_month_message,
 )
 from youthcourt.reports.exports import ExportFormat
-from youthcourt.reports.forms import LANDMARK_CHOICES, RecidivismForm, read_cohort
+from youthcourt.reports.forms import RecidivismForm, landmark_options, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.reports.recidivism import (
     ANCHOR_PHRASES,
@@ -494,7 +494,7 @@ class RecidivismController(Controller):
             anchor_options={anchor.value: anchor.label for anchor in Anchor},
             window_options={str(months): f"{months} months" for months in WINDOWS},
             group_options={grouping.value: grouping.label for grouping in Grouping},
-            landmark_options=LANDMARK_CHOICES,
+            landmark_options=landmark_options(),
             columns=COLUMN_LABELS,
             query=query_string(form),
             percent=percent,
