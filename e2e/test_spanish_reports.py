@@ -1,5 +1,6 @@
-"""A coordinator who reads Spanish records a follow-up check in Spanish: the worklist, the check
-form, a field error and the message once it is recorded."""
+"""Outcome reporting in Spanish: a coordinator who reads Spanish records a follow-up check (the
+worklist, the check form, a field error and the message once it is recorded), and an evaluator
+who reads Spanish builds a recidivism report after a field error, and reads the program measures."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ TODAY = datetime.date.today()
 ROW = "main tbody tr"
 
 
-def snap(page: Page, step: str) -> None:
+def snap(page: Page, step: str, who: str = "follow-up") -> None:
     """A full-page screenshot to look at, taken on every run (CI included)."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"spanish-follow-up-{step}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"spanish-{who}-{step}.png"), full_page=True)
 
 
 def choose_language(page: Page, label: str, button: str) -> None:
@@ -71,4 +72,49 @@ def test_a_spanish_speaking_coordinator_records_a_follow_up_check(page: Page, ba
         snap(page, "recorded-es")
     finally:
         # Back to following the browser, as the other tests of the demo coordinator expect.
+        choose_language(page, "El idioma de mi navegador", "Guardar")
+
+
+def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, base_url: str):
+    page.goto("/login")
+    sign_in(page, "evaluator@example.org")
+    choose_language(page, "Español", "Save")
+    try:
+        page.goto("/reports")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Informes")
+        snap(page, "reports-home-es", "evaluator")
+        page.get_by_role("link", name="Reincidencia").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Reincidencia")
+
+        page.get_by_label("Arresto").uncheck()
+        page.get_by_label("Acusación").uncheck()
+        page.get_by_role("button", name="Preparar el informe").click()
+        expect(page.locator("#error-event")).to_have_text(
+            "Elige al menos un tipo de evento que cuente como nueva falta."
+        )
+        expect(page.get_by_role("alert")).to_contain_text("Corrige")
+        snap(page, "recidivism-error-es", "evaluator")
+
+        page.get_by_label("Arresto").check()
+        page.get_by_label("Agrupar por").select_option(label="Servicio posterior como jurado")
+        page.get_by_label("Período de seguimiento").select_option(label="12 meses")
+        page.get_by_role("button", name="Preparar el informe").click()
+
+        results = page.locator("#results")
+        expect(results.get_by_role("heading", level=2)).to_have_text(
+            "Nueva falta = arresto, en los 12 meses después del cierre del caso"
+        )
+        expect(results.locator("svg[role=img]")).to_be_visible()
+        expect(results.locator("table").first.locator("tbody th[scope=row]")).to_have_text(
+            ["Sirvieron como jurado", "No sirvieron como jurado"]
+        )
+        expect(results).to_contain_text("Prueba de log-rank entre")
+        expect(results).not_to_contain_text("Served as a juror")
+        snap(page, "recidivism-report-es", "evaluator")
+
+        page.goto("/reports/measures")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Medidas del programa")
+        expect(page.locator("#measures")).to_contain_text("Jóvenes atendidos")
+        snap(page, "measures-es", "evaluator")
+    finally:
         choose_language(page, "El idioma de mi navegador", "Guardar")

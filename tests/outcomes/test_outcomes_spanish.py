@@ -8,7 +8,8 @@ import io
 
 from tests.factories import post_form, sign_in
 from tests.outcomes.test_outcomes import DAY, TODAY, check_form, coordinator_and_check, event_row
-from tests.reports.test_recidivism_report import evaluator_with_cohort
+from tests.reports.test_recidivism_report import evaluator_with_cohort, report_query
+from tests.reports.test_report_pdf import pdf_words
 
 
 async def spanish_coordinator(db):
@@ -139,3 +140,70 @@ async def test_the_measures_refuse_a_period_in_spanish_and_their_file_stays_in_e
     rows = list(csv.reader(io.StringIO(download.text.removeprefix("\ufeff"))))
     assert rows[0] == ["Section", "Measure", "Value", "How counted"]
     assert rows[1][:2] == ["Youth served", "Carried over"]
+
+
+async def test_the_recidivism_report_is_in_spanish_and_its_files_in_english(client, db):
+    program, evaluator = await spanish_evaluator(db)
+    await sign_in(client, evaluator)
+
+    form = (await client.get("/reports/recidivism")).text
+    page = (await client.get(f"/reports/recidivism?{report_query(program, group='completion')}")).text
+    table = await client.get(f"/reports/recidivism/groups.csv?{report_query(program, group='completion')}")
+
+    assert "Quién tuvo una nueva falta dentro de un período de seguimiento" in form
+    assert (
+        "Cuenta como nueva falta" in form and "El conteo empieza en" in form and "Preparar el informe" in form
+    )
+    assert "Arresto" in form and ">Caso cerrado<" in form and ">12 meses<" in form
+    assert_no_english(form, "Counts as a new offense", "Build the report", "Follow-up window", "12 months")
+    assert "Nueva falta = arresto o acusación, en los 6 meses después del cierre del caso" in page
+    assert "Entre los jóvenes con seguimiento durante todo el período" in page
+    assert "Menos de 3 casos de estas remisiones quedan fuera" in page
+    assert "6 meses son 183 días desde el inicio del conteo (caso cerrado)" in page
+    assert '<th scope="row">Cumplidos</th>' in page and "Reincidieron" in page and "Tasa (IC 95%)" in page
+    assert "Meses desde el cierre del caso" in page and "% sin reincidir" in page
+    assert "¿Los grupos son diferentes?" in page and "Qué contiene cada columna" in page
+    assert_no_english(
+        page,
+        "New offense =",
+        "Among youth followed",
+        "cases of these referrals are left out",
+        "Counts are rounded",
+        "Reoffended",
+        "Months since",
+        "not reoffended",
+        "Do the groups differ",
+        "Withheld",
+        "Download",
+        ">Completed<",
+    )
+    assert "Withheld" not in table.text and ",Completed," in table.text
+    assert table.text.removeprefix("\ufeff").startswith("anchor,window_months")
+
+
+async def test_the_recidivism_form_refuses_its_choices_in_spanish(client, db):
+    program, evaluator = await spanish_evaluator(db)
+    await sign_in(client, evaluator)
+
+    no_event = await client.get(f"/reports/recidivism?{report_query(program, event=[])}")
+    landmark = await client.get(f"/reports/recidivism?{report_query(program, landmark='90')}")
+    late = await client.get(f"/reports/recidivism?{report_query(program, referred_to=f'{TODAY:%Y-%m}')}")
+
+    assert no_event.status_code == landmark.status_code == late.status_code == 422
+    assert "Elige al menos un tipo de evento que cuente como nueva falta." in no_event.text
+    assert "Un día de referencia solo se aplica al agrupar por estado de cumplimiento" in landmark.text
+    assert "Elige un mes que ya terminó:" in late.text and " de 20" in late.text
+    assert_no_english(no_event.text + landmark.text + late.text, "Choose", "A landmark applies", "or earlier")
+
+
+async def test_the_recidivism_pdf_follows_the_evaluators_language(client, db):
+    program, evaluator = await spanish_evaluator(db)
+    await sign_in(client, evaluator)
+
+    response = await client.get(f"/reports/recidivism/report.pdf?{report_query(program, group='completion')}")
+
+    assert response.status_code == 200
+    words = pdf_words(response.content)
+    assert "Informe de reincidencia" in words and "Cifras principales" in words and "Por grupo" in words
+    assert "Tiempo hasta una primera nueva falta" in words and "Cumplidos" in words
+    assert_no_english(words, "Recidivism report", "Headline", "By group", "Reoffended", "Produced on")

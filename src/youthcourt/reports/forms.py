@@ -16,18 +16,17 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from babel.dates import format_date
-
 from youthcourt.cases.services import add_months
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import WINDOWS, Anchor, Cohort, granted_programs
+from youthcourt.reports.disclosure import month_words
 from youthcourt.reports.effects import Covariate, PropensityMethod
 from youthcourt.reports.effects_report import grouping_of
 from youthcourt.reports.exports import DateHandling, ExportFormat
 from youthcourt.reports.recidivism import LANDMARKS, Grouping
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Form, Many, Month
-from youthcourt.web.i18n import N_, current_language, gettext
+from youthcourt.web.i18n import N_, gettext
 
 LONGEST_PERIOD_YEARS = 5
 """The longest period of the measures page."""
@@ -107,15 +106,6 @@ def last_ended_month(today: datetime.date) -> datetime.date:
     return today.replace(day=1) - datetime.timedelta(days=1)
 
 
-MONTH_PATTERNS = {"en": "LLLL y", "es": "LLLL 'de' y"}
-
-
-def _month_words(day: datetime.date) -> str:
-    """A month in words: "November 2026", "noviembre de 2026"."""
-    language = current_language()
-    return format_date(day, MONTH_PATTERNS.get(language, "LLLL y"), locale=language)
-
-
 class PeriodForm(DeclaredForm):
     """The measures page's period: whole months that have ended."""
 
@@ -130,7 +120,7 @@ class PeriodForm(DeclaredForm):
                 "end", gettext("Choose a period of at most %(years)s years.", years=LONGEST_PERIOD_YEARS)
             )
         elif self.end and self.context.today and self.end > last_ended_month(self.context.today):
-            last = _month_words(last_ended_month(self.context.today))
+            last = month_words(last_ended_month(self.context.today))
             self.error("end", gettext("Choose a month that has ended: %(month)s or earlier.", month=last))
 
 
@@ -162,7 +152,7 @@ class CohortForm(DeclaredForm):
                 gettext("Choose a range of at most %(years)s years.", years=LONGEST_COHORT_YEARS),
             )
         elif end and self.context.today and end > last_ended_month(self.context.today):
-            last = _month_words(last_ended_month(self.context.today))
+            last = month_words(last_ended_month(self.context.today))
             self.error(
                 "referred_to", gettext("Choose a month that has ended: %(month)s or earlier.", month=last)
             )
