@@ -116,5 +116,15 @@ def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, bas
         expect(page.get_by_role("heading", level=1)).to_have_text("Medidas del programa")
         expect(page.locator("#measures")).to_contain_text("Jóvenes atendidos")
         snap(page, "measures-es", "evaluator")
+
+        page.goto("/reports/exports")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Exportar registros anonimizados")
+        page.get_by_role("button", name="Revisar primero la anonimización").click()
+        plan = page.locator("#export-plan")
+        expect(plan.get_by_role("heading", level=2)).to_have_text(
+            "Qué hace el archivo de casos con fechas desplazadas"
+        )
+        expect(plan).to_contain_text("Seudónimos")
+        snap(page, "exports-es", "evaluator")
     finally:
         choose_language(page, "El idioma de mi navegador", "Guardar")

@@ -8,6 +8,7 @@ import io
 
 from tests.factories import post_form, sign_in
 from tests.outcomes.test_outcomes import DAY, TODAY, check_form, coordinator_and_check, event_row
+from tests.reports.test_exports import make_cohort, plan_of, preview, query
 from tests.reports.test_recidivism_report import evaluator_with_cohort, report_query
 from tests.reports.test_report_pdf import pdf_words
 
@@ -207,3 +208,30 @@ async def test_the_recidivism_pdf_follows_the_evaluators_language(client, db):
     assert "Informe de reincidencia" in words and "Cifras principales" in words and "Por grupo" in words
     assert "Tiempo hasta una primera nueva falta" in words and "Cumplidos" in words
     assert_no_english(words, "Recidivism report", "Headline", "By group", "Reoffended", "Produced on")
+
+
+async def test_the_export_page_and_its_de_identification_plan_are_in_spanish(client, db):
+    data = await make_cohort(db)
+    data["evaluator"].language = "es"
+    await db.commit()
+    await sign_in(client, data["evaluator"])
+
+    page = (await client.get("/reports/exports")).text
+    plan = await client.get(preview([data["program"].id]))
+    refused = await client.get(query([data["program"].id], dates="sideways"))
+    unnamed = await post_form(client, "/reports/exports/releases", {"release_name": " "})
+
+    assert "Exportar registros anonimizados" in page and "Qué es una fila del archivo" in page
+    assert "Una fila por caso" in page and "Libro de Excel (con el diccionario de datos)" in page
+    assert "Descargar la exportación" in page and "Entregas de datos" in page
+    assert_no_english(
+        page, "Export de-identified records", "One row per case", "Download the export", "File format"
+    )
+    words = plan_of(plan.text)
+    assert "Qué hace el archivo de casos con fechas desplazadas" in words
+    assert "3 filas, una por caso" in words and "Seudónimos: Nuevos solo para este archivo" in words
+    assert "k-anonimidad: No se aplica" in words and "Casos sellados: Incluidos" in words
+    assert_no_english(words, "What the", "rows, one per", "Drawn afresh", "Not applied", "Left out")
+    assert refused.status_code == 422 and "Elige cómo se anonimizan las fechas." in refused.text
+    assert unnamed.status_code == 422 and "Escribe un nombre para la entrega de datos." in unnamed.text
+    assert_no_english(refused.text + unnamed.text, "Choose how dates", "Enter a name")

@@ -210,8 +210,8 @@ def _check_intent_to_treat(form: DeclaredForm, grouping: Grouping) -> None:
 class ExportForm(DeclaredForm):
     """How an export de-identifies dates, and its file format."""
 
-    dates = Choice("how dates are de-identified", options=DATE_CHOICES)
-    file_format = Choice("a file format", options=FORMAT_CHOICES, name="format")
+    dates = WordedChoice(N_("how dates are de-identified"), options=DATE_CHOICES)
+    file_format = WordedChoice(N_("a file format"), options=FORMAT_CHOICES, name="format")
 
 
 class EffectsForm(DeclaredForm):

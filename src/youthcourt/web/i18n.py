@@ -135,7 +135,6 @@ NOT_YET_TRANSLATED = (
     "referrals/new.html",
     "reports/comparison.html",
     "reports/effects.html",
-    "reports/exports.html",
     "reports/exports_dictionary.html",
     "respondents/_case_section.html",
     "respondents/_links.html",
