@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from youthcourt.cases import sections
 from youthcourt.cases.models import Case
 from youthcourt.outcomes import services
-from youthcourt.outcomes.forms import EVENT_TYPES, RECORD_SYSTEMS
+from youthcourt.outcomes.forms import EVENT_TYPES, RECORD_SYSTEMS, shown
 from youthcourt.web.forms import Form
 
 
@@ -21,8 +21,8 @@ async def load_outcomes(db: AsyncSession, case: Case) -> dict[str, Any]:
         "outcome_events": await services.events_of_case(db, case.id),
         "categories": await services.offense_categories(db),
         "form": Form(),
-        "event_types": EVENT_TYPES,
-        "sources": RECORD_SYSTEMS,
+        "event_types": shown(EVENT_TYPES),
+        "sources": shown(RECORD_SYSTEMS),
     }
 
 

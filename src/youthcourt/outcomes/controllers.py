@@ -16,20 +16,25 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, FollowUpCheck
 from youthcourt.cases.services import CASE_IN_PATH
 from youthcourt.outcomes import services
-from youthcourt.outcomes.forms import EVENT_TYPES, RECORD_SYSTEMS, RESULTS, ticked_records
+from youthcourt.outcomes.forms import EVENT_TYPES, RECORD_SYSTEMS, RESULTS, shown, ticked_records
+from youthcourt.outcomes.models import RECORDS_LABELS
 from youthcourt.outcomes.services import FollowUpService
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import Viewer
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import gettext, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import is_htmx, page, redirect_to
 
 STAFF = [requires_role(Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 """Coordinators do the checks; program admins may too. Only coordinators see youth names and case pages."""
 
-FIELD_CHOICES = {"event_types": EVENT_TYPES, "sources": RECORD_SYSTEMS, "results": RESULTS}
+
+def field_choices() -> dict[str, dict[str, str]]:
+    """The options of the check and event forms, in the viewer's language."""
+    return {"event_types": shown(EVENT_TYPES), "sources": shown(RECORD_SYSTEMS), "results": shown(RESULTS)}
 
 
 follow_up_service = Provide(create_service_provider(FollowUpService))
@@ -71,7 +76,7 @@ class FollowUpController(Controller):
         return page(
             "outcomes/list.html",
             view=view,
-            views=services.VIEWS,
+            views=shown(services.VIEWS),
             results=results,
             rows=rows,
             today=today,
@@ -118,12 +123,21 @@ class FollowUpController(Controller):
                 request, db_session, check, form, problem=attempt.problem, status_code=attempt.status_code
             )
         count = len(attempt.events)
-        found = f", {count} event{'s' if count != 1 else ''}" if count else ""
-        flash(
-            request,
-            f"{services.followed_by(check).title}: the {check.window_months}-month check is recorded "
-            f"({attempt.data.result.label.lower()}{found}).",
-        )
+        words = {
+            "title": services.followed_by(check).title,
+            "window": check.window_months,
+            "result": gettext(RESULTS[attempt.data.result.value]).lower(),
+        }
+        if count:
+            message = ngettext(
+                "%(title)s: the %(window)s-month check is recorded (%(result)s, %(num)s event).",
+                "%(title)s: the %(window)s-month check is recorded (%(result)s, %(num)s events).",
+                count,
+                **words,
+            )
+        else:
+            message = gettext("%(title)s: the %(window)s-month check is recorded (%(result)s).", **words)
+        flash(request, message)
         if form.get("back") == "case" and sees_cases(request.user) and check.case_id:
             return redirect_to(request, f"/cases/{check.case_id}#outcomes")
         return redirect_to(request, "/follow-ups")
@@ -149,7 +163,7 @@ class FollowUpController(Controller):
             oob=True,
             today=request.user.today(),
             categories=await services.offense_categories(db_session),
-            **FIELD_CHOICES,
+            **field_choices(),
         )
 
     async def _check_page(
@@ -174,15 +188,20 @@ class FollowUpController(Controller):
             rows_shown=rows,
             max_rows=services.MAX_EVENT_ROWS,
             ticked=ticked_records(form),
+            records_labels=shown(RECORDS_LABELS),
             categories=await services.offense_categories(db),
             events=await services.events_of_check(db, check.id) if completed else [],
             checked_by=await services.name_of(db, check.checked_by_id) if completed else "",
-            searched=[RECORD_SYSTEMS.get(code, code) for code in check.records_searched.split(",") if code],
+            searched=[
+                gettext(RECORD_SYSTEMS[code]) if code in RECORD_SYSTEMS else code
+                for code in check.records_searched.split(",")
+                if code
+            ],
             today=viewer.today(),
             names=sees_cases(viewer),
             problem=problem,
             status_code=status_code,
-            **FIELD_CHOICES,
+            **field_choices(),
         )
 
 
@@ -224,7 +243,14 @@ class CaseOutcomeController(Controller):
             return await self._page(
                 request, db_session, case, form, problem=attempt.problem, status_code=attempt.status_code
             )
-        flash(request, f"The {attempt.event.event_type.label.lower()} was recorded on case {case.number}.")
+        flash(
+            request,
+            gettext(
+                "The %(event_type)s was recorded on case %(number)s.",
+                event_type=gettext(attempt.event.event_type.label).lower(),
+                number=case.number,
+            ),
+        )
         if not sees_cases(request.user):
             return redirect_to(request, f"/cases/{case.id}/outcome-events")
         # htmx sends the browser to the address it is given; a new fragment alone would not reload the page.
@@ -238,7 +264,7 @@ class CaseOutcomeController(Controller):
             form=form,
             categories=categories,
             status_code=status_code,
-            **FIELD_CHOICES,
+            **field_choices(),
         )
 
     async def _page(
@@ -260,7 +286,7 @@ class CaseOutcomeController(Controller):
             names=sees_cases(request.user),
             problem=problem,
             status_code=status_code,
-            **FIELD_CHOICES,
+            **field_choices(),
         )
 
 

@@ -13,6 +13,7 @@ from youthcourt.cases.models import Case
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import enum_column
+from youthcourt.web.i18n import N_
 
 
 class OutcomeEventType(enum.StrEnum):
@@ -26,7 +27,8 @@ class OutcomeEventType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English, marked for the catalog: translated where shown (``_(event_type.label)``)."""
+        return EVENT_TYPE_LABELS[self.value]
 
 
 class RecordSystem(enum.StrEnum):
@@ -39,7 +41,33 @@ class RecordSystem(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English, marked for the catalog: translated where shown (``_(source.label)``)."""
+        return RECORD_SYSTEM_LABELS[self.value]
+
+    @property
+    def records_label(self) -> str:
+        """ "Police records": marked for the catalog, translated where shown."""
+        return RECORDS_LABELS[self.value]
+
+
+EVENT_TYPE_LABELS = {
+    "new_referral": N_("New referral"),
+    "arrest": N_("Arrest"),
+    "charge": N_("Charge"),
+    "adjudication": N_("Adjudication"),
+}
+RECORD_SYSTEM_LABELS = {
+    "police": N_("Police"),
+    "juvenile_court": N_("Juvenile court"),
+    "school": N_("School"),
+    "other": N_("Other"),
+}
+RECORDS_LABELS = {
+    "police": N_("Police records"),
+    "juvenile_court": N_("Juvenile court records"),
+    "school": N_("School records"),
+    "other": N_("Other records"),
+}
 
 
 class OutcomeEvent(Base, ProgramOwned):

@@ -36,11 +36,12 @@ from youthcourt.referrals import sealed
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.referrals.services import STATUS_LABELS
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, gettext
 
 DUE = "due"
 UPCOMING = "upcoming"
 COMPLETED = "completed"
-VIEWS = {DUE: "Due now", UPCOMING: "Due in the next 30 days", COMPLETED: "Completed"}
+VIEWS = {DUE: N_("Due now"), UPCOMING: N_("Due in the next 30 days"), COMPLETED: N_("Completed")}
 UPCOMING_DAYS = 30
 
 EVENT_ROWS = 3
@@ -52,8 +53,8 @@ EVENT_FIELDS = ("occurred_on", "event_type", "offense_category", "source")
 LATER_PREFIX = "event_"
 """Field prefix of the one-event form on the case page ("Record a new offense")."""
 
-RECORDED_ALREADY = "This check was recorded already; it cannot be recorded twice."
-RECORDED_MEANWHILE = "Someone else recorded this check a moment ago; nothing of yours was saved."
+RECORDED_ALREADY = N_("This check was recorded already; it cannot be recorded twice.")
+RECORDED_MEANWHILE = N_("Someone else recorded this check a moment ago; nothing of yours was saved.")
 
 
 def event_prefix(number: int) -> str:
@@ -86,8 +87,8 @@ class Followed:
     def title(self) -> str:
         """ "Case 2025-0012", or "Referral of 2025-03-04" for a study referral without a case."""
         if self.case is not None:
-            return f"Case {self.case.number}"
-        return f"Referral of {self.referral.received_on.isoformat()}"
+            return gettext("Case %(number)s", number=self.case.number)
+        return gettext("Referral of %(day)s", day=self.referral.received_on.isoformat())
 
     @property
     def youth(self) -> Youth:
@@ -100,11 +101,14 @@ class Followed:
     @property
     def closed_words(self) -> str:
         """How it ended: "closed 2026-01-04 (completed)", "declined 2026-01-04 (study arm: youth court)"."""
+        day = self.started_on.isoformat()
         if self.case is not None:
-            return f"closed {self.started_on.isoformat()} ({self.case.state.label.lower()})"
-        arm = self.referral.study_arm.label.lower() if self.referral.study_arm else "none"
-        status = STATUS_LABELS[self.referral.status.value].lower()
-        return f"{status} {self.started_on.isoformat()} (study arm: {arm})"
+            return gettext(
+                "closed %(day)s (%(state)s)", day=day, state=gettext(self.case.state.label).lower()
+            )
+        arm = gettext(self.referral.study_arm.label).lower() if self.referral.study_arm else gettext("none")
+        status = gettext(STATUS_LABELS[self.referral.status.value]).lower()
+        return gettext("%(status)s %(day)s (study arm: %(arm)s)", status=status, day=day, arm=arm)
 
     @property
     def path(self) -> str:
@@ -272,6 +276,7 @@ class EventLimits:
     latest: datetime.date
     """Today, or the day of the check that found it."""
     latest_label: str
+    """Marked for the catalog: translated where a message uses it."""
     categories: dict[str, str]
     sources: tuple[str, ...] = tuple(RECORD_SYSTEMS)
     """The record systems the event may come from: for a check, those it searched."""
@@ -281,25 +286,56 @@ def event_is_filled(form: Form, prefix: str) -> bool:
     return any(form.get(prefix + name).strip() for name in EVENT_FIELDS)
 
 
-def read_event(form: Form, prefix: str, label: str, limits: EventLimits) -> EventInput | None:
-    """One event from the fields starting with ``prefix``; errors go on the fields. ``label``: "event 2"."""
+def event_words(number: int | None = None) -> dict[str, str]:
+    """What names an event in its form's labels and messages: "event 2" and "of event 2" for a row
+    of the check form, "the offense" and "of the offense" for the case page's one-event form."""
+    if number is None:
+        return {"event": gettext("the offense"), "of_event": gettext("of the offense")}
+    return {
+        "event": gettext("event %(number)s", number=number),
+        "of_event": gettext("of event %(number)s", number=number),
+    }
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def read_event(form: Form, prefix: str, words: dict[str, str], limits: EventLimits) -> EventInput | None:
+    """One event from the fields starting with ``prefix``; errors go on the fields. ``words``: see
+    :func:`event_words`."""
     before = len(form.errors)
-    entry = EventForm.read(
-        form, prefix=prefix, words={"event": label}, options={"offense_category": limits.categories}
-    )
+    entry = EventForm.read(form, prefix=prefix, words=words, options={"offense_category": limits.categories})
     occurred_on, source = entry.occurred_on, entry.source
     if occurred_on and occurred_on > limits.latest:
-        entry.error("occurred_on", f"The date of {label} cannot be after {limits.latest_label}.")
+        entry.error(
+            "occurred_on",
+            gettext(
+                "The date %(of_event)s cannot be after %(limit)s.",
+                of_event=words["of_event"],
+                limit=gettext(limits.latest_label),
+            ),
+        )
     elif occurred_on and occurred_on <= limits.referred_on:
         entry.error(
             "occurred_on",
-            f"The date of {label} must be after the youth was referred ({limits.referred_on.isoformat()}).",
+            gettext(
+                "The date %(of_event)s must be after the youth was referred (%(day)s).",
+                of_event=words["of_event"],
+                day=limits.referred_on.isoformat(),
+            ),
         )
     if source in RECORD_SYSTEMS and source not in limits.sources:
         entry.error(
             "source",
-            f"{label.capitalize()} was found in {RECORD_SYSTEMS[source].lower()} records, "
-            "which the check did not search. Tick them under records searched, or choose another source.",
+            _sentence(
+                gettext(
+                    "%(event)s was found in %(records)s records, which the check did not search. "
+                    "Tick them under records searched, or choose another source.",
+                    event=words["event"],
+                    records=gettext(RECORD_SYSTEMS[source]).lower(),
+                )
+            ),
         )
     if len(form.errors) > before or occurred_on is None:
         return None
@@ -337,31 +373,38 @@ def read_check(
     checked_on, result = entry.checked_on, entry.result
     started = followed.started_on
     if checked_on and not entry.has_error("checked_on") and checked_on < started:
-        ended = "the case closed" if followed.case is not None else "the referral was decided"
-        entry.error("checked_on", f"The date of the check cannot be before {ended} ({started.isoformat()}).")
+        if followed.case is not None:
+            message = N_("The date of the check cannot be before the case closed (%(day)s).")
+        else:
+            message = N_("The date of the check cannot be before the referral was decided (%(day)s).")
+        entry.error("checked_on", gettext(message, day=started.isoformat()))
     records = tuple(system for system in RecordSystem if system.value in entry.records)
     filled = [n for n in range(1, row_count(form) + 1) if event_is_filled(form, event_prefix(n))]
     events: list[EventInput] = []
     if result == CheckResult.NO_NEW_OFFENSE and filled:
         entry.error(
             "result",
-            "You chose no new offense but filled in events. Clear the events, or choose new offense found.",
+            gettext(
+                "You chose no new offense but filled in events. Clear the events, or choose new offense found."
+            ),
         )
     elif result == CheckResult.NEW_OFFENSE:
         if not filled:
             form.error(
                 event_prefix(1) + "occurred_on",
-                "Enter at least one new offense: its date, type, offense category and where it was found.",
+                gettext(
+                    "Enter at least one new offense: its date, type, offense category and where it was found."
+                ),
             )
         limits = EventLimits(
             referred_on=followed.referral.received_on,
             latest=checked_on or today,
-            latest_label="the date of the check" if checked_on else "today",
+            latest_label=N_("the date of the check") if checked_on else N_("today"),
             categories=categories,
             sources=tuple(system.value for system in records) or tuple(RECORD_SYSTEMS),
         )
         for number in filled:
-            event = read_event(form, event_prefix(number), f"event {number}", limits)
+            event = read_event(form, event_prefix(number), event_words(number), limits)
             if event is not None:
                 events.append(event)
     if not form.is_valid or checked_on is None:
@@ -436,9 +479,11 @@ async def record_later_event(db: AsyncSession, case: Case, data: EventInput, vie
 
 
 def closed_problem(case: Case) -> str:
-    return (
-        f"Case {case.number} is open ({case.state.label.lower()}). New offenses are recorded after a "
-        "case closes; until then, write what you learned in a note on the case."
+    return gettext(
+        "Case %(number)s is open (%(state)s). New offenses are recorded after a case closes; "
+        "until then, write what you learned in a note on the case.",
+        number=case.number,
+        state=gettext(case.state.label).lower(),
     )
 
 
@@ -482,7 +527,7 @@ class FollowUpService(SQLAlchemyAsyncRepositoryService[FollowUpCheck]):
         """
         case = check.case
         if check.completed_on is not None:
-            return CheckAttempt(409, RECORDED_ALREADY)
+            return CheckAttempt(409, gettext(RECORDED_ALREADY))
         if case is not None and case.closed_on is None:
             return CheckAttempt(409, closed_problem(case))
         if form.get("add_event"):
@@ -495,7 +540,7 @@ class FollowUpService(SQLAlchemyAsyncRepositoryService[FollowUpCheck]):
             return CheckAttempt(422)
         events = await record_check(self.db, check, data, viewer)
         if events is None:
-            return CheckAttempt(409, RECORDED_MEANWHILE)
+            return CheckAttempt(409, gettext(RECORDED_MEANWHILE))
         audit.record(
             self.db,
             actor,
@@ -522,10 +567,10 @@ class FollowUpService(SQLAlchemyAsyncRepositoryService[FollowUpCheck]):
         limits = EventLimits(
             referred_on=case.referral.received_on,
             latest=viewer.today(),
-            latest_label="today",
+            latest_label=N_("today"),
             categories=await offense_categories(self.db),
         )
-        data = read_event(form, LATER_PREFIX, "the offense", limits)
+        data = read_event(form, LATER_PREFIX, event_words(), limits)
         if data is None:
             return EventAttempt(422)
         event = await record_later_event(self.db, case, data, viewer)

@@ -36,6 +36,7 @@ from youthcourt.reports.recidivism import (
     placed,
     youth_outcome,
 )
+from youthcourt.web.i18n import N_
 
 PSEUDONYM_LENGTH = 16
 NOT_KNOWN = ""
@@ -73,53 +74,70 @@ class AnalysisRow:
 COLUMN_NAMES = tuple(field.name for field in fields(AnalysisRow))
 
 DICTIONARY = (
-    ("pseudo_id", "text", "The row's pseudonym: 16 hexadecimal characters, drawn afresh for every file."),
+    (
+        "pseudo_id",
+        N_("text"),
+        N_("The row's pseudonym: 16 hexadecimal characters, drawn afresh for every file."),
+    ),
     (
         "group",
-        "text",
-        'The report\'s group the youth is counted in ("All youth" without a grouping); with a landmark, '
-        "the group as known on the landmark day. Youth with a new offense by that day, or not followed "
-        "to it, are not in the file.",
+        N_("text"),
+        N_(
+            'The report\'s group the youth is counted in ("All youth" without a grouping); with a landmark, the group as known on the landmark day. Youth with a new offense by that day, or not followed to it, are not in the file.'
+        ),
     ),
     (
         "time_days",
-        "integer",
-        "Days from the start of the clock (the anchor, or the landmark day when the report has one) to the "
-        "first counted new offense when it fell inside the window; "
-        "else to the end of the window for youth followed that far; else to the latest check that searched "
-        "records (0 when none did).",
+        N_("integer"),
+        N_(
+            "Days from the start of the clock (the anchor, or the landmark day when the report has one) to the first counted new offense when it fell inside the window; else to the end of the window for youth followed that far; else to the latest check that searched records (0 when none did)."
+        ),
     ),
-    ("event", "integer", "1 when a counted new offense fell inside the window, else 0."),
+    ("event", N_("integer"), N_("1 when a counted new offense fell inside the window, else 0.")),
     (
         "followed_full_window",
-        "boolean",
-        "true when the outcome over the whole window is known (a new offense inside it, or records searched "
-        "to its end): the youth is in the rate's denominator. false: censored.",
+        N_("boolean"),
+        N_(
+            "true when the outcome over the whole window is known (a new offense inside it, or records searched to its end): the youth is in the rate's denominator. false: censored."
+        ),
     ),
-    ("completion", "text", "Completion status of the case (Completed, Unsuccessful, Withdrawn or Open)."),
-    ("offense_class", "text", "Class of the referral offense."),
-    ("source_kind", "text", "Kind of agency that referred the youth."),
-    ("age_band", "text", "Age at referral, in bands (12 and under, 13 to 14, 15 to 16, 17 and over)."),
-    ("gender", "text", "Gender as recorded, or Not recorded."),
-    ("race_ethnicity", "text", "Race and ethnicity as recorded, or Not recorded."),
-    ("served_as_juror", "text", "yes when the youth served on a jury after the referral, else no."),
-    ("age_years", "text", "Age at referral in whole years: the effects report's age covariate."),
+    (
+        "completion",
+        N_("text"),
+        N_("Completion status of the case (Completed, Unsuccessful, Withdrawn or Open)."),
+    ),
+    ("offense_class", N_("text"), N_("Class of the referral offense.")),
+    ("source_kind", N_("text"), N_("Kind of agency that referred the youth.")),
+    (
+        "age_band",
+        N_("text"),
+        N_("Age at referral, in bands (12 and under, 13 to 14, 15 to 16, 17 and over)."),
+    ),
+    ("gender", N_("text"), N_("Gender as recorded, or Not recorded.")),
+    ("race_ethnicity", N_("text"), N_("Race and ethnicity as recorded, or Not recorded.")),
+    ("served_as_juror", N_("text"), N_("yes when the youth served on a jury after the referral, else no.")),
+    ("age_years", N_("text"), N_("Age at referral in whole years: the effects report's age covariate.")),
     (
         "prior_police_contacts",
-        "text",
-        "Earlier police contacts as recorded at referral; empty when not known.",
+        N_("text"),
+        N_("Earlier police contacts as recorded at referral; empty when not known."),
     ),
-    ("prior_diversions", "text", "Earlier diversions as recorded at referral; empty when not known."),
-    ("prior_adjudications", "text", "Earlier adjudications as recorded at referral; empty when not known."),
+    ("prior_diversions", N_("text"), N_("Earlier diversions as recorded at referral; empty when not known.")),
+    (
+        "prior_adjudications",
+        N_("text"),
+        N_("Earlier adjudications as recorded at referral; empty when not known."),
+    ),
     (
         "study_arm",
-        "text",
-        "The study arm the referral was assigned to (youth_court, comparison, other); empty when not in a "
-        "study. A study's declined and returned referrals are in the file only when grouped by study arm "
-        "(intent to treat), with completion Declined or returned.",
+        N_("text"),
+        N_(
+            "The study arm the referral was assigned to (youth_court, comparison, other); empty when not in a study. A study's declined and returned referrals are in the file only when grouped by study arm (intent to treat), with completion Declined or returned."
+        ),
     ),
 )
-"""Each column of the file: its name, type and meaning. Comparison youth carry only the covariates
+"""Each column of the file: its name, type and meaning (the last two marked for the catalog,
+translated where shown; the file's own metadata stays English). Comparison youth carry only the covariates
 their import holds (empty otherwise)."""
 
 

@@ -17,6 +17,7 @@ from itertools import pairwise
 from markupsafe import Markup, escape
 
 from youthcourt.reports.recidivism import Curve
+from youthcourt.web.i18n import gettext
 
 COLOURS = ("#0072B2", "#C2410C", "#00785A", "#9D4F8C", "#8A5A00", "#333333", "#4B6C8F", "#6B6B00")
 """Okabe-Ito hues, darkened where needed for 3:1 contrast against white."""
@@ -118,7 +119,7 @@ def _grid(frame: _Frame, x_label: str) -> list[str]:
         f'<text x="{LEFT + frame.width / 2}" y="{bottom + 40}" text-anchor="middle" font-size="13" '
         f'fill="#1f2933">{escape(x_label)}</text>'
         f'<text x="16" y="{TOP + PLOT_HEIGHT / 2}" text-anchor="middle" font-size="13" fill="#1f2933" '
-        f'transform="rotate(-90 16 {TOP + PLOT_HEIGHT / 2})">% not reoffended</text>'
+        f'transform="rotate(-90 16 {TOP + PLOT_HEIGHT / 2})">{escape(gettext("% not reoffended"))}</text>'
         "</g>"
     )
     return parts
@@ -159,8 +160,14 @@ def describe(curves: Sequence[Curve]) -> str:
     for curve in curves:
         last = curve.points[-1]
         sentences.append(
-            f"{curve.label}: {_percent(last.survival)} not reoffended after {last.month} months "
-            f"(95% interval {_percent(last.lower)} to {_percent(last.upper)})."
+            gettext(
+                "%(group)s: %(share)s not reoffended after %(months)s months (95%% interval %(low)s to %(high)s).",
+                group=curve.label,
+                share=_percent(last.survival),
+                months=last.month,
+                low=_percent(last.lower),
+                high=_percent(last.upper),
+            )
         )
     return " ".join(sentences)
 
@@ -179,9 +186,19 @@ def survival_chart(
     frame = _Frame(months, _floor([curve for _, curve in shown]))
     legend_top = TOP + PLOT_HEIGHT + AXIS_SPACE + 20
     height = legend_top + ((len(shown) + 1) // 2) * LEGEND_ROW
-    floor_note = "" if frame.floor == 0 else f" The vertical axis starts at {_percent(frame.floor)}."
+    floor_note = (
+        ""
+        if frame.floor == 0
+        else " " + gettext("The vertical axis starts at %(floor)s.", floor=_percent(frame.floor))
+    )
     description = (
-        f"Step lines with shaded 95% bands, {x_label.lower()} from 0 to {months}.{floor_note} "
+        gettext(
+            "Step lines with shaded 95%% bands, %(axis)s from 0 to %(months)s.",
+            axis=x_label.lower(),
+            months=months,
+        )
+        + floor_note
+        + " "
         + describe([curve for _, curve in shown])
     )
     parts = [

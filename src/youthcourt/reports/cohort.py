@@ -30,6 +30,7 @@ from youthcourt.programs.viewer import ProgramChoice, Viewer
 from youthcourt.reference.models import Offense, ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.reports.models import ComparisonRecord
+from youthcourt.web.i18n import N_
 
 WINDOWS = (6, 12, 18, 24)
 """Follow-up windows in months that reports offer."""
@@ -44,9 +45,15 @@ class Anchor(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"referral": "Referral received", "hearing": "First hearing held", "closure": "Case closed"}[
-            self.value
-        ]
+        """In English, marked for the catalog: translated where shown (``_(anchor.label)``)."""
+        return ANCHOR_LABELS[self.value]
+
+
+ANCHOR_LABELS = {
+    "referral": N_("Referral received"),
+    "hearing": N_("First hearing held"),
+    "closure": N_("Case closed"),
+}
 
 
 def age_band(age: int | None) -> str:

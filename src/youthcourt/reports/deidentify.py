@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from youthcourt.reference.models import K_ANONYMITY
+from youthcourt.web.i18n import N_, gettext
 
 PSEUDONYM_PREFIX = "pseudo-"
 PSEUDONYM_LENGTH = 20
@@ -62,11 +63,11 @@ QUASI_IDENTIFIERS = (
 """The columns of a case export that someone outside could know of a youth, in this order."""
 CATEGORIES = ("gender", "race_ethnicity", "offense_class", "offense_category", "referral_source_kind")
 CATEGORY_WORDS = {
-    "gender": "gender",
-    "race_ethnicity": "race and ethnicity",
-    "offense_class": "offense class",
-    "offense_category": "offense category",
-    "referral_source_kind": "referral source",
+    "gender": N_("gender"),
+    "race_ethnicity": N_("race and ethnicity"),
+    "offense_class": N_("offense class"),
+    "offense_category": N_("offense category"),
+    "referral_source_kind": N_("referral source"),
 }
 """The categories in words, for what a plan says it did."""
 """The quasi-identifiers whose rare values can be grouped as "Other"."""
@@ -197,22 +198,38 @@ class Generalization:
         return (program, str(self.age(age)), *shown, self.dates.of(referred_on) or "")
 
     def steps(self) -> list[str]:
-        """What was done, in words, for the file and the page."""
+        """What was done, in words, for the file and the page (in the active language: the file's
+        and the audit trail's are written in English)."""
         done = []
         if self.age_level:
             done.append(
-                "ages withheld"
+                gettext("ages withheld")
                 if self.age_level == 3
-                else f"ages grouped in bands ({'/'.join(age_labels(self.age_level))})"
+                else gettext("ages grouped in bands (%(bands)s)", bands="/".join(age_labels(self.age_level)))
             )
-        if self.dates is not DatePrecision.MONTH:
-            done.append(f"the referral month given as its {self.dates.value} ({self.dates.pattern})")
+        if self.dates is DatePrecision.QUARTER:
+            done.append(
+                gettext("the referral month given as its quarter (%(pattern)s)", pattern=self.dates.pattern)
+            )
+        elif self.dates is not DatePrecision.MONTH:
+            done.append(
+                gettext("the referral month given as its year (%(pattern)s)", pattern=self.dates.pattern)
+            )
         for column, kept in self.kept.items():
             if column not in self.withheld:
                 done.append(
-                    f"rare values of {CATEGORY_WORDS[column]} grouped as '{OTHER}' ({len(kept)} kept as they are)"
+                    gettext(
+                        "rare values of %(column)s grouped as '%(other)s' (%(kept)s kept as they are)",
+                        column=gettext(CATEGORY_WORDS[column]),
+                        other=OTHER,
+                        kept=len(kept),
+                    )
                 )
-        done += [f"{CATEGORY_WORDS[column]} withheld" for column in CATEGORIES if column in self.withheld]
+        done += [
+            gettext("%(column)s withheld", column=gettext(CATEGORY_WORDS[column]))
+            for column in CATEGORIES
+            if column in self.withheld
+        ]
         return done
 
     @property

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from babel.dates import format_date
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +28,7 @@ from youthcourt.cases.models import Case
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.cohort import Cohort, assigned_in_cohort, in_cohort
 from youthcourt.reports.tallies import month_start
+from youthcourt.web.i18n import N_, current_language, gettext
 
 
 @dataclass(frozen=True)
@@ -103,21 +105,74 @@ async def thin_edge_months(
     return thin
 
 
+THIN_FIRST = {
+    False: N_(
+        "%(program)s has fewer than %(threshold)s cases referred in %(month)s, the first month of this range with any."
+    ),
+    True: N_(
+        "%(program)s has fewer than %(threshold)s youth assigned to the study referred in %(month)s, the first "
+        "month of this range with any."
+    ),
+}
+THIN_LAST = {
+    False: N_(
+        "%(program)s has fewer than %(threshold)s cases referred in %(month)s, the last month of this range with any."
+    ),
+    True: N_(
+        "%(program)s has fewer than %(threshold)s youth assigned to the study referred in %(month)s, the last "
+        "month of this range with any."
+    ),
+}
+THIN_RULE = {
+    False: N_(
+        "Each program's first and last months need at least %(threshold)s cases, so that two reports never "
+        "differ by only a few youth."
+    ),
+    True: N_(
+        "Each program's first and last months need at least %(threshold)s youth assigned to the study, so that "
+        "two reports never differ by only a few youth."
+    ),
+}
+
+
 def thin_month_message(
-    month: ThinMonth, program_name: str, threshold: int, instead: datetime.date | None, *, what: str = "cases"
+    month: ThinMonth, program_name: str, threshold: int, instead: datetime.date | None, *, study: bool = False
 ) -> str:
-    """What the evaluator reads on the range's field, with the nearest month that would do."""
-    which, verb = ("first", "Start") if month.first else ("last", "End")
-    advice = (
-        f"{verb} the range at {instead:%B %Y} instead, or at another month with at least {threshold}"
-        if instead
-        else f"No month of this range has {threshold}: choose a wider range, or one program at a time"
+    """What the evaluator reads on the range's field, with the nearest month that would do, in the
+    evaluator's language; ``study`` counts the youth assigned to a study rather than cases."""
+    found = gettext(
+        (THIN_FIRST if month.first else THIN_LAST)[study],
+        program=program_name,
+        threshold=threshold,
+        month=month_words(month.month),
     )
-    return (
-        f"{program_name} has fewer than {threshold} {what} referred in {month.month:%B %Y}, the {which} month "
-        f"of this range with any. {advice}. Each program's first and last months need at least {threshold} "
-        f"{what}, so that two reports never differ by only a few youth."
-    )
+    if instead is None:
+        advice = gettext(
+            "No month of this range has %(threshold)s: choose a wider range, or one program at a time.",
+            threshold=threshold,
+        )
+    elif month.first:
+        advice = gettext(
+            "Start the range at %(month)s instead, or at another month with at least %(threshold)s.",
+            month=month_words(instead),
+            threshold=threshold,
+        )
+    else:
+        advice = gettext(
+            "End the range at %(month)s instead, or at another month with at least %(threshold)s.",
+            month=month_words(instead),
+            threshold=threshold,
+        )
+    return f"{found} {advice} {gettext(THIN_RULE[study], threshold=threshold)}"
+
+
+MONTH_PATTERNS = {"en": "LLLL y", "es": "LLLL 'de' y"}
+
+
+def month_words(day: datetime.date) -> str:
+    """A month in words, in the viewer's language: "November 2026", "noviembre de 2026"."""
+    language = current_language()
+    return format_date(day, MONTH_PATTERNS.get(language, "LLLL y"), locale=language)
 
 
 async def publishable_range(

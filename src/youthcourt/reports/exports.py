@@ -72,6 +72,7 @@ from youthcourt.reports.deidentify import (
 )
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.web.downloads import spreadsheet_safe
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, gettext, ngettext, use_locale
 
 MAX_SHIFT_DAYS = 360
 DAY = datetime.timedelta(days=1)
@@ -99,10 +100,11 @@ class ExportKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English, marked for the catalog: translated where shown (``_(kind.label)``)."""
         return {
-            "cases": "One row per case",
-            "events": "One row per recorded new offense (event)",
-            "comparison": "Comparison-group records (youth processed elsewhere)",
+            "cases": N_("One row per case"),
+            "events": N_("One row per recorded new offense (event)"),
+            "comparison": N_("Comparison-group records (youth processed elsewhere)"),
         }[self.value]
 
     @property
@@ -126,31 +128,37 @@ class DateHandling(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English, marked for the catalog: translated where shown (``_(handling.label)``)."""
         if self is DateHandling.SHIFT:
-            return "Shift each youth's dates by a secret offset (intervals kept)"
-        return "Coarsen dates to the month (YYYY-MM), k-anonymous"
+            return N_("Shift each youth's dates by a secret offset (intervals kept)")
+        return N_("Coarsen dates to the month (YYYY-MM), k-anonymous")
 
     @property
     def explanation(self) -> str:
+        """How the dates are de-identified, in the active language (English in the files)."""
         if self is DateHandling.SHIFT:
-            return (
-                f"Every date of a youth is moved back by the same secret number of days, from 1 to "
-                f"{MAX_SHIFT_DAYS}, derived from the program's secret key: the same offset in every export, "
+            return gettext(
+                "Every date of a youth is moved back by the same secret number of days, from 1 to "
+                "%(max_days)s, derived from the program's secret key: the same offset in every export, "
                 "so comparing exports teaches nothing about it. Never forward, so no date falls "
-                f"after the day of the export; and none later than {RECENT_DAYS} days before it: such a date is "
+                "after the day of the export; and none later than %(recent_days)s days before it: such a date is "
                 "left out, and followed_until is given up to that day (a date close to the export's own would "
                 "narrow the offset down). The number of days between two dates of one youth is exact; "
                 "calendar dates, weekdays and seasons are not. Rows were chosen by their true referral date, "
-                f"so shifted referral dates can fall up to {MAX_SHIFT_DAYS} days before the range."
+                "so shifted referral dates can fall up to %(max_days)s days before the range.",
+                max_days=MAX_SHIFT_DAYS,
+                recent_days=RECENT_DAYS,
             )
-        return (
+        return gettext(
             "The referral is given by its year and month only (YYYY-MM), or coarser where needed for "
             "k-anonymity, and every later date as the whole months since the referral (no other calendar "
             "date). Every combination of the quasi-identifiers "
-            f"({', '.join(deidentify.QUASI_IDENTIFIERS)}) covers at least {K_ANONYMITY} rows: where it "
+            "(%(identifiers)s) covers at least %(k)s rows: where it "
             "would not, ages are grouped in bands, the referral month becomes a quarter (YYYY-Qn) or a "
             "year (YYYY), rare categories become 'Other' or a column is withheld, and rows still alone "
-            'are left out; the file\'s "About this file" says what was done.'
+            'are left out; the file\'s "About this file" says what was done.',
+            identifiers=", ".join(deidentify.QUASI_IDENTIFIERS),
+            k=K_ANONYMITY,
         )
 
 
@@ -161,10 +169,11 @@ class ExportFormat(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English, marked for the catalog: translated where shown (``_(format.label)``)."""
         return {
-            "csv": "CSV (any statistics package)",
-            "xlsx": "Excel workbook (with the data dictionary)",
-            "parquet": "Parquet (typed columns, for R, Python or Stata)",
+            "csv": N_("CSV (any statistics package)"),
+            "xlsx": N_("Excel workbook (with the data dictionary)"),
+            "parquet": N_("Parquet (typed columns, for R, Python or Stata)"),
         }[self.value]
 
     @property
@@ -551,11 +560,11 @@ def columns_of(
     return columns
 
 
-LEFT_OUT = (
+LEFT_OUT = N_(
     "Names, birth dates, contact details, addresses, schools, free text, agency reference "
     "numbers, case numbers and internal record ids."
 )
-SEALED_CASES = (
+SEALED_CASES = N_(
     "Included, as in every report: sealed and expunged cases are de-identified rows like any "
     "other (nothing in an export names a youth or a case), so the reports can be recomputed "
     "from the files. They stay out of every list and search of the program."
@@ -635,7 +644,12 @@ class ExportSpec:
         return details
 
     def about(self, rows: int | None = None) -> list[tuple[str, str]]:
-        """What the file holds and how it was made, for its "About this file" sheet and metadata."""
+        """What the file holds and how it was made, for its "About this file" sheet and metadata:
+        in English whoever downloads it, as every file for analysis code."""
+        with use_locale(DEFAULT_LANGUAGE):
+            return self._about(rows)
+
+    def _about(self, rows: int | None) -> list[tuple[str, str]]:
         lines = [
             ("Created", self.created_on.isoformat()),
             ("Programs", "; ".join(self.programs[pid].name for pid in self.cohort.program_ids)),
@@ -653,7 +667,7 @@ class ExportSpec:
                 ("Dates", "None: days counted on the true dates instead, so no shift or coarsening applies.")
             )
         if self.kind is not ExportKind.COMPARISON:
-            lines.append(("Sealed cases", SEALED_CASES))
+            lines.append(("Sealed cases", gettext(SEALED_CASES)))
         lines += [
             (
                 "Follow-up anchor",
@@ -667,7 +681,7 @@ class ExportSpec:
                 + ", ".join(f"{months} months = {follow_up_days(months)} days" for months in WINDOWS)
                 + ". An event on the window's last day is inside it.",
             ),
-            ("Left out", LEFT_OUT),
+            ("Left out", gettext(LEFT_OUT)),
             ("Publishing", self.publishing_note()),
         ]
         if rows is not None:
@@ -677,31 +691,35 @@ class ExportSpec:
     def pseudonym_note(self) -> str:
         """Which key the file's ids come from (see :attr:`pseudonym_key`), in words."""
         if self.release is None:
-            return (
+            return gettext(
                 "Drawn afresh for this file only: no other export shares them, so this file cannot be joined "
                 "to any other by id."
             )
         if self.kind is ExportKind.COMPARISON:
-            return (
-                f"Shared by the comparison files of the data release '{self.release.name}'. They name "
-                "imported records, not the program's youth, so they match no case or event file's ids."
+            return gettext(
+                "Shared by the comparison files of the data release '%(release)s'. They name "
+                "imported records, not the program's youth, so they match no case or event file's ids.",
+                release=self.release.name,
             )
         if self.kind is ExportKind.CASES and self.dates is DateHandling.MONTH:
-            return (
-                f"Shared only by the month-only case files of the data release '{self.release.name}': join "
+            return gettext(
+                "Shared only by the month-only case files of the data release '%(release)s': join "
                 "them on youth_id. The release's shifted-date and event files have other ids, since months "
-                "beside their exact intervals would pin each youth's date shift."
+                "beside their exact intervals would pin each youth's date shift.",
+                release=self.release.name,
             )
-        return (
-            f"Shared by the shifted-date case files and the event files of the data release "
-            f"'{self.release.name}': join them on youth_id (and case_pseudo_id); files outside the release, "
-            "and the release's month-only case files, have other ids."
+        return gettext(
+            "Shared by the shifted-date case files and the event files of the data release "
+            "'%(release)s': join them on youth_id (and case_pseudo_id); files outside the release, "
+            "and the release's month-only case files, have other ids.",
+            release=self.release.name,
         )
 
     def publishing_note(self) -> str:
-        return (
-            f"Do not publish any table cell counting fewer than {self.suppression_threshold} youth, nor "
-            "one from which such a cell could be worked out."
+        return gettext(
+            "Do not publish any table cell counting fewer than %(threshold)s youth, nor "
+            "one from which such a cell could be worked out.",
+            threshold=self.suppression_threshold,
         )
 
 
@@ -1364,9 +1382,12 @@ class ExportPreview:
     @property
     def title(self) -> str:
         if self.spec.kind is ExportKind.CASES:
-            kind = "month-only" if self.spec.dates is DateHandling.MONTH else "shifted-date"
-            return f"What the {kind} case file does"
-        return f"What the {'event' if self.spec.kind is ExportKind.EVENTS else 'comparison'} file does"
+            if self.spec.dates is DateHandling.MONTH:
+                return gettext("What the month-only case file does")
+            return gettext("What the shifted-date case file does")
+        if self.spec.kind is ExportKind.EVENTS:
+            return gettext("What the event file does")
+        return gettext("What the comparison file does")
 
     @property
     def latest_date(self) -> datetime.date:
@@ -1377,74 +1398,121 @@ class ExportPreview:
         """The de-identification the download applies, point by point (the k-anonymity plan of a
         month-only file is shown beside these, step by step)."""
         spec = self.spec
-        notes = [
-            ("Rows", f"{self.rows} row{'' if self.rows == 1 else 's'}, one per {spec.kind.one_row_per}.")
-        ]
+        notes = [(gettext("Rows"), self._rows())]
         notes += self._dates()
         if spec.plan is None:
-            notes.append(("k-anonymity", self._not_k_anonymous()))
-        notes.append(("Pseudonyms", spec.pseudonym_note()))
+            notes.append((gettext("k-anonymity"), self._not_k_anonymous()))
+        notes.append((gettext("Pseudonyms"), spec.pseudonym_note()))
         if spec.kind is not ExportKind.COMPARISON:
-            notes.append(("Sealed cases", SEALED_CASES))
-        notes += [("Left out", LEFT_OUT), ("Publishing", spec.publishing_note())]
+            notes.append((gettext("Sealed cases"), gettext(SEALED_CASES)))
+        notes += [(gettext("Left out"), gettext(LEFT_OUT)), (gettext("Publishing"), spec.publishing_note())]
         return notes
+
+    def _rows(self) -> str:
+        if self.spec.kind is ExportKind.CASES:
+            return ngettext(
+                "%(num)s row, one per case (a youth with several cases has several rows with the same youth_id).",
+                "%(num)s rows, one per case (a youth with several cases has several rows with the same youth_id).",
+                self.rows,
+            )
+        if self.spec.kind is ExportKind.EVENTS:
+            return ngettext(
+                "%(num)s row, one per new offense recorded on a case of the cohort (any type, found by a check "
+                "or reported later).",
+                "%(num)s rows, one per new offense recorded on a case of the cohort (any type, found by a check "
+                "or reported later).",
+                self.rows,
+            )
+        return ngettext(
+            "%(num)s row, one per youth of an imported comparison group whose clock started within the "
+            "referral range.",
+            "%(num)s rows, one per youth of an imported comparison group whose clock started within the "
+            "referral range.",
+            self.rows,
+        )
 
     def _dates(self) -> list[tuple[str, str]]:
         spec = self.spec
         if spec.kind is ExportKind.EVENTS:
             return [
                 (
-                    "Dates",
-                    "No date is given, only days counted on the true dates: from the referral, the first "
-                    "hearing and the closure to each new offense. No shift applies, so none is held back.",
+                    gettext("Dates"),
+                    gettext(
+                        "No date is given, only days counted on the true dates: from the referral, the first "
+                        "hearing and the closure to each new offense. No shift applies, so none is held back."
+                    ),
                 )
             ]
         if spec.kind is ExportKind.COMPARISON:
             return [
                 (
-                    "Dates",
-                    "No date is given, only days from each youth's own anchor (the day their clock started) "
-                    "to the end of their follow-up and to their first new offenses, on the dates as imported.",
+                    gettext("Dates"),
+                    gettext(
+                        "No date is given, only days from each youth's own anchor (the day their clock started) "
+                        "to the end of their follow-up and to their first new offenses, on the dates as imported."
+                    ),
                 )
             ]
-        notes = [("Dates", f"{spec.dates.label}. {spec.dates.explanation}")]
+        notes = [(gettext("Dates"), f"{gettext(spec.dates.label)}. {spec.dates.explanation}")]
         if spec.dates is DateHandling.SHIFT:
-            verb = "has" if self.blanked == 1 else "have"
             notes.append(
                 (
-                    "Near the export date",
-                    f"No shifted date later than {self.latest_date.isoformat()} is given ({RECENT_DAYS} days "
-                    f"before {spec.created_on.isoformat()}, the export's date): {self.blanked} of the "
-                    f"{self.cases} case{'' if self.cases == 1 else 's'} {verb} a date left blank for it, and "
-                    f"followed_until ends on that day for {self.followed_cut} of the {self.cases}. No row is left out "
-                    "for it.",
+                    gettext("Near the export date"),
+                    ngettext(
+                        "No shifted date later than %(latest)s is given (%(recent_days)s days before %(today)s, "
+                        "the export's date): %(num)s of the %(cases)s has a date left blank for it, and "
+                        "followed_until ends on that day for %(cut)s of the %(total)s. No row is left out for it.",
+                        "No shifted date later than %(latest)s is given (%(recent_days)s days before %(today)s, "
+                        "the export's date): %(num)s of the %(cases)s have a date left blank for it, and "
+                        "followed_until ends on that day for %(cut)s of the %(total)s. No row is left out for it.",
+                        self.blanked,
+                        latest=self.latest_date.isoformat(),
+                        recent_days=RECENT_DAYS,
+                        today=spec.created_on.isoformat(),
+                        cases=ngettext("%(num)s case", "%(num)s cases", self.cases),
+                        cut=self.followed_cut,
+                        total=self.cases,
+                    ),
                 )
             )
         return notes
 
     def _not_k_anonymous(self) -> str:
         recorded = {
-            ExportKind.CASES: "ages in whole years, gender, race and ethnicity, offense class and category and "
-            "the referral source are as recorded",
-            ExportKind.EVENTS: "each new offense's type, category and record system and the referral source "
-            "are as recorded",
-            ExportKind.COMPARISON: "age, gender, race and ethnicity and offense class are as imported",
+            ExportKind.CASES: N_(
+                "In this file ages in whole years, gender, race and ethnicity, offense class and category and "
+                "the referral source are as recorded, and no row is left out for being rare."
+            ),
+            ExportKind.EVENTS: N_(
+                "In this file each new offense's type, category and record system and the referral source "
+                "are as recorded, and no row is left out for being rare."
+            ),
+            ExportKind.COMPARISON: N_(
+                "In this file age, gender, race and ethnicity and offense class are as imported, and no row is "
+                "left out for being rare."
+            ),
         }[self.spec.kind]
-        return (
-            f"Not applied: only a month-only case file is made {K_ANONYMITY}-anonymous (every combination of "
-            f"{', '.join(deidentify.QUASI_IDENTIFIERS)} covering at least {K_ANONYMITY} rows). In this file "
-            f"{recorded}, and no row is left out for being rare."
+        applied = gettext(
+            "Not applied: only a month-only case file is made %(k)s-anonymous (every combination of "
+            "%(identifiers)s covering at least %(k)s rows).",
+            k=K_ANONYMITY,
+            identifiers=", ".join(deidentify.QUASI_IDENTIFIERS),
         )
+        return f"{applied} {gettext(recorded)}"
 
     @property
     def carried_by(self) -> str:
         """Where the downloaded file itself says how it was made."""
-        return {
-            ExportFormat.CSV: "A CSV file holds only its rows: the Excel workbook (its “About this file” sheet) "
-            "and the Parquet file (its metadata) carry this description with them.",
-            ExportFormat.XLSX: "The workbook's “About this file” sheet describes the same.",
-            ExportFormat.PARQUET: "The Parquet file's metadata describes the same.",
-        }[self.spec.format]
+        return gettext(
+            {
+                ExportFormat.CSV: N_(
+                    "A CSV file holds only its rows: the Excel workbook (its “About this file” sheet) "
+                    "and the Parquet file (its metadata) carry this description with them."
+                ),
+                ExportFormat.XLSX: N_("The workbook's “About this file” sheet describes the same."),
+                ExportFormat.PARQUET: N_("The Parquet file's metadata describes the same."),
+            }[self.spec.format]
+        )
 
 
 async def preview_export(db: AsyncSession, spec: ExportSpec) -> ExportPreview:
@@ -1587,7 +1655,8 @@ async def export_chunks(
 async def _write(spec: ExportSpec, reading: AsyncIterator[Any], progress: Progress) -> AsyncIterator[bytes]:
     if spec.plan is not None:
         progress.suppressed = spec.plan.suppressed
-        progress.generalized = spec.plan.generalization.steps()
+        with use_locale(DEFAULT_LANGUAGE):  # for the audit trail, stored once for every reader
+            progress.generalized = spec.plan.generalization.steps()
     if spec.format is ExportFormat.CSV:
         yield csv_bytes([spec.column_names])
         async for rows in reading:

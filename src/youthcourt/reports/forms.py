@@ -6,6 +6,8 @@ refused with a message rather than silently dropped.
 
 Cohorts and periods are whole calendar months that have ended: two tables whose ranges differ
 by a day (or that grow by a day as time passes) would differ by the few youth of that day.
+
+Labels and messages are marked ``N_`` and given in the viewer's language when the form is read.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from youthcourt.cases.services import add_months
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.viewer import Viewer
 from youthcourt.reports.cohort import WINDOWS, Anchor, Cohort, granted_programs
+from youthcourt.reports.disclosure import month_words
 from youthcourt.reports.effects import Covariate, PropensityMethod
 from youthcourt.reports.effects_report import grouping_of
 from youthcourt.reports.exports import DateHandling, ExportFormat
 from youthcourt.reports.recidivism import LANDMARKS, Grouping
 from youthcourt.web.forms import Choice, Context, DeclaredForm, Form, Many, Month
+from youthcourt.web.i18n import N_, gettext
 
 LONGEST_PERIOD_YEARS = 5
 """The longest period of the measures page."""
@@ -30,10 +34,50 @@ LONGEST_COHORT_YEARS = 15
 """The longest referral range of a cohort (recidivism needs long follow-up)."""
 DATE_CHOICES = {handling.value: handling.label for handling in DateHandling}
 FORMAT_CHOICES = {fmt.value: fmt.label for fmt in ExportFormat}
-LANDMARK_CHOICES = {
-    "": "None: group by what is known at the end",
-    **{str(day): f"Day {day}" for day in LANDMARKS},
-}
+LANDMARK_CHOICES = {"": N_("None: group by what is known at the end"), **{str(day): "" for day in LANDMARKS}}
+"""The landmark values a form accepts; :func:`landmark_options` names them."""
+
+
+def landmark_options() -> dict[str, str]:
+    """The landmark choices as the page shows them, in the viewer's language."""
+    return {
+        "": gettext(LANDMARK_CHOICES[""]),
+        **{str(day): gettext("Day %(day)s", day=day) for day in LANDMARKS},
+    }
+
+
+class WordedMonth(Month):
+    """A month field whose label (marked ``N_``) and messages are in the viewer's language."""
+
+    def read(self, form: Form, name: str, context: Context) -> datetime.date | None:
+        label = gettext(self.label)
+        if not form.get(name).strip():
+            form.error(name, gettext("Enter %(what)s.", what=label))
+            return None
+        if not _is_month(form.get(name).strip()):
+            form.error(name, gettext("Enter %(what)s as a year and month, for example 2026-03.", what=label))
+            return None
+        return form.month(name, label, last_day=self.last_day)
+
+
+def _is_month(value: str) -> bool:
+    try:
+        return len(value) == 7 and bool(datetime.date.fromisoformat(f"{value}-01"))
+    except ValueError:
+        return False
+
+
+class WordedChoice(Choice):
+    """A choice whose label (marked ``N_``) and message are in the viewer's language."""
+
+    def read(self, form: Form, name: str, context: Context) -> Any:
+        options = self.options if self.options is not None else context.options[self.attribute]
+        value = form.get(name)
+        if not self.required and not value:
+            return ""
+        if value not in options:
+            form.error(name, gettext("Choose %(what)s.", what=gettext(self.label)))
+        return value
 
 
 class Listed(Many):
@@ -51,9 +95,9 @@ class Listed(Many):
         ticked = super().read(form, name, Context())  # every ticked value, as sent
         options = self.listed if self.listed is not None else context.options[self.attribute]
         if not ticked:
-            form.error(name, self.empty)
+            form.error(name, gettext(self.empty))
         elif any(value not in options for value in ticked):
-            form.error(name, self.unknown)
+            form.error(name, gettext(self.unknown))
         return ticked
 
 
@@ -62,24 +106,22 @@ def last_ended_month(today: datetime.date) -> datetime.date:
     return today.replace(day=1) - datetime.timedelta(days=1)
 
 
-def _month_words(day: datetime.date) -> str:
-    return f"{day:%B %Y}"
-
-
 class PeriodForm(DeclaredForm):
     """The measures page's period: whole months that have ended."""
 
-    start = Month("the first month")
-    end = Month("the last month", last_day=True)
+    start = WordedMonth(N_("the first month"))
+    end = WordedMonth(N_("the last month"), last_day=True)
 
     def check(self) -> None:
         if self.start and self.end and self.end < self.start:
-            self.error("end", "The last month must be the first month or later.")
+            self.error("end", gettext("The last month must be the first month or later."))
         elif self.start and self.end and _too_long(self.start, self.end):
-            self.error("end", f"Choose a period of at most {LONGEST_PERIOD_YEARS} years.")
+            self.error(
+                "end", gettext("Choose a period of at most %(years)s years.", years=LONGEST_PERIOD_YEARS)
+            )
         elif self.end and self.context.today and self.end > last_ended_month(self.context.today):
-            last = _month_words(last_ended_month(self.context.today))
-            self.error("end", f"Choose a month that has ended: {last} or earlier.")
+            last = month_words(last_ended_month(self.context.today))
+            self.error("end", gettext("Choose a month that has ended: %(month)s or earlier.", month=last))
 
 
 def _too_long(start: datetime.date, end: datetime.date) -> bool:
@@ -94,21 +136,26 @@ class CohortForm(DeclaredForm):
 
     programs = Listed(
         name="program",
-        empty="Choose at least one program.",
-        unknown="Choose programs from the list: one of them is not a program you report on.",
+        empty=N_("Choose at least one program."),
+        unknown=N_("Choose programs from the list: one of them is not a program you report on."),
     )
-    referred_from = Month("the first month of referrals")
-    referred_to = Month("the last month of referrals", last_day=True)
+    referred_from = WordedMonth(N_("the first month of referrals"))
+    referred_to = WordedMonth(N_("the last month of referrals"), last_day=True)
 
     def check(self) -> None:
         start, end = self.referred_from, self.referred_to
         if start and end and end < start:
-            self.error("referred_to", "The last month must be the first month or later.")
+            self.error("referred_to", gettext("The last month must be the first month or later."))
         elif start and end and (end - start).days > 366 * LONGEST_COHORT_YEARS:
-            self.error("referred_from", f"Choose a range of at most {LONGEST_COHORT_YEARS} years.")
+            self.error(
+                "referred_from",
+                gettext("Choose a range of at most %(years)s years.", years=LONGEST_COHORT_YEARS),
+            )
         elif end and self.context.today and end > last_ended_month(self.context.today):
-            last = _month_words(last_ended_month(self.context.today))
-            self.error("referred_to", f"Choose a month that has ended: {last} or earlier.")
+            last = month_words(last_ended_month(self.context.today))
+            self.error(
+                "referred_to", gettext("Choose a month that has ended: %(month)s or earlier.", month=last)
+            )
 
 
 def read_cohort(form: Form, viewer: Viewer) -> Cohort | None:
@@ -127,25 +174,28 @@ class RecidivismForm(DeclaredForm):
     events = Listed(
         name="event",
         options={t.value: t for t in OutcomeEventType},
-        empty="Choose at least one kind of event that counts as a new offense.",
-        unknown="Choose the kinds of event from the list.",
+        empty=N_("Choose at least one kind of event that counts as a new offense."),
+        unknown=N_("Choose the kinds of event from the list."),
     )
-    anchor = Choice("when the follow-up clock starts", options={a.value: a for a in Anchor})
-    window = Choice("a follow-up window", options={str(months): months for months in WINDOWS})
-    grouping = Choice("how to group the youth", options={g.value: g for g in Grouping}, name="group")
-    landmark = Choice("a landmark day", options=LANDMARK_CHOICES)
+    anchor = WordedChoice(N_("when the follow-up clock starts"), options={a.value: a for a in Anchor})
+    window = WordedChoice(N_("a follow-up window"), options={str(months): months for months in WINDOWS})
+    grouping = WordedChoice(
+        N_("how to group the youth"), options={g.value: g for g in Grouping}, name="group"
+    )
+    landmark = WordedChoice(N_("a landmark day"), options=LANDMARK_CHOICES)
 
     def check(self) -> None:
         if self.has_error("grouping"):
             return
         if self.landmark and not Grouping(self.grouping).known_after_the_anchor:
             self.error(
-                "landmark", "A landmark applies only when grouping by completion status or jury service."
+                "landmark",
+                gettext("A landmark applies only when grouping by completion status or jury service."),
             )
         _check_intent_to_treat(self, Grouping(self.grouping))
 
 
-INTENT_TO_TREAT_ANCHOR = (
+INTENT_TO_TREAT_ANCHOR = N_(
     "Intent to treat counts every youth assigned from their referral: choose “Referral received”. "
     "Declined and returned referrals have no hearing and no closing."
 )
@@ -154,14 +204,14 @@ INTENT_TO_TREAT_ANCHOR = (
 def _check_intent_to_treat(form: DeclaredForm, grouping: Grouping) -> None:
     """Grouping by study arm counts referrals without a case, whose clock can only start at referral."""
     if grouping == Grouping.ASSIGNMENT and not form.has_error("anchor") and form.anchor != Anchor.REFERRAL:
-        form.error("anchor", INTENT_TO_TREAT_ANCHOR)
+        form.error("anchor", gettext(INTENT_TO_TREAT_ANCHOR))
 
 
 class ExportForm(DeclaredForm):
     """How an export de-identifies dates, and its file format."""
 
-    dates = Choice("how dates are de-identified", options=DATE_CHOICES)
-    file_format = Choice("a file format", options=FORMAT_CHOICES, name="format")
+    dates = WordedChoice(N_("how dates are de-identified"), options=DATE_CHOICES)
+    file_format = WordedChoice(N_("a file format"), options=FORMAT_CHOICES, name="format")
 
 
 class EffectsForm(DeclaredForm):

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from babel.dates import format_date as babel_format_date
 from sqlalchemy import Integer, and_, case, distinct, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -37,6 +38,7 @@ from youthcourt.reports.suppression import (
 )
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, current_language, gettext, translations
 from youthcourt.web.numbers import format_number
 
 SCREENING_OUTCOMES = (
@@ -46,6 +48,22 @@ SCREENING_OUTCOMES = (
     ReferralStatus.PENDING,
 )
 """The columns of the referrals table, in the order screening usually ends."""
+
+
+def pgettext(context: str, message: str) -> str:
+    """A short word in its sense in this table ("Completed" cases, "Accepted" referrals), whose
+    translation elsewhere may differ in gender or meaning."""
+    return translations(current_language()).upgettext(context, message)
+
+
+def screening_names() -> tuple[str, ...]:
+    """The names of :data:`SCREENING_OUTCOMES` as column heads, in the viewer's language."""
+    return (
+        pgettext("referrals", "Accepted"),
+        pgettext("referrals", "Declined"),
+        pgettext("referrals", "Returned"),
+        pgettext("referrals", "Pending"),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,7 +90,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        days = f"{self.start.isoformat()} to {self.end.isoformat()}"
+        days = gettext("%(start)s to %(end)s", start=self.start.isoformat(), end=self.end.isoformat())
         return f"{self.name} ({days})" if self.name else days
 
     def same_days(self, other: Period) -> bool:
@@ -84,7 +102,7 @@ def quarter_containing(day: datetime.date) -> Period:
     last_month = first_month + 2
     start = datetime.date(day.year, first_month, 1)
     end = datetime.date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
-    return Period(start, end, f"Q{(first_month + 2) // 3} {day.year}")
+    return Period(start, end, gettext("Q%(number)s %(year)s", number=(first_month + 2) // 3, year=day.year))
 
 
 def last_complete_quarter(today: datetime.date) -> Period:
@@ -102,7 +120,10 @@ def recent_quarters(today: datetime.date, count: int = 4) -> list[Period]:
 def year_to_date(today: datetime.date) -> Period:
     """The year's months that have ended (in January, the whole of last year)."""
     last = last_ended_month(today)
-    return Period(last.replace(month=1, day=1), last, f"{last.year} to {last:%B}")
+    month = babel_format_date(last, "LLLL", locale=current_language())
+    return Period(
+        last.replace(month=1, day=1), last, gettext("%(year)s to %(month)s", year=last.year, month=month)
+    )
 
 
 def named(period: Period, choices: list[Period]) -> Period:
@@ -384,12 +405,11 @@ class ReferralTable:
     """(source name, a value per outcome, the row's total)."""
     totals: tuple[list[str], str]
     """(a total per outcome, the grand total)."""
-    columns: tuple[str, ...] = tuple(status.value.capitalize() for status in SCREENING_OUTCOMES)
-    how_counted: str = (
-        "Referrals received in the period (by the date received), by source agency and where screening "
-        "stands today: accepted (a case was opened), declined, returned to the source, or pending "
-        "(not decided yet)."
-    )
+    columns: tuple[str, ...] = ()
+    """The screening outcomes' names, one per column (see :func:`screening_names`)."""
+    how_counted: str = ""
+    all_label: str = "All"
+    """The head of the totals column."""
 
 
 @dataclass(frozen=True)
@@ -403,15 +423,17 @@ class MeasuresTable:
 
     def csv_rows(self) -> list[list[str]]:
         """The whole table, one figure a line: section, measure, value, how counted."""
-        lines = [["Section", "Measure", "Value", "How counted"]]
+        lines = [["Section", "Measure", "Value", "How counted"]]  # column names stay English for analysis
         for section in self.sections:
             lines.extend([section.title, m.label, m.value, m.how_counted] for m in section.measures)
         referrals = self.referrals
         totals, grand = referrals.totals
-        for name, values, total in [*referrals.rows, ("All sources", totals, grand)]:
-            for column, value in zip([*referrals.columns, "All"], [*values, total], strict=True):
+        for name, values, total in [*referrals.rows, (gettext("All sources"), totals, grand)]:
+            for column, value in zip(
+                [*referrals.columns, referrals.all_label], [*values, total], strict=True
+            ):
                 lines.append(
-                    ["Referrals received", f"{name}: {column.lower()}", value, referrals.how_counted]
+                    [gettext("Referrals received"), f"{name}: {column.lower()}", value, referrals.how_counted]
                 )
         return lines
 
@@ -464,15 +486,15 @@ def count_relations(figures: Figures) -> list[Relation]:
     return relations
 
 
-NONE = "none in the period"
+NONE = N_("none in the period")
 """A rate or average with nothing to count (the dash means a hidden count)."""
 
 
 def _days(value: float | None) -> str:
     if value is None:
-        return NONE
+        return gettext(NONE)
     rounded = round(value, 1)
-    return f"{format_number(Decimal(str(rounded)))} days"
+    return gettext("%(number)s days", number=format_number(Decimal(str(rounded))))
 
 
 class _Shown:
@@ -487,8 +509,8 @@ class _Shown:
     def derived(self, value: str, *names: str) -> str:
         hidden = [name for name in names if self.suppressed.is_hidden(name)]
         if any(self.suppressed.status(name) is CellStatus.PRIMARY for name in hidden):
-            return f"withheld: fewer than {self.suppressed.threshold}"
-        return "withheld: rests on a hidden count" if hidden else value
+            return gettext("withheld: fewer than %(threshold)s", threshold=self.suppressed.threshold)
+        return gettext("withheld: rests on a hidden count") if hidden else value
 
 
 RATE_COUNTS = ("closed.completed", "closed.unsuccessful", "jurors.active", "jurors.former")
@@ -517,35 +539,48 @@ def build_table(figures: Figures, period: Period, threshold: int) -> MeasuresTab
 
 def _youth_section(shown: _Shown, period: Period) -> Section:
     return Section(
-        "Youth served",
+        gettext("Youth served"),
         [
             Measure(
-                "Carried over",
+                gettext("Carried over"),
                 shown.count("youth.carried"),
-                f"A case opened before {period.start.isoformat()} and not closed before that day.",
+                gettext(
+                    "A case opened before %(day)s and not closed before that day.",
+                    day=period.start.isoformat(),
+                ),
             ),
-            Measure("New", shown.count("youth.new"), "A case opened in the period, and none carried over."),
-            Measure("Total", shown.count("youth.total"), "Carried over plus new."),
+            Measure(
+                pgettext("cases", "New"),
+                shown.count("youth.new"),
+                gettext("A case opened in the period, and none carried over."),
+            ),
+            Measure(
+                pgettext("cases", "Total"), shown.count("youth.total"), gettext("Carried over plus new.")
+            ),
         ],
-        "Youth with a case open on at least one day of the period, each counted once.",
+        gettext("Youth with a case open on at least one day of the period, each counted once."),
     )
 
 
 def _hearing_section(shown: _Shown, figures: Figures) -> Section:
     median = _days(figures.median_wait)
     return Section(
-        "Referral to hearing",
+        gettext("Referral to hearing"),
         [
             Measure(
-                "Cases first heard in the period",
+                gettext("Cases first heard in the period"),
                 shown.count("hearings.cases"),
-                "Cases whose first held hearing (not a no-show, rescheduled or cancelled one) was on a night "
-                "in the period.",
+                gettext(
+                    "Cases whose first held hearing (not a no-show, rescheduled or cancelled one) was on a night "
+                    "in the period."
+                ),
             ),
             Measure(
-                "Median days from referral to first hearing",
+                gettext("Median days from referral to first hearing"),
                 shown.derived(median, "hearings.cases"),
-                "From the day the referral was received to that night; half the cases waited less, half more.",
+                gettext(
+                    "From the day the referral was received to that night; half the cases waited less, half more."
+                ),
             ),
         ],
     )
@@ -554,88 +589,116 @@ def _hearing_section(shown: _Shown, figures: Figures) -> Section:
 def _closure_section(shown: _Shown, figures: Figures) -> Section:
     closed = figures.closed
     completed, unsuccessful = closed[CaseState.COMPLETED], closed[CaseState.UNSUCCESSFUL]
-    rate = format_rate(completed / (completed + unsuccessful)) if completed + unsuccessful else NONE
+    rate = format_rate(completed / (completed + unsuccessful)) if completed + unsuccessful else gettext(NONE)
     return Section(
-        "Cases closed",
+        gettext("Cases closed"),
         [
-            Measure("Completed", shown.count("closed.completed"), "Closed as successful."),
-            Measure("Unsuccessful", shown.count("closed.unsuccessful"), "Returned to the referral source."),
-            Measure("Withdrawn", shown.count("closed.withdrawn"), "Not counted in the completion rate."),
-            Measure("All closed", shown.count("closed.total"), "Completed, unsuccessful and withdrawn."),
             Measure(
-                "Completion rate",
+                pgettext("cases", "Completed"),
+                shown.count("closed.completed"),
+                gettext("Closed as successful."),
+            ),
+            Measure(
+                pgettext("cases", "Unsuccessful"),
+                shown.count("closed.unsuccessful"),
+                gettext("Returned to the referral source."),
+            ),
+            Measure(
+                pgettext("cases", "Withdrawn"),
+                shown.count("closed.withdrawn"),
+                gettext("Not counted in the completion rate."),
+            ),
+            Measure(
+                gettext("All closed"),
+                shown.count("closed.total"),
+                gettext("Completed, unsuccessful and withdrawn."),
+            ),
+            Measure(
+                gettext("Completion rate"),
                 shown.derived(rate, "closed.completed", "closed.unsuccessful"),
-                "Completed ÷ (completed + unsuccessful). Withdrawn cases are not counted either way.",
+                gettext(
+                    "Completed ÷ (completed + unsuccessful). Withdrawn cases are not counted either way."
+                ),
             ),
             Measure(
-                "Cases with an intake date",
+                gettext("Cases with an intake date"),
                 shown.count("stay.cases"),
-                "Closed cases that reached intake; cases closed before intake have no length of stay.",
+                gettext(
+                    "Closed cases that reached intake; cases closed before intake have no length of stay."
+                ),
             ),
             Measure(
-                "Average length of stay",
+                gettext("Average length of stay"),
                 shown.derived(_days(figures.stay_average), "stay.cases"),
-                "Days from intake to closure, averaged over those cases.",
+                gettext("Days from intake to closure, averaged over those cases."),
             ),
         ],
-        "Cases closed in the period (by the date closed).",
+        gettext("Cases closed in the period (by the date closed)."),
     )
 
 
 def _service_section(shown: _Shown, figures: Figures) -> Section:
     return Section(
-        "Community service",
+        gettext("Community service"),
         [
             Measure(
-                "Youth ordered community service",
+                gettext("Youth ordered community service"),
                 shown.count("service.ordered"),
-                "Youth whose disposition, decided in the period, includes community service.",
+                gettext("Youth whose disposition, decided in the period, includes community service."),
             ),
             Measure(
-                "Hours ordered",
+                gettext("Hours ordered"),
                 shown.derived(format_number(figures.service_ordered_hours), "service.ordered"),
-                "The hours of those community service sanctions.",
+                gettext("The hours of those community service sanctions."),
             ),
             Measure(
-                "Youth who served hours",
+                gettext("Youth who served hours"),
                 shown.count("service.logged"),
-                "Youth with community service hours logged for a day in the period.",
+                gettext("Youth with community service hours logged for a day in the period."),
             ),
             Measure(
-                "Hours completed",
+                gettext("Hours completed"),
                 shown.derived(format_number(figures.service_logged_hours), "service.logged"),
-                "Hours logged for days in the period, whenever the sanction was ordered.",
+                gettext("Hours logged for days in the period, whenever the sanction was ordered."),
             ),
         ],
     )
 
 
 def _juror_section(shown: _Shown, figures: Figures) -> Section:
-    share = format_rate(figures.jurors_former / figures.jurors_active) if figures.jurors_active else NONE
+    share = (
+        format_rate(figures.jurors_former / figures.jurors_active) if figures.jurors_active else gettext(NONE)
+    )
     return Section(
-        "Jurors",
+        gettext("Jurors"),
         [
             Measure(
-                "Jurors active",
+                gettext("Jurors active"),
                 shown.count("jurors.active"),
-                "Jurors present or late on at least one hearing night held in the period (cancelled nights "
-                "left out).",
+                gettext(
+                    "Jurors present or late on at least one hearing night held in the period (cancelled nights "
+                    "left out)."
+                ),
             ),
             Measure(
-                "Former respondents",
+                gettext("Former respondents"),
                 shown.count("jurors.former"),
-                "Jurors who came to the program as respondents.",
+                gettext("Jurors who came to the program as respondents."),
             ),
-            Measure("Volunteers", shown.count("jurors.volunteer"), "Jurors who joined as volunteers."),
             Measure(
-                "Share who are former respondents",
+                gettext("Volunteers"),
+                shown.count("jurors.volunteer"),
+                gettext("Jurors who joined as volunteers."),
+            ),
+            Measure(
+                gettext("Share who are former respondents"),
                 shown.derived(share, "jurors.active", "jurors.former"),
-                "Former respondents ÷ jurors active.",
+                gettext("Former respondents ÷ jurors active."),
             ),
             Measure(
-                "Juror hours",
+                gettext("Juror hours"),
                 shown.derived(format_number(figures.juror_hours), "jurors.active"),
-                "Hours recorded at check-in for those nights.",
+                gettext("Hours recorded at check-in for those nights."),
             ),
         ],
     )
@@ -653,4 +716,11 @@ def _referral_table(shown: _Shown, figures: Figures) -> ReferralTable:
             for source in figures.sources
         ],
         totals=([shown.count(_cell(TOTAL, status)) for status in statuses], shown.count(_cell(TOTAL, TOTAL))),
+        columns=screening_names(),
+        all_label=pgettext("referrals", "All"),
+        how_counted=gettext(
+            "Referrals received in the period (by the date received), by source agency and where screening "
+            "stands today: accepted (a case was opened), declined, returned to the source, or pending "
+            "(not decided yet)."
+        ),
     )

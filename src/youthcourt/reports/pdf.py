@@ -32,7 +32,15 @@ from youthcourt.clock import utc_now
 from youthcourt.reports.controllers.recidivism import interval, percent
 from youthcourt.reports.effects import Estimate, PropensityMethod
 from youthcourt.reports.effects_report import EffectsReport
-from youthcourt.reports.recidivism import COLUMN_LABELS, COLUMNS, Curve, GroupRow, RecidivismReport
+from youthcourt.reports.recidivism import (
+    COLUMN_LABELS,
+    COLUMNS,
+    Curve,
+    GroupRow,
+    RecidivismReport,
+    group_words,
+)
+from youthcourt.web.i18n import N_, gettext
 
 MEDIA_TYPE = "application/pdf"
 FONT = "sans-serif"
@@ -87,7 +95,10 @@ class ReportDocument(FPDF):
         self.set_font(FONT, "", TEXT_SIZE)
         self.paragraph(subject)
         self.paragraph(
-            f"Produced on {utc_now():%Y-%m-%d}. De-identified: no names or case numbers appear here."
+            gettext(
+                "Produced on %(day)s. De-identified: no names or case numbers appear here.",
+                day=f"{utc_now():%Y-%m-%d}",
+            )
         )
 
     def footer(self) -> None:
@@ -363,20 +374,24 @@ def recidivism_pdf(
     ``notes`` are the page's words around the figures, as HTML: ``scope``, ``empty_note``,
     ``report_notes``, ``group_footnotes``, ``curve_notes`` and ``test_result``.
     """
-    doc = ReportDocument("Recidivism report", report.options.definition)
+    doc = ReportDocument(gettext("Recidivism report"), report.options.definition)
     doc.html(notes["scope"])
     if report.is_empty:
         doc.html(notes["empty_note"])
         return doc.done()
 
-    doc.heading("Headline")
+    doc.heading(gettext("Headline"))
     doc.grid(_headline(report), (2.2, 0.8, 4), "LRL", headings=0)
     doc.html(notes["report_notes"])
 
-    doc.heading("By group")
+    doc.heading(gettext("By group"))
     doc.grid(
         [
-            ("Group", *COLUMN_LABELS.values(), "Rate (95% CI)"),
+            (
+                gettext("Group"),
+                *(gettext(label) for label in COLUMN_LABELS.values()),
+                _percent_words("Rate (95%% CI)"),
+            ),
             *(_group_row(report, row) for row in report.rows),
         ],
         (48, 17, 17, 22, 22, 19, 35),
@@ -385,11 +400,14 @@ def recidivism_pdf(
     )
     doc.html(notes["group_footnotes"])
 
-    doc.heading("Time to a first new offense")
+    doc.heading(gettext("Time to a first new offense"))
     doc.paragraph(
-        f"The share of youth without a new offense at the end of each month after {anchor_words} "
-        "(Kaplan-Meier estimate), with its 95% confidence band. Youth still being followed count for "
-        "as long as their records were checked."
+        gettext(
+            "The share of youth without a new offense at the end of each month since %(anchor)s "
+            "(Kaplan-Meier estimate), with its 95%% confidence band. Youth still being followed count for "
+            "as long as their records were checked.",
+            anchor=anchor_words,
+        )
     )
     if report.shown_curves:
         doc.chart(chart)
@@ -398,7 +416,7 @@ def recidivism_pdf(
     for start in range(0, len(shown), CURVES_PER_TABLE):
         _curve_table(doc, report, shown[start : start + CURVES_PER_TABLE])
 
-    doc.heading("Do the groups differ?")
+    doc.heading(gettext("Do the groups differ?"))
     doc.html(notes["test_result"])
     return doc.done()
 
@@ -408,54 +426,77 @@ def _headline(report: RecidivismReport) -> list[tuple[str, str, str]]:
     options = report.options
     head = report.headline
     estimate = report.headline_incidence
-    who = "Program youth" if options.grouping.value == "comparison" else "All youth"
+    who = (
+        N_("Program youth: new offense within %(months)s months")
+        if options.grouping.value == "comparison"
+        else N_("All youth: new offense within %(months)s months")
+    )
     return [
         (
-            f"{who}: new offense within {options.window_months} months",
+            gettext(who, months=options.window_months),
             *_figure(
                 estimate.value,
-                estimate.interval,
-                "; Kaplan-Meier estimate, each youth counted for as long as they were followed",
+                gettext(
+                    "95%% confidence interval %(interval)s; Kaplan-Meier estimate, each youth counted for as "
+                    "long as they were followed",
+                    interval=interval(estimate.interval),
+                ),
                 estimate.withheld,
             ),
         ),
         (
-            "Among youth followed for the full window",
+            gettext("Among youth followed for the full window"),
             *_figure(
                 head.rate,
-                head.interval,
-                f", of {report.display(head, 'full_window')} youth; leaves the censored out, so it runs high "
-                "while many are censored",
+                gettext(
+                    "95%% confidence interval %(interval)s, of %(youth)s youth; leaves the censored out, so it "
+                    "runs high while many are censored",
+                    interval=interval(head.interval),
+                    youth=report.display(head, "full_window"),
+                ),
                 head.withheld,
             ),
         ),
         (
-            "In the cohort",
+            gettext("In the cohort"),
             report.display(head, "cohort"),
-            f"youth whose clock had started; {report.display(head, 'censored')} of them censored",
+            gettext(
+                "youth whose clock had started; %(censored)s of them censored",
+                censored=report.display(head, "censored"),
+            ),
         ),
     ]
 
 
-def _figure(
-    value: float | None, bounds: tuple[float, float] | None, words: str, withheld: str | None
-) -> tuple[str, str]:
-    """A share and its interval with the words after it, or a dash and why it is withheld."""
+def _percent_words(message: str) -> str:
+    """A message without placeholders whose ``%%`` is a percent sign (as the page's templates write it)."""
+    return gettext(message).replace("%%", "%")
+
+
+def _figure(value: float | None, words: str, withheld: str | None) -> tuple[str, str]:
+    """A share with its interval in words, or a dash and why it is withheld."""
     if value is None:
         return "\N{EM DASH}", withheld or ""
-    return percent(value), f"95% confidence interval {interval(bounds)}{words}"
+    return percent(value), words
 
 
 def _group_row(report: RecidivismReport, row: GroupRow) -> tuple[str, ...]:
     rate = f"{percent(row.rate)} ({interval(row.interval)})" if row.rate is not None else row.withheld_short
-    return (row.label, *(report.display(row, column) for column in COLUMNS), rate)
+    return (group_words(row.label), *(report.display(row, column) for column in COLUMNS), rate)
 
 
 def _curve_table(doc: ReportDocument, report: RecidivismReport, curves: Sequence[Curve]) -> None:
     """The chart's data, as the page's table: per curve, youth at risk, the share not reoffended, its band."""
     rows: list[list[Cell]] = [
-        ["", *((curve.label, 3) for curve in curves)],
-        ["Month", *(heading for _ in curves for heading in ("At risk", "Not reoffended", "95% CI"))],
+        ["", *((group_words(curve.label), 3) for curve in curves)],
+        [
+            gettext("Month"),
+            *(
+                heading
+                for _ in curves
+                for heading in (gettext("At risk"), gettext("Not reoffended"), _percent_words("95%% CI"))
+            ),
+        ],
     ]
     for month in range(report.options.window_months + 1):
         row: list[Cell] = [str(month)]
@@ -464,13 +505,17 @@ def _curve_table(doc: ReportDocument, report: RecidivismReport, curves: Sequence
                 point = curve.points[month]
                 row += [f"{point.at_risk:,}", percent(point.survival), interval((point.lower, point.upper))]
             else:
-                row.append((f"not shown: fewer than {report.threshold} followed", 3))
+                row.append(
+                    (gettext("not shown: fewer than %(threshold)s followed", threshold=report.threshold), 3)
+                )
         rows.append(row)
     if doc.will_page_break(40):
         doc.add_page()
     doc.ln(2)
     doc.paragraph(
-        "The chart's data. At risk: youth still followed without a new offense at the end of the month.",
+        gettext(
+            "The chart's data. At risk: youth still followed without a new offense at the end of the month."
+        ),
         size=SMALL_SIZE,
     )
     doc.grid(

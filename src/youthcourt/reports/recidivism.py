@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime
 import enum
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -58,6 +59,7 @@ from youthcourt.reports.suppression import (
     rounded,
     suppress,
 )
+from youthcourt.web.i18n import N_, current_language, gettext, ngettext, translations
 
 DAYS_PER_MONTH = 365.25 / 12
 """Curves are read on a grid of average months: follow-up is measured in days."""
@@ -72,22 +74,27 @@ CURVE_COLUMNS = ("cohort", "reoffended", "not_reoffended")
 its events. A hidden censored count does not withhold it (its numbers at risk are rounded)."""
 
 COLUMN_LABELS = {
-    "cohort": "In cohort",
-    "full_window": "Full window",
-    "reoffended": "Reoffended",
-    "not_reoffended": "Not reoffended",
-    "censored": "Censored",
+    "cohort": N_("In cohort"),
+    "full_window": N_("Full window"),
+    "reoffended": N_("Reoffended"),
+    "not_reoffended": N_("Not reoffended"),
+    "censored": N_("Censored"),
 }
+"""In English, marked for the catalog: translated where shown."""
 
 TOTAL_KEY = "total"
 PROGRAM_YOUTH = "Program youth"
 ALL_YOUTH = "All youth"
 
-WITHHELD_SMALL = "Withheld: the rate would rest on a count hidden to protect small numbers."
-WITHHELD_CURVE_SMALL = "Withheld: the curve would rest on a count hidden to protect small numbers."
-TOO_FEW_FOLLOWED = "Not drawn: fewer than {threshold} youth were followed for a month or more."
-NO_FULL_WINDOW = "Not yet: no youth in the group has been followed for the full window."
-TOO_FEW_AT_THE_END = "Not yet: fewer than {threshold} youth have been followed to the end of the window."
+WITHHELD_SMALL = N_("Withheld: the rate would rest on a count hidden to protect small numbers.")
+WITHHELD_CURVE_SMALL = N_("Withheld: the curve would rest on a count hidden to protect small numbers.")
+TOO_FEW_FOLLOWED = N_("Not drawn: fewer than %(threshold)s youth were followed for a month or more.")
+NO_FULL_WINDOW = N_("Not yet: no youth in the group has been followed for the full window.")
+TOO_FEW_AT_THE_END = N_(
+    "Not yet: fewer than %(threshold)s youth have been followed to the end of the window."
+)
+"""Why a figure is not shown: written in the viewer's language when the report is computed (the
+CSV files are computed in English)."""
 
 
 LANDMARKS = (30, 60, 90, 180)
@@ -110,23 +117,111 @@ class Grouping(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "none": "No grouping: all youth together",
-            "completion": "Completion status",
-            "offense_class": "Offense class",
-            "source_kind": "Referral source",
-            "age_band": "Age at referral",
-            "gender": "Gender",
-            "race_ethnicity": "Race and ethnicity",
-            "juror": "Later served as a juror",
-            "comparison": "Program youth and comparison groups",
-            "assignment": "Study arm (intent to treat)",
-        }[self.value]
+        """In English, marked for the catalog: translated where shown (``_(grouping.label)``)."""
+        return GROUPING_LABELS[self.value]
 
     @property
     def known_after_the_anchor(self) -> bool:
         """Whether a youth's group is fixed only after the clock starts, so that a landmark applies."""
         return self in (Grouping.COMPLETION, Grouping.JUROR)
+
+
+GROUPING_LABELS = {
+    "none": N_("No grouping: all youth together"),
+    "completion": N_("Completion status"),
+    "offense_class": N_("Offense class"),
+    "source_kind": N_("Referral source"),
+    "age_band": N_("Age at referral"),
+    "gender": N_("Gender"),
+    "race_ethnicity": N_("Race and ethnicity"),
+    "juror": N_("Later served as a juror"),
+    "comparison": N_("Program youth and comparison groups"),
+    "assignment": N_("Study arm (intent to treat)"),
+}
+
+ANCHOR_WORDS = {
+    Anchor.REFERRAL: N_("referral"),
+    Anchor.HEARING: N_("the first hearing"),
+    Anchor.CLOSURE: N_("case closure"),
+}
+"""Where the clock starts, as the object of "since" ("Months since case closure")."""
+LANDMARK_WORDS = {
+    Anchor.REFERRAL: N_("day %(day)s after referral"),
+    Anchor.HEARING: N_("day %(day)s after the first hearing"),
+    Anchor.CLOSURE: N_("day %(day)s after case closure"),
+}
+"""Where a landmark report's clock starts, as the object of "since"."""
+DEFINITIONS = {
+    Anchor.REFERRAL: N_("New offense = %(events)s, within %(months)s months of referral"),
+    Anchor.HEARING: N_("New offense = %(events)s, within %(months)s months of the first hearing"),
+    Anchor.CLOSURE: N_("New offense = %(events)s, within %(months)s months of case closure"),
+}
+LANDMARK_DEFINITIONS = {
+    Anchor.REFERRAL: N_("New offense = %(events)s, within %(months)s months from day %(day)s after referral"),
+    Anchor.HEARING: N_(
+        "New offense = %(events)s, within %(months)s months from day %(day)s after the first hearing"
+    ),
+    Anchor.CLOSURE: N_(
+        "New offense = %(events)s, within %(months)s months from day %(day)s after case closure"
+    ),
+}
+
+
+def anchor_words(anchor: Anchor, landmark_days: int | None = None) -> str:
+    """Where the curves' clock starts, in the viewer's language: "case closure", "day 90 after referral"."""
+    if landmark_days is not None:
+        return gettext(LANDMARK_WORDS[anchor], day=landmark_days)
+    return gettext(ANCHOR_WORDS[anchor])
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the viewer's language, in the sense it has in ``context``."""
+    return translations(current_language()).upgettext(context, message)
+
+
+def _group_names() -> dict[str, str]:
+    """The groups' fixed labels, which stay English in the report and its files (they are its
+    keys), each as the page shows it, in the viewer's language (see :func:`group_words`)."""
+    return {
+        "All youth": pgettext("group", "All youth"),
+        "Total": pgettext("group", "Total"),
+        "Program youth": pgettext("group", "Program youth"),
+        "Program youth (comparison)": pgettext("group", "Program youth (comparison)"),
+        "Served as a juror": pgettext("group", "Served as a juror"),
+        "Did not serve as a juror": pgettext("group", "Did not serve as a juror"),
+        "Had not served": pgettext("group", "Had not served"),
+        "Open": pgettext("group", "Open"),
+        "Completed": pgettext("group", "Completed"),
+        "Unsuccessful": pgettext("group", "Unsuccessful"),
+        "Withdrawn": pgettext("group", "Withdrawn"),
+        "Declined or returned": pgettext("group", "Declined or returned"),
+        "Unknown": pgettext("group", "Unknown"),
+        "Not recorded": pgettext("group", "Not recorded"),
+        "Other": pgettext("group", "Other"),
+        "12 and under": pgettext("group", "12 and under"),
+        "13 to 14": pgettext("group", "13 to 14"),
+        "15 to 16": pgettext("group", "15 to 16"),
+        "17 and over": pgettext("group", "17 and over"),
+    }
+
+
+_BY_DAY = re.compile(r"^(?P<group>.+) by day (?P<day>[0-9]+)$")
+_ON_DAY = re.compile(r"^Open on day (?P<day>[0-9]+)$")
+_CLASS = re.compile(r"^Class (?P<offense_class>.+)$")
+
+
+def group_words(label: str) -> str:
+    """A group's label as the page shows it, in the viewer's language; labels taken from the
+    records (an imported group's name, a recorded category) are shown as they are."""
+    if (name := _group_names().get(label)) is not None:
+        return name
+    if match := _BY_DAY.match(label):
+        return gettext("%(group)s by day %(day)s", group=group_words(match["group"]), day=match["day"])
+    if match := _ON_DAY.match(label):
+        return gettext("Open on day %(day)s", day=match["day"])
+    if match := _CLASS.match(label):
+        return gettext("Class %(offense_class)s", offense_class=match["offense_class"])
+    return label
 
 
 ANCHOR_PHRASES = {
@@ -200,19 +295,22 @@ class ReportOptions:
     @property
     def event_words(self) -> str:
         """The counted event types in words, in their usual order: "arrest or charge"."""
-        names = [t.label.lower() for t in OutcomeEventType if t in self.event_types]
-        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        names = [gettext(t.label).lower() for t in OutcomeEventType if t in self.event_types]
+        if len(names) == 1:
+            return names[0]
+        return gettext("%(first)s or %(last)s", first=", ".join(names[:-1]), last=names[-1])
 
     @property
     def definition(self) -> str:
         """The headline definition: "New offense = arrest or charge, within 12 months of case closure"."""
         if self.landmark_days is not None:
-            after = ANCHOR_PHRASES[self.anchor].replace("of ", "after ", 1)
-            return (
-                f"New offense = {self.event_words}, within {self.window_months} months from day "
-                f"{self.landmark_days} {after}"
+            return gettext(
+                LANDMARK_DEFINITIONS[self.anchor],
+                events=self.event_words,
+                months=self.window_months,
+                day=self.landmark_days,
             )
-        return f"New offense = {self.event_words}, within {self.window_months} months {ANCHOR_PHRASES[self.anchor]}"
+        return gettext(DEFINITIONS[self.anchor], events=self.event_words, months=self.window_months)
 
     @property
     def intent_to_treat(self) -> bool:
@@ -312,9 +410,9 @@ def incidence(tally: Tally, key: str, cells: Suppressed, threshold: int) -> Inci
     step would stand in for a time nobody reached).
     """
     if cells.any_hidden(*(f"{key}|{column}" for column in CURVE_COLUMNS)):
-        return Incidence(None, None, WITHHELD_CURVE_SMALL)
+        return Incidence(None, None, gettext(WITHHELD_CURVE_SMALL))
     if tally.not_reoffended < threshold:
-        return Incidence(None, None, TOO_FEW_AT_THE_END.format(threshold=threshold))
+        return Incidence(None, None, gettext(TOO_FEW_AT_THE_END, threshold=threshold))
     at_end = survival_at(kaplan_meier(tally.durations, tally.observed), math.inf)
     return Incidence(1 - at_end.survival, (1 - at_end.upper, 1 - at_end.lower), None)
 
@@ -360,14 +458,20 @@ class LogRank:
         if self.result is None:
             return self.withheld or ""
         r = self.result
-        degrees = f"{r.degrees_of_freedom} degree{'s' if r.degrees_of_freedom != 1 else ''} of freedom"
+        degrees = ngettext("%(num)s degree of freedom", "%(num)s degrees of freedom", r.degrees_of_freedom)
         if r.p_value < 0.01:
-            reading = "strong evidence that the groups differ"
+            reading = gettext("strong evidence that the groups differ")
         elif r.p_value < 0.05:
-            reading = "some evidence that the groups differ"
+            reading = gettext("some evidence that the groups differ")
         else:
-            reading = "no clear evidence that the groups differ"
-        return f"χ² = {r.statistic:.1f} on {degrees}, {format_p(r.p_value)}: {reading}."
+            reading = gettext("no clear evidence that the groups differ")
+        return gettext(
+            "χ² = %(statistic)s on %(degrees)s, %(p)s: %(reading)s.",
+            statistic=f"{r.statistic:.1f}",
+            degrees=degrees,
+            p=format_p(r.p_value),
+            reading=reading,
+        )
 
 
 @dataclass(frozen=True)
@@ -435,7 +539,7 @@ class RecidivismReport:
 
 def format_p(p_value: float) -> str:
     if math.isnan(p_value):
-        return "p not defined"
+        return gettext("p not defined")
     if p_value < 0.001:
         return "p < 0.001"
     return f"p = {p_value:.3f}" if p_value < 0.1 else f"p = {p_value:.2f}"
@@ -688,9 +792,9 @@ def _suppressed(
 
 def _row(key: str, label: str, counts: dict[str, int], cells: Suppressed) -> GroupRow:
     if cells.any_hidden(*(f"{key}|{column}" for column in RATE_COLUMNS)):
-        return GroupRow(key, label, counts, None, None, WITHHELD_SMALL)
+        return GroupRow(key, label, counts, None, None, gettext(WITHHELD_SMALL))
     if not counts["full_window"]:
-        return GroupRow(key, label, counts, None, None, NO_FULL_WINDOW)
+        return GroupRow(key, label, counts, None, None, gettext(NO_FULL_WINDOW))
     rate = counts["reoffended"] / counts["full_window"]
     return GroupRow(
         key, label, counts, rate, wilson_interval(counts["reoffended"], counts["full_window"]), None
@@ -700,9 +804,9 @@ def _row(key: str, label: str, counts: dict[str, int], cells: Suppressed) -> Gro
 def _curve(key: str, label: str, tally: Tally, cells: Suppressed, threshold: int, months: int) -> Curve:
     """The group's curve on the month grid, as far as at least ``threshold`` youth are still followed."""
     if not tally.durations:
-        return Curve(key, label, (), "No youth in this group.", None)
+        return Curve(key, label, (), gettext("No youth in this group."), None)
     if cells.any_hidden(*(f"{key}|{column}" for column in CURVE_COLUMNS)):
-        return Curve(key, label, (), WITHHELD_CURVE_SMALL, None)
+        return Curve(key, label, (), gettext(WITHHELD_CURVE_SMALL), None)
     steps = kaplan_meier(tally.durations, tally.observed)
     ordered = sorted(tally.durations)
     size = len(ordered)
@@ -720,20 +824,20 @@ def _curve(key: str, label: str, tally: Tally, cells: Suppressed, threshold: int
         step = survival_at(steps, time)
         points.append(CurvePoint(month, rounded(at_risk, cells.base), step.survival, step.lower, step.upper))
     if len(points) < 2:
-        return Curve(key, label, (), TOO_FEW_FOLLOWED.format(threshold=threshold), None)
+        return Curve(key, label, (), gettext(TOO_FEW_FOLLOWED, threshold=threshold), None)
     stopped = points[-1].month if points[-1].month < months else None
     return Curve(key, label, tuple(points), None, stopped)
 
 
 def _logrank(curves: Sequence[Curve], tallies: dict[str, Tally], grouping: Grouping) -> LogRank:
     if grouping == Grouping.NONE:
-        return LogRank(None, (), "Choose a grouping to compare groups with the log-rank test.")
+        return LogRank(None, (), gettext("Choose a grouping to compare groups with the log-rank test."))
     compared = [curve for curve in curves if curve.shown]
     if len(compared) < 2:
         return LogRank(
             None,
             tuple(curve.label for curve in compared),
-            "Not run: the log-rank test needs at least two groups whose curves can be shown.",
+            gettext("Not run: the log-rank test needs at least two groups whose curves can be shown."),
         )
     groups = [(tallies[curve.label].durations, tallies[curve.label].observed) for curve in compared]
     return LogRank(logrank_test(groups), tuple(curve.label for curve in compared), None)

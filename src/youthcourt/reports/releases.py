@@ -23,9 +23,10 @@ from youthcourt.audit.service import Actor
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reports.exports import Release
 from youthcourt.reports.models import DataRelease
+from youthcourt.web.i18n import N_
 
 AUDIT_ACTION = "data_release.created"
-NAME_TAKEN = "This program already has a data release of that name: choose another name."
+NAME_TAKEN = N_("This program already has a data release of that name: choose another name.")
 
 
 @dataclass(frozen=True)

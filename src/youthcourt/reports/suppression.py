@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 
+from youthcourt.web.i18n import gettext
+
 SECONDARY_MARK = "\N{EM DASH}"
 PUBLISHED_BASE = 5
 """Counts that leave the system for publication are rounded to a multiple of this."""
@@ -50,11 +52,13 @@ def published_count(count: int, threshold: int, base: int) -> str:
     """A count outside a table (in a note, say) as it may be published: hidden below the threshold,
     else rounded like the table's counts."""
     if 0 < count < threshold:
-        return f"fewer than {threshold}"
+        return gettext("fewer than %(count)s", count=threshold)
     if base == 1 or count == 0:
         return f"{count:,}"
     shown = rounded(count, base)
-    return f"about {shown:,}" if shown else f"fewer than {base - base // 2}"
+    if shown:
+        return gettext("about %(count)s", count=f"{shown:,}")
+    return gettext("fewer than %(count)s", count=base - base // 2)
 
 
 def rounding_range(shown: int, base: int, threshold: int) -> tuple[int, int]:

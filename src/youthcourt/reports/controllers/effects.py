@@ -55,7 +55,7 @@ from youthcourt.reports.effects_report import (
     label_of,
     methods_note,
 )
-from youthcourt.reports.forms import LANDMARK_CHOICES, EffectsForm, read_cohort
+from youthcourt.reports.forms import EffectsForm, landmark_options, read_cohort
 from youthcourt.reports.models import ComparisonRecord
 from youthcourt.reports.recidivism import Grouping, ReportOptions
 from youthcourt.web.downloads import file_download
@@ -257,7 +257,7 @@ class EffectsController(Controller):
             event_types=list(OutcomeEventType),
             anchor_options={anchor.value: anchor.label for anchor in Anchor},
             window_options={str(months): f"{months} months" for months in WINDOWS},
-            landmark_options=LANDMARK_CHOICES,
+            landmark_options=landmark_options(),
             group_choices=group_choices,
             covariates=list(Covariate),
             methods_options={m.value: m.label for m in PropensityMethod},

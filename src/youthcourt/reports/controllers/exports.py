@@ -46,6 +46,7 @@ from youthcourt.reports.exports import (
 )
 from youthcourt.reports.forms import DATE_CHOICES, FORMAT_CHOICES, ExportForm, read_cohort
 from youthcourt.web.forms import Form, FormData
+from youthcourt.web.i18n import gettext
 from youthcourt.web.templating import page, redirect_to
 
 AUDIT_ACTIONS = {
@@ -75,6 +76,11 @@ def blank_form(viewer: Viewer, release: str = "") -> Form:
     )
 
 
+def shown(choices: dict[str, str]) -> dict[str, str]:
+    """Choices as the page shows them, in the viewer's language."""
+    return {value: gettext(label) for value, label in choices.items()}
+
+
 def _granted_ids(viewer: Viewer) -> list[UUID]:
     return [choice.id for choice in granted_programs(viewer)]
 
@@ -99,12 +105,18 @@ async def export_page(
         program_names=names,
         releases=known,
         release_options={
-            str(r.id): f"{r.name} ({names[r.program_id]}, made by {r.created_by} on {r.created_at:%Y-%m-%d})"
+            str(r.id): gettext(
+                "%(name)s (%(program)s, made by %(person)s on %(day)s)",
+                name=r.name,
+                program=names[r.program_id],
+                person=r.created_by,
+                day=f"{r.created_at:%Y-%m-%d}",
+            )
             for r in known
         },
-        kind_choices=KIND_CHOICES,
-        date_choices=DATE_CHOICES,
-        format_choices=FORMAT_CHOICES,
+        kind_choices=shown(KIND_CHOICES),
+        date_choices=shown(DATE_CHOICES),
+        format_choices=shown(FORMAT_CHOICES),
         k_anonymity=K_ANONYMITY,
         preview=preview,
         can_create_release=viewer.program_id in set(_granted_ids(viewer)),
@@ -132,15 +144,19 @@ async def read_spec(db: AsyncSession, form: Form, viewer: Viewer) -> ExportSpec 
         release = await releases.load_release(db, known[rows.release].id, cohort.program_ids)
         if release is None:
             form.error(
-                "release", "This data release belongs to a program not chosen above: tick its program."
+                "release",
+                gettext("This data release belongs to a program not chosen above: tick its program."),
             )
     shifted_cases = chosen.dates == DateHandling.SHIFT.value and rows.kind in ("", ExportKind.CASES.value)
     if cohort is not None and shifted_cases and _months(cohort) < SHIFTED_MONTHS:
         form.error(
             "referred_from",
-            f"A file with shifted dates covers at least {SHIFTED_MONTHS} months of referrals: over a shorter "
-            "range, the range itself tells roughly when each youth was referred, and so how far their dates "
-            "were moved.",
+            gettext(
+                "A file with shifted dates covers at least %(months)s months of referrals: over a shorter "
+                "range, the range itself tells roughly when each youth was referred, and so how far their dates "
+                "were moved.",
+                months=SHIFTED_MONTHS,
+            ),
         )
     if cohort is None or not form.is_valid:
         return None
@@ -260,12 +276,14 @@ class ExportController(Controller):
         named = ReleaseForm.read(form)
         viewer: Viewer = request.user
         if viewer.program_id not in set(_granted_ids(viewer)):
-            form.error("release_name", "Switch to a program you report on to create a data release there.")
+            form.error(
+                "release_name", gettext("Switch to a program you report on to create a data release there.")
+            )
         release = None
         if form.is_valid:
             release = await releases.create_release(db_session, actor, viewer.program_id, named.release_name)
             if release is None:
-                form.error("release_name", releases.NAME_TAKEN)
+                form.error("release_name", gettext(releases.NAME_TAKEN))
         if release is None:
             return await export_page(
                 db_session, viewer, blank_form(viewer), release_form=form, status_code=422

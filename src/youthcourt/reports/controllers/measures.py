@@ -20,6 +20,7 @@ from youthcourt.reference.services import policy
 from youthcourt.reports import measures
 from youthcourt.web.downloads import csv_download
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, current_language, use_locale
 from youthcourt.web.templating import page
 
 
@@ -27,14 +28,22 @@ class MeasuresController(Controller):
     guards = [requires_role(Role.EVALUATOR, Role.COORDINATOR, Role.PROGRAM_ADMIN)]
 
     async def _table(
-        self, request: Request[Any, Any, Any], db: AsyncSession, form: Form, choices: list[measures.Period]
+        self,
+        request: Request[Any, Any, Any],
+        db: AsyncSession,
+        form: Form,
+        choices: list[measures.Period],
+        language: str | None = None,
     ) -> measures.MeasuresTable | None:
+        """The table, in ``language`` when given (the CSV file is in English, for analysis code,
+        whoever downloads it), else in the viewer's."""
         period = measures.read_period(form, request.user.today())
         if period is None:
             return None
         threshold = (await policy(db, request.user.program_id)).suppression_threshold
         figures = await measures.load_figures(db, period)
-        return measures.build_table(figures, measures.named(period, choices), threshold)
+        with use_locale(language or current_language()):
+            return measures.build_table(figures, measures.named(period, choices), threshold)
 
     def _choices(self, request: Request[Any, Any, Any]) -> list[measures.Period]:
         today = request.user.today()
@@ -61,7 +70,7 @@ class MeasuresController(Controller):
     ) -> Response[str] | Template:
         form = Form.from_data(dict(request.query_params))
         choices = self._choices(request)
-        table = await self._table(request, db_session, form, choices)
+        table = await self._table(request, db_session, form, choices, language=DEFAULT_LANGUAGE)
         if table is None:
             return page("reports/measures.html", form=form, table=None, choices=choices, status_code=422)
         period = table.period

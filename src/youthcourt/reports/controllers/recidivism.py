@@ -50,22 +50,24 @@ from youthcourt.reports.disclosure import (
     thin_month_message,
 )
 from youthcourt.reports.exports import ExportFormat
-from youthcourt.reports.forms import LANDMARK_CHOICES, RecidivismForm, read_cohort
+from youthcourt.reports.forms import RecidivismForm, landmark_options, read_cohort
 from youthcourt.reports.models import ComparisonEvent, ComparisonRecord
 from youthcourt.reports.recidivism import (
-    ANCHOR_PHRASES,
     COLUMN_LABELS,
     COLUMNS,
     ComparisonSubject,
     Grouping,
     RecidivismReport,
     ReportOptions,
+    anchor_words,
     build_report,
+    group_words,
     report_from_tallies,
 )
 from youthcourt.reports.tallies import tally_in_database
 from youthcourt.web.downloads import csv_download, file_download
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, gettext, ngettext, use_locale
 from youthcourt.web.templating import page, wants_part
 
 PAGE_URL = "/reports/recidivism"
@@ -246,14 +248,13 @@ async def check_edges(
     """Whether each program's first and last months in the range hold enough referrals (see
     :mod:`youthcourt.reports.disclosure`): cases, or for intent to treat the study's youth; if
     not, says which on the range's fields."""
-    what = "youth assigned to the study" if intent_to_treat else "cases"
     with granted_scope(cohort):
         threshold = await suppression_threshold(db, cohort)
         for month in await thin_edge_months(db, cohort, threshold, intent_to_treat=intent_to_treat):
             field = "referred_from" if month.first else "referred_to"
             if field not in form.errors:
                 message = thin_month_message(
-                    month, names[month.program_id], threshold, month.instead, what=what
+                    month, names[month.program_id], threshold, month.instead, study=intent_to_treat
                 )
                 form.error(field, message)
     return form.is_valid
@@ -435,18 +436,17 @@ def query_string(form: Form, fields: Sequence[str] = FIELDS) -> str:
 
 
 def report_chart(report: RecidivismReport) -> tuple[str, Markup]:
-    """Where the curves' clock starts, in words, and the curves as the page and the PDF draw them."""
-    anchor_words = ANCHOR_PHRASES[report.options.anchor].removeprefix("of ")
-    if report.options.landmark_days is not None:
-        anchor_words = f"day {report.options.landmark_days} after {anchor_words}"
+    """Where the curves' clock starts, in words, and the curves as the page and the PDF draw them,
+    in the viewer's language."""
+    since = anchor_words(report.options.anchor, report.options.landmark_days)
     chart = survival_chart(
-        report.curves,
+        [replace(curve, label=group_words(curve.label)) for curve in report.curves],
         months=report.options.window_months,
-        x_label=f"Months since {anchor_words}",
-        title=f"Share of youth without a new offense, by month since {anchor_words}",
+        x_label=gettext("Months since %(anchor)s", anchor=since),
+        title=gettext("Share of youth without a new offense, by month since %(anchor)s", anchor=since),
         chart_id="recidivism-chart",
     )
-    return anchor_words, chart
+    return since, chart
 
 
 NOTES_TEMPLATE = "reports/_recidivism_notes.html"
@@ -456,7 +456,9 @@ NOTE_MACROS = ("empty_note", "report_notes", "group_footnotes", "curve_notes", "
 
 def page_notes(request: Request[Any, Any, Any], report: RecidivismReport, choices: Choices) -> dict[str, str]:
     """The page's words around the figures, rendered by the macros the page uses, for the PDF."""
-    macros = request.app.template_engine.get_template(NOTES_TEMPLATE).make_module({"request": request})
+    macros = request.app.template_engine.get_template(NOTES_TEMPLATE).make_module(
+        {"request": request, "group_words": group_words}
+    )
     names = [choices.program_names[pid] for pid in choices.cohort.program_ids]
     return {
         "scope": str(macros.scope(report, choices.cohort, names)),
@@ -491,10 +493,13 @@ class RecidivismController(Controller):
             else [],
             anchor_words=anchor_words,
             event_types=list(OutcomeEventType),
-            anchor_options={anchor.value: anchor.label for anchor in Anchor},
-            window_options={str(months): f"{months} months" for months in WINDOWS},
-            group_options={grouping.value: grouping.label for grouping in Grouping},
-            landmark_options=LANDMARK_CHOICES,
+            anchor_options={anchor.value: gettext(anchor.label) for anchor in Anchor},
+            window_options={
+                str(months): ngettext("%(num)s month", "%(num)s months", months) for months in WINDOWS
+            },
+            group_options={grouping.value: gettext(grouping.label) for grouping in Grouping},
+            group_words=group_words,
+            landmark_options=landmark_options(),
             columns=COLUMN_LABELS,
             query=query_string(form),
             percent=percent,
@@ -524,8 +529,9 @@ class RecidivismController(Controller):
         choices = await read_checked(request, db, form)
         if choices is None:
             return self._page(request, form, status_code=422)
-        report = await run_report(db, choices)
-        rows = group_rows(choices, report) if part == "groups" else curve_rows(choices, report)
+        with use_locale(DEFAULT_LANGUAGE):  # files for analysis code are in English, whoever downloads them
+            report = await run_report(db, choices)
+            rows = group_rows(choices, report) if part == "groups" else curve_rows(choices, report)
         audit.record(
             db,
             request,
@@ -541,14 +547,16 @@ class RecidivismController(Controller):
         choices = await read_checked(request, db, form)
         if choices is None:
             return self._page(request, form, status_code=422)
-        rows = await load_analysis(db, choices)
+        with use_locale(DEFAULT_LANGUAGE):  # as the report's own files
+            rows = await load_analysis(db, choices)
+            about = choices.about()
         file = f"analysis.{kind.value}"
         audit.record(
             db, request, "report.downloaded", details={**choices.details(), "file": file, "rows": len(rows)}
         )
         if kind == ExportFormat.CSV:
             return csv_download(as_csv_rows(rows), choices.file_name("analysis"))
-        content = as_parquet(rows, choices.about())
+        content = as_parquet(rows, about)
         return file_download(content, kind.media_type, choices.file_name("analysis", kind.value))
 
     @get("/analysis.csv", media_type=MediaType.TEXT)
