@@ -49,6 +49,7 @@ from youthcourt.jurors.records import JurorService
 from youthcourt.programs.models import Role
 from youthcourt.programs.viewer import today_in
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import use_locale
 
 TODAY = today_in("America/New_York")
 """Today where the test programs are, which is what the services read from the actor."""
@@ -126,6 +127,28 @@ async def test_add_qualification_short_of_the_rule_needs_a_reason_and_keeps_it(d
     assert qualification.unmet.startswith("10 nights served (has 0)")
     [entry] = await audited(db, "juror_qualification_add")
     assert entry.details["override"] is True and entry.details["reason"] == reason
+    assert entry.details["unmet"][0] == "10 nights served (has 0)"
+
+
+async def test_what_a_role_granted_early_lacked_is_kept_in_english_whoever_grants_it(db):
+    """Stored once for every reader and in the audit trail: not in the language of whoever typed it."""
+    program, _, actor = await coordinator_actor(db)
+    juror = await loaded(db, await make_juror(db, program, first_name="Nadia"))
+    service = JurorService(session=db)
+    with use_locale("es"):
+        refused = Form(values={"role": "youth_judge", "earned_on": TODAY.isoformat()})
+        assert await service.add_qualification(actor, juror, refused) is None
+        reason = "Fue jueza dos años en otro programa."
+        granted = Form(
+            values={"role": "youth_judge", "earned_on": TODAY.isoformat(), "override_reason": reason}
+        )
+        assert await service.add_qualification(actor, juror, granted) is not None
+    await db.commit()
+
+    assert "noches" in refused.errors["override_reason"], "the form speaks the reader's language"
+    [qualification] = (await db.scalars(select(Qualification))).all()
+    assert qualification.unmet.startswith("10 nights served (has 0)")
+    [entry] = await audited(db, "juror_qualification_add")
     assert entry.details["unmet"][0] == "10 nights served (has 0)"
 
 

@@ -52,7 +52,7 @@ from youthcourt.reference.services import policy as program_policy
 from youthcourt.referrals.models import Youth
 from youthcourt.referrals.services import findable_youth
 from youthcourt.web.forms import Form, parse_uuid
-from youthcourt.web.i18n import N_, _
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, _, use_locale
 
 SOURCE_CHOICES = {
     JurorSource.FORMER_RESPONDENT.value: N_("Former respondent"),
@@ -567,7 +567,8 @@ class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
             return []
         rules = await progression_rules(self.db)
         progress = (await progress_of(self.db, [juror]))[juror.id]
-        unmet = unmet_prerequisites(rules.get(wanted), progress)
+        with use_locale(DEFAULT_LANGUAGE):  # kept on the qualification and in the audit trail
+            unmet = unmet_prerequisites(rules.get(wanted), progress)
         if unmet and not reason and "override_reason" not in form.errors:
             form.error(
                 "override_reason",
@@ -576,7 +577,7 @@ class JurorService(SQLAlchemyAsyncRepositoryService[Juror]):
                     "Give the reason to grant the role now, or grant it later.",
                     name=juror.first_name,
                     role=_(wanted.label).lower(),
-                    missing="; ".join(unmet),
+                    missing="; ".join(unmet_prerequisites(rules.get(wanted), progress)),
                 ),
             )
         return unmet
