@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
-from youthcourt.web.i18n import N_
+from youthcourt.web.i18n import N_, _, ngettext
 
 
 def enum_column(enum_class: type[enum.Enum], length: int = 30) -> Enum:
@@ -92,6 +92,27 @@ SANCTION_UNITS = {
     SanctionType.CURFEW: N_("days"),
     SanctionType.MEDIATION: N_("sessions"),
 }
+
+
+def type_label(sanction_type: SanctionType) -> str:
+    """The sanction type in the active language: "Community service", "Servicio comunitario"."""
+    return _(sanction_type.label)
+
+
+def amount_text(sanction_type: SanctionType, quantity: Decimal | int) -> str:
+    """A quantity in the sanction's unit, in the active language: "1 letter", "12,5 horas"."""
+    unit = sanction_type.unit
+    if unit == "hours":
+        return ngettext("%(num)s hour", "%(num)s hours", quantity)
+    if unit == "letters":
+        return ngettext("%(num)s letter", "%(num)s letters", quantity)
+    if unit == "words":
+        return ngettext("%(num)s word", "%(num)s words", quantity)
+    if unit == "dollars":
+        return ngettext("%(num)s dollar", "%(num)s dollars", quantity)
+    if unit == "days":
+        return ngettext("%(num)s day", "%(num)s days", quantity)
+    return ngettext("%(num)s session", "%(num)s sessions", quantity)
 
 
 class CourtRole(enum.StrEnum):

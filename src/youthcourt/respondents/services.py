@@ -45,12 +45,12 @@ from youthcourt.private_links.links import IssuedLink, Purpose
 from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.models import Program
 from youthcourt.programs.viewer import program_today
+from youthcourt.reference.models import amount_text, type_label
 from youthcourt.reference.services import policy
 from youthcourt.referrals.models import Guardian, Youth
 from youthcourt.respondents.forms import FamilyLinkForm
 from youthcourt.sanctions.models import ProgressKind, Sanction, SanctionProgress, SanctionStatus
 from youthcourt.sanctions.services import REVIEWED_TYPES, SanctionSummary
-from youthcourt.sites.wording import SANCTION_NAMES, amount_text
 from youthcourt.web.forms import Form
 from youthcourt.web.i18n import N_, _, format_plain_number
 
@@ -236,7 +236,7 @@ class SanctionCard:
     @property
     def name(self) -> str:
         """The sanction's name, in the page's language."""
-        return _(SANCTION_NAMES.get(self.sanction.sanction_type, self.summary.label))
+        return type_label(self.sanction.sanction_type)
 
     @property
     def quantity_text(self) -> str:

@@ -41,7 +41,15 @@ from youthcourt.hearings.models import (
     InvestigationFactor,
 )
 from youthcourt.programs.viewer import Viewer
-from youthcourt.reference.models import Factor, FactorKind, OffenseClass, SanctionRule, SanctionType
+from youthcourt.reference.models import (
+    Factor,
+    FactorKind,
+    OffenseClass,
+    SanctionRule,
+    SanctionType,
+    amount_text,
+    type_label,
+)
 from youthcourt.reference.services import check_against_grid, policy
 from youthcourt.referrals import sealed
 from youthcourt.sanctions import events
@@ -65,7 +73,7 @@ from youthcourt.sanctions.models import (
 )
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import N_, _, format_plain_number, ngettext
+from youthcourt.web.i18n import N_, _, format_plain_number
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import Page, paginate
 
@@ -101,20 +109,6 @@ def unit_of(sanction_type: SanctionType, quantity: Decimal | int) -> str:
     return unit[:-1] if Decimal(str(quantity)) == 1 and unit.endswith("s") else unit
 
 
-SANCTION_TYPE_LABELS = {
-    SanctionType.COMMUNITY_SERVICE: N_("Community service"),
-    SanctionType.JURY_DUTY: N_("Jury duty"),
-    SanctionType.APOLOGY_LETTER: N_("Apology letter"),
-    SanctionType.ESSAY: N_("Essay"),
-    SanctionType.RESTITUTION: N_("Restitution"),
-    SanctionType.WORKSHOP: N_("Workshop"),
-    SanctionType.COUNSELING: N_("Counseling"),
-    SanctionType.TUTORING: N_("Tutoring"),
-    SanctionType.MENTORING: N_("Mentoring"),
-    SanctionType.CURFEW: N_("Curfew"),
-    SanctionType.MEDIATION: N_("Mediation"),
-}
-"""The sanction types as pages name them, for the catalogs (``SanctionType.label`` stays English)."""
 STATUS_LABELS = {
     SanctionStatus.OPEN: N_("Open"),
     SanctionStatus.COMPLETED: N_("Completed"),
@@ -147,27 +141,6 @@ HEARING_OUTCOMES = {
 
 UNIT_LABELS = (N_("hours"), N_("sessions"), N_("letters"), N_("words"), N_("dollars"), N_("days"))
 """The units in the plural, for the catalogs: pages show them with ``_(sanction_type.unit)``."""
-
-
-def type_label(sanction_type: SanctionType) -> str:
-    """The sanction type in the active language: "Community service", "Servicio comunitario"."""
-    return _(SANCTION_TYPE_LABELS[sanction_type])
-
-
-def amount_text(sanction_type: SanctionType, quantity: Decimal | int) -> str:
-    """A quantity in the sanction's unit, in the active language: "1 letter", "12,5 horas"."""
-    unit = sanction_type.unit
-    if unit == "hours":
-        return ngettext("%(num)s hour", "%(num)s hours", quantity)
-    if unit == "letters":
-        return ngettext("%(num)s letter", "%(num)s letters", quantity)
-    if unit == "words":
-        return ngettext("%(num)s word", "%(num)s words", quantity)
-    if unit == "dollars":
-        return ngettext("%(num)s dollar", "%(num)s dollars", quantity)
-    if unit == "days":
-        return ngettext("%(num)s day", "%(num)s days", quantity)
-    return ngettext("%(num)s session", "%(num)s sessions", quantity)
 
 
 @dataclass(frozen=True)

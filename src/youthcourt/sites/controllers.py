@@ -19,7 +19,7 @@ from youthcourt.private_links import links
 from youthcourt.private_links.links import IssuedLink
 from youthcourt.programs.guards import PUBLIC, requires_role
 from youthcourt.programs.models import Role
-from youthcourt.reference.models import SanctionType
+from youthcourt.reference.models import SanctionType, amount_text
 from youthcourt.sanctions.services import SANCTION_IN_PATH, SanctionPage
 from youthcourt.sites import services
 from youthcourt.sites.forms import KIND_CHOICES, kind_names
@@ -34,7 +34,6 @@ from youthcourt.sites.services import (
     link_form_defaults,
     site_form_values,
 )
-from youthcourt.sites.wording import amount_text
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.i18n import _, format_day

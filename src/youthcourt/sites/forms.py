@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from youthcourt.reference.forms import Phone
-from youthcourt.reference.models import SanctionType
+from youthcourt.reference.models import SanctionType, type_label
 from youthcourt.sanctions.forms import MAX_AMOUNT
 from youthcourt.sites.models import PLACEABLE_TYPES
-from youthcourt.sites.wording import SANCTION_NAMES
 from youthcourt.web.forms import Choice, Date, DeclaredForm, Email, Hidden, Many, Number, Text
 from youthcourt.web.i18n import N_, _
 
@@ -65,4 +64,4 @@ class WholeConfirmationForm(ConfirmationForm):
 
 def kind_names() -> dict[str, str]:
     """The kinds of work a site offers, in the page's language."""
-    return {value: _(SANCTION_NAMES[SanctionType(value)]) for value in KIND_CHOICES}
+    return {value: type_label(SanctionType(value)) for value in KIND_CHOICES}

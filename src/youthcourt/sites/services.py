@@ -32,7 +32,7 @@ from youthcourt.private_links import links
 from youthcourt.private_links.links import IssuedLink, Purpose
 from youthcourt.private_links.models import PrivateLink
 from youthcourt.programs.viewer import program_today
-from youthcourt.reference.models import SanctionType
+from youthcourt.reference.models import SanctionType, amount_text, type_label
 from youthcourt.sanctions.forms import DECIMAL_TYPES, as_amount
 from youthcourt.sanctions.models import Sanction, SanctionStatus
 from youthcourt.sanctions.services import PROGRESS_KINDS, SanctionPage, SanctionSummary, record_progress
@@ -45,7 +45,6 @@ from youthcourt.sites.forms import (
     WholeConfirmationForm,
 )
 from youthcourt.sites.models import PLACEABLE_TYPES, PartnerSite, Placement, SiteWork
-from youthcourt.sites.wording import SANCTION_NAMES, amount_text
 from youthcourt.web.forms import Form, new_submission_token
 from youthcourt.web.i18n import N_, _
 from youthcourt.web.pagination import Page, paginate
@@ -471,7 +470,7 @@ class SupervisorView:
     @property
     def sanction_name(self) -> str:
         """The sanction's name in the page's language."""
-        return _(SANCTION_NAMES[self.summary.sanction.sanction_type])
+        return type_label(self.summary.sanction.sanction_type)
 
     def amount_text(self, amount: Decimal | int) -> str:
         """An amount in the sanction's unit, in the page's language: "3 hours", "3 horas"."""
