@@ -1,6 +1,8 @@
 """Outcome reporting in Spanish: a coordinator who reads Spanish records a follow-up check (the
 worklist, the check form, a field error and the message once it is recorded), and an evaluator
-who reads Spanish builds a recidivism report after a field error, and reads the program measures."""
+who reads Spanish builds a recidivism report after a field error, and reads the program measures;
+compares two groups in the effects report after a field error, is told in Spanish what is wrong
+with a comparison-group file, and reads the data dictionary."""
 
 from __future__ import annotations
 
@@ -126,5 +128,62 @@ def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, bas
         )
         expect(plan).to_contain_text("Seudónimos")
         snap(page, "exports-es", "evaluator")
+    finally:
+        choose_language(page, "El idioma de mi navegador", "Guardar")
+
+
+BAD_COMPARISON = "\n".join(
+    [
+        "id,group,anchor_date,followed_until,events,age,gender,race_ethnicity,offense_class",
+        "ES-1,Muestra de libertad condicional,2024-02-01,2025-02-01,,15,Female,,A",
+        "ES-2,Muestra de libertad condicional,03/12/2024,2025-03-12,,16,Male,,B",
+    ]
+)
+
+
+def test_a_spanish_speaking_evaluator_compares_groups_and_imports_a_comparison_file(
+    page: Page, base_url: str, tmp_path
+):
+    bad = tmp_path / "muestra.csv"
+    bad.write_text(BAD_COMPARISON, encoding="utf-8")
+    page.goto("/login")
+    sign_in(page, "evaluator@example.org")
+    choose_language(page, "Español", "Save")
+    try:
+        page.goto("/reports/effects")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Efectos")
+        page.get_by_label("Segundo grupo").select_option(label="Servicio como jurado: sirvieron como jurado")
+        page.get_by_role("button", name="Comparar los grupos").click()
+        expect(page.get_by_role("alert")).to_contain_text("Corrige")
+        expect(page.locator("#error-second")).to_have_text(
+            "Elige dos grupos del mismo tipo: por ejemplo, dos estados de cumplimiento."
+        )
+        snap(page, "effects-error-es", "evaluator")
+
+        page.get_by_label("Segundo grupo").select_option(label="Estado de cumplimiento: no cumplidos")
+        page.get_by_role("button", name="Comparar los grupos").click()
+        results = page.locator("#results")
+        expect(results.get_by_role("heading", level=2)).to_have_text("Cumplidos frente a No cumplidos")
+        expect(results).to_contain_text("La muestra en cada paso")
+        expect(results).to_contain_text("Puntuación de propensión")
+        expect(results).not_to_contain_text("Completed")
+        snap(page, "effects-report-es", "evaluator")
+
+        page.goto("/reports/comparison")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Grupos de comparación")
+        page.get_by_label("Archivo CSV").set_input_files(str(bad))
+        page.get_by_role("button", name="Importar el archivo").click()
+        problems = page.get_by_role("alert")
+        expect(problems).to_contain_text("No se importó muestra.csv: no se guardó nada.")
+        expect(problems).to_contain_text(
+            'Fila 3, anchor_date: "03/12/2024" no es una fecha con la forma AAAA-MM-DD'
+        )
+        expect(page.locator("#imports")).not_to_contain_text("Muestra de libertad condicional")
+        snap(page, "comparison-refused-es", "evaluator")
+
+        page.goto("/reports/exports/dictionary")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Diccionario de datos de las exportaciones")
+        expect(page.locator("main")).to_contain_text("Identificador seudónimo del joven")
+        snap(page, "dictionary-es", "evaluator")
     finally:
         choose_language(page, "El idioma de mi navegador", "Guardar")

@@ -4,13 +4,24 @@ evaluator's reports, for people whose language is Spanish."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 
-from tests.factories import post_form, sign_in
+import pytest
+from sqlalchemy import select
+
+from tests.audit.test_audit_reads import publishable_months
+from tests.factories import form_token, make_program, make_user, post_form, sign_in, sign_in_with_form
 from tests.outcomes.test_outcomes import DAY, TODAY, check_form, coordinator_and_check, event_row
+from tests.reports.test_comparison import GOOD as COMPARISON_GOOD
+from tests.reports.test_comparison import URL as COMPARISON_URL
+from tests.reports.test_comparison import upload as comparison_upload
 from tests.reports.test_exports import make_cohort, plan_of, preview, query
 from tests.reports.test_recidivism_report import evaluator_with_cohort, report_query
 from tests.reports.test_report_pdf import pdf_words
+from youthcourt import demo
+from youthcourt.audit.models import AuditEntry
+from youthcourt.programs.models import Program, Role
 
 
 async def spanish_coordinator(db):
@@ -235,3 +246,166 @@ async def test_the_export_page_and_its_de_identification_plan_are_in_spanish(cli
     assert refused.status_code == 422 and "Elige cómo se anonimizan las fechas." in refused.text
     assert unnamed.status_code == 422 and "Escribe un nombre para la entrega de datos." in unnamed.text
     assert_no_english(refused.text + unnamed.text, "Choose how dates", "Enter a name")
+
+
+async def spanish_demo_evaluator(client, db) -> str:
+    """An evaluator of the demo program who reads Spanish, signed in; the cohort's query string."""
+    program = await db.scalar(select(Program).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    evaluator.language = "es"
+    await db.commit()
+    await sign_in(client, evaluator)
+    first, last = await publishable_months(db, program)
+    return f"program={program.id}&referred_from={first}&referred_to={last}"
+
+
+EFFECTS_CHOICES = (
+    "&event=arrest&event=charge&anchor=closure&window=12&first=completion:completed"
+    "&second=completion:unsuccessful&covariate=age&covariate=gender&method=weighting"
+)
+
+
+@pytest.mark.demo
+async def test_the_effects_report_and_its_pdf_are_in_spanish(client, db):
+    cohort = await spanish_demo_evaluator(client, db)
+
+    form = (await client.get("/reports/effects")).text
+    response = await client.get(f"/reports/effects?{cohort}{EFFECTS_CHOICES}")
+    pdf = await client.get(f"/reports/effects/report.pdf?{cohort}{EFFECTS_CHOICES}")
+
+    assert "Primer grupo" in form and "Comparar los grupos" in form and "Ajustar por" in form
+    assert "Estado de cumplimiento: no cumplidos" in form and "Edad al ser remitido (años)" in form
+    assert_no_english(
+        form, "First group", "Compare the groups", "Adjust for", "Completion status:", "12 months"
+    )
+    assert response.status_code == 200, response.text[:300]
+    page = html.unescape(response.text)
+    assert "Cumplidos frente a No cumplidos" in page and "La muestra en cada paso" in page
+    assert "Remitidos en el rango" in page and "Riesgo relativo" in page and "Razón de momios" in page
+    assert "Cumplidos (frente a No cumplidos)" in page and "Edad al ser remitido (años)" in page
+    assert "Puntuación de propensión: ponderación por el inverso de la probabilidad" in page
+    assert "Análisis de casos completos" in page and "Jóvenes remitidos de " in page
+    assert_no_english(
+        page,
+        "Completed against",
+        "The sample at each step",
+        "Referred in the range",
+        "Risk ratio",
+        "Hazard ratio",
+        "Age at referral (years)",
+        "Weighted risk difference",
+        "Complete-case analysis",
+        "Youth referred from",
+        " points",
+        " to ",
+    )
+    [entry] = (await db.scalars(select(AuditEntry).where(AuditEntry.action == "report.viewed"))).all()
+    assert entry.details["first_group"] == "Completed", "the audit trail keeps the report's English keys"
+    assert pdf.status_code == 200
+    words = pdf_words(pdf.content)
+    assert "Efectos: Cumplidos frente a No cumplidos" in words and "Métodos" in words
+    assert "Modelo de Cox: razones de riesgos instantáneos" in words and "página 1 de" in words
+    assert_no_english(words, "Effects:", "The sample", "Methods", "Hazard ratio", "page 1 of", "Produced on")
+
+
+@pytest.mark.demo
+async def test_the_effects_form_refuses_its_choices_in_spanish(client, db):
+    cohort = await spanish_demo_evaluator(client, db)
+
+    mixed = await client.get(
+        f"/reports/effects?{cohort}&event=arrest&anchor=closure&window=12&first=completion:completed"
+        "&second=juror:served&covariate=age&method=matching"
+    )
+    unknown = await client.get(
+        f"/reports/effects?{cohort}&event=arrest&anchor=closure&window=12&first=completion:completed"
+        "&second=comparison:Nobody&covariate=shoe&method=matching"
+    )
+
+    assert mixed.status_code == unknown.status_code == 422
+    assert "Elige dos grupos del mismo tipo: por ejemplo, dos estados de cumplimiento." in mixed.text
+    assert "Elige el segundo grupo." in unknown.text and "Elige las covariables de la lista." in unknown.text
+    assert_no_english(
+        mixed.text + unknown.text, "Choose two groups", "Choose the second", "Choose the covariates"
+    )
+
+
+COMPARISON_BAD = "\n".join(
+    [
+        "id,group,anchor_date,followed_until,events,age,gender,race_ethnicity,offense_class",
+        "RC-1,Regular court,2025-01-10,2026-01-10,,15,Female,,A",
+        "RC-2,Regular court,01/02/2025,2026-02-01,,,,,",
+        "RC-3,Regular court,2025-02-01,2026-02-01,2025-03-04:felony,,,,E",
+        "RC-1,Regular court,2025-01-10,2026-01-10,,,,,",
+    ]
+)
+
+
+async def test_the_comparison_groups_page_and_its_file_problems_are_in_spanish(client, db):
+    program = await make_program(db)
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    evaluator.language = "es"
+    await db.commit()
+    await sign_in_with_form(client, evaluator)
+    page = (await client.get(COMPARISON_URL)).text
+    await form_token(client, COMPARISON_URL)
+
+    refused = await comparison_upload(client, COMPARISON_BAD, filename="court.csv")
+    workbook = await comparison_upload(client, b"PK\x03\x04rest", filename="court.xlsx")
+    imported = await comparison_upload(client, COMPARISON_GOOD)
+    listing = (await client.get(COMPARISON_URL)).text
+
+    assert "Importar un archivo" in page and "El formato del archivo" in page and "Obligatoria" in page
+    assert "Todavía no se importó ningún grupo de comparación." in page and "(en inglés)" in page
+    assert "El identificador anonimizado de la fuente: de 1 a 64 letras" in page
+    assert_no_english(
+        page, "Import a file", "The file format", "What it holds", "No comparison groups", "whole years"
+    )
+    text = html.unescape(refused.text)
+    assert refused.status_code == 422
+    assert "No se importó court.csv: no se guardó nada." in text
+    assert "Corrige estos 4 problemas y vuelve a subir el archivo completo." in text
+    assert 'Fila 3, anchor_date: "01/02/2025" no es una fecha con la forma AAAA-MM-DD' in text
+    assert (
+        'Fila 5, id: "RC-1" aparece dos veces en el grupo "Regular court" (la primera en la fila 2).' in text
+    )
+    assert_no_english(text, "was not imported", "Fix these", "Row ", "is not a date", "appears twice")
+    assert workbook.status_code == 422
+    assert "Este archivo es un libro de hoja de cálculo (Excel, LibreOffice o Numbers)" in workbook.text
+    assert "not a CSV file" not in workbook.text
+    assert imported.status_code == 303
+    assert "Se importaron 3 registros en los grupos Regular court, Other diversion." in listing
+    assert "¿Borrar la importación de regular-court.csv? Sus 3 registros" in html.unescape(listing)
+    assert_no_english(listing, "Imported 3 records", "Delete the import")
+
+
+async def test_the_data_dictionary_is_in_spanish_and_its_file_in_english(client, db):
+    data = await make_cohort(db)
+    data["evaluator"].language = "es"
+    await db.commit()
+    await sign_in(client, data["evaluator"])
+
+    page = html.unescape((await client.get("/reports/exports/dictionary?dates=month")).text)
+    download = await client.get("/reports/exports/dictionary.csv?dates=month&kind=events")
+
+    assert "Diccionario de datos de las exportaciones" in page and "Una fila por caso" in page
+    assert "<code>youth_id</code>" in page and "<code>days_from_referral</code>" in page
+    assert "Identificador seudónimo del joven, nuevo en cada exportación" in page
+    assert "La primera nueva falta de tipo 'arresto' encontrada después de la remisión." in page
+    assert "En un archivo solo con meses: meses completos" in page and "k-anonimidad (k = " in page
+    assert "Jóvenes cuyo conteo empezó. Publicado como en la página" in page
+    assert "El límite inferior del intervalo de Wilson del 95%, en porcentaje." in page
+    assert "entero" in page and "mes (YYYY-MM)" in page and "Descargar como CSV" in page
+    assert_no_english(
+        page,
+        "Data dictionary of the exports",
+        "Pseudonymous id",
+        "The first new offense",
+        "In a month-only file",
+        "Published as on the page",
+        "Meaning and how",
+        "integer",
+        "Download as CSV",
+    )
+    rows = list(csv.reader(io.StringIO(download.text.removeprefix("\ufeff"))))
+    assert rows[0] == ["column", "type", "meaning", "allowed_values"]
+    assert rows[1][2].startswith("Pseudonymous id of the young person")

@@ -31,6 +31,7 @@ from youthcourt.reference.models import OffenseClass
 from youthcourt.referrals.forms import MAX_PRIOR
 from youthcourt.referrals.uploads import clean_title
 from youthcourt.reports.models import ComparisonEvent, ComparisonImport, ComparisonRecord
+from youthcourt.web.i18n import N_, gettext, ngettext
 
 MAX_BYTES = 10 * 1024 * 1024
 """The largest file accepted: 10 MB, room for :data:`MAX_ROWS` rows with all columns and a few events each."""
@@ -47,18 +48,29 @@ MAX_ID, MAX_GROUP, MAX_GENDER, MAX_RACE = 64, 80, 40, 80
 LABEL_SEPARATOR = ", "
 
 EVENT_TYPES = ", ".join(t.value for t in OutcomeEventType)
-TOO_LARGE = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it into several files by group."
-EMPTY = "The file is empty. Choose the CSV file again."
-NO_FILE = "Choose a CSV file to import."
-RACE_LOST = "Another import of the same group was saved a moment ago; nothing from this file was imported."
-SAVE_AS_CSV = 'In your spreadsheet, use "Save as" and choose "CSV UTF-8 (comma delimited)".'
-BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a spreadsheet workbook (Excel, LibreOffice or Numbers)"),
-    (b"\xd0\xcf\x11\xe0", "a spreadsheet workbook (an older Excel file)"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG", "an image"),
-    (b"\xff\xd8\xff", "an image"),
+TOO_LARGE = N_("The file is larger than %(max)s MB. Split it into several files by group.")
+EMPTY = N_("The file is empty. Choose the CSV file again.")
+NO_FILE = N_("Choose a CSV file to import.")
+RACE_LOST = N_(
+    "Another import of the same group was saved a moment ago; nothing from this file was imported."
 )
+SAVE_AS_CSV = N_('In your spreadsheet, use "Save as" and choose "CSV UTF-8 (comma delimited)".')
+BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (
+        b"PK\x03\x04",
+        N_(
+            "This file is a spreadsheet workbook (Excel, LibreOffice or Numbers), not a CSV file. %(save_as)s"
+        ),
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        N_("This file is a spreadsheet workbook (an older Excel file), not a CSV file. %(save_as)s"),
+    ),
+    (b"%PDF-", N_("This file is a PDF document, not a CSV file. %(save_as)s")),
+    (b"\x89PNG", N_("This file is an image, not a CSV file. %(save_as)s")),
+    (b"\xff\xd8\xff", N_("This file is an image, not a CSV file. %(save_as)s")),
+)
+"""What a file that is not text turns out to be, by its first bytes, and what to do."""
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _EXTERNAL_ID = re.compile(r"[A-Za-z0-9_-]+")
@@ -72,44 +84,75 @@ class Column:
     name: str
     required: bool
     meaning: str
+    """Marked for the catalog, with ``%(name)s`` placeholders filled from :data:`LIMITS`."""
     example: str
 
+    def description(self) -> str:
+        """What the column holds, in the reader's language (its name and example stay as a file writes them)."""
+        return gettext(self.meaning, **LIMITS)
 
-"""The largest prior count a row may hold (a larger one is a typing error)."""
+
+LIMITS = {
+    "max_id": MAX_ID,
+    "max_group": MAX_GROUP,
+    "max_gender": MAX_GENDER,
+    "max_race": MAX_RACE,
+    "min_age": MIN_AGE,
+    "max_age": MAX_AGE,
+    "max_prior": MAX_PRIOR,
+    "event_types": EVENT_TYPES,
+}
+"""The numbers and codes the columns' descriptions name."""
 COLUMNS: tuple[Column, ...] = (
-    Column("id", True, "The source's de-identified id: 1 to 64 letters, digits, - or _.", "RC-0042"),
-    Column("group", True, f"The comparison group, 1 to {MAX_GROUP} characters, no commas.", "Regular court"),
+    Column(
+        "id", True, N_("The source's de-identified id: 1 to %(max_id)s letters, digits, - or _."), "RC-0042"
+    ),
+    Column(
+        "group", True, N_("The comparison group, 1 to %(max_group)s characters, no commas."), "Regular court"
+    ),
     Column(
         "anchor_date",
         True,
-        "When the clock starts (referral, hearing or case closure), YYYY-MM-DD.",
+        N_("When the clock starts (referral, hearing or case closure), YYYY-MM-DD."),
         "2024-03-14",
     ),
     Column(
         "followed_until",
         True,
-        "How far the youth's records were searched, YYYY-MM-DD: on or after anchor_date, not in the future.",
+        N_(
+            "How far the youth's records were searched, YYYY-MM-DD: on or after anchor_date, not in the future."
+        ),
         "2025-03-14",
     ),
     Column(
         "events",
         True,
-        f"New offenses found, as DATE:TYPE separated by ; (may be empty), for example "
-        f"2024-09-02:arrest;2024-10-15:charge. TYPE is one of {EVENT_TYPES}; "
-        "each date on or after anchor_date and not after followed_until.",
+        N_(
+            "New offenses found, as DATE:TYPE separated by ; (may be empty), for example "
+            "2024-09-02:arrest;2024-10-15:charge. TYPE is one of %(event_types)s; "
+            "each date on or after anchor_date and not after followed_until."
+        ),
         "2024-09-02:arrest",
     ),
-    Column("age", False, f"Age in whole years at the anchor date, {MIN_AGE} to {MAX_AGE}.", "15"),
-    Column("gender", False, f"A short category, at most {MAX_GENDER} characters.", "Female"),
+    Column("age", False, N_("Age in whole years at the anchor date, %(min_age)s to %(max_age)s."), "15"),
+    Column("gender", False, N_("A short category, at most %(max_gender)s characters."), "Female"),
     Column(
-        "race_ethnicity", False, f"A short category, at most {MAX_RACE} characters.", "Hispanic or Latino"
+        "race_ethnicity",
+        False,
+        N_("A short category, at most %(max_race)s characters."),
+        "Hispanic or Latino",
     ),
-    Column("offense_class", False, "The offense class, A to D.", "A"),
+    Column("offense_class", False, N_("The offense class, A to D."), "A"),
     Column(
-        "prior_police_contacts", False, f"Earlier police contacts, a whole number up to {MAX_PRIOR}.", "0"
+        "prior_police_contacts",
+        False,
+        N_("Earlier police contacts, a whole number up to %(max_prior)s."),
+        "0",
     ),
-    Column("prior_diversions", False, f"Earlier diversions, a whole number up to {MAX_PRIOR}.", "0"),
-    Column("prior_adjudications", False, f"Earlier adjudications, a whole number up to {MAX_PRIOR}.", "0"),
+    Column("prior_diversions", False, N_("Earlier diversions, a whole number up to %(max_prior)s."), "0"),
+    Column(
+        "prior_adjudications", False, N_("Earlier adjudications, a whole number up to %(max_prior)s."), "0"
+    ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED_COLUMNS = tuple(c.name for c in COLUMNS if c.required)
@@ -175,7 +218,8 @@ EXAMPLE_ROWS = (
 
 
 class FileRejected(ValueError):
-    """The upload cannot be read as a CSV file at all; the message says why and what to do."""
+    """The upload cannot be read as a CSV file at all; the message says why and what to do, in the
+    active language."""
 
 
 @dataclass(frozen=True)
@@ -188,10 +232,16 @@ class Problem:
     column: str | None = None
 
     def __str__(self) -> str:
-        where = f"Row {self.row}" if self.row is not None else ""
+        """Where and what, in the active language (the message was written in it when found)."""
+        if self.row is not None and self.column:
+            return gettext(
+                "Row %(row)s, %(column)s: %(problem)s", row=self.row, column=self.column, problem=self.message
+            )
+        if self.row is not None:
+            return gettext("Row %(row)s: %(problem)s", row=self.row, problem=self.message)
         if self.column:
-            where = f"{where}, {self.column}" if where else f"Column {self.column}"
-        return f"{where}: {self.message}" if where else self.message
+            return gettext("Column %(column)s: %(problem)s", column=self.column, problem=self.message)
+        return self.message
 
 
 @dataclass
@@ -272,27 +322,34 @@ async def read_upload(upload: Any) -> bytes:
     """The uploaded file's bytes (a Litestar ``UploadFile``), refused beyond :data:`MAX_BYTES`."""
     data = await upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise FileRejected(TOO_LARGE)
+        raise FileRejected(gettext(TOO_LARGE, max=MAX_BYTES // (1024 * 1024)))
     return data
 
 
 def decode(raw: bytes) -> str:
     """The file as text, or :class:`FileRejected` saying what it is instead (a workbook, binary, not UTF-8)."""
+    save_as = gettext(SAVE_AS_CSV)
     if not raw.strip():
-        raise FileRejected(EMPTY)
-    for signature, what in BINARY_SIGNATURES:
+        raise FileRejected(gettext(EMPTY))
+    for signature, message in BINARY_SIGNATURES:
         if raw.startswith(signature):
-            raise FileRejected(f"This file is {what}, not a CSV file. {SAVE_AS_CSV}")
+            raise FileRejected(gettext(message, save_as=save_as))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRejected(f"The file is saved as UTF-16 text; it must be UTF-8. {SAVE_AS_CSV}")
+        raise FileRejected(
+            gettext("The file is saved as UTF-16 text; it must be UTF-8. %(save_as)s", save_as=save_as)
+        )
     if b"\x00" in raw:
-        raise FileRejected(f"This is a binary file, not a CSV file. {SAVE_AS_CSV}")
+        raise FileRejected(gettext("This is a binary file, not a CSV file. %(save_as)s", save_as=save_as))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise FileRejected(
-            f"The file is not UTF-8 text (the first character that is not is on line {line}). {SAVE_AS_CSV}"
+            gettext(
+                "The file is not UTF-8 text (the first character that is not is on line %(line)s). %(save_as)s",
+                line=line,
+                save_as=save_as,
+            )
         ) from None
 
 
@@ -312,7 +369,10 @@ def check(text: str, today: datetime.date) -> CheckedFile:
     except csv.Error as error:
         result.problems.add(
             Problem(
-                f"The file could not be read as CSV ({error}); check the quotes on this line.",
+                gettext(
+                    "The file could not be read as CSV (%(error)s); check the quotes on this line.",
+                    error=error,
+                ),
                 reader.line_num,
             )
         )
@@ -326,14 +386,20 @@ def _header(cells: list[str], problems: Problems) -> list[str | None] | None:
     if not any(names):
         problems.add(
             Problem(
-                f"The file has no header row. The first row must name the columns: {', '.join(COLUMN_NAMES)}."
+                gettext(
+                    "The file has no header row. The first row must name the columns: %(columns)s.",
+                    columns=", ".join(COLUMN_NAMES),
+                )
             )
         )
         return None
     if len(names) == 1 and ";" in names[0]:
         problems.add(
             Problem(
-                f"The columns are separated by semicolons; they must be separated by commas. {SAVE_AS_CSV}"
+                gettext(
+                    "The columns are separated by semicolons; they must be separated by commas. %(save_as)s",
+                    save_as=gettext(SAVE_AS_CSV),
+                )
             )
         )
         return None
@@ -342,23 +408,40 @@ def _header(cells: list[str], problems: Problems) -> list[str | None] | None:
         listed = ", ".join(f'"{_shorten(name)}"' for name in unknown)
         problems.add(
             Problem(
-                f"Unknown column{'s' if len(unknown) > 1 else ''} {listed}: remove "
-                f"{'them' if len(unknown) > 1 else 'it'}. Only the columns described on this page are accepted, "
-                "so that nothing identifying is imported by mistake."
+                ngettext(
+                    "Unknown column %(columns)s: remove it. Only the columns described on this page are "
+                    "accepted, so that nothing identifying is imported by mistake.",
+                    "Unknown columns %(columns)s: remove them. Only the columns described on this page are "
+                    "accepted, so that nothing identifying is imported by mistake.",
+                    len(unknown),
+                    columns=listed,
+                )
             )
         )
     for position, name in enumerate(names, start=1):
         if not name:
-            problems.add(Problem(f"Column {position} of the header has no name: remove the empty column."))
+            problems.add(
+                Problem(
+                    gettext(
+                        "Column %(position)s of the header has no name: remove the empty column.",
+                        position=position,
+                    )
+                )
+            )
     duplicates = sorted({name for name in names if name and names.count(name) > 1})
     for name in duplicates:
-        problems.add(Problem(f'The header names the column "{name}" more than once.'))
+        problems.add(Problem(gettext('The header names the column "%(name)s" more than once.', name=name)))
     missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         problems.add(
             Problem(
-                f"The header has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}. "
-                f"Every file needs {', '.join(REQUIRED_COLUMNS)}."
+                ngettext(
+                    "The header has no %(missing)s column. Every file needs %(required)s.",
+                    "The header has no %(missing)s columns. Every file needs %(required)s.",
+                    len(missing),
+                    missing=", ".join(missing),
+                    required=", ".join(REQUIRED_COLUMNS),
+                )
             )
         )
     if missing or duplicates:
@@ -375,13 +458,23 @@ def _rows(reader: Any, columns: list[str | None], today: datetime.date, result: 
         counted += 1
         if counted > MAX_ROWS:
             result.problems.add(
-                Problem(f"The file has more than {MAX_ROWS:,} rows. Split it into several files by group.")
+                Problem(
+                    gettext(
+                        "The file has more than %(max)s rows. Split it into several files by group.",
+                        max=f"{MAX_ROWS:,}",
+                    )
+                )
             )
             return
         if len(cells) != len(columns):
             result.problems.add(
                 Problem(
-                    f"The row has {len(cells)} values but the header names {len(columns)} columns.", number
+                    gettext(
+                        "The row has %(values)s values but the header names %(columns)s columns.",
+                        values=len(cells),
+                        columns=len(columns),
+                    ),
+                    number,
                 )
             )
             continue
@@ -393,7 +486,12 @@ def _rows(reader: Any, columns: list[str | None], today: datetime.date, result: 
         if key in first_row_of:
             result.problems.add(
                 Problem(
-                    f'"{row.external_id}" appears twice in group "{row.group_label}" (first on row {first_row_of[key]}).',
+                    gettext(
+                        '"%(id)s" appears twice in group "%(group)s" (first on row %(row)s).',
+                        id=row.external_id,
+                        group=row.group_label,
+                        row=first_row_of[key],
+                    ),
                     number,
                     "id",
                 )
@@ -402,7 +500,7 @@ def _rows(reader: Any, columns: list[str | None], today: datetime.date, result: 
         first_row_of[key] = number
         result.rows.append(row)
     if counted == 0 and not result.problems:
-        result.problems.add(Problem("The file has a header but no rows under it."))
+        result.problems.add(Problem(gettext("The file has a header but no rows under it.")))
 
 
 def _row(number: int, values: dict[str, str], today: datetime.date, result: CheckedFile) -> Row | None:
@@ -439,8 +537,12 @@ def _check_labels(result: CheckedFile) -> None:
     if len(result.joined_labels) > MAX_LABELS_LENGTH:
         result.problems.add(
             Problem(
-                f"The file holds {len(result.labels)} groups whose labels together are longer than "
-                f"{MAX_LABELS_LENGTH} characters. Import fewer groups per file, or use shorter labels."
+                gettext(
+                    "The file holds %(groups)s groups whose labels together are longer than %(max)s characters. "
+                    "Import fewer groups per file, or use shorter labels.",
+                    groups=len(result.labels),
+                    max=MAX_LABELS_LENGTH,
+                )
             )
         )
 
@@ -454,28 +556,38 @@ def _shorten(value: str, length: int = 40) -> str:
 
 def _external_id(value: str) -> str:
     if not value:
-        raise CellError("Enter the record's id.")
+        raise CellError(gettext("Enter the record's id."))
     if len(value) > MAX_ID:
-        raise CellError(f"The id is longer than {MAX_ID} characters.")
+        raise CellError(gettext("The id is longer than %(max)s characters.", max=MAX_ID))
     if not _EXTERNAL_ID.fullmatch(value):
-        raise CellError(f'"{_shorten(value)}" may hold only letters, digits, - and _.')
+        raise CellError(gettext('"%(value)s" may hold only letters, digits, - and _.', value=_shorten(value)))
     return value
+
+
+LONGER_THAN = {
+    "group label": N_("The group label is longer than %(max)s characters."),
+    "category": N_("The category is longer than %(max)s characters."),
+}
+NOT_ONE_LINE = {
+    "group label": N_("The group label must be one line of text."),
+    "category": N_("The category must be one line of text."),
+}
 
 
 def _one_line(value: str, label: str, length: int) -> str:
     if len(value) > length:
-        raise CellError(f"The {label} is longer than {length} characters.")
+        raise CellError(gettext(LONGER_THAN[label], max=length))
     if _CONTROL.search(value):
-        raise CellError(f"The {label} must be one line of text.")
+        raise CellError(gettext(NOT_ONE_LINE[label]))
     return value
 
 
 def _group(value: str) -> str:
     if not value:
-        raise CellError("Enter the group's label, for example Regular court.")
+        raise CellError(gettext("Enter the group's label, for example Regular court."))
     _one_line(value, "group label", MAX_GROUP)
     if "," in value:
-        raise CellError(f'"{_shorten(value)}" contains a comma; group labels may not.')
+        raise CellError(gettext('"%(value)s" contains a comma; group labels may not.', value=_shorten(value)))
     return value
 
 
@@ -485,21 +597,25 @@ def _category(value: str, length: int) -> str:
 
 def _date(value: str) -> datetime.date:
     if not value:
-        raise CellError("Enter a date as YYYY-MM-DD.")
+        raise CellError(gettext("Enter a date as YYYY-MM-DD."))
     try:
         if not _DATE.fullmatch(value):
             raise ValueError(value)
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CellError(f'"{_shorten(value)}" is not a date as YYYY-MM-DD, for example 2024-03-14.') from None
+        raise CellError(
+            gettext('"%(value)s" is not a date as YYYY-MM-DD, for example 2024-03-14.', value=_shorten(value))
+        ) from None
 
 
 def _followed_until(value: str, anchor: datetime.date | None, today: datetime.date) -> datetime.date:
     day = _date(value)
     if anchor and day < anchor:
-        raise CellError(f"{day} is before anchor_date ({anchor}).")
+        raise CellError(gettext("%(day)s is before anchor_date (%(anchor)s).", day=day, anchor=anchor))
     if day > today:
-        raise CellError(f"{day} is in the future: enter the date up to which records were searched.")
+        raise CellError(
+            gettext("%(day)s is in the future: enter the date up to which records were searched.", day=day)
+        )
     return day
 
 
@@ -510,17 +626,29 @@ def _events(value: str, anchor: datetime.date | None, followed: datetime.date | 
             continue
         day_text, colon, type_text = piece.partition(":")
         if not colon:
-            raise CellError(f'"{_shorten(piece)}" is not DATE:TYPE, for example 2024-09-02:arrest.')
+            raise CellError(
+                gettext('"%(value)s" is not DATE:TYPE, for example 2024-09-02:arrest.', value=_shorten(piece))
+            )
         try:
             event_type = OutcomeEventType(type_text.strip().lower())
         except ValueError:
-            raise CellError(f'"{_shorten(piece)}": the type must be one of {EVENT_TYPES}.') from None
+            raise CellError(
+                gettext(
+                    '"%(value)s": the type must be one of %(types)s.',
+                    value=_shorten(piece),
+                    types=EVENT_TYPES,
+                )
+            ) from None
         day = _date(day_text.strip())
         if anchor and day < anchor:
-            raise CellError(f"{piece} is before anchor_date ({anchor}).")
+            raise CellError(gettext("%(day)s is before anchor_date (%(anchor)s).", day=piece, anchor=anchor))
         if followed and day > followed:
             raise CellError(
-                f"{piece} is after followed_until ({followed}): records were searched only until then."
+                gettext(
+                    "%(event)s is after followed_until (%(followed)s): records were searched only until then.",
+                    event=piece,
+                    followed=followed,
+                )
             )
         events.append(Event(day, event_type))
     return tuple(events)
@@ -530,10 +658,12 @@ def _age(value: str) -> int | None:
     if not value:
         return None
     if not value.isascii() or not value.isdigit():
-        raise CellError(f'"{_shorten(value)}" is not a whole number of years.')
+        raise CellError(gettext('"%(value)s" is not a whole number of years.', value=_shorten(value)))
     age = int(value)
     if not MIN_AGE <= age <= MAX_AGE:
-        raise CellError(f"{age} is outside {MIN_AGE} to {MAX_AGE} years.")
+        raise CellError(
+            gettext("%(age)s is outside %(min)s to %(max)s years.", age=age, min=MIN_AGE, max=MAX_AGE)
+        )
     return age
 
 
@@ -544,7 +674,11 @@ def _prior(value: str) -> int | None:
     if not value:
         return None
     if not value.isascii() or not value.isdigit() or int(value) > MAX_PRIOR:
-        raise CellError(f'"{_shorten(value)}" is not a whole number from 0 to {MAX_PRIOR}.')
+        raise CellError(
+            gettext(
+                '"%(value)s" is not a whole number from 0 to %(max)s.', value=_shorten(value), max=MAX_PRIOR
+            )
+        )
     return int(value)
 
 
@@ -555,7 +689,10 @@ def _offense_class(value: str) -> OffenseClass | None:
         return OffenseClass(value.upper())
     except ValueError:
         raise CellError(
-            f'"{_shorten(value)}" is not an offense class: use A, B, C or D, or leave it empty.'
+            gettext(
+                '"%(value)s" is not an offense class: use A, B, C or D, or leave it empty.',
+                value=_shorten(value),
+            )
         ) from None
 
 
@@ -583,7 +720,13 @@ async def already_imported(db: AsyncSession, labels: list[str]) -> list[Problem]
     )
     sources = dict(found.all())
     return [
-        Problem(f'The group "{label}" is already imported (from {sources[label]}). Delete that import first.')
+        Problem(
+            gettext(
+                'The group "%(group)s" is already imported (from %(file)s). Delete that import first.',
+                group=label,
+                file=sources[label],
+            )
+        )
         for label in labels
         if label in sources
     ]
@@ -687,7 +830,7 @@ async def import_upload(db: AsyncSession, actor: Actor, upload: Any | None) -> U
             raw = await read_upload(upload)
         text = decode(raw)
     except FileRejected as rejected:
-        return Upload(file_name, rejected=str(rejected) if raw or file_name else NO_FILE)
+        return Upload(file_name, rejected=str(rejected) if raw or file_name else gettext(NO_FILE))
     viewer = actor.viewer
     assert viewer is not None and viewer.program_id is not None
     checked = check(text, viewer.today())
@@ -706,7 +849,7 @@ async def import_upload(db: AsyncSession, actor: Actor, upload: Any | None) -> U
     except IntegrityError:
         await db.rollback()
         problems = Problems()
-        problems.add(Problem(RACE_LOST))
+        problems.add(Problem(gettext(RACE_LOST)))
         return Upload(file_name, problems=problems)
     details = trail_details(imported)
     audit.record(

@@ -27,6 +27,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from youthcourt.web.i18n import N_, gettext
+
 Z95 = NormalDist().inv_cdf(0.975)
 SMD_BAR = 0.1
 """The usual bar for balance: an absolute standardized mean difference under 0.1."""
@@ -42,9 +44,10 @@ class PropensityMethod(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English, marked for the catalog: translated where shown (``_(method.label)``)."""
         if self is PropensityMethod.MATCHING:
-            return "Nearest-neighbour matching, 1:1 without replacement, within a caliper"
-        return "Inverse-probability weighting (average effect in the whole sample)"
+            return N_("Nearest-neighbour matching, 1:1 without replacement, within a caliper")
+        return N_("Inverse-probability weighting (average effect in the whole sample)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,20 +348,23 @@ class Covariate(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "age": "Age at referral (years)",
-            "gender": "Gender",
-            "race_ethnicity": "Race and ethnicity",
-            "offense_class": "Offense class",
-            "prior_police_contacts": "Earlier police contacts",
-            "prior_diversions": "Earlier diversions",
-            "prior_adjudications": "Earlier adjudications",
-        }[self.value]
+        """In English, marked for the catalog: translated where shown (``_(covariate.label)``)."""
+        return COVARIATE_LABELS[self.value]
 
     @property
     def numeric(self) -> bool:
         return self not in (Covariate.GENDER, Covariate.RACE_ETHNICITY, Covariate.OFFENSE_CLASS)
 
+
+COVARIATE_LABELS = {
+    "age": N_("Age at referral (years)"),
+    "gender": N_("Gender"),
+    "race_ethnicity": N_("Race and ethnicity"),
+    "offense_class": N_("Offense class"),
+    "prior_police_contacts": N_("Earlier police contacts"),
+    "prior_diversions": N_("Earlier diversions"),
+    "prior_adjudications": N_("Earlier adjudications"),
+}
 
 Raw = Mapping[Covariate, "float | str | None"]
 """A youth's covariates as recorded: a number, a category, or None when the record lacks it."""
@@ -371,16 +377,18 @@ def encode(
 
     The most common category is the reference, so each indicator's coefficient compares with it.
     A record without the covariate has None in every column of it (and leaves a complete-case
-    analysis).
+    analysis). The columns are named in the active language, as the page and the PDF show them
+    (a category keeps the words it was recorded with).
     """
     names: list[str] = []
     rows: list[dict[str, float | None]] = [{} for _ in raw]
     for covariate in chosen:
         values = [record.get(covariate) for record in raw]
+        label = gettext(covariate.label)
         if covariate.numeric:
-            names.append(covariate.label)
+            names.append(label)
             for row, value in zip(rows, values, strict=True):
-                row[covariate.label] = None if value is None else float(value)
+                row[label] = None if value is None else float(value)
             continue
         counts: dict[str, int] = {}
         for value in values:
@@ -388,7 +396,7 @@ def encode(
                 counts[str(value)] = counts.get(str(value), 0) + 1
         categories = sorted(counts, key=lambda c: (-counts[c], c))[1:]
         for category in categories:
-            name = f"{covariate.label}: {category}"
+            name = f"{label}: {category}"
             names.append(name)
             for row, value in zip(rows, values, strict=True):
                 row[name] = None if value is None else float(str(value) == category)

@@ -33,7 +33,6 @@ from youthcourt.reports.effects import (
     usable_covariates,
 )
 from youthcourt.reports.recidivism import (
-    ANCHOR_PHRASES,
     CENSORED,
     NOT_STARTED,
     PROGRAM_YOUTH,
@@ -41,28 +40,43 @@ from youthcourt.reports.recidivism import (
     ComparisonSubject,
     Grouping,
     ReportOptions,
+    anchor_words,
     comparison_group,
     comparison_label,
     group_label,
+    group_words,
     placed,
     study_arm_label,
     youth_outcome,
 )
 from youthcourt.reports.suppression import PUBLISHED_BASE, Relation, Suppressed, published_count, suppress
+from youthcourt.web.i18n import N_, gettext
 
-WITHHELD_SMALL = "Withheld: it would rest on a count hidden to protect small numbers."
-TOO_FEW_EVENTS = "Not estimated: fewer than {threshold} new offenses in one of the groups."
+WITHHELD_SMALL = N_("Withheld: it would rest on a count hidden to protect small numbers.")
+TOO_FEW_EVENTS = N_("Not estimated: fewer than %(threshold)s new offenses in one of the groups.")
+"""Why an estimate is not shown: written in the viewer's language when the report is computed."""
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """What the evaluator compares: two groups of a report's grouping, adjusted for some covariates."""
+    """What the evaluator compares: two groups of a report's grouping, adjusted for some covariates.
+
+    The groups' labels are the report's keys, in English (as the recidivism report's, its files and
+    the audit trail give them); :attr:`first_words` and :attr:`second_words` show them."""
 
     options: ReportOptions
     first: str
     second: str
     covariates: tuple[Covariate, ...]
     method: PropensityMethod
+
+    @property
+    def first_words(self) -> str:
+        return group_name(self.first)
+
+    @property
+    def second_words(self) -> str:
+        return group_name(self.second)
 
     def as_details(self) -> dict[str, object]:
         return {
@@ -110,11 +124,15 @@ class EffectsReport:
             return None
         first, second = self.followed_shares
         comparison = self.comparison
-        return (
-            f"Followed for the full window: about {_five(first)}% of {comparison.first}, {_five(second)}% of "
-            f"{comparison.second}. The risk table counts only youth followed to the window's end, so where "
-            "follow-up differs this much it can point the other way from the Cox model, which counts every "
-            "youth for as long as they were followed. Read the hazard ratio first, or choose a shorter window."
+        return gettext(
+            "Followed for the full window: about %(first_share)s%% of %(first)s, %(second_share)s%% of "
+            "%(second)s. The risk table counts only youth followed to the window's end, so where follow-up "
+            "differs this much it can point the other way from the Cox model, which counts every youth for "
+            "as long as they were followed. Read the hazard ratio first, or choose a shorter window.",
+            first_share=_five(first),
+            first=comparison.first_words,
+            second_share=_five(second),
+            second=comparison.second_words,
         )
 
     def count(self, count: int) -> str:
@@ -234,7 +252,7 @@ def build_effects(
         flow=flow,
         cells=cells,
         risks=None if _hidden(cells) else risks,
-        risks_withheld=WITHHELD_SMALL if _hidden(cells) else None,
+        risks_withheld=gettext(WITHHELD_SMALL) if _hidden(cells) else None,
         dropped_covariates=tuple(name for name in names if name not in usable),
         cox=cox,
         cox_withheld=cox_withheld,
@@ -270,9 +288,18 @@ def _nothing_to_compare(
 ) -> EffectsReport:
     """The report when one group holds nobody in this range: the sample, and which group is empty."""
     if not chosen:
-        empty = f"{comparison.first} or {comparison.second}"
+        empty = gettext(
+            "No youth of this range are in %(first)s or %(second)s: there is nothing to compare. Choose "
+            "another group or a wider range.",
+            first=comparison.first_words,
+            second=comparison.second_words,
+        )
     else:
-        empty = comparison.first if in_first == 0 else comparison.second
+        empty = gettext(
+            "No youth of this range are in %(group)s: there is nothing to compare. Choose another group or "
+            "a wider range.",
+            group=comparison.first_words if in_first == 0 else comparison.second_words,
+        )
     risks = risks_of([])
     return EffectsReport(
         comparison=comparison,
@@ -287,8 +314,7 @@ def _nothing_to_compare(
         propensity=None,
         propensity_cells=None,
         propensity_withheld=None,
-        empty_group=f"No youth of this range are in {empty}: there is nothing to compare. Choose another "
-        "group or a wider range.",
+        empty_group=empty,
     )
 
 
@@ -297,19 +323,26 @@ def _flow(
 ) -> tuple[Step, ...]:
     """The sample at each step: referred, eligible (clock started), assigned to a group, analysed."""
     options = comparison.options
-    groups = f"{comparison.first} or {comparison.second}"
+    groups = {"first": comparison.first_words, "second": comparison.second_words}
+    if options.intent_to_treat:
+        referred_words = gettext(
+            "Referred in the range, the study's declined and returned referrals included"
+        )
+        grouped_words = gettext("Assigned to %(first)s or %(second)s", **groups)
+    else:
+        referred_words = (
+            gettext("Referred in the range, with the comparison youth")
+            if options.grouping == Grouping.COMPARISON
+            else gettext("Referred in the range")
+        )
+        grouped_words = gettext("In %(first)s or %(second)s", **groups)
     return (
+        Step(referred_words, referred),
+        Step(gettext("Eligible: their clock had started"), started),
+        Step(grouped_words, grouped),
+        Step(gettext("Of these, analysed in the models: every chosen covariate known"), analysed),
         Step(
-            "Referred in the range"
-            + (", the study's declined and returned referrals included" if options.intent_to_treat else "")
-            + (", with the comparison youth" if options.grouping == Grouping.COMPARISON else ""),
-            referred,
-        ),
-        Step("Eligible: their clock had started", started),
-        Step(f"Assigned to {groups}" if options.intent_to_treat else f"In {groups}", grouped),
-        Step("Of these, analysed in the models: every chosen covariate known", analysed),
-        Step(
-            "Of these, in the risk table: followed for the full window",
+            gettext("Of these, in the risk table: followed for the full window"),
             risks.treated_total + risks.other_total,
         ),
     )
@@ -345,7 +378,7 @@ def _cox(
     first = sum(y.event for y in youth if y.treated)
     second = sum(y.event for y in youth if not y.treated)
     if min(first, second) < threshold:
-        return None, TOO_FEW_EVENTS.format(threshold=threshold)
+        return None, gettext(TOO_FEW_EVENTS, threshold=threshold)
     return cox_model(youth, covariates), None
 
 
@@ -353,81 +386,102 @@ def _propensity(
     youth: Sequence[Youth], covariates: Sequence[str], method: PropensityMethod, threshold: int
 ) -> tuple[PropensityResult | None, Suppressed | None, str | None]:
     if not covariates:
-        return None, None, "Choose at least one covariate that varies among these youth."
+        return None, None, gettext("Choose at least one covariate that varies among these youth.")
     result = propensity_analysis(youth, covariates, method)
     if result is None:
-        return None, None, "Not estimated: both groups are needed."
+        return None, None, gettext("Not estimated: both groups are needed.")
     cells = _risk_cells(result.risks, threshold)
     if method is PropensityMethod.MATCHING and _hidden(cells):
-        return result, cells, WITHHELD_SMALL
+        return result, cells, gettext(WITHHELD_SMALL)
     return result, cells, None
 
 
 def methods_note(report: EffectsReport, cohort_words: str) -> list[tuple[str, str]]:
-    """What was done, in words, for the page, the PDF and the file's metadata."""
+    """What was done, in words, for the page and the PDF, in the viewer's language."""
     comparison = report.comparison
     options = comparison.options
-    anchor = ANCHOR_PHRASES[options.anchor].removeprefix("of ")
-    start = f"day {options.landmark_days} after {anchor}" if options.landmark_days is not None else anchor
-    covariates = ", ".join(c.label.lower() for c in comparison.covariates) or "none"
+    covariates = ", ".join(gettext(c.label).lower() for c in comparison.covariates) or gettext("none")
+    if comparison.method is PropensityMethod.MATCHING:
+        propensity = gettext(
+            "Logistic regression of group on the covariates (statsmodels); 1:1 nearest-neighbour matching "
+            "without replacement within %(caliper)s standard deviations of the logit of the score; balance as "
+            "standardized mean differences (|SMD| under 0.1 is the usual bar).",
+            caliper=CALIPER_SD,
+        )
+    else:
+        propensity = gettext(
+            "Logistic regression of group on the covariates (statsmodels); inverse-probability weights "
+            "(1/p in the first group, 1/(1 - p) in the second); balance as standardized mean differences "
+            "(|SMD| under 0.1 is the usual bar)."
+        )
     return [
-        ("Cohort", cohort_words),
+        (gettext("Cohort"), cohort_words),
         (
-            "Groups",
-            f"{comparison.first} (first) against {comparison.second} (second), by {options.grouping.label.lower()}.",
+            gettext("Groups"),
+            gettext(
+                "%(first)s (first) against %(second)s (second), by %(grouping)s.",
+                first=comparison.first_words,
+                second=comparison.second_words,
+                grouping=gettext(options.grouping.label).lower(),
+            ),
         ),
         (
-            "Clock",
-            f"Starts at {start}; the window is {options.window_months} months, {options.window_days} days.",
+            gettext("Clock"),
+            gettext(
+                "Starts at %(start)s; the window is %(months)s months, %(days)s days.",
+                start=anchor_words(options.anchor, options.landmark_days),
+                months=options.window_months,
+                days=options.window_days,
+            ),
         ),
-        ("Event", f"A first {options.event_words} inside the window."),
+        (gettext("Event"), gettext("A first %(events)s inside the window.", events=options.event_words)),
         (
-            "Risks",
-            "Among youth followed for the full window: risk difference with Newcombe's hybrid score interval, "
-            "risk ratio and odds ratio with log (Katz, Woolf) 95% intervals.",
-        ),
-        (
-            "Cox model",
-            "Proportional hazards (lifelines, Efron ties), time from the start of the clock to the first new offense "
-            "or the end of follow-up, adjusted for: "
-            + covariates
-            + ". The proportional-hazards assumption is "
-            "checked with scaled Schoenfeld residuals against the rank of time.",
-        ),
-        (
-            "Propensity score",
-            "Logistic regression of group on the covariates (statsmodels); "
-            + (
-                f"1:1 nearest-neighbour matching without replacement within {CALIPER_SD} standard deviations of "
-                "the logit of the score"
-                if comparison.method is PropensityMethod.MATCHING
-                else "inverse-probability weights (1/p in the first group, 1/(1 - p) in the second)"
-            )
-            + "; balance as standardized mean differences (|SMD| under 0.1 is the usual bar).",
+            gettext("Risks"),
+            gettext(
+                "Among youth followed for the full window: risk difference with Newcombe's hybrid score "
+                "interval, risk ratio and odds ratio with log (Katz, Woolf) %(level)s%% intervals.",
+                level=95,
+            ),
         ),
         (
-            "Missing values",
-            "Complete-case analysis: youth whose record lacks a chosen covariate are left out of the models "
-            "(the flow table counts them). Categories are indicators against the most common one.",
+            gettext("Cox model"),
+            gettext(
+                "Proportional hazards (lifelines, Efron ties), time from the start of the clock to the first "
+                "new offense or the end of follow-up, adjusted for: %(covariates)s. The proportional-hazards "
+                "assumption is checked with scaled Schoenfeld residuals against the rank of time.",
+                covariates=covariates,
+            ),
+        ),
+        (gettext("Propensity score"), propensity),
+        (
+            gettext("Missing values"),
+            gettext(
+                "Complete-case analysis: youth whose record lacks a chosen covariate are left out of the "
+                "models (the flow table counts them). Categories are indicators against the most common one."
+            ),
         ),
         (
-            "Small numbers",
-            f"Counts are rounded to the nearest {PUBLISHED_BASE}; counts from 1 to {report.threshold - 1} are "
-            "hidden, and so are estimates that would give one back.",
+            gettext("Small numbers"),
+            gettext(
+                "Counts are rounded to the nearest %(base)s; counts from 1 to %(hidden)s are hidden, and so "
+                "are estimates that would give one back.",
+                base=PUBLISHED_BASE,
+                hidden=report.threshold - 1,
+            ),
         ),
-        ("Limits", _limits(options)),
+        (gettext("Limits"), _limits(options)),
     ]
 
 
 def _limits(options: ReportOptions) -> str:
     if options.intent_to_treat:
-        return (
+        return gettext(
             "Intent to treat: youth stay in the arm they were assigned to, declined and returned referrals "
             "included, so the estimate is of assignment to youth court, not of taking part in it. Arms are "
             "comparable by design only when assigned at random (the referral records the method); referrals "
             "still pending are not in the cohort yet."
         )
-    return (
+    return gettext(
         "Groups other than randomized arms are not comparable by design: the adjusted estimates correct "
         "only for the covariates chosen, recorded as the program records them."
     )
@@ -449,19 +503,39 @@ COMPARISON_PREFIX = "comparison:"
 
 
 def group_options(comparison_labels: Sequence[str]) -> dict[str, str]:
-    """Every group a report can compare, code to words, with the program's imported comparison groups."""
+    """Every group a report can compare, code to words in the viewer's language, with the program's
+    imported comparison groups (named as imported)."""
     words = {
-        "completion:completed": "Completion status: completed",
-        "completion:unsuccessful": "Completion status: unsuccessful",
-        "completion:withdrawn": "Completion status: withdrawn",
-        "completion:open": "Completion status: still open",
-        "juror:served": "Jury service: served as a juror",
-        "juror:not": "Jury service: did not serve",
-        "comparison:program": f"Comparison design: {PROGRAM_YOUTH.lower()}",
-        **{f"assignment:{arm.value}": f"Study arm, intent to treat: {arm.label.lower()}" for arm in StudyArm},
+        "completion:completed": gettext("Completion status: completed"),
+        "completion:unsuccessful": gettext("Completion status: unsuccessful"),
+        "completion:withdrawn": gettext("Completion status: withdrawn"),
+        "completion:open": gettext("Completion status: still open"),
+        "juror:served": gettext("Jury service: served as a juror"),
+        "juror:not": gettext("Jury service: did not serve"),
+        "comparison:program": gettext("Comparison design: program youth"),
+        **{
+            f"assignment:{arm.value}": gettext(
+                "Study arm, intent to treat: %(arm)s", arm=gettext(arm.label).lower()
+            )
+            for arm in StudyArm
+        },
     }
-    words |= {f"{COMPARISON_PREFIX}{label}": f"Comparison design: {label}" for label in comparison_labels}
+    words |= {
+        f"{COMPARISON_PREFIX}{label}": gettext("Comparison design: %(group)s", group=label)
+        for label in comparison_labels
+    }
     return words
+
+
+_ARM_LABELS = {arm.label for arm in StudyArm}
+
+
+def group_name(label: str) -> str:
+    """A compared group's label (a report's key, in English) as the page and the PDF show it, in the
+    viewer's language; an imported comparison group keeps the name it was imported with."""
+    if label in _ARM_LABELS:
+        return gettext(label)
+    return group_words(label)
 
 
 def grouping_of(code: str) -> Grouping:

@@ -291,18 +291,58 @@ def coarsen(day: datetime.date | None) -> str | None:
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a file, as the data dictionary describes it.
+
+    ``meaning`` and ``allowed`` are English sentences marked for the catalog, with ``%(name)s``
+    placeholders filled from ``words``; :meth:`description` and :meth:`allowed_values` give them in
+    the active language (English for the files, whoever downloads them; the reader's on the page).
+    An ``allowed`` that lists codes as a file writes them is not marked, and stays as it is.
+    """
+
     name: str
     kind: str
     """``text``, ``integer``, ``boolean`` or ``date`` (a shifted date or a month, by the date handling)."""
     meaning: str
     allowed: str
+    words: tuple[tuple[str, object], ...] = ()
+    terms: tuple[str, ...] = ()
+    """Names of ``words`` whose values are words marked for the catalog (an event type's label),
+    translated and written in lower case."""
+    notes: tuple[str, ...] = ()
+    """Sentences (marked for the catalog) a file adds to the meaning: months after the referral,
+    ages in bands."""
+
+    def _words(self) -> dict[str, object]:
+        return {
+            name: gettext(str(value)).lower() if name in self.terms else value for name, value in self.words
+        }
+
+    def _text(self, message: str) -> str:
+        words = self._words()
+        return gettext(message, **words) if words else gettext(message)
+
+    def description(self) -> str:
+        """What the column holds and how it is computed, in the active language."""
+        return " ".join([self._text(self.meaning), *(gettext(note) for note in self.notes)])
+
+    def allowed_values(self) -> str:
+        return self._text(self.allowed)
 
     def type_label(self, dates: DateHandling, precision: DatePrecision = DatePrecision.MONTH) -> str:
+        """The column's type in words, in the active language."""
         if self.kind != "date":
-            return self.kind
+            return gettext(KIND_WORDS[self.kind])
         if dates is DateHandling.SHIFT:
-            return "date (YYYY-MM-DD, shifted)"
-        return f"{precision.value} ({precision.pattern})"
+            return gettext(N_("date (YYYY-MM-DD, shifted)"))
+        return gettext(PRECISION_WORDS[precision])
+
+
+KIND_WORDS = {"text": N_("text"), "integer": N_("integer"), "boolean": N_("boolean")}
+PRECISION_WORDS = {
+    DatePrecision.MONTH: N_("month (YYYY-MM)"),
+    DatePrecision.QUARTER: N_("quarter (YYYY-Qn)"),
+    DatePrecision.YEAR: N_("year (YYYY)"),
+}
 
 
 def _event_columns() -> tuple[Column, ...]:
@@ -310,127 +350,156 @@ def _event_columns() -> tuple[Column, ...]:
         Column(
             f"first_{event_type.value}_on",
             "date",
-            f"The first new offense of type '{event_type.label.lower()}' found after the referral. Only the "
-            "first of each type: the event export has every event, with its days from each anchor.",
-            "Empty when none was found (see followed_until for how far records were searched).",
+            N_(
+                "The first new offense of type '%(event)s' found after the referral. Only the first of each "
+                "type: the event export has every event, with its days from each anchor."
+            ),
+            N_("Empty when none was found (see followed_until for how far records were searched)."),
+            words=(("event", event_type.label),),
+            terms=("event",),
         )
         for event_type in OutcomeEventType
     )
 
 
+PSEUDONYM_WORDS = (("prefix", PSEUDONYM_PREFIX), ("length", PSEUDONYM_LENGTH))
+PSEUDONYM_FORM = N_("'%(prefix)s' followed by %(length)s hexadecimal characters.")
 YOUTH_ID = Column(
     "youth_id",
     "text",
-    "Pseudonymous id of the young person, drawn afresh for every export: within one file the same youth "
-    "always has the same id (also across their cases); two exports never share an id, unless both belong "
-    "to one named data release, whose files all use the same ids. It cannot be traced back to the youth.",
-    f"'{PSEUDONYM_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+    N_(
+        "Pseudonymous id of the young person, drawn afresh for every export: within one file the same youth "
+        "always has the same id (also across their cases); two exports never share an id, unless both belong "
+        "to one named data release, whose files all use the same ids. It cannot be traced back to the youth."
+    ),
+    PSEUDONYM_FORM,
+    words=PSEUDONYM_WORDS,
 )
 CASE_PSEUDO_ID = Column(
     "case_pseudo_id",
     "text",
-    "Pseudonymous id of the case, keyed like youth_id: the same in the case file and the event file of one "
-    "data release, so events can be joined to their case; never the case number.",
-    f"'{deidentify.CASE_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+    N_(
+        "Pseudonymous id of the case, keyed like youth_id: the same in the case file and the event file of one "
+        "data release, so events can be joined to their case; never the case number."
+    ),
+    PSEUDONYM_FORM,
+    words=(("prefix", deidentify.CASE_PREFIX), ("length", PSEUDONYM_LENGTH)),
 )
 PROGRAM = Column(
-    "program", "text", "The youth court program that handled the case.", "The exported programs."
+    "program", "text", N_("The youth court program that handled the case."), N_("The exported programs.")
 )
 SOURCE_KIND = Column(
     "referral_source_kind",
     "text",
-    "Kind of agency that referred the youth.",
+    N_("Kind of agency that referred the youth."),
     ", ".join(k.value for k in SourceKind),
 )
 AGE = Column(
     "age_at_referral",
     "integer",
-    "Age in whole years on the day the referral was received (no birth date is exported).",
-    "Whole years, typically 10 to 18.",
+    N_("Age in whole years on the day the referral was received (no birth date is exported)."),
+    N_("Whole years, typically 10 to 18."),
 )
+PROGRAM_CATEGORIES = N_("The program's categories; 'Not recorded'.")
+CATALOG_CATEGORIES = N_("The categories of the program's offense catalog.")
 
 COLUMNS: tuple[Column, ...] = (
     YOUTH_ID,
     CASE_PSEUDO_ID,
     PROGRAM,
     AGE,
-    Column(
-        "gender", "text", "Gender as recorded by the program.", "The program's categories; 'Not recorded'."
-    ),
+    Column("gender", "text", N_("Gender as recorded by the program."), PROGRAM_CATEGORIES),
     Column(
         "race_ethnicity",
         "text",
-        "Race or ethnicity as recorded by the program.",
-        "The program's categories; 'Not recorded'.",
+        N_("Race or ethnicity as recorded by the program."),
+        PROGRAM_CATEGORIES,
     ),
     Column(
         "offense_class",
         "text",
-        "Class of the referred offense in the program's sanction grid (A least serious).",
+        N_("Class of the referred offense in the program's sanction grid (A least serious)."),
         ", ".join(c.value for c in OffenseClass),
     ),
     Column(
         "offense_category",
         "text",
-        "Category of the referred offense (property, person, drug...).",
-        "The categories of the program's offense catalog.",
+        N_("Category of the referred offense (property, person, drug...)."),
+        CATALOG_CATEGORIES,
     ),
     SOURCE_KIND,
     Column(
         "referred_on",
         "date",
-        "The day the referral was received.",
-        "Always present, except in a shifted file when the shifted day falls within 90 days of the export "
-        "(as every date of a shifted file: see Dates).",
+        N_("The day the referral was received."),
+        N_(
+            "Always present, except in a shifted file when the shifted day falls within 90 days of the export "
+            "(as every date of a shifted file: see Dates)."
+        ),
     ),
-    Column("intake_on", "date", "The day of the intake interview.", "Empty when intake has not happened."),
+    Column(
+        "intake_on", "date", N_("The day of the intake interview."), N_("Empty when intake has not happened.")
+    ),
     Column(
         "first_hearing_on",
         "date",
-        "The night of the first hearing that was held (no-shows and postponements not counted).",
-        "Empty when no hearing was held.",
+        N_("The night of the first hearing that was held (no-shows and postponements not counted)."),
+        N_("Empty when no hearing was held."),
     ),
-    Column("closed_on", "date", "The day the case was closed.", "Empty while the case is open."),
+    Column("closed_on", "date", N_("The day the case was closed."), N_("Empty while the case is open.")),
     Column(
         "completion_status",
         "text",
-        "How the case ended; analyse it apart from assignment (non-completers reoffend faster).",
+        N_("How the case ended; analyse it apart from assignment (non-completers reoffend faster)."),
         "Open, Completed, Unsuccessful, Withdrawn",
     ),
     Column(
         "served_as_juror",
         "boolean",
-        "Served on a jury (present or late) on a night after the referral.",
+        N_("Served on a jury (present or late) on a night after the referral."),
         "true, false",
     ),
     Column(
         "followed_until",
         "date",
-        "The latest completed records check that searched at least one record system: new offenses are "
-        "known up to here; later time is censored, not event-free. A check that searched no record system "
-        "gives no follow-up.",
-        "Empty when no such check has been completed.",
+        N_(
+            "The latest completed records check that searched at least one record system: new offenses are "
+            "known up to here; later time is censored, not event-free. A check that searched no record system "
+            "gives no follow-up."
+        ),
+        N_("Empty when no such check has been completed."),
     ),
     *_event_columns(),
     Column(
         "event_count",
         "integer",
-        "Number of new offenses of any type found after the referral.",
-        "0 or more.",
+        N_("Number of new offenses of any type found after the referral."),
+        N_("0 or more."),
     ),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
-
-def _days_column(anchor: str, words: str, missing: str) -> Column:
-    return Column(
-        f"days_from_{anchor}",
-        "integer",
-        f"Days from {words} to the new offense, counted on the true dates (so no date shift changes it): "
+DAYS_FROM = {
+    "referral": N_(
+        "Days from the referral to the new offense, counted on the true dates (so no date shift changes it): "
         "0 on the same day, negative when the offense came first. A follow-up window of N days from this "
-        "anchor holds the event when 0 <= days <= N.",
-        f"Whole days; {missing}.",
-    )
+        "anchor holds the event when 0 <= days <= N."
+    ),
+    "first_hearing": N_(
+        "Days from the first hearing held to the new offense, counted on the true dates (so no date shift "
+        "changes it): 0 on the same day, negative when the offense came first. A follow-up window of N days "
+        "from this anchor holds the event when 0 <= days <= N."
+    ),
+    "closure": N_(
+        "Days from the case's closure to the new offense, counted on the true dates (so no date shift changes "
+        "it): 0 on the same day, negative when the offense came first. A follow-up window of N days from this "
+        "anchor holds the event when 0 <= days <= N."
+    ),
+}
+
+
+def _days_column(anchor: str, allowed: str) -> Column:
+    return Column(f"days_from_{anchor}", "integer", DAYS_FROM[anchor], allowed)
 
 
 EVENT_COLUMNS: tuple[Column, ...] = (
@@ -440,79 +509,93 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column(
         "event_type",
         "text",
-        "What the record showed; each study chooses which types count as reoffending.",
+        N_("What the record showed; each study chooses which types count as reoffending."),
         ", ".join(t.value for t in OutcomeEventType),
     ),
     Column(
         "event_offense_category",
         "text",
-        "Category of the new offense, from the program's offense catalog, as recorded with the event.",
-        "The categories of the program's offense catalog.",
+        N_("Category of the new offense, from the program's offense catalog, as recorded with the event."),
+        CATALOG_CATEGORIES,
     ),
     Column(
         "record_system",
         "text",
-        "The record system the new offense was found in, as recorded with the event (by the follow-up check "
-        "that found it, or by whoever reported it later).",
+        N_(
+            "The record system the new offense was found in, as recorded with the event (by the follow-up check "
+            "that found it, or by whoever reported it later)."
+        ),
         ", ".join(r.value for r in RecordSystem),
     ),
     Column(
         "found_by_check",
         "boolean",
-        "true when a follow-up check found it; false when it was reported outside a check.",
+        N_("true when a follow-up check found it; false when it was reported outside a check."),
         "true, false",
     ),
     SOURCE_KIND,
-    _days_column("referral", "the referral", "always present"),
-    _days_column("first_hearing", "the first hearing held", "empty when no hearing has been held"),
-    _days_column("closure", "the case's closure", "empty while the case is open"),
+    _days_column("referral", N_("Whole days; always present.")),
+    _days_column("first_hearing", N_("Whole days; empty when no hearing has been held.")),
+    _days_column("closure", N_("Whole days; empty while the case is open.")),
 )
 
+AS_IMPORTED = N_("Free category; empty when not imported.")
 COMPARISON_COLUMNS: tuple[Column, ...] = (
     Column(
         "youth_id",
         "text",
-        "Pseudonymous id of the comparison youth, drawn afresh for every export (or shared within a data "
-        "release); never the id the other agency sent.",
-        f"'{PSEUDONYM_PREFIX}' followed by {PSEUDONYM_LENGTH} hexadecimal characters.",
+        N_(
+            "Pseudonymous id of the comparison youth, drawn afresh for every export (or shared within a data "
+            "release); never the id the other agency sent."
+        ),
+        PSEUDONYM_FORM,
+        words=PSEUDONYM_WORDS,
     ),
     Column(
         "group",
         "text",
-        "The comparison group as imported; reports grouped by comparison group count these youth under it.",
-        "The group labels of the imported files.",
+        N_(
+            "The comparison group as imported; reports grouped by comparison group count these youth under it."
+        ),
+        N_("The group labels of the imported files."),
     ),
-    Column("program", "text", "The program that imported the record.", "The exported programs."),
+    Column("program", "text", N_("The program that imported the record."), N_("The exported programs.")),
     Column(
         "age_years",
         "integer",
-        "Age in whole years at the anchor date, as imported.",
-        "10 to 25; empty when not imported.",
+        N_("Age in whole years at the anchor date, as imported."),
+        N_("10 to 25; empty when not imported."),
     ),
-    Column("gender", "text", "Gender as imported.", "Free category; empty when not imported."),
+    Column("gender", "text", N_("Gender as imported."), AS_IMPORTED),
+    Column("race_ethnicity", "text", N_("Race or ethnicity as imported."), AS_IMPORTED),
     Column(
-        "race_ethnicity", "text", "Race or ethnicity as imported.", "Free category; empty when not imported."
+        "offense_class", "text", N_("Offense class as imported."), N_("A, B, C, D; empty when not imported.")
     ),
-    Column("offense_class", "text", "Offense class as imported.", "A, B, C, D; empty when not imported."),
     Column(
         "followed_days",
         "integer",
-        "Days from the anchor (the day the comparison youth's clock started) to followed_until, how far "
-        "their records were searched: later time is censored.",
-        "0 or more.",
+        N_(
+            "Days from the anchor (the day the comparison youth's clock started) to followed_until, how far "
+            "their records were searched: later time is censored."
+        ),
+        N_("0 or more."),
     ),
     *(
         Column(
             f"first_{event_type.value}_days",
             "integer",
-            f"Days from the anchor to the first new offense of type '{event_type.label.lower()}'. The anchor is "
-            "fixed for a comparison youth, so the first counted event of any definition is the smallest of "
-            "the chosen types; it is inside a window of N days when it is at most N.",
-            "Empty when none was found.",
+            N_(
+                "Days from the anchor to the first new offense of type '%(event)s'. The anchor is fixed for a "
+                "comparison youth, so the first counted event of any definition is the smallest of the chosen "
+                "types; it is inside a window of N days when it is at most N."
+            ),
+            N_("Empty when none was found."),
+            words=(("event", event_type.label),),
+            terms=("event",),
         )
         for event_type in OutcomeEventType
     ),
-    Column("event_count", "integer", "Number of new offenses of any type imported.", "0 or more."),
+    Column("event_count", "integer", N_("Number of new offenses of any type imported."), N_("0 or more.")),
 )
 """What an imported comparison record holds: its group, the covariates the import carries, its follow-up."""
 
@@ -525,11 +608,12 @@ KIND_COLUMNS: dict[ExportKind, tuple[Column, ...]] = {
 
 MONTH_LENGTH_DAYS = 30.4375
 """A month-only file counts the dates after the referral in months of this many days (a year / 12)."""
-MONTHS_AFTER = (
-    " In a month-only file: whole months (of 30.44 days) from the referral to this date, not a date: "
+MONTHS_AFTER = N_(
+    "In a month-only file: whole months (of 30.44 days) from the referral to this date, not a date: "
     "a calendar month for each of a youth's dates would tell, against the hearing-night calendar, "
     "where the youth's dates fall."
 )
+AGE_BANDS = N_("Grouped in bands (or withheld) in this file, for k-anonymity.")
 
 
 def months_after(referred_on: datetime.date, day: datetime.date | None) -> int | None:
@@ -544,7 +628,7 @@ def columns_of(
     columns = KIND_COLUMNS[kind]
     if kind is ExportKind.CASES and dates is DateHandling.MONTH:
         columns = tuple(
-            replace(column, kind="integer", meaning=column.meaning + MONTHS_AFTER)
+            replace(column, kind="integer", notes=(*column.notes, MONTHS_AFTER))
             if column.kind == "date" and column.name != "referred_on"
             else column
             for column in columns
@@ -553,7 +637,7 @@ def columns_of(
         banded = replace(
             AGE,
             kind="text",
-            meaning=AGE.meaning + " Grouped in bands (or withheld) in this file, for k-anonymity.",
+            notes=(*AGE.notes, AGE_BANDS),
             allowed=", ".join(deidentify.age_labels(plan.generalization.age_level)),
         )
         columns = tuple(banded if column.name == AGE.name else column for column in columns)
@@ -992,11 +1076,17 @@ def dictionary_rows(
     dates: DateHandling = DateHandling.SHIFT,
     kind: ExportKind = ExportKind.CASES,
     plan: KAnonymityPlan | None = None,
+    *,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[tuple[str, str, str, str]]:
+    """Each column's name, type, meaning and allowed values: in English for the files, whoever
+    downloads them; in the reader's ``language`` for the dictionary page (the names stay as they are)."""
     precision = plan.generalization.dates if plan is not None else DatePrecision.MONTH
-    return [
-        (c.name, c.type_label(dates, precision), c.meaning, c.allowed) for c in columns_of(kind, plan, dates)
-    ]
+    with use_locale(language):
+        return [
+            (c.name, c.type_label(dates, precision), c.description(), c.allowed_values())
+            for c in columns_of(kind, plan, dates)
+        ]
 
 
 def dictionary_csv(dates: DateHandling = DateHandling.SHIFT, kind: ExportKind = ExportKind.CASES) -> bytes:
@@ -1226,18 +1316,19 @@ def parquet_schema(spec: ExportSpec) -> pa.Schema:
     """Typed columns, each with its meaning; the file's own metadata says how it was made."""
     date_type = pa.date32() if spec.dates is DateHandling.SHIFT else pa.string()
     kinds = {"text": pa.string(), "integer": pa.int32(), "boolean": pa.bool_(), "date": date_type}
-    fields = [
-        pa.field(
-            column.name,
-            kinds[column.kind],
-            metadata={
-                "description": column.meaning,
-                "type": column.type_label(spec.dates, spec.precision),
-                "allowed_values": column.allowed,
-            },
-        )
-        for column in spec.columns
-    ]
+    with use_locale(DEFAULT_LANGUAGE):  # in English, whoever downloads the file
+        fields = [
+            pa.field(
+                column.name,
+                kinds[column.kind],
+                metadata={
+                    "description": column.description(),
+                    "type": column.type_label(spec.dates, spec.precision),
+                    "allowed_values": column.allowed_values(),
+                },
+            )
+            for column in spec.columns
+        ]
     about = {f"youthcourt.{label.lower().replace(' ', '_')}": text for label, text in spec.about()}
     return pa.schema(fields, metadata=about)
 

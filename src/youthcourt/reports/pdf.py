@@ -105,7 +105,8 @@ class ReportDocument(FPDF):
         self.set_y(-11)
         self.set_font(FONT, "", SMALL_SIZE)
         self.set_text_color(*MUTED)
-        self.cell(0, 5, f"{self.report_title} \N{MIDDLE DOT} page {self.page_no()} of {{nb}}", align="C")
+        page = gettext("page %(page)s of %(pages)s", page=self.page_no(), pages="{nb}")
+        self.cell(0, 5, f"{self.report_title} \N{MIDDLE DOT} {page}", align="C")
 
     def heading(self, text: str) -> None:
         """A section's heading, kept on the page of the lines that follow it."""
@@ -199,12 +200,19 @@ class ReportDocument(FPDF):
         return bytes(self.output())
 
 
+def _bounds(low: str, high: str) -> str:
+    return gettext("%(low)s to %(high)s", low=low, high=high)
+
+
 def _ratio(estimate: Estimate) -> tuple[str, str]:
-    return f"{estimate.value:.2f}", f"{estimate.low:.2f} to {estimate.high:.2f}"
+    return f"{estimate.value:.2f}", _bounds(f"{estimate.low:.2f}", f"{estimate.high:.2f}")
 
 
 def _points(estimate: Estimate) -> tuple[str, str]:
-    return f"{estimate.value * 100:+.1f} points", f"{estimate.low * 100:.1f} to {estimate.high * 100:.1f}"
+    return (
+        gettext("%(points)s points", points=f"{estimate.value * 100:+.1f}"),
+        _bounds(f"{estimate.low * 100:.1f}", f"{estimate.high * 100:.1f}"),
+    )
 
 
 def _p(p_value: float) -> str:
@@ -217,31 +225,37 @@ def effects_pdf(
     *,
     cohort_words: str,
 ) -> bytes:
-    """The effects report as its page shows it: the sample, the risks, the Cox model, the propensity
-    score and the methods note."""
+    """The effects report as its page shows it, in the viewer's language: the sample, the risks, the
+    Cox model, the propensity score and the methods note."""
     comparison = report.comparison
-    first, second = comparison.first, comparison.second
-    doc = ReportDocument(f"Effects: {first} against {second}", f"{comparison.options.definition}.")
-    covariates = ", ".join(c.label for c in comparison.covariates) or "none"
+    first, second = comparison.first_words, comparison.second_words
+    doc = ReportDocument(
+        gettext("Effects: %(first)s against %(second)s", first=first, second=second),
+        f"{comparison.options.definition}.",
+    )
+    covariates = ", ".join(gettext(c.label) for c in comparison.covariates) or gettext("none")
     doc.grid(
         [
-            ("Cohort", cohort_words),
-            ("Groups", f"{first} (first) against {second} (second)"),
-            ("Adjusted for", covariates),
-            ("Propensity score", comparison.method.label),
+            (gettext("Cohort"), cohort_words),
+            (
+                gettext("Groups"),
+                gettext("%(first)s (first) against %(second)s (second)", first=first, second=second),
+            ),
+            (gettext("Adjusted for"), covariates),
+            (gettext("Propensity score"), gettext(comparison.method.label)),
         ],
         (1, 4),
         "LL",
         headings=0,
     )
 
-    doc.heading("The sample at each step")
+    doc.heading(gettext("The sample at each step"))
     doc.grid([(step.label, report.count(step.count)) for step in report.flow], (4, 1), "LR", headings=0)
     if report.empty_group:
         doc.paragraph(report.empty_group)
     else:
         _estimates(doc, report)
-    doc.heading("Methods")
+    doc.heading(gettext("Methods"))
     doc.grid(methods, (1, 4), "LL", headings=0)
     return doc.done()
 
@@ -249,13 +263,18 @@ def effects_pdf(
 def _estimates(doc: ReportDocument, report: EffectsReport) -> None:
     """The risks, the Cox model and the propensity analysis, as the page shows them."""
     comparison = report.comparison
-    first, second = comparison.first, comparison.second
-    doc.heading("Risk of a new offense at the window")
+    first, second = comparison.first_words, comparison.second_words
+    doc.heading(gettext("Risk of a new offense at the window"))
     if report.follow_up_warning:
-        doc.warning("Follow-up differs between the groups.", report.follow_up_warning)
+        doc.warning(gettext("Follow-up differs between the groups."), report.follow_up_warning)
     doc.grid(
         [
-            ("Group", "Reoffended", "Not reoffended", "Followed for the full window"),
+            (
+                gettext("Group"),
+                gettext("Reoffended"),
+                gettext("Not reoffended"),
+                gettext("Followed for the full window"),
+            ),
             *(
                 (label, *(report.cell(f"{side}_{column}") for column in ("events", "none", "total")))
                 for side, label in (("first", first), ("second", second))
@@ -270,33 +289,55 @@ def _estimates(doc: ReportDocument, report: EffectsReport) -> None:
     else:
         doc.grid(
             [
-                ("Measure", "Estimate", "95% CI"),
-                ("Risk difference (first minus second)", *_or(risks.difference, _points, "not estimated")),
-                ("Risk ratio", *_or(risks.ratio, _ratio, "not estimated: no new offense in a group")),
-                ("Odds ratio", *_or(risks.odds_ratio, _ratio, "not estimated: an empty cell")),
+                (gettext("Measure"), gettext("Estimate"), _percent_words("95%% CI")),
+                (
+                    gettext("Risk difference (first minus second)"),
+                    *_or(risks.difference, _points, gettext("not estimated")),
+                ),
+                (
+                    gettext("Risk ratio"),
+                    *_or(risks.ratio, _ratio, gettext("not estimated: no new offense in a group")),
+                ),
+                (
+                    gettext("Odds ratio"),
+                    *_or(risks.odds_ratio, _ratio, gettext("not estimated: an empty cell")),
+                ),
             ],
             (3, 1.4, 1.6),
             "LRR",
         )
 
-    doc.heading("Cox model: hazard ratios")
+    doc.heading(gettext("Cox model: hazard ratios"))
     cox = report.cox
     if cox is None:
         doc.paragraph(report.cox_withheld or "")
     else:
         if cox.ph_violated:
             doc.warning(
-                f"The proportional-hazards assumption does not hold for {', '.join(cox.ph_violated)}",
-                "(p < 0.05): the hazard ratio changes over the follow-up, so one number averages an effect "
-                "that is not constant. Read the curves of the recidivism report, or compare risks at the "
-                "window instead.",
+                gettext(
+                    "The proportional-hazards assumption does not hold for %(terms)s",
+                    terms=", ".join(cox.ph_violated),
+                ),
+                gettext(
+                    "(p < 0.05): the hazard ratio changes over the follow-up, so one number averages an effect "
+                    "that is not constant. Read the curves of the recidivism report, or compare risks at the "
+                    "window instead."
+                ),
             )
         doc.grid(
             [
-                ("Term", "Hazard ratio", "95% CI", "p", "Proportional hazards, p"),
+                (
+                    gettext("Term"),
+                    gettext("Hazard ratio"),
+                    _percent_words("95%% CI"),
+                    "p",
+                    gettext("Proportional hazards, p"),
+                ),
                 *(
                     (
-                        f"{first} (against {second})" if term.name == "group" else term.name,
+                        gettext("%(first)s (against %(second)s)", first=first, second=second)
+                        if term.name == "group"
+                        else term.name,
                         *_ratio(term.estimate),
                         _p(term.p_value),
                         "" if term.ph_p_value is None else f"{term.ph_p_value:.3f}",
@@ -309,11 +350,14 @@ def _estimates(doc: ReportDocument, report: EffectsReport) -> None:
         )
         if report.dropped_covariates:
             doc.paragraph(
-                f"Left out, as they do not vary among these youth: {', '.join(report.dropped_covariates)}.",
+                gettext(
+                    "Left out, as they do not vary among these youth: %(covariates)s.",
+                    covariates=", ".join(report.dropped_covariates),
+                ),
                 size=SMALL_SIZE,
             )
 
-    doc.heading(f"Propensity score: {comparison.method.label.lower()}")
+    doc.heading(gettext("Propensity score: %(method)s", method=gettext(comparison.method.label).lower()))
     _propensity(doc, report)
 
 
@@ -331,11 +375,11 @@ def _propensity(doc: ReportDocument, report: EffectsReport) -> None:
         doc.paragraph(report.propensity_withheld or "")
         return
     doc.paragraph(
-        "Balance: standardized mean differences (|SMD| under 0.1 is the usual bar)", size=SMALL_SIZE
+        gettext("Balance: standardized mean differences (|SMD| under 0.1 is the usual bar)"), size=SMALL_SIZE
     )
     doc.grid(
         [
-            ("Covariate", "Before", "After"),
+            (gettext("Covariate"), gettext("Before"), gettext("After")),
             *((row.name, f"{row.before:.3f}", f"{row.after:.3f}") for row in result.balance),
         ],
         (3, 1, 1),
@@ -343,26 +387,41 @@ def _propensity(doc: ReportDocument, report: EffectsReport) -> None:
     )
     if matching and report.first_is_larger:
         doc.warning(
-            "The first group is the larger one.",
-            "Matching finds a youth of the second group for each youth of the first, so many are left "
-            "without a pair and the balance can get worse. Put the smaller group first, or weight instead.",
+            gettext("The first group is the larger one."),
+            gettext(
+                "Matching finds a youth of the second group for each youth of the first, so many are left "
+                "without a pair and the balance can get worse. Put the smaller group first, or weight instead."
+            ),
         )
     if report.propensity_withheld:
         doc.paragraph(report.propensity_withheld)
     elif matching:
-        words = (
-            f"Matched pairs: {report.count(result.matched_pairs)}; youth of the first group without a match "
-            f"within the caliper: {report.count(result.unmatched_treated)}."
+        words = gettext(
+            "Matched pairs: %(pairs)s; youth of the first group without a match within the caliper: %(unmatched)s.",
+            pairs=report.count(result.matched_pairs),
+            unmatched=report.count(result.unmatched_treated),
         )
         difference = result.risks.difference
         if difference:
-            value, bounds = _points(difference)
-            words += f" Among matched youth followed for the full window, risk difference {value} (95% CI {bounds})."
+            words += " " + gettext(
+                "Among matched youth followed for the full window, risk difference %(points)s points "
+                "(95%% CI %(low)s to %(high)s).",
+                points=f"{difference.value * 100:+.1f}",
+                low=f"{difference.low * 100:.1f}",
+                high=f"{difference.high * 100:.1f}",
+            )
         doc.paragraph(words)
+    elif result.weighted_difference is None:
+        doc.paragraph(
+            gettext("Weighted risk difference among youth followed for the full window: not estimated.")
+        )
     else:
-        weighted = result.weighted_difference
-        shown = "not estimated" if weighted is None else f"{weighted * 100:+.1f} points"
-        doc.paragraph(f"Weighted risk difference among youth followed for the full window: {shown}.")
+        doc.paragraph(
+            gettext(
+                "Weighted risk difference among youth followed for the full window: %(points)s points.",
+                points=f"{result.weighted_difference * 100:+.1f}",
+            )
+        )
 
 
 def recidivism_pdf(

@@ -24,16 +24,13 @@ from youthcourt.reports.comparison import Problems
 from youthcourt.reports.models import ComparisonImport
 from youthcourt.web.flash import flash
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import gettext, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to
 
 MultipartData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)]
 LIST_URL = "/reports/comparison"
 EXAMPLE_NAME = "comparison-groups-example.csv"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 async def _close_uploads(data: dict[str, Any] | None) -> None:
@@ -83,10 +80,16 @@ class ComparisonController(Controller):
             return await self._page(db_session, 1, form=form, status_code=422)
         if upload.imported is None:
             return await self._refused(db_session, upload.problems, upload.file_name)
+        records = ngettext("%(num)s record", "%(num)s records", upload.imported.row_count)
         flash(
             request,
-            f"Imported {_plural(upload.imported.row_count, 'record')} in "
-            f"{'group' if upload.groups == 1 else 'groups'} {upload.imported.group_labels}.",
+            ngettext(
+                "Imported %(records)s in group %(groups)s.",
+                "Imported %(records)s in groups %(groups)s.",
+                upload.groups,
+                records=records,
+                groups=upload.imported.group_labels,
+            ),
         )
         return redirect_to(request, LIST_URL)
 
@@ -104,8 +107,12 @@ class ComparisonController(Controller):
         await comparison.delete_import(db_session, actor, imported)
         flash(
             request,
-            f"The import of {imported.file_name} was deleted with its "
-            f"{_plural(imported.row_count, 'record')} ({imported.group_labels}).",
+            gettext(
+                "The import of %(file)s was deleted with its %(records)s (%(groups)s).",
+                file=imported.file_name,
+                records=ngettext("%(num)s record", "%(num)s records", imported.row_count),
+                groups=imported.group_labels,
+            ),
         )
         return redirect_to(request, LIST_URL)
 

@@ -45,6 +45,7 @@ from youthcourt.reports.controllers.recidivism import (
     query_string,
 )
 from youthcourt.reports.controllers.recidivism import FIELDS as RECIDIVISM_FIELDS
+from youthcourt.reports.disclosure import month_words
 from youthcourt.reports.effects import Covariate, PropensityMethod
 from youthcourt.reports.effects_report import (
     Comparison,
@@ -60,9 +61,31 @@ from youthcourt.reports.models import ComparisonRecord
 from youthcourt.reports.recidivism import Grouping, ReportOptions
 from youthcourt.web.downloads import file_download
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, gettext, ngettext
 from youthcourt.web.templating import page
 
 FIELDS = ("program", "referred_from", "referred_to", "first", "second")
+
+EFFECTS_FORM_WORDS = (
+    N_("the first group"),
+    N_("the second group"),
+    N_("matching or weighting"),
+    N_("Choose at least one covariate to adjust for."),
+    N_("Choose the covariates from the list."),
+    N_("Choose a second group other than the first."),
+    N_("Choose two groups of the same kind: two completion statuses, say."),
+    N_("A landmark applies only when comparing by completion status or jury service."),
+)
+"""The labels and messages of :class:`EffectsForm` that ``reports/forms.py`` does not mark yet: marked
+here so that the catalog holds them, and its field errors read in the viewer's language (the labels
+through :func:`youthcourt.web.forms.about`, the messages through :func:`worded_errors`)."""
+
+
+def worded_errors(form: Form) -> None:
+    """The effects form's own messages, given in English by its checks, in the viewer's language."""
+    for name, message in form.errors.items():
+        if message in EFFECTS_FORM_WORDS:
+            form.errors[name] = gettext(message)
 
 
 async def comparison_labels(db: AsyncSession, viewer: Any) -> list[str]:
@@ -104,6 +127,7 @@ async def read_comparison(
     """The checked choices, or None with the errors on ``form`` (the range's edge months included)."""
     chosen = EffectsForm.read(form, options={"first": options, "second": options})
     cohort = read_cohort(form, request.user)
+    worded_errors(form)
     if not chosen.is_valid or cohort is None:
         return None
     landmark = int(chosen.landmark) if chosen.landmark else None
@@ -177,8 +201,13 @@ async def build(
 
 
 def cohort_words(cohort: Cohort, names: dict[UUID, str]) -> str:
-    programs = ", ".join(names[pid] for pid in cohort.program_ids)
-    return f"Youth referred from {cohort.referred_from:%B %Y} to {cohort.referred_to:%B %Y} to {programs}."
+    """Who the report counts, in the viewer's language."""
+    return gettext(
+        "Youth referred from %(first)s to %(last)s to %(programs)s.",
+        first=month_words(cohort.referred_from),
+        last=month_words(cohort.referred_to),
+        programs=", ".join(names[pid] for pid in cohort.program_ids),
+    )
 
 
 def analysis_query(form: Form, comparison: Comparison) -> str:
@@ -255,12 +284,14 @@ class EffectsController(Controller):
             methods=methods or [],
             programs=granted_programs(request.user),
             event_types=list(OutcomeEventType),
-            anchor_options={anchor.value: anchor.label for anchor in Anchor},
-            window_options={str(months): f"{months} months" for months in WINDOWS},
+            anchor_options={anchor.value: gettext(anchor.label) for anchor in Anchor},
+            window_options={
+                str(months): ngettext("%(num)s month", "%(num)s months", months) for months in WINDOWS
+            },
             landmark_options=landmark_options(),
             group_choices=group_choices,
             covariates=list(Covariate),
-            methods_options={m.value: m.label for m in PropensityMethod},
+            methods_options={m.value: gettext(m.label) for m in PropensityMethod},
             percent=percent,
             interval=interval,
             query=request.url.query,

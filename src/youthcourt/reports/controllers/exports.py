@@ -7,7 +7,7 @@ written to the audit trail when the last byte has gone, with the number of rows 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -46,7 +46,7 @@ from youthcourt.reports.exports import (
 )
 from youthcourt.reports.forms import DATE_CHOICES, FORMAT_CHOICES, ExportForm, read_cohort
 from youthcourt.web.forms import Form, FormData
-from youthcourt.web.i18n import gettext
+from youthcourt.web.i18n import current_language, gettext
 from youthcourt.web.templating import page, redirect_to
 
 AUDIT_ACTIONS = {
@@ -217,6 +217,12 @@ async def audited_chunks(request: Request[Any, Any, Any], spec: ExportSpec) -> A
                 )
 
 
+def _shown_rows(columns: Sequence[tuple[str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """A report file's columns for the dictionary page: each type and meaning in the reader's language
+    (the names stay as the file writes them)."""
+    return [(name, gettext(kind), gettext(meaning), "") for name, kind, meaning in columns]
+
+
 def _dictionary_choice(dates: str, kind: str) -> tuple[DateHandling, ExportKind]:
     handling = DateHandling(dates) if dates in DATE_CHOICES else DateHandling.SHIFT
     return handling, ExportKind(kind) if kind in KIND_CHOICES else ExportKind.CASES
@@ -293,15 +299,16 @@ class ExportController(Controller):
     @get("/dictionary", name="exports_dictionary")
     async def dictionary(self, dates: FromQuery[str] = DateHandling.SHIFT.value) -> Template:
         handling, _ = _dictionary_choice(dates, ExportKind.CASES.value)
+        language = current_language()
         return page(
             "reports/exports_dictionary.html",
-            kinds=[(kind, exports.dictionary_rows(handling, kind)) for kind in ExportKind],
+            kinds=[(kind, exports.dictionary_rows(handling, kind, language=language)) for kind in ExportKind],
             handling=handling,
             handlings=list(DateHandling),
             k_anonymity=K_ANONYMITY,
-            analysis_rows=[(name, kind, meaning, "") for name, kind, meaning in ANALYSIS_DICTIONARY],
-            table_rows=[(name, kind, meaning, "") for name, kind, meaning in TABLE_DICTIONARY],
-            curve_rows=[(name, kind, meaning, "") for name, kind, meaning in CURVE_DICTIONARY],
+            analysis_rows=_shown_rows(ANALYSIS_DICTIONARY),
+            table_rows=_shown_rows(TABLE_DICTIONARY),
+            curve_rows=_shown_rows(CURVE_DICTIONARY),
         )
 
     @get("/dictionary.csv", name="exports_dictionary_csv")

@@ -67,7 +67,7 @@ from youthcourt.reports.recidivism import (
 from youthcourt.reports.tallies import tally_in_database
 from youthcourt.web.downloads import csv_download, file_download
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import DEFAULT_LANGUAGE, gettext, ngettext, use_locale
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, gettext, ngettext, use_locale
 from youthcourt.web.templating import page, wants_part
 
 PAGE_URL = "/reports/recidivism"
@@ -121,61 +121,110 @@ class Choices:
 
 
 _LEADING_MEANINGS = (
-    ("anchor", "text", "Where the clock starts: referral, hearing or closure."),
-    ("window_months", "integer", "The window in months (6 = 183 days, 12 = 365, 18 = 548, 24 = 730)."),
-    ("event_types", "text", "The event types counted as a new offense, separated by ;."),
-    ("programs", "text", "The programs reported on, separated by ;."),
-    ("referred_from", "date", "The first day of the referral range (a month's first day)."),
-    ("referred_to", "date", "The last day of the referral range (a month's last day)."),
-    ("grouping", "text", "How the youth are grouped (none, completion, juror...)."),
+    ("anchor", N_("text"), N_("Where the clock starts: referral, hearing or closure.")),
+    (
+        "window_months",
+        N_("integer"),
+        N_("The window in months (6 = 183 days, 12 = 365, 18 = 548, 24 = 730)."),
+    ),
+    ("event_types", N_("text"), N_("The event types counted as a new offense, separated by ;.")),
+    ("programs", N_("text"), N_("The programs reported on, separated by ;.")),
+    ("referred_from", N_("date"), N_("The first day of the referral range (a month's first day).")),
+    ("referred_to", N_("date"), N_("The last day of the referral range (a month's last day).")),
+    ("grouping", N_("text"), N_("How the youth are grouped (none, completion, juror...).")),
     (
         "landmark_days",
-        "integer",
-        "The landmark day, when the report has one: groups as known then, clock from then.",
+        N_("integer"),
+        N_("The landmark day, when the report has one: groups as known then, clock from then."),
     ),
 )
 LEADING_HEADERS = [name for name, _, _ in _LEADING_MEANINGS]
 """What every CSV row of a report starts with, so that a file read on its own says what it counts."""
 _GROUP = (
     "group",
-    "text",
-    "The group's label (All youth without a grouping; Total for the sum of the groups).",
+    N_("text"),
+    N_("The group's label (All youth without a grouping; Total for the sum of the groups)."),
 )
-PUBLISHED = "Published as on the page: rounded to the nearest 5, <10 when small, a dash when hidden."
 TABLE_DICTIONARY = (
     *_LEADING_MEANINGS,
     _GROUP,
-    ("cohort", "count", f"Youth whose clock started. {PUBLISHED}"),
-    ("full_window", "count", f"Youth whose outcome over the whole window is known. {PUBLISHED}"),
-    ("reoffended", "count", f"Youth with a counted new offense inside the window. {PUBLISHED}"),
-    ("not_reoffended", "count", f"Youth followed to the window's end with none. {PUBLISHED}"),
-    ("censored", "count", f"Youth followed less than the window so far, with none yet. {PUBLISHED}"),
-    ("rate_percent", "number", "reoffended / full_window, from the exact counts, in percent (one decimal)."),
-    ("ci95_low_percent", "number", "The Wilson 95% interval's lower bound, in percent."),
-    ("ci95_high_percent", "number", "The Wilson 95% interval's upper bound, in percent."),
-    ("note", "text", "Why no rate is given, when none is."),
+    (
+        "cohort",
+        N_("count"),
+        N_(
+            "Youth whose clock started. Published as on the page: rounded to the nearest 5, <10 when small, "
+            "a dash when hidden."
+        ),
+    ),
+    (
+        "full_window",
+        N_("count"),
+        N_(
+            "Youth whose outcome over the whole window is known. Published as on the page: rounded to the "
+            "nearest 5, <10 when small, a dash when hidden."
+        ),
+    ),
+    (
+        "reoffended",
+        N_("count"),
+        N_(
+            "Youth with a counted new offense inside the window. Published as on the page: rounded to the "
+            "nearest 5, <10 when small, a dash when hidden."
+        ),
+    ),
+    (
+        "not_reoffended",
+        N_("count"),
+        N_(
+            "Youth followed to the window's end with none. Published as on the page: rounded to the nearest 5, "
+            "<10 when small, a dash when hidden."
+        ),
+    ),
+    (
+        "censored",
+        N_("count"),
+        N_(
+            "Youth followed less than the window so far, with none yet. Published as on the page: rounded to "
+            "the nearest 5, <10 when small, a dash when hidden."
+        ),
+    ),
+    (
+        "rate_percent",
+        N_("number"),
+        N_("reoffended / full_window, from the exact counts, in percent (one decimal)."),
+    ),
+    ("ci95_low_percent", N_("number"), N_("The Wilson 95% interval's lower bound, in percent.")),
+    ("ci95_high_percent", N_("number"), N_("The Wilson 95% interval's upper bound, in percent.")),
+    ("note", N_("text"), N_("Why no rate is given, when none is.")),
 )
-"""The columns of a recidivism report's group table as CSV, for the data dictionary."""
+"""The columns of a recidivism report's group table as CSV, for the data dictionary: in English,
+marked for the catalog (the dictionary page translates them)."""
 CURVE_DICTIONARY = (
     *_LEADING_MEANINGS,
     _GROUP,
     (
         "month",
-        "integer",
-        "Months since the start of the clock (average months of 365.25 / 12 days); the last is the window's end.",
+        N_("integer"),
+        N_(
+            "Months since the start of the clock (average months of 365.25 / 12 days); the last is the "
+            "window's end."
+        ),
     ),
     (
         "at_risk",
-        "count",
-        f"Youth still followed without a new offense then. {PUBLISHED} Rows stop below the threshold.",
+        N_("count"),
+        N_(
+            "Youth still followed without a new offense then. Published as on the page: rounded to the "
+            "nearest 5, <10 when small, a dash when hidden. Rows stop below the threshold."
+        ),
     ),
     (
         "survival_percent",
-        "number",
-        "The Kaplan-Meier share without a new offense, from the exact data, in percent.",
+        N_("number"),
+        N_("The Kaplan-Meier share without a new offense, from the exact data, in percent."),
     ),
-    ("ci95_low_percent", "number", "Its 95% band's lower bound (Greenwood, log-log), in percent."),
-    ("ci95_high_percent", "number", "Its 95% band's upper bound, in percent."),
+    ("ci95_low_percent", N_("number"), N_("Its 95% band's lower bound (Greenwood, log-log), in percent.")),
+    ("ci95_high_percent", N_("number"), N_("Its 95% band's upper bound, in percent.")),
 )
 """The columns of a recidivism report's curves as CSV, for the data dictionary."""
 
