@@ -11,8 +11,7 @@ The catalogs are ``locale/<lang>/LC_MESSAGES/messages.po``, committed; each proc
 them in memory the first time it needs them, so a fresh clone needs no build step and a changed
 catalog is never shadowed by a stale ``.mo`` file. ``make messages`` extracts new strings.
 
-:data:`NOT_YET_TRANSLATED` lists the templates still to be converted; a test
-(``tests/web/test_translations.py``) holds every other template to having no visible word outside
+A test (``tests/web/test_translations.py``) holds every template to having no visible word outside
 the translation functions, so a new template is checked from its first line.
 """
 
@@ -38,10 +37,6 @@ LANGUAGES = {"en": "English", "es": "Español"}
 """The languages the app speaks, each named in itself (as the language menu shows them)."""
 DEFAULT_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
-
-NOT_YET_TRANSLATED = ()
-"""Templates that still hold visible text outside the translation functions; every other template
-is checked to hold none (``tests/web/test_translations.py``). The list shrinks to empty."""
 
 _active: ContextVar[str] = ContextVar("youthcourt_language", default=DEFAULT_LANGUAGE)
 
