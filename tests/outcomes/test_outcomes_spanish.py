@@ -235,3 +235,23 @@ async def test_the_export_page_and_its_de_identification_plan_are_in_spanish(cli
     assert refused.status_code == 422 and "Elige cómo se anonimizan las fechas." in refused.text
     assert unnamed.status_code == 422 and "Escribe un nombre para la entrega de datos." in unnamed.text
     assert_no_english(refused.text + unnamed.text, "Choose how dates", "Enter a name")
+
+
+def test_the_check_form_says_its_field_errors_in_spanish_through_the_shared_fields():
+    """The labels are completed with the words naming an event row, then translated with them."""
+    from youthcourt.outcomes.forms import CheckForm, EventForm
+    from youthcourt.outcomes.services import event_words
+    from youthcourt.web.i18n import use_locale
+
+    with use_locale("es"):
+        check = CheckForm.read({"checked_on": (TODAY + DAY).isoformat(), "result": "maybe"}, today=TODAY)
+        row = EventForm.read(
+            {"e2_occurred_on": "soon"}, prefix="e2_", words=event_words(2), options={"offense_category": {}}
+        )
+
+    assert check.form.errors["checked_on"] == "La fecha de la revisión no puede ser una fecha futura."
+    assert check.form.errors["result"] == "Elige lo que encontró la revisión."
+    assert row.form.errors["e2_occurred_on"] == (
+        "Escribe la fecha del evento 2 como una fecha válida, por ejemplo 2026-03-14."
+    )
+    assert row.form.errors["e2_source"] == "Elige los registros donde se encontró el evento 2."
