@@ -113,7 +113,7 @@ def _extracted_ids() -> set[str | tuple[str, ...]]:
     """Every string marked in the code and the templates, as ``make messages`` extracts them."""
     method_map = [("src/youthcourt/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"trimmed": "true"}}
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "N_": None, "NC_": ((1, "c"), 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
     ids: set[str | tuple[str, ...]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options, keywords=keywords
