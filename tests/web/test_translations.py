@@ -153,19 +153,22 @@ def test_spanish_catalog_is_translated_with_no_fuzzy_entry() -> None:
     assert untranslated == []
 
 
+def _names(placeholder: re.Pattern[str], text: str) -> set[str]:
+    return {percent or brace for percent, brace in placeholder.findall(text)} - {"num"}
+
+
 def test_spanish_keeps_every_placeholder() -> None:
-    """A translation that drops or renames a %(name)s would fail when the page is drawn."""
-    placeholder = re.compile(r"%\((\w+)\)s")
+    """A translation that drops or renames a %(name)s would fail when the page is drawn, and so
+    would a {name} of a label that a form completes with words ("the date {of_event}")."""
+    placeholder = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
     wrong = []
     for message in _catalog("es"):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        expected = set(placeholder.findall(ids[-1]))
-        wrong.extend(
-            ids[0] for text in strings if set(placeholder.findall(text)) - {"num"} != expected - {"num"}
-        )
+        expected = _names(placeholder, ids[-1])
+        wrong.extend(ids[0] for text in strings if _names(placeholder, text) != expected)
     assert wrong == []
 
 
