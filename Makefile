@@ -102,7 +102,7 @@ bench: install-test ## The key pages under load against a bare Litestar page, me
 # language's messages.po, which is committed (the app compiles it in memory when it starts).
 LOCALES := src/youthcourt/locale
 messages: install-test
-	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords "_ N_ ngettext:1,2 pgettext:1c,2" --no-location \
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords "_ N_ NC_:1c,2 ngettext:1,2 pgettext:1c,2" --no-location \
 	  --sort-output --omit-header --no-wrap --project Youthcourt --output-file $(LOCALES)/messages.pot .
 	for lang in en es; do \
 	  $(BIN)/pybabel update --input-file $(LOCALES)/messages.pot --domain messages \

@@ -99,7 +99,7 @@ async def test_a_spanish_speaking_coordinator_reads_and_fills_the_assessment_in_
     spanish = await pages(client, last_quarter())
 
     assert "Elige un puntaje para Reciprocidad." in spanish["refused"]
-    assert "El comentario sobre Capacidades puede tener como máximo 2000 caracteres." in spanish["refused"]
+    assert "El comentario sobre Capacidades debe tener como máximo 2000 caracteres." in spanish["refused"]
     assert "Corrige esto" in spanish["refused"] or "Corrige estos" in spanish["refused"]
     assert "Elige el periodo que vas a evaluar." in spanish["unknown"]
     assert "Se guardó la autoevaluación de T" in spanish["shown"]

@@ -70,6 +70,7 @@ async def test_hearing_pages_are_in_spanish_for_a_spanish_speaking_coordinator(c
         assert phrase in slot.text
     for phrase in ("Initial hearing", "Notice to the family", "Investigation record", "Take off the docket"):
         assert phrase not in slot.text
+    assert f"{case.number}</a>: programado</dd>" in slot.text and ": scheduled" not in slot.text
 
     assert docket.status_code == 200
     assert "Lista de casos: Courtroom A" in docket.text and "Confidencial." in docket.text

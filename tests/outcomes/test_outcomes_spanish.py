@@ -409,3 +409,23 @@ async def test_the_data_dictionary_is_in_spanish_and_its_file_in_english(client,
     rows = list(csv.reader(io.StringIO(download.text.removeprefix("\ufeff"))))
     assert rows[0] == ["column", "type", "meaning", "allowed_values"]
     assert rows[1][2].startswith("Pseudonymous id of the young person")
+
+
+def test_the_check_form_says_its_field_errors_in_spanish_through_the_shared_fields():
+    """The labels are completed with the words naming an event row, then translated with them."""
+    from youthcourt.outcomes.forms import CheckForm, EventForm
+    from youthcourt.outcomes.services import event_words
+    from youthcourt.web.i18n import use_locale
+
+    with use_locale("es"):
+        check = CheckForm.read({"checked_on": (TODAY + DAY).isoformat(), "result": "maybe"}, today=TODAY)
+        row = EventForm.read(
+            {"e2_occurred_on": "soon"}, prefix="e2_", words=event_words(2), options={"offense_category": {}}
+        )
+
+    assert check.form.errors["checked_on"] == "La fecha de la revisión no puede ser una fecha futura."
+    assert check.form.errors["result"] == "Elige lo que encontró la revisión."
+    assert row.form.errors["e2_occurred_on"] == (
+        "Escribe la fecha del evento 2 como una fecha válida, por ejemplo 2026-03-14."
+    )
+    assert row.form.errors["e2_source"] == "Elige los registros donde se encontró el evento 2."

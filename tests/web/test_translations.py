@@ -107,7 +107,7 @@ def _extracted_ids() -> set[str | tuple[str, ...]]:
     """Every string marked in the code and the templates, as ``make messages`` extracts them."""
     method_map = [("src/youthcourt/**.py", "python"), ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"trimmed": "true"}}
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+    keywords = {"_": None, "N_": None, "NC_": ((1, "c"), 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
     ids: set[str | tuple[str, ...]] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options, keywords=keywords
@@ -147,19 +147,22 @@ def test_spanish_catalog_is_translated_with_no_fuzzy_entry() -> None:
     assert untranslated == []
 
 
+def _names(placeholder: re.Pattern[str], text: str) -> set[str]:
+    return {percent or brace for percent, brace in placeholder.findall(text)} - {"num"}
+
+
 def test_spanish_keeps_every_placeholder() -> None:
-    """A translation that drops or renames a %(name)s would fail when the page is drawn."""
-    placeholder = re.compile(r"%\((\w+)\)s")
+    """A translation that drops or renames a %(name)s would fail when the page is drawn, and so
+    would a {name} of a label that a form completes with words ("the date {of_event}")."""
+    placeholder = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
     wrong = []
     for message in _catalog("es"):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        expected = set(placeholder.findall(ids[-1]))
-        wrong.extend(
-            ids[0] for text in strings if set(placeholder.findall(text)) - {"num"} != expected - {"num"}
-        )
+        expected = _names(placeholder, ids[-1])
+        wrong.extend(ids[0] for text in strings if _names(placeholder, text) != expected)
     assert wrong == []
 
 

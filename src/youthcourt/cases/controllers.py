@@ -125,7 +125,7 @@ class CaseController(Controller):
             "filters": filters,
             "search": search,
             "results": results,
-            "states": {s.value: _(s.label) for s in CaseState},
+            "states": {s.value: s.shown for s in CaseState},
             "sources": {str(s.id): s.name for s in await reference.active_sources(db_session)},
             "classes": {c.value: _("Class %(letter)s", letter=c.value) for c in OffenseClass},
             "coordinators": await coordinators(db_session),

@@ -16,7 +16,7 @@ from youthcourt.database import Base
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Factor, enum_column
 from youthcourt.referrals.models import Referral, Youth
-from youthcourt.web.i18n import N_
+from youthcourt.web.i18n import N_, NC_, pgettext
 
 
 class CaseState(enum.StrEnum):
@@ -31,24 +31,33 @@ class CaseState(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """In English, the catalog's key (reports and their files keep it): pages show :attr:`shown`."""
         return self.value.replace("_", " ").capitalize()
+
+    @property
+    def shown(self) -> str:
+        """The state as a page shows it, in the reader's language, in words that fit a case
+        ("Programado", where a hearing is "Programada")."""
+        return pgettext(CASE_STATE, self.label)
 
     @property
     def is_closed(self) -> bool:
         return self in CLOSED_STATES
 
 
+CASE_STATE = "case state"
+"""The catalog's context of the states' words (:attr:`CaseState.shown`)."""
 STATE_LABELS = (
-    N_("Referred"),
-    N_("Intake"),
-    N_("Awaiting hearing"),
-    N_("Scheduled"),
-    N_("Sanctions in progress"),
-    N_("Completed"),
-    N_("Unsuccessful"),
-    N_("Withdrawn"),
+    NC_("case state", "Referred"),
+    NC_("case state", "Intake"),
+    NC_("case state", "Awaiting hearing"),
+    NC_("case state", "Scheduled"),
+    NC_("case state", "Sanctions in progress"),
+    NC_("case state", "Completed"),
+    NC_("case state", "Unsuccessful"),
+    NC_("case state", "Withdrawn"),
 )
-"""The states' labels, for the catalogs: pages show them translated with ``_(state.label)``."""
+"""The states' labels, for the catalogs: pages show them with :attr:`CaseState.shown`."""
 
 CLOSED_STATES = frozenset({CaseState.COMPLETED, CaseState.UNSUCCESSFUL, CaseState.WITHDRAWN})
 

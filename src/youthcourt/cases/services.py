@@ -574,7 +574,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 def _event_title(event: CaseEvent) -> str:
     if event.kind == EventKind.TRANSITION and event.to_state:
-        return _("Now %(state)s", state=_(CaseState(event.to_state).label).lower())
+        return _("Now %(state)s", state=CaseState(event.to_state).shown.lower())
     return _(EVENT_TITLES[event.kind])
 
 

@@ -165,7 +165,7 @@ def successful_problem(case: Case, sanctions: list[SanctionSummary]) -> str | No
     if case.state != CaseState.SANCTIONS_IN_PROGRESS:
         return _(
             "A case closes successfully once its sanctions are done; this case is %(state)s.",
-            state=_(case.state.label).lower(),
+            state=case.state.shown.lower(),
         )
     if not sanctions:
         return _("No sanctions are recorded for this case, so it cannot close successfully.")

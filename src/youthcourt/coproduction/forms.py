@@ -1,8 +1,7 @@
 """The self-assessment form: the period, then a score and a comment for each of the six questions.
 
-Its messages are whole sentences in the reader's language (``Choose a score for Assets.``), with
-the question's title translated in them, rather than the English-only messages the shared field
-readers build from a label.
+Its messages are the shared fields' (``Choose a score for Assets.``), in the reader's language:
+the labels are marked ``N_`` and completed with the question's title, translated (``{title}``).
 """
 
 from __future__ import annotations
@@ -12,53 +11,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from youthcourt.coproduction.questions import QUESTIONS, SCORE_CHOICES, Element
-from youthcourt.web.forms import Choice, Context, DeclaredForm, Field, Form, Hidden
+from youthcourt.web.forms import Choice, DeclaredForm, Form, Hidden, Text
 from youthcourt.web.i18n import N_, _
 
 COMMENT_LENGTH = 2000
 
 
-class Pick(Choice):
-    """One of the options; when none is chosen, ``refusal`` (a marked sentence) says what to choose."""
-
-    def __init__(self, refusal: str, *, options: Mapping[str, Any] | None = None) -> None:
-        super().__init__(refusal, options=options)
-        self.refusal = refusal
-
-    def read(self, form: Form, name: str, context: Context) -> str:
-        options = self.options if self.options is not None else context.options[self.attribute]
-        value = form.get(name)
-        if value not in options:
-            form.error(name, _(self.refusal, **context.words))
-        return value
-
-
-class Comment(Field):
-    """Optional free text of at most ``max_length`` characters; ``too_long`` says so when it is longer."""
-
-    def __init__(self, too_long: str, *, max_length: int) -> None:
-        super().__init__(too_long, required=False)
-        self.too_long = too_long
-        self.max_length = max_length
-
-    def read(self, form: Form, name: str, context: Context) -> str:
-        value = form.get(name).strip()
-        if len(value) > self.max_length:
-            form.error(name, _(self.too_long, max=str(self.max_length), **context.words))
-        return value
-
-
 class PeriodForm(DeclaredForm):
-    period = Pick(N_("Choose the period to assess."))
+    period = Choice(N_("the period to assess"))
 
 
 class AnswerForm(DeclaredForm):
     """One question's row, read with the element as its prefix (``assets-score``)."""
 
-    score = Pick(N_("Choose a score for %(title)s."), options=SCORE_CHOICES)
-    comment = Comment(
-        N_("The comment on %(title)s must be at most %(max)s characters."), max_length=COMMENT_LENGTH
-    )
+    score = Choice(N_("a score for {title}"), options=SCORE_CHOICES)
+    comment = Text(N_("the comment on {title}"), required=False, max_length=COMMENT_LENGTH)
 
 
 class VersionForm(DeclaredForm):

@@ -103,9 +103,7 @@ class Followed:
         """How it ended: "closed 2026-01-04 (completed)", "declined 2026-01-04 (study arm: youth court)"."""
         day = self.started_on.isoformat()
         if self.case is not None:
-            return gettext(
-                "closed %(day)s (%(state)s)", day=day, state=gettext(self.case.state.label).lower()
-            )
+            return gettext("closed %(day)s (%(state)s)", day=day, state=self.case.state.shown.lower())
         arm = gettext(self.referral.study_arm.label).lower() if self.referral.study_arm else gettext("none")
         status = gettext(STATUS_LABELS[self.referral.status.value]).lower()
         return gettext("%(status)s %(day)s (study arm: %(arm)s)", status=status, day=day, arm=arm)
@@ -483,7 +481,7 @@ def closed_problem(case: Case) -> str:
         "Case %(number)s is open (%(state)s). New offenses are recorded after a case closes; "
         "until then, write what you learned in a note on the case.",
         number=case.number,
-        state=gettext(case.state.label).lower(),
+        state=case.state.shown.lower(),
     )
 
 

@@ -7,9 +7,8 @@ forms (:mod:`youthcourt.reports.forms`); these add what only record-level export
 from __future__ import annotations
 
 from youthcourt.reports.exports import ExportKind
-from youthcourt.reports.forms import WordedChoice
-from youthcourt.web.forms import Context, DeclaredForm, Form, Text
-from youthcourt.web.i18n import N_, gettext
+from youthcourt.web.forms import Choice, DeclaredForm, Text
+from youthcourt.web.i18n import N_
 
 KIND_CHOICES = {kind.value: kind.label for kind in ExportKind}
 NO_RELEASE = ""
@@ -18,28 +17,12 @@ NO_RELEASE = ""
 class ExportKindForm(DeclaredForm):
     """Which rows, and the release whose pseudonyms the file shares (none: a fresh key)."""
 
-    kind = WordedChoice(N_("what one row of the file is"), options=KIND_CHOICES, required=False)
+    kind = Choice(N_("what one row of the file is"), options=KIND_CHOICES, required=False)
     """Empty: one row per case, as addresses made before there was a choice still ask."""
-    release = WordedChoice(N_("a data release from the list"), required=False)
-
-
-class WordedText(Text):
-    """A text field whose label (marked ``N_``) and messages are in the viewer's language."""
-
-    def read(self, form: Form, name: str, context: Context) -> str:
-        value = form.get(name).strip()
-        label = gettext(self.label)
-        if not value:
-            form.error(name, gettext("Enter %(what)s.", what=label))
-        elif len(value) > self.max_length:
-            what = label[:1].upper() + label[1:]
-            form.error(
-                name, gettext("%(what)s must be at most %(max)s characters.", what=what, max=self.max_length)
-            )
-        return value
+    release = Choice(N_("a data release from the list"), required=False)
 
 
 class ReleaseForm(DeclaredForm):
     """A new named data release."""
 
-    release_name = WordedText(N_("a name for the data release"), max_length=120)
+    release_name = Text(N_("a name for the data release"), max_length=120)

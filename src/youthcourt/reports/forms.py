@@ -7,7 +7,8 @@ refused with a message rather than silently dropped.
 Cohorts and periods are whole calendar months that have ended: two tables whose ranges differ
 by a day (or that grow by a day as time passes) would differ by the few youth of that day.
 
-Labels and messages are marked ``N_`` and given in the viewer's language when the form is read.
+Labels and messages are marked ``N_``: the shared fields give their messages in the viewer's
+language through the label, and :class:`Listed` adds the two a checkbox group of these forms needs.
 """
 
 from __future__ import annotations
@@ -46,42 +47,11 @@ def landmark_options() -> dict[str, str]:
     }
 
 
-class WordedMonth(Month):
-    """A month field whose label (marked ``N_``) and messages are in the viewer's language."""
-
-    def read(self, form: Form, name: str, context: Context) -> datetime.date | None:
-        label = gettext(self.label)
-        if not form.get(name).strip():
-            form.error(name, gettext("Enter %(what)s.", what=label))
-            return None
-        if not _is_month(form.get(name).strip()):
-            form.error(name, gettext("Enter %(what)s as a year and month, for example 2026-03.", what=label))
-            return None
-        return form.month(name, label, last_day=self.last_day)
-
-
-def _is_month(value: str) -> bool:
-    try:
-        return len(value) == 7 and bool(datetime.date.fromisoformat(f"{value}-01"))
-    except ValueError:
-        return False
-
-
-class WordedChoice(Choice):
-    """A choice whose label (marked ``N_``) and message are in the viewer's language."""
-
-    def read(self, form: Form, name: str, context: Context) -> Any:
-        options = self.options if self.options is not None else context.options[self.attribute]
-        value = form.get(name)
-        if not self.required and not value:
-            return ""
-        if value not in options:
-            form.error(name, gettext("Choose %(what)s.", what=gettext(self.label)))
-        return value
-
-
 class Listed(Many):
-    """A checkbox group of which at least one is ticked, each one of the options."""
+    """A checkbox group of which at least one is ticked, each one of the options.
+
+    The shared :class:`~youthcourt.web.forms.Many` accepts none ticked and drops unknown values
+    silently; a report must refuse both, each with its own sentence (``empty``, ``unknown``)."""
 
     def __init__(
         self, *, empty: str, unknown: str, options: Mapping[str, Any] | None = None, name: str | None = None
@@ -109,8 +79,8 @@ def last_ended_month(today: datetime.date) -> datetime.date:
 class PeriodForm(DeclaredForm):
     """The measures page's period: whole months that have ended."""
 
-    start = WordedMonth(N_("the first month"))
-    end = WordedMonth(N_("the last month"), last_day=True)
+    start = Month(N_("the first month"))
+    end = Month(N_("the last month"), last_day=True)
 
     def check(self) -> None:
         if self.start and self.end and self.end < self.start:
@@ -139,8 +109,8 @@ class CohortForm(DeclaredForm):
         empty=N_("Choose at least one program."),
         unknown=N_("Choose programs from the list: one of them is not a program you report on."),
     )
-    referred_from = WordedMonth(N_("the first month of referrals"))
-    referred_to = WordedMonth(N_("the last month of referrals"), last_day=True)
+    referred_from = Month(N_("the first month of referrals"))
+    referred_to = Month(N_("the last month of referrals"), last_day=True)
 
     def check(self) -> None:
         start, end = self.referred_from, self.referred_to
@@ -177,12 +147,10 @@ class RecidivismForm(DeclaredForm):
         empty=N_("Choose at least one kind of event that counts as a new offense."),
         unknown=N_("Choose the kinds of event from the list."),
     )
-    anchor = WordedChoice(N_("when the follow-up clock starts"), options={a.value: a for a in Anchor})
-    window = WordedChoice(N_("a follow-up window"), options={str(months): months for months in WINDOWS})
-    grouping = WordedChoice(
-        N_("how to group the youth"), options={g.value: g for g in Grouping}, name="group"
-    )
-    landmark = WordedChoice(N_("a landmark day"), options=LANDMARK_CHOICES)
+    anchor = Choice(N_("when the follow-up clock starts"), options={a.value: a for a in Anchor})
+    window = Choice(N_("a follow-up window"), options={str(months): months for months in WINDOWS})
+    grouping = Choice(N_("how to group the youth"), options={g.value: g for g in Grouping}, name="group")
+    landmark = Choice(N_("a landmark day"), options=LANDMARK_CHOICES)
 
     def check(self) -> None:
         if self.has_error("grouping"):
@@ -210,8 +178,8 @@ def _check_intent_to_treat(form: DeclaredForm, grouping: Grouping) -> None:
 class ExportForm(DeclaredForm):
     """How an export de-identifies dates, and its file format."""
 
-    dates = WordedChoice(N_("how dates are de-identified"), options=DATE_CHOICES)
-    file_format = WordedChoice(N_("a file format"), options=FORMAT_CHOICES, name="format")
+    dates = Choice(N_("how dates are de-identified"), options=DATE_CHOICES)
+    file_format = Choice(N_("a file format"), options=FORMAT_CHOICES, name="format")
 
 
 class EffectsForm(DeclaredForm):

@@ -38,7 +38,7 @@ from youthcourt.reports.suppression import (
 )
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import N_, current_language, gettext, translations
+from youthcourt.web.i18n import N_, current_language, gettext, pgettext
 from youthcourt.web.numbers import format_number
 
 SCREENING_OUTCOMES = (
@@ -48,12 +48,6 @@ SCREENING_OUTCOMES = (
     ReferralStatus.PENDING,
 )
 """The columns of the referrals table, in the order screening usually ends."""
-
-
-def pgettext(context: str, message: str) -> str:
-    """A short word in its sense in this table ("Completed" cases, "Accepted" referrals), whose
-    translation elsewhere may differ in gender or meaning."""
-    return translations(current_language()).upgettext(context, message)
 
 
 def screening_names() -> tuple[str, ...]:

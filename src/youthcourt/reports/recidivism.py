@@ -59,7 +59,7 @@ from youthcourt.reports.suppression import (
     rounded,
     suppress,
 )
-from youthcourt.web.i18n import N_, current_language, gettext, ngettext, translations
+from youthcourt.web.i18n import N_, gettext, ngettext, pgettext
 
 DAYS_PER_MONTH = 365.25 / 12
 """Curves are read on a grid of average months: follow-up is measured in days."""
@@ -172,11 +172,6 @@ def anchor_words(anchor: Anchor, landmark_days: int | None = None) -> str:
     if landmark_days is not None:
         return gettext(LANDMARK_WORDS[anchor], day=landmark_days)
     return gettext(ANCHOR_WORDS[anchor])
-
-
-def pgettext(context: str, message: str) -> str:
-    """``message`` in the viewer's language, in the sense it has in ``context``."""
-    return translations(current_language()).upgettext(context, message)
 
 
 def _group_names() -> dict[str, str]:

@@ -719,7 +719,7 @@ def not_scheduled_problem(case: Case) -> str:
         return _("The disposition of this case is already recorded: its sanctions are in progress.")
     return _(
         "A disposition is recorded for a case scheduled for its hearing. This case is %(state)s.",
-        state=_(case.state.label).lower(),
+        state=case.state.shown.lower(),
     )
 
 
@@ -938,7 +938,7 @@ def kind_choices(sanction: Sanction) -> dict[str, str]:
 
 
 def closed_problem(case: Case) -> str:
-    return _("The case is %(state)s: its sanctions can no longer change.", state=_(case.state.label).lower())
+    return _("The case is %(state)s: its sanctions can no longer change.", state=case.state.shown.lower())
 
 
 @dataclass(frozen=True)

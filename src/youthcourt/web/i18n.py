@@ -152,6 +152,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> str:
+    """Mark a constant for the catalog in ``context``; it is shown with ``pgettext(context, message)``,
+    where one English word needs its own translation ("Scheduled" for a case, not a hearing)."""
+    return message
+
+
 # Jinja's new-style gettext formats and escapes itself: its callables only look the text up.
 def _template_gettext(message: str) -> str:
     return translations(current_language()).ugettext(message)
