@@ -189,26 +189,27 @@ class EffectsForm(DeclaredForm):
     anchor = RecidivismForm.fields["anchor"]
     window = RecidivismForm.fields["window"]
     landmark = Choice("a landmark day", options=LANDMARK_CHOICES)
-    first = Choice("the first group")
-    second = Choice("the second group")
+    first = Choice(N_("the first group"))
+    second = Choice(N_("the second group"))
     covariates = Listed(
         name="covariate",
         options={c.value: c for c in Covariate},
-        empty="Choose at least one covariate to adjust for.",
-        unknown="Choose the covariates from the list.",
+        empty=N_("Choose at least one covariate to adjust for."),
+        unknown=N_("Choose the covariates from the list."),
     )
-    method = Choice("matching or weighting", options={m.value: m for m in PropensityMethod})
+    method = Choice(N_("matching or weighting"), options={m.value: m for m in PropensityMethod})
 
     def check(self) -> None:
         if self.has_error("first") or self.has_error("second"):
             return
         if self.first == self.second:
-            self.error("second", "Choose a second group other than the first.")
+            self.error("second", gettext("Choose a second group other than the first."))
         elif grouping_of(self.first) != grouping_of(self.second):
-            self.error("second", "Choose two groups of the same kind: two completion statuses, say.")
+            self.error("second", gettext("Choose two groups of the same kind: two completion statuses, say."))
         elif self.landmark and not grouping_of(self.first).known_after_the_anchor:
             self.error(
-                "landmark", "A landmark applies only when comparing by completion status or jury service."
+                "landmark",
+                gettext("A landmark applies only when comparing by completion status or jury service."),
             )
         else:
             _check_intent_to_treat(self, grouping_of(self.first))

@@ -61,31 +61,10 @@ from youthcourt.reports.models import ComparisonRecord
 from youthcourt.reports.recidivism import Grouping, ReportOptions
 from youthcourt.web.downloads import file_download
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import N_, gettext, ngettext
+from youthcourt.web.i18n import gettext, ngettext
 from youthcourt.web.templating import page
 
 FIELDS = ("program", "referred_from", "referred_to", "first", "second")
-
-EFFECTS_FORM_WORDS = (
-    N_("the first group"),
-    N_("the second group"),
-    N_("matching or weighting"),
-    N_("Choose at least one covariate to adjust for."),
-    N_("Choose the covariates from the list."),
-    N_("Choose a second group other than the first."),
-    N_("Choose two groups of the same kind: two completion statuses, say."),
-    N_("A landmark applies only when comparing by completion status or jury service."),
-)
-"""The labels and messages of :class:`EffectsForm` that ``reports/forms.py`` does not mark yet: marked
-here so that the catalog holds them, and its field errors read in the viewer's language (the labels
-through :func:`youthcourt.web.forms.about`, the messages through :func:`worded_errors`)."""
-
-
-def worded_errors(form: Form) -> None:
-    """The effects form's own messages, given in English by its checks, in the viewer's language."""
-    for name, message in form.errors.items():
-        if message in EFFECTS_FORM_WORDS:
-            form.errors[name] = gettext(message)
 
 
 async def comparison_labels(db: AsyncSession, viewer: Any) -> list[str]:
@@ -127,7 +106,6 @@ async def read_comparison(
     """The checked choices, or None with the errors on ``form`` (the range's edge months included)."""
     chosen = EffectsForm.read(form, options={"first": options, "second": options})
     cohort = read_cohort(form, request.user)
-    worded_errors(form)
     if not chosen.is_valid or cohort is None:
         return None
     landmark = int(chosen.landmark) if chosen.landmark else None
