@@ -1,11 +1,16 @@
 """Case states in Spanish have words of their own ("case state" in the catalog): a case is
-"Programado" where a hearing is "Programada", and "Completado" whatever a sanction is called."""
+"Programado" where a hearing is "Programada", and "Completado" where a sanction is "Cumplida"."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from tests.cases.test_spanish_case_pages import spanish_coordinator
 from tests.factories import sign_in
 from youthcourt.cases.models import CaseState
+from youthcourt.reference.models import SanctionType
+from youthcourt.sanctions.models import Sanction, SanctionStatus
+from youthcourt.sanctions.services import SanctionSummary
 from youthcourt.web.i18n import _, use_locale
 
 
@@ -50,3 +55,15 @@ def test_every_case_state_has_its_own_spanish_word():
     ]
     assert hearing_word == "Programada"
     assert english == [state.label for state in CaseState]
+
+
+def test_a_sanction_is_cumplida_where_a_case_is_completado():
+    """Una sanción (feminine) has its own words, not a case's."""
+    sanction = Sanction(sanction_type=SanctionType.ESSAY, quantity=500, status=SanctionStatus.COMPLETED)
+    with use_locale("es"):
+        assert SanctionSummary(sanction, Decimal(500)).status_label == "Cumplida"
+        sanction.status = SanctionStatus.NOT_COMPLETED
+        assert SanctionSummary(sanction, Decimal(0)).status_label == "No cumplida"
+        assert CaseState.COMPLETED.shown == "Completado"
+    with use_locale("en"):
+        assert SanctionSummary(sanction, Decimal(0)).status_label == "Not completed"

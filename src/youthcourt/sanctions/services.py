@@ -73,7 +73,7 @@ from youthcourt.sanctions.models import (
 )
 from youthcourt.web.errors import ConflictError
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import N_, _, format_plain_number
+from youthcourt.web.i18n import N_, NC_, _, format_plain_number, pgettext
 from youthcourt.web.numbers import format_number
 from youthcourt.web.pagination import Page, paginate
 
@@ -110,10 +110,11 @@ def unit_of(sanction_type: SanctionType, quantity: Decimal | int) -> str:
 
 
 STATUS_LABELS = {
-    SanctionStatus.OPEN: N_("Open"),
-    SanctionStatus.COMPLETED: N_("Completed"),
-    SanctionStatus.NOT_COMPLETED: N_("Not completed"),
+    SanctionStatus.OPEN: NC_("sanction status", "Open"),
+    SanctionStatus.COMPLETED: NC_("sanction status", "Completed"),
+    SanctionStatus.NOT_COMPLETED: NC_("sanction status", "Not completed"),
 }
+"""A sanction's status (una sanción: "Cumplida", not a case's "Completado")."""
 PROGRESS_KIND_LABELS = {
     ProgressKind.HOURS: N_("Hours"),
     ProgressKind.RECEIVED: N_("Received"),
@@ -166,7 +167,7 @@ class SanctionSummary:
 
     @property
     def status_label(self) -> str:
-        return _(STATUS_LABELS[self.sanction.status])
+        return pgettext("sanction status", STATUS_LABELS[self.sanction.status])
 
     @property
     def quantity_text(self) -> str:
