@@ -263,8 +263,9 @@ def test_every_form_is_covered():
     assert not missing, f"forms no hostile-input target covers: {sorted(missing)}"
 
 
-TEXT_MARKERS = re.compile(r'<textarea|textarea\(|type="(text|search|password)"|field\((?![^)]*type=")')
-"""A text field in a template: a textarea, a text input, or the ``field`` macro with its default type."""
+TEXT_MARKERS = re.compile(r'<textarea|textarea\(|type="(text|search|password)"|field\((?![^}]*type=")')
+"""A text field in a template: a textarea, a text input, or the ``field`` macro with its default type
+(no ``type=`` before the end of its ``{{ }}``: its label is a ``_()`` call, whose ``)`` comes first)."""
 
 
 def test_forms_excused_for_having_no_text_fields_have_none():
