@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -10,6 +11,7 @@ from youthcourt.accounts import passwords
 from youthcourt.web.errors import local_path
 from youthcourt.web.flash import Flash, decode, encode
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import N_, use_locale
 from youthcourt.web.pagination import Page, page_number
 
 
@@ -33,6 +35,22 @@ def test_form_reads_valid_dates_and_lowercases_email():
     assert form.email() == "ana@example.org"
     assert form.date("when", "the date") == datetime.date(2026, 3, 14)
     assert form.is_valid
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["maria@@ejemplo.org", "maria@ejemplo", "@ejemplo.org", "maria@.org", "ma ria@x.org", "a@b@c.org"],
+)
+def test_form_refuses_an_address_mail_cannot_reach(typed):
+    form = Form.from_data({"email": typed})
+    form.email()
+    assert form.errors == {"email": "Enter an email address like name@example.org."}
+
+
+def test_form_takes_an_ordinary_address():
+    for typed in ("ana.ruiz+court@example.org", "j@x.co", "o'neil@mail.example.org"):
+        form = Form.from_data({"email": typed})
+        assert form.email() == typed and form.is_valid, typed
 
 
 def test_flash_cookie_is_signed():
@@ -97,3 +115,14 @@ def test_calendar_secrets_are_removed_from_access_log_lines():
     line = record.getMessage()
     assert "s3cr3t" not in line
     assert "/calendar/[secret]" in line
+
+
+def test_a_decimal_comma_reads_as_a_number_where_the_language_writes_one():
+    """A Spanish page shows "12,5 horas" and its reader types 12,5."""
+    with use_locale("es"):
+        spanish = Form.from_data({"hours": "12,5", "many": "1,000.5"})
+        assert spanish.number("hours", N_("the hours"), places=2) == Decimal("12.5")
+        assert spanish.number("many", N_("the hours"), places=2) is None
+    english = Form.from_data({"hours": "12,5"})
+    assert english.number("hours", "the hours", places=2) is None
+    assert english.errors["hours"] == "Enter the hours as a number, for example 12."

@@ -17,10 +17,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
+from babel.numbers import get_decimal_symbol
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from youthcourt.web.i18n import N_, enter_message, gettext, has_translation
+from youthcourt.web.i18n import N_, current_language, enter_message, gettext, has_translation
 from youthcourt.web.numbers import decimal_places, format_number, parse_number
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -83,6 +84,22 @@ def _too_precise(label: str, places: int) -> str:
     return about(label, N_("%(What)s can have at most %(places)s decimal places."), places=places)
 
 
+_DECIMAL_COMMA = re.compile(r"[+-]?[0-9]{1,15},[0-9]{1,15}")
+
+
+def _with_decimal_point(raw: str) -> str:
+    """``12,5`` as ``12.5`` where the reader's language writes a decimal comma (Spanish pages show
+    "12,5 horas"); elsewhere a comma stays what it is, and the number is refused."""
+    if _DECIMAL_COMMA.fullmatch(raw) and get_decimal_symbol(current_language()) == ",":
+        return raw.replace(",", ".")
+    return raw
+
+
+_MAIL_ADDRESS = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+"""One @, something before it, and a domain of dotted names after it: what mail can be sent to
+("maria@@ejemplo.org" or "maria@ejemplo" would be queued and never arrive)."""
+
+
 @dataclass
 class Form:
     """What the user typed and what is wrong with it."""
@@ -129,7 +146,7 @@ class Form:
 
     def email(self, name: str = "email", *, required: bool = True) -> str:
         value = self.text(name, N_("an email address"), required=required, max_length=254).lower()
-        if value and ("@" not in value or value.startswith("@") or value.endswith("@") or " " in value):
+        if value and not _MAIL_ADDRESS.fullmatch(value):
             self.error(name, gettext("Enter an email address like name@example.org."))
         return value
 
@@ -156,7 +173,7 @@ class Form:
             if required:
                 self.error(name, enter(label))
             return None
-        value = parse_number(raw)
+        value = parse_number(_with_decimal_point(raw))
         if value is None and _LONG_NUMBER.fullmatch(raw):
             self.error(
                 name,
