@@ -60,6 +60,17 @@ async def test_a_spanish_speaking_coordinator_sees_the_case_pages_in_spanish(cli
     assert "Sanciones abiertas de" in overview.text and "Community service" not in overview.text
 
 
+async def test_marking_a_sanction_done_says_so_in_a_sanctions_own_words(client, db):
+    program, coordinator, case = await spanish_coordinator(db)
+    sanction = await make_sanction(db, program, case, SanctionType.COMMUNITY_SERVICE, "20")
+    await sign_in(client, coordinator)
+
+    marked = await post_form(client, f"/sanctions/{sanction.id}/status", {"status": "completed"})
+    page = await client.get(marked.headers["location"])
+
+    assert "La sanción quedó cumplida." in page.text and "completado" not in page.text
+
+
 async def test_a_spanish_field_error_and_confirmation_on_the_case_page(client, db):
     _program, coordinator, case = await spanish_coordinator(db, CaseState.INTAKE)
     await sign_in(client, coordinator)

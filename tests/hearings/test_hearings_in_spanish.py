@@ -80,10 +80,16 @@ async def test_hearing_pages_are_in_spanish_for_a_spanish_speaking_coordinator(c
 async def test_a_spanish_night_form_refuses_in_spanish(client, db):
     await spanish_coordinator(client, db)
 
-    refused = await post_form(client, "/hearings/", night_form(location="", ends_at="17:00"))
+    refused = await post_form(
+        client,
+        "/hearings/",
+        night_form(location="", ends_at="17:00", room_name_1="Sala A", room_capacity_1="30"),
+    )
 
     assert refused.status_code == 422
     assert "Escribe el lugar." in refused.text
+    assert "El número de casos que puede ver Sala A debe" in refused.text
+    assert "How many cases" not in refused.text
     assert "La hora de fin debe ser después de la hora de inicio." in refused.text
     assert "Enter the location." not in refused.text and "Plan a hearing night" not in refused.text
 

@@ -128,7 +128,7 @@ async def test_hearing_notice_is_in_each_familys_language(client, db):
         letters[language] = (await client.get(f"/hearings/slots/{hearing.id}/notice")).text
 
     spanish, english = letters["es"], letters["en"]
-    assert "Estimados Carmen Reyes:" in spanish
+    assert "Hola, Carmen Reyes:" in spanish
     assert (
         f"sábado, 12 de diciembre de {held_on.year}" in spanish
         or f"12 de diciembre de {held_on.year}" in spanish
@@ -139,7 +139,7 @@ async def test_hearing_notice_is_in_each_familys_language(client, db):
     assert "Back to the hearing" in spanish
     assert "The letter is in the family's language: Español." in spanish
     assert "Dear Angela Evans," in english and "Please bring" in english
-    assert "Estimados" not in english
+    assert "Hola" not in english
 
 
 async def test_a_referral_records_the_guardians_language(client, db):

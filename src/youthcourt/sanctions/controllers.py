@@ -256,7 +256,10 @@ class SanctionController(Controller):
             return sanction_page(request, loaded, problem=change.problem, status_code=409)
         if not form.is_valid:
             return sanction_page(request, loaded, problem=form.errors["status"], status_code=422)
-        flash(request, _("The sanction is %(status)s.", status=_(loaded.sanction.status.label).lower()))
+        flash(
+            request,
+            _("The sanction is %(status)s.", status=services.status_label(loaded.sanction.status).lower()),
+        )
         return redirect_to(request, f"/sanctions/{sanction_id}")
 
 

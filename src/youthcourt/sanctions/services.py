@@ -115,6 +115,13 @@ STATUS_LABELS = {
     SanctionStatus.NOT_COMPLETED: NC_("sanction status", "Not completed"),
 }
 """A sanction's status (una sanción: "Cumplida", not a case's "Completado")."""
+
+
+def status_label(status: SanctionStatus) -> str:
+    """A sanction's status in the active language."""
+    return pgettext("sanction status", STATUS_LABELS[status])
+
+
 PROGRESS_KIND_LABELS = {
     ProgressKind.HOURS: N_("Hours"),
     ProgressKind.RECEIVED: N_("Received"),
@@ -167,7 +174,7 @@ class SanctionSummary:
 
     @property
     def status_label(self) -> str:
-        return pgettext("sanction status", STATUS_LABELS[self.sanction.status])
+        return status_label(self.sanction.status)
 
     @property
     def quantity_text(self) -> str:
