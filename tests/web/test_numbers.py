@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from youthcourt.reports.controllers.recidivism import interval, percent
 from youthcourt.web.forms import Form
+from youthcourt.web.i18n import use_locale
 from youthcourt.web.numbers import format_number, parse_number
 
 
@@ -99,3 +101,11 @@ def test_one_format_for_every_number_shown(value, shown):
 def test_the_parser_reads_only_plain_notation():
     assert parse_number("1e3") is None
     assert parse_number("-0.5") == Decimal("-0.5")
+
+
+def test_report_shares_are_written_with_the_readers_decimal_mark():
+    """The rounding is the report's own; only the mark changes (21.3% or 21,3%)."""
+    with use_locale("es"):
+        assert (percent(0.2134), interval((0.103, 0.175))) == ("21,3%", "10,3\N{EN DASH}17,5%")
+    with use_locale("en"):
+        assert (percent(0.2134), interval((0.103, 0.175))) == ("21.3%", "10.3\N{EN DASH}17.5%")

@@ -30,7 +30,7 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 from babel.support import Translations
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -217,6 +217,14 @@ def format_clock(value: datetime.time | datetime.datetime | None) -> str:
         return ""
     language = current_language()
     return babel_format_time(value, TIME_PATTERNS[language], locale=language)
+
+
+def decimal_mark(text: str) -> str:
+    """A figure already formatted with a decimal point (``21.3%``), written with the active language's
+    mark (``21,3%``): the rounding stays the one the figure was computed with."""
+    if get_decimal_symbol(current_language()) == ",":
+        return text.replace(".", ",")
+    return text
 
 
 def format_plain_number(value: Decimal | int | float | None) -> str:

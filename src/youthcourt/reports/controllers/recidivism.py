@@ -67,7 +67,7 @@ from youthcourt.reports.recidivism import (
 from youthcourt.reports.tallies import tally_in_database
 from youthcourt.web.downloads import csv_download, file_download
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, gettext, ngettext, use_locale
+from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, decimal_mark, gettext, ngettext, use_locale
 from youthcourt.web.templating import page, wants_part
 
 PAGE_URL = "/reports/recidivism"
@@ -407,11 +407,12 @@ async def run_report(db: AsyncSession, choices: Choices) -> RecidivismReport:
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    return "" if value is None else f"{value * 100:.{digits}f}%"
+    """A share in percent with the reader's decimal mark: 21.3% or 21,3%."""
+    return "" if value is None else decimal_mark(f"{value * 100:.{digits}f}%")
 
 
 def interval(bounds: tuple[float, float] | None) -> str:
-    return "" if bounds is None else f"{bounds[0] * 100:.1f}\N{EN DASH}{bounds[1] * 100:.1f}%"
+    return "" if bounds is None else decimal_mark(f"{bounds[0] * 100:.1f}\N{EN DASH}{bounds[1] * 100:.1f}%")
 
 
 def _count(report: RecidivismReport, row: Any, column: str) -> str:
