@@ -74,7 +74,10 @@ def courtroom_row(number: int) -> type[CourtroomRow]:
         "room_id": Hidden(name=f"room_id_{number}"),
         "name": Text(N_("a courtroom name"), required=False, max_length=60, name=f"room_name_{number}"),
         "capacity": Number(
-            N_("how many cases {name} can hear"), minimum=1, maximum=MAX_CAPACITY, name=f"room_capacity_{number}"
+            N_("how many cases {name} can hear"),
+            minimum=1,
+            maximum=MAX_CAPACITY,
+            name=f"room_capacity_{number}",
         ),
     }
     return type(f"CourtroomRow{number}", (CourtroomRow,), fields)
