@@ -171,14 +171,7 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, *, fresh: boo
 def sign_in_in_spanish(page: Page, email: str) -> None:
     """Sign in as a browser that asks for Spanish sees the sign-in page (password, then a fresh code)."""
     page.goto("/login")
-    page.get_by_label("Correo electrónico").fill(email)
-    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Iniciar sesión").click()
-    if "/login/code" in page.url:
-        page.get_by_label("Código de tu app de autenticación").fill(fresh_code(email))
-        with page.expect_navigation():
-            page.get_by_role("button", name="Continuar").click()
+    _type_credentials(page, email, DEMO_PASSWORD, SPANISH_SIGN_IN)
 
 
 def _resume(page: Page, email: str) -> bool:
@@ -197,16 +190,30 @@ def _resume(page: Page, email: str) -> bool:
     return True
 
 
-def _type_credentials(page: Page, email: str, password: str) -> None:
+ENGLISH_SIGN_IN = ("Email address", "Password", "Sign in", "Code from your authenticator app", "Continue")
+SPANISH_SIGN_IN = (
+    "Correo electrónico",
+    "Contraseña",
+    "Iniciar sesión",
+    "Código de tu app de autenticación",
+    "Continuar",
+)
+"""The sign-in page's labels and buttons, in order, as each language shows them."""
+
+
+def _type_credentials(
+    page: Page, email: str, password: str, words: tuple[str, ...] = ENGLISH_SIGN_IN
+) -> None:
     """The password, then (for accounts with MFA, such as the four documented demo accounts) the code."""
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
+    email_label, password_label, sign_in_button, code_label, continue_button = words
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label).fill(password)
     with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name=sign_in_button).click()
     if "/login/code" in page.url:
-        page.get_by_label("Code from your authenticator app").fill(fresh_code(email))
+        page.get_by_label(code_label).fill(fresh_code(email))
         with page.expect_navigation():
-            page.get_by_role("button", name="Continue").click()
+            page.get_by_role("button", name=continue_button).click()
 
 
 def enroll(page: Page, email: str) -> None:
