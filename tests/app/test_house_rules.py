@@ -73,3 +73,31 @@ def test_forms_are_read_only_through_their_declared_classes():
             ):
                 read_by_hand.append(f"{path.relative_to(SOURCE)}:{node.lineno} {ast.unparse(node.func)}")
     assert read_by_hand == []
+
+
+HOOKS = ("before_request", "after_request", "after_response")
+
+
+def test_no_guard_hook_or_dependency_of_a_request_runs_in_a_thread(tmp_path: Path):
+    """Litestar runs a plain function guard, hook or dependency in a thread pool unless told not to;
+    under load each hop waits milliseconds for the interpreter lock, on every request it touches."""
+    from litestar.utils.sync import AsyncCallable
+
+    from tests.conftest import make_settings
+    from youthcourt.app import create_app
+
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{tmp_path / 'rules.db'}", tmp_path))
+    threaded = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            hooks = [getattr(layer, hook, None) for layer in handler.ownership_layers for hook in HOOKS]
+            callables = [*handler.resolve_guards(), *hooks]
+            threaded |= {
+                f"{route.path}: {c.func.__qualname__}" for c in callables if isinstance(c, AsyncCallable)
+            }
+            for name, provide in handler.resolve_dependencies().items():
+                if provide.has_sync_callable and provide.sync_to_thread:
+                    threaded.add(f"{route.path}: dependency {name}")
+            if getattr(handler, "has_sync_callable", False) and handler.sync_to_thread:
+                threaded.add(f"{route.path}: handler {handler.handler_name}")
+    assert sorted(threaded) == []

@@ -33,8 +33,11 @@ def security_headers(production: bool) -> dict[str, str]:
     return headers
 
 
-def add_no_store(response: Response) -> Response:
-    """Pages may hold children's records: no browser or proxy may keep a copy."""
+async def add_no_store(response: Response) -> Response:
+    """Pages may hold children's records: no browser or proxy may keep a copy.
+
+    A coroutine: Litestar runs a plain function hook in a thread pool, a hop on every response.
+    """
     if "cache-control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     return response
