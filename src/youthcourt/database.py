@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.settings import Settings, resource_dir
+from youthcourt.sqlite_driver import OneTripDbapi
 
 __all__ = (
     "Base",
@@ -146,7 +147,7 @@ def create_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     """One configuration for the app, the command line and the tests."""
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine_config = EngineConfig()
+        engine_config = EngineConfig(module=OneTripDbapi())
     else:
         engine_config = EngineConfig(
             pool_size=10,

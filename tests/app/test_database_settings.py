@@ -20,3 +20,41 @@ async def test_postgresql_plans_each_statement_for_its_own_values(app):
     async with engine.connect() as connection:
         mode = (await connection.execute(text("SHOW plan_cache_mode"))).scalar()
     assert mode == "force_custom_plan"
+
+
+class _CountingQueue:
+    """Stands in for an aiosqlite connection's queue to its thread, counting what is sent."""
+
+    def __init__(self, queue):
+        self.queue, self.sent = queue, 0
+
+    def put_nowait(self, item):
+        self.sent += 1
+        self.queue.put_nowait(item)
+
+
+@pytest.mark.parametrize("worker_database", ["sqlite"], indirect=True)
+async def test_a_sqlite_statement_crosses_to_the_connection_thread_once(db):
+    """Each crossing waits for the interpreter lock under load: one per statement, not four."""
+    driver = (await (await db.connection()).get_raw_connection()).driver_connection
+    counting = _CountingQueue(driver._tx)
+    driver._tx = counting
+    try:
+        rows = (await db.execute(text("SELECT 1 UNION ALL SELECT 2"))).scalars().all()
+        changed = (await db.execute(text("UPDATE program SET name = name WHERE 1 = 0"))).rowcount
+    finally:
+        driver._tx = counting.queue
+    assert (rows, changed, counting.sent) == ([1, 2], 0, 2)
+
+
+@pytest.mark.parametrize("worker_database", ["sqlite"], indirect=True)
+async def test_sqlite_errors_reach_the_app_as_sqlalchemy_errors(db):
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    with pytest.raises(OperationalError, match="no such table"):
+        await db.execute(text("SELECT * FROM no_such_table"))
+    await db.rollback()
+    await db.execute(text("CREATE TEMP TABLE once (n INTEGER PRIMARY KEY)"))
+    await db.execute(text("INSERT INTO once (n) VALUES (1)"))
+    with pytest.raises(IntegrityError):
+        await db.execute(text("INSERT INTO once (n) VALUES (1)"))
