@@ -63,6 +63,7 @@ from youthcourt.settings import PACKAGE_DIR, Settings, get_settings
 from youthcourt.sites import controllers as sites
 from youthcourt.surveys import case_sections as survey_sections
 from youthcourt.surveys import controllers as surveys
+from youthcourt.web.admission import AdmissionMiddleware, Door
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/health", *FILE_PATHS, "^/api/v1/"],
         ),
         middleware=[
+            DefineMiddleware(AdmissionMiddleware, door=Door()),
             DefineMiddleware(FlashMiddleware, secret=settings.secret_key, secure=settings.is_production),
             DefineMiddleware(SessionMiddleware, database=database, settings=settings),
             DefineMiddleware(ApiKeyMiddleware, database=database, settings=settings),
