@@ -6,16 +6,20 @@ import csv
 import datetime
 import io
 import random
+import subprocess
+import sys
 import uuid
 import zipfile
+from pathlib import Path
 
 import openpyxl
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from youthcourt.cases.models import CaseState
 from youthcourt.outcomes.models import OutcomeEventType
-from youthcourt.reports import exports
+from youthcourt.reports import arrow_columns, exports
 from youthcourt.reports.benchmark import LibraryXlsxWriter
 from youthcourt.reports.cohort import Cohort, Subject
 from youthcourt.reports.deidentify import DatePrecision
@@ -378,3 +382,39 @@ def test_parquet_writer_produces_typed_columns_with_descriptions(tmp_path, dates
         case = subject()
         shift = exports.shift_days(KEY, YOUTH, [exports.Dated(case.referred_on, case.heard_on)]) * DAY
         assert table[0]["referred_on"] == datetime.date(2025, 1, 10) + shift
+
+
+@pytest.mark.parametrize(
+    ("kind", "values"),
+    [
+        (pa.string(), ["Riverside", None, "", "Peña Ñandú — 12,5", "x" * 70, None, "8"]),
+        (pa.int32(), [3, None, 0, -12, 2**31 - 1, None, 7, 1, 1]),
+        (
+            pa.date32(),
+            [datetime.date(2025, 1, 10), None, datetime.date(1969, 12, 31), datetime.date(2040, 2, 29)],
+        ),
+        (pa.bool_(), [True, False, None, True, True, False, False, True, True, None]),
+        (pa.string(), [None, None]),
+        (pa.int32(), []),
+    ],
+)
+def test_arrow_columns_hold_the_values_pyarrow_itself_would(kind, values):
+    built = arrow_columns.column(values, kind)
+    built.validate(full=True)
+    assert built.equals(pa.array(values, type=kind))
+    assert built.to_pylist() == values
+
+
+def test_a_parquet_export_does_not_import_pandas(tmp_path):
+    """pandas (about 52 MiB) is not needed to write Parquet; ``pyarrow.array`` imports it to look."""
+    script = f"""
+import sys, uuid
+sys.path[:0] = {[str(Path(__file__).resolve().parents[2])]!r}
+from tests.reports.test_export_formats import *
+writer = ParquetFileWriter(Path({str(tmp_path / "out.parquet")!r}), spec(ExportFormat.PARQUET, DateHandling.SHIFT))
+writer.write([exports.export_row(subject(), PROGRAM, DateHandling.SHIFT, PSEUDONYM_KEY) for _ in range(3)])
+writer.close(3)
+print("pandas" in sys.modules, pq.ParquetFile({str(tmp_path / "out.parquet")!r}).metadata.num_rows)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)  # noqa: S603
+    assert result.stdout.split() == ["False", "3"]

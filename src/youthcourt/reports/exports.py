@@ -48,7 +48,7 @@ from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, Hearing
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.reference.models import OffenseClass, SourceKind
 from youthcourt.referrals.models import Referral
-from youthcourt.reports import deidentify
+from youthcourt.reports import arrow_columns, deidentify
 from youthcourt.reports.cohort import (
     WINDOWS,
     Cohort,
@@ -1345,7 +1345,10 @@ class ParquetFileWriter:
     def write(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
-        columns = [list(values) for values in zip(*rows, strict=True)]
+        columns = [
+            arrow_columns.column(values, field.type)
+            for values, field in zip(zip(*rows, strict=True), self.schema, strict=True)
+        ]
         self.writer.write_table(pa.Table.from_arrays(columns, schema=self.schema))
 
     def close(self, row_count: int) -> None:
