@@ -12,17 +12,14 @@ from youthcourt.cases.models import Case
 from youthcourt.programs.models import Program
 from youthcourt.referrals.models import Referral
 from youthcourt.reports import exports
-from youthcourt.reports.cohort import first_heard
 
 
 async def export_shift(db: AsyncSession, program: Program, youth_id: UUID) -> datetime.timedelta:
     """The youth's offset as a shifted file applies it: around each of their cases, among the nights."""
-    heard = first_heard()
     rows = await db.execute(
-        select(Referral.received_on, heard.c.heard_on)
+        select(Referral.received_on, Case.first_heard_on)
         .select_from(Case)
         .join(Referral, Case.referral_id == Referral.id)
-        .outerjoin(heard, heard.c.case_id == Case.id)
         .where(Case.program_id == program.id, Case.youth_id == youth_id)
     )
     cases = [exports.Dated(referred_on, heard_on) for referred_on, heard_on in rows]

@@ -40,7 +40,6 @@ from youthcourt.hearings.models import HearingNight
 from youthcourt.programs.models import Program, Role
 from youthcourt.referrals.models import Referral
 from youthcourt.reports import exports
-from youthcourt.reports.cohort import first_heard
 from youthcourt.reports.deidentify import (
     K_ANONYMITY,
     OTHER,
@@ -252,12 +251,10 @@ async def test_the_same_attack_with_each_youths_true_months_pins_most_youth(clie
     file of old), it pins most youth. The test computes those months from the program's own key."""
     files = await demo_exports(client, db)
     program, nights, today = files["program"], files["nights"], files["today"]
-    heard = first_heard()
     subjects = (
         await db.execute(
-            select(Case.youth_id, Referral.received_on, heard.c.heard_on)
+            select(Case.youth_id, Referral.received_on, Case.first_heard_on)
             .join(Referral, Case.referral_id == Referral.id)
-            .outerjoin(heard, heard.c.case_id == Case.id)
             .where(Case.program_id == program.id)
         )
     ).all()

@@ -152,6 +152,11 @@ class Case(Base, ProgramOwned):
     """The import that brought the case from the program's earlier records; empty for cases made here.
 
     Imported cases count in every measure and report like the others; pages mark them."""
+    checked_until: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
+    """How far the case's records are known: its latest completed follow-up check that searched
+    some record system. Kept by the database's triggers (migration ``c5a1e9d3f207``); never set."""
+    first_heard_on: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
+    """The night of the case's first hearing held. Kept by the database's triggers; never set."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     referral: Mapped[Referral] = relationship(lazy="raise")

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
 from youthcourt.cases.services import follow_up_end
-from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors.models import Attendance, Booking, Juror
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType
 from youthcourt.programs.models import Role
@@ -182,33 +182,8 @@ async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
     return max(int(threshold or 10), 2)
 
 
-def first_heard() -> Any:
-    return (
-        select(Hearing.case_id, func.min(HearingNight.held_on).label("heard_on"))
-        .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
-        .join(HearingNight, Courtroom.night_id == HearingNight.id)
-        .where(Hearing.outcome == HearingOutcome.HELD)
-        .group_by(Hearing.case_id)
-        .subquery()
-    )
-
-
-def last_checked() -> Any:
-    """How far each case's records are known: its latest completed check that searched records.
-
-    A check that searched no record system (older data, or an import) found nothing because it
-    looked nowhere: it gives no follow-up, and the time after it stays censored.
-    """
-    return (
-        select(FollowUpCheck.case_id, func.max(FollowUpCheck.completed_on).label("checked_until"))
-        .where(FollowUpCheck.completed_on.is_not(None), FollowUpCheck.records_searched != "")
-        .group_by(FollowUpCheck.case_id)
-        .subquery()
-    )
-
-
 async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
-    """Completed checks of the cohort's cases that searched no record system, set aside by :func:`last_checked`."""
+    """Completed checks of the cohort's cases that searched no record system, set aside by ``Case.checked_until``."""
     count = await db.scalar(
         select(func.count(FollowUpCheck.id))
         .join(Case, FollowUpCheck.case_id == Case.id)
@@ -333,19 +308,14 @@ def _subject_select(
 
 def _subjects_query() -> Any:
     """One row per case: its dates and categories, the first hearing held, the latest check, jury service."""
-    heard, checked, served = first_heard(), last_checked(), last_served()
-    return (
-        _subject_select(
-            (Case.id, Case.program_id, Case.youth_id),
-            (Case.intake_on, heard.c.heard_on, Case.closed_on, Case.state),
-            served.c.served_on,
-            checked.c.checked_until,
-            case_referral=Case.referral_id == Referral.id,
-        )
-        .outerjoin(heard, heard.c.case_id == Case.id)
-        .outerjoin(checked, checked.c.case_id == Case.id)
-        .outerjoin(served, served.c.youth_id == Case.youth_id)
-    )
+    served = last_served()
+    return _subject_select(
+        (Case.id, Case.program_id, Case.youth_id),
+        (Case.intake_on, Case.first_heard_on, Case.closed_on, Case.state),
+        served.c.served_on,
+        Case.checked_until,
+        case_referral=Case.referral_id == Referral.id,
+    ).outerjoin(served, served.c.youth_id == Case.youth_id)
 
 
 def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEventType]]]) -> Subject:
@@ -392,7 +362,7 @@ async def load_subjects(db: AsyncSession, cohort: Cohort, *, intent_to_treat: bo
 
 
 def _referral_checked() -> Any:
-    """How far each study referral's records are known (as :func:`last_checked` does for cases)."""
+    """How far each study referral's records are known (as ``Case.checked_until`` says for cases)."""
     return (
         select(FollowUpCheck.referral_id, func.max(FollowUpCheck.completed_on).label("checked_until"))
         .where(FollowUpCheck.completed_on.is_not(None), FollowUpCheck.records_searched != "")

@@ -54,7 +54,6 @@ from youthcourt.reports.cohort import (
     Cohort,
     Subject,
     comparison_in_cohort,
-    first_heard,
     granted_scope,
     stream_subjects,
 )
@@ -1417,11 +1416,9 @@ async def repeat_cases(db: AsyncSession, programs: Iterable[UUID]) -> dict[UUID,
         .group_by(Case.youth_id)
         .having(func.count() > 1)
     )
-    heard = first_heard()
     rows = await db.execute(
-        select(Case.youth_id, Referral.received_on, heard.c.heard_on)
+        select(Case.youth_id, Referral.received_on, Case.first_heard_on)
         .join(Referral, Case.referral_id == Referral.id)
-        .outerjoin(heard, heard.c.case_id == Case.id)
         .where(Case.program_id.in_(program_ids), Case.youth_id.in_(repeat))
         .order_by(Case.youth_id, Referral.received_on)
     )

@@ -27,9 +27,7 @@ from youthcourt.referrals.models import Referral, Youth
 from youthcourt.reports.cohort import (
     Anchor,
     Cohort,
-    first_heard,
     in_cohort,
-    last_checked,
     last_served,
 )
 from youthcourt.reports.recidivism import (
@@ -155,24 +153,18 @@ def _group_key(grouping: Grouping) -> tuple[Any, tuple[Any, ...]]:
 
 def _cases(cohort: Cohort, options: ReportOptions) -> Any:
     """One row per case of the cohort: its group, anchor date, window end and the latest check."""
-    checked = last_checked()
     key, joins = _group_key(options.grouping)
-    if options.anchor == Anchor.HEARING:
-        heard = first_heard()
-        anchor, joins = heard.c.heard_on, (*joins, (heard, heard.c.case_id == Case.id))
-    else:
-        anchor = Referral.received_on if options.anchor == Anchor.REFERRAL else Case.closed_on
-    statement = (
-        select(
-            Case.id.label("case_id"),
-            key.label("group_key"),
-            anchor.label("anchor_on"),
-            days_later(anchor, follow_up_days(options.window_months)).label("window_end"),
-            checked.c.checked_until,
-        )
-        .join(Referral, Case.referral_id == Referral.id)
-        .outerjoin(checked, checked.c.case_id == Case.id)
-    )
+    anchor = {
+        Anchor.HEARING: Case.first_heard_on,
+        Anchor.REFERRAL: Referral.received_on,
+    }.get(options.anchor, Case.closed_on)
+    statement = select(
+        Case.id.label("case_id"),
+        key.label("group_key"),
+        anchor.label("anchor_on"),
+        days_later(anchor, follow_up_days(options.window_months)).label("window_end"),
+        Case.checked_until,
+    ).join(Referral, Case.referral_id == Referral.id)
     for target, on in joins:
         statement = statement.outerjoin(target, on)
     return statement.where(in_cohort(cohort)).cte("cohort_cases")

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from youthcourt.accounts.passwords import hash_password
+from youthcourt.cases.summaries import RECOUNT_EVERY_CASE
 from youthcourt.database import create_database_config
 from youthcourt.demo import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, SEED
 from youthcourt.demo.statewide import names
@@ -274,6 +275,12 @@ async def _load_postgres(
                     began = time.perf_counter()
                     await verify_references(driver, written.rows)
                     report(f"Checked every reference in {time.perf_counter() - began:.1f} s.")
+                    began = time.perf_counter()
+                    for statement in RECOUNT_EVERY_CASE:
+                        await driver.execute(statement)
+                    report(
+                        f"Summed up every case's checks and hearings in {time.perf_counter() - began:.1f} s."
+                    )
         except BaseException as error:
             for task in others:
                 task.cancel()

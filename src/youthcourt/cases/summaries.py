@@ -1,0 +1,22 @@
+"""What the database keeps on each case for the reports, and how a bulk load catches up.
+
+``youth_case.checked_until`` (the latest completed follow-up check that searched some record
+system) and ``youth_case.first_heard_on`` (the night of the first hearing held) are kept by
+triggers (migration ``c5a1e9d3f207``). A load that skips triggers to write faster (the statewide
+set's COPY) recounts every case at the end, in two statements.
+"""
+
+from __future__ import annotations
+
+RECOUNT_EVERY_CASE = (
+    """UPDATE youth_case SET checked_until = found.checked_until
+    FROM (SELECT case_id, max(completed_on) AS checked_until FROM follow_up_check
+          WHERE case_id IS NOT NULL AND completed_on IS NOT NULL AND records_searched <> ''
+          GROUP BY case_id) AS found
+    WHERE found.case_id = youth_case.id""",
+    """UPDATE youth_case SET first_heard_on = found.heard_on
+    FROM (SELECT h.case_id, min(n.held_on) AS heard_on FROM hearing h
+          JOIN courtroom c ON c.id = h.courtroom_id JOIN hearing_night n ON n.id = c.night_id
+          WHERE h.outcome = 'held' GROUP BY h.case_id) AS found
+    WHERE found.case_id = youth_case.id""",
+)
