@@ -29,3 +29,15 @@ async def test_pages_do_not_query_per_row(client, db, app, path):
     many = await _queries_for(client, app, path)
     assert few > 0
     assert many == few, f"{path}: {few} queries with 2 cases, {many} with 14"
+
+
+async def test_a_case_page_reads_the_programs_time_zone_with_the_session_not_again(client, db, app):
+    """"Today" is the program's: its zone comes with the signed-in session's one query."""
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    await sign_in(client, coordinator)
+    case = await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    with counting(app) as statements:
+        response = await client.get(f"/cases/{case.id}")
+    assert response.status_code == 200
+    assert [s for s in statements if "program.timezone" in s and "user_session" not in s] == []

@@ -31,7 +31,7 @@ from youthcourt.audit.service import client_address
 from youthcourt.clock import utc_now
 from youthcourt.programs.models import Program
 from youthcourt.programs.scoping import NOTHING, across_programs, program_scope
-from youthcourt.programs.viewer import ProgramChoice, Viewer
+from youthcourt.programs.viewer import ProgramChoice, Viewer, known_timezones
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.settings import Settings
 from youthcourt.web.i18n import DEFAULT_LANGUAGE, choose_language, use_locale
@@ -346,6 +346,8 @@ class SessionMiddleware:
             db = self.database.provide_session(scope["app"].state, scope)
             viewer = await load_viewer(db, token, self.settings)
             scope[SESSION_EXPIRED_KEY] = viewer is None  # type: ignore[literal-required]
+            if viewer:
+                known_timezones(db, {choice.id: choice.timezone for choice in viewer.programs})
         scope["user"] = viewer
         scope["auth"] = viewer.session_id if viewer else None
         language = (

@@ -23,9 +23,17 @@ def today_in(zone: str | None) -> datetime.date:
     return clock(ZoneInfo(zone or "America/New_York")).date()
 
 
+ZONES_KEY = "program_timezones"
+
+
+def known_timezones(db: AsyncSession, zones: dict[UUID, str]) -> None:
+    """The time zones of the viewer's programs, read with the session: no page reads them again."""
+    db.info.setdefault(ZONES_KEY, {}).update(zones)
+
+
 async def program_today(db: AsyncSession, program_id: UUID) -> datetime.date:
     """Today where a program is, its time zone read once per database session (once a request)."""
-    zones: dict[UUID, str | None] = db.info.setdefault("program_timezones", {})
+    zones: dict[UUID, str | None] = db.info.setdefault(ZONES_KEY, {})
     if program_id not in zones:
         zones[program_id] = await db.scalar(select(Program.timezone).where(Program.id == program_id))
     return today_in(zones[program_id])
