@@ -32,7 +32,7 @@ async def test_pages_do_not_query_per_row(client, db, app, path):
 
 
 async def test_a_case_page_reads_the_programs_time_zone_with_the_session_not_again(client, db, app):
-    """"Today" is the program's: its zone comes with the signed-in session's one query."""
+    """ "Today" is the program's: its zone comes with the signed-in session's one query."""
     program = await make_program(db)
     coordinator = await make_user(db, program, Role.COORDINATOR)
     await sign_in(client, coordinator)
