@@ -306,16 +306,32 @@ def _subject_select(
     )
 
 
+def served_until(youth_id: Any) -> Any:
+    """The last night the row's youth served on a jury (present or late), looked up for that row.
+
+    Per row, through the juror's (program, youth) key, rather than one aggregate of every booking
+    joined to the rows: each table's program criteria make PostgreSQL expect a single row, and it
+    then ran that aggregate again for every row of a program's export (minutes, not a second).
+    """
+    return (
+        select(func.max(HearingNight.held_on))
+        .select_from(Juror)
+        .join(Booking, Booking.juror_id == Juror.id)
+        .join(HearingNight, Booking.night_id == HearingNight.id)
+        .where(Juror.youth_id == youth_id, Booking.attendance.in_((Attendance.PRESENT, Attendance.LATE)))
+        .scalar_subquery()
+    )
+
+
 def _subjects_query() -> Any:
     """One row per case: its dates and categories, the first hearing held, the latest check, jury service."""
-    served = last_served()
     return _subject_select(
         (Case.id, Case.program_id, Case.youth_id),
         (Case.intake_on, Case.first_heard_on, Case.closed_on, Case.state),
-        served.c.served_on,
+        served_until(Case.youth_id),
         Case.checked_until,
         case_referral=Case.referral_id == Referral.id,
-    ).outerjoin(served, served.c.youth_id == Case.youth_id)
+    )
 
 
 def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEventType]]]) -> Subject:
