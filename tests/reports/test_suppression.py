@@ -86,16 +86,26 @@ def published_range(count: int, base: int, threshold: int) -> tuple[int, int]:
 
 
 def pinned_cells(
-    cells: dict[str, int], relations: list[Relation], threshold: int, hidden, base: int = 1, exact=()
+    cells: dict[str, int],
+    relations: list[Relation],
+    threshold: int,
+    hidden,
+    base: int = 1,
+    exact=(),
+    marked=None,
 ) -> Iterator[str]:
     """The hidden cells whose smallest and largest possible counts are equal, one by one.
 
     A reader knows the shown counts (to within their rounding to ``base``), the relations,
     that a "<threshold" cell holds 1 to threshold - 1 and that any other hidden count is at
-    least 0. The ``exact`` cells are known exactly when shown (a shown rate gives them away).
+    least 0. ``marked`` names the cells shown as "<threshold" (by default every hidden small
+    cell); a small cell shown as a dash tells the reader no more than a hidden complement does.
+    The ``exact`` cells are known exactly when shown (a shown rate gives them away).
     The range of each hidden cell over those is found with scipy's linear programming,
     independently of the module.
     """
+    if marked is None:
+        marked = [name for name in hidden if 0 < cells[name] < threshold]
     names = list(cells)
     index = {name: position for position, name in enumerate(names)}
     equations = np.zeros((len(relations), len(names)))
@@ -107,7 +117,7 @@ def pinned_cells(
         published_range(cells[name], 1 if name in exact else base, threshold)
         if name not in hidden
         else (1, threshold - 1)
-        if 0 < cells[name] < threshold
+        if name in marked
         else (0, None)
         for name in names
     ]
@@ -137,15 +147,19 @@ class Reader:
         """Cells pinned even with every cell hidden: no suppression can protect them."""
         return set(pinned(self.cells, self.relations, self.threshold, list(self.cells)))
 
-    def given_away(self, hidden: list[str]) -> list[str]:
-        """Hidden cells recoverable exactly, or else pinned by the bounds (bar the inherent ones)."""
-        return recoverable(hidden, self.relations) or list(self._pinned(hidden))
+    def given_away(self, hidden: list[str], marked=None) -> list[str]:
+        """Hidden cells recoverable exactly, or else pinned by the bounds (bar the inherent ones).
 
-    def gives_away(self, hidden: list[str]) -> bool:
-        return bool(recoverable(hidden, self.relations)) or next(self._pinned(hidden), None) is not None
+        ``marked``: the cells shown as "<threshold" (see :func:`pinned_cells`)."""
+        return recoverable(hidden, self.relations) or list(self._pinned(hidden, marked))
 
-    def _pinned(self, hidden: list[str]) -> Iterator[str]:
-        found = pinned_cells(self.cells, self.relations, self.threshold, hidden)
+    def gives_away(self, hidden: list[str], marked=None) -> bool:
+        return (
+            bool(recoverable(hidden, self.relations)) or next(self._pinned(hidden, marked), None) is not None
+        )
+
+    def _pinned(self, hidden: list[str], marked=None) -> Iterator[str]:
+        found = pinned_cells(self.cells, self.relations, self.threshold, hidden, marked=marked)
         return (name for name in found if name not in self.inherent)
 
 
@@ -407,32 +421,37 @@ def tables(draw):
     return grid_cells(counts, rows, columns), grid_relations(rows, columns), draw(st.integers(5, 11))
 
 
-@st.composite
-def chains(draw):
-    """Tables shaped like the reoffending report's: cohort = full window + censored, full
-    window = reoffended + not reoffended, group by group, with a total row over several groups.
-    """
-    groups = [f"g{index}" for index in range(draw(st.integers(1, 4)))]
+def chain_table(counts: dict[str, tuple[int, int, int]]) -> tuple[dict[str, int], list[Relation]]:
+    """A table shaped like the reoffending report's, from each group's reoffended, not reoffended
+    and censored counts: cohort = full window + censored, full window = reoffended + not
+    reoffended, with a total row over several groups."""
     columns = ("cohort", "full", "censored", "reoffended", "not")
     cells = {}
-    for group in groups:
-        reoffended, not_reoffended, censored = draw(count), draw(count), draw(count)
+    for group, (reoffended, not_reoffended, censored) in counts.items():
         full = reoffended + not_reoffended
-        counts = (full + censored, full, censored, reoffended, not_reoffended)
-        cells |= {f"{group}|{column}": value for column, value in zip(columns, counts, strict=True)}
-    rows = list(groups)
-    if len(groups) > 1:
+        values = (full + censored, full, censored, reoffended, not_reoffended)
+        cells |= {f"{group}|{column}": value for column, value in zip(columns, values, strict=True)}
+    rows = list(counts)
+    if len(counts) > 1:
         rows.append("total")
         for column in columns:
-            cells[f"total|{column}"] = sum(cells[f"{group}|{column}"] for group in groups)
+            cells[f"total|{column}"] = sum(cells[f"{group}|{column}"] for group in counts)
     relations = []
     for row in rows:
         relations.append(Relation(f"{row}|cohort", (f"{row}|full", f"{row}|censored")))
         relations.append(Relation(f"{row}|full", (f"{row}|reoffended", f"{row}|not")))
-    if len(groups) > 1:
+    if len(counts) > 1:
         relations += [
-            Relation(f"total|{column}", tuple(f"{group}|{column}" for group in groups)) for column in columns
+            Relation(f"total|{column}", tuple(f"{group}|{column}" for group in counts)) for column in columns
         ]
+    return cells, relations
+
+
+@st.composite
+def chains(draw):
+    """Reoffending-shaped tables (:func:`chain_table`) of one to four groups."""
+    groups = range(draw(st.integers(1, 4)))
+    cells, relations = chain_table({f"g{index}": (draw(count), draw(count), draw(count)) for index in groups})
     return cells, relations, draw(st.integers(5, 11))
 
 
@@ -444,13 +463,16 @@ def test_no_hidden_cell_can_be_worked_out(table):
     hidden = hidden_cells(result, cells)
 
     reader = Reader(cells, relations, threshold)
+    # The reader sees which cells say "<threshold"; the small cells shown as dashes they cannot
+    # tell from complements.
+    marked = [name for name in hidden if result.display(name) == f"<{threshold}"]
     assert recoverable(hidden, relations) == []
     # Nor is any pinned to one value by the bounds, unless the markers alone do that.
-    assert reader.given_away(hidden) == []
+    assert reader.given_away(hidden, marked) == []
     for name in hidden:
         if result.status(name) is CellStatus.SECONDARY and not 0 < cells[name] < threshold:
             # Every complement is needed: showing it again would give a hidden cell away.
-            assert reader.gives_away([other for other in hidden if other != name])
+            assert reader.gives_away([other for other in hidden if other != name], marked)
     for name, value in cells.items():
         if 0 < value < threshold and name in reader.inherent:
             # Marked small, it would be known: shown as a dash instead.
@@ -521,3 +543,18 @@ def test_no_hidden_cell_can_be_worked_out_from_rounded_counts(table):
         elif not result.is_hidden(name):
             assert result.value(name) == rounded(value, PUBLISHED_BASE)
             assert result.value(name) % PUBLISHED_BASE == 0
+
+
+def test_small_cells_shown_as_dashes_tell_no_more_than_complements():
+    """Found by the property test: a reader who took the dashes for "<5" would pin four cells
+    (the five smallest parts would each be 1 under a shown total of 5); a dash says only hidden."""
+    cells, relations = chain_table({"g0": (1, 1, 1), "g1": (1, 1, 0)})
+    result = suppress(cells, relations, 5)
+    hidden = hidden_cells(result, cells)
+    marked = [name for name in hidden if result.display(name) == "<5"]
+    reader = Reader(cells, relations, 5)
+
+    assert [name for name in cells if not result.is_hidden(name)] == ["g1|censored", "total|cohort"]
+    assert result.display("g0|reoffended") == "\N{EM DASH}"
+    assert reader.given_away(hidden, marked) == []
+    assert reader.given_away(hidden) == ["g0|cohort", "g0|censored", "g1|cohort", "total|censored"]
