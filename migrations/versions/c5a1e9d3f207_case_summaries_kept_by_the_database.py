@@ -50,7 +50,8 @@ BEGIN
     WHERE id = case_key;
 END
 $$ LANGUAGE plpgsql""",
-    """CREATE FUNCTION follow_up_check_recounts_case() RETURNS trigger AS $$
+    # One function for checks and hearings: a check may belong to a referral (no case).
+    """CREATE FUNCTION row_recounts_its_case() RETURNS trigger AS $$
 BEGIN
     IF TG_OP <> 'INSERT' AND OLD.case_id IS NOT NULL THEN PERFORM youth_case_recount(OLD.case_id); END IF;
     IF TG_OP <> 'DELETE' AND NEW.case_id IS NOT NULL
@@ -62,19 +63,10 @@ END
 $$ LANGUAGE plpgsql""",
     """CREATE TRIGGER follow_up_check_recounts_case
     AFTER INSERT OR DELETE OR UPDATE OF case_id, completed_on, records_searched ON follow_up_check
-    FOR EACH ROW EXECUTE FUNCTION follow_up_check_recounts_case()""",
-    """CREATE FUNCTION hearing_recounts_case() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'INSERT' THEN PERFORM youth_case_recount(OLD.case_id); END IF;
-    IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.case_id <> OLD.case_id) THEN
-        PERFORM youth_case_recount(NEW.case_id);
-    END IF;
-    RETURN NULL;
-END
-$$ LANGUAGE plpgsql""",
+    FOR EACH ROW EXECUTE FUNCTION row_recounts_its_case()""",
     """CREATE TRIGGER hearing_recounts_case
     AFTER INSERT OR DELETE OR UPDATE OF case_id, courtroom_id, outcome ON hearing
-    FOR EACH ROW EXECUTE FUNCTION hearing_recounts_case()""",
+    FOR EACH ROW EXECUTE FUNCTION row_recounts_its_case()""",
     f"""CREATE FUNCTION courtroom_recounts_cases() RETURNS trigger AS $$
 BEGIN
     PERFORM youth_case_recount(case_id) FROM ({CASES_OF_COURTROOM.format(courtroom="NEW.id")}) moved;
@@ -94,14 +86,8 @@ $$ LANGUAGE plpgsql""",
 )
 
 
-def _sqlite_recount(case: str) -> str:
-    return (
-        f"UPDATE youth_case SET checked_until = {CHECKED.format(case=case)}, "
-        f"first_heard_on = {HEARD.format(case=case)} WHERE id = {case};"
-    )
-
-
-def _sqlite_recount_in(cases: str) -> str:
+def _sqlite_recount(cases: str) -> str:
+    """The statement recounting the cases ``cases`` (a query) names."""
     return (
         f"UPDATE youth_case SET checked_until = {CHECKED.format(case='youth_case.id')}, "
         f"first_heard_on = {HEARD.format(case='youth_case.id')} WHERE id IN ({cases});"
@@ -110,24 +96,24 @@ def _sqlite_recount_in(cases: str) -> str:
 
 SQLITE = (
     f"""CREATE TRIGGER follow_up_check_recounts_case_insert AFTER INSERT ON follow_up_check
-    WHEN NEW.case_id IS NOT NULL BEGIN {_sqlite_recount("NEW.case_id")} END""",
+    WHEN NEW.case_id IS NOT NULL BEGIN {_sqlite_recount("SELECT NEW.case_id")} END""",
     f"""CREATE TRIGGER follow_up_check_recounts_case_update
     AFTER UPDATE OF case_id, completed_on, records_searched ON follow_up_check
-    BEGIN {_sqlite_recount("OLD.case_id")} {_sqlite_recount("NEW.case_id")} END""",
+    BEGIN {_sqlite_recount("SELECT OLD.case_id")} {_sqlite_recount("SELECT NEW.case_id")} END""",
     f"""CREATE TRIGGER follow_up_check_recounts_case_delete AFTER DELETE ON follow_up_check
-    WHEN OLD.case_id IS NOT NULL BEGIN {_sqlite_recount("OLD.case_id")} END""",
+    WHEN OLD.case_id IS NOT NULL BEGIN {_sqlite_recount("SELECT OLD.case_id")} END""",
     f"""CREATE TRIGGER hearing_recounts_case_insert AFTER INSERT ON hearing
-    BEGIN {_sqlite_recount("NEW.case_id")} END""",
+    BEGIN {_sqlite_recount("SELECT NEW.case_id")} END""",
     f"""CREATE TRIGGER hearing_recounts_case_update AFTER UPDATE OF case_id, courtroom_id, outcome ON hearing
-    BEGIN {_sqlite_recount("OLD.case_id")} {_sqlite_recount("NEW.case_id")} END""",
+    BEGIN {_sqlite_recount("SELECT OLD.case_id")} {_sqlite_recount("SELECT NEW.case_id")} END""",
     f"""CREATE TRIGGER hearing_recounts_case_delete AFTER DELETE ON hearing
-    BEGIN {_sqlite_recount("OLD.case_id")} END""",
+    BEGIN {_sqlite_recount("SELECT OLD.case_id")} END""",
     f"""CREATE TRIGGER courtroom_recounts_cases AFTER UPDATE OF night_id ON courtroom
     WHEN NEW.night_id IS NOT OLD.night_id
-    BEGIN {_sqlite_recount_in(CASES_OF_COURTROOM.format(courtroom="NEW.id"))} END""",
+    BEGIN {_sqlite_recount(CASES_OF_COURTROOM.format(courtroom="NEW.id"))} END""",
     f"""CREATE TRIGGER hearing_night_recounts_cases AFTER UPDATE OF held_on ON hearing_night
     WHEN NEW.held_on IS NOT OLD.held_on
-    BEGIN {_sqlite_recount_in(CASES_OF_NIGHT.format(night="NEW.id"))} END""",
+    BEGIN {_sqlite_recount(CASES_OF_NIGHT.format(night="NEW.id"))} END""",
 )
 
 BACKFILL = (
@@ -152,6 +138,12 @@ POSTGRES_TRIGGERS = (
     ("courtroom_recounts_cases", "courtroom"),
     ("hearing_night_recounts_cases", "hearing_night"),
 )
+POSTGRES_FUNCTIONS = (
+    "row_recounts_its_case()",
+    "courtroom_recounts_cases()",
+    "hearing_night_recounts_cases()",
+    "youth_case_recount(uuid)",
+)
 
 
 def upgrade() -> None:
@@ -168,8 +160,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for trigger, table in POSTGRES_TRIGGERS:
             op.execute(f"DROP TRIGGER {trigger} ON {table}")
-            op.execute(f"DROP FUNCTION {trigger}()")
-        op.execute("DROP FUNCTION youth_case_recount(uuid)")
+        for function in POSTGRES_FUNCTIONS:
+            op.execute(f"DROP FUNCTION {function}")
     else:
         for trigger in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER {trigger}")

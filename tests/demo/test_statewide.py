@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, func, select, text
 
+from tests.cases.test_case_summaries import SUMMARIES_DISAGREE
 from tests.conftest import _postgres_admin, _postgres_url, make_settings
 from tests.factories import counting, sign_in
 from youthcourt import cli, demo
@@ -122,14 +123,6 @@ def test_every_reference_names_a_row_and_the_rows_agree(state):
     }  # fmt: skip
     found = {what: one(state, sql) for what, sql in disagreements.items()}
     assert found == dict.fromkeys(disagreements, 0)
-
-
-SUMMARIES_DISAGREE = """SELECT count(*) FROM youth_case y
-    WHERE y.checked_until IS DISTINCT FROM (SELECT max(f.completed_on) FROM follow_up_check f
-            WHERE f.case_id = y.id AND f.completed_on IS NOT NULL AND f.records_searched <> '')
-       OR y.first_heard_on IS DISTINCT FROM (SELECT min(n.held_on) FROM hearing h
-            JOIN courtroom c ON c.id = h.courtroom_id JOIN hearing_night n ON n.id = c.night_id
-            WHERE h.case_id = y.id AND h.outcome = 'held')"""
 
 
 def test_each_case_sums_up_its_checks_and_hearings_though_the_copy_skipped_the_triggers(state):
@@ -321,7 +314,7 @@ def test_on_sqlite_the_trigger_keeps_the_balances(tmp_path: Path):
         "(SELECT coalesce(sum(amount), 0) FROM credit_entry e WHERE e.juror_id = j.id)) > 0.001",
     )
     assert wrong == 0, "SQLite keeps decimals as floating point: equal to a thousandth"
-    assert one(settings, SUMMARIES_DISAGREE.replace("IS DISTINCT FROM", "IS NOT")) == 0
+    assert one(settings, SUMMARIES_DISAGREE) == 0
 
 
 @pytest.fixture
