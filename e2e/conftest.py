@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from youthcourt.accounts.mfa import STEP_SECONDS, code_at, current_step
 from youthcourt.demo.people import DEMO_TOTP_SECRET
@@ -166,6 +166,14 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, *, fresh: boo
     _type_credentials(page, email, password)
     if password == DEMO_PASSWORD and "/login" not in page.url:
         _sessions[email] = [c for c in page.context.cookies() if c["name"].endswith("youthcourt_session")]
+
+
+def choose_language(page: Page, label: str, button: str) -> None:
+    """Set the account's language on its page, with the page's words in the language it is in now."""
+    page.goto("/account/language")
+    page.get_by_label(label).check()
+    page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("status")).to_be_visible()
 
 
 def sign_in_in_spanish(page: Page, email: str) -> None:

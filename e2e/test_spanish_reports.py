@@ -10,26 +10,13 @@ import datetime
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import SCREENSHOTS, sign_in
+from e2e.conftest import choose_language, sign_in
 
 TODAY = datetime.date.today()
 ROW = "main tbody tr"
 
 
-def snap(page: Page, step: str, who: str = "follow-up") -> None:
-    """A full-page screenshot to look at, taken on every run (CI included)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"spanish-{who}-{step}.png"), full_page=True)
-
-
-def choose_language(page: Page, label: str, button: str) -> None:
-    page.goto("/account/language")
-    page.get_by_label(label).check()
-    page.get_by_role("button", name=button).click()
-    expect(page.get_by_role("status")).to_be_visible()
-
-
-def test_a_spanish_speaking_coordinator_records_a_follow_up_check(page: Page, base_url: str):
+def test_a_spanish_speaking_coordinator_records_a_follow_up_check(page: Page, shoot, base_url: str):
     page.goto("/login")
     sign_in(page, "coordinator@example.org")
     choose_language(page, "Español", "Save")
@@ -40,7 +27,7 @@ def test_a_spanish_speaking_coordinator_records_a_follow_up_check(page: Page, ba
         expect(page.get_by_role("link", name="Vencidas ahora")).to_have_attribute("aria-current", "page")
         for status in page.locator(f"{ROW} td:nth-child(5)").all_inner_texts():
             assert status == "Vence hoy" or status.startswith("Atrasada"), status
-        snap(page, "worklist-es")
+        shoot("worklist-es")
 
         last = page.locator(ROW).last
         case_number = last.locator("td").first.inner_text()
@@ -60,7 +47,7 @@ def test_a_spanish_speaking_coordinator_records_a_follow_up_check(page: Page, ba
         expect(page.locator("#error-e1_offense_category")).to_have_text(
             "Elige la categoría de falta del evento 1."
         )
-        snap(page, "check-errors-es")
+        shoot("check-errors-es")
 
         page.get_by_label("Registros de la policía").check()
         page.get_by_label("Evento 1: categoría de falta").select_option(index=1)
@@ -71,20 +58,20 @@ def test_a_spanish_speaking_coordinator_records_a_follow_up_check(page: Page, ba
         status = page.get_by_role("status")
         expect(status).to_contain_text(f"{case_number}: quedó registrada la revisión")
         expect(status).to_contain_text("se encontró una nueva falta, 1 evento")
-        snap(page, "recorded-es")
+        shoot("recorded-es")
     finally:
         # Back to following the browser, as the other tests of the demo coordinator expect.
         choose_language(page, "El idioma de mi navegador", "Guardar")
 
 
-def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, base_url: str):
+def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, shoot, base_url: str):
     page.goto("/login")
     sign_in(page, "evaluator@example.org")
     choose_language(page, "Español", "Save")
     try:
         page.goto("/reports")
         expect(page.get_by_role("heading", level=1)).to_have_text("Informes")
-        snap(page, "reports-home-es", "evaluator")
+        shoot("evaluator-reports-home-es")
         page.get_by_role("link", name="Reincidencia").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Reincidencia")
 
@@ -95,7 +82,7 @@ def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, bas
             "Elige al menos un tipo de evento que cuente como nueva falta."
         )
         expect(page.get_by_role("alert")).to_contain_text("Corrige")
-        snap(page, "recidivism-error-es", "evaluator")
+        shoot("evaluator-recidivism-error-es")
 
         page.get_by_label("Arresto").check()
         page.get_by_label("Agrupar por").select_option(label="Servicio posterior como jurado")
@@ -112,12 +99,12 @@ def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, bas
         )
         expect(results).to_contain_text("Prueba de log-rank entre")
         expect(results).not_to_contain_text("Served as a juror")
-        snap(page, "recidivism-report-es", "evaluator")
+        shoot("evaluator-recidivism-report-es")
 
         page.goto("/reports/measures")
         expect(page.get_by_role("heading", level=1)).to_have_text("Medidas del programa")
         expect(page.locator("#measures")).to_contain_text("Jóvenes atendidos")
-        snap(page, "measures-es", "evaluator")
+        shoot("evaluator-measures-es")
 
         page.goto("/reports/exports")
         expect(page.get_by_role("heading", level=1)).to_have_text("Exportar registros anonimizados")
@@ -127,7 +114,7 @@ def test_a_spanish_speaking_evaluator_builds_a_recidivism_report(page: Page, bas
             "Qué hace el archivo de casos con fechas desplazadas"
         )
         expect(plan).to_contain_text("Seudónimos")
-        snap(page, "exports-es", "evaluator")
+        shoot("evaluator-exports-es")
     finally:
         choose_language(page, "El idioma de mi navegador", "Guardar")
 
@@ -142,7 +129,7 @@ BAD_COMPARISON = "\n".join(
 
 
 def test_a_spanish_speaking_evaluator_compares_groups_and_imports_a_comparison_file(
-    page: Page, base_url: str, tmp_path
+    page: Page, shoot, base_url: str, tmp_path
 ):
     bad = tmp_path / "muestra.csv"
     bad.write_text(BAD_COMPARISON, encoding="utf-8")
@@ -158,7 +145,7 @@ def test_a_spanish_speaking_evaluator_compares_groups_and_imports_a_comparison_f
         expect(page.locator("#error-second")).to_have_text(
             "Elige dos grupos del mismo tipo: por ejemplo, dos estados de cumplimiento."
         )
-        snap(page, "effects-error-es", "evaluator")
+        shoot("evaluator-effects-error-es")
 
         page.get_by_label("Segundo grupo").select_option(label="Estado de cumplimiento: no cumplidos")
         page.get_by_role("button", name="Comparar los grupos").click()
@@ -167,7 +154,7 @@ def test_a_spanish_speaking_evaluator_compares_groups_and_imports_a_comparison_f
         expect(results).to_contain_text("La muestra en cada paso")
         expect(results).to_contain_text("Puntuación de propensión")
         expect(results).not_to_contain_text("Completed")
-        snap(page, "effects-report-es", "evaluator")
+        shoot("evaluator-effects-report-es")
 
         page.goto("/reports/comparison")
         expect(page.get_by_role("heading", level=1)).to_have_text("Grupos de comparación")
@@ -179,11 +166,11 @@ def test_a_spanish_speaking_evaluator_compares_groups_and_imports_a_comparison_f
             'Fila 3, anchor_date: "03/12/2024" no es una fecha con la forma AAAA-MM-DD'
         )
         expect(page.locator("#imports")).not_to_contain_text("Muestra de libertad condicional")
-        snap(page, "comparison-refused-es", "evaluator")
+        shoot("evaluator-comparison-refused-es")
 
         page.goto("/reports/exports/dictionary")
         expect(page.get_by_role("heading", level=1)).to_have_text("Diccionario de datos de las exportaciones")
         expect(page.locator("main")).to_contain_text("Identificador seudónimo del joven")
-        snap(page, "dictionary-es", "evaluator")
+        shoot("evaluator-dictionary-es")
     finally:
         choose_language(page, "El idioma de mi navegador", "Guardar")
