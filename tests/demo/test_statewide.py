@@ -125,10 +125,16 @@ def test_every_reference_names_a_row_and_the_rows_agree(state):
     assert found == dict.fromkeys(disagreements, 0)
 
 
-def test_each_case_sums_up_its_checks_and_hearings_though_the_copy_skipped_the_triggers(state):
+def test_each_case_and_referral_sums_up_its_records_though_the_copy_skipped_the_triggers(state):
     assert one(state, "SELECT count(*) FROM youth_case WHERE first_heard_on IS NOT NULL") > SIZE.cases // 2
     assert one(state, "SELECT count(*) FROM youth_case WHERE checked_until IS NOT NULL") > SIZE.cases // 4
     assert one(state, SUMMARIES_DISAGREE) == 0
+    ages_disagree = (
+        "SELECT count(*) FROM referral r JOIN youth y ON y.id = r.youth_id WHERE r.youth_age "
+        "IS DISTINCT FROM CAST(date_part('year', age(r.received_on, y.date_of_birth)) AS INTEGER)"
+    )
+    assert one(state, ages_disagree) == 0
+    assert one(state, "SELECT count(*) FROM referral WHERE youth_age BETWEEN 10 AND 18") > SIZE.cases // 2
 
 
 def test_nights_sit_a_few_courtrooms_of_four_to_eight_cases(state):

@@ -2,8 +2,9 @@
 
 ``youth_case.checked_until`` (the latest completed follow-up check that searched some record
 system) and ``youth_case.first_heard_on`` (the night of the first hearing held) are kept by
-triggers (migration ``c5a1e9d3f207``). A load that skips triggers to write faster (the statewide
-set's COPY) recounts every case at the end, in two statements.
+triggers (migration ``c5a1e9d3f207``), as is ``referral.youth_age`` (the age at referral, migration
+``d8b3f1a5c926``). A load that skips triggers to write faster (the statewide set's COPY, on
+PostgreSQL) recounts every case and referral at the end, in three statements.
 """
 
 from __future__ import annotations
@@ -19,4 +20,6 @@ RECOUNT_EVERY_CASE = (
           JOIN courtroom c ON c.id = h.courtroom_id JOIN hearing_night n ON n.id = c.night_id
           WHERE h.outcome = 'held' GROUP BY h.case_id) AS found
     WHERE found.case_id = youth_case.id""",
+    """UPDATE referral SET youth_age = CAST(date_part('year', age(referral.received_on, youth.date_of_birth)) AS INTEGER)
+    FROM youth WHERE youth.id = referral.youth_id""",
 )

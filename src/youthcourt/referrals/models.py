@@ -169,6 +169,9 @@ class Referral(Base, ProgramOwned):
     """First response from the family; a referral without one after the program's limit is flagged."""
     submission_token: Mapped[str | None] = mapped_column(String(64))
     """The form's one-time token: a double-clicked submit finds the referral already made."""
+    youth_age: Mapped[int | None] = mapped_column(Integer, insert_default=None)
+    """The youth's age in whole years on the day the referral was received, for the reports'
+    age bands. Kept by the database's triggers (migration ``d8b3f1a5c926``); never set."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     youth: Mapped[Youth] = relationship(lazy="raise")

@@ -6,8 +6,9 @@ database costs seconds at scale. Here the same rules run in one SQL statement th
 one row per group, outcome and follow-up length with its number of youth: a few thousand
 rows at most, whatever the size of the cohort. A test checks both give the same tallies.
 
-Dates need four functions the two engines spell differently (days between two dates, a
-date some days later, the first day of a month, age in whole years); they are compiled per dialect below.
+Dates need three functions the two engines spell differently (days between two dates, a
+date some days later, the first day of a month); they are compiled per dialect below. The age
+at referral is a column the database keeps (``Referral.youth_age``).
 """
 
 from __future__ import annotations
@@ -103,28 +104,6 @@ def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> s
     return f"({day} - CAST(EXTRACT(DAY FROM {day}) AS INTEGER) + 1)"
 
 
-class age_in_years(FunctionElement):
-    """Whole years from a birth date to a day."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(age_in_years, "sqlite")
-def _age_sqlite(element: age_in_years, compiler: Any, **kw: Any) -> str:
-    birth, day = (compiler.process(arg, **kw) for arg in element.clauses)
-    return (
-        f"(CAST(strftime('%Y', {day}) AS INTEGER) - CAST(strftime('%Y', {birth}) AS INTEGER)"
-        f" - (strftime('%m-%d', {day}) < strftime('%m-%d', {birth})))"
-    )
-
-
-@compiles(age_in_years, "postgresql")
-def _age_postgresql(element: age_in_years, compiler: Any, **kw: Any) -> str:
-    birth, day = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(date_part('year', age({day}, {birth})) AS INTEGER)"
-
-
 def _group_key(grouping: Grouping) -> tuple[Any, tuple[Any, ...]]:
     """The raw value a grouping splits on, as ``recidivism`` reads it from a subject, and the
     tables it needs beyond the case and its referral (joined only when needed: this is the
@@ -142,7 +121,7 @@ def _group_key(grouping: Grouping) -> tuple[Any, tuple[Any, ...]]:
             ReferralSource.kind,
             ((ReferralSource, Referral.source_id == ReferralSource.id),),
         ),
-        Grouping.AGE_BAND: (age_in_years(Youth.date_of_birth, Referral.received_on), youth),
+        Grouping.AGE_BAND: (Referral.youth_age, ()),
         Grouping.GENDER: (func.coalesce(func.nullif(Youth.gender, ""), "Not recorded"), youth),
         Grouping.RACE_ETHNICITY: (
             func.coalesce(func.nullif(Youth.race_ethnicity, ""), "Not recorded"),
