@@ -121,6 +121,8 @@ class Case(Base, ProgramOwned):
         Index("ix_youth_case_program_opened", "program_id", "opened_on"),
         Index("ix_youth_case_program_sealed", "program_id", "sealed_at"),
         Index("ix_youth_case_program_import", "program_id", "import_id"),
+        Index("ix_youth_case_program_first_heard", "program_id", "first_heard_on"),
+        Index("ix_youth_case_program_closed", "program_id", "closed_on"),
     )
 
     number: Mapped[str] = mapped_column(String(20))

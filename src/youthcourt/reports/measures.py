@@ -22,7 +22,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
-from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
+from youthcourt.hearings.models import HearingNight
 from youthcourt.jurors.models import Booking, Juror, JurorSource
 from youthcourt.jurors.records import ATTENDED, format_rate
 from youthcourt.reference.models import ReferralSource, SanctionType
@@ -253,21 +253,14 @@ async def referrals_by_source(
 
 
 async def hearing_waits(db: AsyncSession, period: Period) -> list[int]:
-    """Days from referral received to the case's first held hearing, for first hearings held in the period."""
-    first_held = (
-        select(Hearing.case_id, func.min(HearingNight.held_on).label("held_on"))
-        .join(Courtroom, Courtroom.id == Hearing.courtroom_id)
-        .join(HearingNight, HearingNight.id == Courtroom.night_id)
-        .where(Hearing.outcome == HearingOutcome.HELD)
-        .group_by(Hearing.case_id)
-        .subquery()
-    )
+    """Days from referral received to the case's first held hearing, for first hearings held in the period.
+
+    The first hearing held is a column the database keeps on each case (``Case.first_heard_on``)."""
     waits = await db.scalars(
-        select(days_between(Referral.received_on, first_held.c.held_on))
-        .select_from(first_held)
-        .join(Case, Case.id == first_held.c.case_id)
+        select(days_between(Referral.received_on, Case.first_heard_on))
+        .select_from(Case)
         .join(Referral, Referral.id == Case.referral_id)
-        .where(_within(first_held.c.held_on, period))
+        .where(_within(Case.first_heard_on, period))
     )
     return sorted(int(days) for days in waits)
 

@@ -19,6 +19,7 @@ from youthcourt.reference.models import Factor, SanctionType, enum_column
 
 class Disposition(Base, ProgramOwned):
     __tablename__ = "disposition"
+    __table_args__ = (Index("ix_disposition_program_decided", "program_id", "decided_on"),)
 
     case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
     hearing_id: Mapped[UUID | None] = mapped_column(
@@ -91,7 +92,10 @@ class SanctionProgress(Base, ProgramOwned):
     """Work toward a sanction: hours served, a letter received, a payment, a session attended."""
 
     __tablename__ = "sanction_progress"
-    __table_args__ = (UniqueConstraint("program_id", "submission_token"),)
+    __table_args__ = (
+        UniqueConstraint("program_id", "submission_token"),
+        Index("ix_sanction_progress_program_occurred", "program_id", "occurred_on"),
+    )
 
     sanction_id: Mapped[UUID] = mapped_column(ForeignKey("sanction.id", ondelete="CASCADE"), index=True)
     case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
