@@ -59,10 +59,16 @@ def _enable_sqlite_integrity(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-POSTGRES_SETTINGS = {"plan_cache_mode": "force_custom_plan"}
+POSTGRES_SETTINGS = {"plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0"}
 """Every statement is planned for its own values. asyncpg prepares statements and PostgreSQL, after
 five runs of one, may switch to a generic plan made without the values: for a report over a
-state's programs (an IN list of ids, a range of dates) that plan took 3 s where its own took 60 ms."""
+state's programs (an IN list of ids, a range of dates) that plan took 3 s where its own took 60 ms.
+
+No statement runs in parallel workers. A page's statements read a program's few thousand rows;
+where PostgreSQL overestimated them (it cannot tell that a case and its referral share a program)
+it started two workers, which cost more than the work (the dashboard's follow-ups: 13 ms, 0.3 ms
+of it reading), and under load the workers take the cores the other requests need. The reports
+over a whole state measured the same without them (0.5-0.8 s)."""
 
 _COMMIT_FAILED = "youthcourt.commit_failed"
 _COMMIT_FAILED_PAGE = (

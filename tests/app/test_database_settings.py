@@ -22,6 +22,15 @@ async def test_postgresql_plans_each_statement_for_its_own_values(app):
     assert mode == "force_custom_plan"
 
 
+@pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
+async def test_postgresql_runs_no_statement_of_the_app_in_parallel_workers(app):
+    """Starting workers cost a page's small statements more than their work, and takes cores under load."""
+    engine = app.state.database.get_engine()
+    async with engine.connect() as connection:
+        workers = (await connection.execute(text("SHOW max_parallel_workers_per_gather"))).scalar()
+    assert workers == "0"
+
+
 class _CountingQueue:
     """Stands in for an aiosqlite connection's queue to its thread, counting what is sent."""
 

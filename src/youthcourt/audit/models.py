@@ -22,6 +22,7 @@ class AuditEntry(UUIDBase, ProgramOwned):
     __table_args__ = (
         Index("ix_audit_entry_program_occurred", "program_id", "occurred_at"),
         Index("ix_audit_entry_record", "record_type", "record_id"),
+        Index("ix_audit_entry_actor_action_occurred", "actor_id", "action", "occurred_at"),
     )
 
     program_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]
@@ -30,7 +31,7 @@ class AuditEntry(UUIDBase, ProgramOwned):
     occurred_at: Mapped[datetime.datetime] = mapped_column(
         DateTimeUTC(timezone=True), default=utc_now, index=True
     )
-    actor_id: Mapped[UUID | None] = mapped_column(index=True)
+    actor_id: Mapped[UUID | None] = mapped_column()
     """The user who acted; no foreign key, so the trail outlives the account."""
     actor_name: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(60), index=True)

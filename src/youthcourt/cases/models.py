@@ -117,7 +117,7 @@ class Case(Base, ProgramOwned):
     __tablename__ = "youth_case"
     __table_args__ = (
         UniqueConstraint("program_id", "number"),
-        Index("ix_youth_case_program_state", "program_id", "state"),
+        Index("ix_youth_case_program_state_sealed", "program_id", "state", "sealed_at"),
         Index("ix_youth_case_program_opened", "program_id", "opened_on"),
         Index("ix_youth_case_program_sealed", "program_id", "sealed_at"),
         Index("ix_youth_case_program_import", "program_id", "import_id"),

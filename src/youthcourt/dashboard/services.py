@@ -137,29 +137,47 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
     """Checks due by today, of cases and of study referrals, as the worklist it links to counts them.
 
     A sealed case's check is still due; the panel shows it without the youth's name, as the worklist does.
+    The checks are counted and the first chosen on their own index; only those few are joined to
+    their case, referral and youth (joined first, PostgreSQL expected thousands of due checks and
+    read all of the program's cases, referrals and youth to name eight).
     """
-    youth = aliased(Youth)
-    return await _panel(
-        db,
+    due = (
         select(
             FollowUpCheck.id,
             FollowUpCheck.window_months,
             FollowUpCheck.due_on,
             FollowUpCheck.case_id,
-            Case.number,
             FollowUpCheck.referral_id,
-            Referral.received_on,
-            Case.sealed_at,
-            youth.full_name.label("youth"),
+            func.count().over().label("total"),
         )
-        .outerjoin(Case, Case.id == FollowUpCheck.case_id)
-        .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)
-        .outerjoin(
-            youth, (youth.id == func.coalesce(Case.youth_id, Referral.youth_id)) & Case.sealed_at.is_(None)
-        )
-        .where(
-            FollowUpCheck.completed_on.is_(None),
-            FollowUpCheck.due_on <= today,
-        )
-        .order_by(FollowUpCheck.due_on, FollowUpCheck.id),
+        .where(FollowUpCheck.completed_on.is_(None), FollowUpCheck.due_on <= today)
+        .order_by(FollowUpCheck.due_on, FollowUpCheck.id)
+        .limit(PANEL_ROWS)
+        .subquery()
     )
+    youth = aliased(Youth)
+    rows = (
+        await db.execute(
+            select(
+                due.c.id,
+                due.c.window_months,
+                due.c.due_on,
+                due.c.case_id,
+                Case.number,
+                due.c.referral_id,
+                Referral.received_on,
+                Case.sealed_at,
+                youth.full_name.label("youth"),
+                due.c.total,
+            )
+            .select_from(due)
+            .outerjoin(Case, Case.id == due.c.case_id)
+            .outerjoin(Referral, Referral.id == due.c.referral_id)
+            .outerjoin(
+                youth,
+                (youth.id == func.coalesce(Case.youth_id, Referral.youth_id)) & Case.sealed_at.is_(None),
+            )
+            .order_by(due.c.due_on, due.c.id)
+        )
+    ).all()
+    return Panel(rows[0].total if rows else 0, list(rows))
