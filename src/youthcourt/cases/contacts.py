@@ -40,7 +40,10 @@ def _latest_of_postgresql(element: latest_of, compiler: Any, **kw: Any) -> str:
 @compiles(latest_of)
 def _latest_of_sqlite(element: latest_of, compiler: Any, **kw: Any) -> str:
     # SQLite's max() of several values is NULL if any is: each argument falls back on the others.
+    # (Of one value, max() would be the aggregate.)
     days = [compiler.process(day, **kw) for day in element.clauses]
+    if len(days) == 1:
+        return days[0]
     rotations = (", ".join(days[i:] + days[:i]) for i in range(len(days)))
     return "max(" + ", ".join(f"coalesce({rotation})" for rotation in rotations) + ")"
 
