@@ -14,21 +14,16 @@ async def test_sqlite_commits_sync_the_log_at_checkpoints_not_at_every_commit(db
 
 
 @pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
-async def test_postgresql_plans_each_statement_for_its_own_values(app):
-    """A generic plan, made after five runs of a prepared statement, ignores the values it runs with."""
+async def test_postgresql_plans_each_statement_for_its_own_values_and_runs_none_in_parallel_workers(app):
+    """A generic plan, made after five runs of a prepared statement, ignores the values it runs with;
+    parallel workers cost a page's small statements more than their work, and take cores under load."""
     engine = app.state.database.get_engine()
     async with engine.connect() as connection:
-        mode = (await connection.execute(text("SHOW plan_cache_mode"))).scalar()
-    assert mode == "force_custom_plan"
-
-
-@pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
-async def test_postgresql_runs_no_statement_of_the_app_in_parallel_workers(app):
-    """Starting workers cost a page's small statements more than their work, and takes cores under load."""
-    engine = app.state.database.get_engine()
-    async with engine.connect() as connection:
-        workers = (await connection.execute(text("SHOW max_parallel_workers_per_gather"))).scalar()
-    assert workers == "0"
+        settings = [
+            (await connection.execute(text(f"SHOW {name}"))).scalar()
+            for name in ("plan_cache_mode", "max_parallel_workers_per_gather")
+        ]
+    assert settings == ["force_custom_plan", "0"]
 
 
 class _CountingQueue:
