@@ -429,6 +429,22 @@ async def test_the_coordinator_gives_a_link_per_person_from_the_case_page_and_se
     assert token not in listed.text, "the secret is shown once, never again"
 
 
+async def test_the_case_page_lists_the_youths_and_the_guardians_links_newest_first_in_one_query(
+    client, db, app
+):
+    family = await make_family(db)
+    await give(db, family, YOUTH_PAGE, label="First")
+    await give(db, family, GUARDIAN_PAGE, label="Second")
+    await give(db, family, YOUTH_PAGE, label="Third")
+    await sign_in(client, family.coordinator)
+
+    with counting(app) as statements:
+        page = await client.get(f"/cases/{family.case.id}")
+    section = page.text.split('id="family-links"')[1]
+    assert section.index("Third") < section.index("Second") < section.index("First")
+    assert len([s for s in statements if s.startswith("SELECT private_link.")]) == 1
+
+
 @pytest.mark.parametrize("holder", ["", "somebody", "00000000-0000-0000-0000-000000000000"])
 async def test_a_link_for_nobody_of_the_case_is_refused_with_the_form_kept(client, db, holder):
     family = await make_family(db)

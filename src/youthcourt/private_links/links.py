@@ -133,13 +133,20 @@ async def open_link(db: AsyncSession, token: str, purpose: Purpose) -> PrivateLi
     return link
 
 
-async def links_for(db: AsyncSession, purpose: Purpose, subject_ids: list[UUID]) -> list[PrivateLink]:
-    """The links given out for these subjects, newest first (in the caller's program scope)."""
+async def links_for(
+    db: AsyncSession, purpose: Purpose | tuple[Purpose, ...], subject_ids: list[UUID]
+) -> list[PrivateLink]:
+    """The links given out for these subjects for one purpose or several, newest first (in the
+    caller's program scope), in one query."""
     if not subject_ids:
         return []
+    purposes = purpose if isinstance(purpose, tuple) else (purpose,)
     rows = await db.scalars(
         select(PrivateLink)
-        .where(PrivateLink.purpose == purpose.name, PrivateLink.subject_id.in_(subject_ids))
+        .where(
+            PrivateLink.purpose.in_([each.name for each in purposes]),
+            PrivateLink.subject_id.in_(subject_ids),
+        )
         .order_by(PrivateLink.created_at.desc(), PrivateLink.id)
     )
     return list(rows.all())

@@ -14,7 +14,7 @@ from youthcourt.web.forms import Form
 
 
 async def load_family_links(db: AsyncSession, case: Case) -> dict[str, Any]:
-    """The links given for the case and whom a new one can be for (two queries, three with today)."""
+    """The links given for the case and whom a new one can be for (one query, and the program's today)."""
     today = await program_today(db, case.program_id)
     return {
         "family_links": await services.links_of_case(db, case, today),
