@@ -8,6 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from tests.factories import (
+    counting,
     make_case,
     make_program,
     make_referral,
@@ -19,7 +20,7 @@ from tests.factories import (
 )
 from tests.hearings.test_hearings import make_hearing, make_night
 from youthcourt.audit.models import AuditEntry
-from youthcourt.cases.models import Case, CaseEvent, CaseState, ContactLog
+from youthcourt.cases.models import Case, CaseEvent, CaseState, ContactLog, ContactMethod
 from youthcourt.hearings.models import HearingOutcome
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import Factor
@@ -384,6 +385,33 @@ async def test_a_contact_logged_today_is_above_the_opening_and_has_no_invented_t
     contact = timeline.split('class="timeline-contact"')[1].split("</li>")[0]
     shown = re.search(r"<time[^>]*>([^<]*)</time>", contact)[1]
     assert shown == TODAY.isoformat(), "a contact logged by date shows its date, not a made-up hour"
+
+
+async def test_the_case_page_shows_the_latest_contact_logged_read_from_its_timeline(client, db, app):
+    """The timeline reads every contact of the case; the last contact and the overdue mark come
+    from it, with no query of their own."""
+    program, coordinator = await _coordinator(db)
+    case = await make_case(
+        db, program, CaseState.INTAKE, received_on=TODAY - datetime.timedelta(days=90), incident_date=TODAY
+    )
+    for days_ago in (20, 70):  # logged out of order: the latest is not the last one written
+        db.add(
+            ContactLog(
+                program_id=program.id,
+                case_id=case.id,
+                contacted_on=TODAY - datetime.timedelta(days=days_ago),
+                method=ContactMethod.PHONE,
+                contact_with="Mother",
+            )
+        )
+    await db.commit()
+    await sign_in(client, coordinator)
+
+    with counting(app) as statements:
+        page = (await client.get(f"/cases/{case.id}")).text
+    assert f"Last contact {(TODAY - datetime.timedelta(days=20)).isoformat()}." in page
+    assert "days without contact" not in page
+    assert not [s for s in statements if "max(contact_log" in s]
 
 
 async def test_the_conflict_message_shows_every_field_the_other_coordinator_changed(client, db):

@@ -14,7 +14,6 @@ from litestar.params import FromPath
 from litestar.response import Template
 from litestar.utils.scope.state import ScopeState
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.services import member_names
@@ -23,7 +22,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases import contacts, sections
 from youthcourt.cases.forms import CONTACT_METHODS, NoteForm
 from youthcourt.cases.listing import FILTER_FIELDS, CaseFilters, shown_rows
-from youthcourt.cases.models import Case, CaseState, ContactLog, EventKind
+from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import (
     CASE_IN_PATH,
     INTAKE_DATES,
@@ -157,14 +156,14 @@ class CaseController(Controller):
     ) -> dict[str, Any]:
         viewer: Viewer = request.user
         policy = await reference.policy(db, viewer.program_id)
-        logged_contact = await db.scalar(
-            select(func.max(ContactLog.contacted_on)).where(ContactLog.case_id == case.id)
-        )
+        timeline = await cases.timeline(case, viewer.timezone)
+        # The timeline holds every contact logged: the latest is read there, not asked again.
+        logged_contact = max((entry.day for entry in timeline if entry.kind == "contact"), default=None)
         names = await member_names(db, [case.coordinator_id])
         return {
             "case": case,
             "coordinator_name": names.get(case.coordinator_id) if case.coordinator_id else None,
-            "timeline": await cases.timeline(case, viewer.timezone),
+            "timeline": timeline,
             "sections": await _render_sections(request, db, case),
             "policy": policy,
             "last_contact": contacts.last_contact(logged_contact, case.referral),
