@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from tests.factories import make_program, make_referral, make_youth
 from youthcourt.referrals.models import Referral, Youth
-from youthcourt.reports.cohort import age_on
+from youthcourt.referrals.screening import age_on
 
 BORN = datetime.date(2010, 3, 15)
 

@@ -38,8 +38,9 @@ from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSys
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.referrals.models import Referral, Youth
+from youthcourt.referrals.screening import age_on
 from youthcourt.reports import exports
-from youthcourt.reports.cohort import Cohort, age_on, load_subjects, stream_subjects
+from youthcourt.reports.cohort import Cohort, load_subjects, stream_subjects
 from youthcourt.reports.deidentify import K_ANONYMITY, QUASI_IDENTIFIERS
 from youthcourt.reports.exports import COLUMN_NAMES
 

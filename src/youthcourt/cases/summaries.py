@@ -9,7 +9,7 @@ PostgreSQL) recounts every case and referral at the end, in three statements.
 
 from __future__ import annotations
 
-RECOUNT_EVERY_CASE = (
+CATCH_UP_SUMMARIES = (
     """UPDATE youth_case SET checked_until = found.checked_until
     FROM (SELECT case_id, max(completed_on) AS checked_until FROM follow_up_check
           WHERE case_id IS NOT NULL AND completed_on IS NOT NULL AND records_searched <> ''

@@ -9,6 +9,7 @@ is still due, and the panel counts what the worklist it links to lists, without 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,11 @@ class Panel:
 
 async def _panel(db: AsyncSession, query: Select[Any]) -> Panel:
     rows = (await db.execute(query.add_columns(func.count().over().label("total")).limit(PANEL_ROWS))).all()
+    return _counted(rows)
+
+
+def _counted(rows: Sequence[Any]) -> Panel:
+    """A panel of rows that each carry the whole count as ``total``."""
     return Panel(rows[0].total if rows else 0, list(rows))
 
 
@@ -180,4 +186,4 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
             .order_by(due.c.due_on, due.c.id)
         )
     ).all()
-    return Panel(rows[0].total if rows else 0, list(rows))
+    return _counted(rows)

@@ -81,10 +81,6 @@ def completion_status(state: CaseState | None) -> str:
     return "Open"
 
 
-def age_on(birth: datetime.date, day: datetime.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 @dataclass(frozen=True, slots=True)
 class Subject:
     """One case of the cohort, de-identified: what reports group by and measure from.
@@ -288,7 +284,7 @@ def _subject_select(
         Offense.offense_class,
         Offense.category,
         ReferralSource.kind,
-        Youth.date_of_birth,
+        Referral.youth_age,
         Youth.gender,
         Youth.race_ethnicity,
         served_on,
@@ -335,9 +331,9 @@ def _subjects_query() -> Any:
 
 
 def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEventType]]]) -> Subject:
-    """A row of :func:`_subjects_query` as a Subject; the birth date is used for the age and dropped."""
+    """A row of :func:`_subjects_query` as a Subject (the age at referral is the database's ``youth_age``)."""
     (case_id, program_id, youth_id, referred_on, intake_on, heard_on, closed_on, state) = row[:8]
-    (offense_class, category, source_kind, birth, gender, race, served_on, checked_until) = row[8:16]
+    (offense_class, category, source_kind, age, gender, race, served_on, checked_until) = row[8:16]
     return Subject(
         case_id=case_id,
         program_id=program_id,
@@ -350,7 +346,7 @@ def _subject(row: Any, events: Mapping[UUID, list[tuple[datetime.date, OutcomeEv
         offense_class=str(offense_class),
         offense_category=category,
         source_kind=str(source_kind),
-        age=age_on(birth, referred_on),
+        age=age,
         gender=gender or "Not recorded",
         race_ethnicity=race or "Not recorded",
         served_as_juror=served_on is not None and served_on >= referred_on,

@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from youthcourt.accounts.passwords import hash_password
-from youthcourt.cases.summaries import RECOUNT_EVERY_CASE
+from youthcourt.cases.summaries import CATCH_UP_SUMMARIES
 from youthcourt.database import create_database_config
 from youthcourt.demo import DEMO_PASSWORD, DEMO_PROGRAM_SLUG, SEED
 from youthcourt.demo.statewide import names
@@ -276,7 +276,7 @@ async def _load_postgres(
                     await verify_references(driver, written.rows)
                     report(f"Checked every reference in {time.perf_counter() - began:.1f} s.")
                     began = time.perf_counter()
-                    for statement in RECOUNT_EVERY_CASE:
+                    for statement in CATCH_UP_SUMMARIES:
                         await driver.execute(statement)
                     report(
                         f"Summed up every case's checks and hearings, and each referral's age, in {time.perf_counter() - began:.1f} s."
