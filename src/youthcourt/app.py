@@ -72,7 +72,7 @@ from youthcourt.web.logging import redact_access_log
 from youthcourt.web.query import refuse_nul_characters
 from youthcourt.web.routes import name_routes
 from youthcourt.web.static import FILE_PATHS, StaticHeadersMiddleware
-from youthcourt.web.templating import create_template_config
+from youthcourt.web.templating import create_template_config, link_templates_to
 
 
 def register_case_sections() -> None:
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         include_in_schema=False,
         middleware=[DefineMiddleware(StaticHeadersMiddleware, production=settings.is_production)],
     )
-    return Litestar(
+    app = Litestar(
         # Only the partner API is documented: every other route is left out of the schema.
         openapi_config=openapi_config(version="1.0"),
         include_in_schema=False,
@@ -185,6 +185,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "session_maker": session_maker, "database": database}),
         debug=False,
     )
+    link_templates_to(app)
+    return app
 
 
 logging.getLogger("aiosqlite").setLevel(logging.WARNING)

@@ -32,6 +32,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_decimal_symbol
 from babel.support import Translations
+from jinja2 import Environment
+from markupsafe import Markup
 
 LANGUAGES = {"en": "English", "es": "Español"}
 """The languages the app speaks, each named in itself (as the language menu shows them)."""
@@ -158,30 +160,43 @@ def NC_(context: str, message: str) -> str:
     return message
 
 
-# Jinja's new-style gettext formats and escapes itself: its callables only look the text up.
-def _template_gettext(message: str) -> str:
-    return translations(current_language()).ugettext(message)
+# In templates: what Jinja's new-style callables do (look the text up, mark it safe, fill its
+# placeholders, which escapes their values), as plain functions. Jinja's own take the template's
+# context, and a callable that takes it gets a copy of the context made for each call inside a
+# loop: on a 25-row list, a hundred copies a page. Every template here is autoescaped (the
+# engine's environment is made with ``autoescape=True`` and no template turns it off), so the
+# text is always marked safe, as Jinja's would be: a catalog's text is the app's own, like a template's.
+def _template_gettext(message: str, /, **variables: object) -> Markup:
+    return Markup(translations(current_language()).ugettext(message)) % variables  # noqa: S704
 
 
-def _template_pgettext(context: str, message: str) -> str:
-    return translations(current_language()).upgettext(context, message)
+def _template_pgettext(context: str, message: str, /, **variables: object) -> Markup:
+    variables.setdefault("context", context)
+    return Markup(translations(current_language()).upgettext(context, message)) % variables  # noqa: S704
 
 
-def _template_ngettext(singular: str, plural: str, count: int | Decimal) -> str:
+def _template_ngettext(singular: str, plural: str, count: int | Decimal, /, **variables: object) -> Markup:
+    variables.setdefault("num", count)
     whole = int(count) if count == int(count) else 2  # 1.5 credits are plural
-    return translations(current_language()).ungettext(singular, plural, whole)
+    return Markup(translations(current_language()).ungettext(singular, plural, whole)) % variables  # noqa: S704
 
 
-def install(env: object) -> None:
+def install(env: Environment) -> None:
     """Give a Jinja environment ``_``, ``gettext``, ``ngettext``, ``pgettext`` and ``{% trans %}``."""
-    env.add_extension("jinja2.ext.i18n")  # type: ignore[attr-defined]
-    env.policies["ext.i18n.trimmed"] = True  # type: ignore[attr-defined]
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        _template_gettext, _template_ngettext, newstyle=True, pgettext=_template_pgettext
+    if env.autoescape is not True:
+        raise ValueError("The template callables mark text safe: the environment must autoescape.")
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # {% trans %} passes its values as keywords
+    env.globals.update(
+        _=_template_gettext,
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        current_language=current_language,
+        in_language=in_language,
+        languages=LANGUAGES,
     )
-    env.globals["current_language"] = current_language  # type: ignore[attr-defined]
-    env.globals["in_language"] = in_language  # type: ignore[attr-defined]
-    env.globals["languages"] = LANGUAGES  # type: ignore[attr-defined]
 
 
 def in_language(language: str | None, write: Callable[[], str]) -> str:

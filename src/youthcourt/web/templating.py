@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import pass_context
 from jinja2.runtime import Context
-from litestar import MediaType, Request
+from litestar import Litestar, MediaType, Request
 from litestar.plugins.htmx import ClientRedirect, HTMXRequest
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -53,6 +53,18 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.filters["number"] = format_plain_number
     env.filters["clock"] = format_clock
     install(env)
+
+
+def link_templates_to(app: Litestar) -> None:
+    """Templates' ``url_for`` is the app's ``route_reverse`` itself.
+
+    Litestar's own ``url_for`` takes the template's context to find the app, and a callable that
+    takes the context gets a copy of it made for each call inside a loop (one per row of a list).
+    Each app has its own template environment, so its ``url_for`` can be bound to it.
+    """
+    engine = app.template_engine
+    assert isinstance(engine, JinjaTemplateEngine), "create_template_config makes a Jinja engine"
+    engine.engine.globals["url_for"] = app.route_reverse
 
 
 def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
