@@ -85,6 +85,17 @@ def test_the_counts_are_the_ones_asked_for(state):
         assert one(state, f"SELECT count(*) FROM {table}"), f"no {table} rows"  # noqa: S608
 
 
+def test_the_load_leaves_the_tables_vacuumed_and_analysed(state):
+    """Index-only scans answer from the index alone once a table's pages are marked all-visible."""
+    for table in ("youth_case", "referral", "booking", "audit_entry"):
+        pages, visible, rows = query(
+            state,
+            f"SELECT relpages, relallvisible, reltuples FROM pg_class WHERE relname = '{table}'",  # noqa: S608
+        )[0]
+        assert rows > 0, f"{table} has no statistics"
+        assert visible == pages > 0, f"{table}: {visible} of {pages} pages all-visible"
+
+
 def test_every_reference_names_a_row_and_the_rows_agree(state):
     async def check() -> None:
         driver = await asyncpg.connect(

@@ -294,8 +294,10 @@ async def _load_postgres(
             ) from error
         workers.shutdown()
         began = time.perf_counter()
-        await driver.execute("ANALYZE")
-        report(f"Analysed the tables in {time.perf_counter() - began:.1f} s.")
+        # VACUUM marks the written pages all-visible, as autovacuum would in time: until then a
+        # count from a covering index (the dashboard's cases by state) reads every row's page too.
+        await driver.execute("VACUUM (ANALYZE)")
+        report(f"Vacuumed and analysed the tables in {time.perf_counter() - began:.1f} s.")
     finally:
         await driver.close()
     return written
