@@ -30,6 +30,7 @@ from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import verify_password
 from youthcourt.app import create_app
 from youthcourt.bench.pages import FormReader
+from youthcourt.cases.listing import CaseFilters
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
 from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.demo import statewide
@@ -487,3 +488,29 @@ async def test_an_export_of_one_program_reads_each_youths_jury_service_once_not_
     await config.get_engine().dispose()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     assert _aggregates_under_loops(plan[0]["Plan"]) == []
+
+
+def _index_names(node: dict) -> set[str]:
+    found = {node["Index Name"]} if "Index Name" in node else set()
+    for child in node.get("Plans", []):
+        found |= _index_names(child)
+    return found
+
+
+async def test_a_search_by_part_of_a_name_or_number_is_found_through_the_trigram_indexes(state):
+    """``LIKE '%mar%'`` on a name or a number: the trigram indexes must match the expressions the
+    search writes, or PostgreSQL reads every case and youth of the program for each search."""
+    config = create_database_config(state)
+    async with config.get_session() as db:
+        riverside = await db.scalar(select(Program.id).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+        event.listen(config.get_engine().sync_engine, "before_cursor_execute", _catch)
+        with program_scope(ProgramScope.of(riverside)), pytest.raises(_Caught) as caught:
+            await db.execute(CaseFilters.read({"q": "Mar"}).statement())
+        statement, parameters = caught.value.args
+        driver = (await (await db.connection()).get_raw_connection()).driver_connection
+        # At this test's size a table is read whole more cheaply; at a state's it is not.
+        await driver.execute("SET LOCAL enable_seqscan = off")
+        plan = await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters)
+    await config.get_engine().dispose()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    assert {"ix_youth_name_trigrams", "ix_youth_case_number_trigrams"} <= _index_names(plan[0]["Plan"])

@@ -7,7 +7,19 @@ import enum
 from uuid import UUID
 
 from advanced_alchemy.types import DateTimeUTC, JsonB
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
@@ -123,6 +135,13 @@ class Case(Base, ProgramOwned):
         Index("ix_youth_case_program_import", "program_id", "import_id"),
         Index("ix_youth_case_program_first_heard", "program_id", "first_heard_on"),
         Index("ix_youth_case_program_closed", "program_id", "closed_on"),
+        # The case search's part of a number, on PostgreSQL alone (see its migration).
+        Index(
+            "ix_youth_case_number_trigrams",
+            func.lower(literal_column("number")).label("number"),
+            postgresql_using="gin",
+            postgresql_ops={"number": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
     number: Mapped[str] = mapped_column(String(20))

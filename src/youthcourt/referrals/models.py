@@ -17,6 +17,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,7 +47,16 @@ class Youth(Base, ProgramOwned):
     """A young person known to the program. One record per person, however many referrals."""
 
     __tablename__ = "youth"
-    __table_args__ = (Index("ix_youth_program_name", "program_id", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_youth_program_name", "program_id", "last_name", "first_name"),
+        # The case search's part of a name (LIKE '%mar%'), on PostgreSQL alone (see its migration).
+        Index(
+            "ix_youth_name_trigrams",
+            func.lower(literal_column("(first_name || ' ') || last_name")).label("name"),
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
