@@ -11,7 +11,7 @@ import datetime
 import json
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.cases.test_case_summaries import SUMMARIES_DISAGREE
 from tests.conftest import _postgres_admin, _postgres_url, make_settings
@@ -37,8 +38,10 @@ from youthcourt.demo import statewide
 from youthcourt.demo.people import DEMO_TOTP_SECRET
 from youthcourt.demo.statewide.rows import verify_references
 from youthcourt.jurors.models import Booking, Juror, JurorSource
+from youthcourt.jurors.records import absence_flags, service_stats
 from youthcourt.programs.models import Program
 from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reports.cohort import Cohort, _subjects_query, in_cohort
 from youthcourt.settings import Settings, get_settings
 
@@ -490,27 +493,45 @@ async def test_an_export_of_one_program_reads_each_youths_jury_service_once_not_
     assert _aggregates_under_loops(plan[0]["Plan"]) == []
 
 
-def _index_names(node: dict) -> set[str]:
-    found = {node["Index Name"]} if "Index Name" in node else set()
+def _scans(node: dict) -> set[tuple[str, str]]:
+    found = {(node["Node Type"], node["Index Name"])} if "Index Name" in node else set()
     for child in node.get("Plans", []):
-        found |= _index_names(child)
+        found |= _scans(child)
     return found
 
 
-async def test_a_search_by_part_of_a_name_or_number_is_found_through_the_trigram_indexes(state):
-    """``LIKE '%mar%'`` on a name or a number: the trigram indexes must match the expressions the
-    search writes, or PostgreSQL reads every case and youth of the program for each search."""
+async def _plan_of(state: Settings, run: Callable[[AsyncSession], Awaitable[object]], *avoid: str) -> dict:
+    """PostgreSQL's plan of the first statement ``run`` sends, in the first program's scope, with
+    the scans named in ``avoid`` off: at this test's size, reading a table whole is cheaper than at a state's."""
     config = create_database_config(state)
     async with config.get_session() as db:
         riverside = await db.scalar(select(Program.id).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
         event.listen(config.get_engine().sync_engine, "before_cursor_execute", _catch)
         with program_scope(ProgramScope.of(riverside)), pytest.raises(_Caught) as caught:
-            await db.execute(CaseFilters.read({"q": "Mar"}).statement())
+            await run(db)
         statement, parameters = caught.value.args
         driver = (await (await db.connection()).get_raw_connection()).driver_connection
-        # At this test's size a table is read whole more cheaply; at a state's it is not.
-        await driver.execute("SET LOCAL enable_seqscan = off")
+        await driver.execute("; ".join(f"SET LOCAL enable_{scan} = off" for scan in avoid))
         plan = await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters)
     await config.get_engine().dispose()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    assert {"ix_youth_name_trigrams", "ix_youth_case_number_trigrams"} <= _index_names(plan[0]["Plan"])
+    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+
+
+async def test_a_page_of_jurors_service_is_read_from_the_bookings_index_alone(state):
+    """Each juror's bookings lie on as many of the table's pages as they have nights."""
+    config = create_database_config(state)
+    async with config.get_session() as db:
+        jurors = list(await db.scalars(select(Booking.juror_id).distinct().limit(25)))
+    await config.get_engine().dispose()
+    policy = ProgramPolicy(absence_limit=3, absence_window=10)
+
+    for run in (lambda db: service_stats(db, jurors), lambda db: absence_flags(db, jurors, policy)):
+        plan = await _plan_of(state, run, "seqscan", "bitmapscan")
+        assert ("Index Only Scan", "ix_booking_juror_service") in _scans(plan)
+
+
+async def test_a_search_by_part_of_a_name_or_number_is_found_through_the_trigram_indexes(state):
+    """``LIKE '%mar%'`` on a name or a number: the trigram indexes must match the expressions the
+    search writes, or PostgreSQL reads every case and youth of the program for each search."""
+    plan = await _plan_of(state, lambda db: db.execute(CaseFilters.read({"q": "Mar"}).statement()), "seqscan")
+    assert {"ix_youth_name_trigrams", "ix_youth_case_number_trigrams"} <= {name for _, name in _scans(plan)}

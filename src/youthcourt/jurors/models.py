@@ -221,9 +221,17 @@ class Booking(Base, ProgramOwned):
     __table_args__ = (
         UniqueConstraint("juror_id", "night_id"),
         Index("ix_booking_night_status", "night_id", "status"),
+        # A page of jurors' attendance, hours and absences from the index alone on PostgreSQL: a
+        # juror's bookings lie on as many pages of the table as they have nights.
+        Index(
+            "ix_booking_juror_service",
+            "juror_id",
+            "program_id",
+            postgresql_include=["status", "attendance", "hours", "night_id", "id"],
+        ),
     )
 
-    juror_id: Mapped[UUID] = mapped_column(ForeignKey("juror.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[UUID] = mapped_column(ForeignKey("juror.id", ondelete="CASCADE"))
     night_id: Mapped[UUID] = mapped_column(ForeignKey("hearing_night.id", ondelete="CASCADE"))
     courtroom_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("courtroom.id", ondelete="SET NULL"), index=True

@@ -1,0 +1,35 @@
+"""a covering index of each juror's bookings
+
+The juror list shows each juror's nights, attendance, hours and whether they are over the
+absence rule, from two grouped queries over the page's jurors' bookings. A juror's bookings lie
+on as many pages of the table as they have nights, and PostgreSQL also intersected them with
+all of the program's bookings (62,500 on a statewide program): 5.6 and 6.7 ms. With the columns
+those queries read in an index by juror (and program), they read the index alone: 1.0 and
+2.9 ms. It replaces the index on the juror alone, whose lookups it serves.
+
+Revision ID: c7e9a1b3d5f8
+Revises: b5d7f9a1c3e6
+Create Date: 2026-12-07 01:45:00.000000
+"""
+
+from alembic import op
+
+revision = "c7e9a1b3d5f8"
+down_revision = "b5d7f9a1c3e6"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index(
+        "ix_booking_juror_service",
+        "booking",
+        ["juror_id", "program_id"],
+        postgresql_include=["status", "attendance", "hours", "night_id", "id"],
+    )
+    op.drop_index("ix_booking_juror_id", table_name="booking")
+
+
+def downgrade() -> None:
+    op.create_index("ix_booking_juror_id", "booking", ["juror_id"])
+    op.drop_index("ix_booking_juror_service", table_name="booking")
