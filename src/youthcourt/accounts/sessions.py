@@ -23,7 +23,7 @@ from litestar.datastructures import Cookie
 from litestar.middleware.csrf import generate_csrf_token
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User, UserSession
@@ -222,42 +222,46 @@ async def _program_choices(db: AsyncSession, found: _Found) -> tuple[ProgramChoi
     )
 
 
+SESSION_LOOKUP = (
+    select(
+        UserSession.id,
+        UserSession.user_id,
+        UserSession.program_id.label("session_program_id"),
+        UserSession.last_seen_at,
+        UserSession.expires_at,
+        UserSession.idle_minutes,
+        UserSession.awaiting_code,
+        User.email,
+        User.full_name,
+        User.is_active.label("user_is_active"),
+        User.is_site_admin,
+        User.must_change_password,
+        User.language,
+        Membership.program_id,
+        Membership.role,
+        Membership.display_name,
+        Membership.is_active,
+        Program.name.label("program_name"),
+        Program.timezone,
+        Program.is_active.label("program_is_active"),
+    )
+    .join(User, User.id == UserSession.user_id)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .outerjoin(Program, Program.id == Membership.program_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+"""The session look-up, built once per process: building a statement of twenty columns and its
+cache key cost half a millisecond, on every request. It runs before the program scope is set, so
+it is sent as it is and SQLAlchemy keeps its cache key on the object."""
+
+
 async def _session_rows(db: AsyncSession, token: str) -> _Found | None:
     """The session, its user and the user's memberships with their programs, in one query.
 
     It runs on every request, so it is one round trip (a row per membership) of the columns
     used, rather than a query per relationship or whole rows made into objects.
     """
-    rows = (
-        await db.execute(
-            select(
-                UserSession.id,
-                UserSession.user_id,
-                UserSession.program_id.label("session_program_id"),
-                UserSession.last_seen_at,
-                UserSession.expires_at,
-                UserSession.idle_minutes,
-                UserSession.awaiting_code,
-                User.email,
-                User.full_name,
-                User.is_active.label("user_is_active"),
-                User.is_site_admin,
-                User.must_change_password,
-                User.language,
-                Membership.program_id,
-                Membership.role,
-                Membership.display_name,
-                Membership.is_active,
-                Program.name.label("program_name"),
-                Program.timezone,
-                Program.is_active.label("program_is_active"),
-            )
-            .join(User, User.id == UserSession.user_id)
-            .outerjoin(Membership, Membership.user_id == User.id)
-            .outerjoin(Program, Program.id == Membership.program_id)
-            .where(UserSession.token_hash == hash_token(token))
-        )
-    ).all()
+    rows = (await db.execute(SESSION_LOOKUP, {"token_hash": hash_token(token)})).all()
     if not rows:
         return None
     return _Found(rows[0], [row for row in rows if row.program_id is not None])
