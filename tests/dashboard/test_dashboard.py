@@ -19,7 +19,7 @@ from youthcourt.cases.models import CaseState, ContactLog, ContactMethod, Follow
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
 from youthcourt.programs.models import Role
 from youthcourt.reference.models import SanctionType
-from youthcourt.referrals.models import Referral
+from youthcourt.referrals.models import Referral, Youth
 from youthcourt.sanctions.models import Disposition, Sanction
 
 TODAY = datetime.date.today()
@@ -86,8 +86,10 @@ async def test_dashboard_shows_each_panel(client, db):
     assert "Overdue sanctions <small>(1)</small>" in text
     assert "community service" in text
     assert "essay" not in text.split("Overdue sanctions")[1].split("</article>")[0]
-    assert quiet.number in text
-    assert contacted.number not in text.split("Families not contacted")[1].split("</article>")[0]
+    families = text.split("Families not contacted")[1].split("</article>")[0]
+    assert quiet.number in families
+    assert (await db.get(Youth, quiet.youth_id)).full_name in families
+    assert contacted.number not in families
     assert "Olive Waiting" in text
     assert '<a href="/follow-ups">Follow-ups due</a> <small>(1)</small>' in text
     assert "6-month check" in text

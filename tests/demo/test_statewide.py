@@ -31,6 +31,7 @@ from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import verify_password
 from youthcourt.app import create_app
 from youthcourt.bench.pages import FormReader
+from youthcourt.cases.contacts import families_not_contacted
 from youthcourt.cases.listing import CaseFilters
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
 from youthcourt.database import create_database_config, upgrade_database
@@ -543,3 +544,18 @@ async def test_a_quarters_jury_service_is_counted_from_its_nights_bookings_in_th
     quarter = quarter_containing(TODAY - datetime.timedelta(days=100))
     plan = await _plan_of(state, lambda db: juror_service(db, quarter), "seqscan", "bitmapscan")
     assert ("Index Only Scan", "ix_booking_night_status") in _scans(plan)
+
+
+def _relations_outside_subplans(node: dict) -> set[str]:
+    found = {node["Relation Name"]} if "Relation Name" in node else set()
+    for child in node.get("Plans", []):
+        if child.get("Parent Relationship") != "SubPlan":
+            found |= _relations_outside_subplans(child)
+    return found
+
+
+async def test_the_families_to_contact_name_only_the_youth_shown(state):
+    """Joined, PostgreSQL read every open case's youth before filtering (437 for 12 rows)."""
+    rows = families_not_contacted(TODAY, interval_days=30).limit(8)
+    plan = await _plan_of(state, lambda db: db.execute(rows), "hashjoin", "mergejoin")
+    assert "youth" not in _relations_outside_subplans(plan)
