@@ -477,22 +477,15 @@ def _aggregates_under_loops(node: dict, inside_loop: bool = False) -> list[str]:
 async def test_an_export_of_one_program_reads_each_youths_jury_service_once_not_per_row(state):
     """Each table's program criteria made PostgreSQL expect one row of a program's export, and it ran
     the aggregate of every booking again for each of the program's cases: the download never ended."""
-    config = create_database_config(state)
-    async with config.get_session() as db:
-        riverside = await db.scalar(select(Program.id).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
+
+    def subjects(db: AsyncSession, riverside: uuid.UUID) -> Awaitable[object]:
         cohort = Cohort((riverside,), TODAY - datetime.timedelta(days=1100), TODAY)
-        event.listen(config.get_engine().sync_engine, "before_cursor_execute", _catch)
-        with program_scope(ProgramScope.of(riverside)), pytest.raises(_Caught) as caught:
-            await db.execute(_subjects_query().where(in_cohort(cohort)))
-        statement, parameters = caught.value.args
-        driver = (await (await db.connection()).get_raw_connection()).driver_connection
-        # At this test's size PostgreSQL still joins by hashing; at a state's, believing one row
-        # would come, it looped. Whatever it picks, no aggregate may be left for it to repeat.
-        await driver.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-        plan = await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters)
-    await config.get_engine().dispose()
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    assert _aggregates_under_loops(plan[0]["Plan"]) == []
+        return db.execute(_subjects_query().where(in_cohort(cohort)))
+
+    # At this test's size PostgreSQL still joins by hashing; at a state's, believing one row would
+    # come, it looped. Whatever it picks, no aggregate may be left for it to repeat.
+    plan = await _plan_of(state, subjects, "hashjoin", "mergejoin")
+    assert _aggregates_under_loops(plan) == []
 
 
 def _scans(node: dict) -> set[tuple[str, str]]:
@@ -502,18 +495,21 @@ def _scans(node: dict) -> set[tuple[str, str]]:
     return found
 
 
-async def _plan_of(state: Settings, run: Callable[[AsyncSession], Awaitable[object]], *avoid: str) -> dict:
-    """PostgreSQL's plan of the first statement ``run`` sends, in the first program's scope, with
-    the scans named in ``avoid`` off: at this test's size, reading a table whole is cheaper than at a state's."""
+async def _plan_of(
+    state: Settings, run: Callable[[AsyncSession, uuid.UUID], Awaitable[object]], *avoid: str
+) -> dict:
+    """PostgreSQL's plan of the first statement ``run(db, program)`` sends, in the first program's
+    scope, with the plan kinds named in ``avoid`` off (``enable_<kind>``): at this test's size a
+    whole table is read or hashed more cheaply than at a state's."""
     config = create_database_config(state)
     async with config.get_session() as db:
         riverside = await db.scalar(select(Program.id).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
         event.listen(config.get_engine().sync_engine, "before_cursor_execute", _catch)
         with program_scope(ProgramScope.of(riverside)), pytest.raises(_Caught) as caught:
-            await run(db)
+            await run(db, riverside)
         statement, parameters = caught.value.args
         driver = (await (await db.connection()).get_raw_connection()).driver_connection
-        await driver.execute("; ".join(f"SET LOCAL enable_{scan} = off" for scan in avoid))
+        await driver.execute("; ".join(f"SET LOCAL enable_{kind} = off" for kind in avoid))
         plan = await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters)
     await config.get_engine().dispose()
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
@@ -527,7 +523,7 @@ async def test_a_page_of_jurors_service_is_read_from_the_bookings_index_alone(st
     await config.get_engine().dispose()
     policy = ProgramPolicy(absence_limit=3, absence_window=10)
 
-    for run in (lambda db: service_stats(db, jurors), lambda db: absence_flags(db, jurors, policy)):
+    for run in (lambda db, _: service_stats(db, jurors), lambda db, _: absence_flags(db, jurors, policy)):
         plan = await _plan_of(state, run, "seqscan", "bitmapscan")
         assert ("Index Only Scan", "ix_booking_juror_service") in _scans(plan)
 
@@ -535,14 +531,16 @@ async def test_a_page_of_jurors_service_is_read_from_the_bookings_index_alone(st
 async def test_a_search_by_part_of_a_name_or_number_is_found_through_the_trigram_indexes(state):
     """``LIKE '%mar%'`` on a name or a number: the trigram indexes must match the expressions the
     search writes, or PostgreSQL reads every case and youth of the program for each search."""
-    plan = await _plan_of(state, lambda db: db.execute(CaseFilters.read({"q": "Mar"}).statement()), "seqscan")
+    plan = await _plan_of(
+        state, lambda db, _: db.execute(CaseFilters.read({"q": "Mar"}).statement()), "seqscan"
+    )
     assert {"ix_youth_name_trigrams", "ix_youth_case_number_trigrams"} <= {name for _, name in _scans(plan)}
 
 
 async def test_a_quarters_jury_service_is_counted_from_its_nights_bookings_in_the_index(state):
     """From the quarter's nights, not from every juror of the program (41 ms on a statewide one)."""
     quarter = quarter_containing(TODAY - datetime.timedelta(days=100))
-    plan = await _plan_of(state, lambda db: juror_service(db, quarter), "seqscan", "bitmapscan")
+    plan = await _plan_of(state, lambda db, _: juror_service(db, quarter), "seqscan", "bitmapscan")
     assert ("Index Only Scan", "ix_booking_night_status") in _scans(plan)
 
 
@@ -557,5 +555,5 @@ def _relations_outside_subplans(node: dict) -> set[str]:
 async def test_the_families_to_contact_name_only_the_youth_shown(state):
     """Joined, PostgreSQL read every open case's youth before filtering (437 for 12 rows)."""
     rows = families_not_contacted(TODAY, interval_days=30).limit(8)
-    plan = await _plan_of(state, lambda db: db.execute(rows), "hashjoin", "mergejoin")
+    plan = await _plan_of(state, lambda db, _: db.execute(rows), "hashjoin", "mergejoin")
     assert "youth" not in _relations_outside_subplans(plan)
