@@ -18,7 +18,10 @@ from litestar.exceptions import NoRouteMatchFoundException
 
 from tests.conftest import make_settings
 from youthcourt.app import create_app
+from youthcourt.settings import resource_dir
 from youthcourt.web.i18n import install, use_locale
+
+TEMPLATES = resource_dir("templates")
 
 CASE = UUID("7c1b1f6e-0000-4000-8000-000000000001")
 
@@ -71,3 +74,11 @@ def test_no_call_in_a_list_page_copies_the_template_context(app: Litestar, monke
 def test_an_environment_that_does_not_escape_is_refused():
     with pytest.raises(ValueError, match="autoescape"):
         install(Environment(autoescape=False))  # noqa: S701 - what is refused
+
+
+def test_no_template_turns_autoescaping_off():
+    """The callables mark their text safe, which is right only where everything else is escaped."""
+    offenders = [
+        path.name for path in TEMPLATES.rglob("*.html") if "autoescape" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

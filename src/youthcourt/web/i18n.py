@@ -162,9 +162,9 @@ def NC_(context: str, message: str) -> str:
 
 # In templates: what Jinja's new-style callables do (look the text up, mark it safe, fill its
 # placeholders, which escapes their values), as plain functions. Jinja's own take the template's
-# context, and a callable that takes it gets a copy of the context made for each call inside a
-# loop: on a 25-row list, a hundred copies a page. Every template here is autoescaped (the
-# engine's environment is made with ``autoescape=True`` and no template turns it off), so the
+# context, three calls deep for each ``_``, and one called inside a loop gets a copy of the context
+# (about one a row of a list). Every template here is autoescaped (the engine's environment is
+# made with ``autoescape=True`` and no template turns it off, both tested), so the
 # text is always marked safe, as Jinja's would be: a catalog's text is the app's own, like a template's.
 def _template_gettext(message: str, /, **variables: object) -> Markup:
     return Markup(translations(current_language()).ugettext(message)) % variables  # noqa: S704
