@@ -67,6 +67,7 @@ from youthcourt.web.admission import AdmissionMiddleware, Door
 from youthcourt.web.errors import error_page, sign_in_redirect
 from youthcourt.web.flash import FlashMiddleware
 from youthcourt.web.headers import add_no_store, security_headers
+from youthcourt.web.heap import freeze_startup_objects, thaw_startup_objects
 from youthcourt.web.idempotency import OnceMiddleware
 from youthcourt.web.logging import redact_access_log
 from youthcourt.web.query import refuse_nul_characters
@@ -182,6 +183,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             loggers={"youthcourt": {"level": "INFO"}},
             log_exceptions="debug",
         ),
+        on_startup=[freeze_startup_objects],
+        on_shutdown=[thaw_startup_objects],
         state=State({"settings": settings, "session_maker": session_maker, "database": database}),
         debug=False,
     )

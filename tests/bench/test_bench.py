@@ -8,7 +8,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from youthcourt.bench.floor import app as floor
-from youthcourt.bench.pages import FormReader, Measure, parse_report, table
+from youthcourt.bench.pages import FORM, SEARCH, FormReader, Measure, parse_report, table, warm
 
 
 async def test_the_floor_renders_a_25_row_table():
@@ -64,3 +64,27 @@ def test_the_form_reader_sends_what_the_first_get_form_shows():
         "anchor": ["closure"],
         "group": ["none"],
     }
+
+
+class RecordingClient:
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, str]] = []
+
+    def get(self, address: str) -> None:
+        self.requests.append(("GET", address, ""))
+
+    def post(self, address: str, content: str, headers: dict[str, str]) -> None:
+        assert headers == {"content-type": FORM}
+        self.requests.append(("POST", address, content))
+
+
+def test_each_page_is_warmed_by_each_worker_before_it_is_measured():
+    clients = {"coordinator": RecordingClient(), "juror": RecordingClient()}
+    pages = [
+        ("case list", "coordinator", "/cases"),
+        ("search", "coordinator", SEARCH),
+        ("portal", "juror", "/me"),
+    ]
+    warm(pages, clients, {"search": "q=mar"}, workers=2)  # type: ignore[arg-type]
+    assert clients["coordinator"].requests == [("GET", "/cases", "")] * 6 + [("POST", SEARCH, "q=mar")] * 6
+    assert clients["juror"].requests == [("GET", "/me", "")] * 6
