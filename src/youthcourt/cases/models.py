@@ -135,6 +135,13 @@ class Case(Base, ProgramOwned):
         Index("ix_youth_case_program_import", "program_id", "import_id"),
         Index("ix_youth_case_program_first_heard", "program_id", "first_heard_on"),
         Index("ix_youth_case_program_closed", "program_id", "closed_on"),
+        # What the recidivism report reads of its cohort's cases, from the index alone on PostgreSQL.
+        Index(
+            "ix_youth_case_cohort",
+            "program_id",
+            "referral_id",
+            postgresql_include=["id", "youth_id", "state", "first_heard_on", "closed_on", "checked_until"],
+        ),
         # The case search's part of a number, on PostgreSQL alone (see its migration).
         Index(
             "ix_youth_case_number_trigrams",
@@ -303,6 +310,14 @@ class FollowUpCheck(Base, ProgramOwned):
             "due_on",
             postgresql_where=text("completed_on IS NULL"),
             sqlite_where=text("completed_on IS NULL"),
+        ),
+        # The completed checks that searched no record system, which the recidivism report counts.
+        Index(
+            "ix_follow_up_check_unsearched",
+            "program_id",
+            "case_id",
+            postgresql_where=text("completed_on IS NOT NULL AND records_searched = ''"),
+            sqlite_where=text("completed_on IS NOT NULL AND records_searched = ''"),
         ),
         CheckConstraint("(case_id IS NULL) <> (referral_id IS NULL)", name="case_or_referral"),
     )
