@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from youthcourt.cases import contacts
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
@@ -161,7 +160,6 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
         .limit(PANEL_ROWS)
         .subquery()
     )
-    youth = aliased(Youth)
     rows = (
         await db.execute(
             select(
@@ -173,15 +171,15 @@ async def follow_ups_due(db: AsyncSession, today: datetime.date) -> Panel:
                 due.c.referral_id,
                 Referral.received_on,
                 Case.sealed_at,
-                youth.full_name.label("youth"),
+                Youth.full_name.label("youth"),
                 due.c.total,
             )
             .select_from(due)
             .outerjoin(Case, Case.id == due.c.case_id)
             .outerjoin(Referral, Referral.id == due.c.referral_id)
             .outerjoin(
-                youth,
-                (youth.id == func.coalesce(Case.youth_id, Referral.youth_id)) & Case.sealed_at.is_(None),
+                Youth,
+                (Youth.id == func.coalesce(Case.youth_id, Referral.youth_id)) & Case.sealed_at.is_(None),
             )
             .order_by(due.c.due_on, due.c.id)
         )
