@@ -251,3 +251,16 @@ def demo_identifiers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set]
         "references": references,
         "numbers": numbers,
     }
+
+
+def choose_case(page: Page, number: str | None = None) -> None:
+    """On a hearing night's page, choose a case to put on a docket: the first offered, or the one
+    numbered ``number``, found through the picker's search as a coordinator would."""
+    choices = page.locator("#case-choices")
+    if number is None:
+        choices.locator("input[name=case_id]").first.check()
+        return
+    page.get_by_label("Find a case by part of the youth's name or of the case number").fill(number)
+    choice = choices.get_by_label(f"{number} · ")
+    expect(choice).to_have_count(1)
+    choice.check()

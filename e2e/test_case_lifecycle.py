@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import sign_in
+from e2e.conftest import choose_case, sign_in
 
 TODAY = datetime.date.today()
 
@@ -80,8 +80,7 @@ def hold_hearing(page: Page, case_number: str, case_url: str) -> None:
     page.get_by_role("button", name="Create the night").click()
     expect(flash(page)).to_contain_text("The hearing night was created.")
 
-    option = page.locator("#field-case_id option", has_text=case_number)
-    page.locator("#field-case_id").select_option(value=option.get_attribute("value"))
+    choose_case(page, case_number)
     page.get_by_role("button", name="Add to the docket").click()
     expect(flash(page)).to_contain_text("The case was added to the docket.")
 

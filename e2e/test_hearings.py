@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import sign_in
+from e2e.conftest import choose_case, sign_in
 
 
 def test_coordinator_plans_a_night_and_prints_a_docket(page: Page, base_url: str, shoot):
@@ -52,7 +52,7 @@ def test_coordinator_plans_a_night_and_prints_a_docket(page: Page, base_url: str
     scheduling = page.locator("#schedule")
     if page.locator("#field-case_id").count():
         # Cases awaiting a hearing exist: put the first one on Courtroom A's docket.
-        page.locator("#field-case_id").select_option(index=1)
+        choose_case(page)
         scheduling.get_by_role("button", name="Add to the docket").click()
         expect(page.get_by_role("status")).to_contain_text("The case was added to the docket.")
         page.get_by_role("link", name="Prepare the notice").first.click()
@@ -140,7 +140,7 @@ def test_a_no_show_without_a_notice_sent_asks_for_a_reason(page: Page, shoot):
     expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
     if not page.locator("#field-case_id").count():
         pytest.skip("no case of the demo program is waiting for a hearing")
-    page.locator("#field-case_id").select_option(index=1)
+    choose_case(page)
     page.locator("#schedule").get_by_role("button", name="Add to the docket").click()
     expect(page.get_by_role("status")).to_contain_text("The case was added to the docket.")
     page.get_by_role("link", name="Record the outcome").first.click()
@@ -161,3 +161,41 @@ def test_a_no_show_without_a_notice_sent_asks_for_a_reason(page: Page, shoot):
     page.get_by_role("button", name="Record the outcome").click()
     expect(page.get_by_role("status")).to_contain_text("The no-show was recorded")
     shoot("no-show-recorded")
+
+
+def test_the_case_picker_finds_a_case_by_part_of_the_youths_name(page: Page, shoot):
+    page.goto("/login")
+    sign_in(page, "coordinator@example.org")
+    page.goto("/hearings/new")
+    page.get_by_label("Date", exact=True).fill(
+        (datetime.date.today() + datetime.timedelta(days=21)).isoformat()
+    )
+    page.get_by_label("Starts at").fill("18:00")
+    page.get_by_label("Ends at").fill("20:00")
+    page.get_by_label("Location").fill("Riverside Community Center")
+    page.get_by_label("Courtroom 1: cases it can hear").fill("6")
+    page.get_by_role("button", name="Create the night").click()
+    expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
+
+    choices = page.locator("#case-choices input[name=case_id]")
+    expect(choices.first).to_be_visible()
+    shoot("picker")
+    last_offered = page.locator("#case-choices label").last.inner_text().strip()
+    number, name = last_offered.split(" · ")
+    search = page.get_by_label("Find a case by part of the youth's name or of the case number")
+    last_name = name.split()[-1]
+    search.fill(last_name.lower())
+    offered = page.locator("#case-choices label")
+    expect(offered.filter(has_not_text=re.compile(re.escape(last_name), re.IGNORECASE))).to_have_count(0)
+    expect(page.locator("#case-choices").get_by_label(last_offered)).to_be_visible()
+    shoot("picker-searched")
+    search.fill("no youth is called this")
+    expect(page.locator("#case-choices")).to_contain_text(
+        "No case waiting for a hearing or in sanctions matches"
+    )
+    search.fill(number)
+    page.locator("#case-choices").get_by_label(last_offered).check()
+    page.get_by_role("button", name="Add to the docket").click()
+
+    expect(page.get_by_role("status")).to_contain_text("The case was added to the docket.")
+    expect(page.locator("table").first).to_contain_text(number)

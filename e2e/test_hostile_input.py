@@ -33,7 +33,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.conftest import DEMO_PASSWORD, enroll, sign_in
+from e2e.conftest import DEMO_PASSWORD, choose_case, enroll, sign_in
 from e2e.test_case_lifecycle import take_referral
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -131,6 +131,7 @@ COORDINATOR_TARGETS = (
     Target("reward", ("jurors/ledger/reward_form.html",), "/jurors/rewards/new", views=("/jurors/rewards",)),
     Target("hearing night", ("hearings/night_form.html",), "/hearings/new", quiet_views=("/hearings",)),
     Target("hearing night edit", ("hearings/night_form.html",), OWN + "/edit"),
+    Target("hearing night case search", ("hearings/night.html",), OWN, forms=("/schedule#schedule$",)),
     Target("partner site", ("sites/form.html",), "/sites/new"),
 )
 ADMIN_TARGETS = (
@@ -177,7 +178,6 @@ WITHOUT_TEXT_FIELDS = {
     "base.html": "sign out, sign out everywhere and the program switch: buttons and a select",
     "accounts/user_detail.html": "role select, unlock and activate buttons",
     "accounts/user_created.html": "a 'give a temporary password' button",
-    "hearings/night.html": "scheduling: selects and buttons",
     "hearings/notice.html": "a 'notice sent' button",
     "jurors/me.html": "a 'new calendar address' button",
     "jurors/nights/_candidates.html": "invitation checkboxes",
@@ -546,8 +546,7 @@ def _intake_and_hearing(page: Page, dialogs: list[str], case_url: str, number: s
     page.get_by_role("button", name="Create the night").click()
     expect(page).to_have_url(re.compile(r"/hearings/[0-9a-f-]{36}$"))
     night_id = page.url.rsplit("/", 1)[1]
-    option = page.locator("#field-case_id option", has_text=number)
-    page.locator("#field-case_id").select_option(value=option.get_attribute("value"))
+    choose_case(page, number)
     page.get_by_role("button", name="Add to the docket").click()
     page.wait_for_load_state()
     page.goto(case_url)

@@ -379,6 +379,77 @@ async def test_scheduling_a_first_hearing_moves_the_case_and_writes_the_timeline
     assert "1 of 4" in after.text
 
 
+HTMX_CHOICES = {"HX-Request": "true", "HX-Target": "case-choices"}
+
+
+def _choices(html: str) -> list[str]:
+    """The case numbers the picker offers, in order."""
+    return re.findall(r'name="case_id" value="[0-9a-f-]{36}"(?: checked)?> (\S+) ·', html)
+
+
+async def test_the_picker_shows_the_first_cases_and_finds_the_others_by_name_or_number(client, db):
+    """A statewide program has hundreds of cases to schedule: the night page offers the first ten,
+    awaiting a first hearing before those in sanctions, and a search (posted) finds any other."""
+    program, _ = await signed_in_coordinator(client, db)
+    night = await make_night(db, program)
+    waiting = [await make_case(db, program, CaseState.AWAITING_HEARING) for _ in range(11)]
+    youth = await make_youth(db, program, first_name="Ximena", last_name="Okafor")
+    sanctioned = await make_case(db, program, CaseState.SANCTIONS_IN_PROGRESS, youth=youth)
+    other_program = await make_program(db, "Elsewhere Teen Court")
+    stranger = await make_youth(db, other_program, first_name="Ximena", last_name="Stranger")
+    await make_case(db, other_program, CaseState.AWAITING_HEARING, youth=stranger)
+
+    night_page = await client.get(f"/hearings/{night.id}")
+    assert _choices(night_page.text) == sorted(case.number for case in waiting)[:10]
+    assert "2 more cases can go on this night" in night_page.text
+
+    async def find(search: str, **fields: str) -> Any:
+        data = {"case_search": search, **fields}
+        return await post_form(client, f"/hearings/{night.id}/cases", data, headers=HTMX_CHOICES)
+
+    by_name = await find("xim")
+    assert by_name.status_code == 200
+    assert "<html" not in by_name.text
+    assert _choices(by_name.text) == [sanctioned.number]
+    assert "Sanctions in progress (returning or discharge)" in by_name.text
+    assert "Stranger" not in by_name.text
+    assert "more case" not in by_name.text
+    by_number = await find(waiting[-1].number)
+    assert _choices(by_number.text) == [waiting[-1].number]
+    nothing = await find("no such youth")
+    assert _choices(nothing.text) == []
+    assert "No case waiting for a hearing or in sanctions matches this search." in nothing.text
+    kept = await find("no such youth", case_id=str(sanctioned.id))
+    assert f'name="case_id" value="{sanctioned.id}" checked>' in kept.text
+    assert (await find("xim")).request.url.query == b""
+
+
+async def test_enter_in_the_picker_search_shows_the_cases_found_and_schedules_nothing(client, db):
+    """Without a case chosen, the form sent from the search field is a search: no error, no hearing."""
+    program, _ = await signed_in_coordinator(client, db)
+    night = await make_night(db, program)
+    youth = await make_youth(db, program, first_name="Ximena", last_name="Okafor")
+    case = await make_case(db, program, CaseState.AWAITING_HEARING, youth=youth)
+    await make_case(db, program, CaseState.AWAITING_HEARING)
+    before = await hearing_count(db)
+
+    response = await post_form(
+        client,
+        f"/hearings/{night.id}/schedule",
+        {"case_search": "okafor", "courtroom_id": str(night.courtrooms[0].id), "kind": ""},
+    )
+
+    assert response.status_code == 200
+    assert _choices(response.text) == [case.number]
+    assert 'value="okafor"' in response.text
+    assert "field-error" not in response.text
+    assert await hearing_count(db) == before
+    unknown = await post_form(
+        client, f"/hearings/{program.id}/cases", {"case_search": "x"}, headers=HTMX_CHOICES
+    )
+    assert unknown.status_code == 404
+
+
 async def test_scheduling_refuses_wrong_states_full_rooms_and_duplicates(client, db):
     program, coordinator = await signed_in_coordinator(client, db)
     night = await make_night(db, program, NEXT_WEEK, (("Courtroom A", 1), ("Courtroom B", 3)))
@@ -410,7 +481,7 @@ async def test_scheduling_refuses_wrong_states_full_rooms_and_duplicates(client,
     assert "already on this night" in duplicate.text
     assert wrong_kind.status_code == 422
     assert "can only be initial" in wrong_kind.text
-    assert f'<option value="{waiting.id}" selected>' in wrong_kind.text
+    assert f'name="case_id" value="{waiting.id}" checked>' in wrong_kind.text
     assert await hearing_count(db) == before
     assert (await fresh(db, Case, waiting.id)).state == CaseState.AWAITING_HEARING
     assert (await events(db, waiting)) == []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, case, func, select, union
+from sqlalchemy import ColumnElement, Row, Select, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.forms import CaseFilterForm
@@ -63,14 +63,8 @@ class CaseFilters:
         """
         values = self.form.values
         query = select(Case.id).where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
-        if text := values.get("q", "").strip()[:100]:
-            pattern = f"%{text.lower()}%"
-            # Two lookups, each answered by its own index on PostgreSQL (the trigram indexes); as
-            # one OR, every case of the program was read to test it.
-            youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern))
-            named = select(Case.id).where(Case.youth_id.in_(youth))
-            numbered = select(Case.id).where(func.lower(Case.number).like(pattern))
-            query = query.where(Case.id.in_(union(named, numbered)))
+        if text := values.get("q", "").strip():
+            query = query.where(named_or_numbered(text))
         if values.get("state") in CaseState._value2member_map_:
             query = query.where(Case.state == CaseState(values["state"]))
         elif values.get("state") == "open":
@@ -99,6 +93,19 @@ class CaseFilters:
         if sort == "name":
             query = query.join(Case.youth)
         return query.order_by(*SORTS.get(sort, SORTS["newest"]), Case.id)
+
+
+def named_or_numbered(text: str) -> ColumnElement[bool]:
+    """The cases whose youth's name or whose number holds ``text`` (its first 100 characters), any case.
+
+    Two lookups, each answered by its own index on PostgreSQL (the trigram indexes); as one OR,
+    every case of the program was read to test it.
+    """
+    pattern = f"%{text.strip()[:100].lower()}%"
+    youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern))
+    named = select(Case.id).where(Case.youth_id.in_(youth))
+    numbered = select(Case.id).where(func.lower(Case.number).like(pattern))
+    return Case.id.in_(union(named, numbered))
 
 
 async def shown_rows(db: AsyncSession, ids: list[UUID]) -> list[Row[Any]]:

@@ -19,13 +19,13 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CaseState
 from youthcourt.hearings.forms import MAX_CAPACITY, RESULTS, ROOM_ROWS, night_values, room_numbers
 from youthcourt.hearings.models import Hearing, HearingKind, HearingNight, HearingOutcome
-from youthcourt.hearings.services import HearingService, SchedulingError, VersionConflict
+from youthcourt.hearings.services import Candidates, HearingService, SchedulingError, VersionConflict
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
 from youthcourt.referrals.family import family_language
 from youthcourt.web.flash import flash
-from youthcourt.web.forms import Form, FormData
+from youthcourt.web.forms import Form, FormData, parse_uuid
 from youthcourt.web.i18n import N_, _, ngettext
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page, redirect_to, wants_part
@@ -46,6 +46,10 @@ CONFLICT_MESSAGE = N_(
     "your version is in the form below, and the version now saved is shown beside it. "
     "Combine them and save again."
 )
+
+
+CASE_SEARCH = "case_search"
+"""The picker's search field: part of a youth's name or of a case number."""
 
 
 class HearingController(Controller):
@@ -138,7 +142,7 @@ class HearingController(Controller):
             for room_id, hearings in dockets.items()
         }
         open_for_scheduling = not night.is_cancelled and night.held_on >= today
-        candidates = await service.schedulable_cases(night) if open_for_scheduling else []
+        candidates = await self._candidates(service, night, form) if open_for_scheduling else None
         audit.record(
             service.db, request, "hearing_night_view", record_type="hearing_night", record_id=night.id
         )
@@ -155,6 +159,33 @@ class HearingController(Controller):
             today=today,
             outcome_open=HearingService.outcome_open,
             status_code=status_code,
+        )
+
+    @staticmethod
+    async def _candidates(service: HearingService, night: HearingNight, form: Form) -> Candidates:
+        """The picker's cases for the form as typed: its search, and the case chosen, kept shown."""
+        values = form.values
+        return await service.schedulable_cases(
+            night, values.get(CASE_SEARCH, ""), parse_uuid(values.get("case_id"))
+        )
+
+    @post("/{night_id:uuid}/cases", status_code=200)
+    async def find_cases(
+        self,
+        request: Request[Any, Any, Any],
+        hearing_service: NamedDependency[HearingService],
+        night_id: FromPath[UUID],
+        data: FormData,
+    ) -> Template:
+        """The picker's cases matching a part of a name or number: posted, so a name is never in an address."""
+        night = await self._night(hearing_service, night_id)
+        form = Form.from_data(data)
+        if not wants_part(request, "case-choices"):
+            return await self._night_page(request, hearing_service, night, form)
+        return page(
+            "hearings/_case_choices.html",
+            form=form,
+            candidates=await self._candidates(hearing_service, night, form),
         )
 
     @get("/{night_id:uuid}/edit")
@@ -241,6 +272,9 @@ class HearingController(Controller):
     ) -> Any:
         night = await self._night(hearing_service, night_id)
         form = Form.from_data(data)
+        if not form.values.get("case_id") and form.values.get(CASE_SEARCH, "").strip():
+            # Enter in the search field submits the form: a search, shown without an error.
+            return await self._night_page(request, hearing_service, night, form)
         hearing = await hearing_service.schedule_from_form(night, form, actor)
         if hearing is None:
             night = await self._night(hearing_service, night_id)

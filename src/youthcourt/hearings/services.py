@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
+from youthcourt.cases.listing import named_or_numbered
 from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
@@ -107,6 +109,22 @@ def hearing_loads() -> list:
     ]
 
 
+PICKER_ROWS = 10
+"""Cases the night page's picker shows at once; a search finds the others."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What the night page's case picker shows: the first cases found (and the one chosen)."""
+
+    rows: list[Row[Any]]
+    more: int
+    """Cases found but not shown: a longer search narrows them."""
+
+    def in_state(self, state: str) -> list[Row[Any]]:
+        return [row for row in self.rows if row.state == state]
+
+
 class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
     """Nights, dockets and hearings; handlers receive it as ``hearing_service``."""
 
@@ -184,24 +202,39 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             result.setdefault(hearing.courtroom_id, []).append(hearing)
         return result
 
-    async def schedulable_cases(self, night: HearingNight) -> list[Row[Any]]:
-        """The program's cases that can go on this night's dockets, oldest case number first.
+    async def schedulable_cases(
+        self, night: HearingNight, search: str = "", chosen: UUID | None = None
+    ) -> Candidates:
+        """The first of the program's cases that can go on this night's dockets, and how many there are.
 
-        Rows of what the picker shows (``id``, ``number``, ``state``, the ``youth``'s name): a
-        program has hundreds of cases in sanctions, each a returning or discharge hearing to be.
+        Cases awaiting a first hearing come first, then cases in sanctions (a returning or
+        discharge hearing to be), each by case number; ``search`` narrows them to a part of the
+        youth's name or of the number. A statewide program has hundreds of such cases: the picker
+        shows :data:`PICKER_ROWS` and finds the others, rather than render them all on each view.
+        The ``chosen`` case stays shown when it can still be scheduled, whatever the search.
         """
         on_this_night = (
             select(Hearing.case_id)
             .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
             .where(Courtroom.night_id == night.id, Hearing.outcome != HearingOutcome.CANCELLED)
         )
-        rows = await self.db.execute(
+        schedulable = (
             select(Case.id, Case.number, Case.state, Youth.full_name.label("youth"))
             .join(Youth, Youth.id == Case.youth_id)
             .where(Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night))
-            .order_by(Case.number)
         )
-        return list(rows.all())
+        found = schedulable.add_columns(func.count().over().label("total"))
+        if search.strip():
+            found = found.where(named_or_numbered(search))
+        rows = list(
+            await self.db.execute(
+                found.order_by(Case.state != CaseState.AWAITING_HEARING, Case.number).limit(PICKER_ROWS)
+            )
+        )
+        more = rows[0].total - len(rows) if rows else 0
+        if chosen is not None and all(row.id != chosen for row in rows):
+            rows += list(await self.db.execute(schedulable.where(Case.id == chosen)))
+        return Candidates(rows, more)
 
     async def get_hearing(self, hearing_id: UUID, viewer: Viewer | None) -> Hearing | None:
         """The hearing with its night, courtroom and case; None when unknown or another program's.
