@@ -148,6 +148,14 @@ class Referral(Base, ProgramOwned):
     __tablename__ = "referral"
     __table_args__ = (
         Index("ix_referral_program_status_received", "program_id", "status", "received_on"),
+        # A range of referrals with what the recidivism report reads of them, from the index alone
+        # on PostgreSQL.
+        Index(
+            "ix_referral_program_received",
+            "program_id",
+            "received_on",
+            postgresql_include=["id", "offense_id", "source_id", "youth_age"],
+        ),
         UniqueConstraint("program_id", "submission_token"),
     )
 

@@ -180,14 +180,18 @@ async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
 
 async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
     """Completed checks of the cohort's cases that searched no record system, set aside by ``Case.checked_until``."""
-    count = await db.scalar(
-        select(func.count(FollowUpCheck.id))
-        .join(Case, FollowUpCheck.case_id == Case.id)
+    # Such checks are few (none, mostly): looked up first, each tested for the cohort. Joined,
+    # PostgreSQL read the whole cohort first to find none.
+    of_cohort = (
+        select(Case.id)
         .join(Referral, Case.referral_id == Referral.id)
-        .where(
-            in_cohort(cohort),
+        .where(Case.id == FollowUpCheck.case_id, in_cohort(cohort))
+    )
+    count = await db.scalar(
+        select(func.count(FollowUpCheck.id)).where(
             FollowUpCheck.completed_on.is_not(None),
             FollowUpCheck.records_searched == "",
+            of_cohort.exists(),
         )
     )
     return int(count or 0)
