@@ -243,6 +243,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "/hearings/{night_id:uuid}/edit": CASEWORK,
     "/hearings/{night_id:uuid}/cancel": CASEWORK,
     "/hearings/{night_id:uuid}/schedule": CASEWORK,
+    "/hearings/{night_id:uuid}/cases": CASEWORK,
     "/hearings/{night_id:uuid}/courtrooms/{courtroom_id:uuid}/docket": CASEWORK,
     "/hearings/slots/{hearing_id:uuid}": CASEWORK,
     "/hearings/slots/{hearing_id:uuid}/investigation": CASEWORK,
