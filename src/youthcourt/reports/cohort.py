@@ -180,18 +180,20 @@ async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
 
 async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
     """Completed checks of the cohort's cases that searched no record system, set aside by ``Case.checked_until``."""
-    # Such checks are few (none, mostly): looked up first, each tested for the cohort. Joined,
-    # PostgreSQL read the whole cohort first to find none.
-    of_cohort = (
-        select(Case.id)
-        .join(Referral, Case.referral_id == Referral.id)
-        .where(Case.id == FollowUpCheck.case_id, in_cohort(cohort))
+    # Such checks are few (none, mostly): they are looked up first, and the referral date of each
+    # one's case is read for it alone, a subquery PostgreSQL does not turn into a join. Joined (or
+    # as EXISTS), it often read the whole cohort first, to find none (6 ms on a statewide program).
+    referred_on = (
+        select(Referral.received_on)
+        .join(Case, Case.referral_id == Referral.id)
+        .where(Case.id == FollowUpCheck.case_id, Case.program_id.in_(cohort.program_ids))
+        .scalar_subquery()
     )
     count = await db.scalar(
         select(func.count(FollowUpCheck.id)).where(
             FollowUpCheck.completed_on.is_not(None),
             FollowUpCheck.records_searched == "",
-            of_cohort.exists(),
+            referred_on.between(cohort.referred_from, cohort.referred_to),
         )
     )
     return int(count or 0)
