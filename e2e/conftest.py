@@ -264,3 +264,25 @@ def choose_case(page: Page, number: str | None = None) -> None:
     choice = choices.get_by_label(f"{number} · ")
     expect(choice).to_have_count(1)
     choice.check()
+
+
+def plan_night(
+    page: Page,
+    day: datetime.date,
+    location: str,
+    *,
+    starts: str = "18:00",
+    ends: str = "20:30",
+    capacity: str = "",
+) -> str:
+    """Plan a hearing night through its form (one courtroom), as a coordinator; returns the night's id."""
+    page.goto("/hearings/new")
+    page.get_by_label("Date", exact=True).fill(day.isoformat())
+    page.get_by_label("Starts at").fill(starts)
+    page.get_by_label("Ends at").fill(ends)
+    page.get_by_label("Location").fill(location)
+    if capacity:
+        page.get_by_label("Courtroom 1: cases it can hear").fill(capacity)
+    page.get_by_role("button", name="Create the night").click()
+    expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
+    return re.search(r"/hearings/([0-9a-f-]{36})", page.url).group(1)

@@ -11,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import choose_case, sign_in
+from e2e.conftest import choose_case, plan_night, sign_in
 
 TODAY = datetime.date.today()
 
@@ -71,14 +71,9 @@ def do_intake(page: Page) -> None:
 
 def hold_hearing(page: Page, case_number: str, case_url: str) -> None:
     """Plan tonight's hearing night, put the case on its docket, and record that it was held."""
-    page.goto("/hearings/new")
-    page.get_by_label("Date", exact=True).fill(TODAY.isoformat())
-    page.get_by_label("Starts at").fill("00:00")
-    page.get_by_label("Ends at").fill("23:59")
-    page.get_by_label("Location").fill("Riverside County Courthouse, 2nd floor")
-    page.get_by_label("Courtroom 1: cases it can hear").fill("4")
-    page.get_by_role("button", name="Create the night").click()
-    expect(flash(page)).to_contain_text("The hearing night was created.")
+    plan_night(
+        page, TODAY, "Riverside County Courthouse, 2nd floor", starts="00:00", ends="23:59", capacity="4"
+    )
 
     choose_case(page, case_number)
     page.get_by_role("button", name="Add to the docket").click()

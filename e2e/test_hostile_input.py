@@ -33,7 +33,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from e2e.conftest import DEMO_PASSWORD, choose_case, enroll, sign_in
+from e2e.conftest import DEMO_PASSWORD, choose_case, enroll, plan_night, sign_in
 from e2e.test_case_lifecycle import take_referral
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -537,15 +537,14 @@ def _intake_and_hearing(page: Page, dialogs: list[str], case_url: str, number: s
     page.get_by_role("button", name="Intake complete: ready for a hearing").click()
     page.wait_for_load_state()
 
-    page.goto("/hearings/new")
-    page.get_by_label("Date", exact=True).fill(today)
-    page.get_by_label("Starts at").fill("00:00")
-    page.get_by_label("Ends at").fill("23:59")
-    page.get_by_label("Location").fill("Riverside County Courthouse, 2nd floor")
-    page.get_by_label("Courtroom 1: cases it can hear").fill("4")
-    page.get_by_role("button", name="Create the night").click()
-    expect(page).to_have_url(re.compile(r"/hearings/[0-9a-f-]{36}$"))
-    night_id = page.url.rsplit("/", 1)[1]
+    night_id = plan_night(
+        page,
+        datetime.date.fromisoformat(today),
+        "Riverside County Courthouse, 2nd floor",
+        starts="00:00",
+        ends="23:59",
+        capacity="4",
+    )
     choose_case(page, number)
     page.get_by_role("button", name="Add to the docket").click()
     page.wait_for_load_state()

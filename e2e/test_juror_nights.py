@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import sign_in
+from e2e.conftest import plan_night, sign_in
 
 TABLET = {"width": 820, "height": 1180}
 
@@ -104,14 +104,7 @@ def test_coordinator_checks_jurors_in_on_the_night_with_a_tablet(page: Page, bas
     sign_in(page, "coordinator@example.org")
 
     # A night held today, planned through the hearings pages.
-    page.goto("/hearings/new")
-    page.get_by_label("Date", exact=True).fill(today.isoformat())
-    page.get_by_label("Starts at").fill("18:00")
-    page.get_by_label("Ends at").fill("20:30")
-    page.get_by_label("Location").fill("Community Center, Hall 2")
-    page.get_by_role("button", name="Create the night").click()
-    expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
-    night_id = re.search(r"/hearings/([0-9a-f-]{36})", page.url).group(1)
+    night_id = plan_night(page, today, "Community Center, Hall 2")
 
     page.goto(f"/jurors/nights/{night_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jurors for")
@@ -189,14 +182,7 @@ def test_moving_a_night_sends_its_jurors_a_change_notice(page: Page, base_url: s
     today = program_today()
     page.goto("/login")
     sign_in(page, "coordinator@example.org")
-    page.goto("/hearings/new")
-    page.get_by_label("Date", exact=True).fill((today + datetime.timedelta(days=20)).isoformat())
-    page.get_by_label("Starts at").fill("18:00")
-    page.get_by_label("Ends at").fill("20:30")
-    page.get_by_label("Location").fill("Library, Room 3")
-    page.get_by_role("button", name="Create the night").click()
-    expect(page.get_by_role("status")).to_contain_text("The hearing night was created.")
-    night_id = re.search(r"/hearings/([0-9a-f-]{36})", page.url).group(1)
+    night_id = plan_night(page, today + datetime.timedelta(days=20), "Library, Room 3")
 
     page.goto(f"/jurors/nights/{night_id}")
     if not invite_free_jurors(page, 1):
