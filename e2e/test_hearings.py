@@ -177,6 +177,15 @@ def test_the_case_picker_finds_a_case_by_part_of_the_youths_name(page: Page, sho
     )
     search.fill(number)
     page.locator("#case-choices").get_by_label(last_offered).check()
+    # Enter in the search field searches again: it never schedules the case chosen.
+    search.fill("no youth is called this")
+    search.press("Enter")
+    expect(page.locator("#case-choices")).to_contain_text(
+        "No case waiting for a hearing or in sanctions matches"
+    )
+    expect(page.locator("#case-choices").get_by_label(last_offered)).to_be_checked()
+    expect(page.get_by_role("status")).not_to_contain_text("added to the docket")
+    shoot("picker-chosen-kept")
     page.get_by_role("button", name="Add to the docket").click()
 
     expect(page.get_by_role("status")).to_contain_text("The case was added to the docket.")

@@ -420,12 +420,15 @@ async def test_the_picker_shows_the_first_cases_and_finds_the_others_by_name_or_
     assert _choices(nothing.text) == []
     assert "No case waiting for a hearing or in sanctions matches this search." in nothing.text
     kept = await find("no such youth", case_id=str(sanctioned.id))
+    assert '<p class="choice-group">Chosen</p>' in kept.text
     assert f'name="case_id" value="{sanctioned.id}" checked>' in kept.text
+    assert _choices((await find("%")).text) == [] and _choices((await find("_")).text) == []  # not wildcards
+    assert "1 more case matches: type more of the name or number." in (await find("youth")).text
     assert (await find("xim")).request.url.query == b""
 
 
-async def test_enter_in_the_picker_search_shows_the_cases_found_and_schedules_nothing(client, db):
-    """Without a case chosen, the form sent from the search field is a search: no error, no hearing."""
+async def test_the_picker_search_has_a_form_of_its_own_and_never_schedules(client, db):
+    """Enter in the search field submits the field's own form: a search, never the case chosen."""
     program, _ = await signed_in_coordinator(client, db)
     night = await make_night(db, program)
     youth = await make_youth(db, program, first_name="Ximena", last_name="Okafor")
@@ -433,16 +436,19 @@ async def test_enter_in_the_picker_search_shows_the_cases_found_and_schedules_no
     await make_case(db, program, CaseState.AWAITING_HEARING)
     before = await hearing_count(db)
 
-    response = await post_form(
-        client,
-        f"/hearings/{night.id}/schedule",
-        {"case_search": "okafor", "courtroom_id": str(night.courtrooms[0].id), "kind": ""},
+    night_page = (await client.get(f"/hearings/{night.id}")).text
+    assert 'name="case_search" form="case-search"' in night_page
+    assert f'<form id="case-search" method="post" action="/hearings/{night.id}/cases#schedule"' in night_page
+    searched = await post_form(client, f"/hearings/{night.id}/cases", {"case_search": "okafor"})
+    assert searched.status_code == 200
+    assert "<html" in searched.text
+    assert _choices(searched.text) == [case.number]
+    assert 'value="okafor"' in searched.text
+    unchosen = await post_form(
+        client, f"/hearings/{night.id}/schedule", {"courtroom_id": str(night.courtrooms[0].id), "kind": ""}
     )
-
-    assert response.status_code == 200
-    assert _choices(response.text) == [case.number]
-    assert 'value="okafor"' in response.text
-    assert "field-error" not in response.text
+    assert unchosen.status_code == 422
+    assert "Choose a case." in unchosen.text
     assert await hearing_count(db) == before
     unknown = await post_form(
         client, f"/hearings/{program.id}/cases", {"case_search": "x"}, headers=HTMX_CHOICES

@@ -101,10 +101,11 @@ def named_or_numbered(text: str) -> ColumnElement[bool]:
     Two lookups, each answered by its own index on PostgreSQL (the trigram indexes); as one OR,
     every case of the program was read to test it.
     """
-    pattern = f"%{text.strip()[:100].lower()}%"
-    youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern))
+    literal = text.strip()[:100].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{literal}%"  # a typed % or _ is that character, not a wildcard
+    youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape="\\"))
     named = select(Case.id).where(Case.youth_id.in_(youth))
-    numbered = select(Case.id).where(func.lower(Case.number).like(pattern))
+    numbered = select(Case.id).where(func.lower(Case.number).like(pattern, escape="\\"))
     return Case.id.in_(union(named, numbered))
 
 

@@ -177,7 +177,11 @@ class HearingController(Controller):
         night_id: FromPath[UUID],
         data: FormData,
     ) -> Template:
-        """The picker's cases matching a part of a name or number: posted, so a name is never in an address."""
+        """The picker's cases matching a part of a name or number: posted, so a name is never in an address.
+
+        The search field has a form of its own, so that Enter in it searches and never schedules
+        the case chosen; without htmx, that form brings back the whole page.
+        """
         night = await self._night(hearing_service, night_id)
         form = Form.from_data(data)
         if not wants_part(request, "case-choices"):
@@ -272,9 +276,6 @@ class HearingController(Controller):
     ) -> Any:
         night = await self._night(hearing_service, night_id)
         form = Form.from_data(data)
-        if not form.values.get("case_id") and form.values.get(CASE_SEARCH, "").strip():
-            # Enter in the search field submits the form: a search, shown without an error.
-            return await self._night_page(request, hearing_service, night, form)
         hearing = await hearing_service.schedule_from_form(night, form, actor)
         if hearing is None:
             night = await self._night(hearing_service, night_id)

@@ -115,11 +115,13 @@ PICKER_ROWS = 10
 
 @dataclass(frozen=True)
 class Candidates:
-    """What the night page's case picker shows: the first cases found (and the one chosen)."""
+    """What the night page's case picker shows: the first cases found, and the one chosen."""
 
     rows: list[Row[Any]]
     more: int
     """Cases found but not shown: a longer search narrows them."""
+    chosen: Row[Any] | None = None
+    """The case chosen, when the search did not find it: still offered, apart."""
 
     def in_state(self, state: str) -> list[Row[Any]]:
         return [row for row in self.rows if row.state == state]
@@ -232,9 +234,10 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
             )
         )
         more = rows[0].total - len(rows) if rows else 0
-        if chosen is not None and all(row.id != chosen for row in rows):
-            rows += list(await self.db.execute(schedulable.where(Case.id == chosen)))
-        return Candidates(rows, more)
+        if chosen is None or any(row.id == chosen for row in rows):
+            return Candidates(rows, more)
+        kept = (await self.db.execute(schedulable.where(Case.id == chosen))).first()
+        return Candidates(rows, more, kept)
 
     async def get_hearing(self, hearing_id: UUID, viewer: Viewer | None) -> Hearing | None:
         """The hearing with its night, courtroom and case; None when unknown or another program's.
