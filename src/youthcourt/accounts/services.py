@@ -21,6 +21,7 @@ from youthcourt.audit.service import Actor
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.scoping import across_programs
 from youthcourt.programs.viewer import Viewer
+from youthcourt.web.search import LIKE_ESCAPE, like_pattern
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,12 @@ class MembershipService(SQLAlchemyAsyncRepositoryService[Membership]):
         query = select(Membership).join(Membership.user).options(selectinload(Membership.user))
         shown_name = func.lower(member_name())
         if search:
-            pattern = f"%{search.lower()}%"
-            query = query.where(or_(shown_name.like(pattern), User.email.like(pattern)))
+            pattern = like_pattern(search)
+            query = query.where(
+                or_(
+                    shown_name.like(pattern, escape=LIKE_ESCAPE), User.email.like(pattern, escape=LIKE_ESCAPE)
+                )
+            )
         if role in Role._value2member_map_:
             query = query.where(Membership.role == Role(role))
         if status == "active":

@@ -28,7 +28,7 @@ from youthcourt.programs.viewer import Viewer
 from youthcourt.web.downloads import csv_stream
 from youthcourt.web.forms import Form, FormData
 from youthcourt.web.pagination import PageNumber, page_number, paginate
-from youthcourt.web.search import ListSearch, posted_page, shown_address
+from youthcourt.web.search import LIKE_ESCAPE, ListSearch, like_pattern, posted_page, shown_address
 from youthcourt.web.templating import page, wants_part
 
 FILTERS = ("action", "outcome", "actor", "record_type", "record_id", "start", "end")
@@ -58,7 +58,7 @@ def audit_query(form: Form) -> Select[tuple[AuditEntry]]:
     if filters.outcome:
         query = query.where(AuditEntry.outcome == filters.outcome)
     if actor := filters.actor[:100]:
-        query = query.where(func.lower(AuditEntry.actor_name).like(f"%{actor.lower()}%"))
+        query = query.where(func.lower(AuditEntry.actor_name).like(like_pattern(actor), escape=LIKE_ESCAPE))
     if filters.record_type:
         query = query.where(AuditEntry.record_type == filters.record_type)
     if filters.record_id:

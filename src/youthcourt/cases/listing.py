@@ -21,6 +21,7 @@ from youthcourt.cases.models import Case, CaseState
 from youthcourt.reference.models import Offense, OffenseClass, ReferralSource
 from youthcourt.referrals.models import Referral, Youth
 from youthcourt.web.forms import Form, parse_uuid
+from youthcourt.web.search import LIKE_ESCAPE, like_pattern
 
 LIFECYCLE = case({state: position for position, state in enumerate(CaseState)}, value=Case.state)
 """A case's state as its place in the case's life (referred first, withdrawn last), for sorting."""
@@ -101,11 +102,10 @@ def named_or_numbered(text: str) -> ColumnElement[bool]:
     Two lookups, each answered by its own index on PostgreSQL (the trigram indexes); as one OR,
     every case of the program was read to test it.
     """
-    literal = text.strip()[:100].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{literal}%"  # a typed % or _ is that character, not a wildcard
-    youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape="\\"))
+    pattern = like_pattern(text.strip()[:100])
+    youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape=LIKE_ESCAPE))
     named = select(Case.id).where(Case.youth_id.in_(youth))
-    numbered = select(Case.id).where(func.lower(Case.number).like(pattern, escape="\\"))
+    numbered = select(Case.id).where(func.lower(Case.number).like(pattern, escape=LIKE_ESCAPE))
     return Case.id.in_(union(named, numbered))
 
 

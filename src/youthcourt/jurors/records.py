@@ -53,6 +53,7 @@ from youthcourt.referrals.models import Youth
 from youthcourt.referrals.services import findable_youth
 from youthcourt.web.forms import Form, parse_uuid
 from youthcourt.web.i18n import DEFAULT_LANGUAGE, N_, _, use_locale
+from youthcourt.web.search import LIKE_ESCAPE, like_pattern
 
 SOURCE_CHOICES = {
     JurorSource.FORMER_RESPONDENT.value: N_("Former respondent"),
@@ -114,13 +115,13 @@ def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
     if filters.school:
         query = query.where(Juror.school == filters.school)
     if filters.q:
-        pattern = f"%{filters.q.lower()}%"
+        pattern = like_pattern(filters.q)
         full_name = func.lower(Juror.first_name + " " + Juror.last_name)
         query = query.where(
             or_(
-                func.lower(Juror.first_name).like(pattern),
-                func.lower(Juror.last_name).like(pattern),
-                full_name.like(pattern),
+                func.lower(Juror.first_name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Juror.last_name).like(pattern, escape=LIKE_ESCAPE),
+                full_name.like(pattern, escape=LIKE_ESCAPE),
             )
         )
     return query.order_by(func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
@@ -455,13 +456,13 @@ async def youth_matches(db: AsyncSession, juror: Juror, search: str, limit: int 
     search = search.strip().lower()[:100]
     if len(search) < 2:
         return []
-    pattern = f"%{search}%"
+    pattern = like_pattern(search)
     declared = select(ConflictDeclaration.youth_id).where(ConflictDeclaration.juror_id == juror.id)
     query = select(Youth).where(
         or_(
-            func.lower(Youth.first_name).like(pattern),
-            func.lower(Youth.last_name).like(pattern),
-            func.lower(Youth.full_name).like(pattern),
+            func.lower(Youth.first_name).like(pattern, escape=LIKE_ESCAPE),
+            func.lower(Youth.last_name).like(pattern, escape=LIKE_ESCAPE),
+            func.lower(Youth.full_name).like(pattern, escape=LIKE_ESCAPE),
         ),
         Youth.id.not_in(declared),
         findable_youth(),  # sealed and expunged youth are not offered

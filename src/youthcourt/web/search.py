@@ -24,6 +24,16 @@ from youthcourt.web.pagination import page_number
 
 PAGE_FIELD = "page"
 
+LIKE_ESCAPE = "\\"
+"""The escape character of :func:`like_pattern`'s patterns: pass it as ``like(..., escape=LIKE_ESCAPE)``."""
+
+
+def like_pattern(text: str) -> str:
+    """A ``LIKE`` pattern for a column holding ``text`` as typed, in lower case: ``%`` and ``_`` in
+    it are those characters, not wildcards (unescaped, a search for "%" listed everyone)."""
+    literal = text.lower().replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+    return "%" + literal.replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_") + "%"
+
 
 @dataclass(frozen=True)
 class ListSearch:
