@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.factories import make_program, make_user, sign_in
 from youthcourt.accounts.models import Membership
@@ -29,6 +29,49 @@ async def test_queries_see_only_the_scoped_program(db):
     assert len(south_rows) == 2
     assert {m.program_id for m in south_rows} == {south.id}
     assert nothing == []
+
+
+async def test_a_one_program_scope_compares_the_program_and_takes_it_when_the_statement_runs(db):
+    """A user's scope is one program: ``program_id = ?``, not an ``IN`` list (rewritten for its length
+    on every statement). The value is the scope's at each run: one statement object, run in one scope
+    then another, reads each program's rows, and its own program filter is kept beside the scope's."""
+    north, south = await make_program(db), await make_program(db)
+    await make_user(db, north)
+    await make_user(db, south)
+    statements: list[str] = []
+
+    def remember(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        everyone = select(Membership)
+        with program_scope(ProgramScope.of(north.id)):
+            north_rows = (await db.scalars(everyone)).all()
+            south_asked_in_north = (await db.scalars(everyone.where(Membership.program_id == south.id))).all()
+        with program_scope(ProgramScope.of(south.id)):
+            south_rows = (await db.scalars(everyone)).all()
+            south_asked_in_south = (await db.scalars(everyone.where(Membership.program_id == south.id))).all()
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+    assert {m.program_id for m in north_rows} == {north.id}
+    assert {m.program_id for m in south_rows} == {south.id}
+    assert south_asked_in_north == []
+    assert [m.program_id for m in south_asked_in_south] == [south.id]
+    membership_reads = [sql for sql in statements if "FROM membership" in sql]
+    assert len(membership_reads) == 4
+    assert all("membership.program_id = " in sql and " IN (" not in sql for sql in membership_reads)
+
+
+async def test_a_scope_of_several_programs_reads_each_of_them(db):
+    north, south, west = await make_program(db), await make_program(db), await make_program(db)
+    for program in (north, south, west):
+        await make_user(db, program)
+    with program_scope(ProgramScope.of(north.id, south.id)):
+        rows = (await db.scalars(select(Membership))).all()
+    assert {m.program_id for m in rows} == {north.id, south.id}
 
 
 async def test_writing_into_another_program_is_refused(db):

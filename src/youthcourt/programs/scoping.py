@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import event, or_
+from sqlalchemy import bindparam, event, or_
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from youthcourt.programs.models import ProgramOwned
@@ -85,6 +85,24 @@ def across_programs() -> Iterator[None]:
         _current.reset(token)
 
 
+def _scoped_program() -> UUID:
+    """The one program of the current scope, read when a statement runs (see :data:`_ONE_PROGRAM`)."""
+    scope = _current.get()
+    if scope is None or len(scope.program_ids) != 1:
+        raise OutOfScopeError("a statement limited to one program ran outside that program's scope")
+    (program_id,) = scope.program_ids
+    return program_id
+
+
+_SCOPED_PROGRAM = bindparam("scope_program", callable_=_scoped_program)
+_ONE_PROGRAM = with_loader_criteria(
+    ProgramOwned, lambda cls: cls.program_id == _SCOPED_PROGRAM, include_aliases=True, track_closure_variables=False
+)
+"""A user's requests are scoped to one program: ``program_id = ?``, its value taken when each statement
+runs. The criteria are the same for every scope, so SQLAlchemy builds their SQL once; an ``IN`` list
+is rewritten for its length on every statement (a tenth of a millisecond each)."""
+
+
 @functools.lru_cache(maxsize=1024)
 def _criteria(scope: ProgramScope) -> Any:
     """The option that limits a statement to ``scope``, built once per scope, not per statement."""
@@ -95,6 +113,8 @@ def _criteria(scope: ProgramScope) -> Any:
             lambda cls: or_(cls.program_id.in_(allowed), cls.program_id.is_(None)),
             include_aliases=True,
         )
+    if len(allowed) == 1:
+        return _ONE_PROGRAM
     return with_loader_criteria(ProgramOwned, lambda cls: cls.program_id.in_(allowed), include_aliases=True)
 
 
