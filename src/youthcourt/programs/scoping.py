@@ -96,7 +96,10 @@ def _scoped_program() -> UUID:
 
 _SCOPED_PROGRAM = bindparam("scope_program", callable_=_scoped_program)
 _ONE_PROGRAM = with_loader_criteria(
-    ProgramOwned, lambda cls: cls.program_id == _SCOPED_PROGRAM, include_aliases=True, track_closure_variables=False
+    ProgramOwned,
+    lambda cls: cls.program_id == _SCOPED_PROGRAM,
+    include_aliases=True,
+    track_closure_variables=False,
 )
 """A user's requests are scoped to one program: ``program_id = ?``, its value taken when each statement
 runs. The criteria are the same for every scope, so SQLAlchemy builds their SQL once; an ``IN`` list
