@@ -276,6 +276,35 @@ async def test_case_list_counts_only_so_far_past_the_page_shown(client, db, monk
     assert "Showing 26 to 50 of more than 55" in filtered.text  # counted 30 past row 26
 
 
+async def test_the_case_list_reads_its_page_and_its_count_in_one_statement(client, db, app, monkeypatch):
+    """The list's ids and how many match (counted so far past the page) come in one statement: the
+    search is run once, not once to count and again for the page. Past the last page, the last page."""
+    monkeypatch.setattr(pagination, "COUNT_AHEAD", 30)
+    program, coordinator = await _coordinator(db)
+    other, _ = await _coordinator(db)
+    for number in range(40):
+        youth = await make_youth(db, program, first_name=f"Quinn{number:02d}", last_name="Paged")
+        await make_case(db, program, CaseState.INTAKE, referral=await make_referral(db, program, youth))
+    stranger = await make_youth(db, other, first_name="Quinn99", last_name="Paged")
+    await make_case(db, other, CaseState.INTAKE, referral=await make_referral(db, other, stranger))
+    await sign_in(client, coordinator)
+
+    with counting(app) as statements:
+        searched = await post_form(client, "/cases/search", {"q": "quinn", "sort": "name"})
+    second = await post_form(client, "/cases/search", {"q": "quinn", "sort": "name", "page": "2"})
+    beyond = await post_form(client, "/cases/search", {"q": "quinn", "sort": "name", "page": "9"})
+
+    searches = [sql for sql in statements if "youth_case" in sql and " LIKE " in sql.upper()]
+    assert len(searches) == 1, searches
+    assert "Showing 1 to 25 of more than 30" in searched.text
+    shown = re.findall(r"Quinn(\d\d) Paged", searched.text)
+    assert shown == [f"{n:02d}" for n in range(25)]
+    assert re.findall(r"Quinn(\d\d) Paged", second.text) == [f"{n:02d}" for n in range(25, 40)]
+    assert "Showing 26 to 40 of 40" in second.text
+    assert "Quinn99" not in searched.text + second.text
+    assert "Showing 26 to 40 of 40" in beyond.text
+
+
 async def test_case_list_sorted_by_state_follows_a_case_through_its_life(client, db):
     program, coordinator = await _coordinator(db)
     for state, name in (

@@ -55,6 +55,11 @@ class CaseFilters:
         form = Form.from_data({key: params.get(key, "") for key in FILTER_FIELDS})
         return cls(CaseFilterForm.read(form).form)
 
+    @property
+    def searches(self) -> bool:
+        """Whether the list is searched by name or number: a costly query, best run once a page."""
+        return bool(self.form.values.get("q", "").strip())
+
     def statement(self) -> Select[Any]:
         """The matching cases' ids in the list's order: ``youth_case`` alone, the other tables as ``IN``.
 

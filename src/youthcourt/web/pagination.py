@@ -61,13 +61,22 @@ def page_number(raw: Any) -> int:
         return 1
 
 
-async def paginate(db: AsyncSession, query: Select[Any], number: int, size: int = PAGE_SIZE) -> Page[Any]:
+async def paginate(
+    db: AsyncSession, query: Select[Any], number: int, size: int = PAGE_SIZE, *, run_once: bool = False
+) -> Page[Any]:
     """Run ``query`` for one page: two queries whatever the page holds (the rows and the count).
 
     The count stops :data:`COUNT_AHEAD` rows past the page's first row, so its cost follows the
-    page asked for, not the size of the list.
+    page asked for, not the size of the list. With ``run_once``, for a query of one column whose
+    every run is costly (a search by name), the page and the count come from one run of it
+    (:func:`_page_and_count`); for a plain list, counting its first rows as they lie in an index
+    costs less than numbering them in order, as that does.
     """
     limit = (number - 1) * size + COUNT_AHEAD
+    if run_once:
+        found = await _page_and_count(db, query, number, size, limit)
+        if found is not None:
+            return found
     counted = query.order_by(None).limit(limit + 1).subquery()
     total = await db.scalar(select(func.count()).select_from(counted)) or 0
     exact = total <= limit
@@ -77,6 +86,37 @@ async def paginate(db: AsyncSession, query: Select[Any], number: int, size: int 
     rows = (await db.execute(query.limit(size).offset((number - 1) * size))).all()
     items = [row[0] if len(row) == 1 else row for row in rows]
     return Page(items=items, number=number, size=size, total=total, exact=exact)
+
+
+async def _page_and_count(
+    db: AsyncSession, query: Select[Any], number: int, size: int, limit: int
+) -> Page[Any] | None:
+    """The page's values and the capped count in one statement: the first ``limit + 1`` rows are
+    numbered in the list's order and counted (``count(*) OVER ()``), and the page is taken from them.
+    A search or filter runs once rather than once for the count and again for the page.
+
+    None past the last page: the caller then counts, and shows the last page.
+    """
+    if len(query.selected_columns) != 1 or query._distinct or query._limit_clause is not None:
+        raise ValueError("only a query of one column, without DISTINCT or LIMIT, is paged in one run")
+    position = func.row_number().over(order_by=query._order_by_clauses).label("position")
+    numbered = query.add_columns(position).limit(limit + 1).subquery()
+    value, place = numbered.c
+    rows = (
+        await db.execute(
+            select(value, func.count().over()).order_by(place).limit(size).offset((number - 1) * size)
+        )
+    ).all()
+    if not rows and number > 1:
+        return None
+    total = rows[0][1] if rows else 0
+    return Page(
+        items=[row[0] for row in rows],
+        number=number,
+        size=size,
+        total=min(total, limit),
+        exact=total <= limit,
+    )
 
 
 def paginate_list(items: list[T], number: int, size: int = PAGE_SIZE) -> Page[T]:

@@ -1,0 +1,33 @@
+"""The one pagination helper's one-run page: only for a query it can number and count as it is."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_program
+from youthcourt.programs.models import Program
+from youthcourt.web.pagination import paginate
+
+
+async def test_a_page_in_one_run_is_refused_for_whole_records_and_distinct_queries(db):
+    await make_program(db)
+    for query in (select(Program), select(Program.name).distinct(), select(Program.id).limit(3)):
+        with pytest.raises(ValueError, match="one column"):
+            await paginate(db, query.order_by(Program.name), 1, run_once=True)
+
+
+async def test_a_page_in_one_run_matches_the_page_counted_apart(db):
+    for _ in range(7):
+        await make_program(db)
+    query = select(Program.id).order_by(Program.name, Program.id)
+    for number in (1, 2, 3, 9):
+        apart = await paginate(db, query, number, size=3)
+        once = await paginate(db, query, number, size=3, run_once=True)
+        assert (once.items, once.number, once.total, once.exact) == (
+            apart.items,
+            apart.number,
+            apart.total,
+            apart.exact,
+        )
+    assert apart.number == 3 and len(apart.items) >= 1
