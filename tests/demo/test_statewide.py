@@ -46,7 +46,7 @@ from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reports.cohort import Anchor, Cohort, _subjects_query, in_cohort, unsearched_checks
 from youthcourt.reports.disclosure import monthly_counts
-from youthcourt.reports.measures import juror_service, quarter_containing
+from youthcourt.reports.measures import hearing_waits, juror_service, quarter_containing
 from youthcourt.reports.recidivism import ReportOptions
 from youthcourt.reports.tallies import tally_statement
 from youthcourt.settings import Settings, get_settings
@@ -586,3 +586,12 @@ async def test_the_recidivism_report_reads_its_cohorts_cases_and_checks_from_ind
     plan = await _plan_of(state, lambda db, program: unsearched_checks(db, cohort(program)), "hashjoin")
     assert _relations_outside_subplans(plan) == {"follow_up_check"}
     assert "ix_follow_up_check_unsearched" in {name for _, name in _scans(plan)}
+
+
+async def test_a_quarters_hearing_waits_read_each_cases_referral_by_its_key(state):
+    """Joined, PostgreSQL hashed the quarter's few hundred cases and read all 14,000 of the program's
+    referrals to find theirs (3 ms of the measures page)."""
+    quarter = quarter_containing(TODAY - datetime.timedelta(days=100))
+    plan = await _plan_of(state, lambda db, _: hearing_waits(db, quarter), "seqscan", "bitmapscan")
+    assert _relations_outside_subplans(plan) == {"youth_case"}
+    assert ("Index Scan", "pk_referral") in _scans(plan)
