@@ -41,3 +41,16 @@ async def test_a_case_page_reads_the_programs_time_zone_with_the_session_not_aga
         response = await client.get(f"/cases/{case.id}")
     assert response.status_code == 200
     assert [s for s in statements if "program.timezone" in s and "user_session" not in s] == []
+
+
+async def test_an_open_cases_page_does_not_look_for_follow_up_checks(client, db, app):
+    """Checks are made when a case closes, and its page shows them only then."""
+    program = await make_program(db)
+    coordinator = await make_user(db, program, Role.COORDINATOR)
+    await sign_in(client, coordinator)
+    case = await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    with counting(app) as statements:
+        response = await client.get(f"/cases/{case.id}")
+    assert response.status_code == 200
+    assert "The case is open" in response.text
+    assert [s for s in statements if "FROM follow_up_check" in s] == []

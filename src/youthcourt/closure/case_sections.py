@@ -13,9 +13,10 @@ from youthcourt.programs.viewer import program_today
 
 
 async def load_closure(db: AsyncSession, case: Case) -> dict[str, Any]:
-    """The case's follow-up checks, and today where the program is."""
+    """The case's follow-up checks, and today where the program is. Checks are made when a case
+    closes, and shown only then: an open case's page does not look for them."""
     return {
-        "closure_checks": await follow_ups_of(db, case.id),
+        "closure_checks": await follow_ups_of(db, case.id) if case.state.is_closed else [],
         "closure_today": await program_today(db, case.program_id),
     }
 
