@@ -397,6 +397,15 @@ async def test_the_report_costs_the_same_queries_however_many_youth(client, db, 
     assert len(many) == len(few)
 
 
+async def test_a_report_reads_its_programs_suppression_threshold_once(client, db, app):
+    """Its range's edges are checked with the threshold, then its cells suppressed with it: one read."""
+    program, evaluator = await evaluator_with_cohort(db)
+    await sign_in(client, evaluator)
+    with counting(app) as statements:
+        assert (await client.get(f"/reports/recidivism?{report_query(program)}")).status_code == 200
+    assert len([sql for sql in statements if "suppression_threshold" in sql]) == 1
+
+
 async def test_htmx_gets_the_report_region_only(client, db):
     program, evaluator = await evaluator_with_cohort(db)
     await sign_in(client, evaluator)

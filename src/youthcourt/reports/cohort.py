@@ -168,14 +168,23 @@ def default_range(today: datetime.date) -> tuple[str, str]:
     return f"{today.year - 3}-01", f"{last:%Y-%m}"
 
 
+THRESHOLDS_KEY = "suppression_thresholds"
+
+
 async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
-    """The strictest threshold of the cohort's programs (a report spanning programs obeys all of them)."""
-    threshold = await db.scalar(
-        select(func.max(ProgramPolicy.suppression_threshold)).where(
-            ProgramPolicy.program_id.in_(cohort.program_ids)
+    """The strictest threshold of the cohort's programs (a report spanning programs obeys all of them).
+
+    Read once per database session (once a request): a report checks its range's edges with it,
+    then suppresses its cells with it."""
+    known: dict[tuple[UUID, ...], int] = db.info.setdefault(THRESHOLDS_KEY, {})
+    if cohort.program_ids not in known:
+        threshold = await db.scalar(
+            select(func.max(ProgramPolicy.suppression_threshold)).where(
+                ProgramPolicy.program_id.in_(cohort.program_ids)
+            )
         )
-    )
-    return max(int(threshold or 10), 2)
+        known[cohort.program_ids] = max(int(threshold or 10), 2)
+    return known[cohort.program_ids]
 
 
 async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
