@@ -22,7 +22,8 @@ class AuditEntry(UUIDBase, ProgramOwned):
     __table_args__ = (
         Index("ix_audit_entry_program_occurred", "program_id", "occurred_at"),
         Index("ix_audit_entry_record", "record_type", "record_id"),
-        Index("ix_audit_entry_actor_action_occurred", "actor_id", "action", "occurred_at"),
+        # the scope adds the program to every read of a person's entries (see the migration e1c3a5b7d9f0)
+        Index("ix_audit_entry_actor_action_program", "actor_id", "action", "program_id", "occurred_at"),
     )
 
     program_id: Mapped[UUID | None] = mapped_column(  # type: ignore[assignment]
