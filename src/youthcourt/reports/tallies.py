@@ -196,8 +196,8 @@ async def tally_in_database(
     if db.get_bind().dialect.name == "postgresql":
         # Compiling this statement just in time costs PostgreSQL more than running it does, and
         # over a state's cases its groupings outgrow the default 4 MB of memory and spill to disk.
-        await db.execute(text("SET LOCAL jit = off"))
-        await db.execute(text("SET LOCAL work_mem = '64MB'"))
+        # Both for this transaction alone (SET LOCAL), in one statement.
+        await db.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
     for group_key, outcome, days, youth in await db.execute(tally_statement(cohort, options)):
         if outcome is None:
             without_anchor += youth
