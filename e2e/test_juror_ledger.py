@@ -111,9 +111,15 @@ def test_a_double_clicked_redeem_redeems_once(page: Page, base_url: str, shoot):
     sent = []
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and "/redeem" in r.url else None)
     # Two rapid clicks, the second while the first is on its way (a double-click on a slow line).
+    # The line is made slow (half a second a request): on a fast one, the first answer could replace
+    # the page before the second click, and the browser would send one request, not two.
+    line = page.context.new_cdp_session(page)
+    slow = {"offline": False, "latency": 500, "downloadThroughput": -1, "uploadThroughput": -1}
+    line.send("Network.emulateNetworkConditions", slow)
     page.get_by_role("button", name="Redeem").evaluate("b => { b.click(); setTimeout(() => b.click(), 25); }")
     page.wait_for_timeout(300)
     page.wait_for_load_state("networkidle")
+    line.send("Network.emulateNetworkConditions", {**slow, "latency": 0})
     expect(page).to_have_url(re.compile(r"/jurors/[0-9a-f-]{36}/credits$"))
     expect(
         page.get_by_role("status").filter(has_text="Cinema voucher was redeemed for 3 credits.")
