@@ -31,8 +31,8 @@ async def test_pages_do_not_query_per_row(client, db, app, path):
     assert many == few, f"{path}: {few} queries with 2 cases, {many} with 14"
 
 
-async def test_a_case_page_reads_the_programs_time_zone_with_the_session_not_again(client, db, app):
-    """ "Today" is the program's: its zone comes with the signed-in session's one query."""
+async def _an_open_case_page(client, db, app) -> tuple[str, list[str]]:
+    """A coordinator's view of a case in intake: the page, and the statements it sent."""
     program = await make_program(db)
     coordinator = await make_user(db, program, Role.COORDINATOR)
     await sign_in(client, coordinator)
@@ -40,17 +40,17 @@ async def test_a_case_page_reads_the_programs_time_zone_with_the_session_not_aga
     with counting(app) as statements:
         response = await client.get(f"/cases/{case.id}")
     assert response.status_code == 200
+    return response.text, statements
+
+
+async def test_a_case_page_reads_the_programs_time_zone_with_the_session_not_again(client, db, app):
+    """ "Today" is the program's: its zone comes with the signed-in session's one query."""
+    _, statements = await _an_open_case_page(client, db, app)
     assert [s for s in statements if "program.timezone" in s and "user_session" not in s] == []
 
 
 async def test_an_open_cases_page_does_not_look_for_follow_up_checks(client, db, app):
     """Checks are made when a case closes, and its page shows them only then."""
-    program = await make_program(db)
-    coordinator = await make_user(db, program, Role.COORDINATOR)
-    await sign_in(client, coordinator)
-    case = await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
-    with counting(app) as statements:
-        response = await client.get(f"/cases/{case.id}")
-    assert response.status_code == 200
-    assert "The case is open" in response.text
+    text, statements = await _an_open_case_page(client, db, app)
+    assert "The case is open" in text
     assert [s for s in statements if "FROM follow_up_check" in s] == []
