@@ -135,12 +135,20 @@ class Case(Base, ProgramOwned):
         Index("ix_youth_case_program_import", "program_id", "import_id"),
         Index("ix_youth_case_program_first_heard", "program_id", "first_heard_on"),
         Index("ix_youth_case_program_closed", "program_id", "closed_on"),
-        # What the recidivism report reads of its cohort's cases, from the index alone on PostgreSQL.
+        # A report's cohort (cases by program and referral day), read from the index alone on PostgreSQL.
         Index(
             "ix_youth_case_cohort",
             "program_id",
-            "referral_id",
-            postgresql_include=["id", "youth_id", "state", "first_heard_on", "closed_on", "checked_until"],
+            "referred_on",
+            postgresql_include=[
+                "id",
+                "youth_id",
+                "referral_id",
+                "state",
+                "first_heard_on",
+                "closed_on",
+                "checked_until",
+            ],
         ),
         # The case search's part of a number, on PostgreSQL alone (see its migration).
         Index(
@@ -185,6 +193,9 @@ class Case(Base, ProgramOwned):
     some record system. Kept by the database's triggers (migration ``c5a1e9d3f207``); never set."""
     first_heard_on: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
     """The night of the case's first hearing held. Kept by the database's triggers; never set."""
+    referred_on: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
+    """The day its referral came in, which places the case in the reports' cohorts. Kept by the
+    database's triggers from ``referral.received_on`` (migration ``f2a4c6e8b0d1``); never set."""
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     referral: Mapped[Referral] = relationship(lazy="raise")

@@ -2,9 +2,10 @@
 
 ``youth_case.checked_until`` (the latest completed follow-up check that searched some record
 system) and ``youth_case.first_heard_on`` (the night of the first hearing held) are kept by
-triggers (migration ``c5a1e9d3f207``), as is ``referral.youth_age`` (the age at referral, migration
-``d8b3f1a5c926``). A load that skips triggers to write faster (the statewide set's COPY, on
-PostgreSQL) recounts every case and referral at the end, in three statements.
+triggers (migration ``c5a1e9d3f207``), as are ``referral.youth_age`` (the age at referral, migration
+``d8b3f1a5c926``) and ``youth_case.referred_on`` (the day its referral came in, migration
+``f2a4c6e8b0d1``). A load that skips triggers to write faster (the statewide set's COPY, on
+PostgreSQL) recounts every case and referral at the end, in four statements.
 """
 
 from __future__ import annotations
@@ -22,4 +23,6 @@ CATCH_UP_SUMMARIES = (
     WHERE found.case_id = youth_case.id""",
     """UPDATE referral SET youth_age = CAST(date_part('year', age(referral.received_on, youth.date_of_birth)) AS INTEGER)
     FROM youth WHERE youth.id = referral.youth_id""",
+    """UPDATE youth_case SET referred_on = referral.received_on
+    FROM referral WHERE referral.id = youth_case.referral_id""",
 )

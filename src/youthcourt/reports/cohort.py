@@ -189,12 +189,11 @@ async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
 
 async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
     """Completed checks of the cohort's cases that searched no record system, set aside by ``Case.checked_until``."""
-    # Such checks are few (none, mostly): they are looked up first, and the referral date of each
+    # Such checks are few (none, mostly): they are looked up first, and the referral day of each
     # one's case is read for it alone, a subquery PostgreSQL does not turn into a join. Joined (or
     # as EXISTS), it often read the whole cohort first, to find none (6 ms on a statewide program).
     referred_on = (
-        select(Referral.received_on)
-        .join(Case, Case.referral_id == Referral.id)
+        select(Case.referred_on)
         .where(Case.id == FollowUpCheck.case_id, Case.program_id.in_(cohort.program_ids))
         .scalar_subquery()
     )
@@ -224,7 +223,7 @@ async def service_nights(db: AsyncSession, cohort: Cohort) -> dict[UUID, list[da
 
     What a landmark needs: whether a youth had served by a given day, not only whether they ever did.
     """
-    youth = select(Case.youth_id).join(Referral, Case.referral_id == Referral.id).where(in_cohort(cohort))
+    youth = select(Case.youth_id).where(in_cohort(cohort))
     rows = await db.execute(
         select(Juror.youth_id, HearingNight.held_on)
         .join(Booking, Booking.juror_id == Juror.id)
@@ -242,10 +241,14 @@ async def service_nights(db: AsyncSession, cohort: Cohort) -> dict[UUID, list[da
 
 
 def in_cohort(cohort: Cohort) -> Any:
+    """The cases of the cohort: of its programs, their referral received within its range.
+
+    Read from the case alone (``Case.referred_on``, the referral's day kept on the case by the
+    database): one range of an index, with no join to the referrals."""
     return and_(
         Case.program_id.in_(cohort.program_ids),
-        Referral.received_on >= cohort.referred_from,
-        Referral.received_on <= cohort.referred_to,
+        Case.referred_on >= cohort.referred_from,
+        Case.referred_on <= cohort.referred_to,
     )
 
 
@@ -264,7 +267,6 @@ async def _events_by_case(
     rows = await db.execute(
         select(OutcomeEvent.case_id, OutcomeEvent.occurred_on, OutcomeEvent.event_type)
         .join(Case, OutcomeEvent.case_id == Case.id)
-        .join(Referral, Case.referral_id == Referral.id)
         .where(in_cohort(cohort))
         .order_by(OutcomeEvent.case_id, OutcomeEvent.occurred_on)
     )

@@ -53,18 +53,18 @@ def _program(intent_to_treat: bool) -> Any:
     return Referral.program_id if intent_to_treat else Case.program_id
 
 
+def _received_on(intent_to_treat: bool) -> Any:
+    """The day a counted referral came in: read from the case for cases (``Case.referred_on``)."""
+    return Referral.received_on if intent_to_treat else Case.referred_on
+
+
 def _referrals(columns: Any, cohort: Cohort, intent_to_treat: bool) -> Select:
     """``columns`` (given the program column) over the referrals a report counts: those that became
     cases; for intent to treat, the study's assigned referrals, with a case or without."""
     program = _program(intent_to_treat)
     if intent_to_treat:
         return select(*columns(program)).select_from(Referral).where(assigned_in_cohort(cohort))
-    return (
-        select(*columns(program))
-        .select_from(Case)
-        .join(Referral, Case.referral_id == Referral.id)
-        .where(in_cohort(cohort))
-    )
+    return select(*columns(program)).select_from(Case).where(in_cohort(cohort))
 
 
 async def monthly_counts(
@@ -75,7 +75,7 @@ async def monthly_counts(
     One grouped pass over the cohort: a few hundred rows per program at most, from which every
     edge month and the nearest month with enough referrals are read.
     """
-    month = month_start(Referral.received_on)
+    month = month_start(_received_on(intent_to_treat))
     rows = await db.execute(
         _referrals(lambda program: (program, month, func.count()), cohort, intent_to_treat)
         .group_by(_program(intent_to_treat), month)

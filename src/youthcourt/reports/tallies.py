@@ -104,24 +104,30 @@ def _month_start_postgresql(element: month_start, compiler: Any, **kw: Any) -> s
     return f"({day} - CAST(EXTRACT(DAY FROM {day}) AS INTEGER) + 1)"
 
 
+_REFERRAL = (Referral, Case.referral_id == Referral.id)
+
+
 def _group_key(grouping: Grouping) -> tuple[Any, tuple[Any, ...]]:
     """The raw value a grouping splits on, as ``recidivism`` reads it from a subject, and the
-    tables it needs beyond the case and its referral (joined only when needed: this is the
-    expensive part of the statement)."""
+    tables it needs beyond the case (joined only when needed: this is the expensive part of the
+    statement; the cohort itself is read from the case alone)."""
     if grouping == Grouping.JUROR:
         served = last_served()
-        return and_(served.c.served_on.is_not(None), served.c.served_on >= Referral.received_on), (
+        return and_(served.c.served_on.is_not(None), served.c.served_on >= Case.referred_on), (
             (served, served.c.youth_id == Case.youth_id),
         )
     youth = ((Youth, Case.youth_id == Youth.id),)
     return {
         Grouping.COMPLETION: (Case.state, ()),
-        Grouping.OFFENSE_CLASS: (Offense.offense_class, ((Offense, Referral.offense_id == Offense.id),)),
+        Grouping.OFFENSE_CLASS: (
+            Offense.offense_class,
+            (_REFERRAL, (Offense, Referral.offense_id == Offense.id)),
+        ),
         Grouping.SOURCE_KIND: (
             ReferralSource.kind,
-            ((ReferralSource, Referral.source_id == ReferralSource.id),),
+            (_REFERRAL, (ReferralSource, Referral.source_id == ReferralSource.id)),
         ),
-        Grouping.AGE_BAND: (Referral.youth_age, ()),
+        Grouping.AGE_BAND: (Referral.youth_age, (_REFERRAL,)),
         Grouping.GENDER: (func.coalesce(func.nullif(Youth.gender, ""), "Not recorded"), youth),
         Grouping.RACE_ETHNICITY: (
             func.coalesce(func.nullif(Youth.race_ethnicity, ""), "Not recorded"),
@@ -135,7 +141,7 @@ def _cases(cohort: Cohort, options: ReportOptions) -> Any:
     key, joins = _group_key(options.grouping)
     anchor = {
         Anchor.HEARING: Case.first_heard_on,
-        Anchor.REFERRAL: Referral.received_on,
+        Anchor.REFERRAL: Case.referred_on,
     }.get(options.anchor, Case.closed_on)
     statement = select(
         Case.id.label("case_id"),
@@ -143,9 +149,9 @@ def _cases(cohort: Cohort, options: ReportOptions) -> Any:
         anchor.label("anchor_on"),
         days_later(anchor, follow_up_days(options.window_months)).label("window_end"),
         Case.checked_until,
-    ).join(Referral, Case.referral_id == Referral.id)
+    ).select_from(Case)
     for target, on in joins:
-        statement = statement.outerjoin(target, on)
+        statement = statement.join(target, on) if target is Referral else statement.outerjoin(target, on)
     return statement.where(in_cohort(cohort)).cte("cohort_cases")
 
 

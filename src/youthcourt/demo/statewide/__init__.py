@@ -279,7 +279,7 @@ async def _load_postgres(
                     for statement in CATCH_UP_SUMMARIES:
                         await driver.execute(statement)
                     report(
-                        f"Summed up every case's checks and hearings, and each referral's age, in {time.perf_counter() - began:.1f} s."
+                        f"Summed up every case's checks, hearings and referral day, and each referral's age, in {time.perf_counter() - began:.1f} s."
                     )
         except BaseException as error:
             for task in others:
