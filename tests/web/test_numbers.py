@@ -109,3 +109,29 @@ def test_report_shares_are_written_with_the_readers_decimal_mark():
         assert (percent(0.2134), interval((0.103, 0.175))) == ("21,3%", "10,3\N{EN DASH}17,5%")
     with use_locale("en"):
         assert (percent(0.2134), interval((0.103, 0.175))) == ("21.3%", "10.3\N{EN DASH}17.5%")
+
+
+def test_dates_and_figures_are_formatted_without_parsing_the_language_each_time(monkeypatch):
+    """Babel given a language code parses it on every call: dozens of dates and figures a page."""
+    import datetime
+
+    from babel.core import Locale
+
+    from youthcourt.web.i18n import decimal_mark, format_clock, format_day, format_plain_number
+
+    with use_locale("es"):
+        format_day(datetime.date(2026, 12, 7))  # the language's locale, parsed once for the process
+        parsed = []
+        real_parse = Locale.parse.__func__
+        monkeypatch.setattr(
+            Locale, "parse", classmethod(lambda cls, *a, **k: parsed.append(a) or real_parse(cls, *a, **k))
+        )
+        shown = (
+            format_day(datetime.date(2026, 12, 7)),
+            format_clock(datetime.time(18, 30)),
+            format_plain_number(Decimal("12.5")),
+            decimal_mark("21.3%"),
+        )
+
+    assert shown == ("7 de diciembre de 2026", "18:30", "12,5", "21,3%")
+    assert [a for a in parsed if isinstance(a[0], str)] == [], "no language code parsed again"

@@ -49,7 +49,7 @@ from youthcourt.reports.suppression import PUBLISHED_BASE, CellStatus, Relation,
 from youthcourt.sanctions.models import Disposition, Sanction, SanctionProgress
 from youthcourt.sites.models import PartnerSite, Placement
 from youthcourt.surveys.models import SurveyAnswer, SurveyItem, SurveyKind
-from youthcourt.web.i18n import N_, _, current_language, format_plain_number
+from youthcourt.web.i18n import N_, _, current_locale, format_plain_number
 
 NONE = N_("none in the period")
 LEAD_ROLES = (CourtRole.FOREPERSON, CourtRole.CLERK, CourtRole.BAILIFF, CourtRole.YOUTH_JUDGE)
@@ -62,7 +62,7 @@ HEARD_MEAN = 4
 
 def format_count(number: int) -> str:
     """A count of things with the language's thousands separator: 1,234 or 1.234."""
-    return format_decimal(number, "#,##0", locale=current_language())
+    return format_decimal(number, "#,##0", locale=current_locale())
 
 
 def _within(column: Any, period: Period) -> Any:

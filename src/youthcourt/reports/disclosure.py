@@ -28,7 +28,7 @@ from youthcourt.cases.models import Case
 from youthcourt.referrals.models import Referral
 from youthcourt.reports.cohort import Cohort, assigned_in_cohort, in_cohort
 from youthcourt.reports.tallies import month_start
-from youthcourt.web.i18n import N_, current_language, gettext
+from youthcourt.web.i18n import N_, babel_locale, current_language, gettext
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ MONTH_PATTERNS = {"en": "LLLL y", "es": "LLLL 'de' y"}
 def month_words(day: datetime.date) -> str:
     """A month in words, in the viewer's language: "November 2026", "noviembre de 2026"."""
     language = current_language()
-    return format_date(day, MONTH_PATTERNS.get(language, "LLLL y"), locale=language)
+    return format_date(day, MONTH_PATTERNS.get(language, "LLLL y"), locale=babel_locale(language))
 
 
 async def publishable_range(

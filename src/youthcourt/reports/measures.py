@@ -38,7 +38,7 @@ from youthcourt.reports.suppression import (
 )
 from youthcourt.sanctions.models import Disposition, ProgressKind, Sanction, SanctionProgress
 from youthcourt.web.forms import Form
-from youthcourt.web.i18n import N_, current_language, gettext, pgettext
+from youthcourt.web.i18n import N_, current_locale, gettext, pgettext
 from youthcourt.web.numbers import format_number
 
 SCREENING_OUTCOMES = (
@@ -114,7 +114,7 @@ def recent_quarters(today: datetime.date, count: int = 4) -> list[Period]:
 def year_to_date(today: datetime.date) -> Period:
     """The year's months that have ended (in January, the whole of last year)."""
     last = last_ended_month(today)
-    month = babel_format_date(last, "LLLL", locale=current_language())
+    month = babel_format_date(last, "LLLL", locale=current_locale())
     return Period(
         last.replace(month=1, day=1), last, gettext("%(year)s to %(month)s", year=last.year, month=month)
     )

@@ -21,7 +21,7 @@ from babel.numbers import get_decimal_symbol
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from youthcourt.web.i18n import N_, current_language, enter_message, gettext, has_translation
+from youthcourt.web.i18n import N_, current_locale, enter_message, gettext, has_translation
 from youthcourt.web.numbers import decimal_places, format_number, parse_number
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -90,7 +90,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]{1,15},[0-9]{1,15}")
 def _with_decimal_point(raw: str) -> str:
     """``12,5`` as ``12.5`` where the reader's language writes a decimal comma (Spanish pages show
     "12,5 horas"); elsewhere a comma stays what it is, and the number is refused."""
-    if _DECIMAL_COMMA.fullmatch(raw) and get_decimal_symbol(current_language()) == ",":
+    if _DECIMAL_COMMA.fullmatch(raw) and get_decimal_symbol(current_locale()) == ",":
         return raw.replace(",", ".")
     return raw
 

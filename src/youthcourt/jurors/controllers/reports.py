@@ -17,14 +17,14 @@ from youthcourt.jurors import reports
 from youthcourt.jurors.records import SOURCE_CHOICES, format_rate
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
-from youthcourt.web.i18n import current_language, format_plain_number
+from youthcourt.web.i18n import current_locale, format_plain_number
 from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import page
 
 
 def month_name(month: datetime.date) -> str:
     """A month as the active language abbreviates it: "Mar 2026", "mar 2026"."""
-    return format_date(month, "MMM y", locale=current_language())
+    return format_date(month, "MMM y", locale=current_locale())
 
 
 class JurorReportsController(Controller):
