@@ -26,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.settings import Settings, resource_dir
-from youthcourt.sqlite_driver import OneTripDbapi
+from youthcourt.sqlite_driver import AtOnceDbapi
 
 __all__ = (
     "Base",
@@ -49,13 +49,13 @@ def _enable_sqlite_integrity(dbapi_connection: Any, _record: Any) -> None:
 
     In WAL mode, ``synchronous=NORMAL`` syncs the log at checkpoints rather than at every commit:
     the database cannot be corrupted by a crash, a power cut may lose the last commits, and each
-    commit (every page view writes its audit entry) holds the one write lock far shorter.
+    commit (every page view writes its audit entry) holds the one write lock far shorter. How long
+    a statement waits for the write lock is the driver's (``sqlite_driver.BUSY_WAIT_MS``).
     """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
@@ -153,7 +153,7 @@ def create_database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
     """One configuration for the app, the command line and the tests."""
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine_config = EngineConfig(module=OneTripDbapi())
+        engine_config = EngineConfig(module=AtOnceDbapi())
     else:
         engine_config = EngineConfig(
             pool_size=10,
