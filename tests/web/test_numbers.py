@@ -135,3 +135,21 @@ def test_dates_and_figures_are_formatted_without_parsing_the_language_each_time(
 
     assert shown == ("7 de diciembre de 2026", "18:30", "12,5", "21,3%")
     assert [a for a in parsed if isinstance(a[0], str)] == [], "no language code parsed again"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_plain_number_is_written_as_babels_two_decimal_pattern_would(language):
+    from babel.numbers import format_decimal
+
+    from youthcourt.web.i18n import format_plain_number
+
+    values = [0, None, 1, 12, Decimal("12.5"), Decimal("12.50"), Decimal("12.05"), Decimal("0.125"), 2.675]
+    values += [Decimal("-3.5"), Decimal("1234567.891"), 7.0, Decimal("0.004"), Decimal("99.999")]
+    with use_locale(language):
+        shown = [format_plain_number(value) for value in values]
+    expected = [
+        format_decimal(Decimal(str(value or 0)).quantize(Decimal("0.01")), "0.##", locale=language)
+        for value in values
+    ]
+    assert shown == expected
+    assert shown[4] == ("12.5" if language == "en" else "12,5")

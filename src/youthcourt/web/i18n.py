@@ -31,10 +31,12 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal, get_decimal_symbol
+from babel.numbers import get_decimal_symbol
 from babel.support import Translations
 from jinja2 import Environment
 from markupsafe import Markup
+
+from youthcourt.web.numbers import format_number
 
 LANGUAGES = {"en": "English", "es": "Español"}
 """The languages the app speaks, each named in itself (as the language menu shows them)."""
@@ -179,7 +181,10 @@ def NC_(context: str, message: str) -> str:
 # made with ``autoescape=True`` and no template turns it off, both tested), so the
 # text is always marked safe, as Jinja's would be: a catalog's text is the app's own, like a template's.
 def _template_gettext(message: str, /, **variables: object) -> Markup:
-    return Markup(translations(current_language()).ugettext(message)) % variables  # noqa: S704
+    text = translations(current_language()).ugettext(message)
+    if not variables and "%" not in text:
+        return Markup(text)  # noqa: S704 - what ``% {}`` would give, without the formatting
+    return Markup(text) % variables  # noqa: S704
 
 
 def _template_pgettext(context: str, message: str, /, **variables: object) -> Markup:
@@ -255,6 +260,8 @@ def decimal_mark(text: str) -> str:
 
 
 def format_plain_number(value: Decimal | int | float | None) -> str:
-    """12 rather than 12.00, at most two decimals, with the language's decimal mark (12.5, 12,5)."""
-    number = Decimal(str(value or 0)).quantize(Decimal("0.01"))
-    return format_decimal(number, "0.##", locale=current_locale())
+    """12 rather than 12.00, at most two decimals, with the language's decimal mark (12.5, 12,5).
+
+    What Babel's ``format_decimal(value, "0.##")`` writes, without its pattern machinery: a list
+    shows a few numbers a row, and Babel took 6 microseconds for each."""
+    return decimal_mark(format_number(value))
