@@ -134,7 +134,13 @@ class Case(Base, ProgramOwned):
         Index("ix_youth_case_program_sealed", "program_id", "sealed_at"),
         Index("ix_youth_case_program_import", "program_id", "import_id"),
         Index("ix_youth_case_program_first_heard", "program_id", "first_heard_on"),
-        Index("ix_youth_case_program_closed", "program_id", "closed_on"),
+        # The measures' youth served in a period, from the index alone on PostgreSQL.
+        Index(
+            "ix_youth_case_program_closed",
+            "program_id",
+            "closed_on",
+            postgresql_include=["opened_on", "youth_id"],
+        ),
         # A report's cohort (cases by program and referral day), read from the index alone on PostgreSQL.
         Index(
             "ix_youth_case_cohort",

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.dates import format_date as babel_format_date
-from sqlalchemy import Integer, and_, case, distinct, func, or_, select, true
+from sqlalchemy import Integer, and_, case, distinct, func, or_, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -215,12 +215,18 @@ async def youth_served(db: AsyncSession, period: Period) -> tuple[int, int]:
     A youth counts once; one with a case carried over and another opened in the period counts
     as carried over, so the two parts add up to the total.
     """
-    carried = case((Case.opened_on < period.start, 1), else_=0)
+    # Still open, or closed on or after its start: two ranges of the index of cases by program and
+    # closing day, which holds the opening day and the youth (on PostgreSQL). As one condition with
+    # OR, PostgreSQL read each of the program's matching cases from the table (991 pages, 2.3 ms
+    # on a statewide program).
+    opened = Case.opened_on <= period.end
+    cases = union_all(
+        select(Case.youth_id, Case.opened_on).where(Case.closed_on.is_(None), opened),
+        select(Case.youth_id, Case.opened_on).where(Case.closed_on >= period.start, opened),
+    ).subquery()
+    carried = case((cases.c.opened_on < period.start, 1), else_=0)
     per_youth = (
-        select(Case.youth_id, func.max(carried).label("carried"))
-        .where(Case.opened_on <= period.end, or_(Case.closed_on.is_(None), Case.closed_on >= period.start))
-        .group_by(Case.youth_id)
-        .subquery()
+        select(cases.c.youth_id, func.max(carried).label("carried")).group_by(cases.c.youth_id).subquery()
     )
     total, carried_over = (
         await db.execute(select(func.count(), func.coalesce(func.sum(per_youth.c.carried), 0)))
