@@ -32,6 +32,7 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    AsyncAdapt_aiosqlite_ss_cursor,
 )
 
 BUSY_WAIT_MS = 5000
@@ -124,11 +125,26 @@ class _AtOnceCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows.extend(rows)
 
 
+class _WaitingStreamCursor(AsyncAdapt_aiosqlite_ss_cursor):
+    """A streamed read (an export) runs in the connection's thread from start to end, with
+    SQLite allowed to wait for locks there until the stream closes."""
+
+    __slots__ = ()
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        self._connection._conn.execute(f"PRAGMA busy_timeout={BUSY_WAIT_MS}")  # type: ignore[attr-defined]
+        return super().execute(operation, parameters)
+
+    def close(self) -> None:
+        super().close()
+        self._connection._conn.execute("PRAGMA busy_timeout=0")  # type: ignore[attr-defined]
+
+
 class _Connection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
-        return super().cursor(server_side) if server_side else _AtOnceCursor(self)
+        return _WaitingStreamCursor(self) if server_side else _AtOnceCursor(self)
 
     def commit(self) -> None:
         self._end(self._connection._conn.commit)  # type: ignore[attr-defined]

@@ -102,3 +102,25 @@ async def test_sqlite_errors_reach_the_app_as_sqlalchemy_errors(db):
     await db.execute(text("INSERT INTO once (n) VALUES (1)"))
     with pytest.raises(IntegrityError):
         await db.execute(text("INSERT INTO once (n) VALUES (1)"))
+
+
+@pytest.mark.parametrize("worker_database", ["sqlite"], indirect=True)
+async def test_a_streamed_sqlite_read_may_wait_for_locks_until_it_closes(settings):
+    """A stream (an export) runs in the connection's thread, where waiting holds up nothing else;
+    statements run at once in the event loop are refused at once instead (busy timeout zero)."""
+    from youthcourt.database import create_database_config
+
+    engine = create_database_config(settings).get_engine()
+    try:
+        async with engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection._conn
+            before = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            stream = await connection.stream(text("SELECT 1 UNION ALL SELECT 2"))
+            during = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            rows = [row[0] async for row in stream]
+            await stream.close()
+            after = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+    finally:
+        await engine.dispose()
+    assert rows == [1, 2]
+    assert (before, during, after) == (0, 5000, 0)
