@@ -97,6 +97,13 @@ def families_not_contacted(today: datetime.date, interval_days: int) -> Select[A
             last.label("last_contact"),
         )
         .join(Referral, Referral.id == Case.referral_id)
-        .where(open_now, latest_of(logged, Referral.family_contacted_on, Case.opened_on) < cutoff)
+        .where(
+            open_now,
+            # Implied by the next condition, and of the case alone: a case contacted or opened since
+            # the cutoff is set aside before its referral is read (of a statewide program's 437 open
+            # cases, 417 were, each referral 13 microseconds to read).
+            latest_of(logged, Case.opened_on) < cutoff,
+            latest_of(logged, Referral.family_contacted_on, Case.opened_on) < cutoff,
+        )
         .order_by(last.asc().nulls_first(), Case.opened_on, Case.number)
     )
