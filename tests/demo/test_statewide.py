@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import asyncpg
@@ -38,6 +39,8 @@ from youthcourt.database import create_database_config, upgrade_database
 from youthcourt.demo import statewide
 from youthcourt.demo.people import DEMO_TOTP_SECRET
 from youthcourt.demo.statewide.rows import verify_references
+from youthcourt.hearings.models import HearingNight
+from youthcourt.hearings.services import HearingService
 from youthcourt.jurors.models import Booking, Juror, JurorSource
 from youthcourt.jurors.records import absence_flags, service_stats
 from youthcourt.outcomes.models import OutcomeEventType
@@ -561,6 +564,24 @@ async def test_the_families_to_contact_name_only_the_youth_shown(state):
     rows = families_not_contacted(TODAY, interval_days=30).limit(8)
     plan = await _plan_of(state, lambda db, _: db.execute(rows), "hashjoin", "mergejoin")
     assert "youth" not in _relations_outside_subplans(plan)
+
+
+async def test_a_nights_case_picker_names_only_the_youth_shown(state):
+    """Joined, PostgreSQL read the youth of each of a statewide program's 286 schedulable cases to
+    show ten of them; searched by name, the youth are joined, as the search needs them."""
+    config = create_database_config(state)
+    async with config.get_session() as db:
+        night_id = await db.scalar(select(HearingNight.id).order_by(HearingNight.held_on.desc()).limit(1))
+    await config.get_engine().dispose()
+    night = SimpleNamespace(id=night_id)
+    plan = await _plan_of(
+        state, lambda db, _: HearingService(db).schedulable_cases(night), "hashjoin", "mergejoin"
+    )
+    assert "youth" not in _relations_outside_subplans(plan)
+    plan = await _plan_of(
+        state, lambda db, _: HearingService(db).schedulable_cases(night, search="mar"), "seqscan"
+    )
+    assert "youth" in _relations_outside_subplans(plan)
 
 
 def _nodes_of(node: dict, relation: str) -> list[dict]:
