@@ -151,7 +151,7 @@ def _cases(cohort: Cohort, options: ReportOptions) -> Any:
         Case.checked_until,
     ).select_from(Case)
     for target, on in joins:
-        statement = statement.join(target, on) if target is Referral else statement.outerjoin(target, on)
+        statement = statement.outerjoin(target, on)
     return statement.where(in_cohort(cohort)).cte("cohort_cases")
 
 
