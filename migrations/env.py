@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
 
-from youthcourt.database import compare_column_types
+from youthcourt.database import SQLITE_STATISTICS, compare_column_types
 from youthcourt.schema import metadata
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ def do_run_migrations(connection: "Connection") -> None:
     to drop a table other rows point to (a juror with bookings), so a migration that runs fine on
     an empty database fails on a program's data. SQLite's own procedure for changing a table: keys
     off (outside any transaction: inside one the pragma does nothing), change, ``foreign_key_check``.
+    Then its planner's statistics are refreshed: a migration may add indexes, and a database from
+    before they were kept has none.
     """
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
@@ -56,6 +58,10 @@ def do_run_migrations(connection: "Connection") -> None:
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+    if sqlite:
+        for statement in SQLITE_STATISTICS:
+            connection.exec_driver_sql(statement)
+        connection.commit()
 
 
 async def run_migrations_online() -> None:

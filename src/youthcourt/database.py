@@ -21,7 +21,7 @@ from advanced_alchemy.extensions.litestar import (
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from advanced_alchemy.types import GUID
 from litestar.types import Message, Scope
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +34,7 @@ __all__ = (
     "create_database_config",
     "insert_missing",
     "metadata",
+    "refresh_statistics",
     "upgrade_database",
 )
 
@@ -69,6 +70,25 @@ where PostgreSQL overestimated them (it cannot tell that a case and its referral
 it started two workers, which cost more than the work (the dashboard's follow-ups: 13 ms, 0.3 ms
 of it reading), and under load the workers take the cores the other requests need. The reports
 over a whole state measured the same without them (0.5-0.8 s)."""
+
+SQLITE_STATISTICS = ("PRAGMA analysis_limit=1000", "ANALYZE")
+"""How SQLite learns the shape of its tables and indexes, for its planner.
+
+Without statistics SQLite takes every index to be as selective as any other: on the demo it read
+a case's timeline through the index of the program's 3,400 events instead of the case's seven
+(0.7 ms instead of 0.05, on every view of a case). ``analysis_limit`` samples each index instead
+of reading it whole, so this takes milliseconds at any size. Run after the migrations, after a
+bulk load, and daily by the worker; PostgreSQL's autovacuum keeps its own statistics."""
+
+
+async def refresh_statistics(db: AsyncSession) -> bool:
+    """Bring SQLite's planner statistics up to date (see :data:`SQLITE_STATISTICS`); says whether it ran."""
+    if db.get_bind().dialect.name != "sqlite":
+        return False
+    for statement in SQLITE_STATISTICS:
+        await db.execute(text(statement))
+    return True
+
 
 _COMMIT_FAILED = "youthcourt.commit_failed"
 _COMMIT_FAILED_PAGE = (

@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
+from youthcourt.database import refresh_statistics
 from youthcourt.demo import cases, coproduction, jurors, outcomes, people, sites, study, surveys
 from youthcourt.programs.models import Program
 
@@ -66,8 +67,8 @@ async def load(db: AsyncSession) -> bool:
         await db.flush()
     # A bulk load leaves PostgreSQL's planner without statistics until autovacuum runs: it then
     # guesses one row per table and nests the report's joins (seconds instead of milliseconds).
-    # SQLite plans well without them.
-    if db.get_bind().dialect.name == "postgresql":
+    # SQLite has none until asked (see `refresh_statistics`).
+    if not await refresh_statistics(db):
         await db.execute(text("ANALYZE"))
     return True
 

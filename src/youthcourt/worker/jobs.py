@@ -7,6 +7,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from youthcourt.database import refresh_statistics
 from youthcourt.jurors.delivery import deliver_pending
 from youthcourt.jurors.reminders import queue_everywhere
 from youthcourt.sealing.services import seal_due
@@ -58,6 +59,11 @@ async def keep_to_retention(db: AsyncSession, settings: Settings) -> str:
     )
 
 
+async def keep_statistics(db: AsyncSession, settings: Settings) -> str:
+    """SQLite's planner statistics, as the tables grow (PostgreSQL's autovacuum keeps its own)."""
+    return "statistics: refreshed" if await refresh_statistics(db) else ""
+
+
 JOBS = (
     Job(
         "reminders",
@@ -71,6 +77,9 @@ JOBS = (
         every=datetime.timedelta(days=1),
         lease=datetime.timedelta(hours=1),
         run=keep_to_retention,
+    ),
+    Job(
+        "statistics", every=datetime.timedelta(days=1), lease=datetime.timedelta(hours=1), run=keep_statistics
     ),
 )
 """Run by one worker at a time, each when due. Reminders first, so they go out in the same round."""
