@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.ext.asyncio import AsyncEngine, async_engine_from_config
 
-from youthcourt.database import SQLITE_STATISTICS, compare_column_types
+from youthcourt.database import SQLITE_STATISTICS, compare_column_types, objects_on
 from youthcourt.schema import metadata
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def do_run_migrations(connection: "Connection") -> None:
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         connection.commit()
     try:
-        _configure(connection=connection)
+        _configure(connection=connection, include_object=objects_on(connection.dialect.name))
         with context.begin_transaction():
             context.run_migrations()
             if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):

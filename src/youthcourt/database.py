@@ -21,7 +21,7 @@ from advanced_alchemy.extensions.litestar import (
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from advanced_alchemy.types import GUID
 from litestar.types import Message, Scope
-from sqlalchemy import event, text
+from sqlalchemy import Index, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +34,7 @@ __all__ = (
     "create_database_config",
     "insert_missing",
     "metadata",
+    "postgresql_only",
     "refresh_statistics",
     "upgrade_database",
 )
@@ -211,6 +212,26 @@ def upgrade_database(settings: Settings) -> None:
 
     config = create_database_config(settings)
     AlembicCommands(sqlalchemy_config=config).upgrade(revision="head")
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index PostgreSQL alone has: a trigram index, or one holding extra columns so that a
+    statewide report reads no table (SQLite reads a program's few rows directly).
+
+    Created on PostgreSQL only, and not missing from SQLite when the models are compared with the
+    migrations (:func:`objects_on`).
+    """
+    index.info["postgresql_only"] = True
+    return index.ddl_if(dialect="postgresql")
+
+
+def objects_on(dialect_name: str) -> Callable[..., bool]:
+    """Alembic's ``include_object`` for comparing the models with a database of one engine."""
+
+    def include(item: Any, _name: Any, type_: str, _reflected: bool, _compare_to: Any) -> bool:
+        return not (type_ == "index" and dialect_name != "postgresql" and item.info.get("postgresql_only"))
+
+    return include
 
 
 def compare_column_types(

@@ -49,7 +49,13 @@ from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import ProgramPolicy
 from youthcourt.reports.cohort import Anchor, Cohort, _subjects_query, in_cohort, unsearched_checks
 from youthcourt.reports.disclosure import monthly_counts
-from youthcourt.reports.measures import hearing_waits, juror_service, quarter_containing, youth_served
+from youthcourt.reports.measures import (
+    hearing_waits,
+    juror_service,
+    quarter_containing,
+    service_hours,
+    youth_served,
+)
 from youthcourt.reports.recidivism import ReportOptions
 from youthcourt.reports.tallies import tally_statement
 from youthcourt.settings import Settings, get_settings
@@ -549,6 +555,31 @@ async def test_a_quarters_jury_service_is_counted_from_its_nights_bookings_in_th
     quarter = quarter_containing(TODAY - datetime.timedelta(days=100))
     plan = await _plan_of(state, lambda db, _: juror_service(db, quarter), "seqscan", "bitmapscan")
     assert ("Index Only Scan", "ix_booking_night_status") in _scans(plan)
+    # Each juror's source, former respondent or not, without a page of the table per juror.
+    assert _reads(plan)["juror"] == {"Index Only Scan"}, _reads(plan)
+
+
+async def test_a_quarters_community_service_is_counted_from_indexes_alone(state):
+    """The service ordered (the quarter's dispositions' sanctions) and served (its hours logged):
+    PostgreSQL read each sanction and each progress entry from the table for its kind, case and
+    amount, one page each (about 1,500 pages a view on a statewide program)."""
+    quarter = quarter_containing(TODAY - datetime.timedelta(days=100))
+    plan = await _plan_of(state, lambda db, _: service_hours(db, quarter), "seqscan", "bitmapscan")
+    reads = _reads(plan)
+    assert reads["sanction"] == {"Index Only Scan"} and reads["sanction_progress"] == {"Index Only Scan"}, (
+        reads
+    )
+
+
+def _reads(node: dict) -> dict[str, set[str]]:
+    """How the plan reads each table: the kinds of scan of it (an index's scan names its table)."""
+    found: dict[str, set[str]] = {}
+    if "Relation Name" in node:
+        found.setdefault(node["Relation Name"], set()).add(node["Node Type"])
+    for child in node.get("Plans", []):
+        for table, kinds in _reads(child).items():
+            found.setdefault(table, set()).update(kinds)
+    return found
 
 
 def _relations_outside_subplans(node: dict) -> set[str]:

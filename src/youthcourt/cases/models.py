@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
 from youthcourt.clock import utc_now
-from youthcourt.database import Base
+from youthcourt.database import Base, postgresql_only
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Factor, enum_column
 from youthcourt.referrals.models import Referral, Youth
@@ -157,12 +157,14 @@ class Case(Base, ProgramOwned):
             ],
         ),
         # The case search's part of a number, on PostgreSQL alone (see its migration).
-        Index(
-            "ix_youth_case_number_trigrams",
-            func.lower(literal_column("number")).label("number"),
-            postgresql_using="gin",
-            postgresql_ops={"number": "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql"),
+        postgresql_only(
+            Index(
+                "ix_youth_case_number_trigrams",
+                func.lower(literal_column("number")).label("number"),
+                postgresql_using="gin",
+                postgresql_ops={"number": "gin_trgm_ops"},
+            )
+        ),
     )
 
     number: Mapped[str] = mapped_column(String(20))

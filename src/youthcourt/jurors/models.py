@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
-from youthcourt.database import Base
+from youthcourt.database import Base, postgresql_only
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import CourtRole, enum_column
@@ -87,6 +87,8 @@ class Juror(Base, ProgramOwned):
         UniqueConstraint("program_id", "youth_id"),
         Index("ix_juror_program_status", "program_id", "status"),
         Index("ix_juror_program_import", "program_id", "import_id"),
+        # A juror's source by id without reading the table (the measures' jury service).
+        postgresql_only(Index("ix_juror_source", "id", postgresql_include=["program_id", "source"])),
         CheckConstraint("credit_balance >= 0", name="credit_balance_not_negative"),
     )
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from youthcourt.database import Base
+from youthcourt.database import Base, postgresql_only
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Offense, ReferralSource, enum_column
 from youthcourt.web.i18n import N_
@@ -50,12 +50,14 @@ class Youth(Base, ProgramOwned):
     __table_args__ = (
         Index("ix_youth_program_name", "program_id", "last_name", "first_name"),
         # The case search's part of a name (LIKE '%mar%'), on PostgreSQL alone (see its migration).
-        Index(
-            "ix_youth_name_trigrams",
-            func.lower(literal_column("(first_name || ' ') || last_name")).label("name"),
-            postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
-        ).ddl_if(dialect="postgresql"),
+        postgresql_only(
+            Index(
+                "ix_youth_name_trigrams",
+                func.lower(literal_column("(first_name || ' ') || last_name")).label("name"),
+                postgresql_using="gin",
+                postgresql_ops={"name": "gin_trgm_ops"},
+            )
+        ),
     )
 
     first_name: Mapped[str] = mapped_column(String(100))

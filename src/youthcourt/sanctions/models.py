@@ -11,7 +11,7 @@ from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.cases.models import Case
-from youthcourt.database import Base
+from youthcourt.database import Base, postgresql_only
 from youthcourt.hearings.models import Hearing
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Factor, SanctionType, enum_column
@@ -46,10 +46,20 @@ class SanctionStatus(enum.StrEnum):
 
 class Sanction(Base, ProgramOwned):
     __tablename__ = "sanction"
-    __table_args__ = (Index("ix_sanction_program_status_due", "program_id", "status", "due_on"),)
+    __table_args__ = (
+        Index("ix_sanction_program_status_due", "program_id", "status", "due_on"),
+        # The measures' community service ordered, from the index alone on PostgreSQL.
+        Index(
+            "ix_sanction_disposition_id",
+            "disposition_id",
+            postgresql_include=["program_id", "sanction_type", "case_id", "quantity"],
+        ),
+        # A sanction's kind by its id without reading the table (the measures' hours served).
+        postgresql_only(Index("ix_sanction_kind", "id", postgresql_include=["program_id", "sanction_type"])),
+    )
 
     case_id: Mapped[UUID] = mapped_column(ForeignKey("youth_case.id", ondelete="CASCADE"), index=True)
-    disposition_id: Mapped[UUID] = mapped_column(ForeignKey("disposition.id", ondelete="CASCADE"), index=True)
+    disposition_id: Mapped[UUID] = mapped_column(ForeignKey("disposition.id", ondelete="CASCADE"))
     sanction_type: Mapped[SanctionType] = mapped_column(enum_column(SanctionType))
     quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -94,7 +104,13 @@ class SanctionProgress(Base, ProgramOwned):
     __tablename__ = "sanction_progress"
     __table_args__ = (
         UniqueConstraint("program_id", "submission_token"),
-        Index("ix_sanction_progress_program_occurred", "program_id", "occurred_on"),
+        # The measures' hours served in a period, from the index alone on PostgreSQL.
+        Index(
+            "ix_sanction_progress_program_occurred",
+            "program_id",
+            "occurred_on",
+            postgresql_include=["kind", "sanction_id", "case_id", "amount"],
+        ),
     )
 
     sanction_id: Mapped[UUID] = mapped_column(ForeignKey("sanction.id", ondelete="CASCADE"), index=True)
