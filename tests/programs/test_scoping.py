@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from tests.factories import make_program, make_user, sign_in
 from youthcourt.accounts.models import Membership
 from youthcourt.audit.models import AuditEntry
+from youthcourt.programs import scoping
 from youthcourt.programs.models import Role
-from youthcourt.programs.scoping import OutOfScopeError, ProgramScope, program_scope
+from youthcourt.programs.scoping import OutOfScopeError, ProgramScope, program_scope, scoped
 
 
 async def test_queries_see_only_the_scoped_program(db):
@@ -63,6 +68,43 @@ async def test_a_one_program_scope_compares_the_program_and_takes_it_when_the_st
     membership_reads = [sql for sql in statements if "FROM membership" in sql]
     assert len(membership_reads) == 4
     assert all("membership.program_id = " in sql and " IN (" not in sql for sql in membership_reads)
+
+
+async def test_a_statement_is_limited_once_and_the_copy_serves_every_program(db):
+    """SQLAlchemy keeps the key it finds a statement's compiled SQL by on the statement object:
+    limited anew on each run, a statement built once per process had its key computed every time."""
+    north, south = await make_program(db), await make_program(db)
+    await make_user(db, north)
+    await make_user(db, south)
+    everyone = select(Membership)
+    ran: list[object] = []
+
+    def remember(state: ORMExecuteState) -> None:
+        ran.append(state.statement)
+
+    event.listen(Session, "do_orm_execute", remember)
+    try:
+        with program_scope(ProgramScope.of(north.id)):
+            north_rows = (await db.scalars(everyone)).all()
+        with program_scope(ProgramScope.of(south.id)):
+            south_rows = (await db.scalars(everyone)).all()
+    finally:
+        event.remove(Session, "do_orm_execute", remember)
+
+    assert {m.program_id for m in north_rows} == {north.id}
+    assert {m.program_id for m in south_rows} == {south.id}
+    in_north, in_south = ran
+    assert in_north is in_south and in_north is not everyone
+
+
+def test_a_statement_built_for_one_request_is_let_go_with_it():
+    statement = select(Membership)
+    limited = scoped(statement, scoping._ONE_PROGRAM)
+    assert scoped(statement, scoping._ONE_PROGRAM) is limited
+    gone = weakref.ref(statement)
+    del statement, limited
+    gc.collect()
+    assert gone() is None
 
 
 async def test_a_scope_of_several_programs_reads_each_of_them(db):
