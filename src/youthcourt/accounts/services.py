@@ -9,7 +9,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -32,17 +32,20 @@ class SignInAttempt:
     failure: str
 
 
+MEMBER_NAMES = (
+    select(User.id, member_name())
+    .join(Membership, Membership.user_id == User.id)
+    .where(User.id.in_(bindparam("user_ids", expanding=True)))
+)
+
+
 async def member_names(db: AsyncSession, user_ids: Iterable[UUID | None]) -> dict[UUID, str]:
     """How the current program names these people, in one query (the scope limits memberships to
     the program, so someone who is not a member of it is left out)."""
     wanted = {user_id for user_id in user_ids if user_id is not None}
     if not wanted:
         return {}
-    rows = await db.execute(
-        select(User.id, member_name())
-        .join(Membership, Membership.user_id == User.id)
-        .where(User.id.in_(wanted))
-    )
+    rows = await db.execute(MEMBER_NAMES, {"user_ids": list(wanted)})
     return dict(rows.tuples().all())
 
 

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit.models import AuditEntry
@@ -128,13 +128,19 @@ async def record_independently(
             await session.commit()
 
 
+LATEST_SIGN_INS = (
+    select(AuditEntry)
+    .where(
+        AuditEntry.actor_id == bindparam("user_id"),
+        AuditEntry.action == "sign_in",
+        AuditEntry.outcome == SUCCESS,
+    )
+    .order_by(AuditEntry.occurred_at.desc())
+    .limit(2)
+)
+
+
 async def previous_sign_in(db_session: AsyncSession, user_id: UUID) -> AuditEntry | None:
     """The sign-in before the current one, shown on home pages so people notice use they do not recognise."""
-    entries = await db_session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.actor_id == user_id, AuditEntry.action == "sign_in", AuditEntry.outcome == SUCCESS)
-        .order_by(AuditEntry.occurred_at.desc())
-        .limit(2)
-    )
-    rows = entries.all()
+    rows = (await db_session.scalars(LATEST_SIGN_INS, {"user_id": user_id})).all()
     return rows[1] if len(rows) > 1 else None

@@ -20,7 +20,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
@@ -120,13 +120,17 @@ def case_loads() -> list:
     ]
 
 
+CASE_WITH_LOADS = select(Case).where(Case.id == bindparam("case_id")).options(*case_loads())
+"""Every page of a case reads it with this statement, built once per process (see ``dashboard.services``)."""
+
+
 async def case_or_404(db: AsyncSession, case_id: UUID, viewer: Viewer | None) -> Case:
     """The case with what its pages show; 404 when unknown or in another program (the scope hides it).
 
     A sealed case raises :class:`~youthcourt.referrals.sealed.CaseSealed` unless ``viewer`` gave a
     reason lately: every page of a case loads it here, whatever its address.
     """
-    case = await db.scalar(select(Case).where(Case.id == case_id).options(*case_loads()))
+    case = await db.scalar(CASE_WITH_LOADS, {"case_id": case_id})
     if case is None:
         raise NotFoundException()
     await sealed.check(db, case, viewer)
@@ -146,6 +150,10 @@ async def provide_case(
 
 CASE_IN_PATH = {"case": Provide(provide_case)}
 """Controller dependencies of pages whose path names a case."""
+
+
+CASE_EVENTS = select(CaseEvent).where(CaseEvent.case_id == bindparam("case_id"))
+CASE_CONTACTS = select(ContactLog).where(ContactLog.case_id == bindparam("case_id"))
 
 
 class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
@@ -299,8 +307,8 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         events and below nothing that happened after it was typed in.
         """
         local = ZoneInfo(zone or DEFAULT_ZONE)
-        events = (await self.db.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))).all()
-        contacts = (await self.db.scalars(select(ContactLog).where(ContactLog.case_id == case.id))).all()
+        events = (await self.db.scalars(CASE_EVENTS, {"case_id": case.id})).all()
+        contacts = (await self.db.scalars(CASE_CONTACTS, {"case_id": case.id})).all()
         entries = [
             TimelineEntry(
                 e.occurred_at.astimezone(local).date(),

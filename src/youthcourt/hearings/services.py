@@ -15,7 +15,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Row, Select, case, func, select
+from sqlalchemy import Row, Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -125,6 +125,22 @@ class Candidates:
 
     def in_state(self, state: str) -> list[Row[Any]]:
         return [row for row in self.rows if row.state == state]
+
+
+HEARINGS_OF_CASE = (
+    select(Hearing)
+    .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+    .join(HearingNight, Courtroom.night_id == HearingNight.id)
+    .where(Hearing.case_id == bindparam("case_id"))
+    .options(
+        joinedload(Hearing.courtroom).joinedload(Courtroom.night),
+        joinedload(Hearing.investigation)
+        .selectinload(Investigation.factors)
+        .selectinload(InvestigationFactor.factor),
+    )
+    .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc())
+)
+"""A case's hearings for its page, built once per process (see ``dashboard.services``)."""
 
 
 class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
@@ -265,20 +281,7 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
 
     async def hearings_of_case(self, case_id: UUID) -> list[Hearing]:
         """A case's hearings, latest night first, with their nights and investigation records."""
-        hearings = await self.db.scalars(
-            select(Hearing)
-            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
-            .join(HearingNight, Courtroom.night_id == HearingNight.id)
-            .where(Hearing.case_id == case_id)
-            .options(
-                joinedload(Hearing.courtroom).joinedload(Courtroom.night),
-                joinedload(Hearing.investigation)
-                .selectinload(Investigation.factors)
-                .selectinload(InvestigationFactor.factor),
-            )
-            .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc())
-        )
-        return list(hearings.all())
+        return list((await self.db.scalars(HEARINGS_OF_CASE, {"case_id": case_id})).all())
 
     # Nights ------------------------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.sessions import hash_token
@@ -133,6 +133,17 @@ async def open_link(db: AsyncSession, token: str, purpose: Purpose) -> PrivateLi
     return link
 
 
+LINKS_FOR = (
+    select(PrivateLink)
+    .where(
+        PrivateLink.purpose.in_(bindparam("purposes", expanding=True)),
+        PrivateLink.subject_id.in_(bindparam("subject_ids", expanding=True)),
+    )
+    .order_by(PrivateLink.created_at.desc(), PrivateLink.id)
+)
+"""Built once per process (see ``dashboard.services``): a case's page reads it on every view."""
+
+
 async def links_for(
     db: AsyncSession, purpose: Purpose | tuple[Purpose, ...], subject_ids: list[UUID]
 ) -> list[PrivateLink]:
@@ -142,12 +153,7 @@ async def links_for(
         return []
     purposes = purpose if isinstance(purpose, tuple) else (purpose,)
     rows = await db.scalars(
-        select(PrivateLink)
-        .where(
-            PrivateLink.purpose.in_([each.name for each in purposes]),
-            PrivateLink.subject_id.in_(subject_ids),
-        )
-        .order_by(PrivateLink.created_at.desc(), PrivateLink.id)
+        LINKS_FOR, {"purposes": [each.name for each in purposes], "subject_ids": subject_ids}
     )
     return list(rows.all())
 

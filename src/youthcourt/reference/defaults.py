@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.database import insert_missing
@@ -100,6 +100,10 @@ bailiff after their training, youth judge after ten nights, training and serving
 Plain jurors need only the oath."""
 
 
+POLICY = select(ProgramPolicy).where(ProgramPolicy.program_id == bindparam("program_id"))
+"""A program's policy, read by most pages: built once per process (see ``dashboard.services``)."""
+
+
 async def ensure_defaults(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
     """Give a program its starting reference data once; later calls change nothing.
 
@@ -108,13 +112,13 @@ async def ensure_defaults(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
     whose row went in adds the rest. The others wait for it (PostgreSQL's unique index,
     SQLite's write lock) and read what it saved.
     """
-    policy = await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program_id))
+    policy = await db.scalar(POLICY, {"program_id": program_id})
     if policy is not None:
         return policy
     if await insert_missing(db, ProgramPolicy, [{"program_id": program_id}], ["program_id"]):
         _add_starting_lists(db, program_id)
         await db.flush()
-    return await db.scalar(select(ProgramPolicy).where(ProgramPolicy.program_id == program_id))
+    return await db.scalar(POLICY, {"program_id": program_id})
 
 
 def _add_starting_lists(db: AsyncSession, program_id: UUID) -> None:

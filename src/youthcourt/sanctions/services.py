@@ -21,7 +21,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import Exists, ScalarSelect, Select, exists, func, select
+from sqlalchemy import Exists, ScalarSelect, Select, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -401,15 +401,18 @@ def disposition_loads() -> list:
     ]
 
 
+DISPOSITIONS_OF_CASE = (
+    select(Disposition)
+    .where(Disposition.case_id == bindparam("case_id"))
+    .options(*disposition_loads())
+    .order_by(Disposition.decided_on, Disposition.created_at)
+)
+"""Built once per process (see ``dashboard.services``): the case page reads it on every view."""
+
+
 async def dispositions_of(db: AsyncSession, case_id: UUID) -> list[Disposition]:
     """A case's dispositions, oldest first, with everything their summaries need (a fixed number of queries)."""
-    query = (
-        select(Disposition)
-        .where(Disposition.case_id == case_id)
-        .options(*disposition_loads())
-        .order_by(Disposition.decided_on, Disposition.created_at)
-    )
-    return list((await db.scalars(query)).all())
+    return list((await db.scalars(DISPOSITIONS_OF_CASE, {"case_id": case_id})).all())
 
 
 async def sanctions_of(db: AsyncSession, case_id: UUID) -> list[SanctionSummary]:

@@ -29,7 +29,7 @@ from uuid import UUID
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import User
@@ -393,16 +393,29 @@ class OfferRow:
         return _("Open until %(day)s", day=format_day(self.link.expires_at.date(), "day"))
 
 
+def _offers_where(condition: Any) -> Select[Any]:
+    return (
+        select(SurveyInvitation)
+        .where(condition)
+        .order_by(SurveyInvitation.created_at.desc(), SurveyInvitation.id)
+        .limit(50)
+    )
+
+
+_OFFERS_OF_CASE = _offers_where(SurveyInvitation.case_id == bindparam("case_id"))
+_OFFERS_OF_NIGHT = _offers_where(SurveyInvitation.night_id == bindparam("night_id"))
+"""Built once per process (see ``dashboard.services``): a case's page and a night's read them on every view."""
+
+
 async def offers_of(
     db: AsyncSession, *, case_id: UUID | None = None, night_id: UUID | None = None
 ) -> list[OfferRow]:
     """The surveys offered for a case or a night, newest first, each with its newest link (two queries)."""
-    query = select(SurveyInvitation).order_by(SurveyInvitation.created_at.desc(), SurveyInvitation.id)
     if case_id is not None:
-        query = query.where(SurveyInvitation.case_id == case_id)
+        found = await db.scalars(_OFFERS_OF_CASE, {"case_id": case_id})
     else:
-        query = query.where(SurveyInvitation.night_id == night_id)
-    invitations = list((await db.scalars(query.limit(50))).all())
+        found = await db.scalars(_OFFERS_OF_NIGHT, {"night_id": night_id})
+    invitations = list(found.all())
     newest: dict[UUID, PrivateLink] = {}
     for link in await links.links_for(db, SURVEY, [i.id for i in invitations]):
         newest.setdefault(link.subject_id, link)
