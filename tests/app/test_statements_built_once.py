@@ -35,14 +35,14 @@ async def _statements_of_a_view(client: Any, path: str) -> list[Any]:
     return ran
 
 
-async def test_every_view_of_the_dashboard_and_of_a_case_runs_the_same_statements(client, db):
+async def test_every_view_of_the_dashboard_a_case_and_the_follow_ups_runs_the_same_statements(client, db):
     program = await make_program(db)
     coordinator = await make_user(db, program, Role.COORDINATOR)
     case = await make_case(db, program, CaseState.INTAKE)
     await db.commit()
     await sign_in(client, coordinator)
 
-    for path in ("/dashboard", f"/cases/{case.id}"):
+    for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups"):
         first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
         built_again = [statement for statement in second if not any(statement is seen for seen in first)]
         assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"

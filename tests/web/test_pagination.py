@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tests.factories import make_program
 from youthcourt.programs.models import Program
@@ -31,3 +31,17 @@ async def test_a_page_in_one_run_matches_the_page_counted_apart(db):
             apart.exact,
         )
     assert apart.number == 3 and len(apart.items) >= 1
+
+
+async def test_a_query_built_once_is_paged_with_its_own_parameters(db):
+    """A list's statement built once per process takes its values as parameters, and each page of
+    it, and its count, with the values of that view."""
+    for name in ("Ash", "Birch", "Cedar", "Dogwood", "Elm"):
+        await make_program(db, name=name)
+    after = select(Program.name).where(Program.name > bindparam("after")).order_by(Program.name)
+    first = await paginate(db, after, 1, size=2, params={"after": "Birch"})
+    last = await paginate(db, after, 2, size=2, params={"after": "Birch"})
+    fewer = await paginate(db, after, 1, size=2, params={"after": "Dogwood"})
+    assert (first.items, first.total) == (["Cedar", "Dogwood"], 3)
+    assert (last.items, last.number) == (["Elm"], 2)
+    assert (fewer.items, fewer.total) == (["Elm"], 1)

@@ -63,8 +63,10 @@ class FollowUpController(Controller):
         view = view if view in services.VIEWS else services.DUE
         today = viewer.today()
         names = sees_cases(viewer)
-        query = services.worklist_query(view, today, with_youth=names)
-        results = await paginate(db_session, query, page_number(page_no))
+        query = services.worklist_query(view, with_youth=names)
+        results = await paginate(
+            db_session, query, page_number(page_no), params=services.worklist_days(view, today)
+        )
         rows = services.worklist_rows(results.items, today)
         audit.record(
             db_session,

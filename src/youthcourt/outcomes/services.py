@@ -8,6 +8,7 @@ recording the same check at the same moment cannot both succeed.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import Select, distinct, select, update
+from sqlalchemy import Date, Select, bindparam, distinct, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -124,11 +125,13 @@ class WorklistRow:
     """Days past the due date of an open check; 0 when due today, not due yet, or done."""
 
 
-def worklist_query(view: str, today: datetime.date, *, with_youth: bool) -> Select:
+@functools.cache
+def worklist_query(view: str, *, with_youth: bool) -> Select:
     """Checks with their case or study referral for one view; soonest due first (latest done first when completed).
 
     One query for the rows, the case's referral and the youths joined to them, whatever the page holds.
     The conditions on ``completed_on`` and ``due_on`` follow ``ix_follow_up_check_program_due``.
+    Built once per process for each view (see ``dashboard.services``), run with :func:`worklist_days`.
     """
     query = (
         select(FollowUpCheck, Case, Referral)
@@ -143,12 +146,23 @@ def worklist_query(view: str, today: datetime.date, *, with_youth: bool) -> Sele
             FollowUpCheck.completed_on.desc(), Case.number, FollowUpCheck.id
         )
     query = query.where(FollowUpCheck.completed_on.is_(None))
+    today = bindparam("today", type_=Date)
     if view == UPCOMING:
-        horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
-        query = query.where(FollowUpCheck.due_on > today, FollowUpCheck.due_on <= horizon)
+        query = query.where(
+            FollowUpCheck.due_on > today, FollowUpCheck.due_on <= bindparam("horizon", type_=Date)
+        )
     else:
         query = query.where(FollowUpCheck.due_on <= today)
     return query.order_by(FollowUpCheck.due_on, Case.number, FollowUpCheck.window_months, FollowUpCheck.id)
+
+
+def worklist_days(view: str, today: datetime.date) -> dict[str, datetime.date]:
+    """The values of :func:`worklist_query`'s parameters for ``view`` on ``today``."""
+    if view == COMPLETED:
+        return {}
+    if view == UPCOMING:
+        return {"today": today, "horizon": today + datetime.timedelta(days=UPCOMING_DAYS)}
+    return {"today": today}
 
 
 def worklist_rows(

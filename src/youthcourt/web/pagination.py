@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from litestar.params import QueryParameter
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
@@ -61,8 +62,34 @@ def page_number(raw: Any) -> int:
         return 1
 
 
+_COUNT_LIMIT = bindparam("page_count_limit", type_=Integer)
+_SIZE = bindparam("page_size", type_=Integer)
+_OFFSET = bindparam("page_offset", type_=Integer)
+_DERIVED: weakref.WeakKeyDictionary[Select[Any], tuple[Select[Any], Select[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _count_and_rows(query: Select[Any]) -> tuple[Select[Any], Select[Any]]:
+    """The statements counting ``query`` and reading a page of it, made once for each query object:
+    a list's statement built once per process is then counted and paged by statements built once
+    too (see ``dashboard.services``); the limits and the offset are parameters."""
+    derived = _DERIVED.get(query)
+    if derived is None:
+        counted = query.order_by(None).limit(_COUNT_LIMIT).subquery()
+        derived = (select(func.count()).select_from(counted), query.limit(_SIZE).offset(_OFFSET))
+        _DERIVED[query] = derived
+    return derived
+
+
 async def paginate(
-    db: AsyncSession, query: Select[Any], number: int, size: int = PAGE_SIZE, *, run_once: bool = False
+    db: AsyncSession,
+    query: Select[Any],
+    number: int,
+    size: int = PAGE_SIZE,
+    *,
+    run_once: bool = False,
+    params: dict[str, Any] | None = None,
 ) -> Page[Any]:
     """Run ``query`` for one page: two queries whatever the page holds (the rows and the count).
 
@@ -70,20 +97,24 @@ async def paginate(
     page asked for, not the size of the list. With ``run_once``, for a query of one column whose
     every run is costly (a search by name), the page and the count come from one run of it
     (:func:`_page_and_count`); for a plain list, counting its first rows as they lie in an index
-    costs less than numbering them in order, as that does.
+    costs less than numbering them in order, as that does. ``params`` are the values of the
+    query's own parameters, for a query built once per process.
     """
     limit = (number - 1) * size + COUNT_AHEAD
     if run_once:
         found = await _page_and_count(db, query, number, size, limit)
         if found is not None:
             return found
-    counted = query.order_by(None).limit(limit + 1).subquery()
-    total = await db.scalar(select(func.count()).select_from(counted)) or 0
+    counting, reading = _count_and_rows(query)
+    values = params or {}
+    total = await db.scalar(counting, {**values, "page_count_limit": limit + 1}) or 0
     exact = total <= limit
     total = min(total, limit)
     count = max(1, -(-total // size))
     number = min(number, count)
-    rows = (await db.execute(query.limit(size).offset((number - 1) * size))).all()
+    rows = (
+        await db.execute(reading, {**values, "page_size": size, "page_offset": (number - 1) * size})
+    ).all()
     items = [row[0] if len(row) == 1 else row for row in rows]
     return Page(items=items, number=number, size=size, total=total, exact=exact)
 
