@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tests.factories import make_case, make_program, make_user, sign_in
+from tests.jurors.test_juror_records import make_juror
 from youthcourt.cases.models import CaseState
 from youthcourt.programs.models import Role
 
@@ -35,14 +36,15 @@ async def _statements_of_a_view(client: Any, path: str) -> list[Any]:
     return ran
 
 
-async def test_every_view_of_the_dashboard_a_case_and_the_follow_ups_runs_the_same_statements(client, db):
+async def test_every_view_of_the_busiest_pages_runs_the_same_statements(client, db):
     program = await make_program(db)
     coordinator = await make_user(db, program, Role.COORDINATOR)
     case = await make_case(db, program, CaseState.INTAKE)
+    await make_juror(db, program)  # the roster then reads its jurors' service and absences
     await db.commit()
     await sign_in(client, coordinator)
 
-    for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups"):
+    for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups", "/jurors"):
         first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
         built_again = [statement for statement in second if not any(statement is seen for seen in first)]
         assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Integer, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -105,8 +105,17 @@ class JurorFilters:
         )
 
 
+_BY_NAME = (func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
+ROSTER = select(Juror).order_by(*_BY_NAME)
+"""The roster as it first shows, built once per process (see ``dashboard.services``)."""
+
+
 def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
-    """Jurors matching the filters, by last name."""
+    """Jurors matching the filters, by last name (:data:`ROSTER` when nothing narrows it)."""
+    if not (
+        filters.status in STATUS_CHOICES or filters.source in SOURCE_CHOICES or filters.school or filters.q
+    ):
+        return ROSTER
     query = select(Juror)
     if filters.status in STATUS_CHOICES:
         query = query.where(Juror.status == JurorStatus(filters.status))
@@ -124,13 +133,15 @@ def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
                 full_name.like(pattern, escape=LIKE_ESCAPE),
             )
         )
-    return query.order_by(func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
+    return query.order_by(*_BY_NAME)
+
+
+SCHOOLS = select(Juror.school).where(Juror.school != "").distinct().order_by(Juror.school)
 
 
 async def schools(db: AsyncSession) -> list[str]:
     """The schools jurors come from, for the list's filter."""
-    rows = await db.scalars(select(Juror.school).where(Juror.school != "").distinct().order_by(Juror.school))
-    return list(rows.all())
+    return list((await db.scalars(SCHOOLS)).all())
 
 
 @dataclass(frozen=True)
@@ -157,24 +168,28 @@ def _flag(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
+_JURORS = bindparam("juror_ids", expanding=True)
+SERVICE_STATS = (
+    select(
+        Booking.juror_id,
+        _flag(Booking.status.in_((BookingStatus.CONFIRMED,)) | Booking.attendance.is_not(None)),
+        _flag(Booking.attendance.in_(ATTENDED)),
+        _flag(Booking.attendance == Attendance.ABSENT),
+        _flag(Booking.attendance == Attendance.EXCUSED),
+        func.sum(Booking.hours),
+    )
+    .where(Booking.juror_id.in_(_JURORS))
+    .group_by(Booking.juror_id)
+)
+"""Built once per process (see ``dashboard.services``): the roster reads it for every page shown."""
+
+
 async def service_stats(db: AsyncSession, juror_ids: Iterable[UUID]) -> dict[UUID, ServiceStats]:
     """Attendance and hours of many jurors in one grouped query; jurors never booked get zeros."""
     ids = list(dict.fromkeys(juror_ids))
     if not ids:
         return {}
-    booked = Booking.status.in_((BookingStatus.CONFIRMED,)) | Booking.attendance.is_not(None)
-    rows = await db.execute(
-        select(
-            Booking.juror_id,
-            _flag(booked),
-            _flag(Booking.attendance.in_(ATTENDED)),
-            _flag(Booking.attendance == Attendance.ABSENT),
-            _flag(Booking.attendance == Attendance.EXCUSED),
-            func.sum(Booking.hours),
-        )
-        .where(Booking.juror_id.in_(ids))
-        .group_by(Booking.juror_id)
-    )
+    rows = await db.execute(SERVICE_STATS, {"juror_ids": ids})
     found = {
         juror_id: ServiceStats(
             booked=int(n_booked or 0),
@@ -201,6 +216,15 @@ async def absence_flags(
     ids = list(dict.fromkeys(juror_ids))
     if not ids or policy.absence_limit <= 0 or policy.absence_window <= 0:
         return {}
+    rows = await db.execute(
+        ABSENCE_FLAGS,
+        {"juror_ids": ids, "absence_window": policy.absence_window, "absence_limit": policy.absence_limit},
+    )
+    return {juror_id: int(count) for juror_id, count in rows.all()}
+
+
+def _absence_flags() -> Select[Any]:
+    """:func:`absence_flags`' statement, with the jurors, the window and the limit as parameters."""
     position = (
         func.row_number()
         .over(
@@ -212,17 +236,22 @@ async def absence_flags(
     ranked = (
         select(Booking.juror_id.label("juror_id"), Booking.attendance.label("attendance"), position)
         .join(HearingNight, HearingNight.id == Booking.night_id)
-        .where(Booking.juror_id.in_(ids), Booking.attendance.in_(COUNTED))
+        .where(Booking.juror_id.in_(_JURORS), Booking.attendance.in_(COUNTED))
         .subquery()
     )
     absences = func.count()
-    rows = await db.execute(
+    return (
         select(ranked.c.juror_id, absences)
-        .where(ranked.c.position <= policy.absence_window, ranked.c.attendance == Attendance.ABSENT)
+        .where(
+            ranked.c.position <= bindparam("absence_window", type_=Integer),
+            ranked.c.attendance == Attendance.ABSENT,
+        )
         .group_by(ranked.c.juror_id)
-        .having(absences >= policy.absence_limit)
+        .having(absences >= bindparam("absence_limit", type_=Integer))
     )
-    return {juror_id: int(count) for juror_id, count in rows.all()}
+
+
+ABSENCE_FLAGS = _absence_flags()
 
 
 # ---------------------------------------------------------------------------------------------
