@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tests.factories import make_case, make_program, make_user, sign_in
+from tests.jurors.test_juror_portal import juror_user
 from tests.jurors.test_juror_records import make_juror
 from youthcourt.cases.models import CaseState
 from youthcourt.programs.models import Role
@@ -45,6 +46,16 @@ async def test_every_view_of_the_busiest_pages_runs_the_same_statements(client, 
     await sign_in(client, coordinator)
 
     for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups", "/jurors"):
+        first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
+        built_again = [statement for statement in second if not any(statement is seen for seen in first)]
+        assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"
+
+
+async def test_every_view_of_the_juror_portal_runs_the_same_statements(client, db):
+    program = await make_program(db)
+    user, _juror = await juror_user(db, program)
+    await sign_in(client, user)
+    for path in ("/me", "/me/service", "/me/credits", "/me/training"):
         first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
         built_again = [statement for statement in second if not any(statement is seen for seen in first)]
         assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"

@@ -36,6 +36,11 @@ class LedgerError(ValueError):
     """The entry would overdraw the balance, or is not a valid entry."""
 
 
+def balance_of(juror: Juror) -> Decimal:
+    """The balance of a juror read in this request (the database keeps it as entries are added)."""
+    return Decimal(juror.credit_balance or 0)
+
+
 async def balance(db: AsyncSession, juror_id: UUID) -> Decimal:
     total = await db.scalar(select(Juror.credit_balance).where(Juror.id == juror_id))
     return Decimal(total or 0)

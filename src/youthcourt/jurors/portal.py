@@ -16,7 +16,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Date, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -65,11 +65,17 @@ REPLY_MESSAGES = {
 }
 
 
+_JUROR = bindparam("juror_id")
+_TODAY = bindparam("today", type_=Date)
+
+JUROR_OF_USER = (
+    select(Juror).where(Juror.user_id == bindparam("user_id")).options(selectinload(Juror.qualifications))
+)
+
+
 async def juror_for_user(db: AsyncSession, user_id: UUID) -> Juror | None:
     """The signed-in user's own juror record in the current program, if one is linked."""
-    return await db.scalar(
-        select(Juror).where(Juror.user_id == user_id).options(selectinload(Juror.qualifications))
-    )
+    return await db.scalar(JUROR_OF_USER, {"user_id": user_id})
 
 
 async def own_booking(db: AsyncSession, juror: Juror, booking_id: UUID) -> Booking | None:
@@ -81,56 +87,57 @@ async def own_booking(db: AsyncSession, juror: Juror, booking_id: UUID) -> Booki
     )
 
 
-def upcoming_query(juror: Juror, today: datetime.date) -> Select[Any]:
-    """Nights still ahead that the juror is invited to, confirmed for or waiting for, soonest first."""
-    return (
-        select(Booking)
-        .join(HearingNight, HearingNight.id == Booking.night_id)
-        .where(
-            Booking.juror_id == juror.id,
-            Booking.status.in_(OPEN_STATUSES),
-            Booking.attendance.is_(None),
-            HearingNight.held_on >= today,
-        )
-        .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
-        .order_by(HearingNight.held_on, HearingNight.starts_at, Booking.id)
+# A juror's nights, credits and training, for the portal's pages and the youth's own page. Each is
+# built once per process (see ``dashboard.services``) and run with :func:`of_juror`'s values.
+
+UPCOMING_NIGHTS = (
+    select(Booking)
+    .join(HearingNight, HearingNight.id == Booking.night_id)
+    .where(
+        Booking.juror_id == _JUROR,
+        Booking.status.in_(OPEN_STATUSES),
+        Booking.attendance.is_(None),
+        HearingNight.held_on >= _TODAY,
     )
+    .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
+    .order_by(HearingNight.held_on, HearingNight.starts_at, Booking.id)
+)
+"""Nights still ahead that the juror is invited to, confirmed for or waiting for, soonest first."""
 
-
-def past_query(juror: Juror, today: datetime.date) -> Select[Any]:
-    """Nights the juror was expected at (or whose attendance was recorded), newest first."""
-    return (
-        select(Booking)
-        .join(HearingNight, HearingNight.id == Booking.night_id)
-        .where(
-            Booking.juror_id == juror.id,
-            or_(
-                Booking.attendance.is_not(None),
-                (HearingNight.held_on < today) & (Booking.status == BookingStatus.CONFIRMED),
-            ),
-        )
-        .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
-        .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc(), Booking.id)
+PAST_NIGHTS = (
+    select(Booking)
+    .join(HearingNight, HearingNight.id == Booking.night_id)
+    .where(
+        Booking.juror_id == _JUROR,
+        or_(
+            Booking.attendance.is_not(None),
+            (HearingNight.held_on < _TODAY) & (Booking.status == BookingStatus.CONFIRMED),
+        ),
     )
+    .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
+    .order_by(HearingNight.held_on.desc(), HearingNight.starts_at.desc(), Booking.id)
+)
+"""Nights the juror was expected at (or whose attendance was recorded), newest first."""
+
+CREDIT_LEDGER = (
+    select(CreditEntry)
+    .where(CreditEntry.juror_id == _JUROR)
+    .order_by(CreditEntry.occurred_on.desc(), CreditEntry.created_at.desc(), CreditEntry.id)
+)
+"""The juror's credit ledger, newest first."""
+
+TRAINING_ATTENDED = (
+    select(TrainingSession)
+    .join(TrainingAttendance, TrainingAttendance.session_id == TrainingSession.id)
+    .where(TrainingAttendance.juror_id == _JUROR)
+    .order_by(TrainingSession.held_on.desc(), TrainingSession.id)
+)
+"""Training sessions the juror attended, newest first."""
 
 
-def credits_query(juror: Juror) -> Select[Any]:
-    """The juror's credit ledger, newest first."""
-    return (
-        select(CreditEntry)
-        .where(CreditEntry.juror_id == juror.id)
-        .order_by(CreditEntry.occurred_on.desc(), CreditEntry.created_at.desc(), CreditEntry.id)
-    )
-
-
-def training_query(juror: Juror) -> Select[Any]:
-    """Training sessions the juror attended, newest first."""
-    return (
-        select(TrainingSession)
-        .join(TrainingAttendance, TrainingAttendance.session_id == TrainingSession.id)
-        .where(TrainingAttendance.juror_id == juror.id)
-        .order_by(TrainingSession.held_on.desc(), TrainingSession.id)
-    )
+def of_juror(juror: Juror, today: datetime.date | None = None) -> dict[str, Any]:
+    """The values of the statements above for ``juror`` (and ``today``, for its nights)."""
+    return {"juror_id": juror.id} if today is None else {"juror_id": juror.id, "today": today}
 
 
 @dataclass(frozen=True)
@@ -152,19 +159,18 @@ class ServiceTotals:
         return round(100 * self.nights_served / self.nights_recorded)
 
 
+_SERVED = Booking.attendance.in_(SERVED)
+SERVICE_TOTALS = select(
+    func.count().filter(_SERVED),
+    func.coalesce(func.sum(Booking.hours).filter(_SERVED), 0),
+    func.count().filter(Booking.attendance == Attendance.ABSENT),
+    func.count().filter(Booking.attendance == Attendance.EXCUSED),
+).where(Booking.juror_id == _JUROR)
+
+
 async def service_totals(db: AsyncSession, juror: Juror) -> ServiceTotals:
     """Nights served, their hours, and absences, in one query."""
-    served = Booking.attendance.in_(SERVED)
-    row = (
-        await db.execute(
-            select(
-                func.count().filter(served),
-                func.coalesce(func.sum(Booking.hours).filter(served), 0),
-                func.count().filter(Booking.attendance == Attendance.ABSENT),
-                func.count().filter(Booking.attendance == Attendance.EXCUSED),
-            ).where(Booking.juror_id == juror.id)
-        )
-    ).one()
+    row = (await db.execute(SERVICE_TOTALS, of_juror(juror))).one()
     return ServiceTotals(
         nights_served=row[0] or 0, hours=Decimal(row[1] or 0), absences=row[2] or 0, excused=row[3] or 0
     )

@@ -397,6 +397,10 @@ async def _hearings(db: AsyncSession, case_id: UUID) -> list[Hearing]:
     return list(rows.unique().all())
 
 
+_UPCOMING_NIGHTS = portal.UPCOMING_NIGHTS.limit(MOST_NIGHTS)
+_PAST_NIGHTS = portal.PAST_NIGHTS.limit(MOST_NIGHTS)
+
+
 async def _jury_service(db: AsyncSession, youth_id: UUID, today: datetime.date) -> JuryService | None:
     """The youth's own juror record, if the program enrolled them, with their nights and totals."""
     juror = await db.scalar(
@@ -404,8 +408,9 @@ async def _jury_service(db: AsyncSession, youth_id: UUID, today: datetime.date) 
     )
     if juror is None:
         return None
-    upcoming = (await db.scalars(portal.upcoming_query(juror, today).limit(MOST_NIGHTS))).unique().all()
-    past = (await db.scalars(portal.past_query(juror, today).limit(MOST_NIGHTS))).unique().all()
+    values = portal.of_juror(juror, today)
+    upcoming = (await db.scalars(_UPCOMING_NIGHTS, values)).unique().all()
+    past = (await db.scalars(_PAST_NIGHTS, values)).unique().all()
     return JuryService(juror, list(upcoming), list(past), await portal.service_totals(db, juror))
 
 

@@ -34,6 +34,9 @@ from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import is_htmx, page
 
 RECENT = 3
+_RECENT_NIGHTS = service.PAST_NIGHTS.limit(RECENT + 1)
+_RECENT_CREDITS = service.CREDIT_LEDGER.limit(RECENT + 1)
+_RECENT_TRAINING = service.TRAINING_ATTENDED.limit(RECENT + 1)
 """How many of the newest credits, nights and trainings the portal's front page shows."""
 
 
@@ -89,10 +92,11 @@ class JurorPortalController(Controller):
         status_code: int = 200,
     ) -> Template:
         today = request.user.today()
-        upcoming = await paginate(db_session, service.upcoming_query(juror, today), number)
-        recent_nights = (await db_session.scalars(service.past_query(juror, today).limit(RECENT + 1))).all()
-        recent_credits = (await db_session.scalars(service.credits_query(juror).limit(RECENT + 1))).all()
-        recent_training = (await db_session.scalars(service.training_query(juror).limit(RECENT + 1))).all()
+        values = service.of_juror(juror, today)
+        upcoming = await paginate(db_session, service.UPCOMING_NIGHTS, number, params=values)
+        recent_nights = (await db_session.scalars(_RECENT_NIGHTS, values)).all()
+        recent_credits = (await db_session.scalars(_RECENT_CREDITS, values)).all()
+        recent_training = (await db_session.scalars(_RECENT_TRAINING, values)).all()
         return page(
             "jurors/me.html",
             juror=juror,
@@ -101,7 +105,7 @@ class JurorPortalController(Controller):
             confirm_blocked=service.can_confirm(juror),
             reply_error=reply_error,
             totals=await service.service_totals(db_session, juror),
-            balance=await credits.balance(db_session, juror.id),
+            balance=credits.balance_of(juror),
             recent_nights=recent_nights,
             recent_credits=recent_credits,
             recent_training=recent_training,
@@ -212,10 +216,10 @@ class JurorPortalController(Controller):
         juror = await self._juror(request, db_session)
         if juror is None:
             return await self._not_set_up(request, db_session)
-        query = service.past_query(juror, request.user.today())
+        values = service.of_juror(juror, request.user.today())
         return page(
             "jurors/portal/service.html",
-            results=await paginate(db_session, query, page_number(page_no)),
+            results=await paginate(db_session, service.PAST_NIGHTS, page_number(page_no), params=values),
             totals=await service.service_totals(db_session, juror),
         )
 
@@ -231,8 +235,10 @@ class JurorPortalController(Controller):
             return await self._not_set_up(request, db_session)
         return page(
             "jurors/portal/credits.html",
-            results=await paginate(db_session, service.credits_query(juror), page_number(page_no)),
-            balance=await credits.balance(db_session, juror.id),
+            results=await paginate(
+                db_session, service.CREDIT_LEDGER, page_number(page_no), params=service.of_juror(juror)
+            ),
+            balance=credits.balance_of(juror),
         )
 
     @get("/rewards")
@@ -249,7 +255,7 @@ class JurorPortalController(Controller):
         return page(
             "jurors/portal/rewards.html",
             results=await paginate(db_session, credits.catalog_query(), page_number(page_no)),
-            balance=await credits.balance(db_session, juror.id),
+            balance=credits.balance_of(juror),
         )
 
     @get("/training")
@@ -264,7 +270,9 @@ class JurorPortalController(Controller):
             return await self._not_set_up(request, db_session)
         return page(
             "jurors/portal/training.html",
-            results=await paginate(db_session, service.training_query(juror), page_number(page_no)),
+            results=await paginate(
+                db_session, service.TRAINING_ATTENDED, page_number(page_no), params=service.of_juror(juror)
+            ),
             roles=service.role_path(juror),
         )
 
