@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from tests.factories import make_case, make_program, make_user, sign_in
+from tests.hearings.test_hearings import make_hearing, make_night
 from tests.jurors.test_juror_portal import juror_user
 from tests.jurors.test_juror_records import make_juror
 from youthcourt.cases.models import CaseState
@@ -45,7 +46,9 @@ async def test_every_view_of_the_busiest_pages_runs_the_same_statements(client, 
     await db.commit()
     await sign_in(client, coordinator)
 
-    for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups", "/jurors"):
+    night = await make_night(db, program)
+    await make_hearing(db, night.courtrooms[0], await make_case(db, program, CaseState.AWAITING_HEARING))
+    for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups", "/jurors", f"/hearings/{night.id}"):
         first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
         built_again = [statement for statement in second if not any(statement is seen for seen in first)]
         assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"

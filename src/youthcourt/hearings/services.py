@@ -8,6 +8,7 @@ load what a page shows in a fixed number of statements, whatever the number of r
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -127,6 +128,66 @@ class Candidates:
         return [row for row in self.rows if row.state == state]
 
 
+_NIGHT = bindparam("night_id")
+_ROOMS = selectinload(HearingNight.courtrooms)
+NIGHT_WITH_ROOMS = (
+    select(HearingNight)
+    .where(HearingNight.id == _NIGHT)
+    .options(_ROOMS)
+    .execution_options(populate_existing=True)
+)
+NIGHT_WITH_DOCKETS = NIGHT_WITH_ROOMS.options(_ROOMS.selectinload(Courtroom.hearings))
+DOCKETS = (
+    select(Hearing)
+    .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+    .where(Courtroom.night_id == _NIGHT)
+    .options(
+        joinedload(Hearing.courtroom).joinedload(Courtroom.night),
+        joinedload(Hearing.case).joinedload(Case.youth),
+        joinedload(Hearing.case).joinedload(Case.referral).joinedload(Referral.offense),
+        joinedload(Hearing.investigation),
+    )
+    .order_by(KIND_PRIORITY, Hearing.position, Hearing.created_at)
+)
+"""A night, with its courtrooms or its dockets, and its dockets' hearings: built once per process
+(see ``dashboard.services``), run with the night's id."""
+
+
+@functools.cache
+def _schedulable(*, searching: bool) -> Select[Any]:
+    """The cases that can go on the night (``night_id``): neither on it yet nor past hearings.
+
+    Unsearched, each youth's name is looked up for the rows shown alone: joined, PostgreSQL read
+    the youth of each of a statewide program's 286 schedulable cases for 10 rows.
+    """
+    on_this_night = (
+        select(Hearing.case_id)
+        .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+        .where(Courtroom.night_id == _NIGHT, Hearing.outcome != HearingOutcome.CANCELLED)
+    )
+    youth = (
+        Youth.full_name
+        if searching
+        else select(Youth.full_name).where(Youth.id == Case.youth_id).correlate(Case).scalar_subquery()
+    )
+    schedulable = select(Case.id, Case.number, Case.state, youth.label("youth")).where(
+        Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night)
+    )
+    return schedulable.join(Youth, Youth.id == Case.youth_id) if searching else schedulable
+
+
+def _picker_rows(schedulable: Select[Any]) -> Select[Any]:
+    """The picker's first rows, each with how many there are in all."""
+    return (
+        schedulable.add_columns(func.count().over().label("total"))
+        .order_by(Case.state != CaseState.AWAITING_HEARING, Case.number)
+        .limit(PICKER_ROWS)
+    )
+
+
+_PICKER = _picker_rows(_schedulable(searching=False))
+
+
 HEARINGS_OF_CASE = (
     select(Hearing)
     .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
@@ -193,28 +254,12 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
 
     async def get_night(self, night_id: UUID, *, with_hearings: bool = False) -> HearingNight | None:
         """A night with its courtrooms; ``with_hearings`` also loads each docket (to edit courtrooms)."""
-        rooms = selectinload(HearingNight.courtrooms)
-        return await self.db.scalar(
-            select(HearingNight)
-            .where(HearingNight.id == night_id)
-            .options(rooms.selectinload(Courtroom.hearings) if with_hearings else rooms)
-            .execution_options(populate_existing=True)
-        )
+        statement = NIGHT_WITH_DOCKETS if with_hearings else NIGHT_WITH_ROOMS
+        return await self.db.scalar(statement, {"night_id": night_id})
 
     async def dockets(self, night: HearingNight) -> dict[UUID, list[Hearing]]:
         """Each courtroom's hearings in the order they are heard (one query plus its eager loads)."""
-        hearings = await self.db.scalars(
-            select(Hearing)
-            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
-            .where(Courtroom.night_id == night.id)
-            .options(
-                joinedload(Hearing.courtroom).joinedload(Courtroom.night),
-                joinedload(Hearing.case).joinedload(Case.youth),
-                joinedload(Hearing.case).joinedload(Case.referral).joinedload(Referral.offense),
-                joinedload(Hearing.investigation),
-            )
-            .order_by(KIND_PRIORITY, Hearing.position, Hearing.created_at)
-        )
+        hearings = await self.db.scalars(DOCKETS, {"night_id": night.id})
         result: dict[UUID, list[Hearing]] = {room.id: [] for room in night.courtrooms}
         for hearing in hearings:
             result.setdefault(hearing.courtroom_id, []).append(hearing)
@@ -231,36 +276,15 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         shows :data:`PICKER_ROWS` and finds the others, rather than render them all on each view.
         The ``chosen`` case stays shown when it can still be scheduled, whatever the search.
         """
-        on_this_night = (
-            select(Hearing.case_id)
-            .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
-            .where(Courtroom.night_id == night.id, Hearing.outcome != HearingOutcome.CANCELLED)
-        )
         searching = bool(search.strip())
-        # Unsearched, each youth's name is looked up for the rows shown alone: joined, PostgreSQL
-        # read the youth of each of a statewide program's 286 schedulable cases for 10 rows.
-        youth = (
-            Youth.full_name
-            if searching
-            else select(Youth.full_name).where(Youth.id == Case.youth_id).correlate(Case).scalar_subquery()
-        )
-        schedulable = select(Case.id, Case.number, Case.state, youth.label("youth")).where(
-            Case.state.in_(SCHEDULABLE_STATES), Case.id.not_in(on_this_night)
-        )
-        if searching:
-            schedulable = schedulable.join(Youth, Youth.id == Case.youth_id)
-        found = schedulable.add_columns(func.count().over().label("total"))
-        if searching:
-            found = found.where(named_or_numbered(search))
-        rows = list(
-            await self.db.execute(
-                found.order_by(Case.state != CaseState.AWAITING_HEARING, Case.number).limit(PICKER_ROWS)
-            )
-        )
+        schedulable = _schedulable(searching=searching)
+        found = _PICKER if not searching else _picker_rows(schedulable.where(named_or_numbered(search)))
+        night_values = {"night_id": night.id}
+        rows = list(await self.db.execute(found, night_values))
         more = rows[0].total - len(rows) if rows else 0
         if chosen is None or any(row.id == chosen for row in rows):
             return Candidates(rows, more)
-        kept = (await self.db.execute(schedulable.where(Case.id == chosen))).first()
+        kept = (await self.db.execute(schedulable.where(Case.id == chosen), night_values)).first()
         return Candidates(rows, more, kept)
 
     async def get_hearing(self, hearing_id: UUID, viewer: Viewer | None) -> Hearing | None:
