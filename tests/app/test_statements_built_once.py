@@ -48,7 +48,15 @@ async def test_every_view_of_the_busiest_pages_runs_the_same_statements(client, 
 
     night = await make_night(db, program)
     await make_hearing(db, night.courtrooms[0], await make_case(db, program, CaseState.AWAITING_HEARING))
-    for path in ("/dashboard", f"/cases/{case.id}", "/follow-ups", "/jurors", f"/hearings/{night.id}"):
+    for path in (
+        "/dashboard",
+        f"/cases/{case.id}",
+        "/follow-ups",
+        "/jurors",
+        f"/hearings/{night.id}",
+        "/cases",
+        "/cases?state=intake&sort=name",
+    ):
         first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
         built_again = [statement for statement in second if not any(statement is seen for seen in first)]
         assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"

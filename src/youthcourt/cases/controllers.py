@@ -118,7 +118,8 @@ class CaseController(Controller):
         self, request: Request[Any, Any, Any], db_session: AsyncSession, search: ListSearch, number: int
     ) -> Template:
         filters = CaseFilters.read(search.values)
-        found = await paginate(db_session, filters.statement(), number, run_once=filters.searches)
+        query, values = filters.query()
+        found = await paginate(db_session, query, number, run_once=filters.searches, params=values)
         results = replace(found, items=await shown_rows(db_session, found.items))
         context = {
             "filters": filters,

@@ -8,12 +8,13 @@ list costs what its 25 rows cost.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, case, func, select, union
+from sqlalchemy import ColumnElement, Date, Row, Select, bindparam, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.forms import CaseFilterForm
@@ -61,44 +62,87 @@ class CaseFilters:
         return bool(self.form.values.get("q", "").strip())
 
     def statement(self) -> Select[Any]:
-        """The matching cases' ids in the list's order: ``youth_case`` alone, the other tables as ``IN``.
+        """The matching cases' ids in the list's order, with the filters' values bound (see :meth:`query`)."""
+        query, values = self.query()
+        return query.params(values) if values else query
 
-        Joined, each table's program criteria made the planner expect one matching row, so it
-        sorted all of a program's cases for every page. Alone, the case table's own indexes give
-        the page in order; :func:`shown_rows` then joins the page's 25 rows to what the list shows.
+    def query(self) -> tuple[Select[Any], dict[str, Any]]:
+        """The matching cases' ids in the list's order, and the values of its parameters.
+
+        ``youth_case`` alone, the other tables as ``IN``: joined, each table's program criteria
+        made the planner expect one matching row, so it sorted all of a program's cases for every
+        page. Alone, the case table's own indexes give the page in order; :func:`shown_rows` then
+        joins the page's 25 rows to what the list shows. Built once per process for each set of
+        filters in use (see ``dashboard.services``); a search is built for its words.
         """
         values = self.form.values
-        query = select(Case.id).where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
-        if text := values.get("q", "").strip():
-            query = query.where(named_or_numbered(text))
+        given: dict[str, Any] = {}
         if values.get("state") in CaseState._value2member_map_:
-            query = query.where(Case.state == CaseState(values["state"]))
-        elif values.get("state") == "open":
-            query = query.where(Case.closed_on.is_(None))
+            given["state"] = CaseState(values["state"])
         if source := parse_uuid(values.get("source")):
-            query = query.where(Case.referral_id.in_(select(Referral.id).where(Referral.source_id == source)))
+            given["source"] = source
         if values.get("offense_class") in OffenseClass._value2member_map_:
-            offenses = select(Offense.id).where(
-                Offense.offense_class == OffenseClass(values["offense_class"])
-            )
-            query = query.where(
-                Case.referral_id.in_(select(Referral.id).where(Referral.offense_id.in_(offenses)))
-            )
-        if values.get("origin") == "imported":
-            query = query.where(Case.import_id.is_not(None))
-        elif values.get("origin") == "entered":
-            query = query.where(Case.import_id.is_(None))
+            given["offense_class"] = OffenseClass(values["offense_class"])
         if coordinator := parse_uuid(values.get("coordinator")):
-            query = query.where(Case.coordinator_id == coordinator)
+            given["coordinator"] = coordinator
         if not self.form.errors:
             if start := _date(values.get("opened_from")):
-                query = query.where(Case.opened_on >= start)
+                given["opened_from"] = start
             if end := _date(values.get("opened_to")):
-                query = query.where(Case.opened_on <= end)
-        sort = values.get("sort", "")
-        if sort == "name":
-            query = query.join(Case.youth)
-        return query.order_by(*SORTS.get(sort, SORTS["newest"]), Case.id)
+                given["opened_to"] = end
+        shape = _Shape(
+            frozenset(given),
+            open_only=values.get("state") == "open",
+            origin=values.get("origin", "") if values.get("origin") in ("imported", "entered") else "",
+            sort=values.get("sort", "") if values.get("sort") in SORTS else "newest",
+        )
+        text = values.get("q", "").strip()
+        return (_listing(shape, text) if text else _plain_listing(shape)), given
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a list uses, whatever their values: the form of its statement."""
+
+    given: frozenset[str]
+    open_only: bool
+    origin: str
+    sort: str
+
+
+def _listing(shape: _Shape, text: str = "") -> Select[Any]:
+    query = select(Case.id).where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
+    if text:
+        query = query.where(named_or_numbered(text))
+    if "state" in shape.given:
+        query = query.where(Case.state == bindparam("state"))
+    elif shape.open_only:
+        query = query.where(Case.closed_on.is_(None))
+    if "source" in shape.given:
+        by_source = select(Referral.id).where(Referral.source_id == bindparam("source"))
+        query = query.where(Case.referral_id.in_(by_source))
+    if "offense_class" in shape.given:
+        offenses = select(Offense.id).where(Offense.offense_class == bindparam("offense_class"))
+        query = query.where(
+            Case.referral_id.in_(select(Referral.id).where(Referral.offense_id.in_(offenses)))
+        )
+    if shape.origin == "imported":
+        query = query.where(Case.import_id.is_not(None))
+    elif shape.origin == "entered":
+        query = query.where(Case.import_id.is_(None))
+    if "coordinator" in shape.given:
+        query = query.where(Case.coordinator_id == bindparam("coordinator"))
+    if "opened_from" in shape.given:
+        query = query.where(Case.opened_on >= bindparam("opened_from", type_=Date))
+    if "opened_to" in shape.given:
+        query = query.where(Case.opened_on <= bindparam("opened_to", type_=Date))
+    if shape.sort == "name":
+        query = query.join(Case.youth)
+    return query.order_by(*SORTS[shape.sort], Case.id)
+
+
+_plain_listing = functools.lru_cache(maxsize=512)(_listing)
+"""A list not searched by words, built once for each set of filters."""
 
 
 def named_or_numbered(text: str) -> ColumnElement[bool]:
@@ -114,28 +158,33 @@ def named_or_numbered(text: str) -> ColumnElement[bool]:
     return Case.id.in_(union(named, numbered))
 
 
+SHOWN_ROWS = (
+    select(
+        Case.id,
+        Case.number,
+        Case.state,
+        Case.opened_on,
+        Case.coordinator_id,
+        Case.import_id,
+        Youth.first_name,
+        Youth.last_name,
+        Offense.name.label("offense"),
+        Offense.offense_class,
+        ReferralSource.name.label("source"),
+    )
+    .join(Case.youth)
+    .join(Case.referral)
+    .join(Referral.offense)
+    .join(Referral.source)
+    .where(Case.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 async def shown_rows(db: AsyncSession, ids: list[UUID]) -> list[Row[Any]]:
     """What the list shows of the cases ``ids``, in that order (one query for the page)."""
-    rows = await db.execute(
-        select(
-            Case.id,
-            Case.number,
-            Case.state,
-            Case.opened_on,
-            Case.coordinator_id,
-            Case.import_id,
-            Youth.first_name,
-            Youth.last_name,
-            Offense.name.label("offense"),
-            Offense.offense_class,
-            ReferralSource.name.label("source"),
-        )
-        .join(Case.youth)
-        .join(Case.referral)
-        .join(Referral.offense)
-        .join(Referral.source)
-        .where(Case.id.in_(ids))
-    )
+    if not ids:
+        return []
+    rows = await db.execute(SHOWN_ROWS, {"ids": ids})
     by_id = {row.id: row for row in rows.all()}
     return [by_id[case_id] for case_id in ids if case_id in by_id]
 

@@ -470,14 +470,17 @@ class CaseService(SQLAlchemyAsyncRepositoryService[Case]):
         return contact
 
 
+COORDINATORS = (
+    select(User.id, member_name())
+    .join(Membership, Membership.user_id == User.id)
+    .where(Membership.role == Role.COORDINATOR, Membership.is_active, User.is_active)
+    .order_by(member_name(), User.id)
+)
+
+
 async def coordinators(db: AsyncSession) -> dict[str, str]:
     """The program's active coordinators, id -> name: whom a case can be assigned to."""
-    rows = await db.execute(
-        select(User.id, member_name())
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == Role.COORDINATOR, Membership.is_active, User.is_active)
-        .order_by(member_name(), User.id)
-    )
+    rows = await db.execute(COORDINATORS)
     return {str(user_id): name for user_id, name in rows.all()}
 
 

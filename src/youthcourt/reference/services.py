@@ -57,14 +57,16 @@ async def policy(db: AsyncSession, program_id: UUID) -> ProgramPolicy:
     return await ensure_defaults(db, program_id)
 
 
+ACTIVE_SOURCES = select(ReferralSource).where(ReferralSource.is_active).order_by(ReferralSource.name)
+ACTIVE_OFFENSES = select(Offense).where(Offense.is_active).order_by(Offense.offense_class, Offense.name)
+
+
 async def active_sources(db: AsyncSession) -> list[ReferralSource]:
-    query = select(ReferralSource).where(ReferralSource.is_active).order_by(ReferralSource.name)
-    return list((await db.scalars(query)).all())
+    return list((await db.scalars(ACTIVE_SOURCES)).all())
 
 
 async def active_offenses(db: AsyncSession) -> list[Offense]:
-    query = select(Offense).where(Offense.is_active).order_by(Offense.offense_class, Offense.name)
-    return list((await db.scalars(query)).all())
+    return list((await db.scalars(ACTIVE_OFFENSES)).all())
 
 
 async def active_factors(db: AsyncSession, kind: FactorKind) -> list[Factor]:

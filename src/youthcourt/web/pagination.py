@@ -102,7 +102,7 @@ async def paginate(
     """
     limit = (number - 1) * size + COUNT_AHEAD
     if run_once:
-        found = await _page_and_count(db, query, number, size, limit)
+        found = await _page_and_count(db, query, number, size, limit, params or {})
         if found is not None:
             return found
     counting, reading = _count_and_rows(query)
@@ -120,7 +120,7 @@ async def paginate(
 
 
 async def _page_and_count(
-    db: AsyncSession, query: Select[Any], number: int, size: int, limit: int
+    db: AsyncSession, query: Select[Any], number: int, size: int, limit: int, params: dict[str, Any]
 ) -> Page[Any] | None:
     """The page's values and the capped count in one statement: the first ``limit + 1`` rows are
     numbered in the list's order and counted (``count(*) OVER ()``), and the page is taken from them.
@@ -135,7 +135,8 @@ async def _page_and_count(
     value, place = numbered.c
     rows = (
         await db.execute(
-            select(value, func.count().over()).order_by(place).limit(size).offset((number - 1) * size)
+            select(value, func.count().over()).order_by(place).limit(size).offset((number - 1) * size),
+            params,
         )
     ).all()
     if not rows and number > 1:
