@@ -70,3 +70,14 @@ async def test_every_view_of_the_juror_portal_runs_the_same_statements(client, d
         first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
         built_again = [statement for statement in second if not any(statement is seen for seen in first)]
         assert built_again == [], f"{path}: {[str(statement)[:200] for statement in built_again]}"
+
+
+async def test_every_view_of_the_program_measures_runs_the_same_statements(client, db):
+    program = await make_program(db)
+    evaluator = await make_user(db, program, Role.EVALUATOR)
+    await make_case(db, program, CaseState.INTAKE)
+    await sign_in(client, evaluator)
+    first = await _statements_of_a_view(client, "/reports/measures")
+    second = await _statements_of_a_view(client, "/reports/measures")
+    built_again = [statement for statement in second if not any(statement is seen for seen in first)]
+    assert built_again == [], [str(statement)[:200] for statement in built_again]

@@ -16,7 +16,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from babel.dates import format_date as babel_format_date
-from sqlalchemy import Integer, and_, case, distinct, func, or_, select, true, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    distinct,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -168,8 +181,18 @@ def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str
     )
 
 
-def _within(column: Any, period: Period) -> Any:
-    return and_(column >= period.start, column <= period.end)
+_START = bindparam("period_start", type_=Date)
+_END = bindparam("period_end", type_=Date)
+
+
+def _within(column: Any) -> Any:
+    """Within the period the statement is run for (:func:`_period`)."""
+    return and_(column >= _START, column <= _END)
+
+
+def _period(period: Period) -> dict[str, datetime.date]:
+    """The values of the measures' statements, each built once per process (see ``dashboard.services``)."""
+    return {"period_start": period.start, "period_end": period.end}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,29 +232,43 @@ class Figures:
         return statistics.median(self.hearing_waits) if self.hearing_waits else None
 
 
+def _youth_served() -> Select[Any]:
+    # Still open, or closed on or after its start: two ranges of the index of cases by program and
+    # closing day, which holds the opening day and the youth (on PostgreSQL). As one condition with
+    # OR, PostgreSQL read each of the program's matching cases from the table (991 pages, 2.3 ms
+    # on a statewide program).
+    opened = Case.opened_on <= _END
+    cases = union_all(
+        select(Case.youth_id, Case.opened_on).where(Case.closed_on.is_(None), opened),
+        select(Case.youth_id, Case.opened_on).where(Case.closed_on >= _START, opened),
+    ).subquery()
+    carried = case((cases.c.opened_on < _START, 1), else_=0)
+    per_youth = (
+        select(cases.c.youth_id, func.max(carried).label("carried")).group_by(cases.c.youth_id).subquery()
+    )
+    return select(func.count(), func.coalesce(func.sum(per_youth.c.carried), 0))
+
+
+_YOUTH_SERVED = _youth_served()
+
+
 async def youth_served(db: AsyncSession, period: Period) -> tuple[int, int]:
     """(carried over, new): youth with a case open on at least one day of the period.
 
     A youth counts once; one with a case carried over and another opened in the period counts
     as carried over, so the two parts add up to the total.
     """
-    # Still open, or closed on or after its start: two ranges of the index of cases by program and
-    # closing day, which holds the opening day and the youth (on PostgreSQL). As one condition with
-    # OR, PostgreSQL read each of the program's matching cases from the table (991 pages, 2.3 ms
-    # on a statewide program).
-    opened = Case.opened_on <= period.end
-    cases = union_all(
-        select(Case.youth_id, Case.opened_on).where(Case.closed_on.is_(None), opened),
-        select(Case.youth_id, Case.opened_on).where(Case.closed_on >= period.start, opened),
-    ).subquery()
-    carried = case((cases.c.opened_on < period.start, 1), else_=0)
-    per_youth = (
-        select(cases.c.youth_id, func.max(carried).label("carried")).group_by(cases.c.youth_id).subquery()
-    )
-    total, carried_over = (
-        await db.execute(select(func.count(), func.coalesce(func.sum(per_youth.c.carried), 0)))
-    ).one()
+    total, carried_over = (await db.execute(_YOUTH_SERVED, _period(period))).one()
     return int(carried_over), int(total) - int(carried_over)
+
+
+_REFERRALS_BY_SOURCE = (
+    select(ReferralSource.id, ReferralSource.name, Referral.status, func.count(Referral.id))
+    .outerjoin(Referral, and_(Referral.source_id == ReferralSource.id, _within(Referral.received_on)))
+    .where(or_(ReferralSource.is_active, Referral.id.is_not(None)))
+    .group_by(ReferralSource.id, ReferralSource.name, Referral.status)
+    .order_by(ReferralSource.name, ReferralSource.id)
+)
 
 
 async def referrals_by_source(
@@ -239,15 +276,7 @@ async def referrals_by_source(
 ) -> tuple[list[Source], dict[tuple[str, ReferralStatus], int]]:
     """Referrals received in the period by source and status: every active source is a row, and
     an inactive one when it still sent referrals in the period."""
-    rows = await db.execute(
-        select(ReferralSource.id, ReferralSource.name, Referral.status, func.count(Referral.id))
-        .outerjoin(
-            Referral, and_(Referral.source_id == ReferralSource.id, _within(Referral.received_on, period))
-        )
-        .where(or_(ReferralSource.is_active, Referral.id.is_not(None)))
-        .group_by(ReferralSource.id, ReferralSource.name, Referral.status)
-        .order_by(ReferralSource.name, ReferralSource.id)
-    )
+    rows = await db.execute(_REFERRALS_BY_SOURCE, _period(period))
     sources: dict[str, Source] = {}
     counts: dict[tuple[str, ReferralStatus], int] = {}
     for source_id, name, status, count in rows:
@@ -258,17 +287,30 @@ async def referrals_by_source(
     return list(sources.values()), counts
 
 
+_HEARING_WAITS = select(days_between(Case.referred_on, Case.first_heard_on)).where(
+    _within(Case.first_heard_on)
+)
+
+
 async def hearing_waits(db: AsyncSession, period: Period) -> list[int]:
     """Days from referral received to the case's first held hearing, for first hearings held in the period.
 
     Both days are columns the database keeps on each case (``Case.referred_on`` and
     ``Case.first_heard_on``): no referral is read."""
-    waits = await db.scalars(
-        select(days_between(Case.referred_on, Case.first_heard_on)).where(
-            _within(Case.first_heard_on, period)
-        )
-    )
+    waits = await db.scalars(_HEARING_WAITS, _period(period))
     return sorted(int(days) for days in waits)
+
+
+_CLOSURES = (
+    select(
+        Case.state,
+        func.count(),
+        func.count(Case.intake_on),
+        func.sum(days_between(Case.intake_on, Case.closed_on)),
+    )
+    .where(Case.state.in_(CLOSED_STATES), _within(Case.closed_on))
+    .group_by(Case.state)
+)
 
 
 async def closures(db: AsyncSession, period: Period) -> tuple[dict[CaseState, int], int, float | None]:
@@ -276,12 +318,7 @@ async def closures(db: AsyncSession, period: Period) -> tuple[dict[CaseState, in
 
     Returns (count per closed state, cases with an intake date, average days).
     """
-    stay = days_between(Case.intake_on, Case.closed_on)
-    rows = await db.execute(
-        select(Case.state, func.count(), func.count(Case.intake_on), func.sum(stay))
-        .where(Case.state.in_(CLOSED_STATES), _within(Case.closed_on, period))
-        .group_by(Case.state)
-    )
+    rows = await db.execute(_CLOSURES, _period(period))
     closed = dict.fromkeys(sorted(CLOSED_STATES), 0)
     stay_cases, stay_days = 0, 0
     for state, count, with_intake, days in rows:
@@ -291,15 +328,11 @@ async def closures(db: AsyncSession, period: Period) -> tuple[dict[CaseState, in
     return closed, stay_cases, (stay_days / stay_cases if stay_cases else None)
 
 
-async def service_hours(db: AsyncSession, period: Period) -> tuple[int, Decimal, int, Decimal]:
-    """Community service: (youth ordered it, hours ordered) for dispositions decided in the period,
-    and (youth who logged hours, hours logged) for hours served in the period."""
+def _service_hours() -> Select[Any]:
     ordered = (
         select(func.count(distinct(Sanction.case_id)), func.coalesce(func.sum(Sanction.quantity), 0))
         .join(Disposition, Disposition.id == Sanction.disposition_id)
-        .where(
-            Sanction.sanction_type == SanctionType.COMMUNITY_SERVICE, _within(Disposition.decided_on, period)
-        )
+        .where(Sanction.sanction_type == SanctionType.COMMUNITY_SERVICE, _within(Disposition.decided_on))
         .subquery()
     )
     logged = (
@@ -311,34 +344,43 @@ async def service_hours(db: AsyncSession, period: Period) -> tuple[int, Decimal,
         .where(
             Sanction.sanction_type == SanctionType.COMMUNITY_SERVICE,
             SanctionProgress.kind == ProgressKind.HOURS,
-            _within(SanctionProgress.occurred_on, period),
+            _within(SanctionProgress.occurred_on),
         )
         .subquery()
     )
     # Two one-row aggregates side by side, in one round trip.
-    row = (await db.execute(select(*ordered.c, *logged.c).select_from(ordered.join(logged, true())))).one()
+    return select(*ordered.c, *logged.c).select_from(ordered.join(logged, true()))
+
+
+_SERVICE_HOURS = _service_hours()
+
+
+async def service_hours(db: AsyncSession, period: Period) -> tuple[int, Decimal, int, Decimal]:
+    """Community service: (youth ordered it, hours ordered) for dispositions decided in the period,
+    and (youth who logged hours, hours logged) for hours served in the period."""
+    row = (await db.execute(_SERVICE_HOURS, _period(period))).one()
     return int(row[0]), Decimal(str(row[1])), int(row[2]), Decimal(str(row[3]))
+
+
+_JUROR_SERVICE = (
+    select(
+        func.count(distinct(Booking.juror_id)),
+        func.count(distinct(case((Juror.source == JurorSource.FORMER_RESPONDENT, Booking.juror_id)))),
+        func.coalesce(func.sum(Booking.hours), 0),
+    )
+    .join(HearingNight, HearingNight.id == Booking.night_id)
+    .join(Juror, Juror.id == Booking.juror_id)
+    .where(
+        _within(HearingNight.held_on),
+        HearingNight.is_cancelled.is_(False),
+        Booking.attendance.in_(ATTENDED),
+    )
+)
 
 
 async def juror_service(db: AsyncSession, period: Period) -> tuple[int, int, Decimal]:
     """(jurors who served, of them former respondents, their hours) on nights held in the period."""
-    former = case((Juror.source == JurorSource.FORMER_RESPONDENT, Booking.juror_id))
-    active, former_count, hours = (
-        await db.execute(
-            select(
-                func.count(distinct(Booking.juror_id)),
-                func.count(distinct(former)),
-                func.coalesce(func.sum(Booking.hours), 0),
-            )
-            .join(HearingNight, HearingNight.id == Booking.night_id)
-            .join(Juror, Juror.id == Booking.juror_id)
-            .where(
-                _within(HearingNight.held_on, period),
-                HearingNight.is_cancelled.is_(False),
-                Booking.attendance.in_(ATTENDED),
-            )
-        )
-    ).one()
+    active, former_count, hours = (await db.execute(_JUROR_SERVICE, _period(period))).one()
     return int(active), int(former_count), Decimal(str(hours))
 
 
