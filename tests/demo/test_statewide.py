@@ -32,7 +32,7 @@ from youthcourt.accounts.models import Membership, User
 from youthcourt.accounts.passwords import verify_password
 from youthcourt.app import create_app
 from youthcourt.bench.pages import FormReader
-from youthcourt.cases.contacts import families_not_contacted
+from youthcourt.cases.contacts import FAMILIES_NOT_CONTACTED, contact_cutoff
 from youthcourt.cases.listing import CaseFilters
 from youthcourt.cases.models import CLOSED_STATES, Case, CaseState
 from youthcourt.database import create_database_config, upgrade_database
@@ -592,7 +592,7 @@ def _relations_outside_subplans(node: dict) -> set[str]:
 
 async def test_the_families_to_contact_name_only_the_youth_shown(state):
     """Joined, PostgreSQL read every open case's youth before filtering (437 for 12 rows)."""
-    rows = families_not_contacted(TODAY, interval_days=30).limit(8)
+    rows = FAMILIES_NOT_CONTACTED.params(contact_cutoff(TODAY, interval_days=30)).limit(8)
     plan = await _plan_of(state, lambda db, _: db.execute(rows), "hashjoin", "mergejoin")
     assert "youth" not in _relations_outside_subplans(plan)
 
@@ -626,7 +626,7 @@ async def test_the_families_to_contact_set_aside_cases_contacted_since_before_re
     """Each open case's referral was read for its family contact day, to set aside all but a few
     (417 of a statewide program's 437 open cases, 13 microseconds each): a case contacted or
     opened since the cutoff is set aside by what the case holds, before its referral is read."""
-    rows = families_not_contacted(TODAY, interval_days=30).limit(8)
+    rows = FAMILIES_NOT_CONTACTED.params(contact_cutoff(TODAY, interval_days=30)).limit(8)
     plan = await _plan_of(state, lambda db, _: db.execute(rows), "hashjoin", "mergejoin")
     (cases,) = _nodes_of(plan, "youth_case")
     assert "opened_on" in cases.get("Filter", "") and "SubPlan" in cases.get("Filter", ""), cases

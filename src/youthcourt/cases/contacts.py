@@ -117,8 +117,3 @@ millisecond of every dashboard view."""
 def contact_cutoff(today: datetime.date, interval_days: int) -> dict[str, datetime.date]:
     """The parameters of :data:`FAMILIES_NOT_CONTACTED`: a case last contacted before this day is overdue."""
     return {"contact_cutoff": today - datetime.timedelta(days=interval_days)}
-
-
-def families_not_contacted(today: datetime.date, interval_days: int) -> Select[Any]:
-    """:data:`FAMILIES_NOT_CONTACTED` with its cutoff, for a list paged through it."""
-    return FAMILIES_NOT_CONTACTED.params(contact_cutoff(today, interval_days))

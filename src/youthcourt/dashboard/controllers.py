@@ -56,12 +56,14 @@ class DashboardController(Controller):
         viewer: Viewer = request.user
         today = viewer.today()
         policy = await program_policy(db_session, viewer.program_id)
-        query = contacts.families_not_contacted(today, policy.contact_interval_days)
+        cutoff = contacts.contact_cutoff(today, policy.contact_interval_days)
         return page(
             "dashboard/families_to_contact.html",
             today=today,
             policy=policy,
-            results=await paginate(db_session, query, page_number(page_no)),
+            results=await paginate(
+                db_session, contacts.FAMILIES_NOT_CONTACTED, page_number(page_no), params=cutoff
+            ),
         )
 
 

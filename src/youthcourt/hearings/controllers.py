@@ -19,7 +19,14 @@ from youthcourt.audit.service import Actor
 from youthcourt.cases.models import CaseState
 from youthcourt.hearings.forms import MAX_CAPACITY, RESULTS, ROOM_ROWS, night_values, room_numbers
 from youthcourt.hearings.models import Hearing, HearingKind, HearingNight, HearingOutcome
-from youthcourt.hearings.services import Candidates, HearingService, SchedulingError, VersionConflict
+from youthcourt.hearings.services import (
+    PAST_NIGHTS,
+    UPCOMING_NIGHTS,
+    Candidates,
+    HearingService,
+    SchedulingError,
+    VersionConflict,
+)
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
@@ -69,8 +76,10 @@ class HearingController(Controller):
         page_no: PageNumber = "1",
     ) -> Template:
         past = when == "past"
-        query = hearing_service.nights_query(past=past, today=request.user.today())
-        results = await paginate(db_session, query, page_number(page_no))
+        nights = PAST_NIGHTS if past else UPCOMING_NIGHTS
+        results = await paginate(
+            db_session, nights, page_number(page_no), params={"today": request.user.today()}
+        )
         counts = await hearing_service.docket_counts(
             room.id for night in results.items for room in night.courtrooms
         )

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Row, Select, bindparam, case, func, select
+from sqlalchemy import Date, Row, Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -188,6 +188,26 @@ def _picker_rows(schedulable: Select[Any]) -> Select[Any]:
 _PICKER = _picker_rows(_schedulable(searching=False))
 
 
+_NIGHTS = select(HearingNight).options(selectinload(HearingNight.courtrooms))
+_TODAY = bindparam("today", type_=Date)
+UPCOMING_NIGHTS = _NIGHTS.where(HearingNight.held_on >= _TODAY).order_by(
+    HearingNight.held_on, HearingNight.starts_at, HearingNight.id
+)
+"""Nights from ``today`` on, soonest first, with their courtrooms (the list of hearing nights)."""
+PAST_NIGHTS = _NIGHTS.where(HearingNight.held_on < _TODAY).order_by(
+    HearingNight.held_on.desc(), HearingNight.starts_at.desc(), HearingNight.id
+)
+"""Nights before ``today``, most recent first, with their courtrooms."""
+DOCKET_COUNTS = (
+    select(Hearing.courtroom_id, func.count(Hearing.id))
+    .where(
+        Hearing.courtroom_id.in_(bindparam("courtroom_ids", expanding=True)),
+        Hearing.outcome != HearingOutcome.CANCELLED,
+    )
+    .group_by(Hearing.courtroom_id)
+)
+
+
 HEARINGS_OF_CASE = (
     select(Hearing)
     .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
@@ -228,28 +248,12 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
 
     # Reading -----------------------------------------------------------------------------------
 
-    @staticmethod
-    def nights_query(*, past: bool, today: datetime.date) -> Select[tuple[HearingNight]]:
-        """Upcoming nights soonest first, or past nights most recent first, with their courtrooms."""
-        query = select(HearingNight).options(selectinload(HearingNight.courtrooms))
-        if past:
-            return query.where(HearingNight.held_on < today).order_by(
-                HearingNight.held_on.desc(), HearingNight.starts_at.desc(), HearingNight.id
-            )
-        return query.where(HearingNight.held_on >= today).order_by(
-            HearingNight.held_on, HearingNight.starts_at, HearingNight.id
-        )
-
     async def docket_counts(self, courtroom_ids: Iterable[UUID]) -> dict[UUID, int]:
         """How many cases each courtroom's docket holds, in one aggregate query."""
         ids = list(courtroom_ids)
         if not ids:
             return {}
-        rows = await self.db.execute(
-            select(Hearing.courtroom_id, func.count(Hearing.id))
-            .where(Hearing.courtroom_id.in_(ids), Hearing.outcome != HearingOutcome.CANCELLED)
-            .group_by(Hearing.courtroom_id)
-        )
+        rows = await self.db.execute(DOCKET_COUNTS, {"courtroom_ids": ids})
         return {courtroom_id: count for courtroom_id, count in rows.all()}
 
     async def get_night(self, night_id: UUID, *, with_hearings: bool = False) -> HearingNight | None:
