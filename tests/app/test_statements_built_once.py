@@ -54,6 +54,8 @@ async def test_every_view_of_the_busiest_pages_runs_the_same_statements(client, 
         "/follow-ups",
         "/jurors",
         f"/hearings/{night.id}",
+        f"/hearings/{night.id}/courtrooms/{night.courtrooms[0].id}/docket",
+        "/hearings",
         "/cases",
         "/cases?state=intake&sort=name",
     ):
