@@ -12,7 +12,6 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from tests.factories import make_program, make_user, sign_in
 from youthcourt.accounts.models import Membership
 from youthcourt.audit.models import AuditEntry
-from youthcourt.programs import scoping
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import OutOfScopeError, ProgramScope, program_scope, scoped
 
@@ -99,8 +98,8 @@ async def test_a_statement_is_limited_once_and_the_copy_serves_every_program(db)
 
 def test_a_statement_built_for_one_request_is_let_go_with_it():
     statement = select(Membership)
-    limited = scoped(statement, scoping._ONE_PROGRAM)
-    assert scoped(statement, scoping._ONE_PROGRAM) is limited
+    limited = scoped(statement)
+    assert scoped(statement) is limited
     gone = weakref.ref(statement)
     del statement, limited
     gc.collect()

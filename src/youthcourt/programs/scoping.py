@@ -122,25 +122,22 @@ def _criteria(scope: ProgramScope) -> Any:
     return with_loader_criteria(ProgramOwned, lambda cls: cls.program_id.in_(allowed), include_aliases=True)
 
 
-_SCOPED: weakref.WeakKeyDictionary[Any, dict[Any, Any]] = weakref.WeakKeyDictionary()
+_SCOPED: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
-def scoped(statement: Any, criteria: Any) -> Any:
-    """``statement`` limited by ``criteria``, made once for each statement object and criteria.
+def scoped(statement: Any) -> Any:
+    """``statement`` limited to the one program of the current scope, made once for each statement.
 
     SQLAlchemy finds a statement's compiled SQL by a key it computes from the whole statement, and
     keeps the key on the statement object: a statement built once per process (a dashboard panel's)
     has its key computed once. Limited anew on every run, it was a new object each time, whose key
     was computed again (0.1 to 0.2 ms a statement). The criteria hold no program (see
     :data:`_ONE_PROGRAM`), so one limited copy serves every program; a statement built for one
-    request is let go with it.
+    request is let go with it. A scope of several programs (rare) is limited on each run.
     """
-    copies = _SCOPED.get(statement)
-    if copies is None:
-        copies = _SCOPED[statement] = {}
-    limited = copies.get(criteria)
+    limited = _SCOPED.get(statement)
     if limited is None:
-        limited = copies[criteria] = statement.options(criteria)
+        limited = _SCOPED[statement] = statement.options(_ONE_PROGRAM)
     return limited
 
 
@@ -151,7 +148,9 @@ def _limit_reads_to_scope(execute_state: ORMExecuteState) -> None:
         return
     if not (execute_state.is_select or execute_state.is_update or execute_state.is_delete):
         return
-    execute_state.statement = scoped(execute_state.statement, _criteria(scope))
+    criteria = _criteria(scope)
+    statement = execute_state.statement
+    execute_state.statement = scoped(statement) if criteria is _ONE_PROGRAM else statement.options(criteria)
 
 
 @event.listens_for(Session, "before_flush")
