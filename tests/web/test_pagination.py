@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 import pytest
 from sqlalchemy import bindparam, select
 
 from tests.factories import make_program
 from youthcourt.programs.models import Program
-from youthcourt.web.pagination import paginate
+from youthcourt.web.pagination import _count_and_rows, paginate
 
 
 async def test_a_page_in_one_run_is_refused_for_whole_records_and_distinct_queries(db):
@@ -45,3 +48,16 @@ async def test_a_query_built_once_is_paged_with_its_own_parameters(db):
     assert (first.items, first.total) == (["Cedar", "Dogwood"], 3)
     assert (last.items, last.number) == (["Elm"], 2)
     assert (fewer.items, fewer.total) == (["Elm"], 1)
+
+
+def test_a_list_statement_built_for_one_request_is_let_go_with_it():
+    """The pager keeps its count and page statements for each list statement weakly."""
+    query = select(Program.name).where(Program.name > "B").order_by(Program.name)
+    counting, reading = _count_and_rows(query)
+    again = _count_and_rows(query)
+    assert again[0] is counting and again[1] is reading
+    del again
+    gone = weakref.ref(query)
+    del query, counting, reading
+    gc.collect()
+    assert gone() is None
