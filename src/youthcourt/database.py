@@ -21,7 +21,7 @@ from advanced_alchemy.extensions.litestar import (
 from advanced_alchemy.extensions.litestar.plugins.init.config.common import SESSION_TERMINUS_ASGI_EVENTS
 from advanced_alchemy.types import GUID
 from litestar.types import Message, Scope
-from sqlalchemy import Index, event, text
+from sqlalchemy import Date, Index, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,6 +29,7 @@ from youthcourt.settings import Settings, resource_dir
 from youthcourt.sqlite_driver import AtOnceDbapi
 
 __all__ = (
+    "TODAY",
     "Base",
     "add_at_commit",
     "create_database_config",
@@ -212,6 +213,10 @@ def upgrade_database(settings: Settings) -> None:
 
     config = create_database_config(settings)
     AlembicCommands(sqlalchemy_config=config).upgrade(revision="head")
+
+
+TODAY = bindparam("today", type_=Date)
+"""The day a statement built once per process is run for, given as ``{"today": ...}``."""
 
 
 def postgresql_only(index: Index) -> Index:

@@ -544,9 +544,7 @@ async def test_a_page_of_jurors_service_is_read_from_the_bookings_index_alone(st
 async def test_a_search_by_part_of_a_name_or_number_is_found_through_the_trigram_indexes(state):
     """``LIKE '%mar%'`` on a name or a number: the trigram indexes must match the expressions the
     search writes, or PostgreSQL reads every case and youth of the program for each search."""
-    plan = await _plan_of(
-        state, lambda db, _: db.execute(CaseFilters.read({"q": "Mar"}).statement()), "seqscan"
-    )
+    plan = await _plan_of(state, lambda db, _: db.execute(*CaseFilters.read({"q": "Mar"}).query()), "seqscan")
     assert {"ix_youth_name_trigrams", "ix_youth_case_number_trigrams"} <= {name for _, name in _scans(plan)}
 
 

@@ -61,11 +61,6 @@ class CaseFilters:
         """Whether the list is searched by name or number: a costly query, best run once a page."""
         return bool(self.form.values.get("q", "").strip())
 
-    def statement(self) -> Select[Any]:
-        """The matching cases' ids in the list's order, with the filters' values bound (see :meth:`query`)."""
-        query, values = self.query()
-        return query.params(values) if values else query
-
     def query(self) -> tuple[Select[Any], dict[str, Any]]:
         """The matching cases' ids in the list's order, and the values of its parameters.
 

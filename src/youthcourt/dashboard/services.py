@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases import contacts
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
+from youthcourt.database import TODAY
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.reference.models import ProgramPolicy, ReferralSource
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
@@ -29,7 +30,6 @@ from youthcourt.sanctions.models import Sanction, SanctionStatus
 
 PANEL_ROWS = 8
 WAITING_DAYS = 30
-TODAY = bindparam("today", type_=Date)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Date, Row, Select, bindparam, case, func, select
+from sqlalchemy import Row, Select, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -29,6 +29,7 @@ from youthcourt.cases.listing import named_or_numbered
 from youthcourt.cases.models import Case, CaseState, EventKind
 from youthcourt.cases.services import CaseService
 from youthcourt.cases.states import TransitionError
+from youthcourt.database import TODAY
 from youthcourt.hearings import events
 from youthcourt.hearings.forms import FindingsForm, OutcomeForm, RoomInput, SlotForm, read_night
 from youthcourt.hearings.models import (
@@ -189,12 +190,11 @@ _PICKER = _picker_rows(_schedulable(searching=False))
 
 
 _NIGHTS = select(HearingNight).options(selectinload(HearingNight.courtrooms))
-_TODAY = bindparam("today", type_=Date)
-UPCOMING_NIGHTS = _NIGHTS.where(HearingNight.held_on >= _TODAY).order_by(
+UPCOMING_NIGHTS = _NIGHTS.where(HearingNight.held_on >= TODAY).order_by(
     HearingNight.held_on, HearingNight.starts_at, HearingNight.id
 )
 """Nights from ``today`` on, soonest first, with their courtrooms (the list of hearing nights)."""
-PAST_NIGHTS = _NIGHTS.where(HearingNight.held_on < _TODAY).order_by(
+PAST_NIGHTS = _NIGHTS.where(HearingNight.held_on < TODAY).order_by(
     HearingNight.held_on.desc(), HearingNight.starts_at.desc(), HearingNight.id
 )
 """Nights before ``today``, most recent first, with their courtrooms."""

@@ -16,13 +16,14 @@ from uuid import UUID
 
 from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
-from sqlalchemy import Date, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case
+from youthcourt.database import TODAY
 from youthcourt.hearings.models import Hearing, HearingNight, HearingOutcome
 from youthcourt.hearings.services import KIND_PRIORITY
 from youthcourt.jurors import invitations
@@ -66,7 +67,6 @@ REPLY_MESSAGES = {
 
 
 _JUROR = bindparam("juror_id")
-_TODAY = bindparam("today", type_=Date)
 
 JUROR_OF_USER = (
     select(Juror).where(Juror.user_id == bindparam("user_id")).options(selectinload(Juror.qualifications))
@@ -97,7 +97,7 @@ UPCOMING_NIGHTS = (
         Booking.juror_id == _JUROR,
         Booking.status.in_(OPEN_STATUSES),
         Booking.attendance.is_(None),
-        HearingNight.held_on >= _TODAY,
+        HearingNight.held_on >= TODAY,
     )
     .options(contains_eager(Booking.night), joinedload(Booking.courtroom))
     .order_by(HearingNight.held_on, HearingNight.starts_at, Booking.id)
@@ -111,7 +111,7 @@ PAST_NIGHTS = (
         Booking.juror_id == _JUROR,
         or_(
             Booking.attendance.is_not(None),
-            (HearingNight.held_on < _TODAY) & (Booking.status == BookingStatus.CONFIRMED),
+            (HearingNight.held_on < TODAY) & (Booking.status == BookingStatus.CONFIRMED),
         ),
     )
     .options(contains_eager(Booking.night), joinedload(Booking.courtroom))

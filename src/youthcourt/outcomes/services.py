@@ -29,6 +29,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
 from youthcourt.cases.models import Case, CheckResult, EventKind, FollowUpCheck
 from youthcourt.cases.services import CaseService, follow_up_days
+from youthcourt.database import TODAY
 from youthcourt.outcomes.forms import RECORD_SYSTEMS, CheckForm, EventForm
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.viewer import Viewer
@@ -146,13 +147,12 @@ def worklist_query(view: str, *, with_youth: bool) -> Select:
             FollowUpCheck.completed_on.desc(), Case.number, FollowUpCheck.id
         )
     query = query.where(FollowUpCheck.completed_on.is_(None))
-    today = bindparam("today", type_=Date)
     if view == UPCOMING:
         query = query.where(
-            FollowUpCheck.due_on > today, FollowUpCheck.due_on <= bindparam("horizon", type_=Date)
+            FollowUpCheck.due_on > TODAY, FollowUpCheck.due_on <= bindparam("horizon", type_=Date)
         )
     else:
-        query = query.where(FollowUpCheck.due_on <= today)
+        query = query.where(FollowUpCheck.due_on <= TODAY)
     return query.order_by(FollowUpCheck.due_on, Case.number, FollowUpCheck.window_months, FollowUpCheck.id)
 
 

@@ -34,10 +34,10 @@ from youthcourt.web.pagination import PageNumber, page_number, paginate
 from youthcourt.web.templating import is_htmx, page
 
 RECENT = 3
+"""How many of the newest credits, nights and trainings the portal's front page shows."""
 _RECENT_NIGHTS = service.PAST_NIGHTS.limit(RECENT + 1)
 _RECENT_CREDITS = service.CREDIT_LEDGER.limit(RECENT + 1)
 _RECENT_TRAINING = service.TRAINING_ATTENDED.limit(RECENT + 1)
-"""How many of the newest credits, nights and trainings the portal's front page shows."""
 
 
 class JurorPortalController(Controller):
