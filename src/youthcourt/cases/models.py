@@ -331,12 +331,15 @@ class FollowUpCheck(Base, ProgramOwned):
             sqlite_where=text("completed_on IS NULL"),
         ),
         # The completed checks that searched no record system, which the recidivism report counts.
+        # SQLite matches an index's condition only to the same literal in the statement, never to
+        # a bound value: there the value is a column of the index instead.
         Index(
             "ix_follow_up_check_unsearched",
             "program_id",
+            "records_searched",
             "case_id",
             postgresql_where=text("completed_on IS NOT NULL AND records_searched = ''"),
-            sqlite_where=text("completed_on IS NOT NULL AND records_searched = ''"),
+            sqlite_where=text("completed_on IS NOT NULL"),
         ),
         CheckConstraint("(case_id IS NULL) <> (referral_id IS NULL)", name="case_or_referral"),
     )
