@@ -17,6 +17,7 @@ from tests.factories import make_case, make_program, make_user, sign_in
 from tests.hearings.test_hearings import make_hearing, make_night
 from tests.jurors.test_juror_portal import juror_user
 from tests.jurors.test_juror_records import make_juror
+from tests.reports.test_recidivism_report import evaluator_with_cohort, report_query
 from youthcourt.cases.models import CaseState
 from youthcourt.programs.models import Role
 
@@ -83,3 +84,15 @@ async def test_every_view_of_the_program_measures_runs_the_same_statements(clien
     second = await _statements_of_a_view(client, "/reports/measures")
     built_again = [statement for statement in second if not any(statement is seen for seen in first)]
     assert built_again == [], [str(statement)[:200] for statement in built_again]
+
+
+async def test_every_view_of_the_recidivism_report_runs_the_same_statements(client, db):
+    """Its tally, range check, threshold and unsearched checks: the cohort goes in as parameters."""
+    program, evaluator = await evaluator_with_cohort(db)
+    await sign_in(client, evaluator)
+    for group in ("none", "offense_class"):
+        path = f"/reports/recidivism?{report_query(program, group=group)}"
+        first, second = await _statements_of_a_view(client, path), await _statements_of_a_view(client, path)
+        assert len(first) >= 4  # the report ran: not refused at its range's edges
+        built_again = [statement for statement in second if not any(statement is seen for seen in first)]
+        assert built_again == [], [str(statement)[:200] for statement in built_again]

@@ -47,7 +47,14 @@ from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.models import Program
 from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import ProgramPolicy
-from youthcourt.reports.cohort import Anchor, Cohort, _subjects_query, in_cohort, unsearched_checks
+from youthcourt.reports.cohort import (
+    Anchor,
+    Cohort,
+    _subjects_query,
+    cohort_values,
+    in_cohort,
+    unsearched_checks,
+)
 from youthcourt.reports.disclosure import monthly_counts
 from youthcourt.reports.measures import (
     hearing_waits,
@@ -643,7 +650,7 @@ async def test_the_recidivism_report_reads_its_cohorts_cases_and_checks_from_ind
     options = ReportOptions(frozenset({OutcomeEventType.ARREST, OutcomeEventType.CHARGE}), Anchor.CLOSURE, 12)
     for run in (
         lambda db, program: monthly_counts(db, cohort(program)),
-        lambda db, program: db.execute(tally_statement(cohort(program), options)),
+        lambda db, program: db.execute(tally_statement(options), cohort_values(cohort(program))),
     ):
         plan = await _plan_of(state, run, "seqscan", "bitmapscan")
         assert ("Index Only Scan", "ix_youth_case_cohort") in _scans(plan)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, null, select
+from sqlalchemy import Date, and_, bindparam, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import Case, CaseState, FollowUpCheck
@@ -140,6 +140,31 @@ class Cohort:
         }
 
 
+COHORT_PROGRAMS = bindparam("cohort_programs", expanding=True)
+COHORT_FROM = bindparam("cohort_from", type_=Date)
+COHORT_TO = bindparam("cohort_to", type_=Date)
+
+IN_ANY_COHORT = and_(
+    Case.program_id.in_(COHORT_PROGRAMS),
+    Case.referred_on >= COHORT_FROM,
+    Case.referred_on <= COHORT_TO,
+)
+"""The cases of a cohort, with the cohort as parameters (:func:`cohort_values`): for statements
+built once per process, whose building and cache keys cost more than the SQL of a program's report.
+
+Read from the case alone (``Case.referred_on``, the referral's day kept on the case by the
+database): one range of an index, with no join to the referrals."""
+
+
+def cohort_values(cohort: Cohort) -> dict[str, Any]:
+    """The parameters of :data:`IN_ANY_COHORT`."""
+    return {
+        "cohort_programs": list(cohort.program_ids),
+        "cohort_from": cohort.referred_from,
+        "cohort_to": cohort.referred_to,
+    }
+
+
 def granted_programs(viewer: Viewer) -> tuple[ProgramChoice, ...]:
     """The programs whose de-identified data the evaluator may report on: those they hold the role in."""
     return tuple(choice for choice in viewer.programs if choice.role == Role.EVALUATOR)
@@ -178,33 +203,34 @@ async def suppression_threshold(db: AsyncSession, cohort: Cohort) -> int:
     then suppresses its cells with it."""
     known: dict[tuple[UUID, ...], int] = db.info.setdefault(THRESHOLDS_KEY, {})
     if cohort.program_ids not in known:
-        threshold = await db.scalar(
-            select(func.max(ProgramPolicy.suppression_threshold)).where(
-                ProgramPolicy.program_id.in_(cohort.program_ids)
-            )
-        )
+        threshold = await db.scalar(STRICTEST_THRESHOLD, {"cohort_programs": list(cohort.program_ids)})
         known[cohort.program_ids] = max(int(threshold or 10), 2)
     return known[cohort.program_ids]
 
 
+STRICTEST_THRESHOLD = select(func.max(ProgramPolicy.suppression_threshold)).where(
+    ProgramPolicy.program_id.in_(COHORT_PROGRAMS)
+)
+
+
 async def unsearched_checks(db: AsyncSession, cohort: Cohort) -> int:
     """Completed checks of the cohort's cases that searched no record system, set aside by ``Case.checked_until``."""
-    # Such checks are few (none, mostly): they are looked up first, and the referral day of each
-    # one's case is read for it alone, a subquery PostgreSQL does not turn into a join. Joined (or
-    # as EXISTS), it often read the whole cohort first, to find none (6 ms on a statewide program).
-    referred_on = (
-        select(Case.referred_on)
-        .where(Case.id == FollowUpCheck.case_id, Case.program_id.in_(cohort.program_ids))
-        .scalar_subquery()
-    )
-    count = await db.scalar(
-        select(func.count(FollowUpCheck.id)).where(
-            FollowUpCheck.completed_on.is_not(None),
-            FollowUpCheck.records_searched == "",
-            referred_on.between(cohort.referred_from, cohort.referred_to),
-        )
-    )
-    return int(count or 0)
+    return int(await db.scalar(UNSEARCHED_CHECKS, cohort_values(cohort)) or 0)
+
+
+# Such checks are few (none, mostly): they are looked up first, and the referral day of each
+# one's case is read for it alone, a subquery PostgreSQL does not turn into a join. Joined (or
+# as EXISTS), it often read the whole cohort first, to find none (6 ms on a statewide program).
+_REFERRED_ON = (
+    select(Case.referred_on)
+    .where(Case.id == FollowUpCheck.case_id, Case.program_id.in_(COHORT_PROGRAMS))
+    .scalar_subquery()
+)
+UNSEARCHED_CHECKS = select(func.count(FollowUpCheck.id)).where(
+    FollowUpCheck.completed_on.is_not(None),
+    FollowUpCheck.records_searched == "",
+    _REFERRED_ON.between(COHORT_FROM, COHORT_TO),
+)
 
 
 def last_served() -> Any:
@@ -241,15 +267,9 @@ async def service_nights(db: AsyncSession, cohort: Cohort) -> dict[UUID, list[da
 
 
 def in_cohort(cohort: Cohort) -> Any:
-    """The cases of the cohort: of its programs, their referral received within its range.
-
-    Read from the case alone (``Case.referred_on``, the referral's day kept on the case by the
-    database): one range of an index, with no join to the referrals."""
-    return and_(
-        Case.program_id.in_(cohort.program_ids),
-        Case.referred_on >= cohort.referred_from,
-        Case.referred_on <= cohort.referred_to,
-    )
+    """The cases of the cohort: of its programs, their referral received within its range
+    (:data:`IN_ANY_COHORT` with the cohort's values in it)."""
+    return IN_ANY_COHORT.params(cohort_values(cohort))
 
 
 def comparison_in_cohort(cohort: Cohort) -> Any:
@@ -406,13 +426,17 @@ def assigned_in_cohort(cohort: Cohort) -> Any:
     Accepted ones are cases; declined and returned ones are followed up on their own. Referrals
     still pending are not in it yet.
     """
-    return and_(
-        Referral.program_id.in_(cohort.program_ids),
-        Referral.received_on >= cohort.referred_from,
-        Referral.received_on <= cohort.referred_to,
-        Referral.study_arm.is_not(None),
-        Referral.status != ReferralStatus.PENDING,
-    )
+    return ASSIGNED_IN_ANY_COHORT.params(cohort_values(cohort))
+
+
+ASSIGNED_IN_ANY_COHORT = and_(
+    Referral.program_id.in_(COHORT_PROGRAMS),
+    Referral.received_on >= COHORT_FROM,
+    Referral.received_on <= COHORT_TO,
+    Referral.study_arm.is_not(None),
+    Referral.status != ReferralStatus.PENDING,
+)
+""":func:`assigned_in_cohort` with the cohort as parameters (:func:`cohort_values`)."""
 
 
 def study_referral_in_cohort(cohort: Cohort) -> Any:

@@ -17,7 +17,7 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
 from uuid import UUID
 
 from babel.dates import format_date
@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import Case
 from youthcourt.referrals.models import Referral
-from youthcourt.reports.cohort import Cohort, assigned_in_cohort, in_cohort
+from youthcourt.reports.cohort import ASSIGNED_IN_ANY_COHORT, IN_ANY_COHORT, Cohort, cohort_values
 from youthcourt.reports.tallies import month_start
 from youthcourt.web.i18n import N_, babel_locale, current_language, gettext
 
@@ -49,22 +49,18 @@ def _month_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-def _program(intent_to_treat: bool) -> Any:
-    return Referral.program_id if intent_to_treat else Case.program_id
-
-
-def _received_on(intent_to_treat: bool) -> Any:
-    """The day a counted referral came in: read from the case for cases (``Case.referred_on``)."""
-    return Referral.received_on if intent_to_treat else Case.referred_on
-
-
-def _referrals(columns: Any, cohort: Cohort, intent_to_treat: bool) -> Select:
-    """``columns`` (given the program column) over the referrals a report counts: those that became
-    cases; for intent to treat, the study's assigned referrals, with a case or without."""
-    program = _program(intent_to_treat)
+@lru_cache(maxsize=2)
+def _monthly_counts_statement(intent_to_treat: bool) -> Select:
+    """Each program's counted referrals by month, for the cohort given as parameters: those that
+    became cases (read from the case, ``Case.referred_on``); for intent to treat, the study's
+    assigned referrals, with a case or without. Built once (see :data:`IN_ANY_COHORT`)."""
     if intent_to_treat:
-        return select(*columns(program)).select_from(Referral).where(assigned_in_cohort(cohort))
-    return select(*columns(program)).select_from(Case).where(in_cohort(cohort))
+        program, month = Referral.program_id, month_start(Referral.received_on)
+        found = select(program, month, func.count()).select_from(Referral).where(ASSIGNED_IN_ANY_COHORT)
+    else:
+        program, month = Case.program_id, month_start(Case.referred_on)
+        found = select(program, month, func.count()).select_from(Case).where(IN_ANY_COHORT)
+    return found.group_by(program, month).order_by(program, month)
 
 
 async def monthly_counts(
@@ -75,12 +71,7 @@ async def monthly_counts(
     One grouped pass over the cohort: a few hundred rows per program at most, from which every
     edge month and the nearest month with enough referrals are read.
     """
-    month = month_start(_received_on(intent_to_treat))
-    rows = await db.execute(
-        _referrals(lambda program: (program, month, func.count()), cohort, intent_to_treat)
-        .group_by(_program(intent_to_treat), month)
-        .order_by(_program(intent_to_treat), month)
-    )
+    rows = await db.execute(_monthly_counts_statement(intent_to_treat), cohort_values(cohort))
     counts: dict[UUID, list[tuple[datetime.date, int]]] = {}
     for program_id, first_day, count in rows:
         counts.setdefault(program_id, []).append((first_day, int(count)))
