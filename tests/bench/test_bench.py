@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+import urllib.error
+import urllib.request
 from urllib.parse import parse_qs
 
 import pytest
 from litestar.testing import AsyncTestClient
 
+from youthcourt.bench import pages
 from youthcourt.bench.floor import app as floor
 from youthcourt.bench.pages import FORM, SEARCH, FormReader, Measure, parse_report, table, warm
 
@@ -88,3 +92,14 @@ def test_each_page_is_warmed_by_each_worker_before_it_is_measured():
     warm(pages, clients, {"search": "q=mar"}, workers=2)  # type: ignore[arg-type]
     assert clients["coordinator"].requests == [("GET", "/cases", "")] * 6 + [("POST", SEARCH, "q=mar")] * 6
     assert clients["juror"].requests == [("GET", "/me", "")] * 6
+
+
+def test_a_server_that_runs_its_workers_in_a_child_process_is_stopped_whole(tmp_path):
+    """``youthcourt run --wc 2`` starts uvicorn as a child process: stopping the parent alone left
+    the child serving on its port after the run."""
+    port = pages._free_port()
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-m', 'http.server', '{port}'])"
+    with pages.serving([sys.executable, "-c", parent], port, tmp_path / "server.log") as base:
+        assert urllib.request.urlopen(base).status == 200  # noqa: S310 - local server
+    with pytest.raises(urllib.error.URLError, match="Connection refused"):
+        urllib.request.urlopen(base, timeout=2)  # noqa: S310

@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,9 +104,15 @@ def _youthcourt(*args: str) -> list[str]:
 
 @contextmanager
 def serving(command: list[str], port: int, log: Path, health: str = "/") -> Iterator[str]:
-    """Run a server until the block ends; yields its base URL once it answers."""
+    """Run a server until the block ends; yields its base URL once it answers.
+
+    The server runs in a process group of its own, stopped whole at the end: with more than one
+    worker, ``youthcourt run`` starts uvicorn as a child process, which outlived its parent and
+    went on holding its port (and memory) after the run."""
     with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603
+            command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy(), start_new_session=True
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         try:
@@ -119,8 +126,22 @@ def serving(command: list[str], port: int, log: Path, health: str = "/") -> Iter
                     time.sleep(0.2)
             yield base
         finally:
-            process.terminate()
+            os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
+            _wait_for_group(process.pid)
+
+
+def _wait_for_group(group: int, timeout: float = 20) -> None:
+    """Until every process of the group has ended (uvicorn stops its workers first); then kills what is left."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    with suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
 
 
 # Signing in and finding the pages --------------------------------------------------------------------
