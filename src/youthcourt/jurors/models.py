@@ -18,6 +18,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -87,6 +89,15 @@ class Juror(Base, ProgramOwned):
         UniqueConstraint("program_id", "youth_id"),
         Index("ix_juror_program_status", "program_id", "status"),
         Index("ix_juror_program_import", "program_id", "import_id"),
+        # The roster's order (``records.ROSTER``): a page of 25 read from the index in name order,
+        # not every juror of the program read and sorted for it.
+        Index(
+            "ix_juror_program_name",
+            "program_id",
+            func.lower(literal_column("last_name")),
+            func.lower(literal_column("first_name")),
+            "id",
+        ),
         # A juror's source by id without reading the table (the measures' jury service).
         postgresql_only(Index("ix_juror_source", "id", postgresql_include=["program_id", "source"])),
         CheckConstraint("credit_balance >= 0", name="credit_balance_not_negative"),
