@@ -21,6 +21,7 @@ from youthcourt.audit import service as audit
 from youthcourt.audit.forms import OUTCOMES, TrailFilterForm
 from youthcourt.audit.models import AuditEntry
 from youthcourt.audit.records import name_records
+from youthcourt.database import plan_each_run, plan_for_values
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.programs.scoping import ProgramScope, program_scope
@@ -101,6 +102,7 @@ async def export_rows(
     yield EXPORT_COLUMNS
     with program_scope(scope):
         async with session_maker() as db:
+            await plan_each_run(db)
             async for entry in await db.stream_scalars(query.execution_options(yield_per=500)):
                 yield export_row(entry)
 
@@ -117,6 +119,7 @@ def export_details(form: Form) -> dict[str, str]:
 class AuditController(Controller):
     path = "/audit"
     guards = [requires_role(Role.PROGRAM_ADMIN)]
+    before_request = plan_for_values
 
     @get("/")
     async def index(

@@ -44,6 +44,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.cases.models import Case
 from youthcourt.cases.services import follow_up_days
+from youthcourt.database import plan_each_run
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight, HearingOutcome
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.reference.models import OffenseClass, SourceKind
@@ -1709,11 +1710,11 @@ async def _reading(
     and a case added between the passes is left out, see :meth:`KAnonymityPlan.keeps`).
     """
     async with session_maker() as session:
-        if spec.needs_plan and spec.plan is None:
-            if session.bind.dialect.name == "postgresql":
-                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            spec = await plan_export(session, spec)
-        elif spec.shifts_dates:
+        planning = spec.needs_plan and spec.plan is None
+        if planning and session.bind.dialect.name == "postgresql":
+            await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        await plan_each_run(session)
+        if planning or spec.shifts_dates:
             spec = await plan_export(session, spec)
         yield spec, session
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.accounts.models import Membership, User, member_name
 from youthcourt.audit.service import Actor
+from youthcourt.database import plan_for_values
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reports import comparison
@@ -43,6 +44,7 @@ async def _close_uploads(data: dict[str, Any] | None) -> None:
 class ComparisonController(Controller):
     path = LIST_URL
     guards = [requires_role(Role.EVALUATOR)]
+    before_request = plan_for_values
 
     @get("/")
     async def comparison_page(

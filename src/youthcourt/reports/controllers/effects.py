@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.database import plan_for_values
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -213,6 +214,7 @@ def file_name(cohort: Cohort, comparison: Comparison, suffix: str) -> str:
 class EffectsController(Controller):
     path = "/reports/effects"
     guards = [requires_role(Role.EVALUATOR)]
+    before_request = plan_for_values
 
     @get("/")
     async def effects_page(

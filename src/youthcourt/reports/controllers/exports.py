@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
 from youthcourt.audit.service import Actor
+from youthcourt.database import plan_for_values
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Program, Role
 from youthcourt.programs.viewer import Viewer
@@ -231,6 +232,7 @@ def _dictionary_choice(dates: str, kind: str) -> tuple[DateHandling, ExportKind]
 class ExportController(Controller):
     path = PAGE_URL
     guards = [requires_role(Role.EVALUATOR)]
+    before_request = plan_for_values
 
     @get("/", name="exports")
     async def show(

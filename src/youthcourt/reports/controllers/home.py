@@ -10,6 +10,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit.service import previous_sign_in
+from youthcourt.database import plan_for_values
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.web.templating import page
@@ -17,6 +18,7 @@ from youthcourt.web.templating import page
 
 class EvaluatorHomeController(Controller):
     guards = [requires_role(Role.EVALUATOR)]
+    before_request = plan_for_values
 
     @get("/reports")
     async def workspace(

@@ -14,6 +14,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.database import plan_for_values
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
 from youthcourt.reference.services import policy
@@ -26,6 +27,7 @@ from youthcourt.web.templating import page
 
 class MeasuresController(Controller):
     guards = [requires_role(Role.EVALUATOR, Role.COORDINATOR, Role.PROGRAM_ADMIN)]
+    before_request = plan_for_values
 
     async def _table(
         self,

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.audit import service as audit
+from youthcourt.database import plan_for_values
 from youthcourt.outcomes.models import OutcomeEventType
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -519,6 +520,7 @@ def page_notes(request: Request[Any, Any, Any], report: RecidivismReport, choice
 class RecidivismController(Controller):
     path = PAGE_URL
     guards = [requires_role(Role.EVALUATOR)]
+    before_request = plan_for_values
 
     def _page(
         self,
