@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 
 from youthcourt.bench import pages
 from youthcourt.bench.floor import app as floor
-from youthcourt.bench.pages import FORM, SEARCH, FormReader, Measure, parse_report, table, warm
+from youthcourt.bench.pages import FORM, SEARCH, FormReader, Measure, median_floor, parse_report, table, warm
 
 
 async def test_the_floor_renders_a_25_row_table():
@@ -42,7 +42,23 @@ def test_the_table_gives_each_page_s_p95_over_the_floor_s():
     lines = table([page], floor_measure).splitlines()
 
     assert lines[2].startswith("| floor | 2000 |") and "| 1.0x |" in lines[2]
-    assert lines[3] == "| dashboard | 100 | 50.0 | 60.0 | 80.0 | 5.0x | 8 | 0 |"
+    assert lines[3] == "| dashboard | 100 | 50.0 | 60.0 | 80.0 | 12.0 | 5.0x | 8 | 0 |"
+
+
+def test_each_page_is_compared_with_the_floor_measured_just_before_it():
+    """The machine's speed moves within a run: a page measured while it was slow is compared with
+    the floor measured then, and the table is headed by the median floor."""
+    floors = [Measure("floor", 2000, 7, p95, 15, 0) for p95 in (12, 30, 20)]
+    pages = [
+        Measure("dashboard", 100, 50, 60, 80, 0, floor_p95_ms=12),
+        Measure("jurors", 100, 50, 60, 80, 0, floor_p95_ms=30),
+    ]
+
+    lines = table(pages, median_floor(floors)).splitlines()
+
+    assert "| 20.0 | 1.0x |" in lines[2]
+    assert "| 12.0 | 5.0x |" in lines[3]
+    assert "| 30.0 | 2.0x |" in lines[4]
 
 
 def test_the_form_reader_sends_what_the_first_get_form_shows():
