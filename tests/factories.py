@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import itertools
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -125,6 +126,39 @@ def forget_database(url: str) -> None:
     for remembered in _per_database:
         for key in [key for key in remembered if key[0] == url]:
             del remembered[key]
+
+
+@contextmanager
+def sent_on(db: AsyncSession) -> Iterator[list[tuple[str, Any]]]:
+    """Each statement ``db``'s engine sends while the block runs, with its parameters as sent."""
+    engine = db.get_bind()
+    sent: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+async def plan_of(db: AsyncSession, statement: str, parameters: Any, *, analyze: str = "") -> str:
+    """How the engine plans a statement as sent (from :func:`sent_on`), as text: SQLite's query plan,
+    or PostgreSQL's in JSON with sequential and bitmap scans off (over a test's few rows either
+    would do). ``analyze`` names a table whose statistics are gathered first: planned over a table
+    it has none of, PostgreSQL expects one row, and any index will do."""
+    connection = await db.connection()
+    if db.get_bind().dialect.name == "sqlite":
+        if analyze:
+            await connection.exec_driver_sql(f"ANALYZE {analyze}")
+        return str(list(await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)))
+    driver = (await connection.get_raw_connection()).driver_connection
+    if analyze:
+        await driver.execute(f"ANALYZE {analyze}")
+    await driver.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+    return json.dumps(await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters))
 
 
 @contextmanager

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
-from tests.factories import make_program, make_user, sign_in
+from tests.factories import counting, make_program, make_user, sign_in
 from youthcourt.database import PLAN_EACH_RUN, plan_each_run
 from youthcourt.programs.models import Role
 
@@ -44,24 +41,6 @@ async def test_a_transaction_can_plan_each_statement_for_its_own_values(db):
     assert (await db.execute(text("SHOW plan_cache_mode"))).scalar() == "auto"
 
 
-def _sent_while_viewing(app: Any) -> Any:
-    engine = app.state.database.get_engine().sync_engine
-    sent: list[str] = []
-
-    @contextmanager
-    def catching() -> Iterator[list[str]]:
-        def catch(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-            sent.append(statement)
-
-        event.listen(engine, "before_cursor_execute", catch)
-        try:
-            yield sent
-        finally:
-            event.remove(engine, "before_cursor_execute", catch)
-
-    return catching()
-
-
 @pytest.mark.parametrize("worker_database", ["postgresql"], indirect=True)
 @pytest.mark.parametrize(
     ("path", "role"),
@@ -84,7 +63,7 @@ async def test_reports_and_the_audit_trail_plan_each_statement_for_its_own_value
     handler reads anything, its transaction plans each statement for its values."""
     program = await make_program(db)
     await sign_in(client, await make_user(db, program, role))
-    with _sent_while_viewing(app) as sent:
+    with counting(app) as sent:
         response = await client.get(path)
     assert response.status_code in (200, 422)
     planned = [n for n, statement in enumerate(sent) if PLAN_EACH_RUN in statement]
@@ -99,7 +78,7 @@ async def test_reports_and_the_audit_trail_plan_each_statement_for_its_own_value
 async def test_a_page_of_records_reuses_its_plans(app, client, db):
     program = await make_program(db)
     await sign_in(client, await make_user(db, program, Role.COORDINATOR))
-    with _sent_while_viewing(app) as sent:
+    with counting(app) as sent:
         assert (await client.get("/dashboard")).status_code == 200
     assert sent and not any(PLAN_EACH_RUN in statement for statement in sent)
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import json
 import uuid
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
-from tests.factories import make_program, make_user
+from tests.factories import make_program, make_user, plan_of, sent_on
 from youthcourt.audit.models import AuditEntry
 from youthcourt.audit.service import previous_sign_in
 from youthcourt.programs.scoping import ProgramScope, program_scope
@@ -22,26 +21,10 @@ async def test_the_previous_sign_in_is_looked_up_in_the_persons_entries_by_index
     program = await make_program(db)
     user = await make_user(db, program)
     await _a_programs_trail(db, program.id, user.id)
-    caught: list[tuple[str, Any]] = []
-
-    def catch(_conn: object, _cursor: object, statement: str, parameters: Any, *_args: object) -> None:
-        caught.append((statement, parameters))
-
-    engine = db.get_bind()
-    event.listen(engine, "before_cursor_execute", catch)
-    try:
-        with program_scope(ProgramScope.of(program.id)):
-            await previous_sign_in(db, user.id)
-    finally:
-        event.remove(engine, "before_cursor_execute", catch)
-    (statement, parameters), *_ = caught
-    connection = await db.connection()
-    if engine.dialect.name == "sqlite":
-        plan = str(list(await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)))
-    else:
-        driver = (await connection.get_raw_connection()).driver_connection
-        await driver.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
-        plan = json.dumps(await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters))
+    with sent_on(db) as sent, program_scope(ProgramScope.of(program.id)):
+        await previous_sign_in(db, user.id)
+    (statement, parameters), *_ = sent
+    plan = await plan_of(db, statement, parameters)
     assert "ix_audit_entry_actor_action_program" in plan, plan
 
 

@@ -5,18 +5,15 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
 import pytest
-from litestar import Litestar
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import make_program, make_user, post_form, sign_in, sign_in_with_form
+from tests.factories import counting, make_program, make_user, post_form, sign_in, sign_in_with_form
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case
 from youthcourt.hearings.models import Courtroom, Hearing, HearingNight
@@ -504,21 +501,6 @@ async def test_jurors_and_evaluators_are_turned_away(client, db, role):
 
 
 # Query counts --------------------------------------------------------------------------------
-
-
-@contextmanager
-def counting(app: Litestar) -> Iterator[list[str]]:
-    engine = app.state.database.get_engine().sync_engine
-    statements: list[str] = []
-
-    def count_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count_statement)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count_statement)
 
 
 async def test_night_pages_cost_the_same_number_of_queries_for_few_or_many_jurors(client, db, app):

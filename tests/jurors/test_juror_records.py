@@ -6,16 +6,15 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from litestar import Litestar
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import (
+    counting,
     make_case,
     make_program,
     make_referral,
@@ -176,21 +175,6 @@ def volunteer_form(**overrides: str) -> dict[str, str]:
         "screening_notes": "Interviewed; references fine.",
         **overrides,
     }
-
-
-@contextmanager
-def counting(app: Litestar):
-    engine = app.state.database.get_engine().sync_engine
-    statements: list[str] = []
-
-    def count_statement(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count_statement)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count_statement)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from sqlalchemy import event
-
-from tests.factories import make_program
+from tests.factories import make_program, plan_of, sent_on
 from tests.jurors.test_juror_records import make_juror
 from youthcourt.jurors.records import ROSTER
 from youthcourt.programs.scoping import ProgramScope, program_scope
@@ -22,32 +17,10 @@ async def test_the_rosters_page_is_read_from_the_name_index(db):
     for _ in range(200):
         await make_juror(db, program)
     await db.commit()
-    caught: list[tuple[str, Any]] = []
-
-    def catch(_conn: object, _cursor: object, statement: str, parameters: Any, *_args: object) -> None:
-        if "ORDER BY" in statement:
-            caught.append((statement, parameters))
-
-    engine = db.get_bind()
-    event.listen(engine, "before_cursor_execute", catch)
-    try:
-        with program_scope(ProgramScope.of(program.id)):
-            page = await paginate(db, ROSTER, 1)
-    finally:
-        event.remove(engine, "before_cursor_execute", catch)
+    with sent_on(db) as sent, program_scope(ProgramScope.of(program.id)):
+        page = await paginate(db, ROSTER, 1)
     assert len(page.items) == 25
-    (statement, parameters), *_ = caught
-    connection = await db.connection()
-    if engine.dialect.name == "sqlite":
-        await connection.exec_driver_sql("ANALYZE")
-        plan = str(list(await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)))
-        assert "TEMP B-TREE" not in plan, plan
-    else:
-        driver = (await connection.get_raw_connection()).driver_connection
-        await driver.execute(
-            "ANALYZE juror"
-        )  # planned over a table it has no statistics of, any index will do
-        await driver.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
-        plan = json.dumps(await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters))
-        assert '"Sort"' not in plan, plan
+    statement, parameters = next((sql, values) for sql, values in sent if "ORDER BY" in sql)
+    plan = await plan_of(db, statement, parameters, analyze="juror")
+    assert "TEMP B-TREE" not in plan and '"Sort"' not in plan, plan  # SQLite's sort, PostgreSQL's
     assert "ix_juror_program_name" in plan, plan

@@ -2,8 +2,9 @@
 
 Starts the floor (``bench/floor.py``) and the app as servers with the same worker count, signs
 in as a coordinator, a juror and an evaluator, and drives each key page with wrk (16 connections
-by default), the floor again just before each page. Prints requests per second, p50, p95 and p99,
-the ratio of each page's p95 to the floor's measured just before it, and the SQL statements the page sends (counted in this process, on the same database).
+by default), the floor again just before each page. Prints requests per second, p50, p95 and
+p99, the ratio of each page's p95 to the floor's measured just before it, and the SQL statements
+the page sends (counted in this process, on the same database).
 Without ``--database-url``, a fresh SQLite database with the demo data is made in a temporary
 folder; with one, the database is used as it is.
 
