@@ -66,6 +66,7 @@ from youthcourt.reports.measures import (
 from youthcourt.reports.recidivism import ReportOptions
 from youthcourt.reports.tallies import tally_statement
 from youthcourt.settings import Settings, get_settings
+from youthcourt.web.pagination import paginate
 
 SIZE = statewide.Size(programs=2, cases=2000, jurors=400, bookings=5000, years=3)
 TODAY = datetime.date.today()
@@ -552,7 +553,23 @@ async def test_a_search_by_part_of_a_name_or_number_is_found_through_the_trigram
     """``LIKE '%mar%'`` on a name or a number: the trigram indexes must match the expressions the
     search writes, or PostgreSQL reads every case and youth of the program for each search."""
     plan = await _plan_of(state, lambda db, _: db.execute(*CaseFilters.read({"q": "Mar"}).query()), "seqscan")
-    assert {"ix_youth_name_trigrams", "ix_youth_case_number_trigrams"} <= {name for _, name in _scans(plan)}
+    assert {"ix_youth_program_name_trigrams", "ix_youth_case_number_trigrams"} <= {
+        name for _, name in _scans(plan)
+    }
+
+
+async def test_a_search_reads_the_matching_cases_from_indexes_not_each_from_the_table(state):
+    """A search for "mar" matched 871 youth of a statewide program: the name index held every
+    program's names (14,000 matches to set aside), and each matching case was then read from the
+    table by its key for its date and number, about half of the search's 12 ms."""
+    query, values = CaseFilters.read({"q": "Mar"}).query()
+    plan = await _plan_of(
+        state, lambda db, _: paginate(db, query, 1, run_once=True, params=values), "seqscan"
+    )
+    scans = _scans(plan)
+    assert ("Bitmap Index Scan", "ix_youth_program_name_trigrams") in scans, scans
+    assert ("Index Only Scan", "ix_youth_case_youth_listed") in scans, scans
+    assert ("Index Scan", "pk_youth_case") not in scans, scans
 
 
 async def test_a_quarters_jury_service_is_counted_from_its_nights_bookings_in_the_index(state):

@@ -27,13 +27,14 @@ from youthcourt.web.search import LIKE_ESCAPE, like_pattern
 LIFECYCLE = case({state: position for position, state in enumerate(CaseState)}, value=Case.state)
 """A case's state as its place in the case's life (referred first, withdrawn last), for sorting."""
 
-SORTS = {
-    "newest": (Case.opened_on.desc(), Case.number.desc()),
-    "oldest": (Case.opened_on.asc(), Case.number.asc()),
-    "number": (Case.number.asc(),),
-    "name": (func.lower(Youth.last_name).asc(), func.lower(Youth.first_name).asc()),
-    "state": (LIFECYCLE.asc(), Case.opened_on.desc()),
+SORTS: dict[str, tuple[tuple[ColumnElement[Any], bool], ...]] = {
+    "newest": ((Case.opened_on, True), (Case.number, True)),
+    "oldest": ((Case.opened_on, False), (Case.number, False)),
+    "number": ((Case.number, False),),
+    "name": ((func.lower(Youth.last_name), False), (func.lower(Youth.first_name), False)),
+    "state": ((LIFECYCLE, False), (Case.opened_on, True)),
 }
+"""Each sort's keys, each with whether it runs from the highest value down; the case's id breaks ties."""
 FILTER_FIELDS = (
     "q",
     "state",
@@ -92,7 +93,7 @@ class CaseFilters:
             sort=values.get("sort", "") if values.get("sort") in SORTS else "newest",
         )
         text = values.get("q", "").strip()
-        return (_listing(shape, text) if text else _plain_listing(shape)), given
+        return (_searched(shape, text) if text else _plain_listing(shape)), given
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,34 @@ class _Shape:
     sort: str
 
 
-def _listing(shape: _Shape, text: str = "") -> Select[Any]:
-    query = select(Case.id).where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
-    if text:
-        query = query.where(named_or_numbered(text))
+def _listing(shape: _Shape) -> Select[Any]:
+    keys = [key.desc() if descending else key.asc() for key, descending in SORTS[shape.sort]]
+    return _filtered(select(Case.id), shape).order_by(*keys, Case.id)
+
+
+def _searched(shape: _Shape, text: str) -> Select[Any]:
+    """The cases whose youth's name or whose number holds ``text``, as the union of the two.
+
+    Each side reads its cases with the keys they are sorted by (the youth's cases from the index
+    on ``youth_id``, which holds their dates and numbers on PostgreSQL); as one list of ids whose
+    cases were then looked up, each of a common fragment's hundreds of matches ("mar": 800 on a
+    statewide program) was read from the table by its key, half of the search's time.
+    """
+    pattern = like_pattern(text.strip()[:100])
+    keys = [key.label(f"key_{place}") for place, (key, _) in enumerate(SORTS[shape.sort])]
+    named = _filtered(select(Case.id, *keys), shape).where(Case.youth_id.in_(_youth_named(pattern)))
+    numbered = _filtered(select(Case.id, *keys), shape).where(_numbered(pattern))
+    found = union(named, numbered).subquery()
+    order = [
+        found.c[key.name].desc() if descending else found.c[key.name].asc()
+        for key, (_, descending) in zip(keys, SORTS[shape.sort], strict=True)
+    ]
+    return select(found.c.id).order_by(*order, found.c.id)
+
+
+def _filtered(query: Select[Any], shape: _Shape) -> Select[Any]:
+    """``query`` of unsealed cases, narrowed by the list's filters (their values are parameters)."""
+    query = query.where(Case.sealed_at.is_(None))  # sealed cases: /sealed-cases only
     if "state" in shape.given:
         query = query.where(Case.state == bindparam("state"))
     elif shape.open_only:
@@ -133,23 +158,31 @@ def _listing(shape: _Shape, text: str = "") -> Select[Any]:
         query = query.where(Case.opened_on <= bindparam("opened_to", type_=Date))
     if shape.sort == "name":
         query = query.join(Case.youth)
-    return query.order_by(*SORTS[shape.sort], Case.id)
+    return query
 
 
 _plain_listing = functools.lru_cache(maxsize=512)(_listing)
 """A list not searched by words, built once for each set of filters."""
 
 
+def _youth_named(pattern: str) -> Select[Any]:
+    return select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape=LIKE_ESCAPE))
+
+
+def _numbered(pattern: str) -> ColumnElement[bool]:
+    return func.lower(Case.number).like(pattern, escape=LIKE_ESCAPE)
+
+
 def named_or_numbered(text: str) -> ColumnElement[bool]:
     """The cases whose youth's name or whose number holds ``text`` (its first 100 characters), any case.
 
     Two lookups, each answered by its own index on PostgreSQL (the trigram indexes); as one OR,
-    every case of the program was read to test it.
+    every case of the program was read to test it. (The case list reads the two sides' rows
+    rather than their ids, see :func:`_searched`.)
     """
     pattern = like_pattern(text.strip()[:100])
-    youth = select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape=LIKE_ESCAPE))
-    named = select(Case.id).where(Case.youth_id.in_(youth))
-    numbered = select(Case.id).where(func.lower(Case.number).like(pattern, escape=LIKE_ESCAPE))
+    named = select(Case.id).where(Case.youth_id.in_(_youth_named(pattern)))
+    numbered = select(Case.id).where(_numbered(pattern))
     return Case.id.in_(union(named, numbered))
 
 

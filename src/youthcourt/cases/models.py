@@ -156,6 +156,12 @@ class Case(Base, ProgramOwned):
                 "checked_until",
             ],
         ),
+        # A youth's cases; on PostgreSQL with what the case list sorts a search's matches by.
+        Index(
+            "ix_youth_case_youth_listed",
+            "youth_id",
+            postgresql_include=["program_id", "sealed_at", "opened_on", "number", "id"],
+        ),
         # The case search's part of a number, on PostgreSQL alone (see its migration).
         postgresql_only(
             Index(
@@ -170,7 +176,7 @@ class Case(Base, ProgramOwned):
     number: Mapped[str] = mapped_column(String(20))
     """Numbered per program and year: 2026-0042."""
     referral_id: Mapped[UUID] = mapped_column(ForeignKey("referral.id", ondelete="RESTRICT"), unique=True)
-    youth_id: Mapped[UUID] = mapped_column(ForeignKey("youth.id", ondelete="RESTRICT"), index=True)
+    youth_id: Mapped[UUID] = mapped_column(ForeignKey("youth.id", ondelete="RESTRICT"))
     coordinator_id: Mapped[UUID | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )

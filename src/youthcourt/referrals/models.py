@@ -49,10 +49,12 @@ class Youth(Base, ProgramOwned):
     __tablename__ = "youth"
     __table_args__ = (
         Index("ix_youth_program_name", "program_id", "last_name", "first_name"),
-        # The case search's part of a name (LIKE '%mar%'), on PostgreSQL alone (see its migration).
+        # The case search's part of a name (LIKE '%mar%') in one program, on PostgreSQL alone (see
+        # its migration).
         postgresql_only(
             Index(
-                "ix_youth_name_trigrams",
+                "ix_youth_program_name_trigrams",
+                "program_id",
                 func.lower(literal_column("(first_name || ' ') || last_name")).label("name"),
                 postgresql_using="gin",
                 postgresql_ops={"name": "gin_trgm_ops"},
