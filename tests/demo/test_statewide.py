@@ -654,6 +654,16 @@ async def test_the_families_to_contact_set_aside_cases_contacted_since_before_re
     assert "opened_on" in cases.get("Filter", "") and "SubPlan" in cases.get("Filter", ""), cases
 
 
+async def test_the_families_to_contact_read_open_cases_and_their_contacts_from_indexes(state):
+    """Each of a statewide program's 437 open cases was read from the table, and each of their
+    contacts too, for its program (the scope's condition): 3.5 ms of each dashboard view."""
+    rows = FAMILIES_NOT_CONTACTED.params(contact_cutoff(TODAY, interval_days=30)).limit(8)
+    plan = await _plan_of(state, lambda db, _: db.execute(rows), "seqscan", "bitmapscan")
+    reads = _reads(plan)
+    assert reads["contact_log"] == {"Index Only Scan"}, reads
+    assert ("Index Only Scan", "ix_youth_case_open") in _scans(plan), _scans(plan)
+
+
 async def test_the_recidivism_report_reads_its_cohorts_cases_and_checks_from_indexes(state):
     """A statewide program's 12,500 cases lie on 6,640 of the table's pages, which the report read
     twice a view (its months' counts and its tallies); then it read every case of the program from

@@ -156,6 +156,15 @@ class Case(Base, ProgramOwned):
                 "checked_until",
             ],
         ),
+        # The open cases, for the families to contact: from the index alone on PostgreSQL.
+        Index(
+            "ix_youth_case_open",
+            "program_id",
+            "opened_on",
+            postgresql_include=["id", "youth_id", "referral_id", "number", "state"],
+            postgresql_where=text("closed_on IS NULL AND sealed_at IS NULL"),
+            sqlite_where=text("closed_on IS NULL AND sealed_at IS NULL"),
+        ),
         # A youth's cases; on PostgreSQL with what the case list sorts a search's matches by.
         Index(
             "ix_youth_case_youth_listed",
@@ -291,7 +300,8 @@ class ContactLog(Base, ProgramOwned):
 
     __tablename__ = "contact_log"
     __table_args__ = (
-        Index("ix_contact_log_case_contacted", "case_id", "contacted_on"),
+        # A case's latest contact; with the program (the scope's condition), from the index alone.
+        Index("ix_contact_log_case_contacted", "case_id", "contacted_on", postgresql_include=["program_id"]),
         UniqueConstraint("program_id", "submission_token"),
     )
 
