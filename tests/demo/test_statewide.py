@@ -12,6 +12,7 @@ import json
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -55,7 +56,7 @@ from youthcourt.reports.cohort import (
     in_cohort,
     unsearched_checks,
 )
-from youthcourt.reports.disclosure import monthly_counts
+from youthcourt.reports.disclosure import EDGE_ROWS, monthly_counts, thin_edge_months
 from youthcourt.reports.measures import (
     hearing_waits,
     juror_service,
@@ -517,11 +518,15 @@ def _scans(node: dict) -> set[tuple[str, str]]:
 
 
 async def _plan_of(
-    state: Settings, run: Callable[[AsyncSession, uuid.UUID], Awaitable[object]], *avoid: str
+    state: Settings,
+    run: Callable[[AsyncSession, uuid.UUID], Awaitable[object]],
+    *avoid: str,
+    analyze: bool = False,
 ) -> dict:
     """PostgreSQL's plan of the first statement ``run(db, program)`` sends, in the first program's
     scope, with the plan kinds named in ``avoid`` off (``enable_<kind>``): at this test's size a
-    whole table is read or hashed more cheaply than at a state's."""
+    whole table is read or hashed more cheaply than at a state's. With ``analyze``, the statement
+    is run and the plan holds the rows each step read."""
     config = create_database_config(state)
     async with config.get_session() as db:
         riverside = await db.scalar(select(Program.id).where(Program.slug == demo.DEMO_PROGRAM_SLUG))
@@ -530,8 +535,10 @@ async def _plan_of(
             await run(db, riverside)
         statement, parameters = caught.value.args
         driver = (await (await db.connection()).get_raw_connection()).driver_connection
-        await driver.execute("; ".join(f"SET LOCAL enable_{kind} = off" for kind in avoid))
-        plan = await driver.fetchval(f"EXPLAIN (FORMAT JSON) {statement}", *parameters)
+        if avoid:
+            await driver.execute("; ".join(f"SET LOCAL enable_{kind} = off" for kind in avoid))
+        explain = "EXPLAIN (ANALYZE, FORMAT JSON)" if analyze else "EXPLAIN (FORMAT JSON)"
+        plan = await driver.fetchval(f"{explain} {statement}", *parameters)
     await config.get_engine().dispose()
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
 
@@ -662,6 +669,34 @@ async def test_the_families_to_contact_read_open_cases_and_their_contacts_from_i
     reads = _reads(plan)
     assert reads["contact_log"] == {"Index Only Scan"}, reads
     assert ("Index Only Scan", "ix_youth_case_open") in _scans(plan), _scans(plan)
+
+
+async def test_a_reports_edge_months_are_read_from_the_edges_of_its_range(state):
+    """A report's first and last months (and the nearest full ones) were found by counting every
+    case of the range by month: 5,600 cases of a statewide program's three years, 4.5 ms a view."""
+    cohort = Cohort((uuid.uuid4(),), datetime.date(TODAY.year - 3, 1, 1), TODAY)
+    plan = await _plan_of(
+        state,
+        lambda db, program: thin_edge_months(db, replace(cohort, program_ids=(program,)), 11),
+        analyze=True,
+    )
+    config = create_database_config(state)
+    async with config.get_session() as db:
+        in_range = await db.scalar(
+            select(func.count())
+            .select_from(Case)
+            .join(Program, Program.id == Case.program_id)
+            .where(Program.slug == demo.DEMO_PROGRAM_SLUG, Case.referred_on >= cohort.referred_from)
+        )
+    await config.get_engine().dispose()
+    assert in_range > 4 * EDGE_ROWS
+    assert 0 < _rows_read(plan, "youth_case") <= 2 * EDGE_ROWS
+
+
+def _rows_read(node: dict, relation: str) -> int:
+    """The rows an analyzed plan read from ``relation`` (through any index of it)."""
+    found = node["Actual Rows"] * node["Actual Loops"] if node.get("Relation Name") == relation else 0
+    return found + sum(_rows_read(child, relation) for child in node.get("Plans", []))
 
 
 async def test_the_recidivism_report_reads_its_cohorts_cases_and_checks_from_indexes(state):

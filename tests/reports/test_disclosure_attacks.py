@@ -27,6 +27,7 @@ from youthcourt.cases.models import Case, CaseState, CheckResult, FollowUpCheck
 from youthcourt.outcomes.models import OutcomeEvent, OutcomeEventType, RecordSystem
 from youthcourt.programs.models import Program, Role
 from youthcourt.referrals.models import Referral
+from youthcourt.reports import disclosure
 from youthcourt.reports.cohort import Cohort, granted_scope
 from youthcourt.reports.disclosure import monthly_counts, thin_edge_months
 
@@ -326,3 +327,31 @@ async def test_edge_months_are_counted_by_calendar_month_and_name_the_nearest_fu
         (datetime.date(2024, 1, 1), True, datetime.date(2024, 2, 1)),
         (datetime.date(2024, 3, 1), False, datetime.date(2024, 2, 1)),
     }
+
+
+@pytest.mark.parametrize("edge_rows", [1, 2, 4, 240])
+async def test_edge_months_read_a_few_days_from_each_end_agree_with_every_month_counted(
+    db, monkeypatch, edge_rows
+):
+    """Each end of the range is read a few days at a time (``EDGE_ROWS``); an end read whole without
+    reaching a full month is counted over the whole range. Either way, the same edges and the same
+    nearest full months as counting every month."""
+    monkeypatch.setattr(disclosure, "EDGE_ROWS", edge_rows)
+    program = await make_program(db)
+    per_month = {1: 1, 2: 2, 3: 3, 4: 1, 5: 4, 6: 2, 7: 1}
+    for month, count in per_month.items():
+        for day in range(count):
+            await case_on(db, program, f"2023-{month:02d}-{day + 10}")
+    for first_month, last_month in [(1, 7), (2, 6), (4, 4), (3, 5), (6, 7)]:
+        cohort = Cohort(
+            (program.id,), datetime.date(2023, first_month, 1), datetime.date(2023, last_month, 28)
+        )
+        with granted_scope(cohort):
+            counted = (await monthly_counts(db, cohort))[program.id]
+            thin = await thin_edge_months(db, cohort, 3)
+        expected = set()
+        for first, months in ((True, counted), (False, counted[::-1])):
+            if months[0][1] < 3:
+                instead = next((month for month, count in months if count >= 3), None)
+                expected.add((months[0][0], first, instead))
+        assert {(m.month, m.first, m.instead) for m in thin} == expected, (first_month, last_month)
