@@ -988,3 +988,15 @@ async def test_the_case_section_loads_in_a_fixed_number_of_queries(db):
     assert loaded["sanction_total"] == 4
     assert for_small >= 2, "the listener saw the queries"
     assert len(statements) == for_small
+
+
+@pytest.mark.parametrize("sanction_type", [t for t in SanctionType if t != SanctionType.COMMUNITY_SERVICE])
+async def test_hours_are_logged_on_community_service_alone(db, sanction_type):
+    """The measures count every entry of hours as community service served, without reading its
+    sanction: an entry of hours on any other sanction is refused, and nothing is written."""
+    program = await make_program(db)
+    case = await make_case(db, program, CaseState.SANCTIONS_IN_PROGRESS)
+    sanction = await make_sanction(db, program, case, sanction_type, "4", due_on=TODAY + 5 * DAY)
+    with program_scope(ProgramScope.of(program.id)), pytest.raises(services.ProgressError):
+        await record_progress(db, sanction, ProgressKind.HOURS, Decimal(3), TODAY)
+    assert await db.scalar(select(func.count()).select_from(SanctionProgress)) == 0
