@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
+
 from sqlalchemy import func, select
 
 from tests.factories import (
@@ -20,9 +22,11 @@ from tests.factories import (
 )
 from tests.hearings.test_hearings import make_hearing, make_night
 from youthcourt.audit.models import AuditEntry
+from youthcourt.cases.listing import SORTS, CaseFilters
 from youthcourt.cases.models import Case, CaseEvent, CaseState, ContactLog, ContactMethod
 from youthcourt.hearings.models import HearingOutcome
 from youthcourt.programs.models import Role
+from youthcourt.programs.scoping import ProgramScope, program_scope
 from youthcourt.reference.models import Factor
 from youthcourt.referrals.models import Referral, ReferralStatus, Youth
 from youthcourt.web import pagination
@@ -503,3 +507,26 @@ async def test_the_jurys_findings_are_on_the_case_timeline_with_who(client, db):
     assert "Jury&#39;s findings recorded" in timeline or "Jury's findings recorded" in timeline
     assert "by Casey Coordinator" in timeline
     assert "Peer pressure" in timeline and "Supportive family" in timeline
+
+
+@pytest.mark.parametrize("sort", sorted(SORTS))
+async def test_a_search_lists_its_matches_in_the_order_of_the_list(db, sort):
+    """A search reads the matches by name and by number apart, each with its sort keys, and unites
+    them: the matches come in the order the whole list has them, ties broken alike."""
+    program = await make_program(db)
+    opened = datetime.date(2026, 3, 1)
+    for number, (first, last) in enumerate(
+        [("Ana", "Marsh"), ("Bo", "Amar"), ("Cy", "Lake"), ("Di", "Omar"), ("Ed", "Marsh"), ("Flo", "Reyes")]
+    ):
+        youth = await make_youth(db, program, first_name=first, last_name=last)
+        state = list(CaseState)[number % 3]
+        referral = await make_referral(db, program, youth, received_on=opened + datetime.timedelta(days=number % 2))
+        await make_case(db, program, state, referral=referral)
+    with program_scope(ProgramScope.of(program.id)):
+        listed, _ = CaseFilters.read({"sort": sort}).query()
+        searched, _ = CaseFilters.read({"sort": sort, "q": "MAR"}).query()
+        everyone = list(await db.scalars(listed))
+        found = list(await db.scalars(searched))
+        names = dict((await db.execute(select(Case.id, Youth.last_name).join(Case.youth))).all())
+    assert sorted(names[case_id] for case_id in found) == ["Amar", "Marsh", "Marsh", "Omar"]
+    assert found == [case_id for case_id in everyone if case_id in set(found)]
