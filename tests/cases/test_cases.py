@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-
 from sqlalchemy import func, select
 
 from tests.factories import (
