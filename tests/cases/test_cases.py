@@ -519,7 +519,9 @@ async def test_a_search_lists_its_matches_in_the_order_of_the_list(db, sort):
     ):
         youth = await make_youth(db, program, first_name=first, last_name=last)
         state = list(CaseState)[number % 3]
-        referral = await make_referral(db, program, youth, received_on=opened + datetime.timedelta(days=number % 2))
+        referral = await make_referral(
+            db, program, youth, received_on=opened + datetime.timedelta(days=number % 2)
+        )
         await make_case(db, program, state, referral=referral)
     with program_scope(ProgramScope.of(program.id)):
         listed, _ = CaseFilters.read({"sort": sort}).query()

@@ -584,8 +584,10 @@ async def test_a_quarters_jury_service_is_counted_from_its_nights_bookings_in_th
     quarter = quarter_containing(TODAY - datetime.timedelta(days=100))
     plan = await _plan_of(state, lambda db, _: juror_service(db, quarter), "seqscan", "bitmapscan")
     assert ("Index Only Scan", "ix_booking_night_status") in _scans(plan)
-    # Each juror's source, former respondent or not, without a page of the table per juror.
-    assert _reads(plan)["juror"] == {"Index Only Scan"}, _reads(plan)
+    # The former respondents among them from one read of the program's, not one lookup of each of
+    # a quarter's 1,278 bookings' jurors (about 2 ms of each view of the measures).
+    assert ("Index Only Scan", "ix_juror_program_source") in _scans(plan), _scans(plan)
+    assert "juror" not in _relations_outside_subplans(plan)
 
 
 async def test_a_quarters_community_service_is_counted_from_indexes_alone(state):

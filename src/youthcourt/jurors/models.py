@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.accounts.models import User
-from youthcourt.database import Base, postgresql_only
+from youthcourt.database import Base
 from youthcourt.hearings.models import Courtroom, HearingNight
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import CourtRole, enum_column
@@ -98,8 +98,8 @@ class Juror(Base, ProgramOwned):
             func.lower(literal_column("first_name")),
             "id",
         ),
-        # A juror's source by id without reading the table (the measures' jury service).
-        postgresql_only(Index("ix_juror_source", "id", postgresql_include=["program_id", "source"])),
+        # A program's jurors of one source, read from the index alone (the measures' jury service).
+        Index("ix_juror_program_source", "program_id", "source", postgresql_include=["id"]),
         CheckConstraint("credit_balance >= 0", name="credit_balance_not_negative"),
     )
 
