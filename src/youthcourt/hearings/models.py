@@ -10,14 +10,21 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, Time, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from youthcourt.cases.models import Case
-from youthcourt.database import Base
+from youthcourt.database import Base, postgresql_only
 from youthcourt.programs.models import ProgramOwned
 from youthcourt.reference.models import Factor, enum_column
 
 
 class HearingNight(Base, ProgramOwned):
     __tablename__ = "hearing_night"
-    __table_args__ = (Index("ix_hearing_night_program_date", "program_id", "held_on"),)
+    __table_args__ = (
+        Index("ix_hearing_night_program_date", "program_id", "held_on"),
+        # A night's date and start by its id, from the index alone on PostgreSQL: a juror's latest
+        # nights are found by their bookings' nights (the roster's absences).
+        postgresql_only(
+            Index("ix_hearing_night_dates", "program_id", "id", postgresql_include=["held_on", "starts_at"])
+        ),
+    )
 
     held_on: Mapped[datetime.date] = mapped_column(Date)
     starts_at: Mapped[datetime.time] = mapped_column(Time)
