@@ -258,6 +258,37 @@ async def test_two_transitions_from_one_state_make_one_change_and_one_timeline_e
     assert moves == 1
 
 
+async def test_contacts_logged_at_once_on_a_case_leave_it_holding_the_latest(app, db, database_url):
+    """Each logged contact recounts the case's latest (``contacted_until``, kept by the database):
+    contacts logged together, each on its own day, leave the latest of all of them, whatever order
+    their transactions end in."""
+    program, coordinator = await coordinator_in_new_program(db)
+    case = await make_case(db, program, CaseState.INTAKE, coordinator=coordinator)
+    today = datetime.date.today()
+    days = [today - datetime.timedelta(days=n) for n in range(PARALLEL * 2)]
+    async with running_server(app) as base:
+        browser = Browser(base)
+        await browser.sign_in(coordinator, database_url)
+        responses = await fire(
+            len(days),
+            lambda n: browser.post(
+                f"/cases/{case.id}/contacts",
+                {
+                    "contacted_on": days[n].isoformat(),
+                    "method": "phone",
+                    "summary": "Called the family.",
+                    "submission_token": f"race-{n}",
+                },
+            ),
+        )
+        await browser.close()
+    assert statuses(responses) == [303] * len(days), [r.text[:300] for r in responses]
+    latest = await db.scalar(
+        select(Case.contacted_until).where(Case.id == case.id).execution_options(populate_existing=True)
+    )
+    assert latest == today
+
+
 # Reference data -------------------------------------------------------------------------------
 
 

@@ -161,7 +161,7 @@ class Case(Base, ProgramOwned):
             "ix_youth_case_open",
             "program_id",
             "opened_on",
-            postgresql_include=["id", "youth_id", "referral_id", "number", "state"],
+            postgresql_include=["id", "youth_id", "referral_id", "number", "state", "contacted_until"],
             postgresql_where=text("closed_on IS NULL AND sealed_at IS NULL"),
             sqlite_where=text("closed_on IS NULL AND sealed_at IS NULL"),
         ),
@@ -216,6 +216,9 @@ class Case(Base, ProgramOwned):
     some record system. Kept by the database's triggers (migration ``c5a1e9d3f207``); never set."""
     first_heard_on: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
     """The night of the case's first hearing held. Kept by the database's triggers; never set."""
+    contacted_until: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
+    """The latest contact with the family logged on the case. Kept by the database's triggers
+    (migration ``c2e4a6b8d0f3``); never set."""
     referred_on: Mapped[datetime.date | None] = mapped_column(Date, insert_default=None)
     """The day its referral came in, which places the case in the reports' cohorts. Kept by the
     database's triggers from ``referral.received_on`` (migration ``f2a4c6e8b0d1``); never set."""

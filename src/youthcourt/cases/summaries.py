@@ -4,8 +4,9 @@
 system) and ``youth_case.first_heard_on`` (the night of the first hearing held) are kept by
 triggers (migration ``c5a1e9d3f207``), as are ``referral.youth_age`` (the age at referral, migration
 ``d8b3f1a5c926``) and ``youth_case.referred_on`` (the day its referral came in, migration
-``f2a4c6e8b0d1``). A load that skips triggers to write faster (the statewide set's COPY, on
-PostgreSQL) recounts every case and referral at the end, in four statements.
+``f2a4c6e8b0d1``), and ``youth_case.contacted_until`` (the latest contact logged, migration
+``c2e4a6b8d0f3``). A load that skips triggers to write faster (the statewide set's COPY, on
+PostgreSQL) recounts every case and referral at the end, in five statements.
 """
 
 from __future__ import annotations
@@ -25,4 +26,7 @@ CATCH_UP_SUMMARIES = (
     FROM youth WHERE youth.id = referral.youth_id""",
     """UPDATE youth_case SET referred_on = referral.received_on
     FROM referral WHERE referral.id = youth_case.referral_id""",
+    """UPDATE youth_case SET contacted_until = found.contacted_until
+    FROM (SELECT case_id, max(contacted_on) AS contacted_until FROM contact_log GROUP BY case_id) AS found
+    WHERE found.case_id = youth_case.id""",
 )
