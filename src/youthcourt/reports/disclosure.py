@@ -73,8 +73,8 @@ async def monthly_counts(
 ) -> dict[UUID, list[tuple[datetime.date, int]]]:
     """Each program's counted referrals by month of the range (first day, count), oldest first.
 
-    One grouped pass over the cohort: a few hundred rows per program at most, from which every
-    edge month and the nearest month with enough referrals are read.
+    One grouped pass over the whole cohort: :func:`thin_edge_months` reads the range's two ends
+    instead, and counts this way only an end too thin for what it read.
     """
     rows = await db.execute(_monthly_counts_statement(intent_to_treat), cohort_values(cohort))
     counts: dict[UUID, list[tuple[datetime.date, int]]] = {}
