@@ -20,7 +20,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlalchemy import select
 
-from tests.factories import make_program, make_user, sign_in
+from tests.factories import make_program, make_user, sent_on, sign_in
 from tests.reports.test_measures import case_on, low_threshold
 from youthcourt import demo
 from youthcourt.cases.models import Case, CaseState, CheckResult, FollowUpCheck
@@ -355,3 +355,21 @@ async def test_edge_months_read_a_few_days_from_each_end_agree_with_every_month_
                 instead = next((month for month, count in months if count >= 3), None)
                 expected.add((months[0][0], first, instead))
         assert {(m.month, m.first, m.instead) for m in thin} == expected, (first_month, last_month)
+
+
+async def test_a_cohort_of_several_programs_reads_all_their_edges_in_one_statement(db):
+    """A report over a state's programs read each program's ends with a statement of its own: the
+    edges now come in one, and each program's are its own."""
+    programs = [await make_program(db) for _ in range(3)]
+    for place, program in enumerate(programs):
+        # Each program's first month is thin by a different count; its last months are full.
+        for month, count in ((1, place + 1), (2, 3), (3, 3 + place)):
+            for day in range(count):
+                await case_on(db, program, f"2023-{month:02d}-{day + 10}")
+    cohort = Cohort(tuple(p.id for p in programs), datetime.date(2023, 1, 1), datetime.date(2023, 3, 31))
+    with granted_scope(cohort), sent_on(db) as sent:
+        thin = await thin_edge_months(db, cohort, 3)
+    assert len([sql for sql, _ in sent if "youth_case" in sql]) == 1, sent
+    assert sorted((m.program_id, m.month, m.first, m.instead) for m in thin) == sorted(
+        (program.id, datetime.date(2023, 1, 1), True, datetime.date(2023, 2, 1)) for program in programs[:2]
+    )

@@ -119,7 +119,7 @@ def _searched(shape: _Shape, text: str) -> Select[Any]:
     cases were then looked up, each of a common fragment's hundreds of matches ("mar": 800 on a
     statewide program) was read from the table by its key, half of the search's time.
     """
-    pattern = like_pattern(text.strip()[:100])
+    pattern = _search_pattern(text)
     keys = [key.label(f"key_{place}") for place, (key, _) in enumerate(SORTS[shape.sort])]
     named = _filtered(select(Case.id, *keys), shape).where(Case.youth_id.in_(_youth_named(pattern)))
     numbered = _filtered(select(Case.id, *keys), shape).where(_numbered(pattern))
@@ -165,6 +165,11 @@ _plain_listing = functools.lru_cache(maxsize=512)(_listing)
 """A list not searched by words, built once for each set of filters."""
 
 
+def _search_pattern(text: str) -> str:
+    """The ``LIKE`` pattern of a search's words: their first 100 characters, anywhere."""
+    return like_pattern(text.strip()[:100])
+
+
 def _youth_named(pattern: str) -> Select[Any]:
     return select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape=LIKE_ESCAPE))
 
@@ -180,7 +185,7 @@ def named_or_numbered(text: str) -> ColumnElement[bool]:
     every case of the program was read to test it. (The case list reads the two sides' rows
     rather than their ids, see :func:`_searched`.)
     """
-    pattern = like_pattern(text.strip()[:100])
+    pattern = _search_pattern(text)
     named = select(Case.id).where(Case.youth_id.in_(_youth_named(pattern)))
     numbered = select(Case.id).where(_numbered(pattern))
     return Case.id.in_(union(named, numbered))

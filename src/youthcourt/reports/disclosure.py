@@ -21,7 +21,7 @@ from functools import lru_cache
 from uuid import UUID
 
 from babel.dates import format_date
-from sqlalchemy import Select, bindparam, func, literal, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from youthcourt.cases.models import Case
@@ -87,20 +87,28 @@ def _nearest_full(months: Iterable[tuple[datetime.date, int]], threshold: int) -
     return next((month for month, count in months if count >= threshold), None)
 
 
-@lru_cache(maxsize=2)
-def _edge_days_statement(intent_to_treat: bool) -> Select:
-    """A one-program cohort's first and last :data:`EDGE_ROWS` referral days, each end (``latest``
-    0, then 1) read in order from the index of the cases (or the referrals) by program and day.
-    Built once; the cohort and the number of days (``edge_rows``) are its parameters."""
+@lru_cache(maxsize=64)
+def _edge_days_statement(intent_to_treat: bool, programs: int) -> CompoundSelect:
+    """The first and last :data:`EDGE_ROWS` referral days of each of a cohort's ``programs``
+    programs (``place`` in the cohort, ``latest`` 0 for the first end, 1 for the last), each end read
+    in order from the index of the cases (or the referrals) by program and day, all in one
+    statement. Built once for each number of programs; the cohort, its programs one by one
+    (``edge_program_<place>``) and the number of days (``edge_rows``) are its parameters."""
     if intent_to_treat:
-        day, counted = Referral.received_on, ASSIGNED_IN_ANY_COHORT
+        day, program, counted = Referral.received_on, Referral.program_id, ASSIGNED_IN_ANY_COHORT
     else:
-        day, counted = Case.referred_on, IN_ANY_COHORT
+        day, program, counted = Case.referred_on, Case.program_id, IN_ANY_COHORT
     ends = []
-    for latest in (0, 1):
-        order = day.desc() if latest else day.asc()
-        end = select(day.label("day")).where(counted).order_by(order).limit(bindparam("edge_rows"))
-        ends.append(select(literal(latest).label("latest"), end.subquery().c.day))
+    for place in range(programs):
+        for latest in (0, 1):
+            end = (
+                select(day.label("day"))
+                .where(counted, program == bindparam(f"edge_program_{place}"))
+                .order_by(day.desc() if latest else day.asc())
+                .limit(bindparam("edge_rows"))
+                .subquery()
+            )
+            ends.append(select(literal(place).label("place"), literal(latest).label("latest"), end.c.day))
     return union_all(*ends)
 
 
@@ -122,20 +130,26 @@ async def thin_edge_months(
     """The edge months, program by program, with 1 to ``threshold - 1`` referrals, each with the
     nearest month that would do instead.
 
-    One query a program, of its range's two ends: counting every month of the range, to read
-    its edges, took 4.5 ms of each view of a statewide program's three years. An end read whole
-    without reaching a full month is counted over the whole range instead.
+    One query of each program's two ends: counting every month of the range, to read its edges,
+    took 4.5 ms of each view of a statewide program's three years. An end read whole without
+    reaching a full month is counted over the whole range instead.
     """
+    if not cohort.program_ids:
+        return []
+    places = {f"edge_program_{place}": program_id for place, program_id in enumerate(cohort.program_ids)}
+    values = {**cohort_values(cohort), **places, "edge_rows": EDGE_ROWS}
+    ends: dict[tuple[int, int], list[datetime.date]] = {}
+    statement = _edge_days_statement(intent_to_treat, len(places))
+    for place, latest, day in await db.execute(statement, values):
+        ends.setdefault((place, latest), []).append(day)
     thin = []
-    for program_id in cohort.program_ids:
-        one = Cohort((program_id,), cohort.referred_from, cohort.referred_to)
-        values = {**cohort_values(one), "edge_rows": EDGE_ROWS}
-        rows = (await db.execute(_edge_days_statement(intent_to_treat), values)).all()
+    for place, program_id in enumerate(cohort.program_ids):
         for first in (True, False):
-            end = 0 if first else 1
-            days = [day for latest, day in rows if latest == end]
+            # In order from the edge inwards (a union keeps no order of its own).
+            days = sorted(ends.get((place, 0 if first else 1), []), reverse=not first)
             months = _months_from(days)
             if len(days) == EDGE_ROWS and _nearest_full(months, threshold) is None:
+                one = Cohort((program_id,), cohort.referred_from, cohort.referred_to)
                 counted = await monthly_counts(db, one, intent_to_treat=intent_to_treat)
                 months = counted.get(program_id, [])[:: 1 if first else -1]
             if months and months[0][1] < threshold:
