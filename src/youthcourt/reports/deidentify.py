@@ -27,7 +27,7 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from itertools import product
 from typing import Any
 from uuid import UUID
@@ -146,9 +146,13 @@ class DatePrecision(enum.StrEnum):
         return datetime.date(day.year, first_month, 1), after - datetime.timedelta(days=1)
 
 
-def periods_of(day: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """Every period a month-only file can give ``day`` as (its month, quarter and year)."""
-    return [precision.period(day) for precision in DatePrecision]
+@lru_cache(maxsize=4096)
+def periods_of(day: datetime.date) -> tuple[tuple[datetime.date, datetime.date], ...]:
+    """Every period a month-only file can give ``day`` as (its month, quarter and year).
+
+    Kept for the days last asked: an export asks for each case's referral day's, and a program's
+    cases share a few hundred days a year."""
+    return tuple(precision.period(day) for precision in DatePrecision)
 
 
 Fine = tuple[str, int, str, str, str, str, str, datetime.date]

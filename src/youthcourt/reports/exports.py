@@ -246,12 +246,16 @@ def shift_days(
     hearing alone among the nights (:data:`NIGHTS_LEFT`) is drawn again from the same key, so the
     youth's offset is still one number, the same in every export.
     """
-    dated = tuple(cases)
+    frames = [
+        _Frame.of(case, period, nights)
+        for case in cases
+        for period in deidentify.periods_of(case.referred_on)
+    ]
     best: tuple[int, int] | None = None
     for attempt in range(64):
         label = f"shift:{youth_id}" if attempt == 0 else f"shift:{youth_id}:{attempt}"
         value = int.from_bytes(_digest(research_key, label)[:8], "big") % MAX_SHIFT_DAYS + 1
-        short = sum(_shortfall(case, value, nights) for case in dated)
+        short = sum(frame.shortfall(value, nights) for frame in frames)
         if short == 0:
             return -value
         if best is None or short < best[0]:
@@ -260,25 +264,46 @@ def shift_days(
     return -best[1]  # a calendar too sparse for any draw to fit: the draw that comes closest
 
 
-def _shortfall(case: Dated, shift: int, nights: Sequence[datetime.date]) -> int:
-    """How far ``shift`` falls short, over the periods a month-only file can give the referral, of
-    leaving enough shifts that put the shifted referral back inside the period and enough of them
-    that put the shifted first hearing back on a night (0: it leaves room enough)."""
-    moved = datetime.timedelta(days=shift)
-    shifted = case.referred_on - moved
-    short = 0
-    for first, last in deidentify.periods_of(case.referred_on):
-        lowest = max((first - shifted).days, 1)
-        highest = min((last - shifted).days, MAX_SHIFT_DAYS)
-        short += max(0, min(EDGE_DAYS, (last - first).days + 1) - (highest - lowest + 1))
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """One case in one period a month-only file can give its referral as, with what no draw changes:
+    a draw is tried against each frame of each of the youth's cases, and most youths need two."""
+
+    heard_on: datetime.date | None
+    before: int
+    """Days from the referral back to the period's first day (0 or less)."""
+    after: int
+    """Days from the referral on to the period's last day."""
+    needed: int
+    """Shifts that must put the shifted referral back inside the period (:data:`EDGE_DAYS` at most)."""
+    nights: int
+    """Shifts that must put the first hearing back on a night (:data:`NIGHTS_LEFT`, or fewer where
+    the period holds fewer nights around it)."""
+
+    @classmethod
+    def of(
+        cls, case: Dated, period: tuple[datetime.date, datetime.date], nights: Sequence[datetime.date]
+    ) -> _Frame:
+        first, last = period
+        before, after = (first - case.referred_on).days, (last - case.referred_on).days
+        most = 0
         if case.heard_on is not None:
-            heard = case.heard_on - moved
-            left = _nights_between(nights, heard + lowest * DAY, heard + highest * DAY)
-            most = _nights_between(
-                nights, case.heard_on - (case.referred_on - first), case.heard_on + (last - case.referred_on)
+            most = _nights_between(nights, case.heard_on + before * DAY, case.heard_on + after * DAY)
+        return cls(case.heard_on, before, after, min(EDGE_DAYS, after - before + 1), min(NIGHTS_LEFT, most))
+
+    def shortfall(self, shift: int, nights: Sequence[datetime.date]) -> int:
+        """How far ``shift`` falls short of leaving enough shifts that put the shifted referral back
+        inside the period and enough of them that put the shifted first hearing back on a night
+        (0: it leaves room enough)."""
+        lowest = max(self.before + shift, 1)
+        highest = min(self.after + shift, MAX_SHIFT_DAYS)
+        short = max(0, self.needed - (highest - lowest + 1))
+        if self.heard_on is not None:
+            left = _nights_between(
+                nights, self.heard_on + (lowest - shift) * DAY, self.heard_on + (highest - shift) * DAY
             )
-            short += max(0, min(NIGHTS_LEFT, most) - left) * 7
-    return short
+            short += max(0, self.nights - left) * 7
+        return short
 
 
 def _nights_between(nights: Sequence[datetime.date], first: datetime.date, last: datetime.date) -> int:
