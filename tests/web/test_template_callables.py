@@ -20,6 +20,7 @@ from tests.conftest import make_settings
 from youthcourt.app import create_app
 from youthcourt.settings import resource_dir
 from youthcourt.web.i18n import install, use_locale
+from youthcourt.web.templating import link_templates_to
 
 TEMPLATES = resource_dir("templates")
 
@@ -60,6 +61,24 @@ def test_url_for_in_a_loop_is_the_apps_own_reverse(app: Litestar):
     assert render(app, source, ids=[CASE, str(CASE)]) == f"/cases/{CASE} /cases/{CASE} "
     with pytest.raises(NoRouteMatchFoundException):
         render(app, "{{ url_for('cases.nowhere') }}")
+
+
+def test_an_address_without_parameters_is_made_once(app: Litestar, monkeypatch):
+    """Every page's menu asks for the same twenty addresses; each is made once per app."""
+    made = []
+    original = Litestar.route_reverse
+    monkeypatch.setattr(
+        Litestar, "route_reverse", lambda self, *a, **k: made.append(a) or original(self, *a, **k)
+    )
+    link_templates_to(app)
+    source = "{% for id in ids %}{{ url_for('dashboard.dashboard') }} {{ url_for('cases.show', case_id=id) }};{% endfor %}"
+    try:
+        assert render(app, source, ids=[CASE] * 3) == f"/dashboard /cases/{CASE};" * 3
+    finally:
+        monkeypatch.undo()
+        link_templates_to(app)  # the app's own again, for the module's other tests
+    assert made.count(("dashboard.dashboard",)) == 1
+    assert made.count(("cases.show",)) == 3
 
 
 def test_no_call_in_a_list_page_copies_the_template_context(app: Litestar, monkeypatch):

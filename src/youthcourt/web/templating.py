@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -56,15 +57,23 @@ def _configure(engine: JinjaTemplateEngine) -> None:
 
 
 def link_templates_to(app: Litestar) -> None:
-    """Templates' ``url_for`` is the app's ``route_reverse`` itself.
+    """Templates' ``url_for`` is the app's ``route_reverse``, with the addresses that take no
+    parameter kept once made.
 
     Litestar's own ``url_for`` takes the template's context to find the app, and a callable that
     takes the context gets a copy of it made for each call inside a loop (one per row of a list).
-    Each app has its own template environment, so its ``url_for`` can be bound to it.
+    Each app has its own template environment, so its ``url_for`` can be bound to it. Every page's
+    menu asks for some twenty addresses that never change, at 7 microseconds each.
     """
     engine = app.template_engine
     assert isinstance(engine, JinjaTemplateEngine), "create_template_config makes a Jinja engine"
-    engine.engine.globals["url_for"] = app.route_reverse
+    reverse = app.route_reverse
+    plain = functools.cache(reverse)
+
+    def url_for(name: str, /, **parameters: Any) -> str:
+        return reverse(name, **parameters) if parameters else plain(name)
+
+    engine.engine.globals["url_for"] = url_for
 
 
 def create_template_config() -> TemplateConfig[JinjaTemplateEngine]:
