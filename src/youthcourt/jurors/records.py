@@ -18,7 +18,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Integer, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User
@@ -106,7 +106,10 @@ class JurorFilters:
 
 
 _BY_NAME = (func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
-ROSTER = select(Juror).order_by(*_BY_NAME)
+_SHOWN = load_only(Juror.first_name, Juror.last_name, Juror.status, Juror.source, Juror.school, Juror.grade)
+"""What a roster row shows of a juror: a page read all 25 columns of each (contacts, guardians,
+screening notes) and made Python values of them."""
+ROSTER = select(Juror).options(_SHOWN).order_by(*_BY_NAME)
 """The roster as it first shows, built once per process (see ``dashboard.services``)."""
 
 
@@ -116,7 +119,7 @@ def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
         filters.status in STATUS_CHOICES or filters.source in SOURCE_CHOICES or filters.school or filters.q
     ):
         return ROSTER
-    query = select(Juror)
+    query = select(Juror).options(_SHOWN)
     if filters.status in STATUS_CHOICES:
         query = query.where(Juror.status == JurorStatus(filters.status))
     if filters.source in SOURCE_CHOICES:
