@@ -20,6 +20,7 @@ from tests.hearings.test_hearings import (
 from tests.service_actors import actor_for
 from youthcourt.audit.models import AuditEntry
 from youthcourt.cases.models import Case, CaseEvent, CaseState, EventKind, FollowUpCheck
+from youthcourt.hearings import services
 from youthcourt.hearings.forms import night_values
 from youthcourt.hearings.models import Hearing, HearingNight, HearingOutcome, Investigation
 from youthcourt.hearings.services import HearingService, SchedulingError, VersionConflict
@@ -416,3 +417,24 @@ async def test_marking_the_notice_sent_dates_it_today_and_is_audited(db):
 
     assert (await fresh(db, Hearing, hearing_id)).notice_sent_on == actor.viewer.today()
     assert (await only_entry(db, "hearing_notice_sent")).record_id == str(hearing_id)
+
+
+def test_a_nights_and_a_dockets_rows_read_only_what_they_show():
+    """A night's 32 hearings read every column of each case, youth and referral (notes,
+    narratives, addresses); the printable docket read the whole night's to show one courtroom's."""
+    for statement in (services.DOCKETS, services.DOCKET):
+        compiled = str(statement.compile())
+        for hidden in (
+            "intake_notes",
+            "narrative",
+            "address",
+            "phone",
+            "incident_place",
+            "questioning_summary",
+        ):
+            assert f".{hidden}" not in compiled, hidden
+        for shown in (".number", ".sealed_at", ".first_name", ".date_of_birth", "offense_1.name"):
+            assert shown in compiled, shown
+    docket = str(services.DOCKET.compile())
+    assert "hearing.courtroom_id = :courtroom_id" in docket
+    assert "night_id = :night_id" not in docket

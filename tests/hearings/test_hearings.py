@@ -567,6 +567,25 @@ async def test_docket_shows_only_first_name_last_initial_age_and_offense(client,
     assert "Marisol" not in str(entry.details)
 
 
+async def test_a_docket_lists_its_own_courtrooms_cases_still_on_it(client, db):
+    program, coordinator = await signed_in_coordinator(client, db)
+    night = await make_night(db, program, rooms=(("Courtroom A", 4), ("Courtroom B", 4)))
+    room_a, room_b = sorted(night.courtrooms, key=lambda room: room.name)
+    kept, cancelled, elsewhere = [
+        await make_case(db, program, CaseState.SCHEDULED, coordinator=coordinator) for _ in range(3)
+    ]
+    await make_hearing(db, room_a, kept)
+    await make_hearing(db, room_a, cancelled, outcome=HearingOutcome.CANCELLED, position=2)
+    await make_hearing(db, room_b, elsewhere)
+
+    docket = await client.get(f"/hearings/{night.id}/courtrooms/{room_a.id}/docket")
+
+    assert docket_rows(docket.text) == [kept.number]
+    assert docket_rows((await client.get(f"/hearings/{night.id}/courtrooms/{room_b.id}/docket")).text) == [
+        elsewhere.number
+    ]
+
+
 async def test_a_case_taken_off_the_docket_waits_again(client, db):
     program, coordinator = await signed_in_coordinator(client, db)
     night = await make_night(db, program)

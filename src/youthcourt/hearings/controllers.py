@@ -305,8 +305,7 @@ class HearingController(Controller):
         courtroom = next((room for room in night.courtrooms if room.id == courtroom_id), None)
         if courtroom is None:
             raise NotFoundException()
-        dockets = await hearing_service.dockets(night)
-        hearings = [h for h in dockets.get(courtroom.id, []) if h.outcome != HearingOutcome.CANCELLED]
+        hearings = await hearing_service.docket(courtroom)
         audit.record(
             db_session,
             request,

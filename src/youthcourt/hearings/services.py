@@ -42,7 +42,7 @@ from youthcourt.hearings.models import (
     InvestigationFactor,
 )
 from youthcourt.programs.viewer import Viewer
-from youthcourt.reference.models import Factor, FactorKind
+from youthcourt.reference.models import Factor, FactorKind, Offense
 from youthcourt.reference.services import active_factors, policy
 from youthcourt.referrals import sealed
 from youthcourt.referrals.models import Referral, Youth
@@ -138,20 +138,33 @@ NIGHT_WITH_ROOMS = (
     .execution_options(populate_existing=True)
 )
 NIGHT_WITH_DOCKETS = NIGHT_WITH_ROOMS.options(_ROOMS.selectinload(Courtroom.hearings))
+_CASE = joinedload(Hearing.case)
+_DOCKET_LOADS = (
+    joinedload(Hearing.courtroom).joinedload(Courtroom.night),
+    _CASE.load_only(Case.number, Case.sealed_at, Case.youth_id, Case.referral_id),
+    _CASE.joinedload(Case.youth).load_only(Youth.first_name, Youth.last_name, Youth.date_of_birth),
+    _CASE.joinedload(Case.referral).load_only(Referral.offense_id),
+    _CASE.joinedload(Case.referral).joinedload(Referral.offense).load_only(Offense.name),
+)
+"""What a night's and a docket's rows show of each hearing's case, youth and offense: a night's 32
+hearings read every column of each case, youth and referral (notes, narratives, addresses)."""
+_IN_ORDER = (KIND_PRIORITY, Hearing.position, Hearing.created_at)
 DOCKETS = (
     select(Hearing)
     .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
     .where(Courtroom.night_id == _NIGHT)
-    .options(
-        joinedload(Hearing.courtroom).joinedload(Courtroom.night),
-        joinedload(Hearing.case).joinedload(Case.youth),
-        joinedload(Hearing.case).joinedload(Case.referral).joinedload(Referral.offense),
-        joinedload(Hearing.investigation),
-    )
-    .order_by(KIND_PRIORITY, Hearing.position, Hearing.created_at)
+    .options(*_DOCKET_LOADS)
+    .order_by(*_IN_ORDER)
 )
-"""A night, with its courtrooms or its dockets, and its dockets' hearings: built once per process
-(see ``dashboard.services``), run with the night's id."""
+DOCKET = (
+    select(Hearing)
+    .where(Hearing.courtroom_id == bindparam("courtroom_id"), Hearing.outcome != HearingOutcome.CANCELLED)
+    .options(*_DOCKET_LOADS)
+    .order_by(*_IN_ORDER)
+)
+"""A night, with its courtrooms or its dockets, its dockets' hearings and one courtroom's docket
+(its cases still on it): built once per process (see ``dashboard.services``), run with the night's
+or the courtroom's id."""
 
 
 @functools.cache
@@ -268,6 +281,10 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         for hearing in hearings:
             result.setdefault(hearing.courtroom_id, []).append(hearing)
         return result
+
+    async def docket(self, courtroom: Courtroom) -> list[Hearing]:
+        """One courtroom's cases still on its docket, in the order they are heard (its printable page)."""
+        return list((await self.db.scalars(DOCKET, {"courtroom_id": courtroom.id})).all())
 
     async def schedulable_cases(
         self, night: HearingNight, search: str = "", chosen: UUID | None = None
