@@ -26,6 +26,7 @@ from youthcourt.hearings.services import (
     HearingService,
     SchedulingError,
     VersionConflict,
+    outcome_open_on,
 )
 from youthcourt.programs.guards import requires_role
 from youthcourt.programs.models import Role
@@ -166,7 +167,7 @@ class HearingController(Controller):
             form=form,
             kinds={value: _(label) for value, label in KIND_CHOICES.items()},
             today=today,
-            outcome_open=HearingService.outcome_open,
+            outcome_open=outcome_open_on,
             status_code=status_code,
         )
 

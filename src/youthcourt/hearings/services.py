@@ -46,6 +46,7 @@ from youthcourt.reference.models import Factor, FactorKind, Offense
 from youthcourt.reference.services import active_factors, policy
 from youthcourt.referrals import sealed
 from youthcourt.referrals.models import Referral, Youth
+from youthcourt.referrals.screening import age_on
 from youthcourt.web.forms import Form
 from youthcourt.web.i18n import N_, _, ngettext
 
@@ -138,30 +139,63 @@ NIGHT_WITH_ROOMS = (
     .execution_options(populate_existing=True)
 )
 NIGHT_WITH_DOCKETS = NIGHT_WITH_ROOMS.options(_ROOMS.selectinload(Courtroom.hearings))
-_CASE = joinedload(Hearing.case)
-_DOCKET_LOADS = (
-    joinedload(Hearing.courtroom).joinedload(Courtroom.night),
-    _CASE.load_only(Case.number, Case.sealed_at, Case.youth_id, Case.referral_id),
-    _CASE.joinedload(Case.youth).load_only(Youth.first_name, Youth.last_name, Youth.date_of_birth),
-    _CASE.joinedload(Case.referral).load_only(Referral.offense_id),
-    _CASE.joinedload(Case.referral).joinedload(Referral.offense).load_only(Offense.name),
-)
-"""What a night's and a docket's rows show of each hearing's case, youth and offense: a night's 32
-hearings read every column of each case, youth and referral (notes, narratives, addresses)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocketRow:
+    """A hearing as a night's and a docket's rows show it, read as columns: a night's 32 hearings
+    were 160 records of five tables, every column of each made a Python value, for a line apiece."""
+
+    id: UUID
+    courtroom_id: UUID
+    case_id: UUID
+    kind: HearingKind
+    outcome: HearingOutcome
+    notice_sent_on: datetime.date | None
+    number: str
+    sealed: bool
+    first_name: str
+    last_name: str
+    born: datetime.date
+    offense: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int:
+        return age_on(self.born, day)
+
+
 _IN_ORDER = (KIND_PRIORITY, Hearing.position, Hearing.created_at)
+_DOCKET_ROWS = (
+    select(
+        Hearing.id,
+        Hearing.courtroom_id,
+        Hearing.case_id,
+        Hearing.kind,
+        Hearing.outcome,
+        Hearing.notice_sent_on,
+        Case.number,
+        Case.sealed_at.is_not(None),
+        Youth.first_name,
+        Youth.last_name,
+        Youth.date_of_birth,
+        Offense.name,
+    )
+    .join(Case, Case.id == Hearing.case_id)
+    .join(Youth, Youth.id == Case.youth_id)
+    .join(Referral, Referral.id == Case.referral_id)
+    .join(Offense, Offense.id == Referral.offense_id)
+)
 DOCKETS = (
-    select(Hearing)
-    .join(Courtroom, Hearing.courtroom_id == Courtroom.id)
+    _DOCKET_ROWS.join(Courtroom, Hearing.courtroom_id == Courtroom.id)
     .where(Courtroom.night_id == _NIGHT)
-    .options(*_DOCKET_LOADS)
     .order_by(*_IN_ORDER)
 )
-DOCKET = (
-    select(Hearing)
-    .where(Hearing.courtroom_id == bindparam("courtroom_id"), Hearing.outcome != HearingOutcome.CANCELLED)
-    .options(*_DOCKET_LOADS)
-    .order_by(*_IN_ORDER)
-)
+DOCKET = _DOCKET_ROWS.where(
+    Hearing.courtroom_id == bindparam("courtroom_id"), Hearing.outcome != HearingOutcome.CANCELLED
+).order_by(*_IN_ORDER)
 """A night, with its courtrooms or its dockets, its dockets' hearings and one courtroom's docket
 (its cases still on it): built once per process (see ``dashboard.services``), run with the night's
 or the courtroom's id."""
@@ -237,6 +271,11 @@ HEARINGS_OF_CASE = (
 """A case's hearings for its page, built once per process (see ``dashboard.services``)."""
 
 
+def outcome_open_on(outcome: HearingOutcome, night: HearingNight, today: datetime.date) -> bool:
+    """An outcome is recorded once, on or after the night, for a hearing still scheduled."""
+    return outcome == HearingOutcome.SCHEDULED and not night.is_cancelled and night.held_on <= today
+
+
 class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
     """Nights, dockets and hearings; handlers receive it as ``hearing_service``."""
 
@@ -274,17 +313,16 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
         statement = NIGHT_WITH_DOCKETS if with_hearings else NIGHT_WITH_ROOMS
         return await self.db.scalar(statement, {"night_id": night_id})
 
-    async def dockets(self, night: HearingNight) -> dict[UUID, list[Hearing]]:
-        """Each courtroom's hearings in the order they are heard (one query plus its eager loads)."""
-        hearings = await self.db.scalars(DOCKETS, {"night_id": night.id})
-        result: dict[UUID, list[Hearing]] = {room.id: [] for room in night.courtrooms}
-        for hearing in hearings:
-            result.setdefault(hearing.courtroom_id, []).append(hearing)
+    async def dockets(self, night: HearingNight) -> dict[UUID, list[DocketRow]]:
+        """Each courtroom's hearings in the order they are heard, in one query."""
+        result: dict[UUID, list[DocketRow]] = {room.id: [] for room in night.courtrooms}
+        for row in await self.db.execute(DOCKETS, {"night_id": night.id}):
+            result.setdefault(row.courtroom_id, []).append(DocketRow(*row))
         return result
 
-    async def docket(self, courtroom: Courtroom) -> list[Hearing]:
+    async def docket(self, courtroom: Courtroom) -> list[DocketRow]:
         """One courtroom's cases still on its docket, in the order they are heard (its printable page)."""
-        return list((await self.db.scalars(DOCKET, {"courtroom_id": courtroom.id})).all())
+        return [DocketRow(*row) for row in await self.db.execute(DOCKET, {"courtroom_id": courtroom.id})]
 
     async def schedulable_cases(
         self, night: HearingNight, search: str = "", chosen: UUID | None = None
@@ -689,10 +727,7 @@ class HearingService(SQLAlchemyAsyncRepositoryService[Hearing]):
     @staticmethod
     def outcome_open(hearing: Hearing, today: datetime.date) -> bool:
         """An outcome is recorded once, on or after the night, for a hearing still scheduled."""
-        night = hearing.courtroom.night
-        return (
-            hearing.outcome == HearingOutcome.SCHEDULED and not night.is_cancelled and night.held_on <= today
-        )
+        return outcome_open_on(hearing.outcome, hearing.courtroom.night, today)
 
     async def record_outcome(self, hearing: Hearing, form: Form, actor: Actor) -> str | None:
         """Record what happened at the hearing as the form says, with timeline and audit entries.
