@@ -27,7 +27,7 @@ async def test_the_rosters_page_is_read_from_the_name_index(db):
 
 
 def test_the_roster_reads_only_what_its_rows_show():
-    """A page of 25 read every column of each juror (contacts, guardians, screening notes)."""
+    """A page of 25 read every column of each juror (contacts, guardians, screening notes) as a record."""
     plain = ROSTER
     narrowed = listing(JurorFilters.of({"status": "active", "q": "an"}))
     for statement in (plain, narrowed):

@@ -18,7 +18,7 @@ from advanced_alchemy.repository import SQLAlchemyAsyncRepository
 from advanced_alchemy.service import SQLAlchemyAsyncRepositoryService
 from sqlalchemy import Integer, Select, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from youthcourt.accounts import passwords
 from youthcourt.accounts.models import Membership, User
@@ -106,20 +106,22 @@ class JurorFilters:
 
 
 _BY_NAME = (func.lower(Juror.last_name), func.lower(Juror.first_name), Juror.id)
-_SHOWN = load_only(Juror.first_name, Juror.last_name, Juror.status, Juror.source, Juror.school, Juror.grade)
-"""What a roster row shows of a juror: a page read all 25 columns of each (contacts, guardians,
-screening notes) and made Python values of them."""
-ROSTER = select(Juror).options(_SHOWN).order_by(*_BY_NAME)
+_SHOWN = select(
+    Juror.id, Juror.first_name, Juror.last_name, Juror.status, Juror.source, Juror.school, Juror.grade
+)
+"""What a roster row shows of a juror, read as columns: a page read all 25 columns of each
+(contacts, guardians, screening notes) and made a record of each juror."""
+ROSTER = _SHOWN.order_by(*_BY_NAME)
 """The roster as it first shows, built once per process (see ``dashboard.services``)."""
 
 
-def listing(filters: JurorFilters) -> Select[tuple[Juror]]:
+def listing(filters: JurorFilters) -> Select[Any]:
     """Jurors matching the filters, by last name (:data:`ROSTER` when nothing narrows it)."""
     if not (
         filters.status in STATUS_CHOICES or filters.source in SOURCE_CHOICES or filters.school or filters.q
     ):
         return ROSTER
-    query = select(Juror).options(_SHOWN)
+    query = _SHOWN
     if filters.status in STATUS_CHOICES:
         query = query.where(Juror.status == JurorStatus(filters.status))
     if filters.source in SOURCE_CHOICES:
