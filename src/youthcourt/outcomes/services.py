@@ -20,9 +20,9 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from sqlalchemy import Date, Select, bindparam, distinct, select, update
+from sqlalchemy import Date, Select, bindparam, distinct, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from youthcourt.accounts.services import member_names
 from youthcourt.audit import service as audit
@@ -68,6 +68,19 @@ def event_prefix(number: int) -> str:
 # The worklist
 
 
+def followed_title(number: str | None, referred_on: datetime.date | None) -> str:
+    """ "Case 2025-0012", or "Referral of 2025-03-04" for a study referral without a case."""
+    if number is not None:
+        return gettext("Case %(number)s", number=number)
+    assert referred_on is not None, "a check follows a case or a study referral"
+    return gettext("Referral of %(day)s", day=referred_on.isoformat())
+
+
+def followed_path(case_id: UUID | None, referral_id: UUID | None) -> str:
+    """The page of the case or, without one, of the study referral."""
+    return f"/cases/{case_id}" if case_id is not None else f"/referrals/{referral_id}"
+
+
 @dataclass(frozen=True)
 class Followed:
     """What a check follows up: a closed case, or a study's referral declined or returned without one."""
@@ -87,10 +100,7 @@ class Followed:
 
     @property
     def title(self) -> str:
-        """ "Case 2025-0012", or "Referral of 2025-03-04" for a study referral without a case."""
-        if self.case is not None:
-            return gettext("Case %(number)s", number=self.case.number)
-        return gettext("Referral of %(day)s", day=self.referral.received_on.isoformat())
+        return followed_title(self.case.number if self.case is not None else None, self.referral.received_on)
 
     @property
     def youth(self) -> Youth:
@@ -112,49 +122,66 @@ class Followed:
 
     @property
     def path(self) -> str:
-        """The page of the case or the referral."""
-        if self.case is not None:
-            return f"/cases/{self.case.id}"
-        return f"/referrals/{self.referral.id}"
+        return followed_path(self.case.id if self.case is not None else None, self.referral.id)
 
 
 @dataclass(frozen=True)
 class WorklistRow:
+    """A check as the worklist shows it, with the case or study referral it follows up."""
+
     check: FollowUpCheck
-    followed: Followed
+    number: str | None
+    """The case's number; None for a study referral followed without a case."""
+    sealed: bool
+    referred_on: datetime.date | None
+    """The study referral's day, which names it (a case is named by its number)."""
+    youth_name: str
+    """The youth's name; empty where the viewer is not shown names."""
     days_overdue: int
     """Days past the due date of an open check; 0 when due today, not due yet, or done."""
 
+    @property
+    def title(self) -> str:
+        return followed_title(self.number, self.referred_on)
 
-WORKLIST_CASE = (Case.number, Case.state, Case.closed_on, Case.sealed_at, Case.referral_id, Case.youth_id)
-WORKLIST_REFERRAL = (Referral.received_on, Referral.status, Referral.study_arm, Referral.youth_id)
-WORKLIST_YOUTH = (Youth.first_name, Youth.last_name)
-"""The columns a worklist row shows of its case, referral and youth: a page of 25 rows read every
-column of six records each, most of it never shown."""
+    @property
+    def path(self) -> str:
+        return followed_path(self.check.case_id, self.check.referral_id)
+
+
+_CASE_YOUTH, _REFERRAL_YOUTH = aliased(Youth), aliased(Youth)
 
 
 @functools.cache
 def worklist_query(view: str, *, with_youth: bool) -> Select:
-    """Checks with their case or study referral for one view; soonest due first (latest done first when completed).
+    """Checks with what their rows show of their case or study referral, for one view; soonest due
+    first (latest done first when completed).
 
-    One query for the rows, the case's referral and the youths joined to them, whatever the page holds.
+    One query of the columns shown, whatever the page holds: read as records, a page of 25 rows read
+    every column of six records each (notes, narratives, addresses), most of it never shown.
     The conditions on ``completed_on`` and ``due_on`` follow ``ix_follow_up_check_program_due``.
     Built once per process for each view (see ``dashboard.services``), run with :func:`worklist_days`.
     """
+    if with_youth:
+        first = func.coalesce(_CASE_YOUTH.first_name, _REFERRAL_YOUTH.first_name)
+        last = func.coalesce(_CASE_YOUTH.last_name, _REFERRAL_YOUTH.last_name)
+    else:
+        first = last = literal("")
     query = (
-        select(FollowUpCheck, Case, Referral)
+        select(
+            FollowUpCheck,
+            Case.number,
+            Case.sealed_at.is_not(None),
+            Referral.received_on,
+            first,
+            last,
+        )
         .outerjoin(Case, Case.id == FollowUpCheck.case_id)
         .outerjoin(Referral, Referral.id == FollowUpCheck.referral_id)
-        .options(
-            load_only(*WORKLIST_CASE),
-            load_only(*WORKLIST_REFERRAL),
-            joinedload(Case.referral).load_only(*WORKLIST_REFERRAL),
-        )
     )
     if with_youth:
-        query = query.options(
-            joinedload(Case.youth).load_only(*WORKLIST_YOUTH),
-            joinedload(Referral.youth).load_only(*WORKLIST_YOUTH),
+        query = query.outerjoin(_CASE_YOUTH, _CASE_YOUTH.id == Case.youth_id).outerjoin(
+            _REFERRAL_YOUTH, _REFERRAL_YOUTH.id == Referral.youth_id
         )
     if view == COMPLETED:
         return query.where(FollowUpCheck.completed_on.is_not(None)).order_by(
@@ -179,12 +206,12 @@ def worklist_days(view: str, today: datetime.date) -> dict[str, datetime.date]:
     return {"today": today}
 
 
-def worklist_rows(
-    rows: Iterable[tuple[FollowUpCheck, Case | None, Referral | None]], today: datetime.date
-) -> list[WorklistRow]:
+def worklist_rows(rows: Iterable[Any], today: datetime.date) -> list[WorklistRow]:
     return [
-        WorklistRow(check, Followed.of(check, case, referral), days_overdue(check, today))
-        for check, case, referral in rows
+        WorklistRow(
+            check, number, bool(sealed), referred_on, f"{first} {last}".strip(), days_overdue(check, today)
+        )
+        for check, number, sealed, referred_on, first, last in rows
     ]
 
 
