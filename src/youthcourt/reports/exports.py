@@ -274,9 +274,9 @@ class _Frame:
     """Days from the referral back to the period's first day (0 or less)."""
     after: int
     """Days from the referral on to the period's last day."""
-    needed: int
+    shifts_needed: int
     """Shifts that must put the shifted referral back inside the period (:data:`EDGE_DAYS` at most)."""
-    nights: int
+    nights_needed: int
     """Shifts that must put the first hearing back on a night (:data:`NIGHTS_LEFT`, or fewer where
     the period holds fewer nights around it)."""
 
@@ -297,12 +297,12 @@ class _Frame:
         (0: it leaves room enough)."""
         lowest = max(self.before + shift, 1)
         highest = min(self.after + shift, MAX_SHIFT_DAYS)
-        short = max(0, self.needed - (highest - lowest + 1))
+        short = max(0, self.shifts_needed - (highest - lowest + 1))
         if self.heard_on is not None:
             left = _nights_between(
                 nights, self.heard_on + (lowest - shift) * DAY, self.heard_on + (highest - shift) * DAY
             )
-            short += max(0, self.nights - left) * 7
+            short += max(0, self.nights_needed - left) * 7
         return short
 
 
