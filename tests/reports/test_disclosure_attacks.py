@@ -373,3 +373,20 @@ async def test_a_cohort_of_several_programs_reads_all_their_edges_in_one_stateme
     assert sorted((m.program_id, m.month, m.first, m.instead) for m in thin) == sorted(
         (program.id, datetime.date(2023, 1, 1), True, datetime.date(2023, 2, 1)) for program in programs[:2]
     )
+
+
+async def test_each_end_of_the_range_comes_to_the_report_counted_by_month(db):
+    """A busy program's two ends were 480 referral days sent to Python to be counted into months on
+    every view of the report: they come counted, one row for each month of each end."""
+    program = await make_program(db)
+    for month in (1, 2, 3):
+        for day in range(10, 22):
+            await case_on(db, program, f"2023-{month:02d}-{day}")
+    cohort = Cohort((program.id,), datetime.date(2023, 1, 1), datetime.date(2023, 3, 31))
+    with granted_scope(cohort), sent_on(db) as sent:
+        assert await thin_edge_months(db, cohort, 3) == []
+    (statement, parameters), *_ = [(sql, values) for sql, values in sent if "youth_case" in sql]
+    connection = await db.connection()
+    rows = (await connection.exec_driver_sql(statement, parameters)).all()
+    assert len(rows) == 6, rows  # three months at each end
+    assert sorted(count for *_, count in rows) == [12] * 6
