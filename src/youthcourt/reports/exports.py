@@ -33,7 +33,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import anyio
@@ -203,10 +203,6 @@ class Release:
     key: bytes = field(repr=False)
 
 
-def _digest(research_key: str, message: str) -> bytes:
-    return hmac.digest(research_key.encode(), message.encode(), hashlib.sha256)
-
-
 EDGE_DAYS = 91
 """Every period a month-only file can give for a referral leaves this many possible shifts (a whole
 month or quarter, at least a quarter of a year) to whoever pairs a shifted row with its month-only row.
@@ -251,11 +247,16 @@ def shift_days(
         for case in cases
         for period in deidentify.periods_of(case.referred_on)
     ]
+    key, youth = research_key.encode(), f"shift:{youth_id}"
     best: tuple[int, int] | None = None
     for attempt in range(64):
-        label = f"shift:{youth_id}" if attempt == 0 else f"shift:{youth_id}:{attempt}"
-        value = int.from_bytes(_digest(research_key, label)[:8], "big") % MAX_SHIFT_DAYS + 1
-        short = sum(frame.shortfall(value, nights) for frame in frames)
+        label = youth if attempt == 0 else f"{youth}:{attempt}"
+        value = (
+            int.from_bytes(hmac.digest(key, label.encode(), hashlib.sha256)[:8], "big") % MAX_SHIFT_DAYS + 1
+        )
+        short = 0
+        for frame in frames:
+            short += frame.shortfall(value, nights)
         if short == 0:
             return -value
         if best is None or short < best[0]:
@@ -264,10 +265,11 @@ def shift_days(
     return -best[1]  # a calendar too sparse for any draw to fit: the draw that comes closest
 
 
-@dataclass(frozen=True, slots=True)
-class _Frame:
+class _Frame(NamedTuple):
     """One case in one period a month-only file can give its referral as, with what no draw changes:
-    a draw is tried against each frame of each of the youth's cases, and most youths need two."""
+    a draw is tried against each frame of each of the youth's cases, and most youths need two.
+
+    A tuple rather than a frozen dataclass: an export makes three for each of its cases."""
 
     heard_on: datetime.date | None
     before: int
@@ -288,15 +290,23 @@ class _Frame:
         before, after = (first - case.referred_on).days, (last - case.referred_on).days
         most = 0
         if case.heard_on is not None:
-            most = _nights_between(nights, case.heard_on + before * DAY, case.heard_on + after * DAY)
+            gap = case.heard_on - case.referred_on
+            most = _nights_between(nights, first + gap, last + gap)
         return cls(case.heard_on, before, after, min(EDGE_DAYS, after - before + 1), min(NIGHTS_LEFT, most))
 
     def shortfall(self, shift: int, nights: Sequence[datetime.date]) -> int:
         """How far ``shift`` falls short of leaving enough shifts that put the shifted referral back
         inside the period and enough of them that put the shifted first hearing back on a night
-        (0: it leaves room enough)."""
-        lowest = max(self.before + shift, 1)
-        highest = min(self.after + shift, MAX_SHIFT_DAYS)
+        (0: it leaves room enough).
+
+        A shift that keeps the whole period within 1 to :data:`MAX_SHIFT_DAYS` leaves all of it, and
+        every night around the hearing that :meth:`of` counted: nothing to work out. Only a shift
+        that cuts the period at either end is counted."""
+        lowest = self.before + shift
+        highest = self.after + shift
+        if lowest >= 1 and highest <= MAX_SHIFT_DAYS:
+            return 0
+        lowest, highest = max(lowest, 1), min(highest, MAX_SHIFT_DAYS)
         short = max(0, self.shifts_needed - (highest - lowest + 1))
         if self.heard_on is not None:
             left = _nights_between(
@@ -872,20 +882,30 @@ def export_row(
 
         referred = generalization.dates.of(subject.referred_on)
         followed = when(subject.checked_until)
-    first: dict[OutcomeEventType, datetime.date] = {}
-    for occurred_on, event_type in subject.events:
-        first.setdefault(event_type, occurred_on)
-    category = generalization.category if dates is DateHandling.MONTH else _as_is
+    if dates is DateHandling.MONTH:
+        category = generalization.category
+        described: tuple[Any, ...] = (
+            generalization.age(subject.age),
+            category("gender", subject.gender),
+            category("race_ethnicity", subject.race_ethnicity),
+            category("offense_class", subject.offense_class),
+            category("offense_category", subject.offense_category),
+            category("referral_source_kind", subject.source_kind),
+        )
+    else:
+        described = (
+            subject.age,
+            subject.gender,
+            subject.race_ethnicity,
+            subject.offense_class,
+            subject.offense_category,
+            subject.source_kind,
+        )
     return (
         pseudonym(key, subject.youth_id),
         case_pseudonym(key, subject.case_id),
         program.name,
-        generalization.age(subject.age) if dates is DateHandling.MONTH else subject.age,
-        category("gender", subject.gender),
-        category("race_ethnicity", subject.race_ethnicity),
-        category("offense_class", subject.offense_class),
-        category("offense_category", subject.offense_category),
-        category("referral_source_kind", subject.source_kind),
+        *described,
         referred,
         when(subject.intake_on),
         when(subject.heard_on),
@@ -893,13 +913,27 @@ def export_row(
         subject.completion,
         subject.served_as_juror,
         followed,
-        *(when(first.get(event_type)) for event_type in OutcomeEventType),
+        *_first_events(subject.events, when),
         len(subject.events),
     )
 
 
-def _as_is(_column: str, value: str) -> str:
-    return value
+EVENT_TYPES = tuple(OutcomeEventType)
+NO_EVENTS = (None,) * len(EVENT_TYPES)
+
+
+def _first_events(
+    events: Sequence[tuple[datetime.date, OutcomeEventType]], when: Callable[[datetime.date | None], Any]
+) -> tuple[Any, ...]:
+    """The first event of each type, in :data:`EVENT_TYPES` order, as ``when`` gives its date.
+
+    Most cases have none: their columns are all empty, with nothing to work out."""
+    if not events:
+        return NO_EVENTS
+    first: dict[OutcomeEventType, datetime.date] = {}
+    for occurred_on, event_type in events:
+        first.setdefault(event_type, occurred_on)
+    return tuple(when(first.get(event_type)) for event_type in EVENT_TYPES)
 
 
 def fine_quasi(subject: Subject, program: ProgramKey) -> deidentify.Fine:
@@ -1067,30 +1101,39 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
 
 @cache
 def _positions(columns: tuple[Column, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Where the text and the boolean columns are."""
-    text = tuple(index for index, column in enumerate(columns) if column.kind == "text")
+    """Where the text columns a value could be a formula in are, and the boolean columns.
+
+    Pseudonyms are left out: made here, each starts with a word (:data:`PSEUDONYM_FORM`)."""
+    text = tuple(
+        index
+        for index, column in enumerate(columns)
+        if column.kind == "text" and column.allowed != PSEUDONYM_FORM
+    )
     boolean = tuple(index for index, column in enumerate(columns) if column.kind == "boolean")
     return text, boolean
 
 
-def export_csv_bytes(rows: Iterable[Sequence[Any]], columns: tuple[Column, ...] = COLUMNS) -> bytes:
+BOOLEAN_TEXT = {True: "true", False: "false", None: None}
+
+
+def export_csv_bytes(rows: Sequence[Sequence[Any]], columns: tuple[Column, ...] = COLUMNS) -> bytes:
     """Export rows as CSV: dates as YYYY-MM-DD, booleans as true/false, empty for none.
 
-    Only the text columns can hold a spreadsheet formula, so only they are checked
-    (this runs for every row of an export of any size).
+    This runs for every row of an export of any size, so it works a column at a time: a text
+    column's values (categories, repeated on every row) are checked for a formula once per distinct
+    value, and each column is then mapped through a dictionary, with no Python call per cell.
     """
+    if not rows:
+        return b""
     text_at, boolean_at = _positions(columns)
-    lines = []
-    for row in rows:
-        values = list(row)
-        for index in text_at:
-            values[index] = plain_text(values[index])
-        for index in boolean_at:
-            if values[index] is not None:
-                values[index] = "true" if values[index] else "false"
-        lines.append(values)
+    cells: list[Iterable[Any]] = list(zip(*rows, strict=True))
+    for index in text_at:
+        safe = {value: plain_text(value) for value in set(cells[index])}
+        cells[index] = map(safe.__getitem__, cells[index])
+    for index in boolean_at:
+        cells[index] = map(BOOLEAN_TEXT.__getitem__, cells[index])
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(lines)
+    csv.writer(buffer).writerows(zip(*cells, strict=True))
     return buffer.getvalue().encode()
 
 
