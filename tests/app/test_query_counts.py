@@ -54,3 +54,12 @@ async def test_an_open_cases_page_does_not_look_for_follow_up_checks(client, db,
     text, statements = await _an_open_case_page(client, db, app)
     assert "The case is open" in text
     assert [s for s in statements if "FROM follow_up_check" in s] == []
+
+
+async def test_a_case_page_reads_the_case_its_guardians_and_factors_in_one_statement(client, db, app):
+    """Read by statements of their own, a youth's guardians and a case's factors cost more to build
+    than the few rows they hold."""
+    _, statements = await _an_open_case_page(client, db, app)
+    assert [s for s in statements if s.lstrip().startswith("SELECT") and "FROM guardian" in s] == []
+    assert [s for s in statements if "FROM case_factor" in s] == []
+    assert any("guardian" in s and "case_factor" in s and "FROM youth_case" in s for s in statements)
