@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import (
+    counting,
     make_case,
     make_program,
     make_user,
@@ -168,6 +169,20 @@ async def test_juror_without_a_record_sees_a_friendly_page(client, db):
         assert "Ask your coordinator" in response.text
     reset = await post_form(client, "/me/calendar/reset", {})
     assert reset.status_code == 404
+
+
+async def test_the_portal_reads_the_juror_with_their_qualifications_in_one_statement(client, db, app):
+    """A statement of its own for a juror's few qualifications, on every page of the portal, cost
+    more to build than its rows."""
+    program = await make_program(db)
+    user, _ = await juror_user(db, program)
+    await sign_in(client, user)
+    with counting(app) as statements:
+        page = await client.get("/me")
+    assert page.status_code == 200
+    assert "Jordan" in page.text
+    assert [s for s in statements if "FROM juror_qualification" in s] == []
+    assert any("juror_qualification" in s and "FROM juror" in s for s in statements)
 
 
 async def test_portal_shows_upcoming_nights_past_service_credits_and_roles(client, db):
