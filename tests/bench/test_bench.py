@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from urllib.parse import parse_qs
 
 import pytest
@@ -27,7 +31,7 @@ def test_wrk_s_figures_are_read_in_milliseconds_and_requests_per_second():
 
     measure = parse_report(output, "floor")
 
-    assert measure == Measure("floor", 2000.0, 7.0, 12.0, 15.5, 3)
+    assert measure == Measure("floor", 2000.0, 7.0, 12.0, 15.5, 3, requests=20000)
 
 
 def test_a_run_without_figures_says_so():
@@ -42,7 +46,7 @@ def test_the_table_gives_each_page_s_p95_over_the_floor_s():
     lines = table([page], floor_measure).splitlines()
 
     assert lines[2].startswith("| floor | 2000 |") and "| 1.0x |" in lines[2]
-    assert lines[3] == "| dashboard | 100 | 50.0 | 60.0 | 80.0 | 12.0 | 5.0x | 8 | 0 |"
+    assert lines[3] == "| dashboard | 100 | 50.0 | 60.0 | 80.0 | 12.0 | 5.0x |  |  | 8 | 0 |"
 
 
 def test_each_page_is_compared_with_the_floor_measured_just_before_it():
@@ -115,7 +119,62 @@ def test_a_server_that_runs_its_workers_in_a_child_process_is_stopped_whole(tmp_
     the child serving on its port after the run."""
     port = pages._free_port()
     parent = f"import subprocess, sys; subprocess.run([sys.executable, '-m', 'http.server', '{port}'])"
-    with pages.serving([sys.executable, "-c", parent], port, tmp_path / "server.log") as base:
-        assert urllib.request.urlopen(base).status == 200  # noqa: S310 - local server
+    with pages.serving([sys.executable, "-c", parent], port, tmp_path / "server.log") as server:
+        assert urllib.request.urlopen(server.base).status == 200  # noqa: S310 - local server
     with pytest.raises(urllib.error.URLError, match="Connection refused"):
-        urllib.request.urlopen(base, timeout=2)  # noqa: S310
+        urllib.request.urlopen(server.base, timeout=2)  # noqa: S310
+
+
+def test_a_page_is_charged_the_processor_time_of_its_requests():
+    """Beside its latency, each page says what a request cost the app's processes and PostgreSQL's:
+    with both on one machine's cores, that is what a second server process can add."""
+    page = Measure("dashboard", 100, 50, 60, 80, 0, requests=500)
+
+    local = pages.charged(page, (10.0, 4.0), (16.0, 6.5), database=True)
+    elsewhere = pages.charged(page, (10.0, 4.0), (16.0, 6.5), database=False)
+
+    assert (local.app_cpu_ms, local.database_cpu_ms) == pytest.approx((12.0, 5.0))
+    assert (elsewhere.app_cpu_ms, elsewhere.database_cpu_ms) == (pytest.approx(12.0), None)
+    floor_measure = Measure("floor", 2000, 7, 12, 15, 0)
+    assert (
+        "| 5.0x | 12.0 | 5.0 | 8 | 0 |" in table([replace(local, queries=8)], floor_measure).splitlines()[3]
+    )
+    assert pages.charged(replace(page, requests=0), (1.0, 1.0), (2.0, 2.0), database=True).app_cpu_ms is None
+
+
+def test_only_a_postgresql_on_this_machine_has_its_processes_read():
+    assert pages.local_postgresql("postgresql://postgres@127.0.0.1:5432/youthcourt")
+    assert pages.local_postgresql("postgresql+asyncpg://app@localhost/youthcourt")
+    assert not pages.local_postgresql("postgresql://app@db.example.org/youthcourt")
+    assert not pages.local_postgresql("")
+    assert not pages.local_postgresql("sqlite+aiosqlite:///youthcourt.db")
+
+
+WORKER = """
+import time
+end = time.process_time() + 0.5
+while time.process_time() < end:
+    pass
+print("done", flush=True)
+time.sleep(30)
+"""
+
+
+def test_the_processor_time_of_a_server_s_whole_process_group_is_read():
+    """The server and the workers it starts are one process group: a worker's time is charged to
+    the group, and none to another group."""
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {WORKER!r}])"
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", parent], start_new_session=True, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        group, other = pages.Charged(process.pid, database=False), pages.Charged(-1, database=False)
+        before = group.seconds()
+        assert process.stdout is not None and process.stdout.readline() == "done\n"
+        after = group.seconds()
+        assert after[0] - before[0] >= 0.3, (before, after)
+        assert after[1] == before[1] == 0.0
+        assert other.seconds() == (0.0, 0.0)
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)

@@ -3,8 +3,9 @@
 Starts the floor (``bench/floor.py``) and the app as servers with the same worker count, signs
 in as a coordinator, a juror and an evaluator, and drives each key page with wrk (16 connections
 by default), the floor again just before each page. Prints requests per second, p50, p95 and
-p99, the ratio of each page's p95 to the floor's measured just before it, and the SQL statements
-the page sends (counted in this process, on the same database).
+p99, the ratio of each page's p95 to the floor's measured just before it, the processor time each
+request took in the app's server and, for a PostgreSQL on this machine, in the database's
+processes, and the SQL statements the page sends (counted in this process, on the same database).
 Without ``--database-url``, a fresh SQLite database with the demo data is made in a temporary
 folder; with one, the database is used as it is.
 
@@ -32,7 +33,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from sqlalchemy import event
@@ -65,6 +66,13 @@ class Measure:
     queries: int | None = None
     floor_p95_ms: float | None = None
     """The floor's p95 measured just before this page, which its ratio is taken against (see :func:`table`)."""
+    requests: int = 0
+    app_cpu_ms: float | None = None
+    """Processor time of the app's server processes for each request answered."""
+    database_cpu_ms: float | None = None
+    """Processor time of PostgreSQL's processes for each request answered, where it runs on this
+    machine: beside the app's, it says how much a second server process can add (both share the
+    machine's cores)."""
 
 
 def parse_report(output: str, page: str) -> Measure:
@@ -73,7 +81,9 @@ def parse_report(output: str, page: str) -> Measure:
     if match is None:
         raise RuntimeError(f"wrk printed no figures for {page}:\n{output}")
     requests, duration_us, p50, p95, p99, errors = (int(value) for value in match.groups())
-    return Measure(page, requests / (duration_us / 1e6), p50 / 1000, p95 / 1000, p99 / 1000, errors)
+    return Measure(
+        page, requests / (duration_us / 1e6), p50 / 1000, p95 / 1000, p99 / 1000, errors, requests=requests
+    )
 
 
 def table(measures: list[Measure], floor: Measure) -> str:
@@ -84,19 +94,25 @@ def table(measures: list[Measure], floor: Measure) -> str:
     measured while the machine was slow looked worse against a floor measured while it was fast.
     """
     lines = [
-        "| page | req/s | p50 ms | p95 ms | p99 ms | floor p95 ms | p95 / floor | queries | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | floor p95 ms | p95 / floor | app CPU ms | "
+        "database CPU ms | queries | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for measure in [floor, *measures]:
         against = measure.floor_p95_ms or floor.p95_ms
         ratio = measure.p95_ms / against if against else float("nan")
         queries = "" if measure.queries is None else str(measure.queries)
+        app, database = (_ms(measure.app_cpu_ms), _ms(measure.database_cpu_ms))
         lines.append(
             f"| {measure.page} | {measure.requests_per_second:.0f} | {measure.p50_ms:.1f} | "
-            f"{measure.p95_ms:.1f} | {measure.p99_ms:.1f} | {against:.1f} | {ratio:.1f}x | {queries} | "
-            f"{measure.errors} |"
+            f"{measure.p95_ms:.1f} | {measure.p99_ms:.1f} | {against:.1f} | {ratio:.1f}x | {app} | {database} | "
+            f"{queries} | {measure.errors} |"
         )
     return "\n".join(lines)
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
 
 
 def median_floor(floors: list[Measure]) -> Measure:
@@ -117,9 +133,17 @@ def _youthcourt(*args: str) -> list[str]:
     return [sys.executable, "-c", "from youthcourt.cli import main; main()", *args]
 
 
+@dataclass(frozen=True)
+class Server:
+    base: str
+    """Its address, ``http://127.0.0.1:<port>``."""
+    group: int
+    """Its process group: the server and the workers it starts."""
+
+
 @contextmanager
-def serving(command: list[str], port: int, log: Path, health: str = "/") -> Iterator[str]:
-    """Run a server until the block ends; yields its base URL once it answers.
+def serving(command: list[str], port: int, log: Path, health: str = "/") -> Iterator[Server]:
+    """Run a server until the block ends; yields it once it answers.
 
     The server runs in a process group of its own, stopped whole at the end: with more than one
     worker, ``youthcourt run`` starts uvicorn as a child process, which outlived its parent and
@@ -139,7 +163,7 @@ def serving(command: list[str], port: int, log: Path, health: str = "/") -> Iter
                     if process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(f"the server did not start:\n{log.read_text()}") from None
                     time.sleep(0.2)
-            yield base
+            yield Server(base, process.pid)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=20)
@@ -157,6 +181,68 @@ def _wait_for_group(group: int, timeout: float = 20) -> None:
         time.sleep(0.1)
     with suppress(ProcessLookupError):
         os.killpg(group, signal.SIGKILL)
+
+
+# Processor time --------------------------------------------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def processes() -> Iterator[tuple[str, int, float]]:
+    """(name, process group, seconds of processor time so far) of each process of this machine,
+    from Linux's ``/proc`` (none elsewhere)."""
+    folder = Path("/proc")
+    for entry in folder.iterdir() if folder.is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # The name is in parentheses and may hold spaces; the fields follow the last ")".
+        name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        yield name, int(fields[2]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+@dataclass(frozen=True)
+class Charged:
+    """Whose processor time a page's requests are charged: the app's server (its process group)
+    and, for a PostgreSQL on this machine, the database's processes."""
+
+    app_group: int
+    database: bool
+
+    def seconds(self) -> tuple[float, float]:
+        """The processor time used so far by the app and by the database."""
+        app = database = 0.0
+        for name, group, seconds in processes():
+            if group == self.app_group:
+                app += seconds
+            elif self.database and name == "postgres":
+                database += seconds
+        return app, database
+
+
+def local_postgresql(url: str) -> bool:
+    """Whether ``url`` names a PostgreSQL that runs on this machine (its processes can be read)."""
+    parts = urlsplit(url)
+    return parts.scheme.startswith("postgresql") and parts.hostname in (
+        None,
+        "",
+        "127.0.0.1",
+        "localhost",
+        "::1",
+    )
+
+
+def charged(
+    measure: Measure, before: tuple[float, float], after: tuple[float, float], database: bool
+) -> Measure:
+    """The measure with the processor time used while it was driven, for each request answered."""
+    if not measure.requests:
+        return measure
+    app, used = ((end - start) * 1000 / measure.requests for start, end in zip(before, after, strict=True))
+    return replace(measure, app_cpu_ms=app, database_cpu_ms=used if database else None)
 
 
 # Signing in and finding the pages --------------------------------------------------------------------
@@ -394,9 +480,12 @@ def main(argv: list[str] | None = None) -> None:
     floor_command += ["--workers", str(args.workers), "--log-level", "warning"]
     app_command = _youthcourt("run", "--port", str(app_port), "--wc", str(args.workers))
     with (
-        serving(floor_command, floor_port, folder / "floor.log") as floor_base,
-        serving(app_command, app_port, folder / "app.log", health="/health") as app_base,
+        serving(floor_command, floor_port, folder / "floor.log") as floor_server,
+        serving(app_command, app_port, folder / "app.log", health="/health") as app_server,
     ):
+        floor_base, app_base = floor_server.base, app_server.base
+        database = local_postgresql(os.environ.get("YOUTHCOURT_DATABASE_URL", ""))
+        seconds = Charged(app_server.group, database).seconds
         clients = {role: sign_in(app_base, email) for role, email in ROLES.items()}
         pages = key_pages(clients)
         bodies = {name: search_body(clients[role]) for name, role, address in pages if address == SEARCH}
@@ -405,9 +494,11 @@ def main(argv: list[str] | None = None) -> None:
         floors, measures = [], []
         for name, role, address in pages:
             floors.append(drive(floor_base + "/", "", "floor (bare Litestar, 25-row table)", args, script))
+            before = seconds()
             page = drive(
                 app_base + address, cookie_header(clients[role]), name, args, script, bodies.get(name, "")
             )
+            page = charged(page, before, seconds(), database)
             measures.append(replace(page, floor_p95_ms=floors[-1].p95_ms))
         floor = median_floor(floors)
     queries = asyncio.run(count_queries(pages, clients, bodies))
