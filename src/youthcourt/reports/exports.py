@@ -860,6 +860,8 @@ def export_row(
     or year) and every other date as whole months after the referral.
     """
     generalization = plan.generalization if plan is not None else Generalization()
+    fine = fine_quasi(subject, program)
+    _program, age, *categories, _referred = fine
     followed: Any
     if dates is DateHandling.SHIFT:
         cases = cases or (Dated(subject.referred_on, subject.heard_on),)
@@ -874,7 +876,7 @@ def export_row(
         referred: Any = when(subject.referred_on)
         followed = subject.checked_until and min(subject.checked_until + offset, last)
     else:
-        if plan is not None and not plan.keeps(generalization.coarse(fine_quasi(subject, program))):
+        if plan is not None and not plan.keeps(generalization.coarse(fine)):
             return None
 
         def when(day: datetime.date | None) -> Any:
@@ -883,24 +885,13 @@ def export_row(
         referred = generalization.dates.of(subject.referred_on)
         followed = when(subject.checked_until)
     if dates is DateHandling.MONTH:
-        category = generalization.category
-        described: tuple[Any, ...] = (
-            generalization.age(subject.age),
-            category("gender", subject.gender),
-            category("race_ethnicity", subject.race_ethnicity),
-            category("offense_class", subject.offense_class),
-            category("offense_category", subject.offense_category),
-            category("referral_source_kind", subject.source_kind),
+        shown = zip(deidentify.CATEGORIES, categories, strict=True)
+        described = (
+            generalization.age(age),
+            *(generalization.category(column, value) for column, value in shown),
         )
     else:
-        described = (
-            subject.age,
-            subject.gender,
-            subject.race_ethnicity,
-            subject.offense_class,
-            subject.offense_category,
-            subject.source_kind,
-        )
+        described = (age, *categories)  # as recorded: nothing to generalize in a shifted file
     return (
         pseudonym(key, subject.youth_id),
         case_pseudonym(key, subject.case_id),
