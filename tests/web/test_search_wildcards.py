@@ -30,12 +30,12 @@ async def test_every_search_by_name_takes_percent_and_underscore_as_typed(db):
 
     async def found(term: str) -> dict[str, int]:
         searches = {
-            "cases": CaseFilters.read({"q": term}).query()[0],  # a search alone: no other values
-            "jurors": listing(JurorFilters.of({"q": term})),
-            "users": MembershipService.listing(search=term),
-            "audit": audit_query(Form.from_data({"actor": term})),
+            "cases": CaseFilters.read({"q": term}).query(),  # the search and its words
+            "jurors": (listing(JurorFilters.of({"q": term})), {}),
+            "users": (MembershipService.listing(search=term), {}),
+            "audit": (audit_query(Form.from_data({"actor": term})), {}),
         }
-        counts = {name: len((await db.execute(query)).all()) for name, query in searches.items()}
+        counts = {name: len((await db.execute(*search)).all()) for name, search in searches.items()}
         counts["youth"] = len(await youth_matches(db, juror, term))
         return counts
 

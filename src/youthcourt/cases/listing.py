@@ -16,6 +16,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Date, Row, Select, bindparam, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from youthcourt.cases.forms import CaseFilterForm
 from youthcourt.cases.models import Case, CaseState
@@ -69,7 +70,7 @@ class CaseFilters:
         made the planner expect one matching row, so it sorted all of a program's cases for every
         page. Alone, the case table's own indexes give the page in order; :func:`shown_rows` then
         joins the page's 25 rows to what the list shows. Built once per process for each set of
-        filters in use (see ``dashboard.services``); a search is built for its words.
+        filters in use (see ``dashboard.services``), a search too, its words a parameter.
         """
         values = self.form.values
         given: dict[str, Any] = {}
@@ -93,7 +94,9 @@ class CaseFilters:
             sort=values.get("sort", "") if values.get("sort") in SORTS else "newest",
         )
         text = values.get("q", "").strip()
-        return (_searched(shape, text) if text else _plain_listing(shape)), given
+        if not text:
+            return _plain_listing(shape), given
+        return _searched_listing(shape), {**given, SEARCH_PATTERN.key: _search_pattern(text)}
 
 
 @dataclass(frozen=True)
@@ -111,18 +114,22 @@ def _listing(shape: _Shape) -> Select[Any]:
     return _filtered(select(Case.id), shape).order_by(*keys, Case.id)
 
 
-def _searched(shape: _Shape, text: str) -> Select[Any]:
-    """The cases whose youth's name or whose number holds ``text``, as the union of the two.
+SEARCH_PATTERN = bindparam("search_pattern")
+"""The ``LIKE`` pattern of a searched list's words (see :func:`_search_pattern`)."""
+
+
+def _searched(shape: _Shape) -> Select[Any]:
+    """The cases whose youth's name or whose number holds the words searched (:data:`SEARCH_PATTERN`),
+    as the union of the two.
 
     Each side reads its cases with the keys they are sorted by (the youth's cases from the index
     on ``youth_id``, which holds their dates and numbers on PostgreSQL); as one list of ids whose
     cases were then looked up, each of a common fragment's hundreds of matches ("mar": 800 on a
     statewide program) was read from the table by its key, half of the search's time.
     """
-    pattern = _search_pattern(text)
     keys = [key.label(f"key_{place}") for place, (key, _) in enumerate(SORTS[shape.sort])]
-    named = _filtered(select(Case.id, *keys), shape).where(Case.youth_id.in_(_youth_named(pattern)))
-    numbered = _filtered(select(Case.id, *keys), shape).where(_numbered(pattern))
+    named = _filtered(select(Case.id, *keys), shape).where(Case.youth_id.in_(_youth_named(SEARCH_PATTERN)))
+    numbered = _filtered(select(Case.id, *keys), shape).where(_numbered(SEARCH_PATTERN))
     found = union(named, numbered).subquery()
     order = [
         found.c[key.name].desc() if descending else found.c[key.name].asc()
@@ -163,6 +170,8 @@ def _filtered(query: Select[Any], shape: _Shape) -> Select[Any]:
 
 _plain_listing = functools.lru_cache(maxsize=512)(_listing)
 """A list not searched by words, built once for each set of filters."""
+_searched_listing = functools.lru_cache(maxsize=512)(_searched)
+"""A list searched by words, built once for each set of filters."""
 
 
 def _search_pattern(text: str) -> str:
@@ -170,11 +179,11 @@ def _search_pattern(text: str) -> str:
     return like_pattern(text.strip()[:100])
 
 
-def _youth_named(pattern: str) -> Select[Any]:
+def _youth_named(pattern: str | BindParameter[Any]) -> Select[Any]:
     return select(Youth.id).where(func.lower(Youth.full_name).like(pattern, escape=LIKE_ESCAPE))
 
 
-def _numbered(pattern: str) -> ColumnElement[bool]:
+def _numbered(pattern: str | BindParameter[Any]) -> ColumnElement[bool]:
     return func.lower(Case.number).like(pattern, escape=LIKE_ESCAPE)
 
 

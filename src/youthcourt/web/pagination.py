@@ -68,6 +68,7 @@ _OFFSET = bindparam("page_offset", type_=Integer)
 _DERIVED: weakref.WeakKeyDictionary[Select[Any], tuple[Select[Any], Select[Any]]] = (
     weakref.WeakKeyDictionary()
 )
+_NUMBERED: weakref.WeakKeyDictionary[Select[Any], Select[Any]] = weakref.WeakKeyDictionary()
 
 
 def _count_and_rows(query: Select[Any]) -> tuple[Select[Any], Select[Any]]:
@@ -128,17 +129,8 @@ async def _page_and_count(
 
     None past the last page: the caller then counts, and shows the last page.
     """
-    if len(query.selected_columns) != 1 or query._distinct or query._limit_clause is not None:
-        raise ValueError("only a query of one column, without DISTINCT or LIMIT, is paged in one run")
-    position = func.row_number().over(order_by=query._order_by_clauses).label("position")
-    numbered = query.add_columns(position).limit(limit + 1).subquery()
-    value, place = numbered.c
-    rows = (
-        await db.execute(
-            select(value, func.count().over()).order_by(place).limit(size).offset((number - 1) * size),
-            params,
-        )
-    ).all()
+    values = {**params, "page_count_limit": limit + 1, "page_size": size, "page_offset": (number - 1) * size}
+    rows = (await db.execute(_numbered_page(query), values)).all()
     if not rows and number > 1:
         return None
     total = rows[0][1] if rows else 0
@@ -149,6 +141,21 @@ async def _page_and_count(
         total=min(total, limit),
         exact=total <= limit,
     )
+
+
+def _numbered_page(query: Select[Any]) -> Select[Any]:
+    """The statement of :func:`_page_and_count` for ``query``, made once for each query object (as
+    :func:`_count_and_rows` makes its own), its limits and offset parameters."""
+    numbered_page = _NUMBERED.get(query)
+    if numbered_page is None:
+        if len(query.selected_columns) != 1 or query._distinct or query._limit_clause is not None:
+            raise ValueError("only a query of one column, without DISTINCT or LIMIT, is paged in one run")
+        position = func.row_number().over(order_by=query._order_by_clauses).label("position")
+        numbered = query.add_columns(position).limit(_COUNT_LIMIT).subquery()
+        value, place = numbered.c
+        numbered_page = select(value, func.count().over()).order_by(place).limit(_SIZE).offset(_OFFSET)
+        _NUMBERED[query] = numbered_page
+    return numbered_page
 
 
 def paginate_list(items: list[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
