@@ -25,6 +25,7 @@ from litestar.types import Message, Scope
 from sqlalchemy import Date, Index, bindparam, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import Executable
 
 from youthcourt.settings import Settings, resource_dir
 from youthcourt.sqlite_driver import AtOnceDbapi
@@ -153,18 +154,19 @@ def commit_before_send(config: SQLAlchemyAsyncConfig) -> Callable[[Message, Scop
     return handler
 
 
-_AT_COMMIT = "youthcourt.rows_at_commit"
+_AT_COMMIT = "youthcourt.writes_at_commit"
 
 
-def add_at_commit(scope: Scope, row: Any) -> None:
-    """Add ``row`` to the request's transaction only when it commits, not at the next flush.
+def add_at_commit(scope: Scope, statement: Executable, values: dict[str, Any]) -> None:
+    """Run ``statement`` with ``values`` in the request's transaction only when it commits.
 
     For what a read request writes (its audit entry): on SQLite a transaction's first write
-    takes the database's one write lock until the commit, so an entry flushed early would make
-    every other writer wait for the rest of the page. Added at the commit, the lock is held for
-    one insert. A request that ends in an error writes nothing, as with any other row.
+    takes the database's one write lock until the commit, so an entry written early would make
+    every other writer wait for the rest of the page. Written at the commit, the lock is held for
+    one insert. A request that ends in an error writes nothing, as with any other row. A statement
+    rather than a row for the unit of work: flushing one row cost a tenth of a light page.
     """
-    scope.setdefault(_AT_COMMIT, []).append(row)  # type: ignore[misc]
+    scope.setdefault(_AT_COMMIT, []).append((statement, values))  # type: ignore[misc]
 
 
 async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: Scope) -> None:
@@ -173,8 +175,8 @@ async def _commit_or_roll_back(session: AsyncSession, message: Message, scope: S
         await session.rollback()
         return
     try:
-        if at_commit:
-            session.add_all(at_commit)
+        for statement, values in at_commit:
+            await session.execute(statement, values)
         await session.commit()
     except Exception:
         logger.exception("Commit failed on %s", scope.get("path_template") or "a request")

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit.models import AuditEntry
+from youthcourt.clock import utc_now
 from youthcourt.database import add_at_commit
-from youthcourt.programs.scoping import ProgramScope, program_scope
+from youthcourt.programs.scoping import ProgramScope, program_scope, refuse_outside_scope
 from youthcourt.programs.viewer import Viewer
 
 SUCCESS = "success"
@@ -92,6 +93,22 @@ def build_entry(
 
 
 READ_METHODS = frozenset({"GET", "HEAD"})
+INSERT_ENTRY = insert(AuditEntry.__table__)
+ENTRY_COLUMNS = (
+    "id",
+    "program_id",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "outcome",
+    "record_type",
+    "record_id",
+    "ip_address",
+    "user_agent",
+    "details",
+)
+"""What a read's entry is written with, at the commit, as one insert (see :func:`record`)."""
 
 
 def record(
@@ -100,11 +117,16 @@ def record(
     """Add an entry to the caller's transaction; ``source`` is the request, or the actor a service was given.
 
     A read request's entry goes in when its transaction commits (see :func:`add_at_commit`), so
-    viewing a page never holds SQLite's write lock while the page is being built.
+    viewing a page never holds SQLite's write lock while the page is being built; it is checked
+    against the program scope as the unit of work would check it.
     """
     entry = build_entry(source, action, **fields)
     if isinstance(source, ASGIConnection) and source.scope.get("method") in READ_METHODS:
-        add_at_commit(source.scope, entry)
+        refuse_outside_scope(entry)
+        entry.id, entry.occurred_at = uuid4(), utc_now()
+        add_at_commit(
+            source.scope, INSERT_ENTRY, {column: getattr(entry, column) for column in ENTRY_COLUMNS}
+        )
     else:
         db_session.add(entry)
     return entry

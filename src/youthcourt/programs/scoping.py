@@ -159,5 +159,13 @@ def _refuse_writes_outside_scope(session: Session, _context: Any, _instances: An
     if scope is None:
         return
     for record in (*session.new, *session.dirty):
-        if isinstance(record, ProgramOwned) and not scope.allows(record.program_id):
-            raise OutOfScopeError(f"{type(record).__name__} belongs to a program outside the current scope")
+        if isinstance(record, ProgramOwned):
+            refuse_outside_scope(record)
+
+
+def refuse_outside_scope(record: ProgramOwned) -> None:
+    """Raise :class:`OutOfScopeError` if ``record`` belongs to a program outside the current scope:
+    what the unit of work checks of every row it writes, for a row written without it."""
+    scope = _current.get()
+    if scope is not None and not scope.allows(record.program_id):
+        raise OutOfScopeError(f"{type(record).__name__} belongs to a program outside the current scope")
