@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 from litestar import Request
 from litestar.connection import ASGIConnection
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from youthcourt.audit.models import AuditEntry
@@ -94,21 +95,9 @@ def build_entry(
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 INSERT_ENTRY = insert(AuditEntry.__table__)
-ENTRY_COLUMNS = (
-    "id",
-    "program_id",
-    "occurred_at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "outcome",
-    "record_type",
-    "record_id",
-    "ip_address",
-    "user_agent",
-    "details",
-)
-"""What a read's entry is written with, at the commit, as one insert (see :func:`record`)."""
+ENTRY_FIELDS = tuple((field.key, field.columns[0].key) for field in sa_inspect(AuditEntry).column_attrs)
+"""Each attribute of an entry and its column: what a read's entry is written with, at the commit, as
+one insert (see :func:`record`)."""
 
 
 def record(
@@ -124,9 +113,8 @@ def record(
     if isinstance(source, ASGIConnection) and source.scope.get("method") in READ_METHODS:
         refuse_outside_scope(entry)
         entry.id, entry.occurred_at = uuid4(), utc_now()
-        add_at_commit(
-            source.scope, INSERT_ENTRY, {column: getattr(entry, column) for column in ENTRY_COLUMNS}
-        )
+        values = {column: getattr(entry, field) for field, column in ENTRY_FIELDS}
+        add_at_commit(source.scope, INSERT_ENTRY, values)
     else:
         db_session.add(entry)
     return entry

@@ -203,9 +203,7 @@ def _first_events(cases: Any, options: ReportOptions, dialect: str) -> Any:
         first_on = select(func.min(OutcomeEvent.occurred_on)).where(counted).scalar_subquery()
         followed = select(*cases.c, first_on.label("first_on")).cte("followed_cases")
         return followed.prefix_with("MATERIALIZED")
-    # Each case with its first event in the window's terms, in one pass over the cohort: joined
-    # to a separate aggregate of the events instead, the cohort was read twice, and SQLite then
-    # scanned that aggregate whole for every case.
+    # Joined to a separate aggregate of the events instead, the cohort was read twice.
     return (
         select(*cases.c, func.min(OutcomeEvent.occurred_on).label("first_on"))
         .select_from(cases)
